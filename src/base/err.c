@@ -1,0 +1,271 @@
+#include "base/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct rc_info {
+	const char *name;
+	int exit_code;
+	int http;
+};
+
+/* Exit codes are part of the command line's contract (README, "Exit codes"). */
+static const struct rc_info rc_table[DS_RC_COUNT] = {
+	[DS_OK] = {"ok", 0, 200},
+	[DS_EUSAGE] = {"usage", 2, 400},
+	[DS_EINPUT] = {"invalid input", 3, 422},
+	[DS_ENOTFOUND] = {"not found", 4, 404},
+	[DS_ECONFLICT] = {"conflict", 5, 409},
+	[DS_EIO] = {"i/o error", 6, 500},
+	[DS_EDB] = {"store error", 7, 500},
+	[DS_ENOMEM] = {"out of memory", 8, 503},
+	[DS_EAUTH] = {"not authenticated", 9, 401},
+	[DS_EDENIED] = {"forbidden", 10, 403},
+	[DS_ELIMIT] = {"limit exceeded", 11, 413},
+	[DS_EBUSY] = {"busy", 12, 429},
+	[DS_EINTERNAL] = {"internal error", 1, 500},
+};
+
+const char *ds_rc_str(enum ds_rc rc)
+{
+	return rc < DS_RC_COUNT ? rc_table[rc].name : "unknown";
+}
+
+int ds_rc_exit(enum ds_rc rc)
+{
+	return rc < DS_RC_COUNT ? rc_table[rc].exit_code : 1;
+}
+
+int ds_rc_http(enum ds_rc rc)
+{
+	return rc < DS_RC_COUNT ? rc_table[rc].http : 500;
+}
+
+struct why_info {
+	const char *code;
+	const char *en;
+	const char *vi;
+};
+
+static const struct why_info why_table[W_WHY_COUNT] = {
+	[W_NONE] = {"none", "no problem", "không có lỗi"},
+	[W_FILE_OPEN] = {"file_open", "cannot open the file", "không mở được tệp"},
+	[W_FILE_READ] = {"file_read", "cannot read the file", "không đọc được tệp"},
+	[W_FILE_WRITE] = {"file_write", "cannot write the file", "không ghi được tệp"},
+	[W_CSV_QUOTE] = {"csv_quote", "unbalanced quotes: a quoted field is never closed",
+			 "dấu ngoặc kép không cân: trường trong ngoặc kép không được đóng"},
+	[W_CSV_AFTER_QUOTE] = {"csv_after_quote", "text after a closing quote",
+			       "có ký tự sau dấu ngoặc kép đóng"},
+	[W_CSV_COLUMNS] = {"csv_columns", "wrong number of columns",
+			   "số cột không đúng"},
+	[W_CSV_LINE_TOO_LONG] = {"csv_line_too_long", "line too long",
+				 "dòng quá dài"},
+	[W_CSV_HEADER] = {"csv_header", "header line does not have the expected columns",
+			  "dòng tiêu đề không có đúng các cột theo quy định"},
+	[W_UTF8] = {"utf8", "not valid UTF-8 text", "văn bản không phải UTF-8 hợp lệ"},
+	[W_CONTROL_CHAR] = {"control_char", "contains a control character",
+			    "chứa ký tự điều khiển"},
+	[W_JSON_SYNTAX] = {"json_syntax", "not valid JSON", "không phải JSON hợp lệ"},
+	[W_JSON_NOT_OBJECT] = {"json_not_object", "must be a JSON object",
+			       "phải là một đối tượng JSON"},
+	[W_JSON_UNKNOWN_MEMBER] = {"unknown_member", "unknown member",
+				   "trường không được phép"},
+	[W_JSON_TYPE] = {"json_type", "wrong JSON type", "sai kiểu dữ liệu JSON"},
+	[W_TOO_LONG] = {"too_long", "value too long", "giá trị quá dài"},
+	[W_REQUIRED] = {"required", "required value is missing",
+			"thiếu giá trị bắt buộc"},
+	[W_EMPTY_FILE] = {"empty_file", "the file is empty", "tệp rỗng"},
+	[W_BAD_CODE] = {"bad_code", "unknown code", "mã không hợp lệ"},
+	[W_BAD_DATE] = {"bad_date", "not a valid date (YYYY-MM-DD)",
+			"ngày không hợp lệ (YYYY-MM-DD)"},
+	[W_BAD_PARTIAL_DATE] = {"bad_birth_date",
+				"not a valid date (YYYY-MM-DD, YYYY-MM or YYYY)",
+				"ngày không hợp lệ (YYYY-MM-DD, YYYY-MM hoặc YYYY)"},
+	[W_BAD_MONTH] = {"bad_month", "not a valid month (YYYY-MM)",
+			 "tháng không hợp lệ (YYYY-MM)"},
+	[W_BAD_NUMBER] = {"bad_number", "not a valid whole number in range",
+			  "không phải số nguyên hợp lệ trong khoảng cho phép"},
+	[W_BAD_ID] = {"bad_id",
+		      "not a valid id (1-32 letters, digits, '.', '-' or '_')",
+		      "mã định danh không hợp lệ (1-32 chữ cái, chữ số, '.', '-' hoặc '_')"},
+	[W_BAD_UUID] = {"bad_uuid", "not a valid UUID", "không phải UUID hợp lệ"},
+	[W_BAD_NATIONAL_ID] = {"bad_national_id",
+			       "a national id (CCCD) must be exactly 12 digits",
+			       "số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số"},
+	[W_BAD_INSURANCE_NO] = {"bad_insurance_no",
+				"an insurance number has 10 to 15 letters or digits",
+				"mã số bảo hiểm y tế gồm 10 đến 15 chữ cái hoặc chữ số"},
+	[W_BAD_HOUSEHOLD_NUMBER] = {"bad_household_number",
+				    "a household number is like 123 or 123.1",
+				    "số hộ phải có dạng 123 hoặc 123.1"},
+	[W_BAD_UNIT_CODE] = {"bad_unit_code",
+			     "unit code has the wrong number of digits for its level",
+			     "mã đơn vị không đúng số chữ số theo cấp"},
+	[W_BAD_LEVEL] = {"bad_level",
+			 "level must be province, district, commune, village or area",
+			 "cấp phải là province, district, commune, village hoặc area"},
+	[W_DATE_FUTURE] = {"date_future", "date is in the future",
+			   "ngày ở tương lai"},
+	[W_DATE_TOO_OLD] = {"date_too_old", "date is before 1880",
+			    "ngày trước năm 1880"},
+	[W_DATE_ORDER] = {"date_order", "end date is before start date",
+			  "ngày kết thúc trước ngày bắt đầu"},
+	[W_DUP_ID] = {"duplicate_id", "this id is already used", "mã này đã được dùng"},
+	[W_DUP_NATIONAL_ID] = {"duplicate_national_id",
+			       "this national id is already used by another person",
+			       "số định danh cá nhân này đã được dùng cho người khác"},
+	[W_NO_HOUSEHOLD] = {"no_household", "no such household",
+			    "không có hộ này"},
+	[W_NO_PERSON] = {"no_person", "no such person", "không có người này"},
+	[W_NO_UNIT] = {"no_unit", "no such administrative unit",
+		       "không có đơn vị hành chính này"},
+	[W_NO_PARENT] = {"no_parent", "the parent unit does not exist on these dates",
+			 "đơn vị cấp trên không tồn tại trong khoảng thời gian này"},
+	[W_NOT_AREA] = {"not_area", "a household must belong to a collaborator area",
+			"hộ phải thuộc một địa bàn cộng tác viên"},
+	[W_UNIT_OVERLAP] = {"unit_overlap",
+			    "this unit already has a row covering these dates",
+			    "đơn vị này đã có dòng trùng khoảng thời gian"},
+	[W_PARENT_LEVEL] = {"parent_level",
+			    "the parent unit is not of the level above",
+			    "đơn vị cấp trên không đúng cấp"},
+	[W_NO_EVENT] = {"no_event", "no such event", "không có biến động này"},
+	[W_EVENT_ID_REUSED] = {"event_id_reused",
+			       "this event id was already used for a different event",
+			       "mã biến động này đã được dùng cho một biến động khác"},
+	[W_BORN_AFTER_BASELINE] = {"born_after_baseline",
+				   "birth date is after the baseline date",
+				   "ngày sinh sau ngày lập sổ"},
+	[W_FP_MALE] = {"fp_male",
+		       "contraception is recorded for women only",
+		       "biện pháp tránh thai chỉ ghi cho phụ nữ"},
+	[W_FP_SINCE_NO_METHOD] = {"fp_since_no_method",
+				  "a start month is given without a method",
+				  "có tháng bắt đầu nhưng không có biện pháp"},
+	[W_FP_NOT_ELIGIBLE] = {"fp_not_eligible",
+			       "the woman is not married or not aged 15-49",
+			       "người phụ nữ không có chồng hoặc không trong độ tuổi 15-49"},
+	[W_NOT_PRESENT] = {"not_present",
+			   "the person is not in the register on this date",
+			   "người này không có trong sổ vào ngày này"},
+	[W_BEFORE_ENTRY] = {"before_entry",
+			    "the date is before the person entered the register",
+			    "ngày trước khi người này được ghi vào sổ"},
+	[W_ALREADY_DEAD] = {"already_dead", "the person has already died",
+			    "người này đã chết"},
+	[W_AFTER_EXIT] = {"after_exit",
+			  "the person had died or left before this date",
+			  "người này đã chết hoặc chuyển đi trước ngày này"},
+	[W_MOTHER_MALE] = {"mother_male", "the mother is recorded as male",
+			   "người mẹ được ghi là nam"},
+	[W_MOTHER_TOO_YOUNG] = {"mother_too_young",
+				"the mother would be younger than 10",
+				"người mẹ dưới 10 tuổi"},
+	[W_MOTHER_TOO_OLD] = {"mother_too_old", "the mother would be older than 60",
+			      "người mẹ trên 60 tuổi"},
+	[W_NOT_FEMALE] = {"not_female", "this event is for women only",
+			  "biến động này chỉ dành cho phụ nữ"},
+	[W_ALREADY_MARRIED] = {"already_married", "the person is already married",
+			       "người này đang có vợ/chồng"},
+	[W_NOT_MARRIED] = {"not_married", "the person is not married",
+			   "người này không có vợ/chồng"},
+	[W_TOO_YOUNG_TO_MARRY] = {"too_young_to_marry",
+				  "the person would be younger than 10",
+				  "người này dưới 10 tuổi"},
+	[W_SELF_SPOUSE] = {"self_spouse", "a person cannot marry themselves",
+			   "một người không thể kết hôn với chính mình"},
+	[W_SAME_SEX_SPOUSE] = {"same_sex_spouse", "the spouse has the same sex",
+			       "vợ/chồng cùng giới tính"},
+	[W_NOT_USING_FP] = {"not_using_fp",
+			    "the woman is not using a contraceptive method",
+			    "người phụ nữ không đang sử dụng biện pháp tránh thai"},
+	[W_FP_METHOD_MISMATCH] = {"fp_method_mismatch",
+				  "the woman is using a different method",
+				  "người phụ nữ đang sử dụng biện pháp khác"},
+	[W_NOT_ELDERLY] = {"not_elderly", "the person is younger than 60",
+			   "người này dưới 60 tuổi"},
+	[W_SAME_HOUSEHOLD] = {"same_household",
+			      "the person is already in this household",
+			      "người này đã ở trong hộ này"},
+	[W_HEAD_NOT_MEMBER] = {"head_not_member",
+			       "the head is not a member of the household",
+			       "chủ hộ không phải thành viên của hộ"},
+	[W_NOTHING_TO_CHANGE] = {"nothing_to_change", "nothing to change",
+				 "không có gì thay đổi"},
+	[W_VOID_VOID] = {"void_void", "a correction cannot be cancelled",
+			 "không thể hủy một lần hủy"},
+	[W_ALREADY_VOIDED] = {"already_voided", "the event is already cancelled",
+			      "biến động này đã bị hủy"},
+	[W_VOID_BREAKS] = {"void_breaks_later",
+			   "cancelling it would make a later event impossible",
+			   "hủy biến động này làm một biến động sau trở nên vô lý"},
+	[W_BREAKS_LATER] = {"breaks_later",
+			    "this would make a later recorded event impossible",
+			    "biến động này làm một biến động đã ghi sau đó trở nên vô lý"},
+	[W_NOT_NEWBORN] = {"not_newborn", "the child is older than one year",
+			   "trẻ đã trên một tuổi"},
+	[W_DEATH_BEFORE_BIRTH] = {"death_before_birth", "the date is before the birth",
+				  "ngày trước ngày sinh"},
+	[W_CHILD_BEFORE_MOTHER] = {"child_before_mother",
+				   "the child would be born before the mother",
+				   "con sinh trước mẹ"},
+	[W_AREA_CLOSED] = {"area_closed", "the area does not exist on this date",
+			   "địa bàn không tồn tại vào ngày này"},
+	[W_AGE_NEGATIVE] = {"born_later", "the person was not yet born on this date",
+			    "người này chưa sinh vào ngày này"},
+};
+
+const char *ds_why_code(enum ds_why w)
+{
+	return w < W_WHY_COUNT && why_table[w].code ? why_table[w].code : "unknown";
+}
+
+const char *ds_why_en(enum ds_why w)
+{
+	return w < W_WHY_COUNT && why_table[w].en ? why_table[w].en : "unknown problem";
+}
+
+const char *ds_why_vi(enum ds_why w)
+{
+	return w < W_WHY_COUNT && why_table[w].vi ? why_table[w].vi : "lỗi không xác định";
+}
+
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	if (!src)
+		src = "";
+	size_t len = strlen(src);
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+void ds_problem_set(struct ds_problem *p, const char *file, long line,
+		    const char *field, enum ds_why why)
+{
+	copy_str(p->file, sizeof p->file, file);
+	copy_str(p->field, sizeof p->field, field);
+	p->line = line;
+	p->why = why;
+	p->severity = DS_SEV_ERROR;
+}
+
+void ds_problem_format(const struct ds_problem *p, const char *lang, char *out,
+		       size_t outsz)
+{
+	int vi = lang && strcmp(lang, "vi") == 0;
+	const char *reason = vi ? ds_why_vi(p->why) : ds_why_en(p->why);
+	const char *sev = p->severity == DS_SEV_WARNING ? (vi ? "cảnh báo: " : "warning: ") : "";
+	char where[DS_FILE_MAX + 32] = "";
+	if (p->file[0] && p->line > 0)
+		snprintf(where, sizeof where, "%s:%ld: ", p->file, p->line);
+	else if (p->file[0])
+		snprintf(where, sizeof where, "%s: ", p->file);
+	else if (p->line > 0)
+		snprintf(where, sizeof where, "%s %ld: ", vi ? "dòng" : "line", p->line);
+	if (p->field[0])
+		snprintf(out, outsz, "%s%s%s: %s", where, sev, p->field, reason);
+	else
+		snprintf(out, outsz, "%s%s%s", where, sev, reason);
+}

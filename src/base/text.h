@@ -1,0 +1,36 @@
+/*
+ * text: Vietnamese text done right.
+ *
+ * Names are stored in Unicode NFC, so that "Nguyễn" typed with a combining
+ * accent and "Nguyễn" typed precomposed are the same stored string.  Search
+ * uses a folded key: no diacritics, lower case, đ/Đ as d, runs of white space
+ * as one space, trimmed.  "Nguyễn Văn Đức" and "nguyen van duc" have the
+ * same key.  Case folding and mark stripping come from utf8proc; the đ rule
+ * is ours because đ is a letter of its own, not d with a mark.
+ */
+#ifndef DS_BASE_TEXT_H
+#define DS_BASE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+
+/* True when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
+bool txt_utf8_valid(const char *s, size_t len);
+/* True when s holds a C0 control character or DEL (tab included). */
+bool txt_has_control(const char *s, size_t len);
+/* Number of code points, assuming valid UTF-8. */
+size_t txt_chars(const char *s, size_t len);
+
+/*
+ * NFC of s[0..len) into out (capacity outsz, NUL-terminated), with leading
+ * and trailing white space removed and inner runs collapsed to one space.
+ * Returns DS_EINPUT for invalid UTF-8, DS_ELIMIT when it does not fit.
+ */
+enum ds_rc txt_nfc(const char *s, size_t len, char *out, size_t outsz);
+
+/* The search key of s (see above) into out.  Same errors as txt_nfc. */
+enum ds_rc txt_fold(const char *s, size_t len, char *out, size_t outsz);
+
+#endif

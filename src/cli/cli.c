@@ -1,0 +1,164 @@
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DB_OPT "  --db PATH        the database: a SQLite file (default danso.db)\n" \
+	       "                   or a postgresql:// URL\n"
+
+static const struct cli_cmd commands[] = {
+	{"init", "create an empty register database",
+	 "usage: danso init [--db PATH]\n\n"
+	 "Creates the database and its tables (or upgrades an older one).\n\n" DB_OPT,
+	 cmd_init},
+	{"import", "load units, households and persons from CSV files",
+	 "usage: danso import [--db PATH] [--units FILE] [--households FILE]\n"
+	 "                    [--persons FILE] --as-of YYYY-MM-DD [--keep-good]\n"
+	 "                    [--rejects FILE]\n\n"
+	 "Loads a baseline register in the CSV formats of docs/API.md (exchange\n"
+	 "formats).  The files are checked first; an import applies completely or\n"
+	 "not at all.  With --keep-good the good rows are applied and the bad ones\n"
+	 "are written to the --rejects file (default rejects.csv) with the reason.\n\n" DB_OPT
+	 "  --as-of DATE     the date the household books were taken (required\n"
+	 "                   with --households or --persons)\n"
+	 "  --lang vi        messages in Vietnamese\n",
+	 cmd_import},
+	{"events", "record changes from an NDJSON file (one event per line)",
+	 "usage: danso events [--db PATH] [--keep-good] [--rejects FILE] FILE.ndjson\n\n"
+	 "Checks every event against the register on its date and records it.\n"
+	 "An event id already recorded with the same content is skipped; with\n"
+	 "different content it is refused.  Without --keep-good the file applies\n"
+	 "completely or not at all; with it, good events are committed in batches\n"
+	 "and refused ones written to the --rejects file (default rejects.ndjson)\n"
+	 "as {\"line\":N,\"field\":...,\"reason\":...,\"event\":{...}}.\n\n" DB_OPT
+	 "  --by NAME        who recorded the events (default: the system user)\n"
+	 "  --lang vi        messages in Vietnamese\n",
+	 cmd_events},
+	{"person", "show a person and their dated history",
+	 "usage: danso person [--db PATH] [--json] ID\n\n" DB_OPT
+	 "  --json           machine-readable output\n",
+	 cmd_person},
+	{"household", "show a household, its members and its history",
+	 "usage: danso household [--db PATH] [--json] ID\n\n" DB_OPT
+	 "  --json           machine-readable output\n",
+	 cmd_household},
+	{"find", "find persons by name, ignoring diacritics and case",
+	 "usage: danso find [--db PATH] [--born YYYY] [--limit N] [--json] NAME\n\n"
+	 "\"nguyen van an\" finds \"Nguyễn Văn An\".  A name matches when it starts\n"
+	 "with the words given, or when a single word given is the given name.\n\n" DB_OPT
+	 "  --born YYYY      only persons born that year\n"
+	 "  --limit N        at most N results (default 50, at most 1000)\n",
+	 cmd_find},
+	{"export", "write the register back out in the exchange formats",
+	 "usage: danso export [--db PATH] --out DIR\n\n"
+	 "Writes units.csv, households.csv, persons.csv and events.ndjson (and\n"
+	 "manifest.json with the baseline date).  Importing them into an empty\n"
+	 "database gives the same register.\n\n" DB_OPT,
+	 cmd_export},
+	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
+	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
+	 "                 [--start YYYY-MM-DD] [--years Y]\n",
+	 cmd_gen},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const char *lang = NULL;
+
+const char *cli_lang(void)
+{
+	if (!lang) {
+		const char *e = getenv("DANSO_LANG");
+		lang = e && strcmp(e, "vi") == 0 ? "vi" : "en";
+	}
+	return lang;
+}
+
+void cli_set_lang(const char *l)
+{
+	lang = l && strcmp(l, "vi") == 0 ? "vi" : "en";
+}
+
+void cli_problem(const struct ds_problem *p)
+{
+	char msg[512];
+	ds_problem_format(p, cli_lang(), msg, sizeof msg);
+	fprintf(stderr, "%s\n", msg);
+}
+
+int cli_fail(const char *cmd, enum ds_rc rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "danso %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return ds_rc_exit(rc);
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+void cli_usage(const char *cmd, FILE *f)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, cmd) == 0) {
+			fputs(commands[i].help, f);
+			return;
+		}
+	}
+}
+
+static void overview(FILE *f)
+{
+	fputs("danso: the population register and statistics system\n\n"
+	      "usage: danso COMMAND [OPTIONS]\n\ncommands:\n",
+	      f);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n`danso COMMAND --help` describes a command.\n"
+	      "Messages are in English; DANSO_LANG=vi gives Vietnamese.\n",
+	      f);
+}
+
+int cli_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		overview(stderr);
+		return ds_rc_exit(DS_EUSAGE);
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		if (argc > 2 && strcmp(name, "help") == 0)
+			cli_usage(argv[2], stdout);
+		else
+			overview(stdout);
+		return 0;
+	}
+	if (strcmp(name, "--version") == 0) {
+		puts("danso 0.1");
+		return 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, name) == 0) {
+			if (cli_wants_help(argc - 1, argv + 1)) {
+				fputs(commands[i].help, stdout);
+				return 0;
+			}
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "danso: unknown command '%s'\n\n", name);
+	overview(stderr);
+	return ds_rc_exit(DS_EUSAGE);
+}

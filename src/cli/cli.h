@@ -1,0 +1,56 @@
+/*
+ * cli: the command line.  One table (cli.c) lists every command with its
+ * summary and help text; `danso help` and `danso CMD --help` come from it.
+ *
+ * A command is int run(int argc, char **argv) with argv[0] the command name;
+ * it returns an exit status from ds_rc_exit().  Exit statuses are a contract
+ * (README, "Exit codes").
+ */
+#ifndef DS_CLI_H
+#define DS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/err.h"
+
+struct cli_cmd {
+	const char *name;
+	const char *summary; /* one line */
+	const char *help;    /* usage and options, printed by --help */
+	int (*run)(int argc, char **argv);
+};
+
+int cli_main(int argc, char **argv);
+
+/* Prints the command's help to f. */
+void cli_usage(const char *cmd, FILE *f);
+
+/* True when argv holds -h or --help (before a "--"). */
+bool cli_wants_help(int argc, char **argv);
+
+/*
+ * Prints a problem on stderr in the user's language (DANSO_LANG=vi or
+ * --lang vi; English by default, as in logs).
+ */
+void cli_problem(const struct ds_problem *p);
+/* Prints "danso CMD: message" on stderr and returns the exit status of rc. */
+int cli_fail(const char *cmd, enum ds_rc rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+const char *cli_lang(void);
+void cli_set_lang(const char *lang);
+
+/* The default database when --db is not given. */
+#define CLI_DEFAULT_DB "danso.db"
+
+/* Commands (one file each under src/cli/). */
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_person(int argc, char **argv);
+int cmd_household(int argc, char **argv);
+int cmd_find(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+#endif

@@ -1,0 +1,173 @@
+#include <stdlib.h>
+
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/day.h"
+#include "base/hmap.h"
+#include "base/text.h"
+#include "test.h"
+
+TEST(day_roundtrip)
+{
+	for (int32_t d = day_from_ymd(1880, 1, 1); d < day_from_ymd(2101, 1, 1); d += 7) {
+		int y, m, dd;
+		day_to_ymd(d, &y, &m, &dd);
+		CHECK_EQ(day_from_ymd(y, m, dd), d);
+	}
+	CHECK_EQ(day_from_ymd(1970, 1, 1), 0);
+	CHECK_EQ(day_from_ymd(2000, 3, 1) - day_from_ymd(2000, 2, 28), 2);
+	CHECK_EQ(day_from_ymd(1900, 3, 1) - day_from_ymd(1900, 2, 28), 1);
+}
+
+TEST(day_parse_strict)
+{
+	int32_t d;
+	enum day_prec p;
+	CHECK(day_parse("2024-02-29", 10, &d));
+	CHECK(!day_parse("2023-02-29", 10, &d));
+	CHECK(!day_parse("2024-2-03", 9, &d));
+	CHECK(!day_parse("2024-13-01", 10, &d));
+	CHECK(!day_parse("2024-01-0x", 10, &d));
+	CHECK(!day_parse("1850-01-01", 10, &d));
+	CHECK(!day_parse("2024", 4, &d));
+	CHECK(day_parse_partial("1950", 4, &d, &p));
+	CHECK_EQ(d, day_from_ymd(1950, 7, 15));
+	CHECK_EQ(p, DAY_PREC_YEAR);
+	CHECK(day_parse_partial("1950-03", 7, &d, &p));
+	CHECK_EQ(d, day_from_ymd(1950, 3, 15));
+	CHECK_EQ(p, DAY_PREC_MONTH);
+	char out[11];
+	day_format_partial(d, p, out);
+	CHECK_STR(out, "1950-03");
+	CHECK(!day_parse_partial("1950-3", 6, &d, &p));
+	CHECK(day_parse_month("2024-03", 7, &d));
+	CHECK_EQ(d, day_from_ymd(2024, 3, 1));
+}
+
+TEST(day_age_completed_years)
+{
+	int32_t b = day_from_ymd(2000, 2, 29);
+	CHECK_EQ(day_age(b, day_from_ymd(2018, 2, 28)), 17);
+	CHECK_EQ(day_age(b, day_from_ymd(2018, 3, 1)), 18);
+	CHECK_EQ(day_age(day_from_ymd(2006, 5, 1), day_from_ymd(2024, 5, 1)), 18);
+	CHECK_EQ(day_age(day_from_ymd(2006, 5, 1), day_from_ymd(2024, 4, 30)), 17);
+	CHECK_EQ(day_age(day_from_ymd(2025, 1, 1), day_from_ymd(2024, 4, 30)), -1);
+}
+
+TEST(text_fold_vietnamese)
+{
+	char out[128];
+	CHECK_EQ(txt_fold("Nguyễn Văn Đức", strlen("Nguyễn Văn Đức"), out, sizeof out), DS_OK);
+	CHECK_STR(out, "nguyen van duc");
+	/* decomposed input: e + combining circumflex + combining tilde */
+
+
+	const char *dec2 = "Nguye\xcc\x82\xcc\x83n   Th\xc6\xb0\xcc\x81";
+	CHECK_EQ(txt_fold(dec2, strlen(dec2), out, sizeof out), DS_OK);
+	CHECK_STR(out, "nguyen thu");
+	CHECK_EQ(txt_nfc(dec2, strlen(dec2), out, sizeof out), DS_OK);
+	CHECK_STR(out, "Nguyễn Thứ");
+	CHECK_EQ(txt_fold("ĐẶNG thị ánh", strlen("ĐẶNG thị ánh"), out, sizeof out), DS_OK);
+	CHECK_STR(out, "dang thi anh");
+	CHECK_EQ(txt_fold("\xff", 1, out, sizeof out), DS_EINPUT);
+	CHECK_EQ(txt_fold("abcdef", 6, out, 4), DS_ELIMIT);
+}
+
+TEST(text_utf8_validation)
+{
+	CHECK(txt_utf8_valid("Việt", strlen("Việt")));
+	CHECK(!txt_utf8_valid("\xc0\x80", 2));       /* overlong NUL */
+	CHECK(!txt_utf8_valid("\xed\xa0\x80", 3));   /* surrogate */
+	CHECK(!txt_utf8_valid("\xe1\xbb", 2));       /* truncated */
+	CHECK(txt_has_control("a\tb", 3));
+	CHECK(!txt_has_control("a b", 3));
+}
+
+TEST(hmap_many)
+{
+	struct hmap h = {0};
+	char key[32];
+	for (int i = 0; i < 100000; i++) {
+		int n = snprintf(key, sizeof key, "P%07d", i);
+		bool ex;
+		CHECK_EQ(hmap_put(&h, key, (size_t)n, i, &ex, NULL), DS_OK);
+		CHECK(!ex);
+	}
+	int64_t v;
+	CHECK(hmap_get(&h, "P0012345", 8, &v));
+	CHECK_EQ(v, 12345);
+	CHECK(!hmap_get(&h, "P9999999", 8, &v));
+	bool ex;
+	CHECK_EQ(hmap_put(&h, "P0000007", 8, 99, &ex, &v), DS_OK);
+	CHECK(ex);
+	CHECK_EQ(v, 7);
+	hmap_free(&h);
+}
+
+static int csv_all(const char *text, const char *const *cols, size_t ncols,
+		   struct ds_problem *pb, int *records)
+{
+	struct csv c;
+	csv_open_mem(&c, text, strlen(text), "t.csv");
+	int errors = 0;
+	*records = 0;
+	if (csv_header(&c, cols, ncols, pb) != DS_OK) {
+		csv_close(&c);
+		return -1;
+	}
+	int r;
+	struct ds_problem p;
+	while ((r = csv_next(&c, &p)) != 0) {
+		if (r < 0) {
+			if (!errors)
+				*pb = p;
+			errors++;
+		} else {
+			(*records)++;
+		}
+	}
+	csv_close(&c);
+	return errors;
+}
+
+TEST(csv_quotes_and_errors)
+{
+	static const char *const cols[] = {"a", "b"};
+	struct ds_problem pb;
+	int n;
+	CHECK_EQ(csv_all("a,b\r\n1,\"x,\"\"y\"\"\"\r\n\r\n2,\"multi\nline\"\n", cols, 2, &pb, &n), 0);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(csv_all("\xEF\xBB\xBF" "b,a\n1,2\n", cols, 2, &pb, &n), 0);
+	CHECK_EQ(csv_all("a,b\n1,2,3\n4,5\n", cols, 2, &pb, &n), 1);
+	CHECK_EQ(pb.why, W_CSV_COLUMNS);
+	CHECK_EQ(pb.line, 2);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(csv_all("a,b\n1,\"open\n2,3\n", cols, 2, &pb, &n), 1);
+	CHECK_EQ(pb.why, W_CSV_QUOTE);
+	CHECK_EQ(pb.line, 2);
+	CHECK_STR(pb.field, "b");
+	CHECK_EQ(n, 1); /* the reader resumes on line 3 */
+	CHECK_EQ(csv_all("a,b\n1,\"x\"y\n", cols, 2, &pb, &n), 1);
+	CHECK_EQ(pb.why, W_CSV_AFTER_QUOTE);
+	CHECK_EQ(csv_all("a,b\nx,\xc3\x28\n", cols, 2, &pb, &n), 1);
+	CHECK_EQ(pb.why, W_UTF8);
+	CHECK_STR(pb.field, "b");
+	CHECK_EQ(csv_all("a,c\n", cols, 2, &pb, &n), -1);
+	CHECK_EQ(pb.why, W_CSV_HEADER);
+	CHECK_STR(pb.field, "c");
+	CHECK_EQ(csv_all("", cols, 2, &pb, &n), -1);
+	CHECK_EQ(pb.why, W_EMPTY_FILE);
+}
+
+TEST(buf_csv_escape)
+{
+	struct buf b = {0};
+	buf_csv_field(&b, "plain");
+	buf_putc(&b, ',');
+	buf_csv_field(&b, "a \"q\", b");
+	CHECK_STR(b.data, "plain,\"a \"\"q\"\", b\"");
+	buf_free(&b);
+	struct buf capped = {.cap = 4};
+	CHECK_EQ(buf_puts(&capped, "12345"), DS_ELIMIT);
+	buf_free(&capped);
+}
