@@ -1,0 +1,249 @@
+#include "register/rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+
+void reg_state_init(struct reg_state *s, int64_t rid, const struct reg_person *p, int64_t hh,
+		    int32_t entry)
+{
+	*s = (struct reg_state){
+		.rid = rid,
+		.entry = entry,
+		.exit = DAY_MAX,
+		.sex = p->sex,
+		.birth = p->birth,
+		.marital = p->marital,
+		.residence = p->residence,
+		.education = p->education,
+		.relation = p->relation,
+		.fp_method = p->fp_method,
+		.hh = hh,
+	};
+}
+
+static int pack_results(const uint8_t *r, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v |= r[i] << (2 * i);
+	return v;
+}
+
+void reg_fact_from_event(struct reg_fact *f, const struct reg_event *ev, int64_t person,
+			 int64_t hh, int64_t other)
+{
+	*f = (struct reg_fact){.date = ev->date, .type = (uint8_t)ev->type, .person = person,
+			       .hh = hh, .other = other};
+	struct reg_person tmp;
+	switch (ev->type) {
+	case EV_BIRTH: f->a = REG_BIRTH_A(ev->np.sex, ev->place, ev->order); break;
+	case EV_NEWBORN_SCREENING: f->a = pack_results(ev->results, NEWBORN_CONDITIONS); break;
+	case EV_MOVE_IN: f->a = ev->has_nh; break;
+	case EV_MARRIAGE: f->a = ev->consanguineous | ev->premarital_check << 1; break;
+	case EV_INFO_CHANGE:
+		f->a = ev->field;
+		switch (ev->field) {
+		case FLD_BIRTH_DATE:
+			reg_person_init(&tmp);
+			reg_person_set(&tmp, PC_BIRTH, ev->value, strlen(ev->value));
+			f->a |= tmp.birth_prec << 8;
+			f->b = tmp.birth;
+			break;
+		case FLD_ETHNICITY:
+		case FLD_EDUCATION:
+		case FLD_RELATION:
+		case FLD_RESIDENCE: f->b = atoi(ev->value); break;
+		default: break;
+		}
+		break;
+	case EV_FP_START:
+		f->a = ev->method | (ev->source > 0 ? ev->source : 0) << 4;
+		f->b = ev->living_children;
+		break;
+	case EV_FP_STOP: f->a = ev->method; break;
+	case EV_PREGNANCY:
+		f->a = ev->outcome;
+		f->b = ev->order;
+		break;
+	case EV_PRENATAL_SCREENING:
+		f->a = ev->week;
+		f->b = pack_results(ev->results, PRENATAL_CONDITIONS);
+		break;
+	case EV_HOUSEHOLD_CHANGE:
+		f->a = (ev->poverty >= 0 ? REG_HC_POVERTY : 0) | (ev->hh_type > 0 ? REG_HC_TYPE : 0) |
+		       (ev->text[0] ? REG_HC_ADDRESS : 0) | (ev->head[0] ? REG_HC_HEAD : 0) |
+		       (ev->poverty > 0 ? ev->poverty : 0) << 4 | (ev->hh_type > 0 ? ev->hh_type : 0) << 8;
+		f->b = ev->year;
+		break;
+	default: break;
+	}
+}
+
+static struct reg_verdict refuse(enum ds_why why, const char *field)
+{
+	return (struct reg_verdict){why, field, DS_SEV_ERROR};
+}
+
+static const struct reg_verdict accepted = {W_NONE, NULL, DS_SEV_ERROR};
+
+/* The member that names the subject of a type. */
+static const char *subject_member(int type)
+{
+	return type == EV_BIRTH ? "mother" : "person";
+}
+
+/* Rules for a woman giving birth or pregnant: female, aged 10-60. */
+static struct reg_verdict check_mother(const struct reg_state *s, int32_t date, const char *who)
+{
+	if (s->sex != SEX_FEMALE)
+		return refuse(s->sex == SEX_MALE && who[0] == 'm' ? W_MOTHER_MALE : W_NOT_FEMALE, who);
+	int age = day_age(s->birth, date);
+	if (age < 10)
+		return refuse(W_MOTHER_TOO_YOUNG, who);
+	if (age > 60)
+		return refuse(W_MOTHER_TOO_OLD, who);
+	return accepted;
+}
+
+struct reg_verdict reg_check(const struct reg_fact *f, const struct reg_state *s)
+{
+	if (f->type == EV_HOUSEHOLD_CHANGE || f->type == EV_VOID)
+		return accepted;
+	const char *who = subject_member(f->type);
+	if (f->date < s->birth)
+		return refuse(f->type == EV_DEATH ? W_DEATH_BEFORE_BIRTH : W_AGE_NEGATIVE, "date");
+	if (f->date < s->entry)
+		return refuse(W_BEFORE_ENTRY, "date");
+	if (f->date >= s->exit || s->exit_kind != EXIT_NONE)
+		return refuse(s->exit_kind == EXIT_DEATH && f->type == EV_DEATH ? W_ALREADY_DEAD
+										 : W_AFTER_EXIT,
+			      who);
+	int age = day_age(s->birth, f->date);
+	switch (f->type) {
+	case EV_BIRTH:
+		return check_mother(s, f->date, "mother");
+	case EV_PREGNANCY:
+	case EV_PRENATAL_SCREENING:
+		return check_mother(s, f->date, "person");
+	case EV_NEWBORN_SCREENING:
+		return f->date - s->birth > 365 ? refuse(W_NOT_NEWBORN, "person") : accepted;
+	case EV_TRANSFER:
+		return f->hh == s->hh ? refuse(W_SAME_HOUSEHOLD, "household") : accepted;
+	case EV_MARRIAGE:
+		if (s->marital == MAR_MARRIED)
+			return refuse(W_ALREADY_MARRIED, "person");
+		if (age < 10)
+			return refuse(W_TOO_YOUNG_TO_MARRY, "person");
+		return f->other && f->other == s->rid ? refuse(W_SELF_SPOUSE, "spouse") : accepted;
+	case EV_DIVORCE:
+	case EV_WIDOWED:
+		return s->marital == MAR_MARRIED || s->marital == MAR_SEPARATED
+			       ? accepted
+			       : refuse(W_NOT_MARRIED, "person");
+	case EV_FP_START:
+		if (s->sex != SEX_FEMALE)
+			return refuse(W_NOT_FEMALE, "person");
+		if (s->marital != MAR_MARRIED || age < 15 || age > 49)
+			return (struct reg_verdict){W_FP_NOT_ELIGIBLE, "person", DS_SEV_WARNING};
+		return accepted;
+	case EV_FP_STOP:
+		if (s->sex != SEX_FEMALE)
+			return refuse(W_NOT_FEMALE, "person");
+		if (!s->fp_method)
+			return refuse(W_NOT_USING_FP, "method");
+		return s->fp_method == REG_FP_METHOD(f) ? accepted : refuse(W_FP_METHOD_MISMATCH, "method");
+	case EV_ELDERLY_CHECK:
+		return age < 60 ? refuse(W_NOT_ELDERLY, "person") : accepted;
+	case EV_INFO_CHANGE:
+		if (REG_INFO_FIELD(f) == FLD_BIRTH_DATE && f->b > s->entry)
+			return refuse(W_BORN_AFTER_BASELINE, "value");
+		return accepted;
+	default:
+		return accepted;
+	}
+}
+
+void reg_apply(struct reg_state *s, const struct reg_fact *f)
+{
+	switch (f->type) {
+	case EV_DEATH:
+		s->exit = f->date;
+		s->exit_kind = EXIT_DEATH;
+		break;
+	case EV_MOVE_OUT:
+		s->exit = f->date;
+		s->exit_kind = EXIT_MOVE_OUT;
+		break;
+	case EV_TRANSFER: s->hh = f->hh; break;
+	case EV_MARRIAGE: s->marital = MAR_MARRIED; break;
+	case EV_DIVORCE: s->marital = MAR_DIVORCED; break;
+	case EV_WIDOWED: s->marital = MAR_WIDOWED; break;
+	case EV_FP_START: s->fp_method = (uint8_t)REG_FP_METHOD(f); break;
+	case EV_FP_STOP: s->fp_method = 0; break;
+	case EV_INFO_CHANGE:
+		switch (REG_INFO_FIELD(f)) {
+		case FLD_EDUCATION: s->education = (uint8_t)f->b; break;
+		case FLD_RELATION: s->relation = (uint8_t)f->b; break;
+		case FLD_RESIDENCE: s->residence = (uint8_t)f->b; break;
+		default: break;
+		}
+		break;
+	default: break;
+	}
+}
+
+static int fact_cmp(const void *pa, const void *pb)
+{
+	const struct reg_fact *a = pa, *b = pb;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+void reg_facts_sort(struct reg_fact *facts, size_t n)
+{
+	qsort(facts, n, sizeof *facts, fact_cmp);
+}
+
+/* Birth-date corrections hold for every date: the last one wins. */
+static void corrected_birth(struct reg_state *s, const struct reg_fact *facts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
+		    facts[i].person == s->rid && REG_INFO_FIELD(&facts[i]) == FLD_BIRTH_DATE)
+			s->birth = facts[i].b;
+}
+
+/* True when the fact concerns s as subject (a birth concerns the mother). */
+static bool is_subject(const struct reg_state *s, const struct reg_fact *f)
+{
+	return f->person == s->rid && f->type != EV_HOUSEHOLD_CHANGE && f->type != EV_VOID;
+}
+
+struct reg_verdict reg_replay(struct reg_state *s, const struct reg_fact *facts, size_t n,
+			      size_t *bad)
+{
+	corrected_birth(s, facts, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_fact *f = &facts[i];
+		if (f->voided || !is_subject(s, f))
+			continue;
+		struct reg_verdict v = reg_check(f, s);
+		if (v.why && v.severity == DS_SEV_ERROR) {
+			*bad = i;
+			return v;
+		}
+		reg_apply(s, f);
+	}
+	return accepted;
+}
+
+void reg_state_at(struct reg_state *s, const struct reg_fact *facts, size_t n, int32_t at)
+{
+	corrected_birth(s, facts, n);
+	for (size_t i = 0; i < n && facts[i].date <= at; i++)
+		if (!facts[i].voided && is_subject(s, &facts[i]))
+			reg_apply(s, &facts[i]);
+}

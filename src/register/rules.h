@@ -1,0 +1,126 @@
+/*
+ * rules: what the register accepts, judged against a person's state on the
+ * event's date.
+ *
+ * A stored event is kept for rules and statistics as a reg_fact: its type,
+ * date, sequence number, the record numbers (rids) of the persons and
+ * household it names, and two small integers whose meaning depends on the
+ * type (the REG_A_* accessors below).  A person's state on a date is their
+ * entry record (baseline row, birth or arrival) with their facts up to that
+ * date applied in (date, seq) order.  reg_replay() walks a whole timeline
+ * and checks every fact on the way, so that an event dated before others,
+ * or the cancelling of one, is accepted only when every later event still
+ * holds.
+ *
+ * Corrections of birth date apply to every date (domain rule): the replay
+ * uses the last correction's birth date from the start.
+ */
+#ifndef DS_REG_RULES_H
+#define DS_REG_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "register/codes.h"
+#include "register/event.h"
+
+struct reg_fact {
+	int64_t seq;
+	int32_t date;
+	uint8_t type;   /* enum reg_etype */
+	uint8_t voided; /* cancelled by a void event */
+	int64_t person; /* subject (mother of a birth); head of a household_change */
+	int64_t hh;     /* household named: child's, arrival, transfer target, changed */
+	int64_t other;  /* child of a birth, spouse of a marriage, target seq of a void */
+	int32_t a, b;   /* type-specific, see below */
+};
+
+/* birth: a = child sex | place << 2 | order << 8 */
+#define REG_BIRTH_A(sex, place, order) ((sex) | (place) << 2 | (order) << 8)
+#define REG_BIRTH_SEX(f) ((f)->a & 3)
+#define REG_BIRTH_PLACE(f) (((f)->a >> 2) & 7)
+#define REG_BIRTH_ORDER(f) (((f)->a >> 8) & 255)
+/* marriage: a = consanguineous | premarital_check << 1 */
+#define REG_MAR_CONSANG(f) ((f)->a & 1)
+#define REG_MAR_PREMARITAL(f) (((f)->a >> 1) & 1)
+/* info_change: a = field | birth precision << 8; b = new value (code, or day) */
+#define REG_INFO_FIELD(f) ((f)->a & 255)
+#define REG_INFO_PREC(f) (((f)->a >> 8) & 3)
+/* fp_start: a = method | source << 4; b = living children (-1 unknown) */
+#define REG_FP_METHOD(f) ((f)->a & 15)
+#define REG_FP_SOURCE(f) (((f)->a >> 4) & 3)
+/* pregnancy: a = outcome; b = order (-1 unknown).  prenatal: a = week; b = results */
+/* newborn_screening: a = results, 2 bits per condition */
+/* household_change: a = mask | poverty << 4 | type << 8, b = year; person = head */
+#define REG_HC_POVERTY 1
+#define REG_HC_TYPE 2
+#define REG_HC_ADDRESS 4
+#define REG_HC_HEAD 8
+#define REG_HC_MASK(f) ((f)->a & 15)
+#define REG_HC_POV(f) (((f)->a >> 4) & 3)
+#define REG_HC_HHTYPE(f) (((f)->a >> 8) & 3)
+/* move_in: a = 1 when it opened a new household */
+
+enum reg_exit { EXIT_NONE = 0, EXIT_DEATH, EXIT_MOVE_OUT };
+
+struct reg_state {
+	int64_t rid;
+	int32_t entry; /* first day in the register */
+	int32_t exit;  /* day of death or move out, DAY_MAX while present */
+	uint8_t exit_kind;
+	uint8_t sex;
+	int32_t birth;
+	uint8_t marital, residence, education, relation, fp_method;
+	int64_t hh;
+};
+
+/* The state of a person as recorded at entry. */
+void reg_state_init(struct reg_state *s, int64_t rid, const struct reg_person *p, int64_t hh,
+		    int32_t entry);
+
+/*
+ * Packs an event into a fact, given the rids the store resolved
+ * (person: subject; hh: household named or the child's; other: child,
+ * spouse or void target seq).
+ */
+void reg_fact_from_event(struct reg_fact *f, const struct reg_event *ev, int64_t person,
+			 int64_t hh, int64_t other);
+
+/* A refusal or a warning from a check. */
+struct reg_verdict {
+	enum ds_why why;        /* W_NONE when accepted */
+	const char *field;      /* the event member at fault */
+	enum ds_severity severity;
+};
+
+/*
+ * Checks one fact against the subject's state just before it.  A warning
+ * (severity DS_SEV_WARNING) does not refuse the event.
+ */
+struct reg_verdict reg_check(const struct reg_fact *f, const struct reg_state *s);
+
+/* Applies a fact to the subject's state. */
+void reg_apply(struct reg_state *s, const struct reg_fact *f);
+
+/* Sorts facts by (date, seq). */
+void reg_facts_sort(struct reg_fact *facts, size_t n);
+
+/*
+ * Replays facts (sorted, of this subject; voided ones skipped) from the
+ * entry state s, checking each.  Returns the first refusal and its index
+ * in *bad; warnings are ignored here.  s holds the final state.
+ */
+struct reg_verdict reg_replay(struct reg_state *s, const struct reg_fact *facts, size_t n,
+			      size_t *bad);
+
+/* The state at the end of day `at` (facts dated after are not applied). */
+void reg_state_at(struct reg_state *s, const struct reg_fact *facts, size_t n, int32_t at);
+
+static inline bool reg_present(const struct reg_state *s, int32_t day)
+{
+	return s->entry <= day && day < s->exit;
+}
+
+#endif
