@@ -1,8 +1,12 @@
 #include "cli/cli.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define DB_OPT "  --db PATH        the database: a SQLite file (default danso.db)\n" \
 	       "                   or a postgresql:// URL\n"
@@ -161,4 +165,37 @@ int cli_main(int argc, char **argv)
 	fprintf(stderr, "danso: unknown command '%s'\n\n", name);
 	overview(stderr);
 	return ds_rc_exit(DS_EUSAGE);
+}
+
+int cli_map_file(const char *path, struct cli_file *f)
+{
+	memset(f, 0, sizeof *f);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	f->size = (size_t)st.st_size;
+	f->data = "";
+	if (f->size) {
+		void *m = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED) {
+			close(fd);
+			return -1;
+		}
+		madvise(m, f->size, MADV_SEQUENTIAL);
+		f->data = m;
+		f->mapped = true;
+	}
+	close(fd);
+	return 0;
+}
+
+void cli_unmap_file(struct cli_file *f)
+{
+	if (f->mapped)
+		munmap((void *)f->data, f->size);
+	f->mapped = false;
 }

@@ -43,6 +43,22 @@ void cli_set_lang(const char *lang);
 /* The default database when --db is not given. */
 #define CLI_DEFAULT_DB "danso.db"
 
+/* Exit status when --keep-good applied the good rows and refused others. */
+#define CLI_EXIT_PARTIAL 14
+
+struct store;
+/* Opens the store for a command; returns 0 or the exit status (message printed). */
+int cli_open_store(const char *cmd, const char *db, bool create, struct store **st);
+
+/* A whole file mapped read-only. */
+struct cli_file {
+	const char *data;
+	size_t size;
+	bool mapped;
+};
+int cli_map_file(const char *path, struct cli_file *f);
+void cli_unmap_file(struct cli_file *f);
+
 /* Commands (one file each under src/cli/). */
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);

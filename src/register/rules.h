@@ -63,7 +63,8 @@ struct reg_fact {
 #define REG_HC_HHTYPE(f) (((f)->a >> 8) & 3)
 /* move_in: a = 1 when it opened a new household */
 
-enum reg_exit { EXIT_NONE = 0, EXIT_DEATH, EXIT_MOVE_OUT };
+/* EXIT_VOIDED: the event that brought the person in was cancelled. */
+enum reg_exit { EXIT_NONE = 0, EXIT_DEATH, EXIT_MOVE_OUT, EXIT_VOIDED };
 
 struct reg_state {
 	int64_t rid;

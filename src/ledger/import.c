@@ -1,0 +1,482 @@
+/*
+ * Baseline import from the CSV exchange files.  Every row is checked
+ * (syntax, codes, references, uniqueness, dates) and the whole import is
+ * one transaction: it applies completely or, at the first refused row,
+ * goes on checking to report every problem and then changes nothing.  With
+ * keep_good, good rows are applied and refused ones written to a rejects
+ * file with their reasons.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/csv.h"
+#include "base/hmap.h"
+#include "base/progress.h"
+#include "ledger/ledger.h"
+
+struct imp {
+	struct ledger *lg;
+	const struct import_opts *o;
+	struct import_stats *stats;
+	long errors;
+	int64_t baseline;
+	struct hmap households; /* id -> rid * 128 + province, of this import */
+	struct hmap nids;       /* national ids of this import */
+	bool db_had[3];         /* the store had rows of this kind before */
+	struct buf line;
+};
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static void write_reject(struct imp *im, const struct ds_problem *p, const struct csv *c)
+{
+	FILE *f = im->o->rejects;
+	if (!f)
+		return;
+	struct buf *b = &im->line;
+	buf_reset(b);
+	buf_csv_field(b, p->file);
+	buf_printf(b, ",%ld,", p->line);
+	buf_csv_field(b, p->field);
+	buf_printf(b, ",%s,", ds_why_code(p->why));
+	buf_csv_field(b, ds_why_en(p->why));
+	buf_putc(b, ',');
+	if (c) {
+		struct buf row = {0};
+		for (size_t i = 0; i < c->nf; i++) {
+			if (i)
+				buf_putc(&row, ',');
+			char *tmp = strndup(c->f[i].p, c->f[i].n);
+			if (tmp)
+				buf_csv_field(&row, tmp);
+			free(tmp);
+		}
+		buf_csv_field(b, row.data ? row.data : "");
+		buf_free(&row);
+	}
+	buf_putc(b, '\n');
+	fwrite(b->data, 1, b->len, f);
+}
+
+/* A refused row: counted, reported, written to the rejects file. */
+static void problem(struct imp *im, enum store_kind kind, const struct ds_problem *p,
+		    const struct csv *c)
+{
+	im->errors++;
+	im->stats->rejected[kind]++;
+	if (im->o->on_problem)
+		im->o->on_problem(p, im->o->arg);
+	write_reject(im, p, c);
+}
+
+static void row_problem(struct imp *im, enum store_kind kind, const struct csv *c,
+			const char *field, enum ds_why why)
+{
+	struct ds_problem p;
+	ds_problem_set(&p, c->name, c->rec_line, field, why);
+	problem(im, kind, &p, c);
+}
+
+static enum ds_rc open_csv(struct imp *im, enum store_kind kind, const char *path,
+			   const char *const *cols, size_t ncols, struct csv *c)
+{
+	struct ds_problem p;
+	enum ds_rc rc = csv_open(c, path, basename_of(path), &p);
+	if (rc == DS_OK)
+		rc = csv_header(c, cols, ncols, &p);
+	if (rc) {
+		im->errors++;
+		if (im->o->on_problem)
+			im->o->on_problem(&p, im->o->arg);
+		write_reject(im, &p, NULL);
+		im->stats->rejected[kind]++;
+	}
+	return rc;
+}
+
+/* Reads the next record; bad syntax is reported and skipped. */
+static int next_row(struct imp *im, enum store_kind kind, struct csv *c)
+{
+	for (;;) {
+		struct ds_problem p;
+		int r = csv_next(c, &p);
+		if (r >= 0) {
+			if (r)
+				im->stats->rows[kind]++;
+			return r;
+		}
+		im->stats->rows[kind]++;
+		problem(im, kind, &p, c);
+	}
+}
+
+/* ---- units ---- */
+
+struct urow {
+	struct reg_unit u;
+	long line;
+	bool bad;
+};
+
+static int urow_level_cmp(const void *pa, const void *pb)
+{
+	const struct urow *a = pa, *b = pb;
+	if (a->u.level != b->u.level)
+		return (int)a->u.level - (int)b->u.level;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+static bool overlaps(const struct reg_unit *a, const struct reg_unit *b)
+{
+	int32_t af = a->valid_from == DAY_NONE ? INT32_MIN + 1 : a->valid_from;
+	int32_t bf = b->valid_from == DAY_NONE ? INT32_MIN + 1 : b->valid_from;
+	return af <= b->valid_to && bf <= a->valid_to;
+}
+
+/* True when a row of the parent covers the first day of the child's link. */
+static bool parent_covers(const struct reg_units *t, const struct urow *rows, size_t n,
+			  const struct reg_unit *child, enum reg_level *plevel)
+{
+	size_t first, k = reg_units_rows(t, child->parent, &first);
+	for (size_t i = 0; i < k; i++) {
+		const struct reg_unit *p = &t->rows[first + i];
+		*plevel = p->level;
+		if (overlaps(p, child))
+			return true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_unit *p = &rows[i].u;
+		if (rows[i].bad || strcmp(p->code, child->parent) != 0)
+			continue;
+		*plevel = p->level;
+		if (overlaps(p, child))
+			return true;
+	}
+	return false;
+}
+
+static void unit_refuse(struct imp *im, struct csv *c, struct urow *r, const char *field,
+			enum ds_why why)
+{
+	struct ds_problem p;
+	ds_problem_set(&p, c->name, r->line, field, why);
+	r->bad = true;
+	problem(im, STORE_UNITS, &p, NULL);
+}
+
+/* Cross-row rules: no overlapping rows of one code, one level per code, a
+ * parent of the level above that exists on the link's dates. */
+static void check_units(struct imp *im, struct csv *c, struct urow *rows, size_t n)
+{
+	const struct reg_units *t = &im->lg->units;
+	qsort(rows, n, sizeof *rows, urow_level_cmp);
+	for (size_t i = 0; i < n; i++) {
+		struct urow *r = &rows[i];
+		if (r->bad)
+			continue;
+		size_t first, k = reg_units_rows(t, r->u.code, &first);
+		for (size_t j = 0; j < k && !r->bad; j++) {
+			const struct reg_unit *e = &t->rows[first + j];
+			if (e->level != r->u.level)
+				unit_refuse(im, c, r, "level", W_BAD_LEVEL);
+			else if (overlaps(e, &r->u))
+				unit_refuse(im, c, r, "valid_from", W_UNIT_OVERLAP);
+		}
+		for (size_t j = 0; j < i && !r->bad; j++) {
+			if (rows[j].bad || strcmp(rows[j].u.code, r->u.code) != 0)
+				continue;
+			if (rows[j].u.level != r->u.level)
+				unit_refuse(im, c, r, "level", W_BAD_LEVEL);
+			else if (overlaps(&rows[j].u, &r->u))
+				unit_refuse(im, c, r, "valid_from", W_UNIT_OVERLAP);
+		}
+		if (r->bad || r->u.level == LVL_PROVINCE)
+			continue;
+		enum reg_level plevel = LVL_NONE;
+		if (!parent_covers(t, rows, i, &r->u, &plevel))
+			unit_refuse(im, c, r, "parent_code", plevel ? W_NO_PARENT : W_NO_UNIT);
+		else if (!reg_level_parent_ok(r->u.level, plevel))
+			unit_refuse(im, c, r, "parent_code", W_PARENT_LEVEL);
+	}
+}
+
+static enum ds_rc import_units(struct imp *im)
+{
+	struct csv c;
+	enum ds_rc rc = open_csv(im, STORE_UNITS, im->o->units, reg_unit_cols, UC_COUNT, &c);
+	if (rc)
+		return rc;
+	struct urow *rows = NULL;
+	size_t n = 0, cap = 0;
+	int r;
+	while ((r = next_row(im, STORE_UNITS, &c)) > 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			struct urow *nr = realloc(rows, cap * sizeof *nr);
+			if (!nr) {
+				rc = DS_ENOMEM;
+				goto out;
+			}
+			rows = nr;
+		}
+		struct urow *u = &rows[n];
+		reg_unit_init(&u->u);
+		u->line = c.rec_line;
+		u->bad = false;
+		enum ds_why w = W_NONE;
+		int col;
+		for (col = 0; col < UC_COUNT && !w; col++) {
+			struct csv_field f = csv_col(&c, (size_t)col);
+			w = reg_unit_set(&u->u, (enum reg_ucol)col, f.p, f.n);
+		}
+		enum reg_ucol bad_col = (enum reg_ucol)(col - 1);
+		if (!w)
+			w = reg_unit_check(&u->u, &bad_col);
+		if (w) {
+			row_problem(im, STORE_UNITS, &c, reg_unit_cols[bad_col], w);
+			continue;
+		}
+		n++;
+	}
+	check_units(im, &c, rows, n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (rows[i].bad)
+			continue;
+		if ((rc = im->lg->st->ops->unit_add(im->lg->st, &rows[i].u)) == DS_OK)
+			im->stats->added[STORE_UNITS]++;
+	}
+	if (!rc)
+		rc = ledger_reload_units(im->lg);
+out:
+	free(rows);
+	csv_close(&c);
+	return rc;
+}
+
+/* ---- households ---- */
+
+static enum ds_rc import_households(struct imp *im)
+{
+	struct store *st = im->lg->st;
+	struct csv c;
+	enum ds_rc rc = open_csv(im, STORE_HOUSEHOLDS, im->o->households, reg_household_cols,
+				 HC_COUNT, &c);
+	if (rc)
+		return rc;
+	struct progress pr;
+	progress_start(&pr, "import households.csv", im->o->progress);
+	struct store_household h = {.entry = im->o->as_of, .baseline = im->baseline};
+	int r;
+	while ((r = next_row(im, STORE_HOUSEHOLDS, &c)) > 0) {
+		progress_tick(&pr, csv_offset(&c), c.size, "bytes");
+		reg_household_init(&h.rec);
+		enum ds_why w = W_NONE;
+		int col;
+		for (col = 0; col < HC_COUNT && !w; col++) {
+			struct csv_field f = csv_col(&c, (size_t)col);
+			w = reg_household_set(&h.rec, (enum reg_hcol)col, f.p, f.n);
+		}
+		if (w) {
+			row_problem(im, STORE_HOUSEHOLDS, &c, reg_household_cols[col - 1], w);
+			continue;
+		}
+		const struct reg_unit *area = reg_units_at(&im->lg->units, h.rec.area, im->o->as_of);
+		size_t first;
+		if (!area) {
+			row_problem(im, STORE_HOUSEHOLDS, &c, "area_code",
+				    reg_units_rows(&im->lg->units, h.rec.area, &first) ? W_AREA_CLOSED
+										: W_NO_UNIT);
+			continue;
+		}
+		if (area->level != LVL_AREA) {
+			row_problem(im, STORE_HOUSEHOLDS, &c, "area_code", W_NOT_AREA);
+			continue;
+		}
+		size_t idlen = strlen(h.rec.id);
+		if (hmap_get(&im->households, h.rec.id, idlen, NULL)) {
+			row_problem(im, STORE_HOUSEHOLDS, &c, "household_id", W_DUP_ID);
+			continue;
+		}
+		h.prov = reg_units_province(&im->lg->units, h.rec.area);
+		rc = st->ops->household_add(st, &h);
+		if (rc == DS_ECONFLICT) {
+			row_problem(im, STORE_HOUSEHOLDS, &c, "household_id", W_DUP_ID);
+			rc = DS_OK;
+			continue;
+		}
+		if (rc)
+			break;
+		im->stats->added[STORE_HOUSEHOLDS]++;
+		if ((rc = hmap_put(&im->households, h.rec.id, idlen, h.rid * 128 + h.prov, NULL, NULL)))
+			break;
+	}
+	progress_end(&pr);
+	csv_close(&c);
+	return rc;
+}
+
+/* ---- persons ---- */
+
+/* The household of a person row: this import's, or one already stored. */
+static enum ds_rc person_household(struct imp *im, const char *id, int64_t *rid, int *prov,
+				   bool *found)
+{
+	int64_t v;
+	*found = false;
+	if (hmap_get(&im->households, id, strlen(id), &v)) {
+		*rid = v / 128;
+		*prov = (int)(v % 128);
+		*found = true;
+		return DS_OK;
+	}
+	if (!im->db_had[STORE_HOUSEHOLDS])
+		return DS_OK;
+	struct store_household h;
+	enum ds_rc rc = im->lg->st->ops->household_get(im->lg->st, id, 0, &h);
+	if (rc == DS_ENOTFOUND)
+		return DS_OK;
+	if (rc == DS_OK && h.entry <= im->o->as_of) {
+		*rid = h.rid;
+		*prov = h.prov;
+		*found = true;
+	}
+	return rc;
+}
+
+/* Parses and checks one person row; W_NONE when it may be inserted. */
+static enum ds_why person_row(struct imp *im, struct csv *c, struct store_person *p,
+			      const char **field)
+{
+	reg_person_init(&p->rec);
+	enum ds_why w = W_NONE;
+	int col;
+	for (col = 0; col < PC_COUNT && !w; col++) {
+		struct csv_field f = csv_col(c, (size_t)col);
+		w = reg_person_set(&p->rec, (enum reg_pcol)col, f.p, f.n);
+	}
+	if (w) {
+		*field = reg_person_cols[col - 1];
+		return w;
+	}
+	enum reg_pcol bad;
+	if ((w = reg_person_check(&p->rec, im->o->as_of, &bad))) {
+		*field = reg_person_cols[bad];
+		return w;
+	}
+	*field = "national_id";
+	const char *nid = p->rec.national_id;
+	if (nid[0]) {
+		bool existing = false;
+		if (hmap_put(&im->nids, nid, strlen(nid), 1, &existing, NULL))
+			return W_TOO_LONG;
+		if (existing)
+			return W_DUP_NATIONAL_ID;
+		int64_t owner;
+		if (im->db_had[STORE_PERSONS] &&
+		    im->lg->st->ops->nid_owner(im->lg->st, nid, &owner) == DS_OK)
+			return W_DUP_NATIONAL_ID;
+	}
+	return W_NONE;
+}
+
+static enum ds_rc import_persons(struct imp *im)
+{
+	struct store *st = im->lg->st;
+	struct csv c;
+	enum ds_rc rc = open_csv(im, STORE_PERSONS, im->o->persons, reg_person_cols, PC_COUNT, &c);
+	if (rc)
+		return rc;
+	bool empty = !im->db_had[STORE_PERSONS];
+	if ((rc = st->ops->bulk_begin(st, STORE_PERSONS, empty)))
+		goto out;
+	struct progress pr;
+	progress_start(&pr, "import persons.csv", im->o->progress);
+	struct store_person p = {.entry = im->o->as_of, .baseline = im->baseline};
+	int r;
+	while ((r = next_row(im, STORE_PERSONS, &c)) > 0) {
+		progress_tick(&pr, csv_offset(&c), c.size, "bytes");
+		const char *field = NULL;
+		enum ds_why w = person_row(im, &c, &p, &field);
+		if (w) {
+			row_problem(im, STORE_PERSONS, &c, field, w);
+			continue;
+		}
+		bool found;
+		if ((rc = person_household(im, p.rec.household, &p.hh, &p.prov, &found)))
+			break;
+		if (!found) {
+			row_problem(im, STORE_PERSONS, &c, "household_id", W_NO_HOUSEHOLD);
+			continue;
+		}
+		rc = st->ops->person_add(st, &p);
+		if (rc == DS_ECONFLICT) {
+			/* The unique id (or, in a non-empty table, national id) index refused it. */
+			struct store_person other;
+			bool dup_id = st->ops->person_get(st, p.rec.id, 0, &other) == DS_OK;
+			row_problem(im, STORE_PERSONS, &c, dup_id ? "person_id" : "national_id",
+				    dup_id ? W_DUP_ID : W_DUP_NATIONAL_ID);
+			rc = DS_OK;
+			continue;
+		}
+		if (rc)
+			break;
+		im->stats->added[STORE_PERSONS]++;
+	}
+	progress_end(&pr);
+	if (!rc)
+		rc = st->ops->bulk_end(st, STORE_PERSONS, empty);
+out:
+	csv_close(&c);
+	return rc;
+}
+
+enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct import_stats *stats)
+{
+	struct store *st = lg->st;
+	struct imp im = {.lg = lg, .o = o, .stats = stats};
+	memset(stats, 0, sizeof *stats);
+	double t0 = progress_now();
+	if (o->rejects)
+		fputs("file,line,field,code,reason,row\n", o->rejects);
+	enum ds_rc rc = st->ops->begin(st);
+	if (rc)
+		return rc;
+	for (int k = 0; k < 3 && !rc; k++) {
+		int64_t n = 0;
+		rc = st->ops->count(st, (enum store_kind)k, &n);
+		im.db_had[k] = n > 0;
+	}
+	if (!rc && o->units)
+		rc = import_units(&im);
+	if (!rc && (o->households || o->persons)) {
+		struct store_baseline b = {.as_of = o->as_of, .imported_at = (int64_t)time(NULL)};
+		rc = st->ops->baseline_add(st, &b);
+		im.baseline = b.id;
+	}
+	if (!rc && o->households)
+		rc = import_households(&im);
+	if (!rc && o->persons)
+		rc = import_persons(&im);
+	if (!rc && im.errors && !o->keep_good)
+		rc = DS_EINPUT;
+	if (rc) {
+		st->ops->rollback(st);
+		ledger_reload_units(lg);
+		if (rc == DS_EINPUT)
+			for (int k = 0; k < 3; k++)
+				stats->added[k] = 0;
+	} else {
+		rc = st->ops->commit(st);
+	}
+	hmap_free(&im.households);
+	hmap_free(&im.nids);
+	buf_free(&im.line);
+	stats->seconds = progress_now() - t0;
+	return rc;
+}

@@ -1,0 +1,601 @@
+#include "ledger/ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/day.h"
+
+enum ds_rc ledger_reload_units(struct ledger *lg)
+{
+	struct reg_unit *rows = NULL;
+	size_t n = 0;
+	enum ds_rc rc = store_units(lg->st, &rows, &n);
+	if (rc)
+		return rc;
+	reg_units_free(&lg->units);
+	return reg_units_build(&lg->units, rows, n);
+}
+
+enum ds_rc ledger_open(struct ledger *lg, struct store *st)
+{
+	memset(lg, 0, sizeof *lg);
+	lg->st = st;
+	return ledger_reload_units(lg);
+}
+
+void ledger_close(struct ledger *lg)
+{
+	reg_units_free(&lg->units);
+}
+
+/* ---- helpers ---- */
+
+static enum ds_rc refuse(struct ledger_result *res, const char *field, enum ds_why why)
+{
+	res->outcome = LEDGER_REFUSED;
+	ds_problem_set(&res->problem, NULL, 0, field, why);
+	return DS_OK;
+}
+
+/* True when the event that brought p into the register was cancelled. */
+static bool entry_voided(struct ledger *lg, const struct store_person *p)
+{
+	if (!p->entry_seq)
+		return false;
+	struct store_event e;
+	return lg->st->ops->event_by_seq(lg->st, p->entry_seq, &e) == DS_OK && e.voided_by;
+}
+
+static void state_init(struct ledger *lg, const struct store_person *p, struct reg_state *s)
+{
+	reg_state_init(s, p->rid, &p->rec, p->hh, p->entry);
+	if (p->exit == p->entry && entry_voided(lg, p)) {
+		s->exit = p->entry;
+		s->exit_kind = EXIT_VOIDED;
+	}
+}
+
+enum ds_rc ledger_state_at(struct ledger *lg, const struct store_person *p, int32_t day,
+			   struct reg_state *s)
+{
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, &facts, &n);
+	if (rc)
+		return rc;
+	state_init(lg, p, s);
+	reg_state_at(s, facts, n, day);
+	free(facts);
+	return DS_OK;
+}
+
+/*
+ * Replays the subject's whole timeline with `extra` added (when not NULL)
+ * and the fact of seq `skip` cancelled (when not 0).  The verdict is the
+ * first refusal; *at_extra tells whether it was the added fact itself.
+ */
+static struct reg_verdict verify(struct ledger *lg, const struct store_person *p,
+				 const struct reg_fact *facts, size_t n,
+				 const struct reg_fact *extra, int64_t skip, bool *at_extra)
+{
+	struct reg_verdict ok = {W_NONE, NULL, DS_SEV_ERROR};
+	struct reg_fact *all = malloc((n + 1) * sizeof *all);
+	if (!all)
+		return (struct reg_verdict){W_BREAKS_LATER, "date", DS_SEV_ERROR};
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		all[m] = facts[i];
+		if (all[m].seq == skip)
+			all[m].voided = 1;
+		m++;
+	}
+	if (extra)
+		all[m++] = *extra;
+	reg_facts_sort(all, m);
+	struct reg_state s;
+	state_init(lg, p, &s);
+	size_t bad = 0;
+	struct reg_verdict v = reg_replay(&s, all, m, &bad);
+	*at_extra = v.why && extra && all[bad].seq == extra->seq;
+	free(all);
+	return v.why ? v : ok;
+}
+
+/* The latest uncancelled correction of a text field, by (date, seq). */
+static const struct reg_fact *last_correction(const struct reg_fact *facts, size_t n,
+					      enum reg_field field)
+{
+	const struct reg_fact *best = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_fact *f = &facts[i];
+		if (f->voided || f->type != EV_INFO_CHANGE || REG_INFO_FIELD(f) != field)
+			continue;
+		if (!best || f->date > best->date || (f->date == best->date && f->seq > best->seq))
+			best = f;
+	}
+	return best;
+}
+
+/* The value member of a stored info_change. */
+static void correction_value(struct ledger *lg, int64_t seq, char *out, size_t outsz)
+{
+	struct store_event e;
+	out[0] = '\0';
+	if (lg->st->ops->event_by_seq(lg->st, seq, &e) != DS_OK || !e.body)
+		return;
+	json_t *o = json_loads(e.body, 0, NULL);
+	const char *v = json_string_value(json_object_get(o, "value"));
+	snprintf(out, outsz, "%s", v ? v : "");
+	json_decref(o);
+}
+
+/*
+ * Recomputes the current-facts cache of a person from their entry record
+ * and timeline, and writes it when it changed.
+ */
+static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created, struct reg_state *final)
+{
+	struct store_person p;
+	enum ds_rc rc = lg->st->ops->person_get(lg->st, NULL, rid, &p);
+	if (rc)
+		return rc;
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	if ((rc = lg->st->ops->person_facts(lg->st, rid, &facts, &n)))
+		return rc;
+	struct reg_state s;
+	state_init(lg, &p, &s);
+	if (created && entry_voided(lg, &p)) {
+		s.exit = p.entry;
+		s.exit_kind = EXIT_VOIDED;
+	}
+	reg_state_at(&s, facts, n, DAY_MAX);
+	struct store_person cur = p;
+	cur.cur_hh = s.hh;
+	cur.exit = s.exit;
+	const struct reg_fact *f = last_correction(facts, n, FLD_FULL_NAME);
+	if (f)
+		correction_value(lg, f->seq, cur.cur_name, sizeof cur.cur_name);
+	else
+		snprintf(cur.cur_name, sizeof cur.cur_name, "%s", p.rec.full_name);
+	f = last_correction(facts, n, FLD_NATIONAL_ID);
+	if (f)
+		correction_value(lg, f->seq, cur.cur_nid, sizeof cur.cur_nid);
+	else
+		snprintf(cur.cur_nid, sizeof cur.cur_nid, "%s", p.rec.national_id);
+	free(facts);
+	if (final)
+		*final = s;
+	if (cur.cur_hh == p.cur_hh && cur.exit == p.exit && !strcmp(cur.cur_name, p.cur_name) &&
+	    !strcmp(cur.cur_nid, p.cur_nid))
+		return DS_OK;
+	return lg->st->ops->person_current(lg->st, &cur);
+}
+
+/* A household that exists on day (it entered on or before). */
+static enum ds_rc household_on(struct ledger *lg, const char *id, int32_t day,
+			       struct store_household *h, bool *found)
+{
+	enum ds_rc rc = lg->st->ops->household_get(lg->st, id, 0, h);
+	*found = rc == DS_OK && h->entry <= day;
+	return rc == DS_ENOTFOUND ? DS_OK : rc;
+}
+
+/* True when the national id is held by someone other than rid. */
+static enum ds_rc nid_taken(struct ledger *lg, const char *nid, int64_t rid, bool *taken)
+{
+	*taken = false;
+	if (!nid[0])
+		return DS_OK;
+	int64_t owner = 0;
+	enum ds_rc rc = lg->st->ops->nid_owner(lg->st, nid, &owner);
+	if (rc == DS_ENOTFOUND)
+		return DS_OK;
+	*taken = rc == DS_OK && owner != rid;
+	return rc;
+}
+
+/* Looks up the subject; refuses with W_NO_PERSON naming member. */
+static enum ds_rc get_subject(struct ledger *lg, const char *id, const char *member,
+			      struct store_person *p, struct ledger_result *res, bool *found)
+{
+	enum ds_rc rc = lg->st->ops->person_get(lg->st, id, 0, p);
+	*found = rc == DS_OK;
+	if (rc == DS_ENOTFOUND) {
+		refuse(res, member, W_NO_PERSON);
+		return DS_OK;
+	}
+	return rc;
+}
+
+/*
+ * Checks a fact against its subject: the state on its date, then the
+ * timeline after it.  Fills res (refusal or warning).  *ok tells.
+ */
+static enum ds_rc judge(struct ledger *lg, const struct store_person *p, struct reg_fact *f,
+			struct ledger_result *res, bool *ok)
+{
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	*ok = false;
+	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, &facts, &n);
+	if (rc)
+		return rc;
+	struct reg_state s;
+	state_init(lg, p, &s);
+	reg_state_at(&s, facts, n, f->date);
+	struct reg_verdict v = reg_check(f, &s);
+	if (v.why && v.severity == DS_SEV_ERROR) {
+		refuse(res, v.field, v.why);
+	} else {
+		if (v.why) {
+			res->warned = true;
+			ds_problem_set(&res->warning, NULL, 0, v.field, v.why);
+			res->warning.severity = DS_SEV_WARNING;
+		}
+		bool at_extra;
+		f->seq = INT64_MAX;
+		struct reg_verdict later = verify(lg, p, facts, n, f, 0, &at_extra);
+		f->seq = 0;
+		if (later.why)
+			refuse(res, at_extra ? later.field : "date", at_extra ? later.why : W_BREAKS_LATER);
+		else
+			*ok = true;
+	}
+	free(facts);
+	return DS_OK;
+}
+
+/* ---- per type ---- */
+
+struct rec_ctx {
+	struct ledger *lg;
+	const struct reg_event *ev;
+	struct ledger_result *res;
+	struct reg_fact fact;
+	int prov;
+	int64_t seq;     /* reserved for this event */
+	int64_t refresh[2]; /* persons whose cache to refresh after the insert */
+	int64_t void_target;
+};
+
+static void fill_new_person(struct store_person *np, const struct reg_person *rec, int64_t hh,
+			    int prov, int32_t entry, int64_t seq)
+{
+	memset(np, 0, sizeof *np);
+	np->rec = *rec;
+	np->hh = hh;
+	np->prov = prov;
+	np->entry = entry;
+	np->entry_seq = seq;
+}
+
+/* The relation of a newborn to the head, from the mother's. */
+static uint8_t child_relation(uint8_t mother_relation)
+{
+	switch (mother_relation) {
+	case 1:
+	case 2: return 3;
+	case 3:
+	case 4: return 6;
+	default: return 7;
+	}
+}
+
+static enum ds_rc record_birth(struct rec_ctx *c)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	struct store_person mother, tmp;
+	bool found;
+	enum ds_rc rc = get_subject(lg, ev->person, "mother", &mother, c->res, &found);
+	if (rc || !found)
+		return rc;
+	rc = lg->st->ops->person_get(lg->st, ev->np.id, 0, &tmp);
+	if (rc == DS_OK)
+		return refuse(c->res, "child.person_id", W_DUP_ID);
+	if (rc != DS_ENOTFOUND)
+		return rc;
+	bool taken;
+	if ((rc = nid_taken(lg, ev->np.national_id, 0, &taken)))
+		return rc;
+	if (taken)
+		return refuse(c->res, "child.national_id", W_DUP_NATIONAL_ID);
+	reg_fact_from_event(&c->fact, ev, mother.rid, 0, 0);
+	bool ok;
+	if ((rc = judge(lg, &mother, &c->fact, c->res, &ok)) || !ok)
+		return rc;
+	struct reg_state ms;
+	if ((rc = ledger_state_at(lg, &mother, ev->date, &ms)))
+		return rc;
+	struct store_household h;
+	int64_t hh = ms.hh;
+	int prov = mother.prov;
+	if (ev->household[0]) {
+		if ((rc = household_on(lg, ev->household, ev->date, &h, &found)))
+			return rc;
+		if (!found)
+			return refuse(c->res, "household", W_NO_HOUSEHOLD);
+		hh = h.rid;
+		prov = h.prov;
+	}
+	struct reg_person child = ev->np;
+	child.birth = ev->date;
+	child.birth_prec = DAY_PREC_DAY;
+	if (!child.ethnicity[0])
+		memcpy(child.ethnicity, mother.rec.ethnicity, sizeof child.ethnicity);
+	if (!child.relation)
+		child.relation = hh == ms.hh ? child_relation(ms.relation) : 7;
+	struct store_person *np = &c->res->person;
+	fill_new_person(np, &child, hh, prov, ev->date, c->seq);
+	if ((rc = lg->st->ops->person_add(lg->st, np)))
+		return rc;
+	c->res->has_person = true;
+	c->fact.hh = hh;
+	c->fact.other = np->rid;
+	c->prov = mother.prov;
+	return DS_OK;
+}
+
+static enum ds_rc new_household(struct rec_ctx *c, struct store_household *h)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	enum ds_rc rc = lg->st->ops->household_get(lg->st, ev->nh.id, 0, h);
+	if (rc == DS_OK)
+		return refuse(c->res, "new_household.household_id", W_DUP_ID);
+	if (rc != DS_ENOTFOUND)
+		return rc;
+	const struct reg_unit *area = reg_units_at(&lg->units, ev->nh.area, ev->date);
+	size_t first;
+	if (!area)
+		return refuse(c->res, "new_household.area_code",
+			      reg_units_rows(&lg->units, ev->nh.area, &first) ? W_AREA_CLOSED : W_NO_UNIT);
+	if (area->level != LVL_AREA)
+		return refuse(c->res, "new_household.area_code", W_NOT_AREA);
+	memset(h, 0, sizeof *h);
+	h->rec = ev->nh;
+	h->prov = reg_units_province(&lg->units, ev->nh.area);
+	h->entry = ev->date;
+	h->entry_seq = c->seq;
+	return DS_OK;
+}
+
+static enum ds_rc record_move_in(struct rec_ctx *c)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	struct store_person tmp;
+	enum ds_rc rc = lg->st->ops->person_get(lg->st, ev->np.id, 0, &tmp);
+	if (rc == DS_OK)
+		return refuse(c->res, "person.person_id", W_DUP_ID);
+	if (rc != DS_ENOTFOUND)
+		return rc;
+	bool taken, found;
+	if ((rc = nid_taken(lg, ev->np.national_id, 0, &taken)))
+		return rc;
+	if (taken)
+		return refuse(c->res, "person.national_id", W_DUP_NATIONAL_ID);
+	enum reg_pcol col;
+	enum ds_why w = reg_person_check(&ev->np, ev->date, &col);
+	if (w) {
+		char field[DS_FIELD_MAX];
+		snprintf(field, sizeof field, "person.%s", reg_person_cols[col]);
+		return refuse(c->res, field, w);
+	}
+	struct store_household *h = &c->res->household;
+	if (ev->has_nh) {
+		if ((rc = new_household(c, h)) || c->res->outcome == LEDGER_REFUSED)
+			return rc;
+		if ((rc = lg->st->ops->household_add(lg->st, h)))
+			return rc;
+		c->res->has_household = true;
+	} else {
+		if ((rc = household_on(lg, ev->household, ev->date, h, &found)))
+			return rc;
+		if (!found)
+			return refuse(c->res, "household", W_NO_HOUSEHOLD);
+	}
+	struct store_person *np = &c->res->person;
+	fill_new_person(np, &ev->np, h->rid, h->prov, ev->date, c->seq);
+	snprintf(np->rec.household, sizeof np->rec.household, "%s", h->rec.id);
+	if ((rc = lg->st->ops->person_add(lg->st, np)))
+		return rc;
+	c->res->has_person = true;
+	reg_fact_from_event(&c->fact, ev, np->rid, h->rid, 0);
+	c->prov = h->prov;
+	return DS_OK;
+}
+
+/* Checks of the other persons and households a person event names. */
+static enum ds_rc check_references(struct rec_ctx *c, const struct store_person *p, int64_t *hh,
+				   int64_t *other)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	enum ds_rc rc = DS_OK;
+	bool found;
+	if (ev->type == EV_TRANSFER) {
+		struct store_household h;
+		if ((rc = household_on(lg, ev->household, ev->date, &h, &found)))
+			return rc;
+		if (!found)
+			return refuse(c->res, "household", W_NO_HOUSEHOLD);
+		*hh = h.rid;
+	} else if (ev->type == EV_MARRIAGE && ev->spouse[0]) {
+		struct store_person sp;
+		if ((rc = get_subject(lg, ev->spouse, "spouse", &sp, c->res, &found)) || !found)
+			return rc;
+		struct reg_state ss;
+		if ((rc = ledger_state_at(lg, &sp, ev->date, &ss)))
+			return rc;
+		if (!reg_present(&ss, ev->date))
+			return refuse(c->res, "spouse", W_NOT_PRESENT);
+		if (ss.sex == p->rec.sex)
+			return refuse(c->res, "spouse", W_SAME_SEX_SPOUSE);
+		*other = sp.rid;
+	} else if (ev->type == EV_INFO_CHANGE && ev->field == FLD_NATIONAL_ID) {
+		bool taken;
+		if ((rc = nid_taken(lg, ev->value, p->rid, &taken)))
+			return rc;
+		if (taken)
+			return refuse(c->res, "value", W_DUP_NATIONAL_ID);
+	}
+	return rc;
+}
+
+static enum ds_rc record_person_event(struct rec_ctx *c)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	struct store_person p;
+	bool found, ok;
+	enum ds_rc rc = get_subject(lg, ev->person, "person", &p, c->res, &found);
+	if (rc || !found)
+		return rc;
+	int64_t hh = 0, other = 0;
+	if ((rc = check_references(c, &p, &hh, &other)) || c->res->outcome == LEDGER_REFUSED)
+		return rc;
+	reg_fact_from_event(&c->fact, ev, p.rid, hh, other);
+	if ((rc = judge(lg, &p, &c->fact, c->res, &ok)) || !ok)
+		return rc;
+	c->prov = p.prov;
+	c->refresh[0] = p.rid;
+	return DS_OK;
+}
+
+static enum ds_rc record_household_change(struct rec_ctx *c)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	struct store_household h;
+	enum ds_rc rc = lg->st->ops->household_get(lg->st, ev->household, 0, &h);
+	if (rc == DS_ENOTFOUND)
+		return refuse(c->res, "household", W_NO_HOUSEHOLD);
+	if (rc)
+		return rc;
+	if (ev->date < h.entry)
+		return refuse(c->res, "date", W_BEFORE_ENTRY);
+	int64_t head = 0;
+	if (ev->head[0]) {
+		struct store_person p;
+		bool found;
+		if ((rc = get_subject(lg, ev->head, "head", &p, c->res, &found)) || !found)
+			return rc;
+		struct reg_state s;
+		if ((rc = ledger_state_at(lg, &p, ev->date, &s)))
+			return rc;
+		if (!reg_present(&s, ev->date) || s.hh != h.rid)
+			return refuse(c->res, "head", W_HEAD_NOT_MEMBER);
+		head = p.rid;
+	}
+	reg_fact_from_event(&c->fact, ev, head, h.rid, 0);
+	c->prov = h.prov;
+	return DS_OK;
+}
+
+/* Cancelling an event must leave every later event of its subject valid. */
+static enum ds_rc record_void(struct rec_ctx *c)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	struct store_event t;
+	enum ds_rc rc = lg->st->ops->event_by_id(lg->st, ev->target, &t);
+	if (rc == DS_ENOTFOUND)
+		return refuse(c->res, "target", W_NO_EVENT);
+	if (rc)
+		return rc;
+	struct reg_fact target = t.fact;
+	if (target.type == EV_VOID)
+		return refuse(c->res, "target", W_VOID_VOID);
+	if (t.voided_by)
+		return refuse(c->res, "target", W_ALREADY_VOIDED);
+	/* A person brought in by the target must have nothing else recorded. */
+	int64_t created = target.type == EV_BIRTH ? target.other
+			  : target.type == EV_MOVE_IN ? target.person : 0;
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	if (created) {
+		if ((rc = lg->st->ops->person_facts(lg->st, created, &facts, &n)))
+			return rc;
+		size_t live = 0;
+		for (size_t i = 0; i < n; i++)
+			live += !facts[i].voided && facts[i].seq != target.seq;
+		free(facts);
+		facts = NULL;
+		if (live)
+			return refuse(c->res, "target", W_VOID_BREAKS);
+	}
+	int64_t subject = target.type == EV_HOUSEHOLD_CHANGE || target.type == EV_MOVE_IN ? 0 : target.person;
+	if (subject) {
+		struct store_person p;
+		if ((rc = lg->st->ops->person_get(lg->st, NULL, subject, &p)))
+			return rc;
+		if ((rc = lg->st->ops->person_facts(lg->st, subject, &facts, &n)))
+			return rc;
+		bool at_extra;
+		struct reg_verdict v = verify(lg, &p, facts, n, NULL, target.seq, &at_extra);
+		free(facts);
+		if (v.why)
+			return refuse(c->res, "target", W_VOID_BREAKS);
+		c->prov = p.prov;
+	}
+	reg_fact_from_event(&c->fact, ev, target.type == EV_HOUSEHOLD_CHANGE ? 0 : target.person,
+			    target.hh, target.seq);
+	c->refresh[0] = subject;
+	c->refresh[1] = created;
+	c->void_target = target.seq;
+	return DS_OK;
+}
+
+enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const char *by,
+			 struct ledger_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct store *st = lg->st;
+	char *body = reg_event_text(ev);
+	if (!body)
+		return DS_ENOMEM;
+	struct store_event old;
+	enum ds_rc rc = st->ops->event_by_id(st, ev->id, &old);
+	if (rc == DS_OK) {
+		res->fact = old.fact;
+		if (old.body && strcmp(old.body, body) == 0)
+			res->outcome = LEDGER_DUPLICATE;
+		else
+			refuse(res, "id", W_EVENT_ID_REUSED);
+		free(body);
+		return DS_OK;
+	}
+	if (rc != DS_ENOTFOUND)
+		goto out;
+	struct rec_ctx c = {.lg = lg, .ev = ev, .res = res};
+	if ((rc = st->ops->next_seq(st, &c.seq)))
+		goto out;
+	switch (ev->type) {
+	case EV_BIRTH: rc = record_birth(&c); break;
+	case EV_MOVE_IN: rc = record_move_in(&c); break;
+	case EV_HOUSEHOLD_CHANGE: rc = record_household_change(&c); break;
+	case EV_VOID: rc = record_void(&c); break;
+	default: rc = record_person_event(&c); break;
+	}
+	if (rc || res->outcome == LEDGER_REFUSED)
+		goto out;
+	struct store_event se = {.fact = c.fact, .recorded_at = (int64_t)time(NULL), .prov = c.prov};
+	se.fact.seq = c.seq;
+	memcpy(se.id, ev->id, 16);
+	snprintf(se.recorded_by, sizeof se.recorded_by, "%s", by ? by : "");
+	if ((rc = st->ops->event_add(st, &se, body)))
+		goto out;
+	if (c.void_target && (rc = st->ops->event_void(st, c.void_target, c.seq)))
+		goto out;
+	for (int i = 0; i < 2 && !rc; i++)
+		if (c.refresh[i])
+			rc = refresh(lg, c.refresh[i], i == 1, i == 0 ? &res->subject : NULL);
+	res->fact = se.fact;
+	res->outcome = LEDGER_RECORDED;
+out:
+	free(body);
+	return rc;
+}

@@ -1,0 +1,113 @@
+#include "register/units.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct reg_unit *a = pa, *b = pb;
+	int c = strcmp(a->code, b->code);
+	if (c)
+		return c;
+	return (a->valid_from > b->valid_from) - (a->valid_from < b->valid_from);
+}
+
+enum ds_rc reg_units_build(struct reg_units *t, struct reg_unit *rows, size_t n)
+{
+	memset(t, 0, sizeof *t);
+	t->rows = rows;
+	t->n = n;
+	if (n)
+		qsort(rows, n, sizeof *rows, row_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && strcmp(rows[i].code, rows[i - 1].code) == 0)
+			continue;
+		enum ds_rc rc = hmap_put(&t->by_code, rows[i].code, strlen(rows[i].code), (int64_t)i,
+					 NULL, NULL);
+		if (rc)
+			return rc;
+	}
+	return DS_OK;
+}
+
+void reg_units_free(struct reg_units *t)
+{
+	free(t->rows);
+	hmap_free(&t->by_code);
+	memset(t, 0, sizeof *t);
+}
+
+size_t reg_units_rows(const struct reg_units *t, const char *code, size_t *first)
+{
+	int64_t i;
+	if (!hmap_get(&t->by_code, code, strlen(code), &i))
+		return 0;
+	size_t k = (size_t)i, n = 0;
+	while (k + n < t->n && strcmp(t->rows[k + n].code, code) == 0)
+		n++;
+	*first = k;
+	return n;
+}
+
+static int valid_on(const struct reg_unit *u, int32_t day)
+{
+	return (u->valid_from == DAY_NONE || u->valid_from <= day) &&
+	       (u->valid_to == DAY_MAX || day <= u->valid_to);
+}
+
+const struct reg_unit *reg_units_at(const struct reg_units *t, const char *code, int32_t day)
+{
+	size_t first, n = reg_units_rows(t, code, &first);
+	for (size_t i = 0; i < n; i++)
+		if (valid_on(&t->rows[first + i], day))
+			return &t->rows[first + i];
+	return NULL;
+}
+
+const struct reg_unit *reg_units_resolve(const struct reg_units *t, const char *code, int32_t day)
+{
+	size_t first, n = reg_units_rows(t, code, &first);
+	const struct reg_unit *last_before = NULL, *earliest = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_unit *u = &t->rows[first + i];
+		if (valid_on(u, day))
+			return u;
+		if (u->valid_to != DAY_MAX && u->valid_to < day)
+			last_before = u; /* rows are in valid_from order */
+		else if (!earliest)
+			earliest = u;
+	}
+	/* Before the unit existed, use its first row: its data cannot be
+	 * there yet, but its place in the tree is the best answer. */
+	return last_before ? last_before : earliest;
+}
+
+const char *reg_units_parent(const struct reg_units *t, const char *code, int32_t day)
+{
+	const struct reg_unit *u = reg_units_resolve(t, code, day);
+	return u ? u->parent : "";
+}
+
+int reg_units_within(const struct reg_units *t, const char *code, const char *top, int32_t day)
+{
+	for (int depth = 0; code[0] && depth < 16; depth++) {
+		if (strcmp(code, top) == 0)
+			return 1;
+		code = reg_units_parent(t, code, day);
+	}
+	return 0;
+}
+
+int reg_units_province(const struct reg_units *t, const char *code)
+{
+	for (int depth = 0; code[0] && depth < 16; depth++) {
+		size_t first, n = reg_units_rows(t, code, &first);
+		if (!n)
+			return 0;
+		const struct reg_unit *u = &t->rows[first + n - 1];
+		if (u->level == LVL_PROVINCE)
+			return atoi(u->code);
+		code = u->parent;
+	}
+	return 0;
+}

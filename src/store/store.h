@@ -1,0 +1,177 @@
+/*
+ * store: the durable register, behind one contract for every backend.
+ *
+ * The truth is an append-only event log: every accepted event gets the next
+ * sequence number and is never changed, except that a later `void` event
+ * marks it cancelled (the void itself is the trace).  Beside the log the
+ * store keeps the entry records (units; households and persons as they
+ * entered: baseline rows, or the person of a birth or arrival) and a small
+ * cache of current facts per person (household, name key for search,
+ * national id, exit) that the ledger updates in the same transaction as the
+ * event that changes them.  Everything the register ever said can be
+ * recomputed from entry records plus the log.
+ *
+ * Backends implement struct store_ops; store.c dispatches and owns what is
+ * common.  Only store/ includes sqlite3.h or libpq-fe.h.  The conformance
+ * tests (tests/unit/test_store.c) run on every backend.
+ *
+ * Durability: a commit returns only when the data are on stable storage
+ * (SQLite WAL with synchronous=FULL; PostgreSQL with fsync and
+ * synchronous_commit on, checked at open).
+ *
+ * Threads: a struct store is one connection, used by one thread at a time.
+ */
+#ifndef DS_STORE_H
+#define DS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "register/record.h"
+#include "register/rules.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store_household {
+	int64_t rid;
+	struct reg_household rec; /* as entered */
+	int prov;                 /* province code, for partitioning */
+	int32_t entry;            /* baseline date or arrival date */
+	int64_t entry_seq;        /* the move_in event, 0 for a baseline row */
+	int64_t baseline;         /* baseline id, 0 when from an event */
+};
+
+struct store_person {
+	int64_t rid;
+	struct reg_person rec; /* as entered; rec.household is the entry household id */
+	int64_t hh;            /* entry household rid */
+	int prov;
+	int32_t entry;
+	int64_t entry_seq; /* the birth or move_in event, 0 for a baseline row */
+	int64_t baseline;
+	/* current facts, kept by the ledger */
+	int64_t cur_hh;
+	char cur_household[REG_ID_MAX + 1]; /* id of cur_hh */
+	int32_t exit; /* DAY_MAX while present */
+	char cur_name[REG_NAME_BYTES];
+	char cur_nid[13];
+};
+
+/* One stored event: its fact, id, canonical text and who recorded it. */
+struct store_event {
+	struct reg_fact fact;
+	uint8_t id[16];
+	int64_t voided_by; /* seq of the void, 0 */
+	int64_t recorded_at; /* unix seconds */
+	char recorded_by[64];
+	int prov; /* province of the subject */
+	const char *body; /* canonical JSON, borrowed until the next call */
+};
+
+struct store_baseline {
+	int64_t id;
+	int32_t as_of;
+	int64_t imported_at;
+};
+
+/* Row kinds for bulk import. */
+enum store_kind { STORE_UNITS, STORE_HOUSEHOLDS, STORE_PERSONS };
+
+struct store;
+
+struct store_ops {
+	const char *name;
+	enum ds_rc (*open)(struct store *st, const char *target, bool create);
+	void (*close)(struct store *st);
+	enum ds_rc (*migrate)(struct store *st);
+	enum ds_rc (*begin)(struct store *st);
+	enum ds_rc (*commit)(struct store *st);
+	enum ds_rc (*rollback)(struct store *st);
+	enum ds_rc (*savepoint)(struct store *st);
+	enum ds_rc (*release)(struct store *st);
+	enum ds_rc (*rollback_to)(struct store *st);
+
+	enum ds_rc (*meta_get)(struct store *st, const char *key, char *out, size_t outsz);
+	enum ds_rc (*meta_set)(struct store *st, const char *key, const char *value);
+
+	/* bulk import */
+	enum ds_rc (*bulk_begin)(struct store *st, enum store_kind kind, bool empty);
+	enum ds_rc (*bulk_end)(struct store *st, enum store_kind kind, bool empty);
+	enum ds_rc (*unit_add)(struct store *st, const struct reg_unit *u);
+	enum ds_rc (*household_add)(struct store *st, struct store_household *h);
+	enum ds_rc (*person_add)(struct store *st, struct store_person *p);
+	enum ds_rc (*baseline_add)(struct store *st, struct store_baseline *b);
+
+	/* lookups: DS_ENOTFOUND when absent */
+	enum ds_rc (*household_get)(struct store *st, const char *id, int64_t rid,
+				    struct store_household *out);
+	enum ds_rc (*person_get)(struct store *st, const char *id, int64_t rid,
+				 struct store_person *out);
+	enum ds_rc (*nid_owner)(struct store *st, const char *nid, int64_t *rid);
+	enum ds_rc (*count)(struct store *st, enum store_kind kind, int64_t *n);
+
+	/* the log */
+	enum ds_rc (*event_by_id)(struct store *st, const uint8_t id[16], struct store_event *out);
+	enum ds_rc (*event_by_seq)(struct store *st, int64_t seq, struct store_event *out);
+	/* The seq the next event_add will use (reserved for this transaction). */
+	enum ds_rc (*next_seq)(struct store *st, int64_t *seq);
+	/* Appends ev with ev->fact.seq (from next_seq). */
+	enum ds_rc (*event_add)(struct store *st, struct store_event *ev, const char *body);
+	enum ds_rc (*event_void)(struct store *st, int64_t target_seq, int64_t void_seq);
+	enum ds_rc (*person_current)(struct store *st, const struct store_person *p);
+	/* Subject facts of a person (voided ones flagged), in (date, seq) order. */
+	enum ds_rc (*person_facts)(struct store *st, int64_t rid, struct reg_fact **facts,
+				   size_t *n);
+	int64_t (*last_seq)(struct store *st);
+
+	/* iteration; fn returns DS_OK to go on */
+	enum ds_rc (*each_unit)(struct store *st, enum ds_rc (*fn)(const struct reg_unit *, void *),
+				void *arg);
+	enum ds_rc (*each_household)(struct store *st, bool baseline_only,
+				     enum ds_rc (*fn)(const struct store_household *, void *), void *arg);
+	enum ds_rc (*each_person)(struct store *st, bool baseline_only,
+				  enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
+	/* Events with seq > after, in seq order.  With bodies when want_body. */
+	enum ds_rc (*each_event)(struct store *st, int64_t after, bool want_body,
+				 enum ds_rc (*fn)(const struct store_event *, void *), void *arg);
+	/* Events naming a person (as subject, child, spouse) or a household, by seq. */
+	enum ds_rc (*events_about)(struct store *st, int64_t person, int64_t hh,
+				   enum ds_rc (*fn)(const struct store_event *, void *), void *arg);
+	enum ds_rc (*baselines)(struct store *st, struct store_baseline *out, size_t max, size_t *n);
+	/* Persons whose current name key starts with key (and born in year if > 0). */
+	enum ds_rc (*find)(struct store *st, const char *key, int year, size_t offset,
+			   size_t limit, enum ds_rc (*fn)(const struct store_person *, void *),
+			   void *arg);
+	/* Persons whose current household is hh, in rid order. */
+	enum ds_rc (*members)(struct store *st, int64_t hh,
+			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
+};
+
+struct store {
+	const struct store_ops *ops;
+	void *impl;
+	char errmsg[256]; /* last backend error, English, for logs */
+};
+
+/* Backends. */
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+/*
+ * Opens the store named by target: a postgresql:// or postgres:// URL
+ * selects PostgreSQL, anything else is a SQLite file path.  With create,
+ * a missing SQLite file is created.  Runs migrations.  *out is freed with
+ * store_close().
+ */
+enum ds_rc store_open(const char *target, bool create, struct store **out);
+void store_close(struct store *st);
+
+/* Sets st->errmsg from a format, for backends. */
+void store_seterr(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Loads every unit row (small: tens of thousands). Caller frees *units. */
+enum ds_rc store_units(struct store *st, struct reg_unit **units, size_t *n);
+
+#endif
