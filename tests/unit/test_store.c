@@ -1,0 +1,300 @@
+/*
+ * Store conformance and the ledger, on every backend: SQLite in a temporary
+ * file always, PostgreSQL when DANSO_TEST_PG names a database URL (the test
+ * runner starts a private cluster).  Each case starts from an empty store
+ * loaded with tests/data/small.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/day.h"
+#include "ledger/ledger.h"
+#include "test.h"
+#include <unistd.h>
+
+#define SMALL "tests/data/small/"
+
+static void no_problem(const struct ds_problem *p, void *arg)
+{
+	(void)arg;
+	char msg[512];
+	ds_problem_format(p, "en", msg, sizeof msg);
+	fprintf(stderr, "  unexpected problem: %s\n", msg);
+}
+
+/*
+ * A new empty PostgreSQL database for one case.  DANSO_TEST_PG is a URL
+ * template with %s where the database name goes.
+ */
+static bool pg_fresh_url(char *out, size_t outsz)
+{
+	static int n;
+	const char *tmpl = getenv("DANSO_TEST_PG");
+	if (!tmpl || !strstr(tmpl, "%s"))
+		return false;
+	char admin[512], name[64], sql[160];
+	snprintf(name, sizeof name, "danso_unit_%d_%d", (int)getpid(), n++);
+	const char *hole = strstr(tmpl, "%s");
+	int pre = (int)(hole - tmpl);
+	snprintf(admin, sizeof admin, "%.*s%s%s", pre, tmpl, "postgres", hole + 2);
+	snprintf(out, outsz, "%.*s%s%s", pre, tmpl, name, hole + 2);
+	PGconn *c = PQconnectdb(admin);
+	bool ok = PQstatus(c) == CONNECTION_OK;
+	if (ok) {
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+		PGresult *r = PQexec(c, sql);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+	}
+	if (!ok)
+		fprintf(stderr, "  cannot create a test database: %s\n", PQerrorMessage(c));
+	PQfinish(c);
+	CHECK(ok);
+	return ok;
+}
+
+/* Opens a fresh store on backend `pg` (false: SQLite) with the small fixture. */
+static struct store *fresh(bool pg, struct ledger *lg)
+{
+	char target[512];
+	struct store *st = NULL;
+	if (pg) {
+		if (!pg_fresh_url(target, sizeof target))
+			return NULL;
+		CHECK_EQ(store_open(target, true, &st), DS_OK);
+		if (!st)
+			return NULL;
+	} else {
+		static int n;
+		snprintf(target, sizeof target, "%s/t%d.db", test_tmpdir(), n++);
+		if (store_open(target, true, &st) != DS_OK)
+			return NULL;
+	}
+	CHECK_EQ(ledger_open(lg, st), DS_OK);
+	struct import_opts o = {.units = SMALL "units.csv",
+				.households = SMALL "households.csv",
+				.persons = SMALL "persons.csv",
+				.as_of = day_from_ymd(2024, 1, 1),
+				.on_problem = no_problem};
+	struct import_stats stats;
+	CHECK_EQ(ledger_import(lg, &o, &stats), DS_OK);
+	CHECK_EQ(stats.added[STORE_PERSONS], 6);
+	return st;
+}
+
+/* Records one event from JSON text in its own transaction. */
+static struct ledger_result record(struct ledger *lg, const char *json)
+{
+	struct reg_event ev;
+	struct ds_problem pb;
+	struct ledger_result res;
+	memset(&res, 0, sizeof res);
+	if (reg_event_parse_text(json, strlen(json), &ev, &pb) != DS_OK) {
+		res.outcome = LEDGER_REFUSED;
+		res.problem = pb;
+		return res;
+	}
+	CHECK_EQ(lg->st->ops->begin(lg->st), DS_OK);
+	CHECK_EQ(ledger_record(lg, &ev, "test", &res), DS_OK);
+	CHECK_EQ(lg->st->ops->commit(lg->st), DS_OK);
+	return res;
+}
+
+#define ID(n) "\"id\":\"00000000-0000-4000-8000-0000000000" #n "\""
+
+static int64_t count_events(struct store *st)
+{
+	return st->ops->last_seq(st);
+}
+
+static void suite_idempotency(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	const char *birth = "{" ID(01) ",\"type\":\"birth\",\"date\":\"2024-03-05\",\"mother\":\"P2\","
+			    "\"child\":{\"person_id\":\"P7\",\"full_name\":\"Nguyễn Thị Hoa\",\"sex\":2},"
+			    "\"order\":2,\"place\":1}";
+	struct ledger_result r = record(&lg, birth);
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	CHECK(r.has_person);
+	CHECK_EQ(count_events(st), 1);
+	r = record(&lg, birth);
+	CHECK_EQ(r.outcome, LEDGER_DUPLICATE);
+	CHECK_EQ(count_events(st), 1);
+	/* Same id, other content: refused, nothing stored. */
+	r = record(&lg, "{" ID(01) ",\"type\":\"birth\",\"date\":\"2024-03-06\",\"mother\":\"P2\","
+			"\"child\":{\"person_id\":\"P7\",\"full_name\":\"Nguyễn Thị Hoa\",\"sex\":2},"
+			"\"order\":2,\"place\":1}");
+	CHECK_EQ(r.outcome, LEDGER_REFUSED);
+	CHECK_EQ(r.problem.why, W_EVENT_ID_REUSED);
+	CHECK_EQ(count_events(st), 1);
+	struct store_person child;
+	CHECK_EQ(st->ops->person_get(st, "P7", 0, &child), DS_OK);
+	CHECK_EQ(child.rec.birth, day_from_ymd(2024, 3, 5));
+	CHECK_STR(child.rec.ethnicity, "01"); /* from the mother */
+	CHECK_EQ(child.rec.relation, 3);      /* mother is the spouse of the head */
+	CHECK_STR(child.cur_household, "H1");
+	ledger_close(&lg);
+	store_close(st);
+}
+
+static void suite_refusals_change_nothing(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	struct ledger_result r;
+	r = record(&lg, "{" ID(02) ",\"type\":\"birth\",\"date\":\"2024-03-05\",\"mother\":\"P1\","
+			"\"child\":{\"person_id\":\"P9\",\"full_name\":\"X\",\"sex\":2},\"order\":1,"
+			"\"place\":1}");
+	CHECK_EQ(r.problem.why, W_MOTHER_MALE);
+	CHECK_STR(r.problem.field, "mother");
+	struct store_person p;
+	CHECK_EQ(st->ops->person_get(st, "P9", 0, &p), DS_ENOTFOUND);
+	r = record(&lg, "{" ID(03) ",\"type\":\"death\",\"date\":\"2024-03-05\",\"person\":\"P99\"}");
+	CHECK_EQ(r.problem.why, W_NO_PERSON);
+	r = record(&lg, "{" ID(04) ",\"type\":\"transfer\",\"date\":\"2024-03-05\",\"person\":\"P1\","
+			"\"household\":\"H9\"}");
+	CHECK_EQ(r.problem.why, W_NO_HOUSEHOLD);
+	r = record(&lg, "{" ID(05) ",\"type\":\"info_change\",\"date\":\"2024-03-05\",\"person\":\"P5\","
+			"\"field\":\"national_id\",\"value\":\"079080000001\"}");
+	CHECK_EQ(r.problem.why, W_DUP_NATIONAL_ID);
+	r = record(&lg, "{" ID(06) ",\"type\":\"marriage\",\"date\":\"2024-03-05\",\"person\":\"P5\","
+			"\"spouse\":\"P1\"}");
+	CHECK_EQ(r.problem.why, W_SAME_SEX_SPOUSE);
+	r = record(&lg, "{" ID(07) ",\"type\":\"household_change\",\"date\":\"2024-03-05\","
+			"\"household\":\"H1\",\"head\":\"P5\"}");
+	CHECK_EQ(r.problem.why, W_HEAD_NOT_MEMBER);
+	r = record(&lg, "{" ID(08) ",\"type\":\"move_in\",\"date\":\"2024-03-05\",\"new_household\":{"
+			"\"household_id\":\"H9\",\"area_code\":\"26734001\",\"number\":\"9\",\"type\":1},"
+			"\"person\":{\"person_id\":\"P9\",\"full_name\":\"A\",\"sex\":1,\"birth_date\":\"1990\","
+			"\"relation\":1,\"ethnicity\":\"01\",\"education\":1,\"marital\":1,\"residence\":1}}");
+	CHECK_EQ(r.problem.why, W_NOT_AREA);
+	CHECK_STR(r.problem.field, "new_household.area_code");
+	r = record(&lg, "{" ID(09) ",\"type\":\"elderly_check\",\"date\":\"2024-03-05\",\"person\":\"P1\"}");
+	CHECK_EQ(r.problem.why, W_NOT_ELDERLY);
+	CHECK_EQ(count_events(st), 0);
+	int64_t n;
+	CHECK_EQ(st->ops->count(st, STORE_PERSONS, &n), DS_OK);
+	CHECK_EQ(n, 6);
+	CHECK_EQ(st->ops->count(st, STORE_HOUSEHOLDS, &n), DS_OK);
+	CHECK_EQ(n, 3);
+	ledger_close(&lg);
+	store_close(st);
+}
+
+static void suite_timeline(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	struct ledger_result r;
+	r = record(&lg, "{" ID(10) ",\"type\":\"death\",\"date\":\"2024-06-01\",\"person\":\"P4\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	/* An elderly check dated before the death, recorded after it: fine. */
+	r = record(&lg, "{" ID(11) ",\"type\":\"elderly_check\",\"date\":\"2024-05-01\",\"person\":\"P4\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	/* ... but not after it. */
+	r = record(&lg, "{" ID(12) ",\"type\":\"elderly_check\",\"date\":\"2024-07-01\",\"person\":\"P4\"}");
+	CHECK_EQ(r.problem.why, W_AFTER_EXIT);
+	/* A death dated before a recorded check would break it. */
+	r = record(&lg, "{" ID(13) ",\"type\":\"marriage\",\"date\":\"2024-05-01\",\"person\":\"P5\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	r = record(&lg, "{" ID(14) ",\"type\":\"divorce\",\"date\":\"2024-08-01\",\"person\":\"P5\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	r = record(&lg, "{" ID(15) ",\"type\":\"death\",\"date\":\"2024-07-01\",\"person\":\"P5\"}");
+	CHECK_EQ(r.problem.why, W_BREAKS_LATER);
+	/* Cancelling the marriage would leave the divorce without a marriage. */
+	r = record(&lg, "{" ID(16) ",\"type\":\"void\",\"date\":\"2024-09-01\","
+			"\"target\":\"00000000-0000-4000-8000-000000000013\",\"reason\":\"sai\"}");
+	CHECK_EQ(r.problem.why, W_VOID_BREAKS);
+	r = record(&lg, "{" ID(17) ",\"type\":\"void\",\"date\":\"2024-09-01\","
+			"\"target\":\"00000000-0000-4000-8000-000000000014\",\"reason\":\"sai\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	r = record(&lg, "{" ID(18) ",\"type\":\"void\",\"date\":\"2024-09-01\","
+			"\"target\":\"00000000-0000-4000-8000-000000000014\",\"reason\":\"sai\"}");
+	CHECK_EQ(r.problem.why, W_ALREADY_VOIDED);
+	r = record(&lg, "{" ID(19) ",\"type\":\"void\",\"date\":\"2024-09-01\","
+			"\"target\":\"00000000-0000-4000-8000-000000000017\",\"reason\":\"sai\"}");
+	CHECK_EQ(r.problem.why, W_VOID_VOID);
+	/* With the divorce cancelled, the marriage can go too. */
+	r = record(&lg, "{" ID(20) ",\"type\":\"void\",\"date\":\"2024-09-01\","
+			"\"target\":\"00000000-0000-4000-8000-000000000013\",\"reason\":\"sai\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	struct store_person p;
+	CHECK_EQ(st->ops->person_get(st, "P5", 0, &p), DS_OK);
+	struct reg_state s;
+	CHECK_EQ(ledger_state_at(&lg, &p, day_from_ymd(2024, 12, 1), &s), DS_OK);
+	CHECK_EQ(s.marital, MAR_NEVER);
+	ledger_close(&lg);
+	store_close(st);
+}
+
+static void suite_current_cache(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	struct ledger_result r;
+	r = record(&lg, "{" ID(21) ",\"type\":\"transfer\",\"date\":\"2024-02-01\",\"person\":\"P3\","
+			"\"household\":\"H2\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	r = record(&lg, "{" ID(22) ",\"type\":\"info_change\",\"date\":\"2024-02-01\",\"person\":\"P3\","
+			"\"field\":\"full_name\",\"value\":\"Nguyễn Văn Cương\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	struct store_person p;
+	CHECK_EQ(st->ops->person_get(st, "P3", 0, &p), DS_OK);
+	CHECK_STR(p.cur_household, "H2");
+	CHECK_STR(p.cur_name, "Nguyễn Văn Cương");
+	CHECK_STR(p.rec.full_name, "Nguyễn Văn Cường"); /* the entry record is kept */
+	/* A birth cancelled: the child is no longer present. */
+	r = record(&lg, "{" ID(23) ",\"type\":\"birth\",\"date\":\"2024-03-05\",\"mother\":\"P2\","
+			"\"child\":{\"person_id\":\"P7\",\"full_name\":\"Hoa\",\"sex\":2},\"order\":2,"
+			"\"place\":1}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	r = record(&lg, "{" ID(24) ",\"type\":\"void\",\"date\":\"2024-03-06\","
+			"\"target\":\"00000000-0000-4000-8000-000000000023\",\"reason\":\"sai\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	CHECK_EQ(st->ops->person_get(st, "P7", 0, &p), DS_OK);
+	CHECK(p.exit != DAY_MAX);
+	r = record(&lg, "{" ID(25) ",\"type\":\"newborn_screening\",\"date\":\"2024-03-07\","
+			"\"person\":\"P7\"}");
+	CHECK_EQ(r.outcome, LEDGER_REFUSED);
+	ledger_close(&lg);
+	store_close(st);
+}
+
+static void suite_import_refusals(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	/* Importing the same households again: every row is a duplicate id,
+	 * and the failed import leaves the store as it was. */
+	struct import_opts o = {.households = SMALL "households.csv", .as_of = day_from_ymd(2024, 1, 1)};
+	struct import_stats stats;
+	CHECK_EQ(ledger_import(&lg, &o, &stats), DS_EINPUT);
+	CHECK_EQ(stats.rejected[STORE_HOUSEHOLDS], 3);
+	int64_t n;
+	CHECK_EQ(st->ops->count(st, STORE_HOUSEHOLDS, &n), DS_OK);
+	CHECK_EQ(n, 3);
+	ledger_close(&lg);
+	store_close(st);
+}
+
+#define BOTH(name)                          \
+	TEST(store_sqlite_##name) { suite_##name(false); } \
+	TEST(store_pg_##name) { suite_##name(true); }
+
+BOTH(idempotency)
+BOTH(refusals_change_nothing)
+BOTH(timeline)
+BOTH(current_cache)
+BOTH(import_refusals)
