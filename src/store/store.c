@@ -77,3 +77,16 @@ enum ds_rc store_units(struct store *st, struct reg_unit **units, size_t *n)
 	*n = a.n;
 	return DS_OK;
 }
+
+void store_person_lite_of(const struct store_person *p, struct store_person_lite *l)
+{
+	*l = (struct store_person_lite){.rid = p->rid,
+					.hh = p->hh,
+					.entry_seq = p->entry_seq,
+					.birth = p->rec.birth,
+					.entry = p->entry,
+					.sex = p->rec.sex,
+					.marital = p->rec.marital,
+					.residence = p->rec.residence,
+					.fp_method = p->rec.fp_method};
+}

@@ -59,6 +59,21 @@ struct store_person {
 	char cur_nid[13];
 };
 
+/* What the engine needs of a person's entry record, for fast loading. */
+struct store_person_lite {
+	int64_t rid, hh, entry_seq;
+	int32_t birth, entry;
+	uint8_t sex, marital, residence, fp_method;
+};
+
+/* What the engine needs of a household. */
+struct store_household_lite {
+	int64_t rid;
+	char area[REG_UNIT_CODE_MAX + 1];
+	int32_t entry;
+	uint8_t type, poverty;
+};
+
 /* One stored event: its fact, id, canonical text and who recorded it. */
 struct store_event {
 	struct reg_fact fact;
@@ -133,6 +148,12 @@ struct store_ops {
 				     enum ds_rc (*fn)(const struct store_household *, void *), void *arg);
 	enum ds_rc (*each_person)(struct store *st, bool baseline_only,
 				  enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
+	enum ds_rc (*each_person_lite)(struct store *st,
+				       enum ds_rc (*fn)(const struct store_person_lite *, void *),
+				       void *arg);
+	enum ds_rc (*each_household_lite)(struct store *st,
+					  enum ds_rc (*fn)(const struct store_household_lite *, void *),
+					  void *arg);
 	/* Events with seq > after, in seq order.  With bodies when want_body. */
 	enum ds_rc (*each_event)(struct store *st, int64_t after, bool want_body,
 				 enum ds_rc (*fn)(const struct store_event *, void *), void *arg);
@@ -170,6 +191,9 @@ void store_close(struct store *st);
 
 /* Sets st->errmsg from a format, for backends. */
 void store_seterr(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The lite form of a full person record. */
+void store_person_lite_of(const struct store_person *p, struct store_person_lite *l);
 
 /* Loads every unit row (small: tens of thousands). Caller frees *units. */
 enum ds_rc store_units(struct store *st, struct reg_unit **units, size_t *n);

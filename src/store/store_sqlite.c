@@ -847,6 +847,54 @@ static enum ds_rc sq_each_person(struct store *st, bool baseline_only,
 		    NULL, 0, person_row, &c);
 }
 
+static enum ds_rc person_lite_row(sqlite3_stmt *s, void *arg)
+{
+	struct cb *c = arg;
+	struct store_person_lite p = {
+		.rid = sqlite3_column_int64(s, 0),
+		.hh = sqlite3_column_int64(s, 1),
+		.entry_seq = sqlite3_column_int64(s, 2),
+		.birth = sqlite3_column_int(s, 3),
+		.entry = sqlite3_column_int(s, 4),
+		.sex = (uint8_t)sqlite3_column_int(s, 5),
+		.marital = (uint8_t)sqlite3_column_int(s, 6),
+		.residence = (uint8_t)sqlite3_column_int(s, 7),
+		.fp_method = (uint8_t)sqlite3_column_int(s, 8),
+	};
+	return ((enum ds_rc(*)(const struct store_person_lite *, void *))c->fn)(&p, c->arg);
+}
+
+static enum ds_rc sq_each_person_lite(struct store *st,
+				      enum ds_rc (*fn)(const struct store_person_lite *, void *),
+				      void *arg)
+{
+	struct cb c = {(void *)fn, arg};
+	return each(st,
+		    "SELECT rid, hh, entry_seq, birth, entry, sex, marital, residence, fp_method "
+		    "FROM person ORDER BY rid",
+		    NULL, 0, person_lite_row, &c);
+}
+
+static enum ds_rc household_lite_row(sqlite3_stmt *s, void *arg)
+{
+	struct cb *c = arg;
+	struct store_household_lite h = {.rid = sqlite3_column_int64(s, 0),
+					 .entry = sqlite3_column_int(s, 2),
+					 .type = (uint8_t)sqlite3_column_int(s, 3),
+					 .poverty = (uint8_t)sqlite3_column_int(s, 4)};
+	copy_col(s, 1, h.area, sizeof h.area);
+	return ((enum ds_rc(*)(const struct store_household_lite *, void *))c->fn)(&h, c->arg);
+}
+
+static enum ds_rc sq_each_household_lite(struct store *st,
+					 enum ds_rc (*fn)(const struct store_household_lite *, void *),
+					 void *arg)
+{
+	struct cb c = {(void *)fn, arg};
+	return each(st, "SELECT rid, area, entry, type, poverty FROM household ORDER BY rid", NULL, 0,
+		    household_lite_row, &c);
+}
+
 static enum ds_rc event_row(sqlite3_stmt *s, void *arg)
 {
 	struct cb *c = arg;
@@ -979,6 +1027,8 @@ const struct store_ops store_sqlite_ops = {
 	.each_unit = sq_each_unit,
 	.each_household = sq_each_household,
 	.each_person = sq_each_person,
+	.each_person_lite = sq_each_person_lite,
+	.each_household_lite = sq_each_household_lite,
 	.each_event = sq_each_event,
 	.events_about = sq_events_about,
 	.baselines = sq_baselines,

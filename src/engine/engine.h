@@ -1,0 +1,201 @@
+/*
+ * engine: the register in memory, column by column, for statistics.
+ *
+ * Persons, households and events are dense arrays indexed by record number
+ * (rid).  What changes over time is kept as dated spells:
+ *
+ *   - presence: a spell (person, household, from, to) for each stretch of
+ *     time a person is a usual resident (residence 1) of one household; to
+ *     is exclusive (the day of death, move out, transfer or residence
+ *     change).  Spells are grouped by collaborator area (CSR), so a stock
+ *     for a commune reads only that commune's spells;
+ *   - marital status and contraceptive method: the value at entry plus a
+ *     short dated list of changes per person;
+ *   - household type and poverty: value at entry plus dated changes.
+ *
+ * Events that reports count (flows) are kept sorted by date with the
+ * household the subject belonged to on that day, so a flow over a period
+ * is a binary search and a scan.
+ *
+ * A query names a map date and a list of disjoint columns (unit codes); the
+ * areas under each column are those under the unit in the tree of the map
+ * date.  The engine fills, per column, fixed-dimension count cubes (struct
+ * eng_stock, struct eng_flow).  Report definitions (report/) select cells
+ * of these cubes by dimension, so rows and formulas are data.
+ *
+ * Writes: after the store commits an event, the caller hands the engine the
+ * touched persons' full timelines (engine_update_person) and the new fact
+ * (engine_add_event); the engine replaces those persons' spells.  A
+ * read-write lock lets many reports run beside one writer.
+ *
+ * Memory: about 50 bytes per person (see docs/ARCHITECTURE.md).
+ */
+#ifndef DS_ENGINE_H
+#define DS_ENGINE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/hmap.h"
+#include "register/rules.h"
+#include "register/units.h"
+
+#define ENG_AGES 101         /* 0 .. 99, and 100+ */
+#define ENG_FP_AGE0 15       /* married women 15-49 */
+#define ENG_FP_AGES 35
+#define ENG_MOTHER_AGE0 10   /* mothers 10-60 */
+#define ENG_MOTHER_AGES 51
+#define ENG_ORDERS 10        /* birth order 1 .. 9, and 10+ */
+#define ENG_ELDER_AGE0 60
+#define ENG_ELDER_AGES 41    /* 60 .. 99, 100+ */
+
+/* Stocks on one date, for one column.  Index 0 of sex is male. */
+struct eng_stock {
+	int32_t pop[2][ENG_AGES][5];             /* sex, age, marital 1-5 */
+	int32_t fp[ENG_FP_AGES][10];             /* married women by age and method 0-9 */
+	int32_t hh[2][3];                        /* households by type 1-2 and poverty 0-2 */
+};
+
+/* Flows over one period, for one column. */
+struct eng_flow {
+	int32_t birth[2][ENG_MOTHER_AGES][ENG_ORDERS][4]; /* child sex, mother age, order, place */
+	int32_t death[2][ENG_AGES];
+	int32_t in[2][ENG_AGES];  /* in-migrants: move_in, transfer from another commune */
+	int32_t out[2][ENG_AGES]; /* out-migrants */
+	/* sex, age, consanguineous, premarital check, counts as the couple */
+	int32_t marriage[2][ENG_AGES][2][2][2];
+	int32_t divorce[2][ENG_AGES];
+	int32_t fp_start[10][4][3]; /* method 0-9, source 0-3, household poverty 0-2 */
+	int32_t fp_stop[10];
+	int32_t pregnancy[4];       /* outcome */
+	int32_t prenatal[ENG_AGES]; /* distinct women screened, by age at first screening */
+	int32_t newborn[2];         /* distinct children screened, by sex */
+	int32_t elderly[2][ENG_ELDER_AGES]; /* distinct persons 60+ checked */
+};
+
+struct eng_spells {
+	int32_t *person, *from, *to, *hh;
+	size_t n, cap;
+};
+
+struct eng_unitmap; /* tree of one map-date interval, cached */
+
+struct engine {
+	pthread_rwlock_t lock;
+	struct reg_units units;
+	/* areas: dense index over area-level unit codes */
+	size_t nareas;
+	char (*area_code)[REG_UNIT_CODE_MAX + 1];
+	struct hmap area_index; /* code -> area index */
+
+	/* persons, by rid */
+	size_t pcap;
+	int64_t maxp;
+	int32_t *p_birth;
+	uint8_t *p_sex;  /* 0 = no such person */
+	uint8_t *p_marital0, *p_fp0;
+	int32_t *p_chg; /* head of the change list, -1 */
+
+	/* changes of marital status and method: kind << 4 | value */
+	struct {
+		int32_t *date, *next;
+		uint8_t *val;
+		size_t n, cap;
+	} chg;
+
+	/* households, by rid */
+	size_t hcap;
+	int64_t maxh;
+	int32_t *h_area;
+	uint8_t *h_type0, *h_pov0;
+	int32_t *h_year0; /* year of the baseline poverty status */
+	int32_t *h_chg;   /* household changes: type or poverty for a year */
+	struct {
+		int32_t *date, *next, *year;
+		uint8_t *val; /* 0x10 | type, or 0x20 | poverty */
+		size_t n, cap;
+	} hchg;
+
+	/* presence spells grouped by area: [area_off[a], area_off[a+1]) of base,
+	 * then the area's added spells through add_head/add_next. */
+	struct eng_spells base;
+	size_t *area_off;
+	struct eng_spells added;
+	int32_t *add_head; /* by area */
+	int32_t *add_next;
+
+	/* counted events, sorted by (date, seq); later ones in `late` */
+	struct eng_events {
+		int32_t *date, *person, *hh, *a;
+		uint8_t *type; /* 0 when voided */
+		int64_t *seq;
+		size_t n, cap;
+	} ev, late;
+
+	int64_t last_seq; /* of the store's log, applied so far */
+	int32_t *bounds;  /* days on which the unit tree changes, sorted */
+	size_t nbounds;
+	struct eng_unitmap *maps;
+	pthread_mutex_t maps_lock;
+	double load_seconds;
+};
+
+struct store;
+
+/* Loads everything from the store. */
+enum ds_rc engine_load(struct engine *e, struct store *st);
+void engine_free(struct engine *e);
+
+/* Bytes held by the engine's arrays (for /metrics and the benchmarks). */
+size_t engine_bytes(const struct engine *e);
+int64_t engine_persons(const struct engine *e);
+
+/* ---- queries ---- */
+
+struct eng_query {
+	int32_t map_date;
+	size_t ncols;
+	const char *const *units; /* unit code per column */
+	int nstock;               /* 0-2 stock dates */
+	int32_t stock_date[2];
+	int nflow;                /* 0-2 flow periods */
+	int32_t flow_from[2], flow_to[2];
+};
+
+struct eng_result {
+	size_t ncols;
+	struct eng_stock *stock[2]; /* [i][col] */
+	struct eng_flow *flow[2];
+	int unknown_col;            /* first column whose unit is unknown, or -1 */
+};
+
+/* Computes; the result is freed with eng_result_free(). */
+enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_result *r);
+void eng_result_free(struct eng_result *r);
+
+/*
+ * The codes of the units of `level` that exist on day and lie under `unit`
+ * in the tree of day, sorted.  The caller frees each code and the array.
+ */
+enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level level,
+			      int32_t day, char ***codes, size_t *n);
+
+/* ---- keeping current ---- */
+
+struct store;
+
+/*
+ * Brings the engine up to the store's log: every event after last_seq is
+ * applied, with the persons and households it touches re-read from the
+ * store.  A server calls it after each commit; a second server on the same
+ * database calls it when notified, or every second.
+ */
+enum ds_rc engine_catch_up(struct engine *e, struct store *st);
+
+/* Reloads the unit tree (after units were imported). */
+enum ds_rc engine_reload_units(struct engine *e, struct store *st);
+
+#endif

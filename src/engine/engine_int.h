@@ -1,0 +1,55 @@
+/* Internals shared by the engine's files; not part of its contract. */
+#ifndef DS_ENGINE_INT_H
+#define DS_ENGINE_INT_H
+
+#include "engine/engine.h"
+#include "store/store.h"
+
+/* A dated change: kind in the high nibble, value in the low one. */
+#define CHG_MARITAL 0x10
+#define CHG_FP 0x20
+
+int eng_grow(void **p, size_t elem, size_t *cap, size_t need);
+enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, int32_t to,
+			  int32_t hh);
+enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_t hh, int32_t a);
+enum ds_rc eng_copy_event(struct eng_events *dst, const struct eng_events *src, size_t i);
+void eng_events_free(struct eng_events *v);
+void eng_sort_events(struct eng_events *v);
+
+enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool entry_voided,
+		    const struct reg_fact *facts, size_t n, struct eng_spells *spells,
+		    struct eng_events *events);
+
+/* Spells: the CSR from a list (takes its arrays), additions, removal. */
+enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *spells);
+enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh);
+void eng_kill_spells(struct engine *e, int64_t rid, const struct store_person_lite *p,
+		     const struct reg_fact *facts, size_t n);
+void eng_kill_events(struct engine *e, int64_t rid);
+void eng_void_event(struct engine *e, int64_t seq, int32_t date);
+/* A household_change fact: its type and poverty changes. */
+enum ds_rc eng_household_fact(struct engine *e, const struct reg_fact *f);
+enum ds_rc eng_rebuild_household(struct engine *e, struct store *st, int64_t hh);
+enum ds_rc eng_compact(struct engine *e);
+enum ds_rc eng_maybe_compact(struct engine *e);
+
+/* Unit maps per interval of dates on which the tree does not change. */
+enum ds_rc eng_bounds(struct engine *e);
+void eng_maps_free(struct engine *e);
+
+/* Value at a date from a person's change list (kind CHG_*), or base. */
+static inline int eng_value_at(const struct engine *e, int32_t head, uint8_t kind, int base,
+			       int32_t day)
+{
+	int v = base;
+	for (int32_t c = head; c >= 0; c = e->chg.next[c]) {
+		if (e->chg.date[c] > day)
+			break;
+		if ((e->chg.val[c] & 0xF0) == kind)
+			v = e->chg.val[c] & 0x0F;
+	}
+	return v;
+}
+
+#endif

@@ -1,0 +1,545 @@
+/*
+ * Queries: the unit tree of a map date, stocks on a date, flows over a
+ * period, for a list of disjoint columns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "engine/engine_int.h"
+
+struct eng_unitmap {
+	int32_t lo, hi; /* the days this tree holds for */
+	size_t nids;    /* unit ids are first-row indexes in e->units */
+	uint32_t *off;  /* id -> [off[id], off[id+1]) in areas */
+	int32_t *areas;
+	int32_t *area_commune; /* area -> unit id of its commune, -1 */
+	struct eng_unitmap *next;
+};
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+enum ds_rc eng_bounds(struct engine *e)
+{
+	free(e->bounds);
+	e->nbounds = 0;
+	e->bounds = malloc((2 * e->units.n + 1) * sizeof *e->bounds);
+	if (!e->bounds)
+		return DS_ENOMEM;
+	for (size_t i = 0; i < e->units.n; i++) {
+		const struct reg_unit *u = &e->units.rows[i];
+		if (u->valid_from != DAY_NONE)
+			e->bounds[e->nbounds++] = u->valid_from;
+		if (u->valid_to != DAY_MAX)
+			e->bounds[e->nbounds++] = u->valid_to + 1;
+	}
+	qsort(e->bounds, e->nbounds, sizeof *e->bounds, cmp_i32);
+	size_t m = 0;
+	for (size_t i = 0; i < e->nbounds; i++)
+		if (!m || e->bounds[m - 1] != e->bounds[i])
+			e->bounds[m++] = e->bounds[i];
+	e->nbounds = m;
+	return DS_OK;
+}
+
+static void map_free(struct eng_unitmap *m)
+{
+	free(m->off);
+	free(m->areas);
+	free(m->area_commune);
+	free(m);
+}
+
+void eng_maps_free(struct engine *e)
+{
+	while (e->maps) {
+		struct eng_unitmap *n = e->maps->next;
+		map_free(e->maps);
+		e->maps = n;
+	}
+}
+
+static int64_t unit_id(const struct engine *e, const char *code)
+{
+	int64_t id;
+	return hmap_get(&e->units.by_code, code, strlen(code), &id) ? id : -1;
+}
+
+/* Calls fn for each unit id on the chain from an area up, under day. */
+static void chain(const struct engine *e, size_t area, int32_t day,
+		  void (*fn)(struct eng_unitmap *, int64_t id, size_t area), struct eng_unitmap *m)
+{
+	const char *code = e->area_code[area];
+	for (int depth = 0; code[0] && depth < 8; depth++) {
+		int64_t id = unit_id(e, code);
+		if (id < 0)
+			return;
+		fn(m, id, area);
+		code = reg_units_parent(&e->units, code, day);
+	}
+}
+
+static void count_one(struct eng_unitmap *m, int64_t id, size_t area)
+{
+	(void)area;
+	m->off[id + 1]++;
+}
+
+static void place_one(struct eng_unitmap *m, int64_t id, size_t area)
+{
+	/* off[id] is used as the fill cursor and restored afterwards. */
+	m->areas[m->off[id]++] = (int32_t)area;
+}
+
+static struct eng_unitmap *build_map(const struct engine *e, int32_t day, int32_t lo, int32_t hi)
+{
+	struct eng_unitmap *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->lo = lo;
+	m->hi = hi;
+	m->nids = e->units.n;
+	m->off = calloc(m->nids + 2, sizeof *m->off);
+	m->area_commune = malloc((e->nareas + 1) * sizeof *m->area_commune);
+	if (!m->off || !m->area_commune) {
+		map_free(m);
+		return NULL;
+	}
+	for (size_t a = 0; a < e->nareas; a++)
+		chain(e, a, day, count_one, m);
+	for (size_t i = 0; i < m->nids; i++)
+		m->off[i + 1] += m->off[i];
+	m->areas = malloc((m->off[m->nids] + 1) * sizeof *m->areas);
+	if (!m->areas) {
+		map_free(m);
+		return NULL;
+	}
+	for (size_t a = 0; a < e->nareas; a++)
+		chain(e, a, day, place_one, m);
+	for (size_t i = m->nids; i > 0; i--)
+		m->off[i] = m->off[i - 1];
+	m->off[0] = 0;
+	/* The commune of each area under this map, for migration. */
+	for (size_t a = 0; a < e->nareas; a++) {
+		m->area_commune[a] = -1;
+		const char *code = e->area_code[a];
+		for (int depth = 0; code[0] && depth < 8; depth++) {
+			int64_t id = unit_id(e, code);
+			if (id < 0)
+				break;
+			if (e->units.rows[id].level == LVL_COMMUNE) {
+				m->area_commune[a] = (int32_t)id;
+				break;
+			}
+			code = reg_units_parent(&e->units, code, day);
+		}
+	}
+	return m;
+}
+
+/* The cached tree for day, built on first use. */
+static struct eng_unitmap *map_for(struct engine *e, int32_t day)
+{
+	size_t k = 0;
+	while (k < e->nbounds && e->bounds[k] <= day)
+		k++;
+	int32_t lo = k ? e->bounds[k - 1] : INT32_MIN, hi = k < e->nbounds ? e->bounds[k] - 1 : INT32_MAX;
+	pthread_mutex_lock(&e->maps_lock);
+	struct eng_unitmap *m = e->maps;
+	while (m && !(m->lo == lo && m->hi == hi))
+		m = m->next;
+	if (!m && (m = build_map(e, day, lo, hi))) {
+		m->next = e->maps;
+		e->maps = m;
+	}
+	pthread_mutex_unlock(&e->maps_lock);
+	return m;
+}
+
+/* ---- stocks ---- */
+
+#define AGE_DAYS 46000 /* 125 years */
+
+/* ages[x] = completed years at day of someone born x days before it. */
+static void age_table(int32_t day, uint8_t *ages)
+{
+	int y, m, d;
+	day_to_ymd(day, &y, &m, &d);
+	int32_t prev = day; /* T_0 */
+	int k = 0;
+	size_t x = 0;
+	while (x < AGE_DAYS) {
+		int yy = y - (k + 1);
+		int dd = d <= day_days_in_month(yy, m) ? d : day_days_in_month(yy, m);
+		int32_t next = day_from_ymd(yy, m, dd); /* latest birth with age >= k+1 */
+		size_t until = (size_t)(day - next);
+		while (x < until && x < AGE_DAYS)
+			ages[x++] = (uint8_t)k;
+		prev = next;
+		k++;
+	}
+	(void)prev;
+}
+
+static int household_type_at(const struct engine *e, int32_t hh, int32_t day)
+{
+	int type = e->h_type0[hh];
+	int32_t best = INT32_MIN;
+	for (int32_t c = e->h_chg[hh]; c >= 0; c = e->hchg.next[c])
+		if ((e->hchg.val[c] & 0xF0) == 0x10 && e->hchg.date[c] <= day && e->hchg.date[c] >= best) {
+			best = e->hchg.date[c];
+			type = e->hchg.val[c] & 0x0F;
+		}
+	return type >= 1 && type <= 2 ? type : 1;
+}
+
+/* Poverty of a household for a year: the latest status given for that year
+ * or an earlier one; the baseline status before any. */
+static int household_poverty(const struct engine *e, int32_t hh, int year)
+{
+	int pov = e->h_pov0[hh];
+	int32_t by = INT32_MIN, bd = INT32_MIN;
+	for (int32_t c = e->h_chg[hh]; c >= 0; c = e->hchg.next[c]) {
+		if ((e->hchg.val[c] & 0xF0) != 0x20 || e->hchg.year[c] > year)
+			continue;
+		if (e->hchg.year[c] > by || (e->hchg.year[c] == by && e->hchg.date[c] >= bd)) {
+			by = e->hchg.year[c];
+			bd = e->hchg.date[c];
+			pov = e->hchg.val[c] & 0x0F;
+		}
+	}
+	return pov <= 2 ? pov : 0;
+}
+
+struct stock_ctx {
+	const struct engine *e;
+	int32_t day;
+	int year;
+	const uint8_t *ages;
+	uint8_t *seen_hh;
+	struct eng_stock *out;
+};
+
+static inline void count_spell(struct stock_ctx *c, int32_t p, int32_t hh)
+{
+	const struct engine *e = c->e;
+	int32_t x = c->day - e->p_birth[p];
+	if (x < 0)
+		return;
+	int age = x < AGE_DAYS ? c->ages[x] : 125;
+	int sex = e->p_sex[p] - 1;
+	int32_t head = e->p_chg[p];
+	int mar = head < 0 ? e->p_marital0[p] : eng_value_at(e, head, CHG_MARITAL, e->p_marital0[p], c->day);
+	if (sex < 0 || sex > 1 || mar < 1 || mar > 5)
+		return;
+	c->out->pop[sex][age < 100 ? age : 100][mar - 1]++;
+	if (sex == 1 && mar == MAR_MARRIED && age >= ENG_FP_AGE0 && age < ENG_FP_AGE0 + ENG_FP_AGES) {
+		int fp = head < 0 ? e->p_fp0[p] : eng_value_at(e, head, CHG_FP, e->p_fp0[p], c->day);
+		c->out->fp[age - ENG_FP_AGE0][fp <= 9 ? fp : 0]++;
+	}
+	if (!(c->seen_hh[hh >> 3] & (1u << (hh & 7)))) {
+		c->seen_hh[hh >> 3] |= (uint8_t)(1u << (hh & 7));
+		int type = household_type_at(e, hh, c->day);
+		c->out->hh[type - 1][household_poverty(e, hh, c->year)]++;
+	}
+}
+
+static enum ds_rc stock_pass(const struct engine *e, int32_t day, const int32_t *area_col,
+			     struct eng_stock *out)
+{
+	uint8_t *ages = malloc(AGE_DAYS);
+	uint8_t *seen = calloc((size_t)(e->maxh >> 3) + 2, 1);
+	if (!ages || !seen) {
+		free(ages);
+		free(seen);
+		return DS_ENOMEM;
+	}
+	age_table(day, ages);
+	int y, m, d;
+	day_to_ymd(day, &y, &m, &d);
+	struct stock_ctx c = {e, day, y, ages, seen, NULL};
+	for (size_t a = 0; a < e->nareas; a++) {
+		if (area_col[a] < 0)
+			continue;
+		c.out = &out[area_col[a]];
+		const struct eng_spells *s = &e->base;
+		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
+			if (s->from[k] <= day && day < s->to[k])
+				count_spell(&c, s->person[k], s->hh[k]);
+		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
+			if (e->added.from[k] <= day && day < e->added.to[k])
+				count_spell(&c, e->added.person[k], e->added.hh[k]);
+	}
+	free(ages);
+	free(seen);
+	return DS_OK;
+}
+
+/* ---- flows ---- */
+
+/* A set of (person, column) pairs, for counting distinct persons. */
+struct pairset {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+static int pairset_add(struct pairset *s, int32_t person, int32_t col)
+{
+	uint64_t key = ((uint64_t)(uint32_t)person << 20 | (uint32_t)col) + 1;
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		uint64_t *ns = calloc(cap, sizeof *ns);
+		if (!ns)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t j = (s->slot[i] * 0x9E3779B97F4A7C15ull) >> 20 & (cap - 1);
+			while (ns[j])
+				j = (j + 1) & (cap - 1);
+			ns[j] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = ns;
+		s->cap = cap;
+	}
+	size_t j = (key * 0x9E3779B97F4A7C15ull) >> 20 & (s->cap - 1);
+	while (s->slot[j]) {
+		if (s->slot[j] == key)
+			return 0;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->slot[j] = key;
+	s->n++;
+	return 1;
+}
+
+struct flow_ctx {
+	const struct engine *e;
+	const int32_t *area_col;
+	const int32_t *area_commune;
+	struct eng_flow *out;
+	struct pairset distinct[3]; /* prenatal, newborn, elderly */
+	int failed;
+};
+
+static int col_of_hh(const struct flow_ctx *c, int32_t hh)
+{
+	if (hh <= 0 || hh > c->e->maxh)
+		return -1;
+	int32_t a = c->e->h_area[hh];
+	return a >= 0 ? c->area_col[a] : -1;
+}
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, int32_t hh, int32_t a)
+{
+	const struct engine *e = c->e;
+	int col = col_of_hh(c, hh);
+	int sex = e->p_sex[p] - 1;
+	if (sex < 0 || sex > 1)
+		return;
+	int age = clampi(day_age(e->p_birth[p], date), 0, 100);
+	if (type == EV_TRANSFER) {
+		int32_t to = e->h_area[hh];
+		if (a < 0 || to < 0 || c->area_commune[a] == c->area_commune[to])
+			return; /* a move inside one commune is not migration */
+		if (col >= 0)
+			c->out[col].in[sex][age]++;
+		if (c->area_col[a] >= 0)
+			c->out[c->area_col[a]].out[sex][age]++;
+		return;
+	}
+	if (col < 0)
+		return;
+	struct eng_flow *o = &c->out[col];
+	int r;
+	switch (type) {
+	case EV_BIRTH: {
+		int mage = clampi(age, ENG_MOTHER_AGE0, ENG_MOTHER_AGE0 + ENG_MOTHER_AGES - 1);
+		int csex = (a & 3) - 1, place = ((a >> 2) & 7) - 1;
+		int order = clampi((a >> 8) & 255, 1, ENG_ORDERS);
+		if (csex >= 0 && csex <= 1 && place >= 0 && place <= 3)
+			o->birth[csex][mage - ENG_MOTHER_AGE0][order - 1][place]++;
+		break;
+	}
+	case EV_DEATH: o->death[sex][age]++; break;
+	case EV_MOVE_IN: o->in[sex][age]++; break;
+	case EV_MOVE_OUT: o->out[sex][age]++; break;
+	case EV_MARRIAGE: {
+		int couple = !(a & 4) || sex == 1;
+		o->marriage[sex][age][a & 1][(a >> 1) & 1][couple]++;
+		break;
+	}
+	case EV_DIVORCE: o->divorce[sex][age]++; break;
+	case EV_FP_START: {
+		int y, m, d;
+		day_to_ymd(date, &y, &m, &d);
+		o->fp_start[a & 15][(a >> 4) & 3][household_poverty(e, hh, y)]++;
+		break;
+	}
+	case EV_FP_STOP: o->fp_stop[a & 15]++; break;
+	case EV_PREGNANCY:
+		if (a >= 1 && a <= 4)
+			o->pregnancy[a - 1]++;
+		break;
+	case EV_PRENATAL_SCREENING:
+		if ((r = pairset_add(&c->distinct[0], p, col)) > 0)
+			o->prenatal[age]++;
+		c->failed |= r < 0;
+		break;
+	case EV_NEWBORN_SCREENING:
+		if ((r = pairset_add(&c->distinct[1], p, col)) > 0)
+			o->newborn[sex]++;
+		c->failed |= r < 0;
+		break;
+	case EV_ELDERLY_CHECK:
+		if (age < ENG_ELDER_AGE0)
+			break;
+		if ((r = pairset_add(&c->distinct[2], p, col)) > 0)
+			o->elderly[sex][age - ENG_ELDER_AGE0]++;
+		c->failed |= r < 0;
+		break;
+	default: break;
+	}
+}
+
+static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
+			    const int32_t *area_commune, struct eng_flow *out)
+{
+	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out};
+	const struct eng_events *v = &e->ev;
+	size_t lo = 0, hi = v->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v->date[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < v->n && v->date[i] <= to; i++)
+		if (v->type[i])
+			count_event(&c, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i]);
+	/* Later events come in recording order; counting distinct persons does
+	 * not depend on order, and the other counts are sums. */
+	const struct eng_events *l = &e->late;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
+			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i]);
+	for (int k = 0; k < 3; k++)
+		free(c.distinct[k].slot);
+	return c.failed ? DS_ENOMEM : DS_OK;
+}
+
+/* ---- the query ---- */
+
+enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->ncols = q->ncols;
+	r->unknown_col = -1;
+	if (q->nstock > 2 || q->nflow > 2)
+		return DS_EUSAGE;
+	pthread_rwlock_rdlock(&e->lock);
+	enum ds_rc rc = DS_OK;
+	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
+	struct eng_unitmap *m = map_for(e, q->map_date);
+	if (!area_col || !m) {
+		rc = DS_ENOMEM;
+		goto out;
+	}
+	for (size_t a = 0; a < e->nareas; a++)
+		area_col[a] = -1;
+	for (size_t col = 0; col < q->ncols; col++) {
+		int64_t id = unit_id(e, q->units[col]);
+		if (id < 0) {
+			if (r->unknown_col < 0)
+				r->unknown_col = (int)col;
+			continue;
+		}
+		for (uint32_t k = m->off[id]; k < m->off[id + 1]; k++)
+			area_col[m->areas[k]] = (int32_t)col;
+	}
+	for (int i = 0; i < q->nstock && !rc; i++) {
+		if (!(r->stock[i] = calloc(q->ncols + 1, sizeof *r->stock[i])))
+			rc = DS_ENOMEM;
+		else
+			rc = stock_pass(e, q->stock_date[i], area_col, r->stock[i]);
+	}
+	for (int i = 0; i < q->nflow && !rc; i++) {
+		if (!(r->flow[i] = calloc(q->ncols + 1, sizeof *r->flow[i])))
+			rc = DS_ENOMEM;
+		else
+			rc = flow_pass(e, q->flow_from[i], q->flow_to[i], area_col, m->area_commune,
+				       r->flow[i]);
+	}
+out:
+	pthread_rwlock_unlock(&e->lock);
+	free(area_col);
+	if (rc)
+		eng_result_free(r);
+	return rc;
+}
+
+void eng_result_free(struct eng_result *r)
+{
+	for (int i = 0; i < 2; i++) {
+		free(r->stock[i]);
+		free(r->flow[i]);
+		r->stock[i] = NULL;
+		r->flow[i] = NULL;
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level level, int32_t day,
+			      char ***codes, size_t *n)
+{
+	pthread_rwlock_rdlock(&e->lock);
+	size_t cap = 16, cnt = 0;
+	char **v = malloc(cap * sizeof *v);
+	enum ds_rc rc = v ? DS_OK : DS_ENOMEM;
+	for (size_t i = 0; i < e->units.n && !rc; i++) {
+		const struct reg_unit *u = &e->units.rows[i];
+		if (u->level != level || (i && strcmp(e->units.rows[i - 1].code, u->code) == 0))
+			continue;
+		if (!reg_units_at(&e->units, u->code, day) ||
+		    !reg_units_within(&e->units, u->code, unit, day))
+			continue;
+		if (cnt == cap) {
+			char **nv = realloc(v, (cap *= 2) * sizeof *nv);
+			if (!nv) {
+				rc = DS_ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (!(v[cnt] = strdup(u->code)))
+			rc = DS_ENOMEM;
+		else
+			cnt++;
+	}
+	pthread_rwlock_unlock(&e->lock);
+	if (rc) {
+		for (size_t i = 0; i < cnt; i++)
+			free(v[i]);
+		free(v);
+		return rc;
+	}
+	qsort(v, cnt, sizeof *v, cmp_str);
+	*codes = v;
+	*n = cnt;
+	return DS_OK;
+}

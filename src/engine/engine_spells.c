@@ -1,0 +1,277 @@
+/*
+ * Presence spells grouped by area, and the event arrays: building, adding,
+ * removing, compacting.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_int.h"
+
+static int32_t spell_area(const struct engine *e, int32_t hh)
+{
+	return hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
+}
+
+enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
+{
+	size_t na = e->nareas;
+	size_t *off = calloc(na + 2, sizeof *off);
+	struct eng_spells out = {0};
+	if (!off)
+		return DS_ENOMEM;
+	size_t live = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		int32_t a = spell_area(e, in->hh[i]);
+		if (a >= 0 && in->to[i] > in->from[i]) {
+			off[a + 1]++;
+			live++;
+		}
+	}
+	for (size_t a = 0; a < na; a++)
+		off[a + 1] += off[a];
+	out.cap = out.n = live;
+	out.person = malloc((live + 1) * 4);
+	out.from = malloc((live + 1) * 4);
+	out.to = malloc((live + 1) * 4);
+	out.hh = malloc((live + 1) * 4);
+	size_t *pos = malloc((na + 1) * sizeof *pos);
+	if (!out.person || !out.from || !out.to || !out.hh || !pos) {
+		free(off);
+		free(pos);
+		free(out.person);
+		free(out.from);
+		free(out.to);
+		free(out.hh);
+		return DS_ENOMEM;
+	}
+	memcpy(pos, off, (na + 1) * sizeof *pos);
+	for (size_t i = 0; i < in->n; i++) {
+		int32_t a = spell_area(e, in->hh[i]);
+		if (a < 0 || in->to[i] <= in->from[i])
+			continue;
+		size_t k = pos[a]++;
+		out.person[k] = in->person[i];
+		out.from[k] = in->from[i];
+		out.to[k] = in->to[i];
+		out.hh[k] = in->hh[i];
+	}
+	free(pos);
+	free(in->person);
+	free(in->from);
+	free(in->to);
+	free(in->hh);
+	memset(in, 0, sizeof *in);
+	free(e->base.person);
+	free(e->base.from);
+	free(e->base.to);
+	free(e->base.hh);
+	e->base = out;
+	free(e->area_off);
+	e->area_off = off;
+	/* Additions start empty. */
+	free(e->added.person);
+	free(e->added.from);
+	free(e->added.to);
+	free(e->added.hh);
+	memset(&e->added, 0, sizeof e->added);
+	free(e->add_next);
+	e->add_next = NULL;
+	free(e->add_head);
+	e->add_head = malloc((na + 1) * sizeof *e->add_head);
+	if (!e->add_head)
+		return DS_ENOMEM;
+	for (size_t a = 0; a <= na; a++)
+		e->add_head[a] = -1;
+	return DS_OK;
+}
+
+enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh)
+{
+	for (size_t i = 0; i < fresh->n; i++) {
+		int32_t a = spell_area(e, fresh->hh[i]);
+		if (a < 0 || fresh->to[i] <= fresh->from[i])
+			continue;
+		size_t k = e->added.n;
+		size_t cap = e->added.cap;
+		enum ds_rc rc = eng_spell_push(&e->added, fresh->person[i], fresh->from[i], fresh->to[i],
+					       fresh->hh[i]);
+		if (rc)
+			return rc;
+		size_t ncap = cap;
+		if (eng_grow((void **)&e->add_next, 4, &ncap, k))
+			return DS_ENOMEM;
+		e->add_next[k] = e->add_head[a];
+		e->add_head[a] = (int32_t)k;
+	}
+	return DS_OK;
+}
+
+/* Empties (to = from) every spell of rid in area a. */
+static void kill_in_area(struct engine *e, int32_t a, int32_t rid)
+{
+	if (a < 0 || (size_t)a >= e->nareas)
+		return;
+	for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
+		if (e->base.person[k] == rid)
+			e->base.to[k] = e->base.from[k];
+	for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
+		if (e->added.person[k] == rid)
+			e->added.to[k] = e->added.from[k];
+}
+
+void eng_kill_spells(struct engine *e, int64_t rid, const struct store_person_lite *p,
+		     const struct reg_fact *facts, size_t n)
+{
+	kill_in_area(e, spell_area(e, (int32_t)p->hh), (int32_t)rid);
+	for (size_t i = 0; i < n; i++)
+		if (facts[i].type == EV_TRANSFER)
+			kill_in_area(e, spell_area(e, (int32_t)facts[i].hh), (int32_t)rid);
+}
+
+enum ds_rc eng_copy_event(struct eng_events *dst, const struct eng_events *src, size_t i)
+{
+	struct reg_fact f = {.date = src->date[i], .person = src->person[i], .type = src->type[i],
+			     .seq = src->seq[i]};
+	return eng_event_push(dst, &f, src->hh[i], src->a[i]);
+}
+
+static void kill_person_events(struct eng_events *v, int32_t rid)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->person[i] == rid)
+			v->type[i] = 0;
+}
+
+void eng_kill_events(struct engine *e, int64_t rid)
+{
+	kill_person_events(&e->ev, (int32_t)rid);
+	kill_person_events(&e->late, (int32_t)rid);
+}
+
+void eng_void_event(struct engine *e, int64_t seq, int32_t date)
+{
+	size_t lo = 0, hi = e->ev.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (e->ev.date[mid] < date)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < e->ev.n && e->ev.date[i] == date; i++)
+		if (e->ev.seq[i] == seq)
+			e->ev.type[i] = 0;
+	for (size_t i = 0; i < e->late.n; i++)
+		if (e->late.seq[i] == seq)
+			e->late.type[i] = 0;
+}
+
+static const struct eng_events *sort_v;
+
+static int ev_cmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	if (sort_v->date[a] != sort_v->date[b])
+		return sort_v->date[a] < sort_v->date[b] ? -1 : 1;
+	return (sort_v->seq[a] > sort_v->seq[b]) - (sort_v->seq[a] < sort_v->seq[b]);
+}
+
+/* Permutes one column of n elements of size sz by idx. */
+static int permute(void *col, size_t sz, const size_t *idx, size_t n)
+{
+	char *tmp = malloc(n * sz + 1);
+	if (!tmp)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		memcpy(tmp + i * sz, (char *)col + idx[i] * sz, sz);
+	memcpy(col, tmp, n * sz);
+	free(tmp);
+	return 0;
+}
+
+void eng_sort_events(struct eng_events *v)
+{
+	size_t *idx = malloc((v->n + 1) * sizeof *idx);
+	if (!idx)
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		idx[i] = i;
+	/* The engine's write lock is held by every caller, so the comparison
+	 * context may be a file-level variable. */
+	sort_v = v;
+	qsort(idx, v->n, sizeof *idx, ev_cmp);
+	permute(v->date, 4, idx, v->n);
+	permute(v->person, 4, idx, v->n);
+	permute(v->hh, 4, idx, v->n);
+	permute(v->a, 4, idx, v->n);
+	permute(v->type, 1, idx, v->n);
+	permute(v->seq, 8, idx, v->n);
+	free(idx);
+}
+
+/* Merges the late events into the sorted array. */
+static enum ds_rc merge_events(struct engine *e)
+{
+	for (size_t i = 0; i < e->late.n; i++) {
+		if (!e->late.type[i])
+			continue;
+		enum ds_rc rc = eng_copy_event(&e->ev, &e->late, i);
+		if (rc)
+			return rc;
+	}
+	eng_events_free(&e->late);
+	eng_sort_events(&e->ev);
+	return DS_OK;
+}
+
+enum ds_rc eng_compact(struct engine *e)
+{
+	struct eng_spells all = {0};
+	for (size_t a = 0; a < e->nareas && e->area_off; a++) {
+		size_t end = a + 1 <= e->nareas ? e->area_off[a + 1] : 0;
+		for (size_t k = e->area_off[a]; k < end; k++)
+			if (e->base.to[k] > e->base.from[k] &&
+			    eng_spell_push(&all, e->base.person[k], e->base.from[k], e->base.to[k],
+					   e->base.hh[k]))
+				return DS_ENOMEM;
+	}
+	for (size_t k = 0; k < e->added.n; k++)
+		if (e->added.to[k] > e->added.from[k] &&
+		    eng_spell_push(&all, e->added.person[k], e->added.from[k], e->added.to[k],
+				   e->added.hh[k]))
+			return DS_ENOMEM;
+	enum ds_rc rc = eng_build_spells(e, &all);
+	return rc ? rc : merge_events(e);
+}
+
+enum ds_rc eng_maybe_compact(struct engine *e)
+{
+	if (e->added.n > e->base.n / 8 + 65536)
+		return eng_compact(e);
+	if (e->late.n > 65536)
+		return merge_events(e);
+	return DS_OK;
+}
+
+struct hh_rebuild {
+	struct engine *e;
+	int64_t hh;
+};
+
+static enum ds_rc rebuild_one(const struct store_event *ev, void *arg)
+{
+	struct hh_rebuild *r = arg;
+	const struct reg_fact *f = &ev->fact;
+	if (f->type != EV_HOUSEHOLD_CHANGE || f->voided || f->hh != r->hh)
+		return DS_OK;
+	return eng_household_fact(r->e, f);
+}
+
+enum ds_rc eng_rebuild_household(struct engine *e, struct store *st, int64_t hh)
+{
+	if (hh <= 0 || hh > e->maxh)
+		return DS_OK;
+	e->h_chg[hh] = -1;
+	struct hh_rebuild r = {e, hh};
+	return st->ops->events_about(st, 0, hh, rebuild_one, &r);
+}
