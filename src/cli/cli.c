@@ -60,6 +60,23 @@ static const struct cli_cmd commands[] = {
 	 "manifest.json with the baseline date).  Importing them into an empty\n"
 	 "database gives the same register.\n\n" DB_OPT,
 	 cmd_export},
+	{"report", "compute a report form for a unit and period",
+	 "usage: danso report [--db PATH] --form CODE --unit CODE --period P\n"
+	 "                    [--map-date YYYY-MM-DD] [--format json|csv|xlsx|html]\n"
+	 "                    [--columns auto|single|communes] [--lang vi|en] [-o FILE]\n\n"
+	 "Forms: 01-DSX (monthly), 02-DSX (quarterly), 03-DSX (annual), 01-DSH\n"
+	 "(legacy district quarterly), CHI-BAO (indicators).  Periods: 2024,\n"
+	 "2024-Q1, 2024-H1, 2024-03.  Units are counted under the administrative\n"
+	 "map of --map-date (default: the period's last day).  A commune or lower\n"
+	 "unit gets one column; a district, province or the country gets one\n"
+	 "column per commune and a total.  Output goes to stdout without -o.\n\n" DB_OPT,
+	 cmd_report},
+	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
+	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
+	 "Each line sets the target of one indicator (a row's target key, e.g.\n"
+	 "12 or MCPR) for a unit and year; quarterly and annual forms show it\n"
+	 "beside the actual value with the share reached.\n\n" DB_OPT,
+	 cmd_targets},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
 	 "                 [--start YYYY-MM-DD] [--years Y]\n",

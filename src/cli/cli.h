@@ -68,5 +68,7 @@ int cmd_household(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
 
 #endif

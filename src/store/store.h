@@ -165,6 +165,11 @@ struct store_ops {
 	enum ds_rc (*find)(struct store *st, const char *key, int year, size_t offset,
 			   size_t limit, enum ds_rc (*fn)(const struct store_person *, void *),
 			   void *arg);
+	/* Yearly targets per unit and indicator key (reports.md). */
+	enum ds_rc (*target_set)(struct store *st, const char *unit, int year, const char *key,
+				 double value);
+	enum ds_rc (*target_get)(struct store *st, const char *unit, int year, const char *key,
+				 double *value);
 	/* Persons whose current household is hh, in rid order. */
 	enum ds_rc (*members)(struct store *st, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);

@@ -31,6 +31,8 @@ enum stmt_id {
 	S_PERSON_CURRENT,
 	S_PERSON_FACTS,
 	S_LAST_SEQ,
+	S_TARGET_SET,
+	S_TARGET_GET,
 	S_COUNT
 };
 
@@ -80,6 +82,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERSON_FACTS] = "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) "
 			   "ORDER BY date, seq",
 	[S_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM event",
+	[S_TARGET_SET] = "INSERT INTO target(unit, year, key, value) VALUES (?1, ?2, ?3, ?4) "
+			 "ON CONFLICT(unit, year, key) DO UPDATE SET value = excluded.value",
+	[S_TARGET_GET] = "SELECT value FROM target WHERE unit = ?1 AND year = ?2 AND key = ?3",
 };
 
 struct sq {
@@ -182,7 +187,9 @@ static const char schema_v1[] =
 	" recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL, body TEXT NOT NULL);"
 	"CREATE INDEX event_person ON event(person);"
 	"CREATE INDEX event_hh ON event(hh) WHERE hh <> 0;"
-	"CREATE INDEX event_other ON event(other) WHERE other <> 0;";
+	"CREATE INDEX event_other ON event(other) WHERE other <> 0;"
+	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
+	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));";
 
 /* Secondary person indexes, dropped and rebuilt around a bulk load into an empty table. */
 static const char person_indexes[] =
@@ -993,6 +1000,36 @@ static enum ds_rc sq_members(struct store *st, int64_t hh,
 		    person_row, &c);
 }
 
+static enum ds_rc sq_target_set(struct store *st, const char *unit, int year, const char *key,
+				double value)
+{
+	sqlite3_stmt *s = stmt(st, S_TARGET_SET);
+	if (!s)
+		return DS_EDB;
+	bind_text(s, 1, unit);
+	sqlite3_bind_int(s, 2, year);
+	bind_text(s, 3, key);
+	sqlite3_bind_double(s, 4, value);
+	return step_done(st, s, "target");
+}
+
+static void read_double(sqlite3_stmt *s, void *out)
+{
+	*(double *)out = sqlite3_column_double(s, 0);
+}
+
+static enum ds_rc sq_target_get(struct store *st, const char *unit, int year, const char *key,
+				double *value)
+{
+	sqlite3_stmt *s = stmt(st, S_TARGET_GET);
+	if (!s)
+		return DS_EDB;
+	bind_text(s, 1, unit);
+	sqlite3_bind_int(s, 2, year);
+	bind_text(s, 3, key);
+	return lookup(st, s, read_double, value);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -1033,5 +1070,7 @@ const struct store_ops store_sqlite_ops = {
 	.events_about = sq_events_about,
 	.baselines = sq_baselines,
 	.find = sq_find,
+	.target_set = sq_target_set,
+	.target_get = sq_target_get,
 	.members = sq_members,
 };

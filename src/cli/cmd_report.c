@@ -1,0 +1,252 @@
+/* danso report, targets: statistical reports from the in-memory engine. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/csv.h"
+#include "base/day.h"
+#include "cli/cli.h"
+#include "engine/engine.h"
+#include "register/record.h"
+#include "report/report.h"
+#include "store/store.h"
+
+static double store_target(void *arg, const char *unit, int year, const char *key)
+{
+	struct store *st = arg;
+	double v;
+	return st->ops->target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
+}
+
+/* Writes bytes to path, or to stdout when path is NULL. */
+static int write_out(const char *path, const char *data, size_t len)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+	if (!f)
+		return -1;
+	size_t n = fwrite(data, 1, len, f);
+	int bad = n != len;
+	if (path)
+		bad |= fclose(f) != 0;
+	else
+		bad |= fflush(f) != 0;
+	return bad ? -1 : 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	struct cli_file f;
+	if (cli_map_file(from, &f))
+		return -1;
+	int r = write_out(to, f.data, f.size);
+	cli_unmap_file(&f);
+	return r;
+}
+
+/* Renders t in fmt to out (a file, or stdout when NULL). */
+int cli_render(const struct rpt_table *t, const char *fmt, const char *lang, const char *out)
+{
+	struct buf b = {0};
+	int r = 0;
+	if (strcmp(fmt, "json") == 0) {
+		json_t *o = rpt_json(t, lang);
+		char *s = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (!s)
+			return -1;
+		buf_puts(&b, s);
+		buf_putc(&b, '\n');
+		free(s);
+	} else if (strcmp(fmt, "csv") == 0) {
+		r = rpt_csv(t, lang, &b) ? -1 : 0;
+	} else if (strcmp(fmt, "html") == 0) {
+		r = rpt_html(t, lang, &b) ? -1 : 0;
+	} else if (strcmp(fmt, "xlsx") == 0) {
+		if (out)
+			return rpt_xlsx(t, lang, out) ? -1 : 0;
+		char tmp[] = "/tmp/danso-report-XXXXXX";
+		int fd = mkstemp(tmp);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		r = rpt_xlsx(t, lang, tmp) || copy_file(tmp, NULL) ? -1 : 0;
+		unlink(tmp);
+		return r;
+	} else {
+		return -2;
+	}
+	if (!r)
+		r = write_out(out, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"form", required_argument, NULL, 'f'},
+					     {"unit", required_argument, NULL, 'u'},
+					     {"period", required_argument, NULL, 'p'},
+					     {"map-date", required_argument, NULL, 'm'},
+					     {"format", required_argument, NULL, 't'},
+					     {"lang", required_argument, NULL, 'l'},
+					     {"columns", required_argument, NULL, 'c'},
+					     {"out", required_argument, NULL, 'o'},
+					     {0}};
+	const char *db = CLI_DEFAULT_DB, *fmt = "json", *lang = "vi", *out = NULL, *map = NULL;
+	struct rpt_request rq = {.map_date = DAY_NONE, .layout = LAYOUT_AUTO};
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'f': rq.form = optarg; break;
+		case 'u': rq.unit = optarg; break;
+		case 'p': rq.period = optarg; break;
+		case 'm': map = optarg; break;
+		case 't': fmt = optarg; break;
+		case 'l': lang = strcmp(optarg, "en") == 0 ? "en" : "vi"; break;
+		case 'o': out = optarg; break;
+		case 'c':
+			if (strcmp(optarg, "single") == 0)
+				rq.layout = LAYOUT_SINGLE;
+			else if (strcmp(optarg, "communes") == 0)
+				rq.layout = LAYOUT_COMMUNES;
+			else if (strcmp(optarg, "auto") != 0)
+				return cli_fail("report", DS_EUSAGE, "--columns is auto, single or communes");
+			break;
+		default: cli_usage("report", stderr); return ds_rc_exit(DS_EUSAGE);
+		}
+	}
+	if (!rq.form || !rq.unit || !rq.period || optind != argc)
+		return cli_fail("report", DS_EUSAGE, "give --form, --unit and --period");
+	if (map && !day_parse(map, strlen(map), &rq.map_date))
+		return cli_fail("report", DS_EUSAGE, "--map-date must be YYYY-MM-DD");
+	if (strcmp(fmt, "json") && strcmp(fmt, "csv") && strcmp(fmt, "xlsx") && strcmp(fmt, "html"))
+		return cli_fail("report", DS_EUSAGE, "--format is json, csv, xlsx or html");
+	struct rpt_defs defs;
+	char err[300];
+	if (rpt_defs_load(&defs, err, sizeof err))
+		return cli_fail("report", DS_EINTERNAL, "report definitions: %s", err);
+	struct store *st;
+	int ex = cli_open_store("report", db, false, &st);
+	if (ex) {
+		rpt_defs_free(&defs);
+		return ex;
+	}
+	struct engine e;
+	enum ds_rc rc = engine_load(&e, st);
+	struct rpt_table t;
+	struct ds_problem pb = {0};
+	if (!rc)
+		rc = rpt_run(&e, &defs, &rq, store_target, st, &t, &pb);
+	if (rc == DS_OK) {
+		int r = cli_render(&t, fmt, lang, out);
+		if (r)
+			ex = cli_fail("report", DS_EIO, "cannot write %s", out ? out : "the output");
+		rpt_table_free(&t);
+	} else if (pb.field[0]) {
+		ex = cli_fail("report", rc, "%s: %s", pb.field, ds_why_en(pb.why));
+	} else {
+		ex = cli_fail("report", rc, "%s", st->errmsg[0] ? st->errmsg : ds_rc_str(rc));
+	}
+	if (e.nareas || e.maxp)
+		engine_free(&e);
+	store_close(st);
+	rpt_defs_free(&defs);
+	return ex;
+}
+
+/* targets.csv: unit,year,indicator,target */
+int cmd_targets(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"file", required_argument, NULL, 'f'},
+					     {0}};
+	const char *db = CLI_DEFAULT_DB, *file = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'f')
+			file = optarg;
+		else {
+			cli_usage("targets", stderr);
+			return ds_rc_exit(DS_EUSAGE);
+		}
+	}
+	if (!file)
+		return cli_fail("targets", DS_EUSAGE, "give --file targets.csv");
+	static const char *const cols[] = {"unit", "year", "indicator", "target"};
+	struct csv in;
+	struct ds_problem pb;
+	if (csv_open(&in, file, file, &pb) || csv_header(&in, cols, 4, &pb)) {
+		cli_problem(&pb);
+		csv_close(&in);
+		return ds_rc_exit(DS_EINPUT);
+	}
+	struct store *st;
+	int ex = cli_open_store("targets", db, false, &st);
+	if (ex) {
+		csv_close(&in);
+		return ex;
+	}
+	enum ds_rc rc = st->ops->begin(st);
+	long n = 0, bad = 0;
+	int r;
+	while (!rc && (r = csv_next(&in, &pb)) != 0) {
+		if (r < 0) {
+			cli_problem(&pb);
+			bad++;
+			continue;
+		}
+		struct csv_field u = csv_col(&in, 0), y = csv_col(&in, 1), k = csv_col(&in, 2),
+				 v = csv_col(&in, 3);
+		char unit[16], key[16], val[32];
+		int year;
+		const char *field = NULL;
+		if (u.n == 0 || u.n >= sizeof unit)
+			field = "unit";
+		else if (reg_parse_small(y.p, y.n, DAY_MIN_YEAR, DAY_MAX_YEAR, &year))
+			field = "year";
+		else if (k.n == 0 || k.n >= sizeof key)
+			field = "indicator";
+		else if (v.n == 0 || v.n >= sizeof val)
+			field = "target";
+		char *end = NULL;
+		double value = 0;
+		if (!field) {
+			memcpy(val, v.p, v.n);
+			val[v.n] = '\0';
+			value = strtod(val, &end);
+			if (*end || value < 0)
+				field = "target";
+		}
+		if (field) {
+			ds_problem_set(&pb, in.name, in.rec_line, field, W_BAD_NUMBER);
+			cli_problem(&pb);
+			bad++;
+			continue;
+		}
+		memcpy(unit, u.p, u.n);
+		unit[u.n] = '\0';
+		memcpy(key, k.p, k.n);
+		key[k.n] = '\0';
+		rc = st->ops->target_set(st, unit, year, key, value);
+		n++;
+	}
+	if (!rc && bad)
+		rc = DS_EINPUT;
+	if (rc)
+		st->ops->rollback(st);
+	else
+		rc = st->ops->commit(st);
+	if (!rc)
+		fprintf(stderr, "targets: %ld loaded\n", n);
+	else if (rc == DS_EINPUT)
+		fprintf(stderr, "targets: nothing loaded: fix the lines above\n");
+	csv_close(&in);
+	store_close(st);
+	return ds_rc_exit(rc);
+}

@@ -1,0 +1,464 @@
+#include "report/expr.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- cubes ---- */
+
+struct dim {
+	const char *name;
+	int lo;    /* value of the first cell */
+	int count; /* cells */
+};
+
+struct cube {
+	const char *name;
+	bool stock;    /* stock (else flow) */
+	size_t offset; /* of the array in struct eng_stock or eng_flow */
+	int ndims;
+	struct dim dims[5];
+};
+
+#define SEX {"sex", 1, 2}
+#define AGE {"age", 0, ENG_AGES}
+
+static const struct cube cubes[] = {
+	{"pop", true, offsetof(struct eng_stock, pop), 3, {SEX, AGE, {"marital", 1, 5}}},
+	{"fp", true, offsetof(struct eng_stock, fp), 2,
+	 {{"age", ENG_FP_AGE0, ENG_FP_AGES}, {"method", 0, 10}}},
+	{"hh", true, offsetof(struct eng_stock, hh), 2, {{"type", 1, 2}, {"poverty", 0, 3}}},
+	{"birth", false, offsetof(struct eng_flow, birth), 4,
+	 {SEX, {"mother_age", ENG_MOTHER_AGE0, ENG_MOTHER_AGES}, {"order", 1, ENG_ORDERS},
+	  {"place", 1, 4}}},
+	{"death", false, offsetof(struct eng_flow, death), 2, {SEX, AGE}},
+	{"in", false, offsetof(struct eng_flow, in), 2, {SEX, AGE}},
+	{"out", false, offsetof(struct eng_flow, out), 2, {SEX, AGE}},
+	{"marriage", false, offsetof(struct eng_flow, marriage), 5,
+	 {SEX, AGE, {"consanguineous", 0, 2}, {"premarital", 0, 2}, {"couple", 0, 2}}},
+	{"divorce", false, offsetof(struct eng_flow, divorce), 2, {SEX, AGE}},
+	{"fp_start", false, offsetof(struct eng_flow, fp_start), 3,
+	 {{"method", 0, 10}, {"source", 0, 4}, {"poverty", 0, 3}}},
+	{"fp_stop", false, offsetof(struct eng_flow, fp_stop), 1, {{"method", 0, 10}}},
+	{"pregnancy", false, offsetof(struct eng_flow, pregnancy), 1, {{"outcome", 1, 4}}},
+	{"prenatal", false, offsetof(struct eng_flow, prenatal), 1, {AGE}},
+	{"newborn", false, offsetof(struct eng_flow, newborn), 1, {SEX}},
+	{"elderly", false, offsetof(struct eng_flow, elderly), 2,
+	 {SEX, {"age", ENG_ELDER_AGE0, ENG_ELDER_AGES}}},
+};
+
+#define NCUBES (sizeof cubes / sizeof cubes[0])
+
+/* ---- tree ---- */
+
+enum op { OP_NUM, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_CUBE, OP_ROW, OP_DAYS, OP_ANNUAL };
+
+struct expr {
+	enum op op;
+	double num;
+	struct expr *l, *r;
+	/* cube calls */
+	const struct cube *cube;
+	int sel;
+	int sex_dim; /* index of the sex dimension, -1 */
+	uint32_t *cells[3]; /* offsets for everyone, men, women */
+	size_t ncells[3];
+	int row;
+};
+
+void expr_free(struct expr *x)
+{
+	if (!x)
+		return;
+	expr_free(x->l);
+	expr_free(x->r);
+	for (int i = 0; i < 3; i++)
+		free(x->cells[i]);
+	free(x);
+}
+
+/* ---- parser ---- */
+
+struct parser {
+	const char *s;
+	size_t pos;
+	char *err;
+	size_t errsz;
+	int (*row_index)(const char *, void *);
+	void *arg;
+	bool failed;
+};
+
+static void fail(struct parser *p, const char *what)
+{
+	if (!p->failed)
+		snprintf(p->err, p->errsz, "%s at offset %zu", what, p->pos);
+	p->failed = true;
+}
+
+static void skip_ws(struct parser *p)
+{
+	while (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\n')
+		p->pos++;
+}
+
+static bool accept(struct parser *p, char c)
+{
+	skip_ws(p);
+	if (p->s[p->pos] == c) {
+		p->pos++;
+		return true;
+	}
+	return false;
+}
+
+static size_t ident(struct parser *p, char *out, size_t outsz)
+{
+	skip_ws(p);
+	size_t n = 0;
+	while (n + 1 < outsz) {
+		char c = p->s[p->pos];
+		if (!((c >= 'a' && c <= 'z') || c == '_' || (n && c >= '0' && c <= '9')))
+			break;
+		out[n++] = c;
+		p->pos++;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static bool integer(struct parser *p, int *out)
+{
+	skip_ws(p);
+	int v = 0, n = 0;
+	while (p->s[p->pos] >= '0' && p->s[p->pos] <= '9' && n < 6) {
+		v = v * 10 + (p->s[p->pos++] - '0');
+		n++;
+	}
+	*out = v;
+	return n > 0;
+}
+
+static struct expr *node(enum op op, struct expr *l, struct expr *r)
+{
+	struct expr *x = calloc(1, sizeof *x);
+	if (!x) {
+		expr_free(l);
+		expr_free(r);
+		return NULL;
+	}
+	x->op = op;
+	x->l = l;
+	x->r = r;
+	x->sex_dim = -1;
+	return x;
+}
+
+static struct expr *parse_expr(struct parser *p);
+
+/* Cells of a cube selected by per-dimension value sets (bit i = value lo+i). */
+static int compile_cells(struct expr *x, uint64_t sets[5][2])
+{
+	const struct cube *c = x->cube;
+	size_t total = 1;
+	for (int d = 0; d < c->ndims; d++)
+		total *= (size_t)c->dims[d].count;
+	for (int s = 0; s < 3; s++) {
+		if (!(x->cells[s] = malloc((total + 1) * sizeof *x->cells[s])))
+			return -1;
+		x->ncells[s] = 0;
+	}
+	for (size_t flat = 0; flat < total; flat++) {
+		size_t rest = flat;
+		bool ok = true;
+		int sexv = 0;
+		for (int d = c->ndims - 1; d >= 0; d--) {
+			int i = (int)(rest % (size_t)c->dims[d].count);
+			rest /= (size_t)c->dims[d].count;
+			if (!(sets[d][i >> 6] >> (i & 63) & 1))
+				ok = false;
+			if (d == x->sex_dim)
+				sexv = i + 1;
+		}
+		if (!ok)
+			continue;
+		x->cells[0][x->ncells[0]++] = (uint32_t)flat;
+		if (x->sex_dim >= 0)
+			x->cells[sexv][x->ncells[sexv]++] = (uint32_t)flat;
+	}
+	return 0;
+}
+
+static void set_range(uint64_t set[2], int from, int to)
+{
+	for (int i = from; i <= to; i++)
+		set[i >> 6] |= 1ull << (i & 63);
+}
+
+/* One filter: dim=a, dim=a..b, alternatives joined by |. */
+static void parse_filter(struct parser *p, const struct cube *c, uint64_t sets[5][2], bool *given)
+{
+	char name[32];
+	if (!ident(p, name, sizeof name)) {
+		fail(p, "dimension name expected");
+		return;
+	}
+	int d = 0;
+	while (d < c->ndims && strcmp(c->dims[d].name, name) != 0)
+		d++;
+	if (d == c->ndims) {
+		fail(p, "unknown dimension");
+		return;
+	}
+	if (!accept(p, '=')) {
+		fail(p, "'=' expected");
+		return;
+	}
+	uint64_t set[2] = {0, 0};
+	do {
+		int a, b;
+		if (!integer(p, &a)) {
+			fail(p, "number expected");
+			return;
+		}
+		b = a;
+		skip_ws(p);
+		if (p->s[p->pos] == '.' && p->s[p->pos + 1] == '.') {
+			p->pos += 2;
+			if (!integer(p, &b)) {
+				fail(p, "number expected");
+				return;
+			}
+		}
+		const struct dim *dm = &c->dims[d];
+		/* Values beyond the last cell fall into it (ages 100+, orders 10+). */
+		int last = dm->lo + dm->count - 1;
+		if (b > last && a <= last)
+			b = last;
+		if (a < dm->lo || b > last || a > b) {
+			fail(p, "value out of the dimension's range");
+			return;
+		}
+		set_range(set, a - dm->lo, b - dm->lo);
+	} while (accept(p, '|'));
+	if (given[d]) {
+		sets[d][0] &= set[0];
+		sets[d][1] &= set[1];
+	} else {
+		sets[d][0] = set[0];
+		sets[d][1] = set[1];
+		given[d] = true;
+	}
+}
+
+static struct expr *parse_cube(struct parser *p, const struct cube *c)
+{
+	struct expr *x = node(OP_CUBE, NULL, NULL);
+	if (!x)
+		return NULL;
+	x->cube = c;
+	if (accept(p, '@')) {
+		char sel[16];
+		ident(p, sel, sizeof sel);
+		if (c->stock && strcmp(sel, "start") == 0)
+			x->sel = SEL_START;
+		else if (!c->stock && strcmp(sel, "ytd") == 0)
+			x->sel = SEL_YTD;
+		else
+			fail(p, c->stock ? "only @start applies to a stock" : "only @ytd applies to a flow");
+	}
+	uint64_t sets[5][2];
+	bool given[5] = {0};
+	for (int d = 0; d < c->ndims; d++) {
+		sets[d][0] = sets[d][1] = 0;
+		set_range(sets[d], 0, c->dims[d].count - 1);
+		if (strcmp(c->dims[d].name, "sex") == 0)
+			x->sex_dim = d;
+	}
+	if (!accept(p, '('))
+		fail(p, "'(' expected");
+	if (!accept(p, ')')) {
+		do
+			parse_filter(p, c, sets, given);
+		while (!p->failed && accept(p, ','));
+		if (!accept(p, ')'))
+			fail(p, "')' expected");
+	}
+	if (!p->failed && compile_cells(x, sets))
+		fail(p, "out of memory");
+	return x;
+}
+
+static struct expr *parse_factor(struct parser *p)
+{
+	skip_ws(p);
+	char c = p->s[p->pos];
+	if (accept(p, '('))
+	{
+		struct expr *x = parse_expr(p);
+		if (!accept(p, ')'))
+			fail(p, "')' expected");
+		return x;
+	}
+	if (accept(p, '-'))
+		return node(OP_NEG, parse_factor(p), NULL);
+	if ((c >= '0' && c <= '9') || c == '.') {
+		char *end;
+		double v = strtod(p->s + p->pos, &end);
+		p->pos = (size_t)(end - p->s);
+		struct expr *x = node(OP_NUM, NULL, NULL);
+		if (x)
+			x->num = v;
+		return x;
+	}
+	char name[32];
+	if (!ident(p, name, sizeof name)) {
+		fail(p, "value expected");
+		return NULL;
+	}
+	if (strcmp(name, "days") == 0)
+		return node(OP_DAYS, NULL, NULL);
+	if (strcmp(name, "annual") == 0)
+		return node(OP_ANNUAL, NULL, NULL);
+	if (strcmp(name, "row") == 0) {
+		char code[32];
+		size_t n = 0;
+		if (!accept(p, '(') || !accept(p, '"')) {
+			fail(p, "row(\"code\") expected");
+			return NULL;
+		}
+		while (p->s[p->pos] && p->s[p->pos] != '"' && n + 1 < sizeof code)
+			code[n++] = p->s[p->pos++];
+		code[n] = '\0';
+		if (!accept(p, '"') || !accept(p, ')')) {
+			fail(p, "row(\"code\") expected");
+			return NULL;
+		}
+		struct expr *x = node(OP_ROW, NULL, NULL);
+		if (x && (x->row = p->row_index ? p->row_index(code, p->arg) : -1) < 0)
+			fail(p, "unknown or later row");
+		return x;
+	}
+	for (size_t i = 0; i < NCUBES; i++)
+		if (strcmp(cubes[i].name, name) == 0)
+			return parse_cube(p, &cubes[i]);
+	fail(p, "unknown name");
+	return NULL;
+}
+
+static struct expr *parse_term(struct parser *p)
+{
+	struct expr *x = parse_factor(p);
+	for (;;) {
+		if (accept(p, '*'))
+			x = node(OP_MUL, x, parse_factor(p));
+		else if (accept(p, '/'))
+			x = node(OP_DIV, x, parse_factor(p));
+		else
+			return x;
+	}
+}
+
+static struct expr *parse_expr(struct parser *p)
+{
+	struct expr *x = parse_term(p);
+	for (;;) {
+		if (accept(p, '+'))
+			x = node(OP_ADD, x, parse_term(p));
+		else if (accept(p, '-'))
+			x = node(OP_SUB, x, parse_term(p));
+		else
+			return x;
+	}
+}
+
+static bool complete(const struct expr *x)
+{
+	if (!x)
+		return false;
+	switch (x->op) {
+	case OP_ADD:
+	case OP_SUB:
+	case OP_MUL:
+	case OP_DIV: return complete(x->l) && complete(x->r);
+	case OP_NEG: return complete(x->l);
+	default: return true;
+	}
+}
+
+struct expr *expr_parse(const char *text, int (*row_index)(const char *, void *), void *arg,
+			char *err, size_t errsz)
+{
+	struct parser p = {text, 0, err, errsz, row_index, arg, false};
+	struct expr *x = parse_expr(&p);
+	skip_ws(&p);
+	if (!p.failed && p.s[p.pos])
+		fail(&p, "unexpected text");
+	if (!p.failed && !complete(x))
+		fail(&p, "out of memory");
+	if (p.failed) {
+		expr_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void expr_needs(const struct expr *x, struct expr_needs *n)
+{
+	if (!x)
+		return;
+	if (x->op == OP_CUBE) {
+		if (x->cube->stock)
+			n->stock[x->sel] = true;
+		else
+			n->flow[x->sel] = true;
+	}
+	expr_needs(x->l, n);
+	expr_needs(x->r, n);
+}
+
+bool expr_has_sex(const struct expr *x)
+{
+	if (!x)
+		return false;
+	if (x->op == OP_CUBE && x->sex_dim >= 0)
+		return true;
+	return expr_has_sex(x->l) || expr_has_sex(x->r);
+}
+
+static double cube_sum(const struct expr *x, const struct expr_env *env, int sex)
+{
+	const char *base = x->cube->stock ? (const char *)env->stock[x->sel]
+					  : (const char *)env->flow[x->sel];
+	if (!base)
+		return NAN;
+	const int32_t *cells = (const int32_t *)(base + x->cube->offset);
+	int which = x->sex_dim >= 0 ? sex : 0;
+	double sum = 0;
+	for (size_t i = 0; i < x->ncells[which]; i++)
+		sum += cells[x->cells[which][i]];
+	return sum;
+}
+
+double expr_eval(const struct expr *x, const struct expr_env *env, int sex)
+{
+	double a, b;
+	switch (x->op) {
+	case OP_NUM: return x->num;
+	case OP_ADD: return expr_eval(x->l, env, sex) + expr_eval(x->r, env, sex);
+	case OP_SUB: return expr_eval(x->l, env, sex) - expr_eval(x->r, env, sex);
+	case OP_MUL: return expr_eval(x->l, env, sex) * expr_eval(x->r, env, sex);
+	case OP_DIV:
+		a = expr_eval(x->l, env, sex);
+		b = expr_eval(x->r, env, sex);
+		return b == 0 || isnan(b) ? NAN : a / b;
+	case OP_NEG: return -expr_eval(x->l, env, sex);
+	case OP_CUBE: return cube_sum(x, env, sex);
+	case OP_ROW: return env->rows ? env->rows[x->row] : NAN;
+	case OP_DAYS: return env->days;
+	case OP_ANNUAL: return env->days > 0 ? 365.0 / env->days : NAN;
+	}
+	return NAN;
+}

@@ -1,0 +1,66 @@
+/*
+ * expr: the little language of report rows.
+ *
+ * A row's value is an arithmetic expression over cube calls:
+ *
+ *   pop(sex=2, age=15..49, marital=2)      stock on the period's last day
+ *   pop@start()                            stock on the day before it starts
+ *   birth(order=3..10)                     flow over the period
+ *   elderly@ytd(age=60..100)               flow from 1 January to the period's end
+ *   row("5")                               an earlier row's value
+ *   days, annual                           days in the period; 365 / days
+ *
+ * with + - * / and parentheses.  A filter is dim=value, dim=lo..hi, or
+ * alternatives joined by |; every dimension of every cube is listed in
+ * expr.c with its range.  Division by zero gives "no value" (NaN), which
+ * propagates and is shown as empty, never as 0.
+ *
+ * Cube calls are compiled once into the flat offsets of the matching cells,
+ * for the whole population and for each sex (rows split by sex).
+ */
+#ifndef DS_REPORT_EXPR_H
+#define DS_REPORT_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "engine/engine.h"
+
+enum expr_sel {
+	SEL_END = 0,   /* stock at the period end; flow over the period */
+	SEL_START = 1, /* stock on the day before the period */
+	SEL_YTD = 1,   /* flow from 1 January of the period's year */
+};
+
+struct expr;
+
+/* What an expression needs from the engine. */
+struct expr_needs {
+	bool stock[2]; /* SEL_END, SEL_START */
+	bool flow[2];  /* SEL_END, SEL_YTD */
+};
+
+/*
+ * Compiles text.  row_index(name, arg) maps a row code to the index of an
+ * earlier row (-1 when unknown).  On error returns NULL with a message.
+ */
+struct expr *expr_parse(const char *text, int (*row_index)(const char *code, void *arg), void *arg,
+			char *err, size_t errsz);
+void expr_free(struct expr *x);
+void expr_needs(const struct expr *x, struct expr_needs *n);
+/* True when some cube call of x has a sex dimension (the row can be split). */
+bool expr_has_sex(const struct expr *x);
+
+/* Everything an evaluation reads, for one column. */
+struct expr_env {
+	const struct eng_stock *stock[2];
+	const struct eng_flow *flow[2];
+	const double *rows; /* values of the rows computed so far (totals) */
+	double days;        /* days in the period */
+};
+
+/* sex: 0 for everyone, 1 male, 2 female. */
+double expr_eval(const struct expr *x, const struct expr_env *env, int sex);
+
+#endif
