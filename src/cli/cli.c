@@ -71,6 +71,14 @@ static const struct cli_cmd commands[] = {
 	 "unit gets one column; a district, province or the country gets one\n"
 	 "column per commune and a total.  Output goes to stdout without -o.\n\n" DB_OPT,
 	 cmd_report},
+	{"check", "the balancing check: stock, flows and every other entry and exit",
+	 "usage: danso check [--db PATH] --unit CODE --period P [--map-date YYYY-MM-DD]\n"
+	 "                   [--all] [--json]\n\n"
+	 "For the unit and every commune under it: end = start + births - deaths\n"
+	 "+ in - out + other entries - other exits, with each other entry and exit\n"
+	 "listed with its event.  Lists the units that do not balance (all units\n"
+	 "with --all); exits with status 3 when one does not.\n\n" DB_OPT,
+	 cmd_check},
 	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
 	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
 	 "Each line sets the target of one indicator (a row's target key, e.g.\n"

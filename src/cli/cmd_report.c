@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "engine/engine.h"
 #include "register/record.h"
+#include "report/check.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -249,4 +250,100 @@ int cmd_targets(int argc, char **argv)
 	csv_close(&in);
 	store_close(st);
 	return ds_rc_exit(rc);
+}
+
+/* danso check: the balancing check for a unit and the communes under it. */
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"unit", required_argument, NULL, 'u'},
+					     {"period", required_argument, NULL, 'p'},
+					     {"map-date", required_argument, NULL, 'm'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"all", no_argument, NULL, 'a'},
+					     {0}};
+	const char *db = CLI_DEFAULT_DB, *unit = NULL, *period = NULL, *map = NULL;
+	bool json = false, all = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'u': unit = optarg; break;
+		case 'p': period = optarg; break;
+		case 'm': map = optarg; break;
+		case 'j': json = true; break;
+		case 'a': all = true; break;
+		default: cli_usage("check", stderr); return ds_rc_exit(DS_EUSAGE);
+		}
+	}
+	struct rpt_period p;
+	int32_t map_date = DAY_NONE;
+	if (!unit || !period || !rpt_period_parse(period, &p))
+		return cli_fail("check", DS_EUSAGE, "give --unit and --period (2024, 2024-Q1, 2024-H1, 2024-03)");
+	if (map && !day_parse(map, strlen(map), &map_date))
+		return cli_fail("check", DS_EUSAGE, "--map-date must be YYYY-MM-DD");
+	if (map_date == DAY_NONE)
+		map_date = p.to;
+	struct store *st;
+	int ex = cli_open_store("check", db, false, &st);
+	if (ex)
+		return ex;
+	struct engine e;
+	json_t *out = NULL;
+	bool ok = false;
+	enum ds_rc rc = engine_load(&e, st);
+	if (!rc)
+		rc = rpt_check(&e, st, unit, &p, map_date, &out, &ok);
+	if (rc == DS_ENOTFOUND) {
+		ex = cli_fail("check", rc, "no unit %s", unit);
+	} else if (rc) {
+		ex = cli_fail("check", rc, "%s", st->errmsg[0] ? st->errmsg : ds_rc_str(rc));
+	} else if (json) {
+		char *s = json_dumps(out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		puts(s ? s : "{}");
+		free(s);
+	} else {
+		size_t i;
+		json_t *u;
+		printf("%-10s %9s %7s %7s %7s %7s %7s %7s %9s %5s\n", "unit", "start", "births", "deaths",
+		       "in", "out", "+other", "-other", "end", "diff");
+		json_array_foreach(json_object_get(out, "units"), i, u)
+		{
+			bool uok = json_is_true(json_object_get(u, "ok"));
+			if (!all && uok && i > 0)
+				continue;
+			printf("%-10s %9lld %7lld %7lld %7lld %7lld %7lld %7lld %9lld %5lld%s\n",
+			       json_string_value(json_object_get(u, "code")),
+			       (long long)json_integer_value(json_object_get(u, "start")),
+			       (long long)json_integer_value(json_object_get(u, "births")),
+			       (long long)json_integer_value(json_object_get(u, "deaths")),
+			       (long long)json_integer_value(json_object_get(u, "in")),
+			       (long long)json_integer_value(json_object_get(u, "out")),
+			       (long long)json_integer_value(json_object_get(u, "other_in")),
+			       (long long)json_integer_value(json_object_get(u, "other_out")),
+			       (long long)json_integer_value(json_object_get(u, "end")),
+			       (long long)json_integer_value(json_object_get(u, "difference")),
+			       uok ? "" : "  FAILS");
+			if (!all && uok)
+				continue;
+			size_t k;
+			json_t *it;
+			json_array_foreach(json_object_get(u, "items"), k, it)
+				printf("    %s %-9s %s %-10s %s %s\n",
+				       json_integer_value(json_object_get(it, "sign")) > 0 ? "+" : "-",
+				       json_string_value(json_object_get(it, "kind")),
+				       json_string_value(json_object_get(it, "date")),
+				       json_string_value(json_object_get(it, "as")),
+				       json_string_value(json_object_get(it, "person")),
+				       json_string_value(json_object_get(it, "event")));
+		}
+		printf("%s\n", ok ? "check: every unit balances" : "check: some units do not balance");
+	}
+	json_decref(out);
+	if (e.nareas || e.maxp)
+		engine_free(&e);
+	store_close(st);
+	if (!ex && !ok)
+		ex = ds_rc_exit(DS_EINPUT);
+	return ex;
 }

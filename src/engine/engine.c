@@ -160,17 +160,19 @@ enum ds_rc eng_household_fact(struct engine *e, const struct reg_fact *f)
 /* ---- spells and events ---- */
 
 enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, int32_t to,
-			  int32_t hh)
+			  int32_t hh, uint8_t cause)
 {
-	size_t i = s->n, c1 = s->cap, c2 = s->cap, c3 = s->cap, c4 = s->cap;
+	size_t i = s->n, c1 = s->cap, c2 = s->cap, c3 = s->cap, c4 = s->cap, c5 = s->cap;
 	if (eng_grow((void **)&s->person, 4, &c1, i) || eng_grow((void **)&s->from, 4, &c2, i) ||
-	    eng_grow((void **)&s->to, 4, &c3, i) || eng_grow((void **)&s->hh, 4, &c4, i))
+	    eng_grow((void **)&s->to, 4, &c3, i) || eng_grow((void **)&s->hh, 4, &c4, i) ||
+	    eng_grow((void **)&s->cause, 1, &c5, i))
 		return DS_ENOMEM;
-	s->cap = c4;
+	s->cap = c5;
 	s->person[i] = person;
 	s->from[i] = from;
 	s->to[i] = to;
 	s->hh[i] = hh;
+	s->cause[i] = cause;
 	s->n++;
 	return DS_OK;
 }
@@ -255,6 +257,10 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 	int64_t hh = p->hh;
 	int res = p->residence;
 	bool open = true;
+	uint8_t start = p->entry_type == EV_BIRTH ? CAUSE_BIRTH
+			: p->entry_type == EV_MOVE_IN ? CAUSE_MOVE_IN : CAUSE_BASELINE;
+#define SPELL(end_cause) eng_spell_push(spells, rid, from, f->date, (int32_t)hh, \
+					(uint8_t)(start | (end_cause) << 4))
 	enum ds_rc rc = DS_OK;
 	for (size_t i = 0; i < n && !rc && open; i++) {
 		const struct reg_fact *f = &facts[i];
@@ -269,22 +275,24 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 		switch (f->type) {
 		case EV_TRANSFER:
 			if (res == RES_USUAL && f->date > from)
-				rc = eng_spell_push(spells, rid, from, f->date, (int32_t)hh);
+				rc = SPELL(CAUSE_TRANSFER);
 			from = f->date;
 			hh = f->hh;
+			start = CAUSE_TRANSFER;
 			break;
 		case EV_INFO_CHANGE:
 			if (REG_INFO_FIELD(f) == FLD_RESIDENCE && f->b != res) {
 				if (res == RES_USUAL && f->date > from)
-					rc = eng_spell_push(spells, rid, from, f->date, (int32_t)hh);
+					rc = SPELL(CAUSE_RESIDENCE);
 				from = f->date;
 				res = f->b;
+				start = CAUSE_RESIDENCE;
 			}
 			break;
 		case EV_DEATH:
 		case EV_MOVE_OUT:
 			if (res == RES_USUAL && f->date > from)
-				rc = eng_spell_push(spells, rid, from, f->date, (int32_t)hh);
+				rc = SPELL(f->type == EV_DEATH ? CAUSE_DEATH : CAUSE_MOVE_OUT);
 			open = false;
 			break;
 		case EV_MARRIAGE: rc = add_change(e, rid, f->date, CHG_MARITAL | MAR_MARRIED); break;
@@ -296,7 +304,8 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 		}
 	}
 	if (!rc && open && res == RES_USUAL)
-		rc = eng_spell_push(spells, rid, from, DAY_MAX, (int32_t)hh);
+		rc = eng_spell_push(spells, rid, from, DAY_MAX, (int32_t)hh, start);
+#undef SPELL
 	return rc;
 }
 
@@ -433,6 +442,12 @@ enum ds_rc engine_load(struct engine *e, struct store *st)
 		bool *voided_entry = NULL;
 		if (!rc && !(voided_entry = calloc((size_t)e->maxp + 1, 1)))
 			rc = DS_ENOMEM;
+		for (size_t i = 0; !rc && i < l.nfacts; i++) {
+			const struct reg_fact *f = &l.facts[i];
+			int64_t who = f->type == EV_BIRTH ? f->other : f->type == EV_MOVE_IN ? f->person : 0;
+			if (who > 0 && who <= e->maxp && l.lite[who].entry_seq == f->seq)
+				l.lite[who].entry_type = f->type;
+		}
 		for (int64_t r = 1; !rc && r <= e->maxp; r++)
 			if (e->p_sex[r] && l.lite[r].entry_seq)
 				voided_entry[r] = seq_voided(l.facts, l.nfacts, l.lite[r].entry_seq);
@@ -506,7 +521,10 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 	bool entry_voided = false;
 	if (p.entry_seq) {
 		struct store_event ev;
-		entry_voided = st->ops->event_by_seq(st, p.entry_seq, &ev) == DS_OK && ev.voided_by;
+		if (st->ops->event_by_seq(st, p.entry_seq, &ev) == DS_OK) {
+			entry_voided = ev.voided_by != 0;
+			lite.entry_type = ev.fact.type;
+		}
 	}
 	if ((rc = person_slot(e, rid)) == DS_OK) {
 		set_person(e, &lite);
@@ -526,10 +544,7 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 					rc = eng_copy_event(&e->late, &evs, i);
 		}
 		eng_events_free(&evs);
-		free(fresh.person);
-		free(fresh.from);
-		free(fresh.to);
-		free(fresh.hh);
+		eng_spells_free(&fresh);
 	}
 	free(facts);
 	return rc;
@@ -616,7 +631,7 @@ size_t engine_bytes(const struct engine *e)
 	b += e->chg.cap * (4 + 4 + 1);
 	b += e->hcap * (4 + 1 + 1 + 4 + 4);
 	b += e->hchg.cap * (4 + 4 + 4 + 1);
-	b += (e->base.cap + e->added.cap) * 16 + e->added.cap * 4;
+	b += (e->base.cap + e->added.cap) * 17 + e->added.cap * 4;
 	b += (e->nareas + 1) * (sizeof(size_t) + 4);
 	b += (e->ev.cap + e->late.cap) * (4 * 4 + 1 + 8);
 	return b;
@@ -641,12 +656,13 @@ void eng_events_free(struct eng_events *v)
 	memset(v, 0, sizeof *v);
 }
 
-static void spells_free(struct eng_spells *s)
+void eng_spells_free(struct eng_spells *s)
 {
 	free(s->person);
 	free(s->from);
 	free(s->to);
 	free(s->hh);
+	free(s->cause);
 	memset(s, 0, sizeof *s);
 }
 
@@ -673,8 +689,8 @@ void engine_free(struct engine *e)
 	free(e->hchg.next);
 	free(e->hchg.year);
 	free(e->hchg.val);
-	spells_free(&e->base);
-	spells_free(&e->added);
+	eng_spells_free(&e->base);
+	eng_spells_free(&e->added);
 	free(e->area_off);
 	free(e->add_head);
 	free(e->add_next);

@@ -76,8 +76,21 @@ struct eng_flow {
 	int32_t elderly[2][ENG_ELDER_AGES]; /* distinct persons 60+ checked */
 };
 
+/* Why a spell starts (low nibble) and ends (high nibble), for the balancing check. */
+enum eng_cause {
+	CAUSE_NONE = 0,   /* open end */
+	CAUSE_BASELINE,   /* in the baseline register */
+	CAUSE_BIRTH,
+	CAUSE_MOVE_IN,
+	CAUSE_TRANSFER,
+	CAUSE_RESIDENCE,  /* became, or stopped being, a usual resident */
+	CAUSE_DEATH,
+	CAUSE_MOVE_OUT,
+};
+
 struct eng_spells {
 	int32_t *person, *from, *to, *hh;
+	uint8_t *cause;
 	size_t n, cap;
 };
 
@@ -182,6 +195,37 @@ void eng_result_free(struct eng_result *r);
  */
 enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level level,
 			      int32_t day, char ***codes, size_t *n);
+
+/* ---- the balancing check ---- */
+
+/*
+ * One item the flows do not explain: a stock entry or exit that is not a
+ * counted birth, death or migration of the unit (sign +1 for other entries,
+ * -1 for other exits), or a counted flow that did not move the stock.
+ */
+struct eng_item {
+	int32_t person;  /* the person (for a birth flow: the mother) */
+	int32_t date;
+	uint8_t kind;    /* enum eng_cause for stock items; EV_* type for flow items */
+	bool flow;       /* a flow with no matching stock change */
+	int8_t sign;
+};
+
+struct eng_balance {
+	int64_t start, births, deaths, in, out, other_in, other_out, end;
+	struct eng_item *items;
+	size_t nitems;
+};
+
+/*
+ * For one unit and period: stock on the day before the period (start) and
+ * on its last day (end), the flows as the reports count them, and every
+ * other entry and exit, so that
+ *   end = start + births - deaths + in - out + other_in - other_out.
+ */
+enum ds_rc engine_balance(struct engine *e, const char *unit, int32_t from, int32_t to,
+			  int32_t map_date, struct eng_balance *b);
+void eng_balance_free(struct eng_balance *b);
 
 /* ---- keeping current ---- */
 

@@ -11,7 +11,8 @@
 
 int eng_grow(void **p, size_t elem, size_t *cap, size_t need);
 enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, int32_t to,
-			  int32_t hh);
+			  int32_t hh, uint8_t cause);
+void eng_spells_free(struct eng_spells *s);
 enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_t hh, int32_t a);
 enum ds_rc eng_copy_event(struct eng_events *dst, const struct eng_events *src, size_t i);
 void eng_events_free(struct eng_events *v);
@@ -35,6 +36,23 @@ enum ds_rc eng_compact(struct engine *e);
 enum ds_rc eng_maybe_compact(struct engine *e);
 
 /* Unit maps per interval of dates on which the tree does not change. */
+struct eng_unitmap {
+	int32_t lo, hi; /* the days this tree holds for */
+	size_t nids;    /* unit ids are first-row indexes in e->units */
+	uint32_t *off;  /* id -> [off[id], off[id+1]) in areas */
+	int32_t *areas;
+	int32_t *area_commune; /* area -> unit id of its commune, -1 */
+	struct eng_unitmap *next;
+};
+struct eng_unitmap *eng_map_for(struct engine *e, int32_t day);
+int64_t eng_unit_id(const struct engine *e, const char *code);
+/*
+ * The column an event counts in (*col) and, for a migrating transfer, the
+ * column it leaves (*col_from); 0 when it counts nowhere (a move inside one
+ * commune).
+ */
+int eng_event_cols(const struct engine *e, const int32_t *area_col, const int32_t *area_commune,
+		   int type, int32_t hh, int32_t a, int *col, int *col_from);
 enum ds_rc eng_bounds(struct engine *e);
 void eng_maps_free(struct engine *e);
 

@@ -8,15 +8,6 @@
 #include "base/day.h"
 #include "engine/engine_int.h"
 
-struct eng_unitmap {
-	int32_t lo, hi; /* the days this tree holds for */
-	size_t nids;    /* unit ids are first-row indexes in e->units */
-	uint32_t *off;  /* id -> [off[id], off[id+1]) in areas */
-	int32_t *areas;
-	int32_t *area_commune; /* area -> unit id of its commune, -1 */
-	struct eng_unitmap *next;
-};
-
 static int cmp_i32(const void *a, const void *b)
 {
 	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -63,7 +54,7 @@ void eng_maps_free(struct engine *e)
 	}
 }
 
-static int64_t unit_id(const struct engine *e, const char *code)
+int64_t eng_unit_id(const struct engine *e, const char *code)
 {
 	int64_t id;
 	return hmap_get(&e->units.by_code, code, strlen(code), &id) ? id : -1;
@@ -75,7 +66,7 @@ static void chain(const struct engine *e, size_t area, int32_t day,
 {
 	const char *code = e->area_code[area];
 	for (int depth = 0; code[0] && depth < 8; depth++) {
-		int64_t id = unit_id(e, code);
+		int64_t id = eng_unit_id(e, code);
 		if (id < 0)
 			return;
 		fn(m, id, area);
@@ -128,7 +119,7 @@ static struct eng_unitmap *build_map(const struct engine *e, int32_t day, int32_
 		m->area_commune[a] = -1;
 		const char *code = e->area_code[a];
 		for (int depth = 0; code[0] && depth < 8; depth++) {
-			int64_t id = unit_id(e, code);
+			int64_t id = eng_unit_id(e, code);
 			if (id < 0)
 				break;
 			if (e->units.rows[id].level == LVL_COMMUNE) {
@@ -142,7 +133,7 @@ static struct eng_unitmap *build_map(const struct engine *e, int32_t day, int32_
 }
 
 /* The cached tree for day, built on first use. */
-static struct eng_unitmap *map_for(struct engine *e, int32_t day)
+struct eng_unitmap *eng_map_for(struct engine *e, int32_t day)
 {
 	size_t k = 0;
 	while (k < e->nbounds && e->bounds[k] <= day)
@@ -327,35 +318,43 @@ struct flow_ctx {
 	int failed;
 };
 
-static int col_of_hh(const struct flow_ctx *c, int32_t hh)
-{
-	if (hh <= 0 || hh > c->e->maxh)
-		return -1;
-	int32_t a = c->e->h_area[hh];
-	return a >= 0 ? c->area_col[a] : -1;
-}
-
 static int clampi(int v, int lo, int hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+int eng_event_cols(const struct engine *e, const int32_t *area_col, const int32_t *area_commune,
+		   int type, int32_t hh, int32_t a, int *col, int *col_from)
+{
+	*col = *col_from = -1;
+	int32_t to = hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
+	if (type == EV_TRANSFER) {
+		/* A move inside one commune is not migration. */
+		if (a < 0 || to < 0 || area_commune[a] == area_commune[to])
+			return 0;
+		*col = area_col[to];
+		*col_from = area_col[a];
+		return 1;
+	}
+	*col = to >= 0 ? area_col[to] : -1;
+	return 1;
+}
+
 static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, int32_t hh, int32_t a)
 {
 	const struct engine *e = c->e;
-	int col = col_of_hh(c, hh);
+	int col, col_from;
+	if (!eng_event_cols(e, c->area_col, c->area_commune, type, hh, a, &col, &col_from))
+		return;
 	int sex = e->p_sex[p] - 1;
 	if (sex < 0 || sex > 1)
 		return;
 	int age = clampi(day_age(e->p_birth[p], date), 0, 100);
 	if (type == EV_TRANSFER) {
-		int32_t to = e->h_area[hh];
-		if (a < 0 || to < 0 || c->area_commune[a] == c->area_commune[to])
-			return; /* a move inside one commune is not migration */
 		if (col >= 0)
 			c->out[col].in[sex][age]++;
-		if (c->area_col[a] >= 0)
-			c->out[c->area_col[a]].out[sex][age]++;
+		if (col_from >= 0)
+			c->out[col_from].out[sex][age]++;
 		return;
 	}
 	if (col < 0)
@@ -451,7 +450,7 @@ enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_
 	pthread_rwlock_rdlock(&e->lock);
 	enum ds_rc rc = DS_OK;
 	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
-	struct eng_unitmap *m = map_for(e, q->map_date);
+	struct eng_unitmap *m = eng_map_for(e, q->map_date);
 	if (!area_col || !m) {
 		rc = DS_ENOMEM;
 		goto out;
@@ -459,7 +458,7 @@ enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_
 	for (size_t a = 0; a < e->nareas; a++)
 		area_col[a] = -1;
 	for (size_t col = 0; col < q->ncols; col++) {
-		int64_t id = unit_id(e, q->units[col]);
+		int64_t id = eng_unit_id(e, q->units[col]);
 		if (id < 0) {
 			if (r->unknown_col < 0)
 				r->unknown_col = (int)col;

@@ -34,14 +34,12 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 	out.from = malloc((live + 1) * 4);
 	out.to = malloc((live + 1) * 4);
 	out.hh = malloc((live + 1) * 4);
+	out.cause = malloc(live + 1);
 	size_t *pos = malloc((na + 1) * sizeof *pos);
-	if (!out.person || !out.from || !out.to || !out.hh || !pos) {
+	if (!out.person || !out.from || !out.to || !out.hh || !out.cause || !pos) {
 		free(off);
 		free(pos);
-		free(out.person);
-		free(out.from);
-		free(out.to);
-		free(out.hh);
+		eng_spells_free(&out);
 		return DS_ENOMEM;
 	}
 	memcpy(pos, off, (na + 1) * sizeof *pos);
@@ -54,26 +52,16 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 		out.from[k] = in->from[i];
 		out.to[k] = in->to[i];
 		out.hh[k] = in->hh[i];
+		out.cause[k] = in->cause[i];
 	}
 	free(pos);
-	free(in->person);
-	free(in->from);
-	free(in->to);
-	free(in->hh);
-	memset(in, 0, sizeof *in);
-	free(e->base.person);
-	free(e->base.from);
-	free(e->base.to);
-	free(e->base.hh);
+	eng_spells_free(in);
+	eng_spells_free(&e->base);
 	e->base = out;
 	free(e->area_off);
 	e->area_off = off;
 	/* Additions start empty. */
-	free(e->added.person);
-	free(e->added.from);
-	free(e->added.to);
-	free(e->added.hh);
-	memset(&e->added, 0, sizeof e->added);
+	eng_spells_free(&e->added);
 	free(e->add_next);
 	e->add_next = NULL;
 	free(e->add_head);
@@ -94,7 +82,7 @@ enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh)
 		size_t k = e->added.n;
 		size_t cap = e->added.cap;
 		enum ds_rc rc = eng_spell_push(&e->added, fresh->person[i], fresh->from[i], fresh->to[i],
-					       fresh->hh[i]);
+					       fresh->hh[i], fresh->cause[i]);
 		if (rc)
 			return rc;
 		size_t ncap = cap;
@@ -166,10 +154,9 @@ void eng_void_event(struct engine *e, int64_t seq, int32_t date)
 			e->late.type[i] = 0;
 }
 
-static const struct eng_events *sort_v;
-
-static int ev_cmp(const void *pa, const void *pb)
+static int ev_cmp(const void *pa, const void *pb, void *arg)
 {
+	const struct eng_events *sort_v = arg;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
 	if (sort_v->date[a] != sort_v->date[b])
 		return sort_v->date[a] < sort_v->date[b] ? -1 : 1;
@@ -196,10 +183,7 @@ void eng_sort_events(struct eng_events *v)
 		return;
 	for (size_t i = 0; i < v->n; i++)
 		idx[i] = i;
-	/* The engine's write lock is held by every caller, so the comparison
-	 * context may be a file-level variable. */
-	sort_v = v;
-	qsort(idx, v->n, sizeof *idx, ev_cmp);
+	qsort_r(idx, v->n, sizeof *idx, ev_cmp, v);
 	permute(v->date, 4, idx, v->n);
 	permute(v->person, 4, idx, v->n);
 	permute(v->hh, 4, idx, v->n);
@@ -232,13 +216,13 @@ enum ds_rc eng_compact(struct engine *e)
 		for (size_t k = e->area_off[a]; k < end; k++)
 			if (e->base.to[k] > e->base.from[k] &&
 			    eng_spell_push(&all, e->base.person[k], e->base.from[k], e->base.to[k],
-					   e->base.hh[k]))
+					   e->base.hh[k], e->base.cause[k]))
 				return DS_ENOMEM;
 	}
 	for (size_t k = 0; k < e->added.n; k++)
 		if (e->added.to[k] > e->added.from[k] &&
 		    eng_spell_push(&all, e->added.person[k], e->added.from[k], e->added.to[k],
-				   e->added.hh[k]))
+				   e->added.hh[k], e->added.cause[k]))
 			return DS_ENOMEM;
 	enum ds_rc rc = eng_build_spells(e, &all);
 	return rc ? rc : merge_events(e);

@@ -1,0 +1,59 @@
+#!/bin/sh
+# The whole test suite (make test).  Each suite prints its own results; the
+# last line sums the suites: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+passed=0
+failed=0
+failures=""
+suite() {
+	name=$1
+	shift
+	echo "== $name"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures="$failures $name"
+	fi
+}
+
+export DANSO_BIN="$PWD/build-san/danso"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+suite unit build/test_unit
+suite unit-sanitizers build-san/test_unit
+
+# A private PostgreSQL for the store conformance suite and the API tests.
+pgdir=$(mktemp -d /tmp/danso-pg-XXXXXX)
+if sh tests/pg.sh start "$pgdir" >"$pgdir.url" 2>"$pgdir.err"; then
+	DANSO_TEST_PG=$(cat "$pgdir.url")
+	export DANSO_TEST_PG
+	suite store-postgresql build-san/test_unit store_pg
+else
+	echo "PostgreSQL could not start:"
+	cat "$pgdir.err"
+	failed=$((failed + 1))
+	failures="$failures postgresql"
+fi
+
+if ls tests/cli/*.test.mjs >/dev/null 2>&1; then
+	suite cli node --test --test-concurrency=1 tests/cli/
+fi
+if ls tests/api/*.test.mjs >/dev/null 2>&1; then
+	suite api node --test --test-concurrency=1 tests/api/
+fi
+if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
+	[ -d tests/e2e/node_modules ] || npm ci --prefix tests/e2e --no-audit --no-fund >/dev/null
+	suite browser node --test --test-concurrency=1 tests/e2e/
+fi
+if [ -f tests/fuzz/run.sh ]; then
+	suite fuzz sh tests/fuzz/run.sh
+fi
+
+sh tests/pg.sh stop "$pgdir"
+rm -f "$pgdir.url" "$pgdir.err"
+[ -n "$failures" ] && echo "failed suites:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
