@@ -1,0 +1,379 @@
+/*
+ * Reports on the counting-rules fixture (tests/data/rules, see its README).
+ * Every expected value below was worked out by hand from the fixture.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/day.h"
+#include "engine/engine.h"
+#include "ledger/ledger.h"
+#include "report/check.h"
+#include "report/report.h"
+#include "test.h"
+
+#define RULES "tests/data/rules/"
+
+struct fixture {
+	struct store *st;
+	struct ledger lg;
+	struct engine e;
+	struct rpt_defs defs;
+};
+
+static enum ds_rc record_text(struct ledger *lg, const char *line, size_t n)
+{
+	struct reg_event ev;
+	struct ds_problem pb;
+	struct ledger_result res;
+	if (reg_event_parse_text(line, n, &ev, &pb))
+		return DS_EINPUT;
+	enum ds_rc rc = ledger_record(lg, &ev, "test", &res);
+	return rc ? rc : res.outcome == LEDGER_REFUSED ? DS_EINPUT : DS_OK;
+}
+
+static bool fixture_open(struct fixture *f)
+{
+	char path[300], err[200];
+	memset(f, 0, sizeof *f);
+	snprintf(path, sizeof path, "%s/rules.db", test_tmpdir());
+	CHECK_EQ(store_open(path, true, &f->st), DS_OK);
+	if (!f->st)
+		return false;
+	CHECK_EQ(ledger_open(&f->lg, f->st), DS_OK);
+	struct import_opts o = {.units = RULES "units.csv", .households = RULES "households.csv",
+				.persons = RULES "persons.csv", .as_of = day_from_ymd(2024, 1, 1)};
+	struct import_stats stats;
+	CHECK_EQ(ledger_import(&f->lg, &o, &stats), DS_OK);
+	FILE *in = fopen(RULES "events.ndjson", "r");
+	CHECK(in != NULL);
+	char line[4096];
+	int n = 0;
+	CHECK_EQ(f->st->ops->begin(f->st), DS_OK);
+	while (in && fgets(line, sizeof line, in)) {
+		n++;
+		if (record_text(&f->lg, line, strlen(line)) != DS_OK)
+			fprintf(stderr, "  fixture event on line %d refused\n", n);
+	}
+	CHECK_EQ(f->st->ops->commit(f->st), DS_OK);
+	if (in)
+		fclose(in);
+	CHECK_EQ(f->st->ops->last_seq(f->st), 25);
+	CHECK_EQ(engine_load(&f->e, f->st), DS_OK);
+	CHECK_EQ(rpt_defs_load(&f->defs, err, sizeof err), DS_OK);
+	return true;
+}
+
+static void fixture_close(struct fixture *f)
+{
+	engine_free(&f->e);
+	rpt_defs_free(&f->defs);
+	ledger_close(&f->lg);
+	store_close(f->st);
+}
+
+static bool run(struct fixture *f, const char *form, const char *unit, const char *period,
+		const char *map, struct rpt_table *t)
+{
+	struct rpt_request rq = {form, unit, period, DAY_NONE, LAYOUT_AUTO};
+	if (map)
+		day_parse(map, 10, &rq.map_date);
+	struct ds_problem pb;
+	enum ds_rc rc = rpt_run(&f->e, &f->defs, &rq, NULL, NULL, t, &pb);
+	CHECK_EQ(rc, DS_OK);
+	return rc == DS_OK;
+}
+
+static int row_of(const struct rpt_table *t, const char *code)
+{
+	for (size_t i = 0; i < t->form->nrows; i++)
+		if (strcmp(t->form->rows[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Value of a row in the last column (the unit itself or the total). */
+static double V(const struct rpt_table *t, const char *code, int which)
+{
+	int r = row_of(t, code);
+	if (r < 0) {
+		fprintf(stderr, "  no row %s\n", code);
+		return -999;
+	}
+	const double *v = which == 1 ? t->male : which == 2 ? t->female : t->val;
+	return rpt_at(t, v, (size_t)r, t->ncols - 1);
+}
+
+#define EXPECT(t, code, want)                                                            \
+	do {                                                                             \
+		double got_ = V(t, code, 0);                                             \
+		if (got_ != (want)) {                                                    \
+			fprintf(stderr, "  %s:%d: row %s is %g, expected %g\n", __FILE__, \
+				__LINE__, code, got_, (double)(want));                   \
+			test_failures_in_current++;                                      \
+		}                                                                        \
+	} while (0)
+#define EXPECT_MF(t, code, m, f)                   \
+	do {                                       \
+		CHECK_EQ(V(t, code, 1), m);        \
+		CHECK_EQ(V(t, code, 2), f);        \
+	} while (0)
+
+TEST(report_commune_26734_year)
+{
+	struct fixture f;
+	struct rpt_table t;
+	if (!fixture_open(&f) || !run(&f, "03-DSX", "26734", "2024", NULL, &t))
+		return;
+	CHECK_EQ(t.ncols, 1);
+	EXPECT(&t, "1", 1);    /* H1 only: H2's B2 died, B1 became absent */
+	EXPECT(&t, "1a", 1);
+	EXPECT(&t, "2", 3);    /* A1, A2, A4 */
+	EXPECT_MF(&t, "2", 2, 1);
+	EXPECT(&t, "3", 1);    /* A2 */
+	EXPECT(&t, "3a", 0);   /* A2 stopped her IUD */
+	EXPECT(&t, "4", 0);    /* B1 is absent at the year's end */
+	EXPECT(&t, "5", 0);    /* A5's birth was voided */
+	EXPECT(&t, "6", 1);    /* B2, absent but his death counts */
+	EXPECT_MF(&t, "6", 1, 0);
+	EXPECT(&t, "7", 0);
+	EXPECT(&t, "8", 1);    /* A3 to commune 26737 */
+	EXPECT(&t, "9", 2);    /* A3, A4 */
+	EXPECT(&t, "9a", 1);   /* A3 at 17; A4 on his 20th birthday is not */
+	EXPECT(&t, "9b", 1);   /* A4 */
+	EXPECT(&t, "9c", 2);   /* A3 (the wife's event), A4 (spouse outside) */
+	EXPECT(&t, "10", 1);   /* A3 with D1 */
+	EXPECT(&t, "13", 1);
+	EXPECT(&t, "14", 0);
+	EXPECT(&t, "14a.1", 1);
+	EXPECT(&t, "17", 1);   /* B1 once: the duplicate was voided */
+	EXPECT(&t, "CM", 50);
+	EXPECT(&t, "PMC", 50);
+	rpt_table_free(&t);
+	fixture_close(&f);
+}
+
+TEST(report_commune_26737_year)
+{
+	struct fixture f;
+	struct rpt_table t;
+	if (!fixture_open(&f) || !run(&f, "03-DSX", "26737", "2024", NULL, &t))
+		return;
+	EXPECT(&t, "1", 2);
+	EXPECT(&t, "2", 7);    /* C2 C3 C4 D1 | A3 D2 E1 */
+	EXPECT_MF(&t, "2", 3, 4);
+	EXPECT(&t, "3", 3);    /* C2, C3, A3 (18 at the year's end); D2 divorced */
+	EXPECT(&t, "3a", 1);   /* C2's IUD */
+	EXPECT(&t, "3a.1", 1);
+	EXPECT(&t, "5", 1);
+	EXPECT_MF(&t, "5", 1, 0);
+	EXPECT(&t, "5a", 0);
+	EXPECT(&t, "5b", 1);
+	EXPECT(&t, "5c", 0);
+	EXPECT(&t, "5d", 1);
+	EXPECT(&t, "7", 2);    /* A3 from 26734, E1 from abroad; D1 moved inside */
+	EXPECT(&t, "8", 1);    /* C1 */
+	EXPECT(&t, "9", 2);    /* D1, C3 */
+	EXPECT(&t, "9a", 0);
+	EXPECT(&t, "9c", 1);   /* C3; D1's event is the husband's */
+	EXPECT(&t, "10", 1);
+	EXPECT(&t, "11", 1);
+	EXPECT(&t, "12", 2);
+	EXPECT(&t, "12.1", 1);
+	EXPECT(&t, "12.4", 1);
+	EXPECT(&t, "12a", 1);  /* C2: modern, free, near-poor household */
+	EXPECT(&t, "14", 1);
+	EXPECT(&t, "15", 1);   /* C3 screened twice: one woman */
+	EXPECT(&t, "16", 1);
+	EXPECT(&t, "A00", 1);  /* C4 */
+	EXPECT(&t, "B35", 1);  /* C2 was 35 */
+	CHECK(fabs(V(&t, "MCPR", 0) - 100.0 / 3.0) < 1e-9);
+	CHECK(isnan(V(&t, "SRB", 0)));     /* no girl born: an empty rate, not 0 */
+	EXPECT(&t, "NBS", 100);
+	EXPECT(&t, "P3", 100);
+	rpt_table_free(&t);
+	fixture_close(&f);
+}
+
+TEST(report_province_columns_and_maps)
+{
+	struct fixture f;
+	struct rpt_table t;
+	if (!fixture_open(&f) || !run(&f, "01-DSX", "79", "2024", NULL, &t))
+		return;
+	CHECK_EQ(t.ncols, 3); /* 26734, 26737, total */
+	CHECK(t.has_total);
+	CHECK_STR(t.col_code[0], "26734");
+	EXPECT(&t, "2", 10);
+	EXPECT(&t, "7", 2); /* totals are sums over communes */
+	EXPECT(&t, "8", 2);
+	EXPECT(&t, "9c", 3);
+	rpt_table_free(&t);
+	/* The same year under the 2026 map: one commune, A3's move is inside it. */
+	if (!run(&f, "01-DSX", "26740", "2024", "2026-01-01", &t))
+		return;
+	CHECK_EQ(t.ncols, 1);
+	EXPECT(&t, "2", 10);
+	EXPECT(&t, "5", 1);
+	EXPECT(&t, "7", 1);
+	EXPECT(&t, "8", 1);
+	rpt_table_free(&t);
+	fixture_close(&f);
+}
+
+TEST(report_partial_birth_date_and_months)
+{
+	struct fixture f;
+	struct rpt_table t;
+	if (!fixture_open(&f) || !run(&f, "01-DSX", "26734", "2024-06", NULL, &t))
+		return;
+	EXPECT(&t, "4", 0); /* B1, born "1964", is 59 on 30 June */
+	EXPECT(&t, "9", 1); /* A4 on 15 June */
+	rpt_table_free(&t);
+	if (!run(&f, "01-DSX", "26734", "2024-07", NULL, &t))
+		return;
+	EXPECT(&t, "4", 1);
+	EXPECT_MF(&t, "4", 0, 1);
+	EXPECT(&t, "17", 1);
+	rpt_table_free(&t);
+	if (!run(&f, "01-DSX", "26734", "2024-Q1", NULL, &t))
+		return;
+	EXPECT(&t, "2", 4); /* A1 A2 A4 B1 (A3 left on 1 March; B2 absent) */
+	EXPECT(&t, "3a", 1); /* A2 stops her IUD only on 10 April */
+	rpt_table_free(&t);
+	if (!run(&f, "01-DSX", "26734", "2024-02", NULL, &t))
+		return;
+	EXPECT(&t, "3a", 1); /* A2 still on her IUD in February */
+	rpt_table_free(&t);
+	fixture_close(&f);
+}
+
+TEST(report_late_event_and_live_engine)
+{
+	struct fixture f;
+	struct rpt_table t;
+	if (!fixture_open(&f) || !run(&f, "01-DSX", "26737", "2024-02", NULL, &t))
+		return;
+	EXPECT(&t, "5", 1);
+	rpt_table_free(&t);
+	/* A birth dated in February, recorded now: the February report changes
+	 * in the running engine without a reload. */
+	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	const char *late = "{\"id\":\"00000000-0000-4000-8000-000000000200\",\"type\":\"birth\","
+			   "\"date\":\"2024-02-20\",\"mother\":\"D2\",\"child\":{\"person_id\":\"D3\","
+			   "\"full_name\":\"Bùi Văn Q\",\"sex\":1},\"order\":3,\"place\":2}";
+	CHECK_EQ(record_text(&f.lg, late, strlen(late)), DS_OK);
+	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(engine_catch_up(&f.e, f.st), DS_OK);
+	if (!run(&f, "01-DSX", "26737", "2024-02", NULL, &t))
+		return;
+	EXPECT(&t, "5", 2);
+	EXPECT(&t, "2", 7); /* end of February: C1 C2 C3 C4 in H3; D1 D2 and the new D3 in H4 */
+	rpt_table_free(&t);
+	/* A voided transfer: D1 goes back to H4 for every date. */
+	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	const char *v = "{\"id\":\"00000000-0000-4000-8000-000000000201\",\"type\":\"void\","
+			"\"date\":\"2024-12-20\",\"target\":\"00000000-0000-4000-8000-000000000123\","
+			"\"reason\":\"sai\"}";
+	CHECK_EQ(record_text(&f.lg, v, strlen(v)), DS_OK);
+	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(engine_catch_up(&f.e, f.st), DS_OK);
+	/* The live engine and a fresh load agree on every row. */
+	struct engine fresh;
+	CHECK_EQ(engine_load(&fresh, f.st), DS_OK);
+	static const char *const periods[] = {"2024", "2024-02", "2024-Q2", "2024-12"};
+	for (size_t p = 0; p < 4; p++) {
+		struct rpt_table a, b;
+		struct rpt_request rq = {"03-DSX", "79", periods[p], DAY_NONE, LAYOUT_AUTO};
+		struct ds_problem pb;
+		CHECK_EQ(rpt_run(&f.e, &f.defs, &rq, NULL, NULL, &a, &pb), DS_OK);
+		CHECK_EQ(rpt_run(&fresh, &f.defs, &rq, NULL, NULL, &b, &pb), DS_OK);
+		size_t cells = a.form->nrows * a.ncols, diff = 0;
+		for (size_t i = 0; i < cells; i++)
+			if (!(a.val[i] == b.val[i] || (isnan(a.val[i]) && isnan(b.val[i]))))
+				diff++;
+		CHECK_EQ(diff, 0);
+		rpt_table_free(&a);
+		rpt_table_free(&b);
+	}
+	engine_free(&fresh);
+	fixture_close(&f);
+}
+
+TEST(report_balancing_check_holds)
+{
+	struct fixture f;
+	if (!fixture_open(&f))
+		return;
+	static const char *const periods[] = {"2024", "2024-01", "2024-03", "2024-Q2", "2024-H2"};
+	for (size_t p = 0; p < 5; p++) {
+		struct rpt_period per;
+		CHECK(rpt_period_parse(periods[p], &per));
+		json_t *out = NULL;
+		bool ok = false;
+		CHECK_EQ(rpt_check(&f.e, f.st, "79", &per, per.to, &out, &ok), DS_OK);
+		CHECK(ok);
+		json_decref(out);
+	}
+	/* In 2024 in commune 26734: B2's death moved no stock (he was absent):
+	 * it is listed as an other entry that offsets the counted death. */
+	struct rpt_period per;
+	rpt_period_parse("2024", &per);
+	struct eng_balance b;
+	CHECK_EQ(engine_balance(&f.e, "26734", per.from, per.to, per.to, &b), DS_OK);
+	CHECK_EQ(b.start, 0);
+	CHECK_EQ(b.end, 3);
+	CHECK_EQ(b.deaths, 1);
+	bool death_listed = false;
+	for (size_t i = 0; i < b.nitems; i++)
+		death_listed |= b.items[i].flow && b.items[i].kind == EV_DEATH && b.items[i].sign > 0;
+	CHECK(death_listed);
+	eng_balance_free(&b);
+	fixture_close(&f);
+}
+
+TEST(report_periods_and_formats)
+{
+	struct rpt_period p;
+	CHECK(rpt_period_parse("2024-Q1", &p));
+	CHECK_EQ(p.from, day_from_ymd(2024, 1, 1));
+	CHECK_EQ(p.to, day_from_ymd(2024, 3, 31));
+	CHECK(rpt_period_parse("2024-H2", &p));
+	CHECK_EQ(p.from, day_from_ymd(2024, 7, 1));
+	CHECK(rpt_period_parse("2024-02", &p));
+	CHECK_EQ(p.to, day_from_ymd(2024, 2, 29));
+	CHECK(!rpt_period_parse("2024-13", &p));
+	CHECK(!rpt_period_parse("2024-Q5", &p));
+	CHECK(!rpt_period_parse("24", &p));
+	char s[64];
+	rpt_format_number(1234567, 0, "vi", s, sizeof s);
+	CHECK_STR(s, "1.234.567");
+	rpt_format_number(1234.5, 1, "en", s, sizeof s);
+	CHECK_STR(s, "1,234.5");
+	rpt_format_number(112.345, 1, "vi", s, sizeof s);
+	CHECK_STR(s, "112,3");
+	rpt_format_number(NAN, 1, "vi", s, sizeof s);
+	CHECK_STR(s, "");
+}
+
+TEST(report_definition_errors)
+{
+	struct rpt_form f;
+	char err[200];
+	const char *bad = "{\"code\":\"X\",\"sections\":[{\"rows\":[{\"code\":\"1\",\"value\":\"pop(age=200)\"}]}]}";
+	CHECK_EQ(rpt_form_parse(bad, strlen(bad), &f, err, sizeof err), DS_EINPUT);
+	CHECK(strstr(err, "row 1") != NULL);
+	const char *later = "{\"code\":\"X\",\"sections\":[{\"rows\":[{\"code\":\"1\",\"value\":\"row(\\\"2\\\")\"},"
+			    "{\"code\":\"2\",\"value\":\"pop()\"}]}]}";
+	CHECK_EQ(rpt_form_parse(later, strlen(later), &f, err, sizeof err), DS_EINPUT);
+	const char *good = "{\"code\":\"X\",\"sections\":[{\"rows\":[{\"code\":\"1\",\"value\":\"pop(sex=2) / (pop(sex=1) - pop(sex=1))\"}]}]}";
+	CHECK_EQ(rpt_form_parse(good, strlen(good), &f, err, sizeof err), DS_OK);
+	struct eng_stock st;
+	memset(&st, 0, sizeof st);
+	struct expr_env env = {.stock = {&st, NULL}, .days = 31};
+	CHECK(isnan(expr_eval(f.rows[0].x, &env, 0))); /* zero denominator: empty */
+	struct rpt_defs d = {malloc(sizeof f), 1};
+	memcpy(d.forms, &f, sizeof f);
+	rpt_defs_free(&d);
+}
