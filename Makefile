@@ -61,6 +61,7 @@ san: build-san/danso build-san/test_unit
 # The whole suite: unit tests in both builds, command-line and API tests
 # against the sanitizer binary, both store backends, the browser tests.
 test: all san build/test_unit
+	sh scripts/deps.sh test
 	sh tests/run.sh
 
 test-unit: build/test_unit build-san/test_unit

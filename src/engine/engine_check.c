@@ -78,7 +78,8 @@ static int change_cmp(const void *pa, const void *pb)
 /* An exit and an entry of one person on one day inside the unit cancel. */
 static void cancel_internal(struct bal *b)
 {
-	qsort(b->ch, b->nch, sizeof *b->ch, change_cmp);
+	if (b->nch)
+		qsort(b->ch, b->nch, sizeof *b->ch, change_cmp);
 	for (size_t i = 0; i + 1 < b->nch; i++) {
 		struct change *x = &b->ch[i], *y = &b->ch[i + 1];
 		if (!x->matched && !y->matched && x->person == y->person && x->date == y->date &&
