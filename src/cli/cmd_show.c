@@ -56,6 +56,16 @@ static const char *label(const char *list, json_t *v)
 	return l ? l : "";
 }
 
+/* Prints s padded with spaces to `width` characters (not bytes). */
+static void pad(const char *s, int width)
+{
+	int n = (int)txt_chars(s, strlen(s));
+	fputs(s, stdout);
+	for (; n < width; n++)
+		putchar(' ');
+	putchar(' ');
+}
+
 static const char *str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
@@ -164,7 +174,12 @@ int cmd_household(int argc, char **argv)
 		size_t i;
 		json_t *m;
 		json_array_foreach(json_object_get(v, "members"), i, m)
-			printf("  %-14s %-30s %s\n", str(m, "id"), str(m, "full_name"), str(m, "birth_date"));
+		{
+			printf("  ");
+			pad(str(m, "id"), 14);
+			pad(str(m, "full_name"), 30);
+			printf("%s\n", str(m, "birth_date"));
+		}
 		printf("%s\n", vi ? "lịch sử:" : "history:");
 		print_history(json_object_get(v, "history"));
 	}
@@ -235,9 +250,13 @@ int cmd_find(int argc, char **argv)
 		size_t i;
 		json_t *m;
 		json_array_foreach(f.arr, i, m)
-			printf("%-14s %-32s %-10s %s%s\n", str(m, "id"), str(m, "full_name"),
-			       str(m, "birth_date"), str(m, "household"),
+		{
+			pad(str(m, "id"), 14);
+			pad(str(m, "full_name"), 32);
+			pad(str(m, "birth_date"), 10);
+			printf("%s%s\n", str(m, "household"),
 			       json_is_true(json_object_get(m, "present")) ? "" : "  (left)");
+		}
 		if (json_array_size(f.arr) == 0)
 			fprintf(stderr, "find: no match\n");
 	}

@@ -24,6 +24,7 @@ struct imp {
 	int64_t baseline;
 	struct hmap households; /* id -> rid * 128 + province, of this import */
 	struct hmap nids;       /* national ids of this import */
+	struct hmap persons;    /* person ids of this import */
 	bool db_had[3];         /* the store had rows of this kind before */
 	struct buf line;
 };
@@ -272,6 +273,11 @@ static enum ds_rc import_households(struct imp *im)
 	struct progress pr;
 	progress_start(&pr, "import households.csv", im->o->progress);
 	struct store_household h = {.entry = im->o->as_of, .baseline = im->baseline};
+	bool empty = !im->db_had[STORE_HOUSEHOLDS];
+	if ((rc = st->ops->bulk_begin(st, STORE_HOUSEHOLDS, empty))) {
+		csv_close(&c);
+		return rc;
+	}
 	int r;
 	while ((r = next_row(im, STORE_HOUSEHOLDS, &c)) > 0) {
 		progress_tick(&pr, csv_offset(&c), c.size, "bytes");
@@ -299,7 +305,9 @@ static enum ds_rc import_households(struct imp *im)
 			continue;
 		}
 		size_t idlen = strlen(h.rec.id);
-		if (hmap_get(&im->households, h.rec.id, idlen, NULL)) {
+		struct store_household old;
+		if (hmap_get(&im->households, h.rec.id, idlen, NULL) ||
+		    (!empty && st->ops->household_get(st, h.rec.id, 0, &old) == DS_OK)) {
 			row_problem(im, STORE_HOUSEHOLDS, &c, "household_id", W_DUP_ID);
 			continue;
 		}
@@ -317,6 +325,8 @@ static enum ds_rc import_households(struct imp *im)
 			break;
 	}
 	progress_end(&pr);
+	if (!rc)
+		rc = st->ops->bulk_end(st, STORE_HOUSEHOLDS, empty);
 	csv_close(&c);
 	return rc;
 }
@@ -369,6 +379,14 @@ static enum ds_why person_row(struct imp *im, struct csv *c, struct store_person
 		*field = reg_person_cols[bad];
 		return w;
 	}
+	*field = "person_id";
+	bool seen = false;
+	struct store_person old;
+	if (hmap_put(&im->persons, p->rec.id, strlen(p->rec.id), 1, &seen, NULL))
+		return W_TOO_LONG;
+	if (seen || (im->db_had[STORE_PERSONS] &&
+		     im->lg->st->ops->person_get(im->lg->st, p->rec.id, 0, &old) == DS_OK))
+		return W_DUP_ID;
 	*field = "national_id";
 	const char *nid = p->rec.national_id;
 	if (nid[0]) {
@@ -476,6 +494,7 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 	}
 	hmap_free(&im.households);
 	hmap_free(&im.nids);
+	hmap_free(&im.persons);
 	buf_free(&im.line);
 	stats->seconds = progress_now() - t0;
 	return rc;
