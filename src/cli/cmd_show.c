@@ -241,7 +241,7 @@ int cmd_find(int argc, char **argv)
 	if (ex)
 		return ex;
 	struct found f = {st, json_array()};
-	enum ds_rc rc = st->ops->find(st, key, year, 0, (size_t)limit, add_found, &f);
+	enum ds_rc rc = st->ops->find(st, key, year, NULL, 0, (size_t)limit, add_found, &f);
 	if (rc) {
 		ex = cli_fail("find", rc, "%s", st->errmsg);
 	} else if (json) {

@@ -92,6 +92,50 @@ struct store_baseline {
 	int64_t imported_at;
 };
 
+/* Accounts (api/ decides what roles may do; the store only keeps them). */
+enum store_role {
+	ROLE_NONE = 0,
+	ROLE_COLLABORATOR,
+	ROLE_COMMUNE,
+	ROLE_PROVINCE,
+	ROLE_NATIONAL,
+	ROLE_ADMIN,
+	ROLE_COUNT
+};
+
+struct store_user {
+	int64_t id;
+	char login[64];
+	char name[REG_NAME_BYTES];
+	int role;
+	char unit[REG_UNIT_CODE_MAX + 1]; /* "" for national officers and administrators */
+	char pw_hash[160];                 /* argon2id string */
+	int64_t created_at, pw_changed_at;
+	bool disabled;
+};
+
+/* A login session or an API token: only a hash of the secret is stored. */
+struct store_session {
+	uint8_t hash[32];
+	int64_t user_id;
+	int64_t created_at, last_seen;
+	bool revoked;
+	bool token; /* an API token for a machine client */
+	char label[64];
+};
+
+struct store_audit {
+	int64_t seq;
+	int64_t at;
+	char login[64];
+	int role;
+	char unit[REG_UNIT_CODE_MAX + 1];
+	char action[32];      /* read, search, export, record, ... */
+	char object[16];      /* person, household, event, report, user */
+	char object_id[40];
+	char outcome[16];     /* ok, denied, not_found, refused */
+};
+
 /* Row kinds for bulk import. */
 enum store_kind { STORE_UNITS, STORE_HOUSEHOLDS, STORE_PERSONS };
 
@@ -162,15 +206,43 @@ struct store_ops {
 	enum ds_rc (*events_about)(struct store *st, int64_t person, int64_t hh,
 				   enum ds_rc (*fn)(const struct store_event *, void *), void *arg);
 	enum ds_rc (*baselines)(struct store *st, struct store_baseline *out, size_t max, size_t *n);
-	/* Persons whose current name key starts with key (and born in year if > 0). */
-	enum ds_rc (*find)(struct store *st, const char *key, int year, size_t offset,
-			   size_t limit, enum ds_rc (*fn)(const struct store_person *, void *),
-			   void *arg);
+	/*
+	 * Persons whose current name key starts with key, or whose given name
+	 * is key when key is one word (and born in year when > 0), living in
+	 * one of the areas of the JSON array `areas` (NULL: anywhere).
+	 */
+	enum ds_rc (*find)(struct store *st, const char *key, int year, const char *areas,
+			   size_t offset, size_t limit,
+			   enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
+	/* Households in the areas of the JSON array (NULL: anywhere), with
+	 * book number `number` when not NULL, in (area, number) order. */
+	enum ds_rc (*households_in)(struct store *st, const char *areas, const char *number,
+				    size_t offset, size_t limit,
+				    enum ds_rc (*fn)(const struct store_household *, void *),
+				    void *arg);
 	/* Yearly targets per unit and indicator key (reports.md). */
 	enum ds_rc (*target_set)(struct store *st, const char *unit, int year, const char *key,
 				 double value);
 	enum ds_rc (*target_get)(struct store *st, const char *unit, int year, const char *key,
 				 double *value);
+	/* accounts, sessions, API tokens */
+	enum ds_rc (*user_add)(struct store *st, struct store_user *u);
+	enum ds_rc (*user_get)(struct store *st, const char *login, int64_t id, struct store_user *u);
+	enum ds_rc (*user_update)(struct store *st, const struct store_user *u);
+	enum ds_rc (*each_user)(struct store *st, enum ds_rc (*fn)(const struct store_user *, void *),
+				void *arg);
+	enum ds_rc (*session_add)(struct store *st, const struct store_session *s);
+	enum ds_rc (*session_get)(struct store *st, const uint8_t hash[32], struct store_session *s);
+	enum ds_rc (*session_touch)(struct store *st, const uint8_t hash[32], int64_t when);
+	/* Revokes one session (hash), or every session of a user (hash NULL). */
+	enum ds_rc (*session_revoke)(struct store *st, const uint8_t *hash, int64_t user_id,
+				     bool tokens_too);
+	/* the audit log: append-only */
+	enum ds_rc (*audit_add)(struct store *st, const struct store_audit *a);
+	/* Entries about an object (or all when object_id is NULL), newest first. */
+	enum ds_rc (*audit_list)(struct store *st, const char *object, const char *object_id,
+				 size_t offset, size_t limit,
+				 enum ds_rc (*fn)(const struct store_audit *, void *), void *arg);
 	/* Persons whose current household is hh, in rid order. */
 	enum ds_rc (*members)(struct store *st, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);

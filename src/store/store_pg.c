@@ -69,7 +69,9 @@ static enum ds_rc exec(struct store *st, const char *sql)
 {
 	PGresult *r = PQexec(PG(st)->conn, sql);
 	ExecStatusType s = PQresultStatus(r);
-	enum ds_rc rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? DS_OK : pgerr(st, sql, r);
+	char what[48];
+	snprintf(what, sizeof what, "%.40s", sql);
+	enum ds_rc rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? DS_OK : pgerr(st, what, r);
 	PQclear(r);
 	return rc;
 }
@@ -81,7 +83,9 @@ static PGresult *run(struct store *st, const char *sql, int n, const char *const
 	PGresult *r = PQexecParams(PG(st)->conn, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType s = PQresultStatus(r);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-		*rc = pgerr(st, sql, r);
+		char what[48];
+		snprintf(what, sizeof what, "%.40s", sql);
+		*rc = pgerr(st, what, r);
 		PQclear(r);
 		return NULL;
 	}
@@ -164,7 +168,24 @@ static const char schema_v1[] =
 	"CREATE TABLE event_default PARTITION OF event DEFAULT;"
 	"CREATE TABLE event_key(uuid bytea PRIMARY KEY, prov int NOT NULL, seq bigint NOT NULL UNIQUE);"
 	"CREATE TABLE target(unit text NOT NULL, year int NOT NULL, key text NOT NULL,"
-	" value double precision NOT NULL, PRIMARY KEY (unit, year, key));";
+	" value double precision NOT NULL, PRIMARY KEY (unit, year, key));"
+	"CREATE INDEX household_area_ix ON household(area, number);"
+	"CREATE TABLE app_user(id bigserial PRIMARY KEY, login text NOT NULL UNIQUE, name text NOT NULL,"
+	" role int NOT NULL, unit text NOT NULL, pw_hash text NOT NULL, created_at bigint NOT NULL,"
+	" pw_changed_at bigint NOT NULL, disabled boolean NOT NULL);"
+	"CREATE TABLE session(hash bytea PRIMARY KEY, user_id bigint NOT NULL, created_at bigint NOT NULL,"
+	" last_seen bigint NOT NULL, revoked boolean NOT NULL, token boolean NOT NULL, label text NOT NULL);"
+	"CREATE INDEX session_user_ix ON session(user_id);"
+	"CREATE TABLE audit(seq bigserial PRIMARY KEY, at bigint NOT NULL, login text NOT NULL,"
+	" role int NOT NULL, unit text NOT NULL, action text NOT NULL, object text NOT NULL,"
+	" object_id text NOT NULL, outcome text NOT NULL);"
+	"CREATE INDEX audit_object ON audit(object, object_id);"
+	"CREATE FUNCTION danso_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	" RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$;"
+	"CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit"
+	" FOR EACH ROW EXECUTE FUNCTION danso_append_only();"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+	" FOR EACH ROW EXECUTE FUNCTION danso_append_only();";
 
 /* Makes the province's partitions of the large tables on first use. */
 static enum ds_rc ensure_prov(struct store *st, int prov)
@@ -1148,29 +1169,262 @@ static enum ds_rc pg_baselines(struct store *st, struct store_baseline *out, siz
 	return DS_OK;
 }
 
-static enum ds_rc pg_find(struct store *st, const char *key, int year, size_t offset, size_t limit,
+static enum ds_rc pg_find(struct store *st, const char *key, int year, const char *areas,
+			  size_t offset, size_t limit,
 			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
 {
 	char hi[REG_NAME_BYTES + 8], word[REG_NAME_BYTES + 4], y[24], from[24], to[24], lim[24], off[24];
 	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", key);
 	snprintf(word, sizeof word, "%% %s", key);
 	bool one_word = strchr(key, ' ') == NULL;
-	const char *p[9] = {key, hi, I64(y, year), I64(lim, (int64_t)limit), one_word ? "t" : "f",
-			    word, I64(from, year ? day_from_ymd(year, 1, 1) : 0),
-			    I64(to, year ? day_from_ymd(year, 12, 31) : 0), I64(off, (int64_t)offset)};
+	const char *p[10] = {key, hi, I64(y, year), I64(lim, (int64_t)limit), one_word ? "t" : "f",
+			     word, I64(from, year ? day_from_ymd(year, 1, 1) : 0),
+			     I64(to, year ? day_from_ymd(year, 12, 31) : 0), I64(off, (int64_t)offset),
+			     areas};
 	enum ds_rc rc;
 	PGresult *r = run(st,
 			  "SELECT " PERSON_COLS PERSON_FROM
 			  "WHERE ((p.cur_key >= $1 AND p.cur_key < $2) OR ($5::boolean AND "
 			  "p.cur_key LIKE $6)) AND ($3::int = 0 OR (p.birth >= $7::int AND "
-			  "p.birth <= $8::int)) ORDER BY p.cur_key COLLATE \"C\", p.rid LIMIT $4 OFFSET $9",
-			  9, p, &rc);
+			  "p.birth <= $8::int)) AND ($10::json IS NULL OR ch.area IN "
+			  "(SELECT json_array_elements_text($10::json))) "
+			  "ORDER BY p.cur_key COLLATE \"C\", p.rid LIMIT $4 OFFSET $9",
+			  10, p, &rc);
 	if (!r)
 		return rc;
 	for (int i = 0; i < PQntuples(r) && !rc; i++) {
 		struct store_person sp;
 		read_person(r, i, &sp);
 		rc = fn(&sp, arg);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_households_in(struct store *st, const char *areas, const char *number,
+				   size_t offset, size_t limit,
+				   enum ds_rc (*fn)(const struct store_household *, void *), void *arg)
+{
+	char lim[24], off[24];
+	const char *p[4] = {areas, number, I64(lim, (int64_t)limit), I64(off, (int64_t)offset)};
+	enum ds_rc rc = flush_all(st);
+	PGresult *r = rc ? NULL
+		      : run(st,
+			    "SELECT " HH_COLS "FROM household WHERE ($1::json IS NULL OR area IN "
+			    "(SELECT json_array_elements_text($1::json))) AND ($2::text IS NULL OR "
+			    "number = $2) ORDER BY area, (substring(number from '^[0-9]+'))::bigint, "
+			    "number LIMIT $3 OFFSET $4",
+			    4, p, &rc);
+	if (!r)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		struct store_household h;
+		read_household(r, i, &h);
+		rc = fn(&h, arg);
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* ---- accounts ---- */
+
+#define USER_COLS "id, login, name, role, unit, pw_hash, created_at, pw_changed_at, disabled "
+
+static void read_user(PGresult *r, int i, struct store_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = get_i64(r, i, 0);
+	get_str(r, i, 1, u->login, sizeof u->login);
+	get_str(r, i, 2, u->name, sizeof u->name);
+	u->role = (int)get_i64(r, i, 3);
+	get_str(r, i, 4, u->unit, sizeof u->unit);
+	get_str(r, i, 5, u->pw_hash, sizeof u->pw_hash);
+	u->created_at = get_i64(r, i, 6);
+	u->pw_changed_at = get_i64(r, i, 7);
+	u->disabled = PQgetvalue(r, i, 8)[0] == 't';
+}
+
+static enum ds_rc pg_user_add(struct store *st, struct store_user *u)
+{
+	char role[24], c[24], pc[24];
+	const char *p[8] = {u->login, u->name, I64(role, u->role), u->unit, u->pw_hash,
+			    I64(c, u->created_at), I64(pc, u->pw_changed_at), u->disabled ? "t" : "f"};
+	enum ds_rc rc;
+	PGresult *r = run(st,
+			  "INSERT INTO app_user(login, name, role, unit, pw_hash, created_at, "
+			  "pw_changed_at, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			  8, p, &rc);
+	if (r) {
+		u->id = get_i64(r, 0, 0);
+		PQclear(r);
+	}
+	return rc;
+}
+
+static enum ds_rc pg_user_get(struct store *st, const char *login, int64_t id, struct store_user *u)
+{
+	char buf[24];
+	const char *p[1] = {login ? login : I64(buf, id)};
+	enum ds_rc rc;
+	PGresult *r = run(st, login ? "SELECT " USER_COLS "FROM app_user WHERE login = $1"
+				    : "SELECT " USER_COLS "FROM app_user WHERE id = $1",
+			  1, p, &rc);
+	if (!r)
+		return rc;
+	rc = PQntuples(r) ? DS_OK : DS_ENOTFOUND;
+	if (!rc)
+		read_user(r, 0, u);
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_user_update(struct store *st, const struct store_user *u)
+{
+	char id[24], role[24], pc[24];
+	const char *p[7] = {I64(id, u->id), u->name, I64(role, u->role), u->unit, u->pw_hash,
+			    I64(pc, u->pw_changed_at), u->disabled ? "t" : "f"};
+	enum ds_rc rc;
+	PGresult *r = run(st,
+			  "UPDATE app_user SET name = $2, role = $3, unit = $4, pw_hash = $5, "
+			  "pw_changed_at = $6, disabled = $7 WHERE id = $1",
+			  7, p, &rc);
+	if (r) {
+		if (atoi(PQcmdTuples(r)) == 0)
+			rc = DS_ENOTFOUND;
+		PQclear(r);
+	}
+	return rc;
+}
+
+static enum ds_rc pg_each_user(struct store *st, enum ds_rc (*fn)(const struct store_user *, void *),
+			       void *arg)
+{
+	enum ds_rc rc;
+	PGresult *r = run(st, "SELECT " USER_COLS "FROM app_user ORDER BY login", 0, NULL, &rc);
+	if (!r)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		struct store_user u;
+		read_user(r, i, &u);
+		rc = fn(&u, arg);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static void hex32(const uint8_t h[32], char out[70])
+{
+	static const char hex[] = "0123456789abcdef";
+	out[0] = '\\';
+	out[1] = 'x';
+	for (int i = 0; i < 32; i++) {
+		out[2 + 2 * i] = hex[h[i] >> 4];
+		out[3 + 2 * i] = hex[h[i] & 15];
+	}
+	out[66] = '\0';
+}
+
+static enum ds_rc pg_session_add(struct store *st, const struct store_session *x)
+{
+	char h[70], u[24], c[24], l[24];
+	hex32(x->hash, h);
+	const char *p[6] = {h, I64(u, x->user_id), I64(c, x->created_at), I64(l, x->last_seen),
+			    x->token ? "t" : "f", x->label};
+	return run_done(st,
+			"INSERT INTO session(hash, user_id, created_at, last_seen, revoked, token, label) "
+			"VALUES ($1::bytea, $2, $3, $4, false, $5, $6)",
+			6, p);
+}
+
+static enum ds_rc pg_session_get(struct store *st, const uint8_t hash[32], struct store_session *x)
+{
+	char h[70];
+	hex32(hash, h);
+	const char *p[1] = {h};
+	enum ds_rc rc;
+	PGresult *r = run(st,
+			  "SELECT user_id, created_at, last_seen, revoked, token, label FROM session "
+			  "WHERE hash = $1::bytea",
+			  1, p, &rc);
+	if (!r)
+		return rc;
+	rc = PQntuples(r) ? DS_OK : DS_ENOTFOUND;
+	if (!rc) {
+		memset(x, 0, sizeof *x);
+		memcpy(x->hash, hash, 32);
+		x->user_id = get_i64(r, 0, 0);
+		x->created_at = get_i64(r, 0, 1);
+		x->last_seen = get_i64(r, 0, 2);
+		x->revoked = PQgetvalue(r, 0, 3)[0] == 't';
+		x->token = PQgetvalue(r, 0, 4)[0] == 't';
+		get_str(r, 0, 5, x->label, sizeof x->label);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_session_touch(struct store *st, const uint8_t hash[32], int64_t when)
+{
+	char h[70], w[24];
+	hex32(hash, h);
+	const char *p[2] = {h, I64(w, when)};
+	return run_done(st, "UPDATE session SET last_seen = $2 WHERE hash = $1::bytea", 2, p);
+}
+
+static enum ds_rc pg_session_revoke(struct store *st, const uint8_t *hash, int64_t user_id,
+				    bool tokens_too)
+{
+	char h[70], u[24];
+	if (hash) {
+		hex32(hash, h);
+		const char *p[1] = {h};
+		return run_done(st, "UPDATE session SET revoked = true WHERE hash = $1::bytea", 1, p);
+	}
+	const char *p[2] = {I64(u, user_id), tokens_too ? "t" : "f"};
+	return run_done(st,
+			"UPDATE session SET revoked = true WHERE user_id = $1 AND ($2::boolean OR NOT token)",
+			2, p);
+}
+
+static enum ds_rc pg_audit_add(struct store *st, const struct store_audit *a)
+{
+	char at[24], role[24];
+	const char *p[8] = {I64(at, a->at), a->login, I64(role, a->role), a->unit,
+			    a->action, a->object, a->object_id, a->outcome};
+	return run_done(st,
+			"INSERT INTO audit(at, login, role, unit, action, object, object_id, outcome) "
+			"VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			8, p);
+}
+
+static enum ds_rc pg_audit_list(struct store *st, const char *object, const char *object_id,
+				size_t offset, size_t limit,
+				enum ds_rc (*fn)(const struct store_audit *, void *), void *arg)
+{
+	char lim[24], off[24];
+	const char *p[4] = {object_id ? object : NULL, object_id, I64(lim, (int64_t)limit),
+			    I64(off, (int64_t)offset)};
+	enum ds_rc rc;
+	PGresult *r = run(st,
+			  "SELECT seq, at, login, role, unit, action, object, object_id, outcome FROM audit "
+			  "WHERE ($1::text IS NULL OR (object = $1 AND object_id = $2)) "
+			  "ORDER BY seq DESC LIMIT $3 OFFSET $4",
+			  4, p, &rc);
+	if (!r)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		struct store_audit a;
+		memset(&a, 0, sizeof a);
+		a.seq = get_i64(r, i, 0);
+		a.at = get_i64(r, i, 1);
+		get_str(r, i, 2, a.login, sizeof a.login);
+		a.role = (int)get_i64(r, i, 3);
+		get_str(r, i, 4, a.unit, sizeof a.unit);
+		get_str(r, i, 5, a.action, sizeof a.action);
+		get_str(r, i, 6, a.object, sizeof a.object);
+		get_str(r, i, 7, a.object_id, sizeof a.object_id);
+		get_str(r, i, 8, a.outcome, sizeof a.outcome);
+		rc = fn(&a, arg);
 	}
 	PQclear(r);
 	return rc;
@@ -1254,6 +1508,17 @@ const struct store_ops store_pg_ops = {
 	.events_about = pg_events_about,
 	.baselines = pg_baselines,
 	.find = pg_find,
+	.households_in = pg_households_in,
+	.user_add = pg_user_add,
+	.user_get = pg_user_get,
+	.user_update = pg_user_update,
+	.each_user = pg_each_user,
+	.session_add = pg_session_add,
+	.session_get = pg_session_get,
+	.session_touch = pg_session_touch,
+	.session_revoke = pg_session_revoke,
+	.audit_add = pg_audit_add,
+	.audit_list = pg_audit_list,
 	.target_set = pg_target_set,
 	.target_get = pg_target_get,
 	.members = pg_members,

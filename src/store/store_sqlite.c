@@ -189,7 +189,26 @@ static const char schema_v1[] =
 	"CREATE INDEX event_hh ON event(hh) WHERE hh <> 0;"
 	"CREATE INDEX event_other ON event(other) WHERE other <> 0;"
 	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
-	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));";
+	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));"
+	"CREATE INDEX household_area ON household(area, number);"
+	"CREATE TABLE user(id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	" role INTEGER NOT NULL, unit TEXT NOT NULL, pw_hash TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL, pw_changed_at INTEGER NOT NULL, disabled INTEGER NOT NULL);"
+	"CREATE TABLE session(hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, revoked INTEGER NOT NULL,"
+	" token INTEGER NOT NULL, label TEXT NOT NULL);"
+	"CREATE INDEX session_user ON session(user_id);"
+	"CREATE TABLE audit(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, login TEXT NOT NULL,"
+	" role INTEGER NOT NULL, unit TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+	" object_id TEXT NOT NULL, outcome TEXT NOT NULL);"
+	"CREATE INDEX audit_object ON audit(object, object_id);"
+	/* The audit log is append-only: the database itself refuses changes. */
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN"
+	" SELECT RAISE(ABORT, 'the event log is append-only'); END;";
 
 /* Secondary person indexes, dropped and rebuilt around a bulk load into an empty table. */
 static const char person_indexes[] =
@@ -952,7 +971,8 @@ static enum ds_rc sq_baselines(struct store *st, struct store_baseline *out, siz
 	return DS_OK;
 }
 
-static enum ds_rc sq_find(struct store *st, const char *key, int year, size_t offset, size_t limit,
+static enum ds_rc sq_find(struct store *st, const char *key, int year, const char *areas,
+			  size_t offset, size_t limit,
 			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
 {
 	/* Prefix match on the folded key: key <= cur_key < key || U+10FFFF.
@@ -966,6 +986,7 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, size_t of
 		"SELECT " PERSON_COLS PERSON_FROM
 		"WHERE ((p.cur_key >= ?1 AND p.cur_key < ?2) OR (?5 AND p.cur_key GLOB ?6)) "
 		"AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
+		"AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
 		"ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9";
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
@@ -979,6 +1000,7 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, size_t of
 	sqlite3_bind_int(s, 7, year ? day_from_ymd(year, 1, 1) : 0);
 	sqlite3_bind_int(s, 8, year ? day_from_ymd(year, 12, 31) : 0);
 	sqlite3_bind_int64(s, 9, (int64_t)offset);
+	bind_text_or_null(s, 10, areas);
 	struct cb c = {(void *)fn, arg};
 	enum ds_rc rc = DS_OK;
 	int r;
@@ -987,6 +1009,286 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, size_t of
 			break;
 	if (!rc && r != SQLITE_DONE)
 		rc = dberr(st, "find");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_households_in(struct store *st, const char *areas, const char *number,
+				   size_t offset, size_t limit,
+				   enum ds_rc (*fn)(const struct store_household *, void *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db,
+			       "SELECT " HH_COLS "FROM household WHERE (?1 IS NULL OR area IN "
+			       "(SELECT value FROM json_each(?1))) AND (?2 IS NULL OR number = ?2) "
+			       "ORDER BY area, CAST(number AS REAL), number LIMIT ?3 OFFSET ?4",
+			       -1, &s, NULL) != SQLITE_OK)
+		return dberr(st, "households");
+	bind_text_or_null(s, 1, areas);
+	bind_text_or_null(s, 2, number);
+	sqlite3_bind_int64(s, 3, (int64_t)limit);
+	sqlite3_bind_int64(s, 4, (int64_t)offset);
+	struct cb c = {(void *)fn, arg};
+	enum ds_rc rc = DS_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = household_row(s, &c)) != DS_OK)
+			break;
+	if (!rc && r != SQLITE_DONE)
+		rc = dberr(st, "households");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- accounts ---- */
+
+#define USER_COLS "id, login, name, role, unit, pw_hash, created_at, pw_changed_at, disabled "
+
+static void read_user(sqlite3_stmt *s, struct store_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(s, 0);
+	copy_col(s, 1, u->login, sizeof u->login);
+	copy_col(s, 2, u->name, sizeof u->name);
+	u->role = sqlite3_column_int(s, 3);
+	copy_col(s, 4, u->unit, sizeof u->unit);
+	copy_col(s, 5, u->pw_hash, sizeof u->pw_hash);
+	u->created_at = sqlite3_column_int64(s, 6);
+	u->pw_changed_at = sqlite3_column_int64(s, 7);
+	u->disabled = sqlite3_column_int(s, 8) != 0;
+}
+
+static enum ds_rc one_row(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
+		return dberr(st, sql);
+	return DS_OK;
+}
+
+static enum ds_rc sq_user_add(struct store *st, struct store_user *u)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st,
+				"INSERT INTO user(login, name, role, unit, pw_hash, created_at, "
+				"pw_changed_at, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				&s);
+	if (rc)
+		return rc;
+	bind_text(s, 1, u->login);
+	bind_text(s, 2, u->name);
+	sqlite3_bind_int(s, 3, u->role);
+	bind_text(s, 4, u->unit);
+	bind_text(s, 5, u->pw_hash);
+	sqlite3_bind_int64(s, 6, u->created_at);
+	sqlite3_bind_int64(s, 7, u->pw_changed_at);
+	sqlite3_bind_int(s, 8, u->disabled);
+	int r = sqlite3_step(s);
+	rc = r == SQLITE_DONE ? DS_OK : r == SQLITE_CONSTRAINT ? DS_ECONFLICT : dberr(st, "user");
+	if (!rc)
+		u->id = sqlite3_last_insert_rowid(SQ(st)->db);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_user_get(struct store *st, const char *login, int64_t id, struct store_user *u)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st, login ? "SELECT " USER_COLS "FROM user WHERE login = ?1"
+					  : "SELECT " USER_COLS "FROM user WHERE id = ?1",
+				&s);
+	if (rc)
+		return rc;
+	if (login)
+		bind_text(s, 1, login);
+	else
+		sqlite3_bind_int64(s, 1, id);
+	int r = sqlite3_step(s);
+	rc = r == SQLITE_ROW ? DS_OK : r == SQLITE_DONE ? DS_ENOTFOUND : dberr(st, "user");
+	if (!rc)
+		read_user(s, u);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_user_update(struct store *st, const struct store_user *u)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st,
+				"UPDATE user SET name = ?2, role = ?3, unit = ?4, pw_hash = ?5, "
+				"pw_changed_at = ?6, disabled = ?7 WHERE id = ?1",
+				&s);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, u->id);
+	bind_text(s, 2, u->name);
+	sqlite3_bind_int(s, 3, u->role);
+	bind_text(s, 4, u->unit);
+	bind_text(s, 5, u->pw_hash);
+	sqlite3_bind_int64(s, 6, u->pw_changed_at);
+	sqlite3_bind_int(s, 7, u->disabled);
+	rc = sqlite3_step(s) == SQLITE_DONE ? DS_OK : dberr(st, "user");
+	if (!rc && sqlite3_changes(SQ(st)->db) == 0)
+		rc = DS_ENOTFOUND;
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc user_row(sqlite3_stmt *s, void *arg)
+{
+	struct cb *c = arg;
+	struct store_user u;
+	read_user(s, &u);
+	return ((enum ds_rc(*)(const struct store_user *, void *))c->fn)(&u, c->arg);
+}
+
+static enum ds_rc sq_each_user(struct store *st, enum ds_rc (*fn)(const struct store_user *, void *),
+			       void *arg)
+{
+	struct cb c = {(void *)fn, arg};
+	return each(st, "SELECT " USER_COLS "FROM user ORDER BY login", NULL, 0, user_row, &c);
+}
+
+static enum ds_rc sq_session_add(struct store *st, const struct store_session *x)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st,
+				"INSERT INTO session(hash, user_id, created_at, last_seen, revoked, token, "
+				"label) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)",
+				&s);
+	if (rc)
+		return rc;
+	sqlite3_bind_blob(s, 1, x->hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, x->user_id);
+	sqlite3_bind_int64(s, 3, x->created_at);
+	sqlite3_bind_int64(s, 4, x->last_seen);
+	sqlite3_bind_int(s, 5, x->token);
+	bind_text(s, 6, x->label);
+	rc = sqlite3_step(s) == SQLITE_DONE ? DS_OK : dberr(st, "session");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_session_get(struct store *st, const uint8_t hash[32], struct store_session *x)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st,
+				"SELECT user_id, created_at, last_seen, revoked, token, label FROM session "
+				"WHERE hash = ?1",
+				&s);
+	if (rc)
+		return rc;
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	int r = sqlite3_step(s);
+	rc = r == SQLITE_ROW ? DS_OK : r == SQLITE_DONE ? DS_ENOTFOUND : dberr(st, "session");
+	if (!rc) {
+		memset(x, 0, sizeof *x);
+		memcpy(x->hash, hash, 32);
+		x->user_id = sqlite3_column_int64(s, 0);
+		x->created_at = sqlite3_column_int64(s, 1);
+		x->last_seen = sqlite3_column_int64(s, 2);
+		x->revoked = sqlite3_column_int(s, 3) != 0;
+		x->token = sqlite3_column_int(s, 4) != 0;
+		copy_col(s, 5, x->label, sizeof x->label);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_session_touch(struct store *st, const uint8_t hash[32], int64_t when)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st, "UPDATE session SET last_seen = ?2 WHERE hash = ?1", &s);
+	if (rc)
+		return rc;
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, when);
+	rc = sqlite3_step(s) == SQLITE_DONE ? DS_OK : dberr(st, "session");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_session_revoke(struct store *st, const uint8_t *hash, int64_t user_id,
+				    bool tokens_too)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st,
+				hash ? "UPDATE session SET revoked = 1 WHERE hash = ?1"
+				     : "UPDATE session SET revoked = 1 WHERE user_id = ?2 AND "
+				       "(?3 OR token = 0)",
+				&s);
+	if (rc)
+		return rc;
+	if (hash)
+		sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int(s, 3, tokens_too);
+	rc = sqlite3_step(s) == SQLITE_DONE ? DS_OK : dberr(st, "session");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_audit_add(struct store *st, const struct store_audit *a)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st,
+				"INSERT INTO audit(at, login, role, unit, action, object, object_id, "
+				"outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				&s);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(s, 1, a->at);
+	bind_text(s, 2, a->login);
+	sqlite3_bind_int(s, 3, a->role);
+	bind_text(s, 4, a->unit);
+	bind_text(s, 5, a->action);
+	bind_text(s, 6, a->object);
+	bind_text(s, 7, a->object_id);
+	bind_text(s, 8, a->outcome);
+	rc = sqlite3_step(s) == SQLITE_DONE ? DS_OK : dberr(st, "audit");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc audit_row(sqlite3_stmt *s, void *arg)
+{
+	struct cb *c = arg;
+	struct store_audit a;
+	memset(&a, 0, sizeof a);
+	a.seq = sqlite3_column_int64(s, 0);
+	a.at = sqlite3_column_int64(s, 1);
+	copy_col(s, 2, a.login, sizeof a.login);
+	a.role = sqlite3_column_int(s, 3);
+	copy_col(s, 4, a.unit, sizeof a.unit);
+	copy_col(s, 5, a.action, sizeof a.action);
+	copy_col(s, 6, a.object, sizeof a.object);
+	copy_col(s, 7, a.object_id, sizeof a.object_id);
+	copy_col(s, 8, a.outcome, sizeof a.outcome);
+	return ((enum ds_rc(*)(const struct store_audit *, void *))c->fn)(&a, c->arg);
+}
+
+static enum ds_rc sq_audit_list(struct store *st, const char *object, const char *object_id,
+				size_t offset, size_t limit,
+				enum ds_rc (*fn)(const struct store_audit *, void *), void *arg)
+{
+	sqlite3_stmt *s;
+	enum ds_rc rc = one_row(st,
+				"SELECT seq, at, login, role, unit, action, object, object_id, outcome "
+				"FROM audit WHERE (?1 IS NULL OR (object = ?1 AND object_id = ?2)) "
+				"ORDER BY seq DESC LIMIT ?3 OFFSET ?4",
+				&s);
+	if (rc)
+		return rc;
+	bind_text_or_null(s, 1, object_id ? object : NULL);
+	bind_text_or_null(s, 2, object_id);
+	sqlite3_bind_int64(s, 3, (int64_t)limit);
+	sqlite3_bind_int64(s, 4, (int64_t)offset);
+	struct cb c = {(void *)fn, arg};
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = audit_row(s, &c)) != DS_OK)
+			break;
+	if (!rc && r != SQLITE_DONE)
+		rc = dberr(st, "audit");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -1070,6 +1372,17 @@ const struct store_ops store_sqlite_ops = {
 	.events_about = sq_events_about,
 	.baselines = sq_baselines,
 	.find = sq_find,
+	.households_in = sq_households_in,
+	.user_add = sq_user_add,
+	.user_get = sq_user_get,
+	.user_update = sq_user_update,
+	.each_user = sq_each_user,
+	.session_add = sq_session_add,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_revoke = sq_session_revoke,
+	.audit_add = sq_audit_add,
+	.audit_list = sq_audit_list,
 	.target_set = sq_target_set,
 	.target_get = sq_target_get,
 	.members = sq_members,

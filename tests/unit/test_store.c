@@ -298,3 +298,75 @@ BOTH(refusals_change_nothing)
 BOTH(timeline)
 BOTH(current_cache)
 BOTH(import_refusals)
+
+static enum ds_rc count_audit(const struct store_audit *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+	return DS_OK;
+}
+
+static void suite_accounts(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	struct store_user u = {.role = ROLE_COMMUNE, .created_at = 1, .pw_changed_at = 1};
+	strcpy(u.login, "can.bo");
+	strcpy(u.name, "Cán bộ xã");
+	strcpy(u.unit, "26734");
+	strcpy(u.pw_hash, "$argon2id$v=19$m=65536,t=2,p=1$x$y");
+	CHECK_EQ(st->ops->user_add(st, &u), DS_OK);
+	CHECK(u.id > 0);
+	struct store_user dup = u;
+	CHECK_EQ(st->ops->user_add(st, &dup), DS_ECONFLICT);
+	struct store_user got;
+	CHECK_EQ(st->ops->user_get(st, "can.bo", 0, &got), DS_OK);
+	CHECK_STR(got.name, "Cán bộ xã");
+	CHECK_EQ(got.role, ROLE_COMMUNE);
+	got.disabled = true;
+	CHECK_EQ(st->ops->user_update(st, &got), DS_OK);
+	CHECK_EQ(st->ops->user_get(st, NULL, u.id, &got), DS_OK);
+	CHECK(got.disabled);
+	CHECK_EQ(st->ops->user_get(st, "nobody", 0, &got), DS_ENOTFOUND);
+	struct store_session s = {.user_id = u.id, .created_at = 10, .last_seen = 10};
+	memset(s.hash, 7, 32);
+	CHECK_EQ(st->ops->session_add(st, &s), DS_OK);
+	struct store_session t = s;
+	memset(t.hash, 9, 32);
+	t.token = true;
+	strcpy(t.label, "reporting");
+	CHECK_EQ(st->ops->session_add(st, &t), DS_OK);
+	struct store_session g;
+	CHECK_EQ(st->ops->session_get(st, s.hash, &g), DS_OK);
+	CHECK(!g.revoked && !g.token);
+	CHECK_EQ(st->ops->session_touch(st, s.hash, 99), DS_OK);
+	CHECK_EQ(st->ops->session_get(st, s.hash, &g), DS_OK);
+	CHECK_EQ(g.last_seen, 99);
+	/* A password change ends the sessions but keeps the machine tokens. */
+	CHECK_EQ(st->ops->session_revoke(st, NULL, u.id, false), DS_OK);
+	CHECK_EQ(st->ops->session_get(st, s.hash, &g), DS_OK);
+	CHECK(g.revoked);
+	CHECK_EQ(st->ops->session_get(st, t.hash, &g), DS_OK);
+	CHECK(!g.revoked && g.token);
+	struct store_audit a = {.at = 5, .role = ROLE_COMMUNE};
+	strcpy(a.login, "can.bo");
+	strcpy(a.action, "read");
+	strcpy(a.object, "person");
+	strcpy(a.object_id, "P1");
+	strcpy(a.outcome, "ok");
+	CHECK_EQ(st->ops->audit_add(st, &a), DS_OK);
+	strcpy(a.object_id, "P2");
+	CHECK_EQ(st->ops->audit_add(st, &a), DS_OK);
+	int n = 0;
+	CHECK_EQ(st->ops->audit_list(st, "person", "P1", 0, 100, count_audit, &n), DS_OK);
+	CHECK_EQ(n, 1);
+	n = 0;
+	CHECK_EQ(st->ops->audit_list(st, "person", NULL, 0, 100, count_audit, &n), DS_OK);
+	CHECK_EQ(n, 2);
+	ledger_close(&lg);
+	store_close(st);
+}
+
+BOTH(accounts)
