@@ -85,6 +85,20 @@ static const struct cli_cmd commands[] = {
 	 "12 or MCPR) for a unit and year; quarterly and annual forms show it\n"
 	 "beside the actual value with the share reached.\n\n" DB_OPT,
 	 cmd_targets},
+	{"serve", "serve the JSON API and the web interface",
+	 "usage: danso serve [--db PATH] [--listen ADDR:PORT] [--cert FILE --key FILE]\n"
+	 "                   [--threads N] [--max-body BYTES] [--deadline SECONDS]\n\n"
+	 "Listens on 127.0.0.1:8080 by default, with TLS when given a certificate\n"
+	 "and key (PEM).  A database without any account gets an administrator\n"
+	 "whose random password is printed once.  SIGTERM or Ctrl-C stops it after\n"
+	 "the requests in flight; nothing acknowledged is lost.\n\n" DB_OPT,
+	 cmd_serve},
+	{"user", "create an account or reset its password",
+	 "usage: danso user add [--db PATH] --login L --role R [--unit CODE] [--name N]\n"
+	 "       danso user reset [--db PATH] --login L\n\n"
+	 "Roles: collaborator (an area), commune, province, national, admin.  The\n"
+	 "new random password is printed once (or written to --password-file).\n\n" DB_OPT,
+	 cmd_user},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
 	 "                 [--start YYYY-MM-DD] [--years Y]\n",

@@ -71,5 +71,7 @@ int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

@@ -211,7 +211,10 @@ static bool counted(int type)
 	case EV_FP_STOP:
 	case EV_PREGNANCY:
 	case EV_PRENATAL_SCREENING:
-	case EV_ELDERLY_CHECK: return true;
+	case EV_ELDERLY_CHECK:
+	/* not counted in any cube, but listed on the month's slip */
+	case EV_WIDOWED:
+	case EV_INFO_CHANGE: return true;
 	default: return false;
 	}
 }
@@ -437,8 +440,11 @@ enum ds_rc engine_load(struct engine *e, struct store *st)
 	if (!rc) {
 		/* Facts arrive in seq order; household changes apply now. */
 		for (size_t i = 0; i < l.nfacts && !rc; i++)
-			if (l.facts[i].type == EV_HOUSEHOLD_CHANGE && !l.facts[i].voided)
+			if (l.facts[i].type == EV_HOUSEHOLD_CHANGE && !l.facts[i].voided) {
 				rc = eng_household_fact(e, &l.facts[i]);
+				if (!rc)
+					rc = eng_event_push(&e->ev, &l.facts[i], (int32_t)l.facts[i].hh, 0);
+			}
 		bool *voided_entry = NULL;
 		if (!rc && !(voided_entry = calloc((size_t)e->maxp + 1, 1)))
 			rc = DS_ENOMEM;
@@ -579,7 +585,9 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 	if (rc)
 		return rc;
 	switch (f->type) {
-	case EV_HOUSEHOLD_CHANGE: return eng_household_fact(e, f);
+	case EV_HOUSEHOLD_CHANGE:
+		rc = eng_household_fact(e, f);
+		return rc ? rc : eng_event_push(&e->late, f, (int32_t)f->hh, 0);
 	case EV_VOID: {
 		struct store_event t;
 		if ((rc = st->ops->event_by_seq(st, f->other, &t)))

@@ -196,6 +196,14 @@ void eng_result_free(struct eng_result *r);
 enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level level,
 			      int32_t day, char ***codes, size_t *n);
 
+/*
+ * The seqs of the events dated in [from, to] that happened in one of the
+ * areas (a household there on the day; a move from or to one), in date
+ * order.  For the collaborator's monthly slip.  The caller frees *seqs.
+ */
+enum ds_rc engine_events_in(struct engine *e, const char *const *areas, size_t nareas,
+			    int32_t from, int32_t to, int64_t **seqs, size_t *n);
+
 /* ---- the balancing check ---- */
 
 /*

@@ -542,3 +542,97 @@ enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level
 	*n = cnt;
 	return DS_OK;
 }
+
+static void collect_in(const struct engine *e, const struct eng_events *v, bool sorted,
+		       int32_t from, int32_t to, const uint8_t *want, int64_t **seqs, size_t *n,
+		       size_t *cap, int32_t **dates, int *failed)
+{
+	size_t lo = 0;
+	if (sorted) {
+		size_t hi = v->n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (v->date[mid] < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	for (size_t i = lo; i < v->n; i++) {
+		if (sorted && v->date[i] > to)
+			break;
+		if (!v->type[i] || v->date[i] < from || v->date[i] > to)
+			continue;
+		int32_t hh = v->hh[i];
+		int32_t a = hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
+		int32_t from_area = v->type[i] == EV_TRANSFER ? v->a[i] : -1;
+		if (!((a >= 0 && want[a]) || (from_area >= 0 && want[from_area])))
+			continue;
+		size_t c1 = *cap, c2 = *cap;
+		if (eng_grow((void **)seqs, sizeof **seqs, &c1, *n) ||
+		    eng_grow((void **)dates, sizeof **dates, &c2, *n)) {
+			*failed = 1;
+			return;
+		}
+		*cap = c1;
+		(*seqs)[*n] = v->seq[i];
+		(*dates)[*n] = v->date[i];
+		(*n)++;
+	}
+}
+
+struct dated {
+	int32_t date;
+	int64_t seq;
+};
+
+static int dated_cmp(const void *pa, const void *pb)
+{
+	const struct dated *a = pa, *b = pb;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+enum ds_rc engine_events_in(struct engine *e, const char *const *areas, size_t nareas,
+			    int32_t from, int32_t to, int64_t **seqs, size_t *n)
+{
+	*seqs = NULL;
+	*n = 0;
+	pthread_rwlock_rdlock(&e->lock);
+	uint8_t *want = calloc(e->nareas + 1, 1);
+	int32_t *dates = NULL;
+	size_t cap = 0;
+	int failed = !want;
+	for (size_t i = 0; i < nareas && want; i++) {
+		int64_t a;
+		if (hmap_get(&e->area_index, areas[i], strlen(areas[i]), &a))
+			want[a] = 1;
+	}
+	if (!failed)
+		collect_in(e, &e->ev, true, from, to, want, seqs, n, &cap, &dates, &failed);
+	if (!failed)
+		collect_in(e, &e->late, false, from, to, want, seqs, n, &cap, &dates, &failed);
+	pthread_rwlock_unlock(&e->lock);
+	free(want);
+	/* Late events are in recording order: put everything in date order. */
+	struct dated *pairs = !failed ? malloc((*n + 1) * sizeof *pairs) : NULL;
+	if (!failed && !pairs)
+		failed = 1;
+	for (size_t i = 0; i < *n && pairs; i++)
+		pairs[i] = (struct dated){dates[i], (*seqs)[i]};
+	if (pairs) {
+		qsort(pairs, *n, sizeof *pairs, dated_cmp);
+		for (size_t i = 0; i < *n; i++)
+			(*seqs)[i] = pairs[i].seq;
+	}
+	free(pairs);
+	free(dates);
+	if (failed) {
+		free(*seqs);
+		*seqs = NULL;
+		*n = 0;
+		return DS_ENOMEM;
+	}
+	return DS_OK;
+}

@@ -243,6 +243,8 @@ struct store_ops {
 	enum ds_rc (*audit_list)(struct store *st, const char *object, const char *object_id,
 				 size_t offset, size_t limit,
 				 enum ds_rc (*fn)(const struct store_audit *, void *), void *arg);
+	/* Waits up to timeout_ms for another server's commit (NULL: not supported). */
+	enum ds_rc (*wait_notify)(struct store *st, int timeout_ms);
 	/* Persons whose current household is hh, in rid order. */
 	enum ds_rc (*members)(struct store *st, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);

@@ -19,6 +19,7 @@
  *    to start: an acknowledged event must survive a crash.
  */
 #include <libpq-fe.h>
+#include <sys/select.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ struct pg {
 	struct copybuf copy[3];
 	int64_t rid_next[3], rid_end[3]; /* reserved record numbers */
 	PGresult *held;                  /* result whose strings a caller borrows */
+	bool listening;
 };
 
 static struct pg *PG(struct store *st)
@@ -1430,6 +1432,30 @@ static enum ds_rc pg_audit_list(struct store *st, const char *object, const char
 	return rc;
 }
 
+/* Waits for NOTIFY danso_events from another server's commit. */
+static enum ds_rc pg_wait_notify(struct store *st, int timeout_ms)
+{
+	struct pg *q = PG(st);
+	if (!q->listening) {
+		enum ds_rc rc = exec(st, "LISTEN danso_events");
+		if (rc)
+			return rc;
+		q->listening = true;
+	}
+	int fd = PQsocket(q->conn);
+	fd_set set;
+	FD_ZERO(&set);
+	FD_SET(fd, &set);
+	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+	if (select(fd + 1, &set, NULL, NULL, &tv) < 0)
+		return DS_OK;
+	PQconsumeInput(q->conn);
+	PGnotify *n;
+	while ((n = PQnotifies(q->conn)))
+		PQfreemem(n);
+	return DS_OK;
+}
+
 static enum ds_rc pg_members(struct store *st, int64_t hh,
 			     enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
 {
@@ -1522,4 +1548,5 @@ const struct store_ops store_pg_ops = {
 	.target_set = pg_target_set,
 	.target_get = pg_target_get,
 	.members = pg_members,
+	.wait_notify = pg_wait_notify,
 };

@@ -1,0 +1,226 @@
+/*
+ * api: the JSON API under /api/v1, the web UI's files, /health and /metrics.
+ *
+ * Every request goes through one pipeline (api_handle): route lookup in the
+ * route table, authentication (session cookie or API token), the route's
+ * permission, CSRF for state-changing requests with a cookie, then the
+ * handler.  Every object access passes through api_in_scope(): an object
+ * whose collaborator area is not inside the user's unit (under today's map)
+ * is reported as not found, exactly as if it did not exist.
+ *
+ * Writes go to one writer thread that commits every waiting request's
+ * events in one transaction (group commit: one fsync for many requests),
+ * then brings the in-memory engine up to date and wakes the requests.
+ * Audit entries are queued by readers and written by the same thread.
+ */
+#ifndef DS_API_H
+#define DS_API_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "engine/engine.h"
+#include "http/http.h"
+#include "ledger/ledger.h"
+#include "report/report.h"
+#include "store/store.h"
+
+/* The caller of a request, once authenticated. */
+struct api_user {
+	int64_t id;
+	char login[64];
+	char name[REG_NAME_BYTES];
+	int role; /* enum store_role */
+	char unit[REG_UNIT_CODE_MAX + 1];
+	bool token;     /* an API token, not a browser session */
+	char csrf[65];  /* the session's CSRF token */
+	uint8_t session[32];
+};
+
+/* Who may call a route. */
+enum api_perm {
+	PERM_PUBLIC,   /* no login */
+	PERM_USER,     /* any logged-in user */
+	PERM_READ,     /* read personal data in scope: collaborators and officers */
+	PERM_WRITE,    /* record events in scope: collaborators and commune officers */
+	PERM_OFFICER,  /* commune, province and national officers (audit of a person, slips) */
+	PERM_PLANNER,  /* province and national officers (targets) */
+	PERM_ADMIN,    /* administrators */
+	PERM_COUNT
+};
+
+struct api_ctx;
+typedef void (*api_fn)(struct api_ctx *c);
+
+struct api_route {
+	const char *method;
+	const char *path; /* "/api/v1/persons/{id}" */
+	api_fn fn;
+	enum api_perm perm;
+	const char *summary;
+	const char *params; /* query parameters, "name:description;..." for the OpenAPI document */
+};
+
+/* The route table (api/routes.c), ended by a NULL method. */
+extern const struct api_route api_routes[];
+
+struct api_config {
+	const char *db;
+	struct http_config http;
+	size_t max_json_depth;
+	size_t max_json_string;
+	size_t max_batch;
+	size_t max_page;
+	unsigned session_idle_s, session_max_s;
+};
+
+struct api_job;
+struct api_audit_queue;
+
+struct api_app {
+	struct api_config cfg;
+	struct engine engine;
+	struct rpt_defs defs;
+	struct http_server *http;
+	/* the writer */
+	pthread_t writer;
+	pthread_mutex_t wlock;
+	pthread_cond_t wcv;
+	struct api_job *jobs, *jobs_tail;
+	bool stopping;
+	struct store *wstore;
+	struct ledger ledger;
+	/* audit entries waiting for the writer */
+	struct store_audit *audit;
+	size_t naudit, audit_cap;
+	/* other servers' writes (PostgreSQL LISTEN, or polling) */
+	pthread_t follower;
+	bool follow;
+	/* sessions and throttling */
+	pthread_mutex_t slock;
+	struct hmap sessions; /* session hash -> index in sess */
+	struct api_session *sess;
+	size_t nsess, sess_cap;
+	struct hmap throttle; /* "u:login" or "a:address" -> index in thr */
+	struct api_throttle *thr;
+	size_t nthr, thr_cap;
+	/* per-thread store connections */
+	pthread_key_t tls_store;
+	pthread_mutex_t stores_lock;
+	struct store **stores;
+	size_t nstores;
+	/* metrics */
+	pthread_mutex_t mlock;
+	uint64_t by_status[6];  /* 1xx..5xx */
+	uint64_t lat_bucket[12]; /* request latency histogram */
+	uint64_t events_recorded, events_refused, commits;
+	double started;
+};
+
+/* One request being handled. */
+struct api_ctx {
+	struct api_app *app;
+	struct http_request *rq;
+	struct http_response *rs;
+	const struct api_route *route;
+	struct api_user user;
+	bool authed;
+	char params[4][REG_ID_MAX * 2]; /* {…} path segments, in order */
+	struct store *st;               /* this thread's connection */
+	const char *lang;
+};
+
+/* Starts the application and its HTTP server; blocks until SIGTERM/SIGINT. */
+int api_serve(const struct api_config *cfg);
+
+/* The http_handler. */
+void api_handle(void *app, struct http_request *rq, struct http_response *rs);
+
+/* ---- helpers for handlers ---- */
+
+/* Answers with a JSON body (takes the reference). */
+void api_json(struct api_ctx *c, int status, json_t *body);
+/* Answers with {"error": {"code", "message", "field"}}. */
+void api_error(struct api_ctx *c, int status, const char *code, const char *message,
+	       const char *field);
+/* Answers for a refused input (422) in the request's language. */
+void api_problem(struct api_ctx *c, int status, const struct ds_problem *p);
+/* The JSON body, checked against the caps; answers 400 and returns NULL when bad. */
+json_t *api_body(struct api_ctx *c);
+/* A query parameter, or NULL. */
+const char *api_query(struct api_ctx *c, const char *name, char *out, size_t outsz);
+
+/* True when the area lies in u's scope under today's map. */
+bool api_user_covers(struct api_app *app, const struct api_user *u, const char *area);
+/* This thread's store connection (opened on first use). */
+struct store *api_thread_store(struct api_app *app);
+/* True when the area code lies in the user's scope under today's map. */
+bool api_in_scope(struct api_ctx *c, const char *area);
+/* The areas of the user's scope as a JSON array text, or NULL for everything. */
+char *api_scope_areas(struct api_ctx *c);
+/* Queues an audit entry for the writer. */
+void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
+	       const char *outcome);
+
+/* Writes: queues the events and parks the request; when resumed, *results
+ * hold one ledger_result per event (or rc is a store failure). */
+struct api_write {
+	struct reg_event *events;
+	size_t n;
+	struct ledger_result *results;
+	int *scope; /* per event: 1 in scope, 0 not found */
+	enum ds_rc rc;
+	/* batches: the position of each event in the request, and the answers
+	 * already known (events that did not parse), one slot per position */
+	size_t *index;
+	json_t *slots;
+};
+bool api_write_submit(struct api_ctx *c, struct api_write *w);
+
+/* Sessions and passwords (api/auth.c). */
+enum ds_rc api_hash_password(const char *pw, char out[160]);
+bool api_check_password(const char *hash, const char *pw);
+void api_random_password(char out[20]);
+bool api_authenticate(struct api_ctx *c);
+bool api_login(struct api_ctx *c, const char *login, const char *password);
+void api_logout(struct api_ctx *c);
+enum ds_rc api_new_token(struct api_ctx *c, int64_t user_id, const char *label, char out[64]);
+void api_revoke_user_sessions(struct api_app *app, struct store *st, int64_t user_id, bool tokens);
+const char *api_role_name(int role);
+int api_role_parse(const char *s);
+bool api_role_allows(int role, enum api_perm perm);
+
+/* Handlers, by file. */
+void h_health(struct api_ctx *c);
+void h_metrics(struct api_ctx *c);
+void h_openapi(struct api_ctx *c);
+void h_static(struct api_ctx *c);
+void h_login(struct api_ctx *c);
+void h_logout(struct api_ctx *c);
+void h_me(struct api_ctx *c);
+void h_password(struct api_ctx *c);
+void h_units(struct api_ctx *c);
+void h_codes(struct api_ctx *c);
+void h_forms(struct api_ctx *c);
+void h_person_search(struct api_ctx *c);
+void h_person_get(struct api_ctx *c);
+void h_person_history(struct api_ctx *c);
+void h_person_access(struct api_ctx *c);
+void h_household_list(struct api_ctx *c);
+void h_household_get(struct api_ctx *c);
+void h_event_get(struct api_ctx *c);
+void h_event_post(struct api_ctx *c);
+void h_event_batch(struct api_ctx *c);
+void h_report(struct api_ctx *c);
+void h_check(struct api_ctx *c);
+void h_slip(struct api_ctx *c);
+void h_dashboard(struct api_ctx *c);
+void h_targets(struct api_ctx *c);
+void h_users(struct api_ctx *c);
+void h_user_add(struct api_ctx *c);
+void h_user_update(struct api_ctx *c);
+void h_token_add(struct api_ctx *c);
+void h_audit(struct api_ctx *c);
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * Accounts and sessions: argon2id password hashes (libsodium), random
+ * session tokens of which only a hash is stored, CSRF tokens bound to the
+ * session, idle and absolute expiry, revocation, API tokens for machine
+ * clients, and login throttling per account and per address.
+ *
+ * Sessions are cached in memory and re-read from the store at most every
+ * few seconds, so a logout or password change on another server takes
+ * effect within that time.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "base/day.h"
+
+#define COOKIE "danso_session"
+#define RECHECK_S 5
+#define THROTTLE_WINDOW_S 900
+#define THROTTLE_ACCOUNT 5
+#define THROTTLE_ADDRESS 20
+
+struct api_session {
+	uint8_t hash[32];
+	int64_t user_id;
+	int64_t created_at, last_seen, checked_at;
+	bool revoked, token;
+	struct api_user user;
+};
+
+struct api_throttle {
+	int64_t window_start;
+	int failures;
+	int64_t locked_until;
+};
+
+static const char *const role_names[ROLE_COUNT] = {"", "collaborator", "commune", "province",
+						   "national", "admin"};
+
+const char *api_role_name(int role)
+{
+	return role > 0 && role < ROLE_COUNT ? role_names[role] : "";
+}
+
+int api_role_parse(const char *s)
+{
+	for (int r = 1; r < ROLE_COUNT; r++)
+		if (strcmp(role_names[r], s) == 0)
+			return r;
+	return ROLE_NONE;
+}
+
+bool api_role_allows(int role, enum api_perm perm)
+{
+	switch (perm) {
+	case PERM_PUBLIC: return true;
+	case PERM_USER: return role > ROLE_NONE;
+	case PERM_READ: return role >= ROLE_COLLABORATOR && role <= ROLE_NATIONAL;
+	case PERM_WRITE: return role == ROLE_COLLABORATOR || role == ROLE_COMMUNE;
+	case PERM_OFFICER: return role >= ROLE_COMMUNE && role <= ROLE_NATIONAL;
+	case PERM_PLANNER: return role == ROLE_PROVINCE || role == ROLE_NATIONAL;
+	case PERM_ADMIN: return role == ROLE_ADMIN;
+	default: return false;
+	}
+}
+
+enum ds_rc api_hash_password(const char *pw, char out[160])
+{
+	if (sodium_init() < 0)
+		return DS_EINTERNAL;
+	if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return DS_ENOMEM;
+	return DS_OK;
+}
+
+bool api_check_password(const char *hash, const char *pw)
+{
+	return hash[0] && crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+void api_random_password(char out[20])
+{
+	/* 18 characters from an alphabet without look-alikes: about 100 bits. */
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	if (sodium_init() < 0)
+		abort();
+	for (int i = 0; i < 18; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	out[18] = '\0';
+}
+
+static void token_hash(const char *token, uint8_t hash[32])
+{
+	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+static void csrf_of(const char *token, char out[65])
+{
+	uint8_t h[32];
+	static const unsigned char key[] = "danso csrf token, bound to a session";
+	crypto_generichash(h, 32, (const unsigned char *)token, strlen(token), key, sizeof key - 1);
+	sodium_bin2hex(out, 65, h, 32);
+}
+
+static void new_secret(const char *prefix, char out[64])
+{
+	uint8_t raw[32];
+	randombytes_buf(raw, sizeof raw);
+	size_t n = strlen(prefix);
+	memcpy(out, prefix, n);
+	sodium_bin2base64(out + n, 64 - n, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* ---- the session cache ---- */
+
+static struct api_session *cache_find(struct api_app *app, const uint8_t hash[32])
+{
+	int64_t i;
+	return hmap_get(&app->sessions, hash, 32, &i) ? &app->sess[i] : NULL;
+}
+
+static struct api_session *cache_put(struct api_app *app, const struct api_session *s)
+{
+	struct api_session *old = cache_find(app, s->hash);
+	if (old) {
+		*old = *s;
+		return old;
+	}
+	if (app->nsess == app->sess_cap) {
+		size_t cap = app->sess_cap ? app->sess_cap * 2 : 64;
+		struct api_session *v = realloc(app->sess, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		app->sess = v;
+		app->sess_cap = cap;
+	}
+	if (hmap_put(&app->sessions, s->hash, 32, (int64_t)app->nsess, NULL, NULL))
+		return NULL;
+	app->sess[app->nsess] = *s;
+	return &app->sess[app->nsess++];
+}
+
+static bool load_user(struct store *st, int64_t id, struct api_user *u)
+{
+	struct store_user su;
+	if (st->ops->user_get(st, NULL, id, &su) || su.disabled)
+		return false;
+	u->id = su.id;
+	snprintf(u->login, sizeof u->login, "%s", su.login);
+	snprintf(u->name, sizeof u->name, "%s", su.name);
+	u->role = su.role;
+	snprintf(u->unit, sizeof u->unit, "%s", su.unit);
+	return true;
+}
+
+/* Re-reads a session and its user from the store. */
+static bool refresh(struct api_ctx *c, struct api_session *s)
+{
+	struct store_session ss;
+	if (c->st->ops->session_get(c->st, s->hash, &ss) || ss.revoked)
+		return false;
+	if (!load_user(c->st, ss.user_id, &s->user))
+		return false;
+	s->revoked = false;
+	s->token = ss.token;
+	s->created_at = ss.created_at;
+	s->user_id = ss.user_id;
+	return true;
+}
+
+bool api_authenticate(struct api_ctx *c)
+{
+	struct api_app *app = c->app;
+	char token[128];
+	bool bearer = false;
+	const char *auth = http_header(c->rq, "Authorization");
+	if (auth && strncmp(auth, "Bearer ", 7) == 0 && strlen(auth + 7) < sizeof token) {
+		strcpy(token, auth + 7);
+		bearer = true;
+	} else if (!http_cookie(c->rq, COOKIE, token, sizeof token)) {
+		return false;
+	}
+	uint8_t hash[32];
+	token_hash(token, hash);
+	int64_t now = (int64_t)time(NULL);
+	pthread_mutex_lock(&app->slock);
+	struct api_session *s = cache_find(app, hash);
+	struct api_session copy;
+	bool known = s != NULL;
+	if (s)
+		copy = *s;
+	pthread_mutex_unlock(&app->slock);
+	if (!known) {
+		memset(&copy, 0, sizeof copy);
+		memcpy(copy.hash, hash, 32);
+		copy.last_seen = now;
+	}
+	if (!known || now - copy.checked_at >= RECHECK_S) {
+		bool ok = refresh(c, &copy);
+		copy.checked_at = now;
+		copy.revoked = !ok;
+		if (ok && !known) {
+			struct store_session ss;
+			if (!c->st->ops->session_get(c->st, hash, &ss))
+				copy.last_seen = ss.last_seen;
+		}
+	}
+	bool valid = !copy.revoked && copy.token == bearer;
+	if (valid && !copy.token) {
+		valid = now - copy.last_seen <= app->cfg.session_idle_s &&
+			now - copy.created_at <= app->cfg.session_max_s;
+		if (!valid) /* expired: it may not come back */
+			c->st->ops->session_revoke(c->st, hash, 0, false);
+	}
+	if (valid) {
+		/* last_seen is kept in memory and written back now and then. */
+		if (now - copy.last_seen >= 60)
+			c->st->ops->session_touch(c->st, hash, now);
+		copy.last_seen = now;
+	}
+	pthread_mutex_lock(&app->slock);
+	cache_put(app, &copy);
+	pthread_mutex_unlock(&app->slock);
+	if (!valid)
+		return false;
+	c->user = copy.user;
+	c->user.token = copy.token;
+	memcpy(c->user.session, hash, 32);
+	if (!copy.token)
+		csrf_of(token, c->user.csrf);
+	c->authed = true;
+	return true;
+}
+
+/* ---- throttling ---- */
+
+static struct api_throttle *throttle_slot(struct api_app *app, const char *key)
+{
+	int64_t i;
+	if (hmap_get(&app->throttle, key, strlen(key), &i))
+		return &app->thr[i];
+	if (app->nthr == app->thr_cap) {
+		size_t cap = app->thr_cap ? app->thr_cap * 2 : 64;
+		struct api_throttle *v = realloc(app->thr, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		app->thr = v;
+		app->thr_cap = cap;
+	}
+	if (hmap_put(&app->throttle, key, strlen(key), (int64_t)app->nthr, NULL, NULL))
+		return NULL;
+	memset(&app->thr[app->nthr], 0, sizeof app->thr[0]);
+	return &app->thr[app->nthr++];
+}
+
+/* Seconds the key must still wait (0: may try). */
+static int64_t throttled(struct api_app *app, const char *key, int64_t now)
+{
+	struct api_throttle *t = throttle_slot(app, key);
+	return t && t->locked_until > now ? t->locked_until - now : 0;
+}
+
+static void throttle_fail(struct api_app *app, const char *key, int limit, int64_t now)
+{
+	struct api_throttle *t = throttle_slot(app, key);
+	if (!t)
+		return;
+	if (now - t->window_start > THROTTLE_WINDOW_S) {
+		t->window_start = now;
+		t->failures = 0;
+	}
+	if (++t->failures >= limit)
+		t->locked_until = now + THROTTLE_WINDOW_S;
+}
+
+static void throttle_clear(struct api_app *app, const char *key)
+{
+	struct api_throttle *t = throttle_slot(app, key);
+	if (t)
+		memset(t, 0, sizeof *t);
+}
+
+/* ---- login and logout ---- */
+
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[160];
+
+static void make_dummy(void)
+{
+	char pw[20];
+	api_random_password(pw);
+	if (api_hash_password(pw, dummy_hash))
+		dummy_hash[0] = '\0';
+}
+
+static void set_cookie(struct api_ctx *c, const char *value, bool clear)
+{
+	char cookie[256];
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", COOKIE, value,
+		 c->rq->tls ? "; Secure" : "", clear ? "; Max-Age=0" : "");
+	http_add_header(c->rs, "Set-Cookie", cookie);
+}
+
+bool api_login(struct api_ctx *c, const char *login, const char *password)
+{
+	struct api_app *app = c->app;
+	int64_t now = (int64_t)time(NULL);
+	char ukey[80], akey[80];
+	snprintf(ukey, sizeof ukey, "u:%s", login);
+	snprintf(akey, sizeof akey, "a:%s", c->rq->ip);
+	pthread_mutex_lock(&app->slock);
+	int64_t wait = throttled(app, ukey, now);
+	int64_t wait2 = throttled(app, akey, now);
+	pthread_mutex_unlock(&app->slock);
+	if (wait2 > wait)
+		wait = wait2;
+	if (wait) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld", (long long)wait);
+		http_add_header(c->rs, "Retry-After", retry);
+		api_error(c, 429, "throttled",
+			  strcmp(c->lang, "vi") == 0
+				  ? "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+				  : "Too many failed logins. Try again in a few minutes.",
+			  NULL);
+		return false;
+	}
+	struct store_user u;
+	bool ok = c->st->ops->user_get(c->st, login, 0, &u) == DS_OK && !u.disabled &&
+		  api_check_password(u.pw_hash, password);
+	if (!ok) {
+		/* The same work and answer whether or not the account exists. */
+		if (c->st->ops->user_get(c->st, login, 0, &u) != DS_OK) {
+			pthread_once(&dummy_once, make_dummy);
+			api_check_password(dummy_hash, password);
+		}
+		pthread_mutex_lock(&app->slock);
+		throttle_fail(app, ukey, THROTTLE_ACCOUNT, now);
+		throttle_fail(app, akey, THROTTLE_ADDRESS, now);
+		pthread_mutex_unlock(&app->slock);
+		api_error(c, 401, "bad_credentials",
+			  strcmp(c->lang, "vi") == 0 ? "Tên đăng nhập hoặc mật khẩu không đúng."
+						     : "Wrong login or password.",
+			  NULL);
+		return false;
+	}
+	pthread_mutex_lock(&app->slock);
+	throttle_clear(app, ukey);
+	pthread_mutex_unlock(&app->slock);
+	char token[64];
+	new_secret("", token);
+	struct store_session ss = {.user_id = u.id, .created_at = now, .last_seen = now};
+	token_hash(token, ss.hash);
+	if (c->st->ops->session_add(c->st, &ss)) {
+		api_error(c, 503, "store", "the session could not be saved", NULL);
+		return false;
+	}
+	set_cookie(c, token, false);
+	c->authed = true;
+	load_user(c->st, u.id, &c->user);
+	memcpy(c->user.session, ss.hash, 32);
+	csrf_of(token, c->user.csrf);
+	return true;
+}
+
+void api_logout(struct api_ctx *c)
+{
+	c->st->ops->session_revoke(c->st, c->user.session, 0, false);
+	pthread_mutex_lock(&c->app->slock);
+	struct api_session *s = cache_find(c->app, c->user.session);
+	if (s)
+		s->revoked = true;
+	pthread_mutex_unlock(&c->app->slock);
+	set_cookie(c, "", true);
+}
+
+void api_revoke_user_sessions(struct api_app *app, struct store *st, int64_t user_id, bool tokens)
+{
+	st->ops->session_revoke(st, NULL, user_id, tokens);
+	pthread_mutex_lock(&app->slock);
+	for (size_t i = 0; i < app->nsess; i++)
+		if (app->sess[i].user_id == user_id && (tokens || !app->sess[i].token))
+			app->sess[i].revoked = true;
+	pthread_mutex_unlock(&app->slock);
+}
+
+enum ds_rc api_new_token(struct api_ctx *c, int64_t user_id, const char *label, char out[64])
+{
+	new_secret("dso_", out);
+	int64_t now = (int64_t)time(NULL);
+	struct store_session ss = {.user_id = user_id, .created_at = now, .last_seen = now, .token = true};
+	snprintf(ss.label, sizeof ss.label, "%s", label);
+	token_hash(out, ss.hash);
+	return c->st->ops->session_add(c->st, &ss);
+}
+
+/* ---- scope ---- */
+
+bool api_user_covers(struct api_app *app, const struct api_user *u, const char *area)
+{
+	if (u->role == ROLE_NATIONAL)
+		return true;
+	if (u->role == ROLE_ADMIN || u->role == ROLE_NONE || !u->unit[0] || !area || !area[0])
+		return false;
+	pthread_rwlock_rdlock(&app->engine.lock);
+	bool in = reg_units_within(&app->engine.units, area, u->unit, day_today());
+	pthread_rwlock_unlock(&app->engine.lock);
+	return in;
+}
+
+bool api_in_scope(struct api_ctx *c, const char *area)
+{
+	return c->authed && api_user_covers(c->app, &c->user, area);
+}
+
+char *api_scope_areas(struct api_ctx *c)
+{
+	if (c->user.role == ROLE_NATIONAL)
+		return NULL;
+	struct engine *e = &c->app->engine;
+	char **codes = NULL;
+	size_t n = 0;
+	json_t *a = json_array();
+	if (c->user.role != ROLE_ADMIN && c->user.unit[0] &&
+	    engine_units_under(e, c->user.unit, LVL_AREA, day_today(), &codes, &n) == DS_OK) {
+		for (size_t i = 0; i < n; i++) {
+			json_array_append_new(a, json_string(codes[i]));
+			free(codes[i]);
+		}
+		free(codes);
+	}
+	/* A collaborator's unit is an area itself. */
+	pthread_rwlock_rdlock(&e->lock);
+	const struct reg_unit *u = c->user.unit[0] ? reg_units_at(&e->units, c->user.unit, day_today()) : NULL;
+	if (u && u->level == LVL_AREA)
+		json_array_append_new(a, json_string(u->code));
+	pthread_rwlock_unlock(&e->lock);
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}

@@ -1,0 +1,213 @@
+/* Accounts and the audit log (administrators), and the web UI's files. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "base/asset.h"
+#include "base/day.h"
+
+static enum ds_rc add_user(const struct store_user *u, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I}", "login", u->login, "name",
+					     u->name, "role", api_role_name(u->role), "unit", u->unit,
+					     "disabled", u->disabled, "created_at",
+					     (json_int_t)u->created_at));
+	return DS_OK;
+}
+
+void h_users(struct api_ctx *c)
+{
+	json_t *arr = json_array();
+	if (c->st->ops->each_user(c->st, add_user, arr)) {
+		json_decref(arr);
+		api_error(c, 503, "store", "the accounts could not be read", NULL);
+		return;
+	}
+	api_json(c, 200, arr);
+}
+
+/* Role and unit must fit: a collaborator has an area, an officer a commune
+ * or province, national officers and administrators none. */
+static const char *check_role_unit(struct api_ctx *c, int role, const char *unit)
+{
+	if (!role)
+		return "role";
+	enum reg_level want = role == ROLE_COLLABORATOR ? LVL_AREA
+			      : role == ROLE_COMMUNE    ? LVL_COMMUNE
+			      : role == ROLE_PROVINCE   ? LVL_PROVINCE
+							: LVL_NONE;
+	if (want == LVL_NONE)
+		return unit[0] ? "unit" : NULL;
+	pthread_rwlock_rdlock(&c->app->engine.lock);
+	const struct reg_unit *u = reg_units_at(&c->app->engine.units, unit, day_today());
+	bool ok = u && u->level == want;
+	pthread_rwlock_unlock(&c->app->engine.lock);
+	return ok ? NULL : "unit";
+}
+
+void h_user_add(struct api_ctx *c)
+{
+	json_t *b = api_body(c);
+	if (!b)
+		return;
+	const char *login = json_string_value(json_object_get(b, "login"));
+	const char *name = json_string_value(json_object_get(b, "name"));
+	const char *role = json_string_value(json_object_get(b, "role"));
+	const char *unit = json_string_value(json_object_get(b, "unit"));
+	struct store_user u = {0};
+	const char *bad = NULL;
+	if (!login || reg_parse_id(login, strlen(login), u.login) != W_NONE)
+		bad = "login";
+	else if (!name || reg_parse_text(name, strlen(name), REG_NAME_CHARS, true, u.name, sizeof u.name))
+		bad = "name";
+	else if (!(u.role = role ? api_role_parse(role) : 0))
+		bad = "role";
+	else {
+		snprintf(u.unit, sizeof u.unit, "%s", unit ? unit : "");
+		bad = check_role_unit(c, u.role, u.unit);
+	}
+	if (bad) {
+		api_error(c, 422, "bad_value", "login, name, role (collaborator, commune, province, "
+					       "national, admin) and a unit of the role's level",
+			  bad);
+		json_decref(b);
+		return;
+	}
+	char pw[20];
+	api_random_password(pw);
+	u.created_at = u.pw_changed_at = (int64_t)time(NULL);
+	enum ds_rc rc = api_hash_password(pw, u.pw_hash);
+	if (!rc)
+		rc = c->st->ops->user_add(c->st, &u);
+	if (rc == DS_ECONFLICT)
+		api_error(c, 409, "duplicate_id", ds_why_en(W_DUP_ID), "login");
+	else if (rc)
+		api_error(c, 503, "store", "the account could not be saved", NULL);
+	else {
+		api_audit(c, "create", "user", u.login, "ok");
+		api_json(c, 201, json_pack("{s:s, s:s}", "login", u.login, "password", pw));
+	}
+	json_decref(b);
+}
+
+void h_user_update(struct api_ctx *c)
+{
+	struct store_user u;
+	if (c->st->ops->user_get(c->st, c->params[0], 0, &u)) {
+		api_error(c, 404, "not_found", "no such account", "login");
+		return;
+	}
+	json_t *b = api_body(c);
+	if (!b)
+		return;
+	const char *bad = NULL;
+	json_t *v;
+	if ((v = json_object_get(b, "name")) &&
+	    (!json_is_string(v) || reg_parse_text(json_string_value(v), json_string_length(v),
+						  REG_NAME_CHARS, true, u.name, sizeof u.name)))
+		bad = "name";
+	if (!bad && (v = json_object_get(b, "role")) &&
+	    !(json_is_string(v) && (u.role = api_role_parse(json_string_value(v)))))
+		bad = "role";
+	if (!bad && (v = json_object_get(b, "unit"))) {
+		if (!json_is_string(v) || json_string_length(v) > REG_UNIT_CODE_MAX)
+			bad = "unit";
+		else
+			snprintf(u.unit, sizeof u.unit, "%s", json_string_value(v));
+	}
+	if (!bad)
+		bad = check_role_unit(c, u.role, u.unit);
+	if (!bad && (v = json_object_get(b, "disabled")))
+		u.disabled = json_is_true(v);
+	char pw[20] = "";
+	if (!bad && json_is_true(json_object_get(b, "reset_password"))) {
+		api_random_password(pw);
+		if (api_hash_password(pw, u.pw_hash))
+			bad = "reset_password";
+		u.pw_changed_at = (int64_t)time(NULL);
+	}
+	json_decref(b);
+	if (bad) {
+		api_error(c, 422, "bad_value", "a field has a wrong value", bad);
+		return;
+	}
+	if (c->st->ops->user_update(c->st, &u)) {
+		api_error(c, 503, "store", "the account could not be saved", NULL);
+		return;
+	}
+	/* A new password, a new role or unit, or a disabled account: every session ends. */
+	api_revoke_user_sessions(c->app, c->st, u.id, u.disabled);
+	api_audit(c, "update", "user", u.login, "ok");
+	json_t *o = json_pack("{s:s}", "login", u.login);
+	if (pw[0])
+		json_object_set_new(o, "password", json_string(pw));
+	api_json(c, 200, o);
+}
+
+static enum ds_rc add_audit(const struct store_audit *a, void *arg)
+{
+	char when[32];
+	time_t t = (time_t)a->at;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
+					     (json_int_t)a->seq, "at", when, "login", a->login, "role",
+					     api_role_name(a->role), "unit", a->unit, "action", a->action,
+					     "object", a->object, "id", a->object_id, "outcome",
+					     a->outcome));
+	return DS_OK;
+}
+
+void h_audit(struct api_ctx *c)
+{
+	char object[16], id[40], pg[12];
+	int page = 1;
+	bool has_obj = api_query(c, "object", object, sizeof object) != NULL;
+	bool has_id = api_query(c, "id", id, sizeof id) != NULL;
+	if (api_query(c, "page", pg, sizeof pg))
+		reg_parse_small(pg, strlen(pg), 1, 100000, &page);
+	json_t *arr = json_array();
+	if (c->st->ops->audit_list(c->st, has_obj ? object : NULL, has_obj && has_id ? id : NULL,
+				   (size_t)(page - 1) * 100, 100, add_audit, arr)) {
+		json_decref(arr);
+		api_error(c, 503, "store", "the audit log could not be read", NULL);
+		return;
+	}
+	api_json(c, 200, json_pack("{s:o, s:i}", "entries", arr, "page", page));
+}
+
+static const char *content_type(const char *path)
+{
+	static const char *const types[][2] = {
+		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
+		{".json", "application/json"},         {".png", "image/png"},
+		{".webmanifest", "application/manifest+json"}};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(dot, types[i][0]) == 0)
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+void h_static(struct api_ctx *c)
+{
+	char path[128];
+	const char *name = strcmp(c->rq->path, "/") == 0 ? "index.html" : c->params[0];
+	if (strstr(name, "..") || snprintf(path, sizeof path, "web/%s", name) >= (int)sizeof path) {
+		api_error(c, 404, "not_found", "no such file", NULL);
+		return;
+	}
+	size_t len;
+	const unsigned char *data = asset_get(path, &len);
+	if (!data) {
+		api_error(c, 404, "not_found", "no such file", NULL);
+		return;
+	}
+	c->rs->status = 200;
+	c->rs->content_type = content_type(path);
+	c->rs->cacheable = strcmp(name, "index.html") != 0 && strcmp(name, "sw.js") != 0;
+	buf_append(&c->rs->body, data, len);
+}

@@ -1,0 +1,456 @@
+/* Persons, households and events: every access scoped, every read audited. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "base/day.h"
+#include "base/text.h"
+#include "ledger/view.h"
+
+static void not_found(struct api_ctx *c, const char *field)
+{
+	api_error(c, 404, "not_found",
+		  strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.", field);
+}
+
+/* The person, when it exists and lies in the caller's scope. */
+static bool scoped_person(struct api_ctx *c, const char *id, struct store_person *p)
+{
+	char checked[REG_ID_MAX + 1];
+	if (reg_parse_id(id, strlen(id), checked) != W_NONE ||
+	    c->st->ops->person_get(c->st, checked, 0, p) != DS_OK)
+		return false;
+	struct store_household h;
+	return c->st->ops->household_get(c->st, NULL, p->cur_hh, &h) == DS_OK &&
+	       api_in_scope(c, h.rec.area);
+}
+
+static size_t page_arg(struct api_ctx *c, const char *name, size_t dflt, size_t max)
+{
+	char v[16];
+	int n;
+	if (!api_query(c, name, v, sizeof v) || reg_parse_small(v, strlen(v), 1, 1000000, &n))
+		return dflt;
+	return (size_t)n > max ? max : (size_t)n;
+}
+
+struct listing {
+	struct api_ctx *c;
+	json_t *items;
+};
+
+static enum ds_rc add_brief(const struct store_person *p, void *arg)
+{
+	struct listing *l = arg;
+	json_array_append_new(l->items, view_person_brief(p, p->cur_household));
+	api_audit(l->c, "search", "person", p->rec.id, "ok");
+	return DS_OK;
+}
+
+void h_person_search(struct api_ctx *c)
+{
+	char q[REG_NAME_BYTES], key[REG_NAME_BYTES], born[8], nid[16];
+	size_t size = page_arg(c, "size", 20, c->app->cfg.max_page);
+	size_t page = page_arg(c, "page", 1, 100000);
+	struct listing l = {c, json_array()};
+	if (api_query(c, "national_id", nid, sizeof nid)) {
+		int64_t rid;
+		struct store_person p;
+		char checked[13];
+		if (reg_parse_national_id(nid, strlen(nid), checked) != W_NONE || !checked[0]) {
+			json_decref(l.items);
+			api_error(c, 400, "bad_national_id", ds_why_vi(W_BAD_NATIONAL_ID), "national_id");
+			return;
+		}
+		if (c->st->ops->nid_owner(c->st, checked, &rid) == DS_OK &&
+		    c->st->ops->person_get(c->st, NULL, rid, &p) == DS_OK &&
+		    scoped_person(c, p.rec.id, &p))
+			add_brief(&p, &l);
+	} else if (api_query(c, "q", q, sizeof q)) {
+		if (txt_fold(q, strlen(q), key, sizeof key) || strlen(key) < 2) {
+			json_decref(l.items);
+			api_error(c, 400, "short_query",
+				  strcmp(c->lang, "vi") == 0 ? "Hãy nhập ít nhất 2 ký tự."
+							     : "Type at least 2 characters.",
+				  "q");
+			return;
+		}
+		int year = 0;
+		if (api_query(c, "born", born, sizeof born) &&
+		    reg_parse_small(born, strlen(born), DAY_MIN_YEAR, DAY_MAX_YEAR, &year)) {
+			json_decref(l.items);
+			api_error(c, 400, "bad_number", ds_why_en(W_BAD_NUMBER), "born");
+			return;
+		}
+		char *areas = api_scope_areas(c);
+		enum ds_rc rc = c->st->ops->find(c->st, key, year, areas, (page - 1) * size, size,
+						 add_brief, &l);
+		free(areas);
+		if (rc) {
+			json_decref(l.items);
+			api_error(c, 503, "store", "the search failed", NULL);
+			return;
+		}
+	} else {
+		json_decref(l.items);
+		api_error(c, 400, "required", "give q (a name) or national_id", "q");
+		return;
+	}
+	api_json(c, 200, json_pack("{s:o, s:I, s:I}", "items", l.items, "page", (json_int_t)page, "size",
+				   (json_int_t)size));
+}
+
+static void person_view(struct api_ctx *c, bool history)
+{
+	struct store_person p;
+	if (!scoped_person(c, c->params[0], &p)) {
+		api_audit(c, "read", "person", c->params[0], "not_found");
+		not_found(c, "id");
+		return;
+	}
+	/* The view reads only the store; it needs no unit tree. */
+	struct ledger lg = {.st = c->st};
+	json_t *v = NULL;
+	if (view_person(&lg, &p, history, &v)) {
+		api_error(c, 503, "store", "the person could not be read", NULL);
+		return;
+	}
+	api_audit(c, history ? "read_history" : "read", "person", p.rec.id, "ok");
+	api_json(c, 200, v);
+}
+
+void h_person_get(struct api_ctx *c)
+{
+	person_view(c, false);
+}
+
+void h_person_history(struct api_ctx *c)
+{
+	person_view(c, true);
+}
+
+static enum ds_rc add_access(const struct store_audit *a, void *arg)
+{
+	json_t *arr = arg;
+	char when[32];
+	time_t t = (time_t)a->at;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "at", when, "login",
+					     a->login, "role", api_role_name(a->role), "unit", a->unit,
+					     "action", a->action, "outcome", a->outcome));
+	return DS_OK;
+}
+
+void h_person_access(struct api_ctx *c)
+{
+	struct store_person p;
+	if (!scoped_person(c, c->params[0], &p)) {
+		not_found(c, "id");
+		return;
+	}
+	size_t page = page_arg(c, "page", 1, 100000);
+	json_t *arr = json_array();
+	if (c->st->ops->audit_list(c->st, "person", p.rec.id, (page - 1) * 100, 100, add_access, arr)) {
+		json_decref(arr);
+		api_error(c, 503, "store", "the audit log could not be read", NULL);
+		return;
+	}
+	api_audit(c, "read_access_log", "person", p.rec.id, "ok");
+	api_json(c, 200, json_pack("{s:s, s:o}", "person", p.rec.id, "access", arr));
+}
+
+struct hh_listing {
+	struct api_ctx *c;
+	json_t *items;
+};
+
+static enum ds_rc add_household(const struct store_household *h, void *arg)
+{
+	struct hh_listing *l = arg;
+	json_array_append_new(l->items, json_pack("{s:s, s:s, s:s, s:s, s:i}", "id", h->rec.id, "area",
+						  h->rec.area, "number", h->rec.number, "address",
+						  h->rec.address, "type", h->rec.type));
+	return DS_OK;
+}
+
+void h_household_list(struct api_ctx *c)
+{
+	char area[16], number[16];
+	size_t size = page_arg(c, "size", 50, c->app->cfg.max_page);
+	size_t page = page_arg(c, "page", 1, 100000);
+	const char *num = api_query(c, "number", number, sizeof number);
+	char *areas = NULL;
+	if (api_query(c, "area", area, sizeof area)) {
+		if (!api_in_scope(c, area)) {
+			not_found(c, "area");
+			return;
+		}
+		json_t *a = json_pack("[s]", area);
+		areas = json_dumps(a, JSON_COMPACT);
+		json_decref(a);
+	} else {
+		areas = api_scope_areas(c);
+	}
+	struct hh_listing l = {c, json_array()};
+	enum ds_rc rc = c->st->ops->households_in(c->st, areas, num, (page - 1) * size, size,
+						  add_household, &l);
+	free(areas);
+	if (rc) {
+		json_decref(l.items);
+		api_error(c, 503, "store", "the households could not be read", NULL);
+		return;
+	}
+	api_json(c, 200, json_pack("{s:o, s:I, s:I}", "items", l.items, "page", (json_int_t)page, "size",
+				   (json_int_t)size));
+}
+
+void h_household_get(struct api_ctx *c)
+{
+	struct store_household h;
+	char checked[REG_ID_MAX + 1];
+	if (reg_parse_id(c->params[0], strlen(c->params[0]), checked) != W_NONE ||
+	    c->st->ops->household_get(c->st, checked, 0, &h) != DS_OK || !api_in_scope(c, h.rec.area)) {
+		not_found(c, "id");
+		return;
+	}
+	struct ledger lg = {.st = c->st};
+	json_t *v = NULL;
+	if (view_household(&lg, &h, true, &v)) {
+		api_error(c, 503, "store", "the household could not be read", NULL);
+		return;
+	}
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(v, "members"), i, m)
+		api_audit(c, "read", "person", json_string_value(json_object_get(m, "id")), "ok");
+	api_audit(c, "read", "household", h.rec.id, "ok");
+	api_json(c, 200, v);
+}
+
+void h_event_get(struct api_ctx *c)
+{
+	uint8_t id[16];
+	struct store_event e;
+	if (!reg_uuid_parse(c->params[0], strlen(c->params[0]), id) ||
+	    c->st->ops->event_by_id(c->st, id, &e) != DS_OK) {
+		not_found(c, "id");
+		return;
+	}
+	/* In scope when the household it names, or its subject's, is. */
+	struct store_household h;
+	struct store_person p;
+	bool in = false;
+	if (e.fact.hh && c->st->ops->household_get(c->st, NULL, e.fact.hh, &h) == DS_OK)
+		in = api_in_scope(c, h.rec.area);
+	if (!in && e.fact.person > 0 && c->st->ops->person_get(c->st, NULL, e.fact.person, &p) == DS_OK &&
+	    c->st->ops->household_get(c->st, NULL, p.cur_hh, &h) == DS_OK)
+		in = api_in_scope(c, h.rec.area);
+	if (!in) {
+		not_found(c, "id");
+		return;
+	}
+	json_t *body = e.body ? json_loads(e.body, 0, NULL) : NULL;
+	json_t *o = json_pack("{s:I, s:o, s:I, s:s}", "seq", (json_int_t)e.fact.seq, "event",
+			      body ? body : json_null(), "recorded_at", (json_int_t)e.recorded_at,
+			      "recorded_by", e.recorded_by);
+	if (e.voided_by)
+		json_object_set_new(o, "voided_by", json_integer(e.voided_by));
+	api_audit(c, "read", "event", c->params[0], "ok");
+	api_json(c, 200, o);
+}
+
+/* ---- writes ---- */
+
+static json_t *problem_json(struct api_ctx *c, const struct ds_problem *p)
+{
+	return json_pack("{s:s, s:s, s:o}", "code", ds_why_code(p->why), "message",
+			 strcmp(c->lang, "vi") == 0 ? ds_why_vi(p->why) : ds_why_en(p->why), "field",
+			 p->field[0] ? json_string(p->field) : json_null());
+}
+
+static bool missing_record(enum ds_why w)
+{
+	return w == W_NO_PERSON || w == W_NO_HOUSEHOLD || w == W_NO_EVENT;
+}
+
+/* One record's result: {status, seq, error, warning}. */
+static json_t *result_json(struct api_ctx *c, const struct api_write *w, size_t i, int *http)
+{
+	char id[REG_UUID_TEXT];
+	reg_uuid_format(w->events[i].id, id);
+	const struct ledger_result *r = &w->results[i];
+	json_t *o = json_pack("{s:s}", "id", id);
+	if (!w->scope[i] || (r->outcome == LEDGER_REFUSED && missing_record(r->problem.why))) {
+		/* Out of scope and absent look the same. */
+		json_object_set_new(o, "status", json_string("not_found"));
+		json_object_set_new(o, "error", json_pack("{s:s, s:s, s:n}", "code", "not_found",
+							  "message",
+							  strcmp(c->lang, "vi") == 0 ? "Không tìm thấy."
+										     : "No such record.",
+							  "field"));
+		*http = 404;
+	} else if (r->outcome == LEDGER_RECORDED) {
+		json_object_set_new(o, "status", json_string("recorded"));
+		json_object_set_new(o, "seq", json_integer(r->fact.seq));
+		if (r->warned)
+			json_object_set_new(o, "warning", problem_json(c, &r->warning));
+		*http = 201;
+	} else if (r->outcome == LEDGER_DUPLICATE) {
+		json_object_set_new(o, "status", json_string("duplicate"));
+		json_object_set_new(o, "seq", json_integer(r->fact.seq));
+		*http = 200;
+	} else {
+		json_object_set_new(o, "status", json_string("refused"));
+		json_object_set_new(o, "error", problem_json(c, &r->problem));
+		*http = r->problem.why == W_EVENT_ID_REUSED ? 409 : 422;
+	}
+	return o;
+}
+
+static void write_free(struct api_write *w)
+{
+	free(w->events);
+	free(w->results);
+	free(w->scope);
+	free(w->index);
+	json_decref(w->slots);
+	free(w);
+}
+
+static struct api_write *write_new(size_t n)
+{
+	struct api_write *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->events = calloc(n + 1, sizeof *w->events);
+	w->results = calloc(n + 1, sizeof *w->results);
+	w->scope = calloc(n + 1, sizeof *w->scope);
+	w->index = calloc(n + 1, sizeof *w->index);
+	if (!w->events || !w->results || !w->scope || !w->index) {
+		write_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void h_event_post(struct api_ctx *c)
+{
+	struct api_write *w = c->rq->parked;
+	if (c->rq->resumed && w) {
+		int status = 500;
+		if (w->rc) {
+			api_error(c, 503, "store", "the event could not be stored; send it again", NULL);
+		} else {
+			json_t *r = result_json(c, w, 0, &status);
+			api_json(c, status, r);
+		}
+		write_free(w);
+		c->rq->parked = NULL;
+		return;
+	}
+	json_t *b = api_body(c);
+	if (!b)
+		return;
+	if (!(w = write_new(1))) {
+		json_decref(b);
+		api_error(c, 503, "memory", "out of memory", NULL);
+		return;
+	}
+	struct ds_problem pb;
+	memset(&pb, 0, sizeof pb);
+	enum ds_rc rc = reg_event_parse(b, &w->events[0], &pb);
+	json_decref(b);
+	if (rc) {
+		api_problem(c, 422, &pb);
+		write_free(w);
+		return;
+	}
+	w->n = 1;
+	if (!api_write_submit(c, w)) {
+		write_free(w);
+		api_error(c, 503, "stopping", "the server is stopping; send it again", NULL);
+	}
+}
+
+/* {"results": [one per event, in order], "recorded", "duplicates", "refused", "not_found"} */
+static void batch_answer(struct api_ctx *c, struct api_write *w)
+{
+	for (size_t k = 0; k < w->n; k++) {
+		int status;
+		json_t *r = w->rc ? json_pack("{s:s}", "status", "failed") : result_json(c, w, k, &status);
+		json_array_set_new(w->slots, w->index[k], r);
+	}
+	int counts[4] = {0};
+	size_t i;
+	json_t *r;
+	json_array_foreach(w->slots, i, r)
+	{
+		json_object_set_new(r, "index", json_integer((json_int_t)i));
+		const char *s = json_string_value(json_object_get(r, "status"));
+		counts[strcmp(s, "recorded") == 0 ? 0 : strcmp(s, "duplicate") == 0 ? 1
+						    : strcmp(s, "not_found") == 0 ? 3 : 2]++;
+	}
+	api_json(c, w->rc ? 503 : 200,
+		 json_pack("{s:O, s:i, s:i, s:i, s:i}", "results", w->slots, "recorded", counts[0],
+			   "duplicates", counts[1], "refused", counts[2], "not_found", counts[3]));
+}
+
+void h_event_batch(struct api_ctx *c)
+{
+	struct api_write *w = c->rq->parked;
+	if (c->rq->resumed && w) {
+		batch_answer(c, w);
+		write_free(w);
+		c->rq->parked = NULL;
+		return;
+	}
+	json_t *b = api_body(c);
+	if (!b)
+		return;
+	json_t *events = json_is_array(b) ? b : json_object_get(b, "events");
+	size_t n = json_array_size(events);
+	if (!json_is_array(events) || n == 0 || n > c->app->cfg.max_batch) {
+		char msg[120];
+		snprintf(msg, sizeof msg, "give \"events\": an array of 1 to %zu events",
+			 c->app->cfg.max_batch);
+		api_error(c, n > c->app->cfg.max_batch ? 413 : 400, n ? "batch_too_large" : "required", msg,
+			  "events");
+		json_decref(b);
+		return;
+	}
+	if (!(w = write_new(n)) || !(w->slots = json_array())) {
+		if (w)
+			write_free(w);
+		json_decref(b);
+		api_error(c, 503, "memory", "out of memory", NULL);
+		return;
+	}
+	/* Events that do not parse are answered now; the rest go to the writer. */
+	for (size_t i = 0; i < n; i++) {
+		struct ds_problem pb;
+		memset(&pb, 0, sizeof pb);
+		json_t *item = json_array_get(events, i);
+		json_t *slot = json_null();
+		if (reg_event_parse(item, &w->events[w->n], &pb)) {
+			slot = json_pack("{s:s, s:o}", "status", "refused", "error", problem_json(c, &pb));
+			const char *id = json_string_value(json_object_get(item, "id"));
+			if (id)
+				json_object_set_new(slot, "id", json_string(id));
+		} else {
+			w->index[w->n++] = i;
+		}
+		json_array_append_new(w->slots, slot);
+	}
+	json_decref(b);
+	if (w->n == 0) {
+		batch_answer(c, w);
+		write_free(w);
+		return;
+	}
+	if (!api_write_submit(c, w)) {
+		write_free(w);
+		api_error(c, 503, "stopping", "the server is stopping; send it again", NULL);
+	}
+}

@@ -1,0 +1,517 @@
+/*
+ * Reports, the balancing check, the dashboard, the month's slip, targets,
+ * units, code lists and forms.  Reports are aggregates: any logged-in user
+ * may ask for any unit.  What names persons (the check's items, the slip)
+ * is limited to the caller's scope.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "base/asset.h"
+#include "base/day.h"
+#include "report/check.h"
+
+static double store_target(void *arg, const char *unit, int year, const char *key)
+{
+	struct store *st = arg;
+	double v;
+	return st->ops->target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
+}
+
+static bool map_date_arg(struct api_ctx *c, int32_t *out)
+{
+	char v[16];
+	*out = DAY_NONE;
+	if (!api_query(c, "map_date", v, sizeof v))
+		return true;
+	if (!day_parse(v, strlen(v), out)) {
+		api_error(c, 400, "bad_date", ds_why_en(W_BAD_DATE), "map_date");
+		return false;
+	}
+	return true;
+}
+
+void h_report(struct api_ctx *c)
+{
+	char unit[16] = "", period[16] = "", fmt[8] = "json", lang[4] = "", cols[12] = "auto";
+	struct rpt_request rq = {.form = c->params[0], .unit = unit, .period = period,
+				 .layout = LAYOUT_AUTO};
+	if (!api_query(c, "unit", unit, sizeof unit) || !api_query(c, "period", period, sizeof period)) {
+		api_error(c, 400, "required", "give unit and period", unit[0] ? "period" : "unit");
+		return;
+	}
+	api_query(c, "format", fmt, sizeof fmt);
+	if (!api_query(c, "lang", lang, sizeof lang))
+		snprintf(lang, sizeof lang, "%s", c->lang);
+	api_query(c, "columns", cols, sizeof cols);
+	rq.layout = strcmp(cols, "single") == 0 ? LAYOUT_SINGLE
+		    : strcmp(cols, "communes") == 0 ? LAYOUT_COMMUNES : LAYOUT_AUTO;
+	if (!map_date_arg(c, &rq.map_date))
+		return;
+	struct rpt_table t;
+	struct ds_problem pb = {0};
+	enum ds_rc rc = rpt_run(&c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb);
+	if (rc) {
+		if (pb.field[0])
+			api_error(c, rc == DS_ENOTFOUND ? 404 : 400, ds_why_code(pb.why),
+				  strcmp(c->lang, "vi") == 0 ? ds_why_vi(pb.why) : ds_why_en(pb.why), pb.field);
+		else
+			api_error(c, 503, "internal", "the report could not be computed", NULL);
+		return;
+	}
+	char name[80];
+	snprintf(name, sizeof name, "%s-%s-%s", t.form->code, t.unit, t.period.code);
+	api_audit(c, "report", "report", name, "ok");
+	if (strcmp(fmt, "json") == 0) {
+		api_json(c, 200, rpt_json(&t, lang));
+	} else if (strcmp(fmt, "csv") == 0) {
+		c->rs->status = 200;
+		c->rs->content_type = "text/csv; charset=utf-8";
+		buf_puts(&c->rs->body, "\xEF\xBB\xBF"); /* Excel reads UTF-8 with a BOM */
+		rpt_csv(&t, lang, &c->rs->body);
+		snprintf(name + strlen(name), sizeof name - strlen(name), ".csv");
+		c->rs->filename = NULL;
+		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"report.csv\"");
+	} else if (strcmp(fmt, "html") == 0) {
+		c->rs->status = 200;
+		c->rs->content_type = "text/html; charset=utf-8";
+		rpt_html(&t, lang, &c->rs->body);
+	} else if (strcmp(fmt, "xlsx") == 0) {
+		char tmp[] = "/tmp/danso-xlsx-XXXXXX";
+		int fd = mkstemp(tmp);
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0 || rpt_xlsx(&t, lang, tmp)) {
+			api_error(c, 503, "internal", "the spreadsheet could not be written", NULL);
+		} else {
+			c->rs->status = 200;
+			c->rs->content_type =
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+			c->rs->file = strdup(tmp);
+			http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"report.xlsx\"");
+		}
+	} else {
+		api_error(c, 400, "bad_code", "format is json, csv, xlsx or html", "format");
+	}
+	rpt_table_free(&t);
+}
+
+/* Hides persons and events outside the caller's scope from the check's items. */
+static void redact_items(struct api_ctx *c, json_t *out)
+{
+	size_t i, k;
+	json_t *u, *it;
+	json_array_foreach(json_object_get(out, "units"), i, u)
+	{
+		json_array_foreach(json_object_get(u, "items"), k, it)
+		{
+			const char *pid = json_string_value(json_object_get(it, "person"));
+			struct store_person p;
+			struct store_household h;
+			bool in = pid && pid[0] && c->st->ops->person_get(c->st, pid, 0, &p) == DS_OK &&
+				  c->st->ops->household_get(c->st, NULL, p.cur_hh, &h) == DS_OK &&
+				  api_in_scope(c, h.rec.area);
+			if (!in) {
+				json_object_set_new(it, "person", json_string(""));
+				json_object_set_new(it, "event", json_string(""));
+			}
+		}
+	}
+}
+
+void h_check(struct api_ctx *c)
+{
+	char unit[16], period[16];
+	struct rpt_period p;
+	int32_t map;
+	if (!api_query(c, "unit", unit, sizeof unit) || !api_query(c, "period", period, sizeof period) ||
+	    !rpt_period_parse(period, &p)) {
+		api_error(c, 400, "required", "give unit and period (2024, 2024-Q1, 2024-H1, 2024-03)",
+			  "period");
+		return;
+	}
+	if (!map_date_arg(c, &map))
+		return;
+	if (map == DAY_NONE)
+		map = p.to;
+	json_t *out = NULL;
+	bool ok;
+	enum ds_rc rc = rpt_check(&c->app->engine, c->st, unit, &p, map, &out, &ok);
+	if (rc == DS_ENOTFOUND) {
+		api_error(c, 404, "no_unit", ds_why_en(W_NO_UNIT), "unit");
+		return;
+	}
+	if (rc) {
+		api_error(c, 503, "internal", "the check could not be computed", NULL);
+		return;
+	}
+	redact_items(c, out);
+	api_json(c, 200, out);
+}
+
+/* ---- the month's slip (P0/CTV) ---- */
+
+static int slip_section(int type)
+{
+	switch (type) {
+	case EV_BIRTH: return 1;
+	case EV_NEWBORN_SCREENING: return 2;
+	case EV_DEATH: return 3;
+	case EV_MOVE_IN: return 4;
+	case EV_MOVE_OUT: return 5;
+	case EV_TRANSFER: return 5;
+	case EV_MARRIAGE:
+	case EV_DIVORCE:
+	case EV_WIDOWED:
+	case EV_INFO_CHANGE: return 6;
+	case EV_FP_START: return 7;
+	case EV_FP_STOP: return 8;
+	case EV_PREGNANCY: return 9;
+	case EV_PRENATAL_SCREENING: return 10;
+	case EV_ELDERLY_CHECK: return 11;
+	default: return 12;
+	}
+}
+
+void h_slip(struct api_ctx *c)
+{
+	char area[16], month[8];
+	int32_t from;
+	if (!api_query(c, "area", area, sizeof area) || !api_query(c, "month", month, sizeof month) ||
+	    !day_parse_month(month, strlen(month), &from)) {
+		api_error(c, 400, "required", "give area and month (YYYY-MM)", "month");
+		return;
+	}
+	if (!api_in_scope(c, area)) {
+		api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.",
+			  "area");
+		return;
+	}
+	const char *areas[1] = {area};
+	int64_t *seqs = NULL;
+	size_t n = 0;
+	if (engine_events_in(&c->app->engine, areas, 1, from, day_month_end(from), &seqs, &n)) {
+		api_error(c, 503, "internal", "the slip could not be read", NULL);
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct store_event e;
+		if (c->st->ops->event_by_seq(c->st, seqs[i], &e) != DS_OK || e.voided_by)
+			continue;
+		json_t *ev = json_loads(e.body, 0, NULL);
+		const char *pid = json_string_value(json_object_get(ev, "person"));
+		if (!pid)
+			pid = json_string_value(json_object_get(ev, "mother"));
+		struct store_person p;
+		json_t *row = json_pack("{s:i, s:I, s:o, s:s}", "section", slip_section(e.fact.type), "seq",
+					(json_int_t)e.fact.seq, "event", ev ? ev : json_null(),
+					"recorded_by", e.recorded_by);
+		if (pid && c->st->ops->person_get(c->st, pid, 0, &p) == DS_OK) {
+			json_object_set_new(row, "name", json_string(p.cur_name));
+			api_audit(c, "slip", "person", pid, "ok");
+		}
+		json_array_append_new(items, row);
+	}
+	free(seqs);
+	const struct reg_unit *u = NULL;
+	pthread_rwlock_rdlock(&c->app->engine.lock);
+	u = reg_units_resolve(&c->app->engine.units, area, from);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "area", area, "area_name", u ? u->name : area,
+			      "month", month, "items", items);
+	pthread_rwlock_unlock(&c->app->engine.lock);
+	api_json(c, 200, o);
+}
+
+/* ---- dashboard ---- */
+
+static double cube_pop(const struct eng_stock *s, int sex, int a0, int a1)
+{
+	double n = 0;
+	for (int x = sex ? sex - 1 : 0; x <= (sex ? sex - 1 : 1); x++)
+		for (int a = a0; a <= a1 && a < ENG_AGES; a++)
+			for (int m = 0; m < 5; m++)
+				n += s->pop[x][a][m];
+	return n;
+}
+
+static json_t *row_value(const struct rpt_table *t, const char *code)
+{
+	for (size_t r = 0; r < t->form->nrows; r++)
+		if (strcmp(t->form->rows[r].code, code) == 0) {
+			double v = rpt_at(t, t->val, r, t->ncols - 1);
+			double tg = rpt_at(t, t->target, r, t->ncols - 1);
+			json_t *o = json_pack("{s:o}", "value", isnan(v) ? json_null() : json_real(v));
+			if (!isnan(tg))
+				json_object_set_new(o, "target", json_real(tg));
+			return o;
+		}
+	return json_null();
+}
+
+void h_dashboard(struct api_ctx *c)
+{
+	char unit[16], ybuf[8];
+	int year;
+	int32_t today = day_today();
+	int ty, tm, td;
+	day_to_ymd(today, &ty, &tm, &td);
+	if (!api_query(c, "unit", unit, sizeof unit))
+		snprintf(unit, sizeof unit, "%s", c->user.unit);
+	if (!api_query(c, "year", ybuf, sizeof ybuf) || reg_parse_small(ybuf, strlen(ybuf), 1900, 2200, &year))
+		year = ty;
+	int last_month = year < ty ? 12 : tm;
+	char period[8];
+	snprintf(period, sizeof period, "%04d", year);
+	struct rpt_request rq = {.form = "CHI-BAO", .unit = unit, .period = period,
+				 .map_date = DAY_NONE, .layout = LAYOUT_SINGLE};
+	struct rpt_table t;
+	struct ds_problem pb = {0};
+	if (rpt_run(&c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb)) {
+		api_error(c, 404, "no_unit", ds_why_en(W_NO_UNIT), "unit");
+		return;
+	}
+	json_t *head = json_object();
+	static const char *const keys[] = {"2", "5", "SRB", "P3", "MCPR", "PNS", "NBS", "ELC", "6", "7", "8"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		json_object_set_new(head, keys[i], row_value(&t, keys[i]));
+	/* Monthly flows and the pyramid at the latest month's end, in one engine pass each. */
+	const char *units[1] = {unit};
+	json_t *months = json_array();
+	struct eng_result res;
+	for (int m = 1; m <= last_month; m++) {
+		struct eng_query q = {.map_date = day_today(), .ncols = 1, .units = units, .nflow = 1};
+		q.flow_from[0] = day_from_ymd(year, m, 1);
+		q.flow_to[0] = day_month_end(q.flow_from[0]);
+		if (engine_query(&c->app->engine, &q, &res))
+			break;
+		const struct eng_flow *f = res.flow[0];
+		double births = 0, deaths = 0, in = 0, out = 0;
+		for (size_t k = 0; k < sizeof f->birth / sizeof(int32_t); k++)
+			births += ((const int32_t *)f->birth)[k];
+		for (int s = 0; s < 2; s++)
+			for (int a = 0; a < ENG_AGES; a++) {
+				deaths += f->death[s][a];
+				in += f->in[s][a];
+				out += f->out[s][a];
+			}
+		json_array_append_new(months, json_pack("{s:i, s:f, s:f, s:f, s:f}", "month", m, "births",
+							births, "deaths", deaths, "in", in, "out", out));
+		eng_result_free(&res);
+	}
+	json_t *pyramid = json_array();
+	struct eng_query q = {.map_date = day_today(), .ncols = 1, .units = units, .nstock = 1};
+	q.stock_date[0] = year < ty ? day_from_ymd(year, 12, 31) : today;
+	if (engine_query(&c->app->engine, &q, &res) == DS_OK) {
+		for (int a = 0; a <= 100; a += 5) {
+			char label[12];
+			int hi = a == 100 ? 100 : a + 4;
+			if (a == 100)
+				snprintf(label, sizeof label, "100+");
+			else
+				snprintf(label, sizeof label, "%d-%d", a, hi);
+			json_array_append_new(pyramid,
+					      json_pack("{s:s, s:f, s:f}", "age", label, "male",
+							cube_pop(res.stock[0], 1, a, hi), "female",
+							cube_pop(res.stock[0], 2, a, hi)));
+		}
+		eng_result_free(&res);
+	}
+	/* Areas under the unit without any event this month: not updated. */
+	json_t *quiet = json_array();
+	char **areas = NULL;
+	size_t na = 0;
+	if (year == ty &&
+	    engine_units_under(&c->app->engine, unit, LVL_AREA, today, &areas, &na) == DS_OK) {
+		for (size_t i = 0; i < na; i++) {
+			int64_t *seqs = NULL;
+			size_t n = 0;
+			const char *one[1] = {areas[i]};
+			if (json_array_size(quiet) < 200 &&
+			    engine_events_in(&c->app->engine, one, 1, day_month_start(today), today, &seqs,
+					     &n) == DS_OK &&
+			    n == 0)
+				json_array_append_new(quiet, json_string(areas[i]));
+			free(seqs);
+			free(areas[i]);
+		}
+		free(areas);
+	}
+	api_json(c, 200,
+		 json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:i}", "unit", unit, "unit_name",
+			   t.unit_name, "year", year, "headline", head, "months", months, "pyramid", pyramid,
+			   "not_updated", quiet, "areas", (int)na));
+	rpt_table_free(&t);
+}
+
+/* ---- targets ---- */
+
+void h_targets(struct api_ctx *c)
+{
+	json_t *b = api_body(c);
+	if (!b)
+		return;
+	json_t *rows = json_is_array(b) ? b : json_object_get(b, "targets");
+	size_t i;
+	json_t *r;
+	if (!json_is_array(rows) || json_array_size(rows) > 10000) {
+		api_error(c, 400, "required", "give an array of {unit, year, indicator, target}", "targets");
+		json_decref(b);
+		return;
+	}
+	enum ds_rc rc = c->st->ops->begin(c->st);
+	json_array_foreach(rows, i, r)
+	{
+		const char *unit = json_string_value(json_object_get(r, "unit"));
+		const char *key = json_string_value(json_object_get(r, "indicator"));
+		json_int_t year = json_integer_value(json_object_get(r, "year"));
+		json_t *v = json_object_get(r, "target");
+		bool in = unit && (c->user.role == ROLE_NATIONAL ||
+				   (c->user.unit[0] && reg_units_within(&c->app->engine.units, unit,
+									c->user.unit, day_today())));
+		if (!unit || !key || strlen(key) > 15 || year < 1900 || year > 2200 || !json_is_number(v) ||
+		    json_number_value(v) < 0) {
+			char field[32];
+			snprintf(field, sizeof field, "targets[%zu]", i);
+			c->st->ops->rollback(c->st);
+			api_error(c, 422, "bad_target", "each target needs unit, year, indicator and a number",
+				  field);
+			json_decref(b);
+			return;
+		}
+		if (!in) {
+			c->st->ops->rollback(c->st);
+			api_error(c, 404, "not_found", "no such unit in your area", "unit");
+			json_decref(b);
+			return;
+		}
+		if (!rc)
+			rc = c->st->ops->target_set(c->st, unit, (int)year, key, json_number_value(v));
+	}
+	if (!rc)
+		rc = c->st->ops->commit(c->st);
+	else
+		c->st->ops->rollback(c->st);
+	if (rc)
+		api_error(c, 503, "store", "the targets could not be saved", NULL);
+	else
+		api_json(c, 200, json_pack("{s:I}", "saved", (json_int_t)json_array_size(rows)));
+	json_decref(b);
+}
+
+/* ---- units, codes, forms ---- */
+
+static json_t *unit_tree(struct engine *e, const char *code, int32_t day, int depth)
+{
+	const struct reg_unit *u = reg_units_resolve(&e->units, code, day);
+	if (!u)
+		return NULL;
+	json_t *o = json_pack("{s:s, s:s, s:s}", "code", u->code, "name", u->name, "level",
+			      reg_level_name(u->level));
+	if (depth <= 0 || u->level == LVL_AREA)
+		return o;
+	json_t *kids = json_array();
+	for (size_t i = 0; i < e->units.n; i++) {
+		const struct reg_unit *k = &e->units.rows[i];
+		if (k->level != u->level + 1 && !(u->level == LVL_PROVINCE && k->level == LVL_COMMUNE))
+			continue;
+		if (i && strcmp(e->units.rows[i - 1].code, k->code) == 0)
+			continue;
+		const struct reg_unit *now = reg_units_at(&e->units, k->code, day);
+		if (!now || strcmp(now->parent, u->code) != 0)
+			continue;
+		json_t *child = unit_tree(e, k->code, day, depth - 1);
+		if (child)
+			json_array_append_new(kids, child);
+	}
+	json_object_set_new(o, "children", kids);
+	return o;
+}
+
+void h_units(struct api_ctx *c)
+{
+	char date[16], root[16], lv[4];
+	int32_t day = day_today();
+	if (api_query(c, "date", date, sizeof date) && !day_parse(date, strlen(date), &day)) {
+		api_error(c, 400, "bad_date", ds_why_en(W_BAD_DATE), "date");
+		return;
+	}
+	int depth = 2;
+	if (api_query(c, "levels", lv, sizeof lv))
+		reg_parse_small(lv, strlen(lv), 0, 5, &depth);
+	json_t *roots = json_array();
+	pthread_rwlock_rdlock(&c->app->engine.lock);
+	struct engine *e = &c->app->engine;
+	if (api_query(c, "root", root, sizeof root) || c->user.unit[0]) {
+		if (!api_query(c, "root", root, sizeof root))
+			snprintf(root, sizeof root, "%s", c->user.unit);
+		json_t *t = unit_tree(e, root, day, depth);
+		if (t)
+			json_array_append_new(roots, t);
+	} else {
+		for (size_t i = 0; i < e->units.n; i++) {
+			const struct reg_unit *u = &e->units.rows[i];
+			if (u->level == LVL_PROVINCE && (i == 0 || strcmp(e->units.rows[i - 1].code, u->code)) &&
+			    reg_units_at(&e->units, u->code, day)) {
+				json_t *t = unit_tree(e, u->code, day, depth);
+				if (t)
+					json_array_append_new(roots, t);
+			}
+		}
+	}
+	pthread_rwlock_unlock(&c->app->engine.lock);
+	char iso[11];
+	day_format(day, iso);
+	api_json(c, 200, json_pack("{s:s, s:o}", "date", iso, "units", roots));
+}
+
+void h_codes(struct api_ctx *c)
+{
+	json_t *o = json_object();
+	for (const struct reg_codelist *const *l = reg_codes_all(); *l; l++) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < (*l)->n; i++)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "value", (*l)->codes[i].value,
+							     "vi", (*l)->codes[i].vi, "en", (*l)->codes[i].en));
+		json_object_set_new(o, (*l)->name, arr);
+	}
+	json_t *eth = json_array();
+	size_t len;
+	const unsigned char *csv = asset_get("data/ethnicity.csv", &len);
+	if (csv) {
+		const char *p = strchr((const char *)csv, '\n');
+		while (p && *++p) {
+			const char *nl = strchr(p, '\n');
+			const char *comma = memchr(p, ',', nl ? (size_t)(nl - p) : strlen(p));
+			if (!comma)
+				break;
+			json_array_append_new(eth, json_pack("{s:s%, s:s%}", "value", p, (size_t)(comma - p),
+							     "vi", comma + 1,
+							     nl ? (size_t)(nl - comma - 1) : strlen(comma + 1)));
+			p = nl;
+		}
+	}
+	json_object_set_new(o, "ethnicity", eth);
+	api_json(c, 200, o);
+}
+
+void h_forms(struct api_ctx *c)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->app->defs.n; i++) {
+		const struct rpt_form *f = &c->app->defs.forms[i];
+		json_t *rows = json_array();
+		for (size_t r = 0; r < f->nrows; r++)
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:b}", "code", f->rows[r].code,
+							      "label_vi", f->rows[r].label_vi, "label_en",
+							      f->rows[r].label_en, "sex", f->rows[r].sex));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "code", f->code,
+						     "title_vi", f->title_vi, "title_en", f->title_en,
+						     "period", f->period, "targets", f->targets, "rows",
+						     rows));
+	}
+	api_json(c, 200, arr);
+}

@@ -1,0 +1,381 @@
+/*
+ * The route table, the request pipeline and the helpers every handler
+ * uses.  The OpenAPI document is generated from the table, and the
+ * authorisation tests enumerate it: a route without a permission cannot
+ * exist.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "base/progress.h"
+
+const struct api_route api_routes[] = {
+	{"GET", "/health", h_health, PERM_PUBLIC, "Liveness and the event sequence", ""},
+	{"GET", "/metrics", h_metrics, PERM_ADMIN, "Counters and latencies (Prometheus text)", ""},
+	{"GET", "/api/v1/openapi.json", h_openapi, PERM_PUBLIC, "This API's OpenAPI document", ""},
+	{"POST", "/api/v1/login", h_login, PERM_PUBLIC, "Log in: {login, password}; sets the session cookie", ""},
+	{"POST", "/api/v1/logout", h_logout, PERM_USER, "Log out: ends the session", ""},
+	{"GET", "/api/v1/me", h_me, PERM_USER, "The logged-in user and the CSRF token", ""},
+	{"POST", "/api/v1/me/password", h_password, PERM_USER,
+	 "Change one's password: {old, new}; ends every other session", ""},
+	{"GET", "/api/v1/units", h_units, PERM_USER, "The unit tree on a date",
+	 "date:YYYY-MM-DD (default today);root:unit code (default the user's unit)"},
+	{"GET", "/api/v1/codes", h_codes, PERM_USER, "Code lists with Vietnamese and English labels", ""},
+	{"GET", "/api/v1/forms", h_forms, PERM_USER, "Report forms and their rows", ""},
+	{"GET", "/api/v1/persons", h_person_search, PERM_READ,
+	 "Find persons by name (diacritics and case ignored) or national id",
+	 "q:name;born:year;national_id:12 digits;page:1-based;size:page size (max 100)"},
+	{"GET", "/api/v1/persons/{id}", h_person_get, PERM_READ, "A person as of today", ""},
+	{"GET", "/api/v1/persons/{id}/history", h_person_history, PERM_READ,
+	 "A person with the dated history of events", ""},
+	{"GET", "/api/v1/persons/{id}/access", h_person_access, PERM_OFFICER,
+	 "Who read or changed this person's data (data-subject requests)", "page:1-based"},
+	{"GET", "/api/v1/households", h_household_list, PERM_READ,
+	 "Households of an area, or by household number",
+	 "area:area code (default the user's area);number:book number;page:1-based;size:page size"},
+	{"GET", "/api/v1/households/{id}", h_household_get, PERM_READ,
+	 "A household with its members and history", ""},
+	{"GET", "/api/v1/events/{id}", h_event_get, PERM_READ, "One recorded event", ""},
+	{"POST", "/api/v1/events", h_event_post, PERM_WRITE, "Record one event", ""},
+	{"POST", "/api/v1/events/batch", h_event_batch, PERM_WRITE,
+	 "Record a batch of events (offline sync): per-record results, idempotent by event id", ""},
+	{"GET", "/api/v1/reports/{form}", h_report, PERM_USER, "A report form for a unit and period",
+	 "unit:unit code;period:2024, 2024-Q1, 2024-H1 or 2024-03;map_date:YYYY-MM-DD;"
+	 "format:json, csv, xlsx or html;lang:vi or en;columns:auto, single or communes"},
+	{"GET", "/api/v1/check", h_check, PERM_USER, "The balancing check for a unit and period",
+	 "unit:unit code;period:period;map_date:YYYY-MM-DD"},
+	{"GET", "/api/v1/slip", h_slip, PERM_READ, "A collaborator area's changes for a month (P0/CTV)",
+	 "area:area code;month:YYYY-MM"},
+	{"GET", "/api/v1/dashboard", h_dashboard, PERM_USER,
+	 "Headline figures, pyramid and monthly trends for a unit", "unit:unit code;year:YYYY"},
+	{"POST", "/api/v1/targets", h_targets, PERM_PLANNER,
+	 "Set yearly targets: [{unit, year, indicator, target}]", ""},
+	{"GET", "/api/v1/users", h_users, PERM_ADMIN, "Accounts", ""},
+	{"POST", "/api/v1/users", h_user_add, PERM_ADMIN,
+	 "Create an account: {login, name, role, unit}; answers its first password", ""},
+	{"PATCH", "/api/v1/users/{login}", h_user_update, PERM_ADMIN,
+	 "Change an account: {name, role, unit, disabled, reset_password}", ""},
+	{"POST", "/api/v1/tokens", h_token_add, PERM_USER,
+	 "Create an API token for oneself: {label}; answers the token once", ""},
+	{"GET", "/api/v1/audit", h_audit, PERM_ADMIN, "The audit log, newest first",
+	 "object:person, household...;id:object id;page:1-based"},
+	{"GET", "/", h_static, PERM_PUBLIC, "The web interface", ""},
+	{"GET", "/static/{file}", h_static, PERM_PUBLIC, "The web interface's files", ""},
+	{NULL, NULL, NULL, PERM_PUBLIC, NULL, NULL},
+};
+
+/* ---- matching ---- */
+
+static bool match(const char *pattern, const char *path, char params[4][REG_ID_MAX * 2])
+{
+	int np = 0;
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *close = strchr(pattern, '}');
+			const char *end = strchr(path, '/');
+			size_t n = end ? (size_t)(end - path) : strlen(path);
+			if (!close || n == 0 || n >= REG_ID_MAX * 2 || np >= 4)
+				return false;
+			memcpy(params[np], path, n);
+			params[np++][n] = '\0';
+			pattern = close + 1;
+			path += n;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return false;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+/* ---- helpers ---- */
+
+void api_json(struct api_ctx *c, int status, json_t *body)
+{
+	c->rs->status = status;
+	c->rs->content_type = "application/json; charset=utf-8";
+	char *s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	buf_reset(&c->rs->body);
+	buf_puts(&c->rs->body, s ? s : "null");
+	free(s);
+}
+
+void api_error(struct api_ctx *c, int status, const char *code, const char *message,
+	       const char *field)
+{
+	api_json(c, status,
+		 json_pack("{s:{s:s, s:s, s:o}}", "error", "code", code, "message", message, "field",
+			   field && field[0] ? json_string(field) : json_null()));
+}
+
+void api_problem(struct api_ctx *c, int status, const struct ds_problem *p)
+{
+	api_error(c, status, ds_why_code(p->why),
+		  strcmp(c->lang, "vi") == 0 ? ds_why_vi(p->why) : ds_why_en(p->why), p->field);
+}
+
+const char *api_query(struct api_ctx *c, const char *name, char *out, size_t outsz)
+{
+	return http_query(c->rq, name, out, outsz);
+}
+
+/* Depth and string length of a JSON value, checked against the caps. */
+static bool within_caps(json_t *v, size_t depth, const struct api_config *cfg)
+{
+	if (depth > cfg->max_json_depth)
+		return false;
+	if (json_is_string(v))
+		return json_string_length(v) <= cfg->max_json_string;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x)
+		{
+			if (strlen(k) > cfg->max_json_string || !within_caps(x, depth + 1, cfg))
+				return false;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			if (!within_caps(x, depth + 1, cfg))
+				return false;
+		}
+	}
+	return true;
+}
+
+json_t *api_body(struct api_ctx *c)
+{
+	json_error_t err;
+	json_t *v = json_loadb(c->rq->body, c->rq->body_len, JSON_REJECT_DUPLICATES, &err);
+	if (!v) {
+		char msg[240];
+		snprintf(msg, sizeof msg, "%s (line %d, column %d)",
+			 strcmp(c->lang, "vi") == 0 ? "JSON không hợp lệ" : "not valid JSON", err.line,
+			 err.column);
+		api_error(c, 400, strstr(err.text, "duplicate") ? "duplicate_key" : "json_syntax", msg,
+			  NULL);
+		return NULL;
+	}
+	if (!within_caps(v, 1, &c->app->cfg)) {
+		json_decref(v);
+		api_error(c, 400, "json_limits",
+			  strcmp(c->lang, "vi") == 0 ? "JSON lồng quá sâu hoặc chuỗi quá dài"
+						     : "JSON nested too deep or a string too long",
+			  NULL);
+		return NULL;
+	}
+	return v;
+}
+
+/* ---- metrics ---- */
+
+static const double lat_bounds[12] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
+				      0.1,   0.2,   0.5,   1,    2,    INFINITY};
+
+static void count_request(struct api_app *app, int status, double seconds)
+{
+	pthread_mutex_lock(&app->mlock);
+	int k = status / 100;
+	if (k >= 1 && k <= 5)
+		app->by_status[k]++;
+	for (int i = 0; i < 12; i++)
+		if (seconds <= lat_bounds[i]) {
+			app->lat_bucket[i]++;
+			break;
+		}
+	pthread_mutex_unlock(&app->mlock);
+}
+
+void h_metrics(struct api_ctx *c)
+{
+	struct api_app *app = c->app;
+	struct buf *b = &c->rs->body;
+	struct http_stats hs;
+	http_stats(app->http, &hs);
+	pthread_mutex_lock(&app->mlock);
+	buf_puts(b, "# TYPE danso_http_responses_total counter\n");
+	for (int k = 1; k <= 5; k++)
+		buf_printf(b, "danso_http_responses_total{class=\"%dxx\"} %llu\n", k,
+			   (unsigned long long)app->by_status[k]);
+	buf_puts(b, "# TYPE danso_http_request_seconds histogram\n");
+	uint64_t cum = 0;
+	for (int i = 0; i < 12; i++) {
+		cum += app->lat_bucket[i];
+		if (isinf(lat_bounds[i]))
+			buf_printf(b, "danso_http_request_seconds_bucket{le=\"+Inf\"} %llu\n",
+				   (unsigned long long)cum);
+		else
+			buf_printf(b, "danso_http_request_seconds_bucket{le=\"%g\"} %llu\n", lat_bounds[i],
+				   (unsigned long long)cum);
+	}
+	buf_printf(b, "danso_http_request_seconds_count %llu\n", (unsigned long long)cum);
+	buf_printf(b, "danso_events_recorded_total %llu\ndanso_events_refused_total %llu\n"
+		      "danso_commits_total %llu\n",
+		   (unsigned long long)app->events_recorded, (unsigned long long)app->events_refused,
+		   (unsigned long long)app->commits);
+	pthread_mutex_unlock(&app->mlock);
+	buf_printf(b, "danso_http_refused_by_limits_total %llu\ndanso_http_deadline_closes_total %llu\n"
+		      "danso_http_open_connections %llu\n",
+		   (unsigned long long)hs.refused_limits, (unsigned long long)hs.deadline_closes,
+		   (unsigned long long)hs.open_connections);
+	buf_printf(b, "danso_engine_bytes %zu\ndanso_engine_persons %lld\ndanso_event_sequence %lld\n"
+		      "danso_uptime_seconds %.0f\n",
+		   engine_bytes(&app->engine), (long long)engine_persons(&app->engine),
+		   (long long)app->engine.last_seq, progress_now() - app->started);
+	FILE *f = fopen("/proc/self/statm", "r");
+	long pages = 0, rss = 0;
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	buf_printf(b, "danso_resident_bytes %ld\n", rss * 4096);
+	c->rs->status = 200;
+	c->rs->content_type = "text/plain; version=0.0.4";
+}
+
+void h_health(struct api_ctx *c)
+{
+	api_json(c, 200, json_pack("{s:s, s:I}", "status", "ok", "event_sequence",
+				   (json_int_t)c->app->engine.last_seq));
+}
+
+/* ---- OpenAPI, from the table ---- */
+
+static const char *const perm_names[PERM_COUNT] = {"public", "user", "read", "write",
+						   "officer", "planner", "admin"};
+
+void h_openapi(struct api_ctx *c)
+{
+	json_t *paths = json_object();
+	for (const struct api_route *r = api_routes; r->method; r++) {
+		if (strncmp(r->path, "/api/", 5) != 0 && strcmp(r->path, "/health") != 0 &&
+		    strcmp(r->path, "/metrics") != 0)
+			continue;
+		json_t *item = json_object_get(paths, r->path);
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, r->path, item);
+		}
+		json_t *params = json_array();
+		for (const char *p = r->path; (p = strchr(p, '{')); p++) {
+			const char *e = strchr(p, '}');
+			json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1,
+								 (size_t)(e - p - 1), "in", "path",
+								 "required", 1, "schema", "type",
+								 "string"));
+		}
+		char spec[512];
+		snprintf(spec, sizeof spec, "%s", r->params);
+		for (char *save = NULL, *tok = strtok_r(spec, ";", &save); tok;
+		     tok = strtok_r(NULL, ";", &save)) {
+			char *colon = strchr(tok, ':');
+			if (!colon)
+				continue;
+			*colon = '\0';
+			json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", tok,
+								 "in", "query", "description", colon + 1,
+								 "schema", "type", "string"));
+		}
+		char lower[8];
+		size_t i;
+		for (i = 0; r->method[i] && i < sizeof lower - 1; i++)
+			lower[i] = (char)(r->method[i] | 0x20);
+		lower[i] = '\0';
+		json_t *op = json_pack("{s:s, s:o, s:s, s:{s:{s:s}}}", "summary", r->summary, "parameters",
+				       params, "x-permission", perm_names[r->perm], "responses", "default",
+				       "description", "JSON; errors are {error: {code, message, field}}");
+		if (r->perm != PERM_PUBLIC)
+			json_object_set_new(op, "security",
+					    json_pack("[{s:[]}, {s:[]}]", "session", "token"));
+		json_object_set_new(item, lower, op);
+	}
+	json_t *doc = json_pack(
+		"{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}}}", "openapi",
+		"3.0.3", "info", "title", "danso API", "version", "1",
+		"description", "Population register and statistics (Viet Nam). State-changing requests "
+			       "made with the session cookie need the X-CSRF-Token header.",
+		"paths", paths, "components", "securitySchemes", "session", "type", "apiKey", "in",
+		"cookie", "name", "danso_session", "token", "type", "http", "scheme", "bearer");
+	api_json(c, 200, doc);
+}
+
+/* ---- the pipeline ---- */
+
+static bool state_changing(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
+{
+	struct api_app *app = appv;
+	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .lang = "vi"};
+	const char *accept = http_header(rq, "Accept-Language");
+	char langq[8];
+	if (http_query(rq, "lang", langq, sizeof langq))
+		c.lang = strcmp(langq, "en") == 0 ? "en" : "vi";
+	else if (accept && strncmp(accept, "en", 2) == 0)
+		c.lang = "en";
+	bool path_known = false;
+	for (const struct api_route *r = api_routes; r->method; r++) {
+		char params[4][REG_ID_MAX * 2];
+		if (!match(r->path, rq->path, params))
+			continue;
+		path_known = true;
+		if (strcmp(r->method, rq->method) != 0)
+			continue;
+		c.route = r;
+		memcpy(c.params, params, sizeof params);
+		break;
+	}
+	if (!c.route) {
+		if (path_known)
+			api_error(&c, 405, "method_not_allowed", "method not allowed", NULL);
+		else
+			api_error(&c, 404, "not_found", "no such resource", NULL);
+		goto out;
+	}
+	if (!(c.st = api_thread_store(app))) {
+		api_error(&c, 503, "store", "the database cannot be reached", NULL);
+		goto out;
+	}
+	if (c.route->perm != PERM_PUBLIC || strcmp(c.route->path, "/api/v1/login") == 0)
+		api_authenticate(&c);
+	if (c.route->perm != PERM_PUBLIC) {
+		if (!c.authed) {
+			api_error(&c, 401, "not_authenticated",
+				  strcmp(c.lang, "vi") == 0 ? "Vui lòng đăng nhập." : "Please log in.", NULL);
+			goto out;
+		}
+		if (!api_role_allows(c.user.role, c.route->perm)) {
+			api_error(&c, 403, "forbidden",
+				  strcmp(c.lang, "vi") == 0 ? "Tài khoản không có quyền này."
+							    : "This account may not do this.",
+				  NULL);
+			goto out;
+		}
+		if (state_changing(rq->method) && !c.user.token && !rq->resumed) {
+			const char *csrf = http_header(rq, "X-CSRF-Token");
+			if (!csrf || strcmp(csrf, c.user.csrf) != 0) {
+				api_error(&c, 403, "csrf",
+					  strcmp(c.lang, "vi") == 0
+						  ? "Phiên làm việc không hợp lệ, hãy tải lại trang."
+						  : "Missing or wrong CSRF token: reload the page.",
+					  NULL);
+				goto out;
+			}
+		}
+	}
+	c.route->fn(&c);
+out:
+	if (rs->status)
+		count_request(app, rs->status, progress_now() - rq->started);
+}

@@ -1,0 +1,145 @@
+/* danso serve, danso user: the server and its accounts. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "base/day.h"
+#include "cli/cli.h"
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"listen", required_argument, NULL, 'l'},
+					     {"cert", required_argument, NULL, 'c'},
+					     {"key", required_argument, NULL, 'k'},
+					     {"threads", required_argument, NULL, 't'},
+					     {"max-body", required_argument, NULL, 'b'},
+					     {"deadline", required_argument, NULL, 'D'},
+					     {0}};
+	struct api_config cfg = {
+		.db = CLI_DEFAULT_DB,
+		.http = {.listen = "127.0.0.1:8080",
+			 .limits = {.max_body = 2 << 20,
+				    .max_header = 32 << 10,
+				    .max_url = 2048,
+				    .deadline_s = 30,
+				    .idle_s = 15,
+				    .conn_total = 4096,
+				    .conn_per_ip = 256,
+				    .threads = 8}},
+		.max_json_depth = 16,
+		.max_json_string = 16384,
+		.max_batch = 1000,
+		.max_page = 100,
+		.session_idle_s = 1800,
+		.session_max_s = 12 * 3600,
+	};
+	int c, n;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cfg.db = optarg; break;
+		case 'l': cfg.http.listen = optarg; break;
+		case 'c': cfg.http.cert_file = optarg; break;
+		case 'k': cfg.http.key_file = optarg; break;
+		case 't':
+			if (reg_parse_small(optarg, strlen(optarg), 1, 256, &n))
+				return cli_fail("serve", DS_EUSAGE, "--threads takes 1 to 256");
+			cfg.http.limits.threads = (unsigned)n;
+			break;
+		case 'b':
+			if (reg_parse_small(optarg, strlen(optarg), 1024, 64 << 20, &n))
+				return cli_fail("serve", DS_EUSAGE, "--max-body takes 1024 to 67108864 bytes");
+			cfg.http.limits.max_body = (size_t)n;
+			break;
+		case 'D':
+			if (reg_parse_small(optarg, strlen(optarg), 1, 3600, &n))
+				return cli_fail("serve", DS_EUSAGE, "--deadline takes 1 to 3600 seconds");
+			cfg.http.limits.deadline_s = (unsigned)n;
+			break;
+		default: cli_usage("serve", stderr); return ds_rc_exit(DS_EUSAGE);
+		}
+	}
+	if (optind != argc)
+		return cli_fail("serve", DS_EUSAGE, "unexpected argument %s", argv[optind]);
+	if (!cfg.http.cert_file != !cfg.http.key_file)
+		return cli_fail("serve", DS_EUSAGE, "TLS needs both --cert and --key");
+	return api_serve(&cfg);
+}
+
+int cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"login", required_argument, NULL, 'l'},
+					     {"name", required_argument, NULL, 'n'},
+					     {"role", required_argument, NULL, 'r'},
+					     {"unit", required_argument, NULL, 'u'},
+					     {"password-file", required_argument, NULL, 'p'},
+					     {0}};
+	const char *db = CLI_DEFAULT_DB, *login = NULL, *name = NULL, *role = NULL, *unit = "",
+		   *pwfile = NULL;
+	if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "reset")))
+		return cli_fail("user", DS_EUSAGE, "give add or reset");
+	bool add = strcmp(argv[1], "add") == 0;
+	int c;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': login = optarg; break;
+		case 'n': name = optarg; break;
+		case 'r': role = optarg; break;
+		case 'u': unit = optarg; break;
+		case 'p': pwfile = optarg; break;
+		default: cli_usage("user", stderr); return ds_rc_exit(DS_EUSAGE);
+		}
+	}
+	struct store_user u = {0};
+	if (!login || reg_parse_id(login, strlen(login), u.login))
+		return cli_fail("user", DS_EUSAGE, "--login takes 1-32 letters, digits, '.', '-' or '_'");
+	if (add && (!role || !(u.role = api_role_parse(role))))
+		return cli_fail("user", DS_EUSAGE,
+				"--role is collaborator, commune, province, national or admin");
+	struct store *st;
+	int ex = cli_open_store("user", db, false, &st);
+	if (ex)
+		return ex;
+	char pw[20];
+	api_random_password(pw);
+	enum ds_rc rc = DS_OK;
+	if (add) {
+		snprintf(u.name, sizeof u.name, "%s", name ? name : login);
+		snprintf(u.unit, sizeof u.unit, "%s", unit);
+		u.created_at = u.pw_changed_at = (int64_t)time(NULL);
+		rc = api_hash_password(pw, u.pw_hash);
+		if (!rc && !(rc = st->ops->begin(st))) {
+			rc = st->ops->user_add(st, &u);
+			rc = rc ? rc : st->ops->commit(st);
+			if (rc)
+				st->ops->rollback(st);
+		}
+	} else if (!(rc = st->ops->user_get(st, u.login, 0, &u))) {
+		rc = api_hash_password(pw, u.pw_hash);
+		u.pw_changed_at = (int64_t)time(NULL);
+		if (!rc)
+			rc = st->ops->user_update(st, &u);
+		if (!rc)
+			rc = st->ops->session_revoke(st, NULL, u.id, false);
+	}
+	if (rc == DS_ECONFLICT)
+		ex = cli_fail("user", rc, "the login %s is taken", u.login);
+	else if (rc == DS_ENOTFOUND)
+		ex = cli_fail("user", rc, "no account %s", u.login);
+	else if (rc)
+		ex = cli_fail("user", rc, "%s", st->errmsg);
+	else if (pwfile) {
+		FILE *f = fopen(pwfile, "w");
+		if (!f || fprintf(f, "%s\n", pw) < 0 || fclose(f))
+			ex = cli_fail("user", DS_EIO, "cannot write %s", pwfile);
+	} else {
+		printf("%s %s: password %s\n", add ? "created" : "reset", u.login, pw);
+	}
+	store_close(st);
+	return ex;
+}

@@ -1,0 +1,490 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/progress.h"
+#include "http/http.h"
+
+/* A connection, tracked for the request deadline. */
+struct track {
+	int fd;
+	double since;   /* when the current request began (or the connection opened) */
+	bool reading;   /* its request is not yet read whole */
+	struct track *prev, *next;
+};
+
+struct http_server {
+	struct MHD_Daemon *d;
+	http_handler fn;
+	void *app;
+	struct http_limits lim;
+	bool tls;
+	char *cert, *key;
+	pthread_mutex_t lock;
+	struct track *conns;
+	pthread_t reaper;
+	bool stopping;
+	pthread_cond_t stop_cv;
+	struct http_stats stats;
+};
+
+/* One request in progress. */
+struct req {
+	struct http_server *srv;
+	struct http_request rq;
+	struct buf body;
+	size_t uri_len;
+	bool headers_seen;
+	bool handled;
+	bool too_big;
+	bool parked;
+	char *method, *path, *query;
+};
+
+static const char *const security_headers[][2] = {
+	{"Content-Security-Policy",
+	 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+	 "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+	{"Referrer-Policy", "no-referrer"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+	{"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+};
+
+/* ---- connections and the reaper ---- */
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct track *t = calloc(1, sizeof *t);
+		if (!t)
+			return;
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		t->fd = ci ? ci->connect_fd : -1;
+		t->since = progress_now();
+		t->reading = true;
+		pthread_mutex_lock(&s->lock);
+		t->next = s->conns;
+		if (s->conns)
+			s->conns->prev = t;
+		s->conns = t;
+		s->stats.open_connections++;
+		pthread_mutex_unlock(&s->lock);
+		*socket_ctx = t;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct track *t = *socket_ctx;
+		if (!t)
+			return;
+		pthread_mutex_lock(&s->lock);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			s->conns = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		s->stats.open_connections--;
+		pthread_mutex_unlock(&s->lock);
+		free(t);
+		*socket_ctx = NULL;
+	}
+}
+
+static struct track *track_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+static void set_reading(struct http_server *s, struct MHD_Connection *c, bool reading)
+{
+	struct track *t = track_of(c);
+	if (!t)
+		return;
+	pthread_mutex_lock(&s->lock);
+	t->reading = reading;
+	t->since = progress_now();
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Once a second: a connection whose request has been arriving for longer
+ * than the deadline is shut down.  shutdown() leaves the descriptor to
+ * libmicrohttpd, which sees the end of the stream and closes it cleanly.
+ */
+static void *reaper(void *arg)
+{
+	struct http_server *s = arg;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&s->stop_cv, &s->lock, &ts);
+		double now = progress_now();
+		for (struct track *t = s->conns; t; t = t->next) {
+			if (t->reading && t->fd >= 0 && now - t->since > s->lim.deadline_s) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->fd = -1;
+				s->stats.deadline_closes++;
+			}
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* ---- requests ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)c;
+	struct req *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->srv = cls;
+	r->uri_len = strlen(uri);
+	r->rq.started = progress_now();
+	return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode code)
+{
+	(void)code;
+	struct http_server *s = cls;
+	struct req *r = *con_cls;
+	if (r) {
+		buf_free(&r->body);
+		free(r->method);
+		free(r->path);
+		free(r->query);
+		free(r);
+		*con_cls = NULL;
+	}
+	set_reading(s, c, true); /* the next request on this connection, if any */
+}
+
+void http_add_header(struct http_response *rs, const char *name, const char *value)
+{
+	if (rs->nheaders >= HTTP_MAX_HEADERS)
+		return;
+	rs->headers[rs->nheaders][0] = strdup(name);
+	rs->headers[rs->nheaders][1] = strdup(value);
+	rs->nheaders++;
+}
+
+static void response_free(struct http_response *rs)
+{
+	buf_free(&rs->body);
+	free(rs->file);
+	for (int i = 0; i < rs->nheaders; i++) {
+		free(rs->headers[i][0]);
+		free(rs->headers[i][1]);
+	}
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, struct http_response *rs)
+{
+	struct MHD_Response *resp = NULL;
+	if (rs->file) {
+		int fd = open(rs->file, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0)
+			resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+		else if (fd >= 0)
+			close(fd);
+		unlink(rs->file);
+		if (!resp) {
+			rs->status = 500;
+			rs->content_type = "application/json";
+			buf_reset(&rs->body);
+			buf_puts(&rs->body, "{\"error\":{\"code\":\"internal\",\"message\":\"cannot send the file\"}}");
+		}
+	}
+	if (!resp) {
+		size_t len = rs->body.len;
+		char *data = buf_take(&rs->body);
+		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+		if (!resp) {
+			free(data);
+			return MHD_NO;
+		}
+	}
+	MHD_add_response_header(resp, "Content-Type",
+				rs->content_type ? rs->content_type : "application/json; charset=utf-8");
+	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+	MHD_add_response_header(resp, "Cache-Control", rs->cacheable ? "public, max-age=3600" : "no-store");
+	if (rs->filename) {
+		char disp[300];
+		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", rs->filename);
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+	}
+	for (int i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(resp, rs->headers[i][0], rs->headers[i][1]);
+	enum MHD_Result ok = MHD_queue_response(c, (unsigned)rs->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static enum MHD_Result refuse(struct http_server *s, struct MHD_Connection *c, int status,
+			      const char *code, const char *message)
+{
+	struct http_response rs = {.status = status};
+	buf_printf(&rs.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":null}}", code,
+		   message);
+	__atomic_add_fetch(&s->stats.refused_limits, 1, __ATOMIC_RELAXED);
+	enum MHD_Result ok = respond(c, &rs);
+	response_free(&rs);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct http_server *s = cls;
+	struct req *r = *con_cls;
+	if (!r)
+		return MHD_NO;
+	if (!r->headers_seen) {
+		r->headers_seen = true;
+		if (r->uri_len > s->lim.max_url)
+			return refuse(s, c, 414, "uri_too_long", "the address is too long");
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > s->lim.max_body)
+			return refuse(s, c, 413, "body_too_large", "the request body is too large");
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (progress_now() - r->rq.started > s->lim.deadline_s)
+			return refuse(s, c, 408, "deadline", "the request took too long");
+		if (r->body.len + *upload_size > s->lim.max_body) {
+			*upload_size = 0;
+			return refuse(s, c, 413, "body_too_large", "the request body is too large");
+		}
+		buf_append(&r->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!r->handled) {
+		/* The whole request is in: it is no longer subject to the deadline reaper. */
+		set_reading(s, c, false);
+		r->handled = true;
+		r->method = strdup(method);
+		r->path = strdup(url);
+		r->rq.method = r->method;
+		r->rq.path = r->path;
+		r->rq.query = "";
+		r->rq.body = r->body.data ? r->body.data : "";
+		r->rq.body_len = r->body.len;
+		r->rq.conn = c;
+		r->rq.tls = s->tls;
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		if (ci && ci->client_addr) {
+			const struct sockaddr *sa = ci->client_addr;
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->rq.ip,
+					  sizeof r->rq.ip);
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+					  r->rq.ip, sizeof r->rq.ip);
+		}
+		__atomic_add_fetch(&s->stats.requests, 1, __ATOMIC_RELAXED);
+	} else {
+		r->rq.resumed = true;
+	}
+	struct http_response rs = {.status = 200};
+	r->parked = false;
+	s->fn(s->app, &r->rq, &rs);
+	if (r->rq.parked && !rs.status) {
+		response_free(&rs);
+		MHD_suspend_connection(c);
+		return MHD_YES;
+	}
+	enum MHD_Result ok = respond(c, &rs);
+	response_free(&rs);
+	return ok;
+}
+
+void http_park(struct http_request *rq, void *state)
+{
+	rq->parked = state;
+}
+
+void http_wake(void *conn)
+{
+	MHD_resume_connection(conn);
+}
+
+/* ---- request accessors ---- */
+
+const char *http_header(const struct http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(const struct http_request *rq, const char *name, char *out, size_t outsz)
+{
+	const char *v = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+	if (!v || strlen(v) >= outsz)
+		return NULL;
+	strcpy(out, v);
+	return out;
+}
+
+const char *http_query(const struct http_request *rq, const char *name, char *out, size_t outsz)
+{
+	const char *v = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+	if (!v)
+		return NULL;
+	snprintf(out, outsz, "%s", v);
+	return out;
+}
+
+void http_stats(struct http_server *s, struct http_stats *out)
+{
+	pthread_mutex_lock(&s->lock);
+	*out = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* ---- start and stop ---- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = {.cap = 1 << 20};
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (buf_append(&b, chunk, n)) {
+			buf_free(&b);
+			break;
+		}
+	fclose(f);
+	return b.data;
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return false;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port <= 0 || port > 65535)
+		return false;
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) == 1;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	/* libmicrohttpd's messages carry no personal data (addresses at most). */
+	fputs("http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+enum http_start http_start(const struct http_config *cfg, http_handler fn, void *app,
+			   struct http_server **out)
+{
+	struct sockaddr_in sa;
+	if (!parse_listen(cfg->listen, &sa))
+		return HTTP_BAD_ADDRESS;
+	struct http_server *s = calloc(1, sizeof *s);
+	if (!s)
+		return HTTP_CANNOT_LISTEN;
+	s->fn = fn;
+	s->app = app;
+	s->lim = cfg->limits;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->stop_cv, NULL);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (cfg->cert_file && cfg->key_file) {
+		s->cert = slurp(cfg->cert_file);
+		s->key = slurp(cfg->key_file);
+		if (!s->cert || !s->key) {
+			free(s->cert);
+			free(s->key);
+			free(s);
+			return HTTP_BAD_TLS;
+		}
+		flags |= MHD_USE_TLS;
+		s->tls = true;
+	}
+	struct MHD_OptionItem tls_opts[] = {
+		{s->tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->key},
+		{s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->cert},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				MHD_OPTION_THREAD_POOL_SIZE, cfg->limits.threads,
+				MHD_OPTION_CONNECTION_LIMIT, cfg->limits.conn_total,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->limits.conn_per_ip,
+				MHD_OPTION_CONNECTION_TIMEOUT, cfg->limits.idle_s,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->limits.max_header,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+				MHD_OPTION_ARRAY, tls_opts,
+				MHD_OPTION_END);
+	if (!s->d) {
+		bool tls = s->tls;
+		free(s->cert);
+		free(s->key);
+		free(s);
+		return tls ? HTTP_BAD_TLS : HTTP_CANNOT_LISTEN;
+	}
+	pthread_create(&s->reaper, NULL, reaper, s);
+	*out = s;
+	return HTTP_STARTED;
+}
+
+void http_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	/* Stop accepting; connections in flight finish inside MHD_stop_daemon. */
+	MHD_socket fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_signal(&s->stop_cv);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->reaper, NULL);
+	MHD_stop_daemon(s->d);
+	free(s->cert);
+	free(s->key);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->stop_cv);
+	free(s);
+}
