@@ -17,6 +17,9 @@ int cmd_serve(int argc, char **argv)
 					     {"threads", required_argument, NULL, 't'},
 					     {"max-body", required_argument, NULL, 'b'},
 					     {"deadline", required_argument, NULL, 'D'},
+					     {"session-idle", required_argument, NULL, 'I'},
+					     {"session-max", required_argument, NULL, 'M'},
+					     {"per-ip", required_argument, NULL, 'P'},
 					     {0}};
 	struct api_config cfg = {
 		.db = CLI_DEFAULT_DB,
@@ -57,6 +60,20 @@ int cmd_serve(int argc, char **argv)
 			if (reg_parse_small(optarg, strlen(optarg), 1, 3600, &n))
 				return cli_fail("serve", DS_EUSAGE, "--deadline takes 1 to 3600 seconds");
 			cfg.http.limits.deadline_s = (unsigned)n;
+			break;
+		case 'I':
+		case 'M':
+			if (reg_parse_small(optarg, strlen(optarg), 1, 7 * 86400, &n))
+				return cli_fail("serve", DS_EUSAGE, "session times take 1 to 604800 seconds");
+			if (c == 'I')
+				cfg.session_idle_s = (unsigned)n;
+			else
+				cfg.session_max_s = (unsigned)n;
+			break;
+		case 'P':
+			if (reg_parse_small(optarg, strlen(optarg), 1, 100000, &n))
+				return cli_fail("serve", DS_EUSAGE, "--per-ip takes 1 to 100000");
+			cfg.http.limits.conn_per_ip = (unsigned)n;
 			break;
 		default: cli_usage("serve", stderr); return ds_rc_exit(DS_EUSAGE);
 		}
