@@ -31,6 +31,7 @@ if sh tests/pg.sh start "$pgdir" >"$pgdir.url" 2>"$pgdir.err"; then
 	DANSO_TEST_PG=$(cat "$pgdir.url")
 	export DANSO_TEST_PG
 	suite store-postgresql build-san/test_unit store_pg
+	suite two-servers node --test tests/pg/
 else
 	echo "PostgreSQL could not start:"
 	cat "$pgdir.err"
