@@ -1,5 +1,6 @@
 #include "base/text.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,12 +99,100 @@ static enum ds_rc squeeze(const unsigned char *src, size_t len, bool fold, char 
 	return DS_OK;
 }
 
-static bool ascii_only(const char *s, size_t len)
+/*
+ * The fast path: Vietnamese names are almost always precomposed letters of
+ * Latin-1, Latin Extended-A/B and Latin Extended Additional, with no
+ * combining marks.  Such text is already NFC, and its search key is a table
+ * lookup per character.  The table is built once from utf8proc itself, so
+ * both paths agree; anything else goes through utf8proc.
+ */
+#define FAST_LIMIT 0x2000
+
+static char fold_table[FAST_LIMIT]; /* ASCII base letter, or 0: use utf8proc */
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static bool fast_cp(int32_t cp)
 {
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return false;
-	return true;
+	return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xC0 && cp < 0x250) || (cp >= 0x1E00 && cp < 0x1F00);
+}
+
+static void build_fold_table(void)
+{
+	for (int32_t cp = 0x20; cp < FAST_LIMIT; cp++) {
+		if (!fast_cp(cp))
+			continue;
+		utf8proc_uint8_t in[4], *mapped = NULL;
+		utf8proc_ssize_t n = utf8proc_encode_char(cp, in);
+		utf8proc_ssize_t m = utf8proc_map(in, n, &mapped,
+						  UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+							  UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+		if (m == 1 && mapped[0] < 0x80)
+			fold_table[cp] = (char)mapped[0];
+		else if (cp == 0x111 || cp == 0x110)
+			fold_table[cp] = 'd';
+		free(mapped);
+	}
+}
+
+/* Decodes valid UTF-8 (checked by the caller). */
+static int32_t next_cp(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	int32_t cp;
+	if (s[0] < 0x80) {
+		cp = s[0];
+		*p += 1;
+	} else if (s[0] < 0xE0) {
+		cp = (s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		*p += 2;
+	} else if (s[0] < 0xF0) {
+		cp = (s[0] & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		*p += 3;
+	} else {
+		cp = (s[0] & 0x07) << 18 | (s[1] & 0x3F) << 12 | (s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+		*p += 4;
+	}
+	return cp;
+}
+
+/* 1 when done on the fast path, 0 when utf8proc must do it. */
+static int fast(const char *s, size_t len, bool fold, char *out, size_t outsz, enum ds_rc *rc)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	if (fold)
+		pthread_once(&fold_once, build_fold_table);
+	size_t o = 0;
+	bool pending_space = false;
+	while (p < end) {
+		const unsigned char *start = p;
+		int32_t cp = next_cp(&p);
+		if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') {
+			pending_space = o > 0;
+			continue;
+		}
+		if (!fast_cp(cp) || (fold && !fold_table[cp]))
+			return 0;
+		size_t n = fold ? 1 : (size_t)(p - start);
+		if (o + pending_space + n + 1 > outsz) {
+			*rc = DS_ELIMIT;
+			return 1;
+		}
+		if (pending_space)
+			out[o++] = ' ';
+		pending_space = false;
+		if (fold)
+			out[o++] = fold_table[cp];
+		else
+			for (const unsigned char *q = start; q < p; q++)
+				out[o++] = (char)*q;
+	}
+	if (outsz == 0) {
+		*rc = DS_ELIMIT;
+		return 1;
+	}
+	out[o] = '\0';
+	*rc = DS_OK;
+	return 1;
 }
 
 static enum ds_rc map(const char *s, size_t len, int options, bool fold, char *out,
@@ -111,20 +200,15 @@ static enum ds_rc map(const char *s, size_t len, int options, bool fold, char *o
 {
 	if (!txt_utf8_valid(s, len))
 		return DS_EINPUT;
-	if (ascii_only(s, len)) {
-		enum ds_rc rc = squeeze((const unsigned char *)s, len, false, out, outsz);
-		if (rc == DS_OK && fold)
-			for (char *p = out; *p; p++)
-				if (*p >= 'A' && *p <= 'Z')
-					*p = (char)(*p - 'A' + 'a');
+	enum ds_rc rc;
+	if (fast(s, len, fold, out, outsz, &rc))
 		return rc;
-	}
 	utf8proc_uint8_t *mapped = NULL;
 	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
 					  &mapped, (utf8proc_option_t)options);
 	if (n < 0)
 		return n == UTF8PROC_ERROR_NOMEM ? DS_ENOMEM : DS_EINPUT;
-	enum ds_rc rc = squeeze(mapped, (size_t)n, fold, out, outsz);
+	rc = squeeze(mapped, (size_t)n, fold, out, outsz);
 	free(mapped);
 	return rc;
 }

@@ -411,6 +411,9 @@ static enum ds_rc import_persons(struct imp *im)
 	if (rc)
 		return rc;
 	bool empty = !im->db_had[STORE_PERSONS];
+	/* About 70 bytes a row: room for the file's ids without rehashing. */
+	if ((rc = hmap_reserve(&im->persons, c.size / 70)) || (rc = hmap_reserve(&im->nids, c.size / 90)))
+		goto out;
 	if ((rc = st->ops->bulk_begin(st, STORE_PERSONS, empty)))
 		goto out;
 	struct progress pr;
@@ -462,13 +465,20 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 	double t0 = progress_now();
 	if (o->rejects)
 		fputs("file,line,field,code,reason,row\n", o->rejects);
-	enum ds_rc rc = st->ops->begin(st);
-	if (rc)
-		return rc;
+	enum ds_rc rc = DS_OK;
 	for (int k = 0; k < 3 && !rc; k++) {
 		int64_t n = 0;
 		rc = st->ops->count(st, (enum store_kind)k, &n);
 		im.db_had[k] = n > 0;
+	}
+	bool bulk = !rc && o->persons && !im.db_had[STORE_PERSONS] && st->ops->bulk_mode &&
+		    st->ops->bulk_mode(st, true) == DS_OK;
+	if (!rc)
+		rc = st->ops->begin(st);
+	if (rc) {
+		if (bulk)
+			st->ops->bulk_mode(st, false);
+		return rc;
 	}
 	if (!rc && o->units)
 		rc = import_units(&im);
@@ -492,6 +502,8 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 	} else {
 		rc = st->ops->commit(st);
 	}
+	if (bulk && st->ops->bulk_mode(st, false) && !rc)
+		rc = DS_EDB;
 	hmap_free(&im.households);
 	hmap_free(&im.nids);
 	hmap_free(&im.persons);

@@ -157,6 +157,9 @@ struct store_ops {
 	enum ds_rc (*meta_set)(struct store *st, const char *key, const char *value);
 
 	/* bulk import */
+	/* Before and after a large import into an empty database, outside any
+	 * transaction (may be NULL, and may refuse when others use the file). */
+	enum ds_rc (*bulk_mode)(struct store *st, bool on);
 	enum ds_rc (*bulk_begin)(struct store *st, enum store_kind kind, bool empty);
 	enum ds_rc (*bulk_end)(struct store *st, enum store_kind kind, bool empty);
 	enum ds_rc (*unit_add)(struct store *st, const struct reg_unit *u);

@@ -171,3 +171,31 @@ TEST(buf_csv_escape)
 	CHECK_EQ(buf_puts(&capped, "12345"), DS_ELIMIT);
 	buf_free(&capped);
 }
+
+#include <utf8proc.h>
+
+/* The fast path of text.c must agree with utf8proc on every character it takes. */
+TEST(text_fast_path_agrees_with_utf8proc)
+{
+	int bad = 0;
+	for (int32_t cp = 0x20; cp < 0x2000; cp++) {
+		if (!((cp < 0x7F) || (cp >= 0xC0 && cp < 0x250) || (cp >= 0x1E00 && cp < 0x1F00)))
+			continue;
+		utf8proc_uint8_t in[8];
+		utf8proc_ssize_t n = utf8proc_encode_char(cp, in);
+		in[n] = 0;
+		char fast[32];
+		utf8proc_uint8_t *nfc = utf8proc_NFC(in);
+		if (txt_nfc((const char *)in, (size_t)n, fast, sizeof fast) == DS_OK && cp != ' ' &&
+		    strcmp(fast, (const char *)nfc) != 0)
+			bad++;
+		free(nfc);
+	}
+	CHECK_EQ(bad, 0);
+	char out[64];
+	CHECK_EQ(txt_fold("ỲÝỴỶỸ ỳýỵỷỹ Đđ", strlen("ỲÝỴỶỸ ỳýỵỷỹ Đđ"), out, sizeof out), DS_OK);
+	CHECK_STR(out, "yyyyy yyyyy dd");
+	/* Outside the fast ranges utf8proc still does the work. */
+	CHECK_EQ(txt_fold("ΑΒΓ", strlen("ΑΒΓ"), out, sizeof out), DS_OK);
+	CHECK_STR(out, "αβγ");
+}
