@@ -63,13 +63,16 @@ static const struct cli_cmd commands[] = {
 	{"report", "compute a report form for a unit and period",
 	 "usage: danso report [--db PATH] --form CODE --unit CODE --period P\n"
 	 "                    [--map-date YYYY-MM-DD] [--format json|csv|xlsx|html]\n"
-	 "                    [--columns auto|single|communes] [--lang vi|en] [-o FILE]\n\n"
+	 "                    [--columns auto|single|communes] [--lang vi|en] [-o FILE]\n"
+	 "                    [--repeat N]\n\n"
 	 "Forms: 01-DSX (monthly), 02-DSX (quarterly), 03-DSX (annual), 01-DSH\n"
 	 "(legacy district quarterly), CHI-BAO (indicators).  Periods: 2024,\n"
 	 "2024-Q1, 2024-H1, 2024-03.  Units are counted under the administrative\n"
 	 "map of --map-date (default: the period's last day).  A commune or lower\n"
 	 "unit gets one column; a district, province or the country gets one\n"
-	 "column per commune and a total.  Output goes to stdout without -o.\n\n" DB_OPT,
+	 "column per commune and a total.  Output goes to stdout without -o.\n"
+	 "--repeat N computes it N more times and prints the load and computing\n"
+	 "times and the engine's memory (for benchmarks).\n\n" DB_OPT,
 	 cmd_report},
 	{"check", "the balancing check: stock, flows and every other entry and exit",
 	 "usage: danso check [--db PATH] --unit CODE --period P [--map-date YYYY-MM-DD]\n"

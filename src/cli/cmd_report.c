@@ -84,6 +84,44 @@ int cli_render(const struct rpt_table *t, const char *fmt, const char *lang, con
 	return r;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* --repeat N: the engine's load time and the report's computing time
+ * (median and worst of N), for the benchmarks. */
+static enum ds_rc time_report(struct engine *e, const struct rpt_defs *defs,
+			      const struct rpt_request *rq, int n)
+{
+	double *t = malloc((size_t)n * sizeof *t);
+	if (!t)
+		return DS_ENOMEM;
+	enum ds_rc rc = DS_OK;
+	for (int i = 0; i < n && !rc; i++) {
+		struct rpt_table tab;
+		struct ds_problem pb;
+		rc = rpt_run(e, defs, rq, NULL, NULL, &tab, &pb);
+		if (!rc) {
+			t[i] = tab.seconds;
+			rpt_table_free(&tab);
+		}
+	}
+	if (!rc) {
+		qsort(t, (size_t)n, sizeof *t, cmp_double);
+		int64_t persons = engine_persons(e);
+		fprintf(stderr,
+			"report: load %.2f s; %s %s %s: median %.3f ms, worst %.3f ms over %d; "
+			"engine %zu bytes for %lld persons (%.1f bytes a person)\n",
+			e->load_seconds, rq->form, rq->unit, rq->period, t[n / 2] * 1e3, t[n - 1] * 1e3, n,
+			engine_bytes(e), (long long)persons,
+			persons ? (double)engine_bytes(e) / (double)persons : 0.0);
+	}
+	free(t);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -95,8 +133,10 @@ int cmd_report(int argc, char **argv)
 					     {"lang", required_argument, NULL, 'l'},
 					     {"columns", required_argument, NULL, 'c'},
 					     {"out", required_argument, NULL, 'o'},
+					     {"repeat", required_argument, NULL, 'r'},
 					     {0}};
 	const char *db = CLI_DEFAULT_DB, *fmt = "json", *lang = "vi", *out = NULL, *map = NULL;
+	int repeat = 0;
 	struct rpt_request rq = {.map_date = DAY_NONE, .layout = LAYOUT_AUTO};
 	int c;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -109,6 +149,10 @@ int cmd_report(int argc, char **argv)
 		case 't': fmt = optarg; break;
 		case 'l': lang = strcmp(optarg, "en") == 0 ? "en" : "vi"; break;
 		case 'o': out = optarg; break;
+		case 'r':
+			if (reg_parse_small(optarg, strlen(optarg), 1, 100000, &repeat))
+				return cli_fail("report", DS_EUSAGE, "--repeat takes 1 to 100000");
+			break;
 		case 'c':
 			if (strcmp(optarg, "single") == 0)
 				rq.layout = LAYOUT_SINGLE;
@@ -140,6 +184,8 @@ int cmd_report(int argc, char **argv)
 	enum ds_rc rc = engine_load(&e, st);
 	struct rpt_table t;
 	struct ds_problem pb = {0};
+	if (!rc && repeat)
+		rc = time_report(&e, &defs, &rq, repeat);
 	if (!rc)
 		rc = rpt_run(&e, &defs, &rq, store_target, st, &t, &pb);
 	if (rc == DS_OK) {

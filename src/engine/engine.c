@@ -177,14 +177,17 @@ enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, in
 	return DS_OK;
 }
 
-enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_t hh, int32_t a)
+enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_t hh, int32_t a,
+			  int age)
 {
-	size_t i = v->n, c[6] = {v->cap, v->cap, v->cap, v->cap, v->cap, v->cap};
+	size_t i = v->n, c[7] = {v->cap, v->cap, v->cap, v->cap, v->cap, v->cap, v->cap};
 	if (eng_grow((void **)&v->date, 4, &c[0], i) || eng_grow((void **)&v->person, 4, &c[1], i) ||
 	    eng_grow((void **)&v->hh, 4, &c[2], i) || eng_grow((void **)&v->a, 4, &c[3], i) ||
-	    eng_grow((void **)&v->type, 1, &c[4], i) || eng_grow((void **)&v->seq, 8, &c[5], i))
+	    eng_grow((void **)&v->type, 1, &c[4], i) || eng_grow((void **)&v->seq, 8, &c[5], i) ||
+	    eng_grow((void **)&v->age, 1, &c[6], i))
 		return DS_ENOMEM;
-	v->cap = c[5];
+	v->cap = c[6];
+	v->age[i] = (uint8_t)(age < 0 ? 0 : age > 255 ? 255 : age);
 	v->date[i] = f->date;
 	v->person[i] = (int32_t)f->person;
 	v->hh[i] = hh;
@@ -271,7 +274,8 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 			continue;
 		if (events && counted(f->type)) {
 			int64_t at = f->type == EV_MOVE_IN || f->type == EV_TRANSFER ? f->hh : hh;
-			rc = eng_event_push(events, f, (int32_t)at, event_attr(e, f, hh));
+			rc = eng_event_push(events, f, (int32_t)at, event_attr(e, f, hh),
+					    day_age(e->p_birth[rid], f->date));
 			if (rc)
 				break;
 		}
@@ -443,7 +447,7 @@ enum ds_rc engine_load(struct engine *e, struct store *st)
 			if (l.facts[i].type == EV_HOUSEHOLD_CHANGE && !l.facts[i].voided) {
 				rc = eng_household_fact(e, &l.facts[i]);
 				if (!rc)
-					rc = eng_event_push(&e->ev, &l.facts[i], (int32_t)l.facts[i].hh, 0);
+					rc = eng_event_push(&e->ev, &l.facts[i], (int32_t)l.facts[i].hh, 0, 0);
 			}
 		bool *voided_entry = NULL;
 		if (!rc && !(voided_entry = calloc((size_t)e->maxp + 1, 1)))
@@ -587,7 +591,7 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 	switch (f->type) {
 	case EV_HOUSEHOLD_CHANGE:
 		rc = eng_household_fact(e, f);
-		return rc ? rc : eng_event_push(&e->late, f, (int32_t)f->hh, 0);
+		return rc ? rc : eng_event_push(&e->late, f, (int32_t)f->hh, 0, 0);
 	case EV_VOID: {
 		struct store_event t;
 		if ((rc = st->ops->event_by_seq(st, f->other, &t)))
@@ -610,8 +614,10 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 	}
 	if (f->person <= 0)
 		return DS_OK;
-	bool latest = is_latest(st, f);
-	return refresh_person(e, st, f->person, !latest, f);
+	/* A new birth date changes the age at every earlier event too. */
+	bool all = !is_latest(st, f) ||
+		   (f->type == EV_INFO_CHANGE && REG_INFO_FIELD(f) == FLD_BIRTH_DATE);
+	return refresh_person(e, st, f->person, all, f);
 }
 
 enum ds_rc engine_catch_up(struct engine *e, struct store *st)
@@ -639,9 +645,9 @@ size_t engine_bytes(const struct engine *e)
 	b += e->chg.cap * (4 + 4 + 1);
 	b += e->hcap * (4 + 1 + 1 + 4 + 4);
 	b += e->hchg.cap * (4 + 4 + 4 + 1);
-	b += (e->base.cap + e->added.cap) * 17 + e->added.cap * 4;
+	b += (e->base.cap + e->added.cap) * 27 + e->added.cap * 4;
 	b += (e->nareas + 1) * (sizeof(size_t) + 4);
-	b += (e->ev.cap + e->late.cap) * (4 * 4 + 1 + 8);
+	b += (e->ev.cap + e->late.cap) * (4 * 4 + 1 + 1 + 8);
 	return b;
 }
 
@@ -661,6 +667,7 @@ void eng_events_free(struct eng_events *v)
 	free(v->a);
 	free(v->type);
 	free(v->seq);
+	free(v->age);
 	memset(v, 0, sizeof *v);
 }
 
@@ -671,6 +678,9 @@ void eng_spells_free(struct eng_spells *s)
 	free(s->to);
 	free(s->hh);
 	free(s->cause);
+	free(s->birth);
+	free(s->chg);
+	free(s->info);
 	memset(s, 0, sizeof *s);
 }
 

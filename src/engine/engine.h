@@ -88,9 +88,18 @@ enum eng_cause {
 	CAUSE_MOVE_OUT,
 };
 
+/*
+ * The person's facts a stock needs (birth, sex, marital status and method
+ * at entry, head of the change list) are copied into the spell, so a stock
+ * reads the spells of its areas in order and never jumps to the person
+ * arrays.  They are filled when spells are stored (eng_build_spells,
+ * eng_add_spells), once the person's walk is complete.
+ */
 struct eng_spells {
 	int32_t *person, *from, *to, *hh;
 	uint8_t *cause;
+	int32_t *birth, *chg;
+	uint16_t *info; /* sex | marital at entry << 2 | method at entry << 5 */
 	size_t n, cap;
 };
 
@@ -144,6 +153,7 @@ struct engine {
 	struct eng_events {
 		int32_t *date, *person, *hh, *a;
 		uint8_t *type; /* 0 when voided */
+		uint8_t *age;  /* the subject's age in completed years that day */
 		int64_t *seq;
 		size_t n, cap;
 	} ev, late;

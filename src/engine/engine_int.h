@@ -13,7 +13,8 @@ int eng_grow(void **p, size_t elem, size_t *cap, size_t need);
 enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, int32_t to,
 			  int32_t hh, uint8_t cause);
 void eng_spells_free(struct eng_spells *s);
-enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_t hh, int32_t a);
+enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_t hh, int32_t a,
+			  int age);
 enum ds_rc eng_copy_event(struct eng_events *dst, const struct eng_events *src, size_t i);
 void eng_events_free(struct eng_events *v);
 void eng_sort_events(struct eng_events *v);

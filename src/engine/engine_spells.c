@@ -7,6 +7,15 @@
 
 #include "engine/engine_int.h"
 
+/* Copies the person's facts into spell k of s (see struct eng_spells). */
+static void fill_person(const struct engine *e, struct eng_spells *s, size_t k)
+{
+	int32_t p = s->person[k];
+	s->birth[k] = e->p_birth[p];
+	s->chg[k] = e->p_chg[p];
+	s->info[k] = (uint16_t)(e->p_sex[p] | e->p_marital0[p] << 2 | e->p_fp0[p] << 5);
+}
+
 static int32_t spell_area(const struct engine *e, int32_t hh)
 {
 	return hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
@@ -35,8 +44,12 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 	out.to = malloc((live + 1) * 4);
 	out.hh = malloc((live + 1) * 4);
 	out.cause = malloc(live + 1);
+	out.birth = malloc((live + 1) * 4);
+	out.chg = malloc((live + 1) * 4);
+	out.info = malloc((live + 1) * 2);
 	size_t *pos = malloc((na + 1) * sizeof *pos);
-	if (!out.person || !out.from || !out.to || !out.hh || !out.cause || !pos) {
+	if (!out.person || !out.from || !out.to || !out.hh || !out.cause || !out.birth || !out.chg ||
+	    !out.info || !pos) {
 		free(off);
 		free(pos);
 		eng_spells_free(&out);
@@ -53,6 +66,7 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 		out.to[k] = in->to[i];
 		out.hh[k] = in->hh[i];
 		out.cause[k] = in->cause[i];
+		fill_person(e, &out, k);
 	}
 	free(pos);
 	eng_spells_free(in);
@@ -85,9 +99,12 @@ enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh)
 					       fresh->hh[i], fresh->cause[i]);
 		if (rc)
 			return rc;
-		size_t ncap = cap;
-		if (eng_grow((void **)&e->add_next, 4, &ncap, k))
+		size_t ncap = cap, c1 = cap, c2 = cap, c3 = cap;
+		if (eng_grow((void **)&e->add_next, 4, &ncap, k) ||
+		    eng_grow((void **)&e->added.birth, 4, &c1, k) ||
+		    eng_grow((void **)&e->added.chg, 4, &c2, k) || eng_grow((void **)&e->added.info, 2, &c3, k))
 			return DS_ENOMEM;
+		fill_person(e, &e->added, k);
 		e->add_next[k] = e->add_head[a];
 		e->add_head[a] = (int32_t)k;
 	}
@@ -120,7 +137,7 @@ enum ds_rc eng_copy_event(struct eng_events *dst, const struct eng_events *src, 
 {
 	struct reg_fact f = {.date = src->date[i], .person = src->person[i], .type = src->type[i],
 			     .seq = src->seq[i]};
-	return eng_event_push(dst, &f, src->hh[i], src->a[i]);
+	return eng_event_push(dst, &f, src->hh[i], src->a[i], src->age[i]);
 }
 
 static void kill_person_events(struct eng_events *v, int32_t rid)
@@ -190,6 +207,7 @@ void eng_sort_events(struct eng_events *v)
 	permute(v->a, 4, idx, v->n);
 	permute(v->type, 1, idx, v->n);
 	permute(v->seq, 8, idx, v->n);
+	permute(v->age, 1, idx, v->n);
 	free(idx);
 }
 

@@ -279,6 +279,20 @@ TEST(report_late_event_and_live_engine)
 	CHECK_EQ(record_text(&f.lg, v, strlen(v)), DS_OK);
 	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
 	CHECK_EQ(engine_catch_up(&f.e, f.st), DS_OK);
+	/* A corrected birth date holds for every date: the mother's age at her
+	 * February birth changes (B35 -> B45 in 03-DSX). */
+	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	const char *fix = "{\"id\":\"00000000-0000-4000-8000-000000000202\",\"type\":\"info_change\","
+			  "\"date\":\"2024-12-21\",\"person\":\"C2\",\"field\":\"birth_date\","
+			  "\"value\":\"1978-08-08\"}";
+	CHECK_EQ(record_text(&f.lg, fix, strlen(fix)), DS_OK);
+	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(engine_catch_up(&f.e, f.st), DS_OK);
+	if (!run(&f, "03-DSX", "26737", "2024", NULL, &t))
+		return;
+	EXPECT(&t, "B35", 0);
+	EXPECT(&t, "B45", 1);
+	rpt_table_free(&t);
 	/* The live engine and a fresh load agree on every row. */
 	struct engine fresh;
 	CHECK_EQ(engine_load(&fresh, f.st), DS_OK);
