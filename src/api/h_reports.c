@@ -307,7 +307,7 @@ void h_dashboard(struct api_ctx *c)
 	q.stock_date[0] = year < ty ? day_from_ymd(year, 12, 31) : today;
 	if (engine_query(&c->app->engine, &q, &res) == DS_OK) {
 		for (int a = 0; a <= 100; a += 5) {
-			char label[12];
+			char label[32];
 			int hi = a == 100 ? 100 : a + 4;
 			if (a == 100)
 				snprintf(label, sizeof label, "100+");
