@@ -20,9 +20,7 @@ static bool scoped_person(struct api_ctx *c, const char *id, struct store_person
 	if (reg_parse_id(id, strlen(id), checked) != W_NONE ||
 	    c->st->ops->person_get(c->st, checked, 0, p) != DS_OK)
 		return false;
-	struct store_household h;
-	return c->st->ops->household_get(c->st, NULL, p->cur_hh, &h) == DS_OK &&
-	       api_in_scope(c, h.rec.area);
+	return api_in_scope(c, p->cur_area);
 }
 
 static size_t page_arg(struct api_ctx *c, const char *name, size_t dflt, size_t max)

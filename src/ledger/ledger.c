@@ -56,6 +56,13 @@ static void state_init(struct ledger *lg, const struct store_person *p, struct r
 	}
 }
 
+void ledger_state_from(struct ledger *lg, const struct store_person *p, const struct reg_fact *facts,
+		       size_t n, int32_t day, struct reg_state *s)
+{
+	state_init(lg, p, s);
+	reg_state_at(s, facts, n, day);
+}
+
 enum ds_rc ledger_state_at(struct ledger *lg, const struct store_person *p, int32_t day,
 			   struct reg_state *s)
 {

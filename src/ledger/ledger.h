@@ -90,6 +90,10 @@ struct import_stats {
 /* Imports; DS_EINPUT when rows were refused and nothing was applied. */
 enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct import_stats *stats);
 
+/* The state of a person on a day, from facts already read (person_facts). */
+void ledger_state_from(struct ledger *lg, const struct store_person *p, const struct reg_fact *facts,
+		       size_t n, int32_t day, struct reg_state *s);
+
 /* The state of a person on a day (end of that day). */
 enum ds_rc ledger_state_at(struct ledger *lg, const struct store_person *p, int32_t day,
 			   struct reg_state *s);

@@ -95,22 +95,35 @@ static void apply_text_corrections(json_t *o, json_t *history)
 	}
 }
 
+/* True when a field that holds for every date was corrected (its value is in the event). */
+static bool has_text_correction(const struct reg_fact *facts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int f = REG_INFO_FIELD(&facts[i]);
+		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
+		    (f == FLD_BIRTH_DATE || f == FLD_ETHNICITY || f == FLD_INSURANCE_NO))
+			return true;
+	}
+	return false;
+}
+
 enum ds_rc view_person(struct ledger *lg, const struct store_person *p, bool history, json_t **out)
 {
 	int32_t today = day_today();
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, &facts, &n);
+	if (rc)
+		return rc;
 	struct reg_state s;
-	enum ds_rc rc = ledger_state_at(lg, p, DAY_MAX - 1, &s);
-	if (rc)
-		return rc;
-	struct store_household h;
-	rc = lg->st->ops->household_get(lg->st, NULL, s.hh, &h);
-	if (rc)
-		return rc;
+	ledger_state_from(lg, p, facts, n, DAY_MAX - 1, &s);
+	bool corrected = has_text_correction(facts, n);
+	free(facts);
 	char birth[11];
 	day_format_partial(p->rec.birth, (enum day_prec)p->rec.birth_prec, birth);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(p->rec.id));
-	json_object_set_new(o, "full_name", json_string(p->rec.full_name));
+	json_object_set_new(o, "full_name", json_string(p->cur_name));
 	json_object_set_new(o, "sex", json_integer(p->rec.sex));
 	json_object_set_new(o, "birth_date", json_string(birth));
 	json_object_set_new(o, "ethnicity", json_string(p->rec.ethnicity));
@@ -119,21 +132,23 @@ enum ds_rc view_person(struct ledger *lg, const struct store_person *p, bool his
 	set_code(o, "marital", s.marital);
 	set_code(o, "residence", s.residence);
 	json_object_set_new(o, "insurance_no", json_string(p->rec.insurance_no));
-	json_object_set_new(o, "national_id", json_string(p->rec.national_id));
+	json_object_set_new(o, "national_id", json_string(p->cur_nid));
 	json_object_set_new(o, "fp_method", json_integer(s.fp_method));
-	json_object_set_new(o, "household", json_string(h.rec.id));
-	json_object_set_new(o, "area", json_string(h.rec.area));
+	json_object_set_new(o, "household", json_string(p->cur_household));
+	json_object_set_new(o, "area", json_string(p->cur_area));
 	set_date(o, "entered", p->entry);
 	json_object_set_new(o, "entry", json_string(p->baseline ? "baseline"
 						    : p->entry_seq ? "event" : "unknown"));
 	json_object_set_new(o, "status", json_string(status_of(&s, today)));
 	set_date(o, "exit_date", s.exit);
-	json_t *hist = person_history(lg, p->rid);
-	apply_text_corrections(o, hist);
-	if (history)
-		json_object_set_new(o, "history", hist);
-	else
-		json_decref(hist);
+	if (history || corrected) {
+		json_t *hist = person_history(lg, p->rid);
+		apply_text_corrections(o, hist);
+		if (history)
+			json_object_set_new(o, "history", hist);
+		else
+			json_decref(hist);
+	}
 	*out = o;
 	return DS_OK;
 }

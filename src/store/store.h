@@ -54,6 +54,7 @@ struct store_person {
 	/* current facts, kept by the ledger */
 	int64_t cur_hh;
 	char cur_household[REG_ID_MAX + 1]; /* id of cur_hh */
+	char cur_area[REG_UNIT_CODE_MAX + 1]; /* its collaborator area */
 	int32_t exit; /* DAY_MAX while present */
 	char cur_name[REG_NAME_BYTES];
 	char cur_nid[13];

@@ -165,8 +165,8 @@ static const char schema_v1[] =
 	" PRIMARY KEY (prov, seq)) PARTITION BY LIST (prov);"
 	"CREATE INDEX event_seq_ix ON event(seq);"
 	"CREATE INDEX event_person_ix ON event(person);"
-	"CREATE INDEX event_hh_ix ON event(hh) WHERE hh <> 0;"
-	"CREATE INDEX event_other_ix ON event(other) WHERE other <> 0;"
+	"CREATE INDEX event_hh_ix ON event(hh);"
+	"CREATE INDEX event_other_ix ON event(other);"
 	"CREATE TABLE event_default PARTITION OF event DEFAULT;"
 	"CREATE TABLE event_key(uuid bytea PRIMARY KEY, prov int NOT NULL, seq bigint NOT NULL UNIQUE);"
 	"CREATE TABLE target(unit text NOT NULL, year int NOT NULL, key text NOT NULL,"
@@ -635,7 +635,7 @@ static enum ds_rc pg_baseline_add(struct store *st, struct store_baseline *b)
 	"p.rid, p.id, p.prov, p.hh, h.id, p.full_name, p.sex, p.birth, p.birth_prec, "    \
 	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "  \
 	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "     \
-	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id "
+	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
 #define PERSON_FROM                                                                       \
 	" FROM person p JOIN household h ON h.rid = p.hh "                                \
 	"JOIN household ch ON ch.rid = p.cur_hh "
@@ -691,6 +691,7 @@ static void read_person(PGresult *r, int i, struct store_person *p)
 		get_str(r, i, 23, p->cur_name, sizeof p->cur_name);
 	get_str(r, i, 24, p->cur_nid, sizeof p->cur_nid);
 	get_str(r, i, 25, p->cur_household, sizeof p->cur_household);
+	get_str(r, i, 26, p->cur_area, sizeof p->cur_area);
 }
 
 static void read_event(PGresult *r, int i, struct store_event *e, bool body)

@@ -40,7 +40,7 @@ enum stmt_id {
 	"p.rid, p.id, p.prov, p.hh, h.id, p.full_name, p.sex, p.birth, p.birth_prec, "    \
 	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "  \
 	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "     \
-	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id "
+	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
 #define PERSON_FROM                                                                       \
 	" FROM person p JOIN household h ON h.rid = p.hh "                                \
 	"JOIN household ch ON ch.rid = p.cur_hh "
@@ -186,8 +186,8 @@ static const char schema_v1[] =
 	" a INTEGER NOT NULL, b INTEGER NOT NULL, voided_by INTEGER NOT NULL DEFAULT 0,"
 	" recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL, body TEXT NOT NULL);"
 	"CREATE INDEX event_person ON event(person);"
-	"CREATE INDEX event_hh ON event(hh) WHERE hh <> 0;"
-	"CREATE INDEX event_other ON event(other) WHERE other <> 0;"
+	"CREATE INDEX event_hh ON event(hh);"
+	"CREATE INDEX event_other ON event(other);"
 	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
 	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));"
 	"CREATE INDEX household_area ON household(area, number);"
@@ -566,6 +566,7 @@ static void read_person(sqlite3_stmt *s, struct store_person *p)
 		copy_col(s, 23, p->cur_name, sizeof p->cur_name);
 	copy_col(s, 24, p->cur_nid, sizeof p->cur_nid);
 	copy_col(s, 25, p->cur_household, sizeof p->cur_household);
+	copy_col(s, 26, p->cur_area, sizeof p->cur_area);
 }
 
 static void read_event(sqlite3_stmt *s, struct store_event *e)

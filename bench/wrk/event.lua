@@ -1,0 +1,28 @@
+-- Durable single-event writes: an elderly check for a person aged 60+ (ids
+-- from BENCH_OLD, a file with one id a line), a fresh UUID each time.
+local cookie = os.getenv("BENCH_COOKIE")
+local csrf = os.getenv("BENCH_CSRF")
+local ids = {}
+for line in io.lines(os.getenv("BENCH_OLD")) do ids[#ids + 1] = line end
+local counter = 0
+local thread_id = 0
+setup = function(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
+local function uuid()
+  counter = counter + 1
+  return string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0x7fffffff), tid or 0,
+    math.random(0, 0xfff), math.random(0, 0xfff), counter * 1000003 % 0xffffffffffff + math.random(0, 0xfffff))
+end
+local batch = tonumber(os.getenv("BENCH_BATCH") or "0")
+local function one()
+  return string.format('{"id":"%s","type":"elderly_check","date":"2024-%02d-%02d","person":"%s","facility":"TYT"}',
+    uuid(), math.random(1, 12), math.random(1, 28), ids[math.random(#ids)])
+end
+request = function()
+  local headers = { ["Cookie"] = cookie, ["X-CSRF-Token"] = csrf, ["Content-Type"] = "application/json" }
+  if batch > 0 then
+    local parts = {}
+    for i = 1, batch do parts[i] = one() end
+    return wrk.format("POST", "/api/v1/events/batch", headers, '{"events":[' .. table.concat(parts, ",") .. ']}')
+  end
+  return wrk.format("POST", "/api/v1/events", headers, one())
+end
