@@ -105,58 +105,15 @@ bool api_write_submit(struct api_ctx *c, struct api_write *w)
 	return true;
 }
 
-/* The area a stored household is in, for scope checks. */
-static bool household_area(struct store *st, const char *id, char *area)
-{
-	struct store_household h;
-	if (st->ops->household_get(st, id, 0, &h))
-		return false;
-	memcpy(area, h.rec.area, sizeof h.rec.area);
-	return true;
-}
+struct scope_arg {
+	struct api_app *app;
+	const struct api_user *user;
+};
 
-static bool person_area(struct store *st, const char *id, char *area)
+static bool user_scope(void *arg, const char *area)
 {
-	struct store_person p;
-	if (st->ops->person_get(st, id, 0, &p))
-		return false;
-	struct store_household h;
-	if (st->ops->household_get(st, NULL, p.cur_hh, &h))
-		return false;
-	memcpy(area, h.rec.area, sizeof h.rec.area);
-	return true;
-}
-
-/*
- * An event is in the writer's scope when everything it touches is: the
- * subject's household, and the household it moves someone into.  A record
- * that does not exist is left to the ledger to refuse (it says which).
- */
-static int event_in_scope(struct api_app *app, struct store *st, const struct api_user *u,
-			  const struct reg_event *ev)
-{
-	char area[REG_UNIT_CODE_MAX + 1];
-	const char *person = ev->type == EV_MOVE_IN ? NULL : ev->person;
-	if (ev->type == EV_VOID) {
-		struct store_event t;
-		if (st->ops->event_by_id(st, ev->target, &t) == DS_OK && t.fact.person > 0) {
-			struct store_person p;
-			struct store_household h;
-			if (!st->ops->person_get(st, NULL, t.fact.person, &p) &&
-			    !st->ops->household_get(st, NULL, p.cur_hh, &h) &&
-			    !api_user_covers(app, u, h.rec.area))
-				return 0;
-		}
-		return 1;
-	}
-	if (person && person[0] && person_area(st, person, area) && !api_user_covers(app, u, area))
-		return 0;
-	if (ev->household[0] && household_area(st, ev->household, area) &&
-	    !api_user_covers(app, u, area))
-		return 0;
-	if (ev->has_nh && !api_user_covers(app, u, ev->nh.area))
-		return 0;
-	return 1;
+	struct scope_arg *s = arg;
+	return api_user_covers(s->app, s->user, area);
 }
 
 static void run_jobs(struct api_app *app, struct api_job *jobs, struct store_audit *audit,
@@ -166,10 +123,12 @@ static void run_jobs(struct api_app *app, struct api_job *jobs, struct store_aud
 	enum ds_rc rc = st->ops->begin(st);
 	for (struct api_job *j = jobs; j && !rc; j = j->next) {
 		struct api_write *w = j->w;
+		/* Everything an event names must be in the caller's scope. */
+		struct scope_arg sa = {app, &j->user};
+		app->ledger.scope = user_scope;
+		app->ledger.scope_arg = &sa;
 		for (size_t i = 0; i < w->n && !rc; i++) {
-			w->scope[i] = event_in_scope(app, st, &j->user, &w->events[i]);
-			if (!w->scope[i])
-				continue;
+			w->scope[i] = 1;
 			rc = ledger_record(&app->ledger, &w->events[i], j->user.login, &w->results[i]);
 			if (!rc && w->results[i].outcome == LEDGER_RECORDED)
 				app->events_recorded++;
@@ -177,6 +136,7 @@ static void run_jobs(struct api_app *app, struct api_job *jobs, struct store_aud
 				app->events_refused++;
 		}
 	}
+	app->ledger.scope = NULL;
 	for (size_t i = 0; i < naudit && !rc; i++)
 		rc = st->ops->audit_add(st, &audit[i]);
 	if (!rc)

@@ -270,7 +270,7 @@ static json_t *problem_json(struct api_ctx *c, const struct ds_problem *p)
 
 static bool missing_record(enum ds_why w)
 {
-	return w == W_NO_PERSON || w == W_NO_HOUSEHOLD || w == W_NO_EVENT;
+	return w == W_NO_PERSON || w == W_NO_HOUSEHOLD || w == W_NO_EVENT || w == W_NO_UNIT;
 }
 
 /* One record's result: {status, seq, error, warning}. */

@@ -224,3 +224,9 @@ enum ds_rc txt_fold(const char *s, size_t len, char *out, size_t outsz)
 		   UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD,
 		   true, out, outsz);
 }
+
+const char *txt_last_word(const char *key)
+{
+	const char *sp = strrchr(key, ' ');
+	return sp ? sp + 1 : key;
+}

@@ -33,4 +33,7 @@ enum ds_rc txt_nfc(const char *s, size_t len, char *out, size_t outsz);
 /* The search key of s (see above) into out.  Same errors as txt_nfc. */
 enum ds_rc txt_fold(const char *s, size_t len, char *out, size_t outsz);
 
+/* The last word of a folded key (the given name), a pointer into key. */
+const char *txt_last_word(const char *key);
+
 #endif

@@ -514,9 +514,94 @@ static enum ds_rc collect(const struct store_event *ev, void *arg)
 	return DS_OK;
 }
 
-/* Re-reads a person from the store and rebuilds them; re-counts their events. */
-static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid, bool all_events,
-				 const struct reg_fact *newf)
+/*
+ * What a new fact changes in the engine, and so how much of its subject
+ * must be rebuilt:
+ *   EVENT:   nothing but itself (screenings, checks, pregnancies, details);
+ *   CHANGES: the dated marital and method changes (which spells point to);
+ *   SPELLS:  where and whether the person is counted (moves, deaths,
+ *            residence), and, when dated before other facts, the household
+ *            those later facts were counted in;
+ *   ALL:     everything, every event of the person included (a new birth
+ *            date changes the age at each, a cancellation anything).
+ */
+enum refresh { REFRESH_EVENT, REFRESH_CHANGES, REFRESH_SPELLS, REFRESH_ALL };
+
+static enum refresh refresh_kind(const struct reg_fact *f)
+{
+	switch (f->type) {
+	case EV_TRANSFER:
+	case EV_DEATH:
+	case EV_MOVE_OUT:
+	case EV_MOVE_IN: return REFRESH_SPELLS;
+	case EV_MARRIAGE:
+	case EV_DIVORCE:
+	case EV_WIDOWED:
+	case EV_FP_START:
+	case EV_FP_STOP: return REFRESH_CHANGES;
+	case EV_INFO_CHANGE:
+		if (REG_INFO_FIELD(f) == FLD_BIRTH_DATE)
+			return REFRESH_ALL;
+		return REG_INFO_FIELD(f) == FLD_RESIDENCE ? REFRESH_SPELLS : REFRESH_EVENT;
+	default: return REFRESH_EVENT;
+	}
+}
+
+/* Sets the change-list head copied into every spell of rid. */
+static void respell_changes(struct engine *e, int64_t rid, const struct store_person_lite *p,
+			    const struct reg_fact *facts, size_t n)
+{
+	int32_t areas[64];
+	size_t na = 0;
+	int32_t a0 = p->hh > 0 && p->hh <= e->maxh ? e->h_area[p->hh] : -1;
+	areas[na++] = a0;
+	for (size_t i = 0; i < n && na < 64; i++)
+		if (facts[i].type == EV_TRANSFER && facts[i].hh > 0 && facts[i].hh <= e->maxh)
+			areas[na++] = e->h_area[facts[i].hh];
+	for (size_t j = 0; j < na; j++) {
+		int32_t a = areas[j];
+		if (a < 0 || (size_t)a >= e->nareas)
+			continue;
+		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
+			if (e->base.person[k] == rid)
+				e->base.chg[k] = e->p_chg[rid];
+		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
+			if (e->added.person[k] == rid)
+				e->added.chg[k] = e->p_chg[rid];
+	}
+}
+
+/* The household a person was in just before fact f (by date, then seq). */
+static int64_t household_before(const struct store_person_lite *p, const struct reg_fact *facts,
+				size_t n, const struct reg_fact *f)
+{
+	int64_t hh = p->hh;
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_fact *x = &facts[i];
+		if (x->voided || x->seq == f->seq)
+			continue;
+		if (x->date > f->date || (x->date == f->date && x->seq > f->seq))
+			break;
+		if (x->type == EV_TRANSFER)
+			hh = x->hh;
+	}
+	return hh;
+}
+
+/* Keeps the facts the engine has applied so far (seq up to upto): later
+ * ones are applied in their turn by engine_catch_up. */
+static size_t facts_upto(struct reg_fact *facts, size_t n, int64_t upto)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (facts[i].seq <= upto)
+			facts[m++] = facts[i];
+	return m;
+}
+
+/* Re-reads a person from the store and rebuilds what the fact changed. */
+static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid, enum refresh kind,
+				 const struct reg_fact *newf, int64_t upto)
 {
 	struct store_person p;
 	enum ds_rc rc = st->ops->person_get(st, NULL, rid, &p);
@@ -528,34 +613,55 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 	size_t n = 0;
 	if ((rc = st->ops->person_facts(st, rid, &facts, &n)))
 		return rc;
+	n = facts_upto(facts, n, upto);
+	/* A cancellation recorded later than upto is not applied yet either. */
+	for (size_t i = 0; i < n; i++)
+		if (facts[i].voided) {
+			struct store_event t;
+			if (st->ops->event_by_seq(st, facts[i].seq, &t) == DS_OK && t.voided_by > upto)
+				facts[i].voided = 0;
+		}
 	bool entry_voided = false;
 	if (p.entry_seq) {
 		struct store_event ev;
 		if (st->ops->event_by_seq(st, p.entry_seq, &ev) == DS_OK) {
-			entry_voided = ev.voided_by != 0;
+			entry_voided = ev.voided_by != 0 && ev.voided_by <= upto;
 			lite.entry_type = ev.fact.type;
 		}
 	}
-	if ((rc = person_slot(e, rid)) == DS_OK) {
-		set_person(e, &lite);
-		eng_kill_spells(e, rid, &lite, facts, n);
-		struct eng_spells fresh = {0};
-		struct eng_events evs = {0};
-		rc = eng_walk(e, &lite, entry_voided, facts, n, &fresh, &evs);
-		if (!rc)
-			rc = eng_add_spells(e, &fresh);
-		if (!rc && all_events) {
-			eng_kill_events(e, rid);
-			for (size_t i = 0; i < evs.n && !rc; i++)
-				rc = eng_copy_event(&e->late, &evs, i);
-		} else if (!rc && newf) {
-			for (size_t i = 0; i < evs.n && !rc; i++)
-				if (evs.seq[i] == newf->seq)
-					rc = eng_copy_event(&e->late, &evs, i);
-		}
-		eng_events_free(&evs);
-		eng_spells_free(&fresh);
+	if ((rc = person_slot(e, rid)))
+		goto out;
+	if (kind == REFRESH_EVENT && newf && !entry_voided) {
+		/* Counted where the person lived that day; nothing else moves. */
+		int64_t hh = household_before(&lite, facts, n, newf);
+		if (counted(newf->type))
+			rc = eng_event_push(&e->late, newf,
+					    (int32_t)(newf->type == EV_MOVE_IN || newf->type == EV_TRANSFER ? newf->hh : hh),
+					    event_attr(e, newf, hh), day_age(e->p_birth[rid], newf->date));
+		goto out;
 	}
+	set_person(e, &lite);
+	if (kind >= REFRESH_SPELLS || !newf)
+		eng_kill_spells(e, rid, &lite, facts, n);
+	struct eng_spells fresh = {0};
+	struct eng_events evs = {0};
+	rc = eng_walk(e, &lite, entry_voided, facts, n, &fresh, &evs);
+	if (!rc && (kind >= REFRESH_SPELLS || !newf))
+		rc = eng_add_spells(e, &fresh);
+	else if (!rc)
+		respell_changes(e, rid, &lite, facts, n);
+	if (!rc && (kind == REFRESH_ALL || !newf)) {
+		eng_kill_events(e, rid);
+		for (size_t i = 0; i < evs.n && !rc; i++)
+			rc = eng_copy_event(&e->late, &evs, i);
+	} else if (!rc && newf) {
+		for (size_t i = 0; i < evs.n && !rc; i++)
+			if (evs.seq[i] == newf->seq)
+				rc = eng_copy_event(&e->late, &evs, i);
+	}
+	eng_events_free(&evs);
+	eng_spells_free(&fresh);
+out:
 	free(facts);
 	return rc;
 }
@@ -569,7 +675,7 @@ static bool is_latest(struct store *st, const struct reg_fact *f)
 		return false;
 	bool latest = true;
 	for (size_t i = 0; i < n; i++)
-		if (!facts[i].voided && facts[i].seq != f->seq && facts[i].date > f->date)
+		if (!facts[i].voided && facts[i].seq < f->seq && facts[i].date > f->date)
 			latest = false;
 	free(facts);
 	return latest;
@@ -600,24 +706,38 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 		eng_void_event(e, target.seq, target.date);
 		if (target.type == EV_HOUSEHOLD_CHANGE)
 			return eng_rebuild_household(e, st, target.hh);
-		if (target.type == EV_BIRTH && (rc = refresh_person(e, st, target.other, true, NULL)))
+		if (target.type == EV_BIRTH &&
+		    (rc = refresh_person(e, st, target.other, REFRESH_ALL, NULL, f->seq)))
 			return rc;
-		if (target.person > 0 && target.type != EV_HOUSEHOLD_CHANGE)
-			rc = refresh_person(e, st, target.person, true, NULL);
+		if (target.person > 0)
+			rc = refresh_person(e, st, target.person, REFRESH_ALL, NULL, f->seq);
 		return rc;
 	}
 	case EV_BIRTH:
-		if ((rc = refresh_person(e, st, f->other, false, NULL)))
+		/* The child is new: everything about it is built. */
+		if ((rc = refresh_person(e, st, f->other, REFRESH_ALL, NULL, f->seq)))
 			return rc;
 		break;
 	default: break;
 	}
 	if (f->person <= 0)
 		return DS_OK;
-	/* A new birth date changes the age at every earlier event too. */
-	bool all = !is_latest(st, f) ||
-		   (f->type == EV_INFO_CHANGE && REG_INFO_FIELD(f) == FLD_BIRTH_DATE);
-	return refresh_person(e, st, f->person, all, f);
+	enum refresh kind = refresh_kind(f);
+	/* The ledger stored the household the person lived in that day. */
+	if (kind == REFRESH_EVENT && f->hh > 0 && f->type != EV_BIRTH && f->person <= e->maxp) {
+		if (!counted(f->type))
+			return DS_OK;
+		return eng_event_push(&e->late, f, (int32_t)f->hh, event_attr(e, f, f->hh),
+				      day_age(e->p_birth[f->person], f->date));
+	}
+	if (f->type == EV_MOVE_IN)
+		kind = REFRESH_ALL; /* a new person: nothing of theirs is known yet */
+	/* Dated before other facts: those may have been counted elsewhere. */
+	else if (kind == REFRESH_SPELLS && !is_latest(st, f))
+		kind = REFRESH_ALL;
+	if (kind == REFRESH_ALL)
+		return refresh_person(e, st, f->person, REFRESH_ALL, NULL, f->seq);
+	return refresh_person(e, st, f->person, kind, f, f->seq);
 }
 
 enum ds_rc engine_catch_up(struct engine *e, struct store *st)

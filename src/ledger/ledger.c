@@ -181,11 +181,16 @@ static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created, struct r
 }
 
 /* A household that exists on day (it entered on or before). */
+static bool in_scope(struct ledger *lg, const char *area)
+{
+	return !lg->scope || lg->scope(lg->scope_arg, area);
+}
+
 static enum ds_rc household_on(struct ledger *lg, const char *id, int32_t day,
 			       struct store_household *h, bool *found)
 {
 	enum ds_rc rc = lg->st->ops->household_get(lg->st, id, 0, h);
-	*found = rc == DS_OK && h->entry <= day;
+	*found = rc == DS_OK && h->entry <= day && in_scope(lg, h->rec.area);
 	return rc == DS_ENOTFOUND ? DS_OK : rc;
 }
 
@@ -208,8 +213,8 @@ static enum ds_rc get_subject(struct ledger *lg, const char *id, const char *mem
 			      struct store_person *p, struct ledger_result *res, bool *found)
 {
 	enum ds_rc rc = lg->st->ops->person_get(lg->st, id, 0, p);
-	*found = rc == DS_OK;
-	if (rc == DS_ENOTFOUND) {
+	*found = rc == DS_OK && in_scope(lg, p->cur_area);
+	if (rc == DS_ENOTFOUND || (rc == DS_OK && !*found)) {
 		refuse(res, member, W_NO_PERSON);
 		return DS_OK;
 	}
@@ -221,7 +226,7 @@ static enum ds_rc get_subject(struct ledger *lg, const char *id, const char *mem
  * timeline after it.  Fills res (refusal or warning).  *ok tells.
  */
 static enum ds_rc judge(struct ledger *lg, const struct store_person *p, struct reg_fact *f,
-			struct ledger_result *res, bool *ok)
+			struct ledger_result *res, bool *ok, struct reg_state *before)
 {
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
@@ -232,6 +237,8 @@ static enum ds_rc judge(struct ledger *lg, const struct store_person *p, struct 
 	struct reg_state s;
 	state_init(lg, p, &s);
 	reg_state_at(&s, facts, n, f->date);
+	if (before)
+		*before = s;
 	struct reg_verdict v = reg_check(f, &s);
 	if (v.why && v.severity == DS_SEV_ERROR) {
 		refuse(res, v.field, v.why);
@@ -311,7 +318,7 @@ static enum ds_rc record_birth(struct rec_ctx *c)
 		return refuse(c->res, "child.national_id", W_DUP_NATIONAL_ID);
 	reg_fact_from_event(&c->fact, ev, mother.rid, 0, 0);
 	bool ok;
-	if ((rc = judge(lg, &mother, &c->fact, c->res, &ok)) || !ok)
+	if ((rc = judge(lg, &mother, &c->fact, c->res, &ok, NULL)) || !ok)
 		return rc;
 	struct reg_state ms;
 	if ((rc = ledger_state_at(lg, &mother, ev->date, &ms)))
@@ -356,6 +363,8 @@ static enum ds_rc new_household(struct rec_ctx *c, struct store_household *h)
 		return rc;
 	const struct reg_unit *area = reg_units_at(&lg->units, ev->nh.area, ev->date);
 	size_t first;
+	if (!in_scope(lg, ev->nh.area))
+		return refuse(c->res, "new_household.area_code", W_NO_UNIT);
 	if (!area)
 		return refuse(c->res, "new_household.area_code",
 			      reg_units_rows(&lg->units, ev->nh.area, &first) ? W_AREA_CLOSED : W_NO_UNIT);
@@ -465,8 +474,14 @@ static enum ds_rc record_person_event(struct rec_ctx *c)
 	if ((rc = check_references(c, &p, &hh, &other)) || c->res->outcome == LEDGER_REFUSED)
 		return rc;
 	reg_fact_from_event(&c->fact, ev, p.rid, hh, other);
-	if ((rc = judge(lg, &p, &c->fact, c->res, &ok)) || !ok)
+	struct reg_state before;
+	if ((rc = judge(lg, &p, &c->fact, c->res, &ok, &before)) || !ok)
 		return rc;
+	/* Events that name no household keep the one the person lived in that
+	 * day: the household's history lists them, and statistics count them
+	 * there without replaying the person. */
+	if (!hh)
+		c->fact.hh = before.hh;
 	c->prov = p.prov;
 	c->refresh[0] = p.rid;
 	return DS_OK;
@@ -514,6 +529,10 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	if (rc)
 		return rc;
 	struct reg_fact target = t.fact;
+	struct store_person tp;
+	if (target.person > 0 && lg->scope &&
+	    (lg->st->ops->person_get(lg->st, NULL, target.person, &tp) || !in_scope(lg, tp.cur_area)))
+		return refuse(c->res, "target", W_NO_EVENT);
 	if (target.type == EV_VOID)
 		return refuse(c->res, "target", W_VOID_VOID);
 	if (t.voided_by)
@@ -585,7 +604,13 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 	case EV_MOVE_IN: rc = record_move_in(&c); break;
 	case EV_HOUSEHOLD_CHANGE: rc = record_household_change(&c); break;
 	case EV_VOID: rc = record_void(&c); break;
-	default: rc = record_person_event(&c); break;
+	default:
+		rc = record_person_event(&c);
+		/* Only these change what the current-facts cache holds. */
+		if (ev->type != EV_TRANSFER && ev->type != EV_DEATH && ev->type != EV_MOVE_OUT &&
+		    ev->type != EV_INFO_CHANGE)
+			c.refresh[0] = 0;
+		break;
 	}
 	if (rc || res->outcome == LEDGER_REFUSED)
 		goto out;

@@ -29,6 +29,11 @@
 struct ledger {
 	struct store *st;
 	struct reg_units units;
+	/* When set, every person and household an event names must lie in an
+	 * area this accepts; others are refused as not found (W_NO_PERSON,
+	 * W_NO_HOUSEHOLD, W_NO_EVENT, W_NO_UNIT), exactly like absent ones. */
+	bool (*scope)(void *arg, const char *area);
+	void *scope_arg;
 };
 
 enum ds_rc ledger_open(struct ledger *lg, struct store *st);

@@ -32,7 +32,8 @@ struct reg_fact {
 	uint8_t type;   /* enum reg_etype */
 	uint8_t voided; /* cancelled by a void event */
 	int64_t person; /* subject (mother of a birth); head of a household_change */
-	int64_t hh;     /* household named: child's, arrival, transfer target, changed */
+	int64_t hh;     /* household named: child's, arrival, transfer target, changed;
+			 * for other person events the subject's household that day */
 	int64_t other;  /* child of a birth, spouse of a marriage, target seq of a void */
 	int32_t a, b;   /* type-specific, see below */
 };

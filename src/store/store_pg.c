@@ -150,10 +150,11 @@ static const char schema_v1[] =
 	" education int NOT NULL, marital int NOT NULL, residence int NOT NULL, insurance_no text,"
 	" national_id text, fp_method int NOT NULL, fp_since int, entry int NOT NULL,"
 	" entry_seq bigint NOT NULL, baseline bigint NOT NULL, cur_hh bigint NOT NULL,"
-	" exit_day int, cur_name text, cur_key text NOT NULL, nid text,"
+	" exit_day int, cur_name text, cur_key text NOT NULL, nid text, given_key text NOT NULL,"
 	" PRIMARY KEY (prov, rid)) PARTITION BY LIST (prov);"
 	"CREATE INDEX person_rid_ix ON person(rid);"
 	"CREATE INDEX person_key_ix ON person(cur_key text_pattern_ops);"
+	"CREATE INDEX person_given_ix ON person(given_key);"
 	"CREATE INDEX person_hh_ix ON person(cur_hh);"
 	"CREATE TABLE person_default PARTITION OF person DEFAULT;"
 	"CREATE TABLE person_key(id text PRIMARY KEY, prov int NOT NULL, rid bigint NOT NULL UNIQUE);"
@@ -472,7 +473,7 @@ static enum ds_rc flush_kind(struct store *st, enum store_kind k)
 		rc = copy_in(st, "COPY person (prov, rid, id, hh, full_name, sex, birth, birth_prec, "
 				 "relation, ethnicity, education, marital, residence, insurance_no, "
 				 "national_id, fp_method, fp_since, entry, entry_seq, baseline, cur_hh, "
-				 "exit_day, cur_name, cur_key, nid) FROM STDIN",
+				 "exit_day, cur_name, cur_key, nid, given_key) FROM STDIN",
 			     &c->rows);
 		if (!rc)
 			rc = copy_in(st, "COPY person_key (id, prov, rid) FROM STDIN", &c->keys);
@@ -566,7 +567,7 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 		key[0] = '\0';
 	char prov[24], rid[24], hh[24], sex[24], birth[24], prec[24], rel[24], edu[24], mar[24], res[24],
 		fpm[24], fps[24], entry[24], eseq[24], base[24];
-	const char *v[25] = {I64(prov, p->prov), I64(rid, p->rid), r->id, I64(hh, p->hh), r->full_name,
+	const char *v[26] = {I64(prov, p->prov), I64(rid, p->rid), r->id, I64(hh, p->hh), r->full_name,
 			     I64(sex, r->sex), I64(birth, r->birth), I64(prec, r->birth_prec),
 			     I64(rel, r->relation), r->ethnicity, I64(edu, r->education),
 			     I64(mar, r->marital), I64(res, r->residence),
@@ -574,11 +575,11 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 			     r->national_id[0] ? r->national_id : NULL, I64(fpm, r->fp_method),
 			     nullable_day(fps, sizeof fps, r->fp_since, DAY_NONE), I64(entry, p->entry),
 			     I64(eseq, p->entry_seq), I64(base, p->baseline), hh, NULL, NULL, key,
-			     r->national_id[0] ? r->national_id : NULL};
+			     r->national_id[0] ? r->national_id : NULL, txt_last_word(key)};
 	if (q->bulk[STORE_PERSONS]) {
 		struct copybuf *c = &q->copy[STORE_PERSONS];
-		for (int i = 0; i < 25; i++)
-			copy_field(&c->rows, v[i], i == 24);
+		for (int i = 0; i < 26; i++)
+			copy_field(&c->rows, v[i], i == 25);
 		copy_field(&c->keys, r->id, false);
 		copy_field(&c->keys, prov, false);
 		copy_field(&c->keys, rid, true);
@@ -599,10 +600,10 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 				      "INSERT INTO person (prov, rid, id, hh, full_name, sex, birth, "
 				      "birth_prec, relation, ethnicity, education, marital, residence, "
 				      "insurance_no, national_id, fp_method, fp_since, entry, entry_seq, "
-				      "baseline, cur_hh, exit_day, cur_name, cur_key, nid) VALUES ($1, $2, "
-				      "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-				      "$18, $19, $20, $21, $22, $23, $24, $25)",
-				      25, v);
+				      "baseline, cur_hh, exit_day, cur_name, cur_key, nid, given_key) VALUES "
+				      "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+				      "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+				      26, v);
 	}
 	if (!rc) {
 		p->cur_hh = p->hh;
@@ -902,9 +903,9 @@ static enum ds_rc pg_person_current(struct store *st, const struct store_person 
 	if (txt_fold(p->cur_name, strlen(p->cur_name), key, sizeof key))
 		key[0] = '\0';
 	I64(rid, p->rid);
-	const char *v[6] = {rid, I64(hh, p->cur_hh), nullable_day(ex, sizeof ex, p->exit, DAY_MAX),
+	const char *v[7] = {rid, I64(hh, p->cur_hh), nullable_day(ex, sizeof ex, p->exit, DAY_MAX),
 			    strcmp(p->cur_name, p->rec.full_name) ? p->cur_name : NULL, key,
-			    p->cur_nid[0] ? p->cur_nid : NULL};
+			    p->cur_nid[0] ? p->cur_nid : NULL, txt_last_word(key)};
 	/* The national id's owner table follows the current id. */
 	const char *d[1] = {rid};
 	enum ds_rc rc = run_done(st, "DELETE FROM person_nid WHERE rid = $1", 1, d);
@@ -915,8 +916,8 @@ static enum ds_rc pg_person_current(struct store *st, const struct store_person 
 	if (!rc)
 		rc = run_done(st,
 			      "UPDATE person SET cur_hh = $2, exit_day = $3, cur_name = $4, cur_key = $5, "
-			      "nid = $6 WHERE rid = $1",
-			      6, v);
+			      "nid = $6, given_key = $7 WHERE rid = $1",
+			      7, v);
 	return rc;
 }
 
@@ -1188,7 +1189,7 @@ static enum ds_rc pg_find(struct store *st, const char *key, int year, const cha
 	PGresult *r = run(st,
 			  "SELECT " PERSON_COLS PERSON_FROM
 			  "WHERE ((p.cur_key >= $1 AND p.cur_key < $2) OR ($5::boolean AND "
-			  "p.cur_key LIKE $6)) AND ($3::int = 0 OR (p.birth >= $7::int AND "
+			  "p.given_key = $1 AND $6 <> '')) AND ($3::int = 0 OR (p.birth >= $7::int AND "
 			  "p.birth <= $8::int)) AND ($10::json IS NULL OR ch.area IN "
 			  "(SELECT json_array_elements_text($10::json))) "
 			  "ORDER BY p.cur_key COLLATE \"C\", p.rid LIMIT $4 OFFSET $9",

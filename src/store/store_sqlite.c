@@ -62,9 +62,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERSON_ADD] =
 		"INSERT INTO person(id, prov, hh, full_name, sex, birth, birth_prec, relation, "
 		"ethnicity, education, marital, residence, insurance_no, national_id, fp_method, "
-		"fp_since, entry, entry_seq, baseline, cur_hh, exit_day, cur_name, cur_key, nid) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-		"?18, ?19, ?20, NULL, NULL, ?21, ?22)",
+		"fp_since, entry, entry_seq, baseline, cur_hh, exit_day, cur_name, cur_key, nid, "
+		"given_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+		"?16, ?17, ?18, ?19, ?20, NULL, NULL, ?21, ?22, ?23)",
 	[S_BASELINE_ADD] = "INSERT INTO baseline(as_of, imported_at) VALUES (?1, ?2)",
 	[S_HH_BY_ID] = "SELECT " HH_COLS "FROM household WHERE id = ?1",
 	[S_HH_BY_RID] = "SELECT " HH_COLS "FROM household WHERE rid = ?1",
@@ -78,7 +78,7 @@ static const char *const stmt_sql[S_COUNT] = {
 			"?10, ?11, ?12, ?13)",
 	[S_EVENT_VOID] = "UPDATE event SET voided_by = ?2 WHERE seq = ?1 AND voided_by = 0",
 	[S_PERSON_CURRENT] = "UPDATE person SET cur_hh = ?2, exit_day = ?3, cur_name = ?4, "
-			     "cur_key = ?5, nid = ?6 WHERE rid = ?1",
+			     "cur_key = ?5, nid = ?6, given_key = ?7 WHERE rid = ?1",
 	[S_PERSON_FACTS] = "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) "
 			   "ORDER BY date, seq",
 	[S_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM event",
@@ -90,7 +90,8 @@ static const char *const stmt_sql[S_COUNT] = {
 struct sq {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
-	int depth; /* savepoint depth */
+	int depth;        /* savepoint depth */
+	int64_t next_seq; /* within the open transaction, 0 when not known */
 };
 
 static struct sq *SQ(struct store *st)
@@ -179,7 +180,7 @@ static const char schema_v1[] =
 	" marital INTEGER NOT NULL, residence INTEGER NOT NULL, insurance_no TEXT,"
 	" national_id TEXT, fp_method INTEGER NOT NULL, fp_since INTEGER, entry INTEGER NOT NULL,"
 	" entry_seq INTEGER NOT NULL, baseline INTEGER NOT NULL, cur_hh INTEGER NOT NULL,"
-	" exit_day INTEGER, cur_name TEXT, cur_key TEXT NOT NULL, nid TEXT);"
+	" exit_day INTEGER, cur_name TEXT, cur_key TEXT NOT NULL, nid TEXT, given_key TEXT NOT NULL);"
 	"CREATE TABLE event(seq INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE,"
 	" prov INTEGER NOT NULL, type INTEGER NOT NULL, date INTEGER NOT NULL,"
 	" person INTEGER NOT NULL, hh INTEGER NOT NULL, other INTEGER NOT NULL,"
@@ -219,11 +220,13 @@ static const char person_indexes[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS person_id ON person(id);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS person_nid ON person(nid) WHERE nid IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS person_key ON person(cur_key);"
+	"CREATE INDEX IF NOT EXISTS person_given ON person(given_key);"
 	"CREATE INDEX IF NOT EXISTS person_hh ON person(cur_hh);";
 /* Only the indexes in random order are worth dropping: ids and households
  * usually arrive sorted, so their indexes grow by appending. */
 static const char person_indexes_drop[] = "DROP INDEX IF EXISTS person_nid;"
-					  "DROP INDEX IF EXISTS person_key;";
+					  "DROP INDEX IF EXISTS person_key;"
+					  "DROP INDEX IF EXISTS person_given;";
 
 static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 {
@@ -315,17 +318,20 @@ static enum ds_rc sq_migrate(struct store *st)
 
 static enum ds_rc sq_begin(struct store *st)
 {
+	SQ(st)->next_seq = 0;
 	return exec(st, "BEGIN IMMEDIATE");
 }
 
 static enum ds_rc sq_commit(struct store *st)
 {
+	SQ(st)->next_seq = 0;
 	return exec(st, "COMMIT");
 }
 
 static enum ds_rc sq_rollback(struct store *st)
 {
 	SQ(st)->depth = 0;
+	SQ(st)->next_seq = 0;
 	return exec(st, "ROLLBACK");
 }
 
@@ -485,6 +491,7 @@ static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 	sqlite3_bind_int64(s, 20, p->hh);
 	bind_text(s, 21, key);
 	bind_text_or_null(s, 22, r->national_id);
+	bind_text(s, 23, txt_last_word(key));
 	enum ds_rc rc = step_done(st, s, "person");
 	if (!rc) {
 		p->rid = sqlite3_last_insert_rowid(SQ(st)->db);
@@ -722,16 +729,23 @@ static enum ds_rc sq_event_add(struct store *st, struct store_event *ev, const c
 	bind_text(s, 11, ev->recorded_by);
 	bind_text(s, 12, body);
 	sqlite3_bind_int64(s, 13, f->seq);
-	return step_done(st, s, "event");
+	enum ds_rc rc = step_done(st, s, "event");
+	if (!rc)
+		SQ(st)->next_seq = f->seq + 1;
+	return rc;
 }
 
 static int64_t sq_last_seq(struct store *st);
 
 /* Writers hold the database lock for the whole transaction (BEGIN
- * IMMEDIATE), so the next rowid is ours until commit. */
+ * IMMEDIATE), so the next rowid is ours until commit; it is read once per
+ * transaction and counted on from there. */
 static enum ds_rc sq_next_seq(struct store *st, int64_t *seq)
 {
-	*seq = sq_last_seq(st) + 1;
+	struct sq *q = SQ(st);
+	if (!q->next_seq)
+		q->next_seq = sq_last_seq(st) + 1;
+	*seq = q->next_seq;
 	return *seq > 0 ? DS_OK : DS_EDB;
 }
 
@@ -765,6 +779,7 @@ static enum ds_rc sq_person_current(struct store *st, const struct store_person 
 		sqlite3_bind_null(s, 4);
 	bind_text(s, 5, key);
 	bind_text_or_null(s, 6, p->cur_nid);
+	bind_text(s, 7, txt_last_word(key));
 	return step_done(st, s, "person current");
 }
 
@@ -1002,19 +1017,22 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, const cha
 			  size_t offset, size_t limit,
 			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
 {
-	/* Prefix match on the folded key: key <= cur_key < key || U+10FFFF.
-	 * A single word also matches the given name (the last word). */
+	/* Prefix match on the folded key (key <= cur_key < key || U+10FFFF), and
+	 * for a single word also the given name: each through its own index. */
 	char hi[REG_NAME_BYTES + 8];
 	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", key);
-	char word[REG_NAME_BYTES + 2];
-	snprintf(word, sizeof word, "* %s", key);
 	bool one_word = strchr(key, ' ') == NULL;
 	const char *sql =
-		"SELECT " PERSON_COLS PERSON_FROM
-		"WHERE ((p.cur_key >= ?1 AND p.cur_key < ?2) OR (?5 AND p.cur_key GLOB ?6)) "
-		"AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
-		"AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
-		"ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9";
+		one_word
+			? "SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid IN (SELECT rid FROM person WHERE "
+			  "cur_key >= ?1 AND cur_key < ?2 UNION SELECT rid FROM person WHERE given_key = ?1) "
+			  "AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
+			  "AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
+			  "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9"
+			: "SELECT " PERSON_COLS PERSON_FROM "WHERE p.cur_key >= ?1 AND p.cur_key < ?2 "
+			  "AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
+			  "AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
+			  "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9";
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
 		return dberr(st, "find");
@@ -1022,8 +1040,6 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, const cha
 	bind_text(s, 2, hi);
 	sqlite3_bind_int(s, 3, year);
 	sqlite3_bind_int64(s, 4, (int64_t)limit);
-	sqlite3_bind_int(s, 5, one_word);
-	bind_text(s, 6, word);
 	sqlite3_bind_int(s, 7, year ? day_from_ymd(year, 1, 1) : 0);
 	sqlite3_bind_int(s, 8, year ? day_from_ymd(year, 12, 31) : 0);
 	sqlite3_bind_int64(s, 9, (int64_t)offset);

@@ -293,6 +293,23 @@ TEST(report_late_event_and_live_engine)
 	EXPECT(&t, "B35", 0);
 	EXPECT(&t, "B45", 1);
 	rpt_table_free(&t);
+	/* Facts dated before others: a move (the later pregnancy and screenings
+	 * are now counted in the other commune) and a divorce. */
+	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	const char *move = "{\"id\":\"00000000-0000-4000-8000-000000000203\",\"type\":\"transfer\","
+			   "\"date\":\"2024-04-15\",\"person\":\"C3\",\"household\":\"H1\"}";
+	const char *div = "{\"id\":\"00000000-0000-4000-8000-000000000204\",\"type\":\"divorce\","
+			  "\"date\":\"2024-06-01\",\"person\":\"C3\"}";
+	CHECK_EQ(record_text(&f.lg, move, strlen(move)), DS_OK);
+	CHECK_EQ(record_text(&f.lg, div, strlen(div)), DS_OK);
+	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(engine_catch_up(&f.e, f.st), DS_OK);
+	if (!run(&f, "03-DSX", "26734", "2024", NULL, &t))
+		return;
+	EXPECT(&t, "14", 1); /* C3's pregnancy, now in 26734 */
+	EXPECT(&t, "15", 1);
+	EXPECT(&t, "11", 1); /* her divorce */
+	rpt_table_free(&t);
 	/* The live engine and a fresh load agree on every row. */
 	struct engine fresh;
 	CHECK_EQ(engine_load(&fresh, f.st), DS_OK);

@@ -235,6 +235,13 @@ static void suite_timeline(bool pg)
 	store_close(st);
 }
 
+static enum ds_rc count_found(const struct store_person *p, void *arg)
+{
+	(void)p;
+	(*(int *)arg)++;
+	return DS_OK;
+}
+
 static void suite_current_cache(bool pg)
 {
 	struct ledger lg;
@@ -253,6 +260,19 @@ static void suite_current_cache(bool pg)
 	CHECK_STR(p.cur_household, "H2");
 	CHECK_STR(p.cur_name, "Nguyễn Văn Cương");
 	CHECK_STR(p.rec.full_name, "Nguyễn Văn Cường"); /* the entry record is kept */
+	/* Search follows the corrected name: by its start, and by the given name alone. */
+	int found = 0;
+	CHECK_EQ(st->ops->find(st, "nguyen van cuong", 0, NULL, 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(found, 1);
+	found = 0;
+	CHECK_EQ(st->ops->find(st, "cuong", 0, NULL, 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(found, 1);
+	found = 0;
+	CHECK_EQ(st->ops->find(st, "cuong", 0, "[\"2673700101\"]", 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(found, 0); /* not in that area */
+	found = 0;
+	CHECK_EQ(st->ops->find(st, "nguyen", 2010, NULL, 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(found, 1); /* born 2010 */
 	/* A birth cancelled: the child is no longer present. */
 	r = record(&lg, "{" ID(23) ",\"type\":\"birth\",\"date\":\"2024-03-05\",\"mother\":\"P2\","
 			"\"child\":{\"person_id\":\"P7\",\"full_name\":\"Hoa\",\"sex\":2},\"order\":2,"
