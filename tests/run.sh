@@ -42,6 +42,7 @@ fi
 if ls tests/cli/*.test.mjs >/dev/null 2>&1; then
 	suite cli node --test --test-concurrency=1 tests/cli/
 fi
+suite reports node --test --test-concurrency=1 tests/reports/
 if ls tests/api/*.test.mjs >/dev/null 2>&1; then
 	suite api node --test --test-concurrency=1 tests/api/
 fi
