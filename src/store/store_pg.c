@@ -50,6 +50,9 @@ struct pg {
 	int64_t rid_next[3], rid_end[3]; /* reserved record numbers */
 	PGresult *held;                  /* result whose strings a caller borrows */
 	bool listening;
+	int nprepared;
+	const char *prepared[96];
+	char prepared_names[96][16];
 };
 
 static struct pg *PG(struct store *st)
@@ -78,11 +81,39 @@ static enum ds_rc exec(struct store *st, const char *sql)
 	return rc;
 }
 
-/* Runs a parameterised statement; returns the result (caller clears) or NULL. */
-static PGresult *run(struct store *st, const char *sql, int n, const char *const *params,
-		     enum ds_rc *rc)
+/*
+ * Statements are prepared once per connection, the first time they run:
+ * planning a query over the partitioned tables costs more than running it.
+ * They are found again by the address of their (literal) text.
+ */
+#define MAX_PREPARED 96
+
+static const char *prepared_name(struct store *st, const char *sql, int n)
 {
-	PGresult *r = PQexecParams(PG(st)->conn, sql, n, NULL, params, NULL, NULL, 0);
+	struct pg *q = PG(st);
+	for (int i = 0; i < q->nprepared; i++)
+		if (q->prepared[i] == sql)
+			return q->prepared_names[i];
+	if (q->nprepared == MAX_PREPARED)
+		return NULL;
+	char *name = q->prepared_names[q->nprepared];
+	snprintf(name, 16, "s%d", q->nprepared);
+	PGresult *r = PQprepare(q->conn, name, sql, n, NULL);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	if (!ok)
+		return NULL;
+	q->prepared[q->nprepared++] = sql;
+	return name;
+}
+
+/* Runs a parameterised statement; returns the result (caller clears) or NULL. */
+static PGresult *run_sql(struct store *st, const char *sql, int n, const char *const *params,
+			 enum ds_rc *rc, bool prepare)
+{
+	const char *name = prepare ? prepared_name(st, sql, n) : NULL;
+	PGresult *r = name ? PQexecPrepared(PG(st)->conn, name, n, params, NULL, NULL, 0)
+			   : PQexecParams(PG(st)->conn, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType s = PQresultStatus(r);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 		char what[48];
@@ -93,6 +124,12 @@ static PGresult *run(struct store *st, const char *sql, int n, const char *const
 	}
 	*rc = DS_OK;
 	return r;
+}
+
+static PGresult *run(struct store *st, const char *sql, int n, const char *const *params,
+		     enum ds_rc *rc)
+{
+	return run_sql(st, sql, n, params, rc, true);
 }
 
 static enum ds_rc run_done(struct store *st, const char *sql, int n, const char *const *params)
@@ -490,18 +527,26 @@ static enum ds_rc flush_all(struct store *st)
 	return rc ? rc : flush_kind(st, STORE_PERSONS);
 }
 
+/* Into empty tables, the search indexes are built once at the end. */
+static const char pg_person_indexes[] =
+	"CREATE INDEX IF NOT EXISTS person_key_ix ON person(cur_key text_pattern_ops);"
+	"CREATE INDEX IF NOT EXISTS person_given_ix ON person(given_key);";
+
 static enum ds_rc pg_bulk_begin(struct store *st, enum store_kind kind, bool empty)
 {
-	(void)empty;
 	PG(st)->bulk[kind] = true;
+	if (kind == STORE_PERSONS && empty)
+		return exec(st, "DROP INDEX IF EXISTS person_key_ix; DROP INDEX IF EXISTS person_given_ix;");
 	return DS_OK;
 }
 
 static enum ds_rc pg_bulk_end(struct store *st, enum store_kind kind, bool empty)
 {
-	(void)empty;
 	PG(st)->bulk[kind] = false;
-	return flush_kind(st, kind);
+	enum ds_rc rc = flush_kind(st, kind);
+	if (!rc && kind == STORE_PERSONS && empty)
+		rc = exec(st, pg_person_indexes);
+	return rc;
 }
 
 static enum ds_rc pg_unit_add(struct store *st, const struct reg_unit *u)
@@ -972,8 +1017,11 @@ static enum ds_rc each(struct store *st, const char *sql, int n, const char *con
 	char *decl = NULL;
 	if (!rc && asprintf(&decl, "DECLARE danso_cur NO SCROLL CURSOR FOR %s", sql) < 0)
 		rc = DS_ENOMEM;
-	if (!rc)
-		rc = run_done(st, decl, n, params);
+	if (!rc) {
+		/* Declared text changes with the query: not prepared. */
+		PGresult *r = run_sql(st, decl, n, params, &rc, false);
+		PQclear(r);
+	}
 	free(decl);
 	while (!rc) {
 		PGresult *r = PQexec(q->conn, "FETCH 20000 FROM danso_cur");
