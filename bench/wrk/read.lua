@@ -1,9 +1,7 @@
--- GET a person chosen at random among the first N ids (P000000001 ...).
-local n = tonumber(os.getenv("BENCH_PERSONS") or "100000")
-local prefix = os.getenv("BENCH_PREFIX") or "P"
-local width = tonumber(os.getenv("BENCH_WIDTH") or "9")
+-- GET a person chosen at random from BENCH_IDS (a file with one id a line).
 local cookie = os.getenv("BENCH_COOKIE")
+local ids = {}
+for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
 request = function()
-  local id = string.format("%s%0" .. width .. "d", prefix, math.random(1, n))
-  return wrk.format("GET", "/api/v1/persons/" .. id, { ["Cookie"] = cookie })
+  return wrk.format("GET", "/api/v1/persons/" .. ids[math.random(#ids)], { ["Cookie"] = cookie })
 end

@@ -1,0 +1,58 @@
+#!/bin/sh
+# The HTTP API under wrk, against a copy of a generated province's database:
+# person reads, searches, single events, 100-event batches, reports; then
+# person reads again with 1,000 slowloris connections open.
+#   sh bench/http.sh DB
+set -eu
+cd "$(dirname "$0")/.."
+src=$1
+bin=build/danso
+work=$(mktemp -d /tmp/danso-http-XXXXXX)
+db=$work/h.db
+cp "$src" "$db"
+$bin user add --db "$db" --login reader --role national --password-file "$work/r.pw" >/dev/null
+commune=$($bin report --db "$db" --form 01-DSX --unit 79 --period 2025-03 --format json |
+	node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).columns[0].code))')
+$bin user add --db "$db" --login writer --role commune --unit "$commune" --password-file "$work/w.pw" >/dev/null
+port=18777
+$bin serve --db "$db" --listen 127.0.0.1:$port --per-ip 300 >"$work/serve.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+for i in $(seq 50); do curl -sf http://127.0.0.1:$port/health >/dev/null && break; sleep 0.2; done
+login() { # login password-file -> "cookie csrf"
+	curl -s -c "$work/$1.cj" -H 'Content-Type: application/json' \
+		-d "{\"login\":\"$1\",\"password\":\"$(cat "$2")\"}" http://127.0.0.1:$port/api/v1/login >"$work/$1.json"
+	echo "danso_session=$(awk '/danso_session/ {print $7}' "$work/$1.cj")"
+}
+rc=$(login reader "$work/r.pw")
+wc=$(login writer "$work/w.pw")
+wcsrf=$(node -e "console.log(require('$work/writer.json').csrf)")
+# Persons aged 60+ of the writer's commune, for elderly checks.
+sqlite3 "$db" "SELECT p.id FROM person p JOIN household h ON h.rid = p.cur_hh JOIN unit v ON v.code = substr(h.area, 1, 8)
+	WHERE p.birth < $(( $(date +%s) / 86400 - 61 * 365 )) AND p.exit_day IS NULL LIMIT 5000" >"$work/old.txt" || true
+[ -s "$work/old.txt" ] || sqlite3 "$db" "SELECT id FROM person WHERE birth < -3650 AND exit_day IS NULL LIMIT 5000" >"$work/old.txt"
+sqlite3 "$db" "SELECT id FROM person WHERE exit_day IS NULL ORDER BY random() LIMIT 20000" >"$work/ids.txt"
+w() { # label script extra-env... : one wrk run, requests/s and p99
+	label=$1
+	script=$2
+	shift 2
+	env BENCH_IDS="$work/ids.txt" "$@" \
+		wrk -t2 -c"${CONNS:-32}" -d"${SECS:-10}s" --latency -s "bench/wrk/$script" http://127.0.0.1:$port >"$work/wrk.txt" 2>&1
+	rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
+	p99=$(awk '/ 99%/ {print $2}' "$work/wrk.txt")
+	bad=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
+	echo "http $label: $rps requests/s, p99 $p99${bad:+, $bad non-2xx}"
+}
+w "person reads" read.lua BENCH_COOKIE="$rc"
+w "searches" search.lua BENCH_COOKIE="$rc"
+CONNS=64 w "single events" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt"
+CONNS=16 w "100-event batches" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt" BENCH_BATCH=100
+CONNS=8 w "commune monthly report" report.lua BENCH_COOKIE="$rc" BENCH_REPORT="/api/v1/reports/01-DSX?unit=$commune&period=2025-03"
+CONNS=4 w "province annual report" report.lua BENCH_COOKIE="$rc" BENCH_REPORT="/api/v1/reports/03-DSX?unit=79&period=2025"
+w "person reads, baseline" read.lua BENCH_COOKIE="$rc"
+node bench/slowloris.mjs $port 1000 45 >"$work/slow.txt" &
+sl=$!
+sleep 3
+w "person reads, 1000 slowloris connections open" read.lua BENCH_COOKIE="$rc"
+wait $sl
+cat "$work/slow.txt"

@@ -1,0 +1,78 @@
+#!/bin/sh
+# Benchmarks (make bench).  Generates provinces with `danso gen`, then
+# measures, side by side on the same data:
+#   - baseline import and event ingest into SQLite and PostgreSQL;
+#   - database size and peak memory;
+#   - engine load time and memory;
+#   - report times in danso's engine and the same report in SQL on SQLite,
+#     PostgreSQL and DuckDB (bench/reference.mjs);
+#   - the HTTP API under wrk (bench/http.sh).
+# Results go to bench/out/ (git-ignored); docs/BENCHMARKS.md records them.
+#
+#   sh bench/run.sh [SIZES]      default: "1000000 10000000"
+set -eu
+cd "$(dirname "$0")/.."
+sizes=${1:-"1000000 10000000"}
+bin=build/danso
+out=bench/out
+mkdir -p "$out"
+sh scripts/deps.sh bench
+make -s all
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB" | tee "$out/machine.txt"
+
+pgdir=$(mktemp -d /tmp/danso-bench-pg-XXXXXX)
+pgurl=$(sh tests/pg.sh start "$pgdir")
+trap 'sh tests/pg.sh stop "$pgdir"' EXIT
+
+measure() { # label command...: wall seconds and peak KB into the log
+	label=$1
+	shift
+	/usr/bin/time -f "$label: %e s, %M KB peak" "$@" 2>>"$out/times.txt" >/dev/null
+	tail -n 1 "$out/times.txt"
+}
+
+for n in $sizes; do
+	d=$out/p$n
+	if [ ! -f "$d/manifest.json" ]; then
+		measure "gen $n" $bin gen --out "$d" --persons "$n" --seed 7 --province 79
+	fi
+	as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$d/manifest.json")
+	events=$(wc -l < "$d/events.ndjson")
+	db=$out/p$n.db
+	rm -f "$db" "$db-wal" "$db-shm"
+	measure "sqlite import $n persons" $bin import --db "$db" --units "$d/units.csv" \
+		--households "$d/households.csv" --persons "$d/persons.csv" --as-of "$as_of" --quiet
+	measure "sqlite events $n ($events events)" $bin events --db "$db" "$d/events.ndjson"
+	echo "sqlite size $n: $(du -b "$db" | cut -f1) bytes" | tee -a "$out/times.txt"
+	name=bench_$n
+	psql "$(echo "$pgurl" | sed 's/%s/postgres/')" -qc "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
+	pg=$(echo "$pgurl" | sed "s/%s/$name/")
+	measure "postgresql import $n persons" $bin import --db "$pg" --units "$d/units.csv" \
+		--households "$d/households.csv" --persons "$d/persons.csv" --as-of "$as_of" --quiet
+	measure "postgresql events $n ($events events)" $bin events --db "$pg" "$d/events.ndjson"
+	echo "postgresql size $n: $(psql "$pg" -Atc "SELECT pg_database_size('$name')") bytes" | tee -a "$out/times.txt"
+	# Reports from memory: the annual province form (a column per commune),
+	# a commune's monthly form, on both backends (the engine is the same).
+	commune=$($bin report --db "$db" --form 01-DSX --unit 79 --period 2025-03 --format json |
+		node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).columns[0].code))')
+	for target in "$db" "$pg"; do
+		$bin report --db "$target" --form 03-DSX --unit 79 --period 2025 --repeat 20 -o /dev/null 2>&1 |
+			tee -a "$out/times.txt"
+		$bin report --db "$target" --form 01-DSX --unit "$commune" --period 2025-03 --repeat 200 -o /dev/null 2>&1 |
+			tee -a "$out/times.txt"
+	done
+	# The same reports in SQL on SQLite, PostgreSQL and DuckDB.
+	if [ -f bench/reference.mjs ]; then
+		for engine in sqlite postgres duckdb; do
+			node bench/reference.mjs --sqlite "$db" --pg "$pg" --engine $engine --unit 79 --period 2025 \
+				--timing-only 2>&1 | tail -n 1 | sed "s/^/sql $engine $n province 2025: /" | tee -a "$out/times.txt"
+			node bench/reference.mjs --sqlite "$db" --pg "$pg" --engine $engine --unit "$commune" \
+				--period 2025-03 --timing-only 2>&1 | tail -n 1 |
+				sed "s/^/sql $engine $n commune 2025-03: /" | tee -a "$out/times.txt"
+		done
+	fi
+done
+if [ -f bench/http.sh ]; then
+	sh bench/http.sh "$out/p1000000.db" | tee -a "$out/times.txt"
+fi
+echo "bench: results in $out/times.txt"
