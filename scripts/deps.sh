@@ -15,6 +15,12 @@ bench) want="$build $test $bench" ;;
 esac
 missing=""
 for p in $want; do
+	# Node.js may come from elsewhere (nodesource bundles npm); a working
+	# command is enough, and installing Debian's npm over it would conflict.
+	case "$p" in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

@@ -78,6 +78,22 @@ void csv_close(struct csv *c)
 	c->mapped = false;
 }
 
+/* The record ends before pos, less its line break. */
+static void set_end(struct csv *c, size_t pos)
+{
+	if (pos > c->rec_start && c->data[pos - 1] == '\n')
+		pos--;
+	if (pos > c->rec_start && c->data[pos - 1] == '\r')
+		pos--;
+	c->rec_end = pos;
+}
+
+const char *csv_raw(const struct csv *c, size_t *len)
+{
+	*len = c->rec_end - c->rec_start;
+	return c->data + c->rec_start;
+}
+
 /* Moves past the end of the current physical line. */
 static void skip_line(struct csv *c)
 {
@@ -95,6 +111,7 @@ static int fail(struct csv *c, struct ds_problem *pb, size_t field, enum ds_why 
 {
 	const char *col = field < c->ncols ? c->cols[field] : NULL;
 	ds_problem_set(pb, c->name, c->rec_line, col, why);
+	set_end(c, resume);
 	c->pos = resume;
 	c->line = resume_line;
 	return -1;
@@ -109,6 +126,7 @@ static int parse_record(struct csv *c, struct ds_problem *pb)
 	const char *d = c->data;
 	size_t end = c->size, p = c->pos;
 	size_t start = p;
+	c->rec_start = c->rec_end = p;
 	c->rec_line = c->line;
 	c->nf = 0;
 	c->scratch_used = 0;
@@ -182,6 +200,7 @@ static int parse_record(struct csv *c, struct ds_problem *pb)
 		}
 		break;
 	}
+	set_end(c, p);
 	c->pos = p;
 	return 1;
 }

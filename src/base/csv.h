@@ -38,6 +38,7 @@ struct csv {
 	bool mapped;
 	long line; /* physical line of the next byte */
 	long rec_line;
+	size_t rec_start, rec_end; /* the last record's bytes as written, without its newline */
 	size_t nf;
 	struct csv_field f[CSV_MAX_FIELDS];
 	char *scratch; /* unescaped quoted fields, CSV_MAX_RECORD bytes */
@@ -53,6 +54,9 @@ enum ds_rc csv_open(struct csv *c, const char *path, const char *name,
 /* Reads from memory the caller keeps alive until csv_close(). */
 enum ds_rc csv_open_mem(struct csv *c, const char *data, size_t size, const char *name);
 void csv_close(struct csv *c);
+
+/* The last record read (or refused) exactly as the file has it. */
+const char *csv_raw(const struct csv *c, size_t *len);
 
 /* Reads the header and checks it against the n expected names. */
 enum ds_rc csv_header(struct csv *c, const char *const *expected, size_t n,

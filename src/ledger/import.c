@@ -49,17 +49,13 @@ static void write_reject(struct imp *im, const struct ds_problem *p, const struc
 	buf_csv_field(b, ds_why_en(p->why));
 	buf_putc(b, ',');
 	if (c) {
-		struct buf row = {0};
-		for (size_t i = 0; i < c->nf; i++) {
-			if (i)
-				buf_putc(&row, ',');
-			char *tmp = strndup(c->f[i].p, c->f[i].n);
-			if (tmp)
-				buf_csv_field(&row, tmp);
-			free(tmp);
-		}
-		buf_csv_field(b, row.data ? row.data : "");
-		buf_free(&row);
+		/* The row as it was written, so that it can be fixed and imported again. */
+		size_t n;
+		const char *raw = csv_raw(c, &n);
+		char *tmp = strndup(raw, n);
+		if (tmp)
+			buf_csv_field(b, tmp);
+		free(tmp);
 	}
 	buf_putc(b, '\n');
 	fwrite(b->data, 1, b->len, f);
@@ -89,8 +85,8 @@ static enum ds_rc open_csv(struct imp *im, enum store_kind kind, const char *pat
 {
 	struct ds_problem p;
 	enum ds_rc rc = csv_open(c, path, basename_of(path), &p);
-	if (rc == DS_OK)
-		rc = csv_header(c, cols, ncols, &p);
+	if (rc == DS_OK && (rc = csv_header(c, cols, ncols, &p)))
+		csv_close(c);
 	if (rc) {
 		im->errors++;
 		if (im->o->on_problem)

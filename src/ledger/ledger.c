@@ -482,6 +482,9 @@ static enum ds_rc record_person_event(struct rec_ctx *c)
 	 * there without replaying the person. */
 	if (!hh)
 		c->fact.hh = before.hh;
+	/* A transfer also belongs to the household it leaves. */
+	if (ev->type == EV_TRANSFER)
+		c->fact.other = before.hh;
 	c->prov = p.prov;
 	c->refresh[0] = p.rid;
 	return DS_OK;

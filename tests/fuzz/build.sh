@@ -1,0 +1,51 @@
+#!/bin/sh
+# Builds the libFuzzer targets (make fuzz): clang with libFuzzer, ASan and
+# UBSan, against the project's base and register sources (not main.c).
+# Output: build-fuzz/fuzz_csv and build-fuzz/fuzz_event.
+#   CLANG=clang-14 sh tests/fuzz/build.sh     to pick the compiler
+# Needs Debian's clang and libclang-rt-14-dev (scripts/deps.sh or apt-get).
+set -eu
+cd "$(dirname "$0")/../.."
+
+CLANG=${CLANG:-}
+if [ -z "$CLANG" ]; then
+	for c in clang clang-14; do
+		if command -v "$c" >/dev/null 2>&1; then
+			CLANG=$c
+			break
+		fi
+	done
+fi
+if [ -z "$CLANG" ]; then
+	echo "fuzz: clang not found (apt-get install clang libclang-rt-14-dev)" >&2
+	exit 1
+fi
+
+out=build-fuzz
+mkdir -p "$out/obj"
+PKGS="jansson libutf8proc"
+PKG_CFLAGS=$(pkg-config --cflags $PKGS)
+PKG_LIBS=$(pkg-config --libs $PKGS)
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+CFLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Wall -Wextra $SAN -Isrc $PKG_CFLAGS"
+
+# The embedded files, as the Makefile makes them (asset.c refers to them).
+embed_files=$( (find web -type f 2>/dev/null; find defs data -type f \( -name '*.csv' -o -name '*.json' \) 2>/dev/null) | sort)
+# shellcheck disable=SC2086
+sh scripts/embed.sh "$out/assets.c" $embed_files
+"$CLANG" -std=c17 -O0 -c -o "$out/obj/assets.o" "$out/assets.c"
+
+# The project's sources, instrumented for the fuzzer, two at a time.
+srcs=$(ls src/base/*.c src/register/*.c)
+printf '%s\n' $srcs | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
+	o='"$out"'/obj/$(echo "{}" | tr / _ | sed "s/\.c$/.o/")
+	exec '"$CLANG"' '"$CFLAGS"' -fsanitize=fuzzer-no-link -c -o "$o" "{}"'
+rm -f "$out/libdanso-fuzz.a"
+ar rcs "$out/libdanso-fuzz.a" "$out"/obj/*.o
+
+for t in fuzz_csv fuzz_event; do
+	# shellcheck disable=SC2086
+	"$CLANG" $CFLAGS -fsanitize=fuzzer -o "$out/$t" "tests/fuzz/$t.c" \
+		"$out/libdanso-fuzz.a" $PKG_LIBS -lpthread -lm
+done
+echo "fuzz: built $out/fuzz_csv and $out/fuzz_event with $CLANG"
