@@ -60,8 +60,11 @@ san: build-san/danso build-san/test_unit
 
 # The whole suite: unit tests in both builds, command-line and API tests
 # against the sanitizer binary, both store backends, the browser tests.
-test: all san build/test_unit
+# Dependencies first (a fresh machine has no -dev packages), then a new make
+# that sees them.
+test:
 	sh scripts/deps.sh test
+	$(MAKE) all san build/test_unit
 	sh tests/run.sh
 
 test-unit: build/test_unit build-san/test_unit
