@@ -196,6 +196,7 @@ static const char schema_v1[] =
 	"CREATE TABLE person_default PARTITION OF person DEFAULT;"
 	"CREATE TABLE person_key(id text PRIMARY KEY, prov int NOT NULL, rid bigint NOT NULL UNIQUE);"
 	"CREATE TABLE person_nid(nid text PRIMARY KEY, rid bigint NOT NULL);"
+	"CREATE INDEX person_nid_rid_ix ON person_nid(rid);"
 	"CREATE TABLE event(prov int NOT NULL, seq bigint NOT NULL, uuid bytea NOT NULL,"
 	" type int NOT NULL, date int NOT NULL, person bigint NOT NULL, hh bigint NOT NULL,"
 	" other bigint NOT NULL, a int NOT NULL, b int NOT NULL, voided_by bigint NOT NULL DEFAULT 0,"
@@ -279,7 +280,8 @@ static enum ds_rc pg_open(struct store *st, const char *target, bool create)
 		return DS_EDB;
 	}
 	PQsetClientEncoding(q->conn, "UTF8");
-	enum ds_rc rc = exec(st, "SET client_min_messages = warning");
+	/* Short statements on indexes: compiling them (JIT) costs more than it saves. */
+	enum ds_rc rc = exec(st, "SET client_min_messages = warning; SET jit = off");
 	return rc ? rc : check_durable(st);
 }
 
@@ -546,6 +548,12 @@ static enum ds_rc pg_bulk_end(struct store *st, enum store_kind kind, bool empty
 	enum ds_rc rc = flush_kind(st, kind);
 	if (!rc && kind == STORE_PERSONS && empty)
 		rc = exec(st, pg_person_indexes);
+	/* Fresh statistics, or the planner takes a table of a million rows for
+	 * an empty one and scans it for every lookup until autovacuum comes. */
+	if (!rc)
+		rc = exec(st, kind == STORE_PERSONS ? "ANALYZE person, person_key, person_nid"
+				 : kind == STORE_HOUSEHOLDS ? "ANALYZE household, household_key"
+							    : "ANALYZE unit");
 	return rc;
 }
 
