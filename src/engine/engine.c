@@ -18,9 +18,10 @@ int eng_grow(void **p, size_t elem, size_t *cap, size_t need)
 {
 	if (need < *cap)
 		return 0;
-	size_t n = *cap ? *cap : 1024;
+	/* By half again: the arrays are most of the engine, doubling wastes a third. */
+	size_t n = *cap > 1024 ? *cap : 1024;
 	while (n <= need)
-		n *= 2;
+		n += n / 2;
 	void *q = realloc(*p, n * elem);
 	if (!q)
 		return -1;
@@ -28,6 +29,61 @@ int eng_grow(void **p, size_t elem, size_t *cap, size_t need)
 	*p = q;
 	*cap = n;
 	return 0;
+}
+
+/* Gives back an array's unused tail.  A failed shrink keeps the larger
+ * block, which still holds n elements. */
+static void shrink(void *pp, size_t elem, size_t n)
+{
+	void **p = pp;
+	void *q = *p ? realloc(*p, (n ? n : 1) * elem) : NULL;
+	if (q)
+		*p = q;
+}
+
+static void shrink_events(struct eng_events *v)
+{
+	shrink(&v->date, 4, v->n);
+	shrink(&v->person, 4, v->n);
+	shrink(&v->hh, 4, v->n);
+	shrink(&v->a, 4, v->n);
+	shrink(&v->type, 1, v->n);
+	shrink(&v->seq, 8, v->n);
+	shrink(&v->age, 1, v->n);
+	v->cap = v->n;
+}
+
+/* After a load every array is exactly as long as its contents. */
+static void trim(struct engine *e)
+{
+	size_t n = (size_t)e->maxp + 1;
+	if (n < e->pcap) {
+		shrink(&e->p_birth, sizeof *e->p_birth, n);
+		shrink(&e->p_sex, 1, n);
+		shrink(&e->p_marital0, 1, n);
+		shrink(&e->p_fp0, 1, n);
+		shrink(&e->p_chg, sizeof *e->p_chg, n);
+		e->pcap = n;
+	}
+	n = (size_t)e->maxh + 1;
+	if (n < e->hcap) {
+		shrink(&e->h_area, sizeof *e->h_area, n);
+		shrink(&e->h_type0, 1, n);
+		shrink(&e->h_pov0, 1, n);
+		shrink(&e->h_year0, sizeof *e->h_year0, n);
+		shrink(&e->h_chg, sizeof *e->h_chg, n);
+		e->hcap = n;
+	}
+	shrink(&e->chg.date, 4, e->chg.n);
+	shrink(&e->chg.next, 4, e->chg.n);
+	shrink(&e->chg.val, 1, e->chg.n);
+	e->chg.cap = e->chg.n;
+	shrink(&e->hchg.date, 4, e->hchg.n);
+	shrink(&e->hchg.next, 4, e->hchg.n);
+	shrink(&e->hchg.year, 4, e->hchg.n);
+	shrink(&e->hchg.val, 1, e->hchg.n);
+	e->hchg.cap = e->hchg.n;
+	shrink_events(&e->ev);
 }
 
 /* ---- persons and households ---- */
@@ -486,8 +542,10 @@ enum ds_rc engine_load(struct engine *e, struct store *st)
 	free(l.lite);
 	if (!rc)
 		rc = eng_build_spells(e, &spells);
-	if (!rc)
+	if (!rc) {
 		eng_sort_events(&e->ev);
+		trim(e);
+	}
 	progress_end(&l.pr);
 	e->load_seconds = progress_now() - t0;
 	if (rc)

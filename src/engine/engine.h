@@ -28,7 +28,7 @@
  * (engine_add_event); the engine replaces those persons' spells.  A
  * read-write lock lets many reports run beside one writer.
  *
- * Memory: about 50 bytes per person (see docs/ARCHITECTURE.md).
+ * Memory: about 60 bytes per person (see docs/ARCHITECTURE.md).
  */
 #ifndef DS_ENGINE_H
 #define DS_ENGINE_H
