@@ -113,6 +113,11 @@ WHERE f.ev_type IN ('move_out', 'transfer') AND f.ev_date >= p.p_start AND f.ev_
   AND (f.ev_type = 'move_out' OR cf.commune IS NULL OR ct.commune IS NULL OR cf.commune <> ct.commune)
 GROUP BY c.col;
 
+-- The stocks by column and characteristics (few lines: one per age, sex,
+-- marital status and method).
+CREATE TEMP TABLE r_sta AS
+SELECT w, col, sex, age, mar, fp, COUNT(*) AS n FROM r_stc GROUP BY w, col, sex, age, mar, fp;
+
 -- Counts: (col, key, band, sex, n); sex 0 when not split, band -1 when none.
 CREATE TEMP TABLE r_cnt AS
 SELECT col, 'hh' AS k, -1 AS band, 0 AS sex, COUNT(DISTINCT hh) AS n FROM r_stc WHERE w = 'E' GROUP BY col
@@ -120,21 +125,21 @@ UNION ALL
 SELECT s.col, 'hh1', -1, 0, COUNT(DISTINCT s.hh) FROM r_stc s JOIN r_htype t ON t.hh = s.hh
 WHERE s.w = 'E' AND t.t = 1 GROUP BY s.col
 UNION ALL
-SELECT col, 'pop', -1, sex, COUNT(*) FROM r_stc WHERE w = 'E' GROUP BY col, sex
+SELECT col, 'pop', -1, sex, SUM(n) FROM r_sta WHERE w = 'E' GROUP BY col, sex
 UNION ALL
-SELECT col, 'popS', -1, sex, COUNT(*) FROM r_stc WHERE w = 'S' GROUP BY col, sex
+SELECT col, 'popS', -1, sex, SUM(n) FROM r_sta WHERE w = 'S' GROUP BY col, sex
 UNION ALL
-SELECT col, 'mw', -1, 0, COUNT(*) FROM r_stc
+SELECT col, 'mw', -1, 0, SUM(n) FROM r_sta
 WHERE w = 'E' AND sex = 2 AND age BETWEEN 15 AND 49 AND mar = 2 GROUP BY col
 UNION ALL
-SELECT col, 'fp', fp, 0, COUNT(*) FROM r_stc
+SELECT col, 'fp', fp, 0, SUM(n) FROM r_sta
 WHERE w = 'E' AND sex = 2 AND age BETWEEN 15 AND 49 AND mar = 2 GROUP BY col, fp
 UNION ALL
-SELECT col, 'age', CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex, COUNT(*)
-FROM r_stc WHERE w = 'E' GROUP BY col, CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex
+SELECT col, 'age', CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex, SUM(n)
+FROM r_sta WHERE w = 'E' GROUP BY col, CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex
 UNION ALL
-SELECT col, 'ageS', CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex, COUNT(*)
-FROM r_stc WHERE w = 'S' GROUP BY col, CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex
+SELECT col, 'ageS', CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex, SUM(n)
+FROM r_sta WHERE w = 'S' GROUP BY col, CASE WHEN age >= 100 THEN 100 ELSE age - age % 5 END, sex
 UNION ALL
 SELECT col, 'birth', -1, sex, COUNT(*) FROM r_fl WHERE in_p = 1 AND ev_type = 'birth' GROUP BY col, sex
 UNION ALL

@@ -172,6 +172,9 @@ struct store;
 enum ds_rc engine_load(struct engine *e, struct store *st);
 void engine_free(struct engine *e);
 
+/* Adds the int32 cells of src into dst (cubes of one type, `bytes` long). */
+void eng_add_cells(void *dst, const void *src, size_t bytes);
+
 /* Bytes held by the engine's arrays (for /metrics and the benchmarks). */
 size_t engine_bytes(const struct engine *e);
 int64_t engine_persons(const struct engine *e);

@@ -242,38 +242,35 @@ static inline void count_spell(struct stock_ctx *c, const struct eng_spells *s, 
 	}
 }
 
-static enum ds_rc stock_pass(const struct engine *e, int32_t day, const int32_t *area_col,
-			     struct eng_stock *out)
+void eng_add_cells(void *dst, const void *src, size_t bytes)
 {
-	uint8_t *ages = malloc(AGE_DAYS);
-	uint8_t *seen = calloc((size_t)(e->maxh >> 3) + 2, 1);
-	if (!ages || !seen) {
-		free(ages);
-		free(seen);
-		return DS_ENOMEM;
-	}
-	age_table(day, ages);
-	int y, m, d;
-	day_to_ymd(day, &y, &m, &d);
-	struct stock_ctx c = {e, day, y, ages, seen, NULL};
-	for (size_t a = 0; a < e->nareas; a++) {
+	int32_t *d = dst;
+	const int32_t *s = src;
+	for (size_t i = 0; i < bytes / sizeof(int32_t); i++)
+		d[i] += s[i];
+}
+
+/* Counts the spells of areas [a0, a1) present on the context's day. */
+static void stock_areas(struct stock_ctx *c, const int32_t *area_col, size_t a0, size_t a1,
+			struct eng_stock *out)
+{
+	const struct engine *e = c->e;
+	for (size_t a = a0; a < a1; a++) {
 		if (area_col[a] < 0)
 			continue;
-		c.out = &out[area_col[a]];
+		c->out = &out[area_col[a]];
+		const int32_t day = c->day;
 		const struct eng_spells *s = &e->base;
 		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
 			if (s->from[k] <= day && day < s->to[k])
-				count_spell(&c, s, k);
+				count_spell(c, s, k);
 		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
 			if (e->added.from[k] <= day && day < e->added.to[k])
-				count_spell(&c, &e->added, (size_t)k);
+				count_spell(c, &e->added, (size_t)k);
 	}
-	free(ages);
-	free(seen);
-	return DS_OK;
 }
 
-/* ---- flows ---- */
+/* ---- flows ---- *//* ---- flows ---- */
 
 /* A set of (person, column) pairs, for counting distinct persons. */
 struct pairset {
@@ -415,6 +412,18 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 	}
 }
 
+/* Room for n pairs without growing. */
+static int pairset_reserve(struct pairset *s, size_t n)
+{
+	size_t cap = 1024;
+	while (cap < n * 2)
+		cap *= 2;
+	if (!(s->slot = calloc(cap, sizeof *s->slot)))
+		return -1;
+	s->cap = cap;
+	return 0;
+}
+
 static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
 			    const int32_t *area_commune, struct eng_flow *out)
 {
@@ -428,13 +437,27 @@ static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, co
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < v->n && v->date[i] <= to; i++)
+	size_t end = lo;
+	while (end < v->n && v->date[end] <= to)
+		end++;
+	/* The distinct-person sets are sized from the screenings and checks
+	 * in the period, so that they never rehash. */
+	size_t kinds[3] = {0, 0, 0};
+	for (size_t i = lo; i < end; i++) {
+		uint8_t t = v->type[i];
+		kinds[0] += t == EV_PRENATAL_SCREENING;
+		kinds[1] += t == EV_NEWBORN_SCREENING;
+		kinds[2] += t == EV_ELDERLY_CHECK;
+	}
+	for (int k = 0; k < 3; k++)
+		c.failed |= pairset_reserve(&c.distinct[k], kinds[k] + e->late.n);
+	for (size_t i = lo; i < end && !c.failed; i++)
 		if (v->type[i])
 			count_event(&c, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i], v->age[i]);
 	/* Later events come in recording order; counting distinct persons does
 	 * not depend on order, and the other counts are sums. */
 	const struct eng_events *l = &e->late;
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n && !c.failed; i++)
 		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
 			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i], l->age[i]);
 	for (int k = 0; k < 3; k++)
@@ -444,19 +467,107 @@ static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, co
 
 /* ---- the query ---- */
 
-struct side_pass {
+/*
+ * A query is up to two stocks (passes over the spells) and two flows
+ * (passes over the events).  Two threads share the work: the stocks are cut
+ * into chunks of areas that both threads take in turn from a shared
+ * counter, each counting into its own cubes (a household lies in one area,
+ * so its once-per-stock count stays in one chunk), and the flows are whole
+ * tasks taken first.  The second thread's cubes are added at the end.
+ */
+#define STOCK_CHUNKS 32
+
+struct work {
 	const struct engine *e;
 	const struct eng_query *q;
-	struct eng_result *r;
 	const int32_t *area_col;
+	const int32_t *area_commune;
+	struct eng_flow *flow[2];
+	int nflow;                     /* flows to compute (a repeated one is copied) */
+	size_t cut[STOCK_CHUNKS + 1];  /* area boundaries of the chunks */
+	int nstock;
+	int next;                      /* next task: flows, then stock chunks */
+	pthread_mutex_t mu;
+};
+
+struct worker {
+	struct work *w;
+	struct eng_stock *stock[2]; /* this thread's cubes */
+	uint8_t *seen[2];
+	uint8_t *ages[2];
+	int year[2];
 	enum ds_rc rc;
 };
 
-static void *second_stock(void *arg)
+static int take(struct work *w)
 {
-	struct side_pass *s = arg;
-	s->rc = stock_pass(s->e, s->q->stock_date[1], s->area_col, s->r->stock[1]);
+	pthread_mutex_lock(&w->mu);
+	int t = w->next < w->nflow + w->nstock * STOCK_CHUNKS ? w->next++ : -1;
+	pthread_mutex_unlock(&w->mu);
+	return t;
+}
+
+static void *work_run(void *arg)
+{
+	struct worker *k = arg;
+	struct work *w = k->w;
+	const struct engine *e = w->e;
+	int t;
+	while (!k->rc && (t = take(w)) >= 0) {
+		if (t < w->nflow) {
+			k->rc = flow_pass(e, w->q->flow_from[t], w->q->flow_to[t], w->area_col,
+					  w->area_commune, w->flow[t]);
+			continue;
+		}
+		t -= w->nflow;
+		int i = t / STOCK_CHUNKS, chunk = t % STOCK_CHUNKS;
+		struct stock_ctx c = {e, w->q->stock_date[i], k->year[i], k->ages[i], k->seen[i], NULL};
+		stock_areas(&c, w->area_col, w->cut[chunk], w->cut[chunk + 1], k->stock[i]);
+	}
 	return NULL;
+}
+
+static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock **stock)
+{
+	k->w = w;
+	k->rc = DS_OK;
+	for (int i = 0; i < w->nstock; i++) {
+		k->stock[i] = stock ? stock[i] : calloc(w->q->ncols + 1, sizeof *k->stock[i]);
+		k->seen[i] = calloc((size_t)(w->e->maxh >> 3) + 2, 1);
+		k->ages[i] = malloc(AGE_DAYS);
+		if (!k->stock[i] || !k->seen[i] || !k->ages[i])
+			return DS_ENOMEM;
+		age_table(w->q->stock_date[i], k->ages[i]);
+		int m, d;
+		day_to_ymd(w->q->stock_date[i], &k->year[i], &m, &d);
+	}
+	return DS_OK;
+}
+
+static void worker_free(struct worker *k, bool own_stock)
+{
+	for (int i = 0; i < 2; i++) {
+		if (own_stock)
+			free(k->stock[i]);
+		free(k->seen[i]);
+		free(k->ages[i]);
+	}
+}
+
+/* Chunk boundaries with about equal numbers of spells. */
+static void cut_areas(const struct engine *e, size_t *cut)
+{
+	size_t total = e->area_off[e->nareas] + e->added.n, a = 0, acc = 0;
+	cut[0] = 0;
+	for (int c = 1; c < STOCK_CHUNKS; c++) {
+		size_t goal = total / STOCK_CHUNKS * (size_t)c;
+		while (a < e->nareas && acc < goal) {
+			acc += e->area_off[a + 1] - e->area_off[a];
+			a++;
+		}
+		cut[c] = a;
+	}
+	cut[STOCK_CHUNKS] = e->nareas;
 }
 
 enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_result *r)
@@ -492,21 +603,40 @@ enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_
 	for (int i = 0; i < q->nflow && !rc; i++)
 		if (!(r->flow[i] = calloc(q->ncols + 1, sizeof *r->flow[i])))
 			rc = DS_ENOMEM;
-	/* Two stocks (the period's end and the day before it) are two passes
-	 * over the spells: the second runs on another core. */
-	struct side_pass side = {.e = e, .q = q, .r = r, .area_col = area_col};
+	if (rc)
+		goto out;
+	/* A second flow over the same days (the year to date of an annual
+	 * report) is a copy of the first. */
+	bool same_flow = q->nflow == 2 && q->flow_from[0] == q->flow_from[1] &&
+			 q->flow_to[0] == q->flow_to[1];
+	struct work w = {.e = e, .q = q, .area_col = area_col, .area_commune = m->area_commune,
+			 .flow = {r->flow[0], r->flow[1]}, .nflow = q->nflow - same_flow,
+			 .nstock = q->nstock};
+	pthread_mutex_init(&w.mu, NULL);
+	cut_areas(e, w.cut);
+	struct worker mine = {0}, side = {0};
+	rc = worker_init(&mine, &w, r->stock);
+	/* A small query is not worth a thread. */
+	bool want_side = !rc && (size_t)e->maxp > 50000 && w.nflow + w.nstock > 0;
 	pthread_t th;
-	bool threaded = !rc && q->nstock == 2 && pthread_create(&th, NULL, second_stock, &side) == 0;
-	for (int i = 0; i < q->nstock && !rc; i++)
-		if (!(threaded && i == 1))
-			rc = stock_pass(e, q->stock_date[i], area_col, r->stock[i]);
-	for (int i = 0; i < q->nflow && !rc; i++)
-		rc = flow_pass(e, q->flow_from[i], q->flow_to[i], area_col, m->area_commune, r->flow[i]);
+	bool threaded = want_side && worker_init(&side, &w, NULL) == DS_OK &&
+			pthread_create(&th, NULL, work_run, &side) == 0;
+	if (!rc) {
+		work_run(&mine);
+		rc = mine.rc;
+	}
 	if (threaded) {
 		pthread_join(th, NULL);
 		if (!rc)
 			rc = side.rc;
+		for (int i = 0; i < q->nstock && !rc; i++)
+			eng_add_cells(r->stock[i], side.stock[i], (q->ncols + 1) * sizeof *r->stock[i]);
 	}
+	worker_free(&mine, false);
+	worker_free(&side, true);
+	pthread_mutex_destroy(&w.mu);
+	if (!rc && same_flow)
+		memcpy(r->flow[1], r->flow[0], (q->ncols + 1) * sizeof *r->flow[0]);
 out:
 	pthread_rwlock_unlock(&e->lock);
 	free(area_col);

@@ -298,15 +298,6 @@ static enum ds_rc bad_request(struct ds_problem *pb, const char *field, enum ds_
 	return rc;
 }
 
-/* Adds the int32 cells of src into dst (same struct type, n bytes). */
-static void add_cells(void *dst, const void *src, size_t bytes)
-{
-	int32_t *d = dst;
-	const int32_t *s = src;
-	for (size_t i = 0; i < bytes / sizeof(int32_t); i++)
-		d[i] += s[i];
-}
-
 static enum ds_rc set_columns(struct engine *e, struct rpt_table *t, enum rpt_layout layout)
 {
 	char **codes = NULL;
@@ -415,9 +406,9 @@ enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_
 				env.stock[i] = res.stock[i] ? &res.stock[i][col] : NULL;
 				env.flow[i] = res.flow[i] ? &res.flow[i][col] : NULL;
 				if (t->has_total && res.stock[i])
-					add_cells(&total_stock[i], &res.stock[i][col], sizeof total_stock[i]);
+					eng_add_cells(&total_stock[i], &res.stock[i][col], sizeof total_stock[i]);
 				if (t->has_total && res.flow[i])
-					add_cells(&total_flow[i], &res.flow[i][col], sizeof total_flow[i]);
+					eng_add_cells(&total_flow[i], &res.flow[i][col], sizeof total_flow[i]);
 			}
 			eval_column(t, col, &env, rows);
 		}
