@@ -11,7 +11,9 @@ work=$(mktemp -d /tmp/danso-http-XXXXXX)
 db=$work/h.db
 cp "$src" "$db"
 $bin user add --db "$db" --login reader --role national --password-file "$work/r.pw" >/dev/null
-commune=$($bin report --db "$db" --form 01-DSX --unit 79 --period 2025-03 --format json |
+# The writer is an officer of a commune on today's map (the first column
+# of a report for a month after the 2025 merger).
+commune=$($bin report --db "$db" --form 01-DSX --unit 79 --period 2025-12 --format json |
 	node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).columns[0].code))')
 $bin user add --db "$db" --login writer --role commune --unit "$commune" --password-file "$work/w.pw" >/dev/null
 port=18777
@@ -27,10 +29,13 @@ login() { # login password-file -> "cookie csrf"
 rc=$(login reader "$work/r.pw")
 wc=$(login writer "$work/w.pw")
 wcsrf=$(node -e "console.log(require('$work/writer.json').csrf)")
-# Persons aged 60+ of the writer's commune, for elderly checks.
-sqlite3 "$db" "SELECT p.id FROM person p JOIN household h ON h.rid = p.cur_hh JOIN unit v ON v.code = substr(h.area, 1, 8)
-	WHERE p.birth < $(( $(date +%s) / 86400 - 61 * 365 )) AND p.exit_day IS NULL LIMIT 5000" >"$work/old.txt" || true
-[ -s "$work/old.txt" ] || sqlite3 "$db" "SELECT id FROM person WHERE birth < -3650 AND exit_day IS NULL LIMIT 5000" >"$work/old.txt"
+# Persons aged 60+ living in the writer's commune today, for elderly checks.
+sqlite3 "$db" "SELECT p.id FROM person p JOIN household h ON h.rid = p.cur_hh
+	WHERE p.exit_day IS NULL AND p.birth < $(( $(date +%s) / 86400 - 64 * 365 )) AND p.entry < 19723
+	AND h.area IN (SELECT a.code FROM unit a WHERE a.level = 5 AND a.parent IN
+		(SELECT code FROM unit WHERE level = 4 AND parent = '$commune' AND valid_to IS NULL))
+	LIMIT 5000" >"$work/old.txt"
+[ -s "$work/old.txt" ] || { echo "http.sh: no person aged 60+ in commune $commune" >&2; exit 1; }
 sqlite3 "$db" "SELECT id FROM person WHERE exit_day IS NULL ORDER BY random() LIMIT 20000" >"$work/ids.txt"
 w() { # label script extra-env... : one wrk run, requests/s and p99
 	label=$1
@@ -45,8 +50,14 @@ w() { # label script extra-env... : one wrk run, requests/s and p99
 }
 w "person reads" read.lua BENCH_COOKIE="$rc"
 w "searches" search.lua BENCH_COOKIE="$rc"
+seq() { curl -s http://127.0.0.1:$port/health | sed 's/.*"event_sequence": *\([0-9]*\).*/\1/'; }
+s0=$(seq)
 CONNS=64 w "single events" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt"
+s1=$(seq)
+echo "http single events: $((s1 - s0)) events recorded in ${SECS:-10} s"
 CONNS=16 w "100-event batches" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt" BENCH_BATCH=100
+s2=$(seq)
+echo "http 100-event batches: $((s2 - s1)) events recorded in ${SECS:-10} s"
 CONNS=8 w "commune monthly report" report.lua BENCH_COOKIE="$rc" BENCH_REPORT="/api/v1/reports/01-DSX?unit=$commune&period=2025-03"
 CONNS=4 w "province annual report" report.lua BENCH_COOKIE="$rc" BENCH_REPORT="/api/v1/reports/03-DSX?unit=79&period=2025"
 w "person reads, baseline" read.lua BENCH_COOKIE="$rc"

@@ -669,7 +669,7 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 	store_person_lite_of(&p, &lite);
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	if ((rc = st->ops->person_facts(st, rid, &facts, &n)))
+	if ((rc = st->ops->person_facts(st, rid, false, &facts, &n)))
 		return rc;
 	n = facts_upto(facts, n, upto);
 	/* A cancellation recorded later than upto is not applied yet either. */
@@ -729,7 +729,7 @@ static bool is_latest(struct store *st, const struct reg_fact *f)
 {
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	if (st->ops->person_facts(st, f->person, &facts, &n))
+	if (st->ops->person_facts(st, f->person, false, &facts, &n))
 		return false;
 	bool latest = true;
 	for (size_t i = 0; i < n; i++)

@@ -68,7 +68,7 @@ enum ds_rc ledger_state_at(struct ledger *lg, const struct store_person *p, int3
 {
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, &facts, &n);
+	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, true, &facts, &n);
 	if (rc)
 		return rc;
 	state_init(lg, p, s);
@@ -149,7 +149,7 @@ static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created, struct r
 		return rc;
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	if ((rc = lg->st->ops->person_facts(lg->st, rid, &facts, &n)))
+	if ((rc = lg->st->ops->person_facts(lg->st, rid, true, &facts, &n)))
 		return rc;
 	struct reg_state s;
 	state_init(lg, &p, &s);
@@ -231,7 +231,10 @@ static enum ds_rc judge(struct ledger *lg, const struct store_person *p, struct 
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
 	*ok = false;
-	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, &facts, &n);
+	/* A passive fact changes nothing later facts depend on: the state on
+	 * its day is all it needs, from the facts that change state. */
+	bool passive = reg_passive(f->type);
+	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, passive, &facts, &n);
 	if (rc)
 		return rc;
 	struct reg_state s;
@@ -248,10 +251,13 @@ static enum ds_rc judge(struct ledger *lg, const struct store_person *p, struct 
 			ds_problem_set(&res->warning, NULL, 0, v.field, v.why);
 			res->warning.severity = DS_SEV_WARNING;
 		}
-		bool at_extra;
-		f->seq = INT64_MAX;
-		struct reg_verdict later = verify(lg, p, facts, n, f, 0, &at_extra);
-		f->seq = 0;
+		bool at_extra = false;
+		struct reg_verdict later = {0};
+		if (!passive) {
+			f->seq = INT64_MAX;
+			later = verify(lg, p, facts, n, f, 0, &at_extra);
+			f->seq = 0;
+		}
 		if (later.why)
 			refuse(res, at_extra ? later.field : "date", at_extra ? later.why : W_BREAKS_LATER);
 		else
@@ -546,7 +552,7 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
 	if (created) {
-		if ((rc = lg->st->ops->person_facts(lg->st, created, &facts, &n)))
+		if ((rc = lg->st->ops->person_facts(lg->st, created, false, &facts, &n)))
 			return rc;
 		size_t live = 0;
 		for (size_t i = 0; i < n; i++)
@@ -561,7 +567,7 @@ static enum ds_rc record_void(struct rec_ctx *c)
 		struct store_person p;
 		if ((rc = lg->st->ops->person_get(lg->st, NULL, subject, &p)))
 			return rc;
-		if ((rc = lg->st->ops->person_facts(lg->st, subject, &facts, &n)))
+		if ((rc = lg->st->ops->person_facts(lg->st, subject, false, &facts, &n)))
 			return rc;
 		bool at_extra;
 		struct reg_verdict v = verify(lg, &p, facts, n, NULL, target.seq, &at_extra);

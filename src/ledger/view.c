@@ -112,7 +112,7 @@ enum ds_rc view_person(struct ledger *lg, const struct store_person *p, bool his
 	int32_t today = day_today();
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, &facts, &n);
+	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, false, &facts, &n);
 	if (rc)
 		return rc;
 	struct reg_state s;

@@ -165,6 +165,17 @@ struct reg_verdict reg_check(const struct reg_fact *f, const struct reg_state *s
 	}
 }
 
+/* store_sqlite.c and store_pg.c filter passive facts by these numbers. */
+_Static_assert(EV_NEWBORN_SCREENING == 2 && EV_PREGNANCY == 13 && EV_PRENATAL_SCREENING == 14 &&
+		       EV_ELDERLY_CHECK == 15 && EV_HOUSEHOLD_CHANGE == 16 && EV_VOID == 17,
+	       "event type numbers are stored");
+
+bool reg_passive(int type)
+{
+	return type == EV_NEWBORN_SCREENING || type == EV_PREGNANCY || type == EV_PRENATAL_SCREENING ||
+	       type == EV_ELDERLY_CHECK;
+}
+
 void reg_apply(struct reg_state *s, const struct reg_fact *f)
 {
 	switch (f->type) {

@@ -103,6 +103,14 @@ struct reg_verdict {
  */
 struct reg_verdict reg_check(const struct reg_fact *f, const struct reg_state *s);
 
+/*
+ * True for the types that change nothing in a person's state and that no
+ * rule of another fact looks at: screenings, pregnancies, elderly checks.
+ * Recording one needs only the state on its day; it cannot break a later
+ * fact.  (The stores filter on these type numbers.)
+ */
+bool reg_passive(int type);
+
 /* Applies a fact to the subject's state. */
 void reg_apply(struct reg_state *s, const struct reg_fact *f);
 

@@ -34,7 +34,7 @@ static void item_event(struct store *st, const struct eng_item *it, char *id_out
 	if (want && !seq) {
 		struct reg_fact *facts = NULL;
 		size_t n = 0;
-		if (st->ops->person_facts(st, p.rid, &facts, &n) == DS_OK)
+		if (st->ops->person_facts(st, p.rid, false, &facts, &n) == DS_OK)
 			for (size_t i = 0; i < n && !seq; i++)
 				if (facts[i].date == it->date && facts[i].type == want && !facts[i].voided)
 					seq = facts[i].seq;

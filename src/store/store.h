@@ -185,9 +185,11 @@ struct store_ops {
 	enum ds_rc (*event_add)(struct store *st, struct store_event *ev, const char *body);
 	enum ds_rc (*event_void)(struct store *st, int64_t target_seq, int64_t void_seq);
 	enum ds_rc (*person_current)(struct store *st, const struct store_person *p);
-	/* Subject facts of a person (voided ones flagged), in (date, seq) order. */
-	enum ds_rc (*person_facts)(struct store *st, int64_t rid, struct reg_fact **facts,
-				   size_t *n);
+	/* Subject facts of a person (voided ones flagged), in (date, seq) order;
+	 * with state_only, only those that change the person's state (not
+	 * reg_passive()). */
+	enum ds_rc (*person_facts)(struct store *st, int64_t rid, bool state_only,
+				   struct reg_fact **facts, size_t *n);
 	int64_t (*last_seq)(struct store *st);
 
 	/* iteration; fn returns DS_OK to go on */

@@ -974,14 +974,18 @@ static enum ds_rc pg_person_current(struct store *st, const struct store_person 
 	return rc;
 }
 
-static enum ds_rc pg_person_facts(struct store *st, int64_t rid, struct reg_fact **facts, size_t *n)
+static enum ds_rc pg_person_facts(struct store *st, int64_t rid, bool state_only,
+				  struct reg_fact **facts, size_t *n)
 {
 	char buf[24];
 	const char *p[1] = {I64(buf, rid)};
 	enum ds_rc rc;
+	/* Without the passive types (reg_passive): 2, 13, 14, 15. */
 	PGresult *r = run(st,
-			  "SELECT " EVENT_COLS " FROM event WHERE person = $1 AND type NOT IN (16, 17) "
-			  "ORDER BY date, seq",
+			  state_only ? "SELECT " EVENT_COLS " FROM event WHERE person = $1 "
+				       "AND type NOT IN (2, 13, 14, 15, 16, 17) ORDER BY date, seq"
+				     : "SELECT " EVENT_COLS " FROM event WHERE person = $1 "
+				       "AND type NOT IN (16, 17) ORDER BY date, seq",
 			  1, p, &rc);
 	if (!r)
 		return rc;

@@ -30,6 +30,7 @@ enum stmt_id {
 	S_EVENT_VOID,
 	S_PERSON_CURRENT,
 	S_PERSON_FACTS,
+	S_PERSON_STATE_FACTS,
 	S_LAST_SEQ,
 	S_TARGET_SET,
 	S_TARGET_GET,
@@ -81,6 +82,9 @@ static const char *const stmt_sql[S_COUNT] = {
 			     "cur_key = ?5, nid = ?6, given_key = ?7 WHERE rid = ?1",
 	[S_PERSON_FACTS] = "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) "
 			   "ORDER BY date, seq",
+	/* Without the passive types (reg_passive): 2, 13, 14, 15. */
+	[S_PERSON_STATE_FACTS] = "SELECT " EVENT_COLS "FROM event WHERE person = ?1 "
+				 "AND type NOT IN (2, 13, 14, 15, 16, 17) ORDER BY date, seq",
 	[S_LAST_SEQ] = "SELECT coalesce(max(seq), 0) FROM event",
 	[S_TARGET_SET] = "INSERT INTO target(unit, year, key, value) VALUES (?1, ?2, ?3, ?4) "
 			 "ON CONFLICT(unit, year, key) DO UPDATE SET value = excluded.value",
@@ -783,10 +787,10 @@ static enum ds_rc sq_person_current(struct store *st, const struct store_person 
 	return step_done(st, s, "person current");
 }
 
-static enum ds_rc sq_person_facts(struct store *st, int64_t rid, struct reg_fact **facts,
-				  size_t *n)
+static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only,
+				  struct reg_fact **facts, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, S_PERSON_FACTS);
+	sqlite3_stmt *s = stmt(st, state_only ? S_PERSON_STATE_FACTS : S_PERSON_FACTS);
 	if (!s)
 		return DS_EDB;
 	sqlite3_bind_int64(s, 1, rid);
