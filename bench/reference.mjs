@@ -165,7 +165,8 @@ function psql(url, sql, args = [], vars = {}) {
 	const a = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args];
 	for (const [k, v] of Object.entries(vars)) a.push('-v', `${k}=${v}`);
 	a.push('-d', url, '-f', '-');
-	const r = spawnSync('psql', a, { input: sql, encoding: 'utf8', maxBuffer: 1 << 28 });
+	// JIT compiles for seconds on the planner's guesses about fresh tables.
+	const r = spawnSync('psql', a, { input: 'SET jit = off;\n' + sql, encoding: 'utf8', maxBuffer: 1 << 28 });
 	if (r.status !== 0) throw new Error(`psql: ${r.stderr.trim() || 'exit ' + r.status}`);
 	return r.stdout;
 }
@@ -246,7 +247,7 @@ async function duckLoad(data, con, opt) {
 async function duckQuery(con, p) {
 	const [pre, ...rest] = [sqlFile('params.duckdb.sql'), sqlFile('30_report.sql')];
 	for (const x of ['params', 'r_links', 'r_anc', 'r_acomm', 'r_acol', 'r_cols', 'r_hcol', 'r_d', 'r_lc',
-		'r_st', 'r_stc', 'r_htype', 'r_fl', 'r_mig', 'r_cnt', 'r_map', 'r_rows', 'r_w', 'r_rate'])
+		'r_st', 'r_hhE', 'r_sa', 'r_sta', 'r_fl', 'r_mig', 'r_cnt', 'r_map', 'r_rows', 'r_w', 'r_rate'])
 		await con.run(`DROP TABLE IF EXISTS ${x}`);
 	await con.run(statements(pre)[0], { ...p, days: p.days, annual: p.annual });
 	const sts = statements(rest.join('\n'));

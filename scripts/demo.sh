@@ -12,7 +12,7 @@ db="$dir/danso.db"
 rm -rf "$dir"
 mkdir -p "$dir"
 echo "demo: generating a province of $persons persons with three years of events"
-$bin gen --out "$dir/province" --persons "$persons" --seed 2025 --province 79
+$bin gen --out "$dir/province" --persons "$persons" --seed 2025 --province 79 --start 2024-01-01 --years 3
 as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$dir/province/manifest.json")
 $bin init --db "$db"
 $bin import --db "$db" --units "$dir/province/units.csv" \

@@ -14,12 +14,14 @@
 --    month = July, missing day = 15th.
 
 CREATE TABLE m_first AS SELECT id, MIN(seq) AS seq FROM ev GROUP BY id;
+CREATE INDEX m_first_seq ON m_first (seq);
 CREATE TABLE m_void AS
 SELECT e.id, e.target FROM ev e JOIN m_first f ON f.seq = e.seq
 WHERE e.ev_type = 'void' AND e.target IS NOT NULL;
 CREATE TABLE m_void_eff AS
 SELECT DISTINCT v.target FROM m_void v
 WHERE NOT EXISTS (SELECT 1 FROM m_void w WHERE w.target = v.id);
+CREATE INDEX m_void_eff_target ON m_void_eff (target);
 
 CREATE TABLE m_ev AS
 SELECT e.seq, e.id, e.ev_type, e.ev_date,
@@ -121,6 +123,8 @@ FROM m_person p
 LEFT JOIN m_bdfix b ON b.person = p.person_id
 LEFT JOIN m_exit x ON x.person = p.person_id;
 CREATE INDEX m_p_id ON m_p (person_id);
+-- Statistics for the planners (PostgreSQL needs them for the joins below).
+ANALYZE;
 
 -- Dated changes of a person's state after entry: h household (transfer),
 -- r residence, m marital (marriage 2, widowed 3, divorce 4), f current
@@ -164,6 +168,8 @@ SELECT seq, pov FROM (
   WHERE e.ev_type = 'fp_start') x
 WHERE rn = 1;
 
+ANALYZE;
+
 -- One row per counted flow event, with the dimensions the rows need.
 -- hh: the subject's household (birth: the mother's; move_in: arrival;
 -- transfer: the one left); hh_to: a transfer's new household; sex: the
@@ -178,8 +184,7 @@ SELECT e.seq, e.ev_type, e.ev_date, e.person,
     - CASE WHEN substr(e.ev_date, 6, 5) < substr(p.bd, 6, 5) THEN 1 ELSE 0 END AS age,
   e.b_order, e.place, e.consang, e.premarital,
   CASE WHEN e.ev_type = 'marriage'
-        AND (e.spouse IS NULL OR p.sex = 2
-             OR NOT EXISTS (SELECT 1 FROM m_p s WHERE s.person_id = e.spouse))
+        AND (e.spouse IS NULL OR p.sex = 2 OR s.person_id IS NULL)
        THEN 1 ELSE 0 END AS couple,
   e.method, e.source, v.pov,
   CASE e.outcome WHEN 'pregnant' THEN 1 WHEN 'miscarriage' THEN 2 WHEN 'abortion' THEN 3
@@ -187,6 +192,7 @@ SELECT e.seq, e.ev_type, e.ev_date, e.person,
 FROM m_ev e
 LEFT JOIN m_evhh h ON h.seq = e.seq
 LEFT JOIN m_p p ON p.person_id = e.person
+LEFT JOIN m_p s ON s.person_id = e.spouse
 LEFT JOIN m_fppov v ON v.seq = e.seq
 WHERE e.ev_type IN ('birth', 'death', 'move_in', 'move_out', 'transfer', 'marriage', 'divorce',
                     'fp_start', 'fp_stop', 'pregnancy', 'prenatal_screening',

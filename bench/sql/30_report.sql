@@ -57,28 +57,35 @@ WHERE rn = 1
 GROUP BY w, person;
 
 CREATE TEMP TABLE r_st AS
-SELECT d.w, COALESCE(l.hh, p.entry_hh) AS hh, p.sex,
+SELECT d.w, h.household_id AS hh, h.area_code AS area, p.sex,
        CAST(substr(d.d, 1, 4) AS INTEGER) - CAST(substr(p.bd, 1, 4) AS INTEGER)
          - CASE WHEN substr(d.d, 6, 5) < substr(p.bd, 6, 5) THEN 1 ELSE 0 END AS age,
        COALESCE(CAST(l.mar AS INTEGER), p.mar0) AS mar,
        COALESCE(CAST(l.fp AS INTEGER), p.fp0) AS fp
 FROM m_p p CROSS JOIN r_d d
 LEFT JOIN r_lc l ON l.w = d.w AND l.person = p.person_id
+JOIN m_hh h ON h.household_id = COALESCE(l.hh, p.entry_hh)
 WHERE p.entry_date <= d.d
   AND (p.x_date IS NULL OR p.x_date > d.d)
   AND COALESCE(CAST(l.res AS INTEGER), p.res0) = 1;
 
-CREATE TEMP TABLE r_stc AS
-SELECT s.w, c.col, s.hh, s.sex, s.age, s.mar, s.fp FROM r_st s JOIN r_hcol c ON c.hh = s.hh;
-
--- Household type at the end of the period.
-CREATE TEMP TABLE r_htype AS
-SELECT h.household_id AS hh, COALESCE(t.t, h.type0) AS t
-FROM m_hh h
+-- Households with a counted person at the end, and their type then.
+CREATE TEMP TABLE r_hhE AS
+SELECT h.hh, h.area, COALESCE(t.t, m.type0) AS t
+FROM (SELECT DISTINCT hh, area FROM r_st WHERE w = 'E') h
+JOIN m_hh m ON m.household_id = h.hh
 LEFT JOIN (SELECT hh, t FROM (
              SELECT x.hh, x.t, ROW_NUMBER() OVER (PARTITION BY x.hh ORDER BY x.c_date DESC, x.c_seq DESC) AS rn
              FROM m_hht x CROSS JOIN params p WHERE x.c_date <= p.p_end) y
-           WHERE rn = 1) t ON t.hh = h.household_id;
+           WHERE rn = 1) t ON t.hh = h.hh;
+
+-- The stocks by column and characteristics (few lines: one per area, age,
+-- sex, marital status and method, then per column).
+CREATE TEMP TABLE r_sa AS
+SELECT w, area, sex, age, mar, fp, COUNT(*) AS n FROM r_st GROUP BY w, area, sex, age, mar, fp;
+CREATE TEMP TABLE r_sta AS
+SELECT s.w, c.col, s.sex, s.age, s.mar, s.fp, SUM(s.n) AS n
+FROM r_sa s JOIN r_acol c ON c.area = s.area GROUP BY s.w, c.col, s.sex, s.age, s.mar, s.fp;
 
 -- Flow events of the period (and of the year to date), with their column.
 CREATE TEMP TABLE r_fl AS
@@ -113,17 +120,11 @@ WHERE f.ev_type IN ('move_out', 'transfer') AND f.ev_date >= p.p_start AND f.ev_
   AND (f.ev_type = 'move_out' OR cf.commune IS NULL OR ct.commune IS NULL OR cf.commune <> ct.commune)
 GROUP BY c.col;
 
--- The stocks by column and characteristics (few lines: one per age, sex,
--- marital status and method).
-CREATE TEMP TABLE r_sta AS
-SELECT w, col, sex, age, mar, fp, COUNT(*) AS n FROM r_stc GROUP BY w, col, sex, age, mar, fp;
-
 -- Counts: (col, key, band, sex, n); sex 0 when not split, band -1 when none.
 CREATE TEMP TABLE r_cnt AS
-SELECT col, 'hh' AS k, -1 AS band, 0 AS sex, COUNT(DISTINCT hh) AS n FROM r_stc WHERE w = 'E' GROUP BY col
+SELECT c.col, 'hh' AS k, -1 AS band, 0 AS sex, COUNT(*) AS n FROM r_hhE h JOIN r_acol c ON c.area = h.area GROUP BY c.col
 UNION ALL
-SELECT s.col, 'hh1', -1, 0, COUNT(DISTINCT s.hh) FROM r_stc s JOIN r_htype t ON t.hh = s.hh
-WHERE s.w = 'E' AND t.t = 1 GROUP BY s.col
+SELECT c.col, 'hh1', -1, 0, COUNT(*) FROM r_hhE h JOIN r_acol c ON c.area = h.area WHERE h.t = 1 GROUP BY c.col
 UNION ALL
 SELECT col, 'pop', -1, sex, SUM(n) FROM r_sta WHERE w = 'E' GROUP BY col, sex
 UNION ALL

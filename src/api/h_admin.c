@@ -195,7 +195,10 @@ static const char *content_type(const char *path)
 void h_static(struct api_ctx *c)
 {
 	char path[128];
-	const char *name = strcmp(c->rq->path, "/") == 0 ? "index.html" : c->params[0];
+	/* The service worker is served from the root so that its scope is the whole site. */
+	const char *name = strcmp(c->rq->path, "/") == 0       ? "index.html"
+			   : strcmp(c->rq->path, "/sw.js") == 0 ? "sw.js"
+								: c->params[0];
 	if (strstr(name, "..") || snprintf(path, sizeof path, "web/%s", name) >= (int)sizeof path) {
 		api_error(c, 404, "not_found", "no such file", NULL);
 		return;

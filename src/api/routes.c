@@ -64,6 +64,7 @@ const struct api_route api_routes[] = {
 	 "object:person, household...;id:object id;page:1-based"},
 	{"GET", "/", h_static, PERM_PUBLIC, "The web interface", ""},
 	{"GET", "/static/{file}", h_static, PERM_PUBLIC, "The web interface's files", ""},
+	{"GET", "/sw.js", h_static, PERM_PUBLIC, "The web interface's service worker (offline shell)", ""},
 	{NULL, NULL, NULL, PERM_PUBLIC, NULL, NULL},
 };
 

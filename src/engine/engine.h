@@ -194,6 +194,8 @@ struct eng_query {
 struct eng_result {
 	size_t ncols;
 	struct eng_stock *stock[2]; /* [i][col] */
+	/* [i][col]; flow[i][ncols] holds, in its distinct-person cells
+	 * (prenatal, newborn, elderly), the counts over all columns together */
 	struct eng_flow *flow[2];
 	int unknown_col;            /* first column whose unit is unknown, or -1 */
 };

@@ -314,7 +314,9 @@ struct flow_ctx {
 	const int32_t *area_col;
 	const int32_t *area_commune;
 	struct eng_flow *out;
+	struct eng_flow *all;       /* distinct persons over every column together */
 	struct pairset distinct[3]; /* prenatal, newborn, elderly */
+	struct pairset distinct_all[3];
 	int failed;
 };
 
@@ -391,14 +393,22 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 		if (a >= 1 && a <= 4)
 			o->pregnancy[a - 1]++;
 		break;
+	/* Distinct persons: in each column, and (for a total) over all of
+	 * them, where a woman screened in two communes counts once. */
 	case EV_PRENATAL_SCREENING:
 		if ((r = pairset_add(&c->distinct[0], p, col)) > 0)
 			o->prenatal[age]++;
+		c->failed |= r < 0;
+		if ((r = pairset_add(&c->distinct_all[0], p, 0)) > 0)
+			c->all->prenatal[age]++;
 		c->failed |= r < 0;
 		break;
 	case EV_NEWBORN_SCREENING:
 		if ((r = pairset_add(&c->distinct[1], p, col)) > 0)
 			o->newborn[sex]++;
+		c->failed |= r < 0;
+		if ((r = pairset_add(&c->distinct_all[1], p, 0)) > 0)
+			c->all->newborn[sex]++;
 		c->failed |= r < 0;
 		break;
 	case EV_ELDERLY_CHECK:
@@ -406,6 +416,9 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 			break;
 		if ((r = pairset_add(&c->distinct[2], p, col)) > 0)
 			o->elderly[sex][age - ENG_ELDER_AGE0]++;
+		c->failed |= r < 0;
+		if ((r = pairset_add(&c->distinct_all[2], p, 0)) > 0)
+			c->all->elderly[sex][age - ENG_ELDER_AGE0]++;
 		c->failed |= r < 0;
 		break;
 	default: break;
@@ -424,10 +437,12 @@ static int pairset_reserve(struct pairset *s, size_t n)
 	return 0;
 }
 
+/* out has ncols + 1 cubes: the last gets the distinct-person counts over all columns. */
 static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
-			    const int32_t *area_commune, struct eng_flow *out)
+			    const int32_t *area_commune, struct eng_flow *out, size_t ncols)
 {
-	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out};
+	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out,
+			     .all = &out[ncols]};
 	const struct eng_events *v = &e->ev;
 	size_t lo = 0, hi = v->n;
 	while (lo < hi) {
@@ -449,8 +464,10 @@ static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, co
 		kinds[1] += t == EV_NEWBORN_SCREENING;
 		kinds[2] += t == EV_ELDERLY_CHECK;
 	}
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 3; k++) {
 		c.failed |= pairset_reserve(&c.distinct[k], kinds[k] + e->late.n);
+		c.failed |= pairset_reserve(&c.distinct_all[k], kinds[k] + e->late.n);
+	}
 	for (size_t i = lo; i < end && !c.failed; i++)
 		if (v->type[i])
 			count_event(&c, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i], v->age[i]);
@@ -460,8 +477,10 @@ static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, co
 	for (size_t i = 0; i < l->n && !c.failed; i++)
 		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
 			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i], l->age[i]);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 3; k++) {
 		free(c.distinct[k].slot);
+		free(c.distinct_all[k].slot);
+	}
 	return c.failed ? DS_ENOMEM : DS_OK;
 }
 
@@ -516,7 +535,7 @@ static void *work_run(void *arg)
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {
 			k->rc = flow_pass(e, w->q->flow_from[t], w->q->flow_to[t], w->area_col,
-					  w->area_commune, w->flow[t]);
+					  w->area_commune, w->flow[t], w->q->ncols);
 			continue;
 		}
 		t -= w->nflow;

@@ -53,7 +53,7 @@ static const struct cube cubes[] = {
 
 /* ---- tree ---- */
 
-enum op { OP_NUM, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_CUBE, OP_ROW, OP_DAYS, OP_ANNUAL };
+enum op { OP_NUM, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_CUBE, OP_ROW, OP_DAYS, OP_ANNUAL, OP_WHOLE_YEAR };
 
 struct expr {
 	enum op op;
@@ -322,6 +322,8 @@ static struct expr *parse_factor(struct parser *p)
 		return node(OP_DAYS, NULL, NULL);
 	if (strcmp(name, "annual") == 0)
 		return node(OP_ANNUAL, NULL, NULL);
+	if (strcmp(name, "whole_year") == 0)
+		return node(OP_WHOLE_YEAR, NULL, NULL);
 	if (strcmp(name, "row") == 0) {
 		char code[32];
 		size_t n = 0;
@@ -458,7 +460,10 @@ double expr_eval(const struct expr *x, const struct expr_env *env, int sex)
 	case OP_CUBE: return cube_sum(x, env, sex);
 	case OP_ROW: return env->rows ? env->rows[x->row] : NAN;
 	case OP_DAYS: return env->days;
-	case OP_ANNUAL: return env->days > 0 ? 365.0 / env->days : NAN;
+	/* A calendar year is not scaled (2024 has 366 days); a shorter period
+	 * is brought to 365 days. */
+	case OP_ANNUAL: return env->whole_year ? 1.0 : env->days > 0 ? 365.0 / env->days : NAN;
+	case OP_WHOLE_YEAR: return env->whole_year ? 1.0 : 0.0;
 	}
 	return NAN;
 }

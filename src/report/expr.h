@@ -58,6 +58,7 @@ struct expr_env {
 	const struct eng_flow *flow[2];
 	const double *rows; /* values of the rows computed so far (totals) */
 	double days;        /* days in the period */
+	bool whole_year;    /* the period is one calendar year */
 };
 
 /* sex: 0 for everyone, 1 male, 2 female. */

@@ -353,6 +353,11 @@ enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_
 	if (!rpt_period_parse(rq->period, &t->period))
 		return bad_request(pb, "period", W_BAD_CODE, DS_EUSAGE);
 	t->map_date = rq->map_date == DAY_NONE ? t->period.to : rq->map_date;
+	/* A unit created after the period (a commune of the 2025 merger asked
+	 * for 2024) is shown under today's map unless a map date is given. */
+	if (rq->map_date == DAY_NONE && !reg_units_at(&e->units, rq->unit, t->map_date) &&
+	    reg_units_at(&e->units, rq->unit, day_today()))
+		t->map_date = day_today();
 	const struct reg_unit *u = reg_units_resolve(&e->units, rq->unit, t->map_date);
 	if (!u)
 		return bad_request(pb, "unit", W_NO_UNIT, DS_ENOTFOUND);
@@ -395,7 +400,9 @@ enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_
 	if (!rc && !rows)
 		rc = DS_ENOMEM;
 	if (!rc) {
+		int py = t->period.year;
 		struct expr_env env = {.days = (double)(t->period.to - t->period.from + 1)};
+		env.whole_year = t->period.from == day_from_ymd(py, 1, 1) && t->period.to == day_from_ymd(py, 12, 31);
 		struct eng_stock total_stock[2];
 		struct eng_flow *total_flow = calloc(2, sizeof *total_flow);
 		memset(total_stock, 0, sizeof total_stock);
@@ -413,6 +420,16 @@ enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_
 			eval_column(t, col, &env, rows);
 		}
 		if (!rc && t->has_total) {
+			/* Distinct persons are counted once over all columns, not summed:
+			 * a woman screened in two communes is one woman screened. */
+			for (int i = 0; i < 2 && total_flow; i++) {
+				if (!res.flow[i])
+					continue;
+				const struct eng_flow *all = &res.flow[i][nq];
+				memcpy(total_flow[i].prenatal, all->prenatal, sizeof all->prenatal);
+				memcpy(total_flow[i].newborn, all->newborn, sizeof all->newborn);
+				memcpy(total_flow[i].elderly, all->elderly, sizeof all->elderly);
+			}
 			for (int i = 0; i < 2; i++) {
 				env.stock[i] = res.stock[i] ? &total_stock[i] : NULL;
 				env.flow[i] = res.flow[i] ? &total_flow[i] : NULL;

@@ -1,0 +1,57 @@
+// Small SVG charts: grouped monthly bars and a population pyramid.  They
+// scale with their box (viewBox), so they stay readable on a phone.
+import { h } from './core.js';
+import { num, t } from './i18n.js';
+
+const COLORS = { births: '#0b5d4b', deaths: '#6e7781', in: '#1f6feb', out: '#bf3989' };
+
+export function monthBars(months, keys) {
+  const W = 400, H = 220, L = 30, B = 22, T = 10;
+  const max = Math.max(1, ...months.flatMap((m) => keys.map((k) => m[k] || 0)));
+  const step = (W - L) / 12, bw = (step - 6) / keys.length;
+  const y = (v) => T + (H - T - B) * (1 - v / max);
+  const g = [];
+  for (let i = 0; i <= 4; i++) {
+    const v = Math.round((max * i) / 4);
+    g.push(h('line', { x1: L, x2: W, y1: y(v), y2: y(v), stroke: '#d0d7de' }),
+      h('text', { x: L - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#57606a' }, num(v)));
+  }
+  months.forEach((m, i) => {
+    const x0 = L + i * step + 3;
+    keys.forEach((k, j) => {
+      const v = m[k] || 0;
+      g.push(h('rect', { x: x0 + j * bw, y: y(v), width: Math.max(1, bw - 1), height: H - B - y(v), fill: COLORS[k] },
+        h('title', {}, `${t(k)} ${m.month}: ${num(v)}`)));
+    });
+    g.push(h('text', { x: x0 + (step - 6) / 2, y: H - 8, 'text-anchor': 'middle', 'font-size': 11, fill: '#57606a' }, m.month));
+  });
+  return h('figure', {},
+    h('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': keys.map((k) => t(k)).join(', ') }, g),
+    h('figcaption', { class: 'legend' }, keys.map((k) => h('span', {}, h('span', { class: `sw ${k[0]}` }), t(k)))));
+}
+
+export function pyramid(rows) {
+  const W = 400, rowH = 16, H = rows.length * rowH + 30, mid = W / 2, lab = 44;
+  const max = Math.max(1, ...rows.flatMap((r) => [r.male, r.female]));
+  const sc = (v) => ((mid - lab / 2 - 4) * v) / max;
+  const g = [];
+  [...rows].reverse().forEach((r, i) => {
+    const yy = 6 + i * rowH;
+    g.push(h('rect', { x: mid - lab / 2 - sc(r.male), y: yy, width: sc(r.male), height: rowH - 3, fill: '#1f6feb' },
+      h('title', {}, `${t('male')} ${r.age}: ${num(r.male)}`)));
+    g.push(h('rect', { x: mid + lab / 2, y: yy, width: sc(r.female), height: rowH - 3, fill: '#bf3989' },
+      h('title', {}, `${t('female')} ${r.age}: ${num(r.female)}`)));
+    g.push(h('text', { x: mid, y: yy + rowH - 5, 'text-anchor': 'middle', 'font-size': 11, fill: '#1b1f23' }, r.age));
+  });
+  const total = (k) => rows.reduce((s, r) => s + r[k], 0);
+  g.push(h('text', { x: 4, y: H - 6, 'font-size': 12, fill: '#1f6feb' }, `${t('male')} ${num(total('male'))}`));
+  g.push(h('text', { x: W - 4, y: H - 6, 'font-size': 12, fill: '#bf3989', 'text-anchor': 'end' }, `${t('female')} ${num(total('female'))}`));
+  return h('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': t('pyramid') }, g);
+}
+
+// A thin progress bar for "share of the target reached".
+export function progress(share) {
+  const p = Math.max(0, Math.min(1, share));
+  return h('div', { class: 'bar' }, h('svg', { viewBox: '0 0 100 6', preserveAspectRatio: 'none', width: '100%', height: 6 },
+    h('rect', { x: 0, y: 0, width: 100 * p, height: 6, fill: p >= 1 ? '#116329' : '#0b5d4b' })));
+}

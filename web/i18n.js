@@ -1,0 +1,95 @@
+// Interface words in Vietnamese (the default) and English.  Code lists
+// (sexes, methods, event types...) come from the server (/api/v1/codes).
+const W = {
+  vi: {
+    loading: 'Đang tải…', login: 'Đăng nhập', logout: 'Đăng xuất', user: 'Tên đăng nhập', password: 'Mật khẩu',
+    badLogin: 'Sai tên đăng nhập hoặc mật khẩu.', throttled: 'Đăng nhập sai quá nhiều lần. Hãy thử lại sau {m} phút.',
+    sessionOver: 'Phiên làm việc đã hết. Hãy đăng nhập lại.',
+    dashboard: 'Tổng quan', find: 'Tìm kiếm', area: 'Địa bàn', record: 'Ghi biến động', slip: 'Phiếu tháng',
+    reports: 'Báo cáo', check: 'Kiểm tra số liệu', admin: 'Quản trị', year: 'Năm',
+    population: 'Dân số', birthsMonth: 'Sinh trong tháng', birthsYear: 'Sinh từ đầu năm', srb: 'Tỷ số giới tính khi sinh',
+    p3: 'Tỷ lệ sinh con thứ 3+', mcpr: 'Tỷ lệ dùng BPTT hiện đại', pns: 'Sàng lọc trước sinh', nbs: 'Sàng lọc sơ sinh',
+    elc: 'Người cao tuổi được khám', target: 'Kế hoạch', reached: 'đạt {p}%', pyramid: 'Tháp dân số',
+    trend: 'Biến động theo tháng', births: 'Sinh', deaths: 'Chết', in: 'Chuyển đến', out: 'Chuyển đi',
+    male: 'Nam', female: 'Nữ', notUpdated: 'Địa bàn chưa cập nhật tháng này', allUpdated: 'Mọi địa bàn đã cập nhật tháng này.',
+    search: 'Tìm', searchLabel: 'Họ tên, số CCCD hoặc số hộ', bornYear: 'Năm sinh', noResult: 'Không tìm thấy.',
+    name: 'Họ và tên', sex: 'Giới tính', birth: 'Ngày sinh', household: 'Hộ', members: 'Thành viên', history: 'Lịch sử',
+    address: 'Địa chỉ', number: 'Số hộ', type: 'Loại hộ', poverty: 'Hộ nghèo', present: 'Đang cư trú', gone: 'Không còn cư trú',
+    chooseArea: 'Chọn địa bàn', households: 'Danh sách hộ', month: 'Tháng', show: 'Xem', print: 'In',
+    slipTitle: 'Phiếu thu thập thông tin biến động dân số (P0/CTV)', preparer: 'Người lập phiếu', approver: 'Cán bộ xã kiểm tra',
+    form: 'Mẫu báo cáo', unit: 'Đơn vị', period: 'Kỳ báo cáo', mapDate: 'Theo bản đồ hành chính ngày',
+    periodHint: '2024, 2024-Q1, 2024-H1 hoặc 2024-03', download: 'Tải về', code: 'Mã', indicator: 'Chỉ tiêu',
+    unitOf: 'Đơn vị tính', total: 'Tổng', eventType: 'Loại biến động', save: 'Ghi lại', saved: 'Đã ghi: {t}.',
+    required: 'Bắt buộc', future: 'Ngày không được ở tương lai', personId: 'Mã người', householdId: 'Mã hộ',
+    suggested: 'gợi ý: {v}', fixFields: 'Hãy sửa các ô được đánh dấu.', refused: 'Không ghi được: {m}',
+    start: 'Đầu kỳ', end: 'Cuối kỳ', otherIn: 'Vào khác', otherOut: 'Ra khác', diff: 'Chênh lệch',
+    balances: 'Mọi đơn vị đều cân đối.', notBalanced: 'Có đơn vị không cân đối.', items: 'Các trường hợp',
+    units: 'Đơn vị hành chính', users: 'Người dùng', audit: 'Nhật ký truy cập', date: 'Ngày', role: 'Vai trò',
+    add: 'Thêm', newPassword: 'Mật khẩu mới (chỉ hiện một lần): {p}', login2: 'Tài khoản', when: 'Thời gian',
+    action: 'Thao tác', object: 'Đối tượng', outcome: 'Kết quả', page: 'Trang', next: 'Sau', prev: 'Trước',
+    roles: { collaborator: 'Cộng tác viên', commune: 'Cán bộ xã', province: 'Cán bộ tỉnh', national: 'Cán bộ trung ương', admin: 'Quản trị viên' },
+    yes: 'Có', no: 'Không', notFound: 'Không tìm thấy.', error: 'Có lỗi: {m}', empty: 'Chưa có biến động nào.',
+    offline: 'Mất kết nối mạng.', reset: 'Đặt lại mật khẩu', disabled: 'Khóa', event: 'Biến động', recordedBy: 'Người ghi',
+    person: 'Người', open: 'Mở', childrenOf: 'Con của mẹ', section: 'Mục',
+  },
+  en: {
+    loading: 'Loading…', login: 'Log in', logout: 'Log out', user: 'Login', password: 'Password',
+    badLogin: 'Wrong login or password.', throttled: 'Too many failed logins. Try again in {m} minutes.',
+    sessionOver: 'Your session has ended. Please log in again.',
+    dashboard: 'Dashboard', find: 'Find', area: 'Area', record: 'Record a change', slip: 'Monthly slip',
+    reports: 'Reports', check: 'Data check', admin: 'Administration', year: 'Year',
+    population: 'Population', birthsMonth: 'Births this month', birthsYear: 'Births this year', srb: 'Sex ratio at birth',
+    p3: 'Third-or-higher births', mcpr: 'Modern contraceptive prevalence', pns: 'Prenatal screening', nbs: 'Newborn screening',
+    elc: 'Elderly health checks', target: 'Target', reached: '{p}% reached', pyramid: 'Population pyramid',
+    trend: 'Monthly changes', births: 'Births', deaths: 'Deaths', in: 'Moved in', out: 'Moved out',
+    male: 'Male', female: 'Female', notUpdated: 'Areas not updated this month', allUpdated: 'Every area was updated this month.',
+    search: 'Search', searchLabel: 'Name, national id or household number', bornYear: 'Year of birth', noResult: 'Nothing found.',
+    name: 'Full name', sex: 'Sex', birth: 'Birth date', household: 'Household', members: 'Members', history: 'History',
+    address: 'Address', number: 'Number', type: 'Type', poverty: 'Poverty', present: 'Resident', gone: 'No longer resident',
+    chooseArea: 'Choose an area', households: 'Households', month: 'Month', show: 'Show', print: 'Print',
+    slipTitle: 'Population change slip (P0/CTV)', preparer: 'Prepared by', approver: 'Checked by the commune officer',
+    form: 'Form', unit: 'Unit', period: 'Period', mapDate: 'Administrative map of',
+    periodHint: '2024, 2024-Q1, 2024-H1 or 2024-03', download: 'Download', code: 'Code', indicator: 'Indicator',
+    unitOf: 'Unit', total: 'Total', eventType: 'Kind of change', save: 'Save', saved: 'Saved: {t}.',
+    required: 'Required', future: 'The date cannot be in the future', personId: 'Person id', householdId: 'Household id',
+    suggested: 'suggested: {v}', fixFields: 'Please fix the marked fields.', refused: 'Not saved: {m}',
+    start: 'Start', end: 'End', otherIn: 'Other in', otherOut: 'Other out', diff: 'Difference',
+    balances: 'Every unit balances.', notBalanced: 'Some units do not balance.', items: 'Cases',
+    units: 'Administrative units', users: 'Users', audit: 'Audit log', date: 'Date', role: 'Role',
+    add: 'Add', newPassword: 'New password (shown once): {p}', login2: 'Account', when: 'When',
+    action: 'Action', object: 'Object', outcome: 'Outcome', page: 'Page', next: 'Next', prev: 'Previous',
+    roles: { collaborator: 'Collaborator', commune: 'Commune officer', province: 'Province officer', national: 'National officer', admin: 'Administrator' },
+    yes: 'Yes', no: 'No', notFound: 'Not found.', error: 'Error: {m}', empty: 'No changes yet.',
+    offline: 'No network connection.', reset: 'Reset password', disabled: 'Disabled', event: 'Change', recordedBy: 'Recorded by',
+    person: 'Person', open: 'Open', childrenOf: "Mother's children", section: 'Section',
+  },
+};
+
+let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'vi';
+
+export function getLang() { return lang; }
+export function setLang(l) { lang = l; localStorage.setItem('lang', l); document.documentElement.lang = l; }
+
+// t('reached', {p: 80}) -> "đạt 80%"
+export function t(key, args) {
+  let s = W[lang][key] ?? W.vi[key] ?? key;
+  if (args) for (const [k, v] of Object.entries(args)) s = s.replace(`{${k}}`, v);
+  return s;
+}
+
+export function role(r) { return W[lang].roles[r] || r; }
+
+const nf0 = () => new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 0 });
+// Vietnamese style: 1.234.567 and 12,5
+export function num(v, decimals = 0) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '';
+  if (!decimals) return nf0().format(v);
+  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(v);
+}
+
+// 2024-03-05 -> 05/03/2024; partial dates (2024-03, 2024) keep their precision.
+export function date(iso) {
+  if (!iso) return '';
+  const [y, m, d] = String(iso).split('-');
+  return d ? `${d.slice(0, 2)}/${m}/${y}` : m ? `${m}/${y}` : y;
+}

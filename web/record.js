@@ -1,0 +1,241 @@
+// Recording changes: one form per event type, in the words of the
+// collaborator's slip (P0/CTV).  The form checks as it goes; the server's
+// refusal is shown next to the field it names.
+import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, state, today } from './core.js';
+import { date, getLang, t } from './i18n.js';
+
+const L = (vi, en) => ({ vi, en });
+const person = (name, text) => ({ name, text, kind: 'person', req: true });
+// Fields of each type: name (dotted for nested members), label, kind, required.
+const FORMS = {
+  birth: [person('mother', L('Mẹ (mã người)', 'Mother (person id)')),
+    { name: 'child.full_name', text: L('Họ tên trẻ', "Child's full name"), kind: 'text', req: true },
+    { name: 'child.sex', text: L('Giới tính', 'Sex'), kind: 'code', list: 'sex', req: true },
+    { name: 'child.person_id', text: L('Mã người cấp cho trẻ', 'New person id for the child'), kind: 'text', req: true },
+    { name: 'order', text: L('Lần sinh thứ', 'Birth order'), kind: 'int', min: 1, max: 30, req: true },
+    { name: 'place', text: L('Nơi sinh', 'Place of birth'), kind: 'code', list: 'place', req: true },
+    { name: 'child.ethnicity', text: L('Dân tộc', 'Ethnic group'), kind: 'code', list: 'ethnicity' }],
+  death: [person('person', L('Người chết', 'Person who died'))],
+  move_in: [{ name: 'household', text: L('Đến hộ (mã hộ)', 'Into household (id)'), kind: 'household', req: true },
+    { name: 'person.person_id', text: L('Mã người mới', 'New person id'), kind: 'text', req: true },
+    { name: 'person.full_name', text: L('Họ và tên', 'Full name'), kind: 'text', req: true },
+    { name: 'person.sex', text: L('Giới tính', 'Sex'), kind: 'code', list: 'sex', req: true },
+    { name: 'person.birth_date', text: L('Ngày sinh', 'Birth date'), kind: 'date', req: true },
+    { name: 'person.relation', text: L('Quan hệ với chủ hộ', 'Relation to the head'), kind: 'code', list: 'relation', req: true },
+    { name: 'person.ethnicity', text: L('Dân tộc', 'Ethnic group'), kind: 'code', list: 'ethnicity', req: true },
+    { name: 'person.education', text: L('Trình độ học vấn', 'Education'), kind: 'code', list: 'education', req: true },
+    { name: 'person.marital', text: L('Tình trạng hôn nhân', 'Marital status'), kind: 'code', list: 'marital', req: true },
+    { name: 'person.residence', text: L('Tình trạng cư trú', 'Residence'), kind: 'code', list: 'residence', req: true },
+    { name: 'person.national_id', text: L('Số định danh (CCCD)', 'National id'), kind: 'nid' },
+    { name: 'origin', text: L('Nơi chuyển đến từ', 'Moved from'), kind: 'text' }],
+  move_out: [person('person', L('Người chuyển đi', 'Person moving out')),
+    { name: 'destination', text: L('Nơi chuyển đến', 'Destination'), kind: 'text' }],
+  transfer: [person('person', L('Người chuyển hộ', 'Person')),
+    { name: 'household', text: L('Sang hộ (mã hộ)', 'To household (id)'), kind: 'household', req: true }],
+  marriage: [person('person', L('Người kết hôn', 'Person marrying')),
+    { name: 'spouse', text: L('Vợ/chồng (mã người, nếu ở trong sổ)', 'Spouse (person id, if in the register)'), kind: 'person' },
+    { name: 'consanguineous', text: L('Kết hôn cận huyết thống', 'Consanguineous'), kind: 'bool' },
+    { name: 'premarital_check', text: L('Được tư vấn, khám sức khỏe trước kết hôn', 'Premarital counselling and check'), kind: 'bool' }],
+  divorce: [person('person', L('Người ly hôn', 'Person'))],
+  widowed: [person('person', L('Người góa', 'Person'))],
+  info_change: [person('person', L('Người', 'Person')),
+    { name: 'field', text: L('Thông tin thay đổi', 'What changes'), kind: 'code', list: 'info_field', req: true },
+    { name: 'value', text: L('Giá trị mới', 'New value'), kind: 'text', req: true }],
+  fp_start: [person('person', L('Người sử dụng', 'Woman')),
+    { name: 'method', text: L('Biện pháp tránh thai', 'Method'), kind: 'code', list: 'fp_method', req: true, skip0: true },
+    { name: 'source', text: L('Nguồn cung cấp', 'Source'), kind: 'code', list: 'fp_source' },
+    { name: 'facility', text: L('Nơi cung cấp', 'Facility'), kind: 'text' },
+    { name: 'living_children', text: L('Số con hiện có', 'Living children'), kind: 'int', min: 0, max: 30 }],
+  fp_stop: [person('person', L('Người ngừng sử dụng', 'Woman')),
+    { name: 'method', text: L('Biện pháp đang dùng', 'Current method'), kind: 'code', list: 'fp_method', req: true, skip0: true }],
+  pregnancy: [person('person', L('Người mang thai', 'Woman')),
+    { name: 'outcome', text: L('Tình trạng', 'Outcome'), kind: 'code', list: 'outcome', req: true },
+    { name: 'order', text: L('Lần có thai thứ', 'Pregnancy order'), kind: 'int', min: 1, max: 30 }],
+  prenatal_screening: [person('person', L('Thai phụ', 'Pregnant woman')),
+    { name: 'week', text: L('Tuần thai', 'Week of pregnancy'), kind: 'int', min: 1, max: 42, req: true },
+    ...['down', 'edwards', 'patau', 'thalassaemia'].map((k) => ({ name: `results.${k}`, text: L(`Kết quả ${k}`, `Result: ${k}`), kind: 'code', list: 'prenatal_result' }))],
+  newborn_screening: [person('person', L('Trẻ sơ sinh', 'Newborn')),
+    { name: 'facility', text: L('Nơi sàng lọc', 'Facility'), kind: 'text' },
+    ...['hypothyroidism', 'g6pd', 'cah', 'hearing', 'heart'].map((k) => ({ name: `results.${k}`, text: L(`Kết quả ${k}`, `Result: ${k}`), kind: 'code', list: 'newborn_result' }))],
+  elderly_check: [person('person', L('Người cao tuổi', 'Older person')),
+    { name: 'facility', text: L('Nơi khám', 'Facility'), kind: 'text' }],
+  household_change: [{ name: 'household', text: L('Hộ (mã hộ)', 'Household (id)'), kind: 'household', req: true },
+    { name: 'poverty', text: L('Hộ nghèo', 'Poverty status'), kind: 'code', list: 'poverty' },
+    { name: 'year', text: L('Năm xét', 'For the year'), kind: 'int', min: 1990, max: 2100 },
+    { name: 'household_type', text: L('Loại hộ', 'Household type'), kind: 'code', list: 'household_type' },
+    { name: 'address', text: L('Địa chỉ mới', 'New address'), kind: 'text' },
+    { name: 'head', text: L('Chủ hộ mới (mã người)', 'New head (person id)'), kind: 'person' }],
+  void: [{ name: 'target', text: L('Mã bản ghi cần hủy', 'Id of the entry to cancel'), kind: 'text', req: true },
+    { name: 'reason', text: L('Lý do', 'Reason'), kind: 'text', req: true }],
+};
+
+const NUMERIC = new Set(['sex', 'relation', 'education', 'marital', 'residence', 'fp_method', 'fp_source', 'place',
+  'household_type', 'poverty']);
+
+function control(f) {
+  const lang = getLang();
+  switch (f.kind) {
+    case 'code': {
+      const s = h('select', { required: f.req }, options(f.list, ''));
+      if (f.skip0) s.querySelector('option[value="0"]')?.remove();
+      return s;
+    }
+    case 'bool': return h('input', { type: 'checkbox' });
+    case 'int': return h('input', { type: 'number', inputmode: 'numeric', min: f.min, max: f.max, required: f.req });
+    case 'date': return dateInput('', { required: f.req });
+    case 'nid': return h('input', { type: 'text', inputmode: 'numeric', pattern: '\\d{12}', maxlength: 12 });
+    case 'person': return h('input', { type: 'text', list: 'persons-list', autocomplete: 'off', required: f.req, placeholder: lang === 'vi' ? 'Mã người hoặc gõ tên' : 'Person id, or type a name' });
+    case 'household': return h('input', { type: 'text', required: f.req, autocomplete: 'off' });
+    default: return h('input', { type: 'text', required: f.req });
+  }
+}
+
+function setPath(o, path, v) {
+  const parts = path.split('.');
+  let x = o;
+  for (const p of parts.slice(0, -1)) x = x[p] ??= {};
+  x[parts.at(-1)] = v;
+}
+
+// The event as the exchange format wants it, from the form's fields.
+function collect(form, type) {
+  const ev = { id: crypto.randomUUID(), type, date: isoOf(form.elements.date) };
+  for (const f of FORMS[type]) {
+    const el = form.elements[f.name];
+    if (!el) continue;
+    if (f.kind === 'bool') { setPath(ev, f.name, el.checked); continue; }
+    let v = el.dataset.kind === 'date' ? isoOf(el) : el.value.trim();
+    if (v === '') continue;
+    if (f.kind === 'person') v = v.split(' ')[0];
+    if (f.kind === 'int' || (f.kind === 'code' && NUMERIC.has(f.list))) v = Number(v);
+    setPath(ev, f.name, v);
+  }
+  if (type === 'move_in' && ev.person) ev.person.fp_method = null;
+  return ev;
+}
+
+// Checks made before sending: required fields, dates, national ids.
+function localCheck(form, type) {
+  let ok = true;
+  const bad = (name, text) => { ok = false; setFieldError(form, name, text); };
+  const badDate = getLang() === 'vi' ? 'Ngày không hợp lệ (ngày/tháng/năm)' : 'Not a valid date (day/month/year)';
+  const d = isoOf(form.elements.date);
+  if (!d) bad('date', d === null ? badDate : t('required'));
+  else if (d > today()) bad('date', t('future'));
+  for (const f of FORMS[type]) {
+    const el = form.elements[f.name];
+    if (!el) continue;
+    if (f.req && f.kind !== 'bool' && !el.value.trim()) bad(f.name, t('required'));
+    else if (f.kind === 'date' && isoOf(el) === null) bad(f.name, badDate);
+    else if (f.kind === 'date' && isoOf(el) > today()) bad(f.name, t('future'));
+    else if (f.kind === 'nid' && el.value && !/^\d{12}$/.test(el.value)) bad(f.name, getLang() === 'vi' ? 'Số định danh gồm 12 chữ số' : 'A national id has 12 digits');
+    else if (f.kind === 'int' && el.value && (Number(el.value) < f.min || Number(el.value) > f.max)) bad(f.name, `${f.min}–${f.max}`);
+  }
+  return ok;
+}
+
+// Person suggestions by name, in the user's scope.
+let lookupTimer = 0;
+function personLookup(input, list) {
+  clearTimeout(lookupTimer);
+  const q = input.value.trim();
+  if (q.length < 2 || /^[A-Z]\d/.test(q)) return;
+  lookupTimer = setTimeout(async () => {
+    try {
+      const r = await api(`/api/v1/persons?q=${encodeURIComponent(q)}&size=20`);
+      list.replaceChildren(...r.items.map((p) => h('option', { value: `${p.id} – ${p.full_name}, ${date(p.birth_date)}` })));
+    } catch { /* suggestions are optional */ }
+  }, 250);
+}
+
+// Birth order: the mother's births in the register, or her children in the household, plus one.
+async function suggestOrder(form) {
+  const m = form.elements.mother?.value.trim().split(' ')[0];
+  if (!m) return;
+  try {
+    const p = await api(`/api/v1/persons/${encodeURIComponent(m)}/history`);
+    const births = p.history.filter((x) => !x.voided_by && x.event?.type === 'birth' && x.event.mother === m).length;
+    let kids = 0;
+    if (p.household) {
+      const hh = await api(`/api/v1/households/${encodeURIComponent(p.household)}`);
+      const mine = ['1', '2'].includes(String(p.relation));
+      kids = mine ? hh.members.filter((x) => x.present && x.id !== m && x.birth_date > p.birth_date &&
+        Number(x.birth_date.slice(0, 4)) - Number(p.birth_date.slice(0, 4)) >= 14).length : 0;
+    }
+    const order = Math.max(births, kids) + 1;
+    const el = form.elements.order;
+    if (!el.value) el.value = order;
+    form.querySelector('[data-field="order"] .hint')?.remove();
+    form.querySelector('[data-field="order"] label').append(h('span', { class: 'hint' }, ` (${t('suggested', { v: order })})`));
+    if (!form.elements['child.ethnicity'].value && p.ethnicity) form.elements['child.ethnicity'].value = p.ethnicity;
+  } catch { /* the mother will be checked by the server */ }
+}
+
+function newId(prefix) {
+  return `${prefix}${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1296).toString(36).toUpperCase()}`;
+}
+
+export async function recordPage(main, params) {
+  await codes();
+  const type = params.get('type') || 'birth';
+  const lang = getLang();
+  const typeSel = h('select', { id: 'ev-type', onchange: () => { location.hash = `#/record?type=${typeSel.value}`; } },
+    Object.keys(FORMS).map((k) => h('option', { value: k, selected: k === type }, label('event_type', k))));
+  const list = h('datalist', { id: 'persons-list' });
+  const form = h('form', { class: 'f card', novalidate: true, 'aria-label': label('event_type', type) });
+  const msg = h('div', { 'aria-live': 'polite' });
+  form.append(field('date', lang === 'vi' ? 'Ngày xảy ra' : 'Date', dateInput(today(), { required: true }), 'dd/mm/yyyy'));
+  const grid = h('div', { class: 'row2' });
+  for (const f of FORMS[type]) {
+    const c = control(f);
+    if (f.kind === 'person') c.addEventListener('input', () => personLookup(c, list));
+    grid.append(field(f.name, f.text[lang], c, f.req ? null : lang === 'vi' ? 'không bắt buộc' : 'optional'));
+  }
+  form.append(grid, list, msg, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('save'))));
+  // Prefill from the link (a household page's "record" links) and sensible ids.
+  for (const [k, v] of params) if (form.elements[k] && k !== 'type') form.elements[k].value = v;
+  if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
+  if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
+  if (type === 'birth') form.elements.mother.addEventListener('change', () => suggestOrder(form));
+  if (type === 'birth' && form.elements.mother.value) suggestOrder(form);
+  // Check fields as they are left.
+  form.addEventListener('focusout', (e) => {
+    if (!e.target.name) return;
+    const box = e.target.closest('.fld');
+    if (box) { e.target.removeAttribute('aria-invalid'); box.querySelector('.err').textContent = ''; }
+    if (e.target.dataset.kind === 'date' && isoOf(e.target) > today()) setFieldError(form, e.target.name, t('future'));
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    msg.replaceChildren();
+    if (!localCheck(form, type)) {
+      msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('fixFields')));
+      form.querySelector('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    const ev = collect(form, type);
+    try {
+      const r = await api('/api/v1/events', { method: 'POST', body: ev });
+      const subject = ev.person?.person_id || ev.person || ev.mother || ev.household || '';
+      msg.append(h('div', { class: 'msg good', role: 'status' }, t('saved', { t: label('event_type', type) }),
+        r.warning ? ` ${r.warning.message}` : '', ' ',
+        subject ? h('a', { href: `#/person/${encodeURIComponent(typeof subject === 'string' ? subject : '')}` }, t('open')) : null));
+      const keep = form.elements.date.value;
+      form.reset();
+      form.elements.date.value = keep;
+      if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
+      if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
+    } catch (err) {
+      const text = err.message;
+      if (!(err.field && setFieldError(form, err.field, text))) setFieldError(form, 'date', '');
+      msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('refused', { m: text })));
+      form.querySelector('[aria-invalid="true"]')?.focus();
+    }
+  });
+  main.replaceChildren(h('h1', {}, t('record')),
+    h('div', { class: 'card' }, field('type', t('eventType'), typeSel)), form);
+}
+
+export const EVENT_TYPES = Object.keys(FORMS);
+export { state };

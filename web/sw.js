@@ -1,0 +1,18 @@
+// Keeps the application shell for use without a network.  Personal data
+// (anything under /api/) is never cached: it stays on the server.
+const SHELL = 'danso-shell-v1';
+const FILES = ['/', '/sw.js', '/static/app.css', '/static/app.js', '/static/core.js', '/static/i18n.js',
+  '/static/charts.js', '/static/record.js', '/static/views.js', '/static/icon.svg'];
+self.addEventListener('install', (e) => e.waitUntil(caches.open(SHELL).then((c) => c.addAll(FILES))));
+self.addEventListener('activate', (e) => e.waitUntil(caches.keys().then((keys) =>
+  Promise.all(keys.filter((k) => k !== SHELL).map((k) => caches.delete(k))))));
+self.addEventListener('fetch', (e) => {
+  const url = new URL(e.request.url);
+  if (e.request.method !== 'GET' || url.pathname.startsWith('/api/')) return;
+  // The network first, so that a new version shows at once; the cache when offline.
+  e.respondWith(fetch(e.request).then((r) => {
+    const copy = r.clone();
+    if (r.ok) caches.open(SHELL).then((c) => c.put(e.request, copy));
+    return r;
+  }).catch(() => caches.match(e.request)));
+});
