@@ -22,7 +22,9 @@ function drawChrome() {
   const nav = document.getElementById('nav');
   const who = document.getElementById('who');
   const out = document.getElementById('logout');
-  document.getElementById('lang').textContent = getLang() === 'vi' ? 'English' : 'Tiếng Việt';
+  const langBtn = document.getElementById('lang');
+  langBtn.textContent = getLang() === 'vi' ? 'English' : 'Tiếng Việt';
+  langBtn.lang = getLang() === 'vi' ? 'en' : 'vi';
   document.querySelector('.skip').textContent = getLang() === 'vi' ? 'Bỏ qua điều hướng' : 'Skip to content';
   if (!state.user) {
     nav.hidden = true;
@@ -62,11 +64,11 @@ function loginPage(notice) {
       state.user = r.user;
       state.csrf = r.csrf;
       await loadSession();
-      location.hash = '#/dashboard';
-      route();
+      if (location.hash === '#/dashboard') route();
+      else location.hash = '#/dashboard';
     } catch (err) {
       const text = err.status === 429 ? t('throttled', { m: Math.max(1, Math.ceil((err.retryAfter || 900) / 60)) })
-        : err.status === 401 ? t('badLogin') : err.message;
+        : err.status === 401 ? t('badLogin') : err.status === 503 ? t('tryAgain', { m: err.message }) : err.message;
       msg.append(h('div', { class: 'msg bad', role: 'alert' }, text));
       pw.value = '';
       pw.focus();
@@ -77,37 +79,48 @@ function loginPage(notice) {
   user.focus();
 }
 
+// Each page is drawn off screen and shown when complete, and only if no
+// later navigation has started meanwhile (a quick second click wins).
+let generation = 0;
 async function route() {
+  const mine = ++generation;
   const [path, query] = (location.hash.slice(1) || '/dashboard').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean);
   if (!state.user && parts[0] !== 'login') await loadSession();
+  if (mine !== generation) return;
   drawChrome();
   if (!state.user) { loginPage(parts[0] === 'login' && params.get('over') ? t('sessionOver') : null); return; }
-  main.replaceChildren(h('p', { class: 'muted' }, t('loading')));
+  if (parts[0] === 'login') { location.hash = '#/dashboard'; return; }
+  if (!main.firstElementChild || main.querySelector('#login')) main.replaceChildren(h('p', { class: 'muted' }, t('loading')));
+  main.setAttribute('aria-busy', 'true');
+  const page = h('div', { class: 'page' });
   try {
     switch (parts[0]) {
-      case 'login': location.hash = '#/dashboard'; return;
-      case 'find': await V.find(main, params); break;
-      case 'household': await V.household(main, decodeURIComponent(parts[1] || '')); break;
-      case 'person': await V.person(main, decodeURIComponent(parts[1] || '')); break;
-      case 'event': await V.eventPage(main, decodeURIComponent(parts[1] || '')); break;
-      case 'area': await V.area(main, params); break;
-      case 'record': await recordPage(main, params); break;
-      case 'slip': await V.slip(main, params); break;
-      case 'reports': await V.reports(main, params); break;
-      case 'check': await V.check(main, params); break;
-      case 'admin': await V.admin(main, params); break;
+      case 'find': await V.find(page, params); break;
+      case 'household': await V.household(page, decodeURIComponent(parts[1] || '')); break;
+      case 'person': await V.person(page, decodeURIComponent(parts[1] || '')); break;
+      case 'event': await V.eventPage(page, decodeURIComponent(parts[1] || '')); break;
+      case 'area': await V.area(page, params); break;
+      case 'record': await recordPage(page, params); break;
+      case 'slip': await V.slip(page, params); break;
+      case 'reports': await V.reports(page, params); break;
+      case 'check': await V.check(page, params); break;
+      case 'admin': await V.admin(page, params); break;
       default:
-        if (state.user.role === 'admin') await V.admin(main, params);
-        else await V.dashboard(main, params);
+        if (state.user.role === 'admin') await V.admin(page, params);
+        else await V.dashboard(page, params);
     }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
-    main.append(errorBox(e));
+    page.append(errorBox(e));
   }
-  document.title = `danso – ${main.querySelector('h1')?.textContent || ''}`;
+  if (mine !== generation) return;
+  main.replaceChildren(page);
+  main.removeAttribute('aria-busy');
+  document.title = `danso – ${page.querySelector('h1')?.textContent || ''}`;
   main.focus({ preventScroll: true });
+  page.querySelector('[data-autofocus]')?.focus();
 }
 
 document.getElementById('lang').addEventListener('click', () => {

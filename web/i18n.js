@@ -31,6 +31,12 @@ const W = {
     yes: 'Có', no: 'Không', notFound: 'Không tìm thấy.', error: 'Có lỗi: {m}', empty: 'Chưa có biến động nào.',
     offline: 'Mất kết nối mạng.', reset: 'Đặt lại mật khẩu', disabled: 'Khóa', event: 'Biến động', recordedBy: 'Người ghi',
     person: 'Người', open: 'Mở', childrenOf: 'Con của mẹ', section: 'Mục',
+    entries: '{n} biến động', none: 'Không có', signName: '(ký, ghi rõ họ tên)',
+    addUser: 'Thêm người dùng', changed: 'Đã lưu thay đổi.', unitHint: 'địa bàn, xã hoặc tỉnh tùy vai trò',
+    badDate: 'Ngày không hợp lệ (ngày/tháng/năm)', levels: 'Số cấp', unitsAt: 'Cây đơn vị hành chính ngày', objectId: 'Mã đối tượng',
+    openUnit: 'Mở báo cáo của đơn vị',
+    tryAgain: 'Máy chủ tạm thời chưa ghi được ({m}). Hãy bấm Đăng nhập lại.',
+    numbers: 'Số liệu', migration: 'Chuyển đến – chuyển đi', quietCount: '{n} trên {m} địa bàn chưa có biến động nào được ghi trong tháng này.',
   },
   en: {
     loading: 'Loading…', login: 'Log in', logout: 'Log out', user: 'Login', password: 'Password',
@@ -62,6 +68,12 @@ const W = {
     yes: 'Yes', no: 'No', notFound: 'Not found.', error: 'Error: {m}', empty: 'No changes yet.',
     offline: 'No network connection.', reset: 'Reset password', disabled: 'Disabled', event: 'Change', recordedBy: 'Recorded by',
     person: 'Person', open: 'Open', childrenOf: "Mother's children", section: 'Section',
+    entries: '{n} changes', none: 'None', signName: '(signature and full name)',
+    addUser: 'Add a user', changed: 'Saved.', unitHint: 'an area, commune or province by role',
+    badDate: 'Not a valid date (day/month/year)', levels: 'Levels', unitsAt: 'Unit tree on', objectId: 'Object id',
+    openUnit: 'Open the report of unit',
+    tryAgain: 'The server could not complete this just now ({m}). Please press Log in again.',
+    numbers: 'Figures', migration: 'Moves in and out', quietCount: '{n} of {m} areas have no change recorded this month.',
   },
 };
 

@@ -6,6 +6,16 @@ import { date, getLang, t } from './i18n.js';
 
 const L = (vi, en) => ({ vi, en });
 const person = (name, text) => ({ name, text, kind: 'person', req: true });
+// The conditions screened, as the slip names them.
+const PRENATAL = {
+  down: L('Hội chứng Down', 'Down syndrome'), edwards: L('Hội chứng Edwards', 'Edwards syndrome'),
+  patau: L('Hội chứng Patau', 'Patau syndrome'), thalassaemia: L('Tan máu bẩm sinh (Thalassemia)', 'Thalassaemia'),
+};
+const NEWBORN = {
+  hypothyroidism: L('Suy giáp trạng bẩm sinh', 'Congenital hypothyroidism'), g6pd: L('Thiếu men G6PD', 'G6PD deficiency'),
+  cah: L('Tăng sản thượng thận bẩm sinh', 'Congenital adrenal hyperplasia'), hearing: L('Khiếm thính', 'Hearing loss'),
+  heart: L('Tim bẩm sinh', 'Congenital heart disease'),
+};
 // Fields of each type: name (dotted for nested members), label, kind, required.
 const FORMS = {
   birth: [person('mother', L('Mẹ (mã người)', 'Mother (person id)')),
@@ -53,10 +63,10 @@ const FORMS = {
     { name: 'order', text: L('Lần có thai thứ', 'Pregnancy order'), kind: 'int', min: 1, max: 30 }],
   prenatal_screening: [person('person', L('Thai phụ', 'Pregnant woman')),
     { name: 'week', text: L('Tuần thai', 'Week of pregnancy'), kind: 'int', min: 1, max: 42, req: true },
-    ...['down', 'edwards', 'patau', 'thalassaemia'].map((k) => ({ name: `results.${k}`, text: L(`Kết quả ${k}`, `Result: ${k}`), kind: 'code', list: 'prenatal_result' }))],
+    ...Object.entries(PRENATAL).map(([k, text]) => ({ name: `results.${k}`, text, kind: 'code', list: 'prenatal_result' }))],
   newborn_screening: [person('person', L('Trẻ sơ sinh', 'Newborn')),
     { name: 'facility', text: L('Nơi sàng lọc', 'Facility'), kind: 'text' },
-    ...['hypothyroidism', 'g6pd', 'cah', 'hearing', 'heart'].map((k) => ({ name: `results.${k}`, text: L(`Kết quả ${k}`, `Result: ${k}`), kind: 'code', list: 'newborn_result' }))],
+    ...Object.entries(NEWBORN).map(([k, text]) => ({ name: `results.${k}`, text, kind: 'code', list: 'newborn_result' }))],
   elderly_check: [person('person', L('Người cao tuổi', 'Older person')),
     { name: 'facility', text: L('Nơi khám', 'Facility'), kind: 'text' }],
   household_change: [{ name: 'household', text: L('Hộ (mã hộ)', 'Household (id)'), kind: 'household', req: true },
@@ -90,6 +100,16 @@ function control(f) {
   }
 }
 
+// crypto.randomUUID exists only on https or localhost; a served-over-LAN page builds one itself.
+function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
 function setPath(o, path, v) {
   const parts = path.split('.');
   let x = o;
@@ -99,7 +119,7 @@ function setPath(o, path, v) {
 
 // The event as the exchange format wants it, from the form's fields.
 function collect(form, type) {
-  const ev = { id: crypto.randomUUID(), type, date: isoOf(form.elements.date) };
+  const ev = { id: uuid(), type, date: isoOf(form.elements.date) };
   for (const f of FORMS[type]) {
     const el = form.elements[f.name];
     if (!el) continue;
@@ -114,22 +134,34 @@ function collect(form, type) {
   return ev;
 }
 
-// Checks made before sending: required fields, dates, national ids.
+// One field's check: the message, or '' when it is fine.
+function fieldProblem(f, el) {
+  const vi = getLang() === 'vi';
+  const v = el.value.trim();
+  if (f.kind === 'bool') return '';
+  if (!v) return f.req ? t('required') : '';
+  if (f.kind === 'date' || el.dataset.kind === 'date') {
+    const iso = isoOf(el);
+    if (iso === null) return t('badDate');
+    if (iso > today()) return t('future');
+    if (iso < '1900-01-01') return vi ? 'Ngày quá xa' : 'Date too far back';
+  }
+  if (f.kind === 'nid' && !/^\d{12}$/.test(v)) return vi ? 'Số định danh gồm 12 chữ số' : 'A national id has 12 digits';
+  if (f.kind === 'int' && (!/^\d+$/.test(v) || Number(v) < f.min || Number(v) > f.max)) return `${vi ? 'Từ' : 'From'} ${f.min} ${vi ? 'đến' : 'to'} ${f.max}`;
+  if ((f.kind === 'person' || f.kind === 'household') && !/^[A-Za-z0-9._-]{1,32}$/.test(v.split(' ')[0])) return vi ? 'Chọn một mã trong danh sách gợi ý' : 'Pick an id from the suggestions';
+  return '';
+}
+
+const DATE_FIELD = { name: 'date', kind: 'date', req: true };
+
+// Checks made before sending: every field.
 function localCheck(form, type) {
   let ok = true;
-  const bad = (name, text) => { ok = false; setFieldError(form, name, text); };
-  const badDate = getLang() === 'vi' ? 'Ngày không hợp lệ (ngày/tháng/năm)' : 'Not a valid date (day/month/year)';
-  const d = isoOf(form.elements.date);
-  if (!d) bad('date', d === null ? badDate : t('required'));
-  else if (d > today()) bad('date', t('future'));
-  for (const f of FORMS[type]) {
+  for (const f of [DATE_FIELD, ...FORMS[type]]) {
     const el = form.elements[f.name];
     if (!el) continue;
-    if (f.req && f.kind !== 'bool' && !el.value.trim()) bad(f.name, t('required'));
-    else if (f.kind === 'date' && isoOf(el) === null) bad(f.name, badDate);
-    else if (f.kind === 'date' && isoOf(el) > today()) bad(f.name, t('future'));
-    else if (f.kind === 'nid' && el.value && !/^\d{12}$/.test(el.value)) bad(f.name, getLang() === 'vi' ? 'Số định danh gồm 12 chữ số' : 'A national id has 12 digits');
-    else if (f.kind === 'int' && el.value && (Number(el.value) < f.min || Number(el.value) > f.max)) bad(f.name, `${f.min}–${f.max}`);
+    const p = fieldProblem(f, el);
+    if (p) { ok = false; setFieldError(form, f.name, p); }
   }
   return ok;
 }
@@ -198,12 +230,17 @@ export async function recordPage(main, params) {
   if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
   if (type === 'birth') form.elements.mother.addEventListener('change', () => suggestOrder(form));
   if (type === 'birth' && form.elements.mother.value) suggestOrder(form);
-  // Check fields as they are left.
+  // Check each field as it is left, once the user has typed in it.
+  const byName = new Map([DATE_FIELD, ...FORMS[type]].map((f) => [f.name, f]));
+  form.addEventListener('input', (e) => { e.target.dataset.touched = '1'; });
+  form.addEventListener('change', (e) => { e.target.dataset.touched = '1'; });
   form.addEventListener('focusout', (e) => {
-    if (!e.target.name) return;
+    const f = byName.get(e.target.name);
+    if (!f || !e.target.dataset.touched) return;
     const box = e.target.closest('.fld');
     if (box) { e.target.removeAttribute('aria-invalid'); box.querySelector('.err').textContent = ''; }
-    if (e.target.dataset.kind === 'date' && isoOf(e.target) > today()) setFieldError(form, e.target.name, t('future'));
+    const p = fieldProblem(f, e.target);
+    if (p) setFieldError(form, f.name, p);
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

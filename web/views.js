@@ -1,7 +1,9 @@
 // The pages: dashboard, find, household and person, area list, monthly
 // slip, reports, data check, administration.
-import { api, codes, dateInput, errorBox, field, h, isoOf, label, options, state, table, toast, today } from './core.js';
-import { monthBars, progress, pyramid } from './charts.js';
+import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, options, setFieldError, state, table, today } from './core.js';
+
+const ROLES = ['collaborator', 'commune', 'province', 'national', 'admin'];
+import { monthBars, monthLines, monthTable, progress, pyramid } from './charts.js';
 import { date, getLang, num, role, t } from './i18n.js';
 
 const q = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined && v !== null)).toString();
@@ -19,21 +21,40 @@ function kpi(text, v, target, decimals = 0, suffix = '') {
 }
 
 // ---- dashboard ----
+// Names of the units under a unit on today's map (areas, communes), for lists that the API gives as codes.
+async function unitNames(root) {
+  const names = new Map();
+  try {
+    const tree = await api(`/api/v1/units?${q({ root, date: today() })}`);
+    const walk = (u, path) => {
+      names.set(u.code, `${path}${u.name}`);
+      for (const c of u.children || []) walk(c, u.level === 'village' ? `${u.name} – ` : '');
+    };
+    tree.units.forEach((u) => walk(u, ''));
+  } catch { /* the codes alone will do */ }
+  return names;
+}
+
 export async function dashboard(main, params) {
-  const year = Number(params.get('year')) || new Date().getFullYear();
   const unit = params.get('unit') || userUnit();
-  const d = await api(`/api/v1/dashboard?${q({ unit, year })}`);
+  const d = await api(`/api/v1/dashboard?${q({ unit, year: params.get('year') })}`);
+  const year = d.year;
   const hd = d.headline;
-  const m = new Date().getMonth() + 1;
-  const thisM = d.months.find((x) => x.month === (year === new Date().getFullYear() ? m : 12));
-  const yearSel = h('select', { id: 'dash-year', onchange: () => { location.hash = `#/dashboard?${q({ unit, year: yearSel.value })}`; } },
-    [0, 1, 2, 3].map((k) => new Date().getFullYear() - k).map((y) => h('option', { value: y, selected: y === year }, y)));
+  // The API gives the months of the year up to the server's today: the last one is "this month".
+  const thisM = d.months[d.months.length - 1];
+  const nowYear = Number(today().slice(0, 4));
+  const go = () => { location.hash = `#/dashboard?${q({ unit: unitIn.value.trim(), year: yearSel.value })}`; };
+  const yearSel = h('select', { onchange: go },
+    [0, 1, 2, 3].map((k) => Math.max(nowYear, year) - k).map((y) => h('option', { value: y, selected: y === year }, y)));
+  const unitIn = h('input', { type: 'text', value: unit, inputmode: 'numeric', onchange: go });
+  const quiet = d.not_updated || [];
+  const names = quiet.length ? await unitNames(unit) : new Map();
   main.replaceChildren(
     h('h1', {}, `${t('dashboard')}: ${d.unit_name}`),
-    h('div', { class: 'actions noprint' }, field('year', t('year'), yearSel)),
+    h('div', { class: 'row2 noprint' }, field('year', t('year'), yearSel), field('unit', t('unit'), unitIn)),
     h('div', { class: 'grid', id: 'kpis' },
       kpi(t('population'), hd['2']),
-      kpi(t('birthsMonth'), { value: thisM ? thisM.births : 0 }),
+      kpi(`${t('birthsMonth')}${thisM ? ` (${String(thisM.month).padStart(2, '0')}/${year})` : ''}`, { value: thisM ? thisM.births : 0 }),
       kpi(t('birthsYear'), hd['5']),
       kpi(t('srb'), hd.SRB, null, 1),
       kpi(t('p3'), hd.P3, null, 1, '%'),
@@ -41,19 +62,24 @@ export async function dashboard(main, params) {
       kpi(t('pns'), hd.PNS, null, 1, '%'),
       kpi(t('nbs'), hd.NBS, null, 1, '%'),
       kpi(t('elc'), hd.ELC, null, 1, '%')),
-    h('div', { class: 'card' }, h('h2', {}, t('trend')), monthBars(d.months, ['births', 'deaths', 'in', 'out'])),
-    h('div', { class: 'card' }, h('h2', {}, t('pyramid')), pyramid(d.pyramid)),
-    h('div', { class: 'card' }, h('h2', {}, t('notUpdated')),
-      d.not_updated.length
-        ? h('ul', {}, d.not_updated.map((a) => h('li', {}, h('a', { href: `#/area?area=${a}` }, a))))
-        : h('p', {}, t('allUpdated'))));
+    h('div', { class: 'two' },
+      h('div', { class: 'card' }, h('h2', {}, `${t('births')} – ${t('deaths')}, ${year}`), monthLines(d.months, ['births', 'deaths']), monthTable(d.months, ['births', 'deaths'])),
+      h('div', { class: 'card' }, h('h2', {}, `${t('migration')}, ${year}`), monthBars(d.months, ['in', 'out']), monthTable(d.months, ['in', 'out']))),
+    h('div', { class: 'two' },
+      h('div', { class: 'card' }, h('h2', {}, t('pyramid')), pyramid(d.pyramid)),
+      h('div', { class: 'card', id: 'quiet' }, h('h2', {}, t('notUpdated')),
+        d.year !== nowYear ? h('p', { class: 'muted' }, '–')
+          : quiet.length
+            ? [h('p', {}, t('quietCount', { n: num(quiet.length), m: num(d.areas) })),
+              h('ul', { class: 'cols' }, quiet.map((a) => h('li', {}, h('a', { href: `#/area?area=${a}` }, names.get(a) || a), ` (${a})`)))]
+            : h('p', {}, t('allUpdated')))));
 }
 
 // ---- find ----
 export async function find(main, params) {
   const qs = params.get('q') || '';
   const born = params.get('born') || '';
-  const input = h('input', { type: 'search', value: qs, required: true, autocomplete: 'off' });
+  const input = h('input', { type: 'search', value: qs, required: true, autocomplete: 'off', 'data-autofocus': qs ? null : true });
   const bornIn = h('input', { type: 'number', inputmode: 'numeric', min: 1900, max: 2100, value: born });
   const form = h('form', { class: 'f card', role: 'search', onsubmit: (e) => {
     e.preventDefault();
@@ -62,12 +88,12 @@ export async function find(main, params) {
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('search'))));
   const out = h('div', { id: 'results' });
   main.replaceChildren(h('h1', {}, t('find')), form, out);
-  if (!qs) { input.focus(); return; }
+  if (!qs) return;
   await codes();
   let items = [];
   let households = [];
   if (/^\d{12}$/.test(qs)) items = (await api(`/api/v1/persons?${q({ national_id: qs })}`)).items;
-  else if (/^\d+$/.test(qs)) households = (await api(`/api/v1/households?${q({ number: qs, size: 50 })}`)).items;
+  else if (/^\d+(\.\d+)?$/.test(qs)) households = (await api(`/api/v1/households?${q({ number: qs, size: 50 })}`)).items;
   else items = (await api(`/api/v1/persons?${q({ q: qs, born, size: 50 })}`)).items;
   if (!items.length && !households.length) { out.append(h('p', { class: 'msg bad' }, t('noResult'))); return; }
   if (households.length) {
@@ -77,7 +103,7 @@ export async function find(main, params) {
   if (items.length) {
     out.append(table([t('name'), t('sex'), t('birth'), t('household')], items.map((p) =>
       h('tr', {}, h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name), p.present ? '' : ` (${t('gone')})`),
-        h('td', {}, label('sex', p.sex)), h('td', {}, date(p.birth_date)),
+        h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
         h('td', {}, h('a', { href: `#/household/${p.household}` }, p.household))))));
   }
 }
@@ -120,7 +146,7 @@ export async function household(main, id) {
       h('div', { class: 'actions noprint' }, rec('move_in', { household: x.id }), rec('household_change', { household: x.id }))),
     h('h2', {}, t('members')),
     table([t('name'), t('sex'), t('birth'), ''], members.map((p) => h('tr', {},
-      h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name)), h('td', {}, label('sex', p.sex)), h('td', {}, date(p.birth_date)),
+      h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name)), h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
       h('td', { class: 'noprint' }, h('a', { href: `#/record?${q({ type: p.sex === 2 ? 'birth' : 'death', [p.sex === 2 ? 'mother' : 'person']: p.id })}` },
         label('event_type', p.sex === 2 ? 'birth' : 'death')))))),
     h('h2', {}, t('history')),
@@ -170,7 +196,15 @@ export async function area(main, params) {
 }
 
 // ---- the month's slip (P0/CTV) ----
-const SECTIONS_VI = { 1: 'Sinh', 2: 'Chết', 3: 'Chuyển đến', 4: 'Chuyển đi', 5: 'Kết hôn, ly hôn', 6: 'Biện pháp tránh thai', 7: 'Mang thai', 8: 'Sàng lọc', 9: 'Thay đổi thông tin', 10: 'Sàng lọc trước sinh, sơ sinh', 11: 'Người cao tuổi', 12: 'Hộ gia đình' };
+// The slip's sections, numbered as the server files them (GET /api/v1/slip: items[].section).
+const SECTIONS = {
+  vi: ['', 'Sinh', 'Sàng lọc sơ sinh', 'Chết', 'Chuyển đến', 'Chuyển đi', 'Kết hôn, ly hôn, góa, thay đổi thông tin',
+    'Bắt đầu sử dụng biện pháp tránh thai', 'Ngừng sử dụng biện pháp tránh thai', 'Mang thai và kết thúc thai nghén',
+    'Sàng lọc trước sinh', 'Khám sức khỏe người cao tuổi', 'Thay đổi thông tin hộ, hủy biến động'],
+  en: ['', 'Births', 'Newborn screening', 'Deaths', 'Moves in', 'Moves out', 'Marriage, divorce, widowhood, changes of details',
+    'Contraceptive starts', 'Contraceptive stops', 'Pregnancies and their outcomes', 'Prenatal screening',
+    'Elderly health checks', 'Household changes, cancellations'],
+};
 export async function slip(main, params) {
   await codes();
   const a = params.get('area') || (state.user?.role === 'collaborator' ? userUnit() : '');
@@ -188,19 +222,42 @@ export async function slip(main, params) {
     if (!bySec.has(it.section)) bySec.set(it.section, []);
     bySec.get(it.section).push(it);
   }
-  const doc = h('div', { class: 'card', id: 'slip' },
+  const mm = `${month.slice(5)}/${month.slice(0, 4)}`;
+  const doc = h('div', { class: 'card slipdoc', id: 'slip' },
+    h('p', { class: 'formno' }, 'Mẫu P0/CTV'),
     h('h2', {}, t('slipTitle')),
-    h('p', {}, `${t('area')}: ${s.area_name} (${s.area}) · ${t('month')}: ${month.slice(5)}/${month.slice(0, 4)}`));
-  if (!s.items.length) doc.append(h('p', {}, t('empty')));
-  for (const [sec, items] of [...bySec.entries()].sort((x, y) => x[0] - y[0])) {
-    doc.append(h('h2', {}, `${sec}. ${getLang() === 'vi' ? SECTIONS_VI[sec] || '' : label('event_type', items[0].event.type)}`),
-      table([t('date'), t('person'), t('event')], items.map((it) => {
-        const d = describe(it.event);
-        return h('tr', {}, h('td', {}, date(it.event.date)), h('td', {}, it.name || d.who), h('td', {}, d.text));
-      })));
+    h('p', {}, `${t('area')}: ${s.area_name} (${s.area}) · ${t('month')}: ${mm} · ${t('entries', { n: num(s.items.length) })}`));
+  const names = SECTIONS[getLang()];
+  for (let sec = 1; sec < names.length; sec++) {
+    const items = bySec.get(sec) || [];
+    doc.append(h('h3', {}, `${sec}. ${names[sec]}`));
+    if (!items.length) { doc.append(h('p', { class: 'muted none' }, t('none'))); continue; }
+    doc.append(table(['#', t('date'), t('name'), t('event'), t('recordedBy')], items.map((it, i) => {
+      const d = describe(it.event);
+      const pid = typeof it.event.person === 'string' ? it.event.person : it.event.mother;
+      return h('tr', {}, h('td', { class: 'n' }, i + 1), h('td', { class: 'nw' }, date(it.event.date)),
+        h('td', {}, pid ? h('a', { href: `#/person/${pid}` }, it.name || d.who) : it.name || d.who), h('td', {}, d.text),
+        h('td', {}, it.recorded_by || ''));
+    })));
   }
-  doc.append(h('div', { class: 'sig' }, h('div', {}, h('strong', {}, t('preparer'))), h('div', {}, h('strong', {}, t('approver')))));
+  doc.append(h('div', { class: 'sig' },
+    h('div', {}, h('strong', {}, t('preparer')), h('br'), h('span', { class: 'muted' }, t('signName'))),
+    h('div', {}, h('strong', {}, t('approver')), h('br'), h('span', { class: 'muted' }, t('signName')))));
   main.append(doc);
+}
+
+// A list of the units under a unit (itself and one level down), offered while typing a unit code.
+async function unitList(root) {
+  const list = h('datalist', { id: 'unit-list' });
+  try {
+    const tree = await api(`/api/v1/units?${q({ root: state.user?.unit ? root : '', date: today(), levels: 2 })}`);
+    const walk = (u, depth) => {
+      list.append(h('option', { value: u.code }, `${u.name} (${label('level', u.level)})`));
+      if (depth < 1) for (const c of u.children || []) walk(c, depth + 1);
+    };
+    tree.units.forEach((u) => walk(u, 0));
+  } catch { /* typing the code still works */ }
+  return list;
 }
 
 // ---- reports ----
@@ -214,7 +271,7 @@ export async function reports(main, params) {
   const period = params.get('period') || defPeriod;
   const mapDate = params.get('map_date') || '';
   const formSel = h('select', {}, forms.map((x) => h('option', { value: x.code, selected: x.code === f.code }, `${x.code} – ${lang === 'en' ? x.title_en : x.title_vi}`)));
-  const unitIn = h('input', { type: 'text', value: unit, required: true });
+  const unitIn = h('input', { type: 'text', value: unit, required: true, list: 'unit-list', autocomplete: 'off' });
   const periodIn = h('input', { type: 'text', value: period, required: true, pattern: '\\d{4}(-(Q[1-4]|H[12]|\\d{2}))?' });
   const mapIn = dateInput(mapDate);
   const picker = h('form', { class: 'f card noprint', onsubmit: (e) => {
@@ -223,19 +280,24 @@ export async function reports(main, params) {
   } }, h('div', { class: 'row2' }, field('form', t('form'), formSel), field('unit', t('unit'), unitIn),
     field('period', t('period'), periodIn, t('periodHint')), field('map_date', t('mapDate'), mapIn, 'dd/mm/yyyy')),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
-  main.replaceChildren(h('h1', {}, t('reports')), picker);
+  main.replaceChildren(h('h1', {}, t('reports')), picker, await unitList(userUnit()));
   if (!params.get('period')) return;
   const base = `/api/v1/reports/${encodeURIComponent(f.code)}?${q({ unit, period, map_date: mapDate, lang })}`;
   const r = await api(base);
   const cols = r.columns;
   const clickable = cols.length > 1;
+  const single = cols.length === 1;
+  const hasTarget = r.rows.some((x) => x.target);
   const head = [h('th', { scope: 'col' }, t('code')), h('th', { scope: 'col' }, t('indicator')), h('th', { scope: 'col' }, t('unitOf')),
     ...cols.map((c) => h('th', { scope: 'col', class: 'n' }, clickable && !c.total
-      ? h('a', { href: `#/reports?${q({ form: f.code.startsWith('03') || f.code.startsWith('01-DSH') ? f.code : f.code, unit: c.code, period, map_date: mapDate })}`, title: c.code }, c.name)
-      : c.name))];
+      ? h('a', { href: `#/reports?${q({ form: f.code, unit: c.code, period, map_date: mapDate })}`, title: `${t('openUnit')} ${c.code}` }, c.name)
+      : c.name)),
+    ...(single && hasTarget ? [h('th', { scope: 'col', class: 'n' }, t('target')), h('th', { scope: 'col', class: 'n' }, '%')] : [])];
   const rows = r.rows.map((row) => h('tr', {},
-    h('td', {}, row.code), h('td', { class: row.indent ? `i${row.indent}` : '' }, row.label), h('td', {}, row.unit || ''),
-    row.values.map((v) => h('td', { class: 'n' }, v === null ? '' : num(v, row.decimals || 0)))));
+    h('td', {}, row.code), h('td', { class: `lab${row.indent ? ` i${row.indent}` : ''}` }, row.label), h('td', {}, row.unit || ''),
+    row.values.map((v) => h('td', { class: 'n' }, v === null ? '' : num(v, row.decimals || 0))),
+    single && hasTarget ? [h('td', { class: 'n' }, row.target?.[0] == null ? '' : num(row.target[0], row.decimals || 0)),
+      h('td', { class: 'n' }, row.share?.[0] == null ? '' : num(row.share[0], 1))] : null));
   main.append(
     h('div', { class: 'card', id: 'report' },
       h('h2', {}, r.title),
@@ -249,22 +311,23 @@ export async function reports(main, params) {
 export async function check(main, params) {
   const unit = params.get('unit') || userUnit();
   const period = params.get('period') || String(new Date().getFullYear());
-  const unitIn = h('input', { type: 'text', value: unit, required: true });
+  const unitIn = h('input', { type: 'text', value: unit, required: true, list: 'unit-list', autocomplete: 'off' });
   const periodIn = h('input', { type: 'text', value: period, required: true });
   const form = h('form', { class: 'f card', onsubmit: (e) => { e.preventDefault(); location.hash = `#/check?${q({ unit: unitIn.value.trim(), period: periodIn.value.trim() })}`; } },
     h('div', { class: 'row2' }, field('unit', t('unit'), unitIn), field('period', t('period'), periodIn, t('periodHint'))),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
-  main.replaceChildren(h('h1', {}, t('check')), form);
+  main.replaceChildren(h('h1', {}, t('check')), form, await unitList(userUnit()));
   const r = await api(`/api/v1/check?${q({ unit, period })}`);
   main.append(h('div', { class: `msg ${r.ok ? 'good' : 'bad'}`, role: 'status' }, r.ok ? t('balances') : t('notBalanced')),
     table([t('unit'), t('start'), t('births'), t('deaths'), t('in'), t('out'), t('otherIn'), t('otherOut'), t('end'), t('diff')],
-      r.units.map((u) => h('tr', { class: u.ok ? '' : 'bad' }, h('td', {}, `${u.name} (${u.code})`),
+      r.units.map((u) => h('tr', { class: u.ok ? '' : 'bad' },
+        h('td', {}, u.items?.length ? h('a', { href: `#/check?${q({ unit: u.code, period })}` }, `${u.name} (${u.code})`) : `${u.name} (${u.code})`),
         [u.start, u.births, u.deaths, u.in, u.out, u.other_in, u.other_out, u.end, u.difference].map((v) => h('td', { class: 'n' }, num(v)))))));
   for (const u of r.units.filter((x) => x.items?.length)) {
-    main.append(h('details', { class: 'card' }, h('summary', {}, `${t('items')}: ${u.name} (${u.items.length})`),
+    main.append(h('details', { class: 'card', open: !u.ok || r.units.length === 1 }, h('summary', {}, `${t('items')}: ${u.name} (${num(u.items.length)})`),
       table([t('date'), t('person'), t('event'), ''], u.items.slice(0, 500).map((it) => h('tr', {},
-        h('td', {}, date(it.date)), h('td', {}, it.person ? h('a', { href: `#/person/${it.person}` }, it.person) : ''),
-        h('td', {}, `${it.kind}${it.sign > 0 ? ' +' : ' −'}`),
+        h('td', { class: 'nw' }, date(it.date)), h('td', {}, it.person ? h('a', { href: `#/person/${it.person}` }, it.person) : ''),
+        h('td', {}, `${label('event_type', it.kind)} (${it.as}, ${it.sign > 0 ? '+' : '−'})`),
         h('td', {}, it.event ? h('a', { href: `#/event/${it.event}` }, t('open')) : ''))))));
   }
 }
@@ -292,42 +355,91 @@ export async function admin(main, params) {
   main.replaceChildren(h('h1', {}, t('admin')), tabs);
   if (tab === 'units') {
     const d = params.get('date') || today();
-    const di = dateInput(d, { onchange: () => { if (isoOf(di)) location.hash = `#/admin?tab=units&date=${isoOf(di)}`; } });
-    const tree = await api(`/api/v1/units?${q({ date: d, levels: 3 })}`);
-    main.append(h('div', { class: 'card' }, field('date', t('date'), di)), h('div', { class: 'card tree' }, h('ul', {}, tree.units.map(unitTree))));
+    const lv = params.get('levels') || '3';
+    const di = dateInput(d);
+    const lvSel = h('select', {}, [2, 3, 4, 5].map((n) => h('option', { value: n, selected: String(n) === lv }, n)));
+    const form = h('form', { class: 'f card', onsubmit: (e) => {
+      e.preventDefault();
+      clearErrors(form);
+      if (!isoOf(di)) { setFieldError(form, 'date', t('badDate')); return; }
+      location.hash = `#/admin?${q({ tab: 'units', date: isoOf(di), levels: lvSel.value })}`;
+    } }, h('div', { class: 'row2' }, field('date', t('date'), di, 'dd/mm/yyyy'), field('levels', t('levels'), lvSel)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
+    const tree = await api(`/api/v1/units?${q({ date: d, levels: lv })}`);
+    main.append(form, h('div', { class: 'card tree', id: 'unit-tree' }, h('p', {}, `${t('unitsAt')} ${date(tree.date)}`), h('ul', {}, tree.units.map(unitTree))));
   } else if (tab === 'users') {
     const users = await api('/api/v1/users');
-    const login = h('input', { type: 'text', required: true });
+    const login = h('input', { type: 'text', required: true, autocomplete: 'off', autocapitalize: 'none' });
     const name = h('input', { type: 'text' });
-    const roleSel = h('select', {}, ['collaborator', 'commune', 'province', 'national', 'admin'].map((r) => h('option', { value: r }, role(r))));
-    const unitIn = h('input', { type: 'text' });
+    const roleSel = h('select', {}, ROLES.map((r) => h('option', { value: r }, role(r))));
+    const unitIn = h('input', { type: 'text', inputmode: 'numeric' });
     const out = h('div', { 'aria-live': 'polite' });
-    const addForm = h('form', { class: 'f card', onsubmit: async (e) => {
+    const addForm = h('form', { class: 'f card', id: 'user-add', onsubmit: async (e) => {
       e.preventDefault();
       out.replaceChildren();
+      clearErrors(addForm);
       try {
         const r = await api('/api/v1/users', { method: 'POST', body: { login: login.value.trim(), name: name.value.trim() || login.value.trim(), role: roleSel.value, unit: unitIn.value.trim() } });
-        out.append(h('div', { class: 'msg good' }, t('newPassword', { p: r.password })));
-      } catch (err) { out.append(errorBox(err)); }
-    } }, h('h2', {}, t('add')), h('div', { class: 'row2' }, field('login', t('user'), login), field('name', t('name'), name),
-      field('role', t('role'), roleSel), field('unit', t('unit'), unitIn)), out, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('add'))));
-    const reset = async (l) => {
-      try {
-        const r = await api(`/api/v1/users/${encodeURIComponent(l)}`, { method: 'PATCH', body: { reset_password: true } });
-        toast(t('newPassword', { p: r.password || '' }));
-      } catch (err) { toast(err.message); }
-    };
-    main.append(table([t('login2'), t('name'), t('role'), t('unit'), ''], users.map((u) => h('tr', {},
-      h('td', {}, u.login), h('td', {}, u.name), h('td', {}, role(u.role)), h('td', {}, u.unit),
-      h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => reset(u.login) }, t('reset')))))), addForm);
+        out.append(h('div', { class: 'msg good', role: 'status' }, t('newPassword', { p: r.password })));
+        addForm.reset();
+      } catch (err) {
+        if (err.field) setFieldError(addForm, err.field, err.message);
+        out.append(errorBox(err));
+      }
+    } }, h('h2', {}, t('addUser')), h('div', { class: 'row2' }, field('login', t('user'), login), field('name', t('name'), name),
+      field('role', t('role'), roleSel), field('unit', t('unit'), unitIn, t('unitHint'))), out, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('add'))));
+    // One row per account: role, unit and "disabled" can be changed in place; a reset shows the new password once.
+    const rows = users.map((u) => {
+      const id = `u-${u.login.replace(/\W/g, '_')}`;
+      const rs = h('select', { id: `${id}-role`, 'aria-label': `${t('role')}: ${u.login}` }, ROLES.map((r) => h('option', { value: r, selected: r === u.role }, role(r))));
+      const ui = h('input', { id: `${id}-unit`, type: 'text', value: u.unit || '', size: 10, 'aria-label': `${t('unit')}: ${u.login}` });
+      const dis = h('input', { id: `${id}-dis`, type: 'checkbox', checked: !!u.disabled, 'aria-label': `${t('disabled')}: ${u.login}` });
+      const note = h('div', { class: 'err', 'aria-live': 'polite' });
+      const patch = async (body) => {
+        note.textContent = '';
+        try {
+          const r = await api(`/api/v1/users/${encodeURIComponent(u.login)}`, { method: 'PATCH', body });
+          note.className = 'ok';
+          note.textContent = r.password ? t('newPassword', { p: r.password }) : t('changed');
+        } catch (err) {
+          note.className = 'err';
+          note.textContent = err.message + (err.field ? ` (${err.field})` : '');
+        }
+      };
+      return h('tr', {}, h('td', {}, u.login), h('td', {}, u.name), h('td', {}, rs), h('td', {}, ui),
+        h('td', {}, h('label', { class: 'inline', for: dis.id }, dis, ` ${t('disabled')}`)),
+        h('td', {}, h('div', { class: 'actions' },
+          h('button', { type: 'button', onclick: () => patch({ role: rs.value, unit: ui.value.trim(), disabled: dis.checked }) }, t('save')),
+          h('button', { type: 'button', class: 'secondary', onclick: () => patch({ reset_password: true }) }, t('reset'))), note));
+    });
+    main.append(h('h2', {}, t('users')), table([t('login2'), t('name'), t('role'), t('unit'), t('disabled'), ''], rows), addForm);
   } else {
     const page = Number(params.get('page')) || 1;
-    const r = await api(`/api/v1/audit?${q({ page })}`);
-    main.append(table([t('when'), t('login2'), t('role'), t('action'), t('object'), t('outcome')], r.entries.map((a) => h('tr', {},
-      h('td', {}, a.at), h('td', {}, a.login), h('td', {}, role(a.role)), h('td', {}, a.action), h("td", {}, `${a.object} ${a.id}`), h('td', {}, a.outcome)))),
-    h('div', { class: 'actions' }, page > 1 ? h('a', { class: 'btn secondary', href: `#/admin?tab=audit&page=${page - 1}` }, t('prev')) : null,
-      h('a', { class: 'btn secondary', href: `#/admin?tab=audit&page=${page + 1}` }, t('next'))));
+    const object = params.get('object') || '';
+    const id = params.get('id') || '';
+    const objIn = h('select', {}, ['', 'person', 'household', 'event', 'user', 'report', 'unit'].map((o) => h('option', { value: o, selected: o === object }, o || '—')));
+    const idIn = h('input', { type: 'text', value: id });
+    const form = h('form', { class: 'f card', onsubmit: (e) => {
+      e.preventDefault();
+      location.hash = `#/admin?${q({ tab: 'audit', object: objIn.value, id: idIn.value.trim() })}`;
+    } }, h('div', { class: 'row2' }, field('object', t('object'), objIn), field('id', t('objectId'), idIn)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
+    const r = await api(`/api/v1/audit?${q({ page, object, id })}`);
+    const link = (p) => `#/admin?${q({ tab: 'audit', object, id, page: p })}`;
+    main.append(form, table([t('when'), t('login2'), t('role'), t('action'), t('object'), t('outcome')], r.entries.map((a) => h('tr', {},
+      h('td', { class: 'nw' }, dateTime(a.at)), h('td', {}, a.login), h('td', {}, role(a.role)), h('td', {}, a.action), h('td', {}, `${a.object} ${a.id}`), h('td', {}, a.outcome)))),
+    h('div', { class: 'actions' }, page > 1 ? h('a', { class: 'btn secondary', href: link(page - 1) }, t('prev')) : null,
+      h('span', {}, `${t('page')} ${page}`),
+      r.entries.length === 100 ? h('a', { class: 'btn secondary', href: link(page + 1) }, t('next')) : null));
   }
+}
+
+// 2026-11-22T08:01:02Z -> 22/11/2026 15:01:02 in the browser's time zone
+function dateTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
 export { options };

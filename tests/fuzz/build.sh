@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the libFuzzer targets (make fuzz): clang with libFuzzer, ASan and
 # UBSan, against the project's base and register sources (not main.c).
-# Output: build-fuzz/fuzz_csv and build-fuzz/fuzz_event.
+# Output: build-fuzz/fuzz_csv, build-fuzz/fuzz_event and build-fuzz/fuzz_json
+# (the API's request-body parsing; it compiles src/api/routes.c itself).
 #   CLANG=clang-14 sh tests/fuzz/build.sh     to pick the compiler
 # Needs Debian's clang and libclang-rt-14-dev (scripts/deps.sh or apt-get).
 set -eu
@@ -43,9 +44,9 @@ printf '%s\n' $srcs | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
 rm -f "$out/libdanso-fuzz.a"
 ar rcs "$out/libdanso-fuzz.a" "$out"/obj/*.o
 
-for t in fuzz_csv fuzz_event; do
+for t in fuzz_csv fuzz_event fuzz_json; do
 	# shellcheck disable=SC2086
 	"$CLANG" $CFLAGS -fsanitize=fuzzer -o "$out/$t" "tests/fuzz/$t.c" \
 		"$out/libdanso-fuzz.a" $PKG_LIBS -lpthread -lm
 done
-echo "fuzz: built $out/fuzz_csv and $out/fuzz_event with $CLANG"
+echo "fuzz: built $out/fuzz_csv, $out/fuzz_event and $out/fuzz_json with $CLANG"
