@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "base/day.h"
 
 static json_t *user_json(const struct api_user *u)
 {
@@ -46,11 +47,15 @@ void h_logout(struct api_ctx *c)
 
 void h_me(struct api_ctx *c)
 {
-	json_t *o = json_pack("{s:o, s:s}", "user", user_json(&c->user), "csrf", c->user.csrf);
+	/* "today" is the server's date (forms refuse later dates by it). */
+	char today[11];
+	day_format(day_today(), today);
+	json_t *o = json_pack("{s:o, s:s, s:s}", "user", user_json(&c->user), "csrf", c->user.csrf,
+			      "today", today);
 	const struct reg_unit *u = NULL;
 	pthread_rwlock_rdlock(&c->app->engine.lock);
 	if (c->user.unit[0])
-		u = reg_units_resolve(&c->app->engine.units, c->user.unit, (int32_t)(time(NULL) / 86400));
+		u = reg_units_resolve(&c->app->engine.units, c->user.unit, day_today());
 	if (u)
 		json_object_set_new(o, "unit", json_pack("{s:s, s:s, s:s}", "code", u->code, "name", u->name,
 							 "level", reg_level_name(u->level)));

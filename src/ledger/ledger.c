@@ -502,7 +502,8 @@ static enum ds_rc record_household_change(struct rec_ctx *c)
 	const struct reg_event *ev = c->ev;
 	struct store_household h;
 	enum ds_rc rc = lg->st->ops->household_get(lg->st, ev->household, 0, &h);
-	if (rc == DS_ENOTFOUND)
+	/* Out of the writer's scope reads as not found, like everywhere else. */
+	if (rc == DS_ENOTFOUND || (rc == DS_OK && !in_scope(lg, h.rec.area)))
 		return refuse(c->res, "household", W_NO_HOUSEHOLD);
 	if (rc)
 		return rc;

@@ -96,6 +96,7 @@ struct sq {
 	sqlite3_stmt *stmt[S_COUNT];
 	int depth;        /* savepoint depth */
 	int64_t next_seq; /* within the open transaction, 0 when not known */
+	char *body;       /* the last looked-up event's body, valid until the next lookup */
 };
 
 static struct sq *SQ(struct store *st)
@@ -272,6 +273,7 @@ static void sq_close(struct store *st)
 		sqlite3_finalize(q->stmt[i]);
 	if (q->db)
 		sqlite3_close(q->db);
+	free(q->body);
 	free(q);
 	st->impl = NULL;
 }
@@ -684,8 +686,17 @@ static enum ds_rc event_lookup(struct store *st, sqlite3_stmt *s, struct store_e
 {
 	int r = sqlite3_step(s);
 	if (r == SQLITE_ROW) {
+		/* The body is copied so that the statement is reset at once: an
+		 * open statement keeps a read snapshot, and the connection's next
+		 * write would then fail with SQLITE_BUSY_SNAPSHOT. */
 		read_event(s, out);
-		return DS_OK;
+		struct sq *q = SQ(st);
+		bool had = out->body != NULL;
+		free(q->body);
+		q->body = had ? strdup(out->body) : NULL;
+		out->body = q->body;
+		sqlite3_reset(s);
+		return had && !q->body ? DS_ENOMEM : DS_OK;
 	}
 	sqlite3_reset(s);
 	return r == SQLITE_DONE ? DS_ENOTFOUND : dberr(st, "event");
