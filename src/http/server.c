@@ -35,6 +35,7 @@ struct http_server {
 	bool stopping;
 	pthread_cond_t stop_cv;
 	struct http_stats stats;
+	int arriving; /* requests whose headers came and whose body is still coming */
 };
 
 /* One request in progress. */
@@ -46,6 +47,7 @@ struct req {
 	bool headers_seen;
 	bool handled;
 	bool too_big;
+	bool arriving; /* counted in the server's `arriving` */
 	bool parked;
 	char *method, *path, *query;
 };
@@ -161,6 +163,15 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return r;
 }
 
+/* The request has been read whole (or refused): no longer arriving. */
+static void arrived(struct http_server *s, struct req *r)
+{
+	if (r->arriving) {
+		r->arriving = false;
+		__atomic_sub_fetch(&s->arriving, 1, __ATOMIC_RELAXED);
+	}
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode code)
 {
@@ -168,6 +179,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_server *s = cls;
 	struct req *r = *con_cls;
 	if (r) {
+		arrived(s, r);
 		buf_free(&r->body);
 		free(r->method);
 		free(r->path);
@@ -264,6 +276,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_NO;
 	if (!r->headers_seen) {
 		r->headers_seen = true;
+		r->arriving = true;
+		__atomic_add_fetch(&s->arriving, 1, __ATOMIC_RELAXED);
 		if (r->uri_len > s->lim.max_url)
 			return refuse(s, c, 414, "uri_too_long", "the address is too long");
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -272,15 +286,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (progress_now() - r->rq.started > s->lim.deadline_s)
-			return refuse(s, c, 408, "deadline", "the request took too long");
-		if (r->body.len + *upload_size > s->lim.max_body) {
+		/* libmicrohttpd answers only once the upload is over: a body past
+		 * the cap is dropped as it comes (the deadline reaper ends one
+		 * that never stops) and answered 413 at its end. */
+		if (r->too_big || r->body.len + *upload_size > s->lim.max_body) {
+			r->too_big = true;
+			buf_free(&r->body);
 			*upload_size = 0;
-			return refuse(s, c, 413, "body_too_large", "the request body is too large");
+			return MHD_YES;
 		}
 		buf_append(&r->body, upload, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
+	}
+	arrived(s, r);
+	if (r->too_big && !r->handled) {
+		r->handled = true;
+		return refuse(s, c, 413, "body_too_large", "the request body is too large");
+	}
+	if (!r->handled && progress_now() - r->rq.started > s->lim.deadline_s) {
+		r->handled = true;
+		return refuse(s, c, 408, "deadline", "the request took too long");
 	}
 	if (!r->handled) {
 		/* The whole request is in: it is no longer subject to the deadline reaper. */
@@ -472,10 +498,15 @@ void http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
-	/* Stop accepting; connections in flight finish inside MHD_stop_daemon. */
+	/* Stop accepting; connections in flight finish inside MHD_stop_daemon.
+	 * A request whose body is still arriving gets until its deadline to
+	 * arrive, so that it is answered rather than cut. */
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	double until = progress_now() + s->lim.deadline_s;
+	while (__atomic_load_n(&s->arriving, __ATOMIC_RELAXED) > 0 && progress_now() < until)
+		usleep(20000);
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
 	pthread_cond_signal(&s->stop_cv);
