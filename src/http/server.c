@@ -35,7 +35,8 @@ struct http_server {
 	bool stopping;
 	pthread_cond_t stop_cv;
 	struct http_stats stats;
-	int arriving; /* requests whose headers came and whose body is still coming */
+	int inflight; /* requests from their headers until they are answered and done */
+	bool closing; /* stopping: new requests are refused */
 };
 
 /* One request in progress. */
@@ -47,7 +48,7 @@ struct req {
 	bool headers_seen;
 	bool handled;
 	bool too_big;
-	bool arriving; /* counted in the server's `arriving` */
+	bool counted; /* counted in the server's `inflight` */
 	bool parked;
 	char *method, *path, *query;
 };
@@ -163,12 +164,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return r;
 }
 
-/* The request has been read whole (or refused): no longer arriving. */
-static void arrived(struct http_server *s, struct req *r)
+/* The request is over: answered (or abandoned) and done with. */
+static void done(struct http_server *s, struct req *r)
 {
-	if (r->arriving) {
-		r->arriving = false;
-		__atomic_sub_fetch(&s->arriving, 1, __ATOMIC_RELAXED);
+	if (r->counted) {
+		r->counted = false;
+		__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -179,7 +180,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct http_server *s = cls;
 	struct req *r = *con_cls;
 	if (r) {
-		arrived(s, r);
+		done(s, r);
 		buf_free(&r->body);
 		free(r->method);
 		free(r->path);
@@ -276,8 +277,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_NO;
 	if (!r->headers_seen) {
 		r->headers_seen = true;
-		r->arriving = true;
-		__atomic_add_fetch(&s->arriving, 1, __ATOMIC_RELAXED);
+		r->counted = true;
+		__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&s->closing, __ATOMIC_RELAXED)) {
+			r->handled = true;
+			return refuse(s, c, 503, "shutting_down", "the server is stopping");
+		}
 		if (r->uri_len > s->lim.max_url)
 			return refuse(s, c, 414, "uri_too_long", "the address is too long");
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
@@ -299,7 +304,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	arrived(s, r);
 	if (r->too_big && !r->handled) {
 		r->handled = true;
 		return refuse(s, c, 413, "body_too_large", "the request body is too large");
@@ -498,14 +502,16 @@ void http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
-	/* Stop accepting; connections in flight finish inside MHD_stop_daemon.
-	 * A request whose body is still arriving gets until its deadline to
-	 * arrive, so that it is answered rather than cut. */
+	/* Stop accepting connections, refuse new requests on open ones, and
+	 * let every request in flight finish: one whose body is still arriving
+	 * gets until its deadline, a parked one is woken by the writer (which
+	 * still runs).  libmicrohttpd may not stop with a request parked. */
+	__atomic_store_n(&s->closing, true, __ATOMIC_RELAXED);
 	MHD_socket fd = MHD_quiesce_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
-	double until = progress_now() + s->lim.deadline_s;
-	while (__atomic_load_n(&s->arriving, __ATOMIC_RELAXED) > 0 && progress_now() < until)
+	double until = progress_now() + s->lim.deadline_s + 5;
+	while (__atomic_load_n(&s->inflight, __ATOMIC_RELAXED) > 0 && progress_now() < until)
 		usleep(20000);
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
