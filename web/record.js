@@ -1,7 +1,7 @@
 // Recording changes: one form per event type, in the words of the
 // collaborator's slip (P0/CTV).  The form checks as it goes; the server's
 // refusal is shown next to the field it names.
-import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, state, today } from './core.js';
+import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, today } from './core.js';
 import { date, getLang, t } from './i18n.js';
 
 const L = (vi, en) => ({ vi, en });
@@ -273,6 +273,3 @@ export async function recordPage(main, params) {
   main.replaceChildren(h('h1', {}, t('record')),
     h('div', { class: 'card' }, field('type', t('eventType'), typeSel)), form);
 }
-
-export const EVENT_TYPES = Object.keys(FORMS);
-export { state };

@@ -1,6 +1,6 @@
 // The pages: dashboard, find, household and person, area list, monthly
 // slip, reports, data check, administration.
-import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, options, setFieldError, state, table, today } from './core.js';
+import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, setFieldError, state, table, today } from './core.js';
 
 const ROLES = ['collaborator', 'commune', 'province', 'national', 'admin'];
 import { monthBars, monthLines, monthTable, progress, pyramid } from './charts.js';
@@ -441,5 +441,3 @@ function dateTime(iso) {
   const p = (n) => String(n).padStart(2, '0');
   return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
-
-export { options };

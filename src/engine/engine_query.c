@@ -505,6 +505,8 @@ struct work {
 	int nflow;                     /* flows to compute (a repeated one is copied) */
 	size_t cut[STOCK_CHUNKS + 1];  /* area boundaries of the chunks */
 	int nstock;
+	uint8_t *ages[2];              /* age tables of the stock dates, shared */
+	int year[2];                   /* of the stock dates */
 	int next;                      /* next task: flows, then stock chunks */
 	pthread_mutex_t mu;
 };
@@ -513,8 +515,6 @@ struct worker {
 	struct work *w;
 	struct eng_stock *stock[2]; /* this thread's cubes */
 	uint8_t *seen[2];
-	uint8_t *ages[2];
-	int year[2];
 	enum ds_rc rc;
 };
 
@@ -540,7 +540,7 @@ static void *work_run(void *arg)
 		}
 		t -= w->nflow;
 		int i = t / STOCK_CHUNKS, chunk = t % STOCK_CHUNKS;
-		struct stock_ctx c = {e, w->q->stock_date[i], k->year[i], k->ages[i], k->seen[i], NULL};
+		struct stock_ctx c = {e, w->q->stock_date[i], w->year[i], w->ages[i], k->seen[i], NULL};
 		stock_areas(&c, w->area_col, w->cut[chunk], w->cut[chunk + 1], k->stock[i]);
 	}
 	return NULL;
@@ -553,12 +553,8 @@ static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock
 	for (int i = 0; i < w->nstock; i++) {
 		k->stock[i] = stock ? stock[i] : calloc(w->q->ncols + 1, sizeof *k->stock[i]);
 		k->seen[i] = calloc((size_t)(w->e->maxh >> 3) + 2, 1);
-		k->ages[i] = malloc(AGE_DAYS);
-		if (!k->stock[i] || !k->seen[i] || !k->ages[i])
+		if (!k->stock[i] || !k->seen[i])
 			return DS_ENOMEM;
-		age_table(w->q->stock_date[i], k->ages[i]);
-		int m, d;
-		day_to_ymd(w->q->stock_date[i], &k->year[i], &m, &d);
 	}
 	return DS_OK;
 }
@@ -569,7 +565,6 @@ static void worker_free(struct worker *k, bool own_stock)
 		if (own_stock)
 			free(k->stock[i]);
 		free(k->seen[i]);
-		free(k->ages[i]);
 	}
 }
 
@@ -633,8 +628,18 @@ enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_
 			 .nstock = q->nstock};
 	pthread_mutex_init(&w.mu, NULL);
 	cut_areas(e, w.cut);
+	for (int i = 0; i < q->nstock && !rc; i++) {
+		if (!(w.ages[i] = malloc(AGE_DAYS))) {
+			rc = DS_ENOMEM;
+			break;
+		}
+		age_table(q->stock_date[i], w.ages[i]);
+		int mo, d;
+		day_to_ymd(q->stock_date[i], &w.year[i], &mo, &d);
+	}
 	struct worker mine = {0}, side = {0};
-	rc = worker_init(&mine, &w, r->stock);
+	if (!rc)
+		rc = worker_init(&mine, &w, r->stock);
 	/* A small query is not worth a thread. */
 	bool want_side = !rc && (size_t)e->maxp > 50000 && w.nflow + w.nstock > 0;
 	pthread_t th;
@@ -653,6 +658,8 @@ enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_
 	}
 	worker_free(&mine, false);
 	worker_free(&side, true);
+	free(w.ages[0]);
+	free(w.ages[1]);
 	pthread_mutex_destroy(&w.mu);
 	if (!rc && same_flow)
 		memcpy(r->flow[1], r->flow[0], (q->ncols + 1) * sizeof *r->flow[0]);
