@@ -16,6 +16,7 @@
 
 #include "api/api.h"
 #include "base/day.h"
+#include "base/grow.h"
 
 #define COOKIE "danso_session"
 #define RECHECK_S 5
@@ -130,14 +131,8 @@ static struct api_session *cache_put(struct api_app *app, const struct api_sessi
 		*old = *s;
 		return old;
 	}
-	if (app->nsess == app->sess_cap) {
-		size_t cap = app->sess_cap ? app->sess_cap * 2 : 64;
-		struct api_session *v = realloc(app->sess, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		app->sess = v;
-		app->sess_cap = cap;
-	}
+	if (!ds_grow(&app->sess, sizeof *app->sess, &app->sess_cap, app->nsess, 64))
+		return NULL;
 	if (hmap_put(&app->sessions, s->hash, 32, (int64_t)app->nsess, NULL, NULL))
 		return NULL;
 	app->sess[app->nsess] = *s;
@@ -243,14 +238,8 @@ static struct api_throttle *throttle_slot(struct api_app *app, const char *key)
 	int64_t i;
 	if (hmap_get(&app->throttle, key, strlen(key), &i))
 		return &app->thr[i];
-	if (app->nthr == app->thr_cap) {
-		size_t cap = app->thr_cap ? app->thr_cap * 2 : 64;
-		struct api_throttle *v = realloc(app->thr, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		app->thr = v;
-		app->thr_cap = cap;
-	}
+	if (!ds_grow(&app->thr, sizeof *app->thr, &app->thr_cap, app->nthr, 64))
+		return NULL;
 	if (hmap_put(&app->throttle, key, strlen(key), (int64_t)app->nthr, NULL, NULL))
 		return NULL;
 	memset(&app->thr[app->nthr], 0, sizeof app->thr[0]);

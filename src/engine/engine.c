@@ -10,26 +10,9 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/grow.h"
 #include "base/progress.h"
 #include "store/store.h"
-
-/* Grows an array so that index `need` fits; new entries are zeroed. */
-int eng_grow(void **p, size_t elem, size_t *cap, size_t need)
-{
-	if (need < *cap)
-		return 0;
-	/* By half again: the arrays are most of the engine, doubling wastes a third. */
-	size_t n = *cap > 1024 ? *cap : 1024;
-	while (n <= need)
-		n += n / 2;
-	void *q = realloc(*p, n * elem);
-	if (!q)
-		return -1;
-	memset((char *)q + *cap * elem, 0, (n - *cap) * elem);
-	*p = q;
-	*cap = n;
-	return 0;
-}
 
 /* Gives back an array's unused tail.  A failed shrink keeps the larger
  * block, which still holds n elements. */
@@ -95,11 +78,11 @@ static enum ds_rc person_slot(struct engine *e, int64_t rid)
 	if ((size_t)rid >= e->pcap) {
 		size_t cap = e->pcap, need = (size_t)rid;
 		size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap, c5 = cap;
-		if (eng_grow((void **)&e->p_birth, sizeof *e->p_birth, &c1, need) ||
-		    eng_grow((void **)&e->p_sex, 1, &c2, need) ||
-		    eng_grow((void **)&e->p_marital0, 1, &c3, need) ||
-		    eng_grow((void **)&e->p_fp0, 1, &c4, need) ||
-		    eng_grow((void **)&e->p_chg, sizeof *e->p_chg, &c5, need))
+		if (!ds_grow(&e->p_birth, sizeof *e->p_birth, &c1, need, 1024) ||
+		    !ds_grow(&e->p_sex, 1, &c2, need, 1024) ||
+		    !ds_grow(&e->p_marital0, 1, &c3, need, 1024) ||
+		    !ds_grow(&e->p_fp0, 1, &c4, need, 1024) ||
+		    !ds_grow(&e->p_chg, sizeof *e->p_chg, &c5, need, 1024))
 			return DS_ENOMEM;
 		for (size_t i = cap; i < c5; i++)
 			e->p_chg[i] = -1;
@@ -117,11 +100,11 @@ static enum ds_rc household_slot(struct engine *e, int64_t rid)
 	if ((size_t)rid >= e->hcap) {
 		size_t cap = e->hcap, need = (size_t)rid;
 		size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap, c5 = cap;
-		if (eng_grow((void **)&e->h_area, sizeof *e->h_area, &c1, need) ||
-		    eng_grow((void **)&e->h_type0, 1, &c2, need) ||
-		    eng_grow((void **)&e->h_pov0, 1, &c3, need) ||
-		    eng_grow((void **)&e->h_year0, sizeof *e->h_year0, &c4, need) ||
-		    eng_grow((void **)&e->h_chg, sizeof *e->h_chg, &c5, need))
+		if (!ds_grow(&e->h_area, sizeof *e->h_area, &c1, need, 1024) ||
+		    !ds_grow(&e->h_type0, 1, &c2, need, 1024) ||
+		    !ds_grow(&e->h_pov0, 1, &c3, need, 1024) ||
+		    !ds_grow(&e->h_year0, sizeof *e->h_year0, &c4, need, 1024) ||
+		    !ds_grow(&e->h_chg, sizeof *e->h_chg, &c5, need, 1024))
 			return DS_ENOMEM;
 		for (size_t i = cap; i < c5; i++) {
 			e->h_chg[i] = -1;
@@ -164,9 +147,9 @@ static void set_person(struct engine *e, const struct store_person_lite *p)
 static enum ds_rc add_change(struct engine *e, int64_t person, int32_t date, uint8_t val)
 {
 	size_t i = e->chg.n, c1 = e->chg.cap, c2 = e->chg.cap, c3 = e->chg.cap;
-	if (eng_grow((void **)&e->chg.date, sizeof *e->chg.date, &c1, i) ||
-	    eng_grow((void **)&e->chg.next, sizeof *e->chg.next, &c2, i) ||
-	    eng_grow((void **)&e->chg.val, 1, &c3, i))
+	if (!ds_grow(&e->chg.date, sizeof *e->chg.date, &c1, i, 1024) ||
+	    !ds_grow(&e->chg.next, sizeof *e->chg.next, &c2, i, 1024) ||
+	    !ds_grow(&e->chg.val, 1, &c3, i, 1024))
 		return DS_ENOMEM;
 	e->chg.cap = c3;
 	e->chg.date[i] = date;
@@ -186,10 +169,10 @@ static enum ds_rc add_hchange(struct engine *e, int64_t hh, int32_t date, int32_
 {
 	size_t i = e->hchg.n, c1 = e->hchg.cap, c2 = e->hchg.cap, c3 = e->hchg.cap,
 	       c4 = e->hchg.cap;
-	if (eng_grow((void **)&e->hchg.date, sizeof *e->hchg.date, &c1, i) ||
-	    eng_grow((void **)&e->hchg.next, sizeof *e->hchg.next, &c2, i) ||
-	    eng_grow((void **)&e->hchg.year, sizeof *e->hchg.year, &c3, i) ||
-	    eng_grow((void **)&e->hchg.val, 1, &c4, i))
+	if (!ds_grow(&e->hchg.date, sizeof *e->hchg.date, &c1, i, 1024) ||
+	    !ds_grow(&e->hchg.next, sizeof *e->hchg.next, &c2, i, 1024) ||
+	    !ds_grow(&e->hchg.year, sizeof *e->hchg.year, &c3, i, 1024) ||
+	    !ds_grow(&e->hchg.val, 1, &c4, i, 1024))
 		return DS_ENOMEM;
 	e->hchg.cap = c4;
 	e->hchg.date[i] = date;
@@ -219,9 +202,9 @@ enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, in
 			  int32_t hh, uint8_t cause)
 {
 	size_t i = s->n, c1 = s->cap, c2 = s->cap, c3 = s->cap, c4 = s->cap, c5 = s->cap;
-	if (eng_grow((void **)&s->person, 4, &c1, i) || eng_grow((void **)&s->from, 4, &c2, i) ||
-	    eng_grow((void **)&s->to, 4, &c3, i) || eng_grow((void **)&s->hh, 4, &c4, i) ||
-	    eng_grow((void **)&s->cause, 1, &c5, i))
+	if (!ds_grow(&s->person, 4, &c1, i, 1024) || !ds_grow(&s->from, 4, &c2, i, 1024) ||
+	    !ds_grow(&s->to, 4, &c3, i, 1024) || !ds_grow(&s->hh, 4, &c4, i, 1024) ||
+	    !ds_grow(&s->cause, 1, &c5, i, 1024))
 		return DS_ENOMEM;
 	s->cap = c5;
 	s->person[i] = person;
@@ -237,10 +220,10 @@ enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_
 			  int age)
 {
 	size_t i = v->n, c[7] = {v->cap, v->cap, v->cap, v->cap, v->cap, v->cap, v->cap};
-	if (eng_grow((void **)&v->date, 4, &c[0], i) || eng_grow((void **)&v->person, 4, &c[1], i) ||
-	    eng_grow((void **)&v->hh, 4, &c[2], i) || eng_grow((void **)&v->a, 4, &c[3], i) ||
-	    eng_grow((void **)&v->type, 1, &c[4], i) || eng_grow((void **)&v->seq, 8, &c[5], i) ||
-	    eng_grow((void **)&v->age, 1, &c[6], i))
+	if (!ds_grow(&v->date, 4, &c[0], i, 1024) || !ds_grow(&v->person, 4, &c[1], i, 1024) ||
+	    !ds_grow(&v->hh, 4, &c[2], i, 1024) || !ds_grow(&v->a, 4, &c[3], i, 1024) ||
+	    !ds_grow(&v->type, 1, &c[4], i, 1024) || !ds_grow(&v->seq, 8, &c[5], i, 1024) ||
+	    !ds_grow(&v->age, 1, &c[6], i, 1024))
 		return DS_ENOMEM;
 	v->cap = c[6];
 	v->age[i] = (uint8_t)(age < 0 ? 0 : age > 255 ? 255 : age);
@@ -395,7 +378,7 @@ static enum ds_rc load_person(const struct store_person_lite *p, void *arg)
 	enum ds_rc rc = person_slot(l->e, p->rid);
 	if (rc)
 		return rc;
-	if (eng_grow((void **)&l->lite, sizeof *l->lite, &l->lite_cap, (size_t)p->rid))
+	if (!ds_grow(&l->lite, sizeof *l->lite, &l->lite_cap, (size_t)p->rid, 1024))
 		return DS_ENOMEM;
 	l->lite[p->rid] = *p;
 	set_person(l->e, p);
@@ -406,7 +389,7 @@ static enum ds_rc load_person(const struct store_person_lite *p, void *arg)
 static enum ds_rc load_fact(const struct store_event *ev, void *arg)
 {
 	struct loader *l = arg;
-	if (eng_grow((void **)&l->facts, sizeof *l->facts, &l->cap, l->nfacts))
+	if (!ds_grow(&l->facts, sizeof *l->facts, &l->cap, l->nfacts, 1024))
 		return DS_ENOMEM;
 	l->facts[l->nfacts++] = ev->fact;
 	l->e->last_seq = ev->fact.seq;
@@ -460,7 +443,7 @@ static enum ds_rc build_units(struct engine *e, struct store *st)
 		if (u->level != LVL_AREA || hmap_get(&e->area_index, u->code, len, NULL))
 			continue;
 		size_t cap = e->nareas;
-		if (eng_grow((void **)&e->area_code, sizeof *e->area_code, &cap, e->nareas))
+		if (!ds_grow(&e->area_code, sizeof *e->area_code, &cap, e->nareas, 1024))
 			return DS_ENOMEM;
 		memcpy(e->area_code[e->nareas], u->code, len + 1);
 		if ((rc = hmap_put(&e->area_index, u->code, len, (int64_t)e->nareas, NULL, NULL)))
@@ -566,7 +549,7 @@ struct catchup {
 static enum ds_rc collect(const struct store_event *ev, void *arg)
 {
 	struct catchup *c = arg;
-	if (eng_grow((void **)&c->facts, sizeof *c->facts, &c->cap, c->n))
+	if (!ds_grow(&c->facts, sizeof *c->facts, &c->cap, c->n, 1024))
 		return DS_ENOMEM;
 	c->facts[c->n++] = ev->fact;
 	return DS_OK;

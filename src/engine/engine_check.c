@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "engine/engine_int.h"
 
 struct change {
@@ -34,7 +35,7 @@ struct bal {
 
 static enum ds_rc push_change(struct bal *b, struct change c)
 {
-	if (eng_grow((void **)&b->ch, sizeof *b->ch, &b->capch, b->nch))
+	if (!ds_grow(&b->ch, sizeof *b->ch, &b->capch, b->nch, 1024))
 		return DS_ENOMEM;
 	b->ch[b->nch++] = c;
 	return DS_OK;
@@ -42,7 +43,7 @@ static enum ds_rc push_change(struct bal *b, struct change c)
 
 static enum ds_rc push_flow(struct bal *b, struct flow_item f)
 {
-	if (eng_grow((void **)&b->fl, sizeof *b->fl, &b->capfl, b->nfl))
+	if (!ds_grow(&b->fl, sizeof *b->fl, &b->capfl, b->nfl, 1024))
 		return DS_ENOMEM;
 	b->fl[b->nfl++] = f;
 	return DS_OK;
@@ -170,7 +171,7 @@ static enum ds_rc match(struct bal *b)
 
 static enum ds_rc add_item(struct eng_balance *out, size_t *cap, struct eng_item it)
 {
-	if (eng_grow((void **)&out->items, sizeof *out->items, cap, out->nitems))
+	if (!ds_grow(&out->items, sizeof *out->items, cap, out->nitems, 1024))
 		return DS_ENOMEM;
 	out->items[out->nitems++] = it;
 	if (it.sign > 0)

@@ -9,7 +9,6 @@
 #define CHG_MARITAL 0x10
 #define CHG_FP 0x20
 
-int eng_grow(void **p, size_t elem, size_t *cap, size_t need);
 enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, int32_t to,
 			  int32_t hh, uint8_t cause);
 void eng_spells_free(struct eng_spells *s);

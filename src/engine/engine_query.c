@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/grow.h"
 #include "engine/engine_int.h"
 
 static int cmp_i32(const void *a, const void *b)
@@ -752,8 +753,8 @@ static void collect_in(const struct engine *e, const struct eng_events *v, bool 
 		if (!((a >= 0 && want[a]) || (from_area >= 0 && want[from_area])))
 			continue;
 		size_t c1 = *cap, c2 = *cap;
-		if (eng_grow((void **)seqs, sizeof **seqs, &c1, *n) ||
-		    eng_grow((void **)dates, sizeof **dates, &c2, *n)) {
+		if (!ds_grow(seqs, sizeof **seqs, &c1, *n, 1024) ||
+		    !ds_grow(dates, sizeof **dates, &c2, *n, 1024)) {
 			*failed = 1;
 			return;
 		}

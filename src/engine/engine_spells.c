@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "engine/engine_int.h"
 
 /* Copies the person's facts into spell k of s (see struct eng_spells). */
@@ -100,9 +101,9 @@ enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh)
 		if (rc)
 			return rc;
 		size_t ncap = cap, c1 = cap, c2 = cap, c3 = cap;
-		if (eng_grow((void **)&e->add_next, 4, &ncap, k) ||
-		    eng_grow((void **)&e->added.birth, 4, &c1, k) ||
-		    eng_grow((void **)&e->added.chg, 4, &c2, k) || eng_grow((void **)&e->added.info, 2, &c3, k))
+		if (!ds_grow(&e->add_next, 4, &ncap, k, 1024) ||
+		    !ds_grow(&e->added.birth, 4, &c1, k, 1024) ||
+		    !ds_grow(&e->added.chg, 4, &c2, k, 1024) || !ds_grow(&e->added.info, 2, &c3, k, 1024))
 			return DS_ENOMEM;
 		fill_person(e, &e->added, k);
 		e->add_next[k] = e->add_head[a];

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/grow.h"
 #include "gen/gen_int.h"
 
 #define NONE UINT32_MAX
@@ -80,28 +81,12 @@ struct base {
 
 bool gen_person_room(struct gen *g)
 {
-	if (g->np < g->pcap)
-		return true;
-	size_t n = g->pcap ? g->pcap + g->pcap / 4 : 1024;
-	struct gperson *q = realloc(g->p, n * sizeof *q);
-	if (!q)
-		return false;
-	g->p = q;
-	g->pcap = n;
-	return true;
+	return ds_grow(&g->p, sizeof *g->p, &g->pcap, g->np, 1024);
 }
 
 bool gen_household_room(struct gen *g)
 {
-	if (g->nh < g->hcap)
-		return true;
-	size_t n = g->hcap ? g->hcap + g->hcap / 4 : 1024;
-	struct ghh *q = realloc(g->h, n * sizeof *q);
-	if (!q)
-		return false;
-	g->h = q;
-	g->hcap = n;
-	return true;
+	return ds_grow(&g->h, sizeof *g->h, &g->hcap, g->nh, 1024);
 }
 
 void gen_hh_add(struct gen *g, uint32_t h, uint32_t i)
@@ -353,15 +338,7 @@ static bool is_married_man(const struct ind *p)
 
 static bool unit_room(struct base *b)
 {
-	if (b->nu < b->ucap)
-		return true;
-	size_t n = b->ucap ? b->ucap * 2 : 4096;
-	struct unit *q = realloc(b->un, n * sizeof *q);
-	if (!q)
-		return false;
-	b->un = q;
-	b->ucap = n;
-	return true;
+	return ds_grow(&b->un, sizeof *b->un, &b->ucap, b->nu, 4096);
 }
 
 static uint32_t new_unit(struct base *b, uint32_t wife, uint32_t husband)
@@ -538,15 +515,7 @@ static enum ds_rc assign_children(struct gen *g, struct base *b, uint32_t **orph
 
 static bool root_room(struct base *b)
 {
-	if (b->nroots < b->rcap)
-		return true;
-	size_t n = b->rcap ? b->rcap * 2 : 4096;
-	struct root *q = realloc(b->roots, n * sizeof *q);
-	if (!q)
-		return false;
-	b->roots = q;
-	b->rcap = n;
-	return true;
+	return ds_grow(&b->roots, sizeof *b->roots, &b->rcap, b->nroots, 4096);
 }
 
 static int unit_age(const struct base *b, const struct unit *u)

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/grow.h"
 #include "gen/gen_int.h"
 
 #define NONE UINT32_MAX
@@ -605,14 +606,8 @@ static void prenatal(struct sim *s, uint32_t w, int32_t date, int week)
 static bool conceive(struct sim *s, uint32_t w, int32_t c)
 {
 	struct gen *g = s->g;
-	if (s->npg == s->pgcap) {
-		size_t n = s->pgcap ? s->pgcap * 2 : 1024;
-		struct preg *q = realloc(s->pg, n * sizeof *q);
-		if (!q)
-			return false;
-		s->pg = q;
-		s->pgcap = n;
-	}
+	if (!ds_grow(&s->pg, sizeof *s->pg, &s->pgcap, s->npg, 1024))
+		return false;
 	struct preg *pr = &s->pg[s->npg++];
 	memset(pr, 0, sizeof *pr);
 	pr->person = w;
@@ -795,15 +790,9 @@ static void fp_start(struct sim *s, uint32_t i, int32_t date)
 static void candidate(struct sim *s, uint32_t i)
 {
 	int sx = s->g->p[i].sex - 1;
-	if (s->ncand[sx] == s->candcap[sx]) {
-		size_t n = s->candcap[sx] ? s->candcap[sx] * 2 : 1024;
-		uint32_t *q = realloc(s->cand[sx], n * sizeof *q);
-		if (!q) {
-			s->bad = true;
-			return;
-		}
-		s->cand[sx] = q;
-		s->candcap[sx] = n;
+	if (!ds_grow(&s->cand[sx], sizeof *s->cand[sx], &s->candcap[sx], s->ncand[sx], 1024)) {
+		s->bad = true;
+		return;
 	}
 	s->cand[sx][s->ncand[sx]++] = i;
 }

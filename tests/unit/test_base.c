@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/day.h"
+#include "base/grow.h"
 #include "base/hmap.h"
 #include "base/text.h"
 #include "test.h"
@@ -170,6 +171,26 @@ TEST(buf_csv_escape)
 	struct buf capped = {.cap = 4};
 	CHECK_EQ(buf_puts(&capped, "12345"), DS_ELIMIT);
 	buf_free(&capped);
+}
+
+TEST(grow_zeroes_and_refuses_overflow)
+{
+	int *a = NULL;
+	size_t cap = 0;
+	CHECK(ds_grow(&a, sizeof *a, &cap, 0, 8));
+	CHECK_EQ(cap, 8);
+	a[7] = 7;
+	CHECK(ds_grow(&a, sizeof *a, &cap, 100, 8));
+	CHECK(cap > 100);
+	CHECK_EQ(a[7], 7);
+	CHECK_EQ(a[8], 0);
+	CHECK_EQ(a[cap - 1], 0);
+	size_t had = cap;
+	int *was = a;
+	CHECK(!ds_grow(&a, sizeof *a, &cap, (size_t)-1 / 2, 8));
+	CHECK(a == was && cap == had);
+	CHECK(ds_grow(&a, sizeof *a, &cap, had - 1, 8) && cap == had);
+	free(a);
 }
 
 #include <utf8proc.h>

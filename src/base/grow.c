@@ -1,0 +1,27 @@
+#include "base/grow.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool ds_grow(void *pp, size_t elem, size_t *cap, size_t need, size_t first)
+{
+	if (need < *cap)
+		return true;
+	size_t n = *cap > first ? *cap : first;
+	while (n <= need) {
+		if (n > SIZE_MAX / 3)
+			return false;
+		n += n / 2 + 1;
+	}
+	if (elem && n > SIZE_MAX / elem)
+		return false;
+	void **p = pp;
+	void *q = realloc(*p, n * elem);
+	if (!q)
+		return false;
+	memset((char *)q + *cap * elem, 0, (n - *cap) * elem);
+	*p = q;
+	*cap = n;
+	return true;
+}
