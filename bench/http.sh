@@ -2,14 +2,34 @@
 # The HTTP API under wrk, against a copy of a generated province's database:
 # person reads, searches, single events, 100-event batches, reports; then
 # person reads again with 1,000 slowloris connections open.
-#   sh bench/http.sh DB
+#   sh bench/http.sh DB        a SQLite file, or a postgresql:// URL
+# A PostgreSQL source is copied as a new database made from it as template
+# (nothing may be connected to the source meanwhile) and dropped at the end.
 set -eu
 cd "$(dirname "$0")/.."
 src=$1
 bin=build/danso
 work=$(mktemp -d /tmp/danso-http-XXXXXX)
-db=$work/h.db
-cp "$src" "$db"
+case $src in
+postgres://* | postgresql://*)
+	copy=danso_http_$$
+	# postgresql://HOST/NAME?... -> the same with another database NAME
+	withdb() { printf %s "$src" | sed "s#^\(postgres[a-z]*://[^/]*/\)[^?]*#\1$1#"; }
+	name=$(printf %s "$src" | sed 's#^postgres[a-z]*://[^/]*/\([^?]*\).*#\1#')
+	psql -Xqc "CREATE DATABASE $copy TEMPLATE $name" "$(withdb postgres)"
+	db=$(withdb $copy)
+	sql() { psql -XAtc "$1" "$db"; }
+	dropdb() { psql -Xqc "DROP DATABASE IF EXISTS $copy" "$(withdb postgres)"; }
+	;;
+*)
+	db=$work/h.db
+	cp "$src" "$db"
+	sql() { sqlite3 "$db" "$1"; }
+	dropdb() { :; }
+	;;
+esac
+pid=
+trap '[ -z "$pid" ] || { kill $pid 2>/dev/null; wait $pid 2>/dev/null; }; dropdb; rm -rf "$work"' EXIT
 $bin user add --db "$db" --login reader --role national --password-file "$work/r.pw" >/dev/null
 # The writer is an officer of a commune on today's map (the first column
 # of a report for a month after the 2025 merger).
@@ -19,7 +39,6 @@ $bin user add --db "$db" --login writer --role commune --unit "$commune" --passw
 port=18777
 $bin serve --db "$db" --listen 127.0.0.1:$port --per-ip 300 >"$work/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 for i in $(seq 50); do curl -sf http://127.0.0.1:$port/health >/dev/null && break; sleep 0.2; done
 login() { # login password-file -> "cookie csrf"
 	curl -s -c "$work/$1.cj" -H 'Content-Type: application/json' \
@@ -30,13 +49,13 @@ rc=$(login reader "$work/r.pw")
 wc=$(login writer "$work/w.pw")
 wcsrf=$(node -e "console.log(require('$work/writer.json').csrf)")
 # Persons aged 60+ living in the writer's commune today, for elderly checks.
-sqlite3 "$db" "SELECT p.id FROM person p JOIN household h ON h.rid = p.cur_hh
+sql "SELECT p.id FROM person p JOIN household h ON h.rid = p.cur_hh
 	WHERE p.exit_day IS NULL AND p.birth < $(( $(date +%s) / 86400 - 64 * 365 )) AND p.entry < 19723
 	AND h.area IN (SELECT a.code FROM unit a WHERE a.level = 5 AND a.parent IN
 		(SELECT code FROM unit WHERE level = 4 AND parent = '$commune' AND valid_to IS NULL))
 	LIMIT 5000" >"$work/old.txt"
 [ -s "$work/old.txt" ] || { echo "http.sh: no person aged 60+ in commune $commune" >&2; exit 1; }
-sqlite3 "$db" "SELECT id FROM person WHERE exit_day IS NULL ORDER BY random() LIMIT 20000" >"$work/ids.txt"
+sql "SELECT id FROM person WHERE exit_day IS NULL ORDER BY random() LIMIT 20000" >"$work/ids.txt"
 w() { # label script extra-env... : one wrk run, requests/s and p99
 	label=$1
 	script=$2

@@ -323,6 +323,55 @@ export async function close(h) {
 	if (h.con) h.con.closeSync?.();
 }
 
+/* ------------------------------------------------------ comparison */
+
+// A report of danso's engine (its JSON) against the reference's: counts
+// exactly, rates to 1e-9 relative, an empty rate empty on both sides.
+const empty = (x) => x === null || x === undefined;
+function same(a, b) {
+	if (empty(a) || empty(b)) return empty(a) && empty(b);
+	return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+}
+
+// Differences between the engine's JSON and the reference's, as text lines.
+export function compare(e, r, c) {
+	const tag = `${c.form} ${c.unit} ${c.period}${c.mapDate ? ' map ' + c.mapDate : ''}`;
+	const out = [];
+	const ecols = e.columns.map((x) => x.code);
+	if (ecols.join() !== r.columns.join()) out.push(`${tag}: columns engine [${ecols}] sql [${r.columns}]`);
+	const rows = new Map(r.rows.map((x) => [x.code, x]));
+	for (const row of e.rows) {
+		const x = rows.get(row.code);
+		if (!x) {
+			out.push(`${tag}: row ${row.code} not in the SQL`);
+			continue;
+		}
+		for (const k of ['values', 'male', 'female']) {
+			if (!row[k]) continue;
+			row[k].forEach((v, i) => {
+				const j = r.columns.indexOf(ecols[i]);
+				const w = x[k]?.[j];
+				if (!same(v, w)) out.push(`${tag}: row ${row.code} ${k === 'values' ? '' : k + ' '}col ${ecols[i]}: engine ${v} sql ${w}`);
+			});
+		}
+	}
+	if (e.rows.length !== FORMS[c.form].length)
+		out.push(`${tag}: engine has ${e.rows.length} rows, the SQL ${FORMS[c.form].length}`);
+	return out;
+}
+
+// The differences, grouped by report and row (with one example each).
+export function summary(diffs) {
+	const g = new Map();
+	for (const d of diffs) {
+		const key = d.replace(/ (male |female )?col .*$/, '');
+		if (!g.has(key)) g.set(key, { n: 0, first: d });
+		g.get(key).n++;
+	}
+	return `${diffs.length} differences in ${g.size} rows:\n` +
+		[...g.values()].map((x) => `  ${x.first}${x.n > 1 ? ` (+${x.n - 1} more columns)` : ''}`).join('\n');
+}
+
 /* ------------------------------------------------------------------ CLI */
 
 async function main(argv) {

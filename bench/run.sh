@@ -17,6 +17,8 @@ bin=build/danso
 out=bench/out
 mkdir -p "$out"
 sh scripts/deps.sh bench
+# DuckDB for the SQL reference: an npm package, for the benchmarks only.
+[ -d bench/node_modules/@duckdb/node-api ] || (cd bench && npm install --no-package-lock --no-audit --no-fund)
 make -s all
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB" | tee "$out/machine.txt"
 
@@ -68,18 +70,15 @@ for n in $sizes; do
 		$bin report --db "$target" --form 01-DSX --unit "$commune" --period 2025-03 --repeat 200 -o /dev/null 2>&1 |
 			tee -a "$out/times.txt"
 	done
-	# The same reports in SQL on SQLite, PostgreSQL and DuckDB.
-	if [ -f bench/reference.mjs ]; then
-		for engine in sqlite postgres duckdb; do
-			node bench/reference.mjs --sqlite "$db" --pg "$pg" --engine $engine --unit 79 --period 2025 \
-				--timing-only 2>&1 | tail -n 1 | sed "s/^/sql $engine $n province 2025: /" | tee -a "$out/times.txt"
-			node bench/reference.mjs --sqlite "$db" --pg "$pg" --engine $engine --unit "$commune" \
-				--period 2025-03 --timing-only 2>&1 | tail -n 1 |
-				sed "s/^/sql $engine $n commune 2025-03: /" | tee -a "$out/times.txt"
-		done
-	fi
+	# The same reports in SQL on SQLite, PostgreSQL and DuckDB, compared row
+	# by row with the engine's (bench/peers.mjs; a disagreement fails).
+	rm -f "$out/ref-p$n.sqlite" "$out/ref-p$n.duckdb" "$out/ref-p$n.duckdb.wal"
+	psql "$(echo "$pgurl" | sed 's/%s/postgres/')" -qc "DROP DATABASE IF EXISTS ref_$n" -c "CREATE DATABASE ref_$n"
+	node bench/peers.mjs --data "$d" --db "$db" --pg "$(echo "$pgurl" | sed "s/%s/ref_$n/")" \
+		--work "$out" --repeat "$([ "$n" -gt 1000000 ] && echo 1 || echo 3)" | tee -a "$out/times.txt"
 done
 if [ -f bench/http.sh ]; then
 	sh bench/http.sh "$out/p1000000.db" | tee -a "$out/times.txt"
+	sh bench/http.sh "$(echo "$pgurl" | sed 's/%s/bench_1000000/')" | tee -a "$out/times.txt"
 fi
 echo "bench: results in $out/times.txt"

@@ -57,51 +57,6 @@ function engineReport(db, { form, unit, period, mapDate }) {
 	return JSON.parse(danso(BIN, a));
 }
 
-const empty = (x) => x === null || x === undefined;
-function same(a, b) {
-	if (empty(a) || empty(b)) return empty(a) && empty(b);
-	return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
-}
-
-// Differences between the engine's JSON and the reference's, as text lines.
-function compare(e, r, c) {
-	const tag = `${c.form} ${c.unit} ${c.period}${c.mapDate ? ' map ' + c.mapDate : ''}`;
-	const out = [];
-	const ecols = e.columns.map((x) => x.code);
-	if (ecols.join() !== r.columns.join()) out.push(`${tag}: columns engine [${ecols}] sql [${r.columns}]`);
-	const rows = new Map(r.rows.map((x) => [x.code, x]));
-	for (const row of e.rows) {
-		const x = rows.get(row.code);
-		if (!x) {
-			out.push(`${tag}: row ${row.code} not in the SQL`);
-			continue;
-		}
-		for (const k of ['values', 'male', 'female']) {
-			if (!row[k]) continue;
-			row[k].forEach((v, i) => {
-				const j = r.columns.indexOf(ecols[i]);
-				const w = x[k]?.[j];
-				if (!same(v, w)) out.push(`${tag}: row ${row.code} ${k === 'values' ? '' : k + ' '}col ${ecols[i]}: engine ${v} sql ${w}`);
-			});
-		}
-	}
-	if (e.rows.length !== ref.FORMS[c.form].length)
-		out.push(`${tag}: engine has ${e.rows.length} rows, the SQL ${ref.FORMS[c.form].length}`);
-	return out;
-}
-
-// The differences, grouped by report and row (with one example each).
-function summary(diffs) {
-	const g = new Map();
-	for (const d of diffs) {
-		const key = d.replace(/ (male |female )?col .*$/, '');
-		if (!g.has(key)) g.set(key, { n: 0, first: d });
-		g.get(key).n++;
-	}
-	return `${diffs.length} differences in ${g.size} rows:\n` +
-		[...g.values()].map((x) => `  ${x.first}${x.n > 1 ? ` (+${x.n - 1} more columns)` : ''}`).join('\n');
-}
-
 // Communes at a date, from units.csv (valid_from/valid_to, level commune).
 function communes(data, date) {
 	const lines = fs.readFileSync(path.join(data, 'units.csv'), 'utf8').trim().split('\n').slice(1);
@@ -123,7 +78,7 @@ async function runAll(dir, data, cases, t) {
 		engineQ += (Date.now() - t0) / 1000;
 		const r = await ref.report(h, c);
 		sqlQ += r.query_s;
-		diffs.push(...compare(e, r, c));
+		diffs.push(...ref.compare(e, r, c));
 	}
 	const f = (x) => x.toFixed(2);
 	t.diagnostic(`engine: load ${f(engineLoad)} s, ${cases.length} reports ${f(engineQ)} s (each a fresh process)`);
@@ -227,7 +182,7 @@ test('engine and SQL agree on every row, 100,000 persons', { timeout: 600_000 },
 		const data = path.join(dir, 'data');
 		danso(GEN, ['gen', '--out', data, '--persons', '100000', '--seed', '20241', '--province', '79']);
 		const diffs = await runAll(dir, data, cases(data), t);
-		assert.equal(diffs.length, 0, summary(diffs));
+		assert.equal(diffs.length, 0, ref.summary(diffs));
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
@@ -244,7 +199,7 @@ test('engine and SQL agree on every row, 1,000,000 persons', {
 		const pick = all.filter((c) => c.unit === '79' &&
 			['2024-06', '2025-07', '2024-Q3', '2025-Q4', '2024', '2025'].includes(c.period));
 		const diffs = await runAll(dir, data, pick, t);
-		assert.equal(diffs.length, 0, summary(diffs));
+		assert.equal(diffs.length, 0, ref.summary(diffs));
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
