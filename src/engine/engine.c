@@ -525,10 +525,10 @@ enum ds_rc engine_load(struct engine *e, struct store *st)
 	free(l.lite);
 	if (!rc)
 		rc = eng_build_spells(e, &spells);
-	if (!rc) {
-		eng_sort_events(&e->ev);
+	if (!rc)
+		rc = eng_sort_events(e, &e->ev);
+	if (!rc)
 		trim(e);
-	}
 	progress_end(&l.pr);
 	e->load_seconds = progress_now() - t0;
 	if (rc)

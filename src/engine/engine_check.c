@@ -21,6 +21,7 @@ struct change {
 
 struct flow_item {
 	int32_t person, date, hh;
+	int64_t seq;
 	uint8_t type;
 	bool in; /* for migration: counts as in (else out) */
 	bool matched;
@@ -181,25 +182,22 @@ static enum ds_rc add_item(struct eng_balance *out, size_t *cap, struct eng_item
 	return DS_OK;
 }
 
-static enum ds_rc collect_flows(struct engine *e, const struct eng_events *v, bool sorted,
+/* In the order of the dates and the log, as the items are listed. */
+static int flow_cmp(const void *pa, const void *pb)
+{
+	const struct flow_item *a = pa, *b = pb;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* The flows among events [lo, hi) of v. */
+static enum ds_rc collect_flows(struct engine *e, const struct eng_events *v, size_t lo, size_t hi,
 				int32_t from, int32_t to, const int32_t *area_col,
 				const int32_t *area_commune, struct bal *b, struct eng_balance *out)
 {
-	size_t lo = 0;
-	if (sorted) {
-		size_t hi = v->n;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (v->date[mid] < from)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	}
 	enum ds_rc rc = DS_OK;
-	for (size_t i = lo; i < v->n && !rc; i++) {
-		if (sorted && v->date[i] > to)
-			break;
+	for (size_t i = lo; i < hi && !rc; i++) {
 		int type = v->type[i];
 		if (!type || v->date[i] < from || v->date[i] > to)
 			continue;
@@ -209,7 +207,7 @@ static enum ds_rc collect_flows(struct engine *e, const struct eng_events *v, bo
 		int col, col_from;
 		if (!eng_event_cols(e, area_col, area_commune, type, v->hh[i], v->a[i], &col, &col_from))
 			continue;
-		struct flow_item f = {v->person[i], v->date[i], v->hh[i], (uint8_t)type, false, false};
+		struct flow_item f = {v->person[i], v->date[i], v->hh[i], v->seq[i], (uint8_t)type, false, false};
 		if (type == EV_TRANSFER) {
 			if (col == 0) {
 				f.in = true;
@@ -265,10 +263,21 @@ enum ds_rc engine_balance(struct engine *e, const char *unit, int32_t from, int3
 			rc = scan_spell(&b, out, from, to, e->added.person[k], e->added.from[k],
 					e->added.to[k], e->added.hh[k], e->added.cause[k]);
 	}
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
 	if (!rc)
-		rc = collect_flows(e, &e->ev, true, from, to, area_col, m->area_commune, &b, out);
+		rc = eng_event_ranges(e, from, to, area_col, &rg, &nr);
+	for (size_t r = 0; r < nr && !rc; r++)
+		rc = collect_flows(e, &e->ev, rg[r].lo, rg[r].hi, from, to, area_col, m->area_commune,
+				   &b, out);
+	free(rg);
+	/* The ranges go window by window and area by area; the later events
+	 * follow in the order they were recorded. */
+	if (!rc && b.nfl > 1)
+		qsort(b.fl, b.nfl, sizeof *b.fl, flow_cmp);
 	if (!rc)
-		rc = collect_flows(e, &e->late, false, from, to, area_col, m->area_commune, &b, out);
+		rc = collect_flows(e, &e->late, 0, e->late.n, from, to, area_col, m->area_commune, &b,
+				   out);
 	pthread_rwlock_unlock(&e->lock);
 	if (!rc) {
 		cancel_internal(&b);

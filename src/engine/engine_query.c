@@ -271,41 +271,80 @@ static void stock_areas(struct stock_ctx *c, const int32_t *area_col, size_t a0,
 	}
 }
 
-/* ---- flows ---- *//* ---- flows ---- */
+/* ---- flows ---- */
 
-/* A set of (person, column) pairs, for counting distinct persons. */
+/*
+ * A set of (person, column) pairs, for counting distinct persons, each with
+ * the date and age of the person's earliest event in the column: a person
+ * counts once, at the age of the first screening or check of the period,
+ * whatever order the events are read in.
+ */
 struct pairset {
 	uint64_t *slot;
+	int32_t *date;
+	uint8_t *age;
 	size_t cap, n;
 };
 
-static int pairset_add(struct pairset *s, int32_t person, int32_t col)
+static size_t pair_home(uint64_t key, size_t cap)
+{
+	return (key * 0x9E3779B97F4A7C15ull) >> 20 & (cap - 1);
+}
+
+static int pairset_alloc(struct pairset *s, size_t cap)
+{
+	s->slot = calloc(cap, sizeof *s->slot);
+	s->date = malloc(cap * sizeof *s->date);
+	s->age = malloc(cap);
+	s->cap = cap;
+	s->n = 0;
+	return s->slot && s->date && s->age ? 0 : -1;
+}
+
+static void pairset_free(struct pairset *s)
+{
+	free(s->slot);
+	free(s->date);
+	free(s->age);
+}
+
+static int pairset_add(struct pairset *s, int32_t person, int32_t col, int32_t date, int age)
 {
 	uint64_t key = ((uint64_t)(uint32_t)person << 20 | (uint32_t)col) + 1;
 	if ((s->n + 1) * 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		uint64_t *ns = calloc(cap, sizeof *ns);
-		if (!ns)
+		struct pairset ns;
+		if (pairset_alloc(&ns, s->cap ? s->cap * 2 : 1024)) {
+			pairset_free(&ns);
 			return -1;
+		}
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slot[i])
 				continue;
-			size_t j = (s->slot[i] * 0x9E3779B97F4A7C15ull) >> 20 & (cap - 1);
-			while (ns[j])
-				j = (j + 1) & (cap - 1);
-			ns[j] = s->slot[i];
+			size_t j = pair_home(s->slot[i], ns.cap);
+			while (ns.slot[j])
+				j = (j + 1) & (ns.cap - 1);
+			ns.slot[j] = s->slot[i];
+			ns.date[j] = s->date[i];
+			ns.age[j] = s->age[i];
 		}
-		free(s->slot);
-		s->slot = ns;
-		s->cap = cap;
+		ns.n = s->n;
+		pairset_free(s);
+		*s = ns;
 	}
-	size_t j = (key * 0x9E3779B97F4A7C15ull) >> 20 & (s->cap - 1);
+	size_t j = pair_home(key, s->cap);
 	while (s->slot[j]) {
-		if (s->slot[j] == key)
+		if (s->slot[j] == key) {
+			if (date < s->date[j]) {
+				s->date[j] = date;
+				s->age[j] = (uint8_t)age;
+			}
 			return 0;
+		}
 		j = (j + 1) & (s->cap - 1);
 	}
 	s->slot[j] = key;
+	s->date[j] = date;
+	s->age[j] = (uint8_t)age;
 	s->n++;
 	return 1;
 }
@@ -395,35 +434,113 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 			o->pregnancy[a - 1]++;
 		break;
 	/* Distinct persons: in each column, and (for a total) over all of
-	 * them, where a woman screened in two communes counts once. */
+	 * them, where a woman screened in two communes counts once; counted
+	 * from the sets at the end (count_distinct). */
 	case EV_PRENATAL_SCREENING:
-		if ((r = pairset_add(&c->distinct[0], p, col)) > 0)
-			o->prenatal[age]++;
-		c->failed |= r < 0;
-		if ((r = pairset_add(&c->distinct_all[0], p, 0)) > 0)
-			c->all->prenatal[age]++;
-		c->failed |= r < 0;
-		break;
 	case EV_NEWBORN_SCREENING:
-		if ((r = pairset_add(&c->distinct[1], p, col)) > 0)
-			o->newborn[sex]++;
-		c->failed |= r < 0;
-		if ((r = pairset_add(&c->distinct_all[1], p, 0)) > 0)
-			c->all->newborn[sex]++;
-		c->failed |= r < 0;
-		break;
 	case EV_ELDERLY_CHECK:
-		if (age < ENG_ELDER_AGE0)
+		if (type == EV_ELDERLY_CHECK && age < ENG_ELDER_AGE0)
 			break;
-		if ((r = pairset_add(&c->distinct[2], p, col)) > 0)
-			o->elderly[sex][age - ENG_ELDER_AGE0]++;
-		c->failed |= r < 0;
-		if ((r = pairset_add(&c->distinct_all[2], p, 0)) > 0)
-			c->all->elderly[sex][age - ENG_ELDER_AGE0]++;
-		c->failed |= r < 0;
+		r = type == EV_PRENATAL_SCREENING ? 0 : type == EV_NEWBORN_SCREENING ? 1 : 2;
+		c->failed |= pairset_add(&c->distinct[r], p, col, date, age) < 0;
+		c->failed |= pairset_add(&c->distinct_all[r], p, 0, date, age) < 0;
 		break;
 	default: break;
 	}
+}
+
+/* ---- finding a period's events (see eng_event_ranges) ---- */
+
+size_t eng_window_start(const struct eng_events *v, size_t lo, size_t hi, int32_t w)
+{
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (eng_window(v->date[mid]) < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* First index in [lo, hi), inside one window, whose area is at least a. */
+static size_t area_start(const struct engine *e, size_t lo, size_t hi, int32_t a)
+{
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (eng_event_area(e, &e->ev, mid) < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int push_range(struct eng_range **v, size_t *n, size_t *cap, size_t lo, size_t hi)
+{
+	if (lo >= hi)
+		return 0;
+	if (*n && (*v)[*n - 1].hi == lo) {
+		(*v)[*n - 1].hi = hi;
+		return 0;
+	}
+	if (!ds_grow(v, sizeof **v, cap, *n, 64))
+		return -1;
+	(*v)[(*n)++] = (struct eng_range){lo, hi};
+	return 0;
+}
+
+/* Below one area in this many, a query reads areas' blocks, not whole windows. */
+#define FEW_AREAS 16
+
+enum ds_rc eng_event_ranges(const struct engine *e, int32_t from, int32_t to,
+			    const int32_t *area_col, struct eng_range **out, size_t *n)
+{
+	const struct eng_events *v = &e->ev;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (from > to)
+		return DS_OK;
+	size_t lo = eng_window_start(v, 0, v->n, eng_window(from));
+	size_t end = eng_window_start(v, lo, v->n, eng_window(to) + 1);
+	int32_t *areas = NULL;
+	size_t na = 0;
+	if (area_col) {
+		for (size_t a = 0; a < e->nareas; a++)
+			na += area_col[a] >= 0;
+		if (na * FEW_AREAS < e->nareas && (areas = malloc((na + 1) * sizeof *areas))) {
+			na = 0;
+			for (size_t a = 0; a < e->nareas; a++)
+				if (area_col[a] >= 0)
+					areas[na++] = (int32_t)a;
+		}
+	}
+	int failed = 0;
+	if (!areas) {
+		failed = push_range(out, n, &cap, lo, end);
+	} else {
+		/* Window by window: the block of area -1, then each area's. */
+		while (lo < end && !failed) {
+			size_t wend = eng_window_start(v, lo, end, eng_window(v->date[lo]) + 1);
+			size_t pos = area_start(e, lo, wend, 0);
+			failed = push_range(out, n, &cap, lo, pos);
+			for (size_t k = 0; k < na && !failed && pos < wend; k++) {
+				size_t s = area_start(e, pos, wend, areas[k]);
+				pos = area_start(e, s, wend, areas[k] + 1);
+				failed = push_range(out, n, &cap, s, pos);
+			}
+			lo = wend;
+		}
+	}
+	free(areas);
+	if (failed) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return DS_ENOMEM;
+	}
+	return DS_OK;
 }
 
 /* Room for n pairs without growing. */
@@ -432,10 +549,26 @@ static int pairset_reserve(struct pairset *s, size_t n)
 	size_t cap = 1024;
 	while (cap < n * 2)
 		cap *= 2;
-	if (!(s->slot = calloc(cap, sizeof *s->slot)))
-		return -1;
-	s->cap = cap;
-	return 0;
+	return pairset_alloc(s, cap);
+}
+
+/* Kind k's distinct persons into the cubes: per column, or all in one. */
+static void count_distinct(struct flow_ctx *c, int k, const struct pairset *s, bool all)
+{
+	for (size_t i = 0; i < s->cap; i++) {
+		if (!s->slot[i])
+			continue;
+		uint64_t key = s->slot[i] - 1;
+		int32_t p = (int32_t)(key >> 20);
+		struct eng_flow *o = all ? c->all : &c->out[key & 0xFFFFF];
+		int sex = c->e->p_sex[p] - 1, age = s->age[i];
+		if (k == 0)
+			o->prenatal[age]++;
+		else if (k == 1)
+			o->newborn[sex]++;
+		else
+			o->elderly[sex][age - ENG_ELDER_AGE0]++;
+	}
 }
 
 /* out has ncols + 1 cubes: the last gets the distinct-person counts over all columns. */
@@ -445,42 +578,43 @@ static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, co
 	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out,
 			     .all = &out[ncols]};
 	const struct eng_events *v = &e->ev;
-	size_t lo = 0, hi = v->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (v->date[mid] < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t end = lo;
-	while (end < v->n && v->date[end] <= to)
-		end++;
+	struct eng_range *rg;
+	size_t nr;
+	if (eng_event_ranges(e, from, to, area_col, &rg, &nr))
+		return DS_ENOMEM;
 	/* The distinct-person sets are sized from the screenings and checks
-	 * in the period, so that they never rehash. */
+	 * the ranges hold, so that they never rehash. */
 	size_t kinds[3] = {0, 0, 0};
-	for (size_t i = lo; i < end; i++) {
-		uint8_t t = v->type[i];
-		kinds[0] += t == EV_PRENATAL_SCREENING;
-		kinds[1] += t == EV_NEWBORN_SCREENING;
-		kinds[2] += t == EV_ELDERLY_CHECK;
-	}
+	for (size_t r = 0; r < nr; r++)
+		for (size_t i = rg[r].lo; i < rg[r].hi; i++) {
+			uint8_t t = v->type[i];
+			kinds[0] += t == EV_PRENATAL_SCREENING;
+			kinds[1] += t == EV_NEWBORN_SCREENING;
+			kinds[2] += t == EV_ELDERLY_CHECK;
+		}
 	for (int k = 0; k < 3; k++) {
 		c.failed |= pairset_reserve(&c.distinct[k], kinds[k] + e->late.n);
 		c.failed |= pairset_reserve(&c.distinct_all[k], kinds[k] + e->late.n);
 	}
-	for (size_t i = lo; i < end && !c.failed; i++)
-		if (v->type[i])
-			count_event(&c, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i], v->age[i]);
-	/* Later events come in recording order; counting distinct persons does
-	 * not depend on order, and the other counts are sums. */
+	for (size_t r = 0; r < nr && !c.failed; r++)
+		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
+			if (v->type[i] && v->date[i] >= from && v->date[i] <= to)
+				count_event(&c, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i],
+					    v->age[i]);
+	free(rg);
+	/* Later events come in recording order: the counts are sums, and
+	 * distinct persons keep their earliest event whatever the order. */
 	const struct eng_events *l = &e->late;
 	for (size_t i = 0; i < l->n && !c.failed; i++)
 		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
 			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i], l->age[i]);
 	for (int k = 0; k < 3; k++) {
-		free(c.distinct[k].slot);
-		free(c.distinct_all[k].slot);
+		if (!c.failed) {
+			count_distinct(&c, k, &c.distinct[k], false);
+			count_distinct(&c, k, &c.distinct_all[k], true);
+		}
+		pairset_free(&c.distinct[k]);
+		pairset_free(&c.distinct_all[k]);
 	}
 	return c.failed ? DS_ENOMEM : DS_OK;
 }
@@ -727,24 +861,12 @@ enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level
 	return DS_OK;
 }
 
-static void collect_in(const struct engine *e, const struct eng_events *v, bool sorted,
+/* The events among [lo, hi) of v dated from `from` to `to` in a wanted area. */
+static void collect_in(const struct engine *e, const struct eng_events *v, size_t lo, size_t hi,
 		       int32_t from, int32_t to, const uint8_t *want, int64_t **seqs, size_t *n,
 		       size_t *cap, int32_t **dates, int *failed)
 {
-	size_t lo = 0;
-	if (sorted) {
-		size_t hi = v->n;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (v->date[mid] < from)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	}
-	for (size_t i = lo; i < v->n; i++) {
-		if (sorted && v->date[i] > to)
-			break;
+	for (size_t i = lo; i < hi && !*failed; i++) {
 		if (!v->type[i] || v->date[i] < from || v->date[i] > to)
 			continue;
 		int32_t hh = v->hh[i];
@@ -793,10 +915,21 @@ enum ds_rc engine_events_in(struct engine *e, const char *const *areas, size_t n
 		if (hmap_get(&e->area_index, areas[i], strlen(areas[i]), &a))
 			want[a] = 1;
 	}
+	/* The ranges for these areas: a column number 0 where wanted. */
+	int32_t *area_col = failed ? NULL : malloc((e->nareas + 1) * sizeof *area_col);
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
+	failed |= !area_col;
+	for (size_t a = 0; !failed && a < e->nareas; a++)
+		area_col[a] = want[a] ? 0 : -1;
+	if (!failed && eng_event_ranges(e, from, to, area_col, &rg, &nr))
+		failed = 1;
+	for (size_t r = 0; r < nr && !failed; r++)
+		collect_in(e, &e->ev, rg[r].lo, rg[r].hi, from, to, want, seqs, n, &cap, &dates, &failed);
+	free(rg);
+	free(area_col);
 	if (!failed)
-		collect_in(e, &e->ev, true, from, to, want, seqs, n, &cap, &dates, &failed);
-	if (!failed)
-		collect_in(e, &e->late, false, from, to, want, seqs, n, &cap, &dates, &failed);
+		collect_in(e, &e->late, 0, e->late.n, from, to, want, seqs, n, &cap, &dates, &failed);
 	pthread_rwlock_unlock(&e->lock);
 	free(want);
 	/* Late events are in recording order: put everything in date order. */

@@ -145,7 +145,7 @@ static void kill_person_events(struct eng_events *v, int32_t rid)
 {
 	for (size_t i = 0; i < v->n; i++)
 		if (v->person[i] == rid)
-			v->type[i] = 0;
+			eng_kill_event(v, i);
 }
 
 void eng_kill_events(struct engine *e, int64_t rid)
@@ -156,60 +156,73 @@ void eng_kill_events(struct engine *e, int64_t rid)
 
 void eng_void_event(struct engine *e, int64_t seq, int32_t date)
 {
-	size_t lo = 0, hi = e->ev.n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (e->ev.date[mid] < date)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < e->ev.n && e->ev.date[i] == date; i++)
-		if (e->ev.seq[i] == seq)
-			e->ev.type[i] = 0;
+	/* The window of the date, then a scan of it (voids are rare). */
+	int32_t w = eng_window(date);
+	size_t lo = eng_window_start(&e->ev, 0, e->ev.n, w);
+	for (size_t i = lo; i < e->ev.n && eng_window(e->ev.date[i]) == w; i++)
+		if (e->ev.seq[i] == seq && e->ev.date[i] == date)
+			eng_kill_event(&e->ev, i);
 	for (size_t i = 0; i < e->late.n; i++)
 		if (e->late.seq[i] == seq)
-			e->late.type[i] = 0;
+			eng_kill_event(&e->late, i);
 }
+
+struct sort_keys {
+	const struct eng_events *v;
+	const int32_t *window, *area;
+};
 
 static int ev_cmp(const void *pa, const void *pb, void *arg)
 {
-	const struct eng_events *sort_v = arg;
+	const struct sort_keys *k = arg;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	if (sort_v->date[a] != sort_v->date[b])
-		return sort_v->date[a] < sort_v->date[b] ? -1 : 1;
-	return (sort_v->seq[a] > sort_v->seq[b]) - (sort_v->seq[a] < sort_v->seq[b]);
+	if (k->window[a] != k->window[b])
+		return k->window[a] < k->window[b] ? -1 : 1;
+	if (k->area[a] != k->area[b])
+		return k->area[a] < k->area[b] ? -1 : 1;
+	if (k->v->date[a] != k->v->date[b])
+		return k->v->date[a] < k->v->date[b] ? -1 : 1;
+	return (k->v->seq[a] > k->v->seq[b]) - (k->v->seq[a] < k->v->seq[b]);
 }
 
-/* Permutes one column of n elements of size sz by idx. */
-static int permute(void *col, size_t sz, const size_t *idx, size_t n)
+/* Permutes one column of n elements of size sz by idx, through tmp (n * sz bytes). */
+static void permute(void *col, size_t sz, const size_t *idx, size_t n, char *tmp)
 {
-	char *tmp = malloc(n * sz + 1);
-	if (!tmp)
-		return -1;
 	for (size_t i = 0; i < n; i++)
 		memcpy(tmp + i * sz, (char *)col + idx[i] * sz, sz);
 	memcpy(col, tmp, n * sz);
-	free(tmp);
-	return 0;
 }
 
-void eng_sort_events(struct eng_events *v)
+enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v)
 {
 	size_t *idx = malloc((v->n + 1) * sizeof *idx);
-	if (!idx)
-		return;
-	for (size_t i = 0; i < v->n; i++)
-		idx[i] = i;
-	qsort_r(idx, v->n, sizeof *idx, ev_cmp, v);
-	permute(v->date, 4, idx, v->n);
-	permute(v->person, 4, idx, v->n);
-	permute(v->hh, 4, idx, v->n);
-	permute(v->a, 4, idx, v->n);
-	permute(v->type, 1, idx, v->n);
-	permute(v->seq, 8, idx, v->n);
-	permute(v->age, 1, idx, v->n);
+	int32_t *window = malloc((v->n + 1) * sizeof *window);
+	int32_t *area = malloc((v->n + 1) * sizeof *area);
+	char *tmp = malloc((v->n + 1) * sizeof *v->seq); /* the widest column */
+	enum ds_rc rc = idx && window && area && tmp ? DS_OK : DS_ENOMEM;
+	if (!rc) {
+		for (size_t i = 0; i < v->n; i++) {
+			idx[i] = i;
+			window[i] = eng_window(v->date[i]);
+			area[i] = eng_event_area(e, v, i);
+		}
+		struct sort_keys k = {v, window, area};
+		qsort_r(idx, v->n, sizeof *idx, ev_cmp, &k);
+	}
+	free(window);
+	free(area);
+	if (!rc) {
+		permute(v->date, 4, idx, v->n, tmp);
+		permute(v->person, 4, idx, v->n, tmp);
+		permute(v->hh, 4, idx, v->n, tmp);
+		permute(v->a, 4, idx, v->n, tmp);
+		permute(v->type, 1, idx, v->n, tmp);
+		permute(v->seq, 8, idx, v->n, tmp);
+		permute(v->age, 1, idx, v->n, tmp);
+	}
+	free(tmp);
 	free(idx);
+	return rc;
 }
 
 /* Merges the late events into the sorted array. */
@@ -223,8 +236,7 @@ static enum ds_rc merge_events(struct engine *e)
 			return rc;
 	}
 	eng_events_free(&e->late);
-	eng_sort_events(&e->ev);
-	return DS_OK;
+	return eng_sort_events(e, &e->ev);
 }
 
 enum ds_rc eng_compact(struct engine *e)
