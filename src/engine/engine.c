@@ -670,6 +670,9 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 			lite.entry_type = ev.fact.type;
 		}
 	}
+	/* A person the engine has never seen has no events in it to take out
+	 * (taking out scans every event). */
+	bool unseen = rid > e->maxp;
 	if ((rc = person_slot(e, rid)))
 		goto out;
 	if (kind == REFRESH_EVENT && newf && !entry_voided) {
@@ -692,7 +695,8 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 	else if (!rc)
 		respell_changes(e, rid, &lite, facts, n);
 	if (!rc && (kind == REFRESH_ALL || !newf)) {
-		eng_kill_events(e, rid);
+		if (!unseen)
+			eng_kill_events(e, rid);
 		for (size_t i = 0; i < evs.n && !rc; i++)
 			rc = eng_copy_event(&e->late, &evs, i);
 	} else if (!rc && newf) {
