@@ -349,14 +349,54 @@ static int pairset_add(struct pairset *s, int32_t person, int32_t col, int32_t d
 	return 1;
 }
 
+/*
+ * The same, in dense form, for a kind with many events in the period (a
+ * province's year of elderly checks): per person, a list of (column,
+ * earliest date, its age), reached through an array indexed by person.
+ * One array lookup per event and nothing to rehash; the pair sets would
+ * be cleared and probed at random over a hundred megabytes at ten million
+ * persons.
+ */
+struct dense_entry {
+	int32_t col, date;
+	uint32_t next; /* 1 + index of the person's next entry, 0: none */
+	uint8_t age;
+};
+struct dense {
+	uint32_t *head; /* person -> 1 + index of their first entry, 0: none */
+	struct dense_entry *ent;
+	size_t n, cap;
+};
+
+static int dense_add(struct dense *d, int32_t p, int32_t col, int32_t date, int age)
+{
+	for (uint32_t i = d->head[p]; i; i = d->ent[i - 1].next) {
+		struct dense_entry *x = &d->ent[i - 1];
+		if (x->col == col) {
+			if (date < x->date) {
+				x->date = date;
+				x->age = (uint8_t)age;
+			}
+			return 0;
+		}
+	}
+	if (d->n >= UINT32_MAX || !ds_grow(&d->ent, sizeof *d->ent, &d->cap, d->n, 1024))
+		return -1;
+	d->ent[d->n] = (struct dense_entry){col, date, d->head[p], (uint8_t)age};
+	d->head[p] = (uint32_t)++d->n;
+	return 1;
+}
+
 struct flow_ctx {
 	const struct engine *e;
 	const int32_t *area_col;
 	const int32_t *area_commune;
 	struct eng_flow *out;
 	struct eng_flow *all;       /* distinct persons over every column together */
-	struct pairset distinct[3]; /* prenatal, newborn, elderly */
+	bool is_dense[3];           /* prenatal, newborn, elderly: which form */
+	struct pairset distinct[3];
 	struct pairset distinct_all[3];
+	struct dense dense[3];
 	int failed;
 };
 
@@ -442,6 +482,11 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 		if (type == EV_ELDERLY_CHECK && age < ENG_ELDER_AGE0)
 			break;
 		r = type == EV_PRENATAL_SCREENING ? 0 : type == EV_NEWBORN_SCREENING ? 1 : 2;
+		if (c->is_dense[r]) {
+			if (p > 0 && p <= e->maxp)
+				c->failed |= dense_add(&c->dense[r], p, col, date, age) < 0;
+			break;
+		}
 		c->failed |= pairset_add(&c->distinct[r], p, col, date, age) < 0;
 		c->failed |= pairset_add(&c->distinct_all[r], p, 0, date, age) < 0;
 		break;
@@ -552,6 +597,16 @@ static int pairset_reserve(struct pairset *s, size_t n)
 	return pairset_alloc(s, cap);
 }
 
+static void count_kind(struct eng_flow *o, int k, int sex, int age)
+{
+	if (k == 0)
+		o->prenatal[age]++;
+	else if (k == 1)
+		o->newborn[sex]++;
+	else
+		o->elderly[sex][age - ENG_ELDER_AGE0]++;
+}
+
 /* Kind k's distinct persons into the cubes: per column, or all in one. */
 static void count_distinct(struct flow_ctx *c, int k, const struct pairset *s, bool all)
 {
@@ -560,14 +615,24 @@ static void count_distinct(struct flow_ctx *c, int k, const struct pairset *s, b
 			continue;
 		uint64_t key = s->slot[i] - 1;
 		int32_t p = (int32_t)(key >> 20);
-		struct eng_flow *o = all ? c->all : &c->out[key & 0xFFFFF];
-		int sex = c->e->p_sex[p] - 1, age = s->age[i];
-		if (k == 0)
-			o->prenatal[age]++;
-		else if (k == 1)
-			o->newborn[sex]++;
-		else
-			o->elderly[sex][age - ENG_ELDER_AGE0]++;
+		count_kind(all ? c->all : &c->out[key & 0xFFFFF], k, c->e->p_sex[p] - 1, s->age[i]);
+	}
+}
+
+/* The same from the dense form: per column, and each person's earliest in all. */
+static void count_dense(struct flow_ctx *c, int k, const struct dense *d)
+{
+	for (int64_t p = 1; p <= c->e->maxp; p++) {
+		const struct dense_entry *first = NULL;
+		int sex = c->e->p_sex[p] - 1;
+		for (uint32_t i = d->head[p]; i; i = d->ent[i - 1].next) {
+			const struct dense_entry *x = &d->ent[i - 1];
+			count_kind(&c->out[x->col], k, sex, x->age);
+			if (!first || x->date < first->date)
+				first = x;
+		}
+		if (first)
+			count_kind(c->all, k, sex, first->age);
 	}
 }
 
@@ -593,8 +658,15 @@ static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, co
 			kinds[2] += t == EV_ELDERLY_CHECK;
 		}
 	for (int k = 0; k < 3; k++) {
-		c.failed |= pairset_reserve(&c.distinct[k], kinds[k] + e->late.n);
-		c.failed |= pairset_reserve(&c.distinct_all[k], kinds[k] + e->late.n);
+		size_t many = kinds[k] + e->late.n;
+		c.is_dense[k] = many > (size_t)e->maxp / 16;
+		if (c.is_dense[k]) {
+			c.dense[k].head = calloc((size_t)e->maxp + 1, sizeof *c.dense[k].head);
+			c.failed |= !c.dense[k].head;
+		} else {
+			c.failed |= pairset_reserve(&c.distinct[k], many);
+			c.failed |= pairset_reserve(&c.distinct_all[k], many);
+		}
 	}
 	for (size_t r = 0; r < nr && !c.failed; r++)
 		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
@@ -609,12 +681,16 @@ static enum ds_rc flow_pass(const struct engine *e, int32_t from, int32_t to, co
 		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
 			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i], l->age[i]);
 	for (int k = 0; k < 3; k++) {
-		if (!c.failed) {
+		if (!c.failed && c.is_dense[k]) {
+			count_dense(&c, k, &c.dense[k]);
+		} else if (!c.failed) {
 			count_distinct(&c, k, &c.distinct[k], false);
 			count_distinct(&c, k, &c.distinct_all[k], true);
 		}
 		pairset_free(&c.distinct[k]);
 		pairset_free(&c.distinct_all[k]);
+		free(c.dense[k].head);
+		free(c.dense[k].ent);
 	}
 	return c.failed ? DS_ENOMEM : DS_OK;
 }
