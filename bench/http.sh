@@ -39,7 +39,8 @@ $bin user add --db "$db" --login writer --role commune --unit "$commune" --passw
 port=18777
 $bin serve --db "$db" --listen 127.0.0.1:$port --per-ip 300 >"$work/serve.log" 2>&1 &
 pid=$!
-for i in $(seq 50); do curl -sf http://127.0.0.1:$port/health >/dev/null && break; sleep 0.2; done
+# The engine loads before the server answers: up to two minutes for 10M.
+for i in $(seq 600); do curl -sf http://127.0.0.1:$port/health >/dev/null && break; sleep 0.2; done
 login() { # login password-file -> "cookie csrf"
 	curl -s -c "$work/$1.cj" -H 'Content-Type: application/json' \
 		-d "{\"login\":\"$1\",\"password\":\"$(cat "$2")\"}" http://127.0.0.1:$port/api/v1/login >"$work/$1.json"

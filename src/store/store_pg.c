@@ -1248,9 +1248,13 @@ static enum ds_rc pg_find(struct store *st, const char *key, int year, const cha
 			     I64(to, year ? day_from_ymd(year, 12, 31) : 0), I64(off, (int64_t)offset),
 			     areas};
 	enum ds_rc rc;
+	/* The prefix range compares bytes (~>=~, ~<~), as the upper bound
+	 * assumes whatever the database's collation; those operators are
+	 * what the text_pattern_ops index serves, also in the generic plan of
+	 * a prepared statement (with >= and < it was a scan of every person). */
 	PGresult *r = run(st,
 			  "SELECT " PERSON_COLS PERSON_FROM
-			  "WHERE ((p.cur_key >= $1 AND p.cur_key < $2) OR ($5::boolean AND "
+			  "WHERE ((p.cur_key ~>=~ $1 AND p.cur_key ~<~ $2) OR ($5::boolean AND "
 			  "p.given_key = $1 AND $6 <> '')) AND ($3::int = 0 OR (p.birth >= $7::int AND "
 			  "p.birth <= $8::int)) AND ($10::json IS NULL OR ch.area IN "
 			  "(SELECT json_array_elements_text($10::json))) "
