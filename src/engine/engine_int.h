@@ -24,9 +24,9 @@ void eng_events_free(struct eng_events *v);
  * and events outside any household.  A flow over a period reads the
  * windows that overlap it: whole, for a query over many areas, or for a
  * few areas only the -1 block and each area's block, found by binary
- * search, so that a commune's month costs the same in a province of ten
- * million as in one of a million.  A voided event keeps its place: voiding
- * a transfer also clears its household, so its area stays -1
+ * search, so that a commune's month costs about the same in a province of
+ * ten million as in one of a million.  A voided event keeps its place:
+ * voiding a transfer also clears its household, so its area stays -1
  * (eng_kill_event).
  */
 #define ENG_WINDOW_DAYS 32
