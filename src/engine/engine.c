@@ -271,7 +271,7 @@ static int32_t event_attr(const struct engine *e, const struct reg_fact *f, int6
 	case EV_FP_STOP:
 	case EV_PREGNANCY: return f->a;
 	case EV_TRANSFER:
-		return hh_before > 0 && hh_before <= e->maxh ? e->h_area[hh_before] : -1;
+		return eng_hh_area(e, hh_before);
 	default: return 0;
 	}
 }
@@ -594,8 +594,7 @@ static void respell_changes(struct engine *e, int64_t rid, const struct store_pe
 {
 	int32_t areas[64];
 	size_t na = 0;
-	int32_t a0 = p->hh > 0 && p->hh <= e->maxh ? e->h_area[p->hh] : -1;
-	areas[na++] = a0;
+	areas[na++] = eng_hh_area(e, p->hh);
 	for (size_t i = 0; i < n && na < 64; i++)
 		if (facts[i].type == EV_TRANSFER && facts[i].hh > 0 && facts[i].hh <= e->maxh)
 			areas[na++] = e->h_area[facts[i].hh];

@@ -34,12 +34,14 @@ static inline int32_t eng_window(int32_t day)
 {
 	return day >= 0 ? day / ENG_WINDOW_DAYS : -((ENG_WINDOW_DAYS - 1 - day) / ENG_WINDOW_DAYS);
 }
+/* The area of household hh, -1 when it has none or is not known. */
+static inline int32_t eng_hh_area(const struct engine *e, int64_t hh)
+{
+	return hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
+}
 static inline int32_t eng_event_area(const struct engine *e, const struct eng_events *v, size_t i)
 {
-	int32_t hh = v->hh[i];
-	if (v->type[i] == EV_TRANSFER || hh <= 0 || hh > e->maxh)
-		return -1;
-	return e->h_area[hh];
+	return v->type[i] == EV_TRANSFER ? -1 : eng_hh_area(e, v->hh[i]);
 }
 static inline void eng_kill_event(struct eng_events *v, size_t i)
 {

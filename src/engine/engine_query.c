@@ -409,7 +409,7 @@ int eng_event_cols(const struct engine *e, const int32_t *area_col, const int32_
 		   int type, int32_t hh, int32_t a, int *col, int *col_from)
 {
 	*col = *col_from = -1;
-	int32_t to = hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
+	int32_t to = eng_hh_area(e, hh);
 	if (type == EV_TRANSFER) {
 		/* A move inside one commune is not migration. */
 		if (a < 0 || to < 0 || area_commune[a] == area_commune[to])
@@ -945,8 +945,7 @@ static void collect_in(const struct engine *e, const struct eng_events *v, size_
 	for (size_t i = lo; i < hi && !*failed; i++) {
 		if (!v->type[i] || v->date[i] < from || v->date[i] > to)
 			continue;
-		int32_t hh = v->hh[i];
-		int32_t a = hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
+		int32_t a = eng_hh_area(e, v->hh[i]);
 		int32_t from_area = v->type[i] == EV_TRANSFER ? v->a[i] : -1;
 		if (!((a >= 0 && want[a]) || (from_area >= 0 && want[from_area])))
 			continue;

@@ -17,11 +17,6 @@ static void fill_person(const struct engine *e, struct eng_spells *s, size_t k)
 	s->info[k] = (uint16_t)(e->p_sex[p] | e->p_marital0[p] << 2 | e->p_fp0[p] << 5);
 }
 
-static int32_t spell_area(const struct engine *e, int32_t hh)
-{
-	return hh > 0 && hh <= e->maxh ? e->h_area[hh] : -1;
-}
-
 enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 {
 	size_t na = e->nareas;
@@ -31,7 +26,7 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 		return DS_ENOMEM;
 	size_t live = 0;
 	for (size_t i = 0; i < in->n; i++) {
-		int32_t a = spell_area(e, in->hh[i]);
+		int32_t a = eng_hh_area(e, in->hh[i]);
 		if (a >= 0 && in->to[i] > in->from[i]) {
 			off[a + 1]++;
 			live++;
@@ -58,7 +53,7 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 	}
 	memcpy(pos, off, (na + 1) * sizeof *pos);
 	for (size_t i = 0; i < in->n; i++) {
-		int32_t a = spell_area(e, in->hh[i]);
+		int32_t a = eng_hh_area(e, in->hh[i]);
 		if (a < 0 || in->to[i] <= in->from[i])
 			continue;
 		size_t k = pos[a]++;
@@ -91,7 +86,7 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh)
 {
 	for (size_t i = 0; i < fresh->n; i++) {
-		int32_t a = spell_area(e, fresh->hh[i]);
+		int32_t a = eng_hh_area(e, fresh->hh[i]);
 		if (a < 0 || fresh->to[i] <= fresh->from[i])
 			continue;
 		size_t k = e->added.n;
@@ -128,10 +123,10 @@ static void kill_in_area(struct engine *e, int32_t a, int32_t rid)
 void eng_kill_spells(struct engine *e, int64_t rid, const struct store_person_lite *p,
 		     const struct reg_fact *facts, size_t n)
 {
-	kill_in_area(e, spell_area(e, (int32_t)p->hh), (int32_t)rid);
+	kill_in_area(e, eng_hh_area(e, p->hh), (int32_t)rid);
 	for (size_t i = 0; i < n; i++)
 		if (facts[i].type == EV_TRANSFER)
-			kill_in_area(e, spell_area(e, (int32_t)facts[i].hh), (int32_t)rid);
+			kill_in_area(e, eng_hh_area(e, facts[i].hh), (int32_t)rid);
 }
 
 enum ds_rc eng_copy_event(struct eng_events *dst, const struct eng_events *src, size_t i)
