@@ -939,7 +939,7 @@ enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level
 
 /* The events among [lo, hi) of v dated from `from` to `to` in a wanted area. */
 static void collect_in(const struct engine *e, const struct eng_events *v, size_t lo, size_t hi,
-		       int32_t from, int32_t to, const uint8_t *want, int64_t **seqs, size_t *n,
+		       int32_t from, int32_t to, const int32_t *area_col, int64_t **seqs, size_t *n,
 		       size_t *cap, int32_t **dates, int *failed)
 {
 	for (size_t i = lo; i < hi && !*failed; i++) {
@@ -947,7 +947,7 @@ static void collect_in(const struct engine *e, const struct eng_events *v, size_
 			continue;
 		int32_t a = eng_hh_area(e, v->hh[i]);
 		int32_t from_area = v->type[i] == EV_TRANSFER ? v->a[i] : -1;
-		if (!((a >= 0 && want[a]) || (from_area >= 0 && want[from_area])))
+		if (!((a >= 0 && area_col[a] >= 0) || (from_area >= 0 && area_col[from_area] >= 0)))
 			continue;
 		size_t c1 = *cap, c2 = *cap;
 		if (!ds_grow(seqs, sizeof **seqs, &c1, *n, 1024) ||
@@ -981,32 +981,30 @@ enum ds_rc engine_events_in(struct engine *e, const char *const *areas, size_t n
 	*seqs = NULL;
 	*n = 0;
 	pthread_rwlock_rdlock(&e->lock);
-	uint8_t *want = calloc(e->nareas + 1, 1);
+	/* The wanted areas as one column, 0 (the others -1), as a query has them. */
+	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
 	int32_t *dates = NULL;
 	size_t cap = 0;
-	int failed = !want;
-	for (size_t i = 0; i < nareas && want; i++) {
+	int failed = !area_col;
+	for (size_t a = 0; !failed && a <= e->nareas; a++)
+		area_col[a] = -1;
+	for (size_t i = 0; i < nareas && !failed; i++) {
 		int64_t a;
 		if (hmap_get(&e->area_index, areas[i], strlen(areas[i]), &a))
-			want[a] = 1;
+			area_col[a] = 0;
 	}
-	/* The ranges for these areas: a column number 0 where wanted. */
-	int32_t *area_col = failed ? NULL : malloc((e->nareas + 1) * sizeof *area_col);
 	struct eng_range *rg = NULL;
 	size_t nr = 0;
-	failed |= !area_col;
-	for (size_t a = 0; !failed && a < e->nareas; a++)
-		area_col[a] = want[a] ? 0 : -1;
 	if (!failed && eng_event_ranges(e, from, to, area_col, &rg, &nr))
 		failed = 1;
 	for (size_t r = 0; r < nr && !failed; r++)
-		collect_in(e, &e->ev, rg[r].lo, rg[r].hi, from, to, want, seqs, n, &cap, &dates, &failed);
+		collect_in(e, &e->ev, rg[r].lo, rg[r].hi, from, to, area_col, seqs, n, &cap, &dates,
+			   &failed);
 	free(rg);
-	free(area_col);
 	if (!failed)
-		collect_in(e, &e->late, 0, e->late.n, from, to, want, seqs, n, &cap, &dates, &failed);
+		collect_in(e, &e->late, 0, e->late.n, from, to, area_col, seqs, n, &cap, &dates, &failed);
 	pthread_rwlock_unlock(&e->lock);
-	free(want);
+	free(area_col);
 	/* Late events are in recording order: put everything in date order. */
 	struct dated *pairs = !failed ? malloc((*n + 1) * sizeof *pairs) : NULL;
 	if (!failed && !pairs)
