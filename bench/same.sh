@@ -49,7 +49,7 @@ run nc-02-2025Q4 --form 02-DSX --unit "$new_commune" --period 2025-Q4
 run nc-03-2024-map2026 --form 03-DSX --unit "$new_commune" --period 2024 --map-date 2026-01-01
 run a-01-2025-10 --form 01-DSX --unit "$area" --period 2025-10
 $bin report --db "$db" --form 03-DSX --unit "$prov" --period 2024 --format json --lang en |
-	sed 's/"generated_at":"[^"]*"//; s/"seconds":[0-9.e+-]*//' >"$out/p-03-2024.json" 2>/dev/null || true
+	sed -E "s/\"(generated_at|seconds)\": *[^,]*,?//" >"$out/p-03-2024.json" 2>/dev/null || true
 for p in 2023 2024 2025 2025-Q3; do
 	$bin check --db "$db" --unit "$prov" --period "$p" >"$out/check-$prov-$p.txt" 2>&1 || echo "exit $?" >>"$out/check-$prov-$p.txt"
 done

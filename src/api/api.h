@@ -80,7 +80,7 @@ struct api_audit_queue;
 
 struct api_app {
 	struct api_config cfg;
-	struct engine engine;
+	struct engine *engine;
 	struct rpt_defs defs;
 	struct http_server *http;
 	/* the writer */

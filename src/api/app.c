@@ -149,7 +149,7 @@ static void run_jobs(struct api_app *app, struct api_job *jobs, struct store_aud
 	}
 	app->commits++;
 	/* Acknowledged events are durable now; the engine follows the log. */
-	if (!rc && engine_catch_up(&app->engine, st))
+	if (!rc && engine_catch_up(app->engine, st))
 		fprintf(stderr, "writer: the engine could not follow the log: %s\n", st->errmsg);
 	for (struct api_job *j = jobs; j; j = j->next)
 		j->w->rc = rc;
@@ -203,8 +203,8 @@ static void *follower(void *arg)
 			st->ops->wait_notify(st, 1000);
 		else
 			usleep(1000 * 1000);
-		if (st->ops->last_seq(st) > app->engine.last_seq &&
-		    engine_catch_up(&app->engine, st) != DS_OK)
+		if (st->ops->last_seq(st) > engine_last_seq(app->engine) &&
+		    engine_catch_up(app->engine, st) != DS_OK)
 			fprintf(stderr, "follower: %s\n", st->errmsg);
 	}
 	store_close(st);
@@ -269,7 +269,7 @@ static void free_app(struct api_app *app)
 	pthread_key_delete(app->tls_store);
 	ledger_close(&app->ledger);
 	store_close(app->wstore);
-	engine_free(&app->engine);
+	engine_free(app->engine);
 	rpt_defs_free(&app->defs);
 	hmap_free(&app->sessions);
 	free(app->sess);
@@ -305,15 +305,15 @@ int api_serve(const struct api_config *cfg)
 		return ds_rc_exit(DS_ENOTFOUND);
 	}
 	if (ledger_open(&app->ledger, app->wstore) || first_admin(app) ||
-	    engine_load(&app->engine, app->wstore)) {
+	    engine_load(app->wstore, &app->engine)) {
 		fprintf(stderr, "serve: cannot load the register: %s\n", app->wstore->errmsg);
 		free_app(app);
 		free(app);
 		return ds_rc_exit(DS_EDB);
 	}
 	fprintf(stderr, "serve: %lld persons loaded in %.1f s (%.0f MB in memory)\n",
-		(long long)engine_persons(&app->engine), app->engine.load_seconds,
-		(double)engine_bytes(&app->engine) / 1e6);
+		(long long)engine_persons(app->engine), engine_load_seconds(app->engine),
+		(double)engine_bytes(app->engine) / 1e6);
 	pthread_create(&app->writer, NULL, writer, app);
 	pthread_create(&app->follower, NULL, follower, app);
 	struct sigaction sa = {.sa_handler = on_signal};

@@ -395,9 +395,9 @@ bool api_user_covers(struct api_app *app, const struct api_user *u, const char *
 		return true;
 	if (u->role == ROLE_ADMIN || u->role == ROLE_NONE || !u->unit[0] || !area || !area[0])
 		return false;
-	pthread_rwlock_rdlock(&app->engine.lock);
-	bool in = reg_units_within(&app->engine.units, area, u->unit, day_today());
-	pthread_rwlock_unlock(&app->engine.lock);
+	const struct eng_view *v = engine_read(app->engine);
+	bool in = reg_units_within(eng_units(v), area, u->unit, day_today());
+	engine_read_end(v);
 	return in;
 }
 
@@ -410,12 +410,12 @@ char *api_scope_areas(struct api_ctx *c)
 {
 	if (c->user.role == ROLE_NATIONAL)
 		return NULL;
-	struct engine *e = &c->app->engine;
+	const struct eng_view *v = engine_read(c->app->engine);
 	char **codes = NULL;
 	size_t n = 0;
 	json_t *a = json_array();
 	if (c->user.role != ROLE_ADMIN && c->user.unit[0] &&
-	    engine_units_under(e, c->user.unit, LVL_AREA, day_today(), &codes, &n) == DS_OK) {
+	    engine_units_under(v, c->user.unit, LVL_AREA, day_today(), &codes, &n) == DS_OK) {
 		for (size_t i = 0; i < n; i++) {
 			json_array_append_new(a, json_string(codes[i]));
 			free(codes[i]);
@@ -423,11 +423,11 @@ char *api_scope_areas(struct api_ctx *c)
 		free(codes);
 	}
 	/* A collaborator's unit is an area itself. */
-	pthread_rwlock_rdlock(&e->lock);
-	const struct reg_unit *u = c->user.unit[0] ? reg_units_at(&e->units, c->user.unit, day_today()) : NULL;
+	const struct reg_unit *u =
+		c->user.unit[0] ? reg_units_at(eng_units(v), c->user.unit, day_today()) : NULL;
 	if (u && u->level == LVL_AREA)
 		json_array_append_new(a, json_string(u->code));
-	pthread_rwlock_unlock(&e->lock);
+	engine_read_end(v);
 	char *s = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	return s;

@@ -39,10 +39,10 @@ static const char *check_role_unit(struct api_ctx *c, int role, const char *unit
 							: LVL_NONE;
 	if (want == LVL_NONE)
 		return unit[0] ? "unit" : NULL;
-	pthread_rwlock_rdlock(&c->app->engine.lock);
-	const struct reg_unit *u = reg_units_at(&c->app->engine.units, unit, day_today());
+	const struct eng_view *v = engine_read(c->app->engine);
+	const struct reg_unit *u = reg_units_at(eng_units(v), unit, day_today());
 	bool ok = u && u->level == want;
-	pthread_rwlock_unlock(&c->app->engine.lock);
+	engine_read_end(v);
 	return ok ? NULL : "unit";
 }
 

@@ -53,7 +53,7 @@ void h_report(struct api_ctx *c)
 		return;
 	struct rpt_table t;
 	struct ds_problem pb = {0};
-	enum ds_rc rc = rpt_run(&c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb);
+	enum ds_rc rc = rpt_run(c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb);
 	if (rc) {
 		if (pb.field[0])
 			api_error(c, rc == DS_ENOTFOUND ? 404 : 400, ds_why_code(pb.why),
@@ -139,7 +139,7 @@ void h_check(struct api_ctx *c)
 		map = p.to;
 	json_t *out = NULL;
 	bool ok;
-	enum ds_rc rc = rpt_check(&c->app->engine, c->st, unit, &p, map, &out, &ok);
+	enum ds_rc rc = rpt_check(c->app->engine, c->st, unit, &p, map, &out, &ok);
 	if (rc == DS_ENOTFOUND) {
 		api_error(c, 404, "no_unit", ds_why_en(W_NO_UNIT), "unit");
 		return;
@@ -193,7 +193,13 @@ void h_slip(struct api_ctx *c)
 	const char *areas[1] = {area};
 	int64_t *seqs = NULL;
 	size_t n = 0;
-	if (engine_events_in(&c->app->engine, areas, 1, from, day_month_end(from), &seqs, &n)) {
+	const struct eng_view *v = engine_read(c->app->engine);
+	const struct reg_unit *u = reg_units_resolve(eng_units(v), area, from);
+	char area_name[REG_TEXT_BYTES];
+	snprintf(area_name, sizeof area_name, "%s", u ? u->name : area);
+	enum ds_rc rc = engine_events_in(v, areas, 1, from, day_month_end(from), &seqs, &n);
+	engine_read_end(v);
+	if (rc) {
 		api_error(c, 503, "internal", "the slip could not be read", NULL);
 		return;
 	}
@@ -217,13 +223,8 @@ void h_slip(struct api_ctx *c)
 		json_array_append_new(items, row);
 	}
 	free(seqs);
-	const struct reg_unit *u = NULL;
-	pthread_rwlock_rdlock(&c->app->engine.lock);
-	u = reg_units_resolve(&c->app->engine.units, area, from);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "area", area, "area_name", u ? u->name : area,
-			      "month", month, "items", items);
-	pthread_rwlock_unlock(&c->app->engine.lock);
-	api_json(c, 200, o);
+	api_json(c, 200, json_pack("{s:s, s:s, s:s, s:o}", "area", area, "area_name", area_name,
+				   "month", month, "items", items));
 }
 
 /* ---- dashboard ---- */
@@ -270,7 +271,7 @@ void h_dashboard(struct api_ctx *c)
 				 .map_date = DAY_NONE, .layout = LAYOUT_SINGLE};
 	struct rpt_table t;
 	struct ds_problem pb = {0};
-	if (rpt_run(&c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb)) {
+	if (rpt_run(c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb)) {
 		api_error(c, 404, "no_unit", ds_why_en(W_NO_UNIT), "unit");
 		return;
 	}
@@ -278,15 +279,17 @@ void h_dashboard(struct api_ctx *c)
 	static const char *const keys[] = {"2", "5", "SRB", "P3", "MCPR", "PNS", "NBS", "ELC", "6", "7", "8"};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		json_object_set_new(head, keys[i], row_value(&t, keys[i]));
-	/* Monthly flows and the pyramid at the latest month's end, in one engine pass each. */
+	/* Monthly flows and the pyramid at the latest month's end, in one engine
+	 * pass each, all in one view. */
 	const char *units[1] = {unit};
+	const struct eng_view *v = engine_read(c->app->engine);
 	json_t *months = json_array();
 	struct eng_result res;
 	for (int m = 1; m <= last_month; m++) {
 		struct eng_query q = {.map_date = day_today(), .ncols = 1, .units = units, .nflow = 1};
 		q.flow_from[0] = day_from_ymd(year, m, 1);
 		q.flow_to[0] = day_month_end(q.flow_from[0]);
-		if (engine_query(&c->app->engine, &q, &res))
+		if (engine_query(v, &q, &res))
 			break;
 		const struct eng_flow *f = res.flow[0];
 		double births = 0, deaths = 0, in = 0, out = 0;
@@ -305,7 +308,7 @@ void h_dashboard(struct api_ctx *c)
 	json_t *pyramid = json_array();
 	struct eng_query q = {.map_date = day_today(), .ncols = 1, .units = units, .nstock = 1};
 	q.stock_date[0] = year < ty ? day_from_ymd(year, 12, 31) : today;
-	if (engine_query(&c->app->engine, &q, &res) == DS_OK) {
+	if (engine_query(v, &q, &res) == DS_OK) {
 		for (int a = 0; a <= 100; a += 5) {
 			char label[32];
 			int hi = a == 100 ? 100 : a + 4;
@@ -325,14 +328,14 @@ void h_dashboard(struct api_ctx *c)
 	char **areas = NULL;
 	size_t na = 0;
 	if (year == ty &&
-	    engine_units_under(&c->app->engine, unit, LVL_AREA, today, &areas, &na) == DS_OK) {
+	    engine_units_under(v, unit, LVL_AREA, today, &areas, &na) == DS_OK) {
 		for (size_t i = 0; i < na; i++) {
 			int64_t *seqs = NULL;
 			size_t n = 0;
 			const char *one[1] = {areas[i]};
 			if (json_array_size(quiet) < 200 &&
-			    engine_events_in(&c->app->engine, one, 1, day_month_start(today), today, &seqs,
-					     &n) == DS_OK &&
+			    engine_events_in(v, one, 1, day_month_start(today), today, &seqs, &n) ==
+				    DS_OK &&
 			    n == 0)
 				json_array_append_new(quiet, json_string(areas[i]));
 			free(seqs);
@@ -340,6 +343,7 @@ void h_dashboard(struct api_ctx *c)
 		}
 		free(areas);
 	}
+	engine_read_end(v);
 	api_json(c, 200,
 		 json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:i}", "unit", unit, "unit_name",
 			   t.unit_name, "year", year, "headline", head, "months", months, "pyramid", pyramid,
@@ -369,9 +373,7 @@ void h_targets(struct api_ctx *c)
 		const char *key = json_string_value(json_object_get(r, "indicator"));
 		json_int_t year = json_integer_value(json_object_get(r, "year"));
 		json_t *v = json_object_get(r, "target");
-		bool in = unit && (c->user.role == ROLE_NATIONAL ||
-				   (c->user.unit[0] && reg_units_within(&c->app->engine.units, unit,
-									c->user.unit, day_today())));
+		bool in = unit && api_user_covers(c->app, &c->user, unit);
 		if (!unit || !key || strlen(key) > 15 || year < 1900 || year > 2200 || !json_is_number(v) ||
 		    json_number_value(v) < 0) {
 			char field[32];
@@ -404,9 +406,9 @@ void h_targets(struct api_ctx *c)
 
 /* ---- units, codes, forms ---- */
 
-static json_t *unit_tree(struct engine *e, const char *code, int32_t day, int depth)
+static json_t *unit_tree(const struct reg_units *units, const char *code, int32_t day, int depth)
 {
-	const struct reg_unit *u = reg_units_resolve(&e->units, code, day);
+	const struct reg_unit *u = reg_units_resolve(units, code, day);
 	if (!u)
 		return NULL;
 	json_t *o = json_pack("{s:s, s:s, s:s}", "code", u->code, "name", u->name, "level",
@@ -414,16 +416,16 @@ static json_t *unit_tree(struct engine *e, const char *code, int32_t day, int de
 	if (depth <= 0 || u->level == LVL_AREA)
 		return o;
 	json_t *kids = json_array();
-	for (size_t i = 0; i < e->units.n; i++) {
-		const struct reg_unit *k = &e->units.rows[i];
+	for (size_t i = 0; i < units->n; i++) {
+		const struct reg_unit *k = &units->rows[i];
 		if (k->level != u->level + 1 && !(u->level == LVL_PROVINCE && k->level == LVL_COMMUNE))
 			continue;
-		if (i && strcmp(e->units.rows[i - 1].code, k->code) == 0)
+		if (i && strcmp(units->rows[i - 1].code, k->code) == 0)
 			continue;
-		const struct reg_unit *now = reg_units_at(&e->units, k->code, day);
+		const struct reg_unit *now = reg_units_at(units, k->code, day);
 		if (!now || strcmp(now->parent, u->code) != 0)
 			continue;
-		json_t *child = unit_tree(e, k->code, day, depth - 1);
+		json_t *child = unit_tree(units, k->code, day, depth - 1);
 		if (child)
 			json_array_append_new(kids, child);
 	}
@@ -443,26 +445,26 @@ void h_units(struct api_ctx *c)
 	if (api_query(c, "levels", lv, sizeof lv))
 		reg_parse_small(lv, strlen(lv), 0, 5, &depth);
 	json_t *roots = json_array();
-	pthread_rwlock_rdlock(&c->app->engine.lock);
-	struct engine *e = &c->app->engine;
+	const struct eng_view *v = engine_read(c->app->engine);
+	const struct reg_units *units = eng_units(v);
 	if (api_query(c, "root", root, sizeof root) || c->user.unit[0]) {
 		if (!api_query(c, "root", root, sizeof root))
 			snprintf(root, sizeof root, "%s", c->user.unit);
-		json_t *t = unit_tree(e, root, day, depth);
+		json_t *t = unit_tree(units, root, day, depth);
 		if (t)
 			json_array_append_new(roots, t);
 	} else {
-		for (size_t i = 0; i < e->units.n; i++) {
-			const struct reg_unit *u = &e->units.rows[i];
-			if (u->level == LVL_PROVINCE && (i == 0 || strcmp(e->units.rows[i - 1].code, u->code)) &&
-			    reg_units_at(&e->units, u->code, day)) {
-				json_t *t = unit_tree(e, u->code, day, depth);
+		for (size_t i = 0; i < units->n; i++) {
+			const struct reg_unit *u = &units->rows[i];
+			if (u->level == LVL_PROVINCE && (i == 0 || strcmp(units->rows[i - 1].code, u->code)) &&
+			    reg_units_at(units, u->code, day)) {
+				json_t *t = unit_tree(units, u->code, day, depth);
 				if (t)
 					json_array_append_new(roots, t);
 			}
 		}
 	}
-	pthread_rwlock_unlock(&c->app->engine.lock);
+	engine_read_end(v);
 	char iso[11];
 	day_format(day, iso);
 	api_json(c, 200, json_pack("{s:s, s:o}", "date", iso, "units", roots));

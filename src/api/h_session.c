@@ -53,13 +53,13 @@ void h_me(struct api_ctx *c)
 	json_t *o = json_pack("{s:o, s:s, s:s}", "user", user_json(&c->user), "csrf", c->user.csrf,
 			      "today", today);
 	const struct reg_unit *u = NULL;
-	pthread_rwlock_rdlock(&c->app->engine.lock);
+	const struct eng_view *v = engine_read(c->app->engine);
 	if (c->user.unit[0])
-		u = reg_units_resolve(&c->app->engine.units, c->user.unit, day_today());
+		u = reg_units_resolve(eng_units(v), c->user.unit, day_today());
 	if (u)
 		json_object_set_new(o, "unit", json_pack("{s:s, s:s, s:s}", "code", u->code, "name", u->name,
 							 "level", reg_level_name(u->level)));
-	pthread_rwlock_unlock(&c->app->engine.lock);
+	engine_read_end(v);
 	api_json(c, 200, o);
 }
 

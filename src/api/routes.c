@@ -228,8 +228,8 @@ void h_metrics(struct api_ctx *c)
 		   (unsigned long long)hs.open_connections);
 	buf_printf(b, "danso_engine_bytes %zu\ndanso_engine_persons %lld\ndanso_event_sequence %lld\n"
 		      "danso_uptime_seconds %.0f\n",
-		   engine_bytes(&app->engine), (long long)engine_persons(&app->engine),
-		   (long long)app->engine.last_seq, progress_now() - app->started);
+		   engine_bytes(app->engine), (long long)engine_persons(app->engine),
+		   (long long)engine_last_seq(app->engine), progress_now() - app->started);
 	FILE *f = fopen("/proc/self/statm", "r");
 	long pages = 0, rss = 0;
 	if (f) {
@@ -245,7 +245,7 @@ void h_metrics(struct api_ctx *c)
 void h_health(struct api_ctx *c)
 {
 	api_json(c, 200, json_pack("{s:s, s:I}", "status", "ok", "event_sequence",
-				   (json_int_t)c->app->engine.last_seq));
+				   (json_int_t)engine_last_seq(c->app->engine)));
 }
 
 /* ---- OpenAPI, from the table ---- */

@@ -114,7 +114,7 @@ static enum ds_rc time_report(struct engine *e, const struct rpt_defs *defs,
 		fprintf(stderr,
 			"report: load %.2f s; %s %s %s: median %.3f ms, worst %.3f ms over %d; "
 			"engine %zu bytes for %lld persons (%.1f bytes a person)\n",
-			e->load_seconds, rq->form, rq->unit, rq->period, t[n / 2] * 1e3, t[n - 1] * 1e3, n,
+			engine_load_seconds(e), rq->form, rq->unit, rq->period, t[n / 2] * 1e3, t[n - 1] * 1e3, n,
 			engine_bytes(e), (long long)persons,
 			persons ? (double)engine_bytes(e) / (double)persons : 0.0);
 	}
@@ -180,14 +180,14 @@ int cmd_report(int argc, char **argv)
 		rpt_defs_free(&defs);
 		return ex;
 	}
-	struct engine e;
-	enum ds_rc rc = engine_load(&e, st);
+	struct engine *e = NULL;
+	enum ds_rc rc = engine_load(st, &e);
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (!rc && repeat)
-		rc = time_report(&e, &defs, &rq, repeat);
+		rc = time_report(e, &defs, &rq, repeat);
 	if (!rc)
-		rc = rpt_run(&e, &defs, &rq, store_target, st, &t, &pb);
+		rc = rpt_run(e, &defs, &rq, store_target, st, &t, &pb);
 	if (rc == DS_OK) {
 		int r = cli_render(&t, fmt, lang, out);
 		if (r)
@@ -198,8 +198,7 @@ int cmd_report(int argc, char **argv)
 	} else {
 		ex = cli_fail("report", rc, "%s", st->errmsg[0] ? st->errmsg : ds_rc_str(rc));
 	}
-	if (e.nareas || e.maxp)
-		engine_free(&e);
+	engine_free(e);
 	store_close(st);
 	rpt_defs_free(&defs);
 	return ex;
@@ -334,12 +333,12 @@ int cmd_check(int argc, char **argv)
 	int ex = cli_open_store("check", db, false, &st);
 	if (ex)
 		return ex;
-	struct engine e;
+	struct engine *e = NULL;
 	json_t *out = NULL;
 	bool ok = false;
-	enum ds_rc rc = engine_load(&e, st);
+	enum ds_rc rc = engine_load(st, &e);
 	if (!rc)
-		rc = rpt_check(&e, st, unit, &p, map_date, &out, &ok);
+		rc = rpt_check(e, st, unit, &p, map_date, &out, &ok);
 	if (rc == DS_ENOTFOUND) {
 		ex = cli_fail("check", rc, "no unit %s", unit);
 	} else if (rc) {
@@ -386,8 +385,7 @@ int cmd_check(int argc, char **argv)
 		printf("%s\n", ok ? "check: every unit balances" : "check: some units do not balance");
 	}
 	json_decref(out);
-	if (e.nareas || e.maxp)
-		engine_free(&e);
+	engine_free(e);
 	store_close(st);
 	if (!ex && !ok)
 		ex = ds_rc_exit(DS_EINPUT);

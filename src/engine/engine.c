@@ -189,10 +189,10 @@ enum ds_rc eng_household_fact(struct engine *e, const struct reg_fact *f)
 	if (f->hh <= 0 || f->hh > e->maxh)
 		return DS_OK;
 	enum ds_rc rc = DS_OK;
-	if (REG_HC_MASK(f) & REG_HC_TYPE)
-		rc = add_hchange(e, f->hh, f->date, 0, (uint8_t)(0x10 | REG_HC_HHTYPE(f)));
-	if (!rc && (REG_HC_MASK(f) & REG_HC_POVERTY))
-		rc = add_hchange(e, f->hh, f->date, f->b, (uint8_t)(0x20 | REG_HC_POV(f)));
+	if (reg_hc_mask(f->a) & REG_HC_TYPE)
+		rc = add_hchange(e, f->hh, f->date, 0, (uint8_t)(0x10 | reg_hc_type(f->a)));
+	if (!rc && (reg_hc_mask(f->a) & REG_HC_POVERTY))
+		rc = add_hchange(e, f->hh, f->date, f->b, (uint8_t)(0x20 | reg_hc_poverty(f->a)));
 	return rc;
 }
 
@@ -266,7 +266,7 @@ static int32_t event_attr(const struct engine *e, const struct reg_fact *f, int6
 {
 	switch (f->type) {
 	case EV_BIRTH: return f->a;
-	case EV_MARRIAGE: return f->a | (f->other ? 4 : 0);
+	case EV_MARRIAGE: return eng_marriage_a(f->a, f->other != 0);
 	case EV_FP_START:
 	case EV_FP_STOP:
 	case EV_PREGNANCY: return f->a;
@@ -294,7 +294,7 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 	e->p_birth[rid] = p->birth;
 	for (size_t i = 0; i < n; i++)
 		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
-		    REG_INFO_FIELD(&facts[i]) == FLD_BIRTH_DATE)
+		    reg_info_field(facts[i].a) == FLD_BIRTH_DATE)
 			e->p_birth[rid] = facts[i].b;
 	if (entry_voided)
 		return DS_OK;
@@ -305,7 +305,7 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 	uint8_t start = p->entry_type == EV_BIRTH ? CAUSE_BIRTH
 			: p->entry_type == EV_MOVE_IN ? CAUSE_MOVE_IN : CAUSE_BASELINE;
 #define SPELL(end_cause) eng_spell_push(spells, rid, from, f->date, (int32_t)hh, \
-					(uint8_t)(start | (end_cause) << 4))
+					eng_causes(start, end_cause))
 	enum ds_rc rc = DS_OK;
 	for (size_t i = 0; i < n && !rc && open; i++) {
 		const struct reg_fact *f = &facts[i];
@@ -327,7 +327,7 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 			start = CAUSE_TRANSFER;
 			break;
 		case EV_INFO_CHANGE:
-			if (REG_INFO_FIELD(f) == FLD_RESIDENCE && f->b != res) {
+			if (reg_info_field(f->a) == FLD_RESIDENCE && f->b != res) {
 				if (res == RES_USUAL && f->date > from)
 					rc = SPELL(CAUSE_RESIDENCE);
 				from = f->date;
@@ -344,7 +344,7 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 		case EV_MARRIAGE: rc = add_change(e, rid, f->date, CHG_MARITAL | MAR_MARRIED); break;
 		case EV_DIVORCE: rc = add_change(e, rid, f->date, CHG_MARITAL | MAR_DIVORCED); break;
 		case EV_WIDOWED: rc = add_change(e, rid, f->date, CHG_MARITAL | MAR_WIDOWED); break;
-		case EV_FP_START: rc = add_change(e, rid, f->date, (uint8_t)(CHG_FP | REG_FP_METHOD(f))); break;
+		case EV_FP_START: rc = add_change(e, rid, f->date, (uint8_t)(CHG_FP | reg_fp_method(f->a))); break;
 		case EV_FP_STOP: rc = add_change(e, rid, f->date, CHG_FP | 0); break;
 		default: break;
 		}
@@ -464,10 +464,17 @@ enum ds_rc engine_reload_units(struct engine *e, struct store *st)
 	return rc;
 }
 
-enum ds_rc engine_load(struct engine *e, struct store *st)
+enum ds_rc engine_load(struct store *st, struct engine **out)
 {
-	memset(e, 0, sizeof *e);
-	pthread_rwlock_init(&e->lock, NULL);
+	struct engine *e = calloc(1, sizeof *e);
+	*out = NULL;
+	if (!e)
+		return DS_ENOMEM;
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&e->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	pthread_mutex_init(&e->maps_lock, NULL);
 	double t0 = progress_now();
 	struct loader l = {.e = e};
@@ -531,9 +538,12 @@ enum ds_rc engine_load(struct engine *e, struct store *st)
 		trim(e);
 	progress_end(&l.pr);
 	e->load_seconds = progress_now() - t0;
-	if (rc)
+	if (rc) {
 		engine_free(e);
-	return rc;
+		return rc;
+	}
+	*out = e;
+	return DS_OK;
 }
 
 /* ---- keeping current ---- */
@@ -581,9 +591,9 @@ static enum refresh refresh_kind(const struct reg_fact *f)
 	case EV_FP_START:
 	case EV_FP_STOP: return REFRESH_CHANGES;
 	case EV_INFO_CHANGE:
-		if (REG_INFO_FIELD(f) == FLD_BIRTH_DATE)
+		if (reg_info_field(f->a) == FLD_BIRTH_DATE)
 			return REFRESH_ALL;
-		return REG_INFO_FIELD(f) == FLD_RESIDENCE ? REFRESH_SPELLS : REFRESH_EVENT;
+		return reg_info_field(f->a) == FLD_RESIDENCE ? REFRESH_SPELLS : REFRESH_EVENT;
 	default: return REFRESH_EVENT;
 	}
 }
@@ -792,7 +802,7 @@ enum ds_rc engine_catch_up(struct engine *e, struct store *st)
 	for (size_t i = 0; i < c.n && !rc; i++) {
 		rc = apply_fact(e, st, &c.facts[i]);
 		if (!rc)
-			e->last_seq = c.facts[i].seq;
+			__atomic_store_n(&e->last_seq, c.facts[i].seq, __ATOMIC_RELEASE);
 	}
 	if (!rc)
 		rc = eng_maybe_compact(e);
@@ -803,8 +813,9 @@ enum ds_rc engine_catch_up(struct engine *e, struct store *st)
 
 /* ---- sizes and teardown ---- */
 
-size_t engine_bytes(const struct engine *e)
+size_t engine_bytes(struct engine *e)
 {
+	pthread_rwlock_rdlock(&e->lock);
 	size_t b = e->pcap * (4 + 1 + 1 + 1 + 4);
 	b += e->chg.cap * (4 + 4 + 1);
 	b += e->hcap * (4 + 1 + 1 + 4 + 4);
@@ -812,15 +823,55 @@ size_t engine_bytes(const struct engine *e)
 	b += (e->base.cap + e->added.cap) * 27 + e->added.cap * 4;
 	b += (e->nareas + 1) * (sizeof(size_t) + 4);
 	b += (e->ev.cap + e->late.cap) * (4 * 4 + 1 + 1 + 8);
+	pthread_rwlock_unlock(&e->lock);
 	return b;
 }
 
-int64_t engine_persons(const struct engine *e)
+int64_t engine_persons(struct engine *e)
 {
 	int64_t n = 0;
+	pthread_rwlock_rdlock(&e->lock);
 	for (int64_t r = 1; r <= e->maxp; r++)
 		n += e->p_sex[r] != 0;
+	pthread_rwlock_unlock(&e->lock);
 	return n;
+}
+
+double engine_load_seconds(const struct engine *e)
+{
+	return e->load_seconds;
+}
+
+int64_t engine_last_seq(struct engine *e)
+{
+	return __atomic_load_n(&e->last_seq, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The lock prefers the writer: a request waiting for its write to be
+ * acknowledged waits for the catch-up, which must not wait behind a stream
+ * of new reports.  With a writer-preferring lock a second read lock taken
+ * by a thread that holds one would deadlock behind a waiting writer, so a
+ * thread's nested views share its first one (views_held).
+ */
+static _Thread_local int views_held;
+
+const struct eng_view *engine_read(struct engine *e)
+{
+	if (views_held++ == 0)
+		pthread_rwlock_rdlock(&e->lock);
+	return (const struct eng_view *)e;
+}
+
+void engine_read_end(const struct eng_view *v)
+{
+	if (v && --views_held == 0)
+		pthread_rwlock_unlock(&eng_of(v)->lock);
+}
+
+const struct reg_units *eng_units(const struct eng_view *v)
+{
+	return &eng_of(v)->units;
 }
 
 void eng_events_free(struct eng_events *v)
@@ -850,6 +901,8 @@ void eng_spells_free(struct eng_spells *s)
 
 void engine_free(struct engine *e)
 {
+	if (!e)
+		return;
 	eng_maps_free(e);
 	reg_units_free(&e->units);
 	free(e->area_code);
@@ -881,5 +934,5 @@ void engine_free(struct engine *e)
 	free(e->bounds);
 	pthread_rwlock_destroy(&e->lock);
 	pthread_mutex_destroy(&e->maps_lock);
-	memset(e, 0, sizeof *e);
+	free(e);
 }

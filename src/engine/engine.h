@@ -7,15 +7,15 @@
  *   - presence: a spell (person, household, from, to) for each stretch of
  *     time a person is a usual resident (residence 1) of one household; to
  *     is exclusive (the day of death, move out, transfer or residence
- *     change).  Spells are grouped by collaborator area (CSR), so a stock
- *     for a commune reads only that commune's spells;
+ *     change).  Spells are grouped by collaborator area, so a stock for a
+ *     commune reads only that commune's spells;
  *   - marital status and contraceptive method: the value at entry plus a
  *     short dated list of changes per person;
  *   - household type and poverty: value at entry plus dated changes.
  *
- * Events that reports count (flows) are kept sorted by date with the
- * household the subject belonged to on that day, so a flow over a period
- * is a binary search and a scan.
+ * Events that reports count (flows) are kept with the household the subject
+ * belonged to on that day, ordered so that a flow over a period reads only
+ * the period's windows (see engine_int.h).
  *
  * A query names a map date and a list of disjoint columns (unit codes); the
  * areas under each column are those under the unit in the tree of the map
@@ -23,23 +23,24 @@
  * eng_stock, struct eng_flow).  Report definitions (report/) select cells
  * of these cubes by dimension, so rows and formulas are data.
  *
- * Writes: after the store commits an event, the caller hands the engine the
- * touched persons' full timelines (engine_update_person) and the new fact
- * (engine_add_event); the engine replaces those persons' spells.  A
- * read-write lock lets many reports run beside one writer.
+ * The engine is opaque: its arrays and its lock are its own.  Reading
+ * happens in a view (engine_read .. engine_read_end): every question asked
+ * in one view sees the same state, however long the report takes, because
+ * the writer waits for the view to end before it applies what was
+ * committed.  Writing is engine_catch_up(): after the store commits, the
+ * engine reads the log after the last sequence number it applied and
+ * rebuilds the persons and households those events touch.
  *
  * Memory: about 60 bytes per person (see docs/ARCHITECTURE.md).
  */
 #ifndef DS_ENGINE_H
 #define DS_ENGINE_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
-#include "base/hmap.h"
 #include "register/rules.h"
 #include "register/units.h"
 
@@ -88,98 +89,43 @@ enum eng_cause {
 	CAUSE_MOVE_OUT,
 };
 
-/*
- * The person's facts a stock needs (birth, sex, marital status and method
- * at entry, head of the change list) are copied into the spell, so a stock
- * reads the spells of its areas in order and never jumps to the person
- * arrays.  They are filled when spells are stored (eng_build_spells,
- * eng_add_spells), once the person's walk is complete.
- */
-struct eng_spells {
-	int32_t *person, *from, *to, *hh;
-	uint8_t *cause;
-	int32_t *birth, *chg;
-	uint16_t *info; /* sex | marital at entry << 2 | method at entry << 5 */
-	size_t n, cap;
-};
-
-struct eng_unitmap; /* tree of one map-date interval, cached */
-
-struct engine {
-	pthread_rwlock_t lock;
-	struct reg_units units;
-	/* areas: dense index over area-level unit codes */
-	size_t nareas;
-	char (*area_code)[REG_UNIT_CODE_MAX + 1];
-	struct hmap area_index; /* code -> area index */
-
-	/* persons, by rid */
-	size_t pcap;
-	int64_t maxp;
-	int32_t *p_birth;
-	uint8_t *p_sex;  /* 0 = no such person */
-	uint8_t *p_marital0, *p_fp0;
-	int32_t *p_chg; /* head of the change list, -1 */
-
-	/* changes of marital status and method: kind << 4 | value */
-	struct {
-		int32_t *date, *next;
-		uint8_t *val;
-		size_t n, cap;
-	} chg;
-
-	/* households, by rid */
-	size_t hcap;
-	int64_t maxh;
-	int32_t *h_area;
-	uint8_t *h_type0, *h_pov0;
-	int32_t *h_year0; /* year of the baseline poverty status */
-	int32_t *h_chg;   /* household changes: type or poverty for a year */
-	struct {
-		int32_t *date, *next, *year;
-		uint8_t *val; /* 0x10 | type, or 0x20 | poverty */
-		size_t n, cap;
-	} hchg;
-
-	/* presence spells grouped by area: [area_off[a], area_off[a+1]) of base,
-	 * then the area's added spells through add_head/add_next. */
-	struct eng_spells base;
-	size_t *area_off;
-	struct eng_spells added;
-	int32_t *add_head; /* by area */
-	int32_t *add_next;
-
-	/* counted events, sorted by (date, seq); later ones in `late` */
-	struct eng_events {
-		int32_t *date, *person, *hh, *a;
-		uint8_t *type; /* 0 when voided */
-		uint8_t *age;  /* the subject's age in completed years that day */
-		int64_t *seq;
-		size_t n, cap;
-	} ev, late;
-
-	int64_t last_seq; /* of the store's log, applied so far */
-	int32_t *bounds;  /* days on which the unit tree changes, sorted */
-	size_t nbounds;
-	struct eng_unitmap *maps;
-	pthread_mutex_t maps_lock;
-	double load_seconds;
-};
-
+struct engine;
 struct store;
 
-/* Loads everything from the store. */
-enum ds_rc engine_load(struct engine *e, struct store *st);
+/*
+ * Loads everything from the store, in one read snapshot.  *out is freed
+ * with engine_free().
+ */
+enum ds_rc engine_load(struct store *st, struct engine **out);
 void engine_free(struct engine *e);
 
 /* Adds the int32 cells of src into dst (cubes of one type, `bytes` long). */
 void eng_add_cells(void *dst, const void *src, size_t bytes);
 
 /* Bytes held by the engine's arrays (for /metrics and the benchmarks). */
-size_t engine_bytes(const struct engine *e);
-int64_t engine_persons(const struct engine *e);
+size_t engine_bytes(struct engine *e);
+int64_t engine_persons(struct engine *e);
+/* Seconds the load took. */
+double engine_load_seconds(const struct engine *e);
+/* The last sequence number of the store's event log applied. */
+int64_t engine_last_seq(struct engine *e);
 
-/* ---- queries ---- */
+/* ---- reading ---- */
+
+/*
+ * A read section.  Between engine_read() and engine_read_end() the engine
+ * does not change: a report asks its questions (units, stocks, flows,
+ * checks) in one view and they agree with each other.  Views may be held
+ * by many threads at once; the writer waits until they end, so a view is
+ * for one report, not for a session.  A thread may not take a second view
+ * while it holds one.
+ */
+struct eng_view;
+const struct eng_view *engine_read(struct engine *e);
+void engine_read_end(const struct eng_view *v);
+
+/* The unit tree (every version of every unit), valid until the view ends. */
+const struct reg_units *eng_units(const struct eng_view *v);
 
 struct eng_query {
 	int32_t map_date;
@@ -201,14 +147,14 @@ struct eng_result {
 };
 
 /* Computes; the result is freed with eng_result_free(). */
-enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_result *r);
+enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, struct eng_result *r);
 void eng_result_free(struct eng_result *r);
 
 /*
  * The codes of the units of `level` that exist on day and lie under `unit`
  * in the tree of day, sorted.  The caller frees each code and the array.
  */
-enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level level,
+enum ds_rc engine_units_under(const struct eng_view *v, const char *unit, enum reg_level level,
 			      int32_t day, char ***codes, size_t *n);
 
 /*
@@ -216,7 +162,7 @@ enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level
  * areas (a household there on the day; a move from or to one), in date
  * order.  For the collaborator's monthly slip.  The caller frees *seqs.
  */
-enum ds_rc engine_events_in(struct engine *e, const char *const *areas, size_t nareas,
+enum ds_rc engine_events_in(const struct eng_view *v, const char *const *areas, size_t nareas,
 			    int32_t from, int32_t to, int64_t **seqs, size_t *n);
 
 /* ---- the balancing check ---- */
@@ -246,19 +192,18 @@ struct eng_balance {
  * other entry and exit, so that
  *   end = start + births - deaths + in - out + other_in - other_out.
  */
-enum ds_rc engine_balance(struct engine *e, const char *unit, int32_t from, int32_t to,
+enum ds_rc engine_balance(const struct eng_view *v, const char *unit, int32_t from, int32_t to,
 			  int32_t map_date, struct eng_balance *b);
 void eng_balance_free(struct eng_balance *b);
 
 /* ---- keeping current ---- */
 
-struct store;
-
 /*
- * Brings the engine up to the store's log: every event after last_seq is
+ * Brings the engine up to the store's log: every event after the last one
  * applied, with the persons and households it touches re-read from the
- * store.  A server calls it after each commit; a second server on the same
- * database calls it when notified, or every second.
+ * store.  The writer calls it after each commit; a server following
+ * another's writes calls it when notified, or every second.  It waits for
+ * the views in progress to end.
  */
 enum ds_rc engine_catch_up(struct engine *e, struct store *st);
 

@@ -61,9 +61,9 @@ static enum ds_rc scan_spell(struct bal *b, struct eng_balance *out, int32_t fro
 		out->end++;
 	enum ds_rc rc = DS_OK;
 	if (s >= from && s <= to)
-		rc = push_change(b, (struct change){p, s, hh, (uint8_t)(cause & 15), true, false});
+		rc = push_change(b, (struct change){p, s, hh, (uint8_t)eng_cause_start(cause), true, false});
 	if (!rc && t >= from && t <= to)
-		rc = push_change(b, (struct change){p, t, hh, (uint8_t)(cause >> 4), false, false});
+		rc = push_change(b, (struct change){p, t, hh, (uint8_t)eng_cause_end(cause), false, false});
 	return rc;
 }
 
@@ -233,11 +233,11 @@ static enum ds_rc collect_flows(struct engine *e, const struct eng_events *v, si
 	return rc;
 }
 
-enum ds_rc engine_balance(struct engine *e, const char *unit, int32_t from, int32_t to,
+enum ds_rc engine_balance(const struct eng_view *v, const char *unit, int32_t from, int32_t to,
 			  int32_t map_date, struct eng_balance *out)
 {
+	struct engine *e = eng_of(v);
 	memset(out, 0, sizeof *out);
-	pthread_rwlock_rdlock(&e->lock);
 	struct bal b = {0};
 	enum ds_rc rc = DS_OK;
 	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
@@ -278,7 +278,6 @@ enum ds_rc engine_balance(struct engine *e, const char *unit, int32_t from, int3
 	if (!rc)
 		rc = collect_flows(e, &e->late, 0, e->late.n, from, to, area_col, m->area_commune, &b,
 				   out);
-	pthread_rwlock_unlock(&e->lock);
 	if (!rc) {
 		cancel_internal(&b);
 		rc = match(&b);

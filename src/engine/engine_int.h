@@ -1,9 +1,135 @@
-/* Internals shared by the engine's files; not part of its contract. */
+/*
+ * The engine's internals, shared by its files and by nothing else: the
+ * struct, the spells and events it keeps, and the helpers its files call
+ * each other through.  Nothing outside src/engine/ includes this header.
+ */
 #ifndef DS_ENGINE_INT_H
 #define DS_ENGINE_INT_H
 
+#include <pthread.h>
+
+#include "base/hmap.h"
 #include "engine/engine.h"
 #include "store/store.h"
+
+/*
+ * The person's facts a stock needs (birth, sex, marital status and method
+ * at entry, head of the change list) are copied into the spell, so a stock
+ * reads the spells of its areas in order and never jumps to the person
+ * arrays.  They are filled when spells are stored (eng_build_spells,
+ * eng_add_spells), once the person's walk is complete.
+ */
+struct eng_spells {
+	int32_t *person, *from, *to, *hh;
+	uint8_t *cause;
+	int32_t *birth, *chg;
+	uint16_t *info; /* sex | marital at entry << 2 | method at entry << 5 */
+	size_t n, cap;
+};
+
+struct eng_unitmap; /* tree of one map-date interval, cached */
+
+struct engine {
+	pthread_rwlock_t lock;
+	struct reg_units units;
+	/* areas: dense index over area-level unit codes */
+	size_t nareas;
+	char (*area_code)[REG_UNIT_CODE_MAX + 1];
+	struct hmap area_index; /* code -> area index */
+
+	/* persons, by rid */
+	size_t pcap;
+	int64_t maxp;
+	int32_t *p_birth;
+	uint8_t *p_sex;  /* 0 = no such person */
+	uint8_t *p_marital0, *p_fp0;
+	int32_t *p_chg; /* head of the change list, -1 */
+
+	/* changes of marital status and method: kind << 4 | value */
+	struct {
+		int32_t *date, *next;
+		uint8_t *val;
+		size_t n, cap;
+	} chg;
+
+	/* households, by rid */
+	size_t hcap;
+	int64_t maxh;
+	int32_t *h_area;
+	uint8_t *h_type0, *h_pov0;
+	int32_t *h_year0; /* year of the baseline poverty status */
+	int32_t *h_chg;   /* household changes: type or poverty for a year */
+	struct {
+		int32_t *date, *next, *year;
+		uint8_t *val; /* 0x10 | type, or 0x20 | poverty */
+		size_t n, cap;
+	} hchg;
+
+	/* presence spells grouped by area: [area_off[a], area_off[a+1]) of base,
+	 * then the area's added spells through add_head/add_next. */
+	struct eng_spells base;
+	size_t *area_off;
+	struct eng_spells added;
+	int32_t *add_head; /* by area */
+	int32_t *add_next;
+
+	/* counted events, sorted by (date, seq); later ones in `late` */
+	struct eng_events {
+		int32_t *date, *person, *hh, *a;
+		uint8_t *type; /* 0 when voided */
+		uint8_t *age;  /* the subject's age in completed years that day */
+		int64_t *seq;
+		size_t n, cap;
+	} ev, late;
+
+	int64_t last_seq; /* of the store's log, applied so far */
+	int32_t *bounds;  /* days on which the unit tree changes, sorted */
+	size_t nbounds;
+	struct eng_unitmap *maps;
+	pthread_mutex_t maps_lock;
+	double load_seconds;
+};
+
+/*
+ * A view is the engine itself, seen through a pointer type that only the
+ * query functions take: holding one means holding the read lock.
+ */
+static inline struct engine *eng_of(const struct eng_view *v)
+{
+	return (struct engine *)(uintptr_t)v;
+}
+
+/*
+ * What a counted event keeps in its `a` (struct eng_events), read only
+ * through these and the register's readers (register/rules.h):
+ *   birth, fp_start, fp_stop, pregnancy: the fact's own a;
+ *   marriage: the fact's a, plus ENG_MAR_SPOUSE when the spouse is in the
+ *     register too (the couple is then counted once, by the woman);
+ *   transfer: the area of the household left (-1 when none).
+ */
+#define ENG_MAR_SPOUSE 4
+static inline int32_t eng_marriage_a(int32_t fact_a, bool spouse_registered)
+{
+	return fact_a | (spouse_registered ? ENG_MAR_SPOUSE : 0);
+}
+static inline bool eng_marriage_spouse(int32_t a)
+{
+	return a & ENG_MAR_SPOUSE;
+}
+
+/* Why a spell starts and ends (enum eng_cause), in its one byte. */
+static inline uint8_t eng_causes(int start, int end) { return (uint8_t)(start | end << 4); }
+static inline int eng_cause_start(uint8_t c) { return c & 15; }
+static inline int eng_cause_end(uint8_t c) { return c >> 4; }
+
+/* A spell's copy of its person's entry facts (struct eng_spells.info). */
+static inline uint16_t eng_info(int sex, int marital, int method)
+{
+	return (uint16_t)(sex | marital << 2 | method << 5);
+}
+static inline int eng_info_sex(unsigned info) { return info & 3; }
+static inline int eng_info_marital(unsigned info) { return (info >> 2) & 7; }
+static inline int eng_info_method(unsigned info) { return (info >> 5) & 15; }
 
 /* A dated change: kind in the high nibble, value in the low one. */
 #define CHG_MARITAL 0x10

@@ -224,9 +224,9 @@ static inline void count_spell(struct stock_ctx *c, const struct eng_spells *s, 
 		return;
 	int age = x < AGE_DAYS ? c->ages[x] : 125;
 	unsigned info = s->info[k];
-	int sex = (int)(info & 3) - 1;
+	int sex = eng_info_sex(info) - 1;
 	int32_t head = s->chg[k];
-	int mar0 = (info >> 2) & 7, fp0 = (info >> 5) & 15;
+	int mar0 = eng_info_marital(info), fp0 = eng_info_method(info);
 	int mar = head < 0 ? mar0 : eng_value_at(e, head, CHG_MARITAL, mar0, c->day);
 	if (sex < 0 || sex > 1 || mar < 1 || mar > 5)
 		return;
@@ -447,8 +447,8 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 	switch (type) {
 	case EV_BIRTH: {
 		int mage = clampi(age, ENG_MOTHER_AGE0, ENG_MOTHER_AGE0 + ENG_MOTHER_AGES - 1);
-		int csex = (a & 3) - 1, place = ((a >> 2) & 7) - 1;
-		int order = clampi((a >> 8) & 255, 1, ENG_ORDERS);
+		int csex = reg_birth_sex(a) - 1, place = reg_birth_place(a) - 1;
+		int order = clampi(reg_birth_order(a), 1, ENG_ORDERS);
 		if (csex >= 0 && csex <= 1 && place >= 0 && place <= 3)
 			o->birth[csex][mage - ENG_MOTHER_AGE0][order - 1][place]++;
 		break;
@@ -457,22 +457,24 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 	case EV_MOVE_IN: o->in[sex][age]++; break;
 	case EV_MOVE_OUT: o->out[sex][age]++; break;
 	case EV_MARRIAGE: {
-		int couple = !(a & 4) || sex == 1;
-		o->marriage[sex][age][a & 1][(a >> 1) & 1][couple]++;
+		int couple = !eng_marriage_spouse(a) || sex == 1;
+		o->marriage[sex][age][reg_marriage_consang(a)][reg_marriage_premarital(a)][couple]++;
 		break;
 	}
 	case EV_DIVORCE: o->divorce[sex][age]++; break;
 	case EV_FP_START: {
 		int y, m, d;
 		day_to_ymd(date, &y, &m, &d);
-		o->fp_start[a & 15][(a >> 4) & 3][household_poverty(e, hh, y)]++;
+		o->fp_start[reg_fp_method(a)][reg_fp_source(a)][household_poverty(e, hh, y)]++;
 		break;
 	}
-	case EV_FP_STOP: o->fp_stop[a & 15]++; break;
-	case EV_PREGNANCY:
-		if (a >= 1 && a <= 4)
-			o->pregnancy[a - 1]++;
+	case EV_FP_STOP: o->fp_stop[reg_fp_method(a)]++; break;
+	case EV_PREGNANCY: {
+		int outcome = reg_pregnancy_outcome(a);
+		if (outcome >= 1 && outcome <= 4)
+			o->pregnancy[outcome - 1]++;
 		break;
+	}
 	/* Distinct persons: in each column, and (for a total) over all of
 	 * them, where a woman screened in two communes counts once; counted
 	 * from the sets at the end (count_distinct). */
@@ -795,14 +797,14 @@ static void cut_areas(const struct engine *e, size_t *cut)
 	cut[STOCK_CHUNKS] = e->nareas;
 }
 
-enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_result *r)
+enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, struct eng_result *r)
 {
+	struct engine *e = eng_of(v);
 	memset(r, 0, sizeof *r);
 	r->ncols = q->ncols;
 	r->unknown_col = -1;
 	if (q->nstock > 2 || q->nflow > 2)
 		return DS_EUSAGE;
-	pthread_rwlock_rdlock(&e->lock);
 	enum ds_rc rc = DS_OK;
 	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
 	struct eng_unitmap *m = eng_map_for(e, q->map_date);
@@ -875,7 +877,6 @@ enum ds_rc engine_query(struct engine *e, const struct eng_query *q, struct eng_
 	if (!rc && same_flow)
 		memcpy(r->flow[1], r->flow[0], (q->ncols + 1) * sizeof *r->flow[0]);
 out:
-	pthread_rwlock_unlock(&e->lock);
 	free(area_col);
 	if (rc)
 		eng_result_free(r);
@@ -897,10 +898,10 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level level, int32_t day,
-			      char ***codes, size_t *n)
+enum ds_rc engine_units_under(const struct eng_view *view, const char *unit, enum reg_level level,
+			      int32_t day, char ***codes, size_t *n)
 {
-	pthread_rwlock_rdlock(&e->lock);
+	const struct engine *e = eng_of(view);
 	size_t cap = 16, cnt = 0;
 	char **v = malloc(cap * sizeof *v);
 	enum ds_rc rc = v ? DS_OK : DS_ENOMEM;
@@ -924,7 +925,6 @@ enum ds_rc engine_units_under(struct engine *e, const char *unit, enum reg_level
 		else
 			cnt++;
 	}
-	pthread_rwlock_unlock(&e->lock);
 	if (rc) {
 		for (size_t i = 0; i < cnt; i++)
 			free(v[i]);
@@ -975,12 +975,12 @@ static int dated_cmp(const void *pa, const void *pb)
 	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-enum ds_rc engine_events_in(struct engine *e, const char *const *areas, size_t nareas,
+enum ds_rc engine_events_in(const struct eng_view *v, const char *const *areas, size_t nareas,
 			    int32_t from, int32_t to, int64_t **seqs, size_t *n)
 {
+	const struct engine *e = eng_of(v);
 	*seqs = NULL;
 	*n = 0;
-	pthread_rwlock_rdlock(&e->lock);
 	/* The wanted areas as one column, 0 (the others -1), as a query has them. */
 	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
 	int32_t *dates = NULL;
@@ -1003,7 +1003,6 @@ enum ds_rc engine_events_in(struct engine *e, const char *const *areas, size_t n
 	free(rg);
 	if (!failed)
 		collect_in(e, &e->late, 0, e->late.n, from, to, area_col, seqs, n, &cap, &dates, &failed);
-	pthread_rwlock_unlock(&e->lock);
 	free(area_col);
 	/* Late events are in recording order: put everything in date order. */
 	struct dated *pairs = !failed ? malloc((*n + 1) * sizeof *pairs) : NULL;

@@ -53,8 +53,7 @@ struct http_config {
 
 struct http_request {
 	const char *method;
-	const char *path;   /* without the query */
-	const char *query;  /* after '?', or "" */
+	const char *path;   /* without the query: read parameters with http_query() */
 	const char *body;
 	size_t body_len;
 	char ip[64];

@@ -50,7 +50,7 @@ struct req {
 	bool too_big;
 	bool counted; /* counted in the server's `inflight` */
 	bool parked;
-	char *method, *path, *query;
+	char *method, *path;
 };
 
 static const char *const security_headers[][2] = {
@@ -184,7 +184,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		buf_free(&r->body);
 		free(r->method);
 		free(r->path);
-		free(r->query);
 		free(r);
 		*con_cls = NULL;
 	}
@@ -320,7 +319,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->path = strdup(url);
 		r->rq.method = r->method;
 		r->rq.path = r->path;
-		r->rq.query = "";
 		r->rq.body = r->body.data ? r->body.data : "";
 		r->rq.body_len = r->body.len;
 		r->rq.conn = c;

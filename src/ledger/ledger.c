@@ -116,7 +116,7 @@ static const struct reg_fact *last_correction(const struct reg_fact *facts, size
 	const struct reg_fact *best = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct reg_fact *f = &facts[i];
-		if (f->voided || f->type != EV_INFO_CHANGE || REG_INFO_FIELD(f) != field)
+		if (f->voided || f->type != EV_INFO_CHANGE || reg_info_field(f->a) != (int)field)
 			continue;
 		if (!best || f->date > best->date || (f->date == best->date && f->seq > best->seq))
 			best = f;

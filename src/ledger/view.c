@@ -99,7 +99,7 @@ static void apply_text_corrections(json_t *o, json_t *history)
 static bool has_text_correction(const struct reg_fact *facts, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int f = REG_INFO_FIELD(&facts[i]);
+		int f = reg_info_field(facts[i].a);
 		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
 		    (f == FLD_BIRTH_DATE || f == FLD_ETHNICITY || f == FLD_INSURANCE_NO))
 			return true;

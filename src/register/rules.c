@@ -38,17 +38,17 @@ void reg_fact_from_event(struct reg_fact *f, const struct reg_event *ev, int64_t
 			       .hh = hh, .other = other};
 	struct reg_person tmp;
 	switch (ev->type) {
-	case EV_BIRTH: f->a = REG_BIRTH_A(ev->np.sex, ev->place, ev->order); break;
+	case EV_BIRTH: f->a = reg_birth_a(ev->np.sex, ev->place, ev->order); break;
 	case EV_NEWBORN_SCREENING: f->a = pack_results(ev->results, NEWBORN_CONDITIONS); break;
 	case EV_MOVE_IN: f->a = ev->has_nh; break;
-	case EV_MARRIAGE: f->a = ev->consanguineous | ev->premarital_check << 1; break;
+	case EV_MARRIAGE: f->a = reg_marriage_a(ev->consanguineous, ev->premarital_check); break;
 	case EV_INFO_CHANGE:
 		f->a = ev->field;
 		switch (ev->field) {
 		case FLD_BIRTH_DATE:
 			reg_person_init(&tmp);
 			reg_person_set(&tmp, PC_BIRTH, ev->value, strlen(ev->value));
-			f->a |= tmp.birth_prec << 8;
+			f->a = reg_info_a(ev->field, tmp.birth_prec);
 			f->b = tmp.birth;
 			break;
 		case FLD_ETHNICITY:
@@ -59,7 +59,7 @@ void reg_fact_from_event(struct reg_fact *f, const struct reg_event *ev, int64_t
 		}
 		break;
 	case EV_FP_START:
-		f->a = ev->method | (ev->source > 0 ? ev->source : 0) << 4;
+		f->a = reg_fp_a(ev->method, ev->source > 0 ? ev->source : 0);
 		f->b = ev->living_children;
 		break;
 	case EV_FP_STOP: f->a = ev->method; break;
@@ -72,9 +72,9 @@ void reg_fact_from_event(struct reg_fact *f, const struct reg_event *ev, int64_t
 		f->b = pack_results(ev->results, PRENATAL_CONDITIONS);
 		break;
 	case EV_HOUSEHOLD_CHANGE:
-		f->a = (ev->poverty >= 0 ? REG_HC_POVERTY : 0) | (ev->hh_type > 0 ? REG_HC_TYPE : 0) |
-		       (ev->text[0] ? REG_HC_ADDRESS : 0) | (ev->head[0] ? REG_HC_HEAD : 0) |
-		       (ev->poverty > 0 ? ev->poverty : 0) << 4 | (ev->hh_type > 0 ? ev->hh_type : 0) << 8;
+		f->a = reg_hc_a((ev->poverty >= 0 ? REG_HC_POVERTY : 0) | (ev->hh_type > 0 ? REG_HC_TYPE : 0) |
+					(ev->text[0] ? REG_HC_ADDRESS : 0) | (ev->head[0] ? REG_HC_HEAD : 0),
+				ev->poverty > 0 ? ev->poverty : 0, ev->hh_type > 0 ? ev->hh_type : 0);
 		f->b = ev->year;
 		break;
 	default: break;
@@ -153,11 +153,11 @@ struct reg_verdict reg_check(const struct reg_fact *f, const struct reg_state *s
 			return refuse(W_NOT_FEMALE, "person");
 		if (!s->fp_method)
 			return refuse(W_NOT_USING_FP, "method");
-		return s->fp_method == REG_FP_METHOD(f) ? accepted : refuse(W_FP_METHOD_MISMATCH, "method");
+		return s->fp_method == reg_fp_method(f->a) ? accepted : refuse(W_FP_METHOD_MISMATCH, "method");
 	case EV_ELDERLY_CHECK:
 		return age < 60 ? refuse(W_NOT_ELDERLY, "person") : accepted;
 	case EV_INFO_CHANGE:
-		if (REG_INFO_FIELD(f) == FLD_BIRTH_DATE && f->b > s->entry)
+		if (reg_info_field(f->a) == FLD_BIRTH_DATE && f->b > s->entry)
 			return refuse(W_BORN_AFTER_BASELINE, "value");
 		return accepted;
 	default:
@@ -191,10 +191,10 @@ void reg_apply(struct reg_state *s, const struct reg_fact *f)
 	case EV_MARRIAGE: s->marital = MAR_MARRIED; break;
 	case EV_DIVORCE: s->marital = MAR_DIVORCED; break;
 	case EV_WIDOWED: s->marital = MAR_WIDOWED; break;
-	case EV_FP_START: s->fp_method = (uint8_t)REG_FP_METHOD(f); break;
+	case EV_FP_START: s->fp_method = (uint8_t)reg_fp_method(f->a); break;
 	case EV_FP_STOP: s->fp_method = 0; break;
 	case EV_INFO_CHANGE:
-		switch (REG_INFO_FIELD(f)) {
+		switch (reg_info_field(f->a)) {
 		case FLD_EDUCATION: s->education = (uint8_t)f->b; break;
 		case FLD_RELATION: s->relation = (uint8_t)f->b; break;
 		case FLD_RESIDENCE: s->residence = (uint8_t)f->b; break;
@@ -223,7 +223,7 @@ static void corrected_birth(struct reg_state *s, const struct reg_fact *facts, s
 {
 	for (size_t i = 0; i < n; i++)
 		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
-		    facts[i].person == s->rid && REG_INFO_FIELD(&facts[i]) == FLD_BIRTH_DATE)
+		    facts[i].person == s->rid && reg_info_field(facts[i].a) == FLD_BIRTH_DATE)
 			s->birth = facts[i].b;
 }
 

@@ -38,31 +38,58 @@ struct reg_fact {
 	int32_t a, b;   /* type-specific, see below */
 };
 
-/* birth: a = child sex | place << 2 | order << 8 */
-#define REG_BIRTH_A(sex, place, order) ((sex) | (place) << 2 | (order) << 8)
-#define REG_BIRTH_SEX(f) ((f)->a & 3)
-#define REG_BIRTH_PLACE(f) (((f)->a >> 2) & 7)
-#define REG_BIRTH_ORDER(f) (((f)->a >> 8) & 255)
-/* marriage: a = consanguineous | premarital_check << 1 */
-#define REG_MAR_CONSANG(f) ((f)->a & 1)
-#define REG_MAR_PREMARITAL(f) (((f)->a >> 1) & 1)
-/* info_change: a = field | birth precision << 8; b = new value (code, or day) */
-#define REG_INFO_FIELD(f) ((f)->a & 255)
-#define REG_INFO_PREC(f) (((f)->a >> 8) & 3)
-/* fp_start: a = method | source << 4; b = living children (-1 unknown) */
-#define REG_FP_METHOD(f) ((f)->a & 15)
-#define REG_FP_SOURCE(f) (((f)->a >> 4) & 3)
-/* pregnancy: a = outcome; b = order (-1 unknown).  prenatal: a = week; b = results */
-/* newborn_screening: a = results, 2 bits per condition */
-/* household_change: a = mask | poverty << 4 | type << 8, b = year; person = head */
+/*
+ * What a and b hold, by type, with one packer and one reader per field:
+ * every module that reads a fact's a or b (rules, the ledger, the engine,
+ * the views) goes through these, never through shifts of its own.
+ *
+ *   birth               a = child sex | place << 2 | order << 8
+ *   marriage            a = consanguineous | premarital check << 1
+ *   info_change         a = field | birth precision << 8; b = new value (code, or day)
+ *   fp_start            a = method | source << 4; b = living children (-1 unknown)
+ *   fp_stop             a = method
+ *   pregnancy           a = outcome; b = order (-1 unknown)
+ *   prenatal_screening  a = week; b = results
+ *   newborn_screening   a = results, 2 bits per condition
+ *   household_change    a = mask | poverty << 4 | type << 8; b = year; person = head
+ *   move_in             a = 1 when it opened a new household
+ */
+static inline int32_t reg_birth_a(int sex, int place, int order)
+{
+	return sex | place << 2 | order << 8;
+}
+static inline int reg_birth_sex(int32_t a) { return a & 3; }
+static inline int reg_birth_place(int32_t a) { return (a >> 2) & 7; }
+static inline int reg_birth_order(int32_t a) { return (a >> 8) & 255; }
+
+static inline int32_t reg_marriage_a(int consanguineous, int premarital_check)
+{
+	return consanguineous | premarital_check << 1;
+}
+static inline int reg_marriage_consang(int32_t a) { return a & 1; }
+static inline int reg_marriage_premarital(int32_t a) { return (a >> 1) & 1; }
+
+static inline int32_t reg_info_a(int field, int birth_prec) { return field | birth_prec << 8; }
+static inline int reg_info_field(int32_t a) { return a & 255; }
+static inline int reg_info_prec(int32_t a) { return (a >> 8) & 3; }
+
+static inline int32_t reg_fp_a(int method, int source) { return method | source << 4; }
+static inline int reg_fp_method(int32_t a) { return a & 15; }
+static inline int reg_fp_source(int32_t a) { return (a >> 4) & 3; }
+
+static inline int reg_pregnancy_outcome(int32_t a) { return a; }
+
 #define REG_HC_POVERTY 1
 #define REG_HC_TYPE 2
 #define REG_HC_ADDRESS 4
 #define REG_HC_HEAD 8
-#define REG_HC_MASK(f) ((f)->a & 15)
-#define REG_HC_POV(f) (((f)->a >> 4) & 3)
-#define REG_HC_HHTYPE(f) (((f)->a >> 8) & 3)
-/* move_in: a = 1 when it opened a new household */
+static inline int32_t reg_hc_a(int mask, int poverty, int type)
+{
+	return mask | poverty << 4 | type << 8;
+}
+static inline int reg_hc_mask(int32_t a) { return a & 15; }
+static inline int reg_hc_poverty(int32_t a) { return (a >> 4) & 3; }
+static inline int reg_hc_type(int32_t a) { return (a >> 8) & 3; }
 
 /* EXIT_VOIDED: the event that brought the person in was cancelled. */
 enum reg_exit { EXIT_NONE = 0, EXIT_DEATH, EXIT_MOVE_OUT, EXIT_VOIDED };

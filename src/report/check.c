@@ -45,23 +45,22 @@ static void item_event(struct store *st, const struct eng_item *it, char *id_out
 		reg_uuid_format(ev.id, event_out);
 }
 
-static json_t *unit_json(struct engine *e, struct store *st, const char *code, const char *name,
-			 const struct rpt_period *p, int32_t map, bool *ok, enum ds_rc *rc)
+/* One unit's balance as JSON, with the person and event behind each item
+ * (read from the store, after the engine's view has ended). */
+static json_t *unit_json(struct store *st, const char *code, const char *name,
+			 const struct eng_balance *b, bool *ok)
 {
-	struct eng_balance b;
-	*rc = engine_balance(e, code, p->from, p->to, map, &b);
-	if (*rc)
-		return NULL;
-	int64_t diff = b.end - (b.start + b.births - b.deaths + b.in - b.out + b.other_in - b.other_out);
+	int64_t diff = b->end - (b->start + b->births - b->deaths + b->in - b->out + b->other_in -
+				 b->other_out);
 	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "code",
-			      code, "name", name, "start", (json_int_t)b.start, "births",
-			      (json_int_t)b.births, "deaths", (json_int_t)b.deaths, "in",
-			      (json_int_t)b.in, "out", (json_int_t)b.out, "other_in",
-			      (json_int_t)b.other_in, "other_out", (json_int_t)b.other_out, "end",
-			      (json_int_t)b.end, "difference", (json_int_t)diff, "ok", diff == 0);
+			      code, "name", name, "start", (json_int_t)b->start, "births",
+			      (json_int_t)b->births, "deaths", (json_int_t)b->deaths, "in",
+			      (json_int_t)b->in, "out", (json_int_t)b->out, "other_in",
+			      (json_int_t)b->other_in, "other_out", (json_int_t)b->other_out, "end",
+			      (json_int_t)b->end, "difference", (json_int_t)diff, "ok", diff == 0);
 	json_t *items = json_array();
-	for (size_t i = 0; i < b.nitems; i++) {
-		const struct eng_item *it = &b.items[i];
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct eng_item *it = &b->items[i];
 		char date[11], person[REG_ID_MAX + 1], event[REG_UUID_TEXT];
 		day_format(it->date, date);
 		item_event(st, it, person, event);
@@ -73,43 +72,77 @@ static json_t *unit_json(struct engine *e, struct store *st, const char *code, c
 	json_object_set_new(o, "items", items);
 	if (diff)
 		*ok = false;
-	eng_balance_free(&b);
 	return o;
 }
 
-enum ds_rc rpt_check(struct engine *e, struct store *st, const char *unit,
-		     const struct rpt_period *p, int32_t map_date, json_t **out, bool *ok)
+/* The units checked: the one asked for, then its communes. */
+struct checked {
+	size_t n;
+	char (*code)[REG_UNIT_CODE_MAX + 1];
+	char (*name)[REG_TEXT_BYTES];
+	struct eng_balance *bal;
+};
+
+static void checked_free(struct checked *c)
 {
-	const struct reg_unit *u = reg_units_resolve(&e->units, unit, map_date);
+	for (size_t i = 0; i < c->n; i++)
+		eng_balance_free(&c->bal[i]);
+	free(c->code);
+	free(c->name);
+	free(c->bal);
+}
+
+/* Every balance, in one view of the engine. */
+static enum ds_rc balances(const struct eng_view *v, const char *unit, const struct rpt_period *p,
+			   int32_t map_date, struct checked *c)
+{
+	const struct reg_unit *u = reg_units_resolve(eng_units(v), unit, map_date);
 	if (!u)
 		return DS_ENOTFOUND;
 	char **codes = NULL;
 	size_t n = 0;
 	enum ds_rc rc = DS_OK;
-	if (u->level < LVL_COMMUNE && (rc = engine_units_under(e, unit, LVL_COMMUNE, map_date, &codes, &n)))
+	if (u->level < LVL_COMMUNE && (rc = engine_units_under(v, unit, LVL_COMMUNE, map_date, &codes, &n)))
 		return rc;
+	c->code = calloc(n + 1, sizeof *c->code);
+	c->name = calloc(n + 1, sizeof *c->name);
+	c->bal = calloc(n + 1, sizeof *c->bal);
+	if (!c->code || !c->name || !c->bal)
+		rc = DS_ENOMEM;
+	for (size_t i = 0; i <= n && !rc; i++) {
+		const char *code = i == 0 ? unit : codes[i - 1];
+		const struct reg_unit *k = i == 0 ? u : reg_units_resolve(eng_units(v), code, map_date);
+		snprintf(c->code[i], sizeof c->code[i], "%s", code);
+		snprintf(c->name[i], sizeof c->name[i], "%s", k ? k->name : code);
+		if (!(rc = engine_balance(v, code, p->from, p->to, map_date, &c->bal[i])))
+			c->n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(codes[i]);
+	free(codes);
+	return rc;
+}
+
+enum ds_rc rpt_check(struct engine *e, struct store *st, const char *unit,
+		     const struct rpt_period *p, int32_t map_date, json_t **out, bool *ok)
+{
+	struct checked c = {0};
+	const struct eng_view *v = engine_read(e);
+	enum ds_rc rc = balances(v, unit, p, map_date, &c);
+	engine_read_end(v);
+	if (rc) {
+		checked_free(&c);
+		return rc;
+	}
 	char from[11], to[11], map[11];
 	day_format(p->from, from);
 	day_format(p->to, to);
 	day_format(map_date, map);
 	json_t *units = json_array();
 	*ok = true;
-	json_t *top = unit_json(e, st, unit, u->name, p, map_date, ok, &rc);
-	if (top)
-		json_array_append_new(units, top);
-	for (size_t i = 0; i < n && !rc; i++) {
-		const struct reg_unit *c = reg_units_resolve(&e->units, codes[i], map_date);
-		json_t *j = unit_json(e, st, codes[i], c ? c->name : codes[i], p, map_date, ok, &rc);
-		if (j)
-			json_array_append_new(units, j);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(codes[i]);
-	free(codes);
-	if (rc) {
-		json_decref(units);
-		return rc;
-	}
+	for (size_t i = 0; i < c.n; i++)
+		json_array_append_new(units, unit_json(st, c.code[i], c.name[i], &c.bal[i], ok));
+	checked_free(&c);
 	*out = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:b, s:o}", "unit", unit, "period", "code",
 			 p->code, "from", from, "to", to, "map_date", map, "ok", *ok, "units", units);
 	return DS_OK;

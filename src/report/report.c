@@ -298,14 +298,14 @@ static enum ds_rc bad_request(struct ds_problem *pb, const char *field, enum ds_
 	return rc;
 }
 
-static enum ds_rc set_columns(struct engine *e, struct rpt_table *t, enum rpt_layout layout)
+static enum ds_rc set_columns(const struct eng_view *v, struct rpt_table *t, enum rpt_layout layout)
 {
 	char **codes = NULL;
 	size_t n = 0;
 	bool communes = layout == LAYOUT_COMMUNES ||
 			(layout == LAYOUT_AUTO && t->unit_level < LVL_COMMUNE);
 	if (communes) {
-		enum ds_rc rc = engine_units_under(e, t->unit, LVL_COMMUNE, t->map_date, &codes, &n);
+		enum ds_rc rc = engine_units_under(v, t->unit, LVL_COMMUNE, t->map_date, &codes, &n);
 		if (rc)
 			return rc;
 	}
@@ -317,7 +317,7 @@ static enum ds_rc set_columns(struct engine *e, struct rpt_table *t, enum rpt_la
 	for (size_t i = 0; i < t->ncols && !rc; i++) {
 		const char *code = communes && i < n ? codes[i] : t->unit;
 		snprintf(t->col_code[i], sizeof t->col_code[i], "%s", code);
-		const struct reg_unit *u = reg_units_resolve(&e->units, code, t->map_date);
+		const struct reg_unit *u = reg_units_resolve(eng_units(v), code, t->map_date);
 		snprintf(t->col_name[i], sizeof t->col_name[i], "%s", u ? u->name : code);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -342,29 +342,24 @@ static void eval_column(struct rpt_table *t, size_t col, const struct expr_env *
 	}
 }
 
-enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_request *rq,
-		   rpt_target_fn targets, void *targets_arg, struct rpt_table *t,
-		   struct ds_problem *pb)
+/* The columns and every value of t, in one view of the engine. */
+static enum ds_rc compute(const struct eng_view *v, const struct rpt_request *rq,
+			  struct rpt_table *t, struct ds_problem *pb)
 {
-	memset(t, 0, sizeof *t);
-	double t0 = progress_now();
-	if (!(t->form = rpt_form_find(d, rq->form)))
-		return bad_request(pb, "form", W_BAD_CODE, DS_ENOTFOUND);
-	if (!rpt_period_parse(rq->period, &t->period))
-		return bad_request(pb, "period", W_BAD_CODE, DS_EUSAGE);
+	const struct reg_units *units_tree = eng_units(v);
 	t->map_date = rq->map_date == DAY_NONE ? t->period.to : rq->map_date;
 	/* A unit created after the period (a commune of the 2025 merger asked
 	 * for 2024) is shown under today's map unless a map date is given. */
-	if (rq->map_date == DAY_NONE && !reg_units_at(&e->units, rq->unit, t->map_date) &&
-	    reg_units_at(&e->units, rq->unit, day_today()))
+	if (rq->map_date == DAY_NONE && !reg_units_at(units_tree, rq->unit, t->map_date) &&
+	    reg_units_at(units_tree, rq->unit, day_today()))
 		t->map_date = day_today();
-	const struct reg_unit *u = reg_units_resolve(&e->units, rq->unit, t->map_date);
+	const struct reg_unit *u = reg_units_resolve(units_tree, rq->unit, t->map_date);
 	if (!u)
 		return bad_request(pb, "unit", W_NO_UNIT, DS_ENOTFOUND);
 	snprintf(t->unit, sizeof t->unit, "%s", rq->unit);
 	snprintf(t->unit_name, sizeof t->unit_name, "%s", u->name);
 	t->unit_level = u->level;
-	enum ds_rc rc = set_columns(e, t, rq->layout);
+	enum ds_rc rc = set_columns(v, t, rq->layout);
 	size_t cells = t->form->nrows * t->ncols;
 	if (!rc) {
 		t->val = malloc((cells + 1) * sizeof *t->val);
@@ -394,7 +389,7 @@ enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_
 		q.flow_from[0] = t->period.from;
 		q.flow_to[0] = q.flow_to[1] = t->period.to;
 		q.flow_from[1] = day_from_ymd(t->period.year, 1, 1);
-		rc = engine_query(e, &q, &res);
+		rc = engine_query(v, &q, &res);
 	}
 	double *rows = !rc ? malloc((t->form->nrows + 1) * sizeof *rows) : NULL;
 	if (!rc && !rows)
@@ -441,6 +436,23 @@ enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_
 	free(rows);
 	free(units);
 	eng_result_free(&res);
+	return rc;
+}
+
+enum ds_rc rpt_run(struct engine *e, const struct rpt_defs *d, const struct rpt_request *rq,
+		   rpt_target_fn targets, void *targets_arg, struct rpt_table *t,
+		   struct ds_problem *pb)
+{
+	memset(t, 0, sizeof *t);
+	double t0 = progress_now();
+	if (!(t->form = rpt_form_find(d, rq->form)))
+		return bad_request(pb, "form", W_BAD_CODE, DS_ENOTFOUND);
+	if (!rpt_period_parse(rq->period, &t->period))
+		return bad_request(pb, "period", W_BAD_CODE, DS_EUSAGE);
+	const struct eng_view *v = engine_read(e);
+	enum ds_rc rc = compute(v, rq, t, pb);
+	engine_read_end(v);
+	/* Targets are read after the view: they are not the engine's. */
 	if (!rc)
 		for (size_t r = 0; r < t->form->nrows; r++)
 			for (size_t col = 0; col < t->ncols; col++)
