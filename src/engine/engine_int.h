@@ -231,6 +231,49 @@ int eng_event_cols(const struct engine *e, const int32_t *area_col, const int32_
 enum ds_rc eng_bounds(struct engine *e);
 void eng_maps_free(struct engine *e);
 
+/* ---- stocks (engine_stock.c) ---- */
+
+#define ENG_AGE_DAYS 46000 /* 125 years */
+/* ages[x] = completed years on day of someone born x days before it. */
+void eng_age_table(int32_t day, uint8_t *ages);
+/* Poverty of a household for a year: the latest status given for that
+ * year or an earlier one; the baseline status before any. */
+int eng_household_poverty(const struct engine *e, int32_t hh, int year);
+
+struct eng_stock_ctx {
+	const struct engine *e;
+	int32_t day;
+	int year;              /* of day, for poverty */
+	const uint8_t *ages;   /* eng_age_table of day */
+	uint8_t *seen_hh;      /* a bit per household: counted once per stock */
+	struct eng_stock *out; /* the column being counted */
+};
+/* Counts the spells of areas [a0, a1) present on the context's day into
+ * out[area_col[area]]. */
+void eng_stock_areas(struct eng_stock_ctx *c, const int32_t *area_col, size_t a0, size_t a1,
+		     struct eng_stock *out);
+
+/* ---- flows (engine_flow.c) ---- */
+
+/* Counts the events dated from..to into out[col] for each column; out has
+ * ncols + 1 cubes, the last gets the distinct persons over all columns. */
+enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
+			 const int32_t *area_commune, struct eng_flow *out, size_t ncols);
+
+/* ---- distinct persons (engine_distinct.c) ---- */
+
+enum { ENG_PRENATAL, ENG_NEWBORN, ENG_ELDERLY, ENG_DISTINCT_KINDS };
+struct eng_distinct;
+/* Sets sized for about events[k] events of each kind (they do not rehash
+ * below that); NULL when out of memory. */
+struct eng_distinct *eng_distinct_new(const struct engine *e, const size_t events[ENG_DISTINCT_KINDS]);
+/* A person's event of kind in col; -1 when out of memory. */
+int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int32_t col, int32_t date,
+		     int age);
+/* Adds the distinct persons into cols[col] and, once each, into all. */
+void eng_distinct_count(const struct eng_distinct *d, struct eng_flow *cols, struct eng_flow *all);
+void eng_distinct_free(struct eng_distinct *d);
+
 /* Value at a date from a person's change list (kind CHG_*), or base. */
 static inline int eng_value_at(const struct engine *e, int32_t head, uint8_t kind, int base,
 			       int32_t day)

@@ -1,0 +1,338 @@
+/*
+ * Flows: the events of a period that count in the wanted areas, found by
+ * window and area (eng_event_ranges), counted into the columns' cubes
+ * (struct eng_flow); and the events of some areas in a period, for the
+ * collaborator's monthly slip.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/grow.h"
+#include "engine/engine_int.h"
+
+struct flow_ctx {
+	const struct engine *e;
+	const int32_t *area_col;
+	const int32_t *area_commune;
+	struct eng_flow *out;
+	struct eng_distinct *distinct; /* screened and checked persons */
+	int failed;
+};
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+int eng_event_cols(const struct engine *e, const int32_t *area_col, const int32_t *area_commune,
+		   int type, int32_t hh, int32_t a, int *col, int *col_from)
+{
+	*col = *col_from = -1;
+	int32_t to = eng_hh_area(e, hh);
+	if (type == EV_TRANSFER) {
+		/* A move inside one commune is not migration. */
+		if (a < 0 || to < 0 || area_commune[a] == area_commune[to])
+			return 0;
+		*col = area_col[to];
+		*col_from = area_col[a];
+		return 1;
+	}
+	*col = to >= 0 ? area_col[to] : -1;
+	return 1;
+}
+
+static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, int32_t hh, int32_t a,
+			int age)
+{
+	const struct engine *e = c->e;
+	int col, col_from;
+	if (!eng_event_cols(e, c->area_col, c->area_commune, type, hh, a, &col, &col_from))
+		return;
+	int sex = e->p_sex[p] - 1;
+	if (sex < 0 || sex > 1)
+		return;
+	age = clampi(age, 0, 100);
+	if (type == EV_TRANSFER) {
+		if (col >= 0)
+			c->out[col].in[sex][age]++;
+		if (col_from >= 0)
+			c->out[col_from].out[sex][age]++;
+		return;
+	}
+	if (col < 0)
+		return;
+	struct eng_flow *o = &c->out[col];
+	int r;
+	switch (type) {
+	case EV_BIRTH: {
+		int mage = clampi(age, ENG_MOTHER_AGE0, ENG_MOTHER_AGE0 + ENG_MOTHER_AGES - 1);
+		int csex = reg_birth_sex(a) - 1, place = reg_birth_place(a) - 1;
+		int order = clampi(reg_birth_order(a), 1, ENG_ORDERS);
+		if (csex >= 0 && csex <= 1 && place >= 0 && place <= 3)
+			o->birth[csex][mage - ENG_MOTHER_AGE0][order - 1][place]++;
+		break;
+	}
+	case EV_DEATH: o->death[sex][age]++; break;
+	case EV_MOVE_IN: o->in[sex][age]++; break;
+	case EV_MOVE_OUT: o->out[sex][age]++; break;
+	case EV_MARRIAGE: {
+		int couple = !eng_marriage_spouse(a) || sex == 1;
+		o->marriage[sex][age][reg_marriage_consang(a)][reg_marriage_premarital(a)][couple]++;
+		break;
+	}
+	case EV_DIVORCE: o->divorce[sex][age]++; break;
+	case EV_FP_START: {
+		int y, m, d;
+		day_to_ymd(date, &y, &m, &d);
+		o->fp_start[reg_fp_method(a)][reg_fp_source(a)][eng_household_poverty(e, hh, y)]++;
+		break;
+	}
+	case EV_FP_STOP: o->fp_stop[reg_fp_method(a)]++; break;
+	case EV_PREGNANCY: {
+		int outcome = reg_pregnancy_outcome(a);
+		if (outcome >= 1 && outcome <= 4)
+			o->pregnancy[outcome - 1]++;
+		break;
+	}
+	/* Distinct persons: in each column, and (for a total) over all of
+	 * them, where a woman screened in two communes counts once; counted
+	 * at the end (eng_distinct_count). */
+	case EV_PRENATAL_SCREENING:
+	case EV_NEWBORN_SCREENING:
+	case EV_ELDERLY_CHECK:
+		if (type == EV_ELDERLY_CHECK && age < ENG_ELDER_AGE0)
+			break;
+		r = type == EV_PRENATAL_SCREENING ? ENG_PRENATAL
+		    : type == EV_NEWBORN_SCREENING ? ENG_NEWBORN : ENG_ELDERLY;
+		c->failed |= eng_distinct_add(c->distinct, r, p, col, date, age) < 0;
+		break;
+	default: break;
+	}
+}
+
+/* ---- finding a period's events (see eng_event_ranges) ---- */
+
+size_t eng_window_start(const struct eng_events *v, size_t lo, size_t hi, int32_t w)
+{
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (eng_window(v->date[mid]) < w)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* First index in [lo, hi), inside one window, whose area is at least a. */
+static size_t area_start(const struct engine *e, size_t lo, size_t hi, int32_t a)
+{
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (eng_event_area(e, &e->ev, mid) < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int push_range(struct eng_range **v, size_t *n, size_t *cap, size_t lo, size_t hi)
+{
+	if (lo >= hi)
+		return 0;
+	if (*n && (*v)[*n - 1].hi == lo) {
+		(*v)[*n - 1].hi = hi;
+		return 0;
+	}
+	if (!ds_grow(v, sizeof **v, cap, *n, 64))
+		return -1;
+	(*v)[(*n)++] = (struct eng_range){lo, hi};
+	return 0;
+}
+
+/* Below one area in this many, a query reads areas' blocks, not whole windows. */
+#define FEW_AREAS 16
+
+enum ds_rc eng_event_ranges(const struct engine *e, int32_t from, int32_t to,
+			    const int32_t *area_col, struct eng_range **out, size_t *n)
+{
+	const struct eng_events *v = &e->ev;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	if (from > to)
+		return DS_OK;
+	size_t lo = eng_window_start(v, 0, v->n, eng_window(from));
+	size_t end = eng_window_start(v, lo, v->n, eng_window(to) + 1);
+	int32_t *areas = NULL;
+	size_t na = 0;
+	if (area_col) {
+		for (size_t a = 0; a < e->nareas; a++)
+			na += area_col[a] >= 0;
+		if (na * FEW_AREAS < e->nareas && (areas = malloc((na + 1) * sizeof *areas))) {
+			na = 0;
+			for (size_t a = 0; a < e->nareas; a++)
+				if (area_col[a] >= 0)
+					areas[na++] = (int32_t)a;
+		}
+	}
+	int failed = 0;
+	if (!areas) {
+		failed = push_range(out, n, &cap, lo, end);
+	} else {
+		/* Window by window: the block of area -1, then each area's. */
+		while (lo < end && !failed) {
+			size_t wend = eng_window_start(v, lo, end, eng_window(v->date[lo]) + 1);
+			size_t pos = area_start(e, lo, wend, 0);
+			failed = push_range(out, n, &cap, lo, pos);
+			for (size_t k = 0; k < na && !failed && pos < wend; k++) {
+				size_t s = area_start(e, pos, wend, areas[k]);
+				pos = area_start(e, s, wend, areas[k] + 1);
+				failed = push_range(out, n, &cap, s, pos);
+			}
+			lo = wend;
+		}
+	}
+	free(areas);
+	if (failed) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return DS_ENOMEM;
+	}
+	return DS_OK;
+}
+
+enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
+			    const int32_t *area_commune, struct eng_flow *out, size_t ncols)
+{
+	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out};
+	const struct eng_events *v = &e->ev;
+	struct eng_range *rg;
+	size_t nr;
+	if (eng_event_ranges(e, from, to, area_col, &rg, &nr))
+		return DS_ENOMEM;
+	/* The distinct-person sets are sized from the screenings and checks
+	 * the ranges hold, so that they never rehash. */
+	size_t kinds[ENG_DISTINCT_KINDS] = {0};
+	for (size_t r = 0; r < nr; r++)
+		for (size_t i = rg[r].lo; i < rg[r].hi; i++) {
+			uint8_t t = v->type[i];
+			kinds[ENG_PRENATAL] += t == EV_PRENATAL_SCREENING;
+			kinds[ENG_NEWBORN] += t == EV_NEWBORN_SCREENING;
+			kinds[ENG_ELDERLY] += t == EV_ELDERLY_CHECK;
+		}
+	for (int k = 0; k < ENG_DISTINCT_KINDS; k++)
+		kinds[k] += e->late.n;
+	if (!(c.distinct = eng_distinct_new(e, kinds)))
+		c.failed = 1;
+	for (size_t r = 0; r < nr && !c.failed; r++)
+		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
+			if (v->type[i] && v->date[i] >= from && v->date[i] <= to)
+				count_event(&c, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i],
+					    v->age[i]);
+	free(rg);
+	/* Later events come in recording order: the counts are sums, and
+	 * distinct persons keep their earliest event whatever the order. */
+	const struct eng_events *l = &e->late;
+	for (size_t i = 0; i < l->n && !c.failed; i++)
+		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
+			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i], l->age[i]);
+	if (!c.failed)
+		eng_distinct_count(c.distinct, out, &out[ncols]);
+	eng_distinct_free(c.distinct);
+	return c.failed ? DS_ENOMEM : DS_OK;
+}
+
+/* ---- the events of some areas (the monthly slip) ---- */
+
+/* The events among [lo, hi) of v dated from `from` to `to` in a wanted area. */
+static void collect_in(const struct engine *e, const struct eng_events *v, size_t lo, size_t hi,
+		       int32_t from, int32_t to, const int32_t *area_col, int64_t **seqs, size_t *n,
+		       size_t *cap, int32_t **dates, int *failed)
+{
+	for (size_t i = lo; i < hi && !*failed; i++) {
+		if (!v->type[i] || v->date[i] < from || v->date[i] > to)
+			continue;
+		int32_t a = eng_hh_area(e, v->hh[i]);
+		int32_t from_area = v->type[i] == EV_TRANSFER ? v->a[i] : -1;
+		if (!((a >= 0 && area_col[a] >= 0) || (from_area >= 0 && area_col[from_area] >= 0)))
+			continue;
+		size_t c1 = *cap, c2 = *cap;
+		if (!ds_grow(seqs, sizeof **seqs, &c1, *n, 1024) ||
+		    !ds_grow(dates, sizeof **dates, &c2, *n, 1024)) {
+			*failed = 1;
+			return;
+		}
+		*cap = c1;
+		(*seqs)[*n] = v->seq[i];
+		(*dates)[*n] = v->date[i];
+		(*n)++;
+	}
+}
+
+struct dated {
+	int32_t date;
+	int64_t seq;
+};
+
+static int dated_cmp(const void *pa, const void *pb)
+{
+	const struct dated *a = pa, *b = pb;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+enum ds_rc engine_events_in(const struct eng_view *v, const char *const *areas, size_t nareas,
+			    int32_t from, int32_t to, int64_t **seqs, size_t *n)
+{
+	const struct engine *e = eng_of(v);
+	*seqs = NULL;
+	*n = 0;
+	/* The wanted areas as one column, 0 (the others -1), as a query has them. */
+	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
+	int32_t *dates = NULL;
+	size_t cap = 0;
+	int failed = !area_col;
+	for (size_t a = 0; !failed && a <= e->nareas; a++)
+		area_col[a] = -1;
+	for (size_t i = 0; i < nareas && !failed; i++) {
+		int64_t a;
+		if (hmap_get(&e->area_index, areas[i], strlen(areas[i]), &a))
+			area_col[a] = 0;
+	}
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
+	if (!failed && eng_event_ranges(e, from, to, area_col, &rg, &nr))
+		failed = 1;
+	for (size_t r = 0; r < nr && !failed; r++)
+		collect_in(e, &e->ev, rg[r].lo, rg[r].hi, from, to, area_col, seqs, n, &cap, &dates,
+			   &failed);
+	free(rg);
+	if (!failed)
+		collect_in(e, &e->late, 0, e->late.n, from, to, area_col, seqs, n, &cap, &dates, &failed);
+	free(area_col);
+	/* Late events are in recording order: put everything in date order. */
+	struct dated *pairs = !failed ? malloc((*n + 1) * sizeof *pairs) : NULL;
+	if (!failed && !pairs)
+		failed = 1;
+	for (size_t i = 0; i < *n && pairs; i++)
+		pairs[i] = (struct dated){dates[i], (*seqs)[i]};
+	if (pairs) {
+		qsort(pairs, *n, sizeof *pairs, dated_cmp);
+		for (size_t i = 0; i < *n; i++)
+			(*seqs)[i] = pairs[i].seq;
+	}
+	free(pairs);
+	free(dates);
+	if (failed) {
+		free(*seqs);
+		*seqs = NULL;
+		*n = 0;
+		return DS_ENOMEM;
+	}
+	return DS_OK;
+}
