@@ -1,3 +1,4 @@
+/* Files embedded in the binary at build time (the web interface, forms, reference data). */
 #include "base/asset.h"
 
 #include <string.h>

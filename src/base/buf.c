@@ -1,3 +1,4 @@
+/* Growable byte buffers with formatted appends. */
 #include "base/buf.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* Day numbers: civil dates to and from days since 1970, partial dates, months, today (DANSO_TODAY in tests). */
 #include "base/day.h"
 
 #include <stdlib.h>

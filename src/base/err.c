@@ -1,3 +1,4 @@
+/* The error codes and the table of reasons, in English and Vietnamese, with their HTTP and exit codes. */
 #include "base/err.h"
 
 #include <stdio.h>

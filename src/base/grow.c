@@ -1,3 +1,4 @@
+/* One helper that grows every array by half again. */
 #include "base/grow.h"
 
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* An open-addressing hash map from byte strings to 64-bit values, without deletion. */
 #include "base/hmap.h"
 
 #include <stdlib.h>

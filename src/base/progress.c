@@ -1,3 +1,4 @@
+/* Progress lines for long jobs on a terminal, and a monotonic clock. */
 #include "base/progress.h"
 
 #include <stdio.h>

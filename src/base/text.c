@@ -1,3 +1,4 @@
+/* Text: UTF-8 checks, NFC (utf8proc) and the Vietnamese search key (case and diacritics folded, đ as d). */
 #include "base/text.h"
 
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* The command table (names, help, handlers) and what every command shares: options, store, output. */
 #include "cli/cli.h"
 
 #include <fcntl.h>

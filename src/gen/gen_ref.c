@@ -132,7 +132,7 @@ static bool prov_row(void *arg, char **f, int i)
 	    f[0][1] < '0' || f[0][1] > '9' || strlen(f[1]) >= sizeof r->prov_name[0])
 		return false;
 	r->prov_code[i] = (f[0][0] - '0') * 10 + (f[0][1] - '0');
-	strcpy(r->prov_name[i], f[1]);
+	snprintf(r->prov_name[i], sizeof r->prov_name[i], "%s", f[1]);
 	r->nprov = ++c->n;
 	return true;
 }

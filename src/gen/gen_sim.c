@@ -386,7 +386,7 @@ static void destination(struct sim *s, char out[16])
 {
 	const struct gen_ref *ref = &s->g->ref;
 	if (grng_chance(s->r, 0.06) || ref->nprov < 2) {
-		strcpy(out, "abroad");
+		snprintf(out, 16, "abroad");
 		return;
 	}
 	int p;

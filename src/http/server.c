@@ -1,3 +1,4 @@
+/* The HTTP server on libmicrohttpd: limits, the deadline reaper, security headers, parked requests. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -371,9 +372,8 @@ const char *http_header(const struct http_request *rq, const char *name)
 const char *http_cookie(const struct http_request *rq, const char *name, char *out, size_t outsz)
 {
 	const char *v = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
-	if (!v || strlen(v) >= outsz)
+	if (!v || (size_t)snprintf(out, outsz, "%s", v) >= outsz)
 		return NULL;
-	strcpy(out, v);
 	return out;
 }
 

@@ -1,3 +1,4 @@
+/* Code lists (sex, relation, marital status, methods, ...) with their Vietnamese and English labels. */
 #include "register/codes.h"
 
 #include <string.h>

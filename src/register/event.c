@@ -1,3 +1,4 @@
+/* Events: strict parsing from JSON, one member table per type, and the canonical form written back. */
 #include "register/event.h"
 
 #include <stdlib.h>
@@ -567,10 +568,13 @@ static json_t *person_obj(const struct reg_event *ev)
 		reg_person_get(&ev->np, (enum reg_pcol)c, buf, sizeof buf);
 		if (!buf[0])
 			continue;
-		if (is_int[c])
-			set_int(o, reg_person_cols[c], atoi(buf));
-		else
+		if (is_int[c]) {
+			int code = 0; /* an integer column's text is its digits */
+			reg_parse_small(buf, strlen(buf), 0, 999999, &code);
+			set_int(o, reg_person_cols[c], code);
+		} else {
 			set_str(o, reg_person_cols[c], buf);
+		}
 	}
 	return o;
 }

@@ -1,3 +1,4 @@
+/* The columns of unit, household and person rows: one parser each, with bounded text and number parsers. */
 #include "register/record.h"
 
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* The register's rules: packing an event into a fact, checking it against a person's state, replaying a timeline. */
 #include "register/rules.h"
 
 #include <stdlib.h>
@@ -54,7 +55,13 @@ void reg_fact_from_event(struct reg_fact *f, const struct reg_event *ev, int64_t
 		case FLD_ETHNICITY:
 		case FLD_EDUCATION:
 		case FLD_RELATION:
-		case FLD_RESIDENCE: f->b = atoi(ev->value); break;
+		case FLD_RESIDENCE: {
+			/* The parser checked the value: a code of digits. */
+			int code = 0;
+			reg_parse_small(ev->value, strlen(ev->value), 0, 999999, &code);
+			f->b = code;
+			break;
+		}
 		default: break;
 		}
 		break;

@@ -1,3 +1,4 @@
+/* The versioned unit tree: rows by code, the tree of any date, ancestry and the province of a unit. */
 #include "register/units.h"
 
 #include <stdlib.h>
@@ -105,8 +106,9 @@ int reg_units_province(const struct reg_units *t, const char *code)
 		if (!n)
 			return 0;
 		const struct reg_unit *u = &t->rows[first + n - 1];
+		int prov = 0;
 		if (u->level == LVL_PROVINCE)
-			return atoi(u->code);
+			return reg_parse_small(u->code, strlen(u->code), 0, 999999, &prov) == W_NONE ? prov : 0;
 		code = u->parent;
 	}
 	return 0;

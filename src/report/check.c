@@ -1,3 +1,4 @@
+/* The balancing check for a unit and its communes, as JSON, with the person and event behind each item. */
 #include "report/check.h"
 
 #include <stdlib.h>

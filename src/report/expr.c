@@ -1,3 +1,4 @@
+/* The row expression language of the forms: parsing, the cube cells it names, evaluation. */
 #include "report/expr.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* Report forms: loading the definitions, periods, and computing a form for a unit, period and map date. */
 #include "report/report.h"
 
 #include <math.h>
