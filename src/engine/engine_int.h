@@ -3,7 +3,7 @@
 #define DS_ENGINE_INT_H
 
 #include "engine/engine.h"
-#include "store/store.h"
+#include "store/register.h"
 
 /* A dated change: kind in the high nibble, value in the low one. */
 #define CHG_MARITAL 0x10
