@@ -24,6 +24,8 @@
 #include "http/http.h"
 #include "ledger/ledger.h"
 #include "report/report.h"
+#include "store/accounts.h"
+#include "store/audit.h"
 #include "store/store.h"
 
 /* The caller of a request, once authenticated. */

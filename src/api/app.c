@@ -120,7 +120,7 @@ static void run_jobs(struct api_app *app, struct api_job *jobs, struct store_aud
 		     size_t naudit)
 {
 	struct store *st = app->wstore;
-	enum ds_rc rc = st->ops->begin(st);
+	enum ds_rc rc = store_begin(st);
 	for (struct api_job *j = jobs; j && !rc; j = j->next) {
 		struct api_write *w = j->w;
 		/* Everything an event names must be in the caller's scope. */
@@ -138,19 +138,20 @@ static void run_jobs(struct api_app *app, struct api_job *jobs, struct store_aud
 	}
 	app->ledger.scope = NULL;
 	for (size_t i = 0; i < naudit && !rc; i++)
-		rc = st->ops->audit_add(st, &audit[i]);
+		rc = store_audit_add(st, &audit[i]);
 	if (!rc)
-		rc = st->ops->commit(st);
+		rc = store_commit(st);
 	else
-		st->ops->rollback(st);
+		store_rollback(st);
 	if (rc) {
-		fprintf(stderr, "writer: commit failed: %s\n", st->errmsg);
+		fprintf(stderr, "writer: commit failed: %s\n", store_errmsg(st));
 		ledger_reload_units(&app->ledger);
 	}
 	app->commits++;
 	/* Acknowledged events are durable now; the engine follows the log. */
 	if (!rc && engine_catch_up(app->engine, st))
-		fprintf(stderr, "writer: the engine could not follow the log: %s\n", st->errmsg);
+		fprintf(stderr, "writer: the engine could not follow the log: %s\n",
+			store_errmsg(st));
 	for (struct api_job *j = jobs; j; j = j->next)
 		j->w->rc = rc;
 }
@@ -199,13 +200,11 @@ static void *follower(void *arg)
 		pthread_mutex_unlock(&app->wlock);
 		if (stop)
 			break;
-		if (st->ops->wait_notify)
-			st->ops->wait_notify(st, 1000);
-		else
+		if (store_wait_notify(st, 1000) != DS_OK)
 			usleep(1000 * 1000);
-		if (st->ops->last_seq(st) > engine_last_seq(app->engine) &&
+		if (store_last_seq(st) > engine_last_seq(app->engine) &&
 		    engine_catch_up(app->engine, st) != DS_OK)
-			fprintf(stderr, "follower: %s\n", st->errmsg);
+			fprintf(stderr, "follower: %s\n", store_errmsg(st));
 	}
 	store_close(st);
 	return NULL;
@@ -233,7 +232,7 @@ static enum ds_rc first_admin(struct api_app *app)
 {
 	struct store *st = app->wstore;
 	int n = 0;
-	enum ds_rc rc = st->ops->each_user(st, count_user, &n);
+	enum ds_rc rc = store_each_user(st, count_user, &n);
 	if (rc || n)
 		return rc;
 	char pw[20];
@@ -246,12 +245,12 @@ static enum ds_rc first_admin(struct api_app *app)
 	u.created_at = u.pw_changed_at = (int64_t)time(NULL);
 	if ((rc = api_hash_password(pw, u.pw_hash)))
 		return rc;
-	if ((rc = st->ops->begin(st)))
+	if ((rc = store_begin(st)))
 		return rc;
-	rc = st->ops->user_add(st, &u);
-	rc = rc ? rc : st->ops->commit(st);
+	rc = store_user_add(st, &u);
+	rc = rc ? rc : store_commit(st);
 	if (rc) {
-		st->ops->rollback(st);
+		store_rollback(st);
 		return rc;
 	}
 	printf("serve: first administrator created: login admin, password %s\n"
@@ -306,7 +305,7 @@ int api_serve(const struct api_config *cfg)
 	}
 	if (ledger_open(&app->ledger, app->wstore) || first_admin(app) ||
 	    engine_load(app->wstore, &app->engine)) {
-		fprintf(stderr, "serve: cannot load the register: %s\n", app->wstore->errmsg);
+		fprintf(stderr, "serve: cannot load the register: %s\n", store_errmsg(app->wstore));
 		free_app(app);
 		free(app);
 		return ds_rc_exit(DS_EDB);

@@ -142,7 +142,7 @@ static struct api_session *cache_put(struct api_app *app, const struct api_sessi
 static bool load_user(struct store *st, int64_t id, struct api_user *u)
 {
 	struct store_user su;
-	if (st->ops->user_get(st, NULL, id, &su) || su.disabled)
+	if (store_user_get(st, NULL, id, &su) || su.disabled)
 		return false;
 	u->id = su.id;
 	snprintf(u->login, sizeof u->login, "%s", su.login);
@@ -156,7 +156,7 @@ static bool load_user(struct store *st, int64_t id, struct api_user *u)
 static bool refresh(struct api_ctx *c, struct api_session *s)
 {
 	struct store_session ss;
-	if (c->st->ops->session_get(c->st, s->hash, &ss) || ss.revoked)
+	if (store_session_get(c->st, s->hash, &ss) || ss.revoked)
 		return false;
 	if (!load_user(c->st, ss.user_id, &s->user))
 		return false;
@@ -200,7 +200,7 @@ bool api_authenticate(struct api_ctx *c)
 		copy.revoked = !ok;
 		if (ok && !known) {
 			struct store_session ss;
-			if (!c->st->ops->session_get(c->st, hash, &ss))
+			if (!store_session_get(c->st, hash, &ss))
 				copy.last_seen = ss.last_seen;
 		}
 	}
@@ -209,12 +209,12 @@ bool api_authenticate(struct api_ctx *c)
 		valid = now - copy.last_seen <= app->cfg.session_idle_s &&
 			now - copy.created_at <= app->cfg.session_max_s;
 		if (!valid) /* expired: it may not come back */
-			c->st->ops->session_revoke(c->st, hash, 0, false);
+			store_session_revoke(c->st, hash, 0, false);
 	}
 	if (valid) {
 		/* last_seen is kept in memory and written back now and then. */
 		if (now - copy.last_seen >= 60)
-			c->st->ops->session_touch(c->st, hash, now);
+			store_session_touch(c->st, hash, now);
 		copy.last_seen = now;
 	}
 	pthread_mutex_lock(&app->slock);
@@ -319,11 +319,11 @@ bool api_login(struct api_ctx *c, const char *login, const char *password)
 		return false;
 	}
 	struct store_user u;
-	bool ok = c->st->ops->user_get(c->st, login, 0, &u) == DS_OK && !u.disabled &&
+	bool ok = store_user_get(c->st, login, 0, &u) == DS_OK && !u.disabled &&
 		  api_check_password(u.pw_hash, password);
 	if (!ok) {
 		/* The same work and answer whether or not the account exists. */
-		if (c->st->ops->user_get(c->st, login, 0, &u) != DS_OK) {
+		if (store_user_get(c->st, login, 0, &u) != DS_OK) {
 			pthread_once(&dummy_once, make_dummy);
 			api_check_password(dummy_hash, password);
 		}
@@ -344,7 +344,7 @@ bool api_login(struct api_ctx *c, const char *login, const char *password)
 	new_secret("", token);
 	struct store_session ss = {.user_id = u.id, .created_at = now, .last_seen = now};
 	token_hash(token, ss.hash);
-	if (c->st->ops->session_add(c->st, &ss)) {
+	if (store_session_add(c->st, &ss)) {
 		api_error(c, 503, "store", "the session could not be saved", NULL);
 		return false;
 	}
@@ -358,7 +358,7 @@ bool api_login(struct api_ctx *c, const char *login, const char *password)
 
 void api_logout(struct api_ctx *c)
 {
-	c->st->ops->session_revoke(c->st, c->user.session, 0, false);
+	store_session_revoke(c->st, c->user.session, 0, false);
 	pthread_mutex_lock(&c->app->slock);
 	struct api_session *s = cache_find(c->app, c->user.session);
 	if (s)
@@ -369,7 +369,7 @@ void api_logout(struct api_ctx *c)
 
 void api_revoke_user_sessions(struct api_app *app, struct store *st, int64_t user_id, bool tokens)
 {
-	st->ops->session_revoke(st, NULL, user_id, tokens);
+	store_session_revoke(st, NULL, user_id, tokens);
 	pthread_mutex_lock(&app->slock);
 	for (size_t i = 0; i < app->nsess; i++)
 		if (app->sess[i].user_id == user_id && (tokens || !app->sess[i].token))
@@ -384,7 +384,7 @@ enum ds_rc api_new_token(struct api_ctx *c, int64_t user_id, const char *label, 
 	struct store_session ss = {.user_id = user_id, .created_at = now, .last_seen = now, .token = true};
 	snprintf(ss.label, sizeof ss.label, "%s", label);
 	token_hash(out, ss.hash);
-	return c->st->ops->session_add(c->st, &ss);
+	return store_session_add(c->st, &ss);
 }
 
 /* ---- scope ---- */

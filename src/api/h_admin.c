@@ -19,7 +19,7 @@ static enum ds_rc add_user(const struct store_user *u, void *arg)
 void h_users(struct api_ctx *c)
 {
 	json_t *arr = json_array();
-	if (c->st->ops->each_user(c->st, add_user, arr)) {
+	if (store_each_user(c->st, add_user, arr)) {
 		json_decref(arr);
 		api_error(c, 503, "store", "the accounts could not be read", NULL);
 		return;
@@ -79,7 +79,7 @@ void h_user_add(struct api_ctx *c)
 	u.created_at = u.pw_changed_at = (int64_t)time(NULL);
 	enum ds_rc rc = api_hash_password(pw, u.pw_hash);
 	if (!rc)
-		rc = c->st->ops->user_add(c->st, &u);
+		rc = store_user_add(c->st, &u);
 	if (rc == DS_ECONFLICT)
 		api_error(c, 409, "duplicate_id", ds_why_en(W_DUP_ID), "login");
 	else if (rc)
@@ -94,7 +94,7 @@ void h_user_add(struct api_ctx *c)
 void h_user_update(struct api_ctx *c)
 {
 	struct store_user u;
-	if (c->st->ops->user_get(c->st, c->params[0], 0, &u)) {
+	if (store_user_get(c->st, c->params[0], 0, &u)) {
 		api_error(c, 404, "not_found", "no such account", "login");
 		return;
 	}
@@ -132,7 +132,7 @@ void h_user_update(struct api_ctx *c)
 		api_error(c, 422, "bad_value", "a field has a wrong value", bad);
 		return;
 	}
-	if (c->st->ops->user_update(c->st, &u)) {
+	if (store_user_update(c->st, &u)) {
 		api_error(c, 503, "store", "the account could not be saved", NULL);
 		return;
 	}
@@ -169,8 +169,8 @@ void h_audit(struct api_ctx *c)
 	if (api_query(c, "page", pg, sizeof pg))
 		reg_parse_small(pg, strlen(pg), 1, 100000, &page);
 	json_t *arr = json_array();
-	if (c->st->ops->audit_list(c->st, has_obj ? object : NULL, has_obj && has_id ? id : NULL,
-				   (size_t)(page - 1) * 100, 100, add_audit, arr)) {
+	if (store_audit_list(c->st, has_obj ? object : NULL, has_obj && has_id ? id : NULL,
+			     (size_t)(page - 1) * 100, 100, add_audit, arr)) {
 		json_decref(arr);
 		api_error(c, 503, "store", "the audit log could not be read", NULL);
 		return;

@@ -18,7 +18,7 @@ static bool scoped_person(struct api_ctx *c, const char *id, struct store_person
 {
 	char checked[REG_ID_MAX + 1];
 	if (reg_parse_id(id, strlen(id), checked) != W_NONE ||
-	    c->st->ops->person_get(c->st, checked, 0, p) != DS_OK)
+	    store_person_get(c->st, checked, 0, p) != DS_OK)
 		return false;
 	return api_in_scope(c, p->cur_area);
 }
@@ -60,8 +60,8 @@ void h_person_search(struct api_ctx *c)
 			api_error(c, 400, "bad_national_id", ds_why_vi(W_BAD_NATIONAL_ID), "national_id");
 			return;
 		}
-		if (c->st->ops->nid_owner(c->st, checked, &rid) == DS_OK &&
-		    c->st->ops->person_get(c->st, NULL, rid, &p) == DS_OK &&
+		if (store_nid_owner(c->st, checked, &rid) == DS_OK &&
+		    store_person_get(c->st, NULL, rid, &p) == DS_OK &&
 		    scoped_person(c, p.rec.id, &p))
 			add_brief(&p, &l);
 	} else if (api_query(c, "q", q, sizeof q)) {
@@ -81,8 +81,8 @@ void h_person_search(struct api_ctx *c)
 			return;
 		}
 		char *areas = api_scope_areas(c);
-		enum ds_rc rc = c->st->ops->find(c->st, key, year, areas, (page - 1) * size, size,
-						 add_brief, &l);
+		enum ds_rc rc = store_find(c->st, key, year, areas, (page - 1) * size, size,
+					   add_brief, &l);
 		free(areas);
 		if (rc) {
 			json_decref(l.items);
@@ -150,7 +150,7 @@ void h_person_access(struct api_ctx *c)
 	}
 	size_t page = page_arg(c, "page", 1, 100000);
 	json_t *arr = json_array();
-	if (c->st->ops->audit_list(c->st, "person", p.rec.id, (page - 1) * 100, 100, add_access, arr)) {
+	if (store_audit_list(c->st, "person", p.rec.id, (page - 1) * 100, 100, add_access, arr)) {
 		json_decref(arr);
 		api_error(c, 503, "store", "the audit log could not be read", NULL);
 		return;
@@ -192,8 +192,8 @@ void h_household_list(struct api_ctx *c)
 		areas = api_scope_areas(c);
 	}
 	struct hh_listing l = {c, json_array()};
-	enum ds_rc rc = c->st->ops->households_in(c->st, areas, num, (page - 1) * size, size,
-						  add_household, &l);
+	enum ds_rc rc = store_households_in(c->st, areas, num, (page - 1) * size, size,
+					    add_household, &l);
 	free(areas);
 	if (rc) {
 		json_decref(l.items);
@@ -209,7 +209,7 @@ void h_household_get(struct api_ctx *c)
 	struct store_household h;
 	char checked[REG_ID_MAX + 1];
 	if (reg_parse_id(c->params[0], strlen(c->params[0]), checked) != W_NONE ||
-	    c->st->ops->household_get(c->st, checked, 0, &h) != DS_OK || !api_in_scope(c, h.rec.area)) {
+	    store_household_get(c->st, checked, 0, &h) != DS_OK || !api_in_scope(c, h.rec.area)) {
 		not_found(c, "id");
 		return;
 	}
@@ -232,7 +232,7 @@ void h_event_get(struct api_ctx *c)
 	uint8_t id[16];
 	struct store_event e;
 	if (!reg_uuid_parse(c->params[0], strlen(c->params[0]), id) ||
-	    c->st->ops->event_by_id(c->st, id, &e) != DS_OK) {
+	    store_event_by_id(c->st, id, &e) != DS_OK) {
 		not_found(c, "id");
 		return;
 	}
@@ -240,10 +240,10 @@ void h_event_get(struct api_ctx *c)
 	struct store_household h;
 	struct store_person p;
 	bool in = false;
-	if (e.fact.hh && c->st->ops->household_get(c->st, NULL, e.fact.hh, &h) == DS_OK)
+	if (e.fact.hh && store_household_get(c->st, NULL, e.fact.hh, &h) == DS_OK)
 		in = api_in_scope(c, h.rec.area);
-	if (!in && e.fact.person > 0 && c->st->ops->person_get(c->st, NULL, e.fact.person, &p) == DS_OK &&
-	    c->st->ops->household_get(c->st, NULL, p.cur_hh, &h) == DS_OK)
+	if (!in && e.fact.person > 0 && store_person_get(c->st, NULL, e.fact.person, &p) == DS_OK &&
+	    store_household_get(c->st, NULL, p.cur_hh, &h) == DS_OK)
 		in = api_in_scope(c, h.rec.area);
 	if (!in) {
 		not_found(c, "id");

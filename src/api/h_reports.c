@@ -18,7 +18,7 @@ static double store_target(void *arg, const char *unit, int year, const char *ke
 {
 	struct store *st = arg;
 	double v;
-	return st->ops->target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
+	return store_target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
 }
 
 static bool map_date_arg(struct api_ctx *c, int32_t *out)
@@ -111,8 +111,8 @@ static void redact_items(struct api_ctx *c, json_t *out)
 			const char *pid = json_string_value(json_object_get(it, "person"));
 			struct store_person p;
 			struct store_household h;
-			bool in = pid && pid[0] && c->st->ops->person_get(c->st, pid, 0, &p) == DS_OK &&
-				  c->st->ops->household_get(c->st, NULL, p.cur_hh, &h) == DS_OK &&
+			bool in = pid && pid[0] && store_person_get(c->st, pid, 0, &p) == DS_OK &&
+				  store_household_get(c->st, NULL, p.cur_hh, &h) == DS_OK &&
 				  api_in_scope(c, h.rec.area);
 			if (!in) {
 				json_object_set_new(it, "person", json_string(""));
@@ -206,7 +206,7 @@ void h_slip(struct api_ctx *c)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
 		struct store_event e;
-		if (c->st->ops->event_by_seq(c->st, seqs[i], &e) != DS_OK || e.voided_by)
+		if (store_event_by_seq(c->st, seqs[i], &e) != DS_OK || e.voided_by)
 			continue;
 		json_t *ev = json_loads(e.body, 0, NULL);
 		const char *pid = json_string_value(json_object_get(ev, "person"));
@@ -216,7 +216,7 @@ void h_slip(struct api_ctx *c)
 		json_t *row = json_pack("{s:i, s:I, s:o, s:s}", "section", slip_section(e.fact.type), "seq",
 					(json_int_t)e.fact.seq, "event", ev ? ev : json_null(),
 					"recorded_by", e.recorded_by);
-		if (pid && c->st->ops->person_get(c->st, pid, 0, &p) == DS_OK) {
+		if (pid && store_person_get(c->st, pid, 0, &p) == DS_OK) {
 			json_object_set_new(row, "name", json_string(p.cur_name));
 			api_audit(c, "slip", "person", pid, "ok");
 		}
@@ -366,7 +366,7 @@ void h_targets(struct api_ctx *c)
 		json_decref(b);
 		return;
 	}
-	enum ds_rc rc = c->st->ops->begin(c->st);
+	enum ds_rc rc = store_begin(c->st);
 	json_array_foreach(rows, i, r)
 	{
 		const char *unit = json_string_value(json_object_get(r, "unit"));
@@ -378,25 +378,25 @@ void h_targets(struct api_ctx *c)
 		    json_number_value(v) < 0) {
 			char field[32];
 			snprintf(field, sizeof field, "targets[%zu]", i);
-			c->st->ops->rollback(c->st);
+			store_rollback(c->st);
 			api_error(c, 422, "bad_target", "each target needs unit, year, indicator and a number",
 				  field);
 			json_decref(b);
 			return;
 		}
 		if (!in) {
-			c->st->ops->rollback(c->st);
+			store_rollback(c->st);
 			api_error(c, 404, "not_found", "no such unit in your area", "unit");
 			json_decref(b);
 			return;
 		}
 		if (!rc)
-			rc = c->st->ops->target_set(c->st, unit, (int)year, key, json_number_value(v));
+			rc = store_target_set(c->st, unit, (int)year, key, json_number_value(v));
 	}
 	if (!rc)
-		rc = c->st->ops->commit(c->st);
+		rc = store_commit(c->st);
 	else
-		c->st->ops->rollback(c->st);
+		store_rollback(c->st);
 	if (rc)
 		api_error(c, 503, "store", "the targets could not be saved", NULL);
 	else

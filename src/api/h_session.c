@@ -72,7 +72,7 @@ void h_password(struct api_ctx *c)
 	const char *pw = json_string_value(json_object_get(b, "new"));
 	struct store_user u;
 	bool vi = strcmp(c->lang, "vi") == 0;
-	if (!old || !pw || c->st->ops->user_get(c->st, NULL, c->user.id, &u) ||
+	if (!old || !pw || store_user_get(c->st, NULL, c->user.id, &u) ||
 	    !api_check_password(u.pw_hash, old)) {
 		api_error(c, 403, "bad_credentials", vi ? "Mật khẩu cũ không đúng." : "The old password is wrong.",
 			  "old");
@@ -82,7 +82,7 @@ void h_password(struct api_ctx *c)
 			  "new");
 	} else if (api_hash_password(pw, u.pw_hash) == DS_OK) {
 		u.pw_changed_at = (int64_t)time(NULL);
-		if (c->st->ops->user_update(c->st, &u) == DS_OK) {
+		if (store_user_update(c->st, &u) == DS_OK) {
 			/* Every session ends, this one too: log in with the new password. */
 			api_revoke_user_sessions(c->app, c->st, u.id, false);
 			api_logout(c);

@@ -19,7 +19,7 @@
 #include "base/buf.h"
 #include "base/day.h"
 #include "cli/cli.h"
-#include "store/store.h"
+#include "store/register.h"
 
 #define MAX_BASELINES 64
 
@@ -127,7 +127,7 @@ static enum ds_rc export_baseline(struct store *st, const char *dir, int64_t id,
 	if (open_out(&o, dir, "households.csv"))
 		return DS_EIO;
 	put_header(&o, reg_household_cols, HC_COUNT);
-	rc = st->ops->each_household(st, true, household_row, &o);
+	rc = store_each_household(st, true, household_row, &o);
 	*hh = o.rows;
 	if (close_out(&o) && !rc)
 		rc = DS_EIO;
@@ -137,7 +137,7 @@ static enum ds_rc export_baseline(struct store *st, const char *dir, int64_t id,
 	if (open_out(&o, dir, "persons.csv"))
 		return DS_EIO;
 	put_header(&o, reg_person_cols, PC_COUNT);
-	rc = st->ops->each_person(st, true, person_row, &o);
+	rc = store_each_person(st, true, person_row, &o);
 	*pp = o.rows;
 	if (close_out(&o) && !rc)
 		rc = DS_EIO;
@@ -150,14 +150,14 @@ static enum ds_rc export_all(struct store *st, const char *dir, json_t *manifest
 	if (open_out(&o, dir, "units.csv"))
 		return DS_EIO;
 	put_header(&o, reg_unit_cols, UC_COUNT);
-	enum ds_rc rc = st->ops->each_unit(st, unit_row, &o);
+	enum ds_rc rc = store_each_unit(st, unit_row, &o);
 	json_object_set_new(manifest, "units", json_integer(o.rows));
 	if (close_out(&o) && !rc)
 		rc = DS_EIO;
 	struct store_baseline b[MAX_BASELINES];
 	size_t nb = 0;
 	if (!rc)
-		rc = st->ops->baselines(st, b, MAX_BASELINES, &nb);
+		rc = store_baselines(st, b, MAX_BASELINES, &nb);
 	json_t *arr = json_array();
 	json_object_set_new(manifest, "baselines", arr);
 	for (size_t i = 0; i < nb && !rc; i++) {
@@ -182,7 +182,7 @@ static enum ds_rc export_all(struct store *st, const char *dir, json_t *manifest
 	o = (struct out){0};
 	if (open_out(&o, dir, "events.ndjson"))
 		return DS_EIO;
-	rc = st->ops->each_event(st, 0, true, event_row, &o);
+	rc = store_each_event(st, 0, true, event_row, &o);
 	json_object_set_new(manifest, "events", json_integer(o.rows));
 	if (close_out(&o) && !rc)
 		rc = DS_EIO;
@@ -212,10 +212,10 @@ int cmd_export(int argc, char **argv)
 	if (ex)
 		return ex;
 	json_t *manifest = json_object();
-	enum ds_rc rc = st->ops->begin(st); /* one consistent snapshot */
+	enum ds_rc rc = store_begin(st); /* one consistent snapshot */
 	if (!rc)
 		rc = export_all(st, dir, manifest);
-	st->ops->rollback(st);
+	store_rollback(st);
 	if (!rc) {
 		char path[4096];
 		if (snprintf(path, sizeof path, "%s/manifest.json", dir) >= (int)sizeof path ||

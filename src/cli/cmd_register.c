@@ -53,7 +53,7 @@ int cmd_init(int argc, char **argv)
 	int ex = cli_open_store("init", db, true, &st);
 	if (ex)
 		return ex;
-	printf("danso: register ready at %s (%s)\n", db, st->ops->name);
+	printf("danso: register ready at %s (%s)\n", db, store_backend_name(st));
 	store_close(st);
 	return 0;
 }
@@ -136,8 +136,8 @@ int cmd_import(int argc, char **argv)
 	} else if (rc == DS_EINPUT) {
 		fprintf(stderr, "import: nothing was imported: fix the rows above, or use --keep-good "
 				"to import the good rows\n");
-	} else if (st->errmsg[0]) {
-		fprintf(stderr, "import: %s\n", st->errmsg);
+	} else if (store_errmsg(st)[0]) {
+		fprintf(stderr, "import: %s\n", store_errmsg(st));
 	}
 	ledger_close(&lg);
 	store_close(st);
@@ -217,7 +217,7 @@ static enum ds_rc run_events(struct ev_run *r, const char *data, size_t size)
 	struct store *st = r->lg->st;
 	struct progress pr;
 	progress_start(&pr, "events", true);
-	enum ds_rc rc = st->ops->begin(st);
+	enum ds_rc rc = store_begin(st);
 	size_t pos = 0;
 	long in_batch = 0;
 	while (!rc && pos < size) {
@@ -233,10 +233,10 @@ static enum ds_rc run_events(struct ev_run *r, const char *data, size_t size)
 		progress_tick(&pr, pos > size ? size : pos, size, "bytes");
 		if (!rc && r->keep_good && ++in_batch >= EVENTS_BATCH) {
 			in_batch = 0;
-			if (!(rc = st->ops->commit(st))) {
+			if (!(rc = store_commit(st))) {
 				printf("committed through line %ld\n", r->lines);
 				fflush(stdout);
-				rc = st->ops->begin(st);
+				rc = store_begin(st);
 			}
 		}
 	}
@@ -244,10 +244,10 @@ static enum ds_rc run_events(struct ev_run *r, const char *data, size_t size)
 	if (!rc && r->refused && !r->keep_good)
 		rc = DS_EINPUT;
 	if (rc) {
-		st->ops->rollback(st);
+		store_rollback(st);
 		return rc;
 	}
-	rc = st->ops->commit(st);
+	rc = store_commit(st);
 	if (!rc && r->keep_good) {
 		printf("committed through line %ld\n", r->lines);
 		fflush(stdout);
@@ -317,8 +317,8 @@ int cmd_events(int argc, char **argv)
 			rc == DS_EINPUT ? "; nothing was recorded: fix the lines above or use --keep-good"
 					: "",
 			secs, secs > 0 ? (double)(r.recorded + r.duplicates) / secs : 0.0);
-	else if (st->errmsg[0])
-		fprintf(stderr, "events: %s\n", st->errmsg);
+	else if (store_errmsg(st)[0])
+		fprintf(stderr, "events: %s\n", store_errmsg(st));
 	ledger_close(&lg);
 	store_close(st);
 	cli_unmap_file(&f);

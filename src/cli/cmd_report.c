@@ -12,13 +12,13 @@
 #include "register/record.h"
 #include "report/check.h"
 #include "report/report.h"
-#include "store/store.h"
+#include "store/register.h"
 
 static double store_target(void *arg, const char *unit, int year, const char *key)
 {
 	struct store *st = arg;
 	double v;
-	return st->ops->target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
+	return store_target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
 }
 
 /* Writes bytes to path, or to stdout when path is NULL. */
@@ -196,7 +196,8 @@ int cmd_report(int argc, char **argv)
 	} else if (pb.field[0]) {
 		ex = cli_fail("report", rc, "%s: %s", pb.field, ds_why_en(pb.why));
 	} else {
-		ex = cli_fail("report", rc, "%s", st->errmsg[0] ? st->errmsg : ds_rc_str(rc));
+		ex = cli_fail("report", rc, "%s",
+			      store_errmsg(st)[0] ? store_errmsg(st) : ds_rc_str(rc));
 	}
 	engine_free(e);
 	store_close(st);
@@ -238,7 +239,7 @@ int cmd_targets(int argc, char **argv)
 		csv_close(&in);
 		return ex;
 	}
-	enum ds_rc rc = st->ops->begin(st);
+	enum ds_rc rc = store_begin(st);
 	long n = 0, bad = 0;
 	int r;
 	while (!rc && (r = csv_next(&in, &pb)) != 0) {
@@ -279,15 +280,15 @@ int cmd_targets(int argc, char **argv)
 		unit[u.n] = '\0';
 		memcpy(key, k.p, k.n);
 		key[k.n] = '\0';
-		rc = st->ops->target_set(st, unit, year, key, value);
+		rc = store_target_set(st, unit, year, key, value);
 		n++;
 	}
 	if (!rc && bad)
 		rc = DS_EINPUT;
 	if (rc)
-		st->ops->rollback(st);
+		store_rollback(st);
 	else
-		rc = st->ops->commit(st);
+		rc = store_commit(st);
 	if (!rc)
 		fprintf(stderr, "targets: %ld loaded\n", n);
 	else if (rc == DS_EINPUT)
@@ -342,7 +343,8 @@ int cmd_check(int argc, char **argv)
 	if (rc == DS_ENOTFOUND) {
 		ex = cli_fail("check", rc, "no unit %s", unit);
 	} else if (rc) {
-		ex = cli_fail("check", rc, "%s", st->errmsg[0] ? st->errmsg : ds_rc_str(rc));
+		ex = cli_fail("check", rc, "%s",
+			      store_errmsg(st)[0] ? store_errmsg(st) : ds_rc_str(rc));
 	} else if (json) {
 		char *s = json_dumps(out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		puts(s ? s : "{}");

@@ -130,26 +130,26 @@ int cmd_user(int argc, char **argv)
 		snprintf(u.unit, sizeof u.unit, "%s", unit);
 		u.created_at = u.pw_changed_at = (int64_t)time(NULL);
 		rc = api_hash_password(pw, u.pw_hash);
-		if (!rc && !(rc = st->ops->begin(st))) {
-			rc = st->ops->user_add(st, &u);
-			rc = rc ? rc : st->ops->commit(st);
+		if (!rc && !(rc = store_begin(st))) {
+			rc = store_user_add(st, &u);
+			rc = rc ? rc : store_commit(st);
 			if (rc)
-				st->ops->rollback(st);
+				store_rollback(st);
 		}
-	} else if (!(rc = st->ops->user_get(st, u.login, 0, &u))) {
+	} else if (!(rc = store_user_get(st, u.login, 0, &u))) {
 		rc = api_hash_password(pw, u.pw_hash);
 		u.pw_changed_at = (int64_t)time(NULL);
 		if (!rc)
-			rc = st->ops->user_update(st, &u);
+			rc = store_user_update(st, &u);
 		if (!rc)
-			rc = st->ops->session_revoke(st, NULL, u.id, false);
+			rc = store_session_revoke(st, NULL, u.id, false);
 	}
 	if (rc == DS_ECONFLICT)
 		ex = cli_fail("user", rc, "the login %s is taken", u.login);
 	else if (rc == DS_ENOTFOUND)
 		ex = cli_fail("user", rc, "no account %s", u.login);
 	else if (rc)
-		ex = cli_fail("user", rc, "%s", st->errmsg);
+		ex = cli_fail("user", rc, "%s", store_errmsg(st));
 	else if (pwfile) {
 		FILE *f = fopen(pwfile, "w");
 		if (!f || fprintf(f, "%s\n", pw) < 0 || fclose(f))

@@ -124,13 +124,13 @@ int cmd_person(int argc, char **argv)
 	json_t *v = NULL;
 	enum ds_rc rc = ledger_open(&lg, st);
 	if (!rc)
-		rc = st->ops->person_get(st, o.arg, 0, &p);
+		rc = store_person_get(st, o.arg, 0, &p);
 	if (!rc)
 		rc = view_person(&lg, &p, true, &v);
 	if (rc == DS_ENOTFOUND)
 		ex = cli_fail("person", rc, "no person with id %s", o.arg);
 	else if (rc)
-		ex = cli_fail("person", rc, "%s", st->errmsg);
+		ex = cli_fail("person", rc, "%s", store_errmsg(st));
 	else if (o.json)
 		print_json(v);
 	else
@@ -155,13 +155,13 @@ int cmd_household(int argc, char **argv)
 	json_t *v = NULL;
 	enum ds_rc rc = ledger_open(&lg, st);
 	if (!rc)
-		rc = st->ops->household_get(st, o.arg, 0, &h);
+		rc = store_household_get(st, o.arg, 0, &h);
 	if (!rc)
 		rc = view_household(&lg, &h, true, &v);
 	if (rc == DS_ENOTFOUND) {
 		ex = cli_fail("household", rc, "no household with id %s", o.arg);
 	} else if (rc) {
-		ex = cli_fail("household", rc, "%s", st->errmsg);
+		ex = cli_fail("household", rc, "%s", store_errmsg(st));
 	} else if (o.json) {
 		print_json(v);
 	} else {
@@ -241,9 +241,9 @@ int cmd_find(int argc, char **argv)
 	if (ex)
 		return ex;
 	struct found f = {st, json_array()};
-	enum ds_rc rc = st->ops->find(st, key, year, NULL, 0, (size_t)limit, add_found, &f);
+	enum ds_rc rc = store_find(st, key, year, NULL, 0, (size_t)limit, add_found, &f);
 	if (rc) {
-		ex = cli_fail("find", rc, "%s", st->errmsg);
+		ex = cli_fail("find", rc, "%s", store_errmsg(st));
 	} else if (json) {
 		print_json(f.arr);
 	} else {

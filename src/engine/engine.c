@@ -12,7 +12,7 @@
 #include "base/day.h"
 #include "base/grow.h"
 #include "base/progress.h"
-#include "store/store.h"
+#include "store/register.h"
 
 /* Gives back an array's unused tail.  A failed shrink keeps the larger
  * block, which still holds n elements. */
@@ -481,11 +481,11 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 	progress_start(&l.pr, "load", true);
 	enum ds_rc rc = build_units(e, st);
 	if (!rc)
-		rc = st->ops->each_household_lite(st, load_household, &l);
+		rc = store_each_household_lite(st, load_household, &l);
 	if (!rc)
-		rc = st->ops->each_person_lite(st, load_person, &l);
+		rc = store_each_person_lite(st, load_person, &l);
 	if (!rc)
-		rc = st->ops->each_event(st, 0, false, load_fact, &l);
+		rc = store_each_event(st, 0, false, load_fact, &l);
 	struct eng_spells spells = {0};
 	if (!rc) {
 		/* Facts arrive in seq order; household changes apply now. */
@@ -654,27 +654,27 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 				 const struct reg_fact *newf, int64_t upto)
 {
 	struct store_person p;
-	enum ds_rc rc = st->ops->person_get(st, NULL, rid, &p);
+	enum ds_rc rc = store_person_get(st, NULL, rid, &p);
 	if (rc)
 		return rc;
 	struct store_person_lite lite;
 	store_person_lite_of(&p, &lite);
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	if ((rc = st->ops->person_facts(st, rid, false, &facts, &n)))
+	if ((rc = store_person_facts(st, rid, false, &facts, &n)))
 		return rc;
 	n = facts_upto(facts, n, upto);
 	/* A cancellation recorded later than upto is not applied yet either. */
 	for (size_t i = 0; i < n; i++)
 		if (facts[i].voided) {
 			struct store_event t;
-			if (st->ops->event_by_seq(st, facts[i].seq, &t) == DS_OK && t.voided_by > upto)
+			if (store_event_by_seq(st, facts[i].seq, &t) == DS_OK && t.voided_by > upto)
 				facts[i].voided = 0;
 		}
 	bool entry_voided = false;
 	if (p.entry_seq) {
 		struct store_event ev;
-		if (st->ops->event_by_seq(st, p.entry_seq, &ev) == DS_OK) {
+		if (store_event_by_seq(st, p.entry_seq, &ev) == DS_OK) {
 			entry_voided = ev.voided_by != 0 && ev.voided_by <= upto;
 			lite.entry_type = ev.fact.type;
 		}
@@ -725,7 +725,7 @@ static bool is_latest(struct store *st, const struct reg_fact *f)
 {
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	if (st->ops->person_facts(st, f->person, false, &facts, &n))
+	if (store_person_facts(st, f->person, false, &facts, &n))
 		return false;
 	bool latest = true;
 	for (size_t i = 0; i < n; i++)
@@ -740,7 +740,7 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 	enum ds_rc rc = DS_OK;
 	struct store_household h;
 	if (f->type == EV_MOVE_IN && f->a &&
-	    (rc = st->ops->household_get(st, NULL, f->hh, &h)) == DS_OK) {
+	    (rc = store_household_get(st, NULL, f->hh, &h)) == DS_OK) {
 		struct store_household_lite hl = {.rid = h.rid, .entry = h.entry, .type = h.rec.type,
 						  .poverty = h.rec.poverty};
 		memcpy(hl.area, h.rec.area, sizeof hl.area);
@@ -754,7 +754,7 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 		return rc ? rc : eng_event_push(&e->late, f, (int32_t)f->hh, 0, 0);
 	case EV_VOID: {
 		struct store_event t;
-		if ((rc = st->ops->event_by_seq(st, f->other, &t)))
+		if ((rc = store_event_by_seq(st, f->other, &t)))
 			return rc;
 		struct reg_fact target = t.fact;
 		eng_void_event(e, target.seq, target.date);
@@ -798,7 +798,7 @@ enum ds_rc engine_catch_up(struct engine *e, struct store *st)
 {
 	struct catchup c = {.e = e, .st = st};
 	pthread_rwlock_wrlock(&e->lock);
-	enum ds_rc rc = st->ops->each_event(st, e->last_seq, false, collect, &c);
+	enum ds_rc rc = store_each_event(st, e->last_seq, false, collect, &c);
 	for (size_t i = 0; i < c.n && !rc; i++) {
 		rc = apply_fact(e, st, &c.facts[i]);
 		if (!rc)

@@ -10,7 +10,7 @@
 
 #include "base/hmap.h"
 #include "engine/engine.h"
-#include "store/store.h"
+#include "store/register.h"
 
 /*
  * The person's facts a stock needs (birth, sex, marital status and method

@@ -283,5 +283,5 @@ enum ds_rc eng_rebuild_household(struct engine *e, struct store *st, int64_t hh)
 		return DS_OK;
 	e->h_chg[hh] = -1;
 	struct hh_rebuild r = {e, hh};
-	return st->ops->events_about(st, 0, hh, rebuild_one, &r);
+	return store_events_about(st, 0, hh, rebuild_one, &r);
 }

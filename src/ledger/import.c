@@ -245,7 +245,7 @@ static enum ds_rc import_units(struct imp *im)
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (rows[i].bad)
 			continue;
-		if ((rc = im->lg->st->ops->unit_add(im->lg->st, &rows[i].u)) == DS_OK)
+		if ((rc = store_unit_add(im->lg->st, &rows[i].u)) == DS_OK)
 			im->stats->added[STORE_UNITS]++;
 	}
 	if (!rc)
@@ -270,7 +270,7 @@ static enum ds_rc import_households(struct imp *im)
 	progress_start(&pr, "import households.csv", im->o->progress);
 	struct store_household h = {.entry = im->o->as_of, .baseline = im->baseline};
 	bool empty = !im->db_had[STORE_HOUSEHOLDS];
-	if ((rc = st->ops->bulk_begin(st, STORE_HOUSEHOLDS, empty))) {
+	if ((rc = store_bulk_begin(st, STORE_HOUSEHOLDS, empty))) {
 		csv_close(&c);
 		return rc;
 	}
@@ -303,12 +303,12 @@ static enum ds_rc import_households(struct imp *im)
 		size_t idlen = strlen(h.rec.id);
 		struct store_household old;
 		if (hmap_get(&im->households, h.rec.id, idlen, NULL) ||
-		    (!empty && st->ops->household_get(st, h.rec.id, 0, &old) == DS_OK)) {
+		    (!empty && store_household_get(st, h.rec.id, 0, &old) == DS_OK)) {
 			row_problem(im, STORE_HOUSEHOLDS, &c, "household_id", W_DUP_ID);
 			continue;
 		}
 		h.prov = reg_units_province(&im->lg->units, h.rec.area);
-		rc = st->ops->household_add(st, &h);
+		rc = store_household_add(st, &h);
 		if (rc == DS_ECONFLICT) {
 			row_problem(im, STORE_HOUSEHOLDS, &c, "household_id", W_DUP_ID);
 			rc = DS_OK;
@@ -322,7 +322,7 @@ static enum ds_rc import_households(struct imp *im)
 	}
 	progress_end(&pr);
 	if (!rc)
-		rc = st->ops->bulk_end(st, STORE_HOUSEHOLDS, empty);
+		rc = store_bulk_end(st, STORE_HOUSEHOLDS, empty);
 	csv_close(&c);
 	return rc;
 }
@@ -344,7 +344,7 @@ static enum ds_rc person_household(struct imp *im, const char *id, int64_t *rid,
 	if (!im->db_had[STORE_HOUSEHOLDS])
 		return DS_OK;
 	struct store_household h;
-	enum ds_rc rc = im->lg->st->ops->household_get(im->lg->st, id, 0, &h);
+	enum ds_rc rc = store_household_get(im->lg->st, id, 0, &h);
 	if (rc == DS_ENOTFOUND)
 		return DS_OK;
 	if (rc == DS_OK && h.entry <= im->o->as_of) {
@@ -381,7 +381,7 @@ static enum ds_why person_row(struct imp *im, struct csv *c, struct store_person
 	if (hmap_put(&im->persons, p->rec.id, strlen(p->rec.id), 1, &seen, NULL))
 		return W_TOO_LONG;
 	if (seen || (im->db_had[STORE_PERSONS] &&
-		     im->lg->st->ops->person_get(im->lg->st, p->rec.id, 0, &old) == DS_OK))
+		     store_person_get(im->lg->st, p->rec.id, 0, &old) == DS_OK))
 		return W_DUP_ID;
 	*field = "national_id";
 	const char *nid = p->rec.national_id;
@@ -393,7 +393,7 @@ static enum ds_why person_row(struct imp *im, struct csv *c, struct store_person
 			return W_DUP_NATIONAL_ID;
 		int64_t owner;
 		if (im->db_had[STORE_PERSONS] &&
-		    im->lg->st->ops->nid_owner(im->lg->st, nid, &owner) == DS_OK)
+		    store_nid_owner(im->lg->st, nid, &owner) == DS_OK)
 			return W_DUP_NATIONAL_ID;
 	}
 	return W_NONE;
@@ -410,7 +410,7 @@ static enum ds_rc import_persons(struct imp *im)
 	/* About 70 bytes a row: room for the file's ids without rehashing. */
 	if ((rc = hmap_reserve(&im->persons, c.size / 70)) || (rc = hmap_reserve(&im->nids, c.size / 90)))
 		goto out;
-	if ((rc = st->ops->bulk_begin(st, STORE_PERSONS, empty)))
+	if ((rc = store_bulk_begin(st, STORE_PERSONS, empty)))
 		goto out;
 	struct progress pr;
 	progress_start(&pr, "import persons.csv", im->o->progress);
@@ -431,11 +431,11 @@ static enum ds_rc import_persons(struct imp *im)
 			row_problem(im, STORE_PERSONS, &c, "household_id", W_NO_HOUSEHOLD);
 			continue;
 		}
-		rc = st->ops->person_add(st, &p);
+		rc = store_person_add(st, &p);
 		if (rc == DS_ECONFLICT) {
 			/* The unique id (or, in a non-empty table, national id) index refused it. */
 			struct store_person other;
-			bool dup_id = st->ops->person_get(st, p.rec.id, 0, &other) == DS_OK;
+			bool dup_id = store_person_get(st, p.rec.id, 0, &other) == DS_OK;
 			row_problem(im, STORE_PERSONS, &c, dup_id ? "person_id" : "national_id",
 				    dup_id ? W_DUP_ID : W_DUP_NATIONAL_ID);
 			rc = DS_OK;
@@ -447,7 +447,7 @@ static enum ds_rc import_persons(struct imp *im)
 	}
 	progress_end(&pr);
 	if (!rc)
-		rc = st->ops->bulk_end(st, STORE_PERSONS, empty);
+		rc = store_bulk_end(st, STORE_PERSONS, empty);
 out:
 	csv_close(&c);
 	return rc;
@@ -464,23 +464,23 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 	enum ds_rc rc = DS_OK;
 	for (int k = 0; k < 3 && !rc; k++) {
 		int64_t n = 0;
-		rc = st->ops->count(st, (enum store_kind)k, &n);
+		rc = store_count(st, (enum store_kind)k, &n);
 		im.db_had[k] = n > 0;
 	}
-	bool bulk = !rc && o->persons && !im.db_had[STORE_PERSONS] && st->ops->bulk_mode &&
-		    st->ops->bulk_mode(st, true) == DS_OK;
+	bool bulk = !rc && o->persons && !im.db_had[STORE_PERSONS] &&
+		    store_bulk_mode(st, true) == DS_OK;
 	if (!rc)
-		rc = st->ops->begin(st);
+		rc = store_begin(st);
 	if (rc) {
 		if (bulk)
-			st->ops->bulk_mode(st, false);
+			store_bulk_mode(st, false);
 		return rc;
 	}
 	if (!rc && o->units)
 		rc = import_units(&im);
 	if (!rc && (o->households || o->persons)) {
 		struct store_baseline b = {.as_of = o->as_of, .imported_at = (int64_t)time(NULL)};
-		rc = st->ops->baseline_add(st, &b);
+		rc = store_baseline_add(st, &b);
 		im.baseline = b.id;
 	}
 	if (!rc && o->households)
@@ -490,15 +490,15 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 	if (!rc && im.errors && !o->keep_good)
 		rc = DS_EINPUT;
 	if (rc) {
-		st->ops->rollback(st);
+		store_rollback(st);
 		ledger_reload_units(lg);
 		if (rc == DS_EINPUT)
 			for (int k = 0; k < 3; k++)
 				stats->added[k] = 0;
 	} else {
-		rc = st->ops->commit(st);
+		rc = store_commit(st);
 	}
-	if (bulk && st->ops->bulk_mode(st, false) && !rc)
+	if (bulk && store_bulk_mode(st, false) && !rc)
 		rc = DS_EDB;
 	hmap_free(&im.households);
 	hmap_free(&im.nids);

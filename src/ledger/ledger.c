@@ -44,7 +44,7 @@ static bool entry_voided(struct ledger *lg, const struct store_person *p)
 	if (!p->entry_seq)
 		return false;
 	struct store_event e;
-	return lg->st->ops->event_by_seq(lg->st, p->entry_seq, &e) == DS_OK && e.voided_by;
+	return store_event_by_seq(lg->st, p->entry_seq, &e) == DS_OK && e.voided_by;
 }
 
 static void state_init(struct ledger *lg, const struct store_person *p, struct reg_state *s)
@@ -68,7 +68,7 @@ enum ds_rc ledger_state_at(struct ledger *lg, const struct store_person *p, int3
 {
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, true, &facts, &n);
+	enum ds_rc rc = store_person_facts(lg->st, p->rid, true, &facts, &n);
 	if (rc)
 		return rc;
 	state_init(lg, p, s);
@@ -129,7 +129,7 @@ static void correction_value(struct ledger *lg, int64_t seq, char *out, size_t o
 {
 	struct store_event e;
 	out[0] = '\0';
-	if (lg->st->ops->event_by_seq(lg->st, seq, &e) != DS_OK || !e.body)
+	if (store_event_by_seq(lg->st, seq, &e) != DS_OK || !e.body)
 		return;
 	json_t *o = json_loads(e.body, 0, NULL);
 	const char *v = json_string_value(json_object_get(o, "value"));
@@ -144,12 +144,12 @@ static void correction_value(struct ledger *lg, int64_t seq, char *out, size_t o
 static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created, struct reg_state *final)
 {
 	struct store_person p;
-	enum ds_rc rc = lg->st->ops->person_get(lg->st, NULL, rid, &p);
+	enum ds_rc rc = store_person_get(lg->st, NULL, rid, &p);
 	if (rc)
 		return rc;
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	if ((rc = lg->st->ops->person_facts(lg->st, rid, true, &facts, &n)))
+	if ((rc = store_person_facts(lg->st, rid, true, &facts, &n)))
 		return rc;
 	struct reg_state s;
 	state_init(lg, &p, &s);
@@ -177,7 +177,7 @@ static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created, struct r
 	if (cur.cur_hh == p.cur_hh && cur.exit == p.exit && !strcmp(cur.cur_name, p.cur_name) &&
 	    !strcmp(cur.cur_nid, p.cur_nid))
 		return DS_OK;
-	return lg->st->ops->person_current(lg->st, &cur);
+	return store_person_current(lg->st, &cur);
 }
 
 /* A household that exists on day (it entered on or before). */
@@ -189,7 +189,7 @@ static bool in_scope(struct ledger *lg, const char *area)
 static enum ds_rc household_on(struct ledger *lg, const char *id, int32_t day,
 			       struct store_household *h, bool *found)
 {
-	enum ds_rc rc = lg->st->ops->household_get(lg->st, id, 0, h);
+	enum ds_rc rc = store_household_get(lg->st, id, 0, h);
 	*found = rc == DS_OK && h->entry <= day && in_scope(lg, h->rec.area);
 	return rc == DS_ENOTFOUND ? DS_OK : rc;
 }
@@ -201,7 +201,7 @@ static enum ds_rc nid_taken(struct ledger *lg, const char *nid, int64_t rid, boo
 	if (!nid[0])
 		return DS_OK;
 	int64_t owner = 0;
-	enum ds_rc rc = lg->st->ops->nid_owner(lg->st, nid, &owner);
+	enum ds_rc rc = store_nid_owner(lg->st, nid, &owner);
 	if (rc == DS_ENOTFOUND)
 		return DS_OK;
 	*taken = rc == DS_OK && owner != rid;
@@ -212,7 +212,7 @@ static enum ds_rc nid_taken(struct ledger *lg, const char *nid, int64_t rid, boo
 static enum ds_rc get_subject(struct ledger *lg, const char *id, const char *member,
 			      struct store_person *p, struct ledger_result *res, bool *found)
 {
-	enum ds_rc rc = lg->st->ops->person_get(lg->st, id, 0, p);
+	enum ds_rc rc = store_person_get(lg->st, id, 0, p);
 	*found = rc == DS_OK && in_scope(lg, p->cur_area);
 	if (rc == DS_ENOTFOUND || (rc == DS_OK && !*found)) {
 		refuse(res, member, W_NO_PERSON);
@@ -234,7 +234,7 @@ static enum ds_rc judge(struct ledger *lg, const struct store_person *p, struct 
 	/* A passive fact changes nothing later facts depend on: the state on
 	 * its day is all it needs, from the facts that change state. */
 	bool passive = reg_passive(f->type);
-	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, passive, &facts, &n);
+	enum ds_rc rc = store_person_facts(lg->st, p->rid, passive, &facts, &n);
 	if (rc)
 		return rc;
 	struct reg_state s;
@@ -312,7 +312,7 @@ static enum ds_rc record_birth(struct rec_ctx *c)
 	enum ds_rc rc = get_subject(lg, ev->person, "mother", &mother, c->res, &found);
 	if (rc || !found)
 		return rc;
-	rc = lg->st->ops->person_get(lg->st, ev->np.id, 0, &tmp);
+	rc = store_person_get(lg->st, ev->np.id, 0, &tmp);
 	if (rc == DS_OK)
 		return refuse(c->res, "child.person_id", W_DUP_ID);
 	if (rc != DS_ENOTFOUND)
@@ -349,7 +349,7 @@ static enum ds_rc record_birth(struct rec_ctx *c)
 		child.relation = hh == ms.hh ? child_relation(ms.relation) : 7;
 	struct store_person *np = &c->res->person;
 	fill_new_person(np, &child, hh, prov, ev->date, c->seq);
-	if ((rc = lg->st->ops->person_add(lg->st, np)))
+	if ((rc = store_person_add(lg->st, np)))
 		return rc;
 	c->res->has_person = true;
 	c->fact.hh = hh;
@@ -362,7 +362,7 @@ static enum ds_rc new_household(struct rec_ctx *c, struct store_household *h)
 {
 	struct ledger *lg = c->lg;
 	const struct reg_event *ev = c->ev;
-	enum ds_rc rc = lg->st->ops->household_get(lg->st, ev->nh.id, 0, h);
+	enum ds_rc rc = store_household_get(lg->st, ev->nh.id, 0, h);
 	if (rc == DS_OK)
 		return refuse(c->res, "new_household.household_id", W_DUP_ID);
 	if (rc != DS_ENOTFOUND)
@@ -389,7 +389,7 @@ static enum ds_rc record_move_in(struct rec_ctx *c)
 	struct ledger *lg = c->lg;
 	const struct reg_event *ev = c->ev;
 	struct store_person tmp;
-	enum ds_rc rc = lg->st->ops->person_get(lg->st, ev->np.id, 0, &tmp);
+	enum ds_rc rc = store_person_get(lg->st, ev->np.id, 0, &tmp);
 	if (rc == DS_OK)
 		return refuse(c->res, "person.person_id", W_DUP_ID);
 	if (rc != DS_ENOTFOUND)
@@ -410,7 +410,7 @@ static enum ds_rc record_move_in(struct rec_ctx *c)
 	if (ev->has_nh) {
 		if ((rc = new_household(c, h)) || c->res->outcome == LEDGER_REFUSED)
 			return rc;
-		if ((rc = lg->st->ops->household_add(lg->st, h)))
+		if ((rc = store_household_add(lg->st, h)))
 			return rc;
 		c->res->has_household = true;
 	} else {
@@ -422,7 +422,7 @@ static enum ds_rc record_move_in(struct rec_ctx *c)
 	struct store_person *np = &c->res->person;
 	fill_new_person(np, &ev->np, h->rid, h->prov, ev->date, c->seq);
 	snprintf(np->rec.household, sizeof np->rec.household, "%s", h->rec.id);
-	if ((rc = lg->st->ops->person_add(lg->st, np)))
+	if ((rc = store_person_add(lg->st, np)))
 		return rc;
 	c->res->has_person = true;
 	reg_fact_from_event(&c->fact, ev, np->rid, h->rid, 0);
@@ -501,7 +501,7 @@ static enum ds_rc record_household_change(struct rec_ctx *c)
 	struct ledger *lg = c->lg;
 	const struct reg_event *ev = c->ev;
 	struct store_household h;
-	enum ds_rc rc = lg->st->ops->household_get(lg->st, ev->household, 0, &h);
+	enum ds_rc rc = store_household_get(lg->st, ev->household, 0, &h);
 	/* Out of the writer's scope reads as not found, like everywhere else. */
 	if (rc == DS_ENOTFOUND || (rc == DS_OK && !in_scope(lg, h.rec.area)))
 		return refuse(c->res, "household", W_NO_HOUSEHOLD);
@@ -533,7 +533,7 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	struct ledger *lg = c->lg;
 	const struct reg_event *ev = c->ev;
 	struct store_event t;
-	enum ds_rc rc = lg->st->ops->event_by_id(lg->st, ev->target, &t);
+	enum ds_rc rc = store_event_by_id(lg->st, ev->target, &t);
 	if (rc == DS_ENOTFOUND)
 		return refuse(c->res, "target", W_NO_EVENT);
 	if (rc)
@@ -541,7 +541,7 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	struct reg_fact target = t.fact;
 	struct store_person tp;
 	if (target.person > 0 && lg->scope &&
-	    (lg->st->ops->person_get(lg->st, NULL, target.person, &tp) || !in_scope(lg, tp.cur_area)))
+	    (store_person_get(lg->st, NULL, target.person, &tp) || !in_scope(lg, tp.cur_area)))
 		return refuse(c->res, "target", W_NO_EVENT);
 	if (target.type == EV_VOID)
 		return refuse(c->res, "target", W_VOID_VOID);
@@ -553,7 +553,7 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
 	if (created) {
-		if ((rc = lg->st->ops->person_facts(lg->st, created, false, &facts, &n)))
+		if ((rc = store_person_facts(lg->st, created, false, &facts, &n)))
 			return rc;
 		size_t live = 0;
 		for (size_t i = 0; i < n; i++)
@@ -566,9 +566,9 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	int64_t subject = target.type == EV_HOUSEHOLD_CHANGE || target.type == EV_MOVE_IN ? 0 : target.person;
 	if (subject) {
 		struct store_person p;
-		if ((rc = lg->st->ops->person_get(lg->st, NULL, subject, &p)))
+		if ((rc = store_person_get(lg->st, NULL, subject, &p)))
 			return rc;
-		if ((rc = lg->st->ops->person_facts(lg->st, subject, false, &facts, &n)))
+		if ((rc = store_person_facts(lg->st, subject, false, &facts, &n)))
 			return rc;
 		bool at_extra;
 		struct reg_verdict v = verify(lg, &p, facts, n, NULL, target.seq, &at_extra);
@@ -594,7 +594,7 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 	if (!body)
 		return DS_ENOMEM;
 	struct store_event old;
-	enum ds_rc rc = st->ops->event_by_id(st, ev->id, &old);
+	enum ds_rc rc = store_event_by_id(st, ev->id, &old);
 	if (rc == DS_OK) {
 		res->fact = old.fact;
 		if (old.body && strcmp(old.body, body) == 0)
@@ -607,7 +607,7 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 	if (rc != DS_ENOTFOUND)
 		goto out;
 	struct rec_ctx c = {.lg = lg, .ev = ev, .res = res};
-	if ((rc = st->ops->next_seq(st, &c.seq)))
+	if ((rc = store_next_seq(st, &c.seq)))
 		goto out;
 	switch (ev->type) {
 	case EV_BIRTH: rc = record_birth(&c); break;
@@ -628,9 +628,9 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 	se.fact.seq = c.seq;
 	memcpy(se.id, ev->id, 16);
 	snprintf(se.recorded_by, sizeof se.recorded_by, "%s", by ? by : "");
-	if ((rc = st->ops->event_add(st, &se, body)))
+	if ((rc = store_event_add(st, &se, body)))
 		goto out;
-	if (c.void_target && (rc = st->ops->event_void(st, c.void_target, c.seq)))
+	if (c.void_target && (rc = store_event_void(st, c.void_target, c.seq)))
 		goto out;
 	for (int i = 0; i < 2 && !rc; i++)
 		if (c.refresh[i])

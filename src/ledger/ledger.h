@@ -24,7 +24,7 @@
 #include "register/event.h"
 #include "register/rules.h"
 #include "register/units.h"
-#include "store/store.h"
+#include "store/register.h"
 
 struct ledger {
 	struct store *st;

@@ -55,7 +55,7 @@ static enum ds_rc add_event(const struct store_event *e, void *arg)
 static json_t *person_history(struct ledger *lg, int64_t rid)
 {
 	struct hist h = {json_array()};
-	lg->st->ops->events_about(lg->st, rid, 0, add_event, &h);
+	store_events_about(lg->st, rid, 0, add_event, &h);
 	return h.arr;
 }
 
@@ -112,7 +112,7 @@ enum ds_rc view_person(struct ledger *lg, const struct store_person *p, bool his
 	int32_t today = day_today();
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	enum ds_rc rc = lg->st->ops->person_facts(lg->st, p->rid, false, &facts, &n);
+	enum ds_rc rc = store_person_facts(lg->st, p->rid, false, &facts, &n);
 	if (rc)
 		return rc;
 	struct reg_state s;
@@ -205,11 +205,11 @@ enum ds_rc view_household(struct ledger *lg, const struct store_household *h, bo
 			      "poverty", h->rec.poverty);
 	set_date(o, "entered", h->entry);
 	struct members m = {lg, json_array(), h->rec.id};
-	enum ds_rc rc = lg->st->ops->members(lg->st, h->rid, add_member, &m);
+	enum ds_rc rc = store_members(lg->st, h->rid, add_member, &m);
 	json_object_set_new(o, "members", m.arr);
 	struct hist hi = {json_array()};
 	if (!rc)
-		rc = lg->st->ops->events_about(lg->st, 0, h->rid, add_event, &hi);
+		rc = store_events_about(lg->st, 0, h->rid, add_event, &hi);
 	apply_household_changes(o, hi.arr);
 	if (history)
 		json_object_set_new(o, "history", hi.arr);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "store/register.h"
 
 static const char *const cause_names[] = {"open",     "baseline",  "birth",    "move_in",
 					  "transfer", "residence", "death",    "move_out"};
@@ -21,7 +22,7 @@ static void item_event(struct store *st, const struct eng_item *it, char *id_out
 {
 	struct store_person p;
 	id_out[0] = event_out[0] = '\0';
-	if (st->ops->person_get(st, NULL, it->person, &p))
+	if (store_person_get(st, NULL, it->person, &p))
 		return;
 	snprintf(id_out, REG_ID_MAX + 1, "%s", p.rec.id);
 	int64_t seq = 0;
@@ -35,14 +36,14 @@ static void item_event(struct store *st, const struct eng_item *it, char *id_out
 	if (want && !seq) {
 		struct reg_fact *facts = NULL;
 		size_t n = 0;
-		if (st->ops->person_facts(st, p.rid, false, &facts, &n) == DS_OK)
+		if (store_person_facts(st, p.rid, false, &facts, &n) == DS_OK)
 			for (size_t i = 0; i < n && !seq; i++)
 				if (facts[i].date == it->date && facts[i].type == want && !facts[i].voided)
 					seq = facts[i].seq;
 		free(facts);
 	}
 	struct store_event ev;
-	if (seq && st->ops->event_by_seq(st, seq, &ev) == DS_OK)
+	if (seq && store_event_by_seq(st, seq, &ev) == DS_OK)
 		reg_uuid_format(ev.id, event_out);
 }
 

@@ -1,9 +1,14 @@
-#include "store/store.h"
-
+/*
+ * The store's handle: opening a backend by the form of its target,
+ * migrations at open, and the calls every contract shares (transactions,
+ * meta, waiting for other servers, the last error).
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "store/store_int.h"
 
 void store_seterr(struct store *st, const char *fmt, ...)
 {
@@ -11,6 +16,16 @@ void store_seterr(struct store *st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(st->errmsg, sizeof st->errmsg, fmt, ap);
 	va_end(ap);
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->errmsg;
+}
+
+const char *store_backend_name(const struct store *st)
+{
+	return st->be->core->name;
 }
 
 static bool is_pg_url(const char *target)
@@ -23,10 +38,10 @@ enum ds_rc store_open(const char *target, bool create, struct store **out)
 	struct store *st = calloc(1, sizeof *st);
 	if (!st)
 		return DS_ENOMEM;
-	st->ops = is_pg_url(target) ? &store_pg_ops : &store_sqlite_ops;
-	enum ds_rc rc = st->ops->open(st, target, create);
+	st->be = is_pg_url(target) ? &store_pg : &store_sqlite;
+	enum ds_rc rc = st->be->core->open(st, target, create);
 	if (rc == DS_OK)
-		rc = st->ops->migrate(st);
+		rc = st->be->core->migrate(st);
 	if (rc != DS_OK) {
 		fprintf(stderr, "store: %s\n", st->errmsg[0] ? st->errmsg : ds_rc_str(rc));
 		store_close(st);
@@ -41,52 +56,56 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	if (st->impl)
-		st->ops->close(st);
+		st->be->core->close(st);
 	free(st);
 }
 
-struct units_acc {
-	struct reg_unit *v;
-	size_t n, cap;
-};
-
-static enum ds_rc add_unit(const struct reg_unit *u, void *arg)
+enum ds_rc store_begin(struct store *st)
 {
-	struct units_acc *a = arg;
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 256;
-		struct reg_unit *v = realloc(a->v, cap * sizeof *v);
-		if (!v)
-			return DS_ENOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n++] = *u;
-	return DS_OK;
+	return st->be->core->begin(st);
 }
 
-enum ds_rc store_units(struct store *st, struct reg_unit **units, size_t *n)
+enum ds_rc store_commit(struct store *st)
 {
-	struct units_acc a = {0};
-	enum ds_rc rc = st->ops->each_unit(st, add_unit, &a);
-	if (rc) {
-		free(a.v);
-		return rc;
-	}
-	*units = a.v;
-	*n = a.n;
-	return DS_OK;
+	return st->be->core->commit(st);
 }
 
-void store_person_lite_of(const struct store_person *p, struct store_person_lite *l)
+enum ds_rc store_rollback(struct store *st)
 {
-	*l = (struct store_person_lite){.rid = p->rid,
-					.hh = p->hh,
-					.entry_seq = p->entry_seq,
-					.birth = p->rec.birth,
-					.entry = p->entry,
-					.sex = p->rec.sex,
-					.marital = p->rec.marital,
-					.residence = p->rec.residence,
-					.fp_method = p->rec.fp_method};
+	return st->be->core->rollback(st);
+}
+
+enum ds_rc store_savepoint(struct store *st)
+{
+	return st->be->core->savepoint(st);
+}
+
+enum ds_rc store_release(struct store *st)
+{
+	return st->be->core->release(st);
+}
+
+enum ds_rc store_rollback_to(struct store *st)
+{
+	return st->be->core->rollback_to(st);
+}
+
+enum ds_rc store_meta_get(struct store *st, const char *key, char *out, size_t outsz)
+{
+	return st->be->core->meta_get(st, key, out, outsz);
+}
+
+enum ds_rc store_meta_set(struct store *st, const char *key, const char *value)
+{
+	return st->be->core->meta_set(st, key, value);
+}
+
+enum ds_rc store_bulk_mode(struct store *st, bool on)
+{
+	return st->be->core->bulk_mode ? st->be->core->bulk_mode(st, on) : DS_EUSAGE;
+}
+
+enum ds_rc store_wait_notify(struct store *st, int timeout_ms)
+{
+	return st->be->core->wait_notify ? st->be->core->wait_notify(st, timeout_ms) : DS_EUSAGE;
 }

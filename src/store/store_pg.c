@@ -28,7 +28,7 @@
 #include "base/buf.h"
 #include "base/day.h"
 #include "base/text.h"
-#include "store/store.h"
+#include "store/store_int.h"
 
 #define WRITE_LOCK_KEY 0x64616e736f /* "danso" */
 #define COPY_BATCH 20000
@@ -1562,7 +1562,7 @@ static enum ds_rc pg_target_get(struct store *st, const char *unit, int year, co
 	return rc;
 }
 
-const struct store_ops store_pg_ops = {
+static const struct store_core_ops pg_core = {
 	.name = "postgresql",
 	.open = pg_open,
 	.close = pg_close,
@@ -1575,6 +1575,10 @@ const struct store_ops store_pg_ops = {
 	.rollback_to = pg_rollback_to,
 	.meta_get = pg_meta_get,
 	.meta_set = pg_meta_set,
+	.wait_notify = pg_wait_notify,
+};
+
+static const struct store_reg_ops pg_reg = {
 	.bulk_begin = pg_bulk_begin,
 	.bulk_end = pg_bulk_end,
 	.unit_add = pg_unit_add,
@@ -1585,12 +1589,12 @@ const struct store_ops store_pg_ops = {
 	.person_get = pg_person_get,
 	.nid_owner = pg_nid_owner,
 	.count = pg_count,
+	.person_current = pg_person_current,
 	.event_by_id = pg_event_by_id,
 	.event_by_seq = pg_event_by_seq,
 	.next_seq = pg_next_seq,
 	.event_add = pg_event_add,
 	.event_void = pg_event_void,
-	.person_current = pg_person_current,
 	.person_facts = pg_person_facts,
 	.last_seq = pg_last_seq,
 	.each_unit = pg_each_unit,
@@ -1603,6 +1607,12 @@ const struct store_ops store_pg_ops = {
 	.baselines = pg_baselines,
 	.find = pg_find,
 	.households_in = pg_households_in,
+	.members = pg_members,
+	.target_set = pg_target_set,
+	.target_get = pg_target_get,
+};
+
+static const struct store_acct_ops pg_acct = {
 	.user_add = pg_user_add,
 	.user_get = pg_user_get,
 	.user_update = pg_user_update,
@@ -1611,10 +1621,16 @@ const struct store_ops store_pg_ops = {
 	.session_get = pg_session_get,
 	.session_touch = pg_session_touch,
 	.session_revoke = pg_session_revoke,
-	.audit_add = pg_audit_add,
-	.audit_list = pg_audit_list,
-	.target_set = pg_target_set,
-	.target_get = pg_target_get,
-	.members = pg_members,
-	.wait_notify = pg_wait_notify,
+};
+
+static const struct store_audit_ops pg_audit = {
+	.add = pg_audit_add,
+	.list = pg_audit_list,
+};
+
+const struct store_backend store_pg = {
+	.core = &pg_core,
+	.reg = &pg_reg,
+	.acct = &pg_acct,
+	.audit = &pg_audit,
 };

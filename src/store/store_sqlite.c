@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "base/day.h"
-#include "store/store.h"
+#include "store/store_int.h"
 
 enum stmt_id {
 	S_META_GET,
@@ -1391,7 +1391,7 @@ static enum ds_rc sq_target_get(struct store *st, const char *unit, int year, co
 	return lookup(st, s, read_double, value);
 }
 
-const struct store_ops store_sqlite_ops = {
+static const struct store_core_ops sq_core = {
 	.name = "sqlite",
 	.open = sq_open,
 	.close = sq_close,
@@ -1405,6 +1405,9 @@ const struct store_ops store_sqlite_ops = {
 	.meta_get = sq_meta_get,
 	.meta_set = sq_meta_set,
 	.bulk_mode = sq_bulk_mode,
+};
+
+static const struct store_reg_ops sq_reg = {
 	.bulk_begin = sq_bulk_begin,
 	.bulk_end = sq_bulk_end,
 	.unit_add = sq_unit_add,
@@ -1415,12 +1418,12 @@ const struct store_ops store_sqlite_ops = {
 	.person_get = sq_person_get,
 	.nid_owner = sq_nid_owner,
 	.count = sq_count,
+	.person_current = sq_person_current,
 	.event_by_id = sq_event_by_id,
 	.event_by_seq = sq_event_by_seq,
 	.next_seq = sq_next_seq,
 	.event_add = sq_event_add,
 	.event_void = sq_event_void,
-	.person_current = sq_person_current,
 	.person_facts = sq_person_facts,
 	.last_seq = sq_last_seq,
 	.each_unit = sq_each_unit,
@@ -1433,6 +1436,12 @@ const struct store_ops store_sqlite_ops = {
 	.baselines = sq_baselines,
 	.find = sq_find,
 	.households_in = sq_households_in,
+	.members = sq_members,
+	.target_set = sq_target_set,
+	.target_get = sq_target_get,
+};
+
+static const struct store_acct_ops sq_acct = {
 	.user_add = sq_user_add,
 	.user_get = sq_user_get,
 	.user_update = sq_user_update,
@@ -1441,9 +1450,16 @@ const struct store_ops store_sqlite_ops = {
 	.session_get = sq_session_get,
 	.session_touch = sq_session_touch,
 	.session_revoke = sq_session_revoke,
-	.audit_add = sq_audit_add,
-	.audit_list = sq_audit_list,
-	.target_set = sq_target_set,
-	.target_get = sq_target_get,
-	.members = sq_members,
+};
+
+static const struct store_audit_ops sq_audit = {
+	.add = sq_audit_add,
+	.list = sq_audit_list,
+};
+
+const struct store_backend store_sqlite = {
+	.core = &sq_core,
+	.reg = &sq_reg,
+	.acct = &sq_acct,
+	.audit = &sq_audit,
 };

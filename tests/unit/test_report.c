@@ -50,16 +50,16 @@ static bool fixture_open(struct fixture *f)
 	CHECK(in != NULL);
 	char line[4096];
 	int n = 0;
-	CHECK_EQ(f->st->ops->begin(f->st), DS_OK);
+	CHECK_EQ(store_begin(f->st), DS_OK);
 	while (in && fgets(line, sizeof line, in)) {
 		n++;
 		if (record_text(&f->lg, line, strlen(line)) != DS_OK)
 			fprintf(stderr, "  fixture event on line %d refused\n", n);
 	}
-	CHECK_EQ(f->st->ops->commit(f->st), DS_OK);
+	CHECK_EQ(store_commit(f->st), DS_OK);
 	if (in)
 		fclose(in);
-	CHECK_EQ(f->st->ops->last_seq(f->st), 25);
+	CHECK_EQ(store_last_seq(f->st), 25);
 	CHECK_EQ(engine_load(f->st, &f->e), DS_OK);
 	CHECK_EQ(rpt_defs_load(&f->defs, err, sizeof err), DS_OK);
 	return true;
@@ -259,12 +259,12 @@ TEST(report_late_event_and_live_engine)
 	rpt_table_free(&t);
 	/* A birth dated in February, recorded now: the February report changes
 	 * in the running engine without a reload. */
-	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	CHECK_EQ(store_begin(f.st), DS_OK);
 	const char *late = "{\"id\":\"00000000-0000-4000-8000-000000000200\",\"type\":\"birth\","
 			   "\"date\":\"2024-02-20\",\"mother\":\"D2\",\"child\":{\"person_id\":\"D3\","
 			   "\"full_name\":\"Bùi Văn Q\",\"sex\":1},\"order\":3,\"place\":2}";
 	CHECK_EQ(record_text(&f.lg, late, strlen(late)), DS_OK);
-	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(store_commit(f.st), DS_OK);
 	CHECK_EQ(engine_catch_up(f.e, f.st), DS_OK);
 	if (!run(&f, "01-DSX", "26737", "2024-02", NULL, &t))
 		return;
@@ -272,21 +272,21 @@ TEST(report_late_event_and_live_engine)
 	EXPECT(&t, "2", 7); /* end of February: C1 C2 C3 C4 in H3; D1 D2 and the new D3 in H4 */
 	rpt_table_free(&t);
 	/* A voided transfer: D1 goes back to H4 for every date. */
-	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	CHECK_EQ(store_begin(f.st), DS_OK);
 	const char *v = "{\"id\":\"00000000-0000-4000-8000-000000000201\",\"type\":\"void\","
 			"\"date\":\"2024-12-20\",\"target\":\"00000000-0000-4000-8000-000000000123\","
 			"\"reason\":\"sai\"}";
 	CHECK_EQ(record_text(&f.lg, v, strlen(v)), DS_OK);
-	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(store_commit(f.st), DS_OK);
 	CHECK_EQ(engine_catch_up(f.e, f.st), DS_OK);
 	/* A corrected birth date holds for every date: the mother's age at her
 	 * February birth changes (B35 -> B45 in 03-DSX). */
-	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	CHECK_EQ(store_begin(f.st), DS_OK);
 	const char *fix = "{\"id\":\"00000000-0000-4000-8000-000000000202\",\"type\":\"info_change\","
 			  "\"date\":\"2024-12-21\",\"person\":\"C2\",\"field\":\"birth_date\","
 			  "\"value\":\"1978-08-08\"}";
 	CHECK_EQ(record_text(&f.lg, fix, strlen(fix)), DS_OK);
-	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(store_commit(f.st), DS_OK);
 	CHECK_EQ(engine_catch_up(f.e, f.st), DS_OK);
 	if (!run(&f, "03-DSX", "26737", "2024", NULL, &t))
 		return;
@@ -295,14 +295,14 @@ TEST(report_late_event_and_live_engine)
 	rpt_table_free(&t);
 	/* Facts dated before others: a move (the later pregnancy and screenings
 	 * are now counted in the other commune) and a divorce. */
-	CHECK_EQ(f.st->ops->begin(f.st), DS_OK);
+	CHECK_EQ(store_begin(f.st), DS_OK);
 	const char *move = "{\"id\":\"00000000-0000-4000-8000-000000000203\",\"type\":\"transfer\","
 			   "\"date\":\"2024-04-15\",\"person\":\"C3\",\"household\":\"H1\"}";
 	const char *div = "{\"id\":\"00000000-0000-4000-8000-000000000204\",\"type\":\"divorce\","
 			  "\"date\":\"2024-06-01\",\"person\":\"C3\"}";
 	CHECK_EQ(record_text(&f.lg, move, strlen(move)), DS_OK);
 	CHECK_EQ(record_text(&f.lg, div, strlen(div)), DS_OK);
-	CHECK_EQ(f.st->ops->commit(f.st), DS_OK);
+	CHECK_EQ(store_commit(f.st), DS_OK);
 	CHECK_EQ(engine_catch_up(f.e, f.st), DS_OK);
 	if (!run(&f, "03-DSX", "26734", "2024", NULL, &t))
 		return;

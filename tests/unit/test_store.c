@@ -10,6 +10,8 @@
 
 #include "base/day.h"
 #include "ledger/ledger.h"
+#include "store/accounts.h"
+#include "store/audit.h"
 #include "test.h"
 #include <unistd.h>
 
@@ -95,9 +97,9 @@ static struct ledger_result record(struct ledger *lg, const char *json)
 		res.problem = pb;
 		return res;
 	}
-	CHECK_EQ(lg->st->ops->begin(lg->st), DS_OK);
+	CHECK_EQ(store_begin(lg->st), DS_OK);
 	CHECK_EQ(ledger_record(lg, &ev, "test", &res), DS_OK);
-	CHECK_EQ(lg->st->ops->commit(lg->st), DS_OK);
+	CHECK_EQ(store_commit(lg->st), DS_OK);
 	return res;
 }
 
@@ -105,7 +107,7 @@ static struct ledger_result record(struct ledger *lg, const char *json)
 
 static int64_t count_events(struct store *st)
 {
-	return st->ops->last_seq(st);
+	return store_last_seq(st);
 }
 
 static void suite_idempotency(bool pg)
@@ -132,7 +134,7 @@ static void suite_idempotency(bool pg)
 	CHECK_EQ(r.problem.why, W_EVENT_ID_REUSED);
 	CHECK_EQ(count_events(st), 1);
 	struct store_person child;
-	CHECK_EQ(st->ops->person_get(st, "P7", 0, &child), DS_OK);
+	CHECK_EQ(store_person_get(st, "P7", 0, &child), DS_OK);
 	CHECK_EQ(child.rec.birth, day_from_ymd(2024, 3, 5));
 	CHECK_STR(child.rec.ethnicity, "01"); /* from the mother */
 	CHECK_EQ(child.rec.relation, 3);      /* mother is the spouse of the head */
@@ -154,7 +156,7 @@ static void suite_refusals_change_nothing(bool pg)
 	CHECK_EQ(r.problem.why, W_MOTHER_MALE);
 	CHECK_STR(r.problem.field, "mother");
 	struct store_person p;
-	CHECK_EQ(st->ops->person_get(st, "P9", 0, &p), DS_ENOTFOUND);
+	CHECK_EQ(store_person_get(st, "P9", 0, &p), DS_ENOTFOUND);
 	r = record(&lg, "{" ID(03) ",\"type\":\"death\",\"date\":\"2024-03-05\",\"person\":\"P99\"}");
 	CHECK_EQ(r.problem.why, W_NO_PERSON);
 	r = record(&lg, "{" ID(04) ",\"type\":\"transfer\",\"date\":\"2024-03-05\",\"person\":\"P1\","
@@ -179,9 +181,9 @@ static void suite_refusals_change_nothing(bool pg)
 	CHECK_EQ(r.problem.why, W_NOT_ELDERLY);
 	CHECK_EQ(count_events(st), 0);
 	int64_t n;
-	CHECK_EQ(st->ops->count(st, STORE_PERSONS, &n), DS_OK);
+	CHECK_EQ(store_count(st, STORE_PERSONS, &n), DS_OK);
 	CHECK_EQ(n, 6);
-	CHECK_EQ(st->ops->count(st, STORE_HOUSEHOLDS, &n), DS_OK);
+	CHECK_EQ(store_count(st, STORE_HOUSEHOLDS, &n), DS_OK);
 	CHECK_EQ(n, 3);
 	ledger_close(&lg);
 	store_close(st);
@@ -227,7 +229,7 @@ static void suite_timeline(bool pg)
 			"\"target\":\"00000000-0000-4000-8000-000000000013\",\"reason\":\"sai\"}");
 	CHECK_EQ(r.outcome, LEDGER_RECORDED);
 	struct store_person p;
-	CHECK_EQ(st->ops->person_get(st, "P5", 0, &p), DS_OK);
+	CHECK_EQ(store_person_get(st, "P5", 0, &p), DS_OK);
 	struct reg_state s;
 	CHECK_EQ(ledger_state_at(&lg, &p, day_from_ymd(2024, 12, 1), &s), DS_OK);
 	CHECK_EQ(s.marital, MAR_NEVER);
@@ -256,22 +258,22 @@ static void suite_current_cache(bool pg)
 			"\"field\":\"full_name\",\"value\":\"Nguyễn Văn Cương\"}");
 	CHECK_EQ(r.outcome, LEDGER_RECORDED);
 	struct store_person p;
-	CHECK_EQ(st->ops->person_get(st, "P3", 0, &p), DS_OK);
+	CHECK_EQ(store_person_get(st, "P3", 0, &p), DS_OK);
 	CHECK_STR(p.cur_household, "H2");
 	CHECK_STR(p.cur_name, "Nguyễn Văn Cương");
 	CHECK_STR(p.rec.full_name, "Nguyễn Văn Cường"); /* the entry record is kept */
 	/* Search follows the corrected name: by its start, and by the given name alone. */
 	int found = 0;
-	CHECK_EQ(st->ops->find(st, "nguyen van cuong", 0, NULL, 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(store_find(st, "nguyen van cuong", 0, NULL, 0, 10, count_found, &found), DS_OK);
 	CHECK_EQ(found, 1);
 	found = 0;
-	CHECK_EQ(st->ops->find(st, "cuong", 0, NULL, 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(store_find(st, "cuong", 0, NULL, 0, 10, count_found, &found), DS_OK);
 	CHECK_EQ(found, 1);
 	found = 0;
-	CHECK_EQ(st->ops->find(st, "cuong", 0, "[\"2673700101\"]", 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(store_find(st, "cuong", 0, "[\"2673700101\"]", 0, 10, count_found, &found), DS_OK);
 	CHECK_EQ(found, 0); /* not in that area */
 	found = 0;
-	CHECK_EQ(st->ops->find(st, "nguyen", 2010, NULL, 0, 10, count_found, &found), DS_OK);
+	CHECK_EQ(store_find(st, "nguyen", 2010, NULL, 0, 10, count_found, &found), DS_OK);
 	CHECK_EQ(found, 1); /* born 2010 */
 	/* A birth cancelled: the child is no longer present. */
 	r = record(&lg, "{" ID(23) ",\"type\":\"birth\",\"date\":\"2024-03-05\",\"mother\":\"P2\","
@@ -281,7 +283,7 @@ static void suite_current_cache(bool pg)
 	r = record(&lg, "{" ID(24) ",\"type\":\"void\",\"date\":\"2024-03-06\","
 			"\"target\":\"00000000-0000-4000-8000-000000000023\",\"reason\":\"sai\"}");
 	CHECK_EQ(r.outcome, LEDGER_RECORDED);
-	CHECK_EQ(st->ops->person_get(st, "P7", 0, &p), DS_OK);
+	CHECK_EQ(store_person_get(st, "P7", 0, &p), DS_OK);
 	CHECK(p.exit != DAY_MAX);
 	r = record(&lg, "{" ID(25) ",\"type\":\"newborn_screening\",\"date\":\"2024-03-07\","
 			"\"person\":\"P7\"}");
@@ -303,7 +305,7 @@ static void suite_import_refusals(bool pg)
 	CHECK_EQ(ledger_import(&lg, &o, &stats), DS_EINPUT);
 	CHECK_EQ(stats.rejected[STORE_HOUSEHOLDS], 3);
 	int64_t n;
-	CHECK_EQ(st->ops->count(st, STORE_HOUSEHOLDS, &n), DS_OK);
+	CHECK_EQ(store_count(st, STORE_HOUSEHOLDS, &n), DS_OK);
 	CHECK_EQ(n, 3);
 	ledger_close(&lg);
 	store_close(st);
@@ -337,38 +339,38 @@ static void suite_accounts(bool pg)
 	strcpy(u.name, "Cán bộ xã");
 	strcpy(u.unit, "26734");
 	strcpy(u.pw_hash, "$argon2id$v=19$m=65536,t=2,p=1$x$y");
-	CHECK_EQ(st->ops->user_add(st, &u), DS_OK);
+	CHECK_EQ(store_user_add(st, &u), DS_OK);
 	CHECK(u.id > 0);
 	struct store_user dup = u;
-	CHECK_EQ(st->ops->user_add(st, &dup), DS_ECONFLICT);
+	CHECK_EQ(store_user_add(st, &dup), DS_ECONFLICT);
 	struct store_user got;
-	CHECK_EQ(st->ops->user_get(st, "can.bo", 0, &got), DS_OK);
+	CHECK_EQ(store_user_get(st, "can.bo", 0, &got), DS_OK);
 	CHECK_STR(got.name, "Cán bộ xã");
 	CHECK_EQ(got.role, ROLE_COMMUNE);
 	got.disabled = true;
-	CHECK_EQ(st->ops->user_update(st, &got), DS_OK);
-	CHECK_EQ(st->ops->user_get(st, NULL, u.id, &got), DS_OK);
+	CHECK_EQ(store_user_update(st, &got), DS_OK);
+	CHECK_EQ(store_user_get(st, NULL, u.id, &got), DS_OK);
 	CHECK(got.disabled);
-	CHECK_EQ(st->ops->user_get(st, "nobody", 0, &got), DS_ENOTFOUND);
+	CHECK_EQ(store_user_get(st, "nobody", 0, &got), DS_ENOTFOUND);
 	struct store_session s = {.user_id = u.id, .created_at = 10, .last_seen = 10};
 	memset(s.hash, 7, 32);
-	CHECK_EQ(st->ops->session_add(st, &s), DS_OK);
+	CHECK_EQ(store_session_add(st, &s), DS_OK);
 	struct store_session t = s;
 	memset(t.hash, 9, 32);
 	t.token = true;
 	strcpy(t.label, "reporting");
-	CHECK_EQ(st->ops->session_add(st, &t), DS_OK);
+	CHECK_EQ(store_session_add(st, &t), DS_OK);
 	struct store_session g;
-	CHECK_EQ(st->ops->session_get(st, s.hash, &g), DS_OK);
+	CHECK_EQ(store_session_get(st, s.hash, &g), DS_OK);
 	CHECK(!g.revoked && !g.token);
-	CHECK_EQ(st->ops->session_touch(st, s.hash, 99), DS_OK);
-	CHECK_EQ(st->ops->session_get(st, s.hash, &g), DS_OK);
+	CHECK_EQ(store_session_touch(st, s.hash, 99), DS_OK);
+	CHECK_EQ(store_session_get(st, s.hash, &g), DS_OK);
 	CHECK_EQ(g.last_seen, 99);
 	/* A password change ends the sessions but keeps the machine tokens. */
-	CHECK_EQ(st->ops->session_revoke(st, NULL, u.id, false), DS_OK);
-	CHECK_EQ(st->ops->session_get(st, s.hash, &g), DS_OK);
+	CHECK_EQ(store_session_revoke(st, NULL, u.id, false), DS_OK);
+	CHECK_EQ(store_session_get(st, s.hash, &g), DS_OK);
 	CHECK(g.revoked);
-	CHECK_EQ(st->ops->session_get(st, t.hash, &g), DS_OK);
+	CHECK_EQ(store_session_get(st, t.hash, &g), DS_OK);
 	CHECK(!g.revoked && g.token);
 	struct store_audit a = {.at = 5, .role = ROLE_COMMUNE};
 	strcpy(a.login, "can.bo");
@@ -376,14 +378,14 @@ static void suite_accounts(bool pg)
 	strcpy(a.object, "person");
 	strcpy(a.object_id, "P1");
 	strcpy(a.outcome, "ok");
-	CHECK_EQ(st->ops->audit_add(st, &a), DS_OK);
+	CHECK_EQ(store_audit_add(st, &a), DS_OK);
 	strcpy(a.object_id, "P2");
-	CHECK_EQ(st->ops->audit_add(st, &a), DS_OK);
+	CHECK_EQ(store_audit_add(st, &a), DS_OK);
 	int n = 0;
-	CHECK_EQ(st->ops->audit_list(st, "person", "P1", 0, 100, count_audit, &n), DS_OK);
+	CHECK_EQ(store_audit_list(st, "person", "P1", 0, 100, count_audit, &n), DS_OK);
 	CHECK_EQ(n, 1);
 	n = 0;
-	CHECK_EQ(st->ops->audit_list(st, "person", NULL, 0, 100, count_audit, &n), DS_OK);
+	CHECK_EQ(store_audit_list(st, "person", NULL, 0, 100, count_audit, &n), DS_OK);
 	CHECK_EQ(n, 2);
 	ledger_close(&lg);
 	store_close(st);
