@@ -8,10 +8,15 @@
  * whose collaborator area is not inside the user's unit (under today's map)
  * is reported as not found, exactly as if it did not exist.
  *
- * Writes go to one writer thread that commits every waiting request's
- * events in one transaction (group commit: one fsync for many requests),
- * then brings the in-memory engine up to date and wakes the requests.
- * Audit entries are queued by readers and written by the same thread.
+ * Every durable write (events, workflow records, accounts, sessions,
+ * audit) goes to one writer thread (writer.c) as a job.  The writer runs
+ * every waiting job in one transaction (group commit: one fsync for many
+ * requests), then brings the in-memory engine and the records book up to
+ * the logs, then wakes the requests, which answer through the continuation
+ * they parked with (api_write): the handler is not run again.  Audit
+ * entries are queued by readers (audit.c) and written in the same
+ * transactions.  The follower (follower.c) keeps the engine current with
+ * other servers' writes.  app.c starts and stops all of it.
  */
 #ifndef DS_API_H
 #define DS_API_H
@@ -78,7 +83,6 @@ struct api_config {
 };
 
 struct api_job;
-struct api_audit_queue;
 
 struct api_app {
 	struct api_config cfg;
@@ -98,7 +102,6 @@ struct api_app {
 	size_t naudit, audit_cap;
 	/* other servers' writes (PostgreSQL LISTEN, or polling) */
 	pthread_t follower;
-	bool follow;
 	/* sessions and throttling */
 	pthread_mutex_t slock;
 	struct hmap sessions; /* session hash -> index in sess */
@@ -165,30 +168,103 @@ char *api_scope_areas(struct api_ctx *c);
 void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
 	       const char *outcome);
 
-/* Writes: queues the events and parks the request; when resumed, *results
- * hold one ledger_result per event (or rc is a store failure). */
-struct api_write {
-	struct reg_event *events;
-	size_t n;
-	struct ledger_result *results;
-	int *scope; /* per event: 1 in scope, 0 not found */
-	enum ds_rc rc;
-	/* batches: the position of each event in the request, and the answers
-	 * already known (events that did not parse), one slot per position */
-	size_t *index;
-	json_t *slots;
-};
-bool api_write_submit(struct api_ctx *c, struct api_write *w);
+/* ---- the one writer (api/writer.c) ---- */
+
+/*
+ * A job's work, on the writer thread inside the group's transaction, for
+ * the user who asked.  A refusal is the job's own outcome, kept in arg: run
+ * returns DS_OK for it and changes nothing.  Any other code means the store
+ * failed, and the whole group is rolled back.
+ */
+typedef enum ds_rc (*api_run_fn)(struct api_app *app, struct store *st,
+				 const struct api_user *user, void *arg);
+/* A parked request's continuation: answers, once the group is committed
+ * (rc DS_OK) or rolled back (the store's code).  It owns arg and frees it. */
+typedef void (*api_done_fn)(struct api_ctx *c, void *arg, enum ds_rc rc);
+
+/*
+ * Queues run for the writer and parks the request; done answers it after
+ * the commit, with the engine and the records already current.  False when
+ * the server is stopping: nothing was queued, and the caller still owns arg.
+ */
+bool api_write(struct api_ctx *c, api_run_fn run, api_done_fn done, void *arg);
+/* api_write for an arg that is one allocated block: when arg is NULL (out
+ * of memory) or the server is stopping, answers 503 and frees arg. */
+void api_write_block(struct api_ctx *c, api_run_fn run, api_done_fn done, void *arg);
+/* Queues run with nobody waiting for it (a session's last use); free_arg
+ * (may be NULL) frees arg afterwards. */
+void api_write_later(struct api_app *app, const struct api_user *user, api_run_fn run, void *arg,
+		     void (*free_arg)(void *));
+/* Starts and stops the writer thread; stopping runs what is queued first. */
+void api_writer_start(struct api_app *app);
+void api_writer_stop(struct api_app *app);
+/* The http_resume of a request parked by api_write (routes.c). */
+void api_resume(void *app, struct http_request *rq, void *state, struct http_response *rs);
+/* Runs a parked job's continuation (writer.c, for api_resume). */
+void api_job_finish(struct api_ctx *c, struct api_job *j);
+const struct api_user *api_job_user(const struct api_job *j);
+const char *api_job_lang(const struct api_job *j);
+
+/* The audit entries waiting for the writer, taken all at once (audit.c). */
+struct store_audit *api_audit_take(struct api_app *app, size_t *n);
+
+/* The follower of other servers' writes (follower.c). */
+void api_follower_start(struct api_app *app);
+void api_follower_stop(struct api_app *app);
 
 /* Sessions and passwords (api/auth.c). */
 enum ds_rc api_hash_password(const char *pw, char out[160]);
 bool api_check_password(const char *hash, const char *pw);
 void api_random_password(char out[20]);
 bool api_authenticate(struct api_ctx *c);
-bool api_login(struct api_ctx *c, const char *login, const char *password);
-void api_logout(struct api_ctx *c);
-enum ds_rc api_new_token(struct api_ctx *c, int64_t user_id, const char *label, char out[64]);
-void api_revoke_user_sessions(struct api_app *app, struct store *st, int64_t user_id, bool tokens);
+
+/* A new session or API token on its way to the store. */
+struct api_new_session {
+	struct store_session ss; /* holds only the secret's hash */
+	char token[64];          /* the secret, answered once */
+};
+/*
+ * Checks a login and password (throttled per account and per address).
+ * Accepted: the new session goes to the writer, the request is parked and
+ * done gets the struct api_new_session (and frees it).  Refused: answered
+ * now (401, 429), and false.
+ */
+bool api_login(struct api_ctx *c, const char *login, const char *password, api_done_fn done);
+/* In done, after the commit: sets the cookie; c is now the session's user. */
+void api_login_finish(struct api_ctx *c, const struct api_new_session *n);
+/* A new API token for a user (NULL when out of memory); the writer stores it
+ * with api_session_add_run. */
+struct api_new_session *api_token_new(int64_t user_id, const char *label);
+enum ds_rc api_session_add_run(struct api_app *app, struct store *st, const struct api_user *user,
+			       void *arg);
+
+/* Ending sessions: one (hash), or all of a user's (hash NULL; API tokens
+ * too when tokens).  api_revoke_run is the writer's part; once committed,
+ * api_revoke_cached ends them in this server's cache (others re-read
+ * within seconds), and api_logout_finish also clears the cookie. */
+struct api_revoke;
+struct api_revoke *api_revoke_new(const uint8_t *hash, int64_t user_id, bool tokens);
+enum ds_rc api_revoke_run(struct api_app *app, struct store *st, const struct api_user *user,
+			  void *arg);
+void api_revoke_cached(struct api_app *app, const struct api_revoke *r);
+void api_logout_finish(struct api_ctx *c, const struct api_revoke *r);
+
+/*
+ * An account created or changed by the writer (api_account_run).  Adding
+ * a login that exists is refused (outcome DS_ECONFLICT, nothing written).
+ * A change ends the account's sessions, and its API tokens too when
+ * revoke_tokens; after the commit, api_account_cached ends them here.
+ */
+struct api_account {
+	struct store_user u;
+	bool add;
+	bool revoke_tokens;
+	enum ds_rc outcome;
+	char password[20]; /* a new random password to answer once, or "" */
+};
+enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct api_user *user,
+			   void *arg);
+void api_account_cached(struct api_app *app, const struct api_account *a);
 const char *api_role_name(int role);
 int api_role_parse(const char *s);
 bool api_role_allows(int role, enum api_perm perm);

@@ -152,6 +152,105 @@ static bool load_user(struct store *st, int64_t id, struct api_user *u)
 	return true;
 }
 
+/* ---- session writes, run by the writer ---- */
+
+/* What a revocation ends: one session (has_hash), or a user's sessions
+ * (and API tokens too when tokens). */
+struct api_revoke {
+	bool has_hash;
+	uint8_t hash[32];
+	int64_t user_id;
+	bool tokens;
+};
+
+struct touch {
+	uint8_t hash[32];
+	int64_t when;
+};
+
+static enum ds_rc touch_run(struct api_app *app, struct store *st, const struct api_user *user,
+			    void *arg)
+{
+	(void)app;
+	(void)user;
+	struct touch *t = arg;
+	return store_session_touch(st, t->hash, t->when);
+}
+
+enum ds_rc api_revoke_run(struct api_app *app, struct store *st, const struct api_user *user,
+			  void *arg)
+{
+	(void)app;
+	(void)user;
+	const struct api_revoke *r = arg;
+	return store_session_revoke(st, r->has_hash ? r->hash : NULL, r->user_id, r->tokens);
+}
+
+struct api_revoke *api_revoke_new(const uint8_t *hash, int64_t user_id, bool tokens)
+{
+	struct api_revoke *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	if (hash) {
+		r->has_hash = true;
+		memcpy(r->hash, hash, 32);
+	}
+	r->user_id = user_id;
+	r->tokens = tokens;
+	return r;
+}
+
+void api_revoke_cached(struct api_app *app, const struct api_revoke *r)
+{
+	pthread_mutex_lock(&app->slock);
+	if (r->has_hash) {
+		struct api_session *s = cache_find(app, r->hash);
+		if (s)
+			s->revoked = true;
+	} else {
+		for (size_t i = 0; i < app->nsess; i++)
+			if (app->sess[i].user_id == r->user_id && (r->tokens || !app->sess[i].token))
+				app->sess[i].revoked = true;
+	}
+	pthread_mutex_unlock(&app->slock);
+}
+
+enum ds_rc api_session_add_run(struct api_app *app, struct store *st, const struct api_user *user,
+			       void *arg)
+{
+	(void)app;
+	(void)user;
+	struct api_new_session *n = arg;
+	return store_session_add(st, &n->ss);
+}
+
+enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct api_user *user,
+			   void *arg)
+{
+	(void)app;
+	(void)user;
+	struct api_account *a = arg;
+	struct store_user old;
+	if (a->add) {
+		enum ds_rc rc = store_user_get(st, a->u.login, 0, &old);
+		if (rc == DS_OK) {
+			a->outcome = DS_ECONFLICT;
+			return DS_OK;
+		}
+		return rc == DS_ENOTFOUND ? store_user_add(st, &a->u) : rc;
+	}
+	enum ds_rc rc = store_user_update(st, &a->u);
+	return rc ? rc : store_session_revoke(st, NULL, a->u.id, a->revoke_tokens);
+}
+
+void api_account_cached(struct api_app *app, const struct api_account *a)
+{
+	if (a->add || a->outcome)
+		return;
+	struct api_revoke r = {.user_id = a->u.id, .tokens = a->revoke_tokens};
+	api_revoke_cached(app, &r);
+}
+
 /* Re-reads a session and its user from the store. */
 static bool refresh(struct api_ctx *c, struct api_session *s)
 {
@@ -208,13 +307,18 @@ bool api_authenticate(struct api_ctx *c)
 	if (valid && !copy.token) {
 		valid = now - copy.last_seen <= app->cfg.session_idle_s &&
 			now - copy.created_at <= app->cfg.session_max_s;
-		if (!valid) /* expired: it may not come back */
-			store_session_revoke(c->st, hash, 0, false);
+		struct api_revoke *r = valid ? NULL : api_revoke_new(hash, 0, false);
+		if (r) /* expired: it may not come back */
+			api_write_later(app, NULL, api_revoke_run, r, free);
 	}
 	if (valid) {
 		/* last_seen is kept in memory and written back now and then. */
-		if (now - copy.last_seen >= 60)
-			store_session_touch(c->st, hash, now);
+		struct touch *t = now - copy.last_seen >= 60 ? malloc(sizeof *t) : NULL;
+		if (t) {
+			memcpy(t->hash, hash, 32);
+			t->when = now;
+			api_write_later(app, NULL, touch_run, t, free);
+		}
 		copy.last_seen = now;
 	}
 	pthread_mutex_lock(&app->slock);
@@ -294,7 +398,7 @@ static void set_cookie(struct api_ctx *c, const char *value, bool clear)
 	http_add_header(c->rs, "Set-Cookie", cookie);
 }
 
-bool api_login(struct api_ctx *c, const char *login, const char *password)
+bool api_login(struct api_ctx *c, const char *login, const char *password, api_done_fn done)
 {
 	struct api_app *app = c->app;
 	int64_t now = (int64_t)time(NULL);
@@ -340,51 +444,48 @@ bool api_login(struct api_ctx *c, const char *login, const char *password)
 	pthread_mutex_lock(&app->slock);
 	throttle_clear(app, ukey);
 	pthread_mutex_unlock(&app->slock);
-	char token[64];
-	new_secret("", token);
-	struct store_session ss = {.user_id = u.id, .created_at = now, .last_seen = now};
-	token_hash(token, ss.hash);
-	if (store_session_add(c->st, &ss)) {
-		api_error(c, 503, "store", "the session could not be saved", NULL);
+	struct api_new_session *n = calloc(1, sizeof *n);
+	if (!n) {
+		api_error(c, 503, "memory", "out of memory", NULL);
 		return false;
 	}
-	set_cookie(c, token, false);
-	c->authed = true;
-	load_user(c->st, u.id, &c->user);
-	memcpy(c->user.session, ss.hash, 32);
-	csrf_of(token, c->user.csrf);
+	new_secret("", n->token);
+	n->ss = (struct store_session){.user_id = u.id, .created_at = now, .last_seen = now};
+	token_hash(n->token, n->ss.hash);
+	if (!api_write(c, api_session_add_run, done, n)) {
+		free(n);
+		api_error(c, 503, "stopping", "the server is stopping; try again", NULL);
+		return false;
+	}
 	return true;
 }
 
-void api_logout(struct api_ctx *c)
+void api_login_finish(struct api_ctx *c, const struct api_new_session *n)
 {
-	store_session_revoke(c->st, c->user.session, 0, false);
-	pthread_mutex_lock(&c->app->slock);
-	struct api_session *s = cache_find(c->app, c->user.session);
-	if (s)
-		s->revoked = true;
-	pthread_mutex_unlock(&c->app->slock);
+	set_cookie(c, n->token, false);
+	c->authed = load_user(c->st, n->ss.user_id, &c->user);
+	memcpy(c->user.session, n->ss.hash, 32);
+	csrf_of(n->token, c->user.csrf);
+}
+
+void api_logout_finish(struct api_ctx *c, const struct api_revoke *r)
+{
+	api_revoke_cached(c->app, r);
 	set_cookie(c, "", true);
 }
 
-void api_revoke_user_sessions(struct api_app *app, struct store *st, int64_t user_id, bool tokens)
+struct api_new_session *api_token_new(int64_t user_id, const char *label)
 {
-	store_session_revoke(st, NULL, user_id, tokens);
-	pthread_mutex_lock(&app->slock);
-	for (size_t i = 0; i < app->nsess; i++)
-		if (app->sess[i].user_id == user_id && (tokens || !app->sess[i].token))
-			app->sess[i].revoked = true;
-	pthread_mutex_unlock(&app->slock);
-}
-
-enum ds_rc api_new_token(struct api_ctx *c, int64_t user_id, const char *label, char out[64])
-{
-	new_secret("dso_", out);
+	struct api_new_session *n = calloc(1, sizeof *n);
+	if (!n)
+		return NULL;
+	new_secret("dso_", n->token);
 	int64_t now = (int64_t)time(NULL);
-	struct store_session ss = {.user_id = user_id, .created_at = now, .last_seen = now, .token = true};
-	snprintf(ss.label, sizeof ss.label, "%s", label);
-	token_hash(out, ss.hash);
-	return store_session_add(c->st, &ss);
+	n->ss = (struct store_session){.user_id = user_id, .created_at = now, .last_seen = now,
+				       .token = true};
+	snprintf(n->ss.label, sizeof n->ss.label, "%s", label);
+	token_hash(n->token, n->ss.hash);
+	return n;
 }
 
 /* ---- scope ---- */

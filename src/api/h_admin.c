@@ -46,6 +46,20 @@ static const char *check_role_unit(struct api_ctx *c, int role, const char *unit
 	return ok ? NULL : "unit";
 }
 
+static void user_add_done(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	struct api_account *a = arg;
+	if (rc)
+		api_error(c, 503, "store", "the account could not be saved", NULL);
+	else if (a->outcome == DS_ECONFLICT)
+		api_error(c, 409, "duplicate_id", ds_why_en(W_DUP_ID), "login");
+	else {
+		api_audit(c, "create", "user", a->u.login, "ok");
+		api_json(c, 201, json_pack("{s:s, s:s}", "login", a->u.login, "password", a->password));
+	}
+	free(a);
+}
+
 void h_user_add(struct api_ctx *c)
 {
 	json_t *b = api_body(c);
@@ -55,94 +69,118 @@ void h_user_add(struct api_ctx *c)
 	const char *name = json_string_value(json_object_get(b, "name"));
 	const char *role = json_string_value(json_object_get(b, "role"));
 	const char *unit = json_string_value(json_object_get(b, "unit"));
-	struct store_user u = {0};
+	struct api_account *a = calloc(1, sizeof *a);
+	if (!a) {
+		json_decref(b);
+		api_error(c, 503, "memory", "out of memory", NULL);
+		return;
+	}
+	struct store_user *u = &a->u;
 	const char *bad = NULL;
-	if (!login || reg_parse_id(login, strlen(login), u.login) != W_NONE)
+	if (!login || reg_parse_id(login, strlen(login), u->login) != W_NONE)
 		bad = "login";
-	else if (!name || reg_parse_text(name, strlen(name), REG_NAME_CHARS, true, u.name, sizeof u.name))
+	else if (!name || reg_parse_text(name, strlen(name), REG_NAME_CHARS, true, u->name, sizeof u->name))
 		bad = "name";
-	else if (!(u.role = role ? api_role_parse(role) : 0))
+	else if (!(u->role = role ? api_role_parse(role) : 0))
 		bad = "role";
 	else {
-		snprintf(u.unit, sizeof u.unit, "%s", unit ? unit : "");
-		bad = check_role_unit(c, u.role, u.unit);
+		snprintf(u->unit, sizeof u->unit, "%s", unit ? unit : "");
+		bad = check_role_unit(c, u->role, u->unit);
 	}
+	json_decref(b);
 	if (bad) {
 		api_error(c, 422, "bad_value", "login, name, role (collaborator, commune, province, "
 					       "national, admin) and a unit of the role's level",
 			  bad);
-		json_decref(b);
+		free(a);
 		return;
 	}
-	char pw[20];
-	api_random_password(pw);
-	u.created_at = u.pw_changed_at = (int64_t)time(NULL);
-	enum ds_rc rc = api_hash_password(pw, u.pw_hash);
-	if (!rc)
-		rc = store_user_add(c->st, &u);
-	if (rc == DS_ECONFLICT)
-		api_error(c, 409, "duplicate_id", ds_why_en(W_DUP_ID), "login");
-	else if (rc)
+	a->add = true;
+	api_random_password(a->password);
+	u->created_at = u->pw_changed_at = (int64_t)time(NULL);
+	if (api_hash_password(a->password, u->pw_hash)) {
 		api_error(c, 503, "store", "the account could not be saved", NULL);
-	else {
-		api_audit(c, "create", "user", u.login, "ok");
-		api_json(c, 201, json_pack("{s:s, s:s}", "login", u.login, "password", pw));
+		free(a);
+		return;
 	}
-	json_decref(b);
+	api_write_block(c, api_account_run, user_add_done, a);
+}
+
+static void user_update_done(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	struct api_account *a = arg;
+	if (rc) {
+		api_error(c, 503, "store", "the account could not be saved", NULL);
+	} else {
+		api_account_cached(c->app, a);
+		api_audit(c, "update", "user", a->u.login, "ok");
+		json_t *o = json_pack("{s:s}", "login", a->u.login);
+		if (a->password[0])
+			json_object_set_new(o, "password", json_string(a->password));
+		api_json(c, 200, o);
+	}
+	free(a);
+}
+
+/* Applies the body's changes to u; the member at fault, or NULL. */
+static const char *user_changes(struct api_ctx *c, json_t *b, struct api_account *a)
+{
+	struct store_user *u = &a->u;
+	json_t *v;
+	if ((v = json_object_get(b, "name")) &&
+	    (!json_is_string(v) || reg_parse_text(json_string_value(v), json_string_length(v),
+						  REG_NAME_CHARS, true, u->name, sizeof u->name)))
+		return "name";
+	if ((v = json_object_get(b, "role")) &&
+	    !(json_is_string(v) && (u->role = api_role_parse(json_string_value(v)))))
+		return "role";
+	if ((v = json_object_get(b, "unit"))) {
+		if (!json_is_string(v) || json_string_length(v) > REG_UNIT_CODE_MAX)
+			return "unit";
+		snprintf(u->unit, sizeof u->unit, "%s", json_string_value(v));
+	}
+	const char *bad = check_role_unit(c, u->role, u->unit);
+	if (bad)
+		return bad;
+	if ((v = json_object_get(b, "disabled")))
+		u->disabled = json_is_true(v);
+	if (json_is_true(json_object_get(b, "reset_password"))) {
+		api_random_password(a->password);
+		if (api_hash_password(a->password, u->pw_hash))
+			return "reset_password";
+		u->pw_changed_at = (int64_t)time(NULL);
+	}
+	return NULL;
 }
 
 void h_user_update(struct api_ctx *c)
 {
-	struct store_user u;
-	if (store_user_get(c->st, c->params[0], 0, &u)) {
+	struct api_account *a = calloc(1, sizeof *a);
+	if (!a) {
+		api_error(c, 503, "memory", "out of memory", NULL);
+		return;
+	}
+	if (store_user_get(c->st, c->params[0], 0, &a->u)) {
+		free(a);
 		api_error(c, 404, "not_found", "no such account", "login");
 		return;
 	}
 	json_t *b = api_body(c);
-	if (!b)
+	if (!b) {
+		free(a);
 		return;
-	const char *bad = NULL;
-	json_t *v;
-	if ((v = json_object_get(b, "name")) &&
-	    (!json_is_string(v) || reg_parse_text(json_string_value(v), json_string_length(v),
-						  REG_NAME_CHARS, true, u.name, sizeof u.name)))
-		bad = "name";
-	if (!bad && (v = json_object_get(b, "role")) &&
-	    !(json_is_string(v) && (u.role = api_role_parse(json_string_value(v)))))
-		bad = "role";
-	if (!bad && (v = json_object_get(b, "unit"))) {
-		if (!json_is_string(v) || json_string_length(v) > REG_UNIT_CODE_MAX)
-			bad = "unit";
-		else
-			snprintf(u.unit, sizeof u.unit, "%s", json_string_value(v));
 	}
-	if (!bad)
-		bad = check_role_unit(c, u.role, u.unit);
-	if (!bad && (v = json_object_get(b, "disabled")))
-		u.disabled = json_is_true(v);
-	char pw[20] = "";
-	if (!bad && json_is_true(json_object_get(b, "reset_password"))) {
-		api_random_password(pw);
-		if (api_hash_password(pw, u.pw_hash))
-			bad = "reset_password";
-		u.pw_changed_at = (int64_t)time(NULL);
-	}
+	const char *bad = user_changes(c, b, a);
 	json_decref(b);
 	if (bad) {
+		free(a);
 		api_error(c, 422, "bad_value", "a field has a wrong value", bad);
 		return;
 	}
-	if (store_user_update(c->st, &u)) {
-		api_error(c, 503, "store", "the account could not be saved", NULL);
-		return;
-	}
-	/* A new password, a new role or unit, or a disabled account: every session ends. */
-	api_revoke_user_sessions(c->app, c->st, u.id, u.disabled);
-	api_audit(c, "update", "user", u.login, "ok");
-	json_t *o = json_pack("{s:s}", "login", u.login);
-	if (pw[0])
-		json_object_set_new(o, "password", json_string(pw));
-	api_json(c, 200, o);
+	/* A new password, a new role or unit, or a disabled account: every
+	 * session ends, and a disabled account's API tokens too. */
+	a->revoke_tokens = a->u.disabled;
+	api_write_block(c, api_account_run, user_update_done, a);
 }
 
 static enum ds_rc add_audit(const struct store_audit *a, void *arg)

@@ -273,14 +273,28 @@ static bool missing_record(enum ds_why w)
 	return w == W_NO_PERSON || w == W_NO_HOUSEHOLD || w == W_NO_EVENT || w == W_NO_UNIT;
 }
 
+/*
+ * A request's events on their way to the writer: parsed here, recorded by
+ * the writer (record_events), answered by the continuation.
+ */
+struct ev_write {
+	struct reg_event *events;
+	size_t n;
+	struct ledger_result *results;
+	/* batches: the position of each event in the request, and the answers
+	 * already known (events that did not parse), one slot per position */
+	size_t *index;
+	json_t *slots;
+};
+
 /* One record's result: {status, seq, error, warning}. */
-static json_t *result_json(struct api_ctx *c, const struct api_write *w, size_t i, int *http)
+static json_t *result_json(struct api_ctx *c, const struct ev_write *w, size_t i, int *http)
 {
 	char id[REG_UUID_TEXT];
 	reg_uuid_format(w->events[i].id, id);
 	const struct ledger_result *r = &w->results[i];
 	json_t *o = json_pack("{s:s}", "id", id);
-	if (!w->scope[i] || (r->outcome == LEDGER_REFUSED && missing_record(r->problem.why))) {
+	if (r->outcome == LEDGER_REFUSED && missing_record(r->problem.why)) {
 		/* Out of scope and absent look the same. */
 		json_object_set_new(o, "status", json_string("not_found"));
 		json_object_set_new(o, "error", json_pack("{s:s, s:s, s:n}", "code", "not_found",
@@ -307,51 +321,95 @@ static json_t *result_json(struct api_ctx *c, const struct api_write *w, size_t 
 	return o;
 }
 
-static void write_free(struct api_write *w)
+static void write_free(struct ev_write *w)
 {
 	free(w->events);
 	free(w->results);
-	free(w->scope);
 	free(w->index);
 	json_decref(w->slots);
 	free(w);
 }
 
-static struct api_write *write_new(size_t n)
+static struct ev_write *write_new(size_t n)
 {
-	struct api_write *w = calloc(1, sizeof *w);
+	struct ev_write *w = calloc(1, sizeof *w);
 	if (!w)
 		return NULL;
 	w->events = calloc(n + 1, sizeof *w->events);
 	w->results = calloc(n + 1, sizeof *w->results);
-	w->scope = calloc(n + 1, sizeof *w->scope);
 	w->index = calloc(n + 1, sizeof *w->index);
-	if (!w->events || !w->results || !w->scope || !w->index) {
+	if (!w->events || !w->results || !w->index) {
 		write_free(w);
 		return NULL;
 	}
 	return w;
 }
 
+struct scope_arg {
+	struct api_app *app;
+	const struct api_user *user;
+};
+
+static bool user_scope(void *arg, const char *area)
+{
+	struct scope_arg *s = arg;
+	return api_user_covers(s->app, s->user, area);
+}
+
+/* The writer's part: every event through the ledger, everything it names
+ * checked against the caller's scope. */
+static enum ds_rc record_events(struct api_app *app, struct store *st, const struct api_user *user,
+				void *arg)
+{
+	(void)st; /* the ledger writes through the writer's store */
+	struct ev_write *w = arg;
+	struct scope_arg sa = {app, user};
+	app->ledger.scope = user_scope;
+	app->ledger.scope_arg = &sa;
+	enum ds_rc rc = DS_OK;
+	uint64_t recorded = 0, refused = 0;
+	for (size_t i = 0; i < w->n && !rc; i++) {
+		rc = ledger_record(&app->ledger, &w->events[i], user->login, &w->results[i]);
+		recorded += !rc && w->results[i].outcome == LEDGER_RECORDED;
+		refused += !rc && w->results[i].outcome == LEDGER_REFUSED;
+	}
+	app->ledger.scope = NULL;
+	pthread_mutex_lock(&app->mlock);
+	app->events_recorded += recorded;
+	app->events_refused += refused;
+	pthread_mutex_unlock(&app->mlock);
+	return rc;
+}
+
+/* Queues w for the writer, or answers that the server is stopping. */
+static void submit(struct api_ctx *c, struct ev_write *w, api_done_fn done)
+{
+	if (!api_write(c, record_events, done, w)) {
+		write_free(w);
+		api_error(c, 503, "stopping", "the server is stopping; send it again", NULL);
+	}
+}
+
+static void event_answer(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	struct ev_write *w = arg;
+	if (rc) {
+		api_error(c, 503, "store", "the event could not be stored; send it again", NULL);
+	} else {
+		int status = 500;
+		json_t *r = result_json(c, w, 0, &status);
+		api_json(c, status, r);
+	}
+	write_free(w);
+}
+
 void h_event_post(struct api_ctx *c)
 {
-	struct api_write *w = c->rq->parked;
-	if (c->rq->resumed && w) {
-		int status = 500;
-		if (w->rc) {
-			api_error(c, 503, "store", "the event could not be stored; send it again", NULL);
-		} else {
-			json_t *r = result_json(c, w, 0, &status);
-			api_json(c, status, r);
-		}
-		write_free(w);
-		c->rq->parked = NULL;
-		return;
-	}
 	json_t *b = api_body(c);
 	if (!b)
 		return;
-	if (!(w = write_new(1))) {
+	struct ev_write *w = write_new(1);
+	if (!w) {
 		json_decref(b);
 		api_error(c, 503, "memory", "out of memory", NULL);
 		return;
@@ -366,18 +424,15 @@ void h_event_post(struct api_ctx *c)
 		return;
 	}
 	w->n = 1;
-	if (!api_write_submit(c, w)) {
-		write_free(w);
-		api_error(c, 503, "stopping", "the server is stopping; send it again", NULL);
-	}
+	submit(c, w, event_answer);
 }
 
 /* {"results": [one per event, in order], "recorded", "duplicates", "refused", "not_found"} */
-static void batch_answer(struct api_ctx *c, struct api_write *w)
+static void batch_json(struct api_ctx *c, struct ev_write *w, enum ds_rc rc)
 {
 	for (size_t k = 0; k < w->n; k++) {
 		int status;
-		json_t *r = w->rc ? json_pack("{s:s}", "status", "failed") : result_json(c, w, k, &status);
+		json_t *r = rc ? json_pack("{s:s}", "status", "failed") : result_json(c, w, k, &status);
 		json_array_set_new(w->slots, w->index[k], r);
 	}
 	int counts[4] = {0};
@@ -390,20 +445,19 @@ static void batch_answer(struct api_ctx *c, struct api_write *w)
 		counts[strcmp(s, "recorded") == 0 ? 0 : strcmp(s, "duplicate") == 0 ? 1
 						    : strcmp(s, "not_found") == 0 ? 3 : 2]++;
 	}
-	api_json(c, w->rc ? 503 : 200,
+	api_json(c, rc ? 503 : 200,
 		 json_pack("{s:O, s:i, s:i, s:i, s:i}", "results", w->slots, "recorded", counts[0],
 			   "duplicates", counts[1], "refused", counts[2], "not_found", counts[3]));
 }
 
+static void batch_answer(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	batch_json(c, arg, rc);
+	write_free(arg);
+}
+
 void h_event_batch(struct api_ctx *c)
 {
-	struct api_write *w = c->rq->parked;
-	if (c->rq->resumed && w) {
-		batch_answer(c, w);
-		write_free(w);
-		c->rq->parked = NULL;
-		return;
-	}
 	json_t *b = api_body(c);
 	if (!b)
 		return;
@@ -418,7 +472,8 @@ void h_event_batch(struct api_ctx *c)
 		json_decref(b);
 		return;
 	}
-	if (!(w = write_new(n)) || !(w->slots = json_array())) {
+	struct ev_write *w = write_new(n);
+	if (!w || !(w->slots = json_array())) {
 		if (w)
 			write_free(w);
 		json_decref(b);
@@ -443,12 +498,8 @@ void h_event_batch(struct api_ctx *c)
 	}
 	json_decref(b);
 	if (w->n == 0) {
-		batch_answer(c, w);
-		write_free(w);
+		batch_answer(c, w, DS_OK);
 		return;
 	}
-	if (!api_write_submit(c, w)) {
-		write_free(w);
-		api_error(c, 503, "stopping", "the server is stopping; send it again", NULL);
-	}
+	submit(c, w, batch_answer);
 }

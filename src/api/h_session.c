@@ -12,6 +12,26 @@ static json_t *user_json(const struct api_user *u)
 			 api_role_name(u->role), "unit", u->unit);
 }
 
+static void store_failed(struct api_ctx *c, const char *what)
+{
+	char msg[120];
+	snprintf(msg, sizeof msg, "%s could not be saved; try again", what);
+	api_error(c, 503, "store", msg, NULL);
+}
+
+static void login_done(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	struct api_new_session *n = arg;
+	if (rc) {
+		store_failed(c, "the session");
+	} else {
+		api_login_finish(c, n);
+		api_audit(c, "login", "user", c->user.login, "ok");
+		api_json(c, 200, json_pack("{s:o, s:s}", "user", user_json(&c->user), "csrf", c->user.csrf));
+	}
+	free(n);
+}
+
 void h_login(struct api_ctx *c)
 {
 	json_t *b = api_body(c);
@@ -27,10 +47,7 @@ void h_login(struct api_ctx *c)
 		json_decref(b);
 		return;
 	}
-	if (api_login(c, login, pw)) {
-		api_audit(c, "login", "user", login, "ok");
-		api_json(c, 200, json_pack("{s:o, s:s}", "user", user_json(&c->user), "csrf", c->user.csrf));
-	} else {
+	if (!api_login(c, login, pw, login_done)) {
 		struct api_ctx anon = *c;
 		anon.authed = false;
 		api_audit(&anon, "login", "user", login, c->rs->status == 429 ? "throttled" : "denied");
@@ -38,11 +55,21 @@ void h_login(struct api_ctx *c)
 	json_decref(b);
 }
 
+static void logout_done(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	if (rc) {
+		store_failed(c, "the logout");
+	} else {
+		api_logout_finish(c, arg);
+		api_audit(c, "logout", "user", c->user.login, "ok");
+		api_json(c, 200, json_pack("{s:b}", "ok", 1));
+	}
+	free(arg);
+}
+
 void h_logout(struct api_ctx *c)
 {
-	api_logout(c);
-	api_audit(c, "logout", "user", c->user.login, "ok");
-	api_json(c, 200, json_pack("{s:b}", "ok", 1));
+	api_write_block(c, api_revoke_run, logout_done, api_revoke_new(c->user.session, 0, false));
 }
 
 void h_me(struct api_ctx *c)
@@ -63,6 +90,24 @@ void h_me(struct api_ctx *c)
 	api_json(c, 200, o);
 }
 
+static void password_done(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	struct api_account *a = arg;
+	if (rc) {
+		store_failed(c, "the password");
+	} else {
+		/* Every session ends, this one too: log in with the new password. */
+		api_account_cached(c->app, a);
+		struct api_revoke *mine = api_revoke_new(c->user.session, 0, false);
+		if (mine)
+			api_logout_finish(c, mine);
+		free(mine);
+		api_audit(c, "password", "user", a->u.login, "ok");
+		api_json(c, 200, json_pack("{s:b}", "ok", 1));
+	}
+	free(a);
+}
+
 void h_password(struct api_ctx *c)
 {
 	json_t *b = api_body(c);
@@ -70,31 +115,39 @@ void h_password(struct api_ctx *c)
 		return;
 	const char *old = json_string_value(json_object_get(b, "old"));
 	const char *pw = json_string_value(json_object_get(b, "new"));
-	struct store_user u;
+	struct api_account *a = calloc(1, sizeof *a);
 	bool vi = strcmp(c->lang, "vi") == 0;
-	if (!old || !pw || store_user_get(c->st, NULL, c->user.id, &u) ||
-	    !api_check_password(u.pw_hash, old)) {
+	if (!a) {
+		api_error(c, 503, "memory", "out of memory", NULL);
+	} else if (!old || !pw || store_user_get(c->st, NULL, c->user.id, &a->u) ||
+		   !api_check_password(a->u.pw_hash, old)) {
 		api_error(c, 403, "bad_credentials", vi ? "Mật khẩu cũ không đúng." : "The old password is wrong.",
 			  "old");
 	} else if (strlen(pw) < 10 || strlen(pw) > 200) {
 		api_error(c, 422, "weak_password",
 			  vi ? "Mật khẩu mới phải có từ 10 ký tự." : "The new password needs at least 10 characters.",
 			  "new");
-	} else if (api_hash_password(pw, u.pw_hash) == DS_OK) {
-		u.pw_changed_at = (int64_t)time(NULL);
-		if (store_user_update(c->st, &u) == DS_OK) {
-			/* Every session ends, this one too: log in with the new password. */
-			api_revoke_user_sessions(c->app, c->st, u.id, false);
-			api_logout(c);
-			api_audit(c, "password", "user", u.login, "ok");
-			api_json(c, 200, json_pack("{s:b}", "ok", 1));
-		} else {
-			api_error(c, 503, "store", "the password could not be saved", NULL);
-		}
+	} else if (api_hash_password(pw, a->u.pw_hash) == DS_OK) {
+		a->u.pw_changed_at = (int64_t)time(NULL);
+		api_write_block(c, api_account_run, password_done, a);
+		a = NULL; /* the writer's, or freed */
 	} else {
 		api_error(c, 503, "internal", "the password could not be hashed", NULL);
 	}
+	free(a);
 	json_decref(b);
+}
+
+static void token_done(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	struct api_new_session *n = arg;
+	if (rc) {
+		store_failed(c, "the token");
+	} else {
+		api_audit(c, "token", "user", c->user.login, "ok");
+		api_json(c, 201, json_pack("{s:s, s:s}", "token", n->token, "label", n->ss.label));
+	}
+	free(n);
 }
 
 void h_token_add(struct api_ctx *c)
@@ -103,14 +156,9 @@ void h_token_add(struct api_ctx *c)
 	if (!b)
 		return;
 	const char *label = json_string_value(json_object_get(b, "label"));
-	char token[64];
-	if (!label || !label[0] || strlen(label) > 60) {
+	if (!label || !label[0] || strlen(label) > 60)
 		api_error(c, 400, "required", "give a label of at most 60 characters", "label");
-	} else if (api_new_token(c, c->user.id, label, token) == DS_OK) {
-		api_audit(c, "token", "user", c->user.login, "ok");
-		api_json(c, 201, json_pack("{s:s, s:s}", "token", token, "label", label));
-	} else {
-		api_error(c, 503, "store", "the token could not be saved", NULL);
-	}
+	else
+		api_write_block(c, api_session_add_run, token_done, api_token_new(c->user.id, label));
 	json_decref(b);
 }

@@ -363,7 +363,7 @@ void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 				  NULL);
 			goto out;
 		}
-		if (state_changing(rq->method) && !c.user.token && !rq->resumed) {
+		if (state_changing(rq->method) && !c.user.token) {
 			const char *csrf = http_header(rq, "X-CSRF-Token");
 			if (!csrf || strcmp(csrf, c.user.csrf) != 0) {
 				api_error(&c, 403, "csrf",
@@ -377,6 +377,22 @@ void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 	}
 	c.route->fn(&c);
 out:
+	if (rs->status)
+		count_request(app, rs->status, progress_now() - rq->started);
+}
+
+/*
+ * A request parked by api_write, woken after its group was committed: its
+ * continuation answers, as the user it was authenticated as.  Nothing of
+ * the pipeline runs again (the request passed it before it was parked).
+ */
+void api_resume(void *appv, struct http_request *rq, void *state, struct http_response *rs)
+{
+	struct api_app *app = appv;
+	struct api_job *j = state;
+	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .user = *api_job_user(j), .authed = true,
+			    .lang = api_job_lang(j), .st = api_thread_store(app)};
+	api_job_finish(&c, j);
 	if (rs->status)
 		count_request(app, rs->status, progress_now() - rq->started);
 }

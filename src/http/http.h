@@ -21,7 +21,8 @@
  *
  * A handler may park a request (http_park) while work is done elsewhere
  * (a write waiting for the group commit) and the worker thread serves
- * others meanwhile; http_wake resumes it and the handler runs again.
+ * others meanwhile; http_wake resumes it, and the continuation the handler
+ * named answers it.  The handler does not run again.
  */
 #ifndef DS_HTTP_H
 #define DS_HTTP_H
@@ -59,9 +60,7 @@ struct http_request {
 	char ip[64];
 	bool tls;
 	double started;     /* monotonic seconds */
-	void *conn;         /* the libmicrohttpd connection, for headers */
-	void *parked;       /* what the handler left when it parked the request */
-	bool resumed;       /* the handler runs again after http_wake */
+	void *conn;         /* the libmicrohttpd connection, for headers and http_wake */
 };
 
 struct http_response {
@@ -77,6 +76,9 @@ struct http_response {
 
 /* The application's entry: fill rs (or park rq and return). */
 typedef void (*http_handler)(void *app, struct http_request *rq, struct http_response *rs);
+/* A parked request's continuation: answers rs from the state it was parked with. */
+typedef void (*http_resume)(void *app, struct http_request *rq, void *state,
+			    struct http_response *rs);
 
 struct http_server;
 
@@ -96,9 +98,12 @@ const char *http_query(const struct http_request *rq, const char *name, char *ou
 
 void http_add_header(struct http_response *rs, const char *name, const char *value);
 
-/* Parks the request (the handler returns without a response); state is
- * kept in rq->parked.  http_wake() makes the handler run again. */
-void http_park(struct http_request *rq, void *state);
+/*
+ * Parks the request: the handler returns without a response (status 0).
+ * Once http_wake(rq->conn) is called, from any thread, resume runs with
+ * state on a worker thread and answers.  The handler is not run again.
+ */
+void http_park(struct http_request *rq, http_resume resume, void *state);
 void http_wake(void *parked_conn);
 
 /* Counters for /metrics. */

@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ struct req {
 	bool handled;
 	bool too_big;
 	bool counted; /* counted in the server's `inflight` */
-	bool parked;
+	http_resume resume; /* set while parked */
+	void *state;
 	char *method, *path;
 };
 
@@ -336,25 +338,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 					  r->rq.ip, sizeof r->rq.ip);
 		}
 		__atomic_add_fetch(&s->stats.requests, 1, __ATOMIC_RELAXED);
-	} else {
-		r->rq.resumed = true;
 	}
 	struct http_response rs = {.status = 200};
-	r->parked = false;
-	s->fn(s->app, &r->rq, &rs);
-	if (r->rq.parked && !rs.status) {
-		response_free(&rs);
-		MHD_suspend_connection(c);
-		return MHD_YES;
+	if (r->resume) {
+		/* Woken: the continuation answers. */
+		http_resume fn = r->resume;
+		r->resume = NULL;
+		fn(s->app, &r->rq, r->state, &rs);
+	} else {
+		s->fn(s->app, &r->rq, &rs);
+		if (r->resume && !rs.status) {
+			response_free(&rs);
+			MHD_suspend_connection(c);
+			return MHD_YES;
+		}
 	}
 	enum MHD_Result ok = respond(c, &rs);
 	response_free(&rs);
 	return ok;
 }
 
-void http_park(struct http_request *rq, void *state)
+void http_park(struct http_request *rq, http_resume resume, void *state)
 {
-	rq->parked = state;
+	struct req *r = (struct req *)((char *)rq - offsetof(struct req, rq));
+	r->resume = resume;
+	r->state = state;
 }
 
 void http_wake(void *conn)

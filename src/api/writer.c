@@ -1,0 +1,185 @@
+/*
+ * The one writer.  Every durable write of the server is a job queued here:
+ * events, workflow records, accounts, sessions, and the audit entries the
+ * readers queue.  The writer takes everything that waits, runs it in one
+ * transaction (group commit: one fsync for many requests), brings the
+ * engine up to the log, and then wakes the requests that wait, whose
+ * continuations answer.  Nothing is acknowledged before its commit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "store/audit.h"
+
+struct api_job {
+	api_run_fn run;
+	api_done_fn done;         /* NULL: nobody waits */
+	void (*free_arg)(void *); /* for a job nobody waits for */
+	void *arg;
+	enum ds_rc rc;
+	struct api_user user;
+	const char *lang;
+	void *conn; /* the parked connection, to wake */
+	struct api_job *next;
+};
+
+/* Appends j to the queue; false when the server is stopping. */
+static bool enqueue(struct api_app *app, struct api_job *j)
+{
+	pthread_mutex_lock(&app->wlock);
+	bool ok = !app->stopping;
+	if (ok) {
+		if (app->jobs_tail)
+			app->jobs_tail->next = j;
+		else
+			app->jobs = j;
+		app->jobs_tail = j;
+		pthread_cond_signal(&app->wcv);
+	}
+	pthread_mutex_unlock(&app->wlock);
+	return ok;
+}
+
+bool api_write(struct api_ctx *c, api_run_fn run, api_done_fn done, void *arg)
+{
+	struct api_job *j = calloc(1, sizeof *j);
+	if (!j)
+		return false;
+	*j = (struct api_job){.run = run, .done = done, .arg = arg, .user = c->user,
+			      .lang = c->lang, .conn = c->rq->conn};
+	/* Parked before it is queued: the writer may wake it at once. */
+	http_park(c->rq, api_resume, j);
+	if (!enqueue(c->app, j)) {
+		http_park(c->rq, NULL, NULL);
+		free(j);
+		return false;
+	}
+	c->rs->status = 0;
+	return true;
+}
+
+void api_write_block(struct api_ctx *c, api_run_fn run, api_done_fn done, void *arg)
+{
+	if (!arg) {
+		api_error(c, 503, "memory", "out of memory", NULL);
+	} else if (!api_write(c, run, done, arg)) {
+		free(arg);
+		api_error(c, 503, "stopping", "the server is stopping; try again", NULL);
+	}
+}
+
+void api_write_later(struct api_app *app, const struct api_user *user, api_run_fn run, void *arg,
+		     void (*free_arg)(void *))
+{
+	struct api_job *j = calloc(1, sizeof *j);
+	if (j) {
+		*j = (struct api_job){.run = run, .arg = arg, .free_arg = free_arg};
+		if (user)
+			j->user = *user;
+	}
+	if (!j || !enqueue(app, j)) {
+		/* Nobody waits for it: a lost last-seen time is harmless. */
+		if (free_arg)
+			free_arg(arg);
+		free(j);
+	}
+}
+
+void api_job_finish(struct api_ctx *c, struct api_job *j)
+{
+	j->done(c, j->arg, j->rc);
+	free(j);
+}
+
+const struct api_user *api_job_user(const struct api_job *j)
+{
+	return &j->user;
+}
+
+const char *api_job_lang(const struct api_job *j)
+{
+	return j->lang;
+}
+
+/* Runs the jobs and the audit entries in one transaction; every job gets the outcome. */
+static void run_group(struct api_app *app, struct api_job *jobs, struct store_audit *audit,
+		      size_t naudit)
+{
+	struct store *st = app->wstore;
+	enum ds_rc rc = store_begin(st);
+	for (struct api_job *j = jobs; j && !rc; j = j->next)
+		rc = j->run(app, st, &j->user, j->arg);
+	for (size_t i = 0; i < naudit && !rc; i++)
+		rc = store_audit_add(st, &audit[i]);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	if (rc) {
+		fprintf(stderr, "writer: commit failed: %s\n", store_errmsg(st));
+		/* What the ledger holds in memory may now be ahead of the store. */
+		ledger_reload_units(&app->ledger);
+	}
+	pthread_mutex_lock(&app->mlock);
+	app->commits++;
+	pthread_mutex_unlock(&app->mlock);
+	/* Acknowledged writes are durable now; what is derived follows the logs. */
+	if (!rc && engine_catch_up(app->engine, st))
+		fprintf(stderr, "writer: the engine could not follow the log: %s\n", store_errmsg(st));
+	for (struct api_job *j = jobs; j; j = j->next)
+		j->rc = rc;
+}
+
+/* Wakes the requests that wait, and frees the jobs nobody waits for. */
+static void finish_group(struct api_job *jobs)
+{
+	while (jobs) {
+		struct api_job *next = jobs->next;
+		if (jobs->done) {
+			http_wake(jobs->conn); /* api_resume frees it */
+		} else {
+			if (jobs->free_arg)
+				jobs->free_arg(jobs->arg);
+			free(jobs);
+		}
+		jobs = next;
+	}
+}
+
+static void *writer(void *arg)
+{
+	struct api_app *app = arg;
+	for (;;) {
+		pthread_mutex_lock(&app->wlock);
+		while (!app->jobs && !app->naudit && !app->stopping)
+			pthread_cond_wait(&app->wcv, &app->wlock);
+		struct api_job *jobs = app->jobs;
+		app->jobs = app->jobs_tail = NULL;
+		bool stop = app->stopping && !jobs && !app->naudit;
+		pthread_mutex_unlock(&app->wlock);
+		if (stop)
+			break;
+		size_t naudit;
+		struct store_audit *audit = api_audit_take(app, &naudit);
+		run_group(app, jobs, audit, naudit);
+		free(audit);
+		finish_group(jobs);
+	}
+	return NULL;
+}
+
+void api_writer_start(struct api_app *app)
+{
+	pthread_create(&app->writer, NULL, writer, app);
+}
+
+void api_writer_stop(struct api_app *app)
+{
+	pthread_mutex_lock(&app->wlock);
+	app->stopping = true;
+	pthread_cond_broadcast(&app->wcv);
+	pthread_mutex_unlock(&app->wlock);
+	pthread_join(app->writer, NULL);
+}
