@@ -193,6 +193,16 @@ struct eng_range {
 enum ds_rc eng_event_ranges(const struct engine *e, int32_t from, int32_t to,
 			    const int32_t *area_col, struct eng_range **out, size_t *n);
 
+/* Types that reports count (or the slip lists), and what such an event
+ * keeps in its a (see eng_marriage_a above). */
+bool eng_counted(int type);
+int32_t eng_event_attr(const struct engine *e, const struct reg_fact *f, int64_t hh_before);
+
+/* Room for record rid in the person or household arrays; the entry facts. */
+enum ds_rc eng_person_slot(struct engine *e, int64_t rid);
+void eng_set_person(struct engine *e, const struct store_person_lite *p);
+enum ds_rc eng_set_household(struct engine *e, const struct store_household_lite *h);
+
 enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool entry_voided,
 		    const struct reg_fact *facts, size_t n, struct eng_spells *spells,
 		    struct eng_events *events);

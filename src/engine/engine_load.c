@@ -1,0 +1,259 @@
+/*
+ * Loading the engine from the store: units, households, persons and every
+ * event, each person's timeline walked once, then the spells grouped by
+ * area and the events ordered for queries (engine_int.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/grow.h"
+#include "base/progress.h"
+#include "engine/engine_int.h"
+#include "store/register.h"
+
+/* Gives back an array's unused tail.  A failed shrink keeps the larger
+ * block, which still holds n elements. */
+static void shrink(void *pp, size_t elem, size_t n)
+{
+	void **p = pp;
+	void *q = *p ? realloc(*p, (n ? n : 1) * elem) : NULL;
+	if (q)
+		*p = q;
+}
+
+static void shrink_events(struct eng_events *v)
+{
+	shrink(&v->date, 4, v->n);
+	shrink(&v->person, 4, v->n);
+	shrink(&v->hh, 4, v->n);
+	shrink(&v->a, 4, v->n);
+	shrink(&v->type, 1, v->n);
+	shrink(&v->seq, 8, v->n);
+	shrink(&v->age, 1, v->n);
+	v->cap = v->n;
+}
+
+/* After a load every array is exactly as long as its contents. */
+static void trim(struct engine *e)
+{
+	size_t n = (size_t)e->maxp + 1;
+	if (n < e->pcap) {
+		shrink(&e->p_birth, sizeof *e->p_birth, n);
+		shrink(&e->p_sex, 1, n);
+		shrink(&e->p_marital0, 1, n);
+		shrink(&e->p_fp0, 1, n);
+		shrink(&e->p_chg, sizeof *e->p_chg, n);
+		e->pcap = n;
+	}
+	n = (size_t)e->maxh + 1;
+	if (n < e->hcap) {
+		shrink(&e->h_area, sizeof *e->h_area, n);
+		shrink(&e->h_type0, 1, n);
+		shrink(&e->h_pov0, 1, n);
+		shrink(&e->h_year0, sizeof *e->h_year0, n);
+		shrink(&e->h_chg, sizeof *e->h_chg, n);
+		e->hcap = n;
+	}
+	shrink(&e->chg.date, 4, e->chg.n);
+	shrink(&e->chg.next, 4, e->chg.n);
+	shrink(&e->chg.val, 1, e->chg.n);
+	e->chg.cap = e->chg.n;
+	shrink(&e->hchg.date, 4, e->hchg.n);
+	shrink(&e->hchg.next, 4, e->hchg.n);
+	shrink(&e->hchg.year, 4, e->hchg.n);
+	shrink(&e->hchg.val, 1, e->hchg.n);
+	e->hchg.cap = e->hchg.n;
+	shrink_events(&e->ev);
+}
+
+/* ---- loading ---- */
+
+struct loader {
+	struct engine *e;
+	struct store_person_lite *lite; /* by rid, during load */
+	size_t lite_cap;
+	struct reg_fact *facts;
+	size_t nfacts, cap;
+	struct progress pr;
+};
+
+static enum ds_rc load_household(const struct store_household_lite *h, void *arg)
+{
+	struct loader *l = arg;
+	return eng_set_household(l->e, h);
+}
+
+static enum ds_rc load_person(const struct store_person_lite *p, void *arg)
+{
+	struct loader *l = arg;
+	enum ds_rc rc = eng_person_slot(l->e, p->rid);
+	if (rc)
+		return rc;
+	if (!ds_grow(&l->lite, sizeof *l->lite, &l->lite_cap, (size_t)p->rid, 1024))
+		return DS_ENOMEM;
+	l->lite[p->rid] = *p;
+	eng_set_person(l->e, p);
+	progress_tick(&l->pr, (size_t)p->rid, 0, "persons");
+	return DS_OK;
+}
+
+static enum ds_rc load_fact(const struct store_event *ev, void *arg)
+{
+	struct loader *l = arg;
+	if (!ds_grow(&l->facts, sizeof *l->facts, &l->cap, l->nfacts, 1024))
+		return DS_ENOMEM;
+	l->facts[l->nfacts++] = ev->fact;
+	l->e->last_seq = ev->fact.seq;
+	return DS_OK;
+}
+
+static int by_person_date(const void *pa, const void *pb)
+{
+	const struct reg_fact *a = pa, *b = pb;
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static bool subject_fact(const struct reg_fact *f)
+{
+	return f->type != EV_HOUSEHOLD_CHANGE && f->type != EV_VOID && f->person > 0;
+}
+
+/* Seq of every voided fact that brought a person in, as a flag on lite. */
+static bool seq_voided(const struct reg_fact *facts, size_t n, int64_t seq)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (facts[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && facts[lo].seq == seq && facts[lo].voided;
+}
+
+static enum ds_rc build_units(struct engine *e, struct store *st)
+{
+	struct reg_unit *rows = NULL;
+	size_t n = 0;
+	enum ds_rc rc = store_units(st, &rows, &n);
+	if (rc)
+		return rc;
+	eng_maps_free(e);
+	reg_units_free(&e->units);
+	if ((rc = reg_units_build(&e->units, rows, n)))
+		return rc;
+	/* Areas keep their index across reloads: new ones are appended. */
+	for (size_t i = 0; i < e->units.n; i++) {
+		const struct reg_unit *u = &e->units.rows[i];
+		size_t len = strlen(u->code);
+		if (u->level != LVL_AREA || hmap_get(&e->area_index, u->code, len, NULL))
+			continue;
+		size_t cap = e->nareas;
+		if (!ds_grow(&e->area_code, sizeof *e->area_code, &cap, e->nareas, 1024))
+			return DS_ENOMEM;
+		memcpy(e->area_code[e->nareas], u->code, len + 1);
+		if ((rc = hmap_put(&e->area_index, u->code, len, (int64_t)e->nareas, NULL, NULL)))
+			return rc;
+		e->nareas++;
+	}
+	return eng_bounds(e);
+}
+
+enum ds_rc engine_reload_units(struct engine *e, struct store *st)
+{
+	pthread_rwlock_wrlock(&e->lock);
+	size_t before = e->nareas;
+	enum ds_rc rc = build_units(e, st);
+	if (!rc && e->nareas != before)
+		rc = eng_compact(e);
+	pthread_rwlock_unlock(&e->lock);
+	return rc;
+}
+
+enum ds_rc engine_load(struct store *st, struct engine **out)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	*out = NULL;
+	if (!e)
+		return DS_ENOMEM;
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&e->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	pthread_mutex_init(&e->maps_lock, NULL);
+	double t0 = progress_now();
+	struct loader l = {.e = e};
+	progress_start(&l.pr, "load", true);
+	enum ds_rc rc = build_units(e, st);
+	if (!rc)
+		rc = store_each_household_lite(st, load_household, &l);
+	if (!rc)
+		rc = store_each_person_lite(st, load_person, &l);
+	if (!rc)
+		rc = store_each_event(st, 0, false, load_fact, &l);
+	struct eng_spells spells = {0};
+	if (!rc) {
+		/* Facts arrive in seq order; household changes apply now. */
+		for (size_t i = 0; i < l.nfacts && !rc; i++)
+			if (l.facts[i].type == EV_HOUSEHOLD_CHANGE && !l.facts[i].voided) {
+				rc = eng_household_fact(e, &l.facts[i]);
+				if (!rc)
+					rc = eng_event_push(&e->ev, &l.facts[i], (int32_t)l.facts[i].hh, 0, 0);
+			}
+		bool *voided_entry = NULL;
+		if (!rc && !(voided_entry = calloc((size_t)e->maxp + 1, 1)))
+			rc = DS_ENOMEM;
+		for (size_t i = 0; !rc && i < l.nfacts; i++) {
+			const struct reg_fact *f = &l.facts[i];
+			int64_t who = f->type == EV_BIRTH ? f->other : f->type == EV_MOVE_IN ? f->person : 0;
+			if (who > 0 && who <= e->maxp && l.lite[who].entry_seq == f->seq)
+				l.lite[who].entry_type = f->type;
+		}
+		for (int64_t r = 1; !rc && r <= e->maxp; r++)
+			if (e->p_sex[r] && l.lite[r].entry_seq)
+				voided_entry[r] = seq_voided(l.facts, l.nfacts, l.lite[r].entry_seq);
+		/* Group the subject facts by person, in date order. */
+		size_t m = 0;
+		for (size_t i = 0; i < l.nfacts; i++)
+			if (subject_fact(&l.facts[i]))
+				l.facts[m++] = l.facts[i];
+		qsort(l.facts, m, sizeof *l.facts, by_person_date);
+		size_t i = 0;
+		for (int64_t r = 1; !rc && r <= e->maxp; r++) {
+			if (!e->p_sex[r])
+				continue;
+			size_t j = i;
+			while (i < m && l.facts[i].person < r)
+				i++;
+			j = i;
+			while (j < m && l.facts[j].person == r)
+				j++;
+			rc = eng_walk(e, &l.lite[r], voided_entry[r], l.facts + i, j - i, &spells, &e->ev);
+			i = j;
+		}
+		free(voided_entry);
+	}
+	free(l.facts);
+	free(l.lite);
+	if (!rc)
+		rc = eng_build_spells(e, &spells);
+	if (!rc)
+		rc = eng_sort_events(e, &e->ev);
+	if (!rc)
+		trim(e);
+	progress_end(&l.pr);
+	e->load_seconds = progress_now() - t0;
+	if (rc) {
+		engine_free(e);
+		return rc;
+	}
+	*out = e;
+	return DS_OK;
+}
