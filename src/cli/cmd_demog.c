@@ -105,10 +105,12 @@ struct proj_files {
 	double S[2][DM_GROUPS_MAX];
 };
 
-/* DIR/name into path; false when it does not fit. */
+/* DIR/name into path (one slash between, so that messages name the file as typed); false when it does not fit. */
 static bool join(char path[DS_FILE_MAX], const char *dir, const char *name)
 {
-	int len = snprintf(path, DS_FILE_MAX, "%s/%s", dir, name);
+	size_t n = strlen(dir);
+	const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+	int len = snprintf(path, DS_FILE_MAX, "%s%s%s", dir, sep, name);
 	return len > 0 && len < DS_FILE_MAX;
 }
 
