@@ -414,8 +414,10 @@ static enum ds_rc read_counts(const char *data, size_t size, const char *name, i
 			      struct ds_problem *pb)
 {
 	const struct col cols[] = {{"sex", K_SEX_MF}, {"age", K_AGE}, {"count", kind}};
-	struct counts_ctx *x = calloc(1, sizeof *x);
 	memset(out, 0, sizeof *out);
+	if (n < 1 || n > DM_AGE_MAX || groups > DM_GROUPS_MAX)
+		return DS_EUSAGE;
+	struct counts_ctx *x = calloc(1, sizeof *x);
 	if (!x)
 		return DS_ENOMEM;
 	x->n = n;
@@ -539,6 +541,9 @@ enum ds_rc dm_read_fertility(const char *data, size_t size, const char *name, in
 	size_t cells = (DM_STEPS_MAX + 1) * groups;
 	enum ds_rc rc = DS_ENOMEM;
 	memset(out, 0, sizeof *out);
+	if (n < 1 || n > DM_AGE_MAX || groups < 1 || groups > DM_GROUPS_MAX || steps < 1 ||
+	    steps > DM_STEPS_MAX)
+		return DS_EUSAGE;
 	out->groups = groups;
 	out->steps = steps;
 	if (x.steps)

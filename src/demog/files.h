@@ -11,7 +11,9 @@
  * Numbers are decimals (an exponent is allowed: 1.2e-05), at most 63
  * bytes; ages and widths whole years from 0 to DM_AGE_MAX.  Sexes are M, F
  * and, in life tables only, T.  No reader allocates anything that outlives
- * it except dm_fert's rates (dm_fert_free).
+ * it except dm_fert's rates (dm_fert_free).  A width n outside 1 to
+ * DM_AGE_MAX, or groups or steps beyond their maxima, are the caller's
+ * mistake: DS_EUSAGE, without a problem.
  */
 #ifndef DS_DEMOG_FILES_H
 #define DS_DEMOG_FILES_H
