@@ -108,6 +108,34 @@ static const struct cli_cmd commands[] = {
 	 "Roles: collaborator (an area), commune, province, national, admin.  The\n"
 	 "new random password is printed once (or written to --password-file).\n\n" DB_OPT,
 	 cmd_user},
+	{"lifetable", "life tables from death rates, or deaths and exposure, by sex",
+	 "usage: danso lifetable --in FILE.csv [--format csv|json]\n\n"
+	 "Reads sex,age,width,mx[,ax] or sex,age,width,deaths,exposure[,ax]: sex\n"
+	 "M, F or T; ages 0,1,5,10,... (abridged) or 0,1,2,... (single years);\n"
+	 "width empty for the last, open group; ax empty or absent for the default\n"
+	 "(Coale-Demeny a0 and 4a1, 5a5 = 2.5, Greville above, 0.5 in single-year\n"
+	 "tables).  Writes sex,age,width,mx,ax,qx,lx,dx,Lx,Tx,ex,Sx (radix 100,000)\n"
+	 "to stdout as CSV (default) or a JSON array of rows.  A bad row is\n"
+	 "refused with its file, line and column, and nothing is written.\n\n"
+	 "example:\n"
+	 "  danso lifetable --in austria-1992-males.csv --format json\n",
+	 cmd_lifetable},
+	{"project", "project the population by sex and age (cohort-component)",
+	 "usage: danso project --in DIR --step 5|1 --steps K [--migration even|end]\n"
+	 "                     [--format csv|json]\n\n"
+	 "Reads from DIR: population.csv (sex,age,count), lifetable.csv (as\n"
+	 "danso lifetable reads it) or survival.csv (sex,age,Lx: radix 100,000, the\n"
+	 "open group's Lx its T), fertility.csv ([step,]age,asfr: rates per woman\n"
+	 "per year, ages 10-54), params.csv (name,value: srb 0.9-1.3, migration\n"
+	 "even|end) and, when there, migration.csv (sex,age,count: net migrants of\n"
+	 "one step by age at its end).  Groups are --step years wide; --steps 1 to 200.\n"
+	 "--migration wins over params.csv; the default is even.  Writes the\n"
+	 "population at the end of every step (step,sex,age,count) and the births\n"
+	 "by mother's age (step,mother_age,births): CSV in two sections, or JSON\n"
+	 "{\"population\":[...],\"births\":[...]}.\n\n"
+	 "example:\n"
+	 "  danso project --in sweden-1993/ --step 5 --steps 2 --format json\n",
+	 cmd_project},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
 	 "                 [--start YYYY-MM-DD] [--years Y]\n",

@@ -73,5 +73,7 @@ int cmd_targets(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_lifetable(int argc, char **argv);
+int cmd_project(int argc, char **argv);
 
 #endif
