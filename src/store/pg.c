@@ -130,6 +130,23 @@ void pg_get_str(PGresult *r, int row, int col, char *out, size_t n)
 	snprintf(out, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
 
+void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16])
+{
+	size_t n = 0;
+	unsigned char *u = PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), &n);
+	if (u && n == 16)
+		memcpy(out, u, 16);
+	PQfreemem(u);
+}
+
+int64_t pg_one_i64(struct store *st, const char *sql)
+{
+	PGresult *r = PQexec(PG(st)->conn, sql);
+	int64_t v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? pg_get_i64(r, 0, 0) : 0;
+	PQclear(r);
+	return v;
+}
+
 char *pg_bytea(const uint8_t *b, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -206,6 +223,23 @@ static const char schema_v1[] =
 	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
 	" FOR EACH ROW EXECUTE FUNCTION danso_append_only();";
 
+/*
+ * Version 2: the record log (records.h), append-only like the event log.
+ * A plain table, not partitioned: records are few beside events, and a
+ * plain table keeps seq and uuid unique without key tables.  It carries the
+ * province all the same, to be partitioned or distributed like the others
+ * if it grows.  seq is not a sequence: a writer takes the highest plus one
+ * under the writers' lock, so that a rollback leaves no gap.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE record(seq bigint PRIMARY KEY, uuid bytea NOT NULL UNIQUE,"
+	" kind text NOT NULL, unit text NOT NULL, prov int NOT NULL, date int NOT NULL,"
+	" key text NOT NULL, recorded_at bigint NOT NULL, recorded_by text NOT NULL,"
+	" body text NOT NULL);"
+	"CREATE INDEX record_key_ix ON record(kind, unit, key);"
+	"CREATE TRIGGER record_append_only BEFORE UPDATE OR DELETE ON record"
+	" FOR EACH ROW EXECUTE FUNCTION danso_append_only();";
+
 enum ds_rc pg_ensure_prov(struct store *st, int prov)
 {
 	struct pg *q = PG(st);
@@ -275,42 +309,80 @@ static void pg_close(struct store *st)
 	st->impl = NULL;
 }
 
-static enum ds_rc pg_migrate(struct store *st)
+/* The version the meta table records, 0 for an empty database. */
+static enum ds_rc schema_version(struct store *st, int *version)
 {
-	enum ds_rc rc = pg_exec(st, "BEGIN");
-	if (rc)
-		return rc;
-	/* One migration at a time, across servers. */
-	rc = pg_exec(st, "SELECT pg_advisory_xact_lock(1)");
-	PGresult *r = rc ? NULL : PQexec(PG(st)->conn, "SELECT to_regclass('meta') IS NOT NULL");
-	bool exists = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
+	enum ds_rc rc;
+	*version = 0;
+	PGresult *r = pg_run_sql(st, "SELECT to_regclass('meta') IS NOT NULL", 0, NULL, &rc, false);
+	bool exists = r && PQgetvalue(r, 0, 0)[0] == 't';
 	PQclear(r);
-	int version = 0;
-	if (!rc && exists) {
-		r = PQexec(PG(st)->conn, "SELECT value FROM meta WHERE key = 'schema_version'");
-		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-			version = atoi(PQgetvalue(r, 0, 0));
-		PQclear(r);
-	}
+	if (!exists)
+		return rc;
+	r = pg_run_sql(st, "SELECT value FROM meta WHERE key = 'schema_version'", 0, NULL, &rc, false);
+	if (r && PQntuples(r) == 1)
+		*version = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return rc;
+}
+
+/* A new database: the version 1 schema and the time it was made. */
+static enum ds_rc create_v1(struct store *st)
+{
+	char sql[120];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO meta VALUES ('schema_version', '1'), ('created_at', '%lld')",
+		 (long long)time(NULL));
+	enum ds_rc rc = pg_exec(st, schema_v1);
+	return rc ? rc : pg_exec(st, sql);
+}
+
+/* Version 2: the record log. */
+static enum ds_rc to_v2(struct store *st)
+{
+	return pg_exec(st, schema_v2);
+}
+
+/* Brings the schema to STORE_SCHEMA_VERSION, one version after the other. */
+static enum ds_rc migrate_steps(struct store *st)
+{
+	int version;
+	enum ds_rc rc = schema_version(st, &version);
 	if (!rc && version > STORE_SCHEMA_VERSION) {
 		store_seterr(st, "postgresql: database schema %d is newer than this program (%d)",
 			     version, STORE_SCHEMA_VERSION);
 		rc = DS_EDB;
 	}
-	if (!rc && version < 1) {
-		char sql[200];
-		rc = pg_exec(st, schema_v1);
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO meta VALUES ('schema_version', '1'), ('created_at', '%lld')",
-			 (long long)time(NULL));
-		if (!rc)
-			rc = pg_exec(st, sql);
-	}
-	if (rc) {
-		pg_exec(st, "ROLLBACK");
+	if (rc || version == STORE_SCHEMA_VERSION)
 		return rc;
-	}
-	return pg_exec(st, "COMMIT");
+	if (version < 1)
+		rc = create_v1(st);
+	if (!rc && version < 2)
+		rc = to_v2(st);
+	char sql[80];
+	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+		 STORE_SCHEMA_VERSION);
+	return rc ? rc : pg_exec(st, sql);
+}
+
+/* Migrates in one transaction, one server at a time.  The steps may write
+ * through the contracts, which look at in_tx. */
+static enum ds_rc pg_migrate(struct store *st)
+{
+	struct pg *q = PG(st);
+	enum ds_rc rc = pg_exec(st, "BEGIN");
+	if (rc)
+		return rc;
+	q->in_tx = true;
+	rc = pg_exec(st, "SELECT pg_advisory_xact_lock(1)");
+	if (!rc)
+		rc = migrate_steps(st);
+	if (rc)
+		pg_exec(st, "ROLLBACK");
+	else
+		rc = pg_exec(st, "COMMIT");
+	q->in_tx = false;
+	return rc;
 }
 
 /* ---- transactions ---- */
@@ -323,7 +395,7 @@ static enum ds_rc pg_begin(struct store *st)
 		 (long long)WRITE_LOCK_KEY);
 	enum ds_rc rc = pg_exec(st, sql);
 	q->in_tx = rc == DS_OK;
-	q->wrote_events = false;
+	q->wrote_log = false;
 	q->depth = 0;
 	return rc;
 }
@@ -333,7 +405,7 @@ static enum ds_rc pg_commit(struct store *st)
 {
 	struct pg *q = PG(st);
 	enum ds_rc rc = pg_flush_all(st);
-	if (!rc && q->wrote_events)
+	if (!rc && q->wrote_log)
 		rc = pg_exec(st, "NOTIFY danso_events");
 	if (rc) {
 		pg_exec(st, "ROLLBACK");
@@ -486,4 +558,5 @@ const struct store_backend store_pg = {
 	.reg = &pg_reg,
 	.acct = &pg_acct,
 	.audit = &pg_audit,
+	.rec = &pg_rec,
 };

@@ -30,7 +30,7 @@ struct copybuf {
 struct pg {
 	PGconn *conn;
 	bool in_tx;
-	bool wrote_events; /* this transaction appended to the log: NOTIFY at commit */
+	bool wrote_log; /* this transaction added events or records: NOTIFY at commit */
 	int depth;
 	uint8_t provs[128]; /* partitions known to exist */
 	bool bulk[3];
@@ -80,6 +80,11 @@ int32_t pg_get_day(PGresult *r, int row, int col, int32_t none);
 int64_t pg_get_i64(PGresult *r, int row, int col);
 /* A text column into a buffer, "" for NULL. */
 void pg_get_str(PGresult *r, int row, int col, char *out, size_t n);
+/* A 16-byte bytea column (a uuid) into out; out is left alone otherwise. */
+void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16]);
+/* The integer in the first column of the first row sql gives, 0 when none
+ * or on error. */
+int64_t pg_one_i64(struct store *st, const char *sql);
 /* Bytes as a bytea parameter ("\x..."): out holds 2 * n + 3 bytes. */
 char *pg_bytea(const uint8_t *b, size_t n, char *out);
 
@@ -93,5 +98,6 @@ void pg_copy_clear(struct store *st);
 extern const struct store_reg_ops pg_reg;
 extern const struct store_acct_ops pg_acct;
 extern const struct store_audit_ops pg_audit;
+extern const struct store_rec_ops pg_rec;
 
 #endif

@@ -354,11 +354,7 @@ static void read_event(PGresult *r, int i, struct store_event *e, bool body)
 	memset(e, 0, sizeof *e);
 	struct reg_fact *f = &e->fact;
 	f->seq = pg_get_i64(r, i, 0);
-	size_t n = 0;
-	unsigned char *u = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 1), &n);
-	if (u && n == 16)
-		memcpy(e->id, u, 16);
-	PQfreemem(u);
+	pg_get_uuid(r, i, 1, e->id);
 	f->type = (uint8_t)pg_get_i64(r, i, 2);
 	f->date = (int32_t)pg_get_i64(r, i, 3);
 	f->person = pg_get_i64(r, i, 4);
@@ -519,7 +515,7 @@ static enum ds_rc pg_event_add(struct store *st, struct store_event *ev, const c
 				 "$8, $9, $10, $11, $12, $13)",
 				 13, v);
 	if (!rc)
-		PG(st)->wrote_events = true;
+		PG(st)->wrote_log = true;
 	return rc;
 }
 
@@ -596,10 +592,7 @@ static enum ds_rc pg_person_facts(struct store *st, int64_t rid, bool state_only
 
 static int64_t pg_last_seq(struct store *st)
 {
-	PGresult *r = PQexec(PG(st)->conn, "SELECT coalesce(max(seq), 0) FROM event");
-	int64_t v = PQresultStatus(r) == PGRES_TUPLES_OK ? pg_get_i64(r, 0, 0) : 0;
-	PQclear(r);
-	return v;
+	return pg_one_i64(st, "SELECT coalesce(max(seq), 0) FROM event");
 }
 
 static enum ds_rc unit_row(PGresult *r, int i, void *arg)

@@ -145,6 +145,28 @@ enum ds_rc sq_prepare(struct store *st, const char *sql, sqlite3_stmt **out)
 	return DS_OK;
 }
 
+int64_t sq_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	int64_t v = 0;
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return v;
+}
+
+enum ds_rc sq_hold_text(struct store *st, const char **text)
+{
+	struct sq *q = SQ(st);
+	free(q->body);
+	q->body = *text ? strdup(*text) : NULL;
+	if (*text && !q->body)
+		return DS_ENOMEM;
+	*text = q->body;
+	return DS_OK;
+}
+
 /* ---- open, schema ---- */
 
 static const char schema_v1[] =
@@ -195,6 +217,20 @@ static const char schema_v1[] =
 	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN"
 	" SELECT RAISE(ABORT, 'the event log is append-only'); END;";
+
+/* The record log (records.h): append-only like the event and audit logs.
+ * An INTEGER PRIMARY KEY without AUTOINCREMENT takes the highest seq plus
+ * one, so with no deletes the seq is gapless, also after a rollback. */
+static const char schema_v2[] =
+	"CREATE TABLE record(seq INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL, unit TEXT NOT NULL, prov INTEGER NOT NULL, date INTEGER NOT NULL,"
+	" key TEXT NOT NULL, recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL,"
+	" body TEXT NOT NULL);"
+	"CREATE INDEX record_key ON record(kind, unit, key);"
+	"CREATE TRIGGER record_no_update BEFORE UPDATE ON record BEGIN"
+	" SELECT RAISE(ABORT, 'the record log is append-only'); END;"
+	"CREATE TRIGGER record_no_delete BEFORE DELETE ON record BEGIN"
+	" SELECT RAISE(ABORT, 'the record log is append-only'); END;";
 
 /* The household id index, dropped and rebuilt around a bulk load into an empty table. */
 static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
@@ -259,43 +295,87 @@ static void sq_close(struct store *st)
 	st->impl = NULL;
 }
 
-static enum ds_rc sq_migrate(struct store *st)
+static enum ds_rc sq_meta_get(struct store *st, const char *key, char *out, size_t outsz)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_meta_get);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, key);
+	enum ds_rc rc = DS_ENOTFOUND;
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		sq_col_text(s, 0, out, outsz);
+		rc = DS_OK;
+	} else if (r != SQLITE_DONE) {
+		rc = sq_err(st, "meta");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+static enum ds_rc sq_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_meta_set);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, key);
+	sq_bind_text(s, 2, value);
+	return sq_step_done(st, s, "meta");
+}
+
+static enum ds_rc schema_version(struct store *st, int *version)
 {
 	sqlite3_stmt *s = NULL;
-	int version = 0;
-	if (sqlite3_prepare_v2(SQ(st)->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return sq_err(st, "user_version");
-	if (sqlite3_step(s) == SQLITE_ROW)
-		version = sqlite3_column_int(s, 0);
+	if (sq_prepare(st, "PRAGMA user_version", &s))
+		return DS_EDB;
+	*version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
+	return DS_OK;
+}
+
+/* A new database: the version 1 schema and the time it was made. */
+static enum ds_rc create_v1(struct store *st)
+{
+	enum ds_rc rc = sq_exec(st, schema_v1);
+	if (!rc)
+		rc = sq_exec(st, sq_person_indexes);
+	if (!rc)
+		rc = sq_exec(st, household_indexes);
+	if (rc)
+		return rc;
+	char when[32];
+	snprintf(when, sizeof when, "%lld", (long long)time(NULL));
+	return sq_meta_set(st, "created_at", when);
+}
+
+/* Version 2: the record log. */
+static enum ds_rc to_v2(struct store *st)
+{
+	return sq_exec(st, schema_v2);
+}
+
+/* Brings the schema to STORE_SCHEMA_VERSION, one version after the other,
+ * in one transaction. */
+static enum ds_rc sq_migrate(struct store *st)
+{
+	int version;
+	enum ds_rc rc = schema_version(st, &version);
+	if (rc || version == STORE_SCHEMA_VERSION)
+		return rc;
 	if (version > STORE_SCHEMA_VERSION) {
 		store_seterr(st, "sqlite: database schema %d is newer than this program (%d)",
 			     version, STORE_SCHEMA_VERSION);
 		return DS_EDB;
 	}
-	if (version == STORE_SCHEMA_VERSION)
-		return DS_OK;
-	enum ds_rc rc = sq_exec(st, "BEGIN IMMEDIATE");
+	char set_version[40];
+	snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	rc = sq_exec(st, "BEGIN IMMEDIATE");
 	if (!rc && version < 1)
-		rc = sq_exec(st, schema_v1);
+		rc = create_v1(st);
+	if (!rc && version < 2)
+		rc = to_v2(st);
 	if (!rc)
-		rc = sq_exec(st, sq_person_indexes);
-	if (!rc)
-		rc = sq_exec(st, household_indexes);
-	if (!rc)
-		rc = sq_exec(st, "PRAGMA user_version = 1");
-	if (!rc) {
-		char when[32];
-		snprintf(when, sizeof when, "%lld", (long long)time(NULL));
-		sqlite3_stmt *m = sq_stmt(st, sql_meta_set);
-		if (!m)
-			rc = DS_EDB;
-		else {
-			sq_bind_text(m, 1, "created_at");
-			sq_bind_text(m, 2, when);
-			rc = sq_step_done(st, m, "meta");
-		}
-	}
+		rc = sq_exec(st, set_version);
 	if (rc) {
 		sq_exec(st, "ROLLBACK");
 		return rc;
@@ -338,34 +418,6 @@ static enum ds_rc sq_rollback_to(struct store *st)
 	return rc ? rc : sq_exec(st, "RELEASE ev");
 }
 
-static enum ds_rc sq_meta_get(struct store *st, const char *key, char *out, size_t outsz)
-{
-	sqlite3_stmt *s = sq_stmt(st, sql_meta_get);
-	if (!s)
-		return DS_EDB;
-	sq_bind_text(s, 1, key);
-	enum ds_rc rc = DS_ENOTFOUND;
-	int r = sqlite3_step(s);
-	if (r == SQLITE_ROW) {
-		sq_col_text(s, 0, out, outsz);
-		rc = DS_OK;
-	} else if (r != SQLITE_DONE) {
-		rc = sq_err(st, "meta");
-	}
-	sqlite3_reset(s);
-	return rc;
-}
-
-static enum ds_rc sq_meta_set(struct store *st, const char *key, const char *value)
-{
-	sqlite3_stmt *s = sq_stmt(st, sql_meta_set);
-	if (!s)
-		return DS_EDB;
-	sq_bind_text(s, 1, key);
-	sq_bind_text(s, 2, value);
-	return sq_step_done(st, s, "meta");
-}
-
 /* ---- bulk import ---- */
 
 /*
@@ -406,4 +458,5 @@ const struct store_backend store_sqlite = {
 	.reg = &sq_reg,
 	.acct = &sq_acct,
 	.audit = &sq_audit,
+	.rec = &sq_rec,
 };

@@ -25,7 +25,7 @@ struct sq {
 	int nstmt;
 	int depth;        /* savepoint depth */
 	int64_t next_seq; /* within the open transaction, 0 when not known */
-	char *body;       /* the last looked-up event's body, valid until the next lookup */
+	char *body;       /* the text sq_hold_text holds (an event's or a record's body) */
 };
 
 #define SQ(st) ((struct sq *)(st)->impl)
@@ -50,9 +50,18 @@ enum ds_rc sq_step_done(struct store *st, sqlite3_stmt *s, const char *what);
 /* Runs a cached one-row lookup, read() fills out; DS_ENOTFOUND when no row. */
 enum ds_rc sq_lookup(struct store *st, sqlite3_stmt *s, void (*read)(sqlite3_stmt *, void *),
 		     void *out);
+/* The integer a cached one-value statement gives, 0 when none or on error. */
+int64_t sq_int(struct store *st, const char *sql);
 /* Runs sql with nparams integer parameters and calls row() per row. */
 enum ds_rc sq_each(struct store *st, const char *sql, const int64_t *params, int nparams,
 		   enum ds_rc (*row)(sqlite3_stmt *, void *), void *arg);
+
+/*
+ * Copies *text (a column of a statement about to be reset) into the
+ * connection's buffer and points *text at the copy, which the caller
+ * borrows until the next call that holds a text.
+ */
+enum ds_rc sq_hold_text(struct store *st, const char **text);
 
 /* Text bound without a copy: v must outlive the statement's next step. */
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
@@ -72,5 +81,6 @@ extern const char sq_person_indexes_drop[];
 extern const struct store_reg_ops sq_reg;
 extern const struct store_acct_ops sq_acct;
 extern const struct store_audit_ops sq_audit;
+extern const struct store_rec_ops sq_rec;
 
 #endif

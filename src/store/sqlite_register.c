@@ -322,9 +322,9 @@ static enum ds_rc sq_count(struct store *st, enum store_kind kind, int64_t *n)
 /* ---- the log ---- */
 
 /*
- * An event lookup copies the body into the connection's buffer, where the
- * caller borrows it until the next lookup, and resets the statement at
- * once: an open statement keeps a read snapshot, and the connection's next
+ * An event lookup copies the body into the connection's buffer
+ * (sq_hold_text), where the caller borrows it until the next lookup, and
+ * resets the statement at once: an open statement keeps a read snapshot, and the connection's next
  * write would then fail with SQLITE_BUSY_SNAPSHOT.
  */
 static enum ds_rc event_lookup(struct store *st, sqlite3_stmt *s, struct store_event *out)
@@ -332,13 +332,9 @@ static enum ds_rc event_lookup(struct store *st, sqlite3_stmt *s, struct store_e
 	int r = sqlite3_step(s);
 	if (r == SQLITE_ROW) {
 		read_event(s, out);
-		struct sq *q = SQ(st);
-		bool had = out->body != NULL;
-		free(q->body);
-		q->body = had ? strdup(out->body) : NULL;
-		out->body = q->body;
+		enum ds_rc rc = sq_hold_text(st, &out->body);
 		sqlite3_reset(s);
-		return had && !q->body ? DS_ENOMEM : DS_OK;
+		return rc;
 	}
 	sqlite3_reset(s);
 	return r == SQLITE_DONE ? DS_ENOTFOUND : sq_err(st, "event");
@@ -474,13 +470,7 @@ static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only
 
 static int64_t sq_last_seq(struct store *st)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_last_seq);
-	int64_t seq = 0;
-	if (s && sqlite3_step(s) == SQLITE_ROW)
-		seq = sqlite3_column_int64(s, 0);
-	if (s)
-		sqlite3_reset(s);
-	return seq;
+	return sq_int(st, sql_last_seq);
 }
 
 static enum ds_rc unit_row(sqlite3_stmt *s, void *arg)

@@ -19,6 +19,7 @@
 
 #include "store/accounts.h"
 #include "store/audit.h"
+#include "store/records.h"
 #include "store/register.h"
 #include "store/store.h"
 
@@ -117,12 +118,22 @@ struct store_audit_ops {
 			   enum ds_rc (*fn)(const struct store_audit *, void *), void *arg);
 };
 
+/* records.h */
+struct store_rec_ops {
+	enum ds_rc (*add)(struct store *st, struct store_record *r, const char *body);
+	enum ds_rc (*by_id)(struct store *st, const uint8_t id[16], struct store_record *out);
+	enum ds_rc (*each)(struct store *st, int64_t after,
+			   enum ds_rc (*fn)(const struct store_record *, void *), void *arg);
+	int64_t (*last_seq)(struct store *st);
+};
+
 /* One backend: a table per contract. */
 struct store_backend {
 	const struct store_core_ops *core;
 	const struct store_reg_ops *reg;
 	const struct store_acct_ops *acct;
 	const struct store_audit_ops *audit;
+	const struct store_rec_ops *rec;
 };
 
 extern const struct store_backend store_sqlite;
