@@ -337,10 +337,26 @@ static enum ds_rc create_v1(struct store *st)
 	return rc ? rc : pg_exec(st, sql);
 }
 
-/* Version 2: the record log. */
+static enum ds_rc move_targets(struct store *st)
+{
+	enum ds_rc rc;
+	PGresult *r = pg_run_sql(st, "SELECT unit, year, key, value FROM target ORDER BY unit, year, key",
+				 0, NULL, &rc, false);
+	int64_t at = (int64_t)time(NULL);
+	for (int i = 0; r && i < PQntuples(r) && !rc; i++)
+		rc = store_target_migrate(st, PQgetvalue(r, i, 0), (int)pg_get_i64(r, i, 1),
+					  PQgetvalue(r, i, 2), strtod(PQgetvalue(r, i, 3), NULL), at);
+	PQclear(r);
+	return rc;
+}
+
+/* Version 2: the record log, and the targets move onto it (records.h). */
 static enum ds_rc to_v2(struct store *st)
 {
-	return pg_exec(st, schema_v2);
+	enum ds_rc rc = pg_exec(st, schema_v2);
+	if (!rc)
+		rc = move_targets(st);
+	return rc ? rc : pg_exec(st, "DROP TABLE target");
 }
 
 /* Brings the schema to STORE_SCHEMA_VERSION, one version after the other. */

@@ -834,34 +834,6 @@ static enum ds_rc pg_members(struct store *st, int64_t hh,
 		       person_row, &c);
 }
 
-static enum ds_rc pg_target_set(struct store *st, const char *unit, int year, const char *key,
-				double value)
-{
-	char y[24], v[64];
-	snprintf(v, sizeof v, "%.17g", value);
-	const char *p[4] = {unit, I64(y, year), key, v};
-	return pg_run_done(st, "INSERT INTO target VALUES ($1, $2, $3, $4) ON CONFLICT (unit, year, key) "
-			       "DO UPDATE SET value = excluded.value",
-			   4, p);
-}
-
-static enum ds_rc pg_target_get(struct store *st, const char *unit, int year, const char *key,
-				double *value)
-{
-	char y[24];
-	const char *p[3] = {unit, I64(y, year), key};
-	enum ds_rc rc;
-	PGresult *r = pg_run(st, "SELECT value FROM target WHERE unit = $1 AND year = $2 AND key = $3", 3,
-			     p, &rc);
-	if (!r)
-		return rc;
-	rc = PQntuples(r) ? DS_OK : DS_ENOTFOUND;
-	if (!rc)
-		*value = strtod(PQgetvalue(r, 0, 0), NULL);
-	PQclear(r);
-	return rc;
-}
-
 const struct store_reg_ops pg_reg = {
 	.bulk_begin = pg_bulk_begin,
 	.bulk_end = pg_bulk_end,
@@ -892,6 +864,4 @@ const struct store_reg_ops pg_reg = {
 	.find = pg_find,
 	.households_in = pg_households_in,
 	.members = pg_members,
-	.target_set = pg_target_set,
-	.target_get = pg_target_get,
 };

@@ -57,4 +57,27 @@ enum ds_rc store_each_record(struct store *st, int64_t after,
 /* The highest seq stored, 0 when none (or on error). */
 int64_t store_record_last_seq(struct store *st);
 
+/*
+ * Yearly targets per unit and indicator, kept as records until the records
+ * module (src/records/) takes them over.  TEMPORARY BRIDGES: src/records/
+ * replaces both, and they go then.
+ *
+ * A target is a record of kind "target" about `unit` (prov: the code's
+ * first two digits, 0 for the country), dated 1 January of the year, with
+ * key "<year>/<indicator>" and the canonical body (sorted keys, compact,
+ * reals with 15 significant digits)
+ *   {"body":{"indicator":"srb","value":110,"year":2026},"date":"2026-01-01",
+ *    "id":"<uuid>","kind":"target","unit":"<unit>"}
+ * where value is an integer when it is a whole number.
+ */
+
+/* Appends a target record with a fresh random (version 4) id, recorded now
+ * by `by`; inside a transaction.  DS_EINPUT for a value that is not finite. */
+enum ds_rc store_target_put(struct store *st, const char *unit, int year, const char *key,
+			    double value, const char *by);
+/* The value of the latest target record for the unit, year and indicator;
+ * DS_ENOTFOUND when there is none. */
+enum ds_rc store_target_find(struct store *st, const char *unit, int year, const char *key,
+			     double *value);
+
 #endif

@@ -348,10 +348,28 @@ static enum ds_rc create_v1(struct store *st)
 	return sq_meta_set(st, "created_at", when);
 }
 
-/* Version 2: the record log. */
+struct moving {
+	struct store *st;
+	int64_t at;
+};
+
+static enum ds_rc move_target(sqlite3_stmt *s, void *arg)
+{
+	struct moving *m = arg;
+	return store_target_migrate(m->st, (const char *)sqlite3_column_text(s, 0),
+				    sqlite3_column_int(s, 1), (const char *)sqlite3_column_text(s, 2),
+				    sqlite3_column_double(s, 3), m->at);
+}
+
+/* Version 2: the record log, and the targets move onto it (records.h). */
 static enum ds_rc to_v2(struct store *st)
 {
-	return sq_exec(st, schema_v2);
+	struct moving m = {st, (int64_t)time(NULL)};
+	enum ds_rc rc = sq_exec(st, schema_v2);
+	if (!rc)
+		rc = sq_each(st, "SELECT unit, year, key, value FROM target ORDER BY unit, year, key",
+			     NULL, 0, move_target, &m);
+	return rc ? rc : sq_exec(st, "DROP TABLE target");
 }
 
 /* Brings the schema to STORE_SCHEMA_VERSION, one version after the other,

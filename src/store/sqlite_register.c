@@ -72,11 +72,6 @@ static const char sql_person_state_facts[] =
 	"AND type NOT IN (2, 13, 14, 15, 16, 17) ORDER BY date, seq";
 static const char sql_last_seq[] =
 	"SELECT coalesce(max(seq), 0) FROM event";
-static const char sql_target_set[] =
-	"INSERT INTO target(unit, year, key, value) VALUES (?1, ?2, ?3, ?4) "
-	"ON CONFLICT(unit, year, key) DO UPDATE SET value = excluded.value";
-static const char sql_target_get[] =
-	"SELECT value FROM target WHERE unit = ?1 AND year = ?2 AND key = ?3";
 
 static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool empty)
 {
@@ -711,36 +706,6 @@ static enum ds_rc sq_members(struct store *st, int64_t hh,
 		       person_row, &c);
 }
 
-static enum ds_rc sq_target_set(struct store *st, const char *unit, int year, const char *key,
-				double value)
-{
-	sqlite3_stmt *s = sq_stmt(st, sql_target_set);
-	if (!s)
-		return DS_EDB;
-	sq_bind_text(s, 1, unit);
-	sqlite3_bind_int(s, 2, year);
-	sq_bind_text(s, 3, key);
-	sqlite3_bind_double(s, 4, value);
-	return sq_step_done(st, s, "target");
-}
-
-static void read_double(sqlite3_stmt *s, void *out)
-{
-	*(double *)out = sqlite3_column_double(s, 0);
-}
-
-static enum ds_rc sq_target_get(struct store *st, const char *unit, int year, const char *key,
-				double *value)
-{
-	sqlite3_stmt *s = sq_stmt(st, sql_target_get);
-	if (!s)
-		return DS_EDB;
-	sq_bind_text(s, 1, unit);
-	sqlite3_bind_int(s, 2, year);
-	sq_bind_text(s, 3, key);
-	return sq_lookup(st, s, read_double, value);
-}
-
 const struct store_reg_ops sq_reg = {
 	.bulk_begin = sq_bulk_begin,
 	.bulk_end = sq_bulk_end,
@@ -771,6 +736,4 @@ const struct store_reg_ops sq_reg = {
 	.find = sq_find,
 	.households_in = sq_households_in,
 	.members = sq_members,
-	.target_set = sq_target_set,
-	.target_get = sq_target_get,
 };

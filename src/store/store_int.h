@@ -6,9 +6,10 @@
  * accounts.h, audit.h, records.h), gathered in a struct store_backend.  A
  * store_*() function that callers use calls the one entry of its table and
  * adds nothing, so that a contract's behaviour is the backend's and the
- * conformance tests see it whole; the few built on other calls (store_units)
- * are written once, beside the wrappers.  Every entry of every table is
- * set, except the two optional ones of the core (bulk_mode, wait_notify),
+ * conformance tests see it whole; the few built on other calls (store_units,
+ * the target bridges) are written once, beside the wrappers, and a rollback
+ * also forgets what the target bridge has read.  Every entry of every table
+ * is set, except the two optional ones of the core (bulk_mode, wait_notify),
  * whose absence the wrappers answer.
  *
  * struct store is one connection: the backend, its private state (impl) and
@@ -90,10 +91,6 @@ struct store_reg_ops {
 				    void *arg);
 	enum ds_rc (*members)(struct store *st, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
-	enum ds_rc (*target_set)(struct store *st, const char *unit, int year, const char *key,
-				 double value);
-	enum ds_rc (*target_get)(struct store *st, const char *unit, int year, const char *key,
-				 double *value);
 };
 
 /* accounts.h */
@@ -139,10 +136,26 @@ struct store_backend {
 extern const struct store_backend store_sqlite;
 extern const struct store_backend store_pg;
 
+/*
+ * Moves one row of the version 1 target table onto the record log, for the
+ * migration to version 2 (records.c): a "target" record as store_target_put
+ * makes it, recorded by "migration" at `at`, whose id is the first 16 bytes
+ * of crypto_generichash (32 bytes, no key) over
+ * "danso target <unit>|<year>|<key>", as a version 8 UUID.
+ */
+enum ds_rc store_target_migrate(struct store *st, const char *unit, int year, const char *key,
+				double value, int64_t at);
+
+/* The target bridge's memory of the log (records.c); forgotten at a
+ * rollback, which may take back records it has read, and at close. */
+struct store_targets;
+void store_targets_forget(struct store *st);
+
 struct store {
 	const struct store_backend *be;
-	void *impl;       /* the backend's connection state */
-	char errmsg[256]; /* last backend error, English, for logs */
+	void *impl;                    /* the backend's connection state */
+	char errmsg[256];              /* last backend error, English, for logs */
+	struct store_targets *targets; /* NULL until a target is looked up */
 };
 
 #endif

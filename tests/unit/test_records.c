@@ -4,13 +4,16 @@
  * and the wake-up of other servers on PostgreSQL.
  */
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
 #include "base/day.h"
+#include "register/event.h"
 #include "store/records.h"
 #include "test.h"
 
@@ -197,30 +200,38 @@ static void suite_records_rollback(bool pg)
 	store_close(st);
 }
 
-/* Runs sql on the database behind the store's back; true when the database
- * refused it as append-only. */
-static bool refused_as_append_only(bool pg, const char *target, const char *sql)
+/* Runs sql on the database behind the store's back; false with the
+ * database's message in err when it refuses. */
+static bool raw_sql(bool pg, const char *target, const char *sql, char *err, size_t n)
 {
-	char err[512] = "";
+	bool ok;
 	if (pg) {
 		PGconn *c = PQconnectdb(target);
 		PGresult *r = PQexec(c, sql);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			snprintf(err, sizeof err, "%s", PQresultErrorMessage(r));
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+		snprintf(err, n, "%s", ok ? "" : PQresultErrorMessage(r));
 		PQclear(r);
 		PQfinish(c);
 	} else {
 		sqlite3 *db = NULL;
 		char *msg = NULL;
-		if (sqlite3_open_v2(target, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-		    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-			snprintf(err, sizeof err, "%s", msg ? msg : "");
+		ok = sqlite3_open_v2(target, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+		     sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK;
+		snprintf(err, n, "%s", ok ? "" : msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		sqlite3_close(db);
 	}
-	if (!strstr(err, "append-only"))
-		fprintf(stderr, "  %s: %s\n", sql, err[0] ? err : "accepted");
-	return strstr(err, "append-only") != NULL;
+	return ok;
+}
+
+/* True when the database refuses sql as append-only. */
+static bool refused_as_append_only(bool pg, const char *target, const char *sql)
+{
+	char err[512];
+	bool ok = raw_sql(pg, target, sql, err, sizeof err);
+	if (ok || !strstr(err, "append-only"))
+		fprintf(stderr, "  %s: %s\n", sql, ok ? "accepted" : err);
+	return !ok && strstr(err, "append-only") != NULL;
 }
 
 static void suite_records_append_only(bool pg)
@@ -280,3 +291,204 @@ TEST(store_pg_records_notify)
 	PQfinish(c);
 	store_close(st);
 }
+
+/* ---- targets on the record log ---- */
+
+/*
+ * The schema of version 1 as the program before the record log made it:
+ * a new database of this program turned back (the record table of version
+ * 2 dropped, the target table of version 1 made again), with targets.
+ */
+static const char *const v1_targets[2] = {
+	"DROP TABLE record;"
+	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
+	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));"
+	"INSERT INTO target VALUES ('26734', 2026, 'srb', 112.5), ('26734', 2026, '5', 10),"
+	" ('79', 2025, 'cpr', 0.675), ('', 2026, 'tfr', 2.1);"
+	"PRAGMA user_version = 1;",
+	"DROP TABLE record;"
+	"CREATE TABLE target(unit text NOT NULL, year int NOT NULL, key text NOT NULL,"
+	" value double precision NOT NULL, PRIMARY KEY (unit, year, key));"
+	"INSERT INTO target VALUES ('26734', 2026, 'srb', 112.5), ('26734', 2026, '5', 10),"
+	" ('79', 2025, 'cpr', 0.675), ('', 2026, 'tfr', 2.1);"
+	"UPDATE meta SET value = '1' WHERE key = 'schema_version';",
+};
+
+/* The id the migration gives a target row (records.h, store_int.h). */
+static void migrated_id(const char *unit, int year, const char *key, char out[REG_UUID_TEXT])
+{
+	char text[128];
+	uint8_t hash[crypto_generichash_BYTES], id[16];
+	snprintf(text, sizeof text, "danso target %s|%d|%s", unit, year, key);
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)text, strlen(text), NULL, 0);
+	memcpy(id, hash, 16);
+	id[6] = (uint8_t)((id[6] & 0x0f) | 0x80);
+	id[8] = (uint8_t)((id[8] & 0x3f) | 0x80);
+	reg_uuid_format(id, out);
+}
+
+struct migrated {
+	const char *unit, *indicator, *key, *value;
+	int year, prov;
+};
+
+/* In the order the migration adds them: by unit, year and key. */
+static const struct migrated want_migrated[4] = {
+	{"", "tfr", "2026/tfr", "2.1", 2026, 0},
+	{"26734", "5", "2026/5", "10", 2026, 26},
+	{"26734", "srb", "2026/srb", "112.5", 2026, 26},
+	{"79", "cpr", "2025/cpr", "0.675", 2025, 79},
+};
+
+struct migration_check {
+	int n;
+	int64_t from, to; /* when the migration ran */
+};
+
+static enum ds_rc check_migrated(const struct store_record *r, void *arg)
+{
+	struct migration_check *c = arg;
+	if (c->n >= 4)
+		return DS_ELIMIT;
+	const struct migrated *w = &want_migrated[c->n++];
+	char id[REG_UUID_TEXT], got_id[REG_UUID_TEXT], body[300], date[11];
+	migrated_id(w->unit, w->year, w->indicator, id);
+	reg_uuid_format(r->id, got_id);
+	snprintf(date, sizeof date, "%d-01-01", w->year);
+	snprintf(body, sizeof body,
+		 "{\"body\":{\"indicator\":\"%s\",\"value\":%s,\"year\":%d},\"date\":\"%s\","
+		 "\"id\":\"%s\",\"kind\":\"target\",\"unit\":\"%s\"}",
+		 w->indicator, w->value, w->year, date, id, w->unit);
+	CHECK_EQ(r->seq, c->n);
+	CHECK_STR(got_id, id);
+	CHECK_STR(r->kind, "target");
+	CHECK_STR(r->unit, w->unit);
+	CHECK_EQ(r->prov, w->prov);
+	CHECK_EQ(r->date, day_from_ymd(w->year, 1, 1));
+	CHECK_STR(r->key, w->key);
+	CHECK(r->recorded_at >= c->from && r->recorded_at <= c->to);
+	CHECK_STR(r->recorded_by, "migration");
+	CHECK_STR(r->body, body);
+	return DS_OK;
+}
+
+static void suite_records_migration(bool pg)
+{
+	char target[512], err[512];
+	struct store *st = empty(pg, target, sizeof target);
+	if (!st)
+		return;
+	store_close(st);
+	bool ok = raw_sql(pg, target, v1_targets[pg], err, sizeof err);
+	if (!ok)
+		fprintf(stderr, "  cannot make a version 1 database: %s\n", err);
+	CHECK(ok);
+	struct migration_check c = {.from = (int64_t)time(NULL)};
+	CHECK_EQ(store_open(target, false, &st), DS_OK);
+	c.to = (int64_t)time(NULL);
+	if (!st)
+		return;
+	CHECK_EQ(store_each_record(st, 0, check_migrated, &c), DS_OK);
+	CHECK_EQ(c.n, 4);
+	double v = 0;
+	CHECK_EQ(store_target_find(st, "26734", 2026, "srb", &v), DS_OK);
+	CHECK(v == 112.5);
+	CHECK_EQ(store_target_find(st, "", 2026, "tfr", &v), DS_OK);
+	CHECK(v == 2.1);
+	store_close(st);
+	/* The target table is gone, and the version is 2: opening again finds
+	 * nothing to migrate (moving the targets again would fail). */
+	CHECK(!raw_sql(pg, target, "SELECT count(*) FROM target", err, sizeof err));
+	CHECK_EQ(store_open(target, false, &st), DS_OK);
+	if (st)
+		CHECK_EQ(store_record_last_seq(st), 4);
+	store_close(st);
+}
+
+struct last_record {
+	struct store_record r;
+	char body[300];
+};
+
+static enum ds_rc keep_last(const struct store_record *r, void *arg)
+{
+	struct last_record *l = arg;
+	l->r = *r;
+	snprintf(l->body, sizeof l->body, "%s", r->body);
+	l->r.body = l->body;
+	return DS_OK;
+}
+
+static void suite_records_targets(bool pg)
+{
+	char target[512];
+	struct store *st = empty(pg, target, sizeof target);
+	if (!st)
+		return;
+	double v = 0;
+	CHECK_EQ(store_target_find(st, "26734", 2026, "5", &v), DS_ENOTFOUND);
+	CHECK_EQ(store_begin(st), DS_OK);
+	CHECK_EQ(store_target_put(st, "26734", 2026, "5", 10, "planner"), DS_OK);
+	CHECK_EQ(store_target_put(st, "26734", 2027, "5", 11, "planner"), DS_OK);
+	CHECK_EQ(store_target_put(st, "26734", 2026, "srb", 0.1 + 0.2, "planner"), DS_OK);
+	CHECK_EQ(store_target_put(st, "26734", 2026, "5", 12, "planner"), DS_OK);
+	CHECK_EQ(store_target_put(st, "26734", 2026, "x", 1.0 / 0.0, "planner"), DS_EINPUT);
+	CHECK_EQ(store_commit(st), DS_OK);
+	CHECK_EQ(store_target_find(st, "26734", 2026, "5", &v), DS_OK);
+	CHECK(v == 12); /* the later record wins */
+	CHECK_EQ(store_target_find(st, "26734", 2027, "5", &v), DS_OK);
+	CHECK(v == 11);
+	CHECK_EQ(store_target_find(st, "26734", 2026, "srb", &v), DS_OK);
+	CHECK(v == 0.3); /* 15 significant digits */
+	CHECK_EQ(store_target_find(st, "267", 2026, "5", &v), DS_ENOTFOUND);
+	CHECK_EQ(store_target_find(st, "26734", 2025, "5", &v), DS_ENOTFOUND);
+	/* The canonical text, with a random version 4 id. */
+	CHECK_EQ(store_record_last_seq(st), 4);
+	struct last_record last = {0};
+	CHECK_EQ(store_each_record(st, 3, keep_last, &last), DS_OK);
+	char uuid[REG_UUID_TEXT], body[300];
+	reg_uuid_format(last.r.id, uuid);
+	CHECK(uuid[14] == '4' && strchr("89ab", uuid[19]));
+	snprintf(body, sizeof body,
+		 "{\"body\":{\"indicator\":\"5\",\"value\":12,\"year\":2026},\"date\":\"2026-01-01\","
+		 "\"id\":\"%s\",\"kind\":\"target\",\"unit\":\"26734\"}",
+		 uuid);
+	CHECK_STR(last.body, body);
+	CHECK_STR(last.r.key, "2026/5");
+	CHECK_STR(last.r.recorded_by, "planner");
+	CHECK_EQ(last.r.prov, 26);
+	store_close(st);
+}
+
+/* The bridge remembers what it read of the log: a rollback takes back what
+ * it read in the transaction, another connection's commit shows. */
+static void suite_records_targets_follow(bool pg)
+{
+	char target[512];
+	struct store *st = empty(pg, target, sizeof target), *other = NULL;
+	if (!st)
+		return;
+	double v = 0;
+	CHECK_EQ(store_begin(st), DS_OK);
+	CHECK_EQ(store_target_put(st, "79", 2026, "5", 1, "planner"), DS_OK);
+	CHECK_EQ(store_target_find(st, "79", 2026, "5", &v), DS_OK);
+	CHECK(v == 1);
+	CHECK_EQ(store_rollback(st), DS_OK);
+	CHECK_EQ(store_target_find(st, "79", 2026, "5", &v), DS_ENOTFOUND);
+	CHECK_EQ(store_open(target, false, &other), DS_OK);
+	if (!other) {
+		store_close(st);
+		return;
+	}
+	CHECK_EQ(store_begin(other), DS_OK);
+	CHECK_EQ(store_target_put(other, "79", 2026, "5", 2, "planner"), DS_OK);
+	CHECK_EQ(store_commit(other), DS_OK);
+	CHECK_EQ(store_target_find(st, "79", 2026, "5", &v), DS_OK);
+	CHECK(v == 2);
+	store_close(other);
+	store_close(st);
+}
+
+BOTH(records_migration)
+BOTH(records_targets)
+BOTH(records_targets_follow)
