@@ -16,8 +16,14 @@ static bool pg_fresh_url(char *out, size_t outsz)
 {
 	static int n;
 	const char *tmpl = getenv("DANSO_TEST_PG");
-	if (!tmpl || !strstr(tmpl, "%s"))
+	if (!tmpl || !strstr(tmpl, "%s")) {
+		/* A case that cannot run fails: passing would say PostgreSQL was
+		 * tested when it was not. */
+		fprintf(stderr, "  PostgreSQL expected: set DANSO_TEST_PG (tests/run.sh starts a "
+				"private cluster)\n");
+		CHECK(tmpl && strstr(tmpl, "%s"));
 		return false;
+	}
 	char admin[512], name[64], sql[160];
 	snprintf(name, sizeof name, "danso_unit_%d_%d", (int)getpid(), n++);
 	const char *hole = strstr(tmpl, "%s");

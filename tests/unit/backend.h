@@ -11,7 +11,8 @@
 #include <stddef.h>
 
 /* Writes the store target for a new database into out; false (and the case
- * fails) when there is none to be had. */
+ * fails) when there is none to be had, PostgreSQL without DANSO_TEST_PG
+ * included. */
 bool test_backend_target(bool pg, char *out, size_t outsz);
 
 #endif

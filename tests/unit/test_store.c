@@ -1,8 +1,8 @@
 /*
  * Store conformance and the ledger, on every backend: SQLite in a temporary
- * file always, PostgreSQL when DANSO_TEST_PG names a database URL (the test
- * runner starts a private cluster).  Each case starts from an empty store
- * loaded with tests/data/small.
+ * file, PostgreSQL in the cluster DANSO_TEST_PG names (tests/run.sh starts a
+ * private one; without it the PostgreSQL cases fail).  Each case starts
+ * from an empty store loaded with tests/data/small.
  */
 #include <stdio.h>
 #include <stdlib.h>
