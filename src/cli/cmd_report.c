@@ -269,7 +269,8 @@ int cmd_targets(int argc, char **argv)
 			memcpy(val, v.p, v.n);
 			val[v.n] = '\0';
 			value = strtod(val, &end);
-			if (*end || value < 0)
+			/* Not "inf" or "nan" either: a target is a number in JSON. */
+			if (*end || value < 0 || !isfinite(value))
 				field = "target";
 		}
 		if (field) {

@@ -57,10 +57,10 @@ static void set_uuid_version(uint8_t id[16], unsigned version)
 	id[8] = (uint8_t)((id[8] & 0x3f) | 0x80);
 }
 
+/* A whole number that json_int_t holds (|v| < 2^63, so the cast is defined). */
 static bool whole(double v)
 {
-	/* Beyond 2^53 a double holds only whole numbers, not all of them. */
-	return v == floor(v) && fabs(v) < 9007199254740992.0;
+	return v == floor(v) && fabs(v) < 9223372036854775808.0;
 }
 
 /* The canonical text of a target record, from its id, unit and date and the
@@ -118,6 +118,11 @@ enum ds_rc store_target_put(struct store *st, const char *unit, int year, const 
 enum ds_rc store_target_migrate(struct store *st, const char *unit, int year, const char *key,
 				double value, int64_t at)
 {
+	/* JSON has no infinity: such a row (the command line once let "inf"
+	 * through) cannot become a record, and must not keep the database from
+	 * opening. */
+	if (!isfinite(value))
+		return DS_OK;
 	/* The id is a hash of what the row was, so that every database that
 	 * migrates the same row gives it the same id. */
 	char text[300];

@@ -15,8 +15,9 @@
  *  - ordered and gapless: store_record_add gives the next seq from 1, one
  *    writer at a time; a rolled-back record gives its seq back, so that a
  *    reader that follows the log after its last seq misses nothing;
- *  - a commit that added records wakes other servers (store_wait_notify),
- *    as one that added events does.
+ *  - a commit that added records wakes the other servers waiting in
+ *    store_wait_notify, as one that added events does (PostgreSQL; on
+ *    SQLite they poll).
  */
 #ifndef DS_STORE_RECORDS_H
 #define DS_STORE_RECORDS_H

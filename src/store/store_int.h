@@ -141,7 +141,8 @@ extern const struct store_backend store_pg;
  * migration to version 2 (records.c): a "target" record as store_target_put
  * makes it, recorded by "migration" at `at`, whose id is the first 16 bytes
  * of crypto_generichash (32 bytes, no key) over
- * "danso target <unit>|<year>|<key>", as a version 8 UUID.
+ * "danso target <unit>|<year>|<key>", as a version 8 UUID.  A value that is
+ * not finite cannot be a record and is left out.
  */
 enum ds_rc store_target_migrate(struct store *st, const char *unit, int year, const char *key,
 				double value, int64_t at);
