@@ -13,12 +13,13 @@
 #include "base/asset.h"
 #include "base/day.h"
 #include "report/check.h"
+#include "store/records.h"
 
 static double store_target(void *arg, const char *unit, int year, const char *key)
 {
 	struct store *st = arg;
 	double v;
-	return store_target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
+	return store_target_find(st, unit, year, key, &v) == DS_OK ? v : NAN;
 }
 
 static bool map_date_arg(struct api_ctx *c, int32_t *out)
@@ -391,7 +392,8 @@ void h_targets(struct api_ctx *c)
 			return;
 		}
 		if (!rc)
-			rc = store_target_set(c->st, unit, (int)year, key, json_number_value(v));
+			rc = store_target_put(c->st, unit, (int)year, key, json_number_value(v),
+					      c->user.login);
 	}
 	if (!rc)
 		rc = store_commit(c->st);

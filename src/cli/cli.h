@@ -46,6 +46,9 @@ void cli_set_lang(const char *lang);
 /* Exit status when --keep-good applied the good rows and refused others. */
 #define CLI_EXIT_PARTIAL 14
 
+/* Who a command records as having made a change: $USER, or "cli". */
+const char *cli_default_by(void);
+
 struct store;
 /* Opens the store for a command; returns 0 or the exit status (message printed). */
 int cli_open_store(const char *cmd, const char *db, bool create, struct store **st);

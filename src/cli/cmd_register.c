@@ -255,7 +255,7 @@ static enum ds_rc run_events(struct ev_run *r, const char *data, size_t size)
 	return rc;
 }
 
-static const char *default_by(void)
+const char *cli_default_by(void)
 {
 	const char *u = getenv("USER");
 	return u && u[0] ? u : "cli";
@@ -270,7 +270,7 @@ int cmd_events(int argc, char **argv)
 					     {"lang", required_argument, NULL, 'l'},
 					     {0}};
 	const char *db = CLI_DEFAULT_DB, *rejects = "rejects.ndjson";
-	struct ev_run r = {.by = default_by()};
+	struct ev_run r = {.by = cli_default_by()};
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

@@ -12,13 +12,14 @@
 #include "register/record.h"
 #include "report/check.h"
 #include "report/report.h"
+#include "store/records.h"
 #include "store/register.h"
 
 static double store_target(void *arg, const char *unit, int year, const char *key)
 {
 	struct store *st = arg;
 	double v;
-	return store_target_get(st, unit, year, key, &v) == DS_OK ? v : NAN;
+	return store_target_find(st, unit, year, key, &v) == DS_OK ? v : NAN;
 }
 
 /* Writes bytes to path, or to stdout when path is NULL. */
@@ -267,7 +268,8 @@ int cmd_targets(int argc, char **argv)
 			memcpy(val, v.p, v.n);
 			val[v.n] = '\0';
 			value = strtod(val, &end);
-			if (*end || value < 0)
+			/* Not "inf" or "nan" either: a target is a number in JSON. */
+			if (*end || value < 0 || !isfinite(value))
 				field = "target";
 		}
 		if (field) {
@@ -280,7 +282,7 @@ int cmd_targets(int argc, char **argv)
 		unit[u.n] = '\0';
 		memcpy(key, k.p, k.n);
 		key[k.n] = '\0';
-		rc = store_target_set(st, unit, year, key, value);
+		rc = store_target_put(st, unit, year, key, value, cli_default_by());
 		n++;
 	}
 	if (!rc && bad)

@@ -170,18 +170,6 @@ enum ds_rc store_members(struct store *st, int64_t hh,
 	return REG(st)->members(st, hh, fn, arg);
 }
 
-enum ds_rc store_target_set(struct store *st, const char *unit, int year, const char *key,
-			    double value)
-{
-	return REG(st)->target_set(st, unit, year, key, value);
-}
-
-enum ds_rc store_target_get(struct store *st, const char *unit, int year, const char *key,
-			    double *value)
-{
-	return REG(st)->target_get(st, unit, year, key, value);
-}
-
 struct units_acc {
 	struct reg_unit *v;
 	size_t n, cap;

@@ -176,12 +176,6 @@ enum ds_rc store_households_in(struct store *st, const char *areas, const char *
 enum ds_rc store_members(struct store *st, int64_t hh,
 			 enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
 
-/* Yearly targets per unit and indicator key (reports.md). */
-enum ds_rc store_target_set(struct store *st, const char *unit, int year, const char *key,
-			    double value);
-enum ds_rc store_target_get(struct store *st, const char *unit, int year, const char *key,
-			    double *value);
-
 /* Loads every unit row (small: tens of thousands). Caller frees *units. */
 enum ds_rc store_units(struct store *st, struct reg_unit **units, size_t *n);
 /* The lite form of a full person record. */

@@ -6,9 +6,10 @@
  * accounts.h, audit.h, records.h), gathered in a struct store_backend.  A
  * store_*() function that callers use calls the one entry of its table and
  * adds nothing, so that a contract's behaviour is the backend's and the
- * conformance tests see it whole; the few built on other calls (store_units)
- * are written once, beside the wrappers.  Every entry of every table is
- * set, except the two optional ones of the core (bulk_mode, wait_notify),
+ * conformance tests see it whole; the few built on other calls (store_units,
+ * the target bridges) are written once, beside the wrappers, and a rollback
+ * also forgets what the target bridge has read.  Every entry of every table
+ * is set, except the two optional ones of the core (bulk_mode, wait_notify),
  * whose absence the wrappers answer.
  *
  * struct store is one connection: the backend, its private state (impl) and
@@ -19,6 +20,7 @@
 
 #include "store/accounts.h"
 #include "store/audit.h"
+#include "store/records.h"
 #include "store/register.h"
 #include "store/store.h"
 
@@ -89,10 +91,6 @@ struct store_reg_ops {
 				    void *arg);
 	enum ds_rc (*members)(struct store *st, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
-	enum ds_rc (*target_set)(struct store *st, const char *unit, int year, const char *key,
-				 double value);
-	enum ds_rc (*target_get)(struct store *st, const char *unit, int year, const char *key,
-				 double *value);
 };
 
 /* accounts.h */
@@ -117,21 +115,48 @@ struct store_audit_ops {
 			   enum ds_rc (*fn)(const struct store_audit *, void *), void *arg);
 };
 
+/* records.h */
+struct store_rec_ops {
+	enum ds_rc (*add)(struct store *st, struct store_record *r, const char *body);
+	enum ds_rc (*by_id)(struct store *st, const uint8_t id[16], struct store_record *out);
+	enum ds_rc (*each)(struct store *st, int64_t after,
+			   enum ds_rc (*fn)(const struct store_record *, void *), void *arg);
+	int64_t (*last_seq)(struct store *st);
+};
+
 /* One backend: a table per contract. */
 struct store_backend {
 	const struct store_core_ops *core;
 	const struct store_reg_ops *reg;
 	const struct store_acct_ops *acct;
 	const struct store_audit_ops *audit;
+	const struct store_rec_ops *rec;
 };
 
 extern const struct store_backend store_sqlite;
 extern const struct store_backend store_pg;
 
+/*
+ * Moves one row of the version 1 target table onto the record log, for the
+ * migration to version 2 (records.c): a "target" record as store_target_put
+ * makes it, recorded by "migration" at `at`, whose id is the first 16 bytes
+ * of crypto_generichash (32 bytes, no key) over
+ * "danso target <unit>|<year>|<key>", as a version 8 UUID.  A value that is
+ * not finite cannot be a record and is left out.
+ */
+enum ds_rc store_target_migrate(struct store *st, const char *unit, int year, const char *key,
+				double value, int64_t at);
+
+/* The target bridge's memory of the log (records.c); forgotten at a
+ * rollback, which may take back records it has read, and at close. */
+struct store_targets;
+void store_targets_forget(struct store *st);
+
 struct store {
 	const struct store_backend *be;
-	void *impl;       /* the backend's connection state */
-	char errmsg[256]; /* last backend error, English, for logs */
+	void *impl;                    /* the backend's connection state */
+	char errmsg[256];              /* last backend error, English, for logs */
+	struct store_targets *targets; /* NULL until a target is looked up */
 };
 
 #endif

@@ -1,0 +1,103 @@
+/*
+ * Inside the PostgreSQL backend: the connection state and the helpers its
+ * files share (pg.c defines them; pg_register.c, pg_accounts.c and
+ * pg_audit.c implement one contract each).
+ *
+ * Parameters travel as text.  Statements are prepared once per connection
+ * the first time they run (pg_run) and found again by the address of their
+ * literal text: planning a query over the partitioned tables costs more
+ * than running it.  Rows added in bulk mode wait in COPY buffers, which
+ * every read and the commit flush first (pg_flush_all), so that nothing
+ * reads around them.
+ */
+#ifndef DS_STORE_PG_INT_H
+#define DS_STORE_PG_INT_H
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+#include "base/buf.h"
+#include "store/store_int.h"
+
+#define PG_MAX_PREPARED 96
+
+/* Rows of one kind waiting for COPY, with their key-table rows. */
+struct copybuf {
+	struct buf rows, keys, nids;
+	size_t n;
+};
+
+struct pg {
+	PGconn *conn;
+	bool in_tx;
+	bool wrote_log; /* this transaction added events or records: NOTIFY at commit */
+	int depth;
+	uint8_t provs[128]; /* partitions known to exist */
+	bool bulk[3];
+	struct copybuf copy[3];
+	int64_t rid_next[3], rid_end[3]; /* reserved record numbers */
+	PGresult *held;                  /* result whose strings a caller borrows */
+	bool listening;
+	int nprepared;
+	const char *prepared[PG_MAX_PREPARED];
+	char prepared_names[PG_MAX_PREPARED][16];
+};
+
+#define PG(st) ((struct pg *)(st)->impl)
+
+/* An integer parameter as text in buf (a char array), which it returns. */
+#define I64(buf, v) (snprintf(buf, sizeof buf, "%lld", (long long)(v)), buf)
+
+/* A caller's callback and its argument, passed through pg_each to a row reader. */
+struct pg_cb {
+	void *fn;
+	void *arg;
+};
+typedef enum ds_rc (*pg_row_fn)(PGresult *r, int i, void *arg);
+
+/* Sets the store's error from r (or the connection); DS_ECONFLICT for a
+ * unique violation, else DS_EDB. */
+enum ds_rc pg_err(struct store *st, const char *what, PGresult *r);
+/* Runs SQL text without parameters (several statements allowed). */
+enum ds_rc pg_exec(struct store *st, const char *sql);
+/* Runs a parameterised statement, prepared when `prepare`; the result (the
+ * caller clears it) or NULL with *rc set. */
+PGresult *pg_run_sql(struct store *st, const char *sql, int n, const char *const *params,
+		     enum ds_rc *rc, bool prepare);
+/* pg_run_sql, prepared. */
+PGresult *pg_run(struct store *st, const char *sql, int n, const char *const *params,
+		 enum ds_rc *rc);
+/* pg_run for a statement whose rows do not matter. */
+enum ds_rc pg_run_done(struct store *st, const char *sql, int n, const char *const *params);
+/* Runs sql through a server-side cursor, fetched in batches, and calls row()
+ * per row; inside the open transaction or in one of its own. */
+enum ds_rc pg_each(struct store *st, const char *sql, int n, const char *const *params,
+		   pg_row_fn row, void *arg);
+
+/* A day as a parameter: NULL for `none`, else its text in buf. */
+char *pg_nullable_day(char *buf, size_t n, int32_t d, int32_t none);
+int32_t pg_get_day(PGresult *r, int row, int col, int32_t none);
+int64_t pg_get_i64(PGresult *r, int row, int col);
+/* A text column into a buffer, "" for NULL. */
+void pg_get_str(PGresult *r, int row, int col, char *out, size_t n);
+/* A 16-byte bytea column (a uuid) into out; out is left alone otherwise. */
+void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16]);
+/* The integer in the first column of the first row sql gives, 0 when none
+ * or on error. */
+int64_t pg_one_i64(struct store *st, const char *sql);
+/* Bytes as a bytea parameter ("\x..."): out holds 2 * n + 3 bytes. */
+char *pg_bytea(const uint8_t *b, size_t n, char *out);
+
+/* Makes the province's partitions of the large tables on first use. */
+enum ds_rc pg_ensure_prov(struct store *st, int prov);
+/* Sends the rows waiting in the COPY buffers (pg_register.c). */
+enum ds_rc pg_flush_all(struct store *st);
+/* Drops the rows waiting in the COPY buffers, after a rollback or at close. */
+void pg_copy_clear(struct store *st);
+
+extern const struct store_reg_ops pg_reg;
+extern const struct store_acct_ops pg_acct;
+extern const struct store_audit_ops pg_audit;
+extern const struct store_rec_ops pg_rec;
+
+#endif

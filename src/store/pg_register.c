@@ -1,0 +1,867 @@
+/*
+ * The PostgreSQL backend's register (register.h): units, baselines,
+ * households, persons, the event log and the queries over them, with the
+ * bulk import's COPY buffers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/text.h"
+#include "store/pg_int.h"
+
+#define COPY_BATCH 20000
+#define RID_BLOCK 10000
+
+/* ---- bulk import: COPY in batches with reserved record numbers ---- */
+
+static const char *const seq_name[3] = {"", "household_rid", "person_rid"};
+
+static enum ds_rc next_rid(struct store *st, enum store_kind k, int64_t *rid)
+{
+	struct pg *q = PG(st);
+	if (q->rid_next[k] && q->rid_next[k] <= q->rid_end[k]) {
+		*rid = q->rid_next[k]++;
+		return DS_OK;
+	}
+	int block = q->bulk[k] ? RID_BLOCK : 1;
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT setval('%s', nextval('%s') + %d)", seq_name[k],
+		 seq_name[k], block - 1);
+	PGresult *r = PQexec(q->conn, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		enum ds_rc rc = pg_err(st, "reserve", r);
+		PQclear(r);
+		return rc;
+	}
+	int64_t last = pg_get_i64(r, 0, 0);
+	PQclear(r);
+	q->rid_next[k] = last - block + 1;
+	q->rid_end[k] = last;
+	*rid = q->rid_next[k]++;
+	return DS_OK;
+}
+
+static void clear_copy(struct copybuf *c)
+{
+	buf_free(&c->rows);
+	buf_free(&c->keys);
+	buf_free(&c->nids);
+	c->n = 0;
+}
+
+void pg_copy_clear(struct store *st)
+{
+	for (int k = 0; k < 3; k++)
+		clear_copy(&PG(st)->copy[k]);
+}
+
+/* Appends a field in COPY text format (NULL when s is NULL). */
+static void copy_field(struct buf *b, const char *s, bool last)
+{
+	if (!s) {
+		buf_puts(b, "\\N");
+	} else {
+		for (const char *p = s; *p; p++) {
+			if (*p == '\\' || *p == '\t' || *p == '\n' || *p == '\r') {
+				buf_putc(b, '\\');
+				buf_putc(b, *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : '\\');
+			} else {
+				buf_putc(b, *p);
+			}
+		}
+	}
+	buf_putc(b, last ? '\n' : '\t');
+}
+
+static enum ds_rc copy_in(struct store *st, const char *sql, const struct buf *b)
+{
+	if (!b->len)
+		return DS_OK;
+	PGconn *c = PG(st)->conn;
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		enum ds_rc rc = pg_err(st, sql, r);
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	if (PQputCopyData(c, b->data, (int)b->len) != 1 || PQputCopyEnd(c, NULL) != 1)
+		return pg_err(st, "copy", NULL);
+	enum ds_rc rc = DS_OK;
+	while ((r = PQgetResult(c))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_err(st, sql, r);
+		PQclear(r);
+	}
+	return rc;
+}
+
+static enum ds_rc flush_kind(struct store *st, enum store_kind k)
+{
+	struct copybuf *c = &PG(st)->copy[k];
+	enum ds_rc rc = DS_OK;
+	if (k == STORE_HOUSEHOLDS) {
+		rc = copy_in(st, "COPY household (prov, rid, id, area, number, address, type, poverty, "
+				 "entry, entry_seq, baseline) FROM STDIN",
+			     &c->rows);
+		if (!rc)
+			rc = copy_in(st, "COPY household_key (id, prov, rid) FROM STDIN", &c->keys);
+	} else if (k == STORE_PERSONS) {
+		rc = copy_in(st, "COPY person (prov, rid, id, hh, full_name, sex, birth, birth_prec, "
+				 "relation, ethnicity, education, marital, residence, insurance_no, "
+				 "national_id, fp_method, fp_since, entry, entry_seq, baseline, cur_hh, "
+				 "exit_day, cur_name, cur_key, nid, given_key) FROM STDIN",
+			     &c->rows);
+		if (!rc)
+			rc = copy_in(st, "COPY person_key (id, prov, rid) FROM STDIN", &c->keys);
+		if (!rc)
+			rc = copy_in(st, "COPY person_nid (nid, rid) FROM STDIN", &c->nids);
+	}
+	clear_copy(c);
+	return rc;
+}
+
+enum ds_rc pg_flush_all(struct store *st)
+{
+	enum ds_rc rc = flush_kind(st, STORE_HOUSEHOLDS);
+	return rc ? rc : flush_kind(st, STORE_PERSONS);
+}
+
+/* Into empty tables, the search indexes are built once at the end. */
+static const char pg_person_indexes[] =
+	"CREATE INDEX IF NOT EXISTS person_key_ix ON person(cur_key text_pattern_ops);"
+	"CREATE INDEX IF NOT EXISTS person_given_ix ON person(given_key);";
+
+static enum ds_rc pg_bulk_begin(struct store *st, enum store_kind kind, bool empty)
+{
+	PG(st)->bulk[kind] = true;
+	if (kind == STORE_PERSONS && empty)
+		return pg_exec(st, "DROP INDEX IF EXISTS person_key_ix; DROP INDEX IF EXISTS person_given_ix;");
+	return DS_OK;
+}
+
+static enum ds_rc pg_bulk_end(struct store *st, enum store_kind kind, bool empty)
+{
+	PG(st)->bulk[kind] = false;
+	enum ds_rc rc = flush_kind(st, kind);
+	if (!rc && kind == STORE_PERSONS && empty)
+		rc = pg_exec(st, pg_person_indexes);
+	/* Fresh statistics, or the planner takes a table of a million rows for
+	 * an empty one and scans it for every lookup until autovacuum comes. */
+	if (!rc)
+		rc = pg_exec(st, kind == STORE_PERSONS ? "ANALYZE person, person_key, person_nid"
+				 : kind == STORE_HOUSEHOLDS ? "ANALYZE household, household_key"
+							    : "ANALYZE unit");
+	return rc;
+}
+
+
+static enum ds_rc pg_unit_add(struct store *st, const struct reg_unit *u)
+{
+	char lvl[24], f[24], t[24];
+	const char *p[6] = {u->code, u->name, I64(lvl, u->level), u->parent,
+			    pg_nullable_day(f, sizeof f, u->valid_from, DAY_NONE),
+			    pg_nullable_day(t, sizeof t, u->valid_to, DAY_MAX)};
+	return pg_run_done(st, "INSERT INTO unit(code, name, level, parent, valid_from, valid_to) "
+			       "VALUES ($1, $2, $3, $4, $5, $6)",
+			   6, p);
+}
+
+static enum ds_rc pg_household_add(struct store *st, struct store_household *h)
+{
+	struct pg *q = PG(st);
+	enum ds_rc rc = pg_ensure_prov(st, h->prov);
+	if (!rc)
+		rc = next_rid(st, STORE_HOUSEHOLDS, &h->rid);
+	if (rc)
+		return rc;
+	char prov[24], rid[24], type[24], pov[24], entry[24], eseq[24], base[24];
+	I64(prov, h->prov);
+	I64(rid, h->rid);
+	I64(type, h->rec.type);
+	I64(pov, h->rec.poverty);
+	I64(entry, h->entry);
+	I64(eseq, h->entry_seq);
+	I64(base, h->baseline);
+	const char *v[11] = {prov, rid, h->rec.id, h->rec.area, h->rec.number, h->rec.address,
+			     type, pov, entry, eseq, base};
+	if (q->bulk[STORE_HOUSEHOLDS]) {
+		struct copybuf *c = &q->copy[STORE_HOUSEHOLDS];
+		for (int i = 0; i < 11; i++)
+			copy_field(&c->rows, v[i], i == 10);
+		copy_field(&c->keys, h->rec.id, false);
+		copy_field(&c->keys, prov, false);
+		copy_field(&c->keys, rid, true);
+		return ++c->n >= COPY_BATCH ? flush_kind(st, STORE_HOUSEHOLDS) : DS_OK;
+	}
+	const char *k[3] = {h->rec.id, prov, rid};
+	rc = pg_run_done(st, "INSERT INTO household_key (id, prov, rid) VALUES ($1, $2, $3)", 3, k);
+	if (!rc)
+		rc = pg_run_done(st,
+				 "INSERT INTO household (prov, rid, id, area, number, address, type, poverty, "
+				 "entry, entry_seq, baseline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+				 "$10, $11)",
+				 11, v);
+	return rc;
+}
+
+static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
+{
+	struct pg *q = PG(st);
+	const struct reg_person *r = &p->rec;
+	enum ds_rc rc = pg_ensure_prov(st, p->prov);
+	if (!rc)
+		rc = next_rid(st, STORE_PERSONS, &p->rid);
+	if (rc)
+		return rc;
+	char key[REG_NAME_BYTES];
+	if (txt_fold(r->full_name, strlen(r->full_name), key, sizeof key))
+		key[0] = '\0';
+	char prov[24], rid[24], hh[24], sex[24], birth[24], prec[24], rel[24], edu[24], mar[24], res[24],
+		fpm[24], fps[24], entry[24], eseq[24], base[24];
+	const char *v[26] = {I64(prov, p->prov), I64(rid, p->rid), r->id, I64(hh, p->hh), r->full_name,
+			     I64(sex, r->sex), I64(birth, r->birth), I64(prec, r->birth_prec),
+			     I64(rel, r->relation), r->ethnicity, I64(edu, r->education),
+			     I64(mar, r->marital), I64(res, r->residence),
+			     r->insurance_no[0] ? r->insurance_no : NULL,
+			     r->national_id[0] ? r->national_id : NULL, I64(fpm, r->fp_method),
+			     pg_nullable_day(fps, sizeof fps, r->fp_since, DAY_NONE), I64(entry, p->entry),
+			     I64(eseq, p->entry_seq), I64(base, p->baseline), hh, NULL, NULL, key,
+			     r->national_id[0] ? r->national_id : NULL, txt_last_word(key)};
+	if (q->bulk[STORE_PERSONS]) {
+		struct copybuf *c = &q->copy[STORE_PERSONS];
+		for (int i = 0; i < 26; i++)
+			copy_field(&c->rows, v[i], i == 25);
+		copy_field(&c->keys, r->id, false);
+		copy_field(&c->keys, prov, false);
+		copy_field(&c->keys, rid, true);
+		if (r->national_id[0]) {
+			copy_field(&c->nids, r->national_id, false);
+			copy_field(&c->nids, rid, true);
+		}
+		rc = ++c->n >= COPY_BATCH ? flush_kind(st, STORE_PERSONS) : DS_OK;
+	} else {
+		const char *k[3] = {r->id, prov, rid};
+		rc = pg_run_done(st, "INSERT INTO person_key (id, prov, rid) VALUES ($1, $2, $3)", 3, k);
+		if (!rc && r->national_id[0]) {
+			const char *n[2] = {r->national_id, rid};
+			rc = pg_run_done(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
+		}
+		if (!rc)
+			rc = pg_run_done(st,
+					 "INSERT INTO person (prov, rid, id, hh, full_name, sex, birth, "
+					 "birth_prec, relation, ethnicity, education, marital, residence, "
+					 "insurance_no, national_id, fp_method, fp_since, entry, entry_seq, "
+					 "baseline, cur_hh, exit_day, cur_name, cur_key, nid, given_key) VALUES "
+					 "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+					 "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+					 26, v);
+	}
+	if (!rc) {
+		p->cur_hh = p->hh;
+		p->exit = DAY_MAX;
+		snprintf(p->cur_name, sizeof p->cur_name, "%s", r->full_name);
+		snprintf(p->cur_nid, sizeof p->cur_nid, "%s", r->national_id);
+		snprintf(p->cur_household, sizeof p->cur_household, "%s", r->household);
+	}
+	return rc;
+}
+
+static enum ds_rc pg_baseline_add(struct store *st, struct store_baseline *b)
+{
+	char a[24], t[24];
+	const char *p[2] = {I64(a, b->as_of), I64(t, b->imported_at)};
+	enum ds_rc rc;
+	PGresult *r = pg_run(st, "INSERT INTO baseline (as_of, imported_at) VALUES ($1, $2) RETURNING id",
+			     2, p, &rc);
+	if (r) {
+		b->id = pg_get_i64(r, 0, 0);
+		PQclear(r);
+	}
+	return rc;
+}
+
+/* ---- reading rows ---- */
+
+#define HH_COLS "rid, id, prov, area, number, address, type, poverty, entry, entry_seq, baseline "
+#define PERSON_COLS                                                                       \
+	"p.rid, p.id, p.prov, p.hh, h.id, p.full_name, p.sex, p.birth, p.birth_prec, "    \
+	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "  \
+	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "     \
+	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
+#define PERSON_FROM                                                                       \
+	" FROM person p JOIN household h ON h.rid = p.hh "                                \
+	"JOIN household ch ON ch.rid = p.cur_hh "
+#define EVENT_COLS                                                                        \
+	"seq, uuid, type, date, person, hh, other, a, b, voided_by, recorded_at, recorded_by, prov"
+
+static void read_household(PGresult *r, int i, struct store_household *h)
+{
+	memset(h, 0, sizeof *h);
+	h->rid = pg_get_i64(r, i, 0);
+	pg_get_str(r, i, 1, h->rec.id, sizeof h->rec.id);
+	h->prov = (int)pg_get_i64(r, i, 2);
+	pg_get_str(r, i, 3, h->rec.area, sizeof h->rec.area);
+	pg_get_str(r, i, 4, h->rec.number, sizeof h->rec.number);
+	pg_get_str(r, i, 5, h->rec.address, sizeof h->rec.address);
+	h->rec.type = (uint8_t)pg_get_i64(r, i, 6);
+	h->rec.poverty = (uint8_t)pg_get_i64(r, i, 7);
+	h->entry = (int32_t)pg_get_i64(r, i, 8);
+	h->entry_seq = pg_get_i64(r, i, 9);
+	h->baseline = pg_get_i64(r, i, 10);
+}
+
+static void read_person(PGresult *r, int i, struct store_person *p)
+{
+	struct reg_person *x = &p->rec;
+	memset(p, 0, sizeof *p);
+	p->rid = pg_get_i64(r, i, 0);
+	pg_get_str(r, i, 1, x->id, sizeof x->id);
+	p->prov = (int)pg_get_i64(r, i, 2);
+	p->hh = pg_get_i64(r, i, 3);
+	pg_get_str(r, i, 4, x->household, sizeof x->household);
+	pg_get_str(r, i, 5, x->full_name, sizeof x->full_name);
+	x->sex = (uint8_t)pg_get_i64(r, i, 6);
+	x->birth = (int32_t)pg_get_i64(r, i, 7);
+	x->birth_prec = (uint8_t)pg_get_i64(r, i, 8);
+	x->relation = (uint8_t)pg_get_i64(r, i, 9);
+	pg_get_str(r, i, 10, x->ethnicity, sizeof x->ethnicity);
+	x->education = (uint8_t)pg_get_i64(r, i, 11);
+	x->marital = (uint8_t)pg_get_i64(r, i, 12);
+	x->residence = (uint8_t)pg_get_i64(r, i, 13);
+	pg_get_str(r, i, 14, x->insurance_no, sizeof x->insurance_no);
+	pg_get_str(r, i, 15, x->national_id, sizeof x->national_id);
+	x->fp_method = (uint8_t)pg_get_i64(r, i, 16);
+	x->fp_since = pg_get_day(r, i, 17, DAY_NONE);
+	p->entry = (int32_t)pg_get_i64(r, i, 18);
+	p->entry_seq = pg_get_i64(r, i, 19);
+	p->baseline = pg_get_i64(r, i, 20);
+	p->cur_hh = pg_get_i64(r, i, 21);
+	p->exit = pg_get_day(r, i, 22, DAY_MAX);
+	if (PQgetisnull(r, i, 23))
+		snprintf(p->cur_name, sizeof p->cur_name, "%s", x->full_name);
+	else
+		pg_get_str(r, i, 23, p->cur_name, sizeof p->cur_name);
+	pg_get_str(r, i, 24, p->cur_nid, sizeof p->cur_nid);
+	pg_get_str(r, i, 25, p->cur_household, sizeof p->cur_household);
+	pg_get_str(r, i, 26, p->cur_area, sizeof p->cur_area);
+}
+
+static void read_event(PGresult *r, int i, struct store_event *e, bool body)
+{
+	memset(e, 0, sizeof *e);
+	struct reg_fact *f = &e->fact;
+	f->seq = pg_get_i64(r, i, 0);
+	pg_get_uuid(r, i, 1, e->id);
+	f->type = (uint8_t)pg_get_i64(r, i, 2);
+	f->date = (int32_t)pg_get_i64(r, i, 3);
+	f->person = pg_get_i64(r, i, 4);
+	f->hh = pg_get_i64(r, i, 5);
+	f->other = pg_get_i64(r, i, 6);
+	f->a = (int32_t)pg_get_i64(r, i, 7);
+	f->b = (int32_t)pg_get_i64(r, i, 8);
+	e->voided_by = pg_get_i64(r, i, 9);
+	f->voided = e->voided_by != 0;
+	e->recorded_at = pg_get_i64(r, i, 10);
+	pg_get_str(r, i, 11, e->recorded_by, sizeof e->recorded_by);
+	e->prov = (int)pg_get_i64(r, i, 12);
+	e->body = body ? PQgetvalue(r, i, 13) : NULL;
+}
+
+static enum ds_rc pg_household_get(struct store *st, const char *id, int64_t rid,
+				   struct store_household *out)
+{
+	char buf[24];
+	const char *p[1] = {id ? id : I64(buf, rid)};
+	enum ds_rc rc = flush_kind(st, STORE_HOUSEHOLDS);
+	PGresult *r = rc ? NULL
+		      : pg_run(st,
+			       id ? "SELECT " HH_COLS "FROM household WHERE id = $1 AND (prov, rid) = "
+				    "(SELECT prov, rid FROM household_key WHERE id = $1)"
+				  : "SELECT " HH_COLS "FROM household WHERE rid = $1",
+			       1, p, &rc);
+	if (!r)
+		return rc;
+	rc = PQntuples(r) ? DS_OK : DS_ENOTFOUND;
+	if (!rc)
+		read_household(r, 0, out);
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_person_get(struct store *st, const char *id, int64_t rid,
+				struct store_person *out)
+{
+	char buf[24];
+	const char *p[1] = {id ? id : I64(buf, rid)};
+	enum ds_rc rc = flush_kind(st, STORE_PERSONS);
+	PGresult *r = rc ? NULL
+		      : pg_run(st,
+			       id ? "SELECT " PERSON_COLS PERSON_FROM "WHERE (p.prov, p.rid) = "
+				    "(SELECT prov, rid FROM person_key WHERE id = $1)"
+				  : "SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid = $1",
+			       1, p, &rc);
+	if (!r)
+		return rc;
+	rc = PQntuples(r) ? DS_OK : DS_ENOTFOUND;
+	if (!rc)
+		read_person(r, 0, out);
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_nid_owner(struct store *st, const char *nid, int64_t *rid)
+{
+	const char *p[1] = {nid};
+	enum ds_rc rc = flush_kind(st, STORE_PERSONS);
+	PGresult *r = rc ? NULL : pg_run(st, "SELECT rid FROM person_nid WHERE nid = $1", 1, p, &rc);
+	if (!r)
+		return rc;
+	rc = PQntuples(r) ? DS_OK : DS_ENOTFOUND;
+	if (!rc)
+		*rid = pg_get_i64(r, 0, 0);
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_count(struct store *st, enum store_kind kind, int64_t *n)
+{
+	static const char *const sql[] = {"SELECT count(*) FROM unit",
+					  "SELECT count(*) FROM household_key",
+					  "SELECT count(*) FROM person_key"};
+	enum ds_rc rc = flush_kind(st, kind);
+	PGresult *r = rc ? NULL : pg_run(st, sql[kind], 0, NULL, &rc);
+	if (!r)
+		return rc;
+	*n = pg_get_i64(r, 0, 0);
+	PQclear(r);
+	return DS_OK;
+}
+
+/* ---- the log ---- */
+static enum ds_rc one_event(struct store *st, const char *sql, const char *param,
+			    struct store_event *out)
+{
+	struct pg *q = PG(st);
+	const char *p[1] = {param};
+	enum ds_rc rc;
+	PGresult *r = pg_run(st, sql, 1, p, &rc);
+	if (!r)
+		return rc;
+	if (!PQntuples(r)) {
+		PQclear(r);
+		return DS_ENOTFOUND;
+	}
+	/* The body is borrowed until the next event lookup. */
+	PQclear(q->held);
+	q->held = r;
+	read_event(r, 0, out, true);
+	return DS_OK;
+}
+
+static enum ds_rc pg_event_by_id(struct store *st, const uint8_t id[16], struct store_event *out)
+{
+	char hex[40];
+	pg_bytea(id, 16, hex);
+	return one_event(st,
+			 "SELECT " EVENT_COLS ", body FROM event WHERE (prov, seq) = "
+			 "(SELECT prov, seq FROM event_key WHERE uuid = $1::bytea)",
+			 hex, out);
+}
+
+static enum ds_rc pg_event_by_seq(struct store *st, int64_t seq, struct store_event *out)
+{
+	char buf[24];
+	return one_event(st, "SELECT " EVENT_COLS ", body FROM event WHERE seq = $1", I64(buf, seq),
+			 out);
+}
+
+static enum ds_rc pg_next_seq(struct store *st, int64_t *seq)
+{
+	PGresult *r = PQexec(PG(st)->conn, "SELECT nextval('event_seq')");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		enum ds_rc rc = pg_err(st, "next seq", r);
+		PQclear(r);
+		return rc;
+	}
+	*seq = pg_get_i64(r, 0, 0);
+	PQclear(r);
+	return DS_OK;
+}
+
+static enum ds_rc pg_event_add(struct store *st, struct store_event *ev, const char *body)
+{
+	const struct reg_fact *f = &ev->fact;
+	enum ds_rc rc = pg_flush_all(st);
+	if (!rc)
+		rc = pg_ensure_prov(st, ev->prov);
+	if (rc)
+		return rc;
+	char prov[24], seq[24], uuid[40], type[24], date[24], person[24], hh[24], other[24], a[24],
+		b[24], at[24];
+	pg_bytea(ev->id, 16, uuid);
+	const char *v[13] = {I64(prov, ev->prov), I64(seq, f->seq), uuid, I64(type, f->type),
+			     I64(date, f->date), I64(person, f->person), I64(hh, f->hh),
+			     I64(other, f->other), I64(a, f->a), I64(b, f->b),
+			     I64(at, ev->recorded_at), ev->recorded_by, body};
+	const char *k[3] = {uuid, prov, seq};
+	rc = pg_run_done(st, "INSERT INTO event_key (uuid, prov, seq) VALUES ($1::bytea, $2, $3)", 3, k);
+	if (!rc)
+		rc = pg_run_done(st,
+				 "INSERT INTO event (prov, seq, uuid, type, date, person, hh, other, a, b, "
+				 "recorded_at, recorded_by, body) VALUES ($1, $2, $3::bytea, $4, $5, $6, $7, "
+				 "$8, $9, $10, $11, $12, $13)",
+				 13, v);
+	if (!rc)
+		PG(st)->wrote_log = true;
+	return rc;
+}
+
+static enum ds_rc pg_event_void(struct store *st, int64_t target_seq, int64_t void_seq)
+{
+	char t[24], v[24];
+	const char *p[2] = {I64(t, target_seq), I64(v, void_seq)};
+	enum ds_rc rc;
+	PGresult *r = pg_run(st, "UPDATE event SET voided_by = $2 WHERE seq = $1 AND voided_by = 0", 2, p,
+			     &rc);
+	if (r) {
+		if (atoi(PQcmdTuples(r)) != 1)
+			rc = DS_ECONFLICT;
+		PQclear(r);
+	}
+	return rc;
+}
+
+static enum ds_rc pg_person_current(struct store *st, const struct store_person *p)
+{
+	char key[REG_NAME_BYTES], rid[24], hh[24], ex[24];
+	if (txt_fold(p->cur_name, strlen(p->cur_name), key, sizeof key))
+		key[0] = '\0';
+	I64(rid, p->rid);
+	const char *v[7] = {rid, I64(hh, p->cur_hh), pg_nullable_day(ex, sizeof ex, p->exit, DAY_MAX),
+			    strcmp(p->cur_name, p->rec.full_name) ? p->cur_name : NULL, key,
+			    p->cur_nid[0] ? p->cur_nid : NULL, txt_last_word(key)};
+	/* The national id's owner table follows the current id. */
+	const char *d[1] = {rid};
+	enum ds_rc rc = pg_run_done(st, "DELETE FROM person_nid WHERE rid = $1", 1, d);
+	if (!rc && p->cur_nid[0]) {
+		const char *n[2] = {p->cur_nid, rid};
+		rc = pg_run_done(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
+	}
+	if (!rc)
+		rc = pg_run_done(st,
+				 "UPDATE person SET cur_hh = $2, exit_day = $3, cur_name = $4, cur_key = $5, "
+				 "nid = $6, given_key = $7 WHERE rid = $1",
+				 7, v);
+	return rc;
+}
+
+static enum ds_rc pg_person_facts(struct store *st, int64_t rid, bool state_only,
+				  struct reg_fact **facts, size_t *n)
+{
+	char buf[24];
+	const char *p[1] = {I64(buf, rid)};
+	enum ds_rc rc;
+	/* Without the passive types (reg_passive): 2, 13, 14, 15. */
+	PGresult *r = pg_run(st,
+			     state_only ? "SELECT " EVENT_COLS " FROM event WHERE person = $1 "
+					  "AND type NOT IN (2, 13, 14, 15, 16, 17) ORDER BY date, seq"
+					: "SELECT " EVENT_COLS " FROM event WHERE person = $1 "
+					  "AND type NOT IN (16, 17) ORDER BY date, seq",
+			     1, p, &rc);
+	if (!r)
+		return rc;
+	int rows = PQntuples(r);
+	struct reg_fact *v = malloc(((size_t)rows + 1) * sizeof *v);
+	if (!v) {
+		PQclear(r);
+		return DS_ENOMEM;
+	}
+	for (int i = 0; i < rows; i++) {
+		struct store_event e;
+		read_event(r, i, &e, false);
+		v[i] = e.fact;
+	}
+	PQclear(r);
+	*facts = v;
+	*n = (size_t)rows;
+	return DS_OK;
+}
+
+static int64_t pg_last_seq(struct store *st)
+{
+	return pg_one_i64(st, "SELECT coalesce(max(seq), 0) FROM event");
+}
+
+static enum ds_rc unit_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct reg_unit u;
+	reg_unit_init(&u);
+	pg_get_str(r, i, 0, u.code, sizeof u.code);
+	pg_get_str(r, i, 1, u.name, sizeof u.name);
+	u.level = (enum reg_level)pg_get_i64(r, i, 2);
+	pg_get_str(r, i, 3, u.parent, sizeof u.parent);
+	u.valid_from = pg_get_day(r, i, 4, DAY_NONE);
+	u.valid_to = pg_get_day(r, i, 5, DAY_MAX);
+	return ((enum ds_rc(*)(const struct reg_unit *, void *))c->fn)(&u, c->arg);
+}
+
+static enum ds_rc pg_each_unit(struct store *st, enum ds_rc (*fn)(const struct reg_unit *, void *),
+			       void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	return pg_each(st, "SELECT code, name, level, parent, valid_from, valid_to FROM unit ORDER BY rid",
+		       0, NULL, unit_row, &c);
+}
+
+static enum ds_rc household_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct store_household h;
+	read_household(r, i, &h);
+	return ((enum ds_rc(*)(const struct store_household *, void *))c->fn)(&h, c->arg);
+}
+
+static enum ds_rc pg_each_household(struct store *st, bool baseline_only,
+				    enum ds_rc (*fn)(const struct store_household *, void *),
+				    void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	return pg_each(st,
+		       baseline_only ? "SELECT " HH_COLS "FROM household WHERE baseline <> 0 ORDER BY rid"
+				     : "SELECT " HH_COLS "FROM household ORDER BY rid",
+		       0, NULL, household_row, &c);
+}
+
+static enum ds_rc person_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct store_person p;
+	read_person(r, i, &p);
+	return ((enum ds_rc(*)(const struct store_person *, void *))c->fn)(&p, c->arg);
+}
+
+static enum ds_rc pg_each_person(struct store *st, bool baseline_only,
+				 enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	return pg_each(st,
+		       baseline_only
+			       ? "SELECT " PERSON_COLS PERSON_FROM "WHERE p.baseline <> 0 ORDER BY p.rid"
+			       : "SELECT " PERSON_COLS PERSON_FROM "ORDER BY p.rid",
+		       0, NULL, person_row, &c);
+}
+
+static enum ds_rc person_lite_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct store_person_lite p = {
+		.rid = pg_get_i64(r, i, 0),
+		.hh = pg_get_i64(r, i, 1),
+		.entry_seq = pg_get_i64(r, i, 2),
+		.birth = (int32_t)pg_get_i64(r, i, 3),
+		.entry = (int32_t)pg_get_i64(r, i, 4),
+		.sex = (uint8_t)pg_get_i64(r, i, 5),
+		.marital = (uint8_t)pg_get_i64(r, i, 6),
+		.residence = (uint8_t)pg_get_i64(r, i, 7),
+		.fp_method = (uint8_t)pg_get_i64(r, i, 8),
+	};
+	return ((enum ds_rc(*)(const struct store_person_lite *, void *))c->fn)(&p, c->arg);
+}
+
+static enum ds_rc pg_each_person_lite(struct store *st,
+				      enum ds_rc (*fn)(const struct store_person_lite *, void *),
+				      void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	return pg_each(st,
+		       "SELECT rid, hh, entry_seq, birth, entry, sex, marital, residence, fp_method "
+		       "FROM person ORDER BY rid",
+		       0, NULL, person_lite_row, &c);
+}
+
+static enum ds_rc household_lite_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct store_household_lite h = {.rid = pg_get_i64(r, i, 0),
+					 .entry = (int32_t)pg_get_i64(r, i, 2),
+					 .type = (uint8_t)pg_get_i64(r, i, 3),
+					 .poverty = (uint8_t)pg_get_i64(r, i, 4)};
+	pg_get_str(r, i, 1, h.area, sizeof h.area);
+	return ((enum ds_rc(*)(const struct store_household_lite *, void *))c->fn)(&h, c->arg);
+}
+
+static enum ds_rc pg_each_household_lite(struct store *st,
+					 enum ds_rc (*fn)(const struct store_household_lite *, void *),
+					 void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	return pg_each(st, "SELECT rid, area, entry, type, poverty FROM household ORDER BY rid", 0, NULL,
+		       household_lite_row, &c);
+}
+
+struct ev_cb {
+	enum ds_rc (*fn)(const struct store_event *, void *);
+	void *arg;
+	bool body;
+};
+
+static enum ds_rc event_row(PGresult *r, int i, void *arg)
+{
+	struct ev_cb *c = arg;
+	struct store_event e;
+	read_event(r, i, &e, c->body);
+	return c->fn(&e, c->arg);
+}
+
+static enum ds_rc pg_each_event(struct store *st, int64_t after, bool want_body,
+				enum ds_rc (*fn)(const struct store_event *, void *), void *arg)
+{
+	struct ev_cb c = {fn, arg, want_body};
+	char buf[24];
+	const char *p[1] = {I64(buf, after)};
+	return pg_each(st,
+		       want_body ? "SELECT " EVENT_COLS ", body FROM event WHERE seq > $1 ORDER BY seq"
+				 : "SELECT " EVENT_COLS " FROM event WHERE seq > $1 ORDER BY seq",
+		       1, p, event_row, &c);
+}
+
+static enum ds_rc pg_events_about(struct store *st, int64_t person, int64_t hh,
+				  enum ds_rc (*fn)(const struct store_event *, void *), void *arg)
+{
+	struct ev_cb c = {fn, arg, true};
+	char a[24], b[24];
+	const char *p[2] = {I64(a, person), I64(b, hh)};
+	return pg_each(st,
+		       "SELECT " EVENT_COLS ", body FROM event WHERE person = $1 AND $1 <> 0 "
+		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $1 AND $1 <> 0 "
+		       "AND type IN (1, 7) "
+		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE hh = $2 AND $2 <> 0 "
+		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $2 AND $2 <> 0 "
+		       "AND type = 6 "
+		       "ORDER BY 1",
+		       2, p, event_row, &c);
+}
+
+static enum ds_rc pg_baselines(struct store *st, struct store_baseline *out, size_t max, size_t *n)
+{
+	enum ds_rc rc;
+	PGresult *r = pg_run(st, "SELECT id, as_of, imported_at FROM baseline ORDER BY id", 0, NULL, &rc);
+	if (!r)
+		return rc;
+	*n = 0;
+	for (int i = 0; i < PQntuples(r) && *n < max; i++) {
+		out[*n].id = pg_get_i64(r, i, 0);
+		out[*n].as_of = (int32_t)pg_get_i64(r, i, 1);
+		out[*n].imported_at = pg_get_i64(r, i, 2);
+		(*n)++;
+	}
+	PQclear(r);
+	return DS_OK;
+}
+
+static enum ds_rc pg_find(struct store *st, const char *key, int year, const char *areas,
+			  size_t offset, size_t limit,
+			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	char hi[REG_NAME_BYTES + 8], word[REG_NAME_BYTES + 4], y[24], from[24], to[24], lim[24], off[24];
+	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", key);
+	snprintf(word, sizeof word, "%% %s", key);
+	bool one_word = strchr(key, ' ') == NULL;
+	const char *p[10] = {key, hi, I64(y, year), I64(lim, (int64_t)limit), one_word ? "t" : "f",
+			     word, I64(from, year ? day_from_ymd(year, 1, 1) : 0),
+			     I64(to, year ? day_from_ymd(year, 12, 31) : 0), I64(off, (int64_t)offset),
+			     areas};
+	enum ds_rc rc;
+	/* The prefix range compares bytes (~>=~, ~<~), as the upper bound
+	 * assumes whatever the database's collation; those operators are
+	 * what the text_pattern_ops index serves, also in the generic plan of
+	 * a prepared statement (with >= and < it was a scan of every person). */
+	PGresult *r = pg_run(st,
+			     "SELECT " PERSON_COLS PERSON_FROM
+			     "WHERE ((p.cur_key ~>=~ $1 AND p.cur_key ~<~ $2) OR ($5::boolean AND "
+			     "p.given_key = $1 AND $6 <> '')) AND ($3::int = 0 OR (p.birth >= $7::int AND "
+			     "p.birth <= $8::int)) AND ($10::json IS NULL OR ch.area IN "
+			     "(SELECT json_array_elements_text($10::json))) "
+			     "ORDER BY p.cur_key COLLATE \"C\", p.rid LIMIT $4 OFFSET $9",
+			     10, p, &rc);
+	if (!r)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		struct store_person sp;
+		read_person(r, i, &sp);
+		rc = fn(&sp, arg);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_households_in(struct store *st, const char *areas, const char *number,
+				   size_t offset, size_t limit,
+				   enum ds_rc (*fn)(const struct store_household *, void *), void *arg)
+{
+	char lim[24], off[24];
+	const char *p[4] = {areas, number, I64(lim, (int64_t)limit), I64(off, (int64_t)offset)};
+	enum ds_rc rc = pg_flush_all(st);
+	PGresult *r = rc ? NULL
+		      : pg_run(st,
+			       "SELECT " HH_COLS "FROM household WHERE ($1::json IS NULL OR area IN "
+			       "(SELECT json_array_elements_text($1::json))) AND ($2::text IS NULL OR "
+			       "number = $2) ORDER BY area, (substring(number from '^[0-9]+'))::bigint, "
+			       "number LIMIT $3 OFFSET $4",
+			       4, p, &rc);
+	if (!r)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		struct store_household h;
+		read_household(r, i, &h);
+		rc = fn(&h, arg);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static enum ds_rc pg_members(struct store *st, int64_t hh,
+			     enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	char buf[24];
+	const char *p[1] = {I64(buf, hh)};
+	return pg_each(st, "SELECT " PERSON_COLS PERSON_FROM "WHERE p.cur_hh = $1 ORDER BY p.rid", 1, p,
+		       person_row, &c);
+}
+
+const struct store_reg_ops pg_reg = {
+	.bulk_begin = pg_bulk_begin,
+	.bulk_end = pg_bulk_end,
+	.unit_add = pg_unit_add,
+	.household_add = pg_household_add,
+	.person_add = pg_person_add,
+	.baseline_add = pg_baseline_add,
+	.household_get = pg_household_get,
+	.person_get = pg_person_get,
+	.nid_owner = pg_nid_owner,
+	.count = pg_count,
+	.person_current = pg_person_current,
+	.event_by_id = pg_event_by_id,
+	.event_by_seq = pg_event_by_seq,
+	.next_seq = pg_next_seq,
+	.event_add = pg_event_add,
+	.event_void = pg_event_void,
+	.person_facts = pg_person_facts,
+	.last_seq = pg_last_seq,
+	.each_unit = pg_each_unit,
+	.each_household = pg_each_household,
+	.each_person = pg_each_person,
+	.each_person_lite = pg_each_person_lite,
+	.each_household_lite = pg_each_household_lite,
+	.each_event = pg_each_event,
+	.events_about = pg_events_about,
+	.baselines = pg_baselines,
+	.find = pg_find,
+	.households_in = pg_households_in,
+	.members = pg_members,
+};

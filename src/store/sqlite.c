@@ -1,0 +1,480 @@
+/*
+ * The SQLite backend: one file, WAL journal, synchronous=FULL, so that an
+ * acknowledged commit survives a crash or a power cut.
+ *
+ * This file holds the connection (open, close, the schema and its
+ * migrations, transactions, meta, bulk mode), the helpers the backend's
+ * other files share (sqlite_int.h) and the backend's table; the contracts
+ * are in sqlite_register.c, sqlite_accounts.c and sqlite_audit.c.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/sqlite_int.h"
+
+/* Statements cached by sq_stmt. */
+static const char sql_meta_get[] =
+	"SELECT value FROM meta WHERE key = ?1";
+static const char sql_meta_set[] =
+	"INSERT INTO meta(key, value) VALUES (?1, ?2) "
+	"ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+enum ds_rc sq_err(struct store *st, const char *what)
+{
+	store_seterr(st, "sqlite: %s: %s", what, sqlite3_errmsg(SQ(st)->db));
+	return DS_EDB;
+}
+
+enum ds_rc sq_exec(struct store *st, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(SQ(st)->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		store_seterr(st, "sqlite: %s", err ? err : "exec failed");
+		sqlite3_free(err);
+		return DS_EDB;
+	}
+	return DS_OK;
+}
+
+sqlite3_stmt *sq_stmt(struct store *st, const char *sql)
+{
+	struct sq *q = SQ(st);
+	int i = 0;
+	while (i < q->nstmt && q->stmt_sql[i] != sql)
+		i++;
+	if (i == SQ_MAX_STMT) {
+		store_seterr(st, "sqlite: more than %d cached statements", SQ_MAX_STMT);
+		return NULL;
+	}
+	if (i == q->nstmt)
+		q->stmt_sql[q->nstmt++] = sql;
+	if (!q->stmt[i] && sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->stmt[i],
+					      NULL) != SQLITE_OK) {
+		sq_err(st, sql);
+		return NULL;
+	}
+	return q->stmt[i];
+}
+
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+void sq_bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+void sq_col_text(sqlite3_stmt *s, int i, char *out, size_t outsz)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+enum ds_rc sq_step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int r = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (r == SQLITE_CONSTRAINT) {
+		store_seterr(st, "sqlite: %s: %s", what, sqlite3_errmsg(SQ(st)->db));
+		return DS_ECONFLICT;
+	}
+	return r == SQLITE_DONE ? DS_OK : sq_err(st, what);
+}
+
+void sq_bind_day(sqlite3_stmt *s, int i, int32_t d, int32_t none)
+{
+	if (d == none)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int(s, i, d);
+}
+
+int32_t sq_col_day(sqlite3_stmt *s, int i, int32_t none)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? none : sqlite3_column_int(s, i);
+}
+
+enum ds_rc sq_lookup(struct store *st, sqlite3_stmt *s, void (*read)(sqlite3_stmt *, void *),
+		     void *out)
+{
+	int r = sqlite3_step(s);
+	enum ds_rc rc = DS_ENOTFOUND;
+	if (r == SQLITE_ROW) {
+		read(s, out);
+		rc = DS_OK;
+	} else if (r != SQLITE_DONE) {
+		rc = sq_err(st, "lookup");
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc;
+}
+
+enum ds_rc sq_each(struct store *st, const char *sql, const int64_t *params, int nparams,
+		   enum ds_rc (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sq_err(st, "iterate");
+	for (int i = 0; i < nparams; i++)
+		sqlite3_bind_int64(s, i + 1, params[i]);
+	enum ds_rc rc = DS_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = row(s, arg)) != DS_OK)
+			break;
+	if (rc == DS_OK && r != SQLITE_DONE)
+		rc = sq_err(st, "iterate");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+enum ds_rc sq_prepare(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, out, NULL) != SQLITE_OK)
+		return sq_err(st, sql);
+	return DS_OK;
+}
+
+int64_t sq_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	int64_t v = 0;
+	if (s && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	if (s)
+		sqlite3_reset(s);
+	return v;
+}
+
+enum ds_rc sq_hold_text(struct store *st, const char **text)
+{
+	struct sq *q = SQ(st);
+	free(q->body);
+	q->body = *text ? strdup(*text) : NULL;
+	if (*text && !q->body)
+		return DS_ENOMEM;
+	*text = q->body;
+	return DS_OK;
+}
+
+/* ---- open, schema ---- */
+
+static const char schema_v1[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE unit(rid INTEGER PRIMARY KEY, code TEXT NOT NULL, name TEXT NOT NULL,"
+	" level INTEGER NOT NULL, parent TEXT NOT NULL, valid_from INTEGER, valid_to INTEGER);"
+	"CREATE INDEX unit_code ON unit(code);"
+	"CREATE TABLE baseline(id INTEGER PRIMARY KEY, as_of INTEGER NOT NULL,"
+	" imported_at INTEGER NOT NULL);"
+	"CREATE TABLE household(rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+	" prov INTEGER NOT NULL, area TEXT NOT NULL, number TEXT NOT NULL, address TEXT NOT NULL,"
+	" type INTEGER NOT NULL, poverty INTEGER NOT NULL, entry INTEGER NOT NULL,"
+	" entry_seq INTEGER NOT NULL, baseline INTEGER NOT NULL);"
+	"CREATE TABLE person(rid INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+	" prov INTEGER NOT NULL, hh INTEGER NOT NULL, full_name TEXT NOT NULL,"
+	" sex INTEGER NOT NULL, birth INTEGER NOT NULL, birth_prec INTEGER NOT NULL,"
+	" relation INTEGER NOT NULL, ethnicity TEXT NOT NULL, education INTEGER NOT NULL,"
+	" marital INTEGER NOT NULL, residence INTEGER NOT NULL, insurance_no TEXT,"
+	" national_id TEXT, fp_method INTEGER NOT NULL, fp_since INTEGER, entry INTEGER NOT NULL,"
+	" entry_seq INTEGER NOT NULL, baseline INTEGER NOT NULL, cur_hh INTEGER NOT NULL,"
+	" exit_day INTEGER, cur_name TEXT, cur_key TEXT NOT NULL, nid TEXT, given_key TEXT NOT NULL);"
+	"CREATE TABLE event(seq INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE,"
+	" prov INTEGER NOT NULL, type INTEGER NOT NULL, date INTEGER NOT NULL,"
+	" person INTEGER NOT NULL, hh INTEGER NOT NULL, other INTEGER NOT NULL,"
+	" a INTEGER NOT NULL, b INTEGER NOT NULL, voided_by INTEGER NOT NULL DEFAULT 0,"
+	" recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL, body TEXT NOT NULL);"
+	"CREATE INDEX event_person ON event(person);"
+	"CREATE INDEX event_hh ON event(hh);"
+	"CREATE INDEX event_other ON event(other);"
+	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
+	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));"
+	"CREATE INDEX household_area ON household(area, number);"
+	"CREATE TABLE user(id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	" role INTEGER NOT NULL, unit TEXT NOT NULL, pw_hash TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL, pw_changed_at INTEGER NOT NULL, disabled INTEGER NOT NULL);"
+	"CREATE TABLE session(hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, revoked INTEGER NOT NULL,"
+	" token INTEGER NOT NULL, label TEXT NOT NULL);"
+	"CREATE INDEX session_user ON session(user_id);"
+	"CREATE TABLE audit(seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, login TEXT NOT NULL,"
+	" role INTEGER NOT NULL, unit TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,"
+	" object_id TEXT NOT NULL, outcome TEXT NOT NULL);"
+	"CREATE INDEX audit_object ON audit(object, object_id);"
+	/* The audit log is append-only: the database itself refuses changes. */
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	" SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN"
+	" SELECT RAISE(ABORT, 'the event log is append-only'); END;";
+
+/* The record log (records.h): append-only like the event and audit logs.
+ * An INTEGER PRIMARY KEY without AUTOINCREMENT takes the highest seq plus
+ * one, so with no deletes the seq is gapless, also after a rollback. */
+static const char schema_v2[] =
+	"CREATE TABLE record(seq INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE,"
+	" kind TEXT NOT NULL, unit TEXT NOT NULL, prov INTEGER NOT NULL, date INTEGER NOT NULL,"
+	" key TEXT NOT NULL, recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL,"
+	" body TEXT NOT NULL);"
+	"CREATE INDEX record_key ON record(kind, unit, key);"
+	"CREATE TRIGGER record_no_update BEFORE UPDATE ON record BEGIN"
+	" SELECT RAISE(ABORT, 'the record log is append-only'); END;"
+	"CREATE TRIGGER record_no_delete BEFORE DELETE ON record BEGIN"
+	" SELECT RAISE(ABORT, 'the record log is append-only'); END;";
+
+/* The household id index, dropped and rebuilt around a bulk load into an empty table. */
+static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
+
+/* Secondary person indexes, dropped and rebuilt around a bulk load into an empty table.
+ * The import checks uniqueness itself while loading; the unique indexes check again. */
+const char sq_person_indexes[] =
+	"CREATE UNIQUE INDEX IF NOT EXISTS person_id ON person(id);"
+	"CREATE UNIQUE INDEX IF NOT EXISTS person_nid ON person(nid) WHERE nid IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS person_key ON person(cur_key);"
+	"CREATE INDEX IF NOT EXISTS person_given ON person(given_key);"
+	"CREATE INDEX IF NOT EXISTS person_hh ON person(cur_hh);";
+/* Only the indexes in random order are worth dropping: ids and households
+ * usually arrive sorted, so their indexes grow by appending. */
+const char sq_person_indexes_drop[] = "DROP INDEX IF EXISTS person_nid;"
+					  "DROP INDEX IF EXISTS person_key;"
+					  "DROP INDEX IF EXISTS person_given;";
+
+static enum ds_rc sq_open(struct store *st, const char *target, bool create)
+{
+	struct sq *q = calloc(1, sizeof *q);
+	if (!q)
+		return DS_ENOMEM;
+	st->impl = q;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(target, &q->db, flags, NULL) != SQLITE_OK) {
+		store_seterr(st, "sqlite: cannot open %s: %s", target,
+			     q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		return create ? DS_EIO : DS_ENOTFOUND;
+	}
+	sqlite3_busy_timeout(q->db, 10000);
+	/* WAL lets readers run beside the writer; FULL syncs the WAL at each
+	 * commit, which is what makes an acknowledged event durable. */
+	/* 8 KiB pages (for a new file): fewer, fuller B-tree pages for the large tables. */
+	enum ds_rc rc = sq_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
+				    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+				    "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
+				    "PRAGMA journal_size_limit=67108864;");
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = NULL;
+	sqlite3_prepare_v2(q->db, "PRAGMA journal_mode", -1, &s, NULL);
+	if (!s || sqlite3_step(s) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
+		sqlite3_finalize(s);
+		store_seterr(st, "sqlite: %s: cannot use write-ahead logging", target);
+		return DS_EDB;
+	}
+	sqlite3_finalize(s);
+	return DS_OK;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sq *q = SQ(st);
+	for (int i = 0; i < q->nstmt; i++)
+		sqlite3_finalize(q->stmt[i]);
+	if (q->db)
+		sqlite3_close(q->db);
+	free(q->body);
+	free(q);
+	st->impl = NULL;
+}
+
+static enum ds_rc sq_meta_get(struct store *st, const char *key, char *out, size_t outsz)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_meta_get);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, key);
+	enum ds_rc rc = DS_ENOTFOUND;
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		sq_col_text(s, 0, out, outsz);
+		rc = DS_OK;
+	} else if (r != SQLITE_DONE) {
+		rc = sq_err(st, "meta");
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+static enum ds_rc sq_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_meta_set);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, key);
+	sq_bind_text(s, 2, value);
+	return sq_step_done(st, s, "meta");
+}
+
+static enum ds_rc schema_version(struct store *st, int *version)
+{
+	sqlite3_stmt *s = NULL;
+	if (sq_prepare(st, "PRAGMA user_version", &s))
+		return DS_EDB;
+	*version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return DS_OK;
+}
+
+/* A new database: the version 1 schema and the time it was made. */
+static enum ds_rc create_v1(struct store *st)
+{
+	enum ds_rc rc = sq_exec(st, schema_v1);
+	if (!rc)
+		rc = sq_exec(st, sq_person_indexes);
+	if (!rc)
+		rc = sq_exec(st, household_indexes);
+	if (rc)
+		return rc;
+	char when[32];
+	snprintf(when, sizeof when, "%lld", (long long)time(NULL));
+	return sq_meta_set(st, "created_at", when);
+}
+
+struct moving {
+	struct store *st;
+	int64_t at;
+};
+
+static enum ds_rc move_target(sqlite3_stmt *s, void *arg)
+{
+	struct moving *m = arg;
+	return store_target_migrate(m->st, (const char *)sqlite3_column_text(s, 0),
+				    sqlite3_column_int(s, 1), (const char *)sqlite3_column_text(s, 2),
+				    sqlite3_column_double(s, 3), m->at);
+}
+
+/* Version 2: the record log, and the targets move onto it (records.h). */
+static enum ds_rc to_v2(struct store *st)
+{
+	struct moving m = {st, (int64_t)time(NULL)};
+	enum ds_rc rc = sq_exec(st, schema_v2);
+	if (!rc)
+		rc = sq_each(st, "SELECT unit, year, key, value FROM target ORDER BY unit, year, key",
+			     NULL, 0, move_target, &m);
+	return rc ? rc : sq_exec(st, "DROP TABLE target");
+}
+
+/* Brings the schema to STORE_SCHEMA_VERSION, one version after the other,
+ * in one transaction. */
+static enum ds_rc sq_migrate(struct store *st)
+{
+	int version;
+	enum ds_rc rc = schema_version(st, &version);
+	if (rc || version == STORE_SCHEMA_VERSION)
+		return rc;
+	if (version > STORE_SCHEMA_VERSION) {
+		store_seterr(st, "sqlite: database schema %d is newer than this program (%d)",
+			     version, STORE_SCHEMA_VERSION);
+		return DS_EDB;
+	}
+	char set_version[40];
+	snprintf(set_version, sizeof set_version, "PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
+	rc = sq_exec(st, "BEGIN IMMEDIATE");
+	if (!rc && version < 1)
+		rc = create_v1(st);
+	if (!rc && version < 2)
+		rc = to_v2(st);
+	if (!rc)
+		rc = sq_exec(st, set_version);
+	if (rc) {
+		sq_exec(st, "ROLLBACK");
+		return rc;
+	}
+	return sq_exec(st, "COMMIT");
+}
+
+static enum ds_rc sq_begin(struct store *st)
+{
+	SQ(st)->next_seq = 0;
+	return sq_exec(st, "BEGIN IMMEDIATE");
+}
+
+static enum ds_rc sq_commit(struct store *st)
+{
+	SQ(st)->next_seq = 0;
+	return sq_exec(st, "COMMIT");
+}
+
+static enum ds_rc sq_rollback(struct store *st)
+{
+	SQ(st)->depth = 0;
+	SQ(st)->next_seq = 0;
+	return sq_exec(st, "ROLLBACK");
+}
+
+static enum ds_rc sq_savepoint(struct store *st)
+{
+	return sq_exec(st, "SAVEPOINT ev");
+}
+
+static enum ds_rc sq_release(struct store *st)
+{
+	return sq_exec(st, "RELEASE ev");
+}
+
+static enum ds_rc sq_rollback_to(struct store *st)
+{
+	enum ds_rc rc = sq_exec(st, "ROLLBACK TO ev");
+	return rc ? rc : sq_exec(st, "RELEASE ev");
+}
+
+/* ---- bulk import ---- */
+
+/*
+ * A large import into an empty database: the rollback journal keeps only
+ * the pages that existed before (few), where the write-ahead log would hold
+ * every new page and then copy it again at the checkpoint.  Still one
+ * atomic, durable transaction.  Needs the file to ourselves.
+ */
+static enum ds_rc sq_bulk_mode(struct store *st, bool on)
+{
+	for (int i = 0; i < SQ(st)->nstmt; i++) {
+		sqlite3_finalize(SQ(st)->stmt[i]);
+		SQ(st)->stmt[i] = NULL;
+	}
+	/* Index builds sort in memory with a second thread. */
+	return sq_exec(st, on ? "PRAGMA journal_mode=DELETE; PRAGMA threads=2; PRAGMA cache_size=-1048576"
+			      : "PRAGMA journal_mode=WAL; PRAGMA threads=0; PRAGMA cache_size=-131072");
+}
+
+static const struct store_core_ops sq_core = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.migrate = sq_migrate,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
+	.release = sq_release,
+	.rollback_to = sq_rollback_to,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+	.bulk_mode = sq_bulk_mode,
+};
+
+const struct store_backend store_sqlite = {
+	.core = &sq_core,
+	.reg = &sq_reg,
+	.acct = &sq_acct,
+	.audit = &sq_audit,
+	.rec = &sq_rec,
+};

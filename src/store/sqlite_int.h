@@ -1,0 +1,86 @@
+/*
+ * Inside the SQLite backend: the connection state and the helpers its files
+ * share (sqlite.c defines them; sqlite_register.c, sqlite_accounts.c and
+ * sqlite_audit.c implement one contract each).
+ *
+ * Statements that run often are prepared once per connection by sq_stmt()
+ * and found again by the address of their text, which must therefore be a
+ * static array; they are reset after each use, so that no statement keeps a
+ * read snapshot open between calls.  Rare ones are prepared and finalized
+ * in place (sq_prepare, sq_each).
+ */
+#ifndef DS_STORE_SQLITE_INT_H
+#define DS_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store_int.h"
+
+#define SQ_MAX_STMT 48
+
+struct sq {
+	sqlite3 *db;
+	const char *stmt_sql[SQ_MAX_STMT]; /* the text each cached statement was made from */
+	sqlite3_stmt *stmt[SQ_MAX_STMT];
+	int nstmt;
+	int depth;        /* savepoint depth */
+	int64_t next_seq; /* within the open transaction, 0 when not known */
+	char *body;       /* the text sq_hold_text holds (an event's or a record's body) */
+};
+
+#define SQ(st) ((struct sq *)(st)->impl)
+
+/* A caller's callback and its argument, passed through sq_each to a row reader. */
+struct sq_cb {
+	void *fn;
+	void *arg;
+};
+
+/* Sets the store's error from the connection's and returns DS_EDB. */
+enum ds_rc sq_err(struct store *st, const char *what);
+/* Runs SQL text without parameters (several statements allowed). */
+enum ds_rc sq_exec(struct store *st, const char *sql);
+/* The connection's prepared statement for sql (a static array), or NULL. */
+sqlite3_stmt *sq_stmt(struct store *st, const char *sql);
+/* Prepares a statement the caller finalizes. */
+enum ds_rc sq_prepare(struct store *st, const char *sql, sqlite3_stmt **out);
+/* Runs a cached statement that returns no row and resets it; DS_ECONFLICT
+ * on a constraint. */
+enum ds_rc sq_step_done(struct store *st, sqlite3_stmt *s, const char *what);
+/* Runs a cached one-row lookup, read() fills out; DS_ENOTFOUND when no row. */
+enum ds_rc sq_lookup(struct store *st, sqlite3_stmt *s, void (*read)(sqlite3_stmt *, void *),
+		     void *out);
+/* The integer a cached one-value statement gives, 0 when none or on error. */
+int64_t sq_int(struct store *st, const char *sql);
+/* Runs sql with nparams integer parameters and calls row() per row. */
+enum ds_rc sq_each(struct store *st, const char *sql, const int64_t *params, int nparams,
+		   enum ds_rc (*row)(sqlite3_stmt *, void *), void *arg);
+
+/*
+ * Copies *text (a column of a statement about to be reset) into the
+ * connection's buffer and points *text at the copy, which the caller
+ * borrows until the next call that holds a text.
+ */
+enum ds_rc sq_hold_text(struct store *st, const char **text);
+
+/* Text bound without a copy: v must outlive the statement's next step. */
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* NULL for NULL or "". */
+void sq_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
+/* NULL for the day `none`. */
+void sq_bind_day(sqlite3_stmt *s, int i, int32_t d, int32_t none);
+/* A text column into a buffer, "" for NULL. */
+void sq_col_text(sqlite3_stmt *s, int i, char *out, size_t outsz);
+/* A day column, `none` for NULL. */
+int32_t sq_col_day(sqlite3_stmt *s, int i, int32_t none);
+
+/* The secondary person indexes, dropped and rebuilt around a bulk load. */
+extern const char sq_person_indexes[];
+extern const char sq_person_indexes_drop[];
+
+extern const struct store_reg_ops sq_reg;
+extern const struct store_acct_ops sq_acct;
+extern const struct store_audit_ops sq_audit;
+extern const struct store_rec_ops sq_rec;
+
+#endif

@@ -1,0 +1,739 @@
+/*
+ * The SQLite backend's register (register.h): units, baselines, households,
+ * persons, the event log and the queries over them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/text.h"
+#include "store/sqlite_int.h"
+
+#define PERSON_COLS                                                                       \
+	"p.rid, p.id, p.prov, p.hh, h.id, p.full_name, p.sex, p.birth, p.birth_prec, "    \
+	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "  \
+	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "     \
+	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
+#define PERSON_FROM                                                                       \
+	" FROM person p JOIN household h ON h.rid = p.hh "                                \
+	"JOIN household ch ON ch.rid = p.cur_hh "
+#define HH_COLS "rid, id, prov, area, number, address, type, poverty, entry, entry_seq, baseline "
+#define EVENT_COLS                                                                        \
+	"seq, uuid, type, date, person, hh, other, a, b, voided_by, recorded_at, recorded_by, body "
+
+_Static_assert(EV_BIRTH == 1 && EV_MARRIAGE == 7 && EV_HOUSEHOLD_CHANGE == 16 && EV_VOID == 17,
+	       "event type numbers are written into the SQL below");
+
+/* Statements cached by sq_stmt. */
+static const char sql_unit_add[] =
+	"INSERT INTO unit(code, name, level, parent, valid_from, valid_to) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char sql_hh_add[] =
+	"INSERT INTO household(id, prov, area, number, address, type, poverty, entry, "
+	"entry_seq, baseline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char sql_person_add[] =
+	"INSERT INTO person(id, prov, hh, full_name, sex, birth, birth_prec, relation, "
+	"ethnicity, education, marital, residence, insurance_no, national_id, fp_method, "
+	"fp_since, entry, entry_seq, baseline, cur_hh, exit_day, cur_name, cur_key, nid, "
+	"given_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	"?16, ?17, ?18, ?19, ?20, NULL, NULL, ?21, ?22, ?23)";
+static const char sql_baseline_add[] =
+	"INSERT INTO baseline(as_of, imported_at) VALUES (?1, ?2)";
+static const char sql_hh_by_id[] =
+	"SELECT " HH_COLS "FROM household WHERE id = ?1";
+static const char sql_hh_by_rid[] =
+	"SELECT " HH_COLS "FROM household WHERE rid = ?1";
+static const char sql_person_by_id[] =
+	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.id = ?1";
+static const char sql_person_by_rid[] =
+	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid = ?1";
+static const char sql_nid_owner[] =
+	"SELECT rid FROM person WHERE nid = ?1";
+static const char sql_event_by_id[] =
+	"SELECT " EVENT_COLS "FROM event WHERE uuid = ?1";
+static const char sql_event_by_seq[] =
+	"SELECT " EVENT_COLS "FROM event WHERE seq = ?1";
+static const char sql_event_add[] =
+	"INSERT INTO event(uuid, prov, type, date, person, hh, other, a, b, "
+	"recorded_at, recorded_by, body, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	"?10, ?11, ?12, ?13)";
+static const char sql_event_void[] =
+	"UPDATE event SET voided_by = ?2 WHERE seq = ?1 AND voided_by = 0";
+static const char sql_person_current[] =
+	"UPDATE person SET cur_hh = ?2, exit_day = ?3, cur_name = ?4, "
+	"cur_key = ?5, nid = ?6, given_key = ?7 WHERE rid = ?1";
+static const char sql_person_facts[] =
+	"SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) "
+	"ORDER BY date, seq";
+/* Without the passive types (reg_passive): 2, 13, 14, 15. */
+static const char sql_person_state_facts[] =
+	"SELECT " EVENT_COLS "FROM event WHERE person = ?1 "
+	"AND type NOT IN (2, 13, 14, 15, 16, 17) ORDER BY date, seq";
+static const char sql_last_seq[] =
+	"SELECT coalesce(max(seq), 0) FROM event";
+
+static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool empty)
+{
+	/* Into an empty table, building the secondary indexes once at the end
+	 * (a sort) is several times faster than updating them row by row. */
+	if (kind == STORE_PERSONS && empty)
+		return sq_exec(st, sq_person_indexes_drop);
+	return DS_OK;
+}
+
+static enum ds_rc sq_bulk_end(struct store *st, enum store_kind kind, bool empty)
+{
+	if (kind == STORE_PERSONS && empty)
+		return sq_exec(st, sq_person_indexes);
+	return DS_OK;
+}
+
+static enum ds_rc sq_unit_add(struct store *st, const struct reg_unit *u)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_unit_add);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, u->code);
+	sq_bind_text(s, 2, u->name);
+	sqlite3_bind_int(s, 3, u->level);
+	sq_bind_text(s, 4, u->parent);
+	sq_bind_day(s, 5, u->valid_from, DAY_NONE);
+	sq_bind_day(s, 6, u->valid_to, DAY_MAX);
+	return sq_step_done(st, s, "unit");
+}
+
+static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_hh_add);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, h->rec.id);
+	sqlite3_bind_int(s, 2, h->prov);
+	sq_bind_text(s, 3, h->rec.area);
+	sq_bind_text(s, 4, h->rec.number);
+	sq_bind_text(s, 5, h->rec.address);
+	sqlite3_bind_int(s, 6, h->rec.type);
+	sqlite3_bind_int(s, 7, h->rec.poverty);
+	sqlite3_bind_int(s, 8, h->entry);
+	sqlite3_bind_int64(s, 9, h->entry_seq);
+	sqlite3_bind_int64(s, 10, h->baseline);
+	enum ds_rc rc = sq_step_done(st, s, "household");
+	if (!rc)
+		h->rid = sqlite3_last_insert_rowid(SQ(st)->db);
+	return rc;
+}
+
+static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_person_add);
+	if (!s)
+		return DS_EDB;
+	const struct reg_person *r = &p->rec;
+	char key[REG_NAME_BYTES];
+	if (txt_fold(r->full_name, strlen(r->full_name), key, sizeof key))
+		key[0] = '\0';
+	sq_bind_text(s, 1, r->id);
+	sqlite3_bind_int(s, 2, p->prov);
+	sqlite3_bind_int64(s, 3, p->hh);
+	sq_bind_text(s, 4, r->full_name);
+	sqlite3_bind_int(s, 5, r->sex);
+	sqlite3_bind_int(s, 6, r->birth);
+	sqlite3_bind_int(s, 7, r->birth_prec);
+	sqlite3_bind_int(s, 8, r->relation);
+	sq_bind_text(s, 9, r->ethnicity);
+	sqlite3_bind_int(s, 10, r->education);
+	sqlite3_bind_int(s, 11, r->marital);
+	sqlite3_bind_int(s, 12, r->residence);
+	sq_bind_text_or_null(s, 13, r->insurance_no);
+	sq_bind_text_or_null(s, 14, r->national_id);
+	sqlite3_bind_int(s, 15, r->fp_method);
+	sq_bind_day(s, 16, r->fp_since, DAY_NONE);
+	sqlite3_bind_int(s, 17, p->entry);
+	sqlite3_bind_int64(s, 18, p->entry_seq);
+	sqlite3_bind_int64(s, 19, p->baseline);
+	sqlite3_bind_int64(s, 20, p->hh);
+	sq_bind_text(s, 21, key);
+	sq_bind_text_or_null(s, 22, r->national_id);
+	sq_bind_text(s, 23, txt_last_word(key));
+	enum ds_rc rc = sq_step_done(st, s, "person");
+	if (!rc) {
+		p->rid = sqlite3_last_insert_rowid(SQ(st)->db);
+		p->cur_hh = p->hh;
+		p->exit = DAY_MAX;
+		snprintf(p->cur_name, sizeof p->cur_name, "%s", r->full_name);
+		snprintf(p->cur_nid, sizeof p->cur_nid, "%s", r->national_id);
+		snprintf(p->cur_household, sizeof p->cur_household, "%s", r->household);
+	}
+	return rc;
+}
+
+static enum ds_rc sq_baseline_add(struct store *st, struct store_baseline *b)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_baseline_add);
+	if (!s)
+		return DS_EDB;
+	sqlite3_bind_int(s, 1, b->as_of);
+	sqlite3_bind_int64(s, 2, b->imported_at);
+	enum ds_rc rc = sq_step_done(st, s, "baseline");
+	if (!rc)
+		b->id = sqlite3_last_insert_rowid(SQ(st)->db);
+	return rc;
+}
+
+/* ---- row readers ---- */
+
+static void read_household(sqlite3_stmt *s, struct store_household *h)
+{
+	memset(h, 0, sizeof *h);
+	h->rid = sqlite3_column_int64(s, 0);
+	sq_col_text(s, 1, h->rec.id, sizeof h->rec.id);
+	h->prov = sqlite3_column_int(s, 2);
+	sq_col_text(s, 3, h->rec.area, sizeof h->rec.area);
+	sq_col_text(s, 4, h->rec.number, sizeof h->rec.number);
+	sq_col_text(s, 5, h->rec.address, sizeof h->rec.address);
+	h->rec.type = (uint8_t)sqlite3_column_int(s, 6);
+	h->rec.poverty = (uint8_t)sqlite3_column_int(s, 7);
+	h->entry = sqlite3_column_int(s, 8);
+	h->entry_seq = sqlite3_column_int64(s, 9);
+	h->baseline = sqlite3_column_int64(s, 10);
+}
+
+static void read_person(sqlite3_stmt *s, struct store_person *p)
+{
+	struct reg_person *r = &p->rec;
+	memset(p, 0, sizeof *p);
+	p->rid = sqlite3_column_int64(s, 0);
+	sq_col_text(s, 1, r->id, sizeof r->id);
+	p->prov = sqlite3_column_int(s, 2);
+	p->hh = sqlite3_column_int64(s, 3);
+	sq_col_text(s, 4, r->household, sizeof r->household);
+	sq_col_text(s, 5, r->full_name, sizeof r->full_name);
+	r->sex = (uint8_t)sqlite3_column_int(s, 6);
+	r->birth = sqlite3_column_int(s, 7);
+	r->birth_prec = (uint8_t)sqlite3_column_int(s, 8);
+	r->relation = (uint8_t)sqlite3_column_int(s, 9);
+	sq_col_text(s, 10, r->ethnicity, sizeof r->ethnicity);
+	r->education = (uint8_t)sqlite3_column_int(s, 11);
+	r->marital = (uint8_t)sqlite3_column_int(s, 12);
+	r->residence = (uint8_t)sqlite3_column_int(s, 13);
+	sq_col_text(s, 14, r->insurance_no, sizeof r->insurance_no);
+	sq_col_text(s, 15, r->national_id, sizeof r->national_id);
+	r->fp_method = (uint8_t)sqlite3_column_int(s, 16);
+	r->fp_since = sq_col_day(s, 17, DAY_NONE);
+	p->entry = sqlite3_column_int(s, 18);
+	p->entry_seq = sqlite3_column_int64(s, 19);
+	p->baseline = sqlite3_column_int64(s, 20);
+	p->cur_hh = sqlite3_column_int64(s, 21);
+	p->exit = sq_col_day(s, 22, DAY_MAX);
+	if (sqlite3_column_type(s, 23) == SQLITE_NULL)
+		snprintf(p->cur_name, sizeof p->cur_name, "%s", r->full_name);
+	else
+		sq_col_text(s, 23, p->cur_name, sizeof p->cur_name);
+	sq_col_text(s, 24, p->cur_nid, sizeof p->cur_nid);
+	sq_col_text(s, 25, p->cur_household, sizeof p->cur_household);
+	sq_col_text(s, 26, p->cur_area, sizeof p->cur_area);
+}
+
+static void read_event(sqlite3_stmt *s, struct store_event *e)
+{
+	memset(e, 0, sizeof *e);
+	struct reg_fact *f = &e->fact;
+	f->seq = sqlite3_column_int64(s, 0);
+	const void *uuid = sqlite3_column_blob(s, 1);
+	if (uuid && sqlite3_column_bytes(s, 1) == 16)
+		memcpy(e->id, uuid, 16);
+	f->type = (uint8_t)sqlite3_column_int(s, 2);
+	f->date = sqlite3_column_int(s, 3);
+	f->person = sqlite3_column_int64(s, 4);
+	f->hh = sqlite3_column_int64(s, 5);
+	f->other = sqlite3_column_int64(s, 6);
+	f->a = sqlite3_column_int(s, 7);
+	f->b = sqlite3_column_int(s, 8);
+	e->voided_by = sqlite3_column_int64(s, 9);
+	f->voided = e->voided_by != 0;
+	e->recorded_at = sqlite3_column_int64(s, 10);
+	sq_col_text(s, 11, e->recorded_by, sizeof e->recorded_by);
+	e->body = (const char *)sqlite3_column_text(s, 12);
+}
+
+static void read_household_v(sqlite3_stmt *s, void *out) { read_household(s, out); }
+static void read_person_v(sqlite3_stmt *s, void *out) { read_person(s, out); }
+
+static enum ds_rc sq_household_get(struct store *st, const char *id, int64_t rid,
+				   struct store_household *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, id ? sql_hh_by_id : sql_hh_by_rid);
+	if (!s)
+		return DS_EDB;
+	if (id)
+		sq_bind_text(s, 1, id);
+	else
+		sqlite3_bind_int64(s, 1, rid);
+	return sq_lookup(st, s, read_household_v, out);
+}
+
+static enum ds_rc sq_person_get(struct store *st, const char *id, int64_t rid,
+				struct store_person *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, id ? sql_person_by_id : sql_person_by_rid);
+	if (!s)
+		return DS_EDB;
+	if (id)
+		sq_bind_text(s, 1, id);
+	else
+		sqlite3_bind_int64(s, 1, rid);
+	return sq_lookup(st, s, read_person_v, out);
+}
+
+static void read_rid(sqlite3_stmt *s, void *out)
+{
+	*(int64_t *)out = sqlite3_column_int64(s, 0);
+}
+
+static enum ds_rc sq_nid_owner(struct store *st, const char *nid, int64_t *rid)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_nid_owner);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, nid);
+	return sq_lookup(st, s, read_rid, rid);
+}
+
+static enum ds_rc sq_count(struct store *st, enum store_kind kind, int64_t *n)
+{
+	static const char *const sql[] = {"SELECT count(*) FROM unit",
+					  "SELECT count(*) FROM household",
+					  "SELECT count(*) FROM person"};
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db, sql[kind], -1, &s, NULL) != SQLITE_OK)
+		return sq_err(st, "count");
+	enum ds_rc rc = sqlite3_step(s) == SQLITE_ROW ? DS_OK : sq_err(st, "count");
+	*n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- the log ---- */
+
+/*
+ * An event lookup copies the body into the connection's buffer
+ * (sq_hold_text), where the caller borrows it until the next lookup, and
+ * resets the statement at once: an open statement keeps a read snapshot, and the connection's next
+ * write would then fail with SQLITE_BUSY_SNAPSHOT.
+ */
+static enum ds_rc event_lookup(struct store *st, sqlite3_stmt *s, struct store_event *out)
+{
+	int r = sqlite3_step(s);
+	if (r == SQLITE_ROW) {
+		read_event(s, out);
+		enum ds_rc rc = sq_hold_text(st, &out->body);
+		sqlite3_reset(s);
+		return rc;
+	}
+	sqlite3_reset(s);
+	return r == SQLITE_DONE ? DS_ENOTFOUND : sq_err(st, "event");
+}
+
+static enum ds_rc sq_event_by_id(struct store *st, const uint8_t id[16], struct store_event *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_event_by_id);
+	if (!s)
+		return DS_EDB;
+	sqlite3_reset(s);
+	sqlite3_bind_blob(s, 1, id, 16, SQLITE_TRANSIENT);
+	return event_lookup(st, s, out);
+}
+
+static enum ds_rc sq_event_by_seq(struct store *st, int64_t seq, struct store_event *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_event_by_seq);
+	if (!s)
+		return DS_EDB;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, seq);
+	return event_lookup(st, s, out);
+}
+
+static enum ds_rc sq_event_add(struct store *st, struct store_event *ev, const char *body)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_event_add);
+	if (!s)
+		return DS_EDB;
+	const struct reg_fact *f = &ev->fact;
+	sqlite3_bind_blob(s, 1, ev->id, 16, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, ev->prov);
+	sqlite3_bind_int(s, 3, f->type);
+	sqlite3_bind_int(s, 4, f->date);
+	sqlite3_bind_int64(s, 5, f->person);
+	sqlite3_bind_int64(s, 6, f->hh);
+	sqlite3_bind_int64(s, 7, f->other);
+	sqlite3_bind_int(s, 8, f->a);
+	sqlite3_bind_int(s, 9, f->b);
+	sqlite3_bind_int64(s, 10, ev->recorded_at);
+	sq_bind_text(s, 11, ev->recorded_by);
+	sq_bind_text(s, 12, body);
+	sqlite3_bind_int64(s, 13, f->seq);
+	enum ds_rc rc = sq_step_done(st, s, "event");
+	if (!rc)
+		SQ(st)->next_seq = f->seq + 1;
+	return rc;
+}
+
+static int64_t sq_last_seq(struct store *st);
+
+/* Writers hold the database lock for the whole transaction (BEGIN
+ * IMMEDIATE), so the next rowid is ours until commit; it is read once per
+ * transaction and counted on from there. */
+static enum ds_rc sq_next_seq(struct store *st, int64_t *seq)
+{
+	struct sq *q = SQ(st);
+	if (!q->next_seq)
+		q->next_seq = sq_last_seq(st) + 1;
+	*seq = q->next_seq;
+	return *seq > 0 ? DS_OK : DS_EDB;
+}
+
+static enum ds_rc sq_event_void(struct store *st, int64_t target_seq, int64_t void_seq)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_event_void);
+	if (!s)
+		return DS_EDB;
+	sqlite3_bind_int64(s, 1, target_seq);
+	sqlite3_bind_int64(s, 2, void_seq);
+	enum ds_rc rc = sq_step_done(st, s, "void");
+	if (!rc && sqlite3_changes(SQ(st)->db) != 1)
+		return DS_ECONFLICT;
+	return rc;
+}
+
+static enum ds_rc sq_person_current(struct store *st, const struct store_person *p)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_person_current);
+	if (!s)
+		return DS_EDB;
+	char key[REG_NAME_BYTES];
+	if (txt_fold(p->cur_name, strlen(p->cur_name), key, sizeof key))
+		key[0] = '\0';
+	sqlite3_bind_int64(s, 1, p->rid);
+	sqlite3_bind_int64(s, 2, p->cur_hh);
+	sq_bind_day(s, 3, p->exit, DAY_MAX);
+	if (strcmp(p->cur_name, p->rec.full_name) != 0)
+		sq_bind_text(s, 4, p->cur_name);
+	else
+		sqlite3_bind_null(s, 4);
+	sq_bind_text(s, 5, key);
+	sq_bind_text_or_null(s, 6, p->cur_nid);
+	sq_bind_text(s, 7, txt_last_word(key));
+	return sq_step_done(st, s, "person current");
+}
+
+static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only,
+				  struct reg_fact **facts, size_t *n)
+{
+	sqlite3_stmt *s = sq_stmt(st, state_only ? sql_person_state_facts : sql_person_facts);
+	if (!s)
+		return DS_EDB;
+	sqlite3_bind_int64(s, 1, rid);
+	size_t cap = 0, cnt = 0;
+	struct reg_fact *v = NULL;
+	int r;
+	struct store_event e;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct reg_fact *nv = realloc(v, cap * sizeof *nv);
+			if (!nv) {
+				free(v);
+				sqlite3_reset(s);
+				return DS_ENOMEM;
+			}
+			v = nv;
+		}
+		read_event(s, &e);
+		v[cnt++] = e.fact;
+	}
+	sqlite3_reset(s);
+	if (r != SQLITE_DONE) {
+		free(v);
+		return sq_err(st, "facts");
+	}
+	*facts = v;
+	*n = cnt;
+	return DS_OK;
+}
+
+static int64_t sq_last_seq(struct store *st)
+{
+	return sq_int(st, sql_last_seq);
+}
+
+static enum ds_rc unit_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	struct reg_unit u;
+	reg_unit_init(&u);
+	sq_col_text(s, 0, u.code, sizeof u.code);
+	sq_col_text(s, 1, u.name, sizeof u.name);
+	u.level = (enum reg_level)sqlite3_column_int(s, 2);
+	sq_col_text(s, 3, u.parent, sizeof u.parent);
+	u.valid_from = sq_col_day(s, 4, DAY_NONE);
+	u.valid_to = sq_col_day(s, 5, DAY_MAX);
+	return ((enum ds_rc(*)(const struct reg_unit *, void *))c->fn)(&u, c->arg);
+}
+
+static enum ds_rc sq_each_unit(struct store *st, enum ds_rc (*fn)(const struct reg_unit *, void *),
+			       void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	return sq_each(st, "SELECT code, name, level, parent, valid_from, valid_to FROM unit ORDER BY rid",
+		       NULL, 0, unit_row, &c);
+}
+
+static enum ds_rc household_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	struct store_household h;
+	read_household(s, &h);
+	return ((enum ds_rc(*)(const struct store_household *, void *))c->fn)(&h, c->arg);
+}
+
+static enum ds_rc sq_each_household(struct store *st, bool baseline_only,
+				    enum ds_rc (*fn)(const struct store_household *, void *),
+				    void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	return sq_each(st,
+		       baseline_only ? "SELECT " HH_COLS "FROM household WHERE baseline <> 0 ORDER BY rid"
+				     : "SELECT " HH_COLS "FROM household ORDER BY rid",
+		       NULL, 0, household_row, &c);
+}
+
+static enum ds_rc person_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	struct store_person p;
+	read_person(s, &p);
+	return ((enum ds_rc(*)(const struct store_person *, void *))c->fn)(&p, c->arg);
+}
+
+static enum ds_rc sq_each_person(struct store *st, bool baseline_only,
+				 enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	return sq_each(st,
+		       baseline_only
+			       ? "SELECT " PERSON_COLS PERSON_FROM "WHERE p.baseline <> 0 ORDER BY p.rid"
+			       : "SELECT " PERSON_COLS PERSON_FROM "ORDER BY p.rid",
+		       NULL, 0, person_row, &c);
+}
+
+static enum ds_rc person_lite_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	struct store_person_lite p = {
+		.rid = sqlite3_column_int64(s, 0),
+		.hh = sqlite3_column_int64(s, 1),
+		.entry_seq = sqlite3_column_int64(s, 2),
+		.birth = sqlite3_column_int(s, 3),
+		.entry = sqlite3_column_int(s, 4),
+		.sex = (uint8_t)sqlite3_column_int(s, 5),
+		.marital = (uint8_t)sqlite3_column_int(s, 6),
+		.residence = (uint8_t)sqlite3_column_int(s, 7),
+		.fp_method = (uint8_t)sqlite3_column_int(s, 8),
+	};
+	return ((enum ds_rc(*)(const struct store_person_lite *, void *))c->fn)(&p, c->arg);
+}
+
+static enum ds_rc sq_each_person_lite(struct store *st,
+				      enum ds_rc (*fn)(const struct store_person_lite *, void *),
+				      void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	return sq_each(st,
+		       "SELECT rid, hh, entry_seq, birth, entry, sex, marital, residence, fp_method "
+		       "FROM person ORDER BY rid",
+		       NULL, 0, person_lite_row, &c);
+}
+
+static enum ds_rc household_lite_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	struct store_household_lite h = {.rid = sqlite3_column_int64(s, 0),
+					 .entry = sqlite3_column_int(s, 2),
+					 .type = (uint8_t)sqlite3_column_int(s, 3),
+					 .poverty = (uint8_t)sqlite3_column_int(s, 4)};
+	sq_col_text(s, 1, h.area, sizeof h.area);
+	return ((enum ds_rc(*)(const struct store_household_lite *, void *))c->fn)(&h, c->arg);
+}
+
+static enum ds_rc sq_each_household_lite(struct store *st,
+					 enum ds_rc (*fn)(const struct store_household_lite *, void *),
+					 void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	return sq_each(st, "SELECT rid, area, entry, type, poverty FROM household ORDER BY rid", NULL, 0,
+		       household_lite_row, &c);
+}
+
+static enum ds_rc event_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	struct store_event e;
+	read_event(s, &e);
+	return ((enum ds_rc(*)(const struct store_event *, void *))c->fn)(&e, c->arg);
+}
+
+static enum ds_rc sq_each_event(struct store *st, int64_t after, bool want_body,
+				enum ds_rc (*fn)(const struct store_event *, void *), void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	int64_t p[1] = {after};
+	return sq_each(st,
+		       want_body ? "SELECT " EVENT_COLS "FROM event WHERE seq > ?1 ORDER BY seq"
+				 : "SELECT seq, uuid, type, date, person, hh, other, a, b, voided_by, "
+				   "recorded_at, recorded_by, NULL FROM event WHERE seq > ?1 ORDER BY seq",
+		       p, 1, event_row, &c);
+}
+
+static enum ds_rc sq_events_about(struct store *st, int64_t person, int64_t hh,
+				  enum ds_rc (*fn)(const struct store_event *, void *), void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	int64_t p[2] = {person, hh};
+	return sq_each(st,
+		       "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND ?1 <> 0 "
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND ?1 <> 0 AND type IN (1, 7) "
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE hh = ?2 AND ?2 <> 0 "
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?2 AND ?2 <> 0 AND type = 6 "
+		       "ORDER BY seq",
+		       p, 2, event_row, &c);
+}
+
+static enum ds_rc sq_baselines(struct store *st, struct store_baseline *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db, "SELECT id, as_of, imported_at FROM baseline ORDER BY id",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sq_err(st, "baselines");
+	*n = 0;
+	while (sqlite3_step(s) == SQLITE_ROW && *n < max) {
+		out[*n].id = sqlite3_column_int64(s, 0);
+		out[*n].as_of = sqlite3_column_int(s, 1);
+		out[*n].imported_at = sqlite3_column_int64(s, 2);
+		(*n)++;
+	}
+	sqlite3_finalize(s);
+	return DS_OK;
+}
+
+static enum ds_rc sq_find(struct store *st, const char *key, int year, const char *areas,
+			  size_t offset, size_t limit,
+			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	/* Prefix match on the folded key (key <= cur_key < key || U+10FFFF), and
+	 * for a single word also the given name: each through its own index. */
+	char hi[REG_NAME_BYTES + 8];
+	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", key);
+	bool one_word = strchr(key, ' ') == NULL;
+	const char *sql =
+		one_word
+			? "SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid IN (SELECT rid FROM person WHERE "
+			  "cur_key >= ?1 AND cur_key < ?2 UNION SELECT rid FROM person WHERE given_key = ?1) "
+			  "AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
+			  "AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
+			  "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9"
+			: "SELECT " PERSON_COLS PERSON_FROM "WHERE p.cur_key >= ?1 AND p.cur_key < ?2 "
+			  "AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
+			  "AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
+			  "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9";
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sq_err(st, "find");
+	sq_bind_text(s, 1, key);
+	sq_bind_text(s, 2, hi);
+	sqlite3_bind_int(s, 3, year);
+	sqlite3_bind_int64(s, 4, (int64_t)limit);
+	sqlite3_bind_int(s, 7, year ? day_from_ymd(year, 1, 1) : 0);
+	sqlite3_bind_int(s, 8, year ? day_from_ymd(year, 12, 31) : 0);
+	sqlite3_bind_int64(s, 9, (int64_t)offset);
+	sq_bind_text_or_null(s, 10, areas);
+	struct sq_cb c = {(void *)fn, arg};
+	enum ds_rc rc = DS_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = person_row(s, &c)) != DS_OK)
+			break;
+	if (!rc && r != SQLITE_DONE)
+		rc = sq_err(st, "find");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_households_in(struct store *st, const char *areas, const char *number,
+				   size_t offset, size_t limit,
+				   enum ds_rc (*fn)(const struct store_household *, void *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db,
+			       "SELECT " HH_COLS "FROM household WHERE (?1 IS NULL OR area IN "
+			       "(SELECT value FROM json_each(?1))) AND (?2 IS NULL OR number = ?2) "
+			       "ORDER BY area, CAST(number AS REAL), number LIMIT ?3 OFFSET ?4",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sq_err(st, "households");
+	sq_bind_text_or_null(s, 1, areas);
+	sq_bind_text_or_null(s, 2, number);
+	sqlite3_bind_int64(s, 3, (int64_t)limit);
+	sqlite3_bind_int64(s, 4, (int64_t)offset);
+	struct sq_cb c = {(void *)fn, arg};
+	enum ds_rc rc = DS_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = household_row(s, &c)) != DS_OK)
+			break;
+	if (!rc && r != SQLITE_DONE)
+		rc = sq_err(st, "households");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_members(struct store *st, int64_t hh,
+			     enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	int64_t p[1] = {hh};
+	return sq_each(st, "SELECT " PERSON_COLS PERSON_FROM "WHERE p.cur_hh = ?1 ORDER BY p.rid", p, 1,
+		       person_row, &c);
+}
+
+const struct store_reg_ops sq_reg = {
+	.bulk_begin = sq_bulk_begin,
+	.bulk_end = sq_bulk_end,
+	.unit_add = sq_unit_add,
+	.household_add = sq_household_add,
+	.person_add = sq_person_add,
+	.baseline_add = sq_baseline_add,
+	.household_get = sq_household_get,
+	.person_get = sq_person_get,
+	.nid_owner = sq_nid_owner,
+	.count = sq_count,
+	.person_current = sq_person_current,
+	.event_by_id = sq_event_by_id,
+	.event_by_seq = sq_event_by_seq,
+	.next_seq = sq_next_seq,
+	.event_add = sq_event_add,
+	.event_void = sq_event_void,
+	.person_facts = sq_person_facts,
+	.last_seq = sq_last_seq,
+	.each_unit = sq_each_unit,
+	.each_household = sq_each_household,
+	.each_person = sq_each_person,
+	.each_person_lite = sq_each_person_lite,
+	.each_household_lite = sq_each_household_lite,
+	.each_event = sq_each_event,
+	.events_about = sq_events_about,
+	.baselines = sq_baselines,
+	.find = sq_find,
+	.households_in = sq_households_in,
+	.members = sq_members,
+};
