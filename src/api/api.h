@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
+#include "records/book.h"
 #include "report/report.h"
 #include "store/accounts.h"
 #include "store/audit.h"
@@ -87,6 +88,7 @@ struct api_job;
 struct api_app {
 	struct api_config cfg;
 	struct engine *engine;
+	struct rec_book *book; /* workflow records, current */
 	struct rpt_defs defs;
 	struct http_server *http;
 	/* the writer */

@@ -100,6 +100,7 @@ static void free_app(struct api_app *app)
 	ledger_close(&app->ledger);
 	store_close(app->wstore);
 	engine_free(app->engine);
+	rec_book_free(app->book);
 	rpt_defs_free(&app->defs);
 	hmap_free(&app->sessions);
 	free(app->sess);
@@ -135,7 +136,8 @@ int api_serve(const struct api_config *cfg)
 		return ds_rc_exit(DS_ENOTFOUND);
 	}
 	if (ledger_open(&app->ledger, app->wstore) || first_admin(app) ||
-	    engine_load(app->wstore, &app->engine)) {
+	    engine_load(app->wstore, &app->engine) || !(app->book = rec_book_new()) ||
+	    rec_book_catch_up(app->book, app->wstore)) {
 		fprintf(stderr, "serve: cannot load the register: %s\n", store_errmsg(app->wstore));
 		free_app(app);
 		free(app);

@@ -31,6 +31,9 @@ static void *follower(void *arg)
 		if (store_last_seq(st) > engine_last_seq(app->engine) &&
 		    engine_catch_up(app->engine, st) != DS_OK)
 			fprintf(stderr, "follower: %s\n", store_errmsg(st));
+		if (store_record_last_seq(st) > rec_book_last_seq(app->book) &&
+		    rec_book_catch_up(app->book, st) != DS_OK)
+			fprintf(stderr, "follower: records: %s\n", store_errmsg(st));
 	}
 	store_close(st);
 	return NULL;

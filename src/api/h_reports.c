@@ -13,13 +13,11 @@
 #include "base/asset.h"
 #include "base/day.h"
 #include "report/check.h"
-#include "store/records.h"
+#include "records/records.h"
 
-static double store_target(void *arg, const char *unit, int year, const char *key)
+static double book_target(void *arg, const char *unit, int year, const char *key)
 {
-	struct store *st = arg;
-	double v;
-	return store_target_find(st, unit, year, key, &v) == DS_OK ? v : NAN;
+	return rec_target(arg, unit, year, key);
 }
 
 static bool map_date_arg(struct api_ctx *c, int32_t *out)
@@ -54,7 +52,7 @@ void h_report(struct api_ctx *c)
 		return;
 	struct rpt_table t;
 	struct ds_problem pb = {0};
-	enum ds_rc rc = rpt_run(c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb);
+	enum ds_rc rc = rpt_run(c->app->engine, &c->app->defs, &rq, book_target, c->app->book, &t, &pb);
 	if (rc) {
 		if (pb.field[0])
 			api_error(c, rc == DS_ENOTFOUND ? 404 : 400, ds_why_code(pb.why),
@@ -272,7 +270,7 @@ void h_dashboard(struct api_ctx *c)
 				 .map_date = DAY_NONE, .layout = LAYOUT_SINGLE};
 	struct rpt_table t;
 	struct ds_problem pb = {0};
-	if (rpt_run(c->app->engine, &c->app->defs, &rq, store_target, c->st, &t, &pb)) {
+	if (rpt_run(c->app->engine, &c->app->defs, &rq, book_target, c->app->book, &t, &pb)) {
 		api_error(c, 404, "no_unit", ds_why_en(W_NO_UNIT), "unit");
 		return;
 	}
@@ -354,55 +352,106 @@ void h_dashboard(struct api_ctx *c)
 
 /* ---- targets ---- */
 
-void h_targets(struct api_ctx *c)
+/* A request's targets, as records on their way to the writer. */
+struct targets_write {
+	size_t n;
+	struct rec *recs;
+	struct rec_result refused; /* the first refusal, if any */
+	size_t refused_at;
+};
+
+static void targets_free(struct targets_write *t)
 {
-	json_t *b = api_body(c);
-	if (!b)
-		return;
-	json_t *rows = json_is_array(b) ? b : json_object_get(b, "targets");
+	for (size_t i = 0; i < t->n; i++)
+		rec_free(&t->recs[i]);
+	free(t->recs);
+	free(t);
+}
+
+/* The writer's part: all of them or none (a savepoint of its own, so that
+ * a refusal leaves the other requests of the group alone). */
+static enum ds_rc record_targets(struct api_app *app, struct store *st, const struct api_user *user,
+				 void *arg)
+{
+	struct targets_write *t = arg;
+	enum ds_rc rc = store_savepoint(st);
+	for (size_t i = 0; i < t->n && !rc; i++) {
+		struct rec_result res;
+		rc = rec_record(st, &app->ledger.units, &t->recs[i], user->login, &res);
+		if (!rc && res.outcome == REC_REFUSED) {
+			t->refused = res;
+			t->refused_at = i;
+			return store_rollback_to(st);
+		}
+	}
+	return rc ? rc : store_release(st);
+}
+
+static void targets_done(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	struct targets_write *t = arg;
+	if (rc)
+		api_error(c, 503, "store", "the targets could not be saved", NULL);
+	else if (t->refused.outcome == REC_REFUSED)
+		api_error(c, 404, "not_found", "no such unit in your area", "unit");
+	else
+		api_json(c, 200, json_pack("{s:I}", "saved", (json_int_t)t->n));
+	targets_free(t);
+}
+
+/* The rows as records, each checked and in the caller's scope; answers and
+ * returns false at the first that is not. */
+static bool targets_parse(struct api_ctx *c, json_t *rows, struct targets_write *t)
+{
 	size_t i;
 	json_t *r;
-	if (!json_is_array(rows) || json_array_size(rows) > 10000) {
-		api_error(c, 400, "required", "give an array of {unit, year, indicator, target}", "targets");
-		json_decref(b);
-		return;
-	}
-	enum ds_rc rc = store_begin(c->st);
 	json_array_foreach(rows, i, r)
 	{
 		const char *unit = json_string_value(json_object_get(r, "unit"));
 		const char *key = json_string_value(json_object_get(r, "indicator"));
 		json_int_t year = json_integer_value(json_object_get(r, "year"));
 		json_t *v = json_object_get(r, "target");
-		bool in = unit && api_user_covers(c->app, &c->user, unit);
-		if (!unit || !key || strlen(key) > 15 || year < 1900 || year > 2200 || !json_is_number(v) ||
-		    json_number_value(v) < 0) {
+		struct ds_problem pb;
+		if (!unit || !key || year < 1900 || year > 2200 || !json_is_number(v) ||
+		    rec_target_new(&t->recs[t->n++], unit, (int)year, key, json_number_value(v), &pb)) {
 			char field[32];
 			snprintf(field, sizeof field, "targets[%zu]", i);
-			store_rollback(c->st);
 			api_error(c, 422, "bad_target", "each target needs unit, year, indicator and a number",
 				  field);
-			json_decref(b);
-			return;
+			return false;
 		}
-		if (!in) {
-			store_rollback(c->st);
+		if (!api_user_covers(c->app, &c->user, unit)) {
 			api_error(c, 404, "not_found", "no such unit in your area", "unit");
-			json_decref(b);
-			return;
+			return false;
 		}
-		if (!rc)
-			rc = store_target_put(c->st, unit, (int)year, key, json_number_value(v),
-					      c->user.login);
 	}
-	if (!rc)
-		rc = store_commit(c->st);
-	else
-		store_rollback(c->st);
-	if (rc)
-		api_error(c, 503, "store", "the targets could not be saved", NULL);
-	else
-		api_json(c, 200, json_pack("{s:I}", "saved", (json_int_t)json_array_size(rows)));
+	return true;
+}
+
+void h_targets(struct api_ctx *c)
+{
+	json_t *b = api_body(c);
+	if (!b)
+		return;
+	json_t *rows = json_is_array(b) ? b : json_object_get(b, "targets");
+	if (!json_is_array(rows) || json_array_size(rows) > 10000) {
+		api_error(c, 400, "required", "give an array of {unit, year, indicator, target}", "targets");
+		json_decref(b);
+		return;
+	}
+	struct targets_write *t = calloc(1, sizeof *t);
+	if (t && !(t->recs = calloc(json_array_size(rows) + 1, sizeof *t->recs))) {
+		free(t);
+		t = NULL;
+	}
+	if (!t)
+		api_error(c, 503, "memory", "out of memory", NULL);
+	else if (!targets_parse(c, rows, t))
+		targets_free(t);
+	else if (!api_write(c, record_targets, targets_done, t)) {
+		targets_free(t);
+		api_error(c, 503, "stopping", "the server is stopping; try again", NULL);
+	}
 	json_decref(b);
 }
 

@@ -128,6 +128,8 @@ static void run_group(struct api_app *app, struct api_job *jobs, struct store_au
 	/* Acknowledged writes are durable now; what is derived follows the logs. */
 	if (!rc && engine_catch_up(app->engine, st))
 		fprintf(stderr, "writer: the engine could not follow the log: %s\n", store_errmsg(st));
+	if (!rc && rec_book_catch_up(app->book, st))
+		fprintf(stderr, "writer: the records could not follow the log: %s\n", store_errmsg(st));
 	for (struct api_job *j = jobs; j; j = j->next)
 		j->rc = rc;
 }

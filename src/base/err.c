@@ -251,6 +251,16 @@ static const struct why_info why_table[W_WHY_COUNT] = {
 	[W_MORTALITY_TWICE] = {"mortality_twice",
 			       "both lifetable.csv and survival.csv are there: keep one",
 			       "có cả lifetable.csv và survival.csv: chỉ giữ một tệp"},
+	[W_RECORD_ID_REUSED] = {"record_id_reused",
+				"this record id was already used for a different record",
+				"mã bản ghi này đã được dùng cho một bản ghi khác"},
+	[W_NO_RECORD] = {"no_record", "no such record", "không có bản ghi này"},
+	[W_RECORD_STALE] = {"record_stale",
+			    "someone changed this in the meantime: reload it and try again",
+			    "người khác vừa thay đổi mục này: hãy tải lại rồi làm lại"},
+	[W_RECORD_LEVEL] = {"record_level",
+			    "this kind of record is not kept for a unit of this level",
+			    "loại bản ghi này không dùng cho đơn vị cấp này"},
 };
 
 const char *ds_why_code(enum ds_why w)

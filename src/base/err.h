@@ -141,6 +141,11 @@ enum ds_why {
 	W_SRB_RANGE,
 	W_STEP_MISSING,
 	W_MORTALITY_TWICE,
+	/* workflow records */
+	W_RECORD_ID_REUSED,
+	W_NO_RECORD,
+	W_RECORD_STALE,
+	W_RECORD_LEVEL,
 	W_WHY_COUNT
 };
 

@@ -12,14 +12,12 @@
 #include "register/record.h"
 #include "report/check.h"
 #include "report/report.h"
-#include "store/records.h"
+#include "records/book.h"
 #include "store/register.h"
 
-static double store_target(void *arg, const char *unit, int year, const char *key)
+static double book_target(void *arg, const char *unit, int year, const char *key)
 {
-	struct store *st = arg;
-	double v;
-	return store_target_find(st, unit, year, key, &v) == DS_OK ? v : NAN;
+	return rec_target(arg, unit, year, key);
 }
 
 /* Writes bytes to path, or to stdout when path is NULL. */
@@ -182,13 +180,16 @@ int cmd_report(int argc, char **argv)
 		return ex;
 	}
 	struct engine *e = NULL;
-	enum ds_rc rc = engine_load(st, &e);
+	struct rec_book *book = rec_book_new();
+	enum ds_rc rc = book ? rec_book_catch_up(book, st) : DS_ENOMEM;
+	if (!rc)
+		rc = engine_load(st, &e);
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (!rc && repeat)
 		rc = time_report(e, &defs, &rq, repeat);
 	if (!rc)
-		rc = rpt_run(e, &defs, &rq, store_target, st, &t, &pb);
+		rc = rpt_run(e, &defs, &rq, book_target, book, &t, &pb);
 	if (rc == DS_OK) {
 		int r = cli_render(&t, fmt, lang, out);
 		if (r)
@@ -201,9 +202,66 @@ int cmd_report(int argc, char **argv)
 			      store_errmsg(st)[0] ? store_errmsg(st) : ds_rc_str(rc));
 	}
 	engine_free(e);
+	rec_book_free(book);
 	store_close(st);
 	rpt_defs_free(&defs);
 	return ex;
+}
+
+/* One line of targets.csv, recorded; DS_EINPUT with pb's field and reason
+ * when the line is refused. */
+static enum ds_rc target_row(struct store *st, const struct reg_units *units, struct csv *in,
+			     struct ds_problem *pb)
+{
+	struct csv_field u = csv_col(in, 0), y = csv_col(in, 1), k = csv_col(in, 2), v = csv_col(in, 3);
+	char unit[16], key[16], val[32];
+	int year;
+	const char *field = NULL;
+	if (u.n == 0 || u.n >= sizeof unit)
+		field = "unit";
+	else if (reg_parse_small(y.p, y.n, DAY_MIN_YEAR, DAY_MAX_YEAR, &year))
+		field = "year";
+	else if (k.n == 0 || k.n >= sizeof key)
+		field = "indicator";
+	else if (v.n == 0 || v.n >= sizeof val)
+		field = "target";
+	char *end = NULL;
+	double value = 0;
+	if (!field) {
+		memcpy(val, v.p, v.n);
+		val[v.n] = '\0';
+		value = strtod(val, &end);
+		/* Not "inf" or "nan" either: a target is a number in JSON. */
+		if (*end || value < 0 || !isfinite(value))
+			field = "target";
+	}
+	if (field) {
+		ds_problem_set(pb, in->name, in->rec_line, field, W_BAD_NUMBER);
+		return DS_EINPUT;
+	}
+	memcpy(unit, u.p, u.n);
+	unit[u.n] = '\0';
+	memcpy(key, k.p, k.n);
+	key[k.n] = '\0';
+	struct rec rec;
+	struct rec_result res;
+	enum ds_rc rc = rec_target_new(&rec, unit, year, key, value, pb);
+	if (!rc)
+		rc = rec_record(st, units, &rec, cli_default_by(), &res);
+	rec_free(&rec);
+	if (!rc && res.outcome == REC_REFUSED) {
+		*pb = res.problem;
+		rc = DS_EINPUT;
+	}
+	if (rc == DS_EINPUT) {
+		/* The record's field names are the file's columns. */
+		const char *col = strcmp(pb->field, "unit") == 0		 ? "unit"
+				  : strncmp(pb->field, "body.indicator", 14) == 0 ? "indicator"
+				  : strncmp(pb->field, "body.year", 9) == 0	 ? "year"
+										 : "target";
+		ds_problem_set(pb, in->name, in->rec_line, col, pb->why);
+	}
+	return rc;
 }
 
 /* targets.csv: unit,year,indicator,target */
@@ -240,7 +298,10 @@ int cmd_targets(int argc, char **argv)
 		csv_close(&in);
 		return ex;
 	}
-	enum ds_rc rc = store_begin(st);
+	struct reg_units units = {0};
+	enum ds_rc rc = store_units_tree(st, &units);
+	if (!rc)
+		rc = store_begin(st);
 	long n = 0, bad = 0;
 	int r;
 	while (!rc && (r = csv_next(&in, &pb)) != 0) {
@@ -249,42 +310,15 @@ int cmd_targets(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		struct csv_field u = csv_col(&in, 0), y = csv_col(&in, 1), k = csv_col(&in, 2),
-				 v = csv_col(&in, 3);
-		char unit[16], key[16], val[32];
-		int year;
-		const char *field = NULL;
-		if (u.n == 0 || u.n >= sizeof unit)
-			field = "unit";
-		else if (reg_parse_small(y.p, y.n, DAY_MIN_YEAR, DAY_MAX_YEAR, &year))
-			field = "year";
-		else if (k.n == 0 || k.n >= sizeof key)
-			field = "indicator";
-		else if (v.n == 0 || v.n >= sizeof val)
-			field = "target";
-		char *end = NULL;
-		double value = 0;
-		if (!field) {
-			memcpy(val, v.p, v.n);
-			val[v.n] = '\0';
-			value = strtod(val, &end);
-			/* Not "inf" or "nan" either: a target is a number in JSON. */
-			if (*end || value < 0 || !isfinite(value))
-				field = "target";
-		}
-		if (field) {
-			ds_problem_set(&pb, in.name, in.rec_line, field, W_BAD_NUMBER);
+		if ((rc = target_row(st, &units, &in, &pb)) == DS_EINPUT) {
 			cli_problem(&pb);
 			bad++;
+			rc = DS_OK;
 			continue;
 		}
-		memcpy(unit, u.p, u.n);
-		unit[u.n] = '\0';
-		memcpy(key, k.p, k.n);
-		key[k.n] = '\0';
-		rc = store_target_put(st, unit, year, key, value, cli_default_by());
 		n++;
 	}
+	reg_units_free(&units);
 	if (!rc && bad)
 		rc = DS_EINPUT;
 	if (rc)

@@ -8,13 +8,13 @@
 
 enum ds_rc ledger_reload_units(struct ledger *lg)
 {
-	struct reg_unit *rows = NULL;
-	size_t n = 0;
-	enum ds_rc rc = store_units(lg->st, &rows, &n);
+	struct reg_units t = {0};
+	enum ds_rc rc = store_units_tree(lg->st, &t);
 	if (rc)
 		return rc;
 	reg_units_free(&lg->units);
-	return reg_units_build(&lg->units, rows, n);
+	lg->units = t;
+	return DS_OK;
 }
 
 enum ds_rc ledger_open(struct ledger *lg, struct store *st)

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/day.h"
 #include "records/records.h"
 
 /* Every member of body is one of names (NULL-ended); else *field names the first that is not. */
@@ -57,7 +58,7 @@ static enum ds_why parse_target(const json_t *body, const struct rec *r, json_t 
 		*field = "indicator";
 		return W_BAD_CODE;
 	}
-	if (!json_is_integer(year) || json_integer_value(year) < 1900 || json_integer_value(year) > 2200) {
+	if (!json_is_integer(year) || json_integer_value(year) < DAY_MIN_YEAR || json_integer_value(year) > DAY_MAX_YEAR) {
 		*field = "year";
 		return W_BAD_NUMBER;
 	}

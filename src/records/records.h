@@ -38,6 +38,7 @@
 #include "register/codes.h"
 #include "register/event.h"
 #include "register/record.h"
+#include "register/units.h"
 
 #define REC_KIND_MAX 31
 #define REC_KEY_MAX 127
@@ -88,5 +89,36 @@ json_t *rec_number(double v);
 
 /* A new random record id (UUID version 4). */
 void rec_new_id(uint8_t id[16]);
+
+/* ---- recording (write.c) ---- */
+
+enum rec_outcome {
+	REC_RECORDED,
+	REC_DUPLICATE, /* the same record was there already: nothing done */
+	REC_REFUSED,
+};
+
+struct rec_result {
+	enum rec_outcome outcome;
+	int64_t seq;               /* recorded or already there */
+	struct ds_problem problem; /* when refused */
+};
+
+struct store;
+/*
+ * Records r inside the caller's transaction, as `by`.  Sent again with
+ * the same text: REC_DUPLICATE; the same id with other text, a unit that
+ * does not exist or whose level the kind does not allow, or a supersedes
+ * that is not the current record of the key: REC_REFUSED, nothing
+ * written.  Another code only when the store failed.  units is the tree
+ * the unit is looked up in (for its province too).
+ */
+enum ds_rc rec_record(struct store *st, const struct reg_units *units, struct rec *r,
+		      const char *by, struct rec_result *res);
+
+/* A new target record (a fresh id, dated 1 January of the year), checked
+ * as any record; r is freed with rec_free() whatever the outcome. */
+enum ds_rc rec_target_new(struct rec *r, const char *unit, int year, const char *indicator,
+			  double value, struct ds_problem *pb);
 
 #endif

@@ -343,9 +343,13 @@ static enum ds_rc move_targets(struct store *st)
 	PGresult *r = pg_run_sql(st, "SELECT unit, year, key, value FROM target ORDER BY unit, year, key",
 				 0, NULL, &rc, false);
 	int64_t at = (int64_t)time(NULL);
+	struct reg_units units = {0};
+	if (r)
+		rc = store_units_tree(st, &units);
 	for (int i = 0; r && i < PQntuples(r) && !rc; i++)
-		rc = store_target_migrate(st, PQgetvalue(r, i, 0), (int)pg_get_i64(r, i, 1),
+		rc = store_target_migrate(st, &units, PQgetvalue(r, i, 0), (int)pg_get_i64(r, i, 1),
 					  PQgetvalue(r, i, 2), strtod(PQgetvalue(r, i, 3), NULL), at);
+	reg_units_free(&units);
 	PQclear(r);
 	return rc;
 }

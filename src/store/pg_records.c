@@ -58,13 +58,13 @@ static enum ds_rc pg_record_add(struct store *st, struct store_record *r, const 
 	return rc;
 }
 
-static enum ds_rc pg_record_by_id(struct store *st, const uint8_t id[16], struct store_record *out)
+/* The one row of a RECORD_COLS query, or DS_ENOTFOUND. */
+static enum ds_rc record_lookup(struct store *st, const char *sql, int n, const char *const *p,
+				struct store_record *out)
 {
 	struct pg *q = PG(st);
-	char uuid[36];
-	const char *p[1] = {pg_bytea(id, 16, uuid)};
 	enum ds_rc rc;
-	PGresult *r = pg_run(st, "SELECT " RECORD_COLS "FROM record WHERE uuid = $1::bytea", 1, p, &rc);
+	PGresult *r = pg_run(st, sql, n, p, &rc);
 	if (!r)
 		return rc;
 	if (!PQntuples(r)) {
@@ -76,6 +76,23 @@ static enum ds_rc pg_record_by_id(struct store *st, const uint8_t id[16], struct
 	q->held = r;
 	read_record(r, 0, out);
 	return DS_OK;
+}
+
+static enum ds_rc pg_record_by_id(struct store *st, const uint8_t id[16], struct store_record *out)
+{
+	char uuid[36];
+	const char *p[1] = {pg_bytea(id, 16, uuid)};
+	return record_lookup(st, "SELECT " RECORD_COLS "FROM record WHERE uuid = $1::bytea", 1, p, out);
+}
+
+static enum ds_rc pg_record_latest(struct store *st, const char *kind, const char *unit,
+				   const char *key, struct store_record *out)
+{
+	const char *p[3] = {kind, unit, key};
+	return record_lookup(st,
+			     "SELECT " RECORD_COLS "FROM record WHERE kind = $1::text AND unit = $2::text "
+			     "AND key = $3::text ORDER BY seq DESC LIMIT 1",
+			     3, p, out);
 }
 
 static enum ds_rc record_row(PGresult *r, int i, void *arg)
@@ -104,6 +121,7 @@ static int64_t pg_record_last_seq(struct store *st)
 const struct store_rec_ops pg_rec = {
 	.add = pg_record_add,
 	.by_id = pg_record_by_id,
+	.latest = pg_record_latest,
 	.each = pg_each_record,
 	.last_seq = pg_record_last_seq,
 };

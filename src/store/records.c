@@ -1,7 +1,7 @@
 /*
  * The records contract's calls (records.h), each to the backend's records
- * table, and the temporary target bridges built on them once for every
- * backend.
+ * table, and the migration of version 1's targets onto the log, once for
+ * every backend.
  */
 #include <ctype.h>
 #include <jansson.h>
@@ -15,6 +15,8 @@
 #include "base/day.h"
 #include "base/hmap.h"
 #include "register/event.h"
+#include "register/units.h"
+#include "store/register.h"
 #include "store/store_int.h"
 
 enum ds_rc store_record_add(struct store *st, struct store_record *r, const char *body)
@@ -25,6 +27,12 @@ enum ds_rc store_record_add(struct store *st, struct store_record *r, const char
 enum ds_rc store_record_by_id(struct store *st, const uint8_t id[16], struct store_record *out)
 {
 	return st->be->rec->by_id(st, id, out);
+}
+
+enum ds_rc store_record_latest(struct store *st, const char *kind, const char *unit,
+				const char *key, struct store_record *out)
+{
+	return st->be->rec->latest(st, kind, unit, key, out);
 }
 
 enum ds_rc store_each_record(struct store *st, int64_t after,
@@ -39,15 +47,6 @@ int64_t store_record_last_seq(struct store *st)
 }
 
 /* ---- targets: the temporary bridge (records.h) ---- */
-
-/* The province of a unit code: its first two digits; 0 for the country ("")
- * or a code that does not start with two digits. */
-static int unit_prov(const char *unit)
-{
-	if (!isdigit((unsigned char)unit[0]) || !isdigit((unsigned char)unit[1]))
-		return 0;
-	return (unit[0] - '0') * 10 + (unit[1] - '0');
-}
 
 /* RFC 9562: the version in the high nibble of byte 6, the variant (binary
  * 10) in the two high bits of byte 8. */
@@ -81,10 +80,10 @@ static char *target_body(const struct store_record *r, int year, const char *ind
 }
 
 /* Appends the target record with id, recorded by `by` at `at`. */
-static enum ds_rc add_target(struct store *st, const uint8_t id[16], const char *unit, int year,
-			     const char *key, double value, const char *by, int64_t at)
+static enum ds_rc add_target(struct store *st, const uint8_t id[16], const char *unit, int prov,
+			     int year, const char *key, double value, const char *by, int64_t at)
 {
-	struct store_record r = {.prov = unit_prov(unit), .date = day_from_ymd(year, 1, 1),
+	struct store_record r = {.prov = prov, .date = day_from_ymd(year, 1, 1),
 				 .recorded_at = at};
 	memcpy(r.id, id, sizeof r.id);
 	snprintf(r.kind, sizeof r.kind, "target");
@@ -104,19 +103,8 @@ static enum ds_rc add_target(struct store *st, const uint8_t id[16], const char 
 	return rc;
 }
 
-enum ds_rc store_target_put(struct store *st, const char *unit, int year, const char *key,
-			    double value, const char *by)
-{
-	uint8_t id[16];
-	if (sodium_init() < 0)
-		return DS_EINTERNAL;
-	randombytes_buf(id, sizeof id);
-	set_uuid_version(id, 4);
-	return add_target(st, id, unit, year, key, value, by, (int64_t)time(NULL));
-}
-
-enum ds_rc store_target_migrate(struct store *st, const char *unit, int year, const char *key,
-				double value, int64_t at)
+enum ds_rc store_target_migrate(struct store *st, const struct reg_units *units, const char *unit,
+				int year, const char *key, double value, int64_t at)
 {
 	/* JSON has no infinity: such a row (the command line once let "inf"
 	 * through) cannot become a record, and must not keep the database from
@@ -133,89 +121,6 @@ enum ds_rc store_target_migrate(struct store *st, const char *unit, int year, co
 	crypto_generichash(hash, sizeof hash, (const unsigned char *)text, (size_t)n, NULL, 0);
 	memcpy(id, hash, sizeof id);
 	set_uuid_version(id, 8);
-	return add_target(st, id, unit, year, key, value, "migration", at);
-}
-
-/*
- * What the bridge has read of the log, per connection: the latest value of
- * each unit and key (the bits of a double; NaN when the latest record has
- * none), and the seq it has read up to.  A report looks up a target per row
- * and column: reading the whole log each time would cost as much as the
- * log is long, where catching up costs one query.
- */
-struct store_targets {
-	struct hmap latest;
-	int64_t last;
-};
-
-void store_targets_forget(struct store *st)
-{
-	if (st->targets)
-		hmap_free(&st->targets->latest);
-	free(st->targets);
-	st->targets = NULL;
-}
-
-/* "unit\x1fkey", the memo's key of a unit and a record key. */
-static size_t memo_key(const char *unit, const char *key, char out[HMAP_KEY_MAX + 1])
-{
-	int n = snprintf(out, HMAP_KEY_MAX + 1, "%s\x1f%s", unit, key);
-	return n < 0 || n > HMAP_KEY_MAX ? 0 : (size_t)n;
-}
-
-static enum ds_rc remember_target(const struct store_record *r, void *arg)
-{
-	struct store_targets *t = arg;
-	t->last = r->seq;
-	char k[HMAP_KEY_MAX + 1];
-	size_t n = memo_key(r->unit, r->key, k);
-	if (strcmp(r->kind, "target") != 0 || n == 0)
-		return DS_OK;
-	json_t *o = json_loads(r->body, 0, NULL);
-	json_t *v = json_object_get(json_object_get(o, "body"), "value");
-	double value = json_is_number(v) ? json_number_value(v) : NAN;
-	json_decref(o);
-	int64_t bits;
-	memcpy(&bits, &value, sizeof bits);
-	bool existing;
-	enum ds_rc rc = hmap_put(&t->latest, k, n, bits, &existing, NULL);
-	if (!rc && existing)
-		hmap_set(&t->latest, k, n, bits);
-	return rc;
-}
-
-/* Reads the records added since the memo last looked. */
-static enum ds_rc catch_up(struct store *st)
-{
-	int64_t last = store_record_last_seq(st);
-	if (st->targets && last < st->targets->last)
-		store_targets_forget(st);
-	if (!st->targets && !(st->targets = calloc(1, sizeof *st->targets)))
-		return DS_ENOMEM;
-	enum ds_rc rc = DS_OK;
-	if (last > st->targets->last)
-		rc = store_each_record(st, st->targets->last, remember_target, st->targets);
-	if (rc)
-		store_targets_forget(st);
-	return rc;
-}
-
-enum ds_rc store_target_find(struct store *st, const char *unit, int year, const char *key,
-			     double *value)
-{
-	char rkey[128], k[HMAP_KEY_MAX + 1];
-	int n = snprintf(rkey, sizeof rkey, "%d/%s", year, key);
-	size_t len = n < 0 || (size_t)n >= sizeof rkey ? 0 : memo_key(unit, rkey, k);
-	enum ds_rc rc = len ? catch_up(st) : DS_ENOTFOUND;
-	int64_t bits;
-	if (!rc && !hmap_get(&st->targets->latest, k, len, &bits))
-		rc = DS_ENOTFOUND;
-	double v = 0;
-	if (!rc)
-		memcpy(&v, &bits, sizeof v);
-	if (!rc && isnan(v))
-		rc = DS_ENOTFOUND;
-	if (!rc)
-		*value = v;
-	return rc;
+	return add_target(st, id, unit, reg_units_province(units, unit), year, key, value, "migration",
+			  at);
 }

@@ -52,33 +52,14 @@ struct store_record {
 enum ds_rc store_record_add(struct store *st, struct store_record *r, const char *body);
 /* DS_ENOTFOUND when absent. */
 enum ds_rc store_record_by_id(struct store *st, const uint8_t id[16], struct store_record *out);
+/* The latest record of (kind, unit, key): what a new one of that key would
+ * supersede.  DS_ENOTFOUND when none.  Sees the open transaction's own. */
+enum ds_rc store_record_latest(struct store *st, const char *kind, const char *unit,
+				const char *key, struct store_record *out);
 /* Records with seq > after, in seq order; fn returns DS_OK to go on. */
 enum ds_rc store_each_record(struct store *st, int64_t after,
 			     enum ds_rc (*fn)(const struct store_record *, void *), void *arg);
 /* The highest seq stored, 0 when none (or on error). */
 int64_t store_record_last_seq(struct store *st);
-
-/*
- * Yearly targets per unit and indicator, kept as records until the records
- * module (src/records/) takes them over.  TEMPORARY BRIDGES: src/records/
- * replaces both, and they go then.
- *
- * A target is a record of kind "target" about `unit` (prov: the code's
- * first two digits, 0 for the country), dated 1 January of the year, with
- * key "<year>/<indicator>" and the canonical body (sorted keys, compact,
- * reals with 15 significant digits)
- *   {"body":{"indicator":"srb","value":110,"year":2026},"date":"2026-01-01",
- *    "id":"<uuid>","kind":"target","unit":"<unit>"}
- * where value is an integer when it is a whole number.
- */
-
-/* Appends a target record with a fresh random (version 4) id, recorded now
- * by `by`; inside a transaction.  DS_EINPUT for a value that is not finite. */
-enum ds_rc store_target_put(struct store *st, const char *unit, int year, const char *key,
-			    double value, const char *by);
-/* The value of the latest target record for the unit, year and indicator;
- * DS_ENOTFOUND when there is none. */
-enum ds_rc store_target_find(struct store *st, const char *unit, int year, const char *key,
-			     double *value);
 
 #endif

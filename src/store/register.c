@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "register/units.h"
 #include "store/store_int.h"
 
 #define REG(st) ((st)->be->reg)
@@ -201,6 +202,14 @@ enum ds_rc store_units(struct store *st, struct reg_unit **units, size_t *n)
 	*units = a.v;
 	*n = a.n;
 	return DS_OK;
+}
+
+enum ds_rc store_units_tree(struct store *st, struct reg_units *out)
+{
+	struct reg_unit *rows = NULL;
+	size_t n = 0;
+	enum ds_rc rc = store_units(st, &rows, &n);
+	return rc ? rc : reg_units_build(out, rows, n);
 }
 
 void store_person_lite_of(const struct store_person *p, struct store_person_lite *l)

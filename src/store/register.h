@@ -27,6 +27,7 @@
 
 #include "register/record.h"
 #include "register/rules.h"
+#include "register/units.h"
 #include "store/store.h"
 
 struct store_household {
@@ -178,6 +179,8 @@ enum ds_rc store_members(struct store *st, int64_t hh,
 
 /* Loads every unit row (small: tens of thousands). Caller frees *units. */
 enum ds_rc store_units(struct store *st, struct reg_unit **units, size_t *n);
+/* The stored units as a tree (register/units.h); freed with reg_units_free(). */
+enum ds_rc store_units_tree(struct store *st, struct reg_units *out);
 /* The lite form of a full person record. */
 void store_person_lite_of(const struct store_person *p, struct store_person_lite *l);
 

@@ -350,13 +350,14 @@ static enum ds_rc create_v1(struct store *st)
 
 struct moving {
 	struct store *st;
+	struct reg_units units;
 	int64_t at;
 };
 
 static enum ds_rc move_target(sqlite3_stmt *s, void *arg)
 {
 	struct moving *m = arg;
-	return store_target_migrate(m->st, (const char *)sqlite3_column_text(s, 0),
+	return store_target_migrate(m->st, &m->units, (const char *)sqlite3_column_text(s, 0),
 				    sqlite3_column_int(s, 1), (const char *)sqlite3_column_text(s, 2),
 				    sqlite3_column_double(s, 3), m->at);
 }
@@ -364,11 +365,14 @@ static enum ds_rc move_target(sqlite3_stmt *s, void *arg)
 /* Version 2: the record log, and the targets move onto it (records.h). */
 static enum ds_rc to_v2(struct store *st)
 {
-	struct moving m = {st, (int64_t)time(NULL)};
+	struct moving m = {.st = st, .at = (int64_t)time(NULL)};
 	enum ds_rc rc = sq_exec(st, schema_v2);
+	if (!rc)
+		rc = store_units_tree(st, &m.units);
 	if (!rc)
 		rc = sq_each(st, "SELECT unit, year, key, value FROM target ORDER BY unit, year, key",
 			     NULL, 0, move_target, &m);
+	reg_units_free(&m.units);
 	return rc ? rc : sq_exec(st, "DROP TABLE target");
 }
 

@@ -15,6 +15,8 @@ static const char sql_record_add[] =
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(uuid) DO NOTHING";
 static const char sql_record_by_id[] = "SELECT " RECORD_COLS "FROM record WHERE uuid = ?1";
 static const char sql_record_last_seq[] = "SELECT coalesce(max(seq), 0) FROM record";
+static const char sql_record_latest[] = "SELECT " RECORD_COLS "FROM record "
+					"WHERE kind = ?1 AND unit = ?2 AND key = ?3 ORDER BY seq DESC LIMIT 1";
 
 /* The row of a RECORD_COLS statement; out->body stays the statement's. */
 static void read_record(sqlite3_stmt *s, struct store_record *out)
@@ -60,12 +62,9 @@ static enum ds_rc sq_record_add(struct store *st, struct store_record *r, const 
 	return rc;
 }
 
-static enum ds_rc sq_record_by_id(struct store *st, const uint8_t id[16], struct store_record *out)
+/* The one row of a bound RECORD_COLS statement, or DS_ENOTFOUND. */
+static enum ds_rc record_lookup(struct store *st, sqlite3_stmt *s, struct store_record *out)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_record_by_id);
-	if (!s)
-		return DS_EDB;
-	sqlite3_bind_blob(s, 1, id, 16, SQLITE_STATIC);
 	int r = sqlite3_step(s);
 	enum ds_rc rc = r == SQLITE_ROW ? DS_OK : r == SQLITE_DONE ? DS_ENOTFOUND : sq_err(st, "record");
 	if (!rc) {
@@ -76,6 +75,27 @@ static enum ds_rc sq_record_by_id(struct store *st, const uint8_t id[16], struct
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return rc;
+}
+
+static enum ds_rc sq_record_by_id(struct store *st, const uint8_t id[16], struct store_record *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_record_by_id);
+	if (!s)
+		return DS_EDB;
+	sqlite3_bind_blob(s, 1, id, 16, SQLITE_STATIC);
+	return record_lookup(st, s, out);
+}
+
+static enum ds_rc sq_record_latest(struct store *st, const char *kind, const char *unit,
+				   const char *key, struct store_record *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_record_latest);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, kind);
+	sq_bind_text(s, 2, unit);
+	sq_bind_text(s, 3, key);
+	return record_lookup(st, s, out);
 }
 
 static enum ds_rc record_row(sqlite3_stmt *s, void *arg)
@@ -103,6 +123,7 @@ static int64_t sq_record_last_seq(struct store *st)
 const struct store_rec_ops sq_rec = {
 	.add = sq_record_add,
 	.by_id = sq_record_by_id,
+	.latest = sq_record_latest,
 	.each = sq_each_record,
 	.last_seq = sq_record_last_seq,
 };

@@ -57,7 +57,6 @@ void store_close(struct store *st)
 		return;
 	if (st->impl)
 		st->be->core->close(st);
-	store_targets_forget(st);
 	free(st);
 }
 
@@ -73,7 +72,6 @@ enum ds_rc store_commit(struct store *st)
 
 enum ds_rc store_rollback(struct store *st)
 {
-	store_targets_forget(st);
 	return st->be->core->rollback(st);
 }
 
@@ -89,7 +87,6 @@ enum ds_rc store_release(struct store *st)
 
 enum ds_rc store_rollback_to(struct store *st)
 {
-	store_targets_forget(st);
 	return st->be->core->rollback_to(st);
 }
 

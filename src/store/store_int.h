@@ -119,6 +119,8 @@ struct store_audit_ops {
 struct store_rec_ops {
 	enum ds_rc (*add)(struct store *st, struct store_record *r, const char *body);
 	enum ds_rc (*by_id)(struct store *st, const uint8_t id[16], struct store_record *out);
+	enum ds_rc (*latest)(struct store *st, const char *kind, const char *unit, const char *key,
+			     struct store_record *out);
 	enum ds_rc (*each)(struct store *st, int64_t after,
 			   enum ds_rc (*fn)(const struct store_record *, void *), void *arg);
 	int64_t (*last_seq)(struct store *st);
@@ -138,25 +140,22 @@ extern const struct store_backend store_pg;
 
 /*
  * Moves one row of the version 1 target table onto the record log, for the
- * migration to version 2 (records.c): a "target" record as store_target_put
- * makes it, recorded by "migration" at `at`, whose id is the first 16 bytes
- * of crypto_generichash (32 bytes, no key) over
+ * migration to version 2 (records.c): a "target" record in the canonical
+ * form of src/records/ (records.h there), in the unit's province in the
+ * tree units (0 when not found: the country, or a unit not in the tree), recorded by
+ * "migration" at `at`, whose id is the first 16 bytes of
+ * crypto_generichash (32 bytes, no key) over
  * "danso target <unit>|<year>|<key>", as a version 8 UUID.  A value that is
  * not finite cannot be a record and is left out.
  */
-enum ds_rc store_target_migrate(struct store *st, const char *unit, int year, const char *key,
-				double value, int64_t at);
+enum ds_rc store_target_migrate(struct store *st, const struct reg_units *units, const char *unit,
+				int year, const char *key, double value, int64_t at);
 
-/* The target bridge's memory of the log (records.c); forgotten at a
- * rollback, which may take back records it has read, and at close. */
-struct store_targets;
-void store_targets_forget(struct store *st);
 
 struct store {
 	const struct store_backend *be;
 	void *impl;                    /* the backend's connection state */
 	char errmsg[256];              /* last backend error, English, for logs */
-	struct store_targets *targets; /* NULL until a target is looked up */
 };
 
 #endif

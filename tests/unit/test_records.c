@@ -4,6 +4,7 @@
  * and the wake-up of other servers on PostgreSQL.
  */
 #include <libpq-fe.h>
+#include <math.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include "backend.h"
 #include "base/day.h"
 #include "register/event.h"
+#include "ledger/ledger.h"
+#include "records/book.h"
 #include "store/records.h"
 #include "test.h"
 
@@ -299,7 +302,9 @@ TEST(store_pg_records_notify)
  * a new database of this program turned back (the record table of version
  * 2 dropped, the target table of version 1 made again), with targets, one
  * of them infinite (the command line once let "inf" through), which JSON
- * cannot hold: the migration leaves it out.
+ * cannot hold: the migration leaves it out.  The commune 26734 lies in
+ * province 79, which is the province its record is filed under (a commune
+ * code does not begin with its province's).
  */
 static const char *const v1_targets[2] = {
 	"DROP TABLE record;"
@@ -307,12 +312,16 @@ static const char *const v1_targets[2] = {
 	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));"
 	"INSERT INTO target VALUES ('26734', 2026, 'srb', 112.5), ('26734', 2026, '5', 10),"
 	" ('79', 2025, 'cpr', 0.675), ('', 2026, 'tfr', 2.1), ('79', 2026, 'inf', 9e999);"
+	"INSERT INTO unit(code, name, level, parent) VALUES ('79', 'TP HCM', 1, ''),"
+	" ('26734', 'Phường 1', 3, '79');"
 	"PRAGMA user_version = 1;",
 	"DROP TABLE record;"
 	"CREATE TABLE target(unit text NOT NULL, year int NOT NULL, key text NOT NULL,"
 	" value double precision NOT NULL, PRIMARY KEY (unit, year, key));"
 	"INSERT INTO target VALUES ('26734', 2026, 'srb', 112.5), ('26734', 2026, '5', 10),"
 	" ('79', 2025, 'cpr', 0.675), ('', 2026, 'tfr', 2.1), ('79', 2026, 'inf', 'Infinity');"
+	"INSERT INTO unit(code, name, level, parent) VALUES ('79', 'TP HCM', 1, ''),"
+	" ('26734', 'Phường 1', 3, '79');"
 	"UPDATE meta SET value = '1' WHERE key = 'schema_version';",
 };
 
@@ -337,8 +346,8 @@ struct migrated {
 /* In the order the migration adds them: by unit, year and key. */
 static const struct migrated want_migrated[4] = {
 	{"", "tfr", "2026/tfr", "2.1", 2026, 0},
-	{"26734", "5", "2026/5", "10", 2026, 26},
-	{"26734", "srb", "2026/srb", "112.5", 2026, 26},
+	{"26734", "5", "2026/5", "10", 2026, 79},
+	{"26734", "srb", "2026/srb", "112.5", 2026, 79},
 	{"79", "cpr", "2025/cpr", "0.675", 2025, 79},
 };
 
@@ -392,11 +401,13 @@ static void suite_records_migration(bool pg)
 		return;
 	CHECK_EQ(store_each_record(st, 0, check_migrated, &c), DS_OK);
 	CHECK_EQ(c.n, 4);
-	double v = 0;
-	CHECK_EQ(store_target_find(st, "26734", 2026, "srb", &v), DS_OK);
-	CHECK(v == 112.5);
-	CHECK_EQ(store_target_find(st, "", 2026, "tfr", &v), DS_OK);
-	CHECK(v == 2.1);
+	/* The records module reads them as any target. */
+	struct rec_book *b = rec_book_new();
+	CHECK_EQ(rec_book_catch_up(b, st), DS_OK);
+	CHECK(rec_target(b, "26734", 2026, "srb") == 112.5);
+	CHECK(rec_target(b, "", 2026, "tfr") == 2.1);
+	CHECK(isnan(rec_target(b, "79", 2026, "inf")));
+	rec_book_free(b);
 	store_close(st);
 	/* The target table is gone, and the version is 2: opening again finds
 	 * nothing to migrate (moving the targets again would fail). */
@@ -407,90 +418,140 @@ static void suite_records_migration(bool pg)
 	store_close(st);
 }
 
-struct last_record {
-	struct store_record r;
-	char body[300];
-};
-
-static enum ds_rc keep_last(const struct store_record *r, void *arg)
+/* A store with the units of tests/data/small (province 79, communes 26734
+ * and 26737 and their villages and areas), for recording records. */
+static struct store *with_units(bool pg, char *target, size_t targetsz, struct reg_units *units)
 {
-	struct last_record *l = arg;
-	l->r = *r;
-	snprintf(l->body, sizeof l->body, "%s", r->body);
-	l->r.body = l->body;
-	return DS_OK;
+	struct store *st = empty(pg, target, targetsz);
+	if (!st)
+		return NULL;
+	struct ledger lg;
+	struct import_opts o = {.units = "tests/data/small/units.csv", .as_of = day_from_ymd(2024, 1, 1)};
+	struct import_stats stats;
+	CHECK_EQ(ledger_open(&lg, st), DS_OK);
+	CHECK_EQ(ledger_import(&lg, &o, &stats), DS_OK);
+	ledger_close(&lg);
+	CHECK_EQ(store_units_tree(st, units), DS_OK);
+	return st;
 }
 
-static void suite_records_targets(bool pg)
+/* Records text as `by`, in its own transaction; the outcome. */
+static enum rec_outcome record(struct store *st, const struct reg_units *units, const char *text,
+			       struct rec_result *res)
+{
+	struct rec r;
+	struct ds_problem pb;
+	if (rec_parse_text(text, strlen(text), &r, &pb) != DS_OK) {
+		fprintf(stderr, "  record refused by its parser: %s\n", pb.field);
+		rec_free(&r);
+		return REC_REFUSED;
+	}
+	CHECK_EQ(store_begin(st), DS_OK);
+	CHECK_EQ(rec_record(st, units, &r, "planner", res), DS_OK);
+	CHECK_EQ(store_commit(st), DS_OK);
+	rec_free(&r);
+	return res->outcome;
+}
+
+#define T1 "6f1c2a9e-0d1b-4c5e-8a7b-2d3e4f5a6b71"
+#define T2 "6f1c2a9e-0d1b-4c5e-8a7b-2d3e4f5a6b72"
+#define T3 "6f1c2a9e-0d1b-4c5e-8a7b-2d3e4f5a6b73"
+#define TARGET(id, unit, value, extra)                                                      \
+	"{\"id\":\"" id "\",\"kind\":\"target\",\"unit\":\"" unit "\",\"date\":\"2026-01-01\"," \
+	"\"body\":{\"indicator\":\"SRB\",\"year\":2026,\"value\":" value "}" extra "}"
+
+static bool count_versions(const struct rec_entry *e, void *arg)
+{
+	(void)e;
+	(*(int *)arg)++;
+	return true;
+}
+
+/* The records module over the log: idempotency, refusals that change
+ * nothing, superseding and cancelling, and the book that follows. */
+static void suite_records_write(bool pg)
 {
 	char target[512];
-	struct store *st = empty(pg, target, sizeof target);
+	struct reg_units units = {0};
+	struct store *st = with_units(pg, target, sizeof target, &units);
 	if (!st)
 		return;
-	double v = 0;
-	CHECK_EQ(store_target_find(st, "26734", 2026, "5", &v), DS_ENOTFOUND);
-	CHECK_EQ(store_begin(st), DS_OK);
-	CHECK_EQ(store_target_put(st, "26734", 2026, "5", 10, "planner"), DS_OK);
-	CHECK_EQ(store_target_put(st, "26734", 2027, "5", 11, "planner"), DS_OK);
-	CHECK_EQ(store_target_put(st, "26734", 2026, "srb", 0.1 + 0.2, "planner"), DS_OK);
-	CHECK_EQ(store_target_put(st, "26734", 2026, "5", 12, "planner"), DS_OK);
-	CHECK_EQ(store_target_put(st, "26734", 2026, "x", 1.0 / 0.0, "planner"), DS_EINPUT);
-	CHECK_EQ(store_commit(st), DS_OK);
-	CHECK_EQ(store_target_find(st, "26734", 2026, "5", &v), DS_OK);
-	CHECK(v == 12); /* the later record wins */
-	CHECK_EQ(store_target_find(st, "26734", 2027, "5", &v), DS_OK);
-	CHECK(v == 11);
-	CHECK_EQ(store_target_find(st, "26734", 2026, "srb", &v), DS_OK);
-	CHECK(v == 0.3); /* 15 significant digits */
-	CHECK_EQ(store_target_find(st, "267", 2026, "5", &v), DS_ENOTFOUND);
-	CHECK_EQ(store_target_find(st, "26734", 2025, "5", &v), DS_ENOTFOUND);
-	/* The canonical text, with a random version 4 id. */
-	CHECK_EQ(store_record_last_seq(st), 4);
-	struct last_record last = {0};
-	CHECK_EQ(store_each_record(st, 3, keep_last, &last), DS_OK);
-	char uuid[REG_UUID_TEXT], body[300];
-	reg_uuid_format(last.r.id, uuid);
-	CHECK(uuid[14] == '4' && strchr("89ab", uuid[19]));
-	snprintf(body, sizeof body,
-		 "{\"body\":{\"indicator\":\"5\",\"value\":12,\"year\":2026},\"date\":\"2026-01-01\","
-		 "\"id\":\"%s\",\"kind\":\"target\",\"unit\":\"26734\"}",
-		 uuid);
-	CHECK_STR(last.body, body);
-	CHECK_STR(last.r.key, "2026/5");
-	CHECK_STR(last.r.recorded_by, "planner");
-	CHECK_EQ(last.r.prov, 26);
+	struct rec_book *b = rec_book_new();
+	struct rec_result res;
+	CHECK_EQ(record(st, &units, TARGET(T1, "26734", "110", ""), &res), REC_RECORDED);
+	CHECK_EQ(res.seq, 1);
+	/* Sent again, in another spelling: the same record. */
+	CHECK_EQ(record(st, &units,
+			"{\"unit\":\"26734\",\"kind\":\"target\",\"id\":\"" T1 "\",\"date\":\"2026-01-01\","
+			"\"body\":{\"value\":110.0,\"year\":2026,\"indicator\":\"SRB\"}}",
+			&res),
+		 REC_DUPLICATE);
+	CHECK_EQ(res.seq, 1);
+	/* The same id with other content, a unit that does not exist: refused. */
+	CHECK_EQ(record(st, &units, TARGET(T1, "26734", "111", ""), &res), REC_REFUSED);
+	CHECK_EQ(res.problem.why, W_RECORD_ID_REUSED);
+	CHECK_EQ(record(st, &units, TARGET(T2, "99999", "111", ""), &res), REC_REFUSED);
+	CHECK_STR(res.problem.field, "unit");
+	CHECK_EQ(res.problem.why, W_NO_UNIT);
+	CHECK_EQ(store_record_last_seq(st), 1);
+	CHECK_EQ(rec_book_catch_up(b, st), DS_OK);
+	CHECK(rec_target(b, "26734", 2026, "SRB") == 110);
+	/* A later one of the same key replaces it; naming a record that is no
+	 * longer current is refused as stale. */
+	CHECK_EQ(record(st, &units, TARGET(T2, "26734", "109", ",\"supersedes\":\"" T1 "\""), &res),
+		 REC_RECORDED);
+	CHECK_EQ(record(st, &units, TARGET(T3, "26734", "108", ",\"supersedes\":\"" T1 "\""), &res),
+		 REC_REFUSED);
+	CHECK_EQ(res.problem.why, W_RECORD_STALE);
+	CHECK_EQ(rec_book_catch_up(b, st), DS_OK);
+	CHECK(rec_target(b, "26734", 2026, "SRB") == 109);
+	/* A cancel leaves nothing current, and every version stays. */
+	CHECK_EQ(record(st, &units,
+			"{\"id\":\"" T3 "\",\"kind\":\"target\",\"unit\":\"26734\",\"date\":\"2026-03-01\","
+			"\"supersedes\":\"" T2 "\",\"cancel\":true}",
+			&res),
+		 REC_RECORDED);
+	CHECK_EQ(rec_book_catch_up(b, st), DS_OK);
+	CHECK(isnan(rec_target(b, "26734", 2026, "SRB")));
+	int versions = 0;
+	rec_book_history(b, "target", "26734", "2026/SRB", count_versions, &versions);
+	CHECK_EQ(versions, 3);
+	/* Filed under the province of the commune in the unit tree. */
+	struct store_record sr;
+	uint8_t id[16];
+	reg_uuid_parse(T1, strlen(T1), id);
+	CHECK_EQ(store_record_by_id(st, id, &sr), DS_OK);
+	CHECK_EQ(sr.prov, 79);
+	CHECK_STR(sr.recorded_by, "planner");
+	rec_book_free(b);
+	reg_units_free(&units);
 	store_close(st);
 }
 
-/* The bridge remembers what it read of the log: a rollback takes back what
- * it read in the transaction, another connection's commit shows. */
-static void suite_records_targets_follow(bool pg)
+/* A book follows what another connection commits. */
+static void suite_records_book_follows(bool pg)
 {
 	char target[512];
-	struct store *st = empty(pg, target, sizeof target), *other = NULL;
+	struct reg_units units = {0};
+	struct store *st = with_units(pg, target, sizeof target, &units), *other = NULL;
 	if (!st)
 		return;
-	double v = 0;
-	CHECK_EQ(store_begin(st), DS_OK);
-	CHECK_EQ(store_target_put(st, "79", 2026, "5", 1, "planner"), DS_OK);
-	CHECK_EQ(store_target_find(st, "79", 2026, "5", &v), DS_OK);
-	CHECK(v == 1);
-	CHECK_EQ(store_rollback(st), DS_OK);
-	CHECK_EQ(store_target_find(st, "79", 2026, "5", &v), DS_ENOTFOUND);
+	struct rec_book *b = rec_book_new();
+	CHECK_EQ(rec_book_catch_up(b, st), DS_OK);
+	CHECK(isnan(rec_target(b, "79", 2026, "SRB")));
 	CHECK_EQ(store_open(target, false, &other), DS_OK);
-	if (!other) {
-		store_close(st);
-		return;
-	}
-	CHECK_EQ(store_begin(other), DS_OK);
-	CHECK_EQ(store_target_put(other, "79", 2026, "5", 2, "planner"), DS_OK);
-	CHECK_EQ(store_commit(other), DS_OK);
-	CHECK_EQ(store_target_find(st, "79", 2026, "5", &v), DS_OK);
-	CHECK(v == 2);
+	struct rec_result res;
+	if (other)
+		CHECK_EQ(record(other, &units, TARGET(T1, "79", "0.3", ""), &res), REC_RECORDED);
+	CHECK_EQ(rec_book_catch_up(b, st), DS_OK);
+	CHECK(rec_target(b, "79", 2026, "SRB") == 0.3);
+	CHECK_EQ(rec_book_last_seq(b), 1);
 	store_close(other);
+	rec_book_free(b);
+	reg_units_free(&units);
 	store_close(st);
 }
 
 BOTH(records_migration)
-BOTH(records_targets)
-BOTH(records_targets_follow)
+BOTH(records_write)
+BOTH(records_book_follows)
