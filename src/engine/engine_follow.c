@@ -265,11 +265,20 @@ enum ds_rc engine_catch_up(struct engine *e, struct store *st)
 {
 	struct catchup c = {.e = e, .st = st};
 	pthread_rwlock_wrlock(&e->lock);
-	enum ds_rc rc = store_each_event(st, e->last_seq, false, collect, &c);
+	/* The new events and the persons they touch, in one snapshot (see
+	 * engine_load). */
+	enum ds_rc rc = store_begin_read(st);
+	bool reading = rc == DS_OK;
+	if (!rc)
+		rc = store_each_event(st, e->last_seq, false, collect, &c);
 	for (size_t i = 0; i < c.n && !rc; i++) {
 		rc = apply_fact(e, st, &c.facts[i]);
 		if (!rc)
 			__atomic_store_n(&e->last_seq, c.facts[i].seq, __ATOMIC_RELEASE);
+	}
+	if (reading) {
+		enum ds_rc end = rc ? store_rollback(st) : store_commit(st);
+		rc = rc ? rc : end;
 	}
 	if (!rc)
 		rc = eng_maybe_compact(e);

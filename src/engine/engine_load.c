@@ -191,13 +191,24 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 	double t0 = progress_now();
 	struct loader l = {.e = e};
 	progress_start(&l.pr, "load", true);
-	enum ds_rc rc = build_units(e, st);
+	/* Units, households, persons and events read in one snapshot: an
+	 * arrival committed between two of the reads would otherwise keep its
+	 * event and lose its person or household, for good (the log's seq says
+	 * the engine is current). */
+	enum ds_rc rc = store_begin_read(st);
+	bool reading = rc == DS_OK;
+	if (!rc)
+		rc = build_units(e, st);
 	if (!rc)
 		rc = store_each_household_lite(st, load_household, &l);
 	if (!rc)
 		rc = store_each_person_lite(st, load_person, &l);
 	if (!rc)
 		rc = store_each_event(st, 0, false, load_fact, &l);
+	if (reading) {
+		enum ds_rc end = rc ? store_rollback(st) : store_commit(st);
+		rc = rc ? rc : end;
+	}
 	struct eng_spells spells = {0};
 	if (!rc) {
 		/* Facts arrive in seq order; household changes apply now. */

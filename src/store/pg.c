@@ -420,6 +420,16 @@ static enum ds_rc pg_begin(struct store *st)
 	return rc;
 }
 
+/* No writers' lock: a reader waits for nobody, and sees one snapshot. */
+static enum ds_rc pg_begin_read(struct store *st)
+{
+	struct pg *q = PG(st);
+	enum ds_rc rc = pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	q->in_tx = rc == DS_OK;
+	q->wrote_log = false;
+	q->depth = 0;
+	return rc;
+}
 
 static enum ds_rc pg_commit(struct store *st)
 {
@@ -563,6 +573,7 @@ static const struct store_core_ops pg_core = {
 	.close = pg_close,
 	.migrate = pg_migrate,
 	.begin = pg_begin,
+	.begin_read = pg_begin_read,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.savepoint = pg_savepoint,

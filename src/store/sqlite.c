@@ -411,6 +411,12 @@ static enum ds_rc sq_begin(struct store *st)
 	return sq_exec(st, "BEGIN IMMEDIATE");
 }
 
+static enum ds_rc sq_begin_read(struct store *st)
+{
+	SQ(st)->next_seq = 0;
+	return sq_exec(st, "BEGIN DEFERRED");
+}
+
 static enum ds_rc sq_commit(struct store *st)
 {
 	SQ(st)->next_seq = 0;
@@ -465,6 +471,7 @@ static const struct store_core_ops sq_core = {
 	.close = sq_close,
 	.migrate = sq_migrate,
 	.begin = sq_begin,
+	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.savepoint = sq_savepoint,

@@ -65,6 +65,11 @@ enum ds_rc store_begin(struct store *st)
 	return st->be->core->begin(st);
 }
 
+enum ds_rc store_begin_read(struct store *st)
+{
+	return st->be->core->begin_read(st);
+}
+
 enum ds_rc store_commit(struct store *st)
 {
 	return st->be->core->commit(st);

@@ -54,6 +54,14 @@ const char *store_backend_name(const struct store *st);
 /* Transactions.  A savepoint nests one level inside a transaction: release
  * keeps what was written since, rollback_to undoes it. */
 enum ds_rc store_begin(struct store *st);
+/*
+ * A read-only transaction: every read until store_commit() or
+ * store_rollback() sees the database as it was at the first, whatever
+ * other connections commit meanwhile (SQLite: a deferred transaction on
+ * the write-ahead log; PostgreSQL: REPEATABLE READ).  For loading what
+ * must agree with itself, as the engine does.  Writers are not blocked.
+ */
+enum ds_rc store_begin_read(struct store *st);
 enum ds_rc store_commit(struct store *st);
 enum ds_rc store_rollback(struct store *st);
 enum ds_rc store_savepoint(struct store *st);

@@ -31,6 +31,7 @@ struct store_core_ops {
 	void (*close)(struct store *st);
 	enum ds_rc (*migrate)(struct store *st);
 	enum ds_rc (*begin)(struct store *st);
+	enum ds_rc (*begin_read)(struct store *st);
 	enum ds_rc (*commit)(struct store *st);
 	enum ds_rc (*rollback)(struct store *st);
 	enum ds_rc (*savepoint)(struct store *st);
