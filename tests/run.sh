@@ -36,6 +36,7 @@ else
 	unset DANSO_TEST_PG
 fi
 
+suite hygiene sh tests/hygiene.sh
 suite unit build/test_unit
 suite unit-sanitizers build-san/test_unit
 if [ -n "${DANSO_TEST_PG:-}" ]; then

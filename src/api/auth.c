@@ -272,8 +272,8 @@ bool api_authenticate(struct api_ctx *c)
 	char token[128];
 	bool bearer = false;
 	const char *auth = http_header(c->rq, "Authorization");
-	if (auth && strncmp(auth, "Bearer ", 7) == 0 && strlen(auth + 7) < sizeof token) {
-		strcpy(token, auth + 7);
+	if (auth && strncmp(auth, "Bearer ", 7) == 0 &&
+	    (size_t)snprintf(token, sizeof token, "%s", auth + 7) < sizeof token) {
 		bearer = true;
 	} else if (!http_cookie(c->rq, COOKIE, token, sizeof token)) {
 		return false;

@@ -62,20 +62,27 @@ struct cli_file {
 int cli_map_file(const char *path, struct cli_file *f);
 void cli_unmap_file(struct cli_file *f);
 
-/* Commands (one file each under src/cli/). */
+/* Commands, in files by group under src/cli/. */
+/* cmd_register.c: the register's writes */
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+/* cmd_show.c: reading persons and households */
 int cmd_person(int argc, char **argv);
 int cmd_household(int argc, char **argv);
 int cmd_find(int argc, char **argv);
+/* cmd_export.c */
 int cmd_export(int argc, char **argv);
+/* cmd_gen.c */
 int cmd_gen(int argc, char **argv);
+/* cmd_report.c: reports, targets, the balancing check */
 int cmd_report(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* cmd_serve.c: the server and its accounts */
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+/* cmd_demog.c: life tables and projections */
 int cmd_lifetable(int argc, char **argv);
 int cmd_project(int argc, char **argv);
 

@@ -1,3 +1,4 @@
+/* The ledger: the one path every event takes into the store (see ledger.h). */
 #include "ledger/ledger.h"
 
 #include <stdlib.h>
@@ -141,7 +142,7 @@ static void correction_value(struct ledger *lg, int64_t seq, char *out, size_t o
  * Recomputes the current-facts cache of a person from their entry record
  * and timeline, and writes it when it changed.
  */
-static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created, struct reg_state *final)
+static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created)
 {
 	struct store_person p;
 	enum ds_rc rc = store_person_get(lg->st, NULL, rid, &p);
@@ -172,8 +173,6 @@ static enum ds_rc refresh(struct ledger *lg, int64_t rid, bool created, struct r
 	else
 		snprintf(cur.cur_nid, sizeof cur.cur_nid, "%s", p.rec.national_id);
 	free(facts);
-	if (final)
-		*final = s;
 	if (cur.cur_hh == p.cur_hh && cur.exit == p.exit && !strcmp(cur.cur_name, p.cur_name) &&
 	    !strcmp(cur.cur_nid, p.cur_nid))
 		return DS_OK;
@@ -278,6 +277,9 @@ struct rec_ctx {
 	int64_t seq;     /* reserved for this event */
 	int64_t refresh[2]; /* persons whose cache to refresh after the insert */
 	int64_t void_target;
+	/* what the event creates: a person (birth, arrival), a household */
+	struct store_person person;
+	struct store_household household;
 };
 
 static void fill_new_person(struct store_person *np, const struct reg_person *rec, int64_t hh,
@@ -347,11 +349,10 @@ static enum ds_rc record_birth(struct rec_ctx *c)
 		memcpy(child.ethnicity, mother.rec.ethnicity, sizeof child.ethnicity);
 	if (!child.relation)
 		child.relation = hh == ms.hh ? child_relation(ms.relation) : 7;
-	struct store_person *np = &c->res->person;
+	struct store_person *np = &c->person;
 	fill_new_person(np, &child, hh, prov, ev->date, c->seq);
 	if ((rc = store_person_add(lg->st, np)))
 		return rc;
-	c->res->has_person = true;
 	c->fact.hh = hh;
 	c->fact.other = np->rid;
 	c->prov = mother.prov;
@@ -406,25 +407,23 @@ static enum ds_rc record_move_in(struct rec_ctx *c)
 		snprintf(field, sizeof field, "person.%s", reg_person_cols[col]);
 		return refuse(c->res, field, w);
 	}
-	struct store_household *h = &c->res->household;
+	struct store_household *h = &c->household;
 	if (ev->has_nh) {
 		if ((rc = new_household(c, h)) || c->res->outcome == LEDGER_REFUSED)
 			return rc;
 		if ((rc = store_household_add(lg->st, h)))
 			return rc;
-		c->res->has_household = true;
 	} else {
 		if ((rc = household_on(lg, ev->household, ev->date, h, &found)))
 			return rc;
 		if (!found)
 			return refuse(c->res, "household", W_NO_HOUSEHOLD);
 	}
-	struct store_person *np = &c->res->person;
+	struct store_person *np = &c->person;
 	fill_new_person(np, &ev->np, h->rid, h->prov, ev->date, c->seq);
 	snprintf(np->rec.household, sizeof np->rec.household, "%s", h->rec.id);
 	if ((rc = store_person_add(lg->st, np)))
 		return rc;
-	c->res->has_person = true;
 	reg_fact_from_event(&c->fact, ev, np->rid, h->rid, 0);
 	c->prov = h->prov;
 	return DS_OK;
@@ -634,7 +633,7 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 		goto out;
 	for (int i = 0; i < 2 && !rc; i++)
 		if (c.refresh[i])
-			rc = refresh(lg, c.refresh[i], i == 1, i == 0 ? &res->subject : NULL);
+			rc = refresh(lg, c.refresh[i], i == 1);
 	res->fact = se.fact;
 	res->outcome = LEDGER_RECORDED;
 out:

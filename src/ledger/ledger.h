@@ -53,13 +53,6 @@ struct ledger_result {
 	struct ds_problem problem; /* when refused */
 	bool warned;
 	struct ds_problem warning;
-	/* What the event created, for the in-memory engine. */
-	bool has_person;
-	struct store_person person;
-	bool has_household;
-	struct store_household household;
-	/* The subject's state after the event (for the engine). */
-	struct reg_state subject;
 };
 
 /*

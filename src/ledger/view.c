@@ -1,3 +1,4 @@
+/* Persons and households as a reader sees them: current facts, members and the dated history. */
 #include "ledger/view.h"
 
 #include <stdlib.h>

@@ -25,6 +25,7 @@
  */
 #include <libpq-fe.h>
 #include <sys/select.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,14 +116,28 @@ char *pg_nullable_day(char *buf, size_t n, int32_t d, int32_t none)
 	return buf;
 }
 
+/* A decimal integer as PostgreSQL writes it (its text is trusted: 0 for anything else). */
+static int64_t decimal(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	return errno || end == s ? 0 : v;
+}
+
 int32_t pg_get_day(PGresult *r, int row, int col, int32_t none)
 {
-	return PQgetisnull(r, row, col) ? none : (int32_t)atol(PQgetvalue(r, row, col));
+	return PQgetisnull(r, row, col) ? none : (int32_t)decimal(PQgetvalue(r, row, col));
 }
 
 int64_t pg_get_i64(PGresult *r, int row, int col)
 {
-	return PQgetisnull(r, row, col) ? 0 : atoll(PQgetvalue(r, row, col));
+	return PQgetisnull(r, row, col) ? 0 : decimal(PQgetvalue(r, row, col));
+}
+
+int64_t pg_affected(PGresult *r)
+{
+	return decimal(PQcmdTuples(r));
 }
 
 void pg_get_str(PGresult *r, int row, int col, char *out, size_t n)

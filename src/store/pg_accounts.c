@@ -65,7 +65,7 @@ static enum ds_rc pg_user_update(struct store *st, const struct store_user *u)
 			     "pw_changed_at = $6, disabled = $7 WHERE id = $1",
 			     7, p, &rc);
 	if (r) {
-		if (atoi(PQcmdTuples(r)) == 0)
+		if (pg_affected(r) == 0)
 			rc = DS_ENOTFOUND;
 		PQclear(r);
 	}

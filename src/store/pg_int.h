@@ -78,6 +78,8 @@ enum ds_rc pg_each(struct store *st, const char *sql, int n, const char *const *
 char *pg_nullable_day(char *buf, size_t n, int32_t d, int32_t none);
 int32_t pg_get_day(PGresult *r, int row, int col, int32_t none);
 int64_t pg_get_i64(PGresult *r, int row, int col);
+/* The rows a command changed. */
+int64_t pg_affected(PGresult *r);
 /* A text column into a buffer, "" for NULL. */
 void pg_get_str(PGresult *r, int row, int col, char *out, size_t n);
 /* A 16-byte bytea column (a uuid) into out; out is left alone otherwise. */

@@ -527,7 +527,7 @@ static enum ds_rc pg_event_void(struct store *st, int64_t target_seq, int64_t vo
 	PGresult *r = pg_run(st, "UPDATE event SET voided_by = $2 WHERE seq = $1 AND voided_by = 0", 2, p,
 			     &rc);
 	if (r) {
-		if (atoi(PQcmdTuples(r)) != 1)
+		if (pg_affected(r) != 1)
 			rc = DS_ECONFLICT;
 		PQclear(r);
 	}
