@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 src=$1
-bin=build/danso
+bin=${BIN:-build/danso}
 work=$(mktemp -d /tmp/danso-http-XXXXXX)
 case $src in
 postgres://* | postgresql://*)
