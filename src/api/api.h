@@ -104,6 +104,7 @@ struct api_app {
 	size_t naudit, audit_cap;
 	/* other servers' writes (PostgreSQL LISTEN, or polling) */
 	pthread_t follower;
+	int64_t follower_ok_ms; /* when the follower last found the engine current (monotonic ms) */
 	/* sessions and throttling */
 	pthread_mutex_t slock;
 	struct hmap sessions; /* session hash -> index in sess */

@@ -143,6 +143,9 @@ int api_serve(const struct api_config *cfg)
 		free(app);
 		return ds_rc_exit(DS_EDB);
 	}
+	/* Loaded from one snapshot, it must agree with the store; if it does
+	 * not, it says so and the follower loads it again. */
+	engine_verify(app->engine, app->wstore);
 	fprintf(stderr, "serve: %lld persons loaded in %.1f s (%.0f MB in memory)\n",
 		(long long)engine_persons(app->engine), engine_load_seconds(app->engine),
 		(double)engine_bytes(app->engine) / 1e6);

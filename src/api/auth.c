@@ -28,6 +28,7 @@ struct api_session {
 	uint8_t hash[32];
 	int64_t user_id;
 	int64_t created_at, last_seen, checked_at;
+	int64_t last_seen_stored; /* as the store had it at the last check */
 	bool revoked, token;
 	struct api_user user;
 };
@@ -139,17 +140,27 @@ static struct api_session *cache_put(struct api_app *app, const struct api_sessi
 	return &app->sess[app->nsess++];
 }
 
-static bool load_user(struct store *st, int64_t id, struct api_user *u)
+/* The account as a user of the API: DS_OK, DS_ENOTFOUND (gone or
+ * disabled), or the store's failure. */
+static enum ds_rc read_user(struct store *st, int64_t id, struct api_user *u)
 {
 	struct store_user su;
-	if (store_user_get(st, NULL, id, &su) || su.disabled)
-		return false;
+	enum ds_rc rc = store_user_get(st, NULL, id, &su);
+	if (rc)
+		return rc;
+	if (su.disabled)
+		return DS_ENOTFOUND;
 	u->id = su.id;
 	snprintf(u->login, sizeof u->login, "%s", su.login);
 	snprintf(u->name, sizeof u->name, "%s", su.name);
 	u->role = su.role;
 	snprintf(u->unit, sizeof u->unit, "%s", su.unit);
-	return true;
+	return DS_OK;
+}
+
+static bool load_user(struct store *st, int64_t id, struct api_user *u)
+{
+	return read_user(st, id, u) == DS_OK;
 }
 
 /* ---- session writes, run by the writer ---- */
@@ -251,19 +262,25 @@ void api_account_cached(struct api_app *app, const struct api_account *a)
 	api_revoke_cached(app, &r);
 }
 
-/* Re-reads a session and its user from the store. */
-static bool refresh(struct api_ctx *c, struct api_session *s)
+/* Re-reads a session and its user from the store: DS_OK, DS_ENOTFOUND
+ * (no such session, revoked, or its account gone or disabled), or the
+ * store's failure, which says nothing about the session. */
+static enum ds_rc refresh(struct api_ctx *c, struct api_session *s)
 {
 	struct store_session ss;
-	if (store_session_get(c->st, s->hash, &ss) || ss.revoked)
-		return false;
-	if (!load_user(c->st, ss.user_id, &s->user))
-		return false;
+	enum ds_rc rc = store_session_get(c->st, s->hash, &ss);
+	if (!rc && ss.revoked)
+		rc = DS_ENOTFOUND;
+	if (!rc)
+		rc = read_user(c->st, ss.user_id, &s->user);
+	if (rc)
+		return rc;
 	s->revoked = false;
 	s->token = ss.token;
 	s->created_at = ss.created_at;
 	s->user_id = ss.user_id;
-	return true;
+	s->last_seen_stored = ss.last_seen;
+	return DS_OK;
 }
 
 bool api_authenticate(struct api_ctx *c)
@@ -294,14 +311,16 @@ bool api_authenticate(struct api_ctx *c)
 		copy.last_seen = now;
 	}
 	if (!known || now - copy.checked_at >= RECHECK_S) {
-		bool ok = refresh(c, &copy);
+		enum ds_rc rc = refresh(c, &copy);
+		/* A store that cannot answer says nothing about the session: it
+		 * is neither cached as revoked nor accepted (the request gets
+		 * 503 from the pipeline). */
+		if (rc && rc != DS_ENOTFOUND)
+			return false;
 		copy.checked_at = now;
-		copy.revoked = !ok;
-		if (ok && !known) {
-			struct store_session ss;
-			if (!store_session_get(c->st, hash, &ss))
-				copy.last_seen = ss.last_seen;
-		}
+		copy.revoked = rc != DS_OK;
+		if (!rc && !known)
+			copy.last_seen = copy.last_seen_stored;
 	}
 	bool valid = !copy.revoked && copy.token == bearer;
 	if (valid && !copy.token) {
@@ -423,14 +442,18 @@ bool api_login(struct api_ctx *c, const char *login, const char *password, api_d
 		return false;
 	}
 	struct store_user u;
-	bool ok = store_user_get(c->st, login, 0, &u) == DS_OK && !u.disabled &&
-		  api_check_password(u.pw_hash, password);
+	enum ds_rc rc = store_user_get(c->st, login, 0, &u);
+	if (rc && rc != DS_ENOTFOUND) {
+		/* The database did not answer: nothing is known of the password,
+		 * so nothing counts against the account or the address. */
+		api_error(c, 503, "store", "the database cannot be reached; try again", NULL);
+		return false;
+	}
+	/* The same work whether or not the account exists or is disabled. */
+	if (rc)
+		pthread_once(&dummy_once, make_dummy);
+	bool ok = api_check_password(rc ? dummy_hash : u.pw_hash, password) && !rc && !u.disabled;
 	if (!ok) {
-		/* The same work and answer whether or not the account exists. */
-		if (store_user_get(c->st, login, 0, &u) != DS_OK) {
-			pthread_once(&dummy_once, make_dummy);
-			api_check_password(dummy_hash, password);
-		}
 		pthread_mutex_lock(&app->slock);
 		throttle_fail(app, ukey, THROTTLE_ACCOUNT, now);
 		throttle_fail(app, akey, THROTTLE_ADDRESS, now);

@@ -25,6 +25,7 @@ static const struct rc_info rc_table[DS_RC_COUNT] = {
 	[DS_ELIMIT] = {"limit exceeded", 11, 413},
 	[DS_EBUSY] = {"busy", 12, 429},
 	[DS_EINTERNAL] = {"internal error", 1, 500},
+	[DS_EOFFLINE] = {"the database cannot be reached", 7, 503},
 };
 
 const char *ds_rc_str(enum ds_rc rc)

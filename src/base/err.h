@@ -30,6 +30,7 @@ enum ds_rc {
 	DS_ELIMIT,  /* too big, too deep, too many */
 	DS_EBUSY,   /* throttled or locked, try later */
 	DS_EINTERNAL,
+	DS_EOFFLINE, /* the database cannot be reached (now): try again */
 	DS_RC_COUNT
 };
 

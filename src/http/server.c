@@ -202,14 +202,32 @@ void http_add_header(struct http_response *rs, const char *name, const char *val
 	rs->nheaders++;
 }
 
-static void response_free(struct http_response *rs)
+static void free_headers(struct http_response *rs)
 {
-	buf_free(&rs->body);
-	free(rs->file);
 	for (int i = 0; i < rs->nheaders; i++) {
 		free(rs->headers[i][0]);
 		free(rs->headers[i][1]);
 	}
+	rs->nheaders = 0;
+}
+
+void http_response_reset(struct http_response *rs)
+{
+	buf_reset(&rs->body);
+	if (rs->file)
+		unlink(rs->file); /* a temporary file that will not be sent now */
+	free(rs->file);
+	rs->file = NULL;
+	rs->filename = NULL;
+	free_headers(rs);
+	rs->cacheable = false;
+}
+
+static void response_free(struct http_response *rs)
+{
+	buf_free(&rs->body);
+	free(rs->file);
+	free_headers(rs);
 }
 
 static enum MHD_Result respond(struct MHD_Connection *c, struct http_response *rs)

@@ -65,6 +65,11 @@ enum ds_rc store_begin(struct store *st)
 	return st->be->core->begin(st);
 }
 
+bool store_reachable(struct store *st, bool ping)
+{
+	return !st->be->core->reachable || st->be->core->reachable(st, ping);
+}
+
 enum ds_rc store_begin_read(struct store *st)
 {
 	return st->be->core->begin_read(st);

@@ -53,6 +53,19 @@ const char *store_backend_name(const struct store *st);
 
 /* Transactions.  A savepoint nests one level inside a transaction: release
  * keeps what was written since, rollback_to undoes it. */
+/*
+ * Whether the database can be reached.  With ping, one round trip (and a
+ * reconnection when the last one failed and the backoff allows); without,
+ * what the last statement on this connection found, at no cost.  A lost
+ * connection is made again by the next statement, at most every few
+ * seconds (backing off from 0.1 to 5 s); until then statements fail with
+ * DS_EOFFLINE, and so does every statement of a transaction that was open
+ * when it was lost, until the caller rolls it back.
+ */
+bool store_reachable(struct store *st, bool ping);
+/* Reconnections made since the program started (all connections). */
+uint64_t store_reconnects(void);
+
 enum ds_rc store_begin(struct store *st);
 /*
  * A read-only transaction: every read until store_commit() or
