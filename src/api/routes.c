@@ -388,7 +388,8 @@ void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 	 * database's state (health reports it). */
 	needs_store = c.route->fn != h_static && c.route->fn != h_health;
 	c.st = api_thread_store(app);
-	if (needs_store && (!c.st || (!store_reachable(c.st, false) && !store_reachable(c.st, true)))) {
+	if (needs_store &&
+	    (!c.st || ((!store_reachable(c.st, false) || store_outage()) && !store_reachable(c.st, true)))) {
 		offline(&c);
 		goto out;
 	}

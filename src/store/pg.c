@@ -45,6 +45,7 @@ enum ds_rc pg_err(struct store *st, const char *what, PGresult *r)
 	if (PQstatus(q->conn) != CONNECTION_OK) {
 		q->offline = true;
 		q->tx_lost = q->in_tx;
+		store_outage_set(true);
 		return DS_EOFFLINE;
 	}
 	/* 23505: unique violation */
@@ -99,6 +100,7 @@ bool pg_alive(struct store *st, bool force)
 	q->tx_lost = q->tx_lost || q->in_tx;
 	q->offline = false;
 	q->backoff = 0;
+	store_outage_set(false);
 	q->nprepared = 0;
 	q->listening = false;
 	PQclear(q->held);
@@ -669,6 +671,8 @@ static bool pg_reachable(struct store *st, bool ping)
 	enum ds_rc rc;
 	PGresult *r = pg_alive(st, false) ? pg_run_sql(st, "SELECT 1", 0, NULL, &rc, false) : NULL;
 	PQclear(r);
+	if (r)
+		store_outage_set(false);
 	return r != NULL;
 }
 

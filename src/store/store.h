@@ -63,6 +63,9 @@ const char *store_backend_name(const struct store *st);
  * when it was lost, until the caller rolls it back.
  */
 bool store_reachable(struct store *st, bool ping);
+/* True when a connection of this process lost the database and none has
+ * reached it since: the other connections' own state may be stale. */
+bool store_outage(void);
 /* Reconnections made since the program started (all connections). */
 uint64_t store_reconnects(void);
 

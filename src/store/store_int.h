@@ -137,6 +137,9 @@ struct store_backend {
 	const struct store_rec_ops *rec;
 };
 
+/* Some connection lost the database (on) or reached it again (off). */
+void store_outage_set(bool on);
+
 extern const struct store_backend store_sqlite;
 extern const struct store_backend store_pg;
 

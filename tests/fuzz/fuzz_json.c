@@ -79,6 +79,7 @@ const char *api_job_lang(const struct api_job *j) { (void)j; __builtin_trap(); }
 void api_job_finish(struct api_ctx *c, struct api_job *j) { (void)c; (void)j; __builtin_trap(); }
 /* The pipeline asks whether the database answers: it does, here. */
 bool store_reachable(struct store *st, bool ping) { (void)st; (void)ping; return true; }
+bool store_outage(void) { return false; }
 int64_t store_last_seq(struct store *st) { (void)st; __builtin_trap(); }
 uint64_t store_reconnects(void) { __builtin_trap(); }
 bool engine_broken(struct engine *e) { (void)e; return false; }
