@@ -13,14 +13,34 @@
 void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
 	       const char *outcome)
 {
-	struct api_app *app = c->app;
-	struct store_audit a = {.at = (int64_t)time(NULL), .role = c->user.role};
-	snprintf(a.login, sizeof a.login, "%s", c->authed ? c->user.login : "-");
-	snprintf(a.unit, sizeof a.unit, "%s", c->user.unit);
-	snprintf(a.action, sizeof a.action, "%s", action);
-	snprintf(a.object, sizeof a.object, "%s", object);
-	snprintf(a.object_id, sizeof a.object_id, "%s", object_id ? object_id : "");
-	snprintf(a.outcome, sizeof a.outcome, "%s", outcome);
+	api_audit_user(c->app, c->authed ? &c->user : NULL, action, object, object_id, outcome);
+}
+
+static void entry(struct store_audit *a, const struct api_user *user, const char *action,
+		  const char *object, const char *object_id, const char *outcome)
+{
+	*a = (struct store_audit){.at = (int64_t)time(NULL), .role = user ? user->role : ROLE_NONE};
+	snprintf(a->login, sizeof a->login, "%s", user ? user->login : "-");
+	snprintf(a->unit, sizeof a->unit, "%s", user ? user->unit : "");
+	snprintf(a->action, sizeof a->action, "%s", action);
+	snprintf(a->object, sizeof a->object, "%s", object);
+	snprintf(a->object_id, sizeof a->object_id, "%s", object_id ? object_id : "");
+	snprintf(a->outcome, sizeof a->outcome, "%s", outcome);
+}
+
+enum ds_rc api_audit_now(struct store *st, const struct api_user *user, const char *action,
+			 const char *object, const char *object_id, const char *outcome)
+{
+	struct store_audit a;
+	entry(&a, user, action, object, object_id, outcome);
+	return store_audit_add(st, &a);
+}
+
+void api_audit_user(struct api_app *app, const struct api_user *user, const char *action,
+		    const char *object, const char *object_id, const char *outcome)
+{
+	struct store_audit a;
+	entry(&a, user, action, object, object_id, outcome);
 	pthread_mutex_lock(&app->wlock);
 	if (ds_grow(&app->audit, sizeof *app->audit, &app->audit_cap, app->naudit, 256))
 		app->audit[app->naudit++] = a;

@@ -20,24 +20,27 @@
 
 #define COOKIE "danso_session"
 #define RECHECK_S 5
-#define THROTTLE_WINDOW_S 900
-#define THROTTLE_ACCOUNT 5
-#define THROTTLE_ADDRESS 20
+/* Wrong passwords tried before the delays start, per account and per
+ * address (an office behind one address has many users). */
+#define FREE_ACCOUNT 4
+#define FREE_ADDRESS 19
 
 struct api_session {
 	uint8_t hash[32];
 	int64_t user_id;
-	int64_t created_at, last_seen, checked_at;
+	int64_t created_at, last_seen, checked_at, expires_at;
 	int64_t last_seen_stored; /* as the store had it at the last check */
+	uint64_t epoch;           /* app->auth_epoch at the last check */
 	bool revoked, token;
 	struct api_user user;
 };
 
-struct api_throttle {
-	int64_t window_start;
-	int failures;
-	int64_t locked_until;
-};
+/* Sessions cached at most; past it the cache starts again empty (every
+ * session is read again once), so that no stream of tokens can grow it. */
+#define SESSION_CACHE_MAX 50000
+/* Unknown tokens an address may show before each next one waits. */
+#define FREE_UNKNOWN_TOKENS 50
+
 
 static const char *const role_names[ROLE_COUNT] = {"", "collaborator", "commune", "province",
 						   "national", "admin"};
@@ -131,6 +134,10 @@ static struct api_session *cache_put(struct api_app *app, const struct api_sessi
 	if (old) {
 		*old = *s;
 		return old;
+	}
+	if (app->nsess >= SESSION_CACHE_MAX) {
+		hmap_free(&app->sessions);
+		app->nsess = 0;
 	}
 	if (!ds_grow(&app->sess, sizeof *app->sess, &app->sess_cap, app->nsess, 64))
 		return NULL;
@@ -277,6 +284,7 @@ static enum ds_rc refresh(struct api_ctx *c, struct api_session *s)
 		return rc;
 	s->revoked = false;
 	s->token = ss.token;
+	s->expires_at = ss.expires_at;
 	s->created_at = ss.created_at;
 	s->user_id = ss.user_id;
 	s->last_seen_stored = ss.last_seen;
@@ -298,6 +306,7 @@ bool api_authenticate(struct api_ctx *c)
 	uint8_t hash[32];
 	token_hash(token, hash);
 	int64_t now = (int64_t)time(NULL);
+	uint64_t epoch = __atomic_load_n(&app->auth_epoch, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&app->slock);
 	struct api_session *s = cache_find(app, hash);
 	struct api_session copy;
@@ -305,24 +314,37 @@ bool api_authenticate(struct api_ctx *c)
 	if (s)
 		copy = *s;
 	pthread_mutex_unlock(&app->slock);
+	char tkey[API_LIMIT_KEY];
+	snprintf(tkey, sizeof tkey, "t:%s", api_client_ip(c));
 	if (!known) {
+		/* An address that keeps showing unknown tokens waits before the
+		 * store is asked again. */
+		if (api_limit_wait(app, tkey, now))
+			return false;
 		memset(&copy, 0, sizeof copy);
 		memcpy(copy.hash, hash, 32);
 		copy.last_seen = now;
 	}
-	if (!known || now - copy.checked_at >= RECHECK_S) {
+	if (!known || now - copy.checked_at >= RECHECK_S || copy.epoch != epoch) {
 		enum ds_rc rc = refresh(c, &copy);
 		/* A store that cannot answer says nothing about the session: it
 		 * is neither cached as revoked nor accepted (the request gets
 		 * 503 from the pipeline). */
 		if (rc && rc != DS_ENOTFOUND)
 			return false;
+		if (rc && !known) {
+			/* Unknown: not cached (that would let anyone fill the cache). */
+			api_limit_fail(app, tkey, FREE_UNKNOWN_TOKENS, now);
+			return false;
+		}
 		copy.checked_at = now;
+		copy.epoch = epoch;
 		copy.revoked = rc != DS_OK;
 		if (!rc && !known)
 			copy.last_seen = copy.last_seen_stored;
 	}
-	bool valid = !copy.revoked && copy.token == bearer;
+	bool valid = !copy.revoked && copy.token == bearer &&
+		     (!copy.expires_at || now < copy.expires_at);
 	if (valid && !copy.token) {
 		valid = now - copy.last_seen <= app->cfg.session_idle_s &&
 			now - copy.created_at <= app->cfg.session_max_s;
@@ -354,48 +376,6 @@ bool api_authenticate(struct api_ctx *c)
 	return true;
 }
 
-/* ---- throttling ---- */
-
-static struct api_throttle *throttle_slot(struct api_app *app, const char *key)
-{
-	int64_t i;
-	if (hmap_get(&app->throttle, key, strlen(key), &i))
-		return &app->thr[i];
-	if (!ds_grow(&app->thr, sizeof *app->thr, &app->thr_cap, app->nthr, 64))
-		return NULL;
-	if (hmap_put(&app->throttle, key, strlen(key), (int64_t)app->nthr, NULL, NULL))
-		return NULL;
-	memset(&app->thr[app->nthr], 0, sizeof app->thr[0]);
-	return &app->thr[app->nthr++];
-}
-
-/* Seconds the key must still wait (0: may try). */
-static int64_t throttled(struct api_app *app, const char *key, int64_t now)
-{
-	struct api_throttle *t = throttle_slot(app, key);
-	return t && t->locked_until > now ? t->locked_until - now : 0;
-}
-
-static void throttle_fail(struct api_app *app, const char *key, int limit, int64_t now)
-{
-	struct api_throttle *t = throttle_slot(app, key);
-	if (!t)
-		return;
-	if (now - t->window_start > THROTTLE_WINDOW_S) {
-		t->window_start = now;
-		t->failures = 0;
-	}
-	if (++t->failures >= limit)
-		t->locked_until = now + THROTTLE_WINDOW_S;
-}
-
-static void throttle_clear(struct api_app *app, const char *key)
-{
-	struct api_throttle *t = throttle_slot(app, key);
-	if (t)
-		memset(t, 0, sizeof *t);
-}
-
 /* ---- login and logout ---- */
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
@@ -421,13 +401,11 @@ bool api_login(struct api_ctx *c, const char *login, const char *password, api_d
 {
 	struct api_app *app = c->app;
 	int64_t now = (int64_t)time(NULL);
-	char ukey[80], akey[80];
+	char ukey[API_LIMIT_KEY], akey[API_LIMIT_KEY];
 	snprintf(ukey, sizeof ukey, "u:%s", login);
-	snprintf(akey, sizeof akey, "a:%s", c->rq->ip);
-	pthread_mutex_lock(&app->slock);
-	int64_t wait = throttled(app, ukey, now);
-	int64_t wait2 = throttled(app, akey, now);
-	pthread_mutex_unlock(&app->slock);
+	snprintf(akey, sizeof akey, "a:%s", api_client_ip(c));
+	int64_t wait = api_limit_wait(app, ukey, now);
+	int64_t wait2 = api_limit_wait(app, akey, now);
 	if (wait2 > wait)
 		wait = wait2;
 	if (wait) {
@@ -454,19 +432,18 @@ bool api_login(struct api_ctx *c, const char *login, const char *password, api_d
 		pthread_once(&dummy_once, make_dummy);
 	bool ok = api_check_password(rc ? dummy_hash : u.pw_hash, password) && !rc && !u.disabled;
 	if (!ok) {
-		pthread_mutex_lock(&app->slock);
-		throttle_fail(app, ukey, THROTTLE_ACCOUNT, now);
-		throttle_fail(app, akey, THROTTLE_ADDRESS, now);
-		pthread_mutex_unlock(&app->slock);
+		api_limit_fail(app, ukey, FREE_ACCOUNT, now);
+		api_limit_fail(app, akey, FREE_ADDRESS, now);
+		api_limits_keep(app, ukey);
+		api_limits_keep(app, akey);
 		api_error(c, 401, "bad_credentials",
 			  strcmp(c->lang, "vi") == 0 ? "Tên đăng nhập hoặc mật khẩu không đúng."
 						     : "Wrong login or password.",
 			  NULL);
 		return false;
 	}
-	pthread_mutex_lock(&app->slock);
-	throttle_clear(app, ukey);
-	pthread_mutex_unlock(&app->slock);
+	api_limit_clear(app, ukey);
+	api_limits_keep(app, ukey);
 	struct api_new_session *n = calloc(1, sizeof *n);
 	if (!n) {
 		api_error(c, 503, "memory", "out of memory", NULL);
@@ -497,7 +474,7 @@ void api_logout_finish(struct api_ctx *c, const struct api_revoke *r)
 	set_cookie(c, "", true);
 }
 
-struct api_new_session *api_token_new(int64_t user_id, const char *label)
+struct api_new_session *api_token_new(int64_t user_id, const char *label, int days)
 {
 	struct api_new_session *n = calloc(1, sizeof *n);
 	if (!n)
@@ -505,10 +482,29 @@ struct api_new_session *api_token_new(int64_t user_id, const char *label)
 	new_secret("dso_", n->token);
 	int64_t now = (int64_t)time(NULL);
 	n->ss = (struct store_session){.user_id = user_id, .created_at = now, .last_seen = now,
-				       .token = true};
+				       .token = true, .expires_at = now + (int64_t)days * 86400};
 	snprintf(n->ss.label, sizeof n->ss.label, "%s", label);
 	token_hash(n->token, n->ss.hash);
 	return n;
+}
+
+void api_token_id(const uint8_t hash[32], char out[17])
+{
+	sodium_bin2hex(out, 17, hash, 8);
+}
+
+const char *api_role_unit_fault(const struct reg_units *units, int role, const char *unit)
+{
+	if (role <= ROLE_NONE || role >= ROLE_COUNT)
+		return "role";
+	enum reg_level want = role == ROLE_COLLABORATOR ? LVL_AREA
+			      : role == ROLE_COMMUNE    ? LVL_COMMUNE
+			      : role == ROLE_PROVINCE   ? LVL_PROVINCE
+							: LVL_NONE;
+	if (want == LVL_NONE)
+		return unit[0] ? "unit" : NULL;
+	const struct reg_unit *u = reg_units_at(units, unit, day_today());
+	return u && u->level == want ? NULL : "unit";
 }
 
 /* ---- scope ---- */

@@ -53,7 +53,12 @@ static void *follower(void *arg)
 	}
 	double verified = progress_now();
 	while (!stopping(app)) {
-		if (store_wait_notify(st, 1000) != DS_OK)
+		enum ds_rc woken = store_wait_notify(st, 1000);
+		if (woken == DS_OK)
+			/* Another server committed: accounts may have changed too, so
+			 * the cached sessions are checked again at their next use. */
+			__atomic_add_fetch(&app->auth_epoch, 1, __ATOMIC_RELAXED);
+		else if (woken != DS_ENOTFOUND)
 			usleep(1000 * 1000);
 		if (engine_broken(app->engine)) {
 			if (engine_reload(app->engine, st) != DS_OK)

@@ -129,6 +129,7 @@ void h_password(struct api_ctx *c)
 			  "new");
 	} else if (api_hash_password(pw, a->u.pw_hash) == DS_OK) {
 		a->u.pw_changed_at = (int64_t)time(NULL);
+		a->revoke_tokens = true; /* a new password ends the API tokens too */
 		api_write_block(c, api_account_run, password_done, a);
 		a = NULL; /* the writer's, or freed */
 	} else {
@@ -156,9 +157,91 @@ void h_token_add(struct api_ctx *c)
 	if (!b)
 		return;
 	const char *label = json_string_value(json_object_get(b, "label"));
+	json_t *d = json_object_get(b, "days");
+	json_int_t days = d ? json_integer_value(d) : 90;
 	if (!label || !label[0] || strlen(label) > 60)
 		api_error(c, 400, "required", "give a label of at most 60 characters", "label");
+	else if ((d && !json_is_integer(d)) || days < 1 || days > 365)
+		api_error(c, 422, "bad_value", "days is 1 to 365", "days");
 	else
-		api_write_block(c, api_session_add_run, token_done, api_token_new(c->user.id, label));
+		api_write_block(c, api_session_add_run, token_done,
+				api_token_new(c->user.id, label, (int)days));
 	json_decref(b);
+}
+
+static json_t *when(int64_t t)
+{
+	char s[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return t ? json_string(s) : json_null();
+}
+
+static enum ds_rc add_token(const struct store_session *s, void *arg)
+{
+	char id[17];
+	api_token_id(s->hash, id);
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "id", id, "label", s->label,
+					     "created_at", when(s->created_at), "last_used",
+					     when(s->last_seen), "expires_at", when(s->expires_at),
+					     "revoked", s->revoked));
+	return DS_OK;
+}
+
+void h_tokens(struct api_ctx *c)
+{
+	json_t *arr = json_array();
+	if (store_each_token(c->st, c->user.id, add_token, arr)) {
+		json_decref(arr);
+		api_error(c, 503, "store", "the tokens could not be read", NULL);
+		return;
+	}
+	api_json(c, 200, json_pack("{s:o}", "tokens", arr));
+}
+
+struct find_token {
+	const char *id;
+	bool found;
+	uint8_t hash[32];
+};
+
+static enum ds_rc match_token(const struct store_session *s, void *arg)
+{
+	struct find_token *f = arg;
+	char id[17];
+	api_token_id(s->hash, id);
+	if (strcmp(id, f->id) == 0 && !s->revoked) {
+		f->found = true;
+		memcpy(f->hash, s->hash, 32);
+	}
+	return DS_OK;
+}
+
+static void token_revoked(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	if (rc) {
+		store_failed(c, "the revocation");
+	} else {
+		api_revoke_cached(c->app, arg);
+		api_audit(c, "revoke_token", "user", c->user.login, "ok");
+		api_json(c, 200, json_pack("{s:b}", "ok", 1));
+	}
+	free(arg);
+}
+
+void h_token_revoke(struct api_ctx *c)
+{
+	struct find_token f = {.id = c->params[0]};
+	if (store_each_token(c->st, c->user.id, match_token, &f)) {
+		api_error(c, 503, "store", "the tokens could not be read", NULL);
+		return;
+	}
+	if (!f.found) {
+		api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such token.",
+			  "id");
+		return;
+	}
+	api_write_block(c, api_revoke_run, token_revoked, api_revoke_new(f.hash, 0, false));
 }

@@ -92,7 +92,8 @@ static const struct cli_cmd commands[] = {
 	{"serve", "serve the JSON API and the web interface",
 	 "usage: danso serve [--db PATH] [--listen ADDR:PORT] [--cert FILE --key FILE]\n"
 	 "                   [--threads N] [--max-body BYTES] [--deadline SECONDS]\n"
-	 "                   [--session-idle S] [--session-max S] [--per-ip N]\n\n"
+	 "                   [--session-idle S] [--session-max S] [--per-ip N]\n"
+	 "                   [--trusted-proxy ADDR[,ADDR]]\n\n"
 	 "Listens on 127.0.0.1:8080 by default, with TLS when given a certificate\n"
 	 "and key (PEM).  A database without any account gets an administrator\n"
 	 "whose random password is printed once.  SIGTERM or Ctrl-C stops it after\n"
@@ -100,7 +101,11 @@ static const struct cli_cmd commands[] = {
 	 "Limits (defaults): request body 2 MiB, headers 32 KiB, URL 2048 bytes,\n"
 	 "whole request 30 s, idle connection 15 s, 256 connections per address\n"
 	 "and 4096 in all, JSON depth 16 and strings of 16 KiB, 1000 events a\n"
-	 "batch, 100 results a page.  Sessions end after 30 min idle or 12 h.\n\n" DB_OPT,
+	 "batch, 100 results a page.  Sessions end after 30 min idle or 12 h.\n"
+	 "Wrong passwords: after 4 for an account (19 from an address) each next\n"
+	 "try waits 1, 2, 4 ... up to 900 s; kept across restarts.  Behind a\n"
+	 "reverse proxy, name it with --trusted-proxy: the client's address is\n"
+	 "then the last one of its X-Forwarded-For.\n\n" DB_OPT,
 	 cmd_serve},
 	{"user", "create an account or reset its password",
 	 "usage: danso user add [--db PATH] --login L --role R [--unit CODE] [--name N]\n"

@@ -241,13 +241,18 @@ void pg_get_str(PGresult *r, int row, int col, char *out, size_t n)
 	snprintf(out, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
 
-void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16])
+void pg_get_uuid_n(PGresult *r, int row, int col, uint8_t *out, size_t len)
 {
 	size_t n = 0;
 	unsigned char *u = PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), &n);
-	if (u && n == 16)
-		memcpy(out, u, 16);
+	if (u && n == len)
+		memcpy(out, u, len);
 	PQfreemem(u);
+}
+
+void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16])
+{
+	pg_get_uuid_n(r, row, col, out, 16);
 }
 
 int64_t pg_one_i64(struct store *st, const char *sql)
@@ -351,6 +356,14 @@ static const char schema_v2[] =
 	"CREATE INDEX record_key_ix ON record(kind, unit, key);"
 	"CREATE TRIGGER record_append_only BEFORE UPDATE OR DELETE ON record"
 	" FOR EACH ROW EXECUTE FUNCTION danso_append_only();";
+
+/* Version 3: API tokens expire (those made before get 90 days from the
+ * migration), and login failures are kept across restarts. */
+static const char schema_v3[] =
+	"ALTER TABLE session ADD COLUMN expires_at bigint NOT NULL DEFAULT 0;"
+	"UPDATE session SET expires_at = extract(epoch FROM now())::bigint + 90 * 86400 WHERE token;"
+	"CREATE TABLE login_limit(key text PRIMARY KEY, failures int NOT NULL, last bigint NOT NULL,"
+	" until bigint NOT NULL);";
 
 enum ds_rc pg_ensure_prov(struct store *st, int prov)
 {
@@ -489,6 +502,8 @@ static enum ds_rc migrate_steps(struct store *st)
 		rc = create_v1(st);
 	if (!rc && version < 2)
 		rc = to_v2(st);
+	if (!rc && version < 3)
+		rc = pg_exec(st, schema_v3);
 	char sql[80];
 	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
 		 STORE_SCHEMA_VERSION);
@@ -702,9 +717,12 @@ static enum ds_rc pg_wait_notify(struct store *st, int timeout_ms)
 		return DS_EOFFLINE;
 	}
 	PGnotify *n;
-	while ((n = PQnotifies(q->conn)))
+	int seen = 0;
+	while ((n = PQnotifies(q->conn))) {
 		PQfreemem(n);
-	return DS_OK;
+		seen++;
+	}
+	return seen ? DS_OK : DS_ENOTFOUND;
 }
 
 

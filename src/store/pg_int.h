@@ -94,6 +94,8 @@ int64_t pg_affected(PGresult *r);
 void pg_get_str(PGresult *r, int row, int col, char *out, size_t n);
 /* A 16-byte bytea column (a uuid) into out; out is left alone otherwise. */
 void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16]);
+/* A bytea of len bytes (left as it was when it has another length). */
+void pg_get_uuid_n(PGresult *r, int row, int col, uint8_t *out, size_t len);
 /* The integer in the first column of the first row sql gives, 0 when none
  * or on error. */
 int64_t pg_one_i64(struct store *st, const char *sql);

@@ -107,6 +107,11 @@ struct store_acct_ops {
 	enum ds_rc (*session_touch)(struct store *st, const uint8_t hash[32], int64_t when);
 	enum ds_rc (*session_revoke)(struct store *st, const uint8_t *hash, int64_t user_id,
 				     bool tokens_too);
+	enum ds_rc (*each_token)(struct store *st, int64_t user_id,
+				 enum ds_rc (*fn)(const struct store_session *, void *), void *arg);
+	enum ds_rc (*limit_put)(struct store *st, const struct store_limit *l);
+	enum ds_rc (*each_limit)(struct store *st, int64_t since,
+				 enum ds_rc (*fn)(const struct store_limit *, void *), void *arg);
 };
 
 /* audit.h */

@@ -161,6 +161,15 @@ const POLICY = {
     perm: 'user', call: () => ({ method: 'POST', url: '/api/v1/tokens', body: { label: 'matrix' } }),
     ok: (r) => { assert.equal(r.status, 201, r.text); assert.match(r.json.token, /^dso_/); },
   },
+  'GET /api/v1/tokens': {
+    perm: 'user', call: () => ({ url: '/api/v1/tokens' }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.tokens)); },
+  },
+  'DELETE /api/v1/tokens/{id}': {
+    // One's own tokens only: an id that is not one of them is not found.
+    perm: 'user', call: () => ({ method: 'DELETE', url: '/api/v1/tokens/0000000000000000' }),
+    ok: (r) => assert.equal(r.status, 404, r.text),
+  },
   'GET /api/v1/audit': {
     perm: 'admin', call: () => ({ url: '/api/v1/audit' }), ok: (r) => { assert.equal(r.status, 200); assert.ok(Array.isArray(r.json.entries)); },
   },
