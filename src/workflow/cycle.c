@@ -489,3 +489,23 @@ out:
 	json_decref(dbody);
 	return rc;
 }
+
+enum ds_rc wf_why_rc(enum ds_why w)
+{
+	switch (w) {
+	case W_NO_UNIT:
+	case W_NO_RECORD: return DS_ENOTFOUND;
+	case W_WRONG_LEVEL:
+	case W_OWN_SUBMISSION: return DS_EDENIED;
+	case W_ALREADY_SUBMITTED:
+	case W_ALREADY_APPROVED:
+	case W_ALREADY_RETURNED:
+	case W_NOT_SUBMITTED:
+	case W_NEWER_VERSION:
+	case W_NOTHING_CHANGED:
+	case W_NOT_APPROVED:
+	case W_RECORD_STALE:
+	case W_QUERY_ANSWERED: return DS_ECONFLICT;
+	default: return DS_EINPUT;
+	}
+}

@@ -141,4 +141,8 @@ struct store;
 enum ds_rc wf_record(struct store *st, const struct reg_units *units, struct rec *r, const char *by,
 		     struct rec_result *res);
 
+/* The kind of failure a refusal of the cycle is (for the exit status and
+ * the HTTP status): not found, forbidden, conflict or bad input. */
+enum ds_rc wf_why_rc(enum ds_why w);
+
 #endif
