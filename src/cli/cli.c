@@ -122,6 +122,17 @@ static const struct cli_cmd commands[] = {
 	 "and the first submission, or today for a missing report (0 when on time).\n"
 	 "JSON: {\"units\":[{\"unit\",\"form\",\"state\",\"late_days\",...}]}\n\n" DB_OPT,
 	 cmd_status},
+	{"export-dhis2", "write approved reports as DHIS2 dataValueSets JSON or ADX XML",
+	 "usage: danso export-dhis2 [--db PATH] --form F --unit U --period P --mapping FILE\n"
+	 "                          [--format json|adx] [-o FILE]\n\n"
+	 "Writes the approved reports of the units under U (or U itself) for the\n"
+	 "period, through the mapping file (CSV sections form,row,column,data_element,\n"
+	 "category_option_combo,attribute_option_combo / unit_code,org_unit /\n"
+	 "form,data_set; docs/API.md).  A row or unit without a mapping, or a unit\n"
+	 "without an approved report, is left out and listed on stderr; an empty\n"
+	 "value is left out, never sent as 0.  A mapping line naming an unknown\n"
+	 "form, row or unit is refused with its line number.\n\n" DB_OPT,
+	 cmd_export_dhis2},
 	{"serve", "serve the JSON API and the web interface",
 	 "usage: danso serve [--db PATH] [--listen ADDR:PORT] [--cert FILE --key FILE]\n"
 	 "                   [--threads N] [--max-body BYTES] [--deadline SECONDS]\n"

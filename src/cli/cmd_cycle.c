@@ -13,6 +13,7 @@
 #include "store/audit.h"
 #include "store/register.h"
 #include "workflow/cycle.h"
+#include "workflow/dhis2.h"
 #include "workflow/timely.h"
 
 /* What every cycle command loads. */
@@ -304,6 +305,118 @@ int cmd_status(int argc, char **argv)
 			       wf_state_name(rows[i].state), rows[i].late_days);
 	}
 	free(rows);
+	cyc_close(&c);
+	return ex;
+}
+
+/* Reads a whole file into a NUL-terminated buffer; NULL when it cannot. */
+static char *slurp(const char *path, size_t *len)
+{
+	struct cli_file f;
+	if (cli_map_file(path, &f))
+		return NULL;
+	char *s = malloc(f.size + 1);
+	if (s) {
+		memcpy(s, f.data, f.size);
+		s[f.size] = '\0';
+		*len = f.size;
+	}
+	cli_unmap_file(&f);
+	return s;
+}
+
+int cmd_export_dhis2(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"form", required_argument, NULL, 'f'},
+					     {"unit", required_argument, NULL, 'u'},
+					     {"period", required_argument, NULL, 'p'},
+					     {"mapping", required_argument, NULL, 'm'},
+					     {"format", required_argument, NULL, 't'},
+					     {"out", required_argument, NULL, 'o'},
+					     {0}};
+	const char *db = CLI_DEFAULT_DB, *form = NULL, *unit = NULL, *period = NULL, *mapping = NULL,
+		   *fmt = "json", *outp = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (o) {
+		case 'd': db = optarg; break;
+		case 'f': form = optarg; break;
+		case 'u': unit = optarg; break;
+		case 'p': period = optarg; break;
+		case 'm': mapping = optarg; break;
+		case 't': fmt = optarg; break;
+		case 'o': outp = optarg; break;
+		default: cli_usage("export-dhis2", stderr); return ds_rc_exit(DS_EUSAGE);
+		}
+	}
+	struct rpt_period p;
+	if (optind != argc || !form || !unit || !period || !mapping)
+		return cli_fail("export-dhis2", DS_EUSAGE, "give --form, --unit, --period and --mapping");
+	if (!rpt_period_parse(period, &p))
+		return cli_fail("export-dhis2", DS_EUSAGE, "--period is 2025, 2025-Q1 or 2025-03");
+	if (strcmp(fmt, "json") && strcmp(fmt, "adx"))
+		return cli_fail("export-dhis2", DS_EUSAGE, "--format is json or adx");
+	struct cyc c = {.cmd = "export-dhis2"};
+	int ex = cyc_open(&c, db, NULL, true);
+	size_t len = 0;
+	char *text = ex ? NULL : slurp(mapping, &len);
+	if (!ex && !text)
+		ex = cli_fail(c.cmd, DS_EIO, "cannot read %s", mapping);
+	const struct rpt_form *f = ex ? NULL : rpt_form_find(&c.defs, form);
+	if (!ex && !f)
+		ex = cli_fail(c.cmd, DS_EUSAGE, "no form %s", form);
+	if (!ex && !reg_units_rows(&c.units, unit, &(size_t){0}))
+		ex = cli_fail(c.cmd, DS_ENOTFOUND, "no unit %s", unit);
+	struct dhis2_map m = {0};
+	struct ds_problem pb;
+	if (!ex && dhis2_map_parse(text, len, mapping, &c.defs, &c.units, &m, &pb)) {
+		cli_problem(&pb);
+		ex = ds_rc_exit(DS_EINPUT);
+	}
+	struct wf_approved *ap = NULL;
+	size_t na = 0;
+	json_t *not_approved = NULL;
+	enum ds_rc rc = ex ? DS_OK : wf_approved_reports(c.e, c.book, unit, form, &p, &ap, &na, &not_approved);
+	if (rc)
+		ex = cli_fail(c.cmd, rc, "%s", ds_rc_str(rc));
+	struct dhis2_report *reps = !ex ? calloc(na + 1, sizeof *reps) : NULL;
+	struct dhis2_out out = {0};
+	if (!ex && reps) {
+		for (size_t i = 0; i < na; i++)
+			reps[i] = (struct dhis2_report){ap[i].unit, ap[i].values, ap[i].approved_at};
+		dhis2_export(&m, f, &p, reps, na, (int64_t)time(NULL), &out);
+		if (strcmp(fmt, "json") == 0) {
+			char *s = json_dumps(out.json, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			buf_reset(&out.adx);
+			buf_puts(&out.adx, s ? s : "{}");
+			buf_putc(&out.adx, '\n');
+			free(s);
+		}
+		FILE *w = outp ? fopen(outp, "wb") : stdout;
+		if (!w || fwrite(out.adx.data, 1, out.adx.len, w) != out.adx.len)
+			ex = cli_fail(c.cmd, DS_EIO, "cannot write %s", outp ? outp : "the output");
+		if (w && outp)
+			fclose(w);
+		/* What was left out, so that nothing is guessed. */
+		size_t i;
+		json_t *x;
+		json_array_foreach(out.unmapped_rows, i, x)
+			fprintf(stderr, "export-dhis2: row %s has no mapping: left out\n", json_string_value(x));
+		json_array_foreach(out.unmapped_units, i, x)
+			fprintf(stderr, "export-dhis2: unit %s has no org unit: left out\n", json_string_value(x));
+		json_array_foreach(not_approved, i, x)
+			fprintf(stderr, "export-dhis2: unit %s has no approved report: left out\n", json_string_value(x));
+		fprintf(stderr, "export-dhis2: %zu values of %zu approved reports\n", out.values, na - json_array_size(out.unmapped_units));
+	} else if (!ex) {
+		ex = cli_fail(c.cmd, DS_ENOMEM, "out of memory");
+	}
+	dhis2_out_free(&out);
+	free(reps);
+	wf_approved_free(ap, na);
+	json_decref(not_approved);
+	dhis2_map_free(&m);
+	free(text);
 	cyc_close(&c);
 	return ex;
 }

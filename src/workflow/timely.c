@@ -171,6 +171,48 @@ enum ds_rc wf_timeliness(struct engine *e, const struct rpt_defs *d, struct rec_
 	return rc;
 }
 
+enum ds_rc wf_approved_reports(struct engine *e, struct rec_book *b, const char *unit, const char *form,
+			       const struct rpt_period *p, struct wf_approved **out, size_t *n,
+			       json_t **not_approved)
+{
+	char **codes = NULL;
+	size_t nc = 0;
+	const struct eng_view *v = engine_read(e);
+	enum ds_rc rc = units_for(v, unit, form, p, &codes, &nc);
+	engine_read_end(v);
+	*out = rc ? NULL : calloc(nc + 1, sizeof **out);
+	*n = 0;
+	*not_approved = json_array();
+	if (!rc && !*out)
+		rc = DS_ENOMEM;
+	for (size_t i = 0; i < nc; i++) {
+		struct wf_status s;
+		if (!rc)
+			wf_status_get(b, form, codes[i], p->code, &s);
+		if (!rc && s.has_approved) {
+			struct wf_approved *a = &(*out)[(*n)++];
+			snprintf(a->unit, sizeof a->unit, "%s", codes[i]);
+			a->values = json_incref(s.approved_values);
+			/* the approval is the latest decision unless a revision came after */
+			a->approved_at = s.state == WF_APPROVED || s.state == WF_REVISED ? s.decided_at : s.submitted_at;
+		} else if (!rc) {
+			json_array_append_new(*not_approved, json_string(codes[i]));
+		}
+		if (!rc)
+			wf_status_free(&s);
+		free(codes[i]);
+	}
+	free(codes);
+	return rc;
+}
+
+void wf_approved_free(struct wf_approved *a, size_t n)
+{
+	for (size_t i = 0; i < n && a; i++)
+		json_decref(a[i].values);
+	free(a);
+}
+
 /* ---- output ---- */
 
 static json_t *date_or_null(int32_t day)

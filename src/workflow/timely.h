@@ -45,6 +45,22 @@ json_t *wf_timeliness_json(const struct wf_row *rows, size_t n);
 void wf_timeliness_csv(const struct wf_row *rows, size_t n, const char *lang, struct buf *out);
 enum ds_rc wf_timeliness_xlsx(const struct wf_row *rows, size_t n, const char *lang, const char *path);
 
+/*
+ * The reporting units under unit with an approved version of form for p:
+ * their codes and approved values (json_incref'd, released with
+ * wf_approved_free) and when they were approved; the others' codes in
+ * *not_approved (a new array).
+ */
+struct wf_approved {
+	char unit[REG_UNIT_CODE_MAX + 1];
+	json_t *values;
+	int64_t approved_at;
+};
+enum ds_rc wf_approved_reports(struct engine *e, struct rec_book *b, const char *unit, const char *form,
+			       const struct rpt_period *p, struct wf_approved **out, size_t *n,
+			       json_t **not_approved);
+void wf_approved_free(struct wf_approved *a, size_t n);
+
 /* The areas' review deadline for a month: the 3rd working day after it. */
 int32_t wf_review_deadline(int32_t month_end);
 

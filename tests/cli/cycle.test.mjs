@@ -138,3 +138,90 @@ describe('danso submit, approve, return, status', () => {
     assert.equal(m['26737'].state, 'missing');
   });
 });
+
+describe('danso export-dhis2', () => {
+  let db;
+  const MAP = [
+    'form,row,column,data_element,category_option_combo,attribute_option_combo',
+    '01-DSX,2,male,PopUID00001,MaleCOC0001,',
+    '01-DSX,2,female,PopUID00001,FemCOC00001,',
+    '01-DSX,17,,ElderChk001,,',
+    '01-DSX,1,total,Househ00001,,AttrOC00001',
+    '',
+    'unit_code,org_unit',
+    '26740,OuSaiGon001',
+    '26743,OuTanDinh01',
+    '',
+    'form,data_set',
+    '01-DSX,DsMonthly01',
+  ].join('\n') + '\n';
+  before(() => {
+    fx = makeDb('sqlite');
+    db = fx.db;
+    assert.equal(cycle('submit', '2026-11-04', 'commune', '01-DSX', '26740', '2026-10').status, 0);
+    assert.equal(cycle('approve', '2026-11-05', 'province', '01-DSX', '26740', '2026-10').status, 0);
+    fs.writeFileSync(`${fx.dir}/map.csv`, MAP);
+  });
+  after(() => fx?.drop());
+  const exp = (fmt, map = `${fx.dir}/map.csv`) =>
+    danso('2026-11-22', 'export-dhis2', '--db', db, '--form', '01-DSX', '--unit', '79', '--period', '2026-10', '--mapping', map, '--format', fmt);
+
+  test('dataValueSets JSON carries the approved report\'s values', () => {
+    const r = exp('json');
+    assert.equal(r.status, 0, r.err);
+    const rep = JSON.parse(danso('2026-11-22', 'report', '--db', db, '--form', '01-DSX', '--unit', '26740', '--period', '2026-10').out);
+    const row = (code) => rep.rows.find((x) => x.code === code);
+    const v = r.json;
+    assert.equal(v.dataSet, 'DsMonthly01');
+    assert.equal(v.period, '202610');
+    assert.equal(v.orgUnit, 'OuSaiGon001', 'one approved commune: its org unit');
+    const get = (de, coc) => v.dataValues.find((x) => x.dataElement === de && (x.categoryOptionCombo || '') === coc);
+    assert.equal(get('PopUID00001', 'MaleCOC0001').value, String(row('2').male[0]));
+    assert.equal(get('PopUID00001', 'FemCOC00001').value, String(row('2').female[0]));
+    assert.equal(get('ElderChk001', '').value, String(row('17').values[0]));
+    assert.equal(get('Househ00001', '').attributeOptionCombo, 'AttrOC00001');
+    assert.equal(v.dataValues.length, 4);
+    for (const x of v.dataValues) assert.match(x.value, /^\d+$/, 'counts as whole numbers');
+    // 26743 has nothing approved: left out and listed; unmapped rows listed.
+    assert.match(r.err, /unit 26743 has no approved report/);
+    assert.match(r.err, /row 5\/total has no mapping/);
+  });
+
+  test('ADX parses with a real XML parser and follows the profile', () => {
+    const r = exp('adx');
+    assert.equal(r.status, 0, r.err);
+    fs.writeFileSync(`${fx.dir}/out.adx`, r.out);
+    // xmllint (libxml2) parses it; its canonical form names the namespace.
+    const lint = spawnSync('xmllint', ['--noout', `${fx.dir}/out.adx`], { encoding: 'utf8' });
+    assert.equal(lint.status, 0, lint.stderr);
+    const q = (xpath) => spawnSync('xmllint', ['--xpath', xpath, `${fx.dir}/out.adx`], { encoding: 'utf8' }).stdout.trim();
+    const ns = "*[local-name()='adx' and namespace-uri()='urn:ihe:qrph:adx:2015']";
+    assert.equal(q(`count(/${ns})`), '1');
+    assert.match(q(`string(/${ns}/@exported)`), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(q(`count(/${ns}/*[local-name()='group'])`), '1');
+    const g = `/${ns}/*[local-name()='group']`;
+    assert.equal(q(`string(${g}/@orgUnit)`), 'OuSaiGon001');
+    assert.equal(q(`string(${g}/@period)`), '2026-10-01/P1M');
+    assert.equal(q(`string(${g}/@dataSet)`), 'DsMonthly01');
+    assert.equal(q(`count(${g}/*[local-name()='dataValue'])`), '4');
+    // Every dataValue has a dataElement and a numeric value, and nothing else is in a group.
+    assert.equal(q(`count(${g}/*[local-name()!='dataValue'])`), '0');
+    assert.equal(q(`count(${g}/*[local-name()='dataValue'][not(@dataElement) or not(@value) or string(number(@value))='NaN'])`), '0');
+  });
+
+  test('a mapping naming an unknown row or unit is refused with its line', () => {
+    fs.writeFileSync(`${fx.dir}/bad-row.csv`, MAP.replace('01-DSX,17,,ElderChk001', '01-DSX,99z,,ElderChk001'));
+    let r = exp('json', `${fx.dir}/bad-row.csv`);
+    assert.equal(r.status, EXIT.input);
+    assert.equal(r.out, '');
+    assert.match(r.err, /bad-row\.csv:4: row: the form has no such row/);
+    fs.writeFileSync(`${fx.dir}/bad-unit.csv`, MAP.replace('26743,OuTanDinh01', '99999,OuNowhere01'));
+    r = exp('json', `${fx.dir}/bad-unit.csv`);
+    assert.equal(r.status, EXIT.input);
+    assert.match(r.err, /bad-unit\.csv:9: unit_code: no such unit/);
+    fs.writeFileSync(`${fx.dir}/bad-col.csv`, MAP.replace('01-DSX,17,,', '01-DSX,17,male,'));
+    r = exp('json', `${fx.dir}/bad-col.csv`);
+    assert.equal(r.status, EXIT.input);
+    assert.match(r.err, /bad-col\.csv:4: column/);
+  });
+});
