@@ -369,6 +369,18 @@ bool wf_values_differ(const json_t *frozen, const struct rpt_table *t, size_t co
 	return false;
 }
 
+void wf_mark_revision(struct rec_book *b, struct rpt_table *t)
+{
+	t->revision = false;
+	size_t units = t->has_total ? t->ncols - 1 : t->ncols;
+	for (size_t c = 0; c < units && !t->revision; c++) {
+		struct wf_status s;
+		wf_status_get(b, t->form->code, t->col_code[c], t->period.code, &s);
+		t->revision = s.has_approved && wf_values_differ(s.approved_values, t, c);
+		wf_status_free(&s);
+	}
+}
+
 /* ---- records ---- */
 
 /* The envelope of a new cycle record dated today, parsed as any record. */

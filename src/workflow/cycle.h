@@ -117,6 +117,10 @@ bool wf_values_differ(const json_t *frozen, const struct rpt_table *t, size_t co
 /* The frozen value of a row ("value", "male" or "female"), NaN when none. */
 double wf_value_of(const json_t *frozen, const char *row, const char *which);
 
+/* Sets t->revision: an approved version of a column's report (the unit's,
+ * or each commune's) has values that differ from today's. */
+void wf_mark_revision(struct rec_book *b, struct rpt_table *t);
+
 /* ---- recording, inside a transaction ---- */
 
 /*
