@@ -244,7 +244,7 @@ json_t *wf_timeliness_json(const struct wf_row *rows, size_t n)
 					 "revision", r->revision, "areas", r->areas, "areas_reviewed", r->reviewed,
 					 "areas_reviewed_late", r->reviewed_late));
 		if (!cur || strcmp(json_string_value(json_object_get(cur, "period")), r->period.code) != 0) {
-			cur = json_pack("{s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+			cur = json_pack("{s:s, s:s, s:o, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 					"period", r->period.code, "form", r->form, "deadline",
 					date_or_null(r->deadline), "units", 0, "submitted", 0, "on_time", 0,
 					"late", 0, "missing", 0, "returned", 0, "approved", 0, "revised", 0,
