@@ -342,5 +342,19 @@ void h_token_add(struct api_ctx *c);
 void h_tokens(struct api_ctx *c);
 void h_token_revoke(struct api_ctx *c);
 void h_audit(struct api_ctx *c);
+/* h_cycle.c: submission, decisions, state, roll-up, timeliness, DHIS2 */
+void h_cycle_submit(struct api_ctx *c);
+void h_cycle_approve(struct api_ctx *c);
+void h_cycle_return(struct api_ctx *c);
+void h_cycle_report(struct api_ctx *c);
+void h_cycle_timeliness(struct api_ctx *c);
+void h_cycle_rollup(struct api_ctx *c);
+void h_dhis2_export(struct api_ctx *c);
+/* h_review.c: the commune's review of the month, queries and answers */
+void h_review(struct api_ctx *c);
+void h_review_mark(struct api_ctx *c);
+void h_query_add(struct api_ctx *c);
+void h_queries(struct api_ctx *c);
+void h_query_answer(struct api_ctx *c);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/day.h"
 #include "report/check.h"
 #include "records/records.h"
+#include "workflow/cycle.h"
 
 static double book_target(void *arg, const char *unit, int year, const char *key)
 {
@@ -61,6 +62,7 @@ void h_report(struct api_ctx *c)
 			api_error(c, 503, "internal", "the report could not be computed", NULL);
 		return;
 	}
+	wf_mark_revision(c->app->book, &t);
 	char name[80];
 	snprintf(name, sizeof name, "%s-%s-%s", t.form->code, t.unit, t.period.code);
 	api_audit(c, "report", "report", name, "ok");

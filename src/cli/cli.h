@@ -82,6 +82,12 @@ int cmd_check(int argc, char **argv);
 /* cmd_serve.c: the server and its accounts */
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+/* cmd_cycle.c: the monthly cycle */
+int cmd_submit(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_return(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_export_dhis2(int argc, char **argv);
 /* cmd_demog.c: life tables and projections */
 int cmd_lifetable(int argc, char **argv);
 int cmd_project(int argc, char **argv);
