@@ -138,6 +138,7 @@ struct api_ctx {
 	struct store *st;               /* this thread's connection */
 	const char *lang;
 	char client_ip[64];             /* api_client_ip's answer behind a trusted proxy */
+	struct api_audits *audits;      /* this request's audit entries, NULL outside one */
 };
 
 /* Starts the application and its HTTP server; blocks until SIGTERM/SIGINT. */
@@ -168,13 +169,29 @@ struct store *api_thread_store(struct api_app *app);
 bool api_in_scope(struct api_ctx *c, const char *area);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */
 char *api_scope_areas(struct api_ctx *c);
-/* Queues an audit entry for the writer. */
+/*
+ * An audit entry for this request: who read or changed what.  The answer is
+ * held until the entries are committed (api_answer_audited, called by the
+ * pipeline), so that no answered read can lose its entry in a crash.
+ * Outside a request's handler (a continuation), the entry is queued for
+ * the writer's next transaction.
+ */
 void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
 	       const char *outcome);
+struct api_audits {
+	struct store_audit *v;
+	size_t n, cap;
+};
+/* Holds c's answer, commits its audit entries through the writer, and only
+ * then answers (503 if they could not be written).  When the request was
+ * parked by its handler, the entries go to the writer's queue instead. */
+void api_answer_audited(struct api_ctx *c);
 /* An audit entry written at once, in the writer's transaction (a job's run):
  * committed with what it is about, before the answer. */
 enum ds_rc api_audit_now(struct store *st, const struct api_user *user, const char *action,
 			 const char *object, const char *object_id, const char *outcome);
+/* Queues an entry for the writer's next transaction. */
+void api_audit_queue(struct api_app *app, const struct store_audit *e);
 /* The same for a user outside a request (the writer's jobs); NULL: anonymous. */
 void api_audit_user(struct api_app *app, const struct api_user *user, const char *action,
 		    const char *object, const char *object_id, const char *outcome);
@@ -231,7 +248,7 @@ struct api_limit;
 struct api_limit *api_limits_new(void); /* freed with free() */
 /* Seconds key must still wait before its next try (0: now). */
 int64_t api_limit_wait(struct api_app *app, const char *key, int64_t now);
-/* A failure of key: past free_tries, the next try waits 1, 2, 4 ... 900 s.
+/* A failure of key: past free_tries, the next try waits 2, 4, 8 ... 900 s.
  * Returns the failures counted (forgotten after an hour without one). */
 int api_limit_fail(struct api_app *app, const char *key, int free_tries, int64_t now);
 void api_limit_clear(struct api_app *app, const char *key);

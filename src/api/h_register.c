@@ -171,6 +171,7 @@ static enum ds_rc add_household(const struct store_household *h, void *arg)
 	json_array_append_new(l->items, json_pack("{s:s, s:s, s:s, s:s, s:i}", "id", h->rec.id, "area",
 						  h->rec.area, "number", h->rec.number, "address",
 						  h->rec.address, "type", h->rec.type));
+	api_audit(l->c, "list", "household", h->rec.id, "ok");
 	return DS_OK;
 }
 
@@ -257,6 +258,12 @@ void h_event_get(struct api_ctx *c)
 	if (e.voided_by)
 		json_object_set_new(o, "voided_by", json_integer(e.voided_by));
 	api_audit(c, "read", "event", c->params[0], "ok");
+	/* An event carries a person's data (an arrival the whole record): it
+	 * is a read of the persons it names, in their access log. */
+	int64_t named[2] = {e.fact.person, e.fact.type == EV_BIRTH ? e.fact.other : 0};
+	for (int k = 0; k < 2; k++)
+		if (named[k] > 0 && store_person_get(c->st, NULL, named[k], &p) == DS_OK)
+			api_audit(c, "read_event", "person", p.rec.id, "ok");
 	api_json(c, 200, o);
 }
 

@@ -387,7 +387,8 @@ static bool state_changing(const char *method)
 void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 {
 	struct api_app *app = appv;
-	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .lang = "vi"};
+	struct api_audits audits = {0};
+	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .lang = "vi", .audits = &audits};
 	bool needs_store = false;
 	const char *accept = http_header(rq, "Accept-Language");
 	char langq[8];
@@ -466,6 +467,8 @@ out:
 	 * the answer; "try again" is.  A parked write answers for itself. */
 	if (rs->status && needs_store && c.st && !store_reachable(c.st, false))
 		offline(&c);
+	/* Answered only once its audit entries are committed. */
+	api_answer_audited(&c);
 	if (rs->status)
 		count_request(app, rs->status, progress_now() - rq->started);
 }

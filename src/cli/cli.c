@@ -7,7 +7,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "store/accounts.h"
+#include "store/audit.h"
 
 #define DB_OPT "  --db PATH        the database: a SQLite file (default danso.db)\n" \
 	       "                   or a postgresql:// URL\n"
@@ -147,7 +151,7 @@ static const struct cli_cmd commands[] = {
 	 "and 4096 in all, JSON depth 16 and strings of 16 KiB, 1000 events a\n"
 	 "batch, 100 results a page.  Sessions end after 30 min idle or 12 h.\n"
 	 "Wrong passwords: after 4 for an account (19 from an address) each next\n"
-	 "try waits 1, 2, 4 ... up to 900 s; kept across restarts.  Behind a\n"
+	 "try waits 2, 4, 8 ... up to 900 s; kept across restarts.  Behind a\n"
 	 "reverse proxy, name it with --trusted-proxy: the client's address is\n"
 	 "then the last one of its X-Forwarded-For.\n\n" DB_OPT,
 	 cmd_serve},
@@ -323,4 +327,38 @@ void cli_unmap_file(struct cli_file *f)
 	if (f->mapped)
 		munmap((void *)f->data, f->size);
 	f->mapped = false;
+}
+
+enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *object, json_t *objs,
+			 const char *member)
+{
+	struct store_audit a = {.at = (int64_t)time(NULL), .role = ROLE_ADMIN};
+	snprintf(a.login, sizeof a.login, "cli:%s", cli_default_by());
+	snprintf(a.action, sizeof a.action, "%s", action);
+	snprintf(a.object, sizeof a.object, "%s", object);
+	snprintf(a.outcome, sizeof a.outcome, "ok");
+	enum ds_rc rc = store_begin(st);
+	size_t i;
+	json_t *o;
+	json_array_foreach(objs, i, o)
+	{
+		const char *id = json_is_string(o) ? json_string_value(o)
+						   : json_string_value(json_object_get(o, member));
+		snprintf(a.object_id, sizeof a.object_id, "%s", id ? id : "");
+		if (!rc)
+			rc = store_audit_add(st, &a);
+	}
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+enum ds_rc cli_audit(struct store *st, const char *action, const char *object, const char *id)
+{
+	json_t *one = json_pack("[s]", id ? id : "");
+	enum ds_rc rc = one ? cli_audit_ids(st, action, object, one, NULL) : DS_ENOMEM;
+	json_decref(one);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #ifndef DS_CLI_H
 #define DS_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -61,6 +62,18 @@ struct cli_file {
 };
 int cli_map_file(const char *path, struct cli_file *f);
 void cli_unmap_file(struct cli_file *f);
+
+/*
+ * An entry in the audit log for what a command reads or changes, as done
+ * from the command line by the system user, committed before the command
+ * shows or writes anything.
+ */
+struct store;
+enum ds_rc cli_audit(struct store *st, const char *action, const char *object, const char *id);
+/* The same for many, in one transaction: the strings of objs, or their
+ * member `member` when they are objects. */
+enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *object, json_t *objs,
+			 const char *member);
 
 /* Commands, in files by group under src/cli/. */
 /* cmd_register.c: the register's writes */

@@ -92,19 +92,6 @@ int cmd_serve(int argc, char **argv)
 	return api_serve(&cfg);
 }
 
-/* The account change in the audit log, as done from the command line by
- * the system user: visible in the account's own access list. */
-static enum ds_rc user_audit(struct store *st, const char *action, const char *login)
-{
-	struct store_audit a = {.at = (int64_t)time(NULL), .role = ROLE_ADMIN};
-	snprintf(a.login, sizeof a.login, "cli:%s", cli_default_by());
-	snprintf(a.action, sizeof a.action, "%s", action);
-	snprintf(a.object, sizeof a.object, "user");
-	snprintf(a.object_id, sizeof a.object_id, "%s", login);
-	snprintf(a.outcome, sizeof a.outcome, "ok");
-	return store_audit_add(st, &a);
-}
-
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -165,10 +152,10 @@ int cmd_user(int argc, char **argv)
 			rc = api_hash_password(pw, u.pw_hash);
 		if (!rc && !(rc = store_begin(st))) {
 			rc = store_user_add(st, &u);
-			rc = rc ? rc : user_audit(st, "create", u.login);
 			rc = rc ? rc : store_commit(st);
 			if (rc)
 				store_rollback(st);
+			rc = rc ? rc : cli_audit(st, "create", "user", u.login);
 		}
 	} else if (!(rc = store_user_get(st, u.login, 0, &u)) && !(rc = api_hash_password(pw, u.pw_hash)) &&
 		   !(rc = store_begin(st))) {
@@ -176,10 +163,10 @@ int cmd_user(int argc, char **argv)
 		u.pw_changed_at = (int64_t)time(NULL);
 		rc = store_user_update(st, &u);
 		rc = rc ? rc : store_session_revoke(st, NULL, u.id, true);
-		rc = rc ? rc : user_audit(st, "reset_password", u.login);
 		rc = rc ? rc : store_commit(st);
 		if (rc)
 			store_rollback(st);
+		rc = rc ? rc : cli_audit(st, "reset_password", "user", u.login);
 	}
 	if (rc == DS_ECONFLICT)
 		ex = cli_fail("user", rc, "the login %s is taken", u.login);

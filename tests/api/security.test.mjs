@@ -83,6 +83,37 @@ for (const backend of BACKENDS) {
       assert.ok(Number(throttled.headers.get('retry-after')) > 0);
     });
 
+    test('reports: below the commune only in scope; outside it, counts of 1-4 are left empty', async () => {
+      const com = await login(srv.base, 'commune', fx.pw.commune);
+      assertError(await com.get(`/api/v1/reports/01-DSX?unit=${OBJ.D.area}&period=2026-01`), 404);
+      assert.equal((await com.get(`/api/v1/reports/01-DSX?unit=${OBJ.A.area}&period=2026-01`)).status, 200);
+      // The other province's commune, for the year: the national officer sees every count.
+      const url = `/api/v1/reports/03-DSX?unit=${OBJ.D.commune}&period=2026&format=json`;
+      const all = await nat.get(url);
+      const mine = await com.get(url);
+      assert.equal(all.status, 200);
+      assert.equal(mine.status, 200);
+      const small = [];
+      all.json.rows.forEach((r, i) => {
+        if (r.values[0] !== null && r.values[0] > 0 && r.values[0] < 5 && Number.isInteger(r.values[0])) small.push(i);
+      });
+      assert.ok(small.length > 0, 'the fixture has small counts there');
+      for (const i of small) assert.equal(mine.json.rows[i].values[0], null, `row ${all.json.rows[i].code} left empty`);
+      assert.ok(mine.json.suppressed_cells >= small.length);
+      assert.equal(all.json.suppressed_cells, 0);
+    });
+
+    test('every answered read of a person is in the access log when the answer arrives; an event read counts', async () => {
+      const com = await login(srv.base, 'commune', fx.pw.commune);
+      const prov = await login(srv.base, 'province', fx.pw.province);
+      const before = (await prov.get(`/api/v1/persons/${OBJ.A.person}/access`)).json.access.length;
+      assert.equal((await com.get(`/api/v1/persons/${OBJ.A.person}`)).status, 200);
+      assert.equal((await com.get(`/api/v1/events/${OBJ.A.event}`)).status, 200);
+      const log = (await prov.get(`/api/v1/persons/${OBJ.A.person}/access`)).json.access;
+      assert.ok(log.length >= before + 2, 'both reads are there at once');
+      assert.ok(log.some((e) => e.login === 'commune' && e.action === 'read_event'), 'the event read is a read of the person');
+    });
+
     test('API tokens expire, are listed without their secret, are revoked one by one and by a password change', async () => {
       const me = await login(srv.base, 'commune', fx.pw.commune);
       const made = await me.post('/api/v1/tokens', { label: 'báo cáo', days: 2 });
@@ -117,12 +148,12 @@ describe('login limits', () => {
       const tryLogin = (pw) => fetch(`${srv.base}/api/v1/login`, {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'province', password: pw }),
       });
-      // Five wrong: the fifth makes the next try wait a second.
+      // Five wrong: the fifth makes the next try wait two seconds.
       for (let i = 0; i < 5; i++) assert.equal((await tryLogin(`wrong${i}`)).status, 401);
-      await new Promise((r) => setTimeout(r, 1200));
+      await new Promise((r) => setTimeout(r, 2200));
       await srv.stop();
       srv = await startServer(fx.db);
-      // The sixth, after the restart, counts as the sixth: the next waits two seconds.
+      // The sixth, after the restart, counts as the sixth: the next waits four seconds.
       assert.equal((await tryLogin('wrong6')).status, 401);
       const r = await tryLogin(fx.pw.province);
       assert.equal(r.status, 429, 'the count went on after the restart');
