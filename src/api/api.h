@@ -319,6 +319,11 @@ enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct a
 			   void *arg);
 void api_account_cached(struct api_app *app, const struct api_account *a);
 const char *api_role_name(int role);
+/* Why a new password is refused ("length", "common": on the list or one
+ * run of counting or one repeated character, "personal": holds the login or
+ * a word of the name), or NULL when it may be used.  Case, diacritics and
+ * spaces do not count. */
+const char *api_weak_password(const char *pw, const struct store_user *u);
 /* Role and unit must fit: a collaborator has an area, a commune officer a
  * commune, a province officer a province (units of today's map); national
  * officers and administrators none.  The field at fault, or NULL. */

@@ -47,11 +47,7 @@ void h_login(struct api_ctx *c)
 		json_decref(b);
 		return;
 	}
-	if (!api_login(c, login, pw, login_done)) {
-		struct api_ctx anon = *c;
-		anon.authed = false;
-		api_audit(&anon, "login", "user", login, c->rs->status == 429 ? "throttled" : "denied");
-	}
+	api_login(c, login, pw, login_done); /* a refusal is audited there */
 	json_decref(b);
 }
 
@@ -117,15 +113,36 @@ void h_password(struct api_ctx *c)
 	const char *pw = json_string_value(json_object_get(b, "new"));
 	struct api_account *a = calloc(1, sizeof *a);
 	bool vi = strcmp(c->lang, "vi") == 0;
+	/* Wrong old passwords count as wrong logins: a stolen session cannot
+	 * guess its way to the account. */
+	char key[API_LIMIT_KEY];
+	snprintf(key, sizeof key, "u:%s", c->user.login);
+	int64_t now = (int64_t)time(NULL), wait = api_limit_wait(c->app, key, now);
+	const char *weak = NULL;
 	if (!a) {
 		api_error(c, 503, "memory", "out of memory", NULL);
+	} else if (wait) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld", (long long)wait);
+		http_add_header(c->rs, "Retry-After", retry);
+		api_error(c, 429, "throttled", vi ? "Nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+						   : "Too many wrong passwords. Try again in a few minutes.",
+			  "old");
 	} else if (!old || !pw || store_user_get(c->st, NULL, c->user.id, &a->u) ||
 		   !api_check_password(a->u.pw_hash, old)) {
+		api_limit_fail(c->app, key, 4, now);
+		api_limits_keep(c->app, key);
 		api_error(c, 403, "bad_credentials", vi ? "Mật khẩu cũ không đúng." : "The old password is wrong.",
 			  "old");
-	} else if (strlen(pw) < 10 || strlen(pw) > 200) {
+	} else if ((weak = api_weak_password(pw, &a->u))) {
+		bool len = strcmp(weak, "length") == 0, mine = strcmp(weak, "personal") == 0;
 		api_error(c, 422, "weak_password",
-			  vi ? "Mật khẩu mới phải có từ 10 ký tự." : "The new password needs at least 10 characters.",
+			  len    ? (vi ? "Mật khẩu mới phải có từ 10 đến 200 ký tự."
+				       : "The new password needs 10 to 200 characters.")
+			  : mine ? (vi ? "Mật khẩu mới không được chứa tên đăng nhập hay tên của bạn."
+				       : "The new password may not hold your login or your name.")
+				 : (vi ? "Mật khẩu này quá dễ đoán (ai cũng dùng). Hãy chọn một câu dài hơn."
+				       : "This password is too easy to guess. Choose a longer phrase."),
 			  "new");
 	} else if (api_hash_password(pw, a->u.pw_hash) == DS_OK) {
 		a->u.pw_changed_at = (int64_t)time(NULL);

@@ -114,6 +114,22 @@ for (const backend of BACKENDS) {
       assert.ok(log.some((e) => e.login === 'commune' && e.action === 'read_event'), 'the event read is a read of the person');
     });
 
+    test('a new password that everyone uses, or that holds the login or name, is refused', async () => {
+      const me = await login(srv.base, 'province', fx.pw.province);
+      for (const weak of ['1234567890', 'Mật Khẩu 123', 'aaaaaaaaaaaa', 'qwertyuiop', 'tôi là province 2026']) {
+        const r = await me.post('/api/v1/me/password', { old: fx.pw.province, new: weak });
+        assertError(r, 422, 'weak_password');
+      }
+      // Wrong old passwords are throttled like wrong logins.
+      let throttled = false;
+      for (let i = 0; i < 8 && !throttled; i++) {
+        const r = await me.post('/api/v1/me/password', { old: `sai${i}`, new: 'một câu dài khó đoán 77' });
+        throttled = r.status === 429;
+        if (!throttled) assertError(r, 403, 'bad_credentials');
+      }
+      assert.ok(throttled, 'guessing the old password is throttled');
+    });
+
     test('API tokens expire, are listed without their secret, are revoked one by one and by a password change', async () => {
       const me = await login(srv.base, 'commune', fx.pw.commune);
       const made = await me.post('/api/v1/tokens', { label: 'báo cáo', days: 2 });
@@ -158,5 +174,46 @@ describe('login limits', () => {
       const r = await tryLogin(fx.pw.province);
       assert.equal(r.status, 429, 'the count went on after the restart');
     } finally { await srv.stop(); fx.drop(); }
+  });
+});
+
+describe('TLS', () => {
+  test('HSTS on every answer and a Secure session cookie', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const https = await import('node:https');
+    const fx = makeDb('sqlite');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-keyout', `${fx.dir}/key.pem`, '-out', `${fx.dir}/cert.pem`], { stdio: 'ignore' });
+    const port = 19000 + (process.pid % 1000);
+    const { spawn } = await import('node:child_process');
+    const p = spawn(process.env.DANSO_BIN || 'build/danso', ['serve', '--db', fx.db, '--listen', `127.0.0.1:${port}`,
+      '--cert', `${fx.dir}/cert.pem`, '--key', `${fx.dir}/key.pem`], { stdio: 'ignore', env: { ...process.env, DANSO_TODAY: '2026-11-22' } });
+    const req = (method, path, body) => new Promise((resolve, reject) => {
+      const r = https.request({ host: '127.0.0.1', port, path, method, rejectUnauthorized: false,
+        headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+        let text = '';
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      });
+      r.on('error', reject);
+      if (body) r.write(JSON.stringify(body));
+      r.end();
+    });
+    try {
+      let h = null;
+      for (let i = 0; i < 100 && !h; i++) {
+        try { h = await req('GET', '/health'); } catch { await new Promise((r) => setTimeout(r, 100)); }
+      }
+      assert.equal(h.status, 200);
+      assert.match(h.headers['strict-transport-security'] || '', /max-age=\d+/);
+      const l = await req('POST', '/api/v1/login', { login: 'national', password: fx.pw.national });
+      assert.equal(l.status, 200, l.text);
+      assert.match(l.headers['set-cookie'][0], /; Secure/);
+      assert.match(l.headers['strict-transport-security'] || '', /max-age/);
+    } finally {
+      p.kill('SIGTERM');
+      await new Promise((r) => p.on('exit', r));
+      fx.drop();
+    }
   });
 });
