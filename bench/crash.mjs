@@ -423,8 +423,17 @@ export async function crashRun(opts = {}) {
       unaudited_examples: au.examples, unexpected_answers: run.unexpected, client_errors: run.clientErrors,
       integrity, seconds: Math.round((Date.now() - t0) / 100) / 10, db: opts.keep ? run.db : undefined,
     };
-    summary.ok = rounds > 0 && !summary.lost && !summary.duplicated && !summary.wrong_seq &&
-      !summary.reads_without_audit_row && (integrity === 'ok' || run.backend === 'pg') && !Object.keys(run.unexpected).length;
+    summary.problems = [
+      ...(rounds ? [] : ['no round ran']),
+      ...(summary.lost ? [`${summary.lost} acknowledged events lost`] : []),
+      ...(summary.duplicated ? [`${summary.duplicated} events stored more than once`] : []),
+      ...(summary.wrong_seq ? [`${summary.wrong_seq} events stored under another seq than acknowledged`] : []),
+      ...(summary.reads_without_audit_row ? [`${summary.reads_without_audit_row} answered reads without an audit row: ` +
+        au.examples.join('; ')] : []),
+      ...(integrity === 'ok' || run.backend === 'pg' ? [] : [`integrity: ${integrity}`]),
+      ...Object.entries(run.unexpected).map(([k, v]) => `unexpected answer (${v} times): ${k}`),
+    ];
+    summary.ok = !summary.problems.length;
     return summary;
   } finally {
     if (!opts.keep) run.drop();
@@ -444,7 +453,7 @@ export function describe(s) {
     ...s.unaudited_examples.map((e) => `    missing: ${e}`),
     `  unexpected answers ${JSON.stringify(s.unexpected_answers)}, client errors before a kill ${s.client_errors}, ` +
       `integrity ${s.integrity}`,
-    `  ${s.ok ? 'OK' : 'FAILED'}`,
+    ...(s.ok ? ['  OK'] : s.problems.map((p) => `  FAILED: ${p}`)),
   ].join('\n');
 }
 

@@ -16,11 +16,5 @@ test('kill -9 under reads and writes, 15 times: nothing acknowledged lost or dou
     for (const line of describe(s).split('\n')) t.diagnostic(line);
     assert.ok(s.rounds >= 8, `only ${s.rounds} rounds in the time given`);
     assert.ok(s.events_acknowledged > 100 && s.reads_answered > 100, 'too little load to mean anything');
-    assert.equal(s.lost, 0, 'acknowledged events lost');
-    assert.equal(s.duplicated, 0, 'events stored twice');
-    assert.equal(s.wrong_seq, 0, 'events stored under another sequence number than acknowledged');
-    assert.equal(s.reads_without_audit_row, 0, `answered reads without an audit row: ${s.unaudited_examples.join('; ')}`);
-    assert.deepEqual(s.unexpected_answers, {});
-    assert.equal(s.integrity, 'ok');
-    assert.ok(s.ok);
+    assert.deepEqual(s.problems, []);
   });

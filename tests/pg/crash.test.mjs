@@ -15,10 +15,5 @@ test('kill -9 under reads and writes on PostgreSQL, 6 times: nothing lost, doubl
     for (const line of describe(s).split('\n')) t.diagnostic(line);
     assert.ok(s.rounds >= 3, `only ${s.rounds} rounds in the time given`);
     assert.ok(s.events_acknowledged > 20 && s.reads_answered > 20, 'too little load to mean anything');
-    assert.equal(s.lost, 0, 'acknowledged events lost');
-    assert.equal(s.duplicated, 0, 'events stored twice');
-    assert.equal(s.wrong_seq, 0, 'events stored under another sequence number than acknowledged');
-    assert.equal(s.reads_without_audit_row, 0, `answered reads without an audit row: ${s.unaudited_examples.join('; ')}`);
-    assert.deepEqual(s.unexpected_answers, {});
-    assert.ok(s.ok);
+    assert.deepEqual(s.problems, []);
   });
