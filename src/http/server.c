@@ -40,6 +40,7 @@ struct http_server {
 	struct http_stats stats;
 	int inflight; /* requests from their headers until they are answered and done */
 	bool closing; /* stopping: new requests are refused */
+	char *late;   /* the reaper's 408 (late_answer) */
 };
 
 /* One request in progress. */
@@ -129,23 +130,54 @@ static void set_reading(struct http_server *s, struct MHD_Connection *c, bool re
 }
 
 /*
- * The 408 a request that is still arriving at its deadline gets.
+ * The 408 a request that is still arriving at its deadline gets, with the
+ * security headers like every answer; made once, at start (NULL when there
+ * was no memory for it: the connection is then only ended).
  * libmicrohttpd answers only a request it has read whole, so the reaper
  * writes this on the socket itself, where nothing else is being written
  * (the request is still being read).  Under TLS it cannot: the connection
  * is only ended there.
  */
-static const char late_answer[] =
-	"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json; charset=utf-8\r\n"
-	"Connection: close\r\nCache-Control: no-store\r\nContent-Length: 81\r\n\r\n"
-	"{\"error\":{\"code\":\"deadline\",\"message\":\"the request took too long\",\"field\":null}}\n";
+static char *late_answer(void)
+{
+	static const char body[] =
+		"{\"error\":{\"code\":\"deadline\",\"message\":\"the request took too long\",\"field\":null}}\n";
+	struct buf b = {0};
+	enum ds_rc rc = buf_puts(&b, "HTTP/1.1 408 Request Timeout\r\n"
+				     "Content-Type: application/json; charset=utf-8\r\n"
+				     "Connection: close\r\nCache-Control: no-store\r\n");
+	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0] && !rc; i++)
+		rc = buf_printf(&b, "%s: %s\r\n", security_headers[i][0], security_headers[i][1]);
+	if (!rc)
+		rc = buf_printf(&b, "Content-Length: %zu\r\n\r\n%s", sizeof body - 1, body);
+	if (rc) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
 
 /*
- * Once a second: a connection whose request has been arriving for longer
- * than the deadline is answered 408 and shut down.  shutdown() leaves the
+ * A connection whose request has been arriving for longer than the
+ * deadline at `now` is answered 408 and shut down.  shutdown() leaves the
  * descriptor to libmicrohttpd, which sees the end of the stream and closes
- * it cleanly.
+ * it cleanly.  Called with s->lock held.
  */
+static void reap(struct http_server *s, double now)
+{
+	for (struct track *t = s->conns; t; t = t->next) {
+		if (t->reading && t->fd >= 0 && now - t->since > s->lim.deadline_s) {
+			/* A client that is gone is told nothing: the send may fail. */
+			if (!s->tls && s->late)
+				(void)send(t->fd, s->late, strlen(s->late), MSG_NOSIGNAL | MSG_DONTWAIT);
+			shutdown(t->fd, SHUT_RDWR);
+			t->fd = -1;
+			s->stats.deadline_closes++;
+		}
+	}
+}
+
+/* The reaper thread: reap once a second until the server stops. */
 static void *reaper(void *arg)
 {
 	struct http_server *s = arg;
@@ -155,18 +187,7 @@ static void *reaper(void *arg)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&s->stop_cv, &s->lock, &ts);
-		double now = progress_now();
-		for (struct track *t = s->conns; t; t = t->next) {
-			if (t->reading && t->fd >= 0 && now - t->since > s->lim.deadline_s) {
-				/* A client that is gone is told nothing: the send may fail. */
-				if (!s->tls)
-					(void)send(t->fd, late_answer, sizeof late_answer - 1,
-						   MSG_NOSIGNAL | MSG_DONTWAIT);
-				shutdown(t->fd, SHUT_RDWR);
-				t->fd = -1;
-				s->stats.deadline_closes++;
-			}
-		}
+		reap(s, progress_now());
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -564,6 +585,7 @@ enum http_start http_start(const struct http_config *cfg, http_handler fn, void 
 		free(s);
 		return tls ? HTTP_BAD_TLS : HTTP_CANNOT_LISTEN;
 	}
+	s->late = late_answer();
 	pthread_create(&s->reaper, NULL, reaper, s);
 	*out = s;
 	return HTTP_STARTED;
@@ -590,6 +612,7 @@ void http_stop(struct http_server *s)
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->reaper, NULL);
 	MHD_stop_daemon(s->d);
+	free(s->late);
 	free(s->cert);
 	free(s->key);
 	pthread_mutex_destroy(&s->lock);

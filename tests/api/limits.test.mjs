@@ -82,6 +82,8 @@ describe('limits', () => {
     assert.ok(r.why !== 'timeout', `the connection was left open (${r.ms} ms)`);
     assert.equal(r.status, 408, `status ${r.status}`);
     assert.equal(parse(r)?.error?.code, 'deadline');
+    // Written by the reaper on the socket itself, yet with the headers of every answer.
+    assertSecurityHeaders((h) => headerOf(r.head, h), '408');
     assert.ok(r.ms < 2000 + 1000 + 2000, `ended after ${r.ms} ms (deadline 2 s)`);
   });
 
