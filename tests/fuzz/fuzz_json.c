@@ -24,52 +24,13 @@
 #include <string.h>
 
 #include "../../src/api/routes.c"
+#include "api_handlers.h"
 
 /* ---- stubs for what routes.c refers to outside base/ and register/ ---- */
 
 #define STUB(name) \
 	void name(struct api_ctx *c) { (void)c; __builtin_trap(); }
-STUB(h_units)
-STUB(h_codes)
-STUB(h_forms)
-STUB(h_person_search)
-STUB(h_person_get)
-STUB(h_person_history)
-STUB(h_person_access)
-STUB(h_household_list)
-STUB(h_household_get)
-STUB(h_event_get)
-STUB(h_event_post)
-STUB(h_event_batch)
-STUB(h_report)
-STUB(h_check)
-STUB(h_slip)
-STUB(h_dashboard)
-STUB(h_targets)
-STUB(h_users)
-STUB(h_user_add)
-STUB(h_user_update)
-STUB(h_token_add)
-STUB(h_tokens)
-STUB(h_token_revoke)
-STUB(h_audit)
-STUB(h_cycle_submit)
-STUB(h_cycle_approve)
-STUB(h_cycle_return)
-STUB(h_cycle_report)
-STUB(h_cycle_timeliness)
-STUB(h_cycle_rollup)
-STUB(h_dhis2_export)
-STUB(h_review)
-STUB(h_review_mark)
-STUB(h_query_add)
-STUB(h_queries)
-STUB(h_query_answer)
-STUB(h_static)
-STUB(h_login)
-STUB(h_logout)
-STUB(h_me)
-STUB(h_password)
+API_HANDLERS(STUB)
 
 bool api_authenticate(struct api_ctx *c) { (void)c; __builtin_trap(); }
 bool api_role_allows(int role, enum api_perm perm) { (void)role; (void)perm; __builtin_trap(); }

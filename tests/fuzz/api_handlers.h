@@ -1,0 +1,22 @@
+/*
+ * The route handlers that src/api/routes.c's table names from other files,
+ * as an X-macro, for the fuzz targets that compile routes.c without those
+ * files: each target makes the stub it needs with X (fuzz_json: a trap,
+ * since it never dispatches; fuzz_http: an echo).  A handler added to the
+ * table and missing here fails the fuzz build at link time.
+ */
+#ifndef DS_FUZZ_API_HANDLERS_H
+#define DS_FUZZ_API_HANDLERS_H
+
+#define API_HANDLERS(X) \
+	X(h_units) X(h_codes) X(h_forms) X(h_person_search) X(h_person_get) \
+	X(h_person_history) X(h_person_access) X(h_household_list) X(h_household_get) \
+	X(h_event_get) X(h_event_post) X(h_event_batch) X(h_report) X(h_check) X(h_slip) \
+	X(h_dashboard) X(h_targets) X(h_users) X(h_user_add) X(h_user_update) \
+	X(h_token_add) X(h_tokens) X(h_token_revoke) X(h_audit) X(h_cycle_submit) \
+	X(h_cycle_approve) X(h_cycle_return) X(h_cycle_report) X(h_cycle_timeliness) \
+	X(h_cycle_rollup) X(h_dhis2_export) X(h_review) X(h_review_mark) X(h_query_add) \
+	X(h_queries) X(h_query_answer) X(h_static) X(h_login) X(h_logout) X(h_me) \
+	X(h_password)
+
+#endif
