@@ -104,6 +104,8 @@ void http_response_reset(struct http_response *rs);
  * Parks the request: the handler returns without a response (status 0).
  * Once http_wake(rq->conn) is called, from any thread, resume runs with
  * state on a worker thread and answers.  The handler is not run again.
+ * It runs even when the client has gone meanwhile (its answer is then
+ * dropped), so that it frees the state.
  */
 void http_park(struct http_request *rq, http_resume resume, void *state);
 void http_wake(void *parked_conn);

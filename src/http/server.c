@@ -216,23 +216,6 @@ static void done(struct http_server *s, struct req *r)
 	}
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode code)
-{
-	(void)code;
-	struct http_server *s = cls;
-	struct req *r = *con_cls;
-	if (r) {
-		done(s, r);
-		buf_free(&r->body);
-		free(r->method);
-		free(r->path);
-		free(r);
-		*con_cls = NULL;
-	}
-	set_reading(s, c, true); /* the next request on this connection, if any */
-}
-
 void http_add_header(struct http_response *rs, const char *name, const char *value)
 {
 	if (rs->nheaders >= HTTP_MAX_HEADERS)
@@ -268,6 +251,37 @@ static void response_free(struct http_response *rs)
 	buf_free(&rs->body);
 	free(rs->file);
 	free_headers(rs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode code)
+{
+	struct http_server *s = cls;
+	struct req *r = *con_cls;
+	if (r) {
+		/* Woken, then ended before its continuation ran: the client went
+		 * away while the request was parked, and libmicrohttpd read the end
+		 * of its stream before it called the handler again.  The
+		 * continuation runs into an answer nobody reads, so that what it
+		 * holds (the writer's job, an answer held for its audit entry) is
+		 * freed; what it waited for is committed.  Not at shutdown: a
+		 * request still parked then may not have been woken. */
+		if (r->resume && code != MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN) {
+			struct http_response rs = {.status = 200};
+			http_resume fn = r->resume;
+			r->resume = NULL;
+			fn(s->app, &r->rq, r->state, &rs);
+			http_response_reset(&rs);
+			response_free(&rs);
+		}
+		done(s, r);
+		buf_free(&r->body);
+		free(r->method);
+		free(r->path);
+		free(r);
+		*con_cls = NULL;
+	}
+	set_reading(s, c, true); /* the next request on this connection, if any */
 }
 
 /* The answer; last: end the connection after it (nothing read after a
