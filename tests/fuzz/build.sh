@@ -4,7 +4,10 @@
 # Output: build-fuzz/fuzz_csv, build-fuzz/fuzz_event and build-fuzz/fuzz_json
 # (the API's request-body parsing; it compiles src/api/routes.c itself),
 # build-fuzz/fuzz_lifetable and build-fuzz/fuzz_demog (src/demog's readers),
-# build-fuzz/fuzz_dhis2 (the DHIS2 mapping file and export).
+# build-fuzz/fuzz_dhis2 (the DHIS2 mapping file and export), build-fuzz/fuzz_http
+# (raw requests through the server and the pipeline; it compiles
+# src/http/server.c and src/api/{routes,audit,limits,writer}.c itself, and
+# links libmicrohttpd).
 #   CLANG=clang-14 sh tests/fuzz/build.sh     to pick the compiler
 # Needs Debian's clang and libclang-rt-14-dev (scripts/deps.sh or apt-get).
 set -eu
@@ -46,9 +49,11 @@ printf '%s\n' $srcs | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
 rm -f "$out/libdanso-fuzz.a"
 ar rcs "$out/libdanso-fuzz.a" "$out"/obj/*.o
 
-for t in fuzz_csv fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2; do
+for t in fuzz_csv fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_http; do
+	extra=""
+	[ "$t" = fuzz_http ] && extra=$(pkg-config --cflags --libs libmicrohttpd)
 	# shellcheck disable=SC2086
 	"$CLANG" $CFLAGS -fsanitize=fuzzer -o "$out/$t" "tests/fuzz/$t.c" \
-		"$out/libdanso-fuzz.a" $PKG_LIBS -lpthread -lm
+		"$out/libdanso-fuzz.a" $PKG_LIBS $extra -lpthread -lm
 done
-echo "fuzz: built $out/fuzz_csv, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog and $out/fuzz_dhis2 with $CLANG"
+echo "fuzz: built $out/fuzz_csv, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog, $out/fuzz_dhis2 and $out/fuzz_http with $CLANG"
