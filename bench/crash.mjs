@@ -139,6 +139,7 @@ class Run {
     this.answersByKind = {};
     this.ackAnswers = 0;
     this.resent = 0;
+    this.cutOff = 0;
     this.seqMismatch = 0;
     this.unexpected = {};
     this.clientErrors = 0;
@@ -162,6 +163,8 @@ class Run {
     if (typeof seq !== 'number') { this.note(`event ${status} without a seq`); return; }
     this.ackAnswers++;
     if (rec.seq === null) {
+      // Stored before a kill that cut its answer off: found again by its id.
+      if (status === 'duplicate' || status === 200) this.cutOff++;
       rec.seq = seq;
       this.acked[rec.cls].push(rec.id);
     } else if (rec.seq !== seq) {
@@ -416,6 +419,7 @@ export async function crashRun(opts = {}) {
     const summary = {
       backend: run.backend, binary: bin, seed: run.seed, rounds, writers: run.nwriters, readers: run.nreaders,
       events_acknowledged: ev.acked, acknowledgements: run.ackAnswers, events_sent_again: run.resent,
+      stored_before_answer_cut_off: run.cutOff,
       lost: ev.lost, duplicated: ev.duplicated + ev.dupIds, wrong_seq: ev.wrongSeq + run.seqMismatch,
       stored_unacknowledged: ev.storedUnacked, reads_answered: run.answers, reads_by_kind: run.answersByKind,
       audit_rows_expected: au.expected, audit_rows_missing: au.missing,
@@ -445,7 +449,8 @@ export function describe(s) {
     `crash: ${s.rounds} rounds of kill -9 on ${s.backend} (${s.binary}, seed ${s.seed}, ` +
       `${s.writers} writers, ${s.readers} readers) in ${s.seconds} s`,
     `  events acknowledged ${s.events_acknowledged} (${s.acknowledgements} acknowledgements, ` +
-      `${s.events_sent_again} sent again after a kill): lost ${s.lost}, duplicated ${s.duplicated}, ` +
+      `${s.events_sent_again} sent again after a kill, of which ${s.stored_before_answer_cut_off} were ` +
+      `found stored): lost ${s.lost}, duplicated ${s.duplicated}, ` +
       `wrong seq ${s.wrong_seq}; stored without an acknowledgement (cut off by a kill) ${s.stored_unacknowledged}`,
     `  reads answered ${s.reads_answered} (${Object.entries(s.reads_by_kind).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
       `audit rows they need ${s.audit_rows_expected}: reads without an audit row ${s.reads_without_audit_row} ` +
