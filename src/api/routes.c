@@ -33,6 +33,11 @@ const struct api_route api_routes[] = {
 	 "A person with the dated history of events", ""},
 	{"GET", "/api/v1/persons/{id}/access", h_person_access, PERM_OFFICER,
 	 "Who read or changed this person's data (data-subject requests)", "page:1-based"},
+	{"GET", "/api/v1/persons/{id}/file", h_person_file, PERM_OFFICER,
+	 "A data subject's file (Personal Data Protection Law): everything held on the person and every "
+	 "access to it, as a JSON attachment", ""},
+	{"POST", "/api/v1/persons/{id}/deletion", h_person_deletion, PERM_OFFICER,
+	 "Record a request to delete a person's data, refused with its legal basis: {received, channel, note}", ""},
 	{"GET", "/api/v1/households", h_household_list, PERM_READ,
 	 "Households of an area, or by household number",
 	 "area:area code (default the user's area);number:book number;page:1-based;size:page size"},
@@ -92,6 +97,11 @@ const struct api_route api_routes[] = {
 	{"DELETE", "/api/v1/tokens/{id}", h_token_revoke, PERM_USER, "Revoke one of one's API tokens", ""},
 	{"GET", "/api/v1/audit", h_audit, PERM_ADMIN, "The audit log, newest first",
 	 "object:person, household...;id:object id;page:1-based"},
+	{"GET", "/api/v1/audit/search", h_audit_search, PERM_ADMIN,
+	 "A breach investigation: every access by an account or to a unit in a time range, in time order",
+	 "from:YYYY-MM-DD or YYYY-MM-DDTHH:MM (Viet Nam's time unless Z or an offset);to:the same (a date "
+	 "includes its day);login:an account;unit:a unit code;format:json or csv;after:the next cursor;"
+	 "limit:1-10000 entries (JSON)"},
 	{"GET", "/", h_static, PERM_PUBLIC, "The web interface", ""},
 	{"GET", "/static/{file}", h_static, PERM_PUBLIC, "The web interface's files", ""},
 	{"GET", "/sw.js", h_static, PERM_PUBLIC, "The web interface's service worker (offline shell)", ""},
@@ -439,6 +449,16 @@ void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 		if (!c.authed) {
 			api_error(&c, 401, "not_authenticated",
 				  strcmp(c.lang, "vi") == 0 ? "Vui lòng đăng nhập." : "Please log in.", NULL);
+			goto out;
+		}
+		/* A password an administrator set opens only the way to change it. */
+		if (c.user.must_change && c.route->fn != h_me && c.route->fn != h_password &&
+		    c.route->fn != h_logout) {
+			api_error(&c, 403, "password_change_required",
+				  strcmp(c.lang, "vi") == 0
+					  ? "Mật khẩu do quản trị viên đặt: hãy đổi mật khẩu trước khi làm việc."
+					  : "This password was set by an administrator: change it first.",
+				  NULL);
 			goto out;
 		}
 		if (!api_role_allows(c.user.role, c.route->perm)) {

@@ -344,6 +344,69 @@ static enum ds_why parse_answer(const json_t *body, const struct rec *r, json_t 
 	return *out ? W_NONE : W_TOO_LONG;
 }
 
+/*
+ * subject_request: a data subject's request under the Personal Data
+ * Protection Law (91/2025) and what was answered, about the person's area.
+ *   {"person": "P1", "request": "deletion", "received": "2026-03-02",
+ *    "channel": "in_person", "note": "...", "outcome": "refused",
+ *    "basis": "register_kept_by_law"}
+ * request: deletion or access; channel: in_person, letter, phone, email or
+ * online; outcome: refused or answered.  Each request is its own: keyed by
+ * the record's id, nothing takes its place.
+ */
+static bool one_of(const json_t *v, const char *const *names)
+{
+	for (; json_is_string(v) && *names; names++)
+		if (strcmp(json_string_value(v), *names) == 0)
+			return true;
+	return false;
+}
+
+static enum ds_why parse_subject_request(const json_t *body, const struct rec *r, json_t **out,
+					 char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"person",  "request", "received", "channel",
+					    "note",    "outcome", "basis",    NULL};
+	static const char *const requests[] = {"deletion", "access", NULL};
+	static const char *const channels[] = {"in_person", "letter", "phone", "email", "online", NULL};
+	static const char *const outcomes[] = {"refused", "answered", NULL};
+	static const char *const bases[] = {"register_kept_by_law", "subject_file_given", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *v = json_object_get(body, "person");
+	char id[REG_ID_MAX + 1];
+	*field = "person";
+	if (!v)
+		return W_REQUIRED;
+	if (!json_is_string(v) || reg_parse_id(json_string_value(v), json_string_length(v), id) != W_NONE)
+		return W_BAD_ID;
+	const struct {
+		const char *name;
+		const char *const *allowed;
+	} coded[] = {{"request", requests}, {"channel", channels}, {"outcome", outcomes}, {"basis", bases}};
+	for (size_t i = 0; i < sizeof coded / sizeof coded[0]; i++) {
+		*field = coded[i].name;
+		v = json_object_get(body, coded[i].name);
+		if (!v)
+			return W_REQUIRED;
+		if (!one_of(v, coded[i].allowed))
+			return W_BAD_CODE;
+	}
+	v = json_object_get(body, "received");
+	int32_t day;
+	*field = "received";
+	if (!v)
+		return W_REQUIRED;
+	if (!json_is_string(v) || !day_parse(json_string_value(v), json_string_length(v), &day))
+		return W_BAD_DATE;
+	enum ds_why w = text_member(body, "note", 2000, false, field);
+	if (w)
+		return w;
+	reg_uuid_format(r->id, key);
+	*out = json_deep_copy(body);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
 #define LEVEL(l) (1u << (l))
 
 static const struct rec_kind kinds[] = {
@@ -353,6 +416,7 @@ static const struct rec_kind kinds[] = {
 	{"review", LEVEL(LVL_AREA), parse_review},
 	{"query", LEVEL(LVL_AREA), parse_query},
 	{"answer", LEVEL(LVL_AREA), parse_answer},
+	{"subject_request", LEVEL(LVL_AREA), parse_subject_request},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)
