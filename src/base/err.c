@@ -261,6 +261,14 @@ static const struct why_info why_table[W_WHY_COUNT] = {
 	[W_RECORD_LEVEL] = {"record_level",
 			    "this kind of record is not kept for a unit of this level",
 			    "loại bản ghi này không dùng cho đơn vị cấp này"},
+	[W_HORIZON_BEFORE_BASE] = {"horizon_before_base",
+				   "the horizon must be a year after the base date's year",
+				   "năm dự báo cuối phải sau năm của ngày gốc"},
+	[W_PATH_BEFORE_BASE] = {"path_before_base",
+				"a scenario's path cannot reach its value in a year before the base year",
+				"lộ trình của kịch bản không thể đạt giá trị trước năm gốc"},
+	[W_NO_SCENARIO] = {"no_scenario", "no saved scenario of this name for this unit",
+			   "đơn vị này không có kịch bản nào mang tên này"},
 };
 
 const char *ds_why_code(enum ds_why w)
