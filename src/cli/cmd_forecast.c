@@ -77,6 +77,7 @@ static int parse_fc(int argc, char **argv, struct fc_opts *o)
 	o->lang = cli_lang();
 	o->rq.base = o->rq.map_date = DAY_NONE;
 	o->rq.today = day_today();
+	o->rq.two_threads = true;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -217,6 +218,7 @@ static void *communes_run(void *arg)
 			break;
 		struct dm_reg_request one = *w->rq;
 		one.unit = w->codes[i];
+		one.two_threads = false; /* the communes share the two threads */
 		struct ds_problem pb;
 		enum ds_rc rc = dm_reg_run(w->e, NULL, w->nat, &one, r, &pb);
 		if (!rc)

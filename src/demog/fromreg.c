@@ -1,6 +1,8 @@
 /* A unit's projection from its own register: the request checked, the counts read from the engine in one view, saved scenarios from the book, the methods run. */
 #include "demog/fromreg.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/asset.h"
@@ -25,34 +27,70 @@ void dm_reg_rate_years(int32_t base, int *from, int *to)
 	*from = *to - DM_REG_RATE_YEARS + 1;
 }
 
+/* Exposure on a second thread, while the first counts the rest: both read
+ * the engine through the caller's view, which holds it still. */
+struct exposure_job {
+	const struct eng_view *v;
+	const char *unit;
+	int32_t map_date, from, to;
+	struct eng_dm_exposure x;
+	enum ds_rc rc;
+};
+
+static void *exposure_run(void *arg)
+{
+	struct exposure_job *j = arg;
+	j->rc = engine_dm_exposure(j->v, j->unit, j->map_date, j->from, j->to, &j->x);
+	return NULL;
+}
+
+static void copy_counts(const struct eng_dm_pop *pop, const struct eng_dm_exposure *x,
+			const struct eng_dm_flows *fl, struct dm_fc_counts *c)
+{
+	for (int s = 0; s < 2; s++) {
+		for (int a = 0; a < DM_FC_AGES; a++) {
+			c->pop[s][a] = (double)pop->n[s][a];
+			c->exposure[s][a] = eng_dm_years(x->days[s][a]);
+			c->deaths[s][a] = (double)fl->deaths[s][a];
+			c->in[s][a] = (double)fl->in[s][a];
+			c->out[s][a] = (double)fl->out[s][a];
+		}
+		for (int a = 0; a < DM_FC_MOTHERS; a++)
+			c->births[s][a] = (double)fl->births[s][a];
+	}
+}
+
 enum ds_rc dm_reg_counts(const struct eng_view *v, const char *unit, int32_t map_date, int32_t base,
-			 int from, int to, struct dm_fc_counts *c)
+			 int from, int to, bool two_threads, struct dm_fc_counts *c)
 {
 	memset(c, 0, sizeof *c);
 	c->years = to - from + 1;
-	int32_t d0 = day_from_ymd(from, 1, 1), d1 = day_from_ymd(to, 12, 31);
-	struct eng_dm_pop pop;
-	struct eng_dm_exposure x;
-	struct eng_dm_flows fl;
-	enum ds_rc rc = engine_dm_population(v, unit, map_date, base, &pop);
-	if (!rc)
-		rc = engine_dm_exposure(v, unit, map_date, d0, d1, &x);
-	if (!rc)
-		rc = engine_dm_flows(v, unit, map_date, d0, d1, &fl);
-	if (rc)
-		return rc;
-	for (int s = 0; s < 2; s++) {
-		for (int a = 0; a < DM_FC_AGES; a++) {
-			c->pop[s][a] = (double)pop.n[s][a];
-			c->exposure[s][a] = eng_dm_years(x.days[s][a]);
-			c->deaths[s][a] = (double)fl.deaths[s][a];
-			c->in[s][a] = (double)fl.in[s][a];
-			c->out[s][a] = (double)fl.out[s][a];
-		}
-		for (int a = 0; a < DM_FC_MOTHERS; a++)
-			c->births[s][a] = (double)fl.births[s][a];
+	struct exposure_job *j = malloc(sizeof *j);
+	struct eng_dm_pop *pop = malloc(sizeof *pop);
+	struct eng_dm_flows *fl = malloc(sizeof *fl);
+	enum ds_rc rc = j && pop && fl ? DS_OK : DS_ENOMEM;
+	pthread_t th;
+	bool threaded = false;
+	if (!rc) {
+		*j = (struct exposure_job){v, unit, map_date, day_from_ymd(from, 1, 1),
+					   day_from_ymd(to, 12, 31), {{{0}}}, DS_OK};
+		threaded = two_threads && pthread_create(&th, NULL, exposure_run, j) == 0;
+		rc = engine_dm_population(v, unit, map_date, base, pop);
+		if (!rc)
+			rc = engine_dm_flows(v, unit, map_date, j->from, j->to, fl);
+		if (threaded)
+			pthread_join(th, NULL);
+		else
+			exposure_run(j);
+		if (!rc)
+			rc = j->rc;
 	}
-	return DS_OK;
+	if (!rc)
+		copy_counts(pop, &j->x, fl, c);
+	free(j);
+	free(pop);
+	free(fl);
+	return rc;
 }
 
 /* ---- scenarios ---- */
@@ -178,7 +216,7 @@ enum ds_rc dm_reg_run(struct engine *e, struct rec_book *book, const struct dm_f
 	enum ds_rc rc = check(rq, eng_units(v), r, pb);
 	if (!rc)
 		rc = dm_reg_counts(v, r->unit, r->map_date, r->base, r->rates_from, r->rates_to,
-				   &r->counts);
+				   rq->two_threads, &r->counts);
 	engine_read_end(v);
 	if (rc == DS_ENOTFOUND && !pb->field[0])
 		refuse(pb, rc, "unit", W_NO_UNIT);

@@ -43,6 +43,7 @@ struct dm_reg_request {
 	const char *scenario[DM_REG_SCENARIOS_MAX];
 	size_t nscenarios;
 	int32_t today;    /* the base date may not be after it */
+	bool two_threads; /* read the engine on two threads (one unit at a time) */
 };
 
 struct dm_reg_result {
@@ -73,10 +74,11 @@ void dm_reg_rate_years(int32_t base, int *from, int *to);
 
 /*
  * The register's counts for one unit, read in a view the caller holds:
- * the population on `base`, the rest over the calendar years from..to.
+ * the population on `base`, the rest over the calendar years from..to;
+ * with two_threads, exposure on a second thread.
  */
 enum ds_rc dm_reg_counts(const struct eng_view *v, const char *unit, int32_t map_date, int32_t base,
-			 int from, int to, struct dm_fc_counts *c);
+			 int from, int to, bool two_threads, struct dm_fc_counts *c);
 
 /* A scenario record's canonical body (records/kinds.c) as the method takes it. */
 void dm_scenario_from_json(const json_t *body, struct dm_scenario *sc);

@@ -222,11 +222,12 @@ enum ds_rc engine_reload_units(struct engine *e, struct store *st);
  * report forms count pop() (a usual resident present that day).
  *
  * engine_dm_exposure: exact exposure over the days from..to (both
- * included): for every day a person was counted in the unit, one day in
- * the cell of their sex and their age that day.  Each presence spell is
- * cut at the period's bounds and at the person's birthdays (someone born
- * on 29 February turns a year older on 1 March in other years, as
- * day_age has it).  Person-years are days / 365.25 (eng_dm_years).
+ * included, at most 8 calendar years): for every day a person was counted
+ * in the unit, one day in the cell of their sex and their age that day.
+ * Each presence spell is cut at the period's bounds and at the person's
+ * birthdays (someone born on 29 February turns a year older on 1 March in
+ * other years, as day_age has it).  Person-years are days / 365.25
+ * (eng_dm_years).
  *
  * engine_dm_flows: the events of from..to as the forms count them
  * (births by the mother's household, deaths, moves): births by the
@@ -261,7 +262,5 @@ enum ds_rc engine_dm_exposure(const struct eng_view *v, const char *unit, int32_
 			      int32_t from, int32_t to, struct eng_dm_exposure *out);
 enum ds_rc engine_dm_flows(const struct eng_view *v, const char *unit, int32_t map_date,
 			   int32_t from, int32_t to, struct eng_dm_flows *out);
-/* The day someone born on `birth` turns `age` (the first day day_age gives it). */
-int32_t eng_birthday(int32_t birth, int age);
 
 #endif

@@ -83,54 +83,116 @@ out:
 
 /* ---- exposure ---- */
 
-int32_t eng_birthday(int32_t birth, int age)
+/*
+ * The period's calendar years, with the day each birthday falls on in each
+ * of them, so that cutting a spell at birthdays is arithmetic: a person
+ * born on (by, m, d) is Y - by - 1 in year Y until bday[Y][m][d], and
+ * Y - by from it (29 February is 1 March in a common year, as day_age has
+ * it).  A spell is cut at the years' bounds and at each year's birthday.
+ */
+#define PERIOD_YEARS_MAX 8
+/* Births from this many days before the period have their date in a table. */
+#define BIRTHS_BACK ENG_AGE_DAYS
+struct period {
+	int32_t from, end;   /* [from, end): the period's days */
+	int y0, ny;          /* its calendar years y0 .. y0 + ny - 1 */
+	int32_t jan1[PERIOD_YEARS_MAX + 1];
+	int32_t bday[PERIOD_YEARS_MAX][13][32];
+	int32_t first;       /* the day of ymd[0] */
+	uint32_t ymd[BIRTHS_BACK + PERIOD_YEARS_MAX * 366]; /* y << 9 | m << 5 | d */
+};
+
+/* The table of dates, day after day from `first`: cheaper than a conversion a spell. */
+static void fill_dates(struct period *p)
 {
+	p->first = p->from - BIRTHS_BACK;
 	int y, m, d;
-	day_to_ymd(birth, &y, &m, &d);
-	y += age;
-	/* 29 February in a common year: the birthday is 1 March (day_age). */
-	if (m == 2 && d == 29 && day_days_in_month(y, 2) == 28)
-		return day_from_ymd(y, 3, 1);
-	return day_from_ymd(y, m, d);
+	day_to_ymd(p->first, &y, &m, &d);
+	size_t n = (size_t)(p->end - p->first);
+	for (size_t i = 0; i < n && i < sizeof p->ymd / sizeof p->ymd[0]; i++) {
+		p->ymd[i] = (uint32_t)y << 9 | (uint32_t)m << 5 | (uint32_t)d;
+		if (++d > day_days_in_month(y, m)) {
+			d = 1;
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+		}
+	}
 }
 
-/*
- * Adds the days [lo, hi) of one person of sex s born on `birth` to the
- * cells of their age on each day: a birthday moves the rest of the
- * stretch to the next age.
- */
-static void expose(struct eng_dm_exposure *out, int s, int32_t birth, int32_t lo, int32_t hi)
+static void birth_date(const struct period *p, int32_t birth, int *y, int *m, int *d)
+{
+	if (birth < p->first || birth >= p->end) {
+		day_to_ymd(birth, y, m, d);
+		return;
+	}
+	uint32_t v = p->ymd[birth - p->first];
+	*y = (int)(v >> 9);
+	*m = (int)(v >> 5 & 15);
+	*d = (int)(v & 31);
+}
+
+static bool period_init(struct period *p, int32_t from, int32_t to)
+{
+	int m, d, y1;
+	day_to_ymd(from, &p->y0, &m, &d);
+	day_to_ymd(to, &y1, &m, &d);
+	p->ny = y1 - p->y0 + 1;
+	if (p->ny > PERIOD_YEARS_MAX)
+		return false;
+	p->from = from;
+	p->end = to + 1;
+	for (int i = 0; i <= p->ny; i++)
+		p->jan1[i] = day_from_ymd(p->y0 + i, 1, 1);
+	for (int i = 0; i < p->ny; i++)
+		for (m = 1; m <= 12; m++)
+			for (d = 1; d <= 31; d++) {
+				int dim = day_days_in_month(p->y0 + i, m);
+				p->bday[i][m][d] = d <= dim ? day_from_ymd(p->y0 + i, m, d)
+							    : day_from_ymd(p->y0 + i, m, dim) + 1;
+			}
+	fill_dates(p);
+	return true;
+}
+
+static void add_days(struct eng_dm_exposure *out, int s, int age, int32_t days)
+{
+	if (days > 0 && age >= 0)
+		out->days[s][age < ENG_AGES - 1 ? age : ENG_AGES - 1] += days;
+}
+
+/* The days [lo, hi) of one person of sex s born on `birth`, by their age on each day. */
+static void expose(const struct period *p, struct eng_dm_exposure *out, int s, int32_t birth,
+		   int32_t lo, int32_t hi)
 {
 	if (lo < birth)
 		lo = birth;
 	if (lo >= hi)
 		return;
-	int age = day_age(birth, lo);
-	while (lo < hi) {
-		if (age >= ENG_AGES - 1) {
-			out->days[s][ENG_AGES - 1] += hi - lo;
-			return;
-		}
-		int32_t next = eng_birthday(birth, age + 1);
-		int32_t end = next < hi ? next : hi;
-		out->days[s][age] += end - lo;
-		lo = end;
-		age++;
+	int by, bm, bd;
+	birth_date(p, birth, &by, &bm, &bd);
+	for (int i = 0; i < p->ny; i++) {
+		int32_t a = lo > p->jan1[i] ? lo : p->jan1[i];
+		int32_t b = hi < p->jan1[i + 1] ? hi : p->jan1[i + 1];
+		if (a >= b)
+			continue;
+		int32_t turn = p->bday[i][bm][bd];
+		int age = p->y0 + i - by;
+		add_days(out, s, age - 1, (b < turn ? b : turn) - a);
+		add_days(out, s, age, b - (a > turn ? a : turn));
 	}
 }
 
-/* The spells k of s, cut to [from, to + 1). */
-static void expose_spell(struct eng_dm_exposure *out, const struct eng_spells *s, size_t k,
-			 int32_t from, int32_t to)
+/* Spell k of s, cut to the period. */
+static void expose_spell(const struct period *p, struct eng_dm_exposure *out,
+			 const struct eng_spells *s, size_t k)
 {
-	int32_t lo = s->from[k] > from ? s->from[k] : from;
-	int32_t hi = s->to[k];
-	if (hi > to)
-		hi = to + 1; /* to < DAY_MAX: the period ends on a real day */
+	int32_t lo = s->from[k] > p->from ? s->from[k] : p->from;
+	int32_t hi = s->to[k] < p->end ? s->to[k] : p->end;
 	int sex = eng_info_sex(s->info[k]) - 1;
-	if (lo >= hi || sex < 0 || sex > 1)
-		return;
-	expose(out, sex, s->birth[k], lo, hi);
+	if (lo < hi && sex >= 0 && sex <= 1)
+		expose(p, out, sex, s->birth[k], lo, hi);
 }
 
 enum ds_rc engine_dm_exposure(const struct eng_view *v, const char *unit, int32_t map_date,
@@ -138,25 +200,68 @@ enum ds_rc engine_dm_exposure(const struct eng_view *v, const char *unit, int32_
 {
 	struct engine *e = eng_of(v);
 	struct unit_areas u;
-	if (from > to || to >= DAY_MAX) {
+	struct period *p = malloc(sizeof *p);
+	if (!p || from > to || to >= DAY_MAX || !period_init(p, from, to)) {
 		memset(out, 0, sizeof *out);
-		return DS_EUSAGE;
+		free(p);
+		return p ? DS_EUSAGE : DS_ENOMEM;
 	}
 	enum ds_rc rc = begin(v, unit, map_date, out, sizeof *out, &u);
-	if (rc)
-		return rc;
-	for (uint32_t i = u.m->off[u.id]; i < u.m->off[u.id + 1]; i++) {
+	for (uint32_t i = rc ? 0 : u.m->off[u.id]; !rc && i < u.m->off[u.id + 1]; i++) {
 		int32_t a = u.m->areas[i];
 		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
-			expose_spell(out, &e->base, k, from, to);
+			expose_spell(p, out, &e->base, k);
 		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
-			expose_spell(out, &e->added, (size_t)k, from, to);
+			expose_spell(p, out, &e->added, (size_t)k);
 	}
+	free(p);
 	free(u.area_col);
-	return DS_OK;
+	return rc;
 }
 
 /* ---- births, deaths, moves ---- */
+
+static int clampi(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*
+ * One event, counted as the forms count births, deaths and moves
+ * (engine_flow.c's count_event, for these five types only: a projection
+ * has no use for the distinct-person sets and household poverty that cost
+ * the forms' pass most of its time).
+ */
+static void count(const struct engine *e, const struct unit_areas *u, int type, int32_t p,
+		  int32_t hh, int32_t a, int age, struct eng_dm_flows *out)
+{
+	if (type != EV_BIRTH && type != EV_DEATH && type != EV_MOVE_IN && type != EV_MOVE_OUT &&
+	    type != EV_TRANSFER)
+		return;
+	int col, col_from;
+	int sex = e->p_sex[p] - 1;
+	if (!eng_event_cols(e, u->area_col, u->m->area_commune, type, hh, a, &col, &col_from) ||
+	    sex < 0 || sex > 1)
+		return;
+	age = clampi(age, 0, ENG_AGES - 1);
+	if (type == EV_TRANSFER) {
+		out->in[sex][age] += col >= 0;
+		out->out[sex][age] += col_from >= 0;
+		return;
+	}
+	if (col < 0)
+		return;
+	if (type == EV_BIRTH) {
+		int csex = reg_birth_sex(a) - 1, place = reg_birth_place(a) - 1;
+		int mage = clampi(age, ENG_MOTHER_AGE0, ENG_MOTHER_AGE0 + ENG_MOTHER_AGES - 1);
+		if (csex >= 0 && csex <= 1 && place >= 0 && place <= 3)
+			out->births[csex][mage - ENG_MOTHER_AGE0]++;
+	} else if (type == EV_DEATH) {
+		out->deaths[sex][age]++;
+	} else {
+		(type == EV_MOVE_IN ? out->in : out->out)[sex][age]++;
+	}
+}
 
 enum ds_rc engine_dm_flows(const struct eng_view *v, const char *unit, int32_t map_date,
 			   int32_t from, int32_t to, struct eng_dm_flows *out)
@@ -166,25 +271,20 @@ enum ds_rc engine_dm_flows(const struct eng_view *v, const char *unit, int32_t m
 	enum ds_rc rc = begin(v, unit, map_date, out, sizeof *out, &u);
 	if (rc)
 		return rc;
-	/* The forms' own pass over the events, with the unit as one column. */
-	struct eng_flow *f = calloc(2, sizeof *f);
-	if (!f) {
-		free(u.area_col);
-		return DS_ENOMEM;
-	}
-	rc = eng_flow_pass(e, from, to, u.area_col, u.m->area_commune, f, 1);
-	for (int s = 0; s < 2 && !rc; s++) {
-		for (int x = 0; x < ENG_MOTHER_AGES; x++)
-			for (int o = 0; o < ENG_ORDERS; o++)
-				for (int p = 0; p < 4; p++)
-					out->births[s][x] += f->birth[s][x][o][p];
-		for (int x = 0; x < ENG_AGES; x++) {
-			out->deaths[s][x] = f->death[s][x];
-			out->in[s][x] = f->in[s][x];
-			out->out[s][x] = f->out[s][x];
-		}
-	}
-	free(f);
+	/* The period's windows, or only the unit's areas' blocks in them. */
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
+	rc = eng_event_ranges(e, from, to, u.area_col, &rg, &nr);
+	const struct eng_events *ev = &e->ev;
+	for (size_t r = 0; r < nr; r++)
+		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
+			if (ev->type[i] && ev->date[i] >= from && ev->date[i] <= to)
+				count(e, &u, ev->type[i], ev->person[i], ev->hh[i], ev->a[i], ev->age[i], out);
+	const struct eng_events *l = &e->late;
+	for (size_t i = 0; !rc && i < l->n; i++)
+		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
+			count(e, &u, l->type[i], l->person[i], l->hh[i], l->a[i], l->age[i], out);
+	free(rg);
 	free(u.area_col);
 	return rc;
 }
