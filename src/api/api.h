@@ -302,5 +302,9 @@ void h_user_add(struct api_ctx *c);
 void h_user_update(struct api_ctx *c);
 void h_token_add(struct api_ctx *c);
 void h_audit(struct api_ctx *c);
+/* h_demog.c: projections from the register and their scenarios */
+void h_projection(struct api_ctx *c);
+void h_scenarios(struct api_ctx *c);
+void h_scenario_save(struct api_ctx *c);
 
 #endif

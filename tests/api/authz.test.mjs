@@ -145,6 +145,29 @@ const POLICY = {
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/targets', body: [{ unit: OBJ[cls].commune, year: 2026, indicator: '5', target: 10 }] }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.saved, 1); },
   },
+  'GET /api/v1/projection': {
+    // Aggregates, like reports: a planner may project any unit; no person data.
+    perm: 'planner', scoped: true, scopeBy: () => true,
+    call: (role, cls) => ({ url: `/api/v1/projection?unit=${OBJ[cls].province}&base=2025-12-31&to=2030` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.unit, OBJ[cls].province);
+      for (const k of CLASSES) {
+        assert.ok(!r.text.includes(OBJ[k].name), 'no names in a projection');
+        assert.ok(!r.text.includes(`"${OBJ[k].person}"`), 'no person ids in a projection');
+      }
+    },
+  },
+  'GET /api/v1/scenarios': {
+    perm: 'planner', call: () => ({ url: '/api/v1/scenarios?unit=79' }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.scenarios)); },
+  },
+  'POST /api/v1/scenarios': {
+    // Saved for units in the planner's scope; outside reads as 404.
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/scenarios', body: { unit: OBJ[cls].commune, base: '2025-12-31', name: 'matrix', tfr: { value: 1.8, year: 2030 } } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.name, 'matrix'); },
+  },
   'GET /api/v1/users': {
     perm: 'admin', call: () => ({ url: '/api/v1/users' }), ok: (r) => { assert.equal(r.status, 200); assert.ok(Array.isArray(r.json)); },
   },
