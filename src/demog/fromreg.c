@@ -160,7 +160,9 @@ static enum ds_rc check(const struct dm_reg_request *rq, const struct reg_units 
 	if (rq->map_date == DAY_NONE && !reg_units_at(units, rq->unit, r->map_date) &&
 	    reg_units_at(units, rq->unit, rq->today))
 		r->map_date = rq->today;
-	const struct reg_unit *u = reg_units_resolve(units, rq->unit, r->map_date);
+	/* The unit must be in the map's tree: a projection of a unit closed
+	 * before the map date, or made after it, would be one of nobody. */
+	const struct reg_unit *u = reg_units_at(units, rq->unit, r->map_date);
 	if (!u)
 		return refuse(pb, DS_ENOTFOUND, "unit", W_NO_UNIT);
 	snprintf(r->unit, sizeof r->unit, "%s", u->code);

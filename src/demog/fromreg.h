@@ -8,8 +8,9 @@
  * by name (none: the base, constant rates; "base" is a saved scenario of
  * that name when there is one, else the same).  dm_reg_run():
  *
- *  1. checks the request: the unit exists (else DS_ENOTFOUND, field
- *     "unit"); the base date is not after today ("base"); the horizon is
+ *  1. checks the request: the unit exists in the tree of the map date
+ *     (else DS_ENOTFOUND, field "unit"; without a map date, a unit made
+ *     after the base date is taken under today's map); the base date is not after today ("base"); the horizon is
  *     after the base date's year and at most DM_FC_STEPS_MAX after it
  *     ("to"); each scenario is saved for the unit ("scenario") and its
  *     paths do not start before the base year ("scenario.tfr.year");
