@@ -1,6 +1,7 @@
 // danso's web interface: hash routes, the session, the menu.
 import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
+import { projectionPage } from './projection.js';
 import { recordPage } from './record.js';
 import * as V from './views.js';
 
@@ -15,6 +16,7 @@ const MENU = [
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
   ['reports', '#/reports', () => true],
   ['check', '#/check', (r) => r !== 'collaborator'],
+  ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
 ];
 
@@ -106,6 +108,7 @@ async function route() {
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
       case 'check': await V.check(page, params); break;
+      case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);
