@@ -185,6 +185,7 @@ struct communes {
 	const struct dm_fc_national *nat;
 	const struct dm_reg_request *rq;
 	char **codes;
+	struct eng_dm_flows *flows; /* every commune's, counted in one pass */
 	size_t n, next;
 	pthread_mutex_t mu;
 	json_t **rows; /* one summary a commune */
@@ -219,6 +220,7 @@ static void *communes_run(void *arg)
 		struct dm_reg_request one = *w->rq;
 		one.unit = w->codes[i];
 		one.two_threads = false; /* the communes share the two threads */
+		one.flows = &w->flows[i];
 		struct ds_problem pb;
 		enum ds_rc rc = dm_reg_run(w->e, NULL, w->nat, &one, r, &pb);
 		if (!rc)
@@ -244,8 +246,14 @@ static int run_communes(const struct fc_opts *o, struct engine *e, const struct 
 	/* One view for the whole run: the threads read the engine through it. */
 	const struct eng_view *v = engine_read(e);
 	enum ds_rc rc = engine_units_under(v, o->rq.unit, LVL_COMMUNE, map, &w.codes, &w.n);
-	if (!rc && !(w.rows = calloc(w.n + 1, sizeof *w.rows)))
+	if (!rc && (!(w.rows = calloc(w.n + 1, sizeof *w.rows)) ||
+		    !(w.flows = calloc(w.n + 1, sizeof *w.flows))))
 		rc = DS_ENOMEM;
+	int from, to;
+	dm_reg_rate_years(o->rq.base, &from, &to);
+	if (!rc)
+		rc = engine_dm_flows_many(v, (const char *const *)w.codes, w.n, map,
+					  day_from_ymd(from, 1, 1), day_from_ymd(to, 12, 31), w.flows);
 	if (!rc) {
 		pthread_mutex_init(&w.mu, NULL);
 		pthread_t th;
@@ -266,6 +274,7 @@ static int run_communes(const struct fc_opts *o, struct engine *e, const struct 
 	}
 	free(w.codes);
 	free(w.rows);
+	free(w.flows);
 	int ex = 0;
 	if (rc) {
 		ex = cli_fail("project", rc, "%s", ds_rc_str(rc));

@@ -61,7 +61,8 @@ static void copy_counts(const struct eng_dm_pop *pop, const struct eng_dm_exposu
 }
 
 enum ds_rc dm_reg_counts(const struct eng_view *v, const char *unit, int32_t map_date, int32_t base,
-			 int from, int to, bool two_threads, struct dm_fc_counts *c)
+			 int from, int to, bool two_threads, const struct eng_dm_flows *flows,
+			 struct dm_fc_counts *c)
 {
 	memset(c, 0, sizeof *c);
 	c->years = to - from + 1;
@@ -76,7 +77,9 @@ enum ds_rc dm_reg_counts(const struct eng_view *v, const char *unit, int32_t map
 					   day_from_ymd(to, 12, 31), {{{0}}}, DS_OK};
 		threaded = two_threads && pthread_create(&th, NULL, exposure_run, j) == 0;
 		rc = engine_dm_population(v, unit, map_date, base, pop);
-		if (!rc)
+		if (!rc && flows)
+			*fl = *flows;
+		else if (!rc)
 			rc = engine_dm_flows(v, unit, map_date, j->from, j->to, fl);
 		if (threaded)
 			pthread_join(th, NULL);
@@ -218,7 +221,7 @@ enum ds_rc dm_reg_run(struct engine *e, struct rec_book *book, const struct dm_f
 	enum ds_rc rc = check(rq, eng_units(v), r, pb);
 	if (!rc)
 		rc = dm_reg_counts(v, r->unit, r->map_date, r->base, r->rates_from, r->rates_to,
-				   rq->two_threads, &r->counts);
+				   rq->two_threads, rq->flows, &r->counts);
 	engine_read_end(v);
 	if (rc == DS_ENOTFOUND && !pb->field[0])
 		refuse(pb, rc, "unit", W_NO_UNIT);

@@ -45,6 +45,9 @@ struct dm_reg_request {
 	size_t nscenarios;
 	int32_t today;    /* the base date may not be after it */
 	bool two_threads; /* read the engine on two threads (one unit at a time) */
+	/* the unit's births, deaths and moves over the rate years when already
+	 * counted (engine_dm_flows_many, for many units at once), or NULL */
+	const struct eng_dm_flows *flows;
 };
 
 struct dm_reg_result {
@@ -75,11 +78,13 @@ void dm_reg_rate_years(int32_t base, int *from, int *to);
 
 /*
  * The register's counts for one unit, read in a view the caller holds:
- * the population on `base`, the rest over the calendar years from..to;
- * with two_threads, exposure on a second thread.
+ * the population on `base`, the rest over the calendar years from..to
+ * (flows: the births, deaths and moves already counted, or NULL); with
+ * two_threads, exposure on a second thread.
  */
 enum ds_rc dm_reg_counts(const struct eng_view *v, const char *unit, int32_t map_date, int32_t base,
-			 int from, int to, bool two_threads, struct dm_fc_counts *c);
+			 int from, int to, bool two_threads, const struct eng_dm_flows *flows,
+			 struct dm_fc_counts *c);
 
 /* A scenario record's canonical body (records/kinds.c) as the method takes it. */
 void dm_scenario_from_json(const json_t *body, struct dm_scenario *sc);

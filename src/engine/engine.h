@@ -262,5 +262,13 @@ enum ds_rc engine_dm_exposure(const struct eng_view *v, const char *unit, int32_
 			      int32_t from, int32_t to, struct eng_dm_exposure *out);
 enum ds_rc engine_dm_flows(const struct eng_view *v, const char *unit, int32_t map_date,
 			   int32_t from, int32_t to, struct eng_dm_flows *out);
+/*
+ * engine_dm_flows for n disjoint units at once, into out[0..n-1]: one pass
+ * over the period's events, where n calls would each read every move of
+ * the province (moves between communes are filed under no area).  A move
+ * between two of the units counts out of one and into the other.
+ */
+enum ds_rc engine_dm_flows_many(const struct eng_view *v, const char *const *units, size_t n,
+				int32_t map_date, int32_t from, int32_t to, struct eng_dm_flows *out);
 
 #endif

@@ -230,61 +230,84 @@ static int clampi(int v, int lo, int hi)
  * One event, counted as the forms count births, deaths and moves
  * (engine_flow.c's count_event, for these five types only: a projection
  * has no use for the distinct-person sets and household poverty that cost
- * the forms' pass most of its time).
+ * the forms' pass most of its time), into out[column].
  */
-static void count(const struct engine *e, const struct unit_areas *u, int type, int32_t p,
-		  int32_t hh, int32_t a, int age, struct eng_dm_flows *out)
+static void count(const struct engine *e, const int32_t *area_col, const int32_t *area_commune,
+		  int type, int32_t p, int32_t hh, int32_t a, int age, struct eng_dm_flows *out)
 {
 	if (type != EV_BIRTH && type != EV_DEATH && type != EV_MOVE_IN && type != EV_MOVE_OUT &&
 	    type != EV_TRANSFER)
 		return;
 	int col, col_from;
 	int sex = e->p_sex[p] - 1;
-	if (!eng_event_cols(e, u->area_col, u->m->area_commune, type, hh, a, &col, &col_from) ||
-	    sex < 0 || sex > 1)
+	if (!eng_event_cols(e, area_col, area_commune, type, hh, a, &col, &col_from) || sex < 0 ||
+	    sex > 1)
 		return;
 	age = clampi(age, 0, ENG_AGES - 1);
 	if (type == EV_TRANSFER) {
-		out->in[sex][age] += col >= 0;
-		out->out[sex][age] += col_from >= 0;
+		if (col >= 0)
+			out[col].in[sex][age]++;
+		if (col_from >= 0)
+			out[col_from].out[sex][age]++;
 		return;
 	}
 	if (col < 0)
 		return;
+	struct eng_dm_flows *o = &out[col];
 	if (type == EV_BIRTH) {
 		int csex = reg_birth_sex(a) - 1, place = reg_birth_place(a) - 1;
 		int mage = clampi(age, ENG_MOTHER_AGE0, ENG_MOTHER_AGE0 + ENG_MOTHER_AGES - 1);
 		if (csex >= 0 && csex <= 1 && place >= 0 && place <= 3)
-			out->births[csex][mage - ENG_MOTHER_AGE0]++;
+			o->births[csex][mage - ENG_MOTHER_AGE0]++;
 	} else if (type == EV_DEATH) {
-		out->deaths[sex][age]++;
+		o->deaths[sex][age]++;
 	} else {
-		(type == EV_MOVE_IN ? out->in : out->out)[sex][age]++;
+		(type == EV_MOVE_IN ? o->in : o->out)[sex][age]++;
 	}
+}
+
+enum ds_rc engine_dm_flows_many(const struct eng_view *v, const char *const *units, size_t n,
+				int32_t map_date, int32_t from, int32_t to, struct eng_dm_flows *out)
+{
+	struct engine *e = eng_of(v);
+	memset(out, 0, n * sizeof *out);
+	struct eng_unitmap *m = eng_map_for(e, map_date);
+	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
+	enum ds_rc rc = m && area_col ? DS_OK : DS_ENOMEM;
+	for (size_t a = 0; !rc && a <= e->nareas; a++)
+		area_col[a] = -1;
+	for (size_t i = 0; !rc && i < n; i++) {
+		int64_t id = eng_unit_id(e, units[i]);
+		if (id < 0)
+			rc = DS_ENOTFOUND;
+		for (uint32_t k = rc ? 0 : m->off[id]; !rc && k < m->off[id + 1]; k++)
+			area_col[m->areas[k]] = (int32_t)i;
+	}
+	/* The period's windows, or only the units' areas' blocks in them. */
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
+	if (!rc)
+		rc = eng_event_ranges(e, from, to, area_col, &rg, &nr);
+	const struct eng_events *ev = &e->ev;
+	for (size_t r = 0; !rc && r < nr; r++)
+		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
+			if (ev->type[i] && ev->date[i] >= from && ev->date[i] <= to)
+				count(e, area_col, m->area_commune, ev->type[i], ev->person[i], ev->hh[i],
+				      ev->a[i], ev->age[i], out);
+	const struct eng_events *l = &e->late;
+	for (size_t i = 0; !rc && i < l->n; i++)
+		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
+			count(e, area_col, m->area_commune, l->type[i], l->person[i], l->hh[i], l->a[i],
+			      l->age[i], out);
+	free(rg);
+	free(area_col);
+	if (rc)
+		memset(out, 0, n * sizeof *out);
+	return rc;
 }
 
 enum ds_rc engine_dm_flows(const struct eng_view *v, const char *unit, int32_t map_date,
 			   int32_t from, int32_t to, struct eng_dm_flows *out)
 {
-	struct engine *e = eng_of(v);
-	struct unit_areas u;
-	enum ds_rc rc = begin(v, unit, map_date, out, sizeof *out, &u);
-	if (rc)
-		return rc;
-	/* The period's windows, or only the unit's areas' blocks in them. */
-	struct eng_range *rg = NULL;
-	size_t nr = 0;
-	rc = eng_event_ranges(e, from, to, u.area_col, &rg, &nr);
-	const struct eng_events *ev = &e->ev;
-	for (size_t r = 0; r < nr; r++)
-		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
-			if (ev->type[i] && ev->date[i] >= from && ev->date[i] <= to)
-				count(e, &u, ev->type[i], ev->person[i], ev->hh[i], ev->a[i], ev->age[i], out);
-	const struct eng_events *l = &e->late;
-	for (size_t i = 0; !rc && i < l->n; i++)
-		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
-			count(e, &u, l->type[i], l->person[i], l->hh[i], l->a[i], l->age[i], out);
-	free(rg);
-	free(u.area_col);
-	return rc;
+	return engine_dm_flows_many(v, &unit, 1, map_date, from, to, out);
 }

@@ -215,6 +215,19 @@ TEST(engine_dm_population_and_flows_by_hand)
 	CHECK_EQ(fl.in[F][18], 0);
 	CHECK_EQ(fl.out[F][18], 0);
 	CHECK_EQ(engine_dm_flows(v, "nope", y1, y0, y1, &fl), DS_ENOTFOUND);
+	/* Both communes in one pass: each as counted alone; A3 leaves one for
+	 * the other. */
+	const char *const both[] = {"26734", "26737"};
+	struct eng_dm_flows many[2], one;
+	CHECK_EQ(engine_dm_flows_many(v, both, 2, y1, y0, y1, many), DS_OK);
+	for (int u = 0; u < 2; u++) {
+		CHECK_EQ(engine_dm_flows(v, both[u], y1, y0, y1, &one), DS_OK);
+		CHECK(memcmp(&one, &many[u], sizeof one) == 0);
+	}
+	CHECK_EQ(many[0].out[F][18], 1);
+	CHECK_EQ(many[1].in[F][18], 1);
+	const char *const bad[] = {"26734", "nope"};
+	CHECK_EQ(engine_dm_flows_many(v, bad, 2, y1, y0, y1, many), DS_ENOTFOUND);
 	engine_read_end(v);
 	test_register_close(&r);
 }
