@@ -6,7 +6,7 @@
 set -eu
 build="build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev libmicrohttpd-dev
 libjansson-dev libsodium-dev libutf8proc-dev libxlsxwriter-dev"
-test="postgresql nodejs npm chromium python3 python3-openpyxl clang libclang-rt-14-dev"
+test="postgresql nodejs npm chromium python3 python3-openpyxl clang libclang-rt-14-dev libxml2-utils"
 bench="wrk hyperfine"
 want=$build
 case "${1:-}" in

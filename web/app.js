@@ -4,6 +4,7 @@ import { getLang, role, setLang, t } from './i18n.js';
 import { projectionPage } from './projection.js';
 import { recordPage } from './record.js';
 import * as V from './views.js';
+import * as C from './cycle.js';
 
 const main = document.getElementById('main');
 
@@ -14,6 +15,10 @@ const MENU = [
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
+  ['review', '#/review', (r) => r === 'commune'],
+  ['queries', '#/queries', (r) => r === 'collaborator'],
+  ['cycle', '#/cycle', (r) => r === 'commune' || r === 'province'],
+  ['timeliness', '#/timeliness', (r) => r === 'province' || r === 'national'],
   ['reports', '#/reports', () => true],
   ['check', '#/check', (r) => r !== 'collaborator'],
   ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
@@ -107,6 +112,10 @@ async function route() {
       case 'record': await recordPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
+      case 'review': await C.review(page, params); break;
+      case 'queries': await C.queries(page, params); break;
+      case 'cycle': await C.cycle(page, params); break;
+      case 'timeliness': await C.timeliness(page, params); break;
       case 'check': await V.check(page, params); break;
       case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;

@@ -37,6 +37,7 @@ const W = {
     badDate: 'Ngày không hợp lệ (ngày/tháng/năm)', levels: 'Số cấp', unitsAt: 'Cây đơn vị hành chính ngày', objectId: 'Mã đối tượng',
     openUnit: 'Mở báo cáo của đơn vị',
     tryAgain: 'Máy chủ tạm thời chưa ghi được ({m}). Hãy bấm Đăng nhập lại.',
+    review: 'Rà soát', queries: 'Câu hỏi', cycle: 'Gửi và duyệt báo cáo', timeliness: 'Tiến độ báo cáo',
     numbers: 'Số liệu', migration: 'Chuyển đến – chuyển đi', quietCount: '{n} trên {m} địa bàn chưa có biến động nào được ghi trong tháng này.',
   },
   en: {
@@ -75,6 +76,7 @@ const W = {
     badDate: 'Not a valid date (day/month/year)', levels: 'Levels', unitsAt: 'Unit tree on', objectId: 'Object id',
     openUnit: 'Open the report of unit',
     tryAgain: 'The server could not complete this just now ({m}). Please press Log in again.',
+    review: 'Review', queries: 'Questions', cycle: 'Submit and approve', timeliness: 'Timeliness',
     numbers: 'Figures', migration: 'Moves in and out', quietCount: '{n} of {m} areas have no change recorded this month.',
   },
 };

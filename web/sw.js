@@ -1,8 +1,8 @@
 // Keeps the application shell for use without a network.  Personal data
 // (anything under /api/) is never cached: it stays on the server.
-const SHELL = 'danso-shell-v2';
+const SHELL = 'danso-shell-v3';
 const FILES = ['/', '/sw.js', '/static/app.css', '/static/app.js', '/static/core.js', '/static/i18n.js',
-  '/static/charts.js', '/static/record.js', '/static/views.js', '/static/icon.svg'];
+  '/static/charts.js', '/static/record.js', '/static/views.js', '/static/cycle.js', '/static/icon.svg'];
 self.addEventListener('install', (e) => e.waitUntil(caches.open(SHELL).then((c) => c.addAll(FILES))));
 self.addEventListener('activate', (e) => e.waitUntil(caches.keys().then((keys) =>
   Promise.all(keys.filter((k) => k !== SHELL).map((k) => caches.delete(k))))));

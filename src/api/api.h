@@ -81,6 +81,7 @@ struct api_config {
 	size_t max_batch;
 	size_t max_page;
 	unsigned session_idle_s, session_max_s;
+	const char *trusted_proxies; /* comma-separated addresses, or NULL */
 };
 
 struct api_job;
@@ -104,14 +105,14 @@ struct api_app {
 	size_t naudit, audit_cap;
 	/* other servers' writes (PostgreSQL LISTEN, or polling) */
 	pthread_t follower;
+	int64_t follower_ok_ms;
+	uint64_t auth_epoch; /* bumped when another server committed: cached sessions re-read */ /* when the follower last found the engine current (monotonic ms) */
 	/* sessions and throttling */
 	pthread_mutex_t slock;
 	struct hmap sessions; /* session hash -> index in sess */
 	struct api_session *sess;
 	size_t nsess, sess_cap;
-	struct hmap throttle; /* "u:login" or "a:address" -> index in thr */
-	struct api_throttle *thr;
-	size_t nthr, thr_cap;
+	struct api_limit *limits; /* API_LIMIT_SLOTS, under slock (limits.c) */
 	/* per-thread store connections */
 	pthread_key_t tls_store;
 	pthread_mutex_t stores_lock;
@@ -136,6 +137,8 @@ struct api_ctx {
 	char params[4][REG_ID_MAX * 2]; /* {…} path segments, in order */
 	struct store *st;               /* this thread's connection */
 	const char *lang;
+	char client_ip[64];             /* api_client_ip's answer behind a trusted proxy */
+	struct api_audits *audits;      /* this request's audit entries, NULL outside one */
 };
 
 /* Starts the application and its HTTP server; blocks until SIGTERM/SIGINT. */
@@ -166,9 +169,32 @@ struct store *api_thread_store(struct api_app *app);
 bool api_in_scope(struct api_ctx *c, const char *area);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */
 char *api_scope_areas(struct api_ctx *c);
-/* Queues an audit entry for the writer. */
+/*
+ * An audit entry for this request: who read or changed what.  The answer is
+ * held until the entries are committed (api_answer_audited, called by the
+ * pipeline), so that no answered read can lose its entry in a crash.
+ * Outside a request's handler (a continuation), the entry is queued for
+ * the writer's next transaction.
+ */
 void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
 	       const char *outcome);
+struct api_audits {
+	struct store_audit *v;
+	size_t n, cap;
+};
+/* Holds c's answer, commits its audit entries through the writer, and only
+ * then answers (503 if they could not be written).  When the request was
+ * parked by its handler, the entries go to the writer's queue instead. */
+void api_answer_audited(struct api_ctx *c);
+/* An audit entry written at once, in the writer's transaction (a job's run):
+ * committed with what it is about, before the answer. */
+enum ds_rc api_audit_now(struct store *st, const struct api_user *user, const char *action,
+			 const char *object, const char *object_id, const char *outcome);
+/* Queues an entry for the writer's next transaction. */
+void api_audit_queue(struct api_app *app, const struct store_audit *e);
+/* The same for a user outside a request (the writer's jobs); NULL: anonymous. */
+void api_audit_user(struct api_app *app, const struct api_user *user, const char *action,
+		    const char *object, const char *object_id, const char *outcome);
 
 /* ---- the one writer (api/writer.c) ---- */
 
@@ -214,6 +240,29 @@ struct store_audit *api_audit_take(struct api_app *app, size_t *n);
 void api_follower_start(struct api_app *app);
 void api_follower_stop(struct api_app *app);
 
+/* ---- limits on failures (api/limits.c) ---- */
+
+#define API_LIMIT_SLOTS 16384
+#define API_LIMIT_KEY 80
+struct api_limit;
+struct api_limit *api_limits_new(void); /* freed with free() */
+/* Seconds key must still wait before its next try (0: now). */
+int64_t api_limit_wait(struct api_app *app, const char *key, int64_t now);
+/* A failure of key: past free_tries, the next try waits 2, 4, 8 ... 900 s.
+ * Returns the failures counted (forgotten after an hour without one). */
+int api_limit_fail(struct api_app *app, const char *key, int free_tries, int64_t now);
+void api_limit_clear(struct api_app *app, const char *key);
+bool api_limit_get(struct api_app *app, const char *key, int *failures, int64_t *last, int64_t *until);
+void api_limit_set(struct api_app *app, const char *key, int failures, int64_t last, int64_t until);
+/* Keeps key's state in the store (through the writer), so that a restart
+ * does not forget it. */
+void api_limits_keep(struct api_app *app, const char *key);
+/* Loads the kept states at start. */
+enum ds_rc api_limits_load(struct api_app *app, struct store *st);
+/* The client's address: the connection's, or, from a trusted proxy, the
+ * last address of X-Forwarded-For. */
+const char *api_client_ip(struct api_ctx *c);
+
 /* Sessions and passwords (api/auth.c). */
 enum ds_rc api_hash_password(const char *pw, char out[160]);
 bool api_check_password(const char *hash, const char *pw);
@@ -236,7 +285,9 @@ bool api_login(struct api_ctx *c, const char *login, const char *password, api_d
 void api_login_finish(struct api_ctx *c, const struct api_new_session *n);
 /* A new API token for a user (NULL when out of memory); the writer stores it
  * with api_session_add_run. */
-struct api_new_session *api_token_new(int64_t user_id, const char *label);
+struct api_new_session *api_token_new(int64_t user_id, const char *label, int days);
+/* A token's public id: the first 8 bytes of its hash, in hex. */
+void api_token_id(const uint8_t hash[32], char out[17]);
 enum ds_rc api_session_add_run(struct api_app *app, struct store *st, const struct api_user *user,
 			       void *arg);
 
@@ -268,6 +319,15 @@ enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct a
 			   void *arg);
 void api_account_cached(struct api_app *app, const struct api_account *a);
 const char *api_role_name(int role);
+/* Why a new password is refused ("length", "common": on the list or one
+ * run of counting or one repeated character, "personal": holds the login or
+ * a word of the name), or NULL when it may be used.  Case, diacritics and
+ * spaces do not count. */
+const char *api_weak_password(const char *pw, const struct store_user *u);
+/* Role and unit must fit: a collaborator has an area, a commune officer a
+ * commune, a province officer a province (units of today's map); national
+ * officers and administrators none.  The field at fault, or NULL. */
+const char *api_role_unit_fault(const struct reg_units *units, int role, const char *unit);
 int api_role_parse(const char *s);
 bool api_role_allows(int role, enum api_perm perm);
 
@@ -301,10 +361,26 @@ void h_users(struct api_ctx *c);
 void h_user_add(struct api_ctx *c);
 void h_user_update(struct api_ctx *c);
 void h_token_add(struct api_ctx *c);
+void h_tokens(struct api_ctx *c);
+void h_token_revoke(struct api_ctx *c);
 void h_audit(struct api_ctx *c);
 /* h_demog.c: projections from the register and their scenarios */
 void h_projection(struct api_ctx *c);
 void h_scenarios(struct api_ctx *c);
 void h_scenario_save(struct api_ctx *c);
+/* h_cycle.c: submission, decisions, state, roll-up, timeliness, DHIS2 */
+void h_cycle_submit(struct api_ctx *c);
+void h_cycle_approve(struct api_ctx *c);
+void h_cycle_return(struct api_ctx *c);
+void h_cycle_report(struct api_ctx *c);
+void h_cycle_timeliness(struct api_ctx *c);
+void h_cycle_rollup(struct api_ctx *c);
+void h_dhis2_export(struct api_ctx *c);
+/* h_review.c: the commune's review of the month, queries and answers */
+void h_review(struct api_ctx *c);
+void h_review_mark(struct api_ctx *c);
+void h_query_add(struct api_ctx *c);
+void h_queries(struct api_ctx *c);
+void h_query_answer(struct api_ctx *c);
 
 #endif

@@ -104,8 +104,7 @@ static void free_app(struct api_app *app)
 	rpt_defs_free(&app->defs);
 	hmap_free(&app->sessions);
 	free(app->sess);
-	hmap_free(&app->throttle);
-	free(app->thr);
+	free(app->limits);
 	free(app->audit);
 }
 
@@ -115,6 +114,10 @@ int api_serve(const struct api_config *cfg)
 	if (!app)
 		return 1;
 	app->cfg = *cfg;
+	if (!(app->limits = api_limits_new())) {
+		free(app);
+		return 1;
+	}
 	app->started = progress_now();
 	pthread_mutex_init(&app->wlock, NULL);
 	pthread_cond_init(&app->wcv, NULL);
@@ -137,12 +140,15 @@ int api_serve(const struct api_config *cfg)
 	}
 	if (ledger_open(&app->ledger, app->wstore) || first_admin(app) ||
 	    engine_load(app->wstore, &app->engine) || !(app->book = rec_book_new()) ||
-	    rec_book_catch_up(app->book, app->wstore)) {
+	    rec_book_catch_up(app->book, app->wstore) || api_limits_load(app, app->wstore)) {
 		fprintf(stderr, "serve: cannot load the register: %s\n", store_errmsg(app->wstore));
 		free_app(app);
 		free(app);
 		return ds_rc_exit(DS_EDB);
 	}
+	/* Loaded from one snapshot, it must agree with the store; if it does
+	 * not, it says so and the follower loads it again. */
+	engine_verify(app->engine, app->wstore);
 	fprintf(stderr, "serve: %lld persons loaded in %.1f s (%.0f MB in memory)\n",
 		(long long)engine_persons(app->engine), engine_load_seconds(app->engine),
 		(double)engine_bytes(app->engine) / 1e6);

@@ -16,27 +16,33 @@
 
 #include "api/api.h"
 #include "base/day.h"
+#include "base/asset.h"
 #include "base/grow.h"
+#include "base/text.h"
 
 #define COOKIE "danso_session"
 #define RECHECK_S 5
-#define THROTTLE_WINDOW_S 900
-#define THROTTLE_ACCOUNT 5
-#define THROTTLE_ADDRESS 20
+/* Wrong passwords tried before the delays start, per account and per
+ * address (an office behind one address has many users). */
+#define FREE_ACCOUNT 4
+#define FREE_ADDRESS 19
 
 struct api_session {
 	uint8_t hash[32];
 	int64_t user_id;
-	int64_t created_at, last_seen, checked_at;
+	int64_t created_at, last_seen, checked_at, expires_at;
+	int64_t last_seen_stored; /* as the store had it at the last check */
+	uint64_t epoch;           /* app->auth_epoch at the last check */
 	bool revoked, token;
 	struct api_user user;
 };
 
-struct api_throttle {
-	int64_t window_start;
-	int failures;
-	int64_t locked_until;
-};
+/* Sessions cached at most; past it the cache starts again empty (every
+ * session is read again once), so that no stream of tokens can grow it. */
+#define SESSION_CACHE_MAX 50000
+/* Unknown tokens an address may show before each next one waits. */
+#define FREE_UNKNOWN_TOKENS 50
+
 
 static const char *const role_names[ROLE_COUNT] = {"", "collaborator", "commune", "province",
 						   "national", "admin"};
@@ -131,6 +137,10 @@ static struct api_session *cache_put(struct api_app *app, const struct api_sessi
 		*old = *s;
 		return old;
 	}
+	if (app->nsess >= SESSION_CACHE_MAX) {
+		hmap_free(&app->sessions);
+		app->nsess = 0;
+	}
 	if (!ds_grow(&app->sess, sizeof *app->sess, &app->sess_cap, app->nsess, 64))
 		return NULL;
 	if (hmap_put(&app->sessions, s->hash, 32, (int64_t)app->nsess, NULL, NULL))
@@ -139,17 +149,27 @@ static struct api_session *cache_put(struct api_app *app, const struct api_sessi
 	return &app->sess[app->nsess++];
 }
 
-static bool load_user(struct store *st, int64_t id, struct api_user *u)
+/* The account as a user of the API: DS_OK, DS_ENOTFOUND (gone or
+ * disabled), or the store's failure. */
+static enum ds_rc read_user(struct store *st, int64_t id, struct api_user *u)
 {
 	struct store_user su;
-	if (store_user_get(st, NULL, id, &su) || su.disabled)
-		return false;
+	enum ds_rc rc = store_user_get(st, NULL, id, &su);
+	if (rc)
+		return rc;
+	if (su.disabled)
+		return DS_ENOTFOUND;
 	u->id = su.id;
 	snprintf(u->login, sizeof u->login, "%s", su.login);
 	snprintf(u->name, sizeof u->name, "%s", su.name);
 	u->role = su.role;
 	snprintf(u->unit, sizeof u->unit, "%s", su.unit);
-	return true;
+	return DS_OK;
+}
+
+static bool load_user(struct store *st, int64_t id, struct api_user *u)
+{
+	return read_user(st, id, u) == DS_OK;
 }
 
 /* ---- session writes, run by the writer ---- */
@@ -251,19 +271,26 @@ void api_account_cached(struct api_app *app, const struct api_account *a)
 	api_revoke_cached(app, &r);
 }
 
-/* Re-reads a session and its user from the store. */
-static bool refresh(struct api_ctx *c, struct api_session *s)
+/* Re-reads a session and its user from the store: DS_OK, DS_ENOTFOUND
+ * (no such session, revoked, or its account gone or disabled), or the
+ * store's failure, which says nothing about the session. */
+static enum ds_rc refresh(struct api_ctx *c, struct api_session *s)
 {
 	struct store_session ss;
-	if (store_session_get(c->st, s->hash, &ss) || ss.revoked)
-		return false;
-	if (!load_user(c->st, ss.user_id, &s->user))
-		return false;
+	enum ds_rc rc = store_session_get(c->st, s->hash, &ss);
+	if (!rc && ss.revoked)
+		rc = DS_ENOTFOUND;
+	if (!rc)
+		rc = read_user(c->st, ss.user_id, &s->user);
+	if (rc)
+		return rc;
 	s->revoked = false;
 	s->token = ss.token;
+	s->expires_at = ss.expires_at;
 	s->created_at = ss.created_at;
 	s->user_id = ss.user_id;
-	return true;
+	s->last_seen_stored = ss.last_seen;
+	return DS_OK;
 }
 
 bool api_authenticate(struct api_ctx *c)
@@ -281,6 +308,7 @@ bool api_authenticate(struct api_ctx *c)
 	uint8_t hash[32];
 	token_hash(token, hash);
 	int64_t now = (int64_t)time(NULL);
+	uint64_t epoch = __atomic_load_n(&app->auth_epoch, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&app->slock);
 	struct api_session *s = cache_find(app, hash);
 	struct api_session copy;
@@ -288,22 +316,37 @@ bool api_authenticate(struct api_ctx *c)
 	if (s)
 		copy = *s;
 	pthread_mutex_unlock(&app->slock);
+	char tkey[API_LIMIT_KEY];
+	snprintf(tkey, sizeof tkey, "t:%s", api_client_ip(c));
 	if (!known) {
+		/* An address that keeps showing unknown tokens waits before the
+		 * store is asked again. */
+		if (api_limit_wait(app, tkey, now))
+			return false;
 		memset(&copy, 0, sizeof copy);
 		memcpy(copy.hash, hash, 32);
 		copy.last_seen = now;
 	}
-	if (!known || now - copy.checked_at >= RECHECK_S) {
-		bool ok = refresh(c, &copy);
-		copy.checked_at = now;
-		copy.revoked = !ok;
-		if (ok && !known) {
-			struct store_session ss;
-			if (!store_session_get(c->st, hash, &ss))
-				copy.last_seen = ss.last_seen;
+	if (!known || now - copy.checked_at >= RECHECK_S || copy.epoch != epoch) {
+		enum ds_rc rc = refresh(c, &copy);
+		/* A store that cannot answer says nothing about the session: it
+		 * is neither cached as revoked nor accepted (the request gets
+		 * 503 from the pipeline). */
+		if (rc && rc != DS_ENOTFOUND)
+			return false;
+		if (rc && !known) {
+			/* Unknown: not cached (that would let anyone fill the cache). */
+			api_limit_fail(app, tkey, FREE_UNKNOWN_TOKENS, now);
+			return false;
 		}
+		copy.checked_at = now;
+		copy.epoch = epoch;
+		copy.revoked = rc != DS_OK;
+		if (!rc && !known)
+			copy.last_seen = copy.last_seen_stored;
 	}
-	bool valid = !copy.revoked && copy.token == bearer;
+	bool valid = !copy.revoked && copy.token == bearer &&
+		     (!copy.expires_at || now < copy.expires_at);
 	if (valid && !copy.token) {
 		valid = now - copy.last_seen <= app->cfg.session_idle_s &&
 			now - copy.created_at <= app->cfg.session_max_s;
@@ -335,48 +378,6 @@ bool api_authenticate(struct api_ctx *c)
 	return true;
 }
 
-/* ---- throttling ---- */
-
-static struct api_throttle *throttle_slot(struct api_app *app, const char *key)
-{
-	int64_t i;
-	if (hmap_get(&app->throttle, key, strlen(key), &i))
-		return &app->thr[i];
-	if (!ds_grow(&app->thr, sizeof *app->thr, &app->thr_cap, app->nthr, 64))
-		return NULL;
-	if (hmap_put(&app->throttle, key, strlen(key), (int64_t)app->nthr, NULL, NULL))
-		return NULL;
-	memset(&app->thr[app->nthr], 0, sizeof app->thr[0]);
-	return &app->thr[app->nthr++];
-}
-
-/* Seconds the key must still wait (0: may try). */
-static int64_t throttled(struct api_app *app, const char *key, int64_t now)
-{
-	struct api_throttle *t = throttle_slot(app, key);
-	return t && t->locked_until > now ? t->locked_until - now : 0;
-}
-
-static void throttle_fail(struct api_app *app, const char *key, int limit, int64_t now)
-{
-	struct api_throttle *t = throttle_slot(app, key);
-	if (!t)
-		return;
-	if (now - t->window_start > THROTTLE_WINDOW_S) {
-		t->window_start = now;
-		t->failures = 0;
-	}
-	if (++t->failures >= limit)
-		t->locked_until = now + THROTTLE_WINDOW_S;
-}
-
-static void throttle_clear(struct api_app *app, const char *key)
-{
-	struct api_throttle *t = throttle_slot(app, key);
-	if (t)
-		memset(t, 0, sizeof *t);
-}
-
 /* ---- login and logout ---- */
 
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
@@ -398,17 +399,26 @@ static void set_cookie(struct api_ctx *c, const char *value, bool clear)
 	http_add_header(c->rs, "Set-Cookie", cookie);
 }
 
+/*
+ * A refused login in the audit log.  The login is written only when it is
+ * an account's: what was typed in the field may be a password.
+ */
+static void login_refused(struct api_ctx *c, const char *login, bool account, const char *outcome)
+{
+	struct api_ctx anon = *c;
+	anon.authed = false;
+	api_audit(&anon, "login", "user", account ? login : "-", outcome);
+}
+
 bool api_login(struct api_ctx *c, const char *login, const char *password, api_done_fn done)
 {
 	struct api_app *app = c->app;
 	int64_t now = (int64_t)time(NULL);
-	char ukey[80], akey[80];
+	char ukey[API_LIMIT_KEY], akey[API_LIMIT_KEY];
 	snprintf(ukey, sizeof ukey, "u:%s", login);
-	snprintf(akey, sizeof akey, "a:%s", c->rq->ip);
-	pthread_mutex_lock(&app->slock);
-	int64_t wait = throttled(app, ukey, now);
-	int64_t wait2 = throttled(app, akey, now);
-	pthread_mutex_unlock(&app->slock);
+	snprintf(akey, sizeof akey, "a:%s", api_client_ip(c));
+	int64_t wait = api_limit_wait(app, ukey, now);
+	int64_t wait2 = api_limit_wait(app, akey, now);
 	if (wait2 > wait)
 		wait = wait2;
 	if (wait) {
@@ -420,30 +430,36 @@ bool api_login(struct api_ctx *c, const char *login, const char *password, api_d
 				  ? "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
 				  : "Too many failed logins. Try again in a few minutes.",
 			  NULL);
+		struct store_user who;
+		login_refused(c, login, store_user_get(c->st, login, 0, &who) == DS_OK, "throttled");
 		return false;
 	}
 	struct store_user u;
-	bool ok = store_user_get(c->st, login, 0, &u) == DS_OK && !u.disabled &&
-		  api_check_password(u.pw_hash, password);
+	enum ds_rc rc = store_user_get(c->st, login, 0, &u);
+	if (rc && rc != DS_ENOTFOUND) {
+		/* The database did not answer: nothing is known of the password,
+		 * so nothing counts against the account or the address. */
+		api_error(c, 503, "store", "the database cannot be reached; try again", NULL);
+		return false;
+	}
+	/* The same work whether or not the account exists or is disabled. */
+	if (rc)
+		pthread_once(&dummy_once, make_dummy);
+	bool ok = api_check_password(rc ? dummy_hash : u.pw_hash, password) && !rc && !u.disabled;
 	if (!ok) {
-		/* The same work and answer whether or not the account exists. */
-		if (store_user_get(c->st, login, 0, &u) != DS_OK) {
-			pthread_once(&dummy_once, make_dummy);
-			api_check_password(dummy_hash, password);
-		}
-		pthread_mutex_lock(&app->slock);
-		throttle_fail(app, ukey, THROTTLE_ACCOUNT, now);
-		throttle_fail(app, akey, THROTTLE_ADDRESS, now);
-		pthread_mutex_unlock(&app->slock);
+		api_limit_fail(app, ukey, FREE_ACCOUNT, now);
+		api_limit_fail(app, akey, FREE_ADDRESS, now);
+		api_limits_keep(app, ukey);
+		api_limits_keep(app, akey);
 		api_error(c, 401, "bad_credentials",
 			  strcmp(c->lang, "vi") == 0 ? "Tên đăng nhập hoặc mật khẩu không đúng."
 						     : "Wrong login or password.",
 			  NULL);
+		login_refused(c, login, rc == DS_OK, "denied");
 		return false;
 	}
-	pthread_mutex_lock(&app->slock);
-	throttle_clear(app, ukey);
-	pthread_mutex_unlock(&app->slock);
+	api_limit_clear(app, ukey);
+	api_limits_keep(app, ukey);
 	struct api_new_session *n = calloc(1, sizeof *n);
 	if (!n) {
 		api_error(c, 503, "memory", "out of memory", NULL);
@@ -474,7 +490,7 @@ void api_logout_finish(struct api_ctx *c, const struct api_revoke *r)
 	set_cookie(c, "", true);
 }
 
-struct api_new_session *api_token_new(int64_t user_id, const char *label)
+struct api_new_session *api_token_new(int64_t user_id, const char *label, int days)
 {
 	struct api_new_session *n = calloc(1, sizeof *n);
 	if (!n)
@@ -482,10 +498,100 @@ struct api_new_session *api_token_new(int64_t user_id, const char *label)
 	new_secret("dso_", n->token);
 	int64_t now = (int64_t)time(NULL);
 	n->ss = (struct store_session){.user_id = user_id, .created_at = now, .last_seen = now,
-				       .token = true};
+				       .token = true, .expires_at = now + (int64_t)days * 86400};
 	snprintf(n->ss.label, sizeof n->ss.label, "%s", label);
 	token_hash(n->token, n->ss.hash);
 	return n;
+}
+
+void api_token_id(const uint8_t hash[32], char out[17])
+{
+	sodium_bin2hex(out, 17, hash, 8);
+}
+
+const char *api_role_unit_fault(const struct reg_units *units, int role, const char *unit)
+{
+	if (role <= ROLE_NONE || role >= ROLE_COUNT)
+		return "role";
+	enum reg_level want = role == ROLE_COLLABORATOR ? LVL_AREA
+			      : role == ROLE_COMMUNE    ? LVL_COMMUNE
+			      : role == ROLE_PROVINCE   ? LVL_PROVINCE
+							: LVL_NONE;
+	if (want == LVL_NONE)
+		return unit[0] ? "unit" : NULL;
+	const struct reg_unit *u = reg_units_at(units, unit, day_today());
+	return u && u->level == want ? NULL : "unit";
+}
+
+/* ---- password policy ---- */
+
+/* True when folded pw is one character repeated, or one run of counting up
+ * or down ("1234567890", "abcdefghij", "9876543210"). */
+static bool trivial(const char *pw)
+{
+	size_t n = strlen(pw);
+	bool same = true, up = true, down = true;
+	for (size_t i = 1; i < n; i++) {
+		same = same && pw[i] == pw[0];
+		up = up && pw[i] == pw[i - 1] + 1;
+		down = down && pw[i] == pw[i - 1] - 1;
+	}
+	return same || up || down;
+}
+
+/* True when folded pw is on the list of common passwords (data/). */
+static bool common(const char *pw)
+{
+	size_t len;
+	const char *list = (const char *)asset_get("data/common-passwords.csv", &len);
+	size_t n = strlen(pw);
+	for (const char *p = list, *end = list ? list + len : NULL; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char word[64];
+		if (l < sizeof word && txt_fold(p, l, word, sizeof word) == DS_OK && strcmp(word, pw) == 0 &&
+		    strlen(word) == n)
+			return true;
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+/* True when folded pw contains the login or a word of 3 letters or more of the name. */
+static bool personal_word(const char *pw, const struct store_user *u)
+{
+	char folded[REG_NAME_BYTES];
+	if (txt_fold(u->login, strlen(u->login), folded, sizeof folded) == DS_OK && strlen(folded) >= 3 &&
+	    strstr(pw, folded))
+		return true;
+	if (txt_fold(u->name, strlen(u->name), folded, sizeof folded) != DS_OK)
+		return false;
+	for (char *save = NULL, *w = strtok_r(folded, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		if (strlen(w) >= 3 && strstr(pw, w))
+			return true;
+	return false;
+}
+
+const char *api_weak_password(const char *pw, const struct store_user *u)
+{
+	size_t n = strlen(pw);
+	if (n < 10 || n > 200)
+		return "length";
+	char folded[256];
+	if (txt_fold(pw, n, folded, sizeof folded) != DS_OK)
+		return "text";
+	/* Folded: without case, diacritics or spaces ("Mật Khẩu 123" is "matkhau123"). */
+	char squeezed[256];
+	size_t k = 0;
+	for (const char *p = folded; *p && k + 1 < sizeof squeezed; p++)
+		if (*p != ' ')
+			squeezed[k++] = *p;
+	squeezed[k] = '\0';
+	if (trivial(squeezed) || common(squeezed))
+		return "common";
+	if (personal_word(squeezed, u))
+		return "personal";
+	return NULL;
 }
 
 /* ---- scope ---- */

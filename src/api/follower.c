@@ -1,13 +1,23 @@
 /*
- * The follower: keeps the engine current with writes made by other
- * processes on the same database (other servers, the command line).  On
- * PostgreSQL it is woken by NOTIFY; on every backend it also looks at the
- * log's last sequence number each second.
+ * The follower: keeps the engine and the records book current with writes
+ * made by other processes on the same database (other servers, the command
+ * line).  On PostgreSQL it is woken by NOTIFY; on every backend it also
+ * looks at the log's last sequence number each second.  It is also the
+ * engine's keeper: every few minutes, when the engine has applied the
+ * whole log, it compares what the engine holds with the store
+ * (engine_verify), and when the engine is found inconsistent it loads the
+ * register again (engine_reload) while the server answers 503.  A lost
+ * database connection is made again by the store at the next statement,
+ * so after an outage the follower simply catches up.
  */
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
+#include "base/progress.h"
+
+#define VERIFY_EVERY_S 300
 
 static bool stopping(struct api_app *app)
 {
@@ -15,6 +25,22 @@ static bool stopping(struct api_app *app)
 	bool stop = app->stopping;
 	pthread_mutex_unlock(&app->wlock);
 	return stop;
+}
+
+/* One look at the logs: catch up, note when the engine was last current. */
+static void follow_once(struct api_app *app, struct store *st)
+{
+	int64_t log_seq = store_last_seq(st);
+	if (!store_reachable(st, false))
+		return;
+	if (log_seq > engine_last_seq(app->engine) && engine_catch_up(app->engine, st) != DS_OK &&
+	    !engine_broken(app->engine))
+		fprintf(stderr, "follower: %s\n", store_errmsg(st));
+	if (store_record_last_seq(st) > rec_book_last_seq(app->book) &&
+	    rec_book_catch_up(app->book, st) != DS_OK)
+		fprintf(stderr, "follower: records: %s\n", store_errmsg(st));
+	if (engine_last_seq(app->engine) >= log_seq && !engine_broken(app->engine))
+		__atomic_store_n(&app->follower_ok_ms, (int64_t)(progress_now() * 1e3), __ATOMIC_RELAXED);
 }
 
 static void *follower(void *arg)
@@ -25,15 +51,28 @@ static void *follower(void *arg)
 		fprintf(stderr, "follower: cannot open the database: other servers' writes are not followed\n");
 		return NULL;
 	}
+	double verified = progress_now();
 	while (!stopping(app)) {
-		if (store_wait_notify(st, 1000) != DS_OK)
+		enum ds_rc woken = store_wait_notify(st, 1000);
+		if (woken == DS_OK)
+			/* Another server committed: accounts may have changed too, so
+			 * the cached sessions are checked again at their next use. */
+			__atomic_add_fetch(&app->auth_epoch, 1, __ATOMIC_RELAXED);
+		else if (woken != DS_ENOTFOUND)
 			usleep(1000 * 1000);
-		if (store_last_seq(st) > engine_last_seq(app->engine) &&
-		    engine_catch_up(app->engine, st) != DS_OK)
-			fprintf(stderr, "follower: %s\n", store_errmsg(st));
-		if (store_record_last_seq(st) > rec_book_last_seq(app->book) &&
-		    rec_book_catch_up(app->book, st) != DS_OK)
-			fprintf(stderr, "follower: records: %s\n", store_errmsg(st));
+		if (engine_broken(app->engine)) {
+			if (engine_reload(app->engine, st) != DS_OK)
+				fprintf(stderr, "follower: the engine could not be reloaded: %s\n",
+					store_errmsg(st));
+			continue;
+		}
+		follow_once(app, st);
+		if (progress_now() - verified > VERIFY_EVERY_S) {
+			if (engine_verify(app->engine, st) != DS_OK)
+				fprintf(stderr, "follower: could not compare the engine with the store: %s\n",
+					store_errmsg(st));
+			verified = progress_now();
+		}
 	}
 	store_close(st);
 	return NULL;
@@ -41,6 +80,7 @@ static void *follower(void *arg)
 
 void api_follower_start(struct api_app *app)
 {
+	__atomic_store_n(&app->follower_ok_ms, (int64_t)(progress_now() * 1e3), __ATOMIC_RELAXED);
 	pthread_create(&app->follower, NULL, follower, app);
 }
 

@@ -31,19 +31,10 @@ void h_users(struct api_ctx *c)
  * or province, national officers and administrators none. */
 static const char *check_role_unit(struct api_ctx *c, int role, const char *unit)
 {
-	if (!role)
-		return "role";
-	enum reg_level want = role == ROLE_COLLABORATOR ? LVL_AREA
-			      : role == ROLE_COMMUNE    ? LVL_COMMUNE
-			      : role == ROLE_PROVINCE   ? LVL_PROVINCE
-							: LVL_NONE;
-	if (want == LVL_NONE)
-		return unit[0] ? "unit" : NULL;
 	const struct eng_view *v = engine_read(c->app->engine);
-	const struct reg_unit *u = reg_units_at(eng_units(v), unit, day_today());
-	bool ok = u && u->level == want;
+	const char *bad = api_role_unit_fault(eng_units(v), role, unit);
 	engine_read_end(v);
-	return ok ? NULL : "unit";
+	return bad;
 }
 
 static void user_add_done(struct api_ctx *c, void *arg, enum ds_rc rc)
@@ -178,8 +169,9 @@ void h_user_update(struct api_ctx *c)
 		return;
 	}
 	/* A new password, a new role or unit, or a disabled account: every
-	 * session ends, and a disabled account's API tokens too. */
-	a->revoke_tokens = a->u.disabled;
+	 * session ends; a disabled account's or a reset password's API tokens
+	 * too. */
+	a->revoke_tokens = a->u.disabled || a->password[0];
 	api_write_block(c, api_account_run, user_update_done, a);
 }
 

@@ -1,6 +1,7 @@
 /* Persons, households and events: every access scoped, every read audited. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "base/day.h"
@@ -170,6 +171,7 @@ static enum ds_rc add_household(const struct store_household *h, void *arg)
 	json_array_append_new(l->items, json_pack("{s:s, s:s, s:s, s:s, s:i}", "id", h->rec.id, "area",
 						  h->rec.area, "number", h->rec.number, "address",
 						  h->rec.address, "type", h->rec.type));
+	api_audit(l->c, "list", "household", h->rec.id, "ok");
 	return DS_OK;
 }
 
@@ -256,6 +258,12 @@ void h_event_get(struct api_ctx *c)
 	if (e.voided_by)
 		json_object_set_new(o, "voided_by", json_integer(e.voided_by));
 	api_audit(c, "read", "event", c->params[0], "ok");
+	/* An event carries a person's data (an arrival the whole record): it
+	 * is a read of the persons it names, in their access log. */
+	int64_t named[2] = {e.fact.person, e.fact.type == EV_BIRTH ? e.fact.other : 0};
+	for (int k = 0; k < 2; k++)
+		if (named[k] > 0 && store_person_get(c->st, NULL, named[k], &p) == DS_OK)
+			api_audit(c, "read_event", "person", p.rec.id, "ok");
 	api_json(c, 200, o);
 }
 
@@ -356,13 +364,60 @@ static bool user_scope(void *arg, const char *area)
 	return api_user_covers(s->app, s->user, area);
 }
 
+/*
+ * A refusal because an id or a national id is already held, somewhere:
+ * uniqueness cannot be kept without saying so, so what it tells is made
+ * dear.  Each is audited, and past a few in an hour the user's writes wait
+ * (api_limit), as wrong passwords do.
+ */
+#define FREE_PROBES 10
+
+static bool is_probe(enum ds_why why)
+{
+	return why == W_DUP_ID || why == W_DUP_NATIONAL_ID || why == W_EVENT_ID_REUSED;
+}
+
+static void probe_key(const struct api_user *user, char key[API_LIMIT_KEY])
+{
+	snprintf(key, API_LIMIT_KEY, "p:%s", user->login);
+}
+
+static enum ds_rc note_probe(struct api_app *app, struct store *st, const struct api_user *user,
+			     const struct reg_event *ev, const struct ds_problem *pb)
+{
+	if (!is_probe(pb->why))
+		return DS_OK;
+	char id[REG_UUID_TEXT], key[API_LIMIT_KEY];
+	reg_uuid_format(ev->id, id);
+	probe_key(user, key);
+	api_limit_fail(app, key, FREE_PROBES, (int64_t)time(NULL));
+	return api_audit_now(st, user, ds_why_code(pb->why), "event", id, "refused");
+}
+
+/* 429 when the user's probes wait; true when the write may go on. */
+static bool probes_allowed(struct api_ctx *c)
+{
+	char key[API_LIMIT_KEY];
+	probe_key(&c->user, key);
+	int64_t wait = api_limit_wait(c->app, key, (int64_t)time(NULL));
+	if (!wait)
+		return true;
+	char retry[24];
+	snprintf(retry, sizeof retry, "%lld", (long long)wait);
+	http_add_header(c->rs, "Retry-After", retry);
+	api_error(c, 429, "throttled",
+		  strcmp(c->lang, "vi") == 0 ? "Quá nhiều mã trùng. Vui lòng thử lại sau ít phút."
+					     : "Too many ids already in use. Try again in a few minutes.",
+		  NULL);
+	return false;
+}
+
 /* The writer's part: every event through the ledger, everything it names
  * checked against the caller's scope. */
 static enum ds_rc record_events(struct api_app *app, struct store *st, const struct api_user *user,
 				void *arg)
 {
-	(void)st; /* the ledger writes through the writer's store */
-	struct ev_write *w = arg;
+	struct ev_write *w = arg; /* the ledger writes through st too: the writer's store */
 	struct scope_arg sa = {app, user};
 	app->ledger.scope = user_scope;
 	app->ledger.scope_arg = &sa;
@@ -372,6 +427,8 @@ static enum ds_rc record_events(struct api_app *app, struct store *st, const str
 		rc = ledger_record(&app->ledger, &w->events[i], user->login, &w->results[i]);
 		recorded += !rc && w->results[i].outcome == LEDGER_RECORDED;
 		refused += !rc && w->results[i].outcome == LEDGER_REFUSED;
+		if (!rc && w->results[i].outcome == LEDGER_REFUSED)
+			rc = note_probe(app, st, user, &w->events[i], &w->results[i].problem);
 	}
 	app->ledger.scope = NULL;
 	pthread_mutex_lock(&app->mlock);
@@ -405,6 +462,8 @@ static void event_answer(struct api_ctx *c, void *arg, enum ds_rc rc)
 
 void h_event_post(struct api_ctx *c)
 {
+	if (!probes_allowed(c))
+		return;
 	json_t *b = api_body(c);
 	if (!b)
 		return;
@@ -458,6 +517,8 @@ static void batch_answer(struct api_ctx *c, void *arg, enum ds_rc rc)
 
 void h_event_batch(struct api_ctx *c)
 {
+	if (!probes_allowed(c))
+		return;
 	json_t *b = api_body(c);
 	if (!b)
 		return;

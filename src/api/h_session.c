@@ -47,11 +47,7 @@ void h_login(struct api_ctx *c)
 		json_decref(b);
 		return;
 	}
-	if (!api_login(c, login, pw, login_done)) {
-		struct api_ctx anon = *c;
-		anon.authed = false;
-		api_audit(&anon, "login", "user", login, c->rs->status == 429 ? "throttled" : "denied");
-	}
+	api_login(c, login, pw, login_done); /* a refusal is audited there */
 	json_decref(b);
 }
 
@@ -117,18 +113,40 @@ void h_password(struct api_ctx *c)
 	const char *pw = json_string_value(json_object_get(b, "new"));
 	struct api_account *a = calloc(1, sizeof *a);
 	bool vi = strcmp(c->lang, "vi") == 0;
+	/* Wrong old passwords count as wrong logins: a stolen session cannot
+	 * guess its way to the account. */
+	char key[API_LIMIT_KEY];
+	snprintf(key, sizeof key, "u:%s", c->user.login);
+	int64_t now = (int64_t)time(NULL), wait = api_limit_wait(c->app, key, now);
+	const char *weak = NULL;
 	if (!a) {
 		api_error(c, 503, "memory", "out of memory", NULL);
+	} else if (wait) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld", (long long)wait);
+		http_add_header(c->rs, "Retry-After", retry);
+		api_error(c, 429, "throttled", vi ? "Nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+						   : "Too many wrong passwords. Try again in a few minutes.",
+			  "old");
 	} else if (!old || !pw || store_user_get(c->st, NULL, c->user.id, &a->u) ||
 		   !api_check_password(a->u.pw_hash, old)) {
+		api_limit_fail(c->app, key, 4, now);
+		api_limits_keep(c->app, key);
 		api_error(c, 403, "bad_credentials", vi ? "Mật khẩu cũ không đúng." : "The old password is wrong.",
 			  "old");
-	} else if (strlen(pw) < 10 || strlen(pw) > 200) {
+	} else if ((weak = api_weak_password(pw, &a->u))) {
+		bool len = strcmp(weak, "length") == 0, mine = strcmp(weak, "personal") == 0;
 		api_error(c, 422, "weak_password",
-			  vi ? "Mật khẩu mới phải có từ 10 ký tự." : "The new password needs at least 10 characters.",
+			  len    ? (vi ? "Mật khẩu mới phải có từ 10 đến 200 ký tự."
+				       : "The new password needs 10 to 200 characters.")
+			  : mine ? (vi ? "Mật khẩu mới không được chứa tên đăng nhập hay tên của bạn."
+				       : "The new password may not hold your login or your name.")
+				 : (vi ? "Mật khẩu này quá dễ đoán (ai cũng dùng). Hãy chọn một câu dài hơn."
+				       : "This password is too easy to guess. Choose a longer phrase."),
 			  "new");
 	} else if (api_hash_password(pw, a->u.pw_hash) == DS_OK) {
 		a->u.pw_changed_at = (int64_t)time(NULL);
+		a->revoke_tokens = true; /* a new password ends the API tokens too */
 		api_write_block(c, api_account_run, password_done, a);
 		a = NULL; /* the writer's, or freed */
 	} else {
@@ -156,9 +174,91 @@ void h_token_add(struct api_ctx *c)
 	if (!b)
 		return;
 	const char *label = json_string_value(json_object_get(b, "label"));
+	json_t *d = json_object_get(b, "days");
+	json_int_t days = d ? json_integer_value(d) : 90;
 	if (!label || !label[0] || strlen(label) > 60)
 		api_error(c, 400, "required", "give a label of at most 60 characters", "label");
+	else if ((d && !json_is_integer(d)) || days < 1 || days > 365)
+		api_error(c, 422, "bad_value", "days is 1 to 365", "days");
 	else
-		api_write_block(c, api_session_add_run, token_done, api_token_new(c->user.id, label));
+		api_write_block(c, api_session_add_run, token_done,
+				api_token_new(c->user.id, label, (int)days));
 	json_decref(b);
+}
+
+static json_t *when(int64_t t)
+{
+	char s[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return t ? json_string(s) : json_null();
+}
+
+static enum ds_rc add_token(const struct store_session *s, void *arg)
+{
+	char id[17];
+	api_token_id(s->hash, id);
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "id", id, "label", s->label,
+					     "created_at", when(s->created_at), "last_used",
+					     when(s->last_seen), "expires_at", when(s->expires_at),
+					     "revoked", s->revoked));
+	return DS_OK;
+}
+
+void h_tokens(struct api_ctx *c)
+{
+	json_t *arr = json_array();
+	if (store_each_token(c->st, c->user.id, add_token, arr)) {
+		json_decref(arr);
+		api_error(c, 503, "store", "the tokens could not be read", NULL);
+		return;
+	}
+	api_json(c, 200, json_pack("{s:o}", "tokens", arr));
+}
+
+struct find_token {
+	const char *id;
+	bool found;
+	uint8_t hash[32];
+};
+
+static enum ds_rc match_token(const struct store_session *s, void *arg)
+{
+	struct find_token *f = arg;
+	char id[17];
+	api_token_id(s->hash, id);
+	if (strcmp(id, f->id) == 0 && !s->revoked) {
+		f->found = true;
+		memcpy(f->hash, s->hash, 32);
+	}
+	return DS_OK;
+}
+
+static void token_revoked(struct api_ctx *c, void *arg, enum ds_rc rc)
+{
+	if (rc) {
+		store_failed(c, "the revocation");
+	} else {
+		api_revoke_cached(c->app, arg);
+		api_audit(c, "revoke_token", "user", c->user.login, "ok");
+		api_json(c, 200, json_pack("{s:b}", "ok", 1));
+	}
+	free(arg);
+}
+
+void h_token_revoke(struct api_ctx *c)
+{
+	struct find_token f = {.id = c->params[0]};
+	if (store_each_token(c->st, c->user.id, match_token, &f)) {
+		api_error(c, 503, "store", "the tokens could not be read", NULL);
+		return;
+	}
+	if (!f.found) {
+		api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such token.",
+			  "id");
+		return;
+	}
+	api_write_block(c, api_revoke_run, token_revoked, api_revoke_new(f.hash, 0, false));
 }

@@ -64,13 +64,43 @@ const struct api_route api_routes[] = {
 	{"POST", "/api/v1/scenarios", h_scenario_save, PERM_PLANNER,
 	 "Save a projection scenario for a unit in one's scope: {unit, base, name, label, "
 	 "tfr: {value, year}, srb: {value, year}, e0_gain, migration}", ""},
+	{"GET", "/api/v1/review", h_review, PERM_OFFICER,
+	 "The month's changes of a commune, area by area (areas without a change first), with names, "
+	 "who recorded each, queries and reviews", "unit:commune code (default the user's unit);month:YYYY-MM"},
+	{"POST", "/api/v1/review", h_review_mark, PERM_OFFICER, "Mark an area's month reviewed: {area, month}", ""},
+	{"GET", "/api/v1/queries", h_queries, PERM_READ,
+	 "Questions on events in the caller's scope (open ones unless all=1)", "all:1 for answered ones too"},
+	{"POST", "/api/v1/queries", h_query_add, PERM_OFFICER,
+	 "Ask the collaborator who recorded an event: {event, question}", ""},
+	{"POST", "/api/v1/queries/{event}/answer", h_query_answer, PERM_WRITE,
+	 "Answer a question on an event: {answer, void, correction} (the ids of a correction's void and new event)", ""},
+	{"GET", "/api/v1/cycle/report", h_cycle_report, PERM_OFFICER,
+	 "A report of the cycle: state, history, approved values beside today's, the events behind a difference",
+	 "form:01-DSX, 02-DSX, 03-DSX or 01-DSH;unit:unit code;period:period"},
+	{"POST", "/api/v1/cycle/submit", h_cycle_submit, PERM_OFFICER,
+	 "Submit a report, frozen as it is: {form, unit, period}", ""},
+	{"POST", "/api/v1/cycle/approve", h_cycle_approve, PERM_PLANNER,
+	 "Approve a submitted report: {form, unit, period, submission}", ""},
+	{"POST", "/api/v1/cycle/return", h_cycle_return, PERM_PLANNER,
+	 "Return a submitted report with a comment: {form, unit, period, submission, comment}", ""},
+	{"GET", "/api/v1/cycle/timeliness", h_cycle_timeliness, PERM_OFFICER,
+	 "Timeliness and completeness of the units under a unit, per period, and the areas' review",
+	 "unit:unit code;period:one period;from:first period;to:last period;form:form;format:json, csv or xlsx"},
+	{"GET", "/api/v1/cycle/rollup", h_cycle_rollup, PERM_OFFICER,
+	 "A report live from the register beside the sum of the approved reports under it",
+	 "form:form;unit:unit code;period:period"},
+	{"POST", "/api/v1/dhis2/export", h_dhis2_export, PERM_PLANNER,
+	 "Approved reports as DHIS2 dataValueSets JSON or ADX XML: {form, unit, period, format, mapping}", ""},
 	{"GET", "/api/v1/users", h_users, PERM_ADMIN, "Accounts", ""},
 	{"POST", "/api/v1/users", h_user_add, PERM_ADMIN,
 	 "Create an account: {login, name, role, unit}; answers its first password", ""},
 	{"PATCH", "/api/v1/users/{login}", h_user_update, PERM_ADMIN,
 	 "Change an account: {name, role, unit, disabled, reset_password}", ""},
 	{"POST", "/api/v1/tokens", h_token_add, PERM_USER,
-	 "Create an API token for oneself: {label}; answers the token once", ""},
+	 "Create an API token for oneself: {label, days (1-365, default 90)}; answers the token once", ""},
+	{"GET", "/api/v1/tokens", h_tokens, PERM_USER,
+	 "One's API tokens: id, label, created, last used, expires, revoked (never the secret)", ""},
+	{"DELETE", "/api/v1/tokens/{id}", h_token_revoke, PERM_USER, "Revoke one of one's API tokens", ""},
 	{"GET", "/api/v1/audit", h_audit, PERM_ADMIN, "The audit log, newest first",
 	 "object:person, household...;id:object id;page:1-based"},
 	{"GET", "/", h_static, PERM_PUBLIC, "The web interface", ""},
@@ -119,6 +149,10 @@ void api_json(struct api_ctx *c, int status, json_t *body)
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
 	       const char *field)
 {
+	/* Every 503 is a moment: the client may try again (a write with the
+	 * same id is recognised). */
+	if (status == 503)
+		http_add_header(c->rs, "Retry-After", "5");
 	api_json(c, status,
 		 json_pack("{s:{s:s, s:s, s:o}}", "error", "code", code, "message", message, "field",
 			   field && field[0] ? json_string(field) : json_null()));
@@ -237,6 +271,7 @@ void h_metrics(struct api_ctx *c)
 		      "danso_http_open_connections %llu\n",
 		   (unsigned long long)hs.refused_limits, (unsigned long long)hs.deadline_closes,
 		   (unsigned long long)hs.open_connections);
+	buf_printf(b, "danso_store_reconnects_total %llu\n", (unsigned long long)store_reconnects());
 	buf_printf(b, "danso_engine_bytes %zu\ndanso_engine_persons %lld\ndanso_event_sequence %lld\n"
 		      "danso_uptime_seconds %.0f\n",
 		   engine_bytes(app->engine), (long long)engine_persons(app->engine),
@@ -253,10 +288,34 @@ void h_metrics(struct api_ctx *c)
 	c->rs->content_type = "text/plain; version=0.0.4";
 }
 
+/*
+ * What a load balancer and an operator need: 200 "ok" when this server can
+ * answer from a current register, 503 "degraded" when the database cannot
+ * be reached or the engine is not following the log (a wrong number is
+ * worse than no number).  The engine's sequence beside the log's, and how
+ * long ago the follower last found them equal.
+ */
 void h_health(struct api_ctx *c)
 {
-	api_json(c, 200, json_pack("{s:s, s:I}", "status", "ok", "event_sequence",
-				   (json_int_t)engine_last_seq(c->app->engine)));
+	struct api_app *app = c->app;
+	bool db = c->st && store_reachable(c->st, true);
+	int64_t engine_seq = engine_last_seq(app->engine);
+	int64_t log_seq = db ? store_last_seq(c->st) : -1;
+	bool broken = engine_broken(app->engine);
+	double since = progress_now() - (double)__atomic_load_n(&app->follower_ok_ms, __ATOMIC_RELAXED) / 1e3;
+	/* Behind by more than the follower's few seconds of polling: stuck. */
+	bool behind = db && log_seq > engine_seq && since > 10;
+	bool ok = db && !broken && !behind;
+	json_t *o = json_pack("{s:s, s:I, s:s, s:b, s:f, s:I}", "status", ok ? "ok" : "degraded",
+			      "event_sequence", (json_int_t)engine_seq, "database",
+			      db ? "reachable" : "unreachable", "engine_consistent", !broken,
+			      "follower_checked_seconds_ago", since, "reconnects",
+			      (json_int_t)store_reconnects());
+	if (db)
+		json_object_set_new(o, "log_sequence", json_integer(log_seq));
+	if (!ok)
+		http_add_header(c->rs, "Retry-After", "5");
+	api_json(c, ok ? 200 : 503, o);
 }
 
 /* ---- OpenAPI, from the table ---- */
@@ -321,6 +380,16 @@ void h_openapi(struct api_ctx *c)
 
 /* ---- the pipeline ---- */
 
+/* 503, whatever the handler had answered: the database cannot be reached. */
+static void offline(struct api_ctx *c)
+{
+	http_response_reset(c->rs);
+	api_error(c, 503, "store_unreachable",
+		  strcmp(c->lang, "vi") == 0 ? "Không kết nối được cơ sở dữ liệu, vui lòng thử lại sau ít phút."
+					     : "The database cannot be reached; try again in a moment.",
+		  NULL);
+}
+
 static bool state_changing(const char *method)
 {
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
@@ -329,7 +398,9 @@ static bool state_changing(const char *method)
 void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 {
 	struct api_app *app = appv;
-	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .lang = "vi"};
+	struct api_audits audits = {0};
+	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .lang = "vi", .audits = &audits};
+	bool needs_store = false;
 	const char *accept = http_header(rq, "Accept-Language");
 	char langq[8];
 	if (http_query(rq, "lang", langq, sizeof langq))
@@ -355,8 +426,22 @@ void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 			api_error(&c, 404, "not_found", "no such resource", NULL);
 		goto out;
 	}
-	if (!(c.st = api_thread_store(app))) {
-		api_error(&c, 503, "store", "the database cannot be reached", NULL);
+	/* The web interface's files and /health are served whatever the
+	 * database's state (health reports it). */
+	needs_store = c.route->fn != h_static && c.route->fn != h_health;
+	c.st = api_thread_store(app);
+	if (needs_store &&
+	    (!c.st || ((!store_reachable(c.st, false) || store_outage()) && !store_reachable(c.st, true)))) {
+		offline(&c);
+		goto out;
+	}
+	/* Never an answer from a register known to be wrong (the follower is
+	 * loading it again). */
+	if (needs_store && engine_broken(app->engine)) {
+		api_error(&c, 503, "reloading",
+			  strcmp(c.lang, "vi") == 0 ? "Hệ thống đang nạp lại dữ liệu, vui lòng thử lại sau ít phút."
+						    : "The register is being reloaded; try again in a moment.",
+			  NULL);
 		goto out;
 	}
 	if (c.route->perm != PERM_PUBLIC || strcmp(c.route->path, "/api/v1/login") == 0)
@@ -388,6 +473,13 @@ void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 	}
 	c.route->fn(&c);
 out:
+	/* The database went away while the request was handled: what the
+	 * handler made of a failed read (not logged in, not found) is not
+	 * the answer; "try again" is.  A parked write answers for itself. */
+	if (rs->status && needs_store && c.st && !store_reachable(c.st, false))
+		offline(&c);
+	/* Answered only once its audit entries are committed. */
+	api_answer_audited(&c);
 	if (rs->status)
 		count_request(app, rs->status, progress_now() - rq->started);
 }

@@ -126,7 +126,7 @@ static void run_group(struct api_app *app, struct api_job *jobs, struct store_au
 	app->commits++;
 	pthread_mutex_unlock(&app->mlock);
 	/* Acknowledged writes are durable now; what is derived follows the logs. */
-	if (!rc && engine_catch_up(app->engine, st))
+	if (!rc && engine_catch_up(app->engine, st) && !engine_broken(app->engine))
 		fprintf(stderr, "writer: the engine could not follow the log: %s\n", store_errmsg(st));
 	if (!rc && rec_book_catch_up(app->book, st))
 		fprintf(stderr, "writer: the records could not follow the log: %s\n", store_errmsg(st));

@@ -30,6 +30,7 @@ enum ds_rc {
 	DS_ELIMIT,  /* too big, too deep, too many */
 	DS_EBUSY,   /* throttled or locked, try later */
 	DS_EINTERNAL,
+	DS_EOFFLINE, /* the database cannot be reached (now): try again */
 	DS_RC_COUNT
 };
 
@@ -150,6 +151,28 @@ enum ds_why {
 	W_HORIZON_BEFORE_BASE,
 	W_PATH_BEFORE_BASE,
 	W_NO_SCENARIO,
+	/* the monthly cycle (workflow/) */
+	W_PERIOD_NOT_ENDED,
+	W_FORM_NOT_SUBMITTED,
+	W_FORM_LEVEL,
+	W_FORM_PERIOD,
+	W_WRONG_LEVEL,
+	W_OWN_SUBMISSION,
+	W_ALREADY_SUBMITTED,
+	W_ALREADY_APPROVED,
+	W_ALREADY_RETURNED,
+	W_NOT_SUBMITTED,
+	W_NEWER_VERSION,
+	W_NOTHING_CHANGED,
+	W_COMMENT_REQUIRED,
+	W_TEXT_REQUIRED,
+	W_NOT_APPROVED,
+	W_MAPPING_FORM,
+	W_MAPPING_ROW,
+	W_MAPPING_COLUMN,
+	W_MAPPING_UNIT,
+	W_MAPPING_TWICE,
+	W_QUERY_ANSWERED,
 	W_WHY_COUNT
 };
 

@@ -7,7 +7,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "store/accounts.h"
+#include "store/audit.h"
 
 #define DB_OPT "  --db PATH        the database: a SQLite file (default danso.db)\n" \
 	       "                   or a postgresql:// URL\n"
@@ -89,10 +93,55 @@ static const struct cli_cmd commands[] = {
 	 "12 or MCPR) for a unit and year; quarterly and annual forms show it\n"
 	 "beside the actual value with the share reached.\n\n" DB_OPT,
 	 cmd_targets},
+	{"submit", "submit a unit's report of a period for approval (frozen as it is)",
+	 "usage: danso submit [--db PATH] --form F --unit U --period P --by LOGIN\n"
+	 "                    [--format json|text]\n\n"
+	 "Freezes the report as it is now (its values and the register position)\n"
+	 "as submitted by the account LOGIN, which must be an officer of the unit\n"
+	 "(a commune officer for 01-DSX monthly, 02-DSX quarterly and 03-DSX\n"
+	 "annual; 01-DSH for a district's quarter before 1 July 2025).  The period\n"
+	 "must have ended.  A returned report can be submitted again; an approved\n"
+	 "one again only when its values changed since (a revision).\n\n" DB_OPT,
+	 cmd_submit},
+	{"approve", "approve the submitted report of a unit and period",
+	 "usage: danso approve [--db PATH] --form F --unit U --period P --by LOGIN\n"
+	 "                     [--format json|text]\n\n"
+	 "LOGIN must be an officer of the level above the unit on the period's map\n"
+	 "(the province; before 1 July 2025 the district, whose office is now the\n"
+	 "province's), not the person who submitted it.  An approved report is\n"
+	 "locked: it is what the unit reported.\n\n" DB_OPT,
+	 cmd_approve},
+	{"return", "return the submitted report to its unit with a comment",
+	 "usage: danso return [--db PATH] --form F --unit U --period P --by LOGIN\n"
+	 "                    --comment TEXT [--format json|text]\n\n"
+	 "As approve, but the report goes back to be corrected and submitted\n"
+	 "again; the comment says what to correct.\n\n" DB_OPT,
+	 cmd_return},
+	{"status", "which units under a unit reported a period, on time or late",
+	 "usage: danso status [--db PATH] --unit U --period P [--form F] [--format json|text]\n\n"
+	 "One entry per commune under U (per district for 01-DSH): its state\n"
+	 "(missing, submitted, returned, approved, revised: approved but its values\n"
+	 "changed since) and late_days, the working days between the deadline (the\n"
+	 "5th working day after the period; 15 days after the quarter for 01-DSH)\n"
+	 "and the first submission, or today for a missing report (0 when on time).\n"
+	 "JSON: {\"units\":[{\"unit\",\"form\",\"state\",\"late_days\",...}]}\n\n" DB_OPT,
+	 cmd_status},
+	{"export-dhis2", "write approved reports as DHIS2 dataValueSets JSON or ADX XML",
+	 "usage: danso export-dhis2 [--db PATH] --form F --unit U --period P --mapping FILE\n"
+	 "                          [--format json|adx] [-o FILE]\n\n"
+	 "Writes the approved reports of the units under U (or U itself) for the\n"
+	 "period, through the mapping file (CSV sections form,row,column,data_element,\n"
+	 "category_option_combo,attribute_option_combo / unit_code,org_unit /\n"
+	 "form,data_set; docs/API.md).  A row or unit without a mapping, or a unit\n"
+	 "without an approved report, is left out and listed on stderr; an empty\n"
+	 "value is left out, never sent as 0.  A mapping line naming an unknown\n"
+	 "form, row or unit is refused with its line number.\n\n" DB_OPT,
+	 cmd_export_dhis2},
 	{"serve", "serve the JSON API and the web interface",
 	 "usage: danso serve [--db PATH] [--listen ADDR:PORT] [--cert FILE --key FILE]\n"
 	 "                   [--threads N] [--max-body BYTES] [--deadline SECONDS]\n"
-	 "                   [--session-idle S] [--session-max S] [--per-ip N]\n\n"
+	 "                   [--session-idle S] [--session-max S] [--per-ip N]\n"
+	 "                   [--trusted-proxy ADDR[,ADDR]]\n\n"
 	 "Listens on 127.0.0.1:8080 by default, with TLS when given a certificate\n"
 	 "and key (PEM).  A database without any account gets an administrator\n"
 	 "whose random password is printed once.  SIGTERM or Ctrl-C stops it after\n"
@@ -100,7 +149,11 @@ static const struct cli_cmd commands[] = {
 	 "Limits (defaults): request body 2 MiB, headers 32 KiB, URL 2048 bytes,\n"
 	 "whole request 30 s, idle connection 15 s, 256 connections per address\n"
 	 "and 4096 in all, JSON depth 16 and strings of 16 KiB, 1000 events a\n"
-	 "batch, 100 results a page.  Sessions end after 30 min idle or 12 h.\n\n" DB_OPT,
+	 "batch, 100 results a page.  Sessions end after 30 min idle or 12 h.\n"
+	 "Wrong passwords: after 4 for an account (19 from an address) each next\n"
+	 "try waits 2, 4, 8 ... up to 900 s; kept across restarts.  Behind a\n"
+	 "reverse proxy, name it with --trusted-proxy: the client's address is\n"
+	 "then the last one of its X-Forwarded-For.\n\n" DB_OPT,
 	 cmd_serve},
 	{"user", "create an account or reset its password",
 	 "usage: danso user add [--db PATH] --login L --role R [--unit CODE] [--name N]\n"
@@ -305,4 +358,38 @@ void cli_unmap_file(struct cli_file *f)
 	if (f->mapped)
 		munmap((void *)f->data, f->size);
 	f->mapped = false;
+}
+
+enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *object, json_t *objs,
+			 const char *member)
+{
+	struct store_audit a = {.at = (int64_t)time(NULL), .role = ROLE_ADMIN};
+	snprintf(a.login, sizeof a.login, "cli:%s", cli_default_by());
+	snprintf(a.action, sizeof a.action, "%s", action);
+	snprintf(a.object, sizeof a.object, "%s", object);
+	snprintf(a.outcome, sizeof a.outcome, "ok");
+	enum ds_rc rc = store_begin(st);
+	size_t i;
+	json_t *o;
+	json_array_foreach(objs, i, o)
+	{
+		const char *id = json_is_string(o) ? json_string_value(o)
+						   : json_string_value(json_object_get(o, member));
+		snprintf(a.object_id, sizeof a.object_id, "%s", id ? id : "");
+		if (!rc)
+			rc = store_audit_add(st, &a);
+	}
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+enum ds_rc cli_audit(struct store *st, const char *action, const char *object, const char *id)
+{
+	json_t *one = json_pack("[s]", id ? id : "");
+	enum ds_rc rc = one ? cli_audit_ids(st, action, object, one, NULL) : DS_ENOMEM;
+	json_decref(one);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #ifndef DS_CLI_H
 #define DS_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -62,6 +63,18 @@ struct cli_file {
 int cli_map_file(const char *path, struct cli_file *f);
 void cli_unmap_file(struct cli_file *f);
 
+/*
+ * An entry in the audit log for what a command reads or changes, as done
+ * from the command line by the system user, committed before the command
+ * shows or writes anything.
+ */
+struct store;
+enum ds_rc cli_audit(struct store *st, const char *action, const char *object, const char *id);
+/* The same for many, in one transaction: the strings of objs, or their
+ * member `member` when they are objects. */
+enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *object, json_t *objs,
+			 const char *member);
+
 /* Commands, in files by group under src/cli/. */
 /* cmd_register.c: the register's writes */
 int cmd_init(int argc, char **argv);
@@ -82,6 +95,12 @@ int cmd_check(int argc, char **argv);
 /* cmd_serve.c: the server and its accounts */
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+/* cmd_cycle.c: the monthly cycle */
+int cmd_submit(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_return(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_export_dhis2(int argc, char **argv);
 /* cmd_demog.c: life tables and projections */
 int cmd_lifetable(int argc, char **argv);
 int cmd_project(int argc, char **argv);

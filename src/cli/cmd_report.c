@@ -14,6 +14,7 @@
 #include "report/report.h"
 #include "records/book.h"
 #include "store/register.h"
+#include "workflow/cycle.h"
 
 static double book_target(void *arg, const char *unit, int year, const char *key)
 {
@@ -191,6 +192,7 @@ int cmd_report(int argc, char **argv)
 	if (!rc)
 		rc = rpt_run(e, &defs, &rq, book_target, book, &t, &pb);
 	if (rc == DS_OK) {
+		wf_mark_revision(book, &t);
 		int r = cli_render(&t, fmt, lang, out);
 		if (r)
 			ex = cli_fail("report", DS_EIO, "cannot write %s", out ? out : "the output");

@@ -20,6 +20,7 @@ int cmd_serve(int argc, char **argv)
 					     {"session-idle", required_argument, NULL, 'I'},
 					     {"session-max", required_argument, NULL, 'M'},
 					     {"per-ip", required_argument, NULL, 'P'},
+					     {"trusted-proxy", required_argument, NULL, 'T'},
 					     {0}};
 	struct api_config cfg = {
 		.db = CLI_DEFAULT_DB,
@@ -75,6 +76,12 @@ int cmd_serve(int argc, char **argv)
 				return cli_fail("serve", DS_EUSAGE, "--per-ip takes 1 to 100000");
 			cfg.http.limits.conn_per_ip = (unsigned)n;
 			break;
+		case 'T':
+			if (strlen(optarg) > 1000 || strspn(optarg, "0123456789abcdefABCDEF.:,") != strlen(optarg))
+				return cli_fail("serve", DS_EUSAGE,
+						"--trusted-proxy takes IP addresses separated by commas");
+			cfg.trusted_proxies = optarg;
+			break;
 		default: cli_usage("serve", stderr); return ds_rc_exit(DS_EUSAGE);
 		}
 	}
@@ -125,24 +132,41 @@ int cmd_user(int argc, char **argv)
 	char pw[20];
 	api_random_password(pw);
 	enum ds_rc rc = DS_OK;
+	const char *bad = NULL;
 	if (add) {
+		/* The same rules as the API's: a role's unit is of its level. */
+		struct reg_units units = {0};
+		rc = store_units_tree(st, &units);
+		bad = rc ? NULL : api_role_unit_fault(&units, u.role, unit);
+		reg_units_free(&units);
+		if (bad) {
+			store_close(st);
+			return cli_fail("user", DS_EUSAGE,
+					"--unit must be a unit of today's map of the role's level (an area for "
+					"a collaborator, a commune, a province; none for national or admin)");
+		}
 		snprintf(u.name, sizeof u.name, "%s", name ? name : login);
 		snprintf(u.unit, sizeof u.unit, "%s", unit);
 		u.created_at = u.pw_changed_at = (int64_t)time(NULL);
-		rc = api_hash_password(pw, u.pw_hash);
+		if (!rc)
+			rc = api_hash_password(pw, u.pw_hash);
 		if (!rc && !(rc = store_begin(st))) {
 			rc = store_user_add(st, &u);
 			rc = rc ? rc : store_commit(st);
 			if (rc)
 				store_rollback(st);
+			rc = rc ? rc : cli_audit(st, "create", "user", u.login);
 		}
-	} else if (!(rc = store_user_get(st, u.login, 0, &u))) {
-		rc = api_hash_password(pw, u.pw_hash);
+	} else if (!(rc = store_user_get(st, u.login, 0, &u)) && !(rc = api_hash_password(pw, u.pw_hash)) &&
+		   !(rc = store_begin(st))) {
+		/* A reset ends every session and API token of the account. */
 		u.pw_changed_at = (int64_t)time(NULL);
-		if (!rc)
-			rc = store_user_update(st, &u);
-		if (!rc)
-			rc = store_session_revoke(st, NULL, u.id, false);
+		rc = store_user_update(st, &u);
+		rc = rc ? rc : store_session_revoke(st, NULL, u.id, true);
+		rc = rc ? rc : store_commit(st);
+		if (rc)
+			store_rollback(st);
+		rc = rc ? rc : cli_audit(st, "reset_password", "user", u.login);
 	}
 	if (rc == DS_ECONFLICT)
 		ex = cli_fail("user", rc, "the login %s is taken", u.login);

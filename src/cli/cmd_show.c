@@ -127,6 +127,8 @@ int cmd_person(int argc, char **argv)
 		rc = store_person_get(st, o.arg, 0, &p);
 	if (!rc)
 		rc = view_person(&lg, &p, true, &v);
+	if (!rc)
+		rc = cli_audit(st, "read", "person", p.rec.id);
 	if (rc == DS_ENOTFOUND)
 		ex = cli_fail("person", rc, "no person with id %s", o.arg);
 	else if (rc)
@@ -158,6 +160,10 @@ int cmd_household(int argc, char **argv)
 		rc = store_household_get(st, o.arg, 0, &h);
 	if (!rc)
 		rc = view_household(&lg, &h, true, &v);
+	if (!rc)
+		rc = cli_audit(st, "read", "household", h.rec.id);
+	if (!rc)
+		rc = cli_audit_ids(st, "read", "person", json_object_get(v, "members"), "id");
 	if (rc == DS_ENOTFOUND) {
 		ex = cli_fail("household", rc, "no household with id %s", o.arg);
 	} else if (rc) {
@@ -242,6 +248,8 @@ int cmd_find(int argc, char **argv)
 		return ex;
 	struct found f = {st, json_array()};
 	enum ds_rc rc = store_find(st, key, year, NULL, 0, (size_t)limit, add_found, &f);
+	if (!rc)
+		rc = cli_audit_ids(st, "search", "person", f.arr, "id");
 	if (rc) {
 		ex = cli_fail("find", rc, "%s", store_errmsg(st));
 	} else if (json) {

@@ -6,6 +6,7 @@
  * person belonged to on each event's day.  Also views, sizes and teardown.
  * Loading is engine_load.c, keeping current engine_follow.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -393,6 +394,14 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	eng_free_data(e);
+	pthread_rwlock_destroy(&e->lock);
+	pthread_mutex_destroy(&e->maps_lock);
+	free(e);
+}
+
+void eng_free_data(struct engine *e)
+{
 	eng_maps_free(e);
 	reg_units_free(&e->units);
 	free(e->area_code);
@@ -422,7 +431,19 @@ void engine_free(struct engine *e)
 	eng_events_free(&e->ev);
 	eng_events_free(&e->late);
 	free(e->bounds);
-	pthread_rwlock_destroy(&e->lock);
-	pthread_mutex_destroy(&e->maps_lock);
-	free(e);
+	memset((char *)e + ENG_DATA_OFFSET, 0, sizeof *e - ENG_DATA_OFFSET);
+}
+
+void eng_mark_broken(struct engine *e, const char *why, long long a, long long b)
+{
+	if (!__atomic_exchange_n(&e->broken, true, __ATOMIC_ACQ_REL))
+		fprintf(stderr,
+			"engine: INCONSISTENT WITH THE LOG: %s (%lld, %lld); no report is answered "
+			"until it is reloaded\n",
+			why, a, b);
+}
+
+bool engine_broken(struct engine *e)
+{
+	return __atomic_load_n(&e->broken, __ATOMIC_ACQUIRE);
 }

@@ -270,5 +270,22 @@ enum ds_rc engine_dm_flows(const struct eng_view *v, const char *unit, int32_t m
  */
 enum ds_rc engine_dm_flows_many(const struct eng_view *v, const char *const *units, size_t n,
 				int32_t map_date, int32_t from, int32_t to, struct eng_dm_flows *out);
+/*
+ * Whether the engine was found not to agree with the log: an event naming a
+ * person or household it does not hold, or counts that differ from the
+ * store's at the same sequence number (engine_verify).  A broken engine
+ * answers nothing until engine_reload() has run; the server says 503.
+ */
+bool engine_broken(struct engine *e);
+/*
+ * Compares the engine with the store, in one snapshot, when the engine has
+ * applied the whole log: persons and households held against those
+ * stored.  Marks it broken (and says so on stderr) when they differ.
+ * DS_OK also when it could not compare yet (events still to apply).
+ */
+enum ds_rc engine_verify(struct engine *e, struct store *st);
+/* Loads the register afresh (readers go on with the old state meanwhile)
+ * and puts it in place in one step; clears broken. */
+enum ds_rc engine_reload(struct engine *e, struct store *st);
 
 #endif

@@ -244,6 +244,19 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 	if (f->person <= 0)
 		return DS_OK;
 	enum refresh kind = refresh_kind(f);
+	/* A fact about a person or household the log says exists by now and
+	 * the engine does not hold: what it counts is wrong, and it cannot
+	 * know how much. */
+	if (f->person <= e->maxp && !e->p_sex[f->person] && f->type != EV_MOVE_IN) {
+		eng_mark_broken(e, "an event names a person the engine does not hold",
+				(long long)f->seq, (long long)f->person);
+		return DS_EINTERNAL;
+	}
+	if (kind == REFRESH_EVENT && f->hh > 0 && (f->hh > e->maxh || !e->h_type0[f->hh])) {
+		eng_mark_broken(e, "an event names a household the engine does not hold",
+				(long long)f->seq, (long long)f->hh);
+		return DS_EINTERNAL;
+	}
 	/* The ledger stored the household the person lived in that day. */
 	if (kind == REFRESH_EVENT && f->hh > 0 && f->type != EV_BIRTH && f->person <= e->maxp) {
 		if (!eng_counted(f->type))
@@ -264,6 +277,9 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 enum ds_rc engine_catch_up(struct engine *e, struct store *st)
 {
 	struct catchup c = {.e = e, .st = st};
+	/* A broken engine waits for its reload, which reads everything. */
+	if (engine_broken(e))
+		return DS_EINTERNAL;
 	pthread_rwlock_wrlock(&e->lock);
 	/* The new events and the persons they touch, in one snapshot (see
 	 * engine_load). */

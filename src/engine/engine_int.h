@@ -7,6 +7,7 @@
 #define DS_ENGINE_INT_H
 
 #include <pthread.h>
+#include <stddef.h>
 
 #include "base/hmap.h"
 #include "engine/engine.h"
@@ -29,8 +30,15 @@ struct eng_spells {
 
 struct eng_unitmap; /* tree of one map-date interval, cached */
 
+/*
+ * The engine.  The locks and the broken flag come first: a reload moves
+ * everything from `units` on from a freshly loaded engine into this one
+ * (engine_reload), so that readers keep their pointer.
+ */
 struct engine {
 	pthread_rwlock_t lock;
+	pthread_mutex_t maps_lock;
+	bool broken; /* found inconsistent with the log: no answers until reloaded */
 	struct reg_units units;
 	/* areas: dense index over area-level unit codes */
 	size_t nareas;
@@ -86,9 +94,15 @@ struct engine {
 	int32_t *bounds;  /* days on which the unit tree changes, sorted */
 	size_t nbounds;
 	struct eng_unitmap *maps;
-	pthread_mutex_t maps_lock;
 	double load_seconds;
 };
+#define ENG_DATA_OFFSET offsetof(struct engine, units)
+
+/* Frees what the engine holds from `units` on (not its locks, not itself). */
+void eng_free_data(struct engine *e);
+/* Says loudly that the engine does not agree with the log, and why, and
+ * marks it broken until a reload. */
+void eng_mark_broken(struct engine *e, const char *why, long long a, long long b);
 
 /*
  * A view is the engine itself, seen through a pointer type that only the

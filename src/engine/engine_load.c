@@ -268,3 +268,68 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 	*out = e;
 	return DS_OK;
 }
+
+/* ---- checking against the store, and loading again ---- */
+
+static int64_t households_held(const struct engine *e)
+{
+	int64_t n = 0;
+	for (int64_t h = 1; h <= e->maxh; h++)
+		n += e->h_type0[h] != 0;
+	return n;
+}
+
+static int64_t persons_held(const struct engine *e)
+{
+	int64_t n = 0;
+	for (int64_t p = 1; p <= e->maxp; p++)
+		n += e->p_sex[p] != 0;
+	return n;
+}
+
+enum ds_rc engine_verify(struct engine *e, struct store *st)
+{
+	enum ds_rc rc = store_begin_read(st);
+	if (rc)
+		return rc;
+	int64_t persons = 0, households = 0;
+	int64_t log_seq = store_last_seq(st);
+	pthread_rwlock_rdlock(&e->lock);
+	/* Comparable only when the engine has applied exactly this snapshot's log. */
+	if (!e->broken && log_seq == e->last_seq) {
+		rc = store_count(st, STORE_PERSONS, &persons);
+		if (!rc)
+			rc = store_count(st, STORE_HOUSEHOLDS, &households);
+		int64_t hp = persons_held(e), hh = households_held(e);
+		if (!rc && hp != persons)
+			eng_mark_broken(e, "persons held and stored differ", (long long)hp, (long long)persons);
+		else if (!rc && hh != households)
+			eng_mark_broken(e, "households held and stored differ", (long long)hh,
+					(long long)households);
+	}
+	pthread_rwlock_unlock(&e->lock);
+	enum ds_rc end = rc ? store_rollback(st) : store_commit(st);
+	return rc ? rc : end;
+}
+
+enum ds_rc engine_reload(struct engine *e, struct store *st)
+{
+	struct engine *fresh = NULL;
+	enum ds_rc rc = engine_load(st, &fresh);
+	if (rc)
+		return rc;
+	struct engine old;
+	pthread_rwlock_wrlock(&e->lock);
+	memcpy((char *)&old + ENG_DATA_OFFSET, (char *)e + ENG_DATA_OFFSET, sizeof *e - ENG_DATA_OFFSET);
+	memcpy((char *)e + ENG_DATA_OFFSET, (char *)fresh + ENG_DATA_OFFSET, sizeof *e - ENG_DATA_OFFSET);
+	__atomic_store_n(&e->broken, false, __ATOMIC_RELEASE);
+	double seconds = e->load_seconds;
+	long long seq = (long long)e->last_seq;
+	pthread_rwlock_unlock(&e->lock);
+	eng_free_data(&old);
+	/* fresh's arrays are e's now: only its shell goes. */
+	memset((char *)fresh + ENG_DATA_OFFSET, 0, sizeof *fresh - ENG_DATA_OFFSET);
+	engine_free(fresh);
+	fprintf(stderr, "engine: reloaded in %.1f s, at event %lld\n", seconds, seq);
+	return DS_OK;
+}

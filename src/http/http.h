@@ -97,6 +97,8 @@ const char *http_cookie(const struct http_request *rq, const char *name, char *o
 const char *http_query(const struct http_request *rq, const char *name, char *out, size_t outsz);
 
 void http_add_header(struct http_response *rs, const char *name, const char *value);
+/* Forgets what a response held so far (body, file, headers), to answer otherwise. */
+void http_response_reset(struct http_response *rs);
 
 /*
  * Parks the request: the handler returns without a response (status 0).

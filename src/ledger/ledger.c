@@ -193,6 +193,46 @@ static enum ds_rc household_on(struct ledger *lg, const char *id, int32_t day,
 	return rc == DS_ENOTFOUND ? DS_OK : rc;
 }
 
+/* Whether a person (current area) or a household is in the writer's scope. */
+static enum ds_rc person_in_scope(struct ledger *lg, int64_t rid, bool *in)
+{
+	struct store_person p;
+	enum ds_rc rc = store_person_get(lg->st, NULL, rid, &p);
+	*in = rc == DS_OK && in_scope(lg, p.cur_area);
+	return rc == DS_ENOTFOUND ? DS_OK : rc;
+}
+
+static enum ds_rc household_in_scope(struct ledger *lg, int64_t rid, bool *in)
+{
+	struct store_household h;
+	enum ds_rc rc = store_household_get(lg->st, NULL, rid, &h);
+	*in = rc == DS_OK && in_scope(lg, h.rec.area);
+	return rc == DS_ENOTFOUND ? DS_OK : rc;
+}
+
+/*
+ * Whether every object a stored fact names is in the writer's scope: its
+ * subject (a mother, a household's head), the household it names or the
+ * subject lived in, the child of a birth, the spouse of a marriage, the
+ * household a transfer left.
+ */
+static enum ds_rc fact_in_scope(struct ledger *lg, const struct reg_fact *f, bool *in)
+{
+	*in = true;
+	if (!lg->scope)
+		return DS_OK;
+	enum ds_rc rc = DS_OK;
+	if (f->person > 0)
+		rc = person_in_scope(lg, f->person, in);
+	if (!rc && *in && f->hh > 0)
+		rc = household_in_scope(lg, f->hh, in);
+	if (!rc && *in && f->other > 0 && (f->type == EV_BIRTH || f->type == EV_MARRIAGE))
+		rc = person_in_scope(lg, f->other, in);
+	if (!rc && *in && f->other > 0 && f->type == EV_TRANSFER)
+		rc = household_in_scope(lg, f->other, in);
+	return rc;
+}
+
 /* True when the national id is held by someone other than rid. */
 static enum ds_rc nid_taken(struct ledger *lg, const char *nid, int64_t rid, bool *taken)
 {
@@ -314,6 +354,13 @@ static enum ds_rc record_birth(struct rec_ctx *c)
 	enum ds_rc rc = get_subject(lg, ev->person, "mother", &mother, c->res, &found);
 	if (rc || !found)
 		return rc;
+	struct store_household h;
+	if (ev->household[0]) {
+		if ((rc = household_on(lg, ev->household, ev->date, &h, &found)))
+			return rc;
+		if (!found)
+			return refuse(c->res, "household", W_NO_HOUSEHOLD);
+	}
 	rc = store_person_get(lg->st, ev->np.id, 0, &tmp);
 	if (rc == DS_OK)
 		return refuse(c->res, "child.person_id", W_DUP_ID);
@@ -331,14 +378,9 @@ static enum ds_rc record_birth(struct rec_ctx *c)
 	struct reg_state ms;
 	if ((rc = ledger_state_at(lg, &mother, ev->date, &ms)))
 		return rc;
-	struct store_household h;
 	int64_t hh = ms.hh;
 	int prov = mother.prov;
 	if (ev->household[0]) {
-		if ((rc = household_on(lg, ev->household, ev->date, &h, &found)))
-			return rc;
-		if (!found)
-			return refuse(c->res, "household", W_NO_HOUSEHOLD);
 		hh = h.rid;
 		prov = h.prov;
 	}
@@ -363,11 +405,6 @@ static enum ds_rc new_household(struct rec_ctx *c, struct store_household *h)
 {
 	struct ledger *lg = c->lg;
 	const struct reg_event *ev = c->ev;
-	enum ds_rc rc = store_household_get(lg->st, ev->nh.id, 0, h);
-	if (rc == DS_OK)
-		return refuse(c->res, "new_household.household_id", W_DUP_ID);
-	if (rc != DS_ENOTFOUND)
-		return rc;
 	const struct reg_unit *area = reg_units_at(&lg->units, ev->nh.area, ev->date);
 	size_t first;
 	if (!in_scope(lg, ev->nh.area))
@@ -377,6 +414,11 @@ static enum ds_rc new_household(struct rec_ctx *c, struct store_household *h)
 			      reg_units_rows(&lg->units, ev->nh.area, &first) ? W_AREA_CLOSED : W_NO_UNIT);
 	if (area->level != LVL_AREA)
 		return refuse(c->res, "new_household.area_code", W_NOT_AREA);
+	enum ds_rc rc = store_household_get(lg->st, ev->nh.id, 0, h);
+	if (rc == DS_OK)
+		return refuse(c->res, "new_household.household_id", W_DUP_ID);
+	if (rc != DS_ENOTFOUND)
+		return rc;
 	memset(h, 0, sizeof *h);
 	h->rec = ev->nh;
 	h->prov = reg_units_province(&lg->units, ev->nh.area);
@@ -389,17 +431,8 @@ static enum ds_rc record_move_in(struct rec_ctx *c)
 {
 	struct ledger *lg = c->lg;
 	const struct reg_event *ev = c->ev;
-	struct store_person tmp;
-	enum ds_rc rc = store_person_get(lg->st, ev->np.id, 0, &tmp);
-	if (rc == DS_OK)
-		return refuse(c->res, "person.person_id", W_DUP_ID);
-	if (rc != DS_ENOTFOUND)
-		return rc;
+	enum ds_rc rc = DS_OK;
 	bool taken, found;
-	if ((rc = nid_taken(lg, ev->np.national_id, 0, &taken)))
-		return rc;
-	if (taken)
-		return refuse(c->res, "person.national_id", W_DUP_NATIONAL_ID);
 	enum reg_pcol col;
 	enum ds_why w = reg_person_check(&ev->np, ev->date, &col);
 	if (w) {
@@ -407,11 +440,12 @@ static enum ds_rc record_move_in(struct rec_ctx *c)
 		snprintf(field, sizeof field, "person.%s", reg_person_cols[col]);
 		return refuse(c->res, field, w);
 	}
+	/* Where first: a household outside the writer's scope is not found,
+	 * before any uniqueness is looked at (that would tell what exists
+	 * elsewhere). */
 	struct store_household *h = &c->household;
 	if (ev->has_nh) {
 		if ((rc = new_household(c, h)) || c->res->outcome == LEDGER_REFUSED)
-			return rc;
-		if ((rc = store_household_add(lg->st, h)))
 			return rc;
 	} else {
 		if ((rc = household_on(lg, ev->household, ev->date, h, &found)))
@@ -419,6 +453,18 @@ static enum ds_rc record_move_in(struct rec_ctx *c)
 		if (!found)
 			return refuse(c->res, "household", W_NO_HOUSEHOLD);
 	}
+	struct store_person tmp;
+	rc = store_person_get(lg->st, ev->np.id, 0, &tmp);
+	if (rc == DS_OK)
+		return refuse(c->res, "person.person_id", W_DUP_ID);
+	if (rc != DS_ENOTFOUND)
+		return rc;
+	if ((rc = nid_taken(lg, ev->np.national_id, 0, &taken)))
+		return rc;
+	if (taken)
+		return refuse(c->res, "person.national_id", W_DUP_NATIONAL_ID);
+	if (ev->has_nh && (rc = store_household_add(lg->st, h)))
+		return rc;
 	struct store_person *np = &c->person;
 	fill_new_person(np, &ev->np, h->rid, h->prov, ev->date, c->seq);
 	snprintf(np->rec.household, sizeof np->rec.household, "%s", h->rec.id);
@@ -538,9 +584,10 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	if (rc)
 		return rc;
 	struct reg_fact target = t.fact;
-	struct store_person tp;
-	if (target.person > 0 && lg->scope &&
-	    (store_person_get(lg->st, NULL, target.person, &tp) || !in_scope(lg, tp.cur_area)))
+	bool in;
+	if ((rc = fact_in_scope(lg, &target, &in)))
+		return rc;
+	if (!in)
 		return refuse(c->res, "target", W_NO_EVENT);
 	if (target.type == EV_VOID)
 		return refuse(c->res, "target", W_VOID_VOID);
@@ -595,11 +642,19 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 	struct store_event old;
 	enum ds_rc rc = store_event_by_id(st, ev->id, &old);
 	if (rc == DS_OK) {
-		res->fact = old.fact;
-		if (old.body && strcmp(old.body, body) == 0)
+		/* An event of someone else's scope is not found, whatever was
+		 * sent: neither its content nor its existence is told. */
+		bool in;
+		if ((rc = fact_in_scope(lg, &old.fact, &in)))
+			goto out;
+		if (!in)
+			refuse(res, "id", W_NO_EVENT);
+		else if (old.body && strcmp(old.body, body) == 0)
 			res->outcome = LEDGER_DUPLICATE;
 		else
 			refuse(res, "id", W_EVENT_ID_REUSED);
+		if (res->outcome == LEDGER_DUPLICATE)
+			res->fact = old.fact;
 		free(body);
 		return DS_OK;
 	}

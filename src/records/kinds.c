@@ -73,6 +73,279 @@ static enum ds_why parse_target(const json_t *body, const struct rec *r, json_t 
 	return *out ? W_NONE : W_TOO_LONG;
 }
 
+/* ---- the monthly cycle ---- */
+
+/* A form code as the definitions name them ("01-DSX"): 1-15 of A-Z, 0-9, '-'. */
+static bool form_code(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= 15 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+}
+
+/* A period code "2025", "2025-Q1", "2025-H1" or "2025-03" (the report
+ * module parses it; here only its shape, the records module being below). */
+static bool period_code(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	if ((n != 4 && n != 7) || strspn(s, "0123456789") < 4)
+		return false;
+	if (n == 4)
+		return true;
+	if (s[4] != '-')
+		return false;
+	if (s[5] == 'Q')
+		return s[6] >= '1' && s[6] <= '4';
+	if (s[5] == 'H')
+		return s[6] == '1' || s[6] == '2';
+	int m = (s[5] - '0') * 10 + (s[6] - '0');
+	return s[5] >= '0' && s[5] <= '1' && s[6] >= '0' && s[6] <= '9' && m >= 1 && m <= 12;
+}
+
+/* A text member: present, a string with something besides spaces, at most max bytes. */
+static enum ds_why text_member(const json_t *body, const char *name, size_t max, bool required,
+			       const char **field)
+{
+	json_t *v = json_object_get(body, name);
+	*field = name;
+	if (!v)
+		return required ? W_REQUIRED : W_NONE;
+	if (!json_is_string(v))
+		return W_JSON_TYPE;
+	const char *s = json_string_value(v);
+	if (json_string_length(v) > max)
+		return W_TOO_LONG;
+	if (strspn(s, " \t\r\n") == json_string_length(v))
+		return required ? W_TEXT_REQUIRED : W_NONE;
+	*field = NULL;
+	return W_NONE;
+}
+
+static bool uuid_member(const json_t *body, const char *name)
+{
+	json_t *v = json_object_get(body, name);
+	uint8_t id[16];
+	return json_is_string(v) && reg_uuid_parse(json_string_value(v), json_string_length(v), id);
+}
+
+/* A value of a frozen report: a number, or null for "no value" (a rate over zero). */
+static bool value_ok(const json_t *v)
+{
+	return !v || json_is_null(v) || (json_is_number(v) && isfinite(json_number_value(v)));
+}
+
+/* values: [{"row": "5", "value": 3, "male": 1, "female": 2}, ...], rebuilt canonically. */
+static enum ds_why parse_values(const json_t *arr, json_t **out, const char **field)
+{
+	*field = "values";
+	if (!json_is_array(arr))
+		return W_JSON_TYPE;
+	if (json_array_size(arr) > 400)
+		return W_TOO_LONG;
+	*out = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach((json_t *)arr, i, x)
+	{
+		static const char *const names[] = {"row", "value", "male", "female", NULL};
+		const char *bad;
+		json_t *row = json_object_get(x, "row");
+		if (!json_is_object(x) || !only_members(x, names, &bad) || !json_is_string(row) ||
+		    json_string_length(row) < 1 || json_string_length(row) > 15)
+			return W_JSON_TYPE;
+		json_t *v = json_object_get(x, "value"), *m = json_object_get(x, "male"),
+		       *f = json_object_get(x, "female");
+		if (!v || !value_ok(v) || !value_ok(m) || !value_ok(f))
+			return W_BAD_NUMBER;
+		json_t *o = json_pack("{s:s, s:o}", "row", json_string_value(row), "value",
+				      json_is_null(v) ? json_null() : rec_number(json_number_value(v)));
+		if (m)
+			json_object_set_new(o, "male", json_is_null(m) ? json_null() : rec_number(json_number_value(m)));
+		if (f)
+			json_object_set_new(o, "female", json_is_null(f) ? json_null() : rec_number(json_number_value(f)));
+		json_array_append_new(*out, o);
+	}
+	*field = NULL;
+	return W_NONE;
+}
+
+/* The form and period every cycle record names; key "FORM/PERIOD". */
+static enum ds_why form_period(const json_t *body, char key[REC_KEY_MAX + 1], const char **field)
+{
+	json_t *form = json_object_get(body, "form"), *period = json_object_get(body, "period");
+	*field = !form ? "form" : !period ? "period" : NULL;
+	if (*field)
+		return W_REQUIRED;
+	*field = !form_code(form) ? "form" : !period_code(period) ? "period" : NULL;
+	if (*field)
+		return W_BAD_CODE;
+	snprintf(key, REC_KEY_MAX + 1, "%s/%s", json_string_value(form), json_string_value(period));
+	return W_NONE;
+}
+
+/*
+ * submission: a commune's (or before July 2025 a district's) report for a
+ * period, frozen as it was submitted.
+ *   {"form": "01-DSX", "period": "2025-03", "map_date": "2025-03-31",
+ *    "position": 1234, "revision": false, "values": [{"row": "1", ...}]}
+ * position is the register's last event sequence the values were computed
+ * at.  Key "01-DSX/2025-03": a resubmission or a revision supersedes it.
+ */
+static enum ds_why parse_submission(const json_t *body, const struct rec *r, json_t **out,
+				    char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"form", "period", "map_date", "position", "revision", "values", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	enum ds_why w = form_period(body, key, field);
+	if (w)
+		return w;
+	json_t *map = json_object_get(body, "map_date"), *pos = json_object_get(body, "position"),
+	       *rev = json_object_get(body, "revision");
+	int32_t day;
+	*field = !map ? "map_date" : !pos ? "position" : !json_object_get(body, "values") ? "values" : NULL;
+	if (*field)
+		return W_REQUIRED;
+	if (!json_is_string(map) || !day_parse(json_string_value(map), json_string_length(map), &day)) {
+		*field = "map_date";
+		return W_BAD_DATE;
+	}
+	if (!json_is_integer(pos) || json_integer_value(pos) < 0) {
+		*field = "position";
+		return W_BAD_NUMBER;
+	}
+	if (rev && !json_is_boolean(rev)) {
+		*field = "revision";
+		return W_JSON_TYPE;
+	}
+	json_t *values = NULL;
+	if ((w = parse_values(json_object_get(body, "values"), &values, field))) {
+		json_decref(values);
+		return w;
+	}
+	*out = json_pack("{s:O, s:O, s:O, s:O, s:b, s:o}", "form", json_object_get(body, "form"),
+			 "period", json_object_get(body, "period"), "map_date", map, "position", pos,
+			 "revision", json_is_true(rev), "values", values);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * decision: the level above approves a submission or returns it.
+ *   {"form": "01-DSX", "period": "2025-03", "submission": "<uuid>",
+ *    "decision": "approved" | "returned", "comment": "..."}
+ * A return needs a comment.  Key "01-DSX/2025-03", as its submission's.
+ */
+static enum ds_why parse_decision(const json_t *body, const struct rec *r, json_t **out,
+				  char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"form", "period", "submission", "decision", "comment", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	enum ds_why w = form_period(body, key, field);
+	if (w)
+		return w;
+	json_t *d = json_object_get(body, "decision");
+	const char *ds = json_string_value(d);
+	if (!uuid_member(body, "submission")) {
+		*field = "submission";
+		return json_object_get(body, "submission") ? W_BAD_UUID : W_REQUIRED;
+	}
+	if (!ds || (strcmp(ds, "approved") != 0 && strcmp(ds, "returned") != 0)) {
+		*field = "decision";
+		return d ? W_BAD_CODE : W_REQUIRED;
+	}
+	bool returned = strcmp(ds, "returned") == 0;
+	if ((w = text_member(body, "comment", 2000, returned, field)))
+		return w == W_REQUIRED || w == W_TEXT_REQUIRED ? W_COMMENT_REQUIRED : w;
+	json_t *c = json_object_get(body, "comment");
+	*out = json_pack("{s:O, s:O, s:O, s:s}", "form", json_object_get(body, "form"), "period",
+			 json_object_get(body, "period"), "submission", json_object_get(body, "submission"),
+			 "decision", ds);
+	if (*out && c && json_string_length(c) && strspn(json_string_value(c), " \t\r\n") < json_string_length(c))
+		json_object_set(*out, "comment", c);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/* review: an area's month reviewed by the commune officer.  {"month": "2025-03"}; key the month. */
+static enum ds_why parse_review(const json_t *body, const struct rec *r, json_t **out,
+				char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"month", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *m = json_object_get(body, "month");
+	int32_t day;
+	*field = "month";
+	if (!m)
+		return W_REQUIRED;
+	if (!json_is_string(m) || !day_parse_month(json_string_value(m), json_string_length(m), &day))
+		return W_BAD_MONTH;
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(m));
+	*out = json_pack("{s:O}", "month", m);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * query: a question on an event, to the collaborator who recorded it.
+ *   {"event": "<uuid>", "question": "...", "to": "login"}
+ * answer: the collaborator's answer, and the correction when there is one
+ * (a void of the event and the event that replaces it).
+ *   {"query": "<uuid>", "event": "<uuid>", "answer": "...",
+ *    "void": "<uuid>", "correction": "<uuid>"}
+ * Both are about the event's area, keyed by the event's id.
+ */
+static enum ds_why parse_query(const json_t *body, const struct rec *r, json_t **out,
+			       char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"event", "question", "to", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	if (!uuid_member(body, "event")) {
+		*field = "event";
+		return W_BAD_UUID;
+	}
+	enum ds_why w = text_member(body, "question", 2000, true, field);
+	if (!w)
+		w = text_member(body, "to", 63, false, field);
+	if (w)
+		return w;
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(json_object_get(body, "event")));
+	*out = json_deep_copy(body);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+static enum ds_why parse_answer(const json_t *body, const struct rec *r, json_t **out,
+				char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"query", "event", "answer", "void", "correction", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	static const char *const ids[] = {"query", "event", "void", "correction"};
+	for (size_t i = 0; i < 4; i++) {
+		bool optional = i >= 2;
+		if (optional && !json_object_get(body, ids[i]))
+			continue;
+		if (!uuid_member(body, ids[i])) {
+			*field = ids[i];
+			return W_BAD_UUID;
+		}
+	}
+	enum ds_why w = text_member(body, "answer", 2000, true, field);
+	if (w)
+		return w;
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(json_object_get(body, "event")));
+	*out = json_deep_copy(body);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+#define LEVEL(l) (1u << (l))
+
 /* ---- scenario ---- */
 
 /* A scenario's name, its key: 1-40 ASCII letters, digits, '_' or '-'. */
@@ -193,7 +466,12 @@ static enum ds_why parse_scenario(const json_t *body, const struct rec *r, json_
 
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
-	{"scenario", 1u << LVL_PROVINCE | 1u << LVL_DISTRICT | 1u << LVL_COMMUNE, parse_scenario},
+	{"submission", LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_submission},
+	{"decision", LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_decision},
+	{"review", LEVEL(LVL_AREA), parse_review},
+	{"query", LEVEL(LVL_AREA), parse_query},
+	{"answer", LEVEL(LVL_AREA), parse_answer},
+	{"scenario", LEVEL(LVL_PROVINCE) | LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_scenario},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)

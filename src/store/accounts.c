@@ -44,3 +44,20 @@ enum ds_rc store_session_revoke(struct store *st, const uint8_t *hash, int64_t u
 {
 	return ACCT(st)->session_revoke(st, hash, user_id, tokens_too);
 }
+
+enum ds_rc store_each_token(struct store *st, int64_t user_id,
+			    enum ds_rc (*fn)(const struct store_session *, void *), void *arg)
+{
+	return st->be->acct->each_token(st, user_id, fn, arg);
+}
+
+enum ds_rc store_limit_put(struct store *st, const struct store_limit *l)
+{
+	return st->be->acct->limit_put(st, l);
+}
+
+enum ds_rc store_each_limit(struct store *st, int64_t since,
+			    enum ds_rc (*fn)(const struct store_limit *, void *), void *arg)
+{
+	return st->be->acct->each_limit(st, since, fn, arg);
+}

@@ -45,6 +45,16 @@ struct store_session {
 	bool revoked;
 	bool token; /* an API token for a machine client */
 	char label[64];
+	int64_t expires_at; /* unix seconds; 0 for a browser session (the server's idle and
+			       absolute limits end it) */
+};
+
+/* The failures of a login key (an account or an address), kept so that a
+ * restart does not forget them. */
+struct store_limit {
+	char key[80];
+	int failures;
+	int64_t last, until; /* unix seconds */
 };
 
 /* Adds u and sets u->id. */
@@ -64,5 +74,14 @@ enum ds_rc store_session_touch(struct store *st, const uint8_t hash[32], int64_t
  * with tokens_too also the user's API tokens. */
 enum ds_rc store_session_revoke(struct store *st, const uint8_t *hash, int64_t user_id,
 				bool tokens_too);
+/* A user's API tokens, revoked ones too, newest first. */
+enum ds_rc store_each_token(struct store *st, int64_t user_id,
+			    enum ds_rc (*fn)(const struct store_session *, void *), void *arg);
+
+/* Keeps a key's failures (failures 0 forgets the key). */
+enum ds_rc store_limit_put(struct store *st, const struct store_limit *l);
+/* Keys with a failure at or after since. */
+enum ds_rc store_each_limit(struct store *st, int64_t since,
+			    enum ds_rc (*fn)(const struct store_limit *, void *), void *arg);
 
 #endif

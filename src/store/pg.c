@@ -37,16 +37,98 @@
 
 enum ds_rc pg_err(struct store *st, const char *what, PGresult *r)
 {
+	struct pg *q = PG(st);
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	store_seterr(st, "postgresql: %s: %s", what,
 		     r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r)
-						       : PQerrorMessage(PG(st)->conn));
+						       : PQerrorMessage(q->conn));
+	if (PQstatus(q->conn) != CONNECTION_OK) {
+		q->offline = true;
+		q->tx_lost = q->in_tx;
+		store_outage_set(true);
+		return DS_EOFFLINE;
+	}
 	/* 23505: unique violation */
 	return state && strcmp(state, "23505") == 0 ? DS_ECONFLICT : DS_EDB;
 }
 
+static uint64_t reconnects;
+
+uint64_t store_reconnects(void)
+{
+	return __atomic_load_n(&reconnects, __ATOMIC_RELAXED);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The session settings every connection starts with. */
+static enum ds_rc session_setup(struct store *st)
+{
+	PQsetClientEncoding(PG(st)->conn, "UTF8");
+	/* Short statements on indexes: compiling them (JIT) costs more than it saves. */
+	return pg_exec(st, "SET client_min_messages = warning; SET jit = off");
+}
+
+bool pg_alive(struct store *st, bool force)
+{
+	struct pg *q = PG(st);
+	if (PQstatus(q->conn) == CONNECTION_OK) {
+		q->offline = false;
+		return true;
+	}
+	double t = now_s();
+	if (!force && t < q->retry_at) {
+		q->offline = true;
+		store_seterr(st, "postgresql: the database cannot be reached");
+		return false;
+	}
+	/* A new session: what the old one prepared, listened to or had open
+	 * is gone with it. */
+	PQreset(q->conn);
+	if (PQstatus(q->conn) != CONNECTION_OK) {
+		q->backoff = q->backoff > 0 ? (q->backoff * 2 < 5 ? q->backoff * 2 : 5) : 0.1;
+		q->retry_at = t + q->backoff;
+		q->offline = true;
+		store_seterr(st, "postgresql: the database cannot be reached: %s", PQerrorMessage(q->conn));
+		return false;
+	}
+	q->tx_lost = q->tx_lost || q->in_tx;
+	q->offline = false;
+	q->backoff = 0;
+	store_outage_set(false);
+	q->nprepared = 0;
+	q->listening = false;
+	PQclear(q->held);
+	q->held = NULL;
+	pg_copy_clear(st);
+	__atomic_add_fetch(&reconnects, 1, __ATOMIC_RELAXED);
+	fprintf(stderr, "postgresql: reconnected\n");
+	return session_setup(st) == DS_OK;
+}
+
+/* Before a statement: the connection is there, and no transaction was lost. */
+static enum ds_rc ready(struct store *st)
+{
+	struct pg *q = PG(st);
+	if (!pg_alive(st, false))
+		return DS_EOFFLINE;
+	if (q->tx_lost) {
+		store_seterr(st, "postgresql: the connection was lost in a transaction; it was rolled back");
+		return DS_EOFFLINE;
+	}
+	return DS_OK;
+}
+
 enum ds_rc pg_exec(struct store *st, const char *sql)
 {
+	enum ds_rc rc0 = ready(st);
+	if (rc0)
+		return rc0;
 	PGresult *r = PQexec(PG(st)->conn, sql);
 	ExecStatusType s = PQresultStatus(r);
 	char what[48];
@@ -76,9 +158,11 @@ static const char *prepared_name(struct store *st, const char *sql, int n)
 	return name;
 }
 
-PGresult *pg_run_sql(struct store *st, const char *sql, int n, const char *const *params,
-			 enum ds_rc *rc, bool prepare)
+static PGresult *run_once(struct store *st, const char *sql, int n, const char *const *params,
+			  enum ds_rc *rc, bool prepare)
 {
+	if ((*rc = ready(st)))
+		return NULL;
 	const char *name = prepare ? prepared_name(st, sql, n) : NULL;
 	PGresult *r = name ? PQexecPrepared(PG(st)->conn, name, n, params, NULL, NULL, 0)
 			   : PQexecParams(PG(st)->conn, sql, n, NULL, params, NULL, NULL, 0);
@@ -91,6 +175,18 @@ PGresult *pg_run_sql(struct store *st, const char *sql, int n, const char *const
 		return NULL;
 	}
 	*rc = DS_OK;
+	return r;
+}
+
+PGresult *pg_run_sql(struct store *st, const char *sql, int n, const char *const *params,
+			 enum ds_rc *rc, bool prepare)
+{
+	PGresult *r = run_once(st, sql, n, params, rc, prepare);
+	/* A read outside a transaction that met a dropped connection is safe
+	 * to run once more on a new one. */
+	if (!r && *rc == DS_EOFFLINE && !PG(st)->in_tx && strncmp(sql, "SELECT", 6) == 0 &&
+	    pg_alive(st, true))
+		r = run_once(st, sql, n, params, rc, prepare);
 	return r;
 }
 
@@ -145,19 +241,25 @@ void pg_get_str(PGresult *r, int row, int col, char *out, size_t n)
 	snprintf(out, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
 
-void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16])
+void pg_get_uuid_n(PGresult *r, int row, int col, uint8_t *out, size_t len)
 {
 	size_t n = 0;
 	unsigned char *u = PQunescapeBytea((const unsigned char *)PQgetvalue(r, row, col), &n);
-	if (u && n == 16)
-		memcpy(out, u, 16);
+	if (u && n == len)
+		memcpy(out, u, len);
 	PQfreemem(u);
+}
+
+void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16])
+{
+	pg_get_uuid_n(r, row, col, out, 16);
 }
 
 int64_t pg_one_i64(struct store *st, const char *sql)
 {
-	PGresult *r = PQexec(PG(st)->conn, sql);
-	int64_t v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) ? pg_get_i64(r, 0, 0) : 0;
+	enum ds_rc rc;
+	PGresult *r = pg_run_sql(st, sql, 0, NULL, &rc, false);
+	int64_t v = r && PQntuples(r) ? pg_get_i64(r, 0, 0) : 0;
 	PQclear(r);
 	return v;
 }
@@ -255,6 +357,14 @@ static const char schema_v2[] =
 	"CREATE TRIGGER record_append_only BEFORE UPDATE OR DELETE ON record"
 	" FOR EACH ROW EXECUTE FUNCTION danso_append_only();";
 
+/* Version 3: API tokens expire (those made before get 90 days from the
+ * migration), and login failures are kept across restarts. */
+static const char schema_v3[] =
+	"ALTER TABLE session ADD COLUMN expires_at bigint NOT NULL DEFAULT 0;"
+	"UPDATE session SET expires_at = extract(epoch FROM now())::bigint + 90 * 86400 WHERE token;"
+	"CREATE TABLE login_limit(key text PRIMARY KEY, failures int NOT NULL, last bigint NOT NULL,"
+	" until bigint NOT NULL);";
+
 enum ds_rc pg_ensure_prov(struct store *st, int prov)
 {
 	struct pg *q = PG(st);
@@ -305,9 +415,7 @@ static enum ds_rc pg_open(struct store *st, const char *target, bool create)
 		store_seterr(st, "postgresql: cannot connect: %s", PQerrorMessage(q->conn));
 		return DS_EDB;
 	}
-	PQsetClientEncoding(q->conn, "UTF8");
-	/* Short statements on indexes: compiling them (JIT) costs more than it saves. */
-	enum ds_rc rc = pg_exec(st, "SET client_min_messages = warning; SET jit = off");
+	enum ds_rc rc = session_setup(st);
 	return rc ? rc : check_durable(st);
 }
 
@@ -394,6 +502,8 @@ static enum ds_rc migrate_steps(struct store *st)
 		rc = create_v1(st);
 	if (!rc && version < 2)
 		rc = to_v2(st);
+	if (!rc && version < 3)
+		rc = pg_exec(st, schema_v3);
 	char sql[80];
 	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
 		 STORE_SCHEMA_VERSION);
@@ -449,6 +559,12 @@ static enum ds_rc pg_begin_read(struct store *st)
 static enum ds_rc pg_commit(struct store *st)
 {
 	struct pg *q = PG(st);
+	if (q->tx_lost) {
+		/* Its outcome is known: the server rolled it back with the session. */
+		q->tx_lost = q->in_tx = false;
+		store_seterr(st, "postgresql: the connection was lost in a transaction; it was rolled back");
+		return DS_EOFFLINE;
+	}
 	enum ds_rc rc = pg_flush_all(st);
 	if (!rc && q->wrote_log)
 		rc = pg_exec(st, "NOTIFY danso_events");
@@ -470,6 +586,10 @@ static enum ds_rc pg_rollback(struct store *st)
 	q->depth = 0;
 	/* Partitions made in the rolled-back transaction are gone again. */
 	memset(q->provs, 0, sizeof q->provs);
+	if (q->tx_lost) {
+		q->tx_lost = false;
+		return DS_OK; /* the server rolled it back with the lost session */
+	}
 	return pg_exec(st, "ROLLBACK");
 }
 
@@ -557,10 +677,26 @@ enum ds_rc pg_each(struct store *st, const char *sql, int n, const char *const *
 	return rc;
 }
 
+/* Whether the database answers: with ping, a round trip (reconnecting if
+ * the backoff allows); without, what the last statement found. */
+static bool pg_reachable(struct store *st, bool ping)
+{
+	if (!ping)
+		return !PG(st)->offline;
+	enum ds_rc rc;
+	PGresult *r = pg_alive(st, false) ? pg_run_sql(st, "SELECT 1", 0, NULL, &rc, false) : NULL;
+	PQclear(r);
+	if (r)
+		store_outage_set(false);
+	return r != NULL;
+}
+
 /* Waits for NOTIFY danso_events from another server's commit. */
 static enum ds_rc pg_wait_notify(struct store *st, int timeout_ms)
 {
 	struct pg *q = PG(st);
+	if (!pg_alive(st, false))
+		return DS_EOFFLINE;
 	if (!q->listening) {
 		enum ds_rc rc = pg_exec(st, "LISTEN danso_events");
 		if (rc)
@@ -568,17 +704,25 @@ static enum ds_rc pg_wait_notify(struct store *st, int timeout_ms)
 		q->listening = true;
 	}
 	int fd = PQsocket(q->conn);
+	if (fd < 0)
+		return DS_EOFFLINE;
 	fd_set set;
 	FD_ZERO(&set);
 	FD_SET(fd, &set);
 	struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
 	if (select(fd + 1, &set, NULL, NULL, &tv) < 0)
 		return DS_OK;
-	PQconsumeInput(q->conn);
+	if (!PQconsumeInput(q->conn) && PQstatus(q->conn) != CONNECTION_OK) {
+		q->offline = true;
+		return DS_EOFFLINE;
+	}
 	PGnotify *n;
-	while ((n = PQnotifies(q->conn)))
+	int seen = 0;
+	while ((n = PQnotifies(q->conn))) {
 		PQfreemem(n);
-	return DS_OK;
+		seen++;
+	}
+	return seen ? DS_OK : DS_ENOTFOUND;
 }
 
 
@@ -597,6 +741,7 @@ static const struct store_core_ops pg_core = {
 	.meta_get = pg_meta_get,
 	.meta_set = pg_meta_set,
 	.wait_notify = pg_wait_notify,
+	.reachable = pg_reachable,
 };
 
 const struct store_backend store_pg = {

@@ -56,6 +56,7 @@ static enum ds_rc pg_user_get(struct store *st, const char *login, int64_t id, s
 
 static enum ds_rc pg_user_update(struct store *st, const struct store_user *u)
 {
+	PG(st)->wrote_log = true; /* NOTIFY at commit: other servers re-read the account */
 	char id[24], role[24], pc[24];
 	const char *p[7] = {I64(id, u->id), u->name, I64(role, u->role), u->unit, u->pw_hash,
 			    I64(pc, u->pw_changed_at), u->disabled ? "t" : "f"};
@@ -90,14 +91,29 @@ static enum ds_rc pg_each_user(struct store *st, enum ds_rc (*fn)(const struct s
 
 static enum ds_rc pg_session_add(struct store *st, const struct store_session *x)
 {
-	char h[70], u[24], c[24], l[24];
+	char h[70], u[24], c[24], l[24], e[24];
 	pg_bytea(x->hash, 32, h);
-	const char *p[6] = {h, I64(u, x->user_id), I64(c, x->created_at), I64(l, x->last_seen),
-			    x->token ? "t" : "f", x->label};
+	const char *p[7] = {h, I64(u, x->user_id), I64(c, x->created_at), I64(l, x->last_seen),
+			    x->token ? "t" : "f", x->label, I64(e, x->expires_at)};
 	return pg_run_done(st,
-			   "INSERT INTO session(hash, user_id, created_at, last_seen, revoked, token, label) "
-			   "VALUES ($1::bytea, $2, $3, $4, false, $5, $6)",
-			   6, p);
+			   "INSERT INTO session(hash, user_id, created_at, last_seen, revoked, token, label, "
+			   "expires_at) VALUES ($1::bytea, $2, $3, $4, false, $5, $6, $7)",
+			   7, p);
+}
+
+#define SESSION_COLS "hash, user_id, created_at, last_seen, revoked, token, label, expires_at "
+
+static void read_session(PGresult *r, int i, struct store_session *x)
+{
+	memset(x, 0, sizeof *x);
+	pg_get_uuid_n(r, i, 0, x->hash, 32);
+	x->user_id = pg_get_i64(r, i, 1);
+	x->created_at = pg_get_i64(r, i, 2);
+	x->last_seen = pg_get_i64(r, i, 3);
+	x->revoked = PQgetvalue(r, i, 4)[0] == 't';
+	x->token = PQgetvalue(r, i, 5)[0] == 't';
+	pg_get_str(r, i, 6, x->label, sizeof x->label);
+	x->expires_at = pg_get_i64(r, i, 7);
 }
 
 static enum ds_rc pg_session_get(struct store *st, const uint8_t hash[32], struct store_session *x)
@@ -106,25 +122,67 @@ static enum ds_rc pg_session_get(struct store *st, const uint8_t hash[32], struc
 	pg_bytea(hash, 32, h);
 	const char *p[1] = {h};
 	enum ds_rc rc;
-	PGresult *r = pg_run(st,
-			     "SELECT user_id, created_at, last_seen, revoked, token, label FROM session "
-			     "WHERE hash = $1::bytea",
-			     1, p, &rc);
+	PGresult *r = pg_run(st, "SELECT " SESSION_COLS "FROM session WHERE hash = $1::bytea", 1, p, &rc);
 	if (!r)
 		return rc;
 	rc = PQntuples(r) ? DS_OK : DS_ENOTFOUND;
-	if (!rc) {
-		memset(x, 0, sizeof *x);
-		memcpy(x->hash, hash, 32);
-		x->user_id = pg_get_i64(r, 0, 0);
-		x->created_at = pg_get_i64(r, 0, 1);
-		x->last_seen = pg_get_i64(r, 0, 2);
-		x->revoked = PQgetvalue(r, 0, 3)[0] == 't';
-		x->token = PQgetvalue(r, 0, 4)[0] == 't';
-		pg_get_str(r, 0, 5, x->label, sizeof x->label);
-	}
+	if (!rc)
+		read_session(r, 0, x);
 	PQclear(r);
 	return rc;
+}
+
+static enum ds_rc token_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct store_session x;
+	read_session(r, i, &x);
+	return ((enum ds_rc(*)(const struct store_session *, void *))c->fn)(&x, c->arg);
+}
+
+static enum ds_rc pg_each_token(struct store *st, int64_t user_id,
+				enum ds_rc (*fn)(const struct store_session *, void *), void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	char u[24];
+	const char *p[1] = {I64(u, user_id)};
+	return pg_each(st,
+		       "SELECT " SESSION_COLS "FROM session WHERE user_id = $1::bigint AND token "
+		       "ORDER BY created_at DESC",
+		       1, p, token_row, &c);
+}
+
+static enum ds_rc pg_limit_put(struct store *st, const struct store_limit *l)
+{
+	char f[24], a[24], u[24];
+	const char *p[4] = {l->key, I64(f, l->failures), I64(a, l->last), I64(u, l->until)};
+	if (!l->failures)
+		return pg_run_done(st, "DELETE FROM login_limit WHERE key = $1", 1, p);
+	return pg_run_done(st,
+			   "INSERT INTO login_limit(key, failures, last, until) VALUES ($1, $2, $3, $4) "
+			   "ON CONFLICT (key) DO UPDATE SET failures = $2, last = $3, until = $4",
+			   4, p);
+}
+
+static enum ds_rc limit_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct store_limit l = {0};
+	pg_get_str(r, i, 0, l.key, sizeof l.key);
+	l.failures = (int)pg_get_i64(r, i, 1);
+	l.last = pg_get_i64(r, i, 2);
+	l.until = pg_get_i64(r, i, 3);
+	return ((enum ds_rc(*)(const struct store_limit *, void *))c->fn)(&l, c->arg);
+}
+
+static enum ds_rc pg_each_limit(struct store *st, int64_t since,
+				enum ds_rc (*fn)(const struct store_limit *, void *), void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	char s[24];
+	const char *p[1] = {I64(s, since)};
+	return pg_each(st, "SELECT key, failures, last, until FROM login_limit WHERE last >= $1::bigint", 1,
+		       p, limit_row, &c);
 }
 
 static enum ds_rc pg_session_touch(struct store *st, const uint8_t hash[32], int64_t when)
@@ -138,6 +196,8 @@ static enum ds_rc pg_session_touch(struct store *st, const uint8_t hash[32], int
 static enum ds_rc pg_session_revoke(struct store *st, const uint8_t *hash, int64_t user_id,
 				    bool tokens_too)
 {
+	/* The other servers re-read their cached sessions at the commit's NOTIFY. */
+	PG(st)->wrote_log = true;
 	char h[70], u[24];
 	if (hash) {
 		pg_bytea(hash, 32, h);
@@ -160,4 +220,7 @@ const struct store_acct_ops pg_acct = {
 	.session_get = pg_session_get,
 	.session_touch = pg_session_touch,
 	.session_revoke = pg_session_revoke,
+	.each_token = pg_each_token,
+	.limit_put = pg_limit_put,
+	.each_limit = pg_each_limit,
 };

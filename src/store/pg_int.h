@@ -38,6 +38,12 @@ struct pg {
 	int64_t rid_next[3], rid_end[3]; /* reserved record numbers */
 	PGresult *held;                  /* result whose strings a caller borrows */
 	bool listening;
+	/* A lost connection: reconnect at most once per backoff period; a
+	 * transaction that was open is lost with it, and every statement
+	 * fails until the caller ends it (tx_lost). */
+	bool offline;
+	bool tx_lost;
+	double retry_at, backoff;
 	int nprepared;
 	const char *prepared[PG_MAX_PREPARED];
 	char prepared_names[PG_MAX_PREPARED][16];
@@ -56,8 +62,12 @@ struct pg_cb {
 typedef enum ds_rc (*pg_row_fn)(PGresult *r, int i, void *arg);
 
 /* Sets the store's error from r (or the connection); DS_ECONFLICT for a
- * unique violation, else DS_EDB. */
+ * unique violation, DS_EOFFLINE when the connection is lost, else DS_EDB. */
 enum ds_rc pg_err(struct store *st, const char *what, PGresult *r);
+/* True when the connection is up or could be made again now (not more
+ * often than the backoff allows unless force); otherwise the store's error
+ * says so, and statements answer DS_EOFFLINE. */
+bool pg_alive(struct store *st, bool force);
 /* Runs SQL text without parameters (several statements allowed). */
 enum ds_rc pg_exec(struct store *st, const char *sql);
 /* Runs a parameterised statement, prepared when `prepare`; the result (the
@@ -84,6 +94,8 @@ int64_t pg_affected(PGresult *r);
 void pg_get_str(PGresult *r, int row, int col, char *out, size_t n);
 /* A 16-byte bytea column (a uuid) into out; out is left alone otherwise. */
 void pg_get_uuid(PGresult *r, int row, int col, uint8_t out[16]);
+/* A bytea of len bytes (left as it was when it has another length). */
+void pg_get_uuid_n(PGresult *r, int row, int col, uint8_t *out, size_t len);
 /* The integer in the first column of the first row sql gives, 0 when none
  * or on error. */
 int64_t pg_one_i64(struct store *st, const char *sql);

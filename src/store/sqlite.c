@@ -232,6 +232,15 @@ static const char schema_v2[] =
 	"CREATE TRIGGER record_no_delete BEFORE DELETE ON record BEGIN"
 	" SELECT RAISE(ABORT, 'the record log is append-only'); END;";
 
+/* Version 3: API tokens expire (those made before get 90 days from the
+ * migration), and login failures are kept across restarts. */
+static const char schema_v3[] =
+	"ALTER TABLE session ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE session SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400"
+	" WHERE token = 1;"
+	"CREATE TABLE login_limit(key TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+	" last INTEGER NOT NULL, until INTEGER NOT NULL);";
+
 /* The household id index, dropped and rebuilt around a bulk load into an empty table. */
 static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
 
@@ -396,6 +405,8 @@ static enum ds_rc sq_migrate(struct store *st)
 		rc = create_v1(st);
 	if (!rc && version < 2)
 		rc = to_v2(st);
+	if (!rc && version < 3)
+		rc = sq_exec(st, schema_v3);
 	if (!rc)
 		rc = sq_exec(st, set_version);
 	if (rc) {

@@ -65,6 +65,23 @@ enum ds_rc store_begin(struct store *st)
 	return st->be->core->begin(st);
 }
 
+static bool outage;
+
+void store_outage_set(bool on)
+{
+	__atomic_store_n(&outage, on, __ATOMIC_RELAXED);
+}
+
+bool store_outage(void)
+{
+	return __atomic_load_n(&outage, __ATOMIC_RELAXED);
+}
+
+bool store_reachable(struct store *st, bool ping)
+{
+	return !st->be->core->reachable || st->be->core->reachable(st, ping);
+}
+
 enum ds_rc store_begin_read(struct store *st)
 {
 	return st->be->core->begin_read(st);

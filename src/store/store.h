@@ -35,7 +35,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -53,6 +53,22 @@ const char *store_backend_name(const struct store *st);
 
 /* Transactions.  A savepoint nests one level inside a transaction: release
  * keeps what was written since, rollback_to undoes it. */
+/*
+ * Whether the database can be reached.  With ping, one round trip (and a
+ * reconnection when the last one failed and the backoff allows); without,
+ * what the last statement on this connection found, at no cost.  A lost
+ * connection is made again by the next statement, at most every few
+ * seconds (backing off from 0.1 to 5 s); until then statements fail with
+ * DS_EOFFLINE, and so does every statement of a transaction that was open
+ * when it was lost, until the caller rolls it back.
+ */
+bool store_reachable(struct store *st, bool ping);
+/* True when a connection of this process lost the database and none has
+ * reached it since: the other connections' own state may be stale. */
+bool store_outage(void);
+/* Reconnections made since the program started (all connections). */
+uint64_t store_reconnects(void);
+
 enum ds_rc store_begin(struct store *st);
 /*
  * A read-only transaction: every read until store_commit() or
@@ -80,7 +96,9 @@ enum ds_rc store_meta_set(struct store *st, const char *key, const char *value);
 enum ds_rc store_bulk_mode(struct store *st, bool on);
 
 /*
- * Waits up to timeout_ms for another server's commit (PostgreSQL NOTIFY).
+ * Waits up to timeout_ms for another server's commit (PostgreSQL NOTIFY):
+ * DS_OK when one came (events, records or accounts changed), DS_ENOTFOUND
+ * when the time ran out, DS_EOFFLINE when the database cannot be reached,
  * DS_EUSAGE at once when the backend cannot be woken: the caller then polls.
  */
 enum ds_rc store_wait_notify(struct store *st, int timeout_ms);

@@ -40,7 +40,8 @@ struct store_core_ops {
 	enum ds_rc (*meta_get)(struct store *st, const char *key, char *out, size_t outsz);
 	enum ds_rc (*meta_set)(struct store *st, const char *key, const char *value);
 	enum ds_rc (*bulk_mode)(struct store *st, bool on);          /* may be NULL */
-	enum ds_rc (*wait_notify)(struct store *st, int timeout_ms); /* may be NULL */
+	enum ds_rc (*wait_notify)(struct store *st, int timeout_ms);
+	bool (*reachable)(struct store *st, bool ping); /* NULL: always (an embedded file) */ /* may be NULL */
 };
 
 /* register.h */
@@ -106,6 +107,11 @@ struct store_acct_ops {
 	enum ds_rc (*session_touch)(struct store *st, const uint8_t hash[32], int64_t when);
 	enum ds_rc (*session_revoke)(struct store *st, const uint8_t *hash, int64_t user_id,
 				     bool tokens_too);
+	enum ds_rc (*each_token)(struct store *st, int64_t user_id,
+				 enum ds_rc (*fn)(const struct store_session *, void *), void *arg);
+	enum ds_rc (*limit_put)(struct store *st, const struct store_limit *l);
+	enum ds_rc (*each_limit)(struct store *st, int64_t since,
+				 enum ds_rc (*fn)(const struct store_limit *, void *), void *arg);
 };
 
 /* audit.h */
@@ -135,6 +141,9 @@ struct store_backend {
 	const struct store_audit_ops *audit;
 	const struct store_rec_ops *rec;
 };
+
+/* Some connection lost the database (on) or reached it again (off). */
+void store_outage_set(bool on);
 
 extern const struct store_backend store_sqlite;
 extern const struct store_backend store_pg;

@@ -167,6 +167,82 @@ const POLICY = {
     perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/scenarios', body: { unit: OBJ[cls].commune, base: '2025-12-31', name: 'matrix', tfr: { value: 1.8, year: 2030 } } }),
     ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.name, 'matrix'); },
+  // The monthly cycle (api/h_cycle.c, api/h_review.c).  Writes run in the
+  // table's order, every role and class in turn: the first commune officer's
+  // submission of 26740's October 2026 is recorded, the same commune's second
+  // class finds it already submitted; the province approves it once.
+  'GET /api/v1/review': {
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/review?unit=${OBJ[cls].commune}&month=2026-01` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.areas.some((a) => a.changes.some((x) => x.event.id === OBJ[cls].event)), 'the month\'s change');
+      for (const k of CLASSES) if (!sees(role, k)) assert.ok(!r.text.includes(OBJ[k].name), `no name of ${k}`);
+    },
+  },
+  'POST /api/v1/review': {
+    perm: 'officer', scoped: true, call: (role, cls) => ({ method: 'POST', url: '/api/v1/review', body: { area: OBJ[cls].area, month: '2026-01' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.key, '2026-01'); },
+  },
+  'GET /api/v1/queries': {
+    perm: 'read', call: () => ({ url: '/api/v1/queries?all=1' }),
+    ok: (r, role) => {
+      assert.equal(r.status, 200, r.text);
+      for (const q of r.json.queries) assert.ok(CLASSES.some((k) => OBJ[k].area === q.area && sees(role, k)), `${role} sees the query of ${q.area}`);
+    },
+  },
+  'POST /api/v1/queries': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/queries', body: { event: OBJ[cls].event, question: 'Trình độ học vấn có đúng không?' } }),
+    ok: (r) => assert.equal(r.status, 201, r.text),
+  },
+  'POST /api/v1/queries/{event}/answer': {
+    // The first answer closes the question: a second one is a conflict.
+    perm: 'write', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: `/api/v1/queries/${OBJ[cls].event}/answer`, body: { answer: 'Đúng, đã kiểm tra.' } }),
+    ok: (r) => { if (r.status !== 201) assertError(r, 409, 'query_answered'); },
+  },
+  'GET /api/v1/cycle/report': {
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/cycle/report?form=01-DSX&unit=${OBJ[cls].commune}&period=2026-10` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(r.json.rows.length > 10); assert.ok(Array.isArray(r.json.history)); },
+  },
+  'POST /api/v1/cycle/submit': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/cycle/submit', body: { form: '01-DSX', unit: OBJ[cls].commune, period: '2026-10' } }),
+    ok: (r, role) => {
+      if (role !== 'commune') assertError(r, 403, 'wrong_level');
+      else if (r.status !== 201) assertError(r, 409, 'already_submitted');
+    },
+  },
+  'POST /api/v1/cycle/approve': {
+    perm: 'planner', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/cycle/approve', body: { form: '01-DSX', unit: OBJ[cls].commune, period: '2026-10' } }),
+    ok: (r, role, cls) => {
+      if (role !== 'province') assertError(r, 403, 'wrong_level');
+      else if (cls === 'C') assertError(r, 409, 'not_submitted');
+      else if (r.status !== 201) assertError(r, 409, 'already_approved');
+    },
+  },
+  'POST /api/v1/cycle/return': {
+    perm: 'planner', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/cycle/return', body: { form: '01-DSX', unit: OBJ[cls].commune, period: '2026-10', comment: 'Sai số liệu' } }),
+    ok: (r, role, cls) => {
+      if (role !== 'province') assertError(r, 403, 'wrong_level');
+      else assertError(r, 409, cls === 'C' ? 'not_submitted' : 'already_approved');
+    },
+  },
+  'GET /api/v1/cycle/timeliness': {
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/cycle/timeliness?unit=${OBJ[cls].commune}&period=2026-10` }),
+    ok: (r, role, cls) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.units[0].unit, OBJ[cls].commune); },
+  },
+  'GET /api/v1/cycle/rollup': {
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/cycle/rollup?form=01-DSX&unit=${OBJ[cls].province}&period=2026-10` }),
+    scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(r.json.rows.length > 10); },
+  },
+  'POST /api/v1/dhis2/export': {
+    perm: 'planner', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/dhis2/export', body: { form: '01-DSX', unit: OBJ[cls].commune, period: '2026-10', format: 'json', mapping: 'unit_code,org_unit\n26740,OuSaiGon001\n' } }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(r.json.dataValueSet); },
   },
   'GET /api/v1/users': {
     perm: 'admin', call: () => ({ url: '/api/v1/users' }), ok: (r) => { assert.equal(r.status, 200); assert.ok(Array.isArray(r.json)); },
@@ -183,6 +259,15 @@ const POLICY = {
   'POST /api/v1/tokens': {
     perm: 'user', call: () => ({ method: 'POST', url: '/api/v1/tokens', body: { label: 'matrix' } }),
     ok: (r) => { assert.equal(r.status, 201, r.text); assert.match(r.json.token, /^dso_/); },
+  },
+  'GET /api/v1/tokens': {
+    perm: 'user', call: () => ({ url: '/api/v1/tokens' }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.tokens)); },
+  },
+  'DELETE /api/v1/tokens/{id}': {
+    // One's own tokens only: an id that is not one of them is not found.
+    perm: 'user', call: () => ({ method: 'DELETE', url: '/api/v1/tokens/0000000000000000' }),
+    ok: (r) => assert.equal(r.status, 404, r.text),
   },
   'GET /api/v1/audit': {
     perm: 'admin', call: () => ({ url: '/api/v1/audit' }), ok: (r) => { assert.equal(r.status, 200); assert.ok(Array.isArray(r.json.entries)); },

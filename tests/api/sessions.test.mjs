@@ -23,35 +23,39 @@ describe('sessions', () => {
   before(() => { fx = makeDb('sqlite'); });
   after(() => fx?.drop());
 
+  // Failed logins are kept across restarts: each throttling test has its
+  // own database, so that what it leaves does not reach the next.
   test('five failures for an account: 429 throttled with Retry-After, even with the right password', async () => {
-    const srv = await startServer(fx.db);
+    const own = makeDb('sqlite');
+    const srv = await startServer(own.db);
     try {
       for (let i = 0; i < 5; i++) assertError(await tryLogin(srv.base, 'collaborator', `wrong${i}`), 401, 'bad_credentials');
-      const r = await tryLogin(srv.base, 'collaborator', fx.pw.collaborator);
+      const r = await tryLogin(srv.base, 'collaborator', own.pw.collaborator);
       assertError(r, 429, 'throttled');
       const retry = Number(r.headers.get('retry-after'));
       assert.ok(retry > 0 && retry <= 900, `Retry-After ${r.headers.get('retry-after')}`);
       // Another account from the same address is not locked by that.
-      assert.equal((await tryLogin(srv.base, 'commune', fx.pw.commune)).status, 200);
+      assert.equal((await tryLogin(srv.base, 'commune', own.pw.commune)).status, 200);
       // An unknown account answers like a known one.
       const unknown = await tryLogin(srv.base, 'nobody-here', 'x');
       const known = await tryLogin(srv.base, 'province', 'x');
       assert.equal(unknown.status, 401);
       assert.deepEqual(unknown.json, known.json);
-    } finally { await srv.stop(); }
+    } finally { await srv.stop(); own.drop(); }
   });
 
   test('twenty failures from an address: 429 for every account', async () => {
-    const srv = await startServer(fx.db);
+    const own = makeDb('sqlite');
+    const srv = await startServer(own.db);
     try {
       for (let i = 0; i < 20; i++) {
         const r = await tryLogin(srv.base, `ghost${i}`, 'wrong');
         assert.equal(r.status, 401, `attempt ${i + 1}: ${r.text}`);
       }
-      const r = await tryLogin(srv.base, 'national', fx.pw.national);
+      const r = await tryLogin(srv.base, 'national', own.pw.national);
       assertError(r, 429, 'throttled');
       assert.ok(Number(r.headers.get('retry-after')) > 0);
-    } finally { await srv.stop(); }
+    } finally { await srv.stop(); own.drop(); }
   });
 
   test('a session ends after the idle time, and activity keeps it', async () => {

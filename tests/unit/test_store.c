@@ -352,3 +352,81 @@ static void suite_accounts(bool pg)
 }
 
 BOTH(accounts)
+
+static enum ds_rc keep_token(const struct store_session *s, void *arg)
+{
+	struct store_session *v = arg;
+	for (int i = 0; i < 3; i++)
+		if (!v[i].user_id) {
+			v[i] = *s;
+			break;
+		}
+	return DS_OK;
+}
+
+static enum ds_rc keep_limit(const struct store_limit *l, void *arg)
+{
+	*(struct store_limit *)arg = *l;
+	return DS_OK;
+}
+
+/* API tokens carry their expiry and can be listed; login failures are kept. */
+static void suite_tokens_and_limits(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	struct store_user u = {.role = ROLE_COMMUNE, .created_at = 1, .pw_changed_at = 1};
+	snprintf(u.login, sizeof u.login, "may");
+	snprintf(u.name, sizeof u.name, "Máy báo cáo");
+	snprintf(u.unit, sizeof u.unit, "26734");
+	CHECK_EQ(store_user_add(st, &u), DS_OK);
+	struct store_session a = {.user_id = u.id, .created_at = 10, .last_seen = 10, .token = true,
+				  .expires_at = 1000};
+	memset(a.hash, 1, 32);
+	snprintf(a.label, sizeof a.label, "cũ");
+	struct store_session b = a;
+	memset(b.hash, 2, 32);
+	b.created_at = 20;
+	b.expires_at = 2000;
+	snprintf(b.label, sizeof b.label, "mới");
+	struct store_session browser = {.user_id = u.id, .created_at = 30, .last_seen = 30};
+	memset(browser.hash, 3, 32);
+	CHECK_EQ(store_session_add(st, &a), DS_OK);
+	CHECK_EQ(store_session_add(st, &b), DS_OK);
+	CHECK_EQ(store_session_add(st, &browser), DS_OK);
+	struct store_session got[3] = {0};
+	CHECK_EQ(store_each_token(st, u.id, keep_token, got), DS_OK);
+	CHECK_STR(got[0].label, "mới"); /* newest first, browser sessions not listed */
+	CHECK_EQ(got[0].expires_at, 2000);
+	CHECK(memcmp(got[0].hash, b.hash, 32) == 0);
+	CHECK_STR(got[1].label, "cũ");
+	CHECK_EQ(got[2].user_id, 0);
+	/* A password change or reset ends the tokens too when asked. */
+	CHECK_EQ(store_session_revoke(st, NULL, u.id, true), DS_OK);
+	CHECK_EQ(store_session_get(st, a.hash, &got[0]), DS_OK);
+	CHECK(got[0].revoked);
+	struct store_limit l = {.failures = 6, .last = 500, .until = 502};
+	snprintf(l.key, sizeof l.key, "u:may");
+	CHECK_EQ(store_limit_put(st, &l), DS_OK);
+	l.failures = 7;
+	l.until = 504;
+	CHECK_EQ(store_limit_put(st, &l), DS_OK);
+	struct store_limit back = {0};
+	CHECK_EQ(store_each_limit(st, 400, keep_limit, &back), DS_OK);
+	CHECK_STR(back.key, "u:may");
+	CHECK_EQ(back.failures, 7);
+	CHECK_EQ(back.until, 504);
+	memset(&back, 0, sizeof back);
+	CHECK_EQ(store_each_limit(st, 600, keep_limit, &back), DS_OK);
+	CHECK_EQ(back.failures, 0); /* older than asked */
+	l.failures = 0;
+	CHECK_EQ(store_limit_put(st, &l), DS_OK);
+	CHECK_EQ(store_each_limit(st, 0, keep_limit, &back), DS_OK);
+	CHECK_EQ(back.failures, 0); /* forgotten */
+	ledger_close(&lg);
+	store_close(st);
+}
+
+BOTH(tokens_and_limits)

@@ -1,0 +1,139 @@
+// The monthly cycle through the API, on both store backends: every refusal
+// of the issue with its reason and nothing changed, two approvals at the
+// same moment (one approval, one conflict), the review of the month with a
+// query answered, a revision with the difference and the event behind it,
+// the report's revision flag, timeliness as CSV and XLSX, the DHIS2 export.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKENDS, OBJ, makeDb, addUser, startServer, login, assertError, uuid } from './lib.mjs';
+
+for (const backend of BACKENDS) {
+  describe(`the monthly cycle (${backend})`, () => {
+    let fx, srv, commune, province, province2, collab, national;
+    const body = (extra = {}) => ({ form: '01-DSX', unit: '26740', period: '2026-10', ...extra });
+    before(async () => {
+      fx = makeDb(backend);
+      fx.pw.province2 = addUser(fx.db, fx.dir, 'province2', 'province', '79');
+      srv = await startServer(fx.db);
+      commune = await login(srv.base, 'commune', fx.pw.commune);
+      province = await login(srv.base, 'province', fx.pw.province);
+      province2 = await login(srv.base, 'province2', fx.pw.province2);
+      collab = await login(srv.base, 'collaborator', fx.pw.collaborator);
+      national = await login(srv.base, 'national', fx.pw.national);
+    });
+    after(async () => { await srv?.stop(); fx?.drop(); });
+    const state = async (c = province) => (await c.get('/api/v1/cycle/report?form=01-DSX&unit=26740&period=2026-10')).json;
+
+    test('refusals: each with its reason, and nothing changed', async () => {
+      assertError(await commune.post('/api/v1/cycle/submit', body({ period: '2026-11' })), 422, 'period_not_ended');
+      assertError(await commune.post('/api/v1/cycle/submit', body({ unit: '26743' })), 404, 'not_found');
+      assertError(await province.post('/api/v1/cycle/submit', body()), 403, 'wrong_level');
+      assertError(await province.post('/api/v1/cycle/approve', body()), 409, 'not_submitted');
+      assert.equal((await state()).state, 'missing');
+      assert.equal((await commune.post('/api/v1/cycle/submit', body())).status, 201);
+      assertError(await province.post('/api/v1/cycle/return', body()), 422, 'comment_required');
+      assertError(await province.post('/api/v1/cycle/return', body({ comment: ' ' })), 422, 'comment_required');
+      assertError(await national.post('/api/v1/cycle/approve', body()), 403, 'wrong_level');
+      const s = await state();
+      assert.equal(s.state, 'submitted');
+      assert.deepEqual(s.history.map((h) => h.what), ['submitted']);
+      // Approving one's own submission: the district's report before July 2025, submitted by the province.
+      const dsh = { form: '01-DSH', unit: '760', period: '2025-Q2' };
+      assert.equal((await province.post('/api/v1/cycle/submit', dsh)).status, 201);
+      assertError(await province.post('/api/v1/cycle/approve', dsh), 403, 'own_submission');
+      // A mapping with an unknown row or unit.
+      for (const [m, code] of [['form,row,column,data_element,category_option_combo,attribute_option_combo\n01-DSX,zz,,De00000001,,\n', 'mapping_row'],
+        ['unit_code,org_unit\n99999,Ou00000001\n', 'mapping_unit']]) {
+        const r = await province.post('/api/v1/dhis2/export', body({ format: 'json', mapping: m }));
+        assertError(r, 422, code);
+        assert.match(r.json.error.message, /mapping:\d+/);
+      }
+    });
+
+    test('two officers approving at the same moment: one approval and one clear conflict', async () => {
+      const [a, b] = await Promise.all([province.post('/api/v1/cycle/approve', body()), province2.post('/api/v1/cycle/approve', body())]);
+      const statuses = [a.status, b.status].sort();
+      assert.deepEqual(statuses, [201, 409], `${a.text} ${b.text}`);
+      assertError([a, b].find((r) => r.status === 409), 409, 'already_approved');
+      const s = await state();
+      assert.equal(s.state, 'approved');
+      assert.deepEqual(s.history.map((h) => h.what), ['submitted', 'approved']);
+      assertError(await province.post('/api/v1/cycle/approve', body()), 409, 'already_approved');
+      assertError(await commune.post('/api/v1/cycle/submit', body()), 409, 'nothing_changed');
+    });
+
+    test('a late event: the report is revised, row by row, with the event; a revision is approved again', async () => {
+      const rep0 = (await commune.get('/api/v1/reports/01-DSX?unit=26740&period=2026-10')).json;
+      assert.equal(rep0.revision, false);
+      const id = uuid();
+      assert.equal((await collab.post('/api/v1/events', { id, type: 'elderly_check', date: '2026-10-20', person: 'A9', facility: 'TYT' })).status, 201);
+      const rep = (await commune.get('/api/v1/reports/01-DSX?unit=26740&period=2026-10')).json;
+      assert.equal(rep.revision, true, 'approved values differ from today\'s');
+      const s = await state(commune);
+      assert.equal(s.state, 'revised');
+      const row17 = s.rows.find((r) => r.code === '17');
+      assert.equal(row17.differs, true);
+      assert.equal(row17.today, row17.approved + 1);
+      assert.deepEqual(s.rows.filter((r) => r.differs).map((r) => r.code), ['17']);
+      assert.deepEqual(s.late_events.map((e) => [e.id, e.type, e.name]), [[id, 'elderly_check', 'Trương Văn Già']]);
+      assert.equal((await commune.post('/api/v1/cycle/submit', body())).status, 201);
+      let t = await state();
+      assert.equal(t.state, 'submitted');
+      assert.equal(t.revision, true);
+      assert.equal((await province2.post('/api/v1/cycle/approve', body())).status, 201);
+      t = await state();
+      assert.equal(t.state, 'approved');
+      assert.deepEqual(t.history.map((h) => h.what), ['submitted', 'approved', 'submitted', 'approved']);
+      assert.equal((await commune.get('/api/v1/reports/01-DSX?unit=26740&period=2026-10')).json.revision, false);
+    });
+
+    test('the review of the month: areas without change first, a query answered by its collaborator', async () => {
+      const r = (await commune.get('/api/v1/review?unit=26740&month=2026-01')).json;
+      assert.deepEqual(r.areas.map((a) => a.count), [1, 1]);
+      const nov = (await commune.get('/api/v1/review?unit=26740&month=2026-10')).json;
+      assert.equal(nov.areas[0].code, OBJ.B.area, 'the area without a change comes first');
+      assert.equal(nov.areas[0].count, 0);
+      const change = nov.areas[1].changes[0];
+      assert.equal(change.name, 'Trương Văn Già');
+      assert.equal(change.recorded_by, 'collaborator');
+      assert.equal((await commune.post('/api/v1/queries', { event: change.event.id, question: 'Khám ở đâu?' })).status, 201);
+      assertError(await commune.post('/api/v1/queries', { event: change.event.id, question: '  ' }), 422, 'text_required');
+      const open = (await collab.get('/api/v1/queries')).json.queries;
+      assert.equal(open.length, 1);
+      assert.equal(open[0].question, 'Khám ở đâu?');
+      assert.equal(open[0].name, 'Trương Văn Già');
+      assert.equal((await collab.post(`/api/v1/queries/${change.event.id}/answer`, { answer: 'Tại trạm y tế xã' })).status, 201);
+      assertError(await collab.post(`/api/v1/queries/${change.event.id}/answer`, { answer: 'lần nữa' }), 409, 'query_answered');
+      assert.equal((await collab.get('/api/v1/queries')).json.queries.length, 0);
+      assert.equal((await commune.post('/api/v1/review', { area: OBJ.A.area, month: '2026-10' })).status, 201);
+      const after2 = (await commune.get('/api/v1/review?unit=26740&month=2026-10')).json;
+      const a = after2.areas.find((x) => x.code === OBJ.A.area);
+      assert.equal(a.reviewed.by, 'commune');
+      assert.equal(a.changes[0].query.answer.answer, 'Tại trạm y tế xã');
+      assertError(await commune.post('/api/v1/review', { area: OBJ.C.area, month: '2026-10' }), 404, 'not_found');
+    });
+
+    test('timeliness as JSON, CSV and XLSX; the roll-up beside the approved sum', async () => {
+      const j = (await province.get('/api/v1/cycle/timeliness?unit=79&from=2026-09&to=2026-10')).json;
+      const oct = j.summary.find((s) => s.period === '2026-10');
+      assert.ok(oct, JSON.stringify(j).slice(0, 400));
+      assert.deepEqual([oct.units, oct.approved, oct.missing], [2, 1, 1]);
+      const late = j.units.find((u) => u.unit === '26743' && u.period === '2026-10');
+      assert.equal(late.state, 'missing');
+      assert.equal(late.late_days, 10);
+      assert.equal(j.summary.find((s) => s.period === '2026-10').areas_reviewed, 1);
+      const csv = await province.get('/api/v1/cycle/timeliness?unit=79&period=2026-10&format=csv&lang=vi');
+      assert.equal(csv.status, 200);
+      assert.match(csv.text, /Số ngày làm việc chậm/);
+      assert.match(csv.text, /26743,Phường Tân Định,01-DSX,Chưa gửi,2026-11-06,,10/);
+      const x = await province.get('/api/v1/cycle/timeliness?unit=79&period=2026-10&format=xlsx');
+      assert.equal(x.status, 200);
+      assert.equal(x.buf.subarray(0, 2).toString(), 'PK');
+      const roll = (await province.get('/api/v1/cycle/rollup?form=01-DSX&unit=79&period=2026-10')).json;
+      assert.deepEqual(roll.approved_units, ['26740']);
+      assert.deepEqual(roll.not_approved_units, ['26743']);
+      const r17 = roll.rows.find((r) => r.code === '17');
+      assert.equal(r17.live - r17.approved_sum, r17.difference);
+    });
+  });
+}
