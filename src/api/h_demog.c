@@ -2,9 +2,11 @@
  * Projections from the register and their scenarios, for province and
  * national officers: a unit's projection (one scenario, or several side by
  * side) as JSON, CSV or XLSX; the scenarios saved for a unit; saving one
- * through the writer.  Projections are aggregates, like reports: a planner
- * may ask for any unit.  A scenario is saved only for a unit in the
- * caller's scope.
+ * through the writer.  All three only for a unit in the caller's scope (a
+ * province officer's province; anything for a national one): a
+ * projection starts from the register's own counts by single age, where
+ * a village's cells are persons, and a planner plans for their own units.
+ * Out of scope reads exactly as a unit that does not exist.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,16 @@ static void answer_json(struct api_ctx *c, json_t *body)
 	free(s);
 }
 
+/* The unit is in the caller's scope; else answered as a unit that does not exist. */
+static bool unit_in_scope(struct api_ctx *c, const char *unit)
+{
+	if (api_user_covers(c->app, &c->user, unit))
+		return true;
+	api_error(c, 404, ds_why_code(W_NO_UNIT), is_vi(c) ? ds_why_vi(W_NO_UNIT) : ds_why_en(W_NO_UNIT),
+		  "unit");
+	return false;
+}
+
 /* A date parameter; false (answered 400) when given and not a date. */
 static bool date_param(struct api_ctx *c, const char *name, int32_t *out)
 {
@@ -68,6 +80,8 @@ static bool projection_request(struct api_ctx *c, struct dm_reg_request *rq, cha
 		return false;
 	}
 	rq->unit = unit;
+	if (!unit_in_scope(c, unit))
+		return false;
 	if (!date_param(c, "base", &rq->base) || !date_param(c, "map_date", &rq->map_date))
 		return false;
 	if (rq->base == DAY_NONE) {
@@ -181,6 +195,8 @@ void h_scenarios(struct api_ctx *c)
 		api_error(c, 400, "required", "give unit", "unit");
 		return;
 	}
+	if (!unit_in_scope(c, unit))
+		return;
 	struct listing l = {unit, json_array()};
 	rec_book_each(c->app->book, "scenario", list_one, &l);
 	answer_json(c, json_pack("{s:s, s:o}", "unit", unit, "scenarios", l.out));
@@ -269,12 +285,7 @@ static bool scenario_parse(struct api_ctx *c, json_t *in, struct rec *r)
 		refuse(c, DS_EINPUT, &pb);
 		return false;
 	}
-	if (!api_user_covers(c->app, &c->user, r->unit)) {
-		api_error(c, 404, "not_found", is_vi(c) ? "Không tìm thấy." : "No such unit in your area.",
-			  "unit");
-		return false;
-	}
-	return true;
+	return unit_in_scope(c, r->unit);
 }
 
 void h_scenario_save(struct api_ctx *c)

@@ -146,8 +146,9 @@ const POLICY = {
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.saved, 1); },
   },
   'GET /api/v1/projection': {
-    // Aggregates, like reports: a planner may project any unit; no person data.
-    perm: 'planner', scoped: true, scopeBy: () => true,
+    // A planner projects the units in the scope; outside reads as a unit that does not exist.
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    hidden: (r) => { assertError(r, 404, 'no_unit'); assert.equal(r.json.error.field, 'unit'); },
     call: (role, cls) => ({ url: `/api/v1/projection?unit=${OBJ[cls].province}&base=2025-12-31&to=2030` }),
     ok: (r, role, cls) => {
       assert.equal(r.status, 200, r.text);
@@ -159,14 +160,18 @@ const POLICY = {
     },
   },
   'GET /api/v1/scenarios': {
-    perm: 'planner', call: () => ({ url: '/api/v1/scenarios?unit=79' }),
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    call: (role, cls) => ({ url: `/api/v1/scenarios?unit=${OBJ[cls].province}` }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.scenarios)); },
+    hidden: (r) => assertError(r, 404, 'no_unit'),
   },
   'POST /api/v1/scenarios': {
     // Saved for units in the planner's scope; outside reads as 404.
     perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/scenarios', body: { unit: OBJ[cls].commune, base: '2025-12-31', name: 'matrix', tfr: { value: 1.8, year: 2030 } } }),
     ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.name, 'matrix'); },
+    hidden: (r) => assertError(r, 404, 'no_unit'),
+  },
   // The monthly cycle (api/h_cycle.c, api/h_review.c).  Writes run in the
   // table's order, every role and class in turn: the first commune officer's
   // submission of 26740's October 2026 is recorded, the same commune's second

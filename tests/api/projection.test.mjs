@@ -111,8 +111,15 @@ for (const backend of BACKENDS) {
         assertError(r, 422, code);
         assert.equal(r.json.error.field, field, JSON.stringify(body));
       }
-      // Outside the province officer's scope: as if it did not exist.
-      assertError(await prov.post('/api/v1/scenarios', { unit: '01', base: '2025-12-31', name: 'x' }), 404, 'not_found');
+      // Outside the province officer's scope: exactly as a unit that does not exist.
+      const absent = await prov.get(P({ unit: '99999' }));
+      for (const r of [await prov.post('/api/v1/scenarios', { unit: '01', base: '2025-12-31', name: 'x' }),
+        await prov.get(P({ unit: '01' })), await prov.get(P({ unit: '0000400101' })),
+        await prov.get('/api/v1/scenarios?unit=01')]) {
+        assertError(r, 404, 'no_unit');
+        assert.deepEqual(r.json, absent.json);
+      }
+      assert.equal((await nat.get(P({ unit: '01' }))).status, 200, 'a national officer projects any province');
       // A commune officer is no planner.
       assertError(await commune.get(P()), 403, 'forbidden');
     });
