@@ -380,6 +380,10 @@ void h_audit(struct api_ctx *c);
 void h_audit_search(struct api_ctx *c);
 void h_person_file(struct api_ctx *c);
 void h_person_deletion(struct api_ctx *c);
+/* h_demog.c: projections from the register and their scenarios */
+void h_projection(struct api_ctx *c);
+void h_scenarios(struct api_ctx *c);
+void h_scenario_save(struct api_ctx *c);
 /* h_cycle.c: submission, decisions, state, roll-up, timeliness, DHIS2 */
 void h_cycle_submit(struct api_ctx *c);
 void h_cycle_approve(struct api_ctx *c);

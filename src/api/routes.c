@@ -58,6 +58,17 @@ const struct api_route api_routes[] = {
 	 "Headline figures, pyramid and monthly trends for a unit", "unit:unit code;year:YYYY"},
 	{"POST", "/api/v1/targets", h_targets, PERM_PLANNER,
 	 "Set yearly targets: [{unit, year, indicator, target}]", ""},
+	{"GET", "/api/v1/projection", h_projection, PERM_PLANNER,
+	 "A unit's projection from its own register by sex and single age to a horizon; "
+	 "several scenarios are compared side by side",
+	 "unit:unit code;base:base date YYYY-MM-DD;to:last year;map_date:YYYY-MM-DD (default the base date);"
+	 "scenario:saved scenario names, comma-separated (default: constant rates);"
+	 "format:json, csv or xlsx;lang:vi or en"},
+	{"GET", "/api/v1/scenarios", h_scenarios, PERM_PLANNER, "The projection scenarios saved for a unit",
+	 "unit:unit code"},
+	{"POST", "/api/v1/scenarios", h_scenario_save, PERM_PLANNER,
+	 "Save a projection scenario for a unit in one's scope: {unit, base, name, label, "
+	 "tfr: {value, year}, srb: {value, year}, e0_gain, migration}", ""},
 	{"GET", "/api/v1/review", h_review, PERM_OFFICER,
 	 "The month's changes of a commune, area by area (areas without a change first), with names, "
 	 "who recorded each, queries and reviews", "unit:commune code (default the user's unit);month:YYYY-MM"},

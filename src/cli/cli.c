@@ -212,8 +212,39 @@ static const struct cli_cmd commands[] = {
 	 "by mother's age (step,mother_age,births): CSV in two sections, or JSON\n"
 	 "{\"population\":[...],\"births\":[...]}.\n\n"
 	 "example:\n"
-	 "  danso project --in sweden-1993/ --step 5 --steps 2 --format json\n",
+	 "  danso project --in sweden-1993/ --step 5 --steps 2 --format json\n\n"
+	 "usage: danso project --db DB --unit U --base DATE --to YEAR [--map-date D]\n"
+	 "                     [--scenario NAME[,NAME...]] [--format json|csv|xlsx]\n"
+	 "                     [-o FILE] [--lang vi|en] [--communes] [--repeat N]\n\n"
+	 "Projects the unit from its own register, by sex and single year of age,\n"
+	 "one year at a time to YEAR: the population counted on the base date under\n"
+	 "the map of --map-date (default the base date), and fertility, mortality,\n"
+	 "the sex ratio at birth and net migration from the three calendar years\n"
+	 "that end on or before it.  A unit with too few births or deaths borrows\n"
+	 "the national schedules (a Brass relational model for mortality) and the\n"
+	 "output says so.  --scenario names saved scenarios (danso scenario); two\n"
+	 "or more are compared side by side; without it rates stay constant.\n"
+	 "JSON (default) and CSV go to stdout or -o; XLSX (one sheet per table)\n"
+	 "needs -o.  --communes projects every commune under the unit, each from\n"
+	 "its own register, and writes a summary of each.  --repeat N times the\n"
+	 "reading and the projection (for benchmarks).\n\n"
+	 "example:\n"
+	 "  danso project --db p.db --unit 79 --base 2025-12-31 --to 2050\n",
 	 cmd_project},
+	{"scenario", "save or list projection scenarios (paths of TFR, SRB, e0, migration)",
+	 "usage: danso scenario save [--db PATH] --unit U --base DATE --name NAME\n"
+	 "                           [--label TEXT] [--tfr VALUE@YEAR] [--srb VALUE@YEAR]\n"
+	 "                           [--e0-gain YEARS] [--migration on|off]\n"
+	 "       danso scenario list [--db PATH] [--unit U]\n\n"
+	 "A scenario is a workflow record of the unit (a province, district or\n"
+	 "commune) made for a base date, named (letters, digits, _ and -): the TFR\n"
+	 "reaching VALUE by YEAR (0.5-10), the sex ratio at birth reaching VALUE by\n"
+	 "YEAR (0.9-1.3 male births per female birth), life expectancy gaining\n"
+	 "YEARS a year (-1 to 1), migration on (default) or off.  A path's year may\n"
+	 "not be before the base date's.  Saving a name again replaces it.\n\n" DB_OPT
+	 "example:\n"
+	 "  danso scenario save --unit 79 --base 2025-12-31 --name thap --tfr 1.6@2035\n",
+	 cmd_scenario},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
 	 "                 [--start YYYY-MM-DD] [--years Y]\n",

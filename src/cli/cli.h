@@ -108,5 +108,8 @@ int cmd_export_dhis2(int argc, char **argv);
 /* cmd_demog.c: life tables and projections */
 int cmd_lifetable(int argc, char **argv);
 int cmd_project(int argc, char **argv);
+/* cmd_forecast.c: projections from the register and their scenarios */
+int cmd_project_db(int argc, char **argv);
+int cmd_scenario(int argc, char **argv);
 
 #endif

@@ -154,6 +154,33 @@ const POLICY = {
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/targets', body: [{ unit: OBJ[cls].commune, year: 2026, indicator: '5', target: 10 }] }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.saved, 1); },
   },
+  'GET /api/v1/projection': {
+    // A planner projects the units in the scope; outside reads as a unit that does not exist.
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    hidden: (r) => { assertError(r, 404, 'no_unit'); assert.equal(r.json.error.field, 'unit'); },
+    call: (role, cls) => ({ url: `/api/v1/projection?unit=${OBJ[cls].province}&base=2025-12-31&to=2030` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.unit, OBJ[cls].province);
+      for (const k of CLASSES) {
+        assert.ok(!r.text.includes(OBJ[k].name), 'no names in a projection');
+        assert.ok(!r.text.includes(`"${OBJ[k].person}"`), 'no person ids in a projection');
+      }
+    },
+  },
+  'GET /api/v1/scenarios': {
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    call: (role, cls) => ({ url: `/api/v1/scenarios?unit=${OBJ[cls].province}` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.scenarios)); },
+    hidden: (r) => assertError(r, 404, 'no_unit'),
+  },
+  'POST /api/v1/scenarios': {
+    // Saved for units in the planner's scope; outside reads as 404.
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/scenarios', body: { unit: OBJ[cls].commune, base: '2025-12-31', name: 'matrix', tfr: { value: 1.8, year: 2030 } } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.name, 'matrix'); },
+    hidden: (r) => assertError(r, 404, 'no_unit'),
+  },
   // The monthly cycle (api/h_cycle.c, api/h_review.c).  Writes run in the
   // table's order, every role and class in turn: the first commune officer's
   // submission of 26740's October 2026 is recorded, the same commune's second

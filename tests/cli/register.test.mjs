@@ -267,6 +267,20 @@ describe('init and import', () => {
     assert.equal(m.events, 0);
   });
 
+  test('a register with no events yet reports and balances (the first day of a new province)', (t) => {
+    const dir = tmpdir(t);
+    const db = path.join(dir, 'r.db');
+    ok(danso(dir, 'init', '--db', db), 'init');
+    ok(danso(dir, 'import', '--db', db, '--units', path.join(SMALL, 'units.csv'),
+      '--households', path.join(SMALL, 'households.csv'),
+      '--persons', path.join(SMALL, 'persons.csv'), '--as-of', AS_OF), 'import');
+    const c = danso(dir, 'check', '--db', db, '--unit', '79', '--period', '2024');
+    assert.equal(c.status, 0, c.stderr);
+    assert.match(c.stdout, /^79\s+0\s+0\s+0\s+0\s+0\s+6\s+0\s+6\s+0$/m, 'six persons entered by the baseline, nothing else');
+    const r = ok(danso(dir, 'report', '--db', db, '--form', '03-DSX', '--unit', '79', '--period', '2024', '--format', 'json'), 'report');
+    assert.equal(JSON.parse(r.stdout).form, '03-DSX');
+  });
+
   test('events are recorded and summarised', (t) => {
     const dir = tmpdir(t);
     const db = baselineDb(dir);
