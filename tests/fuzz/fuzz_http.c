@@ -37,6 +37,8 @@
  *    buffer, and query values that are cut to fit a small buffer as a
  *    prefix of the whole.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -291,16 +293,53 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /* ---- the client ---- */
 
+/*
+ * The outcome of a connection under way on a non-blocking socket: 0, or
+ * its errno (ETIMEDOUT after `until`).  Not a blocking connect():
+ * libFuzzer's timer signal (every few seconds, without SA_RESTART) can
+ * interrupt one that waits, as one did after 140,000 inputs.
+ */
+static int connected(int fd, double until)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	while (poll(&p, 1, 100) != 1)
+		if (progress_now() > until)
+			return ETIMEDOUT;
+	int err = 0;
+	socklen_t len = sizeof err;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return errno;
+	return err;
+}
+
+/*
+ * A connection to the server, blocking once made.  The client closes
+ * first, so each input leaves a local port in TIME_WAIT for a minute: at
+ * a few hundred inputs a second the ephemeral ports can run out, and
+ * connect() then says EADDRNOTAVAIL until some are free again.  That is
+ * waited for; any other failure is the server's.
+ */
 static int dial(void)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port),
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int one = 1;
-	if (fd < 0 || setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof sa))
-		FAIL("cannot connect to the server");
-	return fd;
+	for (double until = progress_now() + 90;;) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0 || setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one))
+			FAIL("no socket");
+		int err = connect(fd, (struct sockaddr *)&sa, sizeof sa) ? errno : 0;
+		if (err == EINPROGRESS || err == EINTR)
+			err = connected(fd, until);
+		if (!err && fcntl(fd, F_SETFL, 0) == 0)
+			return fd;
+		close(fd);
+		if (err != EADDRNOTAVAIL || progress_now() > until) {
+			fprintf(stderr, "fuzz_http: connect: %s\n", strerror(err));
+			FAIL("cannot connect to the server");
+		}
+		usleep(20000);
+	}
 }
 
 /* The server may close before everything is sent: that is its right. */
@@ -308,6 +347,8 @@ static void send_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n) {
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0)
 			return;
 		p += w;
@@ -350,6 +391,8 @@ static bool read_answers(int fd, char *out, size_t cap, size_t *len)
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (poll(&p, 1, 0) == 1) {
 			ssize_t r = recv(fd, chunk, sizeof chunk, 0);
+			if (r < 0 && errno == EINTR)
+				continue;
 			if (r <= 0)
 				return true;
 			size_t keep = *len + (size_t)r <= cap ? (size_t)r : cap - *len;
