@@ -20,8 +20,9 @@
 /* A connection, tracked for the request deadline. */
 struct track {
 	int fd;
-	double since;   /* when the current request began (or the connection opened) */
-	bool reading;   /* its request is not yet read whole */
+	double since;    /* when the current request began (or the connection opened) */
+	bool reading;    /* its request is not yet read whole */
+	struct req *req; /* the request in progress, from its first line to its end */
 	struct track *prev, *next;
 };
 
@@ -58,6 +59,8 @@ struct req {
 	void *state;
 	char *method, *path;
 };
+
+static void req_end(struct http_server *s, struct req *r, bool run_pending);
 
 static const char *const security_headers[][2] = {
 	{"Content-Security-Policy",
@@ -97,6 +100,13 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_ctx
 		struct track *t = *socket_ctx;
 		if (!t)
 			return;
+		/* A request whose end libmicrohttpd did not report (0.9.75 does
+		 * not when it refuses one request twice, as a header too large
+		 * for its pool can make it) is freed here.  Not a parked one: a
+		 * connection is not ended while it is parked, but at shutdown,
+		 * when the writer may still hold the request. */
+		if (t->req && !t->req->resume)
+			req_end(s, t->req, false);
 		pthread_mutex_lock(&s->lock);
 		if (t->prev)
 			t->prev->next = t->next;
@@ -197,13 +207,15 @@ static void *reaper(void *arg)
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
-	(void)c;
 	struct req *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
 	r->srv = cls;
 	r->uri_len = strlen(uri);
 	r->rq.started = progress_now();
+	struct track *t = track_of(c);
+	if (t)
+		t->req = r;
 	return r;
 }
 
@@ -253,34 +265,46 @@ static void response_free(struct http_response *rs)
 	free_headers(rs);
 }
 
+/*
+ * The request is over: answered, abandoned or cut off.  A continuation
+ * still pending runs first when run_pending says it may (see
+ * on_completed).
+ */
+static void req_end(struct http_server *s, struct req *r, bool run_pending)
+{
+	if (r->resume && run_pending) {
+		struct http_response rs = {.status = 200};
+		http_resume fn = r->resume;
+		r->resume = NULL;
+		fn(s->app, &r->rq, r->state, &rs);
+		http_response_reset(&rs);
+		response_free(&rs);
+	}
+	done(s, r);
+	buf_free(&r->body);
+	free(r->method);
+	free(r->path);
+	free(r);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode code)
 {
 	struct http_server *s = cls;
 	struct req *r = *con_cls;
-	if (r) {
-		/* Woken, then ended before its continuation ran: the client went
-		 * away while the request was parked, and libmicrohttpd read the end
-		 * of its stream before it called the handler again.  The
-		 * continuation runs into an answer nobody reads, so that what it
-		 * holds (the writer's job, an answer held for its audit entry) is
-		 * freed; what it waited for is committed.  Not at shutdown: a
-		 * request still parked then may not have been woken. */
-		if (r->resume && code != MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN) {
-			struct http_response rs = {.status = 200};
-			http_resume fn = r->resume;
-			r->resume = NULL;
-			fn(s->app, &r->rq, r->state, &rs);
-			http_response_reset(&rs);
-			response_free(&rs);
-		}
-		done(s, r);
-		buf_free(&r->body);
-		free(r->method);
-		free(r->path);
-		free(r);
-		*con_cls = NULL;
-	}
+	struct track *t = track_of(c);
+	if (t && t->req == r)
+		t->req = NULL;
+	/* A continuation still pending was woken, and the request then ended
+	 * before it ran: the client went away while the request was parked,
+	 * and libmicrohttpd read the end of its stream before it called the
+	 * handler again.  The continuation runs into an answer nobody reads,
+	 * so that what it holds (the writer's job, an answer held for its
+	 * audit entry) is freed; what it waited for is committed.  Not at
+	 * shutdown: a request still parked then may not have been woken. */
+	if (r)
+		req_end(s, r, code != MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN);
+	*con_cls = NULL;
 	set_reading(s, c, true); /* the next request on this connection, if any */
 }
 

@@ -220,3 +220,26 @@ describe('connections per address', () => {
     assert.equal((await anonymous(srv.base).get('/health')).status, 200, 'served again once they are closed');
   });
 });
+
+// libmicrohttpd 0.9.75 ends a request it refuses twice (here: more empty
+// query arguments than its header pool holds) without reporting its end;
+// what the server made for it at its first line must still be freed.  Under
+// the sanitizers a leak fails the exit status.
+describe('requests refused by libmicrohttpd itself', () => {
+  test('a query of 1,500 empty arguments, 20 times: refused, and nothing is left behind', async () => {
+    const fx = makeDb('sqlite', { users: false });
+    const srv = await startServer(fx.db);
+    try {
+      for (let i = 0; i < 20; i++) {
+        const r = await raw(srv.port, [`GET /health?${'&'.repeat(1500)} HTTP/1.1\r\nHost: t\r\n\r\n`], { timeout: 3000 });
+        assert.notEqual(r.status, 200, r.raw.slice(0, 200));
+      }
+      assert.equal((await anonymous(srv.base).get('/health')).status, 200);
+      const exit = await srv.stop();
+      assert.equal(exit.code, 0, `exit ${JSON.stringify(exit)}: ${srv.err()}`);
+    } finally {
+      await srv.stop();
+      fx.drop();
+    }
+  });
+});
