@@ -227,7 +227,8 @@ void h_user_update(struct api_ctx *c)
 	json_decref(b);
 	if (bad) {
 		free(a);
-		api_error(c, 422, "bad_value", "a field has a wrong value", bad);
+		api_error(c, 422, "bad_value",
+			  strcmp(c->lang, "vi") == 0 ? "Giá trị không hợp lệ." : "A field has a wrong value.", bad);
 		return;
 	}
 	/* A new password, a new role or unit, or a disabled account: every
