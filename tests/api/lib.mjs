@@ -101,10 +101,12 @@ export const BACKENDS = ['sqlite', ...(process.env.DANSO_TEST_PG ? ['pg'] : [])]
 
 let dbCounter = 0;
 // A new database with the fixture register and one user per role (login =
-// role name).  Returns {db, dir, pw: {login: password}, drop()}.
-export function makeDb(backend = 'sqlite', { users = true } = {}) {
+// role name); extend(folder), when given, may add rows to the fixture's
+// files before they are imported.  Returns {db, dir, pw: {login: password}, drop()}.
+export function makeDb(backend = 'sqlite', { users = true, extend = null } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-api-'));
   writeFixture(`${dir}/fx`);
+  if (extend) extend(`${dir}/fx`);
   let db;
   let drop = () => fs.rmSync(dir, { recursive: true, force: true });
   if (backend === 'pg') {
