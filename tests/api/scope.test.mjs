@@ -434,6 +434,32 @@ for (const backend of BACKENDS) describe(`scope matrix (${backend}): every write
       `${tr[i].status} voided_by ${tr[i].json?.voided_by}`));
   });
 
+  test('a batch tells no more held ids than single events would: past the free refusals, its events wait', async () => {
+    const w = await writer(srv, admin, 'collaborator');
+    const events = Array.from({ length: FREE_PROBES + 6 }, (_, i) =>
+      ev('move_in', { household: OBJ.A.household, person: arrival(FRESH.person(), HELD.nid[CLASSES[i % 3]]) }));
+    const r = await w.client.post('/api/v1/events/batch', { events });
+    const codes = (r.json?.results || []).map((x) => x.error?.code);
+    const told = codes.filter((c) => c === 'duplicate_national_id').length;
+    check('batch of held national ids: at most the free refusals and one more are told', r.status === 200 && told <= FREE_PROBES + 1,
+      `${r.status} ${codes.join(',')}`);
+    check('batch of held national ids: the others are refused as throttled',
+      codes.length === events.length && codes.slice(FREE_PROBES + 1).every((c) => c === 'throttled'), codes.join(','));
+    const next = await w.client.post('/api/v1/events', ev('elderly_check', { person: OBJ.A.elder, facility: 'TYT' }));
+    check('batch of held national ids: the next write waits', next.status === 429 && Number(next.headers.get('retry-after')) > 0,
+      `${next.status} ${next.text.slice(0, 200)}`);
+    // Single events sent all at once pass the door together; the writer
+    // stops them at the same point.
+    const w2 = await writer(srv, admin, 'collaborator');
+    const all = await Promise.all(events.map((e) => w2.client.post('/api/v1/events', { ...e, id: uuid() })));
+    const statuses = all.map((x) => x.status);
+    check('single held national ids at once: at most the free refusals and one more are told',
+      statuses.filter((x) => x === 422).length <= FREE_PROBES + 1 && statuses.every((x) => x === 422 || x === 429), statuses.join(','));
+    check('single held national ids at once: the others wait, with Retry-After',
+      all.filter((x) => x.status === 429).every((x) => x.json?.error?.code === 'throttled' && Number(x.headers.get('retry-after')) > 0),
+      all.filter((x) => x.status === 429).map((x) => x.text).join(' '));
+  });
+
   test('workflow records that name an event: a query, its answer and the void and correction it names', async (t) => {
     if (!paths.includes('/api/v1/queries/{event}/answer')) {
       t.skip('this binary has no queries');
