@@ -1,6 +1,7 @@
 // danso's web interface: hash routes, the session, the menu.
 import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
+import { projectionPage } from './projection.js';
 import { recordPage } from './record.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
@@ -20,6 +21,7 @@ const MENU = [
   ['timeliness', '#/timeliness', (r) => r === 'province' || r === 'national'],
   ['reports', '#/reports', () => true],
   ['check', '#/check', (r) => r !== 'collaborator'],
+  ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
 ];
 
@@ -115,6 +117,7 @@ async function route() {
       case 'cycle': await C.cycle(page, params); break;
       case 'timeliness': await C.timeliness(page, params); break;
       case 'check': await V.check(page, params); break;
+      case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);

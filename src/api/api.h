@@ -42,6 +42,7 @@ struct api_user {
 	int role; /* enum store_role */
 	char unit[REG_UNIT_CODE_MAX + 1];
 	bool token;     /* an API token, not a browser session */
+	bool must_change; /* the password was set by an administrator: change it first */
 	char csrf[65];  /* the session's CSRF token */
 	uint8_t session[32];
 };
@@ -167,6 +168,10 @@ bool api_user_covers(struct api_app *app, const struct api_user *u, const char *
 struct store *api_thread_store(struct api_app *app);
 /* True when the area code lies in the user's scope under today's map. */
 bool api_in_scope(struct api_ctx *c, const char *area);
+/* The person, when it exists and lies in the caller's scope (h_register.c). */
+bool api_scoped_person(struct api_ctx *c, const char *id, struct store_person *p);
+/* 404 not_found: what an object out of scope looks like too. */
+void api_not_found(struct api_ctx *c, const char *field);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */
 char *api_scope_areas(struct api_ctx *c);
 /*
@@ -178,6 +183,10 @@ char *api_scope_areas(struct api_ctx *c);
  */
 void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
 	       const char *outcome);
+/* The same for an object that lies in a unit: a person's or household's
+ * area, a report's unit (a breach investigation asks by unit). */
+void api_audit_in(struct api_ctx *c, const char *action, const char *object, const char *object_id,
+		  const char *area, const char *outcome);
 struct api_audits {
 	struct store_audit *v;
 	size_t n, cap;
@@ -314,6 +323,10 @@ struct api_account {
 	bool revoke_tokens;
 	enum ds_rc outcome;
 	char password[20]; /* a new random password to answer once, or "" */
+	/* Audit entries on the account, written in the change's transaction
+	 * (the user sees them: GET /api/v1/me's account_changes). */
+	const char *actions[6];
+	size_t nactions;
 };
 enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct api_user *user,
 			   void *arg);
@@ -364,6 +377,13 @@ void h_token_add(struct api_ctx *c);
 void h_tokens(struct api_ctx *c);
 void h_token_revoke(struct api_ctx *c);
 void h_audit(struct api_ctx *c);
+void h_audit_search(struct api_ctx *c);
+void h_person_file(struct api_ctx *c);
+void h_person_deletion(struct api_ctx *c);
+/* h_demog.c: projections from the register and their scenarios */
+void h_projection(struct api_ctx *c);
+void h_scenarios(struct api_ctx *c);
+void h_scenario_save(struct api_ctx *c);
 /* h_cycle.c: submission, decisions, state, roll-up, timeliness, DHIS2 */
 void h_cycle_submit(struct api_ctx *c);
 void h_cycle_approve(struct api_ctx *c);

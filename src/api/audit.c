@@ -13,7 +13,7 @@
 #include "base/grow.h"
 
 static void entry(struct store_audit *a, const struct api_user *user, const char *action,
-		  const char *object, const char *object_id, const char *outcome)
+		  const char *object, const char *object_id, const char *area, const char *outcome)
 {
 	*a = (struct store_audit){.at = (int64_t)time(NULL), .role = user ? user->role : ROLE_NONE};
 	snprintf(a->login, sizeof a->login, "%s", user ? user->login : "-");
@@ -22,14 +22,23 @@ static void entry(struct store_audit *a, const struct api_user *user, const char
 	snprintf(a->object, sizeof a->object, "%s", object);
 	snprintf(a->object_id, sizeof a->object_id, "%s", object_id ? object_id : "");
 	snprintf(a->outcome, sizeof a->outcome, "%s", outcome);
+	snprintf(a->area, sizeof a->area, "%s", area ? area : "");
 }
 
 void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
 	       const char *outcome)
 {
+	api_audit_in(c, action, object, object_id, NULL, outcome);
+}
+
+void api_audit_in(struct api_ctx *c, const char *action, const char *object, const char *object_id,
+		  const char *area, const char *outcome)
+{
 	struct api_audits *l = c->audits;
 	if (!l) {
-		api_audit_user(c->app, c->authed ? &c->user : NULL, action, object, object_id, outcome);
+		struct store_audit a;
+		entry(&a, c->authed ? &c->user : NULL, action, object, object_id, area, outcome);
+		api_audit_queue(c->app, &a);
 		return;
 	}
 	if (!ds_grow(&l->v, sizeof *l->v, &l->cap, l->n, 8)) {
@@ -38,7 +47,7 @@ void api_audit(struct api_ctx *c, const char *action, const char *object, const 
 		api_error(c, 503, "memory", "out of memory", NULL);
 		return;
 	}
-	entry(&l->v[l->n++], c->authed ? &c->user : NULL, action, object, object_id, outcome);
+	entry(&l->v[l->n++], c->authed ? &c->user : NULL, action, object, object_id, area, outcome);
 }
 
 /* An answer waiting for its audit entries to be committed. */
@@ -128,7 +137,7 @@ enum ds_rc api_audit_now(struct store *st, const struct api_user *user, const ch
 			 const char *object, const char *object_id, const char *outcome)
 {
 	struct store_audit a;
-	entry(&a, user, action, object, object_id, outcome);
+	entry(&a, user, action, object, object_id, NULL, outcome);
 	return store_audit_add(st, &a);
 }
 
@@ -136,7 +145,7 @@ void api_audit_user(struct api_app *app, const struct api_user *user, const char
 		    const char *object, const char *object_id, const char *outcome)
 {
 	struct store_audit a;
-	entry(&a, user, action, object, object_id, outcome);
+	entry(&a, user, action, object, object_id, NULL, outcome);
 	api_audit_queue(app, &a);
 }
 

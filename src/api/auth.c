@@ -44,18 +44,15 @@ struct api_session {
 #define FREE_UNKNOWN_TOKENS 50
 
 
-static const char *const role_names[ROLE_COUNT] = {"", "collaborator", "commune", "province",
-						   "national", "admin"};
-
 const char *api_role_name(int role)
 {
-	return role > 0 && role < ROLE_COUNT ? role_names[role] : "";
+	return store_role_name(role);
 }
 
 int api_role_parse(const char *s)
 {
 	for (int r = 1; r < ROLE_COUNT; r++)
-		if (strcmp(role_names[r], s) == 0)
+		if (strcmp(store_role_name(r), s) == 0)
 			return r;
 	return ROLE_NONE;
 }
@@ -164,6 +161,7 @@ static enum ds_rc read_user(struct store *st, int64_t id, struct api_user *u)
 	snprintf(u->name, sizeof u->name, "%s", su.name);
 	u->role = su.role;
 	snprintf(u->unit, sizeof u->unit, "%s", su.unit);
+	u->must_change = su.pw_changed_at == STORE_PW_SET_BY_ADMIN;
 	return DS_OK;
 }
 
@@ -248,19 +246,23 @@ enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct a
 			   void *arg)
 {
 	(void)app;
-	(void)user;
 	struct api_account *a = arg;
 	struct store_user old;
+	enum ds_rc rc;
 	if (a->add) {
-		enum ds_rc rc = store_user_get(st, a->u.login, 0, &old);
+		rc = store_user_get(st, a->u.login, 0, &old);
 		if (rc == DS_OK) {
 			a->outcome = DS_ECONFLICT;
 			return DS_OK;
 		}
-		return rc == DS_ENOTFOUND ? store_user_add(st, &a->u) : rc;
+		rc = rc == DS_ENOTFOUND ? store_user_add(st, &a->u) : rc;
+	} else {
+		rc = store_user_update(st, &a->u);
+		rc = rc ? rc : store_session_revoke(st, NULL, a->u.id, a->revoke_tokens);
 	}
-	enum ds_rc rc = store_user_update(st, &a->u);
-	return rc ? rc : store_session_revoke(st, NULL, a->u.id, a->revoke_tokens);
+	for (size_t i = 0; i < a->nactions && !rc; i++)
+		rc = api_audit_now(st, user, a->actions[i], "user", a->u.login, "ok");
+	return rc;
 }
 
 void api_account_cached(struct api_app *app, const struct api_account *a)

@@ -348,7 +348,7 @@ static enum ds_rc late_one(const struct store_event *e, void *arg)
 	struct store_person pr;
 	if (f.person && store_person_get(l->c->st, NULL, f.person, &pr) == DS_OK && api_in_scope(l->c, h.rec.area)) {
 		json_object_set_new(o, "name", json_string(pr.cur_name));
-		api_audit(l->c, "revision", "person", pr.rec.id, "ok");
+		api_audit_in(l->c, "revision", "person", pr.rec.id, pr.cur_area, "ok");
 	}
 	json_array_append_new(l->out, o);
 	return DS_OK;

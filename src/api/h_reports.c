@@ -110,7 +110,7 @@ void h_report(struct api_ctx *c)
 	wf_mark_revision(c->app->book, &t);
 	char name[80];
 	snprintf(name, sizeof name, "%s-%s-%s", t.form->code, t.unit, t.period.code);
-	api_audit(c, "report", "report", name, "ok");
+	api_audit_in(c, "report", "report", name, t.unit, "ok");
 	if (strcmp(fmt, "json") == 0) {
 		json_t *j = rpt_json(&t, lang);
 		/* How many counts of 1-4 were left empty outside the caller's scope. */
@@ -172,7 +172,7 @@ static void redact_items(struct api_ctx *c, json_t *out)
 				  store_household_get(c->st, NULL, p.cur_hh, &h) == DS_OK &&
 				  api_in_scope(c, h.rec.area);
 			if (in) {
-				api_audit(c, "check", "person", pid, "ok");
+				api_audit_in(c, "check", "person", pid, h.rec.area, "ok");
 				json_array_append(kept, it);
 			} else {
 				hidden++;
@@ -279,7 +279,7 @@ void h_slip(struct api_ctx *c)
 					"recorded_by", e.recorded_by);
 		if (pid && store_person_get(c->st, pid, 0, &p) == DS_OK) {
 			json_object_set_new(row, "name", json_string(p.cur_name));
-			api_audit(c, "slip", "person", pid, "ok");
+			api_audit_in(c, "slip", "person", pid, p.cur_area, "ok");
 		}
 		json_array_append_new(items, row);
 	}

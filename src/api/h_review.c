@@ -104,7 +104,7 @@ static json_t *area_month(struct api_ctx *c, const struct eng_view *v, const cha
 		if (e.fact.person && store_person_get(c->st, NULL, e.fact.person, &p) == DS_OK) {
 			json_object_set_new(row, "name", json_string(p.cur_name));
 			json_object_set_new(row, "person", json_string(p.rec.id));
-			api_audit(c, "review", "person", p.rec.id, "ok");
+			api_audit_in(c, "review", "person", p.rec.id, p.cur_area, "ok");
 		}
 		const char *id = json_string_value(json_object_get(ev, "id"));
 		json_t *q = id ? query_of(c->app, area, id) : NULL;
@@ -336,7 +336,7 @@ static bool list_one(const struct rec_entry *e, void *arg)
 		struct store_person p;
 		if (ev.fact.person && store_person_get(l->c->st, NULL, ev.fact.person, &p) == DS_OK) {
 			json_object_set_new(q, "name", json_string(p.cur_name));
-			api_audit(l->c, "query", "person", p.rec.id, "ok");
+			api_audit_in(l->c, "query", "person", p.rec.id, p.cur_area, "ok");
 		}
 	}
 	json_array_append_new(l->out, q);

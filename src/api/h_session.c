@@ -8,8 +8,8 @@
 
 static json_t *user_json(const struct api_user *u)
 {
-	return json_pack("{s:s, s:s, s:s, s:s}", "login", u->login, "name", u->name, "role",
-			 api_role_name(u->role), "unit", u->unit);
+	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "login", u->login, "name", u->name, "role",
+			 api_role_name(u->role), "unit", u->unit, "must_change_password", u->must_change);
 }
 
 static void store_failed(struct api_ctx *c, const char *what)
@@ -68,6 +68,26 @@ void h_logout(struct api_ctx *c)
 	api_write_block(c, api_revoke_run, logout_done, api_revoke_new(c->user.session, 0, false));
 }
 
+struct changes {
+	const char *login;
+	json_t *out;
+};
+
+static enum ds_rc add_change(const struct store_audit *a, void *arg)
+{
+	struct changes *ch = arg;
+	if (strcmp(a->login, ch->login) == 0 || json_array_size(ch->out) >= 20)
+		return DS_OK;
+	char when[32];
+	time_t t = (time_t)a->at;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_array_append_new(ch->out, json_pack("{s:s, s:s, s:s, s:s}", "at", when, "by", a->login,
+						 "action", a->action, "outcome", a->outcome));
+	return DS_OK;
+}
+
 void h_me(struct api_ctx *c)
 {
 	/* "today" is the server's date (forms refuse later dates by it). */
@@ -83,6 +103,12 @@ void h_me(struct api_ctx *c)
 		json_object_set_new(o, "unit", json_pack("{s:s, s:s, s:s}", "code", u->code, "name", u->name,
 							 "level", reg_level_name(u->level)));
 	engine_read_end(v);
+	/* What others did to this account (an administrator's changes and
+	 * resets, refused logins), newest first: nobody acts on an account
+	 * unseen by its user. */
+	struct changes ch = {c->user.login, json_array()};
+	store_audit_list(c->st, "user", c->user.login, 0, 200, add_change, &ch);
+	json_object_set_new(o, "account_changes", ch.out);
 	api_json(c, 200, o);
 }
 
@@ -98,7 +124,6 @@ static void password_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 		if (mine)
 			api_logout_finish(c, mine);
 		free(mine);
-		api_audit(c, "password", "user", a->u.login, "ok");
 		api_json(c, 200, json_pack("{s:b}", "ok", 1));
 	}
 	free(a);
@@ -144,8 +169,13 @@ void h_password(struct api_ctx *c)
 				 : (vi ? "Mật khẩu này quá dễ đoán (ai cũng dùng). Hãy chọn một câu dài hơn."
 				       : "This password is too easy to guess. Choose a longer phrase."),
 			  "new");
+	} else if (api_check_password(a->u.pw_hash, pw)) {
+		api_error(c, 422, "same_password",
+			  vi ? "Mật khẩu mới phải khác mật khẩu cũ." : "The new password must differ from the old one.",
+			  "new");
 	} else if (api_hash_password(pw, a->u.pw_hash) == DS_OK) {
 		a->u.pw_changed_at = (int64_t)time(NULL);
+		a->actions[a->nactions++] = "password";
 		a->revoke_tokens = true; /* a new password ends the API tokens too */
 		api_write_block(c, api_account_run, password_done, a);
 		a = NULL; /* the writer's, or freed */

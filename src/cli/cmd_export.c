@@ -213,7 +213,7 @@ int cmd_export(int argc, char **argv)
 		return ex;
 	json_t *manifest = json_object();
 	/* The whole register leaves the system: that is in the access log first. */
-	enum ds_rc rc = cli_audit(st, "export", "register", dir);
+	enum ds_rc rc = cli_audit(st, "export", "register", dir, NULL);
 	if (!rc)
 		rc = store_begin(st); /* one consistent snapshot */
 	if (!rc)
