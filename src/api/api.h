@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
+#include "quality/quality.h"
 #include "records/book.h"
 #include "report/report.h"
 #include "store/accounts.h"
@@ -92,6 +93,7 @@ struct api_app {
 	struct engine *engine;
 	struct rec_book *book; /* workflow records, current */
 	struct rpt_defs defs;
+	struct q_defs qdefs; /* the quality checks and rules */
 	struct http_server *http;
 	/* the writer */
 	pthread_t writer;
@@ -367,6 +369,8 @@ void h_event_post(struct api_ctx *c);
 void h_event_batch(struct api_ctx *c);
 void h_report(struct api_ctx *c);
 void h_check(struct api_ctx *c);
+/* h_quality.c */
+void h_quality(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);
 void h_targets(struct api_ctx *c);

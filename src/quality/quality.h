@@ -107,7 +107,7 @@ struct q_request {
  * Runs every check and rule for the unit and period (the map of the
  * period's last day).  *out:
  *
- * {"unit": {"code", "name"}, "period": {"code", "from", "to"},
+ * {"unit": {"code", "name", "level"}, "period": {"code", "label", "from", "to"},
  *  "map_date", "lang", "counts": {"error", "warning", "information"},
  *  "checks": [{"id", "kind", "severity", "title", "do", "count"}],
  *  "findings": [{"check", "kind", "severity", "unit": {"code", "name"},
@@ -115,7 +115,7 @@ struct q_request {
  *     "event"?, "left"?, "right"? ({"expr", "value"}),
  *     "row"?: {"code", "label"}, "month"?, "value"?, "median"?, "mad"?,
  *     "z"?, "min"?, "max"?, "series"?: [{"month", "value"}]}],
- *  "notes": ["..."], "seconds"}
+ *  "notes": ["..."], "seconds", "stage_seconds": {"checks", "rules", "outliers"}}
  *
  * Findings are ordered by severity, then check, then unit.  DS_ENOTFOUND
  * for an unknown unit (pb->field "unit"), DS_EUSAGE for a bad period.

@@ -563,14 +563,36 @@ static void stats(const double *ref, size_t n, double *tmp, struct series_stat *
 	s->mad = median(tmp, n);
 }
 
+/*
+ * A month's value of a row in a column: a flow's count over the month; for
+ * a stock, its change over the month (a stock that grows steadily would
+ * leave its own range every month, a change that is unusual would not).
+ */
+static double month_value(const struct months *m, size_t i, size_t row, size_t col, bool stock)
+{
+	double v = rpt_at(&m->t[i], m->t[i].val, row, col);
+	if (!stock)
+		return v;
+	return i == 0 ? NAN : v - rpt_at(&m->t[i - 1], m->t[i - 1].val, row, col);
+}
+
+static bool row_is_stock(const struct rpt_row *rw)
+{
+	struct expr_needs nd = {0};
+	expr_needs(rw->x, &nd);
+	return nd.stock[0] || nd.stock[1];
+}
+
 static json_t *series_json(const struct months *m, size_t from, size_t to, size_t row, size_t col)
 {
+	bool stock = row_is_stock(&m->t[0].form->rows[row]);
 	json_t *a = json_array();
 	for (size_t i = from; i <= to; i++) {
 		char month[8];
 		day_format_month(m->start[i], month);
-		json_array_append_new(a, json_pack("{s:s, s:f}", "month", month, "value",
-						   rpt_at(&m->t[i], m->t[i].val, row, col)));
+		double v = month_value(m, i, row, col, stock);
+		json_array_append_new(a, json_pack("{s:s, s:o}", "month", month, "value",
+						   isnan(v) ? json_null() : json_real(v)));
 	}
 	return a;
 }
@@ -589,7 +611,11 @@ static enum ds_rc flag(struct run *r, int ci, const struct months *m, size_t i, 
 	day_format_month(m->start[i], month);
 	snprintf(label, sizeof label, "%.2s/%.4s", month + 5, month);
 	var_s(f, "unit", f->unit_name);
-	var_s(f, "row", r->en ? rw->label_en : rw->label_vi);
+	char rowname[REG_TEXT_BYTES + 64];
+	bool stock = row_is_stock(rw);
+	snprintf(rowname, sizeof rowname, "%s%s", r->en ? rw->label_en : rw->label_vi,
+		 !stock ? "" : r->en ? " (change over the month)" : " (thay đổi trong tháng)");
+	var_s(f, "row", rowname);
 	var_s(f, "month", r->en ? month : label);
 	var_n(r, f, "value", x, 0);
 	var_n(r, f, "median", s->med, s->med == floor(s->med) ? 0 : 1);
@@ -597,8 +623,8 @@ static enum ds_rc flag(struct run *r, int ci, const struct months *m, size_t i, 
 	var_n(r, f, "max", s->max, 0);
 	var_n(r, f, "z", z, 1);
 	var_n(r, f, "months", (double)(i - first), 0);
-	json_object_set_new(f->extra, "row", json_pack("{s:s, s:s}", "code", rw->code, "label",
-						       r->en ? rw->label_en : rw->label_vi));
+	json_object_set_new(f->extra, "row", json_pack("{s:s, s:s, s:b}", "code", rw->code, "label",
+						       r->en ? rw->label_en : rw->label_vi, "change", stock));
 	json_object_set_new(f->extra, "month", json_string(month));
 	json_object_set_new(f->extra, "value", json_real(x));
 	json_object_set_new(f->extra, "median", json_real(s->med));
@@ -661,19 +687,21 @@ static enum ds_rc outliers(struct run *r)
 			for (size_t row = 0; row < t0->form->nrows && !rc; row++) {
 				if (t0->form->rows[row].decimals)
 					continue;
-				double x = rpt_at(&m.t[i], m.t[i].val, row, col);
+				bool stock = row_is_stock(&t0->form->rows[row]);
+				size_t lo_r = stock && lo == 0 ? 1 : lo;
+				double x = month_value(&m, i, row, col, stock);
 				size_t nref = 0;
-				for (size_t k = lo; k < i; k++)
-					ref[nref++] = rpt_at(&m.t[k], m.t[k].val, row, col);
-				if (isnan(x))
+				for (size_t k = lo_r; k < i; k++)
+					ref[nref++] = month_value(&m, k, row, col, stock);
+				if (isnan(x) || nref + 1 < SERIES_MIN)
 					continue;
 				struct series_stat s;
 				stats(ref, nref, tmp, &s);
 				double z = s.mad > 0 ? 0.6745 * (x - s.med) / s.mad : NAN;
 				if (zc >= 0 && s.mad > 0 && fabs(z) > r->d->checks[zc].arg[0])
-					rc = flag(r, zc, &m, i, lo, row, col, x, &s, z);
+					rc = flag(r, zc, &m, i, lo_r, row, col, x, &s, z);
 				if (!rc && rc_ >= 0 && (x < s.min || x > s.max))
-					rc = flag(r, rc_, &m, i, lo, row, col, x, &s, z);
+					rc = flag(r, rc_, &m, i, lo_r, row, col, x, &s, z);
 			}
 	}
 	free(ref);
@@ -810,9 +838,9 @@ static json_t *answer(struct run *r, double seconds)
 	day_format(r->p.to, to);
 	day_format(r->map, map);
 	rpt_period_label(&r->p, r->lang, label, sizeof label);
-	return json_pack("{s:{s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:s, s:s, s:{s:I, s:I, s:I}, s:o, "
+	return json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:s, s:s, s:{s:I, s:I, s:I}, s:o, "
 			 "s:o, s:O, s:f, s:{s:f, s:f, s:f}}",
-			 "unit", "code", r->unit, "name", r->unit_name, "period", "code", r->p.code,
+			 "unit", "code", r->unit, "name", r->unit_name, "level", reg_level_name(r->level), "period", "code", r->p.code,
 			 "label", label, "from", from, "to", to, "map_date", map, "lang", r->lang,
 			 "counts", "error", (json_int_t)count[Q_ERROR], "warning",
 			 (json_int_t)count[Q_WARNING], "information", (json_int_t)count[Q_INFO],
