@@ -224,6 +224,10 @@ enum ds_rc engine_q_mother_age(const struct eng_view *v, const char *unit, int32
  * (age: the number of spells).  Only a defect can make one. */
 enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, int32_t map_date,
 				  int32_t day, struct eng_qitem **out, size_t *n);
+/* The counted events dated from..to in unit's areas: seq, date, subject and
+ * area, a transfer between two of its areas once for each. */
+enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,
+			   int32_t from, int32_t to, struct eng_qitem **out, size_t *n);
 /* Every area under unit with the number of counted events dated from..to in it
  * (a transfer counts in both areas).  The caller frees both arrays. */
 enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int32_t map_date,

@@ -158,16 +158,21 @@ enum ds_rc engine_q_mother_age(const struct eng_view *v, const char *unit, int32
 }
 
 struct twice {
-	int32_t day;
-	struct eng_qitem *all;
+	uint8_t *seen; /* a bit per person */
+	struct eng_qitem *dup;
 	size_t n, cap;
+	int32_t day;
 };
 
 static bool twice_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
 {
 	struct twice *t = arg;
-	return push(&t->all, &t->n, &t->cap,
-		    (struct eng_qitem){.person = s->person[k], .date = t->day, .area = area});
+	int32_t p = s->person[k];
+	if (!(t->seen[p >> 3] & (1u << (p & 7)))) {
+		t->seen[p >> 3] |= (uint8_t)(1u << (p & 7));
+		return true;
+	}
+	return push(&t->dup, &t->n, &t->cap, (struct eng_qitem){.person = p, .date = t->day, .area = area});
 }
 
 static int by_person(const void *pa, const void *pb)
@@ -176,6 +181,9 @@ static int by_person(const void *pa, const void *pb)
 	return a->person < b->person ? -1 : a->person > b->person ? 1 : a->area - b->area;
 }
 
+/* A bit per person marks those seen; only the second and later spells of
+ * a person are kept, so the pass costs a bit per person, not a copy of
+ * every spell. */
 enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, int32_t map_date,
 				  int32_t day, struct eng_qitem **out, size_t *n)
 {
@@ -186,31 +194,80 @@ enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, in
 	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
 	if (rc)
 		return rc;
-	struct twice t = {.day = day};
-	if (!each_present(e, col, day, twice_one, &t))
+	struct twice t = {.day = day, .seen = calloc((size_t)(e->maxp >> 3) + 2, 1)};
+	if (!t.seen || !each_present(e, col, day, twice_one, &t))
 		rc = DS_ENOMEM;
 	free(col);
+	free(t.seen);
 	if (!rc && t.n > 1)
-		qsort(t.all, t.n, sizeof *t.all, by_person);
-	/* Each person present more than once, once, with the number of spells in age. */
+		qsort(t.dup, t.n, sizeof *t.dup, by_person);
+	/* Each person once, with the number of spells (the extra ones plus the first) in age. */
 	size_t w = 0;
 	for (size_t i = 0; !rc && i < t.n;) {
 		size_t j = i + 1;
-		while (j < t.n && t.all[j].person == t.all[i].person)
+		while (j < t.n && t.dup[j].person == t.dup[i].person)
 			j++;
-		if (j - i > 1) {
-			t.all[w] = t.all[i];
-			t.all[w++].age = (int)(j - i);
-		}
+		t.dup[w] = t.dup[i];
+		t.dup[w++].age = (int)(j - i) + 1;
 		i = j;
 	}
 	if (rc) {
-		free(t.all);
+		free(t.dup);
 		return rc;
 	}
-	*out = t.all;
+	*out = t.dup;
 	*n = w;
 	return DS_OK;
+}
+
+/* The counted events of from..to in the areas of col: each (seq, area),
+ * a transfer between two of them twice. */
+static bool events_scan(const struct engine *e, const struct eng_events *ev, size_t lo, size_t hi,
+			const int32_t *col, int32_t from, int32_t to, struct eng_qitem **out,
+			size_t *n, size_t *cap)
+{
+	for (size_t i = lo; i < hi; i++) {
+		if (!ev->type[i] || ev->date[i] < from || ev->date[i] > to)
+			continue;
+		int32_t a = eng_hh_area(e, ev->hh[i]);
+		int32_t from_area = ev->type[i] == EV_TRANSFER ? ev->a[i] : -1;
+		struct eng_qitem it = {.person = ev->person[i], .date = ev->date[i], .seq = ev->seq[i]};
+		if (a >= 0 && col[a] >= 0 && !push(out, n, cap, (it.area = a, it)))
+			return false;
+		if (from_area >= 0 && from_area != a && col[from_area] >= 0 &&
+		    !push(out, n, cap, (it.area = from_area, it)))
+			return false;
+	}
+	return true;
+}
+
+enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,
+			   int32_t from, int32_t to, struct eng_qitem **out, size_t *n)
+{
+	const struct engine *e = eng_of(v);
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	int32_t *col;
+	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
+	if (rc)
+		return rc;
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
+	rc = eng_event_ranges(e, from, to, col, &rg, &nr);
+	for (size_t r = 0; r < nr && !rc; r++)
+		if (!events_scan(e, &e->ev, rg[r].lo, rg[r].hi, col, from, to, out, n, &cap))
+			rc = DS_ENOMEM;
+	if (!rc && !events_scan(e, &e->late, 0, e->late.n, col, from, to, out, n, &cap))
+		rc = DS_ENOMEM;
+	free(rg);
+	free(col);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
 static void count_scan(const struct engine *e, const struct eng_events *ev, size_t lo, size_t hi,

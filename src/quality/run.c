@@ -261,34 +261,51 @@ struct area_events {
 	size_t n;
 };
 
+static int by_area(const void *pa, const void *pb)
+{
+	const struct eng_qitem *a = pa, *b = pb;
+	return a->area < b->area ? -1 : a->area > b->area ? 1 : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* The period's events grouped by area, with the areas' names (in the view). */
 static enum ds_rc events_by_area(struct run *r, const struct eng_view *v, struct area_events **out,
 				 size_t *nout)
 {
-	int32_t *areas = NULL;
-	int64_t *counts = NULL;
-	size_t n = 0;
+	struct eng_qitem *it = NULL;
+	size_t n = 0, na = 0;
 	*out = NULL;
 	*nout = 0;
-	enum ds_rc rc = engine_q_area_events(v, r->unit, r->map, r->p.from, r->p.to, &areas, &counts, &n);
-	struct area_events *ae = rc ? NULL : calloc(n + 1, sizeof *ae);
+	enum ds_rc rc = engine_q_events(v, r->unit, r->map, r->p.from, r->p.to, &it, &n);
+	if (!rc && n > 1)
+		qsort(it, n, sizeof *it, by_area);
+	for (size_t i = 0; i < n; i++)
+		na += i == 0 || it[i].area != it[i - 1].area;
+	struct area_events *ae = rc ? NULL : calloc(na + 1, sizeof *ae);
 	if (!rc && !ae)
 		rc = DS_ENOMEM;
 	const struct reg_units *tree = eng_units(v);
-	for (size_t i = 0; i < n && !rc; i++) {
-		const char *code = engine_area_code(v, areas[i]);
-		struct area_events *a = &ae[i];
+	for (size_t i = 0, k = 0; i < n && !rc; k++) {
+		size_t j = i;
+		while (j < n && it[j].area == it[i].area)
+			j++;
+		const char *code = engine_area_code(v, it[i].area);
+		struct area_events *a = &ae[k];
 		const struct reg_unit *u = reg_units_resolve(tree, code, r->map);
 		const struct reg_unit *c = r->level >= LVL_COMMUNE ? NULL : commune_of(tree, code, r->map);
 		snprintf(a->area, sizeof a->area, "%s", code);
 		snprintf(a->area_name, sizeof a->area_name, "%s", u ? u->name : code);
 		snprintf(a->unit, sizeof a->unit, "%s", c ? c->code : r->unit);
 		snprintf(a->unit_name, sizeof a->unit_name, "%s", c ? c->name : r->unit_name);
-		if (counts[i])
-			rc = engine_events_in(v, &code, 1, r->p.from, r->p.to, &a->seqs, &a->n);
-		*nout = i + 1;
+		if (!(a->seqs = malloc((j - i) * sizeof *a->seqs))) {
+			rc = DS_ENOMEM;
+			break;
+		}
+		for (size_t m = i; m < j; m++)
+			a->seqs[a->n++] = it[m].seq;
+		*nout = k + 1;
+		i = j;
 	}
-	free(areas);
-	free(counts);
+	free(it);
 	*out = ae;
 	return rc;
 }
@@ -305,24 +322,50 @@ struct by_login {
 	int64_t n;
 };
 
-/* Who recorded the area's events late, and how many each. */
-static enum ds_rc late_of_area(struct run *r, const struct area_events *a, int days,
-			       struct by_login **who, size_t *nwho)
+/* An event of the period, by sequence number, with its area. */
+struct seq_area {
+	int64_t seq;
+	size_t area; /* index into the area_events */
+};
+
+static int by_seq(const void *pa, const void *pb)
 {
-	for (size_t k = 0; k < a->n; k++) {
-		struct store_event ev;
-		if (store_event_by_seq(r->st, a->seqs[k], &ev) != DS_OK ||
-		    vn_day(ev.recorded_at) - ev.fact.date <= days)
-			continue;
-		size_t w = 0;
-		while (w < *nwho && strcmp((*who)[w].login, ev.recorded_by) != 0)
+	const struct seq_area *a = pa, *b = pb;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Who recorded each area's events late, and how many each. */
+struct late_scan {
+	const struct seq_area *ev;
+	size_t n;
+	int days;
+	struct by_login **who; /* per area */
+	size_t *nwho;
+};
+
+static enum ds_rc late_one(const struct store_event *ev, void *arg)
+{
+	struct late_scan *l = arg;
+	if (ev->fact.seq > l->ev[l->n - 1].seq)
+		return DS_ELIMIT; /* past the period's last event: stop */
+	struct seq_area key = {ev->fact.seq, 0};
+	const struct seq_area *hit = bsearch(&key, l->ev, l->n, sizeof key, by_seq);
+	if (!hit || vn_day(ev->recorded_at) - ev->fact.date <= l->days)
+		return DS_OK;
+	/* A transfer between two areas is in both. */
+	while (hit > l->ev && hit[-1].seq == key.seq)
+		hit--;
+	for (; hit < l->ev + l->n && hit->seq == key.seq; hit++) {
+		struct by_login **who = &l->who[hit->area];
+		size_t *nwho = &l->nwho[hit->area], w = 0;
+		while (w < *nwho && strcmp((*who)[w].login, ev->recorded_by) != 0)
 			w++;
 		if (w == *nwho) {
 			struct by_login *g = realloc(*who, (*nwho + 1) * sizeof *g);
 			if (!g)
 				return DS_ENOMEM;
 			*who = g;
-			snprintf(g[w].login, sizeof g[w].login, "%s", ev.recorded_by);
+			snprintf(g[w].login, sizeof g[w].login, "%s", ev->recorded_by);
 			g[w].n = 0;
 			(*nwho)++;
 		}
@@ -331,15 +374,42 @@ static enum ds_rc late_of_area(struct run *r, const struct area_events *a, int d
 	return DS_OK;
 }
 
+/*
+ * The recording times are the store's: one ordered read of the log from
+ * the period's first event to its last (events are mostly recorded in the
+ * order they happen, so this is about the period's events), rather than
+ * one read per event.
+ */
+static enum ds_rc late_scan(struct run *r, const struct area_events *ae, size_t nae, int days,
+			    struct by_login **who, size_t *nwho)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < nae; i++)
+		n += ae[i].n;
+	if (!n)
+		return DS_OK;
+	struct seq_area *ev = malloc(n * sizeof *ev);
+	if (!ev)
+		return DS_ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < nae; i++)
+		for (size_t k = 0; k < ae[i].n; k++)
+			ev[n++] = (struct seq_area){ae[i].seqs[k], i};
+	qsort(ev, n, sizeof *ev, by_seq);
+	struct late_scan l = {ev, n, days, who, nwho};
+	enum ds_rc rc = store_each_event(r->st, ev[0].seq - 1, false, late_one, &l);
+	free(ev);
+	return rc == DS_ELIMIT ? DS_OK : rc;
+}
+
 static enum ds_rc late_entries(struct run *r, int ci, const struct area_events *ae, size_t nae)
 {
 	int days = (int)r->d->checks[ci].arg[0];
-	enum ds_rc rc = DS_OK;
+	struct by_login **who = calloc(nae + 1, sizeof *who);
+	size_t *nwho = calloc(nae + 1, sizeof *nwho);
+	enum ds_rc rc = who && nwho ? late_scan(r, ae, nae, days, who, nwho) : DS_ENOMEM;
 	for (size_t i = 0; i < nae && !rc; i++) {
-		struct by_login *who = NULL;
-		size_t nwho = 0;
-		rc = late_of_area(r, &ae[i], days, &who, &nwho);
-		for (size_t w = 0; w < nwho && !rc; w++) {
+		for (size_t w = 0; w < nwho[i] && !rc; w++) {
 			struct finding *f = add(r, ci, -1, r->d->checks[ci].severity);
 			if (!f) {
 				rc = DS_ENOMEM;
@@ -350,14 +420,17 @@ static enum ds_rc late_entries(struct run *r, int ci, const struct area_events *
 			snprintf(f->area, sizeof f->area, "%s", ae[i].area);
 			var_s(f, "unit", f->unit_name);
 			var_s(f, "area", ae[i].area_name);
-			var_s(f, "login", who[w].login);
-			var_n(r, f, "count", (double)who[w].n, 0);
+			var_s(f, "login", who[i][w].login);
+			var_n(r, f, "count", (double)who[i][w].n, 0);
 			var_n(r, f, "days", days, 0);
-			json_object_set_new(f->extra, "login", json_string(who[w].login));
-			json_object_set_new(f->extra, "count", json_integer((json_int_t)who[w].n));
+			json_object_set_new(f->extra, "login", json_string(who[i][w].login));
+			json_object_set_new(f->extra, "count", json_integer((json_int_t)who[i][w].n));
 		}
-		free(who);
 	}
+	for (size_t i = 0; who && i < nae; i++)
+		free(who[i]);
+	free(who);
+	free(nwho);
 	return rc;
 }
 
@@ -507,45 +580,114 @@ static double median(double *x, size_t n)
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
-/* The monthly tables of the outlier form, month 0 = first, for every commune. */
+/*
+ * The outlier form's rows for every commune and month, month 0 = first:
+ * v[i][row * ncols + col].  Computed in one view, two months to an engine
+ * query (its two stock dates and two flow periods), so that the spells are
+ * read once for two month-ends.
+ */
 struct months {
-	size_t n;
+	size_t n, ncols;
 	int32_t *start; /* first day of each month */
-	struct rpt_table *t;
+	const struct rpt_form *form;
+	char (*code)[REG_UNIT_CODE_MAX + 1];
+	char (*name)[REG_TEXT_BYTES];
+	double **v;
 };
+
+static double mval(const struct months *m, size_t i, size_t row, size_t col)
+{
+	return m->v[i][row * m->ncols + col];
+}
 
 static void months_free(struct months *m)
 {
-	for (size_t i = 0; m->t && i < m->n; i++)
-		rpt_table_free(&m->t[i]);
-	free(m->t);
+	for (size_t i = 0; m->v && i < m->n; i++)
+		free(m->v[i]);
+	free(m->v);
 	free(m->start);
+	free(m->code);
+	free(m->name);
+}
+
+/* The form's rows of months i and i + 1 (when wanted), in one engine query. */
+static enum ds_rc months_pair(const struct eng_view *v, struct run *r, struct months *m,
+			      const char *const *units, size_t i, bool two)
+{
+	struct eng_query q = {.map_date = r->map, .ncols = m->ncols, .units = units,
+			      .nstock = two ? 2 : 1, .nflow = two ? 2 : 1};
+	for (int k = 0; k < (two ? 2 : 1); k++) {
+		q.stock_date[k] = q.flow_to[k] = day_month_end(m->start[i + (size_t)k]);
+		q.flow_from[k] = m->start[i + (size_t)k];
+	}
+	struct eng_result res = {0};
+	enum ds_rc rc = engine_query(v, &q, &res);
+	double *rows = rc ? NULL : malloc((m->form->nrows + 1) * sizeof *rows);
+	if (!rc && !rows)
+		rc = DS_ENOMEM;
+	for (int k = 0; k < (two ? 2 : 1) && !rc; k++) {
+		size_t mi = i + (size_t)k;
+		struct expr_env env = {.days = (double)(day_month_end(m->start[mi]) - m->start[mi] + 1)};
+		env.rows = rows;
+		for (size_t col = 0; col < m->ncols; col++) {
+			env.stock[0] = &res.stock[k][col];
+			env.flow[0] = &res.flow[k][col];
+			for (size_t row = 0; row < m->form->nrows; row++) {
+				rows[row] = expr_eval(m->form->rows[row].x, &env, 0);
+				m->v[mi][row * m->ncols + col] = rows[row];
+			}
+		}
+	}
+	free(rows);
+	eng_result_free(&res);
+	return rc;
+}
+
+static enum ds_rc months_columns(const struct eng_view *v, struct run *r, struct months *m,
+				 char ***codes)
+{
+	enum ds_rc rc = communes(r, v, codes, &m->ncols);
+	if (rc)
+		return rc;
+	m->code = calloc(m->ncols + 1, sizeof *m->code);
+	m->name = calloc(m->ncols + 1, sizeof *m->name);
+	if (!m->code || !m->name)
+		return DS_ENOMEM;
+	for (size_t c = 0; c < m->ncols; c++) {
+		const struct reg_unit *u = reg_units_resolve(eng_units(v), (*codes)[c], r->map);
+		snprintf(m->code[c], sizeof m->code[c], "%s", (*codes)[c]);
+		snprintf(m->name[c], sizeof m->name[c], "%s", u ? u->name : (*codes)[c]);
+	}
+	return DS_OK;
 }
 
 static enum ds_rc months_load(struct run *r, int32_t first, int32_t last, struct months *m)
 {
 	memset(m, 0, sizeof *m);
+	m->form = rpt_form_find(r->forms, OUTLIER_FORM);
+	const struct expr_needs *nd = &m->form->needs;
+	if (nd->stock[SEL_START] || nd->flow[SEL_YTD])
+		return DS_EINTERNAL; /* the pairs below give each month its end and its flows only */
 	for (int32_t d = first; d <= last; d = day_add_months(d, 1))
 		m->n++;
 	m->start = calloc(m->n + 1, sizeof *m->start);
-	m->t = calloc(m->n + 1, sizeof *m->t);
-	if (!m->start || !m->t)
+	m->v = calloc(m->n + 1, sizeof *m->v);
+	if (!m->start || !m->v)
 		return DS_ENOMEM;
 	size_t i = 0;
-	for (int32_t d = first; d <= last; d = day_add_months(d, 1), i++) {
-		char code[8];
-		day_format_month(d, code);
-		m->start[i] = d;
-		struct rpt_request rq = {.form = OUTLIER_FORM, .unit = r->unit, .period = code,
-					 .map_date = r->map, .layout = LAYOUT_COMMUNES};
-		struct ds_problem pb = {0};
-		enum ds_rc rc = rpt_run(r->e, r->forms, &rq, NULL, NULL, &m->t[i], &pb);
-		if (rc) {
-			m->n = i;
-			return rc;
-		}
-	}
-	return DS_OK;
+	for (int32_t d = first; d <= last; d = day_add_months(d, 1))
+		m->start[i++] = d;
+	const struct eng_view *v = engine_read(r->e);
+	char **codes = NULL;
+	enum ds_rc rc = months_columns(v, r, m, &codes);
+	for (i = 0; i < m->n && !rc; i++)
+		if (!(m->v[i] = malloc((m->form->nrows * m->ncols + 1) * sizeof **m->v)))
+			rc = DS_ENOMEM;
+	for (i = 0; i < m->n && !rc; i += 2)
+		rc = months_pair(v, r, m, (const char *const *)codes, i, i + 1 < m->n);
+	engine_read_end(v);
+	free_codes(codes, m->ncols);
+	return rc;
 }
 
 struct series_stat {
@@ -570,10 +712,10 @@ static void stats(const double *ref, size_t n, double *tmp, struct series_stat *
  */
 static double month_value(const struct months *m, size_t i, size_t row, size_t col, bool stock)
 {
-	double v = rpt_at(&m->t[i], m->t[i].val, row, col);
+	double v = mval(m, i, row, col);
 	if (!stock)
 		return v;
-	return i == 0 ? NAN : v - rpt_at(&m->t[i - 1], m->t[i - 1].val, row, col);
+	return i == 0 ? NAN : v - mval(m, i - 1, row, col);
 }
 
 static bool row_is_stock(const struct rpt_row *rw)
@@ -585,7 +727,7 @@ static bool row_is_stock(const struct rpt_row *rw)
 
 static json_t *series_json(const struct months *m, size_t from, size_t to, size_t row, size_t col)
 {
-	bool stock = row_is_stock(&m->t[0].form->rows[row]);
+	bool stock = row_is_stock(&m->form->rows[row]);
 	json_t *a = json_array();
 	for (size_t i = from; i <= to; i++) {
 		char month[8];
@@ -600,13 +742,12 @@ static json_t *series_json(const struct months *m, size_t from, size_t to, size_
 static enum ds_rc flag(struct run *r, int ci, const struct months *m, size_t i, size_t first,
 		       size_t row, size_t col, double x, const struct series_stat *s, double z)
 {
-	const struct rpt_table *t = &m->t[i];
-	const struct rpt_row *rw = &t->form->rows[row];
+	const struct rpt_row *rw = &m->form->rows[row];
 	struct finding *f = add(r, ci, -1, r->d->checks[ci].severity);
 	if (!f)
 		return DS_ENOMEM;
-	snprintf(f->unit, sizeof f->unit, "%s", t->col_code[col]);
-	snprintf(f->unit_name, sizeof f->unit_name, "%s", t->col_name[col]);
+	snprintf(f->unit, sizeof f->unit, "%s", m->code[col]);
+	snprintf(f->unit_name, sizeof f->unit_name, "%s", m->name[col]);
 	char month[8], label[8];
 	day_format_month(m->start[i], month);
 	snprintf(label, sizeof label, "%.2s/%.4s", month + 5, month);
@@ -675,19 +816,19 @@ static enum ds_rc outliers(struct run *r)
 	double *tmp = rc ? NULL : malloc((m.n + 1) * sizeof *tmp);
 	if (!rc && (!ref || !tmp))
 		rc = DS_ENOMEM;
-	const struct rpt_table *t0 = rc || !m.n ? NULL : &m.t[0];
-	size_t ncols = t0 ? (t0->has_total ? t0->ncols - 1 : t0->ncols) : 0;
-	for (size_t i = 0; t0 && i < m.n && !rc; i++) {
+	const struct rpt_form *form = rc ? NULL : m.form;
+	size_t ncols = m.ncols;
+	for (size_t i = 0; form && i < m.n && !rc; i++) {
 		if (m.start[i] < first_tested)
 			continue;
 		size_t lo = i + 1 > (size_t)window ? i + 1 - (size_t)window : 0;
 		if (i - lo + 1 < SERIES_MIN)
 			continue;
 		for (size_t col = 0; col < ncols && !rc; col++)
-			for (size_t row = 0; row < t0->form->nrows && !rc; row++) {
-				if (t0->form->rows[row].decimals)
+			for (size_t row = 0; row < form->nrows && !rc; row++) {
+				if (form->rows[row].decimals)
 					continue;
-				bool stock = row_is_stock(&t0->form->rows[row]);
+				bool stock = row_is_stock(&form->rows[row]);
 				size_t lo_r = stock && lo == 0 ? 1 : lo;
 				double x = month_value(&m, i, row, col, stock);
 				size_t nref = 0;
