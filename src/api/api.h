@@ -154,6 +154,10 @@ void api_handle(void *app, struct http_request *rq, struct http_response *rs);
 
 /* Answers with a JSON body (takes the reference). */
 void api_json(struct api_ctx *c, int status, json_t *body);
+/* Answers 200 with the .xlsx that write(path, arg) makes in a private
+ * temporary file (sent, then removed), or 503 when it cannot be written. */
+void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, void *arg), void *arg,
+		     const char *filename);
 /* Answers with {"error": {"code", "message", "field"}}. */
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
 	       const char *field);

@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/api.h"
 #include "quality/quality.h"
@@ -64,6 +63,11 @@ static size_t redact(struct api_ctx *c, json_t *out)
 	return hidden;
 }
 
+static enum ds_rc write_xlsx(const char *path, void *arg)
+{
+	return q_xlsx(arg, path);
+}
+
 static void answer_file(struct api_ctx *c, json_t *out, const char *fmt)
 {
 	if (strcmp(fmt, "csv") == 0) {
@@ -74,20 +78,7 @@ static void answer_file(struct api_ctx *c, json_t *out, const char *fmt)
 		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"quality.csv\"");
 		return;
 	}
-	char tmp[] = "/tmp/danso-xlsx-XXXXXX";
-	int fd = mkstemp(tmp);
-	if (fd >= 0)
-		close(fd);
-	if (fd < 0 || q_xlsx(out, tmp)) {
-		if (fd >= 0)
-			unlink(tmp);
-		api_error(c, 503, "internal", "the spreadsheet could not be written", NULL);
-		return;
-	}
-	c->rs->status = 200;
-	c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	c->rs->file = strdup(tmp);
-	http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"quality.xlsx\"");
+	api_answer_xlsx(c, write_xlsx, out, "quality.xlsx");
 }
 
 void h_quality(struct api_ctx *c)

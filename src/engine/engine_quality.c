@@ -110,50 +110,78 @@ enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_
 	return rc;
 }
 
-static bool mother_scan(const struct engine *e, const struct eng_events *ev, size_t lo, size_t hi,
-			const int32_t *col, int32_t from, int32_t to, int lo_age, int hi_age,
-			struct eng_qitem **out, size_t *n, size_t *cap)
+/*
+ * Calls fn for every counted event dated from..to that the period's
+ * stretches of the log hold for the areas of col (and every late one);
+ * fn checks the event's areas itself and says false when out of memory.
+ */
+typedef bool (*event_fn)(const struct engine *e, const struct eng_events *ev, size_t i,
+			 const int32_t *col, void *arg);
+
+static enum ds_rc each_event(const struct engine *e, const int32_t *col, int32_t from, int32_t to,
+			     event_fn fn, void *arg)
 {
-	for (size_t i = lo; i < hi; i++) {
-		if (ev->type[i] != EV_BIRTH || ev->date[i] < from || ev->date[i] > to)
-			continue;
-		int32_t a = eng_hh_area(e, ev->hh[i]);
-		if (a < 0 || col[a] < 0 || (ev->age[i] >= lo_age && ev->age[i] <= hi_age))
-			continue;
-		if (!push(out, n, cap, (struct eng_qitem){.person = ev->person[i], .date = ev->date[i],
-							  .area = a, .age = ev->age[i], .seq = ev->seq[i]}))
-			return false;
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
+	enum ds_rc rc = eng_event_ranges(e, from, to, col, &rg, &nr);
+	for (size_t r = 0; !rc && r <= nr; r++) {
+		const struct eng_events *ev = r < nr ? &e->ev : &e->late;
+		size_t lo = r < nr ? rg[r].lo : 0, hi = r < nr ? rg[r].hi : e->late.n;
+		for (size_t i = lo; i < hi && !rc; i++)
+			if (ev->type[i] && ev->date[i] >= from && ev->date[i] <= to && !fn(e, ev, i, col, arg))
+				rc = DS_ENOMEM;
 	}
-	return true;
+	free(rg);
+	return rc;
+}
+
+/* What a question over events collects, and its parameters. */
+struct collect {
+	struct eng_qitem *out;
+	size_t n, cap;
+	int lo, hi;
+	int64_t *count;
+};
+
+/* Runs one question over the period's events of unit's areas. */
+static enum ds_rc ask_events(const struct eng_view *v, const char *unit, int32_t map_date,
+			     int32_t from, int32_t to, event_fn fn, struct collect *c)
+{
+	const struct engine *e = eng_of(v);
+	int32_t *col;
+	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
+	if (rc)
+		return rc;
+	rc = each_event(e, col, from, to, fn, c);
+	free(col);
+	if (rc) {
+		free(c->out);
+		c->out = NULL;
+		c->n = 0;
+	}
+	return rc;
+}
+
+static bool mother_one(const struct engine *e, const struct eng_events *ev, size_t i,
+		       const int32_t *col, void *arg)
+{
+	struct collect *c = arg;
+	int32_t a = eng_hh_area(e, ev->hh[i]);
+	if (ev->type[i] != EV_BIRTH || a < 0 || col[a] < 0 || (ev->age[i] >= c->lo && ev->age[i] <= c->hi))
+		return true;
+	return push(&c->out, &c->n, &c->cap,
+		    (struct eng_qitem){.person = ev->person[i], .date = ev->date[i], .area = a,
+				       .age = ev->age[i], .seq = ev->seq[i]});
 }
 
 enum ds_rc engine_q_mother_age(const struct eng_view *v, const char *unit, int32_t map_date,
 			       int32_t from, int32_t to, int lo_age, int hi_age,
 			       struct eng_qitem **out, size_t *n)
 {
-	const struct engine *e = eng_of(v);
-	*out = NULL;
-	*n = 0;
-	size_t cap = 0;
-	int32_t *col;
-	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
-	if (rc)
-		return rc;
-	struct eng_range *rg = NULL;
-	size_t nr = 0;
-	rc = eng_event_ranges(e, from, to, col, &rg, &nr);
-	for (size_t r = 0; r < nr && !rc; r++)
-		if (!mother_scan(e, &e->ev, rg[r].lo, rg[r].hi, col, from, to, lo_age, hi_age, out, n, &cap))
-			rc = DS_ENOMEM;
-	if (!rc && !mother_scan(e, &e->late, 0, e->late.n, col, from, to, lo_age, hi_age, out, n, &cap))
-		rc = DS_ENOMEM;
-	free(rg);
-	free(col);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	struct collect c = {.lo = lo_age, .hi = hi_age};
+	enum ds_rc rc = ask_events(v, unit, map_date, from, to, mother_one, &c);
+	*out = c.out;
+	*n = c.n;
 	return rc;
 }
 
@@ -220,69 +248,41 @@ enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, in
 	return DS_OK;
 }
 
-/* The counted events of from..to in the areas of col: each (seq, area),
- * a transfer between two of them twice. */
-static bool events_scan(const struct engine *e, const struct eng_events *ev, size_t lo, size_t hi,
-			const int32_t *col, int32_t from, int32_t to, struct eng_qitem **out,
-			size_t *n, size_t *cap)
+/* An event's (seq, area) in the areas of col, a transfer between two of them twice. */
+static bool event_one(const struct engine *e, const struct eng_events *ev, size_t i,
+		      const int32_t *col, void *arg)
 {
-	for (size_t i = lo; i < hi; i++) {
-		if (!ev->type[i] || ev->date[i] < from || ev->date[i] > to)
-			continue;
-		int32_t a = eng_hh_area(e, ev->hh[i]);
-		int32_t from_area = ev->type[i] == EV_TRANSFER ? ev->a[i] : -1;
-		struct eng_qitem it = {.person = ev->person[i], .date = ev->date[i], .seq = ev->seq[i]};
-		if (a >= 0 && col[a] >= 0 && !push(out, n, cap, (it.area = a, it)))
-			return false;
-		if (from_area >= 0 && from_area != a && col[from_area] >= 0 &&
-		    !push(out, n, cap, (it.area = from_area, it)))
-			return false;
-	}
-	return true;
+	struct collect *c = arg;
+	int32_t a = eng_hh_area(e, ev->hh[i]);
+	int32_t from_area = ev->type[i] == EV_TRANSFER ? ev->a[i] : -1;
+	struct eng_qitem it = {.person = ev->person[i], .date = ev->date[i], .seq = ev->seq[i]};
+	if (a >= 0 && col[a] >= 0 && !push(&c->out, &c->n, &c->cap, (it.area = a, it)))
+		return false;
+	return !(from_area >= 0 && from_area != a && col[from_area] >= 0) ||
+	       push(&c->out, &c->n, &c->cap, (it.area = from_area, it));
 }
 
 enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,
 			   int32_t from, int32_t to, struct eng_qitem **out, size_t *n)
 {
-	const struct engine *e = eng_of(v);
-	*out = NULL;
-	*n = 0;
-	size_t cap = 0;
-	int32_t *col;
-	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
-	if (rc)
-		return rc;
-	struct eng_range *rg = NULL;
-	size_t nr = 0;
-	rc = eng_event_ranges(e, from, to, col, &rg, &nr);
-	for (size_t r = 0; r < nr && !rc; r++)
-		if (!events_scan(e, &e->ev, rg[r].lo, rg[r].hi, col, from, to, out, n, &cap))
-			rc = DS_ENOMEM;
-	if (!rc && !events_scan(e, &e->late, 0, e->late.n, col, from, to, out, n, &cap))
-		rc = DS_ENOMEM;
-	free(rg);
-	free(col);
-	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-	}
+	struct collect c = {0};
+	enum ds_rc rc = ask_events(v, unit, map_date, from, to, event_one, &c);
+	*out = c.out;
+	*n = c.n;
 	return rc;
 }
 
-static void count_scan(const struct engine *e, const struct eng_events *ev, size_t lo, size_t hi,
-		       const int32_t *col, int32_t from, int32_t to, int64_t *count)
+static bool count_one(const struct engine *e, const struct eng_events *ev, size_t i,
+		      const int32_t *col, void *arg)
 {
-	for (size_t i = lo; i < hi; i++) {
-		if (!ev->type[i] || ev->date[i] < from || ev->date[i] > to)
-			continue;
-		int32_t a = eng_hh_area(e, ev->hh[i]);
-		int32_t from_area = ev->type[i] == EV_TRANSFER ? ev->a[i] : -1;
-		if (a >= 0 && col[a] >= 0)
-			count[a]++;
-		if (from_area >= 0 && from_area != a && col[from_area] >= 0)
-			count[from_area]++;
-	}
+	struct collect *c = arg;
+	int32_t a = eng_hh_area(e, ev->hh[i]);
+	int32_t from_area = ev->type[i] == EV_TRANSFER ? ev->a[i] : -1;
+	if (a >= 0 && col[a] >= 0)
+		c->count[a]++;
+	if (from_area >= 0 && from_area != a && col[from_area] >= 0)
+		c->count[from_area]++;
+	return true;
 }
 
 enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int32_t map_date,
@@ -297,16 +297,8 @@ enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int3
 	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
 	if (rc)
 		return rc;
-	int64_t *count = calloc(e->nareas + 1, sizeof *count);
-	struct eng_range *rg = NULL;
-	size_t nr = 0;
-	if (!count || eng_event_ranges(e, from, to, col, &rg, &nr))
-		rc = DS_ENOMEM;
-	for (size_t r = 0; r < nr && !rc; r++)
-		count_scan(e, &e->ev, rg[r].lo, rg[r].hi, col, from, to, count);
-	if (!rc)
-		count_scan(e, &e->late, 0, e->late.n, col, from, to, count);
-	free(rg);
+	struct collect c = {.count = calloc(e->nareas + 1, sizeof *c.count)};
+	rc = c.count ? each_event(e, col, from, to, count_one, &c) : DS_ENOMEM;
 	size_t m = 0;
 	for (size_t a = 0; !rc && a < e->nareas; a++)
 		m += col[a] >= 0;
@@ -317,9 +309,9 @@ enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int3
 	for (size_t a = 0; !rc && a < e->nareas; a++)
 		if (col[a] >= 0) {
 			(*areas)[*n] = (int32_t)a;
-			(*counts)[(*n)++] = count[a];
+			(*counts)[(*n)++] = c.count[a];
 		}
-	free(count);
+	free(c.count);
 	free(col);
 	if (rc) {
 		free(*areas);
