@@ -21,9 +21,14 @@ static bool small(const json_t *v)
 	return json_is_number(v) && x > 0 && x < SMALL_CELL;
 }
 
-/* Whether a finding's own figures hold a small count. */
+/* Whether a finding's own figures (its series too) hold a small count. */
 static bool has_small(const json_t *f)
 {
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(f, "series"), i, m)
+		if (small(json_object_get(m, "value")))
+			return true;
 	return small(json_object_get(json_object_get(f, "left"), "value")) ||
 	       small(json_object_get(json_object_get(f, "right"), "value")) ||
 	       small(json_object_get(f, "value")) || small(json_object_get(f, "count")) ||

@@ -15,44 +15,11 @@
 #include "report/expr.h"
 #include "store/register.h"
 
-#define OUTLIER_FORM "01-DSX"
-#define SERIES_MIN 12 /* months, the tested one included */
 
 
-/* One finding, before its texts are written. */
-struct finding {
-	int check, rule; /* index in the definitions, or -1 */
-	enum q_severity sev;
-	char unit[REG_UNIT_CODE_MAX + 1];
-	char unit_name[REG_TEXT_BYTES];
-	char area[REG_UNIT_CODE_MAX + 1];
-	int64_t person; /* record number, 0 when none */
-	int64_t seq;    /* the event, 0 when none */
-	int32_t date;   /* DAY_NONE when none */
-	json_t *vars;   /* placeholder -> text */
-	json_t *extra;  /* members added to the finding */
-};
+#include "quality/quality_int.h"
 
-struct run {
-	struct engine *e;
-	struct store *st;
-	const struct q_defs *d;
-	const struct rpt_defs *forms;
-	const char *lang;
-	bool en;
-	struct rpt_period p;
-	int32_t map;
-	int32_t first_day; /* the register's first baseline date, DAY_NONE */
-	char unit[REG_UNIT_CODE_MAX + 1];
-	char unit_name[REG_TEXT_BYTES];
-	enum reg_level level;
-	struct finding *f;
-	size_t n, cap;
-	json_t *notes;
-	double secs[3]; /* checks, rules, outliers */
-};
-
-static struct finding *add(struct run *r, int check, int rule, enum q_severity sev)
+struct finding *q_add(struct run *r, int check, int rule, enum q_severity sev)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
@@ -79,16 +46,16 @@ static struct finding *add(struct run *r, int check, int rule, enum q_severity s
 	return f;
 }
 
-static void var_s(struct finding *f, const char *k, const char *v)
+void q_var_s(struct finding *f, const char *k, const char *v)
 {
 	json_object_set_new(f->vars, k, json_string(v ? v : ""));
 }
 
-static void var_n(struct run *r, struct finding *f, const char *k, double v, int decimals)
+void q_var_n(struct run *r, struct finding *f, const char *k, double v, int decimals)
 {
 	char s[48];
 	rpt_format_number(v, decimals, r->lang, s, sizeof s);
-	var_s(f, k, s);
+	q_var_s(f, k, s);
 }
 
 static void var_date(struct finding *f, const char *k, int32_t day, bool en)
@@ -100,7 +67,7 @@ static void var_date(struct finding *f, const char *k, int32_t day, bool en)
 		snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
 	else
 		snprintf(s, sizeof s, "%02d/%02d/%04d", d, m, y);
-	var_s(f, k, s);
+	q_var_s(f, k, s);
 }
 
 /* The commune an area lies in on the map date (the unit itself at or above it). */
@@ -119,9 +86,9 @@ static void set_unit(struct run *r, const struct eng_view *v, struct finding *f,
 	snprintf(f->unit, sizeof f->unit, "%s", c ? c->code : r->unit);
 	snprintf(f->unit_name, sizeof f->unit_name, "%s", c ? c->name : r->unit_name);
 	snprintf(f->area, sizeof f->area, "%s", area);
-	var_s(f, "unit", f->unit_name);
+	q_var_s(f, "unit", f->unit_name);
 	const struct reg_unit *a = reg_units_resolve(t, area, r->map);
-	var_s(f, "area", a ? a->name : area);
+	q_var_s(f, "area", a ? a->name : area);
 }
 
 /* ---- record checks ---- */
@@ -140,7 +107,7 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 	else
 		rc = engine_q_present_twice(v, r->unit, r->map, r->p.to, &it, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
-		struct finding *f = add(r, ci, -1, c->severity);
+		struct finding *f = q_add(r, ci, -1, c->severity);
 		if (!f) {
 			rc = DS_ENOMEM;
 			break;
@@ -150,7 +117,7 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 		f->seq = it[i].seq;
 		f->date = it[i].date;
 		var_date(f, "date", it[i].date, r->en);
-		var_n(r, f, c->fn == QF_TWO_HOUSEHOLDS ? "count" : "age", it[i].age, 0);
+		q_var_n(r, f, c->fn == QF_TWO_HOUSEHOLDS ? "count" : "age", it[i].age, 0);
 	}
 	free(it);
 	return rc;
@@ -159,7 +126,7 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 /* ---- flow checks ---- */
 
 /* The communes under the unit (the unit itself at commune level or below). */
-static enum ds_rc communes(struct run *r, const struct eng_view *v, char ***codes, size_t *n)
+enum ds_rc q_communes(struct run *r, const struct eng_view *v, char ***codes, size_t *n)
 {
 	if (r->level >= LVL_COMMUNE) {
 		*codes = malloc(sizeof **codes);
@@ -173,7 +140,7 @@ static enum ds_rc communes(struct run *r, const struct eng_view *v, char ***code
 	return engine_units_under(v, r->unit, LVL_COMMUNE, r->map, codes, n);
 }
 
-static void free_codes(char **codes, size_t n)
+void q_free_codes(char **codes, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(codes[i]);
@@ -184,7 +151,7 @@ static enum ds_rc balance(struct run *r, const struct eng_view *v, int ci)
 {
 	char **codes = NULL;
 	size_t n = 0;
-	enum ds_rc rc = communes(r, v, &codes, &n);
+	enum ds_rc rc = q_communes(r, v, &codes, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct eng_balance b;
 		if ((rc = engine_balance(v, codes[i], r->p.from, r->p.to, r->map, &b)))
@@ -194,7 +161,7 @@ static enum ds_rc balance(struct run *r, const struct eng_view *v, int ci)
 		eng_balance_free(&b);
 		if (!diff)
 			continue;
-		struct finding *f = add(r, ci, -1, r->d->checks[ci].severity);
+		struct finding *f = q_add(r, ci, -1, r->d->checks[ci].severity);
 		if (!f) {
 			rc = DS_ENOMEM;
 			break;
@@ -202,19 +169,19 @@ static enum ds_rc balance(struct run *r, const struct eng_view *v, int ci)
 		const struct reg_unit *u = reg_units_resolve(eng_units(v), codes[i], r->map);
 		snprintf(f->unit, sizeof f->unit, "%s", codes[i]);
 		snprintf(f->unit_name, sizeof f->unit_name, "%s", u ? u->name : codes[i]);
-		var_s(f, "unit", f->unit_name);
-		var_n(r, f, "difference", (double)diff, 0);
-		var_n(r, f, "start", (double)b.start, 0);
-		var_n(r, f, "end", (double)b.end, 0);
-		var_n(r, f, "births", (double)b.births, 0);
-		var_n(r, f, "deaths", (double)b.deaths, 0);
-		var_n(r, f, "in", (double)b.in, 0);
-		var_n(r, f, "out", (double)b.out, 0);
-		var_n(r, f, "other_in", (double)b.other_in, 0);
-		var_n(r, f, "other_out", (double)b.other_out, 0);
+		q_var_s(f, "unit", f->unit_name);
+		q_var_n(r, f, "difference", (double)diff, 0);
+		q_var_n(r, f, "start", (double)b.start, 0);
+		q_var_n(r, f, "end", (double)b.end, 0);
+		q_var_n(r, f, "births", (double)b.births, 0);
+		q_var_n(r, f, "deaths", (double)b.deaths, 0);
+		q_var_n(r, f, "in", (double)b.in, 0);
+		q_var_n(r, f, "out", (double)b.out, 0);
+		q_var_n(r, f, "other_in", (double)b.other_in, 0);
+		q_var_n(r, f, "other_out", (double)b.other_out, 0);
 		json_object_set_new(f->extra, "difference", json_integer((json_int_t)diff));
 	}
-	free_codes(codes, n);
+	q_free_codes(codes, n);
 	return rc;
 }
 
@@ -237,13 +204,13 @@ static enum ds_rc no_events(struct run *r, const struct eng_view *v, int ci)
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (counts[i])
 			continue;
-		struct finding *f = add(r, ci, -1, r->d->checks[ci].severity);
+		struct finding *f = q_add(r, ci, -1, r->d->checks[ci].severity);
 		if (!f) {
 			rc = DS_ENOMEM;
 			break;
 		}
 		set_unit(r, v, f, engine_area_code(v, areas[i]));
-		var_n(r, f, "months", months, 0);
+		q_var_n(r, f, "months", months, 0);
 		var_date(f, "from", from, r->en);
 	}
 	free(areas);
@@ -410,7 +377,7 @@ static enum ds_rc late_entries(struct run *r, int ci, const struct area_events *
 	enum ds_rc rc = who && nwho ? late_scan(r, ae, nae, days, who, nwho) : DS_ENOMEM;
 	for (size_t i = 0; i < nae && !rc; i++) {
 		for (size_t w = 0; w < nwho[i] && !rc; w++) {
-			struct finding *f = add(r, ci, -1, r->d->checks[ci].severity);
+			struct finding *f = q_add(r, ci, -1, r->d->checks[ci].severity);
 			if (!f) {
 				rc = DS_ENOMEM;
 				break;
@@ -418,11 +385,11 @@ static enum ds_rc late_entries(struct run *r, int ci, const struct area_events *
 			snprintf(f->unit, sizeof f->unit, "%s", ae[i].unit);
 			snprintf(f->unit_name, sizeof f->unit_name, "%s", ae[i].unit_name);
 			snprintf(f->area, sizeof f->area, "%s", ae[i].area);
-			var_s(f, "unit", f->unit_name);
-			var_s(f, "area", ae[i].area_name);
-			var_s(f, "login", who[i][w].login);
-			var_n(r, f, "count", (double)who[i][w].n, 0);
-			var_n(r, f, "days", days, 0);
+			q_var_s(f, "unit", f->unit_name);
+			q_var_s(f, "area", ae[i].area_name);
+			q_var_s(f, "login", who[i][w].login);
+			q_var_n(r, f, "count", (double)who[i][w].n, 0);
+			q_var_n(r, f, "days", days, 0);
 			json_object_set_new(f->extra, "login", json_string(who[i][w].login));
 			json_object_set_new(f->extra, "count", json_integer((json_int_t)who[i][w].n));
 		}
@@ -527,21 +494,21 @@ static enum ds_rc rules_of_form(struct run *r, const char *form)
 			double a = expr_eval(ru->left, &env, 0), b = expr_eval(ru->right, &env, 0);
 			if (isnan(a) || isnan(b) || holds(ru->op, a, b))
 				continue;
-			struct finding *f = add(r, -1, (int)i, ru->severity);
+			struct finding *f = q_add(r, -1, (int)i, ru->severity);
 			if (!f) {
 				rc = DS_ENOMEM;
 				break;
 			}
 			snprintf(f->unit, sizeof f->unit, "%s", t.col_code[col]);
 			snprintf(f->unit_name, sizeof f->unit_name, "%s", t.col_name[col]);
-			var_s(f, "unit", f->unit_name);
-			var_n(r, f, "left", a, 0);
-			var_n(r, f, "right", b, 0);
+			q_var_s(f, "unit", f->unit_name);
+			q_var_n(r, f, "left", a, 0);
+			q_var_n(r, f, "right", b, 0);
 			char label[REG_TEXT_BYTES];
 			side_label(r, t.form, ru->left_text, label, sizeof label);
-			var_s(f, "left_label", label);
+			q_var_s(f, "left_label", label);
 			side_label(r, t.form, ru->right_text, label, sizeof label);
-			var_s(f, "right_label", label);
+			q_var_s(f, "right_label", label);
 			json_object_set_new(f->extra, "left", side_json(ru->left_text, a));
 			json_object_set_new(f->extra, "right", side_json(ru->right_text, b));
 			json_object_set_new(f->extra, "total", json_boolean(t.has_total && col == t.ncols - 1));
@@ -562,292 +529,6 @@ static enum ds_rc rules(struct run *r)
 		if (!seen)
 			rc = rules_of_form(r, r->d->rules[i].form);
 	}
-	return rc;
-}
-
-/* ---- outliers ---- */
-
-static int cmp_double(const void *pa, const void *pb)
-{
-	double a = *(const double *)pa, b = *(const double *)pb;
-	return a < b ? -1 : a > b;
-}
-
-/* Median of n values (sorted in place). */
-static double median(double *x, size_t n)
-{
-	qsort(x, n, sizeof *x, cmp_double);
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
-
-/*
- * The outlier form's rows for every commune and month, month 0 = first:
- * v[i][row * ncols + col].  Computed in one view, two months to an engine
- * query (its two stock dates and two flow periods), so that the spells are
- * read once for two month-ends.
- */
-struct months {
-	size_t n, ncols;
-	int32_t *start; /* first day of each month */
-	const struct rpt_form *form;
-	char (*code)[REG_UNIT_CODE_MAX + 1];
-	char (*name)[REG_TEXT_BYTES];
-	double **v;
-};
-
-static double mval(const struct months *m, size_t i, size_t row, size_t col)
-{
-	return m->v[i][row * m->ncols + col];
-}
-
-static void months_free(struct months *m)
-{
-	for (size_t i = 0; m->v && i < m->n; i++)
-		free(m->v[i]);
-	free(m->v);
-	free(m->start);
-	free(m->code);
-	free(m->name);
-}
-
-/* The form's rows of months i and i + 1 (when wanted), in one engine query. */
-static enum ds_rc months_pair(const struct eng_view *v, struct run *r, struct months *m,
-			      const char *const *units, size_t i, bool two)
-{
-	struct eng_query q = {.map_date = r->map, .ncols = m->ncols, .units = units,
-			      .nstock = two ? 2 : 1, .nflow = two ? 2 : 1};
-	for (int k = 0; k < (two ? 2 : 1); k++) {
-		q.stock_date[k] = q.flow_to[k] = day_month_end(m->start[i + (size_t)k]);
-		q.flow_from[k] = m->start[i + (size_t)k];
-	}
-	struct eng_result res = {0};
-	enum ds_rc rc = engine_query(v, &q, &res);
-	double *rows = rc ? NULL : malloc((m->form->nrows + 1) * sizeof *rows);
-	if (!rc && !rows)
-		rc = DS_ENOMEM;
-	for (int k = 0; k < (two ? 2 : 1) && !rc; k++) {
-		size_t mi = i + (size_t)k;
-		struct expr_env env = {.days = (double)(day_month_end(m->start[mi]) - m->start[mi] + 1)};
-		env.rows = rows;
-		for (size_t col = 0; col < m->ncols; col++) {
-			env.stock[0] = &res.stock[k][col];
-			env.flow[0] = &res.flow[k][col];
-			for (size_t row = 0; row < m->form->nrows; row++) {
-				rows[row] = expr_eval(m->form->rows[row].x, &env, 0);
-				m->v[mi][row * m->ncols + col] = rows[row];
-			}
-		}
-	}
-	free(rows);
-	eng_result_free(&res);
-	return rc;
-}
-
-static enum ds_rc months_columns(const struct eng_view *v, struct run *r, struct months *m,
-				 char ***codes)
-{
-	enum ds_rc rc = communes(r, v, codes, &m->ncols);
-	if (rc)
-		return rc;
-	m->code = calloc(m->ncols + 1, sizeof *m->code);
-	m->name = calloc(m->ncols + 1, sizeof *m->name);
-	if (!m->code || !m->name)
-		return DS_ENOMEM;
-	for (size_t c = 0; c < m->ncols; c++) {
-		const struct reg_unit *u = reg_units_resolve(eng_units(v), (*codes)[c], r->map);
-		snprintf(m->code[c], sizeof m->code[c], "%s", (*codes)[c]);
-		snprintf(m->name[c], sizeof m->name[c], "%s", u ? u->name : (*codes)[c]);
-	}
-	return DS_OK;
-}
-
-static enum ds_rc months_load(struct run *r, int32_t first, int32_t last, struct months *m)
-{
-	memset(m, 0, sizeof *m);
-	m->form = rpt_form_find(r->forms, OUTLIER_FORM);
-	const struct expr_needs *nd = &m->form->needs;
-	if (nd->stock[SEL_START] || nd->flow[SEL_YTD])
-		return DS_EINTERNAL; /* the pairs below give each month its end and its flows only */
-	for (int32_t d = first; d <= last; d = day_add_months(d, 1))
-		m->n++;
-	m->start = calloc(m->n + 1, sizeof *m->start);
-	m->v = calloc(m->n + 1, sizeof *m->v);
-	if (!m->start || !m->v)
-		return DS_ENOMEM;
-	size_t i = 0;
-	for (int32_t d = first; d <= last; d = day_add_months(d, 1))
-		m->start[i++] = d;
-	const struct eng_view *v = engine_read(r->e);
-	char **codes = NULL;
-	enum ds_rc rc = months_columns(v, r, m, &codes);
-	for (i = 0; i < m->n && !rc; i++)
-		if (!(m->v[i] = malloc((m->form->nrows * m->ncols + 1) * sizeof **m->v)))
-			rc = DS_ENOMEM;
-	for (i = 0; i < m->n && !rc; i += 2)
-		rc = months_pair(v, r, m, (const char *const *)codes, i, i + 1 < m->n);
-	engine_read_end(v);
-	free_codes(codes, m->ncols);
-	return rc;
-}
-
-struct series_stat {
-	double med, mad, min, max;
-};
-
-static void stats(const double *ref, size_t n, double *tmp, struct series_stat *s)
-{
-	memcpy(tmp, ref, n * sizeof *tmp);
-	s->med = median(tmp, n);
-	s->min = tmp[0];
-	s->max = tmp[n - 1];
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = fabs(ref[i] - s->med);
-	s->mad = median(tmp, n);
-}
-
-/*
- * A month's value of a row in a column: a flow's count over the month; for
- * a stock, its change over the month (a stock that grows steadily would
- * leave its own range every month, a change that is unusual would not).
- */
-static double month_value(const struct months *m, size_t i, size_t row, size_t col, bool stock)
-{
-	double v = mval(m, i, row, col);
-	if (!stock)
-		return v;
-	return i == 0 ? NAN : v - mval(m, i - 1, row, col);
-}
-
-static bool row_is_stock(const struct rpt_row *rw)
-{
-	struct expr_needs nd = {0};
-	expr_needs(rw->x, &nd);
-	return nd.stock[0] || nd.stock[1];
-}
-
-static json_t *series_json(const struct months *m, size_t from, size_t to, size_t row, size_t col)
-{
-	bool stock = row_is_stock(&m->form->rows[row]);
-	json_t *a = json_array();
-	for (size_t i = from; i <= to; i++) {
-		char month[8];
-		day_format_month(m->start[i], month);
-		double v = month_value(m, i, row, col, stock);
-		json_array_append_new(a, json_pack("{s:s, s:o}", "month", month, "value",
-						   isnan(v) ? json_null() : json_real(v)));
-	}
-	return a;
-}
-
-static enum ds_rc flag(struct run *r, int ci, const struct months *m, size_t i, size_t first,
-		       size_t row, size_t col, double x, const struct series_stat *s, double z)
-{
-	const struct rpt_row *rw = &m->form->rows[row];
-	struct finding *f = add(r, ci, -1, r->d->checks[ci].severity);
-	if (!f)
-		return DS_ENOMEM;
-	snprintf(f->unit, sizeof f->unit, "%s", m->code[col]);
-	snprintf(f->unit_name, sizeof f->unit_name, "%s", m->name[col]);
-	char month[8], label[8];
-	day_format_month(m->start[i], month);
-	snprintf(label, sizeof label, "%.2s/%.4s", month + 5, month);
-	var_s(f, "unit", f->unit_name);
-	char rowname[REG_TEXT_BYTES + 64];
-	bool stock = row_is_stock(rw);
-	snprintf(rowname, sizeof rowname, "%s%s", r->en ? rw->label_en : rw->label_vi,
-		 !stock ? "" : r->en ? " (change over the month)" : " (thay đổi trong tháng)");
-	var_s(f, "row", rowname);
-	var_s(f, "month", r->en ? month : label);
-	var_n(r, f, "value", x, 0);
-	var_n(r, f, "median", s->med, s->med == floor(s->med) ? 0 : 1);
-	var_n(r, f, "min", s->min, 0);
-	var_n(r, f, "max", s->max, 0);
-	var_n(r, f, "z", z, 1);
-	var_n(r, f, "months", (double)(i - first), 0);
-	json_object_set_new(f->extra, "row", json_pack("{s:s, s:s, s:b}", "code", rw->code, "label",
-						       r->en ? rw->label_en : rw->label_vi, "change", stock));
-	json_object_set_new(f->extra, "month", json_string(month));
-	json_object_set_new(f->extra, "value", json_real(x));
-	json_object_set_new(f->extra, "median", json_real(s->med));
-	json_object_set_new(f->extra, "mad", json_real(s->mad));
-	json_object_set_new(f->extra, "z", isfinite(z) ? json_real(z) : json_null());
-	json_object_set_new(f->extra, "min", json_real(s->min));
-	json_object_set_new(f->extra, "max", json_real(s->max));
-	json_object_set_new(f->extra, "series", series_json(m, first, i, row, col));
-	return DS_OK;
-}
-
-/* The tested months are the period's; each is compared with the months
- * before it in its window (at least SERIES_MIN - 1 of them). */
-static enum ds_rc outliers(struct run *r)
-{
-	int zc = -1, rc_ = -1, window = 0;
-	for (size_t i = 0; i < r->d->nchecks; i++) {
-		const struct q_check *c = &r->d->checks[i];
-		if (c->fn == QF_MODIFIED_Z && zc < 0)
-			zc = (int)i;
-		if (c->fn == QF_OUTSIDE_RANGE && rc_ < 0)
-			rc_ = (int)i;
-		int w = c->fn == QF_MODIFIED_Z ? (int)c->arg[1] : c->fn == QF_OUTSIDE_RANGE ? (int)c->arg[0] : 0;
-		window = w > window ? w : window;
-	}
-	if (zc < 0 && rc_ < 0)
-		return DS_OK;
-	if (!rpt_form_find(r->forms, OUTLIER_FORM))
-		return DS_OK;
-	int32_t last = day_month_start(r->p.to);
-	int32_t first_tested = day_month_start(r->p.from);
-	int32_t first = day_add_months(first_tested, -(window - 1));
-	/* The first whole month of the register. */
-	int32_t reg0 = r->first_day == DAY_NONE ? last + 1 : day_month_start(r->first_day + 1);
-	if (r->first_day != DAY_NONE && reg0 != r->first_day + 1)
-		reg0 = day_add_months(reg0, 1);
-	if (first < reg0)
-		first = reg0;
-	if (first > last || day_add_months(first, SERIES_MIN - 1) > last) {
-		json_array_append_new(r->notes,
-				      json_string(r->en ? "outliers: the register holds fewer than 12 whole months before the period's end"
-							: "giá trị bất thường: sổ đăng ký chưa có đủ 12 tháng trọn vẹn đến cuối kỳ"));
-		return DS_OK;
-	}
-	struct months m;
-	enum ds_rc rc = months_load(r, first, last, &m);
-	double *ref = rc ? NULL : malloc((m.n + 1) * sizeof *ref);
-	double *tmp = rc ? NULL : malloc((m.n + 1) * sizeof *tmp);
-	if (!rc && (!ref || !tmp))
-		rc = DS_ENOMEM;
-	const struct rpt_form *form = rc ? NULL : m.form;
-	size_t ncols = m.ncols;
-	for (size_t i = 0; form && i < m.n && !rc; i++) {
-		if (m.start[i] < first_tested)
-			continue;
-		size_t lo = i + 1 > (size_t)window ? i + 1 - (size_t)window : 0;
-		if (i - lo + 1 < SERIES_MIN)
-			continue;
-		for (size_t col = 0; col < ncols && !rc; col++)
-			for (size_t row = 0; row < form->nrows && !rc; row++) {
-				if (form->rows[row].decimals)
-					continue;
-				bool stock = row_is_stock(&form->rows[row]);
-				size_t lo_r = stock && lo == 0 ? 1 : lo;
-				double x = month_value(&m, i, row, col, stock);
-				size_t nref = 0;
-				for (size_t k = lo_r; k < i; k++)
-					ref[nref++] = month_value(&m, k, row, col, stock);
-				if (isnan(x) || nref + 1 < SERIES_MIN)
-					continue;
-				struct series_stat s;
-				stats(ref, nref, tmp, &s);
-				double z = s.mad > 0 ? 0.6745 * (x - s.med) / s.mad : NAN;
-				if (zc >= 0 && s.mad > 0 && fabs(z) > r->d->checks[zc].arg[0])
-					rc = flag(r, zc, &m, i, lo_r, row, col, x, &s, z);
-				if (!rc && rc_ >= 0 && (x < s.min || x > s.max))
-					rc = flag(r, rc_, &m, i, lo_r, row, col, x, &s, z);
-			}
-	}
-	free(ref);
-	free(tmp);
-	months_free(&m);
 	return rc;
 }
 
@@ -895,11 +576,11 @@ static void resolve(struct run *r, struct finding *f)
 	if (f->person) {
 		struct store_person p;
 		if (store_person_get(r->st, NULL, f->person, &p) == DS_OK) {
-			var_s(f, "name", p.cur_name[0] ? p.cur_name : p.rec.full_name);
+			q_var_s(f, "name", p.cur_name[0] ? p.cur_name : p.rec.full_name);
 			json_object_set_new(f->extra, "person", json_pack("{s:s, s:s}", "id", p.rec.id, "name",
 									  p.cur_name[0] ? p.cur_name : p.rec.full_name));
 		} else {
-			var_s(f, "name", "?");
+			q_var_s(f, "name", "?");
 		}
 	}
 	struct store_event ev;
@@ -1056,7 +737,7 @@ enum ds_rc q_run(struct engine *e, struct store *st, const struct q_defs *d,
 		rc = rules(&r);
 	double t3 = progress_now();
 	if (!rc)
-		rc = outliers(&r);
+		rc = q_outliers(&r);
 	r.secs[0] = t2 - t1;
 	r.secs[1] = t3 - t2;
 	r.secs[2] = progress_now() - t3;
