@@ -261,7 +261,11 @@ static const struct cli_cmd commands[] = {
 	 cmd_scenario},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
-	 "                 [--start YYYY-MM-DD] [--years Y]\n",
+	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates]\n"
+	 "\n"
+	 "--plant-duplicates records about one person in a hundred a second time with\n"
+	 "a name, birth date or place variant, and lists every pair recorded twice in\n"
+	 "DIR/truth/duplicates.csv (a,b,name,birth,place).\n",
 	 cmd_gen},
 };
 
