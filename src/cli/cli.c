@@ -122,6 +122,17 @@ static const struct cli_cmd commands[] = {
 	 "do.  The persons named are recorded in the access log.  --format xlsx\n"
 	 "needs -o.  --repeat N times N more runs (for benchmarks).\n\n" DB_OPT,
 	 cmd_quality},
+	{"duplicates", "candidate pairs of persons recorded twice, highest score first",
+	 "usage: danso duplicates [--db PATH] --unit CODE [--min-score S] [--format json|csv]\n\n"
+	 "Finds the persons present today in the unit who may be one person recorded\n"
+	 "twice: blocked on the national id, the insurance number, the folded family\n"
+	 "and given names with the birth year (one typo allowed), and the full name\n"
+	 "with the mother; scored from 0 to 1 on the names (Jaro-Winkler), the birth\n"
+	 "date, the sex, the place and the mother.  Prints the pairs scoring at least\n"
+	 "S (default 0.72): {\"pairs\":[{\"a\",\"b\",\"score\",\"reasons\"}]}, or CSV.\n"
+	 "Pairs decided \"not the same\" are left out.  Both persons of each pair\n"
+	 "are recorded in the access log.\n\n" DB_OPT,
+	 cmd_duplicates},
 	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
 	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
 	 "Each line sets the target of one indicator (a row's target key, e.g.\n"

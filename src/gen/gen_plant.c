@@ -11,10 +11,13 @@
  *   name   the same 20%, diacritics dropped 30%, a middle name missing 25%
  *          (diacritics dropped when there is none), one typo 25% (a letter
  *          deleted, doubled, swapped with the next or replaced);
- *   birth  exact 55%, another day of the same month 20%, day and month
- *          swapped 10% (another day when they cannot be), the year only 15%;
+ *   birth  exact 55%, another day of the same month 20% (one digit of the
+ *          day changed, or its two digits swapped), day and month swapped
+ *          10% (another day when they cannot be), the year only 15%;
  *   place  another private household of the same old commune 60%, of
- *          another commune 40%.
+ *          another commune 40%: an arrival recorded without its departure,
+ *          copied from papers, so that a name variant there comes with the
+ *          exact birth date.
  *
  * The birth year is kept: an officer who copies a record gets the year
  * right far more often than the day.  The copy has no national id and no
@@ -45,12 +48,24 @@ static uint8_t draw_date(struct grng *r)
 	return x < 0.55 ? PL_DATE_EXACT : x < 0.75 ? PL_DATE_DAY : x < 0.85 ? PL_DATE_SWAP : PL_DATE_YEAR;
 }
 
-/* Another day of the same month. */
+/* Another day of the same month, as a copying error makes it: one digit
+ * changed (18 -> 13, 18 -> 28) or the two digits swapped (12 -> 21). */
 static int32_t other_day(struct grng *r, int y, int m, int d)
 {
 	int last = day_days_in_month(y, m);
-	int nd = grng_range(r, 1, last - 1);
-	return day_from_ymd(y, m, nd >= d ? nd + 1 : nd);
+	for (int tries = 0; tries < 20; tries++) {
+		int nd;
+		double x = grng_f(r);
+		if (x < 0.2 && d >= 10)
+			nd = (d % 10) * 10 + d / 10;
+		else if (x < 0.6)
+			nd = (d / 10) * 10 + grng_range(r, 0, 9);
+		else
+			nd = grng_range(r, 0, 3) * 10 + d % 10;
+		if (nd != d && nd >= 1 && nd <= last)
+			return day_from_ymd(y, m, nd);
+	}
+	return day_from_ymd(y, m, d == 1 ? 2 : d - 1);
 }
 
 /* The copy's birth date; the year never changes. */
@@ -109,6 +124,10 @@ static int plant_one(struct gen *g, struct grng *r, size_t nreal)
 		return 0;
 	struct gplant pl = {.src = src, .name = draw_name(r), .date = draw_date(r)};
 	pl.place = grng_chance(r, 0.6) ? PL_PLACE_COMMUNE : PL_PLACE_OTHER;
+	/* An arrival recorded without its departure is copied from papers:
+	 * in another commune a name variant comes with the exact date. */
+	if (pl.place == PL_PLACE_OTHER && pl.name != PL_NAME_SAME)
+		pl.date = PL_DATE_EXACT;
 	pl.word = (uint8_t)grng_below(r, 4);
 	pl.pos = (uint8_t)grng_below(r, 16);
 	pl.op = (uint8_t)grng_below(r, 4);
