@@ -29,6 +29,31 @@ static void not_found(struct api_ctx *c, const char *field)
 	api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.", field);
 }
 
+/* The message in the request's language. */
+static const char *tr(struct api_ctx *c, const char *vi, const char *en)
+{
+	return strcmp(c->lang, "en") == 0 ? en : vi;
+}
+
+/* The display name of an account, or its login. */
+static json_t *user_name(struct api_ctx *c, const char *login)
+{
+	struct store_user u;
+	if (login && login[0] && store_user_get(c->st, login, 0, &u) == DS_OK && u.name[0])
+		return json_string(u.name);
+	return json_string(login ? login : "");
+}
+
+/* Each entry of a history with "by_name" beside "by". */
+static json_t *named_history(struct api_ctx *c, json_t *hist)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(hist, i, x)
+		json_object_set_new(x, "by_name", user_name(c, json_string_value(json_object_get(x, "by"))));
+	return hist;
+}
+
 static void refuse(struct api_ctx *c, const char *field, enum ds_why w)
 {
 	struct ds_problem pb = {0};
@@ -66,7 +91,10 @@ static bool fup(struct api_ctx *c, json_t *body, char form[16], char unit[16], s
 		api_query(c, "period", period, sizeof period);
 	}
 	if (!unit[0] || !rpt_period_parse(period, p)) {
-		api_error(c, 400, "required", "give unit and period (2025, 2025-Q1 or 2025-03)", unit[0] ? "period" : "unit");
+		api_error(c, 400, "required",
+			  tr(c, "hãy chọn đơn vị và kỳ báo cáo (2025, 2025-Q1 hoặc 2025-03)",
+			     "give unit and period (2025, 2025-Q1 or 2025-03)"),
+			  unit[0] ? "period" : "unit");
 		return false;
 	}
 	if (!form[0] && wf_default_form(p->kind))
@@ -113,7 +141,7 @@ static void cyc_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 {
 	struct cyc_write *w = arg;
 	if (rc) {
-		api_error(c, 503, "store", "it could not be saved; try again", NULL);
+		api_error(c, 503, "store", tr(c, "chưa ghi được; hãy thử lại", "it could not be saved; try again"), NULL);
 	} else if (w->res.outcome == REC_REFUSED) {
 		api_audit(c, w->action, w->object, w->what, "refused");
 		refuse(c, w->res.problem.field, w->res.problem.why);
@@ -135,7 +163,7 @@ static void cyc_queue(struct api_ctx *c, struct cyc_write *w)
 	if (!api_write(c, cyc_run, cyc_done, w)) {
 		rec_free(&w->r);
 		free(w);
-		api_error(c, 503, "stopping", "the server is stopping; try again", NULL);
+		api_error(c, 503, "stopping", tr(c, "máy chủ đang dừng; hãy thử lại", "the server is stopping; try again"), NULL);
 	}
 }
 
@@ -186,7 +214,7 @@ void h_cycle_submit(struct api_ctx *c)
 		return;
 	}
 	if (rc) {
-		api_error(c, 503, "internal", "the report could not be computed", NULL);
+		api_error(c, 503, "internal", tr(c, "chưa tính được báo cáo; hãy thử lại", "the report could not be computed"), NULL);
 		return;
 	}
 	struct wf_status s;
@@ -200,7 +228,7 @@ void h_cycle_submit(struct api_ctx *c)
 		refuse(c, "period", W_NOTHING_CHANGED);
 	} else if (!cw || wf_submission_new(&cw->r, unit, &t, 0, position, revision, &pb)) {
 		free(cw);
-		api_error(c, 503, "memory", "the submission could not be made", NULL);
+		api_error(c, 503, "memory", tr(c, "chưa gửi được báo cáo; hãy thử lại", "the submission could not be made"), NULL);
 	} else {
 		cyc_queue(c, cw);
 	}
@@ -288,8 +316,10 @@ static json_t *rows_json(const struct rpt_table *t, const json_t *approved, cons
 		const struct rpt_row *row = &t->form->rows[r];
 		double now = rpt_at(t, t->val, r, 0), was = approved ? wf_value_of(approved, row->code, "value") : NAN;
 		bool d = approved && differ(was, now);
-		json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:b}", "code", row->code, "label",
-				      strcmp(lang, "en") == 0 ? row->label_en : row->label_vi, "today", num(now),
+		bool en = strcmp(lang, "en") == 0;
+		json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:b}", "code", row->code, "label",
+				      en ? row->label_en : row->label_vi, "unit", (en ? row->unit_en : row->unit_vi) ? (en ? row->unit_en : row->unit_vi) : "",
+				      "decimals", row->decimals, "indent", row->indent, "today", num(now),
 				      "approved", approved ? num(was) : json_null(), "differs", d);
 		if (row->sex) {
 			double m = rpt_at(t, t->male, r, 0), f = rpt_at(t, t->female, r, 0);
@@ -313,43 +343,112 @@ struct late_arg {
 	const char *unit;
 	struct rpt_period p;
 	int32_t map;
+	const struct rpt_table *t;
+	json_t *rows; /* the rows, each given "events" */
 	json_t *out;
+	int64_t position; /* of the approved version */
 };
 
-/* An event recorded after the approved position, dated up to the period's
- * end, in the unit: it is behind the difference. */
+/* The household a person left by the transfer f: the last one they moved
+ * into before it (or entered), 0 when unknown. */
+static int64_t origin_household(struct store *st, const struct reg_fact *f)
+{
+	struct store_person pr;
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	if (!f->person || store_person_get(st, NULL, f->person, &pr) != DS_OK ||
+	    store_person_facts(st, f->person, true, &facts, &n) != DS_OK)
+		return 0;
+	int64_t hh = pr.hh;
+	for (size_t i = 0; i < n && facts[i].seq != f->seq; i++)
+		if (!facts[i].voided && (facts[i].type == EV_TRANSFER || facts[i].type == EV_MOVE_IN) && facts[i].hh)
+			hh = facts[i].hh;
+	free(facts);
+	return hh;
+}
+
+/* True when household hh lay in the unit on the map; its area in area. */
+static bool hh_in_unit(struct late_arg *l, int64_t hh, char area[REG_UNIT_CODE_MAX + 1])
+{
+	struct store_household h;
+	if (!hh || store_household_get(l->c->st, NULL, hh, &h) != DS_OK)
+		return false;
+	const struct eng_view *v = engine_read(l->c->app->engine);
+	bool in = reg_units_within(eng_units(v), h.rec.area, l->unit, l->map);
+	engine_read_end(v);
+	snprintf(area, REG_UNIT_CODE_MAX + 1, "%s", h.rec.area);
+	return in;
+}
+
+/*
+ * An event recorded after the approved position, in the unit, that can
+ * change a row that differs (wf_event_reads): it is behind that row's
+ * difference, and its id goes into the row's "events".
+ */
 static enum ds_rc late_one(const struct store_event *e, void *arg)
 {
 	struct late_arg *l = arg;
+	if (json_array_size(l->out) >= 500)
+		return DS_OK;
 	struct reg_fact f = e->fact;
-	const char *type = reg_etype_name(f.type);
+	/* An event cancelled after the approval, and the void of an event
+	 * recorded after it, add up to nothing: neither is behind a difference. */
+	if (e->voided_by || (f.type == EV_VOID && f.other > l->position))
+		return DS_OK;
 	if (f.type == EV_VOID) {
 		struct store_event t;
 		if (store_event_by_seq(l->c->st, f.other, &t) != DS_OK)
 			return DS_OK;
 		f = t.fact;
 	}
-	struct store_household h;
-	if (f.date > l->p.to || !f.hh || store_household_get(l->c->st, NULL, f.hh, &h) != DS_OK)
+	uint32_t reads = wf_event_reads(&f, &l->p);
+	if (!reads)
 		return DS_OK;
-	const struct eng_view *v = engine_read(l->c->app->engine);
-	bool in = reg_units_within(eng_units(v), h.rec.area, l->unit, l->map);
-	engine_read_end(v);
-	if (!in || json_array_size(l->out) >= 500)
+	/* The rows it is behind. */
+	size_t hit[512], nh = 0;
+	for (size_t r = 0; r < l->t->form->nrows && nh < sizeof hit / sizeof hit[0]; r++)
+		if ((l->t->form->rows[r].reads & reads) &&
+		    json_is_true(json_object_get(json_array_get(l->rows, r), "differs")))
+			hit[nh++] = r;
+	if (!nh)
+		return DS_OK;
+	char area[REG_UNIT_CODE_MAX + 1] = "";
+	bool in = hh_in_unit(l, f.hh, area);
+	if (!in && f.type == EV_TRANSFER)
+		in = hh_in_unit(l, origin_household(l->c->st, &f), area);
+	if (!in)
 		return DS_OK;
 	char id[REG_UUID_TEXT], date[11];
 	reg_uuid_format(e->id, id);
 	day_format(f.date, date);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "id", id, "type", type, "date", date, "seq",
-			      (json_int_t)e->fact.seq, "recorded_by", e->recorded_by, "in_period",
-			      f.date >= l->p.from);
-	if (e->fact.type == EV_VOID)
+	struct store_user u;
+	bool named = store_user_get(l->c->st, e->recorded_by, 0, &u) == DS_OK && u.name[0];
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b}", "id", id, "type",
+			      reg_etype_name(e->fact.type), "type_label", reg_etype_label(e->fact.type, l->c->lang),
+			      "date", date, "seq", (json_int_t)e->fact.seq, "recorded_by", e->recorded_by,
+			      "recorded_by_name", named ? u.name : e->recorded_by, "in_period", f.date >= l->p.from);
+	if (e->fact.type == EV_VOID) {
 		json_object_set_new(o, "cancels", json_string(reg_etype_name(f.type)));
-	struct store_person pr;
-	if (f.person && store_person_get(l->c->st, NULL, f.person, &pr) == DS_OK && api_in_scope(l->c, h.rec.area)) {
-		json_object_set_new(o, "name", json_string(pr.cur_name));
-		api_audit(l->c, "revision", "person", pr.rec.id, "ok");
+		json_object_set_new(o, "cancels_label", json_string(reg_etype_label(f.type, l->c->lang)));
 	}
+	struct store_person pr;
+	if (api_in_scope(l->c, area)) {
+		if (f.person && store_person_get(l->c->st, NULL, f.person, &pr) == DS_OK) {
+			json_object_set_new(o, "name", json_string(pr.cur_name));
+			api_audit(l->c, "revision", "person", pr.rec.id, "ok");
+		}
+		if (f.type == EV_BIRTH && f.other && store_person_get(l->c->st, NULL, f.other, &pr) == DS_OK) {
+			json_object_set_new(o, "child_name", json_string(pr.cur_name));
+			api_audit(l->c, "revision", "person", pr.rec.id, "ok");
+		}
+	}
+	json_t *codes = json_array();
+	for (size_t i = 0; i < nh; i++) {
+		json_t *row = json_array_get(l->rows, hit[i]);
+		json_array_append_new(json_object_get(row, "events"), json_string(id));
+		json_array_append_new(codes, json_string(l->t->form->rows[hit[i]].code));
+	}
+	json_object_set_new(o, "rows", codes);
 	json_array_append_new(l->out, o);
 	return DS_OK;
 }
@@ -365,7 +464,8 @@ void h_cycle_report(struct api_ctx *c)
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (rpt_run(c->app->engine, &c->app->defs, &rq, NULL, NULL, &t, &pb)) {
-		api_error(c, 404, "not_found", "no such form or unit", pb.field[0] ? pb.field : "form");
+		api_error(c, 404, "not_found", tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"),
+			  pb.field[0] ? pb.field : "form");
 		return;
 	}
 	struct wf_status s;
@@ -374,8 +474,10 @@ void h_cycle_report(struct api_ctx *c)
 	json_t *rows = rows_json(&t, s.has_approved ? s.approved_values : NULL, c->lang, &ndiff);
 	enum wf_state state = s.state == WF_APPROVED && ndiff ? WF_REVISED : s.state;
 	json_t *late = json_array();
+	for (size_t r = 0; r < json_array_size(rows); r++)
+		json_object_set_new(json_array_get(rows, r), "events", json_array());
 	if (s.has_approved && ndiff) {
-		struct late_arg l = {c, unit, p, t.map_date, late};
+		struct late_arg l = {c, unit, p, t.map_date, &t, rows, late, s.approved_position};
 		store_each_event(c->st, s.approved_position, false, late_one, &l);
 	}
 	int32_t deadline = wf_deadline(form, &p);
@@ -383,16 +485,18 @@ void h_cycle_report(struct api_ctx *c)
 	day_format(deadline, dl);
 	if (s.first_day != DAY_NONE)
 		day_format(s.first_day, first);
-	char what[64];
+	char what[64], plabel[64];
 	what_of(what, form, unit, p.code);
+	rpt_period_label(&p, c->lang, plabel, sizeof plabel);
 	api_audit(c, "report", "report", what, "ok");
 	api_json(c, 200,
 		 json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:s, s:s?, s:i, s:s, s:o, s:o, s:o}", "form",
 			   form, "unit", unit, "unit_name", t.unit_name, "period", p.code, "period_label",
-			   t.period.code, "state", wf_state_name(state), "revision", s.revision, "versions",
+			   plabel, "state", wf_state_name(state), "revision", s.revision, "versions",
 			   s.versions, "deadline", dl, "submitted", first[0] ? first : NULL, "late_days",
 			   wf_late_days(deadline, s.versions ? s.first_day : day_today()), "comment", s.comment,
-			   "history", wf_history(c->app->book, form, unit, p.code), "rows", rows, "late_events", late));
+			   "history", named_history(c, wf_history(c->app->book, form, unit, p.code)), "rows", rows,
+			   "late_events", late));
 	wf_status_free(&s);
 	rpt_table_free(&t);
 }
@@ -436,7 +540,10 @@ void h_cycle_timeliness(struct api_ctx *c)
 	snprintf(lang, sizeof lang, "%s", c->lang);
 	struct rpt_period pf, pt;
 	if (!unit[0] || !rpt_period_parse(from, &pf) || !rpt_period_parse(to, &pt) || pf.kind != pt.kind) {
-		api_error(c, 400, "required", "give unit and period, or from and to of the same kind", "period");
+		api_error(c, 400, "required",
+			  tr(c, "hãy chọn đơn vị và kỳ báo cáo, hoặc từ kỳ và đến kỳ cùng loại (tháng, quý, năm)",
+			     "give unit and period, or from and to of the same kind"),
+			  "period");
 		return;
 	}
 	if (!scoped_unit(c, unit, pt.to))
@@ -464,7 +571,7 @@ void h_cycle_timeliness(struct api_ctx *c)
 		if (fd >= 0)
 			close(fd);
 		if (fd < 0 || wf_timeliness_xlsx(rows, n, lang, tmp)) {
-			api_error(c, 503, "internal", "the spreadsheet could not be written", NULL);
+			api_error(c, 503, "internal", tr(c, "chưa tạo được tệp Excel; hãy thử lại", "the spreadsheet could not be written"), NULL);
 		} else {
 			c->rs->status = 200;
 			c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -490,7 +597,7 @@ void h_cycle_rollup(struct api_ctx *c)
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (rpt_run(c->app->engine, &c->app->defs, &rq, NULL, NULL, &t, &pb)) {
-		api_error(c, 404, "not_found", "no such form or unit", "form");
+		api_error(c, 404, "not_found", tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"), "form");
 		return;
 	}
 	struct wf_approved *ap = NULL;
@@ -509,8 +616,9 @@ void h_cycle_rollup(struct api_ctx *c)
 			sum += isnan(v) ? 0 : v;
 		}
 		double live = rpt_at(&t, t.val, r, last);
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "code", row->code, "label",
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:b}", "code", row->code, "label",
 						      strcmp(c->lang, "en") == 0 ? row->label_en : row->label_vi,
+						      "decimals", row->decimals, "indent", row->indent,
 						      "live", num(live), "approved_sum", additive && na ? json_real(sum) : json_null(),
 						      "difference", additive && na ? num(live - sum) : json_null(),
 						      "additive", additive));
@@ -542,7 +650,9 @@ void h_dhis2_export(struct api_ctx *c)
 	}
 	const struct rpt_form *f = rpt_form_find(&c->app->defs, form);
 	if (!mapping || !f || (strcmp(fmt, "json") && strcmp(fmt, "adx"))) {
-		api_error(c, 400, "required", "give form, unit, period, format (json or adx) and mapping (the CSV text)",
+		api_error(c, 400, "required",
+			  tr(c, "hãy cho mẫu, đơn vị, kỳ, định dạng (json hoặc adx) và tệp ánh xạ (nội dung CSV)",
+			     "give form, unit, period, format (json or adx) and mapping (the CSV text)"),
 			  !mapping ? "mapping" : !f ? "form" : "format");
 		json_decref(b);
 		return;

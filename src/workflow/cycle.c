@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "base/day.h"
+#include "register/rules.h"
+#include "report/expr.h"
 #include "store/accounts.h"
 #include "store/records.h"
 #include "workflow/workdays.h"
@@ -378,6 +380,67 @@ void wf_mark_revision(struct rec_book *b, struct rpt_table *t)
 		wf_status_get(b, t->form->code, t->col_code[c], t->period.code, &s);
 		t->revision = s.has_approved && wf_values_differ(s.approved_values, t, c);
 		wf_status_free(&s);
+	}
+}
+
+/* ---- the events behind a revision ---- */
+
+/* The selections of a flow cube the day falls in. */
+static uint32_t flow_reads(int cube, int32_t day, const struct rpt_period *p)
+{
+	int y, m, d;
+	day_to_ymd(p->to, &y, &m, &d);
+	uint32_t r = 0;
+	if (day >= p->from && day <= p->to)
+		r |= EXPR_READS(cube, SEL_END);
+	if (day >= day_from_ymd(y, 1, 1) && day <= p->to)
+		r |= EXPR_READS(cube, SEL_YTD);
+	return r;
+}
+
+/* The selections of a stock cube an event of that day changes. */
+static uint32_t stock_reads(int cube, int32_t day, const struct rpt_period *p)
+{
+	return (day <= p->to ? EXPR_READS(cube, SEL_END) : 0) | (day < p->from ? EXPR_READS(cube, SEL_START) : 0);
+}
+
+uint32_t wf_event_reads(const struct reg_fact *f, const struct rpt_period *p)
+{
+	int32_t day = f->date;
+	uint32_t entry_exit = stock_reads(XC_POP, day, p) | stock_reads(XC_HH, day, p);
+	uint32_t marital = stock_reads(XC_POP, day, p) | stock_reads(XC_FP, day, p);
+	switch ((enum reg_etype)f->type) {
+	case EV_BIRTH: return flow_reads(XC_BIRTH, day, p) | entry_exit;
+	case EV_DEATH: return flow_reads(XC_DEATH, day, p) | entry_exit | marital;
+	case EV_MOVE_IN: return flow_reads(XC_IN, day, p) | entry_exit | marital;
+	case EV_MOVE_OUT: return flow_reads(XC_OUT, day, p) | entry_exit | marital;
+	case EV_TRANSFER: return flow_reads(XC_IN, day, p) | flow_reads(XC_OUT, day, p) | entry_exit | marital;
+	case EV_MARRIAGE: return flow_reads(XC_MARRIAGE, day, p) | marital;
+	case EV_DIVORCE: return flow_reads(XC_DIVORCE, day, p) | marital;
+	case EV_WIDOWED: return marital;
+	case EV_FP_START: return flow_reads(XC_FP_START, day, p) | stock_reads(XC_FP, day, p);
+	case EV_FP_STOP: return flow_reads(XC_FP_STOP, day, p) | stock_reads(XC_FP, day, p);
+	case EV_PREGNANCY: return flow_reads(XC_PREGNANCY, day, p);
+	case EV_PRENATAL_SCREENING: return flow_reads(XC_PRENATAL, day, p);
+	case EV_NEWBORN_SCREENING: return flow_reads(XC_NEWBORN, day, p);
+	case EV_ELDERLY_CHECK: return flow_reads(XC_ELDERLY, day, p);
+	case EV_HOUSEHOLD_CHANGE: {
+		int y, m, d;
+		day_to_ymd(p->to, &y, &m, &d);
+		/* a = mask | poverty << 4 | type << 8; b = the poverty's year */
+		return stock_reads(XC_HH, day, p) | (f->b == y ? EXPR_READS_ANY(XC_FP_START) : 0);
+	}
+	case EV_INFO_CHANGE:
+		if (reg_info_field(f->a) == FLD_BIRTH_DATE) {
+			static const int aged[] = {XC_POP, XC_FP, XC_BIRTH, XC_DEATH, XC_IN, XC_OUT,
+						   XC_MARRIAGE, XC_DIVORCE, XC_PRENATAL, XC_ELDERLY};
+			uint32_t r = 0;
+			for (size_t i = 0; i < sizeof aged / sizeof aged[0]; i++)
+				r |= EXPR_READS_ANY(aged[i]);
+			return r;
+		}
+		return reg_info_field(f->a) == FLD_RESIDENCE ? entry_exit | stock_reads(XC_FP, day, p) : 0;
+	default: return 0;
 	}
 }
 

@@ -135,5 +135,46 @@ for (const backend of BACKENDS) {
       const r17 = roll.rows.find((r) => r.code === '17');
       assert.equal(r17.live - r17.approved_sum, r17.difference);
     });
+
+    test('a revision shows, under each differing row, the events that change it (worked out by hand)', async () => {
+      // Last, as its September events change October's stocks too.
+      // September 2026 of Phường Sài Gòn, approved with no event in it; then,
+      // dated in September: a fourth birth of Võ Thị I (a boy, at a
+      // facility), the death of Bùi Thị M (56), and an elderly check of
+      // Trương Văn Già.  By hand, from 01-DSX: row 2 (population) keeps its
+      // total (+1 boy, -1 woman) but its men and women differ, from the
+      // birth and the death; 5 (births) and 5b (third or higher) +1 from
+      // the birth; 6 (deaths) +1 from the death; 17 (elderly checked) +1
+      // from the check.  Nothing else moves: no household appears or goes,
+      // she is not a married woman of 15-49, the mother is 38, the child
+      // was not born at home, nobody turns 60.
+      const sep = { form: '01-DSX', unit: '26740', period: '2026-09' };
+      assert.equal((await commune.post('/api/v1/cycle/submit', sep)).status, 201);
+      assert.equal((await province.post('/api/v1/cycle/approve', sep)).status, 201);
+      const birth = uuid(), death = uuid(), check = uuid();
+      assert.equal((await commune.post('/api/v1/events', { id: birth, type: 'birth', date: '2026-09-10', mother: 'C2', order: 4, place: 1,
+        child: { person_id: 'C9', full_name: 'Phạm Văn Muộn', sex: 1 } })).status, 201);
+      assert.equal((await commune.post('/api/v1/events', { id: death, type: 'death', date: '2026-09-15', person: 'D2' })).status, 201);
+      assert.equal((await collab.post('/api/v1/events', { id: check, type: 'elderly_check', date: '2026-09-20', person: 'A9' })).status, 201);
+      const get = async () => (await commune.get('/api/v1/cycle/report?form=01-DSX&unit=26740&period=2026-09')).json;
+      let r = await get();
+      assert.equal(r.state, 'revised');
+      const diff = Object.fromEntries(r.rows.filter((x) => x.differs).map((x) => [x.code, x.events]));
+      assert.deepEqual(diff, { 2: [birth, death], 5: [birth], '5b': [birth], 6: [death], 17: [check] });
+      const row2 = r.rows.find((x) => x.code === '2');
+      assert.equal(row2.today, row2.approved);
+      assert.deepEqual([row2.today_male - row2.approved_male, row2.today_female - row2.approved_female], [1, -1]);
+      const ev = Object.fromEntries(r.late_events.map((e) => [e.id, e]));
+      assert.deepEqual(Object.keys(ev).sort(), [birth, death, check].sort());
+      assert.deepEqual([ev[birth].name, ev[birth].child_name, ev[birth].rows], ['Võ Thị I', 'Phạm Văn Muộn', ['2', '5', '5b']]);
+      assert.deepEqual([ev[death].name, ev[death].type_label, ev[death].rows], ['Bùi Thị M', 'Death', ['2', '6']]);
+      assert.deepEqual([ev[check].recorded_by, ev[check].rows], ['collaborator', ['17']]);
+      // The death cancelled: it and its void add up to nothing, and row 6 is the approved one again.
+      assert.equal((await commune.post('/api/v1/events', { id: uuid(), type: 'void', date: '2026-09-16', target: death, reason: 'nhầm người' })).status, 201);
+      r = await get();
+      assert.deepEqual(Object.fromEntries(r.rows.filter((x) => x.differs).map((x) => [x.code, x.events])),
+        { 2: [birth], 5: [birth], '5b': [birth], 17: [check] });
+      assert.deepEqual(r.late_events.map((e) => e.id).sort(), [birth, check].sort());
+    });
   });
 }
