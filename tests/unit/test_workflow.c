@@ -39,6 +39,16 @@ TEST(workdays_weekends_holidays_and_swaps)
 	for (int d = 16; d <= 20; d++)          /* Tết Bính Ngọ */
 		CHECK(!wd_is_working(D(2026, 2, d)));
 	CHECK(wd_is_working(D(2026, 2, 23)));
+	/* National Day 2026 (notice 9441/TB-BNV): Monday 31 August off, made
+	 * up on Saturday 22 August; 1 and 2 September are the holidays. */
+	CHECK(!wd_is_working(D(2026, 8, 31)) && !wd_is_working(D(2026, 9, 1)) && !wd_is_working(D(2026, 9, 2)));
+	CHECK(wd_is_working(D(2026, 8, 22)));
+	/* July 2026, due Friday 7 August; on Monday 24 August: 10-14 and
+	 * 17-21 August, Saturday 22 and Monday 24, 12 working days late. */
+	CHECK_EQ(deadline_of("01-DSX", "2026-07"), D(2026, 8, 7));
+	CHECK_EQ(wf_late_days(D(2026, 8, 7), D(2026, 8, 24)), 12);
+	/* August 2026: 31 August, 1 and 2 September off, then 3, 4, 7, 8, 9. */
+	CHECK_EQ(deadline_of("01-DSX", "2026-08"), D(2026, 9, 9));
 	CHECK_STR(wd_holiday_name(D(2026, 2, 17)), "Tết Nguyên đán");
 	CHECK(wd_holiday_name(D(2026, 2, 23)) == NULL);
 	CHECK(wd_year_known(2023) && wd_year_known(2027) && !wd_year_known(2022));
