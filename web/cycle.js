@@ -32,6 +32,12 @@ const STATE = {
 const stateText = (s) => L(...(STATE[s] || [s, s]));
 const stateClass = (s) => (s === 'approved' ? 'good' : s === 'missing' || s === 'returned' ? 'bad' : 'warn');
 const lateText = (n) => L(`chậm ${n} ngày làm việc`, `${n} working day${n === 1 ? '' : 's'} late`);
+// When something was recorded, in Viet Nam's time: 02/12/2026 17:08.
+const when = (iso) => {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+};
 // A change's subject: a birth names the child and the mother.
 const who = (c) => (c.child_name ? `${c.child_name} (${L('mẹ', 'mother')}: ${c.name || ''})` : c.name || '');
 
@@ -53,9 +59,12 @@ function help(text) {
   return h('p', { class: 'help muted' }, text);
 }
 
-// A month picker (YYYY-MM) with the previous and next months.
-function monthPicker(route, params, month) {
-  const input = h('input', { type: 'text', value: month, inputmode: 'numeric', pattern: '\\d{4}-\\d{2}', required: true, maxlength: 7 });
+// A month picker (YYYY-MM) with the previous and next months; with
+// anyPeriod, a quarter (2026-Q1) or a year (2026) may be typed too.
+function monthPicker(route, params, month, anyPeriod = false) {
+  const input = h('input', { type: 'text', value: month, required: true, maxlength: 7,
+    pattern: anyPeriod ? '\\d{4}(-(Q[1-4]|\\d{2}))?' : '\\d{4}-\\d{2}' });
+  const isMonth = /^\d{4}-\d{2}$/.test(month);
   const shift = (k) => {
     const [y, m] = month.split('-').map(Number);
     const d = new Date(Date.UTC(y, m - 1 + k, 1));
@@ -63,10 +72,11 @@ function monthPicker(route, params, month) {
   };
   const go = (m) => `#/${route}?${q({ ...params, month: m })}`;
   return h('form', { class: 'picker noprint', onsubmit: (e) => { e.preventDefault(); location.hash = go(input.value.trim()); } },
-    field('month', L('Tháng', 'Month'), input, L('năm-tháng, ví dụ 2026-01', 'year-month, e.g. 2026-01')),
+    anyPeriod ? field('month', L('Kỳ báo cáo', 'Period'), input, L('tháng 2026-01, quý 2026-Q1 hoặc năm 2026', '2026-01, 2026-Q1 or 2026'))
+      : field('month', L('Tháng', 'Month'), input, L('năm-tháng, ví dụ 2026-01', 'year-month, e.g. 2026-01')),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, L('Xem', 'Show')),
-      h('a', { class: 'btn secondary', href: go(shift(-1)) }, L('‹ Tháng trước', '‹ Previous')),
-      shift(1) <= lastMonth() ? h('a', { class: 'btn secondary', href: go(shift(1)) }, L('Tháng sau ›', 'Next ›')) : null));
+      isMonth ? h('a', { class: 'btn secondary', href: go(shift(-1)) }, L('‹ Tháng trước', '‹ Previous')) : null,
+      isMonth && shift(1) <= lastMonth() ? h('a', { class: 'btn secondary', href: go(shift(1)) }, L('Tháng sau ›', 'Next ›')) : null));
 }
 
 // ---- review of the month (commune officer) ----
@@ -88,7 +98,7 @@ function changeItem(c, month, reload) {
   const li = h('li', { class: `change${c.voided ? ' void' : ''}`, 'data-event': c.event.id },
     h('div', { class: 'what' }, h('span', { class: 'nw' }, date(c.event.date)), ' · ', h('strong', {}, c.type_label || c.event.type)),
     h('div', {}, who(c)),
-    h('div', { class: 'muted' }, `${L('Người ghi', 'Recorded by')}: ${c.recorded_by_name || c.recorded_by}`));
+    h('div', { class: 'muted' }, `${L('Người ghi', 'Recorded by')}: ${c.recorded_by_name || c.recorded_by}${c.recorded_at ? `, ${when(c.recorded_at)}` : ''}`));
   if (c.query) li.append(questionBlock(c));
   else if (reload) {
     li.append(h('form', { class: 'ask', onsubmit: (e) => {
@@ -283,7 +293,9 @@ export async function cycle(main, params) {
     }
     act('/api/v1/cycle/return', { ...body, comment: comment.value.trim() }, box, reload);
   };
-  const canSubmit = role === 'commune' && ['missing', 'returned', 'revised'].includes(r.state);
+  const ended = r.period_end < today();
+  const canSubmit = role === 'commune' && ended && ['missing', 'returned', 'revised'].includes(r.state);
+  const dayAfter = (iso) => { const d = new Date(`${iso}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1); return d.toISOString().slice(0, 10); };
   main.append(h('section', { class: 'card', id: 'cycle-state' },
     h('h2', {}, `${r.form} – ${r.unit_name} – ${r.period_label}`),
     h('p', { class: `msg ${stateClass(r.state)}`, id: 'cycle-status' }, `${stateText(r.state)}${r.revision && r.state === 'submitted' ? L(' (bản điều chỉnh)', ' (a revision)') : ''}`),
@@ -295,7 +307,8 @@ export async function cycle(main, params) {
       h('div', { class: 'actions' }, h('button', { type: 'button', id: 'approve', onclick: () => act('/api/v1/cycle/approve', body, box, reload) }, L('Duyệt', 'Approve'))),
       field('comment', L('Ý kiến khi trả lại', 'Comment when returning'), comment),
       h('div', { class: 'actions' }, h('button', { type: 'button', id: 'return', class: 'secondary', onclick: returnIt }, L('Trả lại', 'Return')))] : null,
-    role === 'province' && r.state === 'missing' ? h('p', { class: 'muted' }, L('Xã chưa gửi báo cáo này.', 'The commune has not submitted this report.')) : null,
+    !ended ? h('p', { class: 'muted', id: 'not-ended' }, L(`Kỳ báo cáo chưa kết thúc: gửi được từ ngày ${date(dayAfter(r.period_end))}.`, `The period has not ended: it can be submitted from ${date(dayAfter(r.period_end))}.`))
+      : role === 'province' && r.state === 'missing' ? h('p', { class: 'muted' }, L('Xã chưa gửi báo cáo này.', 'The commune has not submitted this report.')) : null,
     box),
   historyTable(r), valuesTable(r));
 }
@@ -304,6 +317,7 @@ export async function cycle(main, params) {
 
 export async function timeliness(main, params) {
   const unit = params.get('unit') || state.user?.unit || '';
+  // A month by default; a quarter (2026-Q1) or a year (2026) for 02-DSX and 03-DSX.
   const month = params.get('month') || params.get('period') || lastMonth();
   const r = await api(`/api/v1/cycle/timeliness?${q({ unit, period: month })}`);
   const s = r.summary[0] || {};
@@ -312,9 +326,9 @@ export async function timeliness(main, params) {
   main.replaceChildren(h('h1', {}, `${L('Tiến độ gửi báo cáo', 'Timeliness of reports')} – ${periodLabel(month)}`),
     help(L(`Hạn gửi ${s.form || ''}: ${date(s.deadline)} (ngày làm việc thứ 5 sau khi hết kỳ; không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ, Tết). “Chậm” đếm số ngày làm việc sau hạn. Bấm tên xã để xem báo cáo, duyệt hoặc trả lại.`,
       `${s.form || ''} due ${date(s.deadline)} (the 5th working day after the period, without weekends and public holidays). "Late" counts working days after the deadline. Press a commune's name to open its report, approve or return it.`)),
-    monthPicker('timeliness', { unit: params.get('unit') }, month),
-    h('p', { id: 'timely-summary', class: 'msg' }, L(`${s.submitted}/${s.units} xã đã gửi: ${s.on_time} đúng hạn, ${s.late} chậm; ${s.missing} chưa gửi, ${s.returned} bị trả lại, ${s.approved} đã duyệt, ${s.revised} có thay đổi sau duyệt. ${s.areas_reviewed}/${s.areas} địa bàn đã rà soát.`,
-      `${s.submitted}/${s.units} communes submitted: ${s.on_time} on time, ${s.late} late; ${s.missing} missing, ${s.returned} returned, ${s.approved} approved, ${s.revised} changed after approval. ${s.areas_reviewed}/${s.areas} areas reviewed.`)),
+    monthPicker('timeliness', { unit: params.get('unit') }, month, true),
+    h('p', { id: 'timely-summary', class: 'msg' }, L(`${s.submitted}/${s.units} xã đã gửi: ${s.on_time} đúng hạn, ${s.late} chậm; ${s.missing} chưa gửi, ${s.returned} bị trả lại, ${s.approved} đã duyệt, ${s.revised} có thay đổi sau duyệt.${s.areas ? ` ${s.areas_reviewed}/${s.areas} địa bàn đã rà soát.` : ''}`,
+      `${s.submitted}/${s.units} communes submitted: ${s.on_time} on time, ${s.late} late; ${s.missing} missing, ${s.returned} returned, ${s.approved} approved, ${s.revised} changed after approval.${s.areas ? ` ${s.areas_reviewed}/${s.areas} areas reviewed.` : ''}`)),
     h('div', { class: 'actions noprint' }, ['csv', 'xlsx'].map((f) => h('a', { class: 'btn secondary', href: `${base}&format=${f}`, download: `tien-do-${month}.${f}` }, `${L('Tải về', 'Download')} ${f.toUpperCase()}`))),
     h('div', { id: 'timely-units' }, table([L('Xã, phường', 'Commune'), L('Tình trạng', 'State'), h('th', { scope: 'col', class: 'n' }, L('Chậm', 'Late')), h('th', { scope: 'col', class: 'n' }, L('Rà soát', 'Reviewed'))],
       r.units.map((x) => h('tr', { class: x.late_days ? 'bad' : '', 'data-unit': x.unit },

@@ -489,14 +489,18 @@ void h_cycle_report(struct api_ctx *c)
 	what_of(what, form, unit, p.code);
 	rpt_period_label(&p, c->lang, plabel, sizeof plabel);
 	api_audit(c, "report", "report", what, "ok");
-	api_json(c, 200,
-		 json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:s, s:s?, s:i, s:s, s:o, s:o, s:o}", "form",
+	char pend[11];
+	day_format(p.to, pend);
+	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:s, s:s?, s:i, s:s, s:o, s:o, s:o}", "form",
 			   form, "unit", unit, "unit_name", t.unit_name, "period", p.code, "period_label",
 			   plabel, "state", wf_state_name(state), "revision", s.revision, "versions",
 			   s.versions, "deadline", dl, "submitted", first[0] ? first : NULL, "late_days",
 			   wf_late_days(deadline, s.versions ? s.first_day : day_today()), "comment", s.comment,
 			   "history", named_history(c, wf_history(c->app->book, form, unit, p.code)), "rows", rows,
-			   "late_events", late));
+			   "late_events", late);
+	/* The period's last day: it can be submitted from the day after. */
+	json_object_set_new(out, "period_end", json_string(pend));
+	api_json(c, 200, out);
 	wf_status_free(&s);
 	rpt_table_free(&t);
 }

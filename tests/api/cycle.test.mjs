@@ -29,7 +29,8 @@ for (const backend of BACKENDS) {
       assertError(await commune.post('/api/v1/cycle/submit', body({ unit: '26743' })), 404, 'not_found');
       assertError(await province.post('/api/v1/cycle/submit', body()), 403, 'wrong_level');
       assertError(await province.post('/api/v1/cycle/approve', body()), 409, 'not_submitted');
-      assert.equal((await state()).state, 'missing');
+      const m = await state();
+      assert.deepEqual([m.state, m.period_label, m.period_end, m.deadline, m.late_days], ['missing', 'October 2026', '2026-10-31', '2026-11-06', 10]);
       assert.equal((await commune.post('/api/v1/cycle/submit', body())).status, 201);
       assertError(await province.post('/api/v1/cycle/return', body()), 422, 'comment_required');
       assertError(await province.post('/api/v1/cycle/return', body({ comment: ' ' })), 422, 'comment_required');

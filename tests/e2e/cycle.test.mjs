@@ -240,6 +240,7 @@ test('the commune officer reviews January, areas without a change first, and ask
   const t = await mine.innerText();
   for (const s of ['2 biến động trong tháng', 'Khám sức khỏe người cao tuổi', W.elder.full_name, 'Sinh',
     `Phạm Gia Bảo (mẹ: ${W.mother.full_name})`, 'Người ghi: Nguyễn Thị Hoa', '12/01/2026', '20/01/2026']) assert.ok(t.includes(s), `the area shows ${s}`);
+  assert.match(t, /Người ghi: Nguyễn Thị Hoa, \d\d\/\d\d\/\d{4} \d\d:\d\d/, 'who recorded it and when');
   assert.ok(!t.includes(W.mother.id) && !t.includes('birth'), 'names, not ids or codes');
   // A question must have a text; then it goes.
   const item = mine.locator('li.change', { hasText: 'Phạm Gia Bảo' });
@@ -296,6 +297,10 @@ test('the officer sees the answer and the correction, reviews the area and submi
   assert.match(await area(page, W.area).innerText(), /Đã rà soát ngày 25\/02\/2026 – Trần Văn Bình/);
   assert.match(await text(page, '#review-summary'), new RegExp(`${W.areas.length} địa bàn: ${W.areas.length - 1} không có biến động nào, 1 đã rà soát`));
 
+  // February has not ended on the 25th: nothing to submit yet, and the page says from when.
+  await nav(page, '#/cycle?period=2026-02', '#cycle-state');
+  assert.equal(await text(page, '#not-ended'), 'Kỳ báo cáo chưa kết thúc: gửi được từ ngày 01/03/2026.');
+  assert.equal(await page.locator('#submit').count(), 0);
   await nav(page, '#/cycle', '#cycle-state');
   assert.equal(await text(page, '#cycle-state h2'), `01-DSX – ${W.communeName} – Tháng 01/2026`);
   assert.equal(await text(page, '#cycle-status'), 'Chưa gửi');
@@ -417,6 +422,12 @@ test('the timeliness page shows the commune 8 working days late and the other mi
   assert.equal(diff, W.otherPop, 'the difference is the commune not approved');
   assert.equal(live, sum + diff);
   await shoot(page, 'timeliness');
+  // A quarter: its form, nobody has submitted it, no areas' review.
+  await nav(page, '#/timeliness?period=2025-Q4', '#timely-units');
+  assert.match(await text(page, 'h1'), /Tiến độ gửi báo cáo – Quý IV\/2025/);
+  assert.match(await text(page, 'main'), /Hạn gửi 02-DSX: 09\/01\/2026/);
+  assert.equal(await text(page, '#timely-summary'), '0/2 xã đã gửi: 0 đúng hạn, 0 chậm; 2 chưa gửi, 0 bị trả lại, 0 đã duyệt, 0 có thay đổi sau duyệt.');
+  await nav(page, '#/timeliness', '#timely-units');
   // The same as CSV, in Vietnamese.
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải về CSV' }).click()]);
   const file = path.join(dir, 't.csv');
