@@ -133,7 +133,21 @@ struct asked {
 	struct api_ctx *c;
 	json_t *by_area;     /* area -> [event id] */
 	json_t *corrections; /* correction event id -> queried event id */
+	json_t *collaborators; /* area -> [name] */
 };
+
+/* The active collaborators of each area in the caller's scope: area -> [name]. */
+static enum ds_rc collaborator_of(const struct store_user *u, void *arg)
+{
+	struct asked *a = arg;
+	if (u->role != ROLE_COLLABORATOR || u->disabled || !u->unit[0] || !api_in_scope(a->c, u->unit))
+		return DS_OK;
+	json_t *list = json_object_get(a->collaborators, u->unit);
+	if (!list)
+		json_object_set_new(a->collaborators, u->unit, list = json_array());
+	json_array_append_new(list, json_string(u->name[0] ? u->name : u->login));
+	return DS_OK;
+}
 
 static bool asked_query(const struct rec_entry *e, void *arg)
 {
@@ -213,9 +227,10 @@ static json_t *area_month(struct api_ctx *c, const struct eng_view *v, const cha
 		json_array_append_new(cancelled, row);
 	}
 	json_decref(shown);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:i, s:o}", "code", area, "name", u ? u->name : area, "village",
+	json_t *who = json_object_get(asked->collaborators, area);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:i, s:o, s:o}", "code", area, "name", u ? u->name : area, "village",
 			      village ? village->name : "", "changes", changes, "count", (int)json_array_size(changes),
-			      "cancelled", cancelled);
+			      "cancelled", cancelled, "collaborators", who ? json_incref(who) : json_array());
 	struct qa r = {0};
 	rec_book_current(c->app->book, "review", area, month, take_body, &r);
 	add_by_name(c, r.query);
@@ -243,9 +258,10 @@ void h_review(struct api_ctx *c)
 		api_error(c, 400, "required", tr(c, "hãy chọn tháng (YYYY-MM)", "give month (YYYY-MM)"), "month");
 		return;
 	}
-	struct asked asked = {c, json_object(), json_object()};
+	struct asked asked = {c, json_object(), json_object(), json_object()};
 	rec_book_each(c->app->book, "query", asked_query, &asked);
 	rec_book_each(c->app->book, "answer", asked_answer, &asked);
+	store_each_user(c->st, collaborator_of, &asked);
 	const struct eng_view *v = engine_read(c->app->engine);
 	char **areas = NULL;
 	size_t na = 0;
@@ -254,6 +270,7 @@ void h_review(struct api_ctx *c)
 		engine_read_end(v);
 		json_decref(asked.by_area);
 		json_decref(asked.corrections);
+		json_decref(asked.collaborators);
 		not_found(c, "unit");
 		return;
 	}
@@ -270,6 +287,7 @@ void h_review(struct api_ctx *c)
 	engine_read_end(v);
 	json_decref(asked.by_area);
 	json_decref(asked.corrections);
+	json_decref(asked.collaborators);
 	if (!nr) {
 		free(rows);
 		not_found(c, "unit");
@@ -437,7 +455,7 @@ void h_queries(struct api_ctx *c)
 {
 	char all[4] = "";
 	api_query(c, "all", all, sizeof all);
-	struct asked a = {c, json_array(), NULL};
+	struct asked a = {c, json_array(), NULL, NULL};
 	rec_book_each(c->app->book, "query", list_one, &a);
 	json_t *out = json_array();
 	size_t i;

@@ -94,6 +94,7 @@ for (const backend of BACKENDS) {
       const nov = (await commune.get('/api/v1/review?unit=26740&month=2026-10')).json;
       assert.equal(nov.areas[0].code, OBJ.B.area, 'the area without a change comes first');
       assert.equal(nov.areas[0].count, 0);
+      assert.deepEqual(nov.areas.map((a) => a.collaborators), [[], ['collaborator']], 'who covers each area (the account has no name: its login)');
       const change = nov.areas[1].changes[0];
       assert.equal(change.name, 'Trương Văn Già');
       assert.equal(change.recorded_by, 'collaborator');

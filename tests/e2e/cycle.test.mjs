@@ -236,9 +236,10 @@ test('the commune officer reviews January, areas without a change first, and ask
   const quiet = page.locator('section.area.quiet');
   assert.equal(await quiet.count(), W.areas.length - 1);
   assert.match(await quiet.first().innerText(), /Không có biến động nào trong tháng – có thể thiếu phiếu/);
+  assert.match(await quiet.first().innerText(), /Chưa có cộng tác viên phụ trách/, 'an area without a collaborator says so');
   const mine = area(page, W.area);
   const t = await mine.innerText();
-  for (const s of ['2 biến động trong tháng', 'Khám sức khỏe người cao tuổi', W.elder.full_name, 'Sinh',
+  for (const s of ['Cộng tác viên: Nguyễn Thị Hoa', '2 biến động trong tháng', 'Khám sức khỏe người cao tuổi', W.elder.full_name, 'Sinh',
     `Phạm Gia Bảo (mẹ: ${W.mother.full_name})`, 'Người ghi: Nguyễn Thị Hoa', '12/01/2026', '20/01/2026']) assert.ok(t.includes(s), `the area shows ${s}`);
   assert.match(t, /Người ghi: Nguyễn Thị Hoa, \d\d\/\d\d\/\d{4} \d\d:\d\d/, 'who recorded it and when');
   assert.ok(!t.includes(W.mother.id) && !t.includes('birth'), 'names, not ids or codes');
