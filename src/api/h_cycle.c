@@ -349,34 +349,14 @@ struct late_arg {
 	int64_t position; /* of the approved version */
 };
 
-/* The household a person left by the transfer f: the last one they moved
- * into before it (or entered), 0 when unknown. */
-static int64_t origin_household(struct store *st, const struct reg_fact *f)
+/* True when area lay in the unit on the map. */
+static bool area_in_unit(struct late_arg *l, const char *area)
 {
-	struct store_person pr;
-	struct reg_fact *facts = NULL;
-	size_t n = 0;
-	if (!f->person || store_person_get(st, NULL, f->person, &pr) != DS_OK ||
-	    store_person_facts(st, f->person, true, &facts, &n) != DS_OK)
-		return 0;
-	int64_t hh = pr.hh;
-	for (size_t i = 0; i < n && facts[i].seq != f->seq; i++)
-		if (!facts[i].voided && (facts[i].type == EV_TRANSFER || facts[i].type == EV_MOVE_IN) && facts[i].hh)
-			hh = facts[i].hh;
-	free(facts);
-	return hh;
-}
-
-/* True when household hh lay in the unit on the map; its area in area. */
-static bool hh_in_unit(struct late_arg *l, int64_t hh, char area[REG_UNIT_CODE_MAX + 1])
-{
-	struct store_household h;
-	if (!hh || store_household_get(l->c->st, NULL, hh, &h) != DS_OK)
+	if (!area[0])
 		return false;
 	const struct eng_view *v = engine_read(l->c->app->engine);
-	bool in = reg_units_within(eng_units(v), h.rec.area, l->unit, l->map);
+	bool in = reg_units_within(eng_units(v), area, l->unit, l->map);
 	engine_read_end(v);
-	snprintf(area, REG_UNIT_CODE_MAX + 1, "%s", h.rec.area);
 	return in;
 }
 
@@ -390,17 +370,14 @@ static enum ds_rc late_one(const struct store_event *e, void *arg)
 	struct late_arg *l = arg;
 	if (json_array_size(l->out) >= 500)
 		return DS_OK;
-	struct reg_fact f = e->fact;
 	/* An event cancelled after the approval, and the void of an event
 	 * recorded after it, add up to nothing: neither is behind a difference. */
-	if (e->voided_by || (f.type == EV_VOID && f.other > l->position))
+	if (e->voided_by || (e->fact.type == EV_VOID && e->fact.other > l->position))
 		return DS_OK;
-	if (f.type == EV_VOID) {
-		struct store_event t;
-		if (store_event_by_seq(l->c->st, f.other, &t) != DS_OK)
-			return DS_OK;
-		f = t.fact;
-	}
+	struct reg_fact f;
+	char area[REG_UNIT_CODE_MAX + 1], from[REG_UNIT_CODE_MAX + 1];
+	if (!wf_event_areas(l->c->st, e, &f, area, from))
+		return DS_OK;
 	uint32_t reads = wf_event_reads(&f, &l->p);
 	if (!reads)
 		return DS_OK;
@@ -412,12 +389,11 @@ static enum ds_rc late_one(const struct store_event *e, void *arg)
 			hit[nh++] = r;
 	if (!nh)
 		return DS_OK;
-	char area[REG_UNIT_CODE_MAX + 1] = "";
-	bool in = hh_in_unit(l, f.hh, area);
-	if (!in && f.type == EV_TRANSFER)
-		in = hh_in_unit(l, origin_household(l->c->st, &f), area);
-	if (!in)
-		return DS_OK;
+	if (!area_in_unit(l, area)) {
+		if (!area_in_unit(l, from))
+			return DS_OK;
+		snprintf(area, sizeof area, "%s", from);
+	}
 	char id[REG_UUID_TEXT], date[11];
 	reg_uuid_format(e->id, id);
 	day_format(f.date, date);
@@ -556,7 +532,7 @@ void h_cycle_timeliness(struct api_ctx *c)
 	size_t np = periods_between(&pf, &pt, periods, 60);
 	struct wf_row *rows = NULL;
 	size_t n = 0;
-	enum ds_rc rc = wf_timeliness(c->app->engine, &c->app->defs, c->app->book, unit, form[0] ? form : NULL,
+	enum ds_rc rc = wf_timeliness(c->app->engine, &c->app->defs, c->app->book, c->st, unit, form[0] ? form : NULL,
 				      periods, np, day_today(), &rows, &n);
 	if (rc) {
 		refuse(c, "form", W_FORM_PERIOD);

@@ -12,6 +12,7 @@
 #include "report/expr.h"
 #include "store/accounts.h"
 #include "store/records.h"
+#include "store/register.h"
 #include "workflow/workdays.h"
 
 /* ---- forms and deadlines ---- */
@@ -442,6 +443,49 @@ uint32_t wf_event_reads(const struct reg_fact *f, const struct rpt_period *p)
 		return reg_info_field(f->a) == FLD_RESIDENCE ? entry_exit | stock_reads(XC_FP, day, p) : 0;
 	default: return 0;
 	}
+}
+
+/* The household a person left by the transfer f: the last one they moved
+ * into before it (or entered), 0 when unknown. */
+static int64_t origin_household(struct store *st, const struct reg_fact *f)
+{
+	struct store_person pr;
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	if (!f->person || store_person_get(st, NULL, f->person, &pr) != DS_OK ||
+	    store_person_facts(st, f->person, true, &facts, &n) != DS_OK)
+		return 0;
+	int64_t hh = pr.hh;
+	for (size_t i = 0; i < n && facts[i].seq != f->seq; i++)
+		if (!facts[i].voided && (facts[i].type == EV_TRANSFER || facts[i].type == EV_MOVE_IN) && facts[i].hh)
+			hh = facts[i].hh;
+	free(facts);
+	return hh;
+}
+
+static void area_of(struct store *st, int64_t hh, char area[REG_UNIT_CODE_MAX + 1])
+{
+	struct store_household h;
+	area[0] = '\0';
+	if (hh && store_household_get(st, NULL, hh, &h) == DS_OK)
+		snprintf(area, REG_UNIT_CODE_MAX + 1, "%s", h.rec.area);
+}
+
+bool wf_event_areas(struct store *st, const struct store_event *e, struct reg_fact *f,
+		    char area[REG_UNIT_CODE_MAX + 1], char from[REG_UNIT_CODE_MAX + 1])
+{
+	*f = e->fact;
+	area[0] = from[0] = '\0';
+	if (f->type == EV_VOID) {
+		struct store_event t;
+		if (store_event_by_seq(st, f->other, &t) != DS_OK)
+			return false;
+		*f = t.fact;
+	}
+	area_of(st, f->hh, area);
+	if (f->type == EV_TRANSFER)
+		area_of(st, origin_household(st, f), from);
+	return true;
 }
 
 /* ---- records ---- */

@@ -151,6 +151,16 @@ void wf_mark_revision(struct rec_book *b, struct rpt_table *t);
  */
 struct reg_fact;
 uint32_t wf_event_reads(const struct reg_fact *f, const struct rpt_period *p);
+/*
+ * The fact an event counts as for the rule above (a void: the cancelled
+ * event's) in *f, and the collaborator areas it is about: its household's
+ * in area, and for a transfer the household's it left in from ("" when
+ * none).  False when a void's target cannot be read.
+ */
+struct store;
+struct store_event;
+bool wf_event_areas(struct store *st, const struct store_event *e, struct reg_fact *f,
+		    char area[REG_UNIT_CODE_MAX + 1], char from[REG_UNIT_CODE_MAX + 1]);
 
 /* ---- recording, inside a transaction ---- */
 
