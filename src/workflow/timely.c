@@ -22,24 +22,67 @@ static void entry_date(const struct rec_entry *e, void *arg)
 	*(int32_t *)arg = e->date;
 }
 
-/* Reviews of the month for the areas under a unit on the month's map. */
-static void review_counts(const struct eng_view *v, struct rec_book *b, struct wf_row *r)
+/* The level of the units that report form: communes, or districts for 01-DSH. */
+static enum reg_level form_level(const char *form)
+{
+	return strcmp(form, "01-DSH") == 0 ? LVL_DISTRICT : LVL_COMMUNE;
+}
+
+/* The unit of level lvl above (or at) code on day, into out; false when none. */
+static bool ancestor(const struct reg_units *u, const char *code, enum reg_level lvl, int32_t day,
+		     char out[REG_UNIT_CODE_MAX + 1])
+{
+	char cur[REG_UNIT_CODE_MAX + 1];
+	snprintf(cur, sizeof cur, "%s", code);
+	for (int depth = 0; cur[0] && depth < 8; depth++) {
+		const struct reg_unit *r = reg_units_at(u, cur, day);
+		if (!r)
+			return false;
+		if (r->level == lvl) {
+			snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", cur);
+			return true;
+		}
+		snprintf(cur, sizeof cur, "%s", reg_units_parent(u, cur, day));
+	}
+	return false;
+}
+
+static int row_by_unit(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct wf_row *)elem)->unit);
+}
+
+/*
+ * The areas' reviews of a month, counted on each row of rows (one period's,
+ * sorted by unit, units of level lvl under unit).  The areas under unit
+ * are listed once and each is counted on the row of its ancestor: asking
+ * for each row's areas scanned the whole unit tree once a row (85% of a
+ * province's year of timeliness, 100 communes and 8,931 units: 4.3 s).
+ */
+static void review_counts(const struct eng_view *v, struct rec_book *b, const char *unit, enum reg_level lvl,
+			  struct wf_row *rows, size_t n)
 {
 	char **areas = NULL;
 	size_t na = 0;
-	if (r->period.kind != PERIOD_MONTH ||
-	    engine_units_under(v, r->unit, LVL_AREA, r->period.to, &areas, &na))
+	if (!n || rows[0].period.kind != PERIOD_MONTH ||
+	    engine_units_under(v, unit, LVL_AREA, rows[0].period.to, &areas, &na))
 		return;
-	int32_t due = wf_review_deadline(r->period.to);
+	int32_t due = wf_review_deadline(rows[0].period.to);
 	for (size_t i = 0; i < na; i++) {
+		char up[REG_UNIT_CODE_MAX + 1];
+		struct wf_row *r = ancestor(eng_units(v), areas[i], lvl, rows[0].period.to, up)
+					   ? bsearch(up, rows, n, sizeof *rows, row_by_unit)
+					   : NULL;
 		int32_t day = DAY_NONE;
-		if (rec_book_current(b, "review", areas[i], r->period.code, entry_date, &day)) {
-			r->reviewed++;
-			r->reviewed_late += day > due;
+		if (r) {
+			r->areas++;
+			if (rec_book_current(b, "review", areas[i], r->period.code, entry_date, &day)) {
+				r->reviewed++;
+				r->reviewed_late += day > due;
+			}
 		}
 		free(areas[i]);
 	}
-	r->areas = (int)na;
 	free(areas);
 }
 
@@ -47,9 +90,8 @@ static void review_counts(const struct eng_view *v, struct rec_book *b, struct w
 static enum ds_rc units_for(const struct eng_view *v, const char *unit, const char *form,
 			    const struct rpt_period *p, char ***codes, size_t *n)
 {
-	enum reg_level lvl = strcmp(form, "01-DSH") == 0 ? LVL_DISTRICT : LVL_COMMUNE;
 	const struct reg_unit *u = reg_units_at(eng_units(v), unit, p->to);
-	if (u && u->level == lvl) {
+	if (u && u->level == form_level(form)) {
 		*codes = malloc(sizeof **codes);
 		if (!*codes || !((*codes)[0] = strdup(unit))) {
 			free(*codes);
@@ -58,7 +100,7 @@ static enum ds_rc units_for(const struct eng_view *v, const char *unit, const ch
 		*n = 1;
 		return DS_OK;
 	}
-	return engine_units_under(v, unit, lvl, p->to, codes, n);
+	return engine_units_under(v, unit, form_level(form), p->to, codes, n);
 }
 
 /* ---- revised: today's values of the approved reports ---- */
@@ -101,30 +143,6 @@ static enum ds_rc cand_one(const struct store_event *e, void *arg)
 	return DS_OK;
 }
 
-/* The unit of level lvl above (or at) code on day, into out; false when none. */
-static bool ancestor(const struct reg_units *u, const char *code, enum reg_level lvl, int32_t day,
-		     char out[REG_UNIT_CODE_MAX + 1])
-{
-	char cur[REG_UNIT_CODE_MAX + 1];
-	snprintf(cur, sizeof cur, "%s", code);
-	for (int depth = 0; cur[0] && depth < 8; depth++) {
-		const struct reg_unit *r = reg_units_at(u, cur, day);
-		if (!r)
-			return false;
-		if (r->level == lvl) {
-			snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", cur);
-			return true;
-		}
-		snprintf(cur, sizeof cur, "%s", reg_units_parent(u, cur, day));
-	}
-	return false;
-}
-
-static int row_by_unit(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct wf_row *)elem)->unit);
-}
-
 /* Marks each approved row of one period (rows, n: sorted by unit) that an
  * event of cs can have changed; how many. */
 static size_t mark_affected(const struct eng_view *v, const struct rpt_form *fm, const struct cands *cs,
@@ -133,7 +151,7 @@ static size_t mark_affected(const struct eng_view *v, const struct rpt_form *fm,
 	uint32_t reads = 0;
 	for (size_t r = 0; r < fm->nrows; r++)
 		reads |= fm->rows[r].reads;
-	enum reg_level lvl = strcmp(fm->code, "01-DSH") == 0 ? LVL_DISTRICT : LVL_COMMUNE;
+	enum reg_level lvl = form_level(fm->code);
 	const struct rpt_period *p = &rows[0].period;
 	size_t naff = 0;
 	for (size_t i = 0; i < cs->n; i++) {
@@ -233,7 +251,7 @@ static enum ds_rc period_rows(struct engine *e, struct rec_book *b, const char *
 	if (!f)
 		return DS_EUSAGE;
 	char **codes = NULL;
-	size_t nc = 0;
+	size_t nc = 0, first = *n;
 	const struct eng_view *v = engine_read(e);
 	enum ds_rc rc = units_for(v, unit, f, p, &codes, &nc);
 	for (size_t i = 0; i < nc && !rc; i++) {
@@ -259,8 +277,9 @@ static enum ds_rc period_rows(struct engine *e, struct rec_book *b, const char *
 		r->submitted = s.first_day;
 		r->late_days = wf_late_days(r->deadline, s.versions ? s.first_day : today);
 		wf_status_free(&s);
-		review_counts(v, b, r);
 	}
+	if (!rc)
+		review_counts(v, b, unit, form_level(f), *rows + first, *n - first);
 	engine_read_end(v);
 	for (size_t i = 0; i < nc; i++)
 		free(codes[i]);
