@@ -1,6 +1,8 @@
 // danso's web interface: hash routes, the session, the menu.
 import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
+import { accountPage } from './account.js';
+import { projectionPage } from './projection.js';
 import { recordPage } from './record.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
@@ -20,7 +22,9 @@ const MENU = [
   ['timeliness', '#/timeliness', (r) => r === 'province' || r === 'national'],
   ['reports', '#/reports', () => true],
   ['check', '#/check', (r) => r !== 'collaborator'],
+  ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
+  ['account', '#/account', () => true],
 ];
 
 function drawChrome() {
@@ -98,6 +102,8 @@ async function route() {
   drawChrome();
   if (!state.user) { loginPage(parts[0] === 'login' && params.get('over') ? t('sessionOver') : null); return; }
   if (parts[0] === 'login') { location.hash = '#/dashboard'; return; }
+  // A password set by an administrator is changed before anything else (the server refuses the rest).
+  if (state.user.must_change_password && parts[0] !== 'account') { location.hash = '#/account'; return; }
   if (!main.firstElementChild || main.querySelector('#login')) main.replaceChildren(h('p', { class: 'muted' }, t('loading')));
   main.setAttribute('aria-busy', 'true');
   const page = h('div', { class: 'page' });
@@ -116,7 +122,9 @@ async function route() {
       case 'cycle': await C.cycle(page, params); break;
       case 'timeliness': await C.timeliness(page, params); break;
       case 'check': await V.check(page, params); break;
+      case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
+      case 'account': await accountPage(page, { relogin: endSession }); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);
         else await V.dashboard(page, params);
@@ -137,6 +145,14 @@ document.getElementById('lang').addEventListener('click', () => {
   setLang(getLang() === 'vi' ? 'en' : 'vi');
   route();
 });
+// After a password change every session has ended: the login page says so.
+function endSession(notice) {
+  state.user = null;
+  state.csrf = '';
+  drawChrome();
+  history.replaceState(null, '', '#/login');
+  loginPage(notice);
+}
 document.getElementById('logout').addEventListener('click', async () => {
   try { await api('/api/v1/logout', { method: 'POST' }); } catch { /* the session may be gone already */ }
   state.user = null;

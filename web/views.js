@@ -3,6 +3,7 @@
 import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, setFieldError, state, table, today } from './core.js';
 
 const ROLES = ['collaborator', 'commune', 'province', 'national', 'admin'];
+import { auditSearch, personRights } from './account.js';
 import { monthBars, monthLines, monthTable, progress, pyramid } from './charts.js';
 import { date, getLang, num, role, t } from './i18n.js';
 
@@ -165,7 +166,8 @@ export async function person(main, id) {
       h('p', {}, `${t('household')}: `, h('a', { href: `#/household/${p.household}` }, p.household), ` · ${p.status === 'present' ? t('present') : t('gone')}`),
       h('p', {}, `${label('marital', p.marital)} · ${label('education', p.education)} · ${label('residence', p.residence)}${p.fp_method ? ` · ${label('fp_method', p.fp_method)}` : ''}`),
       h('div', { class: 'actions noprint' }, types.map((ty) => h('a', { class: 'btn secondary', href: `#/record?${q({ type: ty, [ty === 'birth' ? 'mother' : 'person']: p.id })}` }, label('event_type', ty))))),
-    h('h2', {}, t('history')), h('div', { class: 'card', id: 'person-history' }, historyList(p.history || [])));
+    h('h2', {}, t('history')), h('div', { class: 'card', id: 'person-history' }, historyList(p.history || [])),
+    personRights(p));
 }
 
 // Areas under the user's unit (today's tree), for the area and slip pickers.
@@ -350,7 +352,7 @@ function unitTree(u) {
 export async function admin(main, params) {
   await codes();
   const tab = params.get('tab') || 'units';
-  const tabs = h('div', { class: 'tabs noprint' }, ['units', 'users', 'audit'].map((k) =>
+  const tabs = h('div', { class: 'tabs noprint' }, ['units', 'users', 'audit', 'auditSearch'].map((k) =>
     h('a', { class: `btn ${k === tab ? '' : 'secondary'}`, href: `#/admin?tab=${k}`, 'aria-current': k === tab ? 'page' : null }, t(k))));
   main.replaceChildren(h('h1', {}, t('admin')), tabs);
   if (tab === 'units') {
@@ -413,6 +415,8 @@ export async function admin(main, params) {
           h('button', { type: 'button', class: 'secondary', onclick: () => patch({ reset_password: true }) }, t('reset'))), note));
     });
     main.append(h('h2', {}, t('users')), table([t('login2'), t('name'), t('role'), t('unit'), t('disabled'), ''], rows), addForm);
+  } else if (tab === 'auditSearch') {
+    await auditSearch(main, params);
   } else {
     const page = Number(params.get('page')) || 1;
     const object = params.get('object') || '';

@@ -42,6 +42,7 @@ struct api_user {
 	int role; /* enum store_role */
 	char unit[REG_UNIT_CODE_MAX + 1];
 	bool token;     /* an API token, not a browser session */
+	bool must_change; /* the password was set by an administrator: change it first */
 	char csrf[65];  /* the session's CSRF token */
 	uint8_t session[32];
 };
@@ -138,6 +139,7 @@ struct api_ctx {
 	struct store *st;               /* this thread's connection */
 	const char *lang;
 	char client_ip[64];             /* api_client_ip's answer behind a trusted proxy */
+	struct api_audits *audits;      /* this request's audit entries, NULL outside one */
 };
 
 /* Starts the application and its HTTP server; blocks until SIGTERM/SIGINT. */
@@ -166,15 +168,46 @@ bool api_user_covers(struct api_app *app, const struct api_user *u, const char *
 struct store *api_thread_store(struct api_app *app);
 /* True when the area code lies in the user's scope under today's map. */
 bool api_in_scope(struct api_ctx *c, const char *area);
+/* The person, when it exists and lies in the caller's scope (h_register.c). */
+bool api_scoped_person(struct api_ctx *c, const char *id, struct store_person *p);
+/* 404 not_found: what an object out of scope looks like too. */
+void api_not_found(struct api_ctx *c, const char *field);
+/* The text in the request's language: English when it asks for it, else Vietnamese. */
+const char *api_tr(struct api_ctx *c, const char *vi, const char *en);
+/* An account's display name as a new JSON string, or its login when it has
+ * none or is unknown (h_admin.c). */
+json_t *api_user_name(struct api_ctx *c, const char *login);
+/* "by_name" set beside the "by" (a login) of a record's JSON; o may be NULL. */
+void api_add_by_name(struct api_ctx *c, json_t *o);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */
 char *api_scope_areas(struct api_ctx *c);
-/* Queues an audit entry for the writer. */
+/*
+ * An audit entry for this request: who read or changed what.  The answer is
+ * held until the entries are committed (api_answer_audited, called by the
+ * pipeline), so that no answered read can lose its entry in a crash.
+ * Outside a request's handler (a continuation), the entry is queued for
+ * the writer's next transaction.
+ */
 void api_audit(struct api_ctx *c, const char *action, const char *object, const char *object_id,
 	       const char *outcome);
+/* The same for an object that lies in a unit: a person's or household's
+ * area, a report's unit (a breach investigation asks by unit). */
+void api_audit_in(struct api_ctx *c, const char *action, const char *object, const char *object_id,
+		  const char *area, const char *outcome);
+struct api_audits {
+	struct store_audit *v;
+	size_t n, cap;
+};
+/* Holds c's answer, commits its audit entries through the writer, and only
+ * then answers (503 if they could not be written).  When the request was
+ * parked by its handler, the entries go to the writer's queue instead. */
+void api_answer_audited(struct api_ctx *c);
 /* An audit entry written at once, in the writer's transaction (a job's run):
  * committed with what it is about, before the answer. */
 enum ds_rc api_audit_now(struct store *st, const struct api_user *user, const char *action,
 			 const char *object, const char *object_id, const char *outcome);
+/* Queues an entry for the writer's next transaction. */
+void api_audit_queue(struct api_app *app, const struct store_audit *e);
 /* The same for a user outside a request (the writer's jobs); NULL: anonymous. */
 void api_audit_user(struct api_app *app, const struct api_user *user, const char *action,
 		    const char *object, const char *object_id, const char *outcome);
@@ -231,7 +264,7 @@ struct api_limit;
 struct api_limit *api_limits_new(void); /* freed with free() */
 /* Seconds key must still wait before its next try (0: now). */
 int64_t api_limit_wait(struct api_app *app, const char *key, int64_t now);
-/* A failure of key: past free_tries, the next try waits 1, 2, 4 ... 900 s.
+/* A failure of key: past free_tries, the next try waits 2, 4, 8 ... 900 s.
  * Returns the failures counted (forgotten after an hour without one). */
 int api_limit_fail(struct api_app *app, const char *key, int free_tries, int64_t now);
 void api_limit_clear(struct api_app *app, const char *key);
@@ -297,11 +330,20 @@ struct api_account {
 	bool revoke_tokens;
 	enum ds_rc outcome;
 	char password[20]; /* a new random password to answer once, or "" */
+	/* Audit entries on the account, written in the change's transaction
+	 * (the user sees them: GET /api/v1/me's account_changes). */
+	const char *actions[6];
+	size_t nactions;
 };
 enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct api_user *user,
 			   void *arg);
 void api_account_cached(struct api_app *app, const struct api_account *a);
 const char *api_role_name(int role);
+/* Why a new password is refused ("length", "common": on the list or one
+ * run of counting or one repeated character, "personal": holds the login or
+ * a word of the name), or NULL when it may be used.  Case, diacritics and
+ * spaces do not count. */
+const char *api_weak_password(const char *pw, const struct store_user *u);
 /* Role and unit must fit: a collaborator has an area, a commune officer a
  * commune, a province officer a province (units of today's map); national
  * officers and administrators none.  The field at fault, or NULL. */
@@ -342,6 +384,13 @@ void h_token_add(struct api_ctx *c);
 void h_tokens(struct api_ctx *c);
 void h_token_revoke(struct api_ctx *c);
 void h_audit(struct api_ctx *c);
+void h_audit_search(struct api_ctx *c);
+void h_person_file(struct api_ctx *c);
+void h_person_deletion(struct api_ctx *c);
+/* h_demog.c: projections from the register and their scenarios */
+void h_projection(struct api_ctx *c);
+void h_scenarios(struct api_ctx *c);
+void h_scenario_save(struct api_ctx *c);
 /* h_cycle.c: submission, decisions, state, roll-up, timeliness, DHIS2 */
 void h_cycle_submit(struct api_ctx *c);
 void h_cycle_approve(struct api_ctx *c);

@@ -16,7 +16,9 @@
 
 #include "api/api.h"
 #include "base/day.h"
+#include "base/asset.h"
 #include "base/grow.h"
+#include "base/text.h"
 
 #define COOKIE "danso_session"
 #define RECHECK_S 5
@@ -42,18 +44,15 @@ struct api_session {
 #define FREE_UNKNOWN_TOKENS 50
 
 
-static const char *const role_names[ROLE_COUNT] = {"", "collaborator", "commune", "province",
-						   "national", "admin"};
-
 const char *api_role_name(int role)
 {
-	return role > 0 && role < ROLE_COUNT ? role_names[role] : "";
+	return store_role_name(role);
 }
 
 int api_role_parse(const char *s)
 {
 	for (int r = 1; r < ROLE_COUNT; r++)
-		if (strcmp(role_names[r], s) == 0)
+		if (strcmp(store_role_name(r), s) == 0)
 			return r;
 	return ROLE_NONE;
 }
@@ -162,6 +161,7 @@ static enum ds_rc read_user(struct store *st, int64_t id, struct api_user *u)
 	snprintf(u->name, sizeof u->name, "%s", su.name);
 	u->role = su.role;
 	snprintf(u->unit, sizeof u->unit, "%s", su.unit);
+	u->must_change = su.pw_changed_at == STORE_PW_SET_BY_ADMIN;
 	return DS_OK;
 }
 
@@ -246,19 +246,23 @@ enum ds_rc api_account_run(struct api_app *app, struct store *st, const struct a
 			   void *arg)
 {
 	(void)app;
-	(void)user;
 	struct api_account *a = arg;
 	struct store_user old;
+	enum ds_rc rc;
 	if (a->add) {
-		enum ds_rc rc = store_user_get(st, a->u.login, 0, &old);
+		rc = store_user_get(st, a->u.login, 0, &old);
 		if (rc == DS_OK) {
 			a->outcome = DS_ECONFLICT;
 			return DS_OK;
 		}
-		return rc == DS_ENOTFOUND ? store_user_add(st, &a->u) : rc;
+		rc = rc == DS_ENOTFOUND ? store_user_add(st, &a->u) : rc;
+	} else {
+		rc = store_user_update(st, &a->u);
+		rc = rc ? rc : store_session_revoke(st, NULL, a->u.id, a->revoke_tokens);
 	}
-	enum ds_rc rc = store_user_update(st, &a->u);
-	return rc ? rc : store_session_revoke(st, NULL, a->u.id, a->revoke_tokens);
+	for (size_t i = 0; i < a->nactions && !rc; i++)
+		rc = api_audit_now(st, user, a->actions[i], "user", a->u.login, "ok");
+	return rc;
 }
 
 void api_account_cached(struct api_app *app, const struct api_account *a)
@@ -397,6 +401,17 @@ static void set_cookie(struct api_ctx *c, const char *value, bool clear)
 	http_add_header(c->rs, "Set-Cookie", cookie);
 }
 
+/*
+ * A refused login in the audit log.  The login is written only when it is
+ * an account's: what was typed in the field may be a password.
+ */
+static void login_refused(struct api_ctx *c, const char *login, bool account, const char *outcome)
+{
+	struct api_ctx anon = *c;
+	anon.authed = false;
+	api_audit(&anon, "login", "user", account ? login : "-", outcome);
+}
+
 bool api_login(struct api_ctx *c, const char *login, const char *password, api_done_fn done)
 {
 	struct api_app *app = c->app;
@@ -417,6 +432,8 @@ bool api_login(struct api_ctx *c, const char *login, const char *password, api_d
 				  ? "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
 				  : "Too many failed logins. Try again in a few minutes.",
 			  NULL);
+		struct store_user who;
+		login_refused(c, login, store_user_get(c->st, login, 0, &who) == DS_OK, "throttled");
 		return false;
 	}
 	struct store_user u;
@@ -440,6 +457,7 @@ bool api_login(struct api_ctx *c, const char *login, const char *password, api_d
 			  strcmp(c->lang, "vi") == 0 ? "Tên đăng nhập hoặc mật khẩu không đúng."
 						     : "Wrong login or password.",
 			  NULL);
+		login_refused(c, login, rc == DS_OK, "denied");
 		return false;
 	}
 	api_limit_clear(app, ukey);
@@ -505,6 +523,77 @@ const char *api_role_unit_fault(const struct reg_units *units, int role, const c
 		return unit[0] ? "unit" : NULL;
 	const struct reg_unit *u = reg_units_at(units, unit, day_today());
 	return u && u->level == want ? NULL : "unit";
+}
+
+/* ---- password policy ---- */
+
+/* True when folded pw is one character repeated, or one run of counting up
+ * or down ("1234567890", "abcdefghij", "9876543210"). */
+static bool trivial(const char *pw)
+{
+	size_t n = strlen(pw);
+	bool same = true, up = true, down = true;
+	for (size_t i = 1; i < n; i++) {
+		same = same && pw[i] == pw[0];
+		up = up && pw[i] == pw[i - 1] + 1;
+		down = down && pw[i] == pw[i - 1] - 1;
+	}
+	return same || up || down;
+}
+
+/* True when folded pw is on the list of common passwords (data/). */
+static bool common(const char *pw)
+{
+	size_t len;
+	const char *list = (const char *)asset_get("data/common-passwords.csv", &len);
+	size_t n = strlen(pw);
+	for (const char *p = list, *end = list ? list + len : NULL; p && p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char word[64];
+		if (l < sizeof word && txt_fold(p, l, word, sizeof word) == DS_OK && strcmp(word, pw) == 0 &&
+		    strlen(word) == n)
+			return true;
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+/* True when folded pw contains the login or a word of 3 letters or more of the name. */
+static bool personal_word(const char *pw, const struct store_user *u)
+{
+	char folded[REG_NAME_BYTES];
+	if (txt_fold(u->login, strlen(u->login), folded, sizeof folded) == DS_OK && strlen(folded) >= 3 &&
+	    strstr(pw, folded))
+		return true;
+	if (txt_fold(u->name, strlen(u->name), folded, sizeof folded) != DS_OK)
+		return false;
+	for (char *save = NULL, *w = strtok_r(folded, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		if (strlen(w) >= 3 && strstr(pw, w))
+			return true;
+	return false;
+}
+
+const char *api_weak_password(const char *pw, const struct store_user *u)
+{
+	size_t n = strlen(pw);
+	if (n < 10 || n > 200)
+		return "length";
+	char folded[256];
+	if (txt_fold(pw, n, folded, sizeof folded) != DS_OK)
+		return "text";
+	/* Folded: without case, diacritics or spaces ("Mật Khẩu 123" is "matkhau123"). */
+	char squeezed[256];
+	size_t k = 0;
+	for (const char *p = folded; *p && k + 1 < sizeof squeezed; p++)
+		if (*p != ' ')
+			squeezed[k++] = *p;
+	squeezed[k] = '\0';
+	if (trivial(squeezed) || common(squeezed))
+		return "common";
+	if (personal_word(squeezed, u))
+		return "personal";
+	return NULL;
 }
 
 /* ---- scope ---- */

@@ -44,11 +44,30 @@ static void user_add_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 		api_error(c, 503, "store", "the account could not be saved", NULL);
 	else if (a->outcome == DS_ECONFLICT)
 		api_error(c, 409, "duplicate_id", ds_why_en(W_DUP_ID), "login");
-	else {
-		api_audit(c, "create", "user", a->u.login, "ok");
-		api_json(c, 201, json_pack("{s:s, s:s}", "login", a->u.login, "password", a->password));
-	}
+	else
+		api_json(c, 201, json_pack("{s:s, s:s, s:b}", "login", a->u.login, "password", a->password,
+					   "must_change_password", 1));
 	free(a);
+}
+
+/* What an administrator may not do over the API: make or change a
+ * national officer's or another administrator's account (the server's
+ * operator does, with danso user).  Such an account can read the whole
+ * country, and an administrator could otherwise give it to themself. */
+static bool beyond_admin(int role)
+{
+	return role == ROLE_NATIONAL || role == ROLE_ADMIN;
+}
+
+static void admin_limit(struct api_ctx *c, const char *field)
+{
+	api_error(c, 403, "admin_limit",
+		  strcmp(c->lang, "vi") == 0
+			  ? "Tài khoản cán bộ trung ương và quản trị viên chỉ được tạo hoặc sửa trên máy chủ "
+			    "(lệnh danso user)."
+			  : "National officers' and administrators' accounts are made and changed on the "
+			    "server (danso user).",
+		  field);
 }
 
 void h_user_add(struct api_ctx *c)
@@ -86,9 +105,16 @@ void h_user_add(struct api_ctx *c)
 		free(a);
 		return;
 	}
+	if (beyond_admin(u->role)) {
+		admin_limit(c, "role");
+		free(a);
+		return;
+	}
 	a->add = true;
+	a->actions[a->nactions++] = "create";
 	api_random_password(a->password);
-	u->created_at = u->pw_changed_at = (int64_t)time(NULL);
+	u->created_at = (int64_t)time(NULL);
+	u->pw_changed_at = STORE_PW_SET_BY_ADMIN; /* its user chooses one at the first login */
 	if (api_hash_password(a->password, u->pw_hash)) {
 		api_error(c, 503, "store", "the account could not be saved", NULL);
 		free(a);
@@ -104,7 +130,6 @@ static void user_update_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 		api_error(c, 503, "store", "the account could not be saved", NULL);
 	} else {
 		api_account_cached(c->app, a);
-		api_audit(c, "update", "user", a->u.login, "ok");
 		json_t *o = json_pack("{s:s}", "login", a->u.login);
 		if (a->password[0])
 			json_object_set_new(o, "password", json_string(a->password));
@@ -113,10 +138,11 @@ static void user_update_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 	free(a);
 }
 
-/* Applies the body's changes to u; the member at fault, or NULL. */
+/* Applies the body's changes to u and names them in a->actions; the
+ * member at fault, or NULL. */
 static const char *user_changes(struct api_ctx *c, json_t *b, struct api_account *a)
 {
-	struct store_user *u = &a->u;
+	struct store_user *u = &a->u, was = a->u;
 	json_t *v;
 	if ((v = json_object_get(b, "name")) &&
 	    (!json_is_string(v) || reg_parse_text(json_string_value(v), json_string_length(v),
@@ -139,9 +165,39 @@ static const char *user_changes(struct api_ctx *c, json_t *b, struct api_account
 		api_random_password(a->password);
 		if (api_hash_password(a->password, u->pw_hash))
 			return "reset_password";
-		u->pw_changed_at = (int64_t)time(NULL);
+		u->pw_changed_at = STORE_PW_SET_BY_ADMIN; /* its user chooses a new one first */
+		a->actions[a->nactions++] = "reset_password";
 	}
+	if (strcmp(was.name, u->name) != 0)
+		a->actions[a->nactions++] = "change_name";
+	if (was.role != u->role)
+		a->actions[a->nactions++] = "change_role";
+	if (strcmp(was.unit, u->unit) != 0)
+		a->actions[a->nactions++] = "change_unit";
+	if (was.disabled != u->disabled)
+		a->actions[a->nactions++] = u->disabled ? "disable" : "enable";
 	return NULL;
+}
+
+/* Beyond an administrator: a national or administrator account changed in
+ * any way but disabled (a compromised account is stopped at once), or an
+ * account given such a role. */
+static bool update_beyond_admin(const struct store_user *was, json_t *b)
+{
+	const char *role = json_string_value(json_object_get(b, "role"));
+	if (role && beyond_admin(api_role_parse(role)))
+		return true;
+	if (!beyond_admin(was->role))
+		return false;
+	const char *k;
+	json_t *v;
+	json_object_foreach(b, k, v)
+	{
+		if (strcmp(k, "disabled") != 0 && !(strcmp(k, "role") == 0 && json_is_string(v) &&
+						    api_role_parse(json_string_value(v)) == was->role))
+			return true;
+	}
+	return !json_is_true(json_object_get(b, "disabled"));
 }
 
 void h_user_update(struct api_ctx *c)
@@ -161,11 +217,18 @@ void h_user_update(struct api_ctx *c)
 		free(a);
 		return;
 	}
+	if (update_beyond_admin(&a->u, b)) {
+		json_decref(b);
+		free(a);
+		admin_limit(c, "role");
+		return;
+	}
 	const char *bad = user_changes(c, b, a);
 	json_decref(b);
 	if (bad) {
 		free(a);
-		api_error(c, 422, "bad_value", "a field has a wrong value", bad);
+		api_error(c, 422, "bad_value",
+			  strcmp(c->lang, "vi") == 0 ? "Giá trị không hợp lệ." : "A field has a wrong value.", bad);
 		return;
 	}
 	/* A new password, a new role or unit, or a disabled account: every
@@ -243,4 +306,18 @@ void h_static(struct api_ctx *c)
 	c->rs->content_type = content_type(path);
 	c->rs->cacheable = strcmp(name, "index.html") != 0 && strcmp(name, "sw.js") != 0;
 	buf_append(&c->rs->body, data, len);
+}
+
+json_t *api_user_name(struct api_ctx *c, const char *login)
+{
+	struct store_user u;
+	if (login && login[0] && store_user_get(c->st, login, 0, &u) == DS_OK && u.name[0])
+		return json_string(u.name);
+	return json_string(login ? login : "");
+}
+
+void api_add_by_name(struct api_ctx *c, json_t *o)
+{
+	if (o)
+		json_object_set_new(o, "by_name", api_user_name(c, json_string_value(json_object_get(o, "by"))));
 }

@@ -24,33 +24,13 @@
 
 /* ---- helpers ---- */
 
-static void not_found(struct api_ctx *c, const char *field)
-{
-	api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.", field);
-}
-
-/* The message in the request's language. */
-static const char *tr(struct api_ctx *c, const char *vi, const char *en)
-{
-	return strcmp(c->lang, "en") == 0 ? en : vi;
-}
-
-/* The display name of an account, or its login. */
-static json_t *user_name(struct api_ctx *c, const char *login)
-{
-	struct store_user u;
-	if (login && login[0] && store_user_get(c->st, login, 0, &u) == DS_OK && u.name[0])
-		return json_string(u.name);
-	return json_string(login ? login : "");
-}
-
 /* Each entry of a history with "by_name" beside "by". */
 static json_t *named_history(struct api_ctx *c, json_t *hist)
 {
 	size_t i;
 	json_t *x;
 	json_array_foreach(hist, i, x)
-		json_object_set_new(x, "by_name", user_name(c, json_string_value(json_object_get(x, "by"))));
+		api_add_by_name(c, x);
 	return hist;
 }
 
@@ -60,7 +40,7 @@ static void refuse(struct api_ctx *c, const char *field, enum ds_why w)
 	ds_problem_set(&pb, NULL, 0, field, w);
 	enum ds_rc rc = wf_why_rc(w);
 	if (rc == DS_ENOTFOUND)
-		not_found(c, field);
+		api_not_found(c, field);
 	else
 		api_problem(c, ds_rc_http(rc), &pb);
 }
@@ -92,7 +72,7 @@ static bool fup(struct api_ctx *c, json_t *body, char form[16], char unit[16], s
 	}
 	if (!unit[0] || !rpt_period_parse(period, p)) {
 		api_error(c, 400, "required",
-			  tr(c, "hãy chọn đơn vị và kỳ báo cáo (2025, 2025-Q1 hoặc 2025-03)",
+			  api_tr(c, "hãy chọn đơn vị và kỳ báo cáo (2025, 2025-Q1 hoặc 2025-03)",
 			     "give unit and period (2025, 2025-Q1 or 2025-03)"),
 			  unit[0] ? "period" : "unit");
 		return false;
@@ -110,7 +90,7 @@ static bool scoped_unit(struct api_ctx *c, const char *unit, int32_t map_day)
 	bool in = reg_units_resolve(eng_units(v), unit, map_day) && wf_in_scope(eng_units(v), &a, unit, map_day);
 	engine_read_end(v);
 	if (!in)
-		not_found(c, "unit");
+		api_not_found(c, "unit");
 	return in;
 }
 
@@ -141,7 +121,7 @@ static void cyc_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 {
 	struct cyc_write *w = arg;
 	if (rc) {
-		api_error(c, 503, "store", tr(c, "chưa ghi được; hãy thử lại", "it could not be saved; try again"), NULL);
+		api_error(c, 503, "store", api_tr(c, "chưa ghi được; hãy thử lại", "it could not be saved; try again"), NULL);
 	} else if (w->res.outcome == REC_REFUSED) {
 		api_audit(c, w->action, w->object, w->what, "refused");
 		refuse(c, w->res.problem.field, w->res.problem.why);
@@ -163,7 +143,7 @@ static void cyc_queue(struct api_ctx *c, struct cyc_write *w)
 	if (!api_write(c, cyc_run, cyc_done, w)) {
 		rec_free(&w->r);
 		free(w);
-		api_error(c, 503, "stopping", tr(c, "máy chủ đang dừng; hãy thử lại", "the server is stopping; try again"), NULL);
+		api_error(c, 503, "stopping", api_tr(c, "máy chủ đang dừng; hãy thử lại", "the server is stopping; try again"), NULL);
 	}
 }
 
@@ -214,7 +194,7 @@ void h_cycle_submit(struct api_ctx *c)
 		return;
 	}
 	if (rc) {
-		api_error(c, 503, "internal", tr(c, "chưa tính được báo cáo; hãy thử lại", "the report could not be computed"), NULL);
+		api_error(c, 503, "internal", api_tr(c, "chưa tính được báo cáo; hãy thử lại", "the report could not be computed"), NULL);
 		return;
 	}
 	struct wf_status s;
@@ -228,7 +208,7 @@ void h_cycle_submit(struct api_ctx *c)
 		refuse(c, "period", W_NOTHING_CHANGED);
 	} else if (!cw || wf_submission_new(&cw->r, unit, &t, 0, position, revision, &pb)) {
 		free(cw);
-		api_error(c, 503, "memory", tr(c, "chưa gửi được báo cáo; hãy thử lại", "the submission could not be made"), NULL);
+		api_error(c, 503, "memory", api_tr(c, "chưa gửi được báo cáo; hãy thử lại", "the submission could not be made"), NULL);
 	} else {
 		cyc_queue(c, cw);
 	}
@@ -397,12 +377,10 @@ static enum ds_rc late_one(const struct store_event *e, void *arg)
 	char id[REG_UUID_TEXT], date[11];
 	reg_uuid_format(e->id, id);
 	day_format(f.date, date);
-	struct store_user u;
-	bool named = store_user_get(l->c->st, e->recorded_by, 0, &u) == DS_OK && u.name[0];
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b}", "id", id, "type",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:b}", "id", id, "type",
 			      reg_etype_name(e->fact.type), "type_label", reg_etype_label(e->fact.type, l->c->lang),
 			      "date", date, "seq", (json_int_t)e->fact.seq, "recorded_by", e->recorded_by,
-			      "recorded_by_name", named ? u.name : e->recorded_by, "in_period", f.date >= l->p.from);
+			      "recorded_by_name", api_user_name(l->c, e->recorded_by), "in_period", f.date >= l->p.from);
 	if (e->fact.type == EV_VOID) {
 		json_object_set_new(o, "cancels", json_string(reg_etype_name(f.type)));
 		json_object_set_new(o, "cancels_label", json_string(reg_etype_label(f.type, l->c->lang)));
@@ -411,11 +389,11 @@ static enum ds_rc late_one(const struct store_event *e, void *arg)
 	if (api_in_scope(l->c, area)) {
 		if (f.person && store_person_get(l->c->st, NULL, f.person, &pr) == DS_OK) {
 			json_object_set_new(o, "name", json_string(pr.cur_name));
-			api_audit(l->c, "revision", "person", pr.rec.id, "ok");
+			api_audit_in(l->c, "revision", "person", pr.rec.id, pr.cur_area, "ok");
 		}
 		if (f.type == EV_BIRTH && f.other && store_person_get(l->c->st, NULL, f.other, &pr) == DS_OK) {
 			json_object_set_new(o, "child_name", json_string(pr.cur_name));
-			api_audit(l->c, "revision", "person", pr.rec.id, "ok");
+			api_audit_in(l->c, "revision", "person", pr.rec.id, pr.cur_area, "ok");
 		}
 	}
 	json_t *codes = json_array();
@@ -440,7 +418,7 @@ void h_cycle_report(struct api_ctx *c)
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (rpt_run(c->app->engine, &c->app->defs, &rq, NULL, NULL, &t, &pb)) {
-		api_error(c, 404, "not_found", tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"),
+		api_error(c, 404, "not_found", api_tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"),
 			  pb.field[0] ? pb.field : "form");
 		return;
 	}
@@ -521,7 +499,7 @@ void h_cycle_timeliness(struct api_ctx *c)
 	struct rpt_period pf, pt;
 	if (!unit[0] || !rpt_period_parse(from, &pf) || !rpt_period_parse(to, &pt) || pf.kind != pt.kind) {
 		api_error(c, 400, "required",
-			  tr(c, "hãy chọn đơn vị và kỳ báo cáo, hoặc từ kỳ và đến kỳ cùng loại (tháng, quý, năm)",
+			  api_tr(c, "hãy chọn đơn vị và kỳ báo cáo, hoặc từ kỳ và đến kỳ cùng loại (tháng, quý, năm)",
 			     "give unit and period, or from and to of the same kind"),
 			  "period");
 		return;
@@ -551,7 +529,7 @@ void h_cycle_timeliness(struct api_ctx *c)
 		if (fd >= 0)
 			close(fd);
 		if (fd < 0 || wf_timeliness_xlsx(rows, n, lang, tmp)) {
-			api_error(c, 503, "internal", tr(c, "chưa tạo được tệp Excel; hãy thử lại", "the spreadsheet could not be written"), NULL);
+			api_error(c, 503, "internal", api_tr(c, "chưa tạo được tệp Excel; hãy thử lại", "the spreadsheet could not be written"), NULL);
 		} else {
 			c->rs->status = 200;
 			c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -577,7 +555,7 @@ void h_cycle_rollup(struct api_ctx *c)
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (rpt_run(c->app->engine, &c->app->defs, &rq, NULL, NULL, &t, &pb)) {
-		api_error(c, 404, "not_found", tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"), "form");
+		api_error(c, 404, "not_found", api_tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"), "form");
 		return;
 	}
 	struct wf_approved *ap = NULL;
@@ -631,7 +609,7 @@ void h_dhis2_export(struct api_ctx *c)
 	const struct rpt_form *f = rpt_form_find(&c->app->defs, form);
 	if (!mapping || !f || (strcmp(fmt, "json") && strcmp(fmt, "adx"))) {
 		api_error(c, 400, "required",
-			  tr(c, "hãy cho mẫu, đơn vị, kỳ, định dạng (json hoặc adx) và tệp ánh xạ (nội dung CSV)",
+			  api_tr(c, "hãy cho mẫu, đơn vị, kỳ, định dạng (json hoặc adx) và tệp ánh xạ (nội dung CSV)",
 			     "give form, unit, period, format (json or adx) and mapping (the CSV text)"),
 			  !mapping ? "mapping" : !f ? "form" : "format");
 		json_decref(b);

@@ -8,14 +8,13 @@
 #include "base/text.h"
 #include "ledger/view.h"
 
-static void not_found(struct api_ctx *c, const char *field)
+void api_not_found(struct api_ctx *c, const char *field)
 {
 	api_error(c, 404, "not_found",
 		  strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.", field);
 }
 
-/* The person, when it exists and lies in the caller's scope. */
-static bool scoped_person(struct api_ctx *c, const char *id, struct store_person *p)
+bool api_scoped_person(struct api_ctx *c, const char *id, struct store_person *p)
 {
 	char checked[REG_ID_MAX + 1];
 	if (reg_parse_id(id, strlen(id), checked) != W_NONE ||
@@ -42,7 +41,7 @@ static enum ds_rc add_brief(const struct store_person *p, void *arg)
 {
 	struct listing *l = arg;
 	json_array_append_new(l->items, view_person_brief(p, p->cur_household));
-	api_audit(l->c, "search", "person", p->rec.id, "ok");
+	api_audit_in(l->c, "search", "person", p->rec.id, p->cur_area, "ok");
 	return DS_OK;
 }
 
@@ -63,7 +62,7 @@ void h_person_search(struct api_ctx *c)
 		}
 		if (store_nid_owner(c->st, checked, &rid) == DS_OK &&
 		    store_person_get(c->st, NULL, rid, &p) == DS_OK &&
-		    scoped_person(c, p.rec.id, &p))
+		    api_scoped_person(c, p.rec.id, &p))
 			add_brief(&p, &l);
 	} else if (api_query(c, "q", q, sizeof q)) {
 		if (txt_fold(q, strlen(q), key, sizeof key) || strlen(key) < 2) {
@@ -102,9 +101,9 @@ void h_person_search(struct api_ctx *c)
 static void person_view(struct api_ctx *c, bool history)
 {
 	struct store_person p;
-	if (!scoped_person(c, c->params[0], &p)) {
+	if (!api_scoped_person(c, c->params[0], &p)) {
 		api_audit(c, "read", "person", c->params[0], "not_found");
-		not_found(c, "id");
+		api_not_found(c, "id");
 		return;
 	}
 	/* The view reads only the store; it needs no unit tree. */
@@ -114,7 +113,7 @@ static void person_view(struct api_ctx *c, bool history)
 		api_error(c, 503, "store", "the person could not be read", NULL);
 		return;
 	}
-	api_audit(c, history ? "read_history" : "read", "person", p.rec.id, "ok");
+	api_audit_in(c, history ? "read_history" : "read", "person", p.rec.id, p.cur_area, "ok");
 	api_json(c, 200, v);
 }
 
@@ -145,8 +144,8 @@ static enum ds_rc add_access(const struct store_audit *a, void *arg)
 void h_person_access(struct api_ctx *c)
 {
 	struct store_person p;
-	if (!scoped_person(c, c->params[0], &p)) {
-		not_found(c, "id");
+	if (!api_scoped_person(c, c->params[0], &p)) {
+		api_not_found(c, "id");
 		return;
 	}
 	size_t page = page_arg(c, "page", 1, 100000);
@@ -156,7 +155,7 @@ void h_person_access(struct api_ctx *c)
 		api_error(c, 503, "store", "the audit log could not be read", NULL);
 		return;
 	}
-	api_audit(c, "read_access_log", "person", p.rec.id, "ok");
+	api_audit_in(c, "read_access_log", "person", p.rec.id, p.cur_area, "ok");
 	api_json(c, 200, json_pack("{s:s, s:o}", "person", p.rec.id, "access", arr));
 }
 
@@ -171,6 +170,7 @@ static enum ds_rc add_household(const struct store_household *h, void *arg)
 	json_array_append_new(l->items, json_pack("{s:s, s:s, s:s, s:s, s:i}", "id", h->rec.id, "area",
 						  h->rec.area, "number", h->rec.number, "address",
 						  h->rec.address, "type", h->rec.type));
+	api_audit_in(l->c, "list", "household", h->rec.id, h->rec.area, "ok");
 	return DS_OK;
 }
 
@@ -183,7 +183,7 @@ void h_household_list(struct api_ctx *c)
 	char *areas = NULL;
 	if (api_query(c, "area", area, sizeof area)) {
 		if (!api_in_scope(c, area)) {
-			not_found(c, "area");
+			api_not_found(c, "area");
 			return;
 		}
 		json_t *a = json_pack("[s]", area);
@@ -211,7 +211,7 @@ void h_household_get(struct api_ctx *c)
 	char checked[REG_ID_MAX + 1];
 	if (reg_parse_id(c->params[0], strlen(c->params[0]), checked) != W_NONE ||
 	    store_household_get(c->st, checked, 0, &h) != DS_OK || !api_in_scope(c, h.rec.area)) {
-		not_found(c, "id");
+		api_not_found(c, "id");
 		return;
 	}
 	struct ledger lg = {.st = c->st};
@@ -223,8 +223,9 @@ void h_household_get(struct api_ctx *c)
 	size_t i;
 	json_t *m;
 	json_array_foreach(json_object_get(v, "members"), i, m)
-		api_audit(c, "read", "person", json_string_value(json_object_get(m, "id")), "ok");
-	api_audit(c, "read", "household", h.rec.id, "ok");
+		api_audit_in(c, "read", "person", json_string_value(json_object_get(m, "id")), h.rec.area,
+			     "ok");
+	api_audit_in(c, "read", "household", h.rec.id, h.rec.area, "ok");
 	api_json(c, 200, v);
 }
 
@@ -234,7 +235,7 @@ void h_event_get(struct api_ctx *c)
 	struct store_event e;
 	if (!reg_uuid_parse(c->params[0], strlen(c->params[0]), id) ||
 	    store_event_by_id(c->st, id, &e) != DS_OK) {
-		not_found(c, "id");
+		api_not_found(c, "id");
 		return;
 	}
 	/* In scope when the household it names, or its subject's, is. */
@@ -247,7 +248,7 @@ void h_event_get(struct api_ctx *c)
 	    store_household_get(c->st, NULL, p.cur_hh, &h) == DS_OK)
 		in = api_in_scope(c, h.rec.area);
 	if (!in) {
-		not_found(c, "id");
+		api_not_found(c, "id");
 		return;
 	}
 	json_t *body = e.body ? json_loads(e.body, 0, NULL) : NULL;
@@ -256,7 +257,13 @@ void h_event_get(struct api_ctx *c)
 			      "recorded_by", e.recorded_by);
 	if (e.voided_by)
 		json_object_set_new(o, "voided_by", json_integer(e.voided_by));
-	api_audit(c, "read", "event", c->params[0], "ok");
+	api_audit_in(c, "read", "event", c->params[0], h.rec.area, "ok");
+	/* An event carries a person's data (an arrival the whole record): it
+	 * is a read of the persons it names, in their access log. */
+	int64_t named[2] = {e.fact.person, e.fact.type == EV_BIRTH ? e.fact.other : 0};
+	for (int k = 0; k < 2; k++)
+		if (named[k] > 0 && store_person_get(c->st, NULL, named[k], &p) == DS_OK)
+			api_audit_in(c, "read_event", "person", p.rec.id, p.cur_area, "ok");
 	api_json(c, 200, o);
 }
 

@@ -34,6 +34,38 @@ static bool map_date_arg(struct api_ctx *c, int32_t *out)
 	return true;
 }
 
+/* Counts under this are not shown outside the caller's scope. */
+#define SMALL_CELL 5
+
+/*
+ * Small cells: a count of 1 to 4 in a column outside the caller's scope
+ * (a village's single abortion, a commune's one death) could point at a
+ * person.  Statistical offices leave such cells empty; so do we, in every
+ * column and total the caller's scope does not cover.  Rates are shown:
+ * their small counts are what is hidden.  Returns the cells hidden.
+ */
+static size_t suppress_small(struct api_ctx *c, struct rpt_table *t)
+{
+	size_t hidden = 0;
+	for (size_t col = 0; col < t->ncols; col++) {
+		const char *code = t->has_total && col == t->ncols - 1 ? t->unit : t->col_code[col];
+		if (api_in_scope(c, code) || c->user.role == ROLE_NATIONAL)
+			continue;
+		for (size_t r = 0; r < t->form->nrows; r++) {
+			if (t->form->rows[r].decimals != 0)
+				continue;
+			double *cells[3] = {&t->val[r * t->ncols + col], &t->male[r * t->ncols + col],
+					    &t->female[r * t->ncols + col]};
+			for (int k = 0; k < 3; k++)
+				if (*cells[k] > 0 && *cells[k] < SMALL_CELL) {
+					*cells[k] = NAN;
+					hidden++;
+				}
+		}
+	}
+	return hidden;
+}
+
 void h_report(struct api_ctx *c)
 {
 	char unit[16] = "", period[16] = "", fmt[8] = "json", lang[4] = "", cols[12] = "auto";
@@ -62,12 +94,28 @@ void h_report(struct api_ctx *c)
 			api_error(c, 503, "internal", "the report could not be computed", NULL);
 		return;
 	}
+	/* Below the commune, a report is for those whose scope covers it. */
+	if (t.unit_level > LVL_COMMUNE && !api_in_scope(c, t.unit)) {
+		rpt_table_free(&t);
+		api_error(c, 404, "no_unit", strcmp(c->lang, "vi") == 0 ? ds_why_vi(W_NO_UNIT) : ds_why_en(W_NO_UNIT),
+			  "unit");
+		return;
+	}
+	size_t hidden = suppress_small(c, &t);
+	if (hidden) {
+		char n[24];
+		snprintf(n, sizeof n, "%zu", hidden);
+		http_add_header(c->rs, "X-Danso-Suppressed-Cells", n);
+	}
 	wf_mark_revision(c->app->book, &t);
 	char name[80];
 	snprintf(name, sizeof name, "%s-%s-%s", t.form->code, t.unit, t.period.code);
-	api_audit(c, "report", "report", name, "ok");
+	api_audit_in(c, "report", "report", name, t.unit, "ok");
 	if (strcmp(fmt, "json") == 0) {
-		api_json(c, 200, rpt_json(&t, lang));
+		json_t *j = rpt_json(&t, lang);
+		/* How many counts of 1-4 were left empty outside the caller's scope. */
+		json_object_set_new(j, "suppressed_cells", json_integer((json_int_t)hidden));
+		api_json(c, 200, j);
 	} else if (strcmp(fmt, "csv") == 0) {
 		c->rs->status = 200;
 		c->rs->content_type = "text/csv; charset=utf-8";
@@ -101,12 +149,20 @@ void h_report(struct api_ctx *c)
 }
 
 /* Hides persons and events outside the caller's scope from the check's items. */
+/*
+ * The check's items name persons and what happened to them on which day:
+ * only the items of persons in the caller's scope are listed (and they are
+ * in the access log); of the others nothing is told but the totals.
+ */
 static void redact_items(struct api_ctx *c, json_t *out)
 {
-	size_t i, k;
-	json_t *u, *it;
+	size_t i;
+	json_t *u;
 	json_array_foreach(json_object_get(out, "units"), i, u)
 	{
+		json_t *kept = json_array();
+		size_t k, hidden = 0;
+		json_t *it;
 		json_array_foreach(json_object_get(u, "items"), k, it)
 		{
 			const char *pid = json_string_value(json_object_get(it, "person"));
@@ -115,11 +171,15 @@ static void redact_items(struct api_ctx *c, json_t *out)
 			bool in = pid && pid[0] && store_person_get(c->st, pid, 0, &p) == DS_OK &&
 				  store_household_get(c->st, NULL, p.cur_hh, &h) == DS_OK &&
 				  api_in_scope(c, h.rec.area);
-			if (!in) {
-				json_object_set_new(it, "person", json_string(""));
-				json_object_set_new(it, "event", json_string(""));
+			if (in) {
+				api_audit_in(c, "check", "person", pid, h.rec.area, "ok");
+				json_array_append(kept, it);
+			} else {
+				hidden++;
 			}
 		}
+		json_object_set_new(u, "items", kept);
+		json_object_set_new(u, "items_hidden", json_integer((json_int_t)hidden));
 	}
 }
 
@@ -219,7 +279,7 @@ void h_slip(struct api_ctx *c)
 					"recorded_by", e.recorded_by);
 		if (pid && store_person_get(c->st, pid, 0, &p) == DS_OK) {
 			json_object_set_new(row, "name", json_string(p.cur_name));
-			api_audit(c, "slip", "person", pid, "ok");
+			api_audit_in(c, "slip", "person", pid, p.cur_area, "ok");
 		}
 		json_array_append_new(items, row);
 	}

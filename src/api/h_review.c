@@ -17,39 +17,12 @@
 #include "store/records.h"
 #include "workflow/timely.h"
 
-static void not_found(struct api_ctx *c, const char *field)
-{
-	api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.", field);
-}
-
-/* The message in the request's language. */
-static const char *tr(struct api_ctx *c, const char *vi, const char *en)
-{
-	return strcmp(c->lang, "en") == 0 ? en : vi;
-}
-
 static void iso_time(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* The display name of a login, or the login. */
-static json_t *name_of(struct api_ctx *c, const char *login)
-{
-	struct store_user u;
-	if (login && login[0] && store_user_get(c->st, login, 0, &u) == DS_OK && u.name[0])
-		return json_string(u.name);
-	return json_string(login ? login : "");
-}
-
-/* "by_name" beside "by" in a record's JSON. */
-static void add_by_name(struct api_ctx *c, json_t *o)
-{
-	if (o)
-		json_object_set_new(o, "by_name", name_of(c, json_string_value(json_object_get(o, "by"))));
 }
 
 /* The query and answer of an event, from the book. */
@@ -100,8 +73,8 @@ static json_t *query_of(struct api_app *app, const char *area, const char *event
 static json_t *query_named(struct api_ctx *c, const char *area, const char *event)
 {
 	json_t *q = query_of(c->app, area, event);
-	add_by_name(c, q);
-	add_by_name(c, json_object_get(q, "answer"));
+	api_add_by_name(c, q);
+	api_add_by_name(c, json_object_get(q, "answer"));
 	return q;
 }
 
@@ -114,11 +87,11 @@ static void describe(struct api_ctx *c, json_t *row, const struct reg_fact *f, c
 	if (f->person && store_person_get(c->st, NULL, f->person, &p) == DS_OK) {
 		json_object_set_new(row, "name", json_string(p.cur_name));
 		json_object_set_new(row, "person", json_string(p.rec.id));
-		api_audit(c, action, "person", p.rec.id, "ok");
+		api_audit_in(c, action, "person", p.rec.id, p.cur_area, "ok");
 	}
 	if (f->type == EV_BIRTH && f->other && store_person_get(c->st, NULL, f->other, &p) == DS_OK) {
 		json_object_set_new(row, "child_name", json_string(p.cur_name));
-		api_audit(c, action, "person", p.rec.id, "ok");
+		api_audit_in(c, action, "person", p.rec.id, p.cur_area, "ok");
 	}
 }
 
@@ -193,7 +166,7 @@ static json_t *area_month(struct api_ctx *c, const struct eng_view *v, const cha
 		iso_time(e.recorded_at, at);
 		json_t *row = json_pack("{s:o, s:I, s:s, s:o, s:s, s:b}", "event", ev ? ev : json_null(), "seq",
 					(json_int_t)e.fact.seq, "recorded_by", e.recorded_by, "recorded_by_name",
-					name_of(c, e.recorded_by), "recorded_at", at, "voided", e.voided_by != 0);
+					api_user_name(c, e.recorded_by), "recorded_at", at, "voided", e.voided_by != 0);
 		describe(c, row, &e.fact, "review");
 		const char *id = json_string_value(json_object_get(ev, "id"));
 		json_t *q = id ? query_named(c, area, id) : NULL;
@@ -221,7 +194,7 @@ static json_t *area_month(struct api_ctx *c, const struct eng_view *v, const cha
 		    store_event_by_id(c->st, raw, &e) != DS_OK || e.fact.date < from || e.fact.date > day_month_end(from))
 			continue;
 		json_t *row = json_pack("{s:o, s:s, s:o, s:b, s:o}", "event", json_loads(e.body, 0, NULL), "recorded_by",
-					e.recorded_by, "recorded_by_name", name_of(c, e.recorded_by), "voided",
+					e.recorded_by, "recorded_by_name", api_user_name(c, e.recorded_by), "voided",
 					e.voided_by != 0, "query", query_named(c, area, id));
 		describe(c, row, &e.fact, "review");
 		json_array_append_new(cancelled, row);
@@ -233,7 +206,7 @@ static json_t *area_month(struct api_ctx *c, const struct eng_view *v, const cha
 			      "cancelled", cancelled, "collaborators", who ? json_incref(who) : json_array());
 	struct qa r = {0};
 	rec_book_current(c->app->book, "review", area, month, take_body, &r);
-	add_by_name(c, r.query);
+	api_add_by_name(c, r.query);
 	json_object_set_new(o, "reviewed", r.query ? r.query : json_null());
 	return o;
 }
@@ -255,7 +228,7 @@ void h_review(struct api_ctx *c)
 	if (!api_query(c, "unit", unit, sizeof unit))
 		snprintf(unit, sizeof unit, "%s", c->user.unit);
 	if (!api_query(c, "month", month, sizeof month) || !day_parse_month(month, strlen(month), &from)) {
-		api_error(c, 400, "required", tr(c, "hãy chọn tháng (YYYY-MM)", "give month (YYYY-MM)"), "month");
+		api_error(c, 400, "required", api_tr(c, "hãy chọn tháng (YYYY-MM)", "give month (YYYY-MM)"), "month");
 		return;
 	}
 	struct asked asked = {c, json_object(), json_object(), json_object()};
@@ -271,7 +244,7 @@ void h_review(struct api_ctx *c)
 		json_decref(asked.by_area);
 		json_decref(asked.corrections);
 		json_decref(asked.collaborators);
-		not_found(c, "unit");
+		api_not_found(c, "unit");
 		return;
 	}
 	char name[REG_TEXT_BYTES];
@@ -290,7 +263,7 @@ void h_review(struct api_ctx *c)
 	json_decref(asked.collaborators);
 	if (!nr) {
 		free(rows);
-		not_found(c, "unit");
+		api_not_found(c, "unit");
 		return;
 	}
 	qsort(rows, nr, sizeof *rows, by_count);
@@ -324,7 +297,7 @@ static void rv_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 	char id[REG_UUID_TEXT];
 	reg_uuid_format(w->r.id, id);
 	if (rc) {
-		api_error(c, 503, "store", tr(c, "chưa ghi được; hãy thử lại", "it could not be saved; try again"), NULL);
+		api_error(c, 503, "store", api_tr(c, "chưa ghi được; hãy thử lại", "it could not be saved; try again"), NULL);
 	} else if (w->res.outcome == REC_REFUSED) {
 		api_audit(c, w->action, w->r.kind, w->r.key, "refused");
 		api_problem(c, w->res.problem.why == W_RECORD_STALE ? 409 : 422, &w->res.problem);
@@ -356,7 +329,7 @@ static void record(struct api_ctx *c, const char *kind, const char *area, json_t
 	struct rv_write *w = calloc(1, sizeof *w);
 	struct ds_problem pb;
 	if (!o || !w) {
-		api_error(c, 503, "memory", tr(c, "máy chủ thiếu bộ nhớ; hãy thử lại", "out of memory"), NULL);
+		api_error(c, 503, "memory", api_tr(c, "máy chủ thiếu bộ nhớ; hãy thử lại", "out of memory"), NULL);
 		free(w);
 	} else if (rec_parse(o, &w->r, &pb)) {
 		api_problem(c, 422, &pb);
@@ -367,7 +340,7 @@ static void record(struct api_ctx *c, const char *kind, const char *area, json_t
 		if (!api_write(c, rv_run, rv_done, w)) {
 			rec_free(&w->r);
 			free(w);
-			api_error(c, 503, "stopping", tr(c, "máy chủ đang dừng; hãy thử lại", "the server is stopping; try again"), NULL);
+			api_error(c, 503, "stopping", api_tr(c, "máy chủ đang dừng; hãy thử lại", "the server is stopping; try again"), NULL);
 		}
 	}
 	json_decref(o);
@@ -386,9 +359,9 @@ void h_review_mark(struct api_ctx *c)
 	const char *area = json_string_value(json_object_get(b, "area"));
 	const char *month = json_string_value(json_object_get(b, "month"));
 	if (!area || !month) {
-		api_error(c, 400, "required", tr(c, "hãy chọn địa bàn và tháng", "give area and month"), area ? "month" : "area");
+		api_error(c, 400, "required", api_tr(c, "hãy chọn địa bàn và tháng", "give area and month"), area ? "month" : "area");
 	} else if (!api_in_scope(c, area)) {
-		not_found(c, "area");
+		api_not_found(c, "area");
 	} else {
 		uint8_t cur[16];
 		bool again = rec_book_current(c->app->book, "review", area, month, take_id, cur);
@@ -412,7 +385,7 @@ static bool event_area(struct api_ctx *c, const char *id, char area[REG_UNIT_COD
 		snprintf(by, 64, "%s", e.recorded_by);
 	}
 	if (!hh || store_household_get(c->st, NULL, hh, &h) != DS_OK || !api_in_scope(c, h.rec.area)) {
-		not_found(c, "event");
+		api_not_found(c, "event");
 		return false;
 	}
 	snprintf(area, REG_UNIT_CODE_MAX + 1, "%s", h.rec.area);
@@ -505,7 +478,7 @@ void h_query_answer(struct api_ctx *c)
 		reg_uuid_format(raw, key);
 		json_t *q = query_of(c->app, area, key);
 		if (!q) {
-			not_found(c, "event");
+			api_not_found(c, "event");
 		} else if (!json_is_true(json_object_get(q, "open"))) {
 			struct ds_problem pb = {0};
 			ds_problem_set(&pb, NULL, 0, "event", W_QUERY_ANSWERED);

@@ -8,8 +8,8 @@
 
 static json_t *user_json(const struct api_user *u)
 {
-	return json_pack("{s:s, s:s, s:s, s:s}", "login", u->login, "name", u->name, "role",
-			 api_role_name(u->role), "unit", u->unit);
+	return json_pack("{s:s, s:s, s:s, s:s, s:b}", "login", u->login, "name", u->name, "role",
+			 api_role_name(u->role), "unit", u->unit, "must_change_password", u->must_change);
 }
 
 static void store_failed(struct api_ctx *c, const char *what)
@@ -47,11 +47,7 @@ void h_login(struct api_ctx *c)
 		json_decref(b);
 		return;
 	}
-	if (!api_login(c, login, pw, login_done)) {
-		struct api_ctx anon = *c;
-		anon.authed = false;
-		api_audit(&anon, "login", "user", login, c->rs->status == 429 ? "throttled" : "denied");
-	}
+	api_login(c, login, pw, login_done); /* a refusal is audited there */
 	json_decref(b);
 }
 
@@ -72,6 +68,26 @@ void h_logout(struct api_ctx *c)
 	api_write_block(c, api_revoke_run, logout_done, api_revoke_new(c->user.session, 0, false));
 }
 
+struct changes {
+	const char *login;
+	json_t *out;
+};
+
+static enum ds_rc add_change(const struct store_audit *a, void *arg)
+{
+	struct changes *ch = arg;
+	if (strcmp(a->login, ch->login) == 0 || json_array_size(ch->out) >= 20)
+		return DS_OK;
+	char when[32];
+	time_t t = (time_t)a->at;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_array_append_new(ch->out, json_pack("{s:s, s:s, s:s, s:s}", "at", when, "by", a->login,
+						 "action", a->action, "outcome", a->outcome));
+	return DS_OK;
+}
+
 void h_me(struct api_ctx *c)
 {
 	/* "today" is the server's date (forms refuse later dates by it). */
@@ -87,6 +103,12 @@ void h_me(struct api_ctx *c)
 		json_object_set_new(o, "unit", json_pack("{s:s, s:s, s:s}", "code", u->code, "name", u->name,
 							 "level", reg_level_name(u->level)));
 	engine_read_end(v);
+	/* What others did to this account (an administrator's changes and
+	 * resets, refused logins), newest first: nobody acts on an account
+	 * unseen by its user. */
+	struct changes ch = {c->user.login, json_array()};
+	store_audit_list(c->st, "user", c->user.login, 0, 200, add_change, &ch);
+	json_object_set_new(o, "account_changes", ch.out);
 	api_json(c, 200, o);
 }
 
@@ -102,7 +124,6 @@ static void password_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 		if (mine)
 			api_logout_finish(c, mine);
 		free(mine);
-		api_audit(c, "password", "user", a->u.login, "ok");
 		api_json(c, 200, json_pack("{s:b}", "ok", 1));
 	}
 	free(a);
@@ -117,18 +138,44 @@ void h_password(struct api_ctx *c)
 	const char *pw = json_string_value(json_object_get(b, "new"));
 	struct api_account *a = calloc(1, sizeof *a);
 	bool vi = strcmp(c->lang, "vi") == 0;
+	/* Wrong old passwords count as wrong logins: a stolen session cannot
+	 * guess its way to the account. */
+	char key[API_LIMIT_KEY];
+	snprintf(key, sizeof key, "u:%s", c->user.login);
+	int64_t now = (int64_t)time(NULL), wait = api_limit_wait(c->app, key, now);
+	const char *weak = NULL;
 	if (!a) {
 		api_error(c, 503, "memory", "out of memory", NULL);
+	} else if (wait) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld", (long long)wait);
+		http_add_header(c->rs, "Retry-After", retry);
+		api_error(c, 429, "throttled", vi ? "Nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+						   : "Too many wrong passwords. Try again in a few minutes.",
+			  "old");
 	} else if (!old || !pw || store_user_get(c->st, NULL, c->user.id, &a->u) ||
 		   !api_check_password(a->u.pw_hash, old)) {
+		api_limit_fail(c->app, key, 4, now);
+		api_limits_keep(c->app, key);
 		api_error(c, 403, "bad_credentials", vi ? "Mật khẩu cũ không đúng." : "The old password is wrong.",
 			  "old");
-	} else if (strlen(pw) < 10 || strlen(pw) > 200) {
+	} else if ((weak = api_weak_password(pw, &a->u))) {
+		bool len = strcmp(weak, "length") == 0, mine = strcmp(weak, "personal") == 0;
 		api_error(c, 422, "weak_password",
-			  vi ? "Mật khẩu mới phải có từ 10 ký tự." : "The new password needs at least 10 characters.",
+			  len    ? (vi ? "Mật khẩu mới phải có từ 10 đến 200 ký tự."
+				       : "The new password needs 10 to 200 characters.")
+			  : mine ? (vi ? "Mật khẩu mới không được chứa tên đăng nhập hay tên của bạn."
+				       : "The new password may not hold your login or your name.")
+				 : (vi ? "Mật khẩu này quá dễ đoán (ai cũng dùng). Hãy chọn một câu dài hơn."
+				       : "This password is too easy to guess. Choose a longer phrase."),
+			  "new");
+	} else if (api_check_password(a->u.pw_hash, pw)) {
+		api_error(c, 422, "same_password",
+			  vi ? "Mật khẩu mới phải khác mật khẩu cũ." : "The new password must differ from the old one.",
 			  "new");
 	} else if (api_hash_password(pw, a->u.pw_hash) == DS_OK) {
 		a->u.pw_changed_at = (int64_t)time(NULL);
+		a->actions[a->nactions++] = "password";
 		a->revoke_tokens = true; /* a new password ends the API tokens too */
 		api_write_block(c, api_account_run, password_done, a);
 		a = NULL; /* the writer's, or freed */
@@ -159,10 +206,14 @@ void h_token_add(struct api_ctx *c)
 	const char *label = json_string_value(json_object_get(b, "label"));
 	json_t *d = json_object_get(b, "days");
 	json_int_t days = d ? json_integer_value(d) : 90;
+	bool vi = strcmp(c->lang, "vi") == 0;
 	if (!label || !label[0] || strlen(label) > 60)
-		api_error(c, 400, "required", "give a label of at most 60 characters", "label");
+		api_error(c, 400, "required",
+			  vi ? "Hãy đặt tên gọi cho mã, không quá 60 ký tự." : "Give a label of at most 60 characters.",
+			  "label");
 	else if ((d && !json_is_integer(d)) || days < 1 || days > 365)
-		api_error(c, 422, "bad_value", "days is 1 to 365", "days");
+		api_error(c, 422, "bad_value",
+			  vi ? "Số ngày hiệu lực từ 1 đến 365." : "Days valid: 1 to 365.", "days");
 	else
 		api_write_block(c, api_session_add_run, token_done,
 				api_token_new(c->user.id, label, (int)days));

@@ -2,7 +2,7 @@
  * Limits on failures: wrong passwords per account and per address, unknown
  * session tokens per address, refusals that probe what exists elsewhere per
  * user.  Each key has a count of failures and, past a free allowance, an
- * exponential delay before the next try: 1 s, 2 s, 4 s ... up to 15
+ * exponential delay before the next try: 2 s, 4 s, 8 s ... up to 15
  * minutes.  A real owner behind an attacker waits seconds, not a quarter of
  * an hour, and nobody is locked out for good.
  *
@@ -67,9 +67,11 @@ int64_t api_limit_wait(struct api_app *app, const char *key, int64_t now)
 	return wait;
 }
 
+/* 2, 4, 8 ... 900 s: the first is 2 s, not 1, because times are whole
+ * seconds and a 1 s wait could be over at the next tick. */
 static int64_t delay(int over)
 {
-	int64_t d = 1;
+	int64_t d = 2;
 	for (int i = 1; i < over && d < MAX_DELAY_S; i++)
 		d *= 2;
 	return d < MAX_DELAY_S ? d : MAX_DELAY_S;

@@ -33,6 +33,11 @@ const struct api_route api_routes[] = {
 	 "A person with the dated history of events", ""},
 	{"GET", "/api/v1/persons/{id}/access", h_person_access, PERM_OFFICER,
 	 "Who read or changed this person's data (data-subject requests)", "page:1-based"},
+	{"GET", "/api/v1/persons/{id}/file", h_person_file, PERM_OFFICER,
+	 "A data subject's file (Personal Data Protection Law): everything held on the person and every "
+	 "access to it, as a JSON attachment", ""},
+	{"POST", "/api/v1/persons/{id}/deletion", h_person_deletion, PERM_OFFICER,
+	 "Record a request to delete a person's data, refused with its legal basis: {received, channel, note}", ""},
 	{"GET", "/api/v1/households", h_household_list, PERM_READ,
 	 "Households of an area, or by household number",
 	 "area:area code (default the user's area);number:book number;page:1-based;size:page size"},
@@ -53,6 +58,17 @@ const struct api_route api_routes[] = {
 	 "Headline figures, pyramid and monthly trends for a unit", "unit:unit code;year:YYYY"},
 	{"POST", "/api/v1/targets", h_targets, PERM_PLANNER,
 	 "Set yearly targets: [{unit, year, indicator, target}]", ""},
+	{"GET", "/api/v1/projection", h_projection, PERM_PLANNER,
+	 "A unit's projection from its own register by sex and single age to a horizon; "
+	 "several scenarios are compared side by side",
+	 "unit:unit code;base:base date YYYY-MM-DD;to:last year;map_date:YYYY-MM-DD (default the base date);"
+	 "scenario:saved scenario names, comma-separated (default: constant rates);"
+	 "format:json, csv or xlsx;lang:vi or en"},
+	{"GET", "/api/v1/scenarios", h_scenarios, PERM_PLANNER, "The projection scenarios saved for a unit",
+	 "unit:unit code"},
+	{"POST", "/api/v1/scenarios", h_scenario_save, PERM_PLANNER,
+	 "Save a projection scenario for a unit in one's scope: {unit, base, name, label, "
+	 "tfr: {value, year}, srb: {value, year}, e0_gain, migration}", ""},
 	{"GET", "/api/v1/review", h_review, PERM_OFFICER,
 	 "The month's changes of a commune, area by area (areas without a change first), with names, "
 	 "who recorded each, queries and reviews", "unit:commune code (default the user's unit);month:YYYY-MM"},
@@ -92,6 +108,11 @@ const struct api_route api_routes[] = {
 	{"DELETE", "/api/v1/tokens/{id}", h_token_revoke, PERM_USER, "Revoke one of one's API tokens", ""},
 	{"GET", "/api/v1/audit", h_audit, PERM_ADMIN, "The audit log, newest first",
 	 "object:person, household...;id:object id;page:1-based"},
+	{"GET", "/api/v1/audit/search", h_audit_search, PERM_ADMIN,
+	 "A breach investigation: every access by an account or to a unit in a time range, in time order",
+	 "from:YYYY-MM-DD or YYYY-MM-DDTHH:MM (Viet Nam's time unless Z or an offset);to:the same (a date "
+	 "includes its day);login:an account;unit:a unit code;format:json or csv;after:the next cursor;"
+	 "limit:1-10000 entries (JSON)"},
 	{"GET", "/", h_static, PERM_PUBLIC, "The web interface", ""},
 	{"GET", "/static/{file}", h_static, PERM_PUBLIC, "The web interface's files", ""},
 	{"GET", "/sw.js", h_static, PERM_PUBLIC, "The web interface's service worker (offline shell)", ""},
@@ -133,6 +154,11 @@ void api_json(struct api_ctx *c, int status, json_t *body)
 	buf_reset(&c->rs->body);
 	buf_puts(&c->rs->body, s ? s : "null");
 	free(s);
+}
+
+const char *api_tr(struct api_ctx *c, const char *vi, const char *en)
+{
+	return strcmp(c->lang, "en") == 0 ? en : vi;
 }
 
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
@@ -387,7 +413,8 @@ static bool state_changing(const char *method)
 void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 {
 	struct api_app *app = appv;
-	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .lang = "vi"};
+	struct api_audits audits = {0};
+	struct api_ctx c = {.app = app, .rq = rq, .rs = rs, .lang = "vi", .audits = &audits};
 	bool needs_store = false;
 	const char *accept = http_header(rq, "Accept-Language");
 	char langq[8];
@@ -440,6 +467,16 @@ void api_handle(void *appv, struct http_request *rq, struct http_response *rs)
 				  strcmp(c.lang, "vi") == 0 ? "Vui lòng đăng nhập." : "Please log in.", NULL);
 			goto out;
 		}
+		/* A password an administrator set opens only the way to change it. */
+		if (c.user.must_change && c.route->fn != h_me && c.route->fn != h_password &&
+		    c.route->fn != h_logout) {
+			api_error(&c, 403, "password_change_required",
+				  strcmp(c.lang, "vi") == 0
+					  ? "Mật khẩu do quản trị viên đặt: hãy đổi mật khẩu trước khi làm việc."
+					  : "This password was set by an administrator: change it first.",
+				  NULL);
+			goto out;
+		}
 		if (!api_role_allows(c.user.role, c.route->perm)) {
 			api_error(&c, 403, "forbidden",
 				  strcmp(c.lang, "vi") == 0 ? "Tài khoản không có quyền này."
@@ -466,6 +503,8 @@ out:
 	 * the answer; "try again" is.  A parked write answers for itself. */
 	if (rs->status && needs_store && c.st && !store_reachable(c.st, false))
 		offline(&c);
+	/* Answered only once its audit entries are committed. */
+	api_answer_audited(&c);
 	if (rs->status)
 		count_request(app, rs->status, progress_now() - rq->started);
 }

@@ -147,6 +147,10 @@ enum ds_why {
 	W_NO_RECORD,
 	W_RECORD_STALE,
 	W_RECORD_LEVEL,
+	/* projections from the register (demog/) */
+	W_HORIZON_BEFORE_BASE,
+	W_PATH_BEFORE_BASE,
+	W_NO_SCENARIO,
 	/* the monthly cycle (workflow/) */
 	W_PERIOD_NOT_ENDED,
 	W_FORM_NOT_SUBMITTED,

@@ -7,7 +7,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "store/accounts.h"
+#include "store/audit.h"
 
 #define DB_OPT "  --db PATH        the database: a SQLite file (default danso.db)\n" \
 	       "                   or a postgresql:// URL\n"
@@ -44,6 +48,27 @@ static const struct cli_cmd commands[] = {
 	 "usage: danso person [--db PATH] [--json] ID\n\n" DB_OPT
 	 "  --json           machine-readable output\n",
 	 cmd_person},
+	{"subject-file", "a person's file: all held on them and every access to it (PDPL)",
+	 "usage: danso subject-file [--db PATH] --person ID [--out FILE]\n\n"
+	 "Writes, as JSON, everything the register holds on one person (the record\n"
+	 "as of today, the dated events that name them, the household's address,\n"
+	 "officers' questions and answers on those events, their requests) and every\n"
+	 "access to it from the audit log, oldest first: the file a person may ask\n"
+	 "for under the Personal Data Protection Law (91/2025/QH15).  Making it is\n"
+	 "audited.  Standard output unless --out.\n\n" DB_OPT,
+	 cmd_subject_file},
+	{"audit-search", "every access by an account or to a unit in a time range, as CSV",
+	 "usage: danso audit-search [--db PATH] --from T --to T [--login L] [--unit CODE]\n"
+	 "                          [--out FILE.csv]\n\n"
+	 "For a breach investigation (the law gives 72 hours to notify): the audit\n"
+	 "log's entries in the range, in time order, by one account (--login; \"-\"\n"
+	 "for refused anonymous tries) and/or about objects in a unit (--unit: a\n"
+	 "person's or household's area when it was read, a report's unit).  T is\n"
+	 "YYYY-MM-DD (midnight in Viet Nam; as --to, the end of that day) or\n"
+	 "YYYY-MM-DDTHH:MM[:SS] with Z or +hh:mm (Viet Nam's time when none).\n"
+	 "Columns: seq, at_utc, at_vietnam, login, role, unit, action, object,\n"
+	 "object_id, area, outcome.  The search is audited.  Progress on stderr.\n\n" DB_OPT,
+	 cmd_audit_search},
 	{"household", "show a household, its members and its history",
 	 "usage: danso household [--db PATH] [--json] ID\n\n" DB_OPT
 	 "  --json           machine-readable output\n",
@@ -147,15 +172,19 @@ static const struct cli_cmd commands[] = {
 	 "and 4096 in all, JSON depth 16 and strings of 16 KiB, 1000 events a\n"
 	 "batch, 100 results a page.  Sessions end after 30 min idle or 12 h.\n"
 	 "Wrong passwords: after 4 for an account (19 from an address) each next\n"
-	 "try waits 1, 2, 4 ... up to 900 s; kept across restarts.  Behind a\n"
+	 "try waits 2, 4, 8 ... up to 900 s; kept across restarts.  Behind a\n"
 	 "reverse proxy, name it with --trusted-proxy: the client's address is\n"
 	 "then the last one of its X-Forwarded-For.\n\n" DB_OPT,
 	 cmd_serve},
-	{"user", "create an account or reset its password",
+	{"user", "create an account, reset its password, disable or enable it",
 	 "usage: danso user add [--db PATH] --login L --role R [--unit CODE] [--name N]\n"
-	 "       danso user reset [--db PATH] --login L\n\n"
+	 "       danso user reset|disable|enable [--db PATH] --login L\n\n"
 	 "Roles: collaborator (an area), commune, province, national, admin.  The\n"
-	 "new random password is printed once (or written to --password-file).\n\n" DB_OPT,
+	 "new random password is printed once (or written to --password-file); a\n"
+	 "reset one must be changed at the next login.  Only here are national\n"
+	 "officers' and administrators' accounts made or changed: the API's\n"
+	 "administrators may only disable them.  Every change is in the audit\n"
+	 "log and shown to the account's user.\n\n" DB_OPT,
 	 cmd_user},
 	{"lifetable", "life tables from death rates, or deaths and exposure, by sex",
 	 "usage: danso lifetable --in FILE.csv [--format csv|json]\n\n"
@@ -183,8 +212,39 @@ static const struct cli_cmd commands[] = {
 	 "by mother's age (step,mother_age,births): CSV in two sections, or JSON\n"
 	 "{\"population\":[...],\"births\":[...]}.\n\n"
 	 "example:\n"
-	 "  danso project --in sweden-1993/ --step 5 --steps 2 --format json\n",
+	 "  danso project --in sweden-1993/ --step 5 --steps 2 --format json\n\n"
+	 "usage: danso project --db DB --unit U --base DATE --to YEAR [--map-date D]\n"
+	 "                     [--scenario NAME[,NAME...]] [--format json|csv|xlsx]\n"
+	 "                     [-o FILE] [--lang vi|en] [--communes] [--repeat N]\n\n"
+	 "Projects the unit from its own register, by sex and single year of age,\n"
+	 "one year at a time to YEAR: the population counted on the base date under\n"
+	 "the map of --map-date (default the base date), and fertility, mortality,\n"
+	 "the sex ratio at birth and net migration from the three calendar years\n"
+	 "that end on or before it.  A unit with too few births or deaths borrows\n"
+	 "the national schedules (a Brass relational model for mortality) and the\n"
+	 "output says so.  --scenario names saved scenarios (danso scenario); two\n"
+	 "or more are compared side by side; without it rates stay constant.\n"
+	 "JSON (default) and CSV go to stdout or -o; XLSX (one sheet per table)\n"
+	 "needs -o.  --communes projects every commune under the unit, each from\n"
+	 "its own register, and writes a summary of each.  --repeat N times the\n"
+	 "reading and the projection (for benchmarks).\n\n"
+	 "example:\n"
+	 "  danso project --db p.db --unit 79 --base 2025-12-31 --to 2050\n",
 	 cmd_project},
+	{"scenario", "save or list projection scenarios (paths of TFR, SRB, e0, migration)",
+	 "usage: danso scenario save [--db PATH] --unit U --base DATE --name NAME\n"
+	 "                           [--label TEXT] [--tfr VALUE@YEAR] [--srb VALUE@YEAR]\n"
+	 "                           [--e0-gain YEARS] [--migration on|off]\n"
+	 "       danso scenario list [--db PATH] [--unit U]\n\n"
+	 "A scenario is a workflow record of the unit (a province, district or\n"
+	 "commune) made for a base date, named (letters, digits, _ and -): the TFR\n"
+	 "reaching VALUE by YEAR (0.5-10), the sex ratio at birth reaching VALUE by\n"
+	 "YEAR (0.9-1.3 male births per female birth), life expectancy gaining\n"
+	 "YEARS a year (-1 to 1), migration on (default) or off.  A path's year may\n"
+	 "not be before the base date's.  Saving a name again replaces it.\n\n" DB_OPT
+	 "example:\n"
+	 "  danso scenario save --unit 79 --base 2025-12-31 --name thap --tfr 1.6@2035\n",
+	 cmd_scenario},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
 	 "                 [--start YYYY-MM-DD] [--years Y]\n",
@@ -253,8 +313,12 @@ static void overview(FILE *f)
 	fputs("danso: the population register and statistics system\n\n"
 	      "usage: danso COMMAND [OPTIONS]\n\ncommands:\n",
 	      f);
+	int width = 0;
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-*s %s\n", width, commands[i].name, commands[i].summary);
 	fputs("\n`danso COMMAND --help` describes a command.\n"
 	      "Messages are in English; DANSO_LANG=vi gives Vietnamese.\n",
 	      f);
@@ -323,4 +387,41 @@ void cli_unmap_file(struct cli_file *f)
 	if (f->mapped)
 		munmap((void *)f->data, f->size);
 	f->mapped = false;
+}
+
+enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *object, json_t *objs,
+			 const char *member, const char *area)
+{
+	struct store_audit a = {.at = (int64_t)time(NULL), .role = ROLE_ADMIN};
+	snprintf(a.login, sizeof a.login, "cli:%s", cli_default_by());
+	snprintf(a.action, sizeof a.action, "%s", action);
+	snprintf(a.object, sizeof a.object, "%s", object);
+	snprintf(a.outcome, sizeof a.outcome, "ok");
+	enum ds_rc rc = store_begin(st);
+	size_t i;
+	json_t *o;
+	json_array_foreach(objs, i, o)
+	{
+		const char *id = json_is_string(o) ? json_string_value(o)
+						   : json_string_value(json_object_get(o, member));
+		snprintf(a.object_id, sizeof a.object_id, "%s", id ? id : "");
+		const char *in = area ? area : json_string_value(json_object_get(o, "area"));
+		snprintf(a.area, sizeof a.area, "%s", in ? in : "");
+		if (!rc)
+			rc = store_audit_add(st, &a);
+	}
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+enum ds_rc cli_audit(struct store *st, const char *action, const char *object, const char *id,
+		     const char *area)
+{
+	json_t *one = json_pack("[s]", id ? id : "");
+	enum ds_rc rc = one ? cli_audit_ids(st, action, object, one, NULL, area ? area : "") : DS_ENOMEM;
+	json_decref(one);
+	return rc;
 }

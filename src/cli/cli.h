@@ -9,6 +9,7 @@
 #ifndef DS_CLI_H
 #define DS_CLI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -62,6 +63,20 @@ struct cli_file {
 int cli_map_file(const char *path, struct cli_file *f);
 void cli_unmap_file(struct cli_file *f);
 
+/*
+ * An entry in the audit log for what a command reads or changes, as done
+ * from the command line by the system user, committed before the command
+ * shows or writes anything.
+ */
+struct store;
+enum ds_rc cli_audit(struct store *st, const char *action, const char *object, const char *id,
+		     const char *area);
+/* The same for many, in one transaction: the strings of objs, or their
+ * member `member` when they are objects; in area, or (NULL) in each
+ * object's member "area". */
+enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *object, json_t *objs,
+			 const char *member, const char *area);
+
 /* Commands, in files by group under src/cli/. */
 /* cmd_register.c: the register's writes */
 int cmd_init(int argc, char **argv);
@@ -69,6 +84,8 @@ int cmd_import(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 /* cmd_show.c: reading persons and households */
 int cmd_person(int argc, char **argv);
+int cmd_subject_file(int argc, char **argv);
+int cmd_audit_search(int argc, char **argv);
 int cmd_household(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 /* cmd_export.c */
@@ -91,5 +108,8 @@ int cmd_export_dhis2(int argc, char **argv);
 /* cmd_demog.c: life tables and projections */
 int cmd_lifetable(int argc, char **argv);
 int cmd_project(int argc, char **argv);
+/* cmd_forecast.c: projections from the register and their scenarios */
+int cmd_project_db(int argc, char **argv);
+int cmd_scenario(int argc, char **argv);
 
 #endif

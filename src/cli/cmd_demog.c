@@ -266,8 +266,20 @@ static int parse_project(int argc, char **argv, struct proj_opts *o)
 	return 0;
 }
 
+/* True when the arguments ask for a projection from the register (--db, --unit, --base). */
+static bool from_register(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--db", 4) == 0 || strncmp(argv[i], "--unit", 6) == 0 ||
+		    strncmp(argv[i], "--base", 6) == 0)
+			return true;
+	return false;
+}
+
 int cmd_project(int argc, char **argv)
 {
+	if (from_register(argc, argv))
+		return cmd_project_db(argc, argv);
 	struct proj_opts o;
 	int ex = parse_project(argc, argv, &o);
 	if (ex)

@@ -212,7 +212,10 @@ int cmd_export(int argc, char **argv)
 	if (ex)
 		return ex;
 	json_t *manifest = json_object();
-	enum ds_rc rc = store_begin(st); /* one consistent snapshot */
+	/* The whole register leaves the system: that is in the access log first. */
+	enum ds_rc rc = cli_audit(st, "export", "register", dir, NULL);
+	if (!rc)
+		rc = store_begin(st); /* one consistent snapshot */
 	if (!rc)
 		rc = export_all(st, dir, manifest);
 	store_rollback(st);

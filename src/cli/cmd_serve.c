@@ -92,19 +92,6 @@ int cmd_serve(int argc, char **argv)
 	return api_serve(&cfg);
 }
 
-/* The account change in the audit log, as done from the command line by
- * the system user: visible in the account's own access list. */
-static enum ds_rc user_audit(struct store *st, const char *action, const char *login)
-{
-	struct store_audit a = {.at = (int64_t)time(NULL), .role = ROLE_ADMIN};
-	snprintf(a.login, sizeof a.login, "cli:%s", cli_default_by());
-	snprintf(a.action, sizeof a.action, "%s", action);
-	snprintf(a.object, sizeof a.object, "user");
-	snprintf(a.object_id, sizeof a.object_id, "%s", login);
-	snprintf(a.outcome, sizeof a.outcome, "ok");
-	return store_audit_add(st, &a);
-}
-
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -116,9 +103,14 @@ int cmd_user(int argc, char **argv)
 					     {0}};
 	const char *db = CLI_DEFAULT_DB, *login = NULL, *name = NULL, *role = NULL, *unit = "",
 		   *pwfile = NULL;
-	if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "reset")))
-		return cli_fail("user", DS_EUSAGE, "give add or reset");
-	bool add = strcmp(argv[1], "add") == 0;
+	static const char *const verbs[] = {"add", "reset", "disable", "enable"};
+	int verb = -1;
+	for (int i = 0; argc >= 2 && i < 4; i++)
+		if (strcmp(argv[1], verbs[i]) == 0)
+			verb = i;
+	if (verb < 0)
+		return cli_fail("user", DS_EUSAGE, "give add, reset, disable or enable");
+	bool add = verb == 0, reset = verb == 1;
 	int c;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -165,21 +157,25 @@ int cmd_user(int argc, char **argv)
 			rc = api_hash_password(pw, u.pw_hash);
 		if (!rc && !(rc = store_begin(st))) {
 			rc = store_user_add(st, &u);
-			rc = rc ? rc : user_audit(st, "create", u.login);
 			rc = rc ? rc : store_commit(st);
 			if (rc)
 				store_rollback(st);
+			rc = rc ? rc : cli_audit(st, "create", "user", u.login, u.unit);
 		}
-	} else if (!(rc = store_user_get(st, u.login, 0, &u)) && !(rc = api_hash_password(pw, u.pw_hash)) &&
-		   !(rc = store_begin(st))) {
-		/* A reset ends every session and API token of the account. */
-		u.pw_changed_at = (int64_t)time(NULL);
+	} else if (!(rc = store_user_get(st, u.login, 0, &u)) &&
+		   !(rc = reset ? api_hash_password(pw, u.pw_hash) : DS_OK) && !(rc = store_begin(st))) {
+		/* A reset's password is to be changed at the next login; a reset
+		 * or a disabled account ends every session and API token. */
+		if (reset)
+			u.pw_changed_at = STORE_PW_SET_BY_ADMIN;
+		else
+			u.disabled = verb == 2;
 		rc = store_user_update(st, &u);
-		rc = rc ? rc : store_session_revoke(st, NULL, u.id, true);
-		rc = rc ? rc : user_audit(st, "reset_password", u.login);
+		rc = rc || verb == 3 ? rc : store_session_revoke(st, NULL, u.id, true);
 		rc = rc ? rc : store_commit(st);
 		if (rc)
 			store_rollback(st);
+		rc = rc ? rc : cli_audit(st, reset ? "reset_password" : verbs[verb], "user", u.login, u.unit);
 	}
 	if (rc == DS_ECONFLICT)
 		ex = cli_fail("user", rc, "the login %s is taken", u.login);
@@ -187,12 +183,15 @@ int cmd_user(int argc, char **argv)
 		ex = cli_fail("user", rc, "no account %s", u.login);
 	else if (rc)
 		ex = cli_fail("user", rc, "%s", store_errmsg(st));
+	else if (!add && !reset)
+		printf("%s %sd\n", u.login, verbs[verb]);
 	else if (pwfile) {
 		FILE *f = fopen(pwfile, "w");
 		if (!f || fprintf(f, "%s\n", pw) < 0 || fclose(f))
 			ex = cli_fail("user", DS_EIO, "cannot write %s", pwfile);
 	} else {
-		printf("%s %s: password %s\n", add ? "created" : "reset", u.login, pw);
+		printf("%s %s: password %s%s\n", add ? "created" : "reset", u.login, pw,
+		       add ? "" : " (to be changed at the next login)");
 	}
 	store_close(st);
 	return ex;

@@ -127,6 +127,8 @@ int cmd_person(int argc, char **argv)
 		rc = store_person_get(st, o.arg, 0, &p);
 	if (!rc)
 		rc = view_person(&lg, &p, true, &v);
+	if (!rc)
+		rc = cli_audit(st, "read", "person", p.rec.id, p.cur_area);
 	if (rc == DS_ENOTFOUND)
 		ex = cli_fail("person", rc, "no person with id %s", o.arg);
 	else if (rc)
@@ -158,6 +160,10 @@ int cmd_household(int argc, char **argv)
 		rc = store_household_get(st, o.arg, 0, &h);
 	if (!rc)
 		rc = view_household(&lg, &h, true, &v);
+	if (!rc)
+		rc = cli_audit(st, "read", "household", h.rec.id, h.rec.area);
+	if (!rc)
+		rc = cli_audit_ids(st, "read", "person", json_object_get(v, "members"), "id", h.rec.area);
 	if (rc == DS_ENOTFOUND) {
 		ex = cli_fail("household", rc, "no household with id %s", o.arg);
 	} else if (rc) {
@@ -192,12 +198,14 @@ int cmd_household(int argc, char **argv)
 struct found {
 	struct store *st;
 	json_t *arr;
+	json_t *seen; /* [{id, area}] for the audit log */
 };
 
 static enum ds_rc add_found(const struct store_person *p, void *arg)
 {
 	struct found *f = arg;
 	json_array_append_new(f->arr, view_person_brief(p, p->cur_household));
+	json_array_append_new(f->seen, json_pack("{s:s, s:s}", "id", p->rec.id, "area", p->cur_area));
 	return DS_OK;
 }
 
@@ -240,8 +248,10 @@ int cmd_find(int argc, char **argv)
 	int ex = cli_open_store("find", db, false, &st);
 	if (ex)
 		return ex;
-	struct found f = {st, json_array()};
+	struct found f = {st, json_array(), json_array()};
 	enum ds_rc rc = store_find(st, key, year, NULL, 0, (size_t)limit, add_found, &f);
+	if (!rc)
+		rc = cli_audit_ids(st, "search", "person", f.seen, "id", NULL);
 	if (rc) {
 		ex = cli_fail("find", rc, "%s", store_errmsg(st));
 	} else if (json) {
@@ -263,6 +273,7 @@ int cmd_find(int argc, char **argv)
 	if (!rc && json_array_size(f.arr) == 0 && !ex)
 		ex = ds_rc_exit(DS_ENOTFOUND);
 	json_decref(f.arr);
+	json_decref(f.seen);
 	store_close(st);
 	return ex;
 }

@@ -210,6 +210,66 @@ enum ds_rc engine_catch_up(struct engine *e, struct store *st);
 /* Reloads the unit tree (after units were imported). */
 enum ds_rc engine_reload_units(struct engine *e, struct store *st);
 
+/* ---- inputs of a projection (engine_demog.c) ---- */
+
+/*
+ * What a projection from the register needs to know of one unit under the
+ * map of map_date (the areas under it in that map's tree), each filled
+ * into a struct the caller provides.  Ages are completed years on the day
+ * (day_age), 100 standing for 100 and over; sex index 0 is male.
+ *
+ * engine_dm_population: the persons counted on `day`, exactly as the
+ * report forms count pop() (a usual resident present that day).
+ *
+ * engine_dm_exposure: exact exposure over the days from..to (both
+ * included, at most 8 calendar years): for every day a person was counted
+ * in the unit, one day in the cell of their sex and their age that day.
+ * Each presence spell is cut at the period's bounds and at the person's
+ * birthdays (someone born on 29 February turns a year older on 1 March in
+ * other years, as day_age has it).  Person-years are days / 365.25
+ * (eng_dm_years).
+ *
+ * engine_dm_flows: the events of from..to as the forms count them
+ * (births by the mother's household, deaths, moves): births by the
+ * child's sex and the mother's age (10 to 60, the ages the forms clamp
+ * to), deaths by sex and age, and the moves that cross the unit's
+ * boundary, in and out, by sex and age at the move.  A move between two
+ * communes inside the unit counts once in and once out, so it leaves the
+ * net unchanged, as the forms' totals have it.
+ *
+ * Each returns DS_ENOTFOUND for a unit the tree does not know, DS_ENOMEM,
+ * or DS_OK.
+ */
+struct eng_dm_pop {
+	int64_t n[2][ENG_AGES];
+};
+struct eng_dm_exposure {
+	int64_t days[2][ENG_AGES];
+};
+struct eng_dm_flows {
+	int64_t births[2][ENG_MOTHER_AGES]; /* child's sex, mother's age - ENG_MOTHER_AGE0 */
+	int64_t deaths[2][ENG_AGES];
+	int64_t in[2][ENG_AGES], out[2][ENG_AGES];
+};
+#define ENG_DAYS_PER_YEAR 365.25
+static inline double eng_dm_years(int64_t days)
+{
+	return (double)days / ENG_DAYS_PER_YEAR;
+}
+enum ds_rc engine_dm_population(const struct eng_view *v, const char *unit, int32_t map_date,
+				int32_t day, struct eng_dm_pop *out);
+enum ds_rc engine_dm_exposure(const struct eng_view *v, const char *unit, int32_t map_date,
+			      int32_t from, int32_t to, struct eng_dm_exposure *out);
+enum ds_rc engine_dm_flows(const struct eng_view *v, const char *unit, int32_t map_date,
+			   int32_t from, int32_t to, struct eng_dm_flows *out);
+/*
+ * engine_dm_flows for n disjoint units at once, into out[0..n-1]: one pass
+ * over the period's events, where n calls would each read every move of
+ * the province (moves between communes are filed under no area).  A move
+ * between two of the units counts out of one and into the other.
+ */
+enum ds_rc engine_dm_flows_many(const struct eng_view *v, const char *const *units, size_t n,
+				int32_t map_date, int32_t from, int32_t to, struct eng_dm_flows *out);
 /*
  * Whether the engine was found not to agree with the log: an event naming a
  * person or household it does not hold, or counts that differ from the

@@ -235,7 +235,8 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 		for (size_t i = 0; i < l.nfacts; i++)
 			if (subject_fact(&l.facts[i]))
 				l.facts[m++] = l.facts[i];
-		qsort(l.facts, m, sizeof *l.facts, by_person_date);
+		if (m)
+			qsort(l.facts, m, sizeof *l.facts, by_person_date);
 		size_t i = 0;
 		for (int64_t r = 1; !rc && r <= e->maxp; r++) {
 			if (!e->p_sex[r])

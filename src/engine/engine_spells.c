@@ -183,6 +183,8 @@ static int ev_cmp(const void *pa, const void *pb, void *arg)
 /* Permutes one column of n elements of size sz by idx, through tmp (n * sz bytes). */
 static void permute(void *col, size_t sz, const size_t *idx, size_t n, char *tmp)
 {
+	if (!n)
+		return; /* an empty log's columns may be NULL */
 	for (size_t i = 0; i < n; i++)
 		memcpy(tmp + i * sz, (char *)col + idx[i] * sz, sz);
 	memcpy(col, tmp, n * sz);
@@ -202,7 +204,8 @@ enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v)
 			area[i] = eng_event_area(e, v, i);
 		}
 		struct sort_keys k = {v, window, area};
-		qsort_r(idx, v->n, sizeof *idx, ev_cmp, &k);
+		if (v->n)
+			qsort_r(idx, v->n, sizeof *idx, ev_cmp, &k);
 	}
 	free(window);
 	free(area);

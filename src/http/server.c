@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,6 +52,7 @@ struct req {
 	bool handled;
 	bool too_big;
 	bool counted; /* counted in the server's `inflight` */
+	bool chunked; /* the body came chunked: the connection ends after the answer */
 	http_resume resume; /* set while parked */
 	void *state;
 	char *method, *path;
@@ -127,9 +129,22 @@ static void set_reading(struct http_server *s, struct MHD_Connection *c, bool re
 }
 
 /*
+ * The 408 a request that is still arriving at its deadline gets.
+ * libmicrohttpd answers only a request it has read whole, so the reaper
+ * writes this on the socket itself, where nothing else is being written
+ * (the request is still being read).  Under TLS it cannot: the connection
+ * is only ended there.
+ */
+static const char late_answer[] =
+	"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json; charset=utf-8\r\n"
+	"Connection: close\r\nCache-Control: no-store\r\nContent-Length: 81\r\n\r\n"
+	"{\"error\":{\"code\":\"deadline\",\"message\":\"the request took too long\",\"field\":null}}\n";
+
+/*
  * Once a second: a connection whose request has been arriving for longer
- * than the deadline is shut down.  shutdown() leaves the descriptor to
- * libmicrohttpd, which sees the end of the stream and closes it cleanly.
+ * than the deadline is answered 408 and shut down.  shutdown() leaves the
+ * descriptor to libmicrohttpd, which sees the end of the stream and closes
+ * it cleanly.
  */
 static void *reaper(void *arg)
 {
@@ -143,6 +158,10 @@ static void *reaper(void *arg)
 		double now = progress_now();
 		for (struct track *t = s->conns; t; t = t->next) {
 			if (t->reading && t->fd >= 0 && now - t->since > s->lim.deadline_s) {
+				/* A client that is gone is told nothing: the send may fail. */
+				if (!s->tls)
+					(void)send(t->fd, late_answer, sizeof late_answer - 1,
+						   MSG_NOSIGNAL | MSG_DONTWAIT);
 				shutdown(t->fd, SHUT_RDWR);
 				t->fd = -1;
 				s->stats.deadline_closes++;
@@ -230,7 +249,10 @@ static void response_free(struct http_response *rs)
 	free_headers(rs);
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, struct http_response *rs)
+/* The answer; last: end the connection after it (nothing read after a
+ * chunked body is trusted to be a request of its own). */
+static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, struct http_response *rs,
+			       bool last)
 {
 	struct MHD_Response *resp = NULL;
 	if (rs->file) {
@@ -262,6 +284,10 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct http_response *r
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
 	MHD_add_response_header(resp, "Cache-Control", rs->cacheable ? "public, max-age=3600" : "no-store");
+	if (s->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (last)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (rs->filename) {
 		char disp[300];
 		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", rs->filename);
@@ -281,9 +307,22 @@ static enum MHD_Result refuse(struct http_server *s, struct MHD_Connection *c, i
 	buf_printf(&rs.body, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\",\"field\":null}}", code,
 		   message);
 	__atomic_add_fetch(&s->stats.refused_limits, 1, __ATOMIC_RELAXED);
-	enum MHD_Result ok = respond(c, &rs);
+	enum MHD_Result ok = respond(s, c, &rs, true);
 	response_free(&rs);
 	return ok;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	(void)kind;
+	(void)value;
+	int *n = cls;
+	if (strcasecmp(key, "Content-Length") == 0)
+		n[0]++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0)
+		n[1]++;
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -305,6 +344,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		if (r->uri_len > s->lim.max_url)
 			return refuse(s, c, 414, "uri_too_long", "the address is too long");
+		/* Two lengths, or a length and a chunked body: where one request
+		 * ends is ambiguous, which is how requests are smuggled past a
+		 * proxy.  Refused. */
+		int n[2] = {0, 0};
+		MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, n);
+		if (n[0] > 1 || (n[0] && n[1]) || n[1] > 1)
+			return refuse(s, c, 400, "bad_framing", "the request's length is given twice");
+		r->chunked = n[1] > 0;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->lim.max_body)
 			return refuse(s, c, 413, "body_too_large", "the request body is too large");
@@ -371,7 +418,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			return MHD_YES;
 		}
 	}
-	enum MHD_Result ok = respond(c, &rs);
+	enum MHD_Result ok = respond(s, c, &rs, r->chunked);
 	response_free(&rs);
 	return ok;
 }

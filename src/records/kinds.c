@@ -344,7 +344,188 @@ static enum ds_why parse_answer(const json_t *body, const struct rec *r, json_t 
 	return *out ? W_NONE : W_TOO_LONG;
 }
 
+/*
+ * subject_request: a data subject's request under the Personal Data
+ * Protection Law (91/2025) and what was answered, about the person's area.
+ *   {"person": "P1", "request": "deletion", "received": "2026-03-02",
+ *    "channel": "in_person", "note": "...", "outcome": "refused",
+ *    "basis": "register_kept_by_law"}
+ * request: deletion or access; channel: in_person, letter, phone, email or
+ * online; outcome: refused or answered.  Each request is its own: keyed by
+ * the record's id, nothing takes its place.
+ */
+static bool one_of(const json_t *v, const char *const *names)
+{
+	for (; json_is_string(v) && *names; names++)
+		if (strcmp(json_string_value(v), *names) == 0)
+			return true;
+	return false;
+}
+
+static enum ds_why parse_subject_request(const json_t *body, const struct rec *r, json_t **out,
+					 char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"person",  "request", "received", "channel",
+					    "note",    "outcome", "basis",    NULL};
+	static const char *const requests[] = {"deletion", "access", NULL};
+	static const char *const channels[] = {"in_person", "letter", "phone", "email", "online", NULL};
+	static const char *const outcomes[] = {"refused", "answered", NULL};
+	static const char *const bases[] = {"register_kept_by_law", "subject_file_given", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *v = json_object_get(body, "person");
+	char id[REG_ID_MAX + 1];
+	*field = "person";
+	if (!v)
+		return W_REQUIRED;
+	if (!json_is_string(v) || reg_parse_id(json_string_value(v), json_string_length(v), id) != W_NONE)
+		return W_BAD_ID;
+	const struct {
+		const char *name;
+		const char *const *allowed;
+	} coded[] = {{"request", requests}, {"channel", channels}, {"outcome", outcomes}, {"basis", bases}};
+	for (size_t i = 0; i < sizeof coded / sizeof coded[0]; i++) {
+		*field = coded[i].name;
+		v = json_object_get(body, coded[i].name);
+		if (!v)
+			return W_REQUIRED;
+		if (!one_of(v, coded[i].allowed))
+			return W_BAD_CODE;
+	}
+	v = json_object_get(body, "received");
+	int32_t day;
+	*field = "received";
+	if (!v)
+		return W_REQUIRED;
+	if (!json_is_string(v) || !day_parse(json_string_value(v), json_string_length(v), &day))
+		return W_BAD_DATE;
+	enum ds_why w = text_member(body, "note", 2000, false, field);
+	if (w)
+		return w;
+	reg_uuid_format(r->id, key);
+	*out = json_deep_copy(body);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
 #define LEVEL(l) (1u << (l))
+
+/* ---- scenario ---- */
+
+/* A scenario's name, its key: 1-40 ASCII letters, digits, '_' or '-'. */
+static bool scenario_name(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 40 &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/*
+ * A path {"value": v, "year": y}: v within lo..hi (why when not), y not
+ * before `first`, the year of the record's date (the base date it is made
+ * for).  at names the member and its two: {"tfr", "tfr.value",
+ * "tfr.year"}; on refusal *field is one of them.
+ */
+static enum ds_why scenario_path(const json_t *p, const char *const at[3], double lo, double hi,
+				 enum ds_why range, int first, json_t **out, const char **field)
+{
+	static const char *const names[] = {"value", "year", NULL};
+	const char *unknown;
+	json_t *v = json_object_get(p, "value"), *y = json_object_get(p, "year");
+	enum ds_why w = W_NONE;
+	int which = 0;
+	if (!json_is_object(p))
+		w = W_JSON_NOT_OBJECT;
+	else if (!only_members(p, names, &unknown))
+		w = W_JSON_UNKNOWN_MEMBER;
+	else if (!v || !y)
+		which = !v ? 1 : 2, w = W_REQUIRED;
+	else if (!json_is_number(v) || !isfinite(json_number_value(v)))
+		which = 1, w = W_NOT_A_NUMBER;
+	else if (!(json_number_value(v) >= lo && json_number_value(v) <= hi))
+		which = 1, w = range;
+	else if (!json_is_integer(y) || json_integer_value(y) > DAY_MAX_YEAR)
+		which = 2, w = W_BAD_NUMBER;
+	else if (json_integer_value(y) < first)
+		which = 2, w = W_PATH_BEFORE_BASE;
+	if (w) {
+		*field = at[which];
+		return w;
+	}
+	*out = json_pack("{s:o, s:I}", "value", rec_number(json_number_value(v)), "year",
+			 json_integer_value(y));
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * scenario: a named set of paths for a unit's projection.
+ *   {"name": "thap", "label": "Mức sinh thấp",
+ *    "tfr": {"value": 1.6, "year": 2035}, "srb": {"value": 1.07, "year": 2030},
+ *    "e0_gain": 0.2, "migration": false}
+ * Every member but the name is optional (no path: the rate stays at the
+ * base's; e0_gain 0; migration true).  TFR 0.5-10 children per woman,
+ * SRB 0.9-1.3 male births per female birth, e0_gain -1 to 1 years a year;
+ * a path's year may not come before the year of the record's date, the
+ * base date the scenario is made for.  Key: the name.
+ */
+static enum ds_why parse_scenario(const json_t *body, const struct rec *r, json_t **out,
+				  char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"name", "label", "tfr", "srb", "e0_gain", "migration", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *name = json_object_get(body, "name"), *label = json_object_get(body, "label");
+	json_t *tfr = json_object_get(body, "tfr"), *srb = json_object_get(body, "srb");
+	json_t *gain = json_object_get(body, "e0_gain"), *mig = json_object_get(body, "migration");
+	*field = "name";
+	if (!name)
+		return W_REQUIRED;
+	if (!json_is_string(name) || !scenario_name(json_string_value(name)))
+		return W_BAD_CODE;
+	char text[REG_TEXT_BYTES] = "";
+	*field = "label";
+	if (label && !json_is_string(label))
+		return W_JSON_TYPE;
+	enum ds_why w = label ? reg_parse_text(json_string_value(label), json_string_length(label),
+					       REG_TEXT_CHARS, false, text, sizeof text)
+			      : W_NONE;
+	if (w)
+		return w;
+	*field = "e0_gain";
+	if (gain && (!json_is_number(gain) || !isfinite(json_number_value(gain))))
+		return W_NOT_A_NUMBER;
+	if (gain && fabs(json_number_value(gain)) > 1)
+		return W_OUT_OF_RANGE;
+	*field = "migration";
+	if (mig && !json_is_boolean(mig))
+		return W_JSON_TYPE;
+	int y, m, d;
+	day_to_ymd(r->date, &y, &m, &d);
+	json_t *t = NULL, *s = NULL;
+	static const char *const tfr_at[3] = {"tfr", "tfr.value", "tfr.year"};
+	static const char *const srb_at[3] = {"srb", "srb.value", "srb.year"};
+	if (tfr && (w = scenario_path(tfr, tfr_at, 0.5, 10, W_OUT_OF_RANGE, y, &t, field)))
+		return w;
+	if (srb && (w = scenario_path(srb, srb_at, 0.9, 1.3, W_SRB_RANGE, y, &s, field))) {
+		json_decref(t);
+		return w;
+	}
+	*field = NULL;
+	*out = json_pack("{s:s, s:o, s:b}", "name", json_string_value(name), "e0_gain",
+			 rec_number(gain ? json_number_value(gain) : 0), "migration", !mig || json_is_true(mig));
+	if (*out && text[0])
+		json_object_set_new(*out, "label", json_string(text));
+	if (*out && t)
+		json_object_set_new(*out, "tfr", t);
+	if (*out && s)
+		json_object_set_new(*out, "srb", s);
+	if (!*out) {
+		json_decref(t);
+		json_decref(s);
+		return W_TOO_LONG;
+	}
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(name));
+	return W_NONE;
+}
 
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
@@ -353,6 +534,8 @@ static const struct rec_kind kinds[] = {
 	{"review", LEVEL(LVL_AREA), parse_review},
 	{"query", LEVEL(LVL_AREA), parse_query},
 	{"answer", LEVEL(LVL_AREA), parse_answer},
+	{"subject_request", LEVEL(LVL_AREA), parse_subject_request},
+	{"scenario", LEVEL(LVL_PROVINCE) | LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_scenario},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)

@@ -3,6 +3,13 @@
 
 #define ACCT(st) ((st)->be->acct)
 
+const char *store_role_name(int role)
+{
+	static const char *const names[ROLE_COUNT] = {"", "collaborator", "commune", "province",
+						      "national", "admin"};
+	return role > 0 && role < ROLE_COUNT ? names[role] : "";
+}
+
 enum ds_rc store_user_add(struct store *st, struct store_user *u)
 {
 	return ACCT(st)->user_add(st, u);

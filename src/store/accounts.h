@@ -26,6 +26,13 @@ enum store_role {
 	ROLE_COUNT
 };
 
+/* A role's name as the API and the audit log spell it ("collaborator"...), "" for none. */
+const char *store_role_name(int role);
+
+/* pw_changed_at of a password an administrator set (a new account's, a
+ * reset's): its user must choose a new one before doing anything else. */
+#define STORE_PW_SET_BY_ADMIN 0
+
 struct store_user {
 	int64_t id;
 	char login[64];
@@ -33,7 +40,7 @@ struct store_user {
 	int role;
 	char unit[REG_UNIT_CODE_MAX + 1]; /* "" for national officers and administrators */
 	char pw_hash[160];                 /* argon2id string */
-	int64_t created_at, pw_changed_at;
+	int64_t created_at, pw_changed_at; /* STORE_PW_SET_BY_ADMIN: not chosen by its user */
 	bool disabled;
 };
 

@@ -12,3 +12,9 @@ enum ds_rc store_audit_list(struct store *st, const char *object, const char *ob
 {
 	return st->be->audit->list(st, object, object_id, offset, limit, fn, arg);
 }
+
+enum ds_rc store_audit_search(struct store *st, const struct store_audit_query *q, size_t limit,
+			      enum ds_rc (*fn)(const struct store_audit *, void *), void *arg)
+{
+	return st->be->audit->search(st, q, limit, fn, arg);
+}

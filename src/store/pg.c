@@ -365,6 +365,14 @@ static const char schema_v3[] =
 	"CREATE TABLE login_limit(key text PRIMARY KEY, failures int NOT NULL, last bigint NOT NULL,"
 	" until bigint NOT NULL);";
 
+/* Version 4: each audit entry says where its object was (a breach
+ * investigation asks for every access to a unit), and the log is searched
+ * by time and by login in time order.  Entries made before have area ''. */
+static const char schema_v4[] =
+	"ALTER TABLE audit ADD COLUMN area text NOT NULL DEFAULT '';"
+	"CREATE INDEX audit_at ON audit(at, seq);"
+	"CREATE INDEX audit_login ON audit(login, at, seq);";
+
 enum ds_rc pg_ensure_prov(struct store *st, int prov)
 {
 	struct pg *q = PG(st);
@@ -504,6 +512,8 @@ static enum ds_rc migrate_steps(struct store *st)
 		rc = to_v2(st);
 	if (!rc && version < 3)
 		rc = pg_exec(st, schema_v3);
+	if (!rc && version < 4)
+		rc = pg_exec(st, schema_v4);
 	char sql[80];
 	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
 		 STORE_SCHEMA_VERSION);

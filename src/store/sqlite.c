@@ -241,6 +241,14 @@ static const char schema_v3[] =
 	"CREATE TABLE login_limit(key TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
 	" last INTEGER NOT NULL, until INTEGER NOT NULL);";
 
+/* Version 4: each audit entry says where its object was (a breach
+ * investigation asks for every access to a unit), and the log is searched
+ * by time and by login in time order.  Entries made before have area "". */
+static const char schema_v4[] =
+	"ALTER TABLE audit ADD COLUMN area TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX audit_at ON audit(at, seq);"
+	"CREATE INDEX audit_login ON audit(login, at, seq);";
+
 /* The household id index, dropped and rebuilt around a bulk load into an empty table. */
 static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
 
@@ -263,6 +271,7 @@ static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 	struct sq *q = calloc(1, sizeof *q);
 	if (!q)
 		return DS_ENOMEM;
+	q->data_version = -1;
 	st->impl = q;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(target, &q->db, flags, NULL) != SQLITE_OK) {
@@ -407,6 +416,8 @@ static enum ds_rc sq_migrate(struct store *st)
 		rc = to_v2(st);
 	if (!rc && version < 3)
 		rc = sq_exec(st, schema_v3);
+	if (!rc && version < 4)
+		rc = sq_exec(st, schema_v4);
 	if (!rc)
 		rc = sq_exec(st, set_version);
 	if (rc) {
@@ -476,6 +487,31 @@ static enum ds_rc sq_bulk_mode(struct store *st, bool on)
 			      : "PRAGMA journal_mode=WAL; PRAGMA threads=0; PRAGMA cache_size=-131072");
 }
 
+/* Another connection's commit (another process, or this server's writer)
+ * changes the file's data_version: looked at every 50 ms, as SQLite has no
+ * notification between processes. */
+static enum ds_rc sq_wait_notify(struct store *st, int timeout_ms)
+{
+	struct sq *q = SQ(st);
+	for (int waited = 0;; waited += 50) {
+		sqlite3_stmt *s = sq_stmt(st, "PRAGMA data_version");
+		if (!s)
+			return sq_err(st, "data_version");
+		int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+		sqlite3_reset(s);
+		if (v < 0)
+			return sq_err(st, "data_version");
+		bool changed = q->data_version >= 0 && v != q->data_version;
+		q->data_version = v;
+		if (changed)
+			return DS_OK;
+		if (waited >= timeout_ms)
+			return DS_ENOTFOUND;
+		struct timespec ts = {0, 50 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
 static const struct store_core_ops sq_core = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -491,6 +527,7 @@ static const struct store_core_ops sq_core = {
 	.meta_get = sq_meta_get,
 	.meta_set = sq_meta_set,
 	.bulk_mode = sq_bulk_mode,
+	.wait_notify = sq_wait_notify,
 };
 
 const struct store_backend store_sqlite = {

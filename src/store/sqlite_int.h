@@ -26,6 +26,7 @@ struct sq {
 	int depth;        /* savepoint depth */
 	int64_t next_seq; /* within the open transaction, 0 when not known */
 	char *body;       /* the text sq_hold_text holds (an event's or a record's body) */
+	int64_t data_version; /* PRAGMA data_version when last looked at, -1 before */
 };
 
 #define SQ(st) ((struct sq *)(st)->impl)

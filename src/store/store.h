@@ -35,7 +35,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -96,10 +96,11 @@ enum ds_rc store_meta_set(struct store *st, const char *key, const char *value);
 enum ds_rc store_bulk_mode(struct store *st, bool on);
 
 /*
- * Waits up to timeout_ms for another server's commit (PostgreSQL NOTIFY):
- * DS_OK when one came (events, records or accounts changed), DS_ENOTFOUND
- * when the time ran out, DS_EOFFLINE when the database cannot be reached,
- * DS_EUSAGE at once when the backend cannot be woken: the caller then polls.
+ * Waits up to timeout_ms for another connection's commit (PostgreSQL's
+ * NOTIFY; SQLite's data_version, looked at every 50 ms): DS_OK when one
+ * came (events, records or accounts changed), DS_ENOTFOUND when the time
+ * ran out, DS_EOFFLINE when the database cannot be reached, DS_EUSAGE at
+ * once when the backend cannot be woken: the caller then polls.
  */
 enum ds_rc store_wait_notify(struct store *st, int timeout_ms);
 

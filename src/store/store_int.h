@@ -120,6 +120,8 @@ struct store_audit_ops {
 	enum ds_rc (*list)(struct store *st, const char *object, const char *object_id,
 			   size_t offset, size_t limit,
 			   enum ds_rc (*fn)(const struct store_audit *, void *), void *arg);
+	enum ds_rc (*search)(struct store *st, const struct store_audit_query *q, size_t limit,
+			     enum ds_rc (*fn)(const struct store_audit *, void *), void *arg);
 };
 
 /* records.h */

@@ -66,7 +66,18 @@ for (const backend of BACKENDS) {
       assert.equal(c.status, 201, c.text);
       assert.equal(c.json.login, 'ctv2');
       assert.ok(c.json.password.length >= 12);
-      const ctv2 = await login(srv.base, 'ctv2', c.json.password);
+      assert.equal(c.json.must_change_password, true);
+      // The administrator knows the first password: it opens nothing but
+      // the way to choose one's own.
+      const ctv2first = await login(srv.base, 'ctv2', c.json.password);
+      assertError(await ctv2first.get('/api/v1/persons/C2'), 403, 'password_change_required');
+      assert.equal((await ctv2first.get('/api/v1/me')).json.user.must_change_password, true);
+      assertError(await ctv2first.post('/api/v1/me/password', { old: c.json.password, new: c.json.password }), 422, 'same_password');
+      assert.equal((await ctv2first.post('/api/v1/me/password', { old: c.json.password, new: 'mây trắng bay qua đồi' })).status, 200);
+      const ctv2 = await login(srv.base, 'ctv2', 'mây trắng bay qua đồi');
+      const me2 = (await ctv2.get('/api/v1/me')).json;
+      assert.equal(me2.user.must_change_password, false);
+      assert.deepEqual(me2.account_changes.map((x) => [x.by, x.action]), [['admin', 'create']], 'the user sees who made the account');
       assert.equal((await ctv2.get('/api/v1/persons/C2')).status, 200);
       assert.equal((await ctv2.get('/api/v1/persons/A1')).status, 404);
       assertError(await u.admin.post('/api/v1/users', { login: 'ctv2', name: 'X', role: 'collaborator', unit: OBJ.B.area }), 409);
@@ -75,6 +86,16 @@ for (const backend of BACKENDS) {
       assert.equal(bad.json.error.field, 'unit');
       assertError(await u.admin.post('/api/v1/users', { login: 'x2', name: 'X', role: 'king', unit: '' }), 422);
       assertError(await u.admin.post('/api/v1/users', { login: 'bad login!', name: 'X', role: 'national' }), 422);
+      // National and administrator accounts are the server operator's (danso user).
+      for (const role of ['national', 'admin']) {
+        const r = await u.admin.post('/api/v1/users', { login: `x${role}`, name: 'X', role });
+        assertError(r, 403, 'admin_limit');
+        assert.equal(r.json.error.field, 'role');
+      }
+      assertError(await u.admin.patch('/api/v1/users/collaborator', { role: 'national', unit: '' }), 403, 'admin_limit');
+      assertError(await u.admin.patch('/api/v1/users/national', { reset_password: true }), 403, 'admin_limit');
+      assertError(await u.admin.patch('/api/v1/users/national', { name: 'Y' }), 403, 'admin_limit');
+      assertError(await u.admin.patch('/api/v1/users/admin', { reset_password: true }), 403, 'admin_limit');
       const p = await u.admin.patch('/api/v1/users/ctv2', { name: 'Cộng tác viên 2' });
       assert.equal(p.status, 200, p.text);
       const l2 = await u.admin.get('/api/v1/users');
@@ -85,6 +106,11 @@ for (const backend of BACKENDS) {
       assert.ok(reset.json.password);
       assertError(await ctv2.get('/api/v1/me'), 401, 'not_authenticated');
       const again = await login(srv.base, 'ctv2', reset.json.password);
+      assertError(await again.get('/api/v1/persons/C2'), 403, 'password_change_required');
+      const seen = (await again.get('/api/v1/me')).json;
+      assert.equal(seen.user.must_change_password, true);
+      assert.deepEqual(seen.account_changes.slice(0, 2).map((x) => [x.by, x.action]),
+        [['admin', 'reset_password'], ['admin', 'change_name']], 'the reset is shown to the user, newest first');
       const dis = await u.admin.patch('/api/v1/users/ctv2', { disabled: true });
       assert.equal(dis.status, 200);
       assertError(await again.get('/api/v1/me'), 401);
@@ -290,7 +316,7 @@ for (const backend of BACKENDS) {
       assert.ok(d.json.pyramid.length > 0);
     });
 
-    test('the balancing check; items outside the scope are hidden', async () => {
+    test('the balancing check; items outside the scope are not listed', async () => {
       const n = await u.national.get('/api/v1/check?unit=79&period=2024');
       assert.equal(n.status, 200, n.text);
       assert.equal(n.json.unit, '79');
@@ -303,7 +329,11 @@ for (const backend of BACKENDS) {
       const mine = new Set(items(c.json).map((x) => x.person).filter(Boolean));
       assert.ok(mine.has('A1'), 'own area visible');
       for (const p of ['C1', 'C2', 'C3', 'D1', 'D2', 'F1', 'Z1']) assert.ok(!mine.has(p), `${p} hidden`);
-      assert.equal(items(c.json).length, items(n.json).length, 'the same items, some blanked');
+      // Outside the scope nothing of an item is told (not even its kind or
+      // date): only how many there were.
+      assert.ok(items(c.json).every((x) => x.person), 'no blanked items');
+      const hiddenCount = c.json.units.reduce((s, x) => s + x.items_hidden, 0);
+      assert.equal(items(c.json).length + hiddenCount, items(n.json).length);
       assertError(await u.national.get('/api/v1/check?unit=79'), 400);
       assertError(await u.national.get('/api/v1/check?unit=99999&period=2024'), 404);
     });

@@ -1,8 +1,8 @@
 // The audit log: every read of a person is recorded, without the person's
 // data; an officer can list who accessed a person.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BACKENDS, OBJ, makeDb, startServer, login, assertError, sleep } from './lib.mjs';
+import { BACKENDS, OBJ, served, assertError, sleep } from './lib.mjs';
 
 async function poll(fn, ms = 5000) {
   const t0 = Date.now();
@@ -15,18 +15,8 @@ async function poll(fn, ms = 5000) {
 
 for (const backend of BACKENDS) {
   describe(`audit (${backend})`, () => {
-    let fx;
-    let srv;
-    const u = {};
-    before(async () => {
-      fx = makeDb(backend);
-      srv = await startServer(fx.db);
-      for (const role of ['collaborator', 'commune', 'national', 'admin']) u[role] = await login(srv.base, role, fx.pw[role]);
-    });
-    after(async () => {
-      await srv?.stop();
-      fx?.drop();
-    });
+    const s = served(backend, ['collaborator', 'commune', 'national', 'admin']);
+    const u = s.u;
 
     test('a person read makes an audit entry without personal data', async () => {
       assert.equal((await u.commune.get(`/api/v1/persons/${OBJ.A.person}`)).status, 200);

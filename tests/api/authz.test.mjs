@@ -81,6 +81,15 @@ const POLICY = {
     perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/persons/${OBJ[cls].person}/access` }),
     ok: (r, role, cls) => { assert.equal(r.status, 200); assert.equal(r.json.person, OBJ[cls].person); },
   },
+  'GET /api/v1/persons/{id}/file': {
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/persons/${OBJ[cls].person}/file` }),
+    ok: (r, role, cls) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.person.id, OBJ[cls].person); },
+  },
+  'POST /api/v1/persons/{id}/deletion': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: `/api/v1/persons/${OBJ[cls].person}/deletion`, body: { received: '2026-11-20', channel: 'letter' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.outcome, 'refused'); },
+  },
   'GET /api/v1/households': {
     perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/households?area=${OBJ[cls].area}` }),
     ok: (r, role, cls) => { assert.equal(r.status, 200); assert.ok(r.json.items.some((x) => x.id === OBJ[cls].household)); },
@@ -144,6 +153,33 @@ const POLICY = {
     perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/targets', body: [{ unit: OBJ[cls].commune, year: 2026, indicator: '5', target: 10 }] }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.saved, 1); },
+  },
+  'GET /api/v1/projection': {
+    // A planner projects the units in the scope; outside reads as a unit that does not exist.
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    hidden: (r) => { assertError(r, 404, 'no_unit'); assert.equal(r.json.error.field, 'unit'); },
+    call: (role, cls) => ({ url: `/api/v1/projection?unit=${OBJ[cls].province}&base=2025-12-31&to=2030` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.unit, OBJ[cls].province);
+      for (const k of CLASSES) {
+        assert.ok(!r.text.includes(OBJ[k].name), 'no names in a projection');
+        assert.ok(!r.text.includes(`"${OBJ[k].person}"`), 'no person ids in a projection');
+      }
+    },
+  },
+  'GET /api/v1/scenarios': {
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    call: (role, cls) => ({ url: `/api/v1/scenarios?unit=${OBJ[cls].province}` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.scenarios)); },
+    hidden: (r) => assertError(r, 404, 'no_unit'),
+  },
+  'POST /api/v1/scenarios': {
+    // Saved for units in the planner's scope; outside reads as 404.
+    perm: 'planner', scoped: true, scopeBy: (role, cls) => role === 'national' || (role === 'province' && OBJ[cls].province === '79'),
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/scenarios', body: { unit: OBJ[cls].commune, base: '2025-12-31', name: 'matrix', tfr: { value: 1.8, year: 2030 } } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.name, 'matrix'); },
+    hidden: (r) => assertError(r, 404, 'no_unit'),
   },
   // The monthly cycle (api/h_cycle.c, api/h_review.c).  Writes run in the
   // table's order, every role and class in turn: the first commune officer's
@@ -227,7 +263,7 @@ const POLICY = {
   },
   'POST /api/v1/users': {
     perm: 'admin',
-    call: () => ({ method: 'POST', url: '/api/v1/users', body: { login: `m${uuid().slice(-8)}`, name: 'Người thử', role: 'national' } }),
+    call: () => ({ method: 'POST', url: '/api/v1/users', body: { login: `m${uuid().slice(-8)}`, name: 'Người thử', role: 'province', unit: '79' } }),
     ok: (r) => assert.equal(r.status, 201, r.text),
   },
   'PATCH /api/v1/users/{login}': {
@@ -250,6 +286,10 @@ const POLICY = {
   'GET /api/v1/audit': {
     perm: 'admin', call: () => ({ url: '/api/v1/audit' }), ok: (r) => { assert.equal(r.status, 200); assert.ok(Array.isArray(r.json.entries)); },
   },
+  'GET /api/v1/audit/search': {
+    perm: 'admin', call: () => ({ url: '/api/v1/audit/search?from=2020-01-01&to=2099-12-31&limit=10' }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.entries)); },
+  },
 };
 
 for (const backend of BACKENDS) {
@@ -260,7 +300,7 @@ for (const backend of BACKENDS) {
     const clients = {};
     before(async () => {
       fx = makeDb(backend);
-      addUser(fx.db, fx.dir, 'dummy', 'national', '');
+      addUser(fx.db, fx.dir, 'dummy', 'province', '79');
       srv = await startServer(fx.db);
       for (const role of Object.keys(ROLES)) clients[role] = await login(srv.base, role, fx.pw[role]);
       clients.anonymous = anonymous(srv.base);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { before, after } from 'node:test';
 
 export const bin = process.env.DANSO_BIN || 'build/danso';
 export const TODAY = '2026-11-22';
@@ -130,6 +131,23 @@ export function makeDb(backend = 'sqlite', { users = true } = {}) {
   if (users)
     for (const [role, r] of Object.entries(ROLES)) pw[role] = addUser(db, dir, role, role, r.unit);
   return { db, dir, pw, drop };
+}
+
+// A fixture database and a server for one describe block, with a session
+// per role in u: the before and after hooks are registered here.  Returns
+// the object those hooks fill: {fx, srv, u}.
+export function served(backend, roles = Object.keys(ROLES)) {
+  const s = { fx: null, srv: null, u: {} };
+  before(async () => {
+    s.fx = makeDb(backend);
+    s.srv = await startServer(s.fx.db);
+    for (const role of roles) s.u[role] = await login(s.srv.base, role, s.fx.pw[role]);
+  });
+  after(async () => {
+    await s.srv?.stop();
+    s.fx?.drop();
+  });
+  return s;
 }
 
 export function addUser(db, dir, login, role, unit) {

@@ -75,13 +75,41 @@ describe('limits', () => {
     assert.equal(ok.status, 200);
   });
 
-  test('a slowly dribbled body: 408 or closed within the deadline and the reaper', async () => {
+  test('a slowly dribbled body: 408 within the deadline and the reaper', async () => {
     const chunks = ['POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n'];
     for (let i = 0; i < 40; i++) chunks.push({ delay: 250 }, ' ');
     const r = await raw(srv.port, chunks, { timeout: 15000 });
     assert.ok(r.why !== 'timeout', `the connection was left open (${r.ms} ms)`);
-    assert.ok(r.status === 408 || r.status === null, `status ${r.status}`);
+    assert.equal(r.status, 408, `status ${r.status}`);
+    assert.equal(parse(r)?.error?.code, 'deadline');
     assert.ok(r.ms < 2000 + 1000 + 2000, `ended after ${r.ms} ms (deadline 2 s)`);
+  });
+
+  test('a length given twice, or a length and chunks: 400, the body not read as a request', async () => {
+    const two = await raw(srv.port, ['POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}']);
+    assert.equal(two.status, 400, two.raw.slice(0, 200));
+    assert.equal(parse(two)?.error?.code, 'bad_framing');
+    const both = await raw(srv.port, ['POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n']);
+    assert.equal(both.status, 400, both.raw.slice(0, 200));
+  });
+
+  test('bytes after a chunked body are not run as a second request', async () => {
+    // Everything the server sends until it closes (or 3 s pass).
+    const got = await new Promise((resolve) => {
+      let data = '';
+      const s = net.connect(srv.port, '127.0.0.1', () => s.write('POST /api/v1/login HTTP/1.1\r\nHost: t\r\n' +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n' +
+        'GET /health HTTP/1.1\r\nHost: t\r\n\r\n'));
+      const t = setTimeout(() => { s.destroy(); resolve({ data, closed: false }); }, 3000);
+      s.on('data', (d) => { data += d.toString('latin1'); });
+      s.on('close', () => { clearTimeout(t); resolve({ data, closed: true }); });
+      s.on('error', () => {});
+    });
+    assert.ok(got.closed, 'the server closed the connection after its answer');
+    assert.equal((got.data.match(/HTTP\/1\.1 \d{3}/g) || []).length, 1, `one answer only: ${got.data.slice(0, 300)}`);
+    assert.match(got.data, /^HTTP\/1\.1 400/);
   });
 
   test('slowly dribbled headers: closed within the deadline and the reaper', async () => {

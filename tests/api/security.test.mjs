@@ -83,6 +83,53 @@ for (const backend of BACKENDS) {
       assert.ok(Number(throttled.headers.get('retry-after')) > 0);
     });
 
+    test('reports: below the commune only in scope; outside it, counts of 1-4 are left empty', async () => {
+      const com = await login(srv.base, 'commune', fx.pw.commune);
+      assertError(await com.get(`/api/v1/reports/01-DSX?unit=${OBJ.D.area}&period=2026-01`), 404);
+      assert.equal((await com.get(`/api/v1/reports/01-DSX?unit=${OBJ.A.area}&period=2026-01`)).status, 200);
+      // The other province's commune, for the year: the national officer sees every count.
+      const url = `/api/v1/reports/03-DSX?unit=${OBJ.D.commune}&period=2026&format=json`;
+      const all = await nat.get(url);
+      const mine = await com.get(url);
+      assert.equal(all.status, 200);
+      assert.equal(mine.status, 200);
+      const small = [];
+      all.json.rows.forEach((r, i) => {
+        if (r.values[0] !== null && r.values[0] > 0 && r.values[0] < 5 && Number.isInteger(r.values[0])) small.push(i);
+      });
+      assert.ok(small.length > 0, 'the fixture has small counts there');
+      for (const i of small) assert.equal(mine.json.rows[i].values[0], null, `row ${all.json.rows[i].code} left empty`);
+      assert.ok(mine.json.suppressed_cells >= small.length);
+      assert.equal(all.json.suppressed_cells, 0);
+    });
+
+    test('every answered read of a person is in the access log when the answer arrives; an event read counts', async () => {
+      const com = await login(srv.base, 'commune', fx.pw.commune);
+      const prov = await login(srv.base, 'province', fx.pw.province);
+      const before = (await prov.get(`/api/v1/persons/${OBJ.A.person}/access`)).json.access.length;
+      assert.equal((await com.get(`/api/v1/persons/${OBJ.A.person}`)).status, 200);
+      assert.equal((await com.get(`/api/v1/events/${OBJ.A.event}`)).status, 200);
+      const log = (await prov.get(`/api/v1/persons/${OBJ.A.person}/access`)).json.access;
+      assert.ok(log.length >= before + 2, 'both reads are there at once');
+      assert.ok(log.some((e) => e.login === 'commune' && e.action === 'read_event'), 'the event read is a read of the person');
+    });
+
+    test('a new password that everyone uses, or that holds the login or name, is refused', async () => {
+      const me = await login(srv.base, 'province', fx.pw.province);
+      for (const weak of ['1234567890', 'Mật Khẩu 123', 'aaaaaaaaaaaa', 'qwertyuiop', 'tôi là province 2026']) {
+        const r = await me.post('/api/v1/me/password', { old: fx.pw.province, new: weak });
+        assertError(r, 422, 'weak_password');
+      }
+      // Wrong old passwords are throttled like wrong logins.
+      let throttled = false;
+      for (let i = 0; i < 8 && !throttled; i++) {
+        const r = await me.post('/api/v1/me/password', { old: `sai${i}`, new: 'một câu dài khó đoán 77' });
+        throttled = r.status === 429;
+        if (!throttled) assertError(r, 403, 'bad_credentials');
+      }
+      assert.ok(throttled, 'guessing the old password is throttled');
+    });
+
     test('API tokens expire, are listed without their secret, are revoked one by one and by a password change', async () => {
       const me = await login(srv.base, 'commune', fx.pw.commune);
       const made = await me.post('/api/v1/tokens', { label: 'báo cáo', days: 2 });
@@ -117,15 +164,56 @@ describe('login limits', () => {
       const tryLogin = (pw) => fetch(`${srv.base}/api/v1/login`, {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'province', password: pw }),
       });
-      // Five wrong: the fifth makes the next try wait a second.
+      // Five wrong: the fifth makes the next try wait two seconds.
       for (let i = 0; i < 5; i++) assert.equal((await tryLogin(`wrong${i}`)).status, 401);
-      await new Promise((r) => setTimeout(r, 1200));
+      await new Promise((r) => setTimeout(r, 2200));
       await srv.stop();
       srv = await startServer(fx.db);
-      // The sixth, after the restart, counts as the sixth: the next waits two seconds.
+      // The sixth, after the restart, counts as the sixth: the next waits four seconds.
       assert.equal((await tryLogin('wrong6')).status, 401);
       const r = await tryLogin(fx.pw.province);
       assert.equal(r.status, 429, 'the count went on after the restart');
     } finally { await srv.stop(); fx.drop(); }
+  });
+});
+
+describe('TLS', () => {
+  test('HSTS on every answer and a Secure session cookie', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const https = await import('node:https');
+    const fx = makeDb('sqlite');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-keyout', `${fx.dir}/key.pem`, '-out', `${fx.dir}/cert.pem`], { stdio: 'ignore' });
+    const port = 19000 + (process.pid % 1000);
+    const { spawn } = await import('node:child_process');
+    const p = spawn(process.env.DANSO_BIN || 'build/danso', ['serve', '--db', fx.db, '--listen', `127.0.0.1:${port}`,
+      '--cert', `${fx.dir}/cert.pem`, '--key', `${fx.dir}/key.pem`], { stdio: 'ignore', env: { ...process.env, DANSO_TODAY: '2026-11-22' } });
+    const req = (method, path, body) => new Promise((resolve, reject) => {
+      const r = https.request({ host: '127.0.0.1', port, path, method, rejectUnauthorized: false,
+        headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+        let text = '';
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      });
+      r.on('error', reject);
+      if (body) r.write(JSON.stringify(body));
+      r.end();
+    });
+    try {
+      let h = null;
+      for (let i = 0; i < 100 && !h; i++) {
+        try { h = await req('GET', '/health'); } catch { await new Promise((r) => setTimeout(r, 100)); }
+      }
+      assert.equal(h.status, 200);
+      assert.match(h.headers['strict-transport-security'] || '', /max-age=\d+/);
+      const l = await req('POST', '/api/v1/login', { login: 'national', password: fx.pw.national });
+      assert.equal(l.status, 200, l.text);
+      assert.match(l.headers['set-cookie'][0], /; Secure/);
+      assert.match(l.headers['strict-transport-security'] || '', /max-age/);
+    } finally {
+      p.kill('SIGTERM');
+      await new Promise((r) => p.on('exit', r));
+      fx.drop();
+    }
   });
 });

@@ -100,7 +100,7 @@ describe('sessions', () => {
       assert.match(sc, /;\s*SameSite=Strict/i);
       assert.match(sc, /;\s*Path=\//);
       const body = await r.json();
-      assert.deepEqual(Object.keys(body.user).sort(), ['login', 'name', 'role', 'unit']);
+      assert.deepEqual(Object.keys(body.user).sort(), ['login', 'must_change_password', 'name', 'role', 'unit']);
       const c = new Client(srv.base, { cookie: sc.split(';')[0], csrf: body.csrf });
       const me = await c.get('/api/v1/me');
       assert.equal(me.json.csrf, body.csrf, 'the CSRF token of /me is the login\'s');

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ok, refused } from './outcome.mjs';
 import { lifeTable, ratiosFromL, project } from './demog_oracle.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,18 +39,6 @@ function danso(cwd, ...args) {
   const r = spawnSync(BIN, args, { cwd, env: ENV, encoding: 'utf8' });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, lines: r.stderr.split('\n').filter(Boolean) };
-}
-
-function ok(r) {
-  assert.equal(r.status, 0, `exit 0 expected\nstderr:\n${r.stderr}`);
-  return r.stdout;
-}
-
-// Refused: the status, exactly this line on stderr, nothing on stdout.
-function refused(r, status, line) {
-  assert.equal(r.status, status, `exit ${status} expected, got ${r.status}\nstderr:\n${r.stderr}`);
-  assert.ok(r.lines.includes(line), `stderr should have the line\n  ${line}\nbut was:\n${r.stderr}`);
-  assert.equal(r.stdout, '', 'nothing may be written on a refusal');
 }
 
 function write(dir, name, lines) {

@@ -168,7 +168,7 @@ const uuid = (n) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}
 
 describe('command line', () => {
   const commands = ['init', 'import', 'events', 'person', 'household', 'find', 'export',
-    'report', 'check', 'targets', 'serve', 'user', 'gen'];
+    'report', 'check', 'targets', 'serve', 'user', 'gen', 'subject-file', 'audit-search'];
 
   test('--help works for every command', (t) => {
     const dir = tmpdir(t);
@@ -265,6 +265,20 @@ describe('init and import', () => {
     assert.equal(m.as_of, AS_OF);
     assert.equal(m.units, 11);
     assert.equal(m.events, 0);
+  });
+
+  test('a register with no events yet reports and balances (the first day of a new province)', (t) => {
+    const dir = tmpdir(t);
+    const db = path.join(dir, 'r.db');
+    ok(danso(dir, 'init', '--db', db), 'init');
+    ok(danso(dir, 'import', '--db', db, '--units', path.join(SMALL, 'units.csv'),
+      '--households', path.join(SMALL, 'households.csv'),
+      '--persons', path.join(SMALL, 'persons.csv'), '--as-of', AS_OF), 'import');
+    const c = danso(dir, 'check', '--db', db, '--unit', '79', '--period', '2024');
+    assert.equal(c.status, 0, c.stderr);
+    assert.match(c.stdout, /^79\s+0\s+0\s+0\s+0\s+0\s+6\s+0\s+6\s+0$/m, 'six persons entered by the baseline, nothing else');
+    const r = ok(danso(dir, 'report', '--db', db, '--form', '03-DSX', '--unit', '79', '--period', '2024', '--format', 'json'), 'report');
+    assert.equal(JSON.parse(r.stdout).form, '03-DSX');
   });
 
   test('events are recorded and summarised', (t) => {

@@ -402,6 +402,101 @@ test('an administrator sees the unit tree, adds a user, changes a role and reads
   await closeAll();
 });
 
+// As the administrator over the API: POST with the session's CSRF token.
+async function adminPost(p, body) {
+  const r = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'quantri', password: PW.quantri }) });
+  assert.equal(r.status, 200);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  const { csrf } = await r.json();
+  const x = await fetch(base + p, { method: 'POST', headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(x.status, 201, await x.clone().text());
+  return x.json();
+}
+
+test('a password set by the administrator is changed at the first login; the account page lists tokens and what others did', async () => {
+  const made = await adminPost('/api/v1/users', { login: 'moi', name: 'Cán bộ mới', role: 'commune', unit: W.commune });
+  const page = await newPage({ width: 360, height: 740 });
+  await page.goto(`${base}/`);
+  await submitLogin(page, 'moi', made.password);
+  await page.waitForSelector('#must-change');
+  assert.match(page.url(), /#\/account$/);
+  // Nothing else opens before the change.
+  await page.goto(`${base}/#/dashboard`);
+  await page.waitForSelector('#must-change');
+  assert.equal(await page.locator('#tokens').count(), 0, 'no tokens before the change');
+  const form = page.locator('#password-form');
+  await form.getByLabel('Mật khẩu hiện tại').fill(made.password);
+  await form.getByLabel(/^Mật khẩu mới/).fill('1234567890');
+  await form.getByLabel('Nhập lại mật khẩu mới').fill('1234567890');
+  await form.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  await page.waitForSelector('#password-form [data-field="new"] .err:not(:empty)');
+  assert.match(await form.locator('[data-field="new"] .err').innerText(), /dễ đoán/);
+  const good = 'mùa lúa chín vàng trên đồi 2026';
+  await form.getByLabel(/^Mật khẩu mới/).fill(good);
+  await form.getByLabel('Nhập lại mật khẩu mới').fill(good);
+  await form.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+  await page.waitForSelector('#login .msg');
+  assert.match(await page.locator('#login .msg').innerText(), /Đã đổi mật khẩu/);
+  await submitLogin(page, 'moi', good);
+  await page.waitForSelector('#kpis');
+  await nav(page, '#/account', '#tokens');
+  assert.match(await page.locator('#account-changes').innerText(), /quantri\s+tạo tài khoản/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /\b(null|undefined)\b/);
+  await page.locator('#tokens').getByLabel('Tên gọi').fill('Phần mềm thống kê');
+  await page.locator('#tokens').getByRole('button', { name: 'Tạo mã' }).click();
+  await page.waitForSelector('#tokens .msg.good');
+  assert.match(await page.locator('#tokens .msg.good').innerText(), /chỉ hiện một lần.*: \S{20,}/);
+  await page.locator('#tokens').getByRole('button', { name: 'Thu hồi: Phần mềm thống kê' }).click();
+  await page.waitForSelector('#tokens .msg.good:has-text("Đã thu hồi")');
+  assert.match(await page.locator('#tokens').innerText(), /Chưa có mã nào/);
+  assert.deepEqual(page.errors, []);
+  await closeAll();
+});
+
+test('an officer gives a person their file and records a refused deletion request; the administrator finds every access', async () => {
+  const page = await loggedIn('canbo', PW.canbo, { width: 360, height: 740 });
+  await nav(page, `#/person/${W.neighbour.person_id}`, '#person-rights');
+  await page.locator('#person-rights summary').click();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải hồ sơ dữ liệu của người này' }).click()]);
+  const file = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+  assert.equal(file.person.id, W.neighbour.person_id);
+  assert.equal(file.person.full_name, W.neighbour.full_name);
+  assert.ok(file.access.some((a) => a.login === 'canbo'), 'the file lists the officer\'s reads of the person');
+  const form = page.locator('#deletion-form');
+  await form.getByLabel('Cách nhận').selectOption('letter');
+  await form.getByLabel(/^Ghi chú/).fill('Thư đề nghị xóa thông tin');
+  await form.getByRole('button', { name: 'Ghi nhận' }).click();
+  await page.waitForSelector('#deletion-form .msg.good');
+  assert.match(await page.locator('#deletion-form .msg.good').innerText(), /Dữ liệu được giữ lại[\s\S]*Thông tư 01\/2022\/TT-BYT[\s\S]*91\/2025\/QH15/);
+  assert.deepEqual(page.errors, []);
+  // The administrator's investigation: the officer's accesses today, and the CSV.
+  const admin = await loggedIn('quantri', PW.quantri, { width: 360, height: 740 });
+  await nav(admin, '#/admin?tab=auditSearch', '#audit-search');
+  const s = admin.locator('#audit-search');
+  await s.getByLabel(/^Từ ngày/).fill(dmy(TODAY));
+  await s.getByLabel(/^Đến ngày/).fill(dmy(TODAY));
+  await s.getByLabel('Tài khoản').fill('canbo');
+  await s.getByRole('button', { name: 'Tìm trong nhật ký truy cập' }).click();
+  await admin.waitForSelector('#audit-results tbody tr');
+  // Oldest first, a hundred at a time: "Xem tiếp" until the day's last entries.
+  while (await admin.getByRole('button', { name: 'Xem tiếp' }).count()) {
+    const n = await admin.locator('#audit-results tbody tr').count();
+    await admin.getByRole('button', { name: 'Xem tiếp' }).click();
+    await admin.waitForFunction((k) => document.querySelectorAll('#audit-results tbody tr').length > k, n);
+  }
+  const text = await admin.locator('#audit-results').innerText();
+  assert.match(text, new RegExp(`tải hồ sơ người ${W.neighbour.person_id}`));
+  assert.match(text, new RegExp(`yêu cầu xóa người ${W.neighbour.person_id}`));
+  assert.match(text, /Đã xem [\d.]+ dòng nhật ký/);
+  const [csvDl] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: /Tải CSV/ }).click()]);
+  const lines = fs.readFileSync(await csvDl.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  assert.equal(lines[0], 'seq,at_utc,at_vietnam,login,role,unit,action,object,object_id,area,outcome');
+  assert.ok(lines.slice(1).every((l) => l.split(',')[3] === 'canbo'), 'only the officer\'s entries');
+  assert.ok(lines.some((l) => l.includes(`,subject_file,person,${W.neighbour.person_id},`)));
+  assert.deepEqual(admin.errors, []);
+  await closeAll();
+});
+
 test('every page fits a 360-pixel phone screen and loads within a second (screenshots in tests/e2e/artifacts)', async () => {
   const shoot = async (page, name, hash, ready = null) => {
     const t0 = Date.now();
@@ -427,7 +522,7 @@ test('every page fits a 360-pixel phone screen and loads within a second (screen
     'record-move_in': ['#/record?type=move_in', 'form[aria-label]'], 'record-newborn_screening': ['#/record?type=newborn_screening', 'form[aria-label]'],
     slip: [`#/slip?area=${W.area}&month=${W.month}`, '#slip'], report: [`#/reports?form=01-DSX&unit=${W.commune}&period=${W.month}`, '#report'],
     province: ['#/reports?form=03-DSX&unit=79&period=2025', '#report'], check: [`#/check?unit=${W.commune}&period=2025`, 'main table'],
-    event: [`#/event/${ev}`, 'pre'],
+    event: [`#/event/${ev}`, 'pre'], account: ['#/account', '#tokens'],
   };
   for (const [name, [hash, ready]] of Object.entries(pages)) await shoot(page, name, hash, ready);
   // From the province form, a commune's column opens that commune's form.
@@ -442,7 +537,7 @@ test('every page fits a 360-pixel phone screen and loads within a second (screen
   assert.deepEqual(page.errors, []);
   // The administrator's pages.
   const admin = await loggedIn('quantri', PW.quantri, { width: 360, height: 740 });
-  for (const tab of ['units', 'users', 'audit']) await shoot(admin, `admin-${tab}`, `#/admin?tab=${tab}`, 'main .card, main table');
+  for (const tab of ['units', 'users', 'audit', 'auditSearch']) await shoot(admin, `admin-${tab}`, `#/admin?tab=${tab}`, 'main .card, main table');
   assert.deepEqual(admin.errors, []);
   await closeAll();
 });

@@ -4,7 +4,9 @@
 # Output: build-fuzz/fuzz_csv, build-fuzz/fuzz_event and build-fuzz/fuzz_json
 # (the API's request-body parsing; it compiles src/api/routes.c itself),
 # build-fuzz/fuzz_lifetable and build-fuzz/fuzz_demog (src/demog's readers),
-# build-fuzz/fuzz_dhis2 (the DHIS2 mapping file and export).
+# build-fuzz/fuzz_dhis2 (the DHIS2 mapping file and export),
+# build-fuzz/fuzz_record (workflow records: targets, projection scenarios),
+# build-fuzz/fuzz_forecast (a projection from any counts: finite, never NaN).
 #   CLANG=clang-14 sh tests/fuzz/build.sh     to pick the compiler
 # Needs Debian's clang and libclang-rt-14-dev (scripts/deps.sh or apt-get).
 set -eu
@@ -26,7 +28,7 @@ fi
 
 out=build-fuzz
 mkdir -p "$out/obj"
-PKGS="jansson libutf8proc"
+PKGS="jansson libutf8proc libsodium"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS)
 PKG_LIBS=$(pkg-config --libs $PKGS)
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -39,16 +41,16 @@ sh scripts/embed.sh "$out/assets.c" $embed_files
 "$CLANG" -std=c17 -O0 -c -o "$out/obj/assets.o" "$out/assets.c"
 
 # The project's sources, instrumented for the fuzzer, two at a time.
-srcs=$(ls src/base/*.c src/register/*.c src/demog/*.c src/workflow/dhis2.c)
+srcs=$(ls src/base/*.c src/register/*.c src/demog/*.c src/workflow/dhis2.c src/records/record.c src/records/kinds.c)
 printf '%s\n' $srcs | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
 	o='"$out"'/obj/$(echo "{}" | tr / _ | sed "s/\.c$/.o/")
 	exec '"$CLANG"' '"$CFLAGS"' -fsanitize=fuzzer-no-link -c -o "$o" "{}"'
 rm -f "$out/libdanso-fuzz.a"
 ar rcs "$out/libdanso-fuzz.a" "$out"/obj/*.o
 
-for t in fuzz_csv fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2; do
+for t in fuzz_csv fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast; do
 	# shellcheck disable=SC2086
 	"$CLANG" $CFLAGS -fsanitize=fuzzer -o "$out/$t" "tests/fuzz/$t.c" \
 		"$out/libdanso-fuzz.a" $PKG_LIBS -lpthread -lm
 done
-echo "fuzz: built $out/fuzz_csv, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog and $out/fuzz_dhis2 with $CLANG"
+echo "fuzz: built $out/fuzz_csv, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog, $out/fuzz_dhis2, $out/fuzz_record and $out/fuzz_forecast with $CLANG"

@@ -6,6 +6,7 @@
 #ifndef DS_TEST_H
 #define DS_TEST_H
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,17 @@ extern int test_failures_in_current;
 				b_ ? b_ : "(null)");                          \
 			test_failures_in_current++;                           \
 		}                                                             \
+	} while (0)
+
+/* |a - b| <= tol, for numbers computed with rounding. */
+#define CHECK_NEAR(a, b, tol)                                                       \
+	do {                                                                        \
+		double a_ = (a), b_ = (b);                                          \
+		if (!(fabs(a_ - b_) <= (tol))) {                                    \
+			fprintf(stderr, "  %s:%d: %s == %.10g, expected %.10g +- %g\n", \
+				__FILE__, __LINE__, #a, a_, b_, (double)(tol));     \
+			test_failures_in_current++;                                 \
+		}                                                                   \
 	} while (0)
 
 /* A fresh empty directory for the test's files; the runner removes it. */

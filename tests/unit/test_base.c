@@ -6,6 +6,7 @@
 #include "base/grow.h"
 #include "base/hmap.h"
 #include "base/text.h"
+#include "privacy/breach.h"
 #include "test.h"
 
 TEST(day_roundtrip)
@@ -219,4 +220,27 @@ TEST(text_fast_path_agrees_with_utf8proc)
 	/* Outside the fast ranges utf8proc still does the work. */
 	CHECK_EQ(txt_fold("ΑΒΓ", strlen("ΑΒΓ"), out, sizeof out), DS_OK);
 	CHECK_STR(out, "αβγ");
+}
+
+/* Times of a breach search: dates are midnight in Viet Nam (UTC+7), an end
+ * date includes its day; an explicit zone wins. */
+TEST(breach_times)
+{
+	int64_t t;
+	/* 2026-03-02 is day 20514: 20514 * 86400 = 1772409600 (00:00 UTC). */
+	CHECK(breach_parse_time("2026-03-02", false, &t));
+	CHECK_EQ(t, 1772409600 - 7 * 3600);
+	CHECK(breach_parse_time("2026-03-02", true, &t));
+	CHECK_EQ(t, 1772409600 + 86400 - 7 * 3600);
+	CHECK(breach_parse_time("2026-03-02T14:30", false, &t));
+	CHECK_EQ(t, 1772409600 + 14 * 3600 + 30 * 60 - 7 * 3600);
+	CHECK(breach_parse_time("2026-03-02T14:30:05Z", false, &t));
+	CHECK_EQ(t, 1772409600 + 14 * 3600 + 30 * 60 + 5);
+	CHECK(breach_parse_time("2026-03-02T14:30-05:30", false, &t));
+	CHECK_EQ(t, 1772409600 + 14 * 3600 + 30 * 60 + 5 * 3600 + 30 * 60);
+	const char *bad[] = {"", "2026-3-2", "2026-02-30", "2026-03-02T", "2026-03-02T24:00",
+			     "2026-03-02T14:60", "2026-03-02 14:30", "2026-03-02T14:30+7", "2026-03-02T14:30:05ZZ",
+			     "2026-03-02T1:30", "yesterday"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK(!breach_parse_time(bad[i], false, &t));
 }

@@ -25,16 +25,6 @@
 #include "demog/project.h"
 #include "test.h"
 
-#define CHECK_NEAR(a, b, tol)                                                       \
-	do {                                                                        \
-		double a_ = (a), b_ = (b);                                          \
-		if (!(fabs(a_ - b_) <= (tol))) {                                    \
-			fprintf(stderr, "  %s:%d: %s == %.10g, expected %.10g +- %g\n", \
-				__FILE__, __LINE__, #a, a_, b_, (double)(tol));     \
-			test_failures_in_current++;                                 \
-		}                                                                   \
-	} while (0)
-
 /* ---- life tables ---- */
 
 /* PHG box 3.1: Austria, males, 1992. */

@@ -11,6 +11,7 @@
 #include "ledger/ledger.h"
 #include "store/accounts.h"
 #include "store/audit.h"
+#include "privacy/breach.h"
 #include "backend.h"
 #include "test.h"
 
@@ -352,6 +353,87 @@ static void suite_accounts(bool pg)
 }
 
 BOTH(accounts)
+
+static enum ds_rc keep_seq(const struct store_audit *a, void *arg)
+{
+	int64_t *v = arg;
+	v[++v[0]] = a->seq;
+	return DS_OK;
+}
+
+static bool area_in_26734(void *arg, const char *area)
+{
+	(void)arg;
+	return strncmp(area, "26734", 5) == 0;
+}
+
+/* The breach search: entries in a time range, by login or by the unit of
+ * their area, in (at, seq) order, paged by the last entry seen. */
+static void suite_audit_search(bool pg)
+{
+	struct ledger lg;
+	struct store *st = fresh(pg, &lg);
+	if (!st)
+		return;
+	/* Ten entries: at 100, 100, 110, ..., the login alternating, the area
+	 * alternating between communes 26734 and 26737; one at 95 added last
+	 * (written later than it happened). */
+	struct store_audit a = {.role = ROLE_COMMUNE};
+	strcpy(a.action, "read");
+	strcpy(a.object, "person");
+	strcpy(a.outcome, "ok");
+	for (int i = 0; i < 10; i++) {
+		a.at = i == 0 ? 100 : 100 + 10 * (i - 1);
+		snprintf(a.login, sizeof a.login, "%s", i % 2 ? "b" : "a");
+		snprintf(a.area, sizeof a.area, "%s", i % 3 ? "2673400101" : "2673700101");
+		snprintf(a.object_id, sizeof a.object_id, "P%d", i);
+		CHECK_EQ(store_audit_add(st, &a), DS_OK);
+	}
+	a.at = 95;
+	strcpy(a.login, "a");
+	CHECK_EQ(store_audit_add(st, &a), DS_OK);
+	/* seq 1..10 at 100,100,110,...,180; seq 11 at 95. */
+	int64_t got[16] = {0};
+	struct store_audit_query q = {.from = 95, .to = 120};
+	CHECK_EQ(store_audit_search(st, &q, 10, keep_seq, got), DS_OK);
+	/* at 95 (seq 11), 100 (1, 2), 110 (3); 120 is the end, not in. */
+	CHECK_EQ(got[0], 4);
+	CHECK_EQ(got[1], 11);
+	CHECK_EQ(got[2], 1);
+	CHECK_EQ(got[3], 2);
+	CHECK_EQ(got[4], 3);
+	/* Paged one at a time from the last seen. */
+	q = (struct store_audit_query){.from = 95, .to = 120, .after_at = 100, .after_seq = 1};
+	memset(got, 0, sizeof got);
+	CHECK_EQ(store_audit_search(st, &q, 1, keep_seq, got), DS_OK);
+	CHECK_EQ(got[0], 1);
+	CHECK_EQ(got[1], 2);
+	/* By login: b's entries are seq 2, 4, 6, 8, 10. */
+	q = (struct store_audit_query){.login = "b", .from = 0, .to = 1000};
+	memset(got, 0, sizeof got);
+	CHECK_EQ(store_audit_search(st, &q, 100, keep_seq, got), DS_OK);
+	CHECK_EQ(got[0], 5);
+	CHECK_EQ(got[1], 2);
+	CHECK_EQ(got[5], 10);
+	/* The breach search over it: commune 26734's entries (i % 3 != 0:
+	 * seq 2, 3, 5, 6, 8, 9), two at a time, then all at once. */
+	struct breach_query bq = {.from = 0, .to = 1000, .within = area_in_26734};
+	struct breach_cursor cur = {0};
+	memset(got, 0, sizeof got);
+	size_t scanned = 0;
+	int calls = 0;
+	while (!cur.done && calls++ < 10)
+		CHECK_EQ(breach_search(st, &bq, &cur, 2, 100, keep_seq, got, &scanned), DS_OK);
+	CHECK_EQ(got[0], 6);
+	int64_t want[] = {2, 3, 5, 6, 8, 9};
+	for (int i = 0; i < 6; i++)
+		CHECK_EQ(got[i + 1], want[i]);
+	CHECK_EQ(calls, 4); /* 2 + 2 + 2, then one that finds the end */
+	ledger_close(&lg);
+	store_close(st);
+}
+
+BOTH(audit_search)
 
 static enum ds_rc keep_token(const struct store_session *s, void *arg)
 {
