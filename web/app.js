@@ -3,6 +3,7 @@ import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
 import { accountPage } from './account.js';
 import { projectionPage } from './projection.js';
+import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
@@ -22,6 +23,7 @@ const MENU = [
   ['timeliness', '#/timeliness', (r) => r === 'province' || r === 'national'],
   ['reports', '#/reports', () => true],
   ['check', '#/check', (r) => r !== 'collaborator'],
+  ['quality', '#/quality', (r) => r !== 'collaborator' && r !== 'admin'],
   ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
   ['account', '#/account', () => true],
@@ -121,7 +123,8 @@ async function route() {
       case 'queries': await C.queries(page, params); break;
       case 'cycle': await C.cycle(page, params); break;
       case 'timeliness': await C.timeliness(page, params); break;
-      case 'check': await V.check(page, params); break;
+      case 'check': await checkPage(page, params); break;
+      case 'quality': await qualityPage(page, params); break;
       case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       case 'account': await accountPage(page, { relogin: endSession }); break;

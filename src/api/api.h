@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
+#include "quality/quality.h"
 #include "records/book.h"
 #include "report/report.h"
 #include "store/accounts.h"
@@ -92,6 +93,7 @@ struct api_app {
 	struct engine *engine;
 	struct rec_book *book; /* workflow records, current */
 	struct rpt_defs defs;
+	struct q_defs qdefs; /* the quality checks and rules */
 	struct http_server *http;
 	/* the writer */
 	pthread_t writer;
@@ -152,6 +154,10 @@ void api_handle(void *app, struct http_request *rq, struct http_response *rs);
 
 /* Answers with a JSON body (takes the reference). */
 void api_json(struct api_ctx *c, int status, json_t *body);
+/* Answers 200 with the .xlsx that write(path, arg) makes in a private
+ * temporary file (sent, then removed), or 503 when it cannot be written. */
+void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, void *arg), void *arg,
+		     const char *filename);
 /* Answers with {"error": {"code", "message", "field"}}. */
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
 	       const char *field);
@@ -374,6 +380,8 @@ void h_event_post(struct api_ctx *c);
 void h_event_batch(struct api_ctx *c);
 void h_report(struct api_ctx *c);
 void h_check(struct api_ctx *c);
+/* h_quality.c */
+void h_quality(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);
 void h_targets(struct api_ctx *c);

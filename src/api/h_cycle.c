@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "api/api.h"
 #include "base/day.h"
@@ -485,6 +484,19 @@ static size_t periods_between(const struct rpt_period *from, const struct rpt_pe
 	return n;
 }
 
+/* The timeliness rows as a spreadsheet, for api_answer_xlsx. */
+struct timely_xlsx {
+	const struct wf_row *rows;
+	size_t n;
+	const char *lang;
+};
+
+static enum ds_rc timely_xlsx_write(const char *path, void *arg)
+{
+	const struct timely_xlsx *x = arg;
+	return wf_timeliness_xlsx(x->rows, x->n, x->lang, path);
+}
+
 void h_cycle_timeliness(struct api_ctx *c)
 {
 	char unit[16] = "", form[16] = "", from[12] = "", to[12] = "", fmt[8] = "json", lang[4];
@@ -524,18 +536,8 @@ void h_cycle_timeliness(struct api_ctx *c)
 		wf_timeliness_csv(rows, n, lang, &c->rs->body);
 		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"timeliness.csv\"");
 	} else if (strcmp(fmt, "xlsx") == 0) {
-		char tmp[] = "/tmp/danso-xlsx-XXXXXX";
-		int fd = mkstemp(tmp);
-		if (fd >= 0)
-			close(fd);
-		if (fd < 0 || wf_timeliness_xlsx(rows, n, lang, tmp)) {
-			api_error(c, 503, "internal", api_tr(c, "chưa tạo được tệp Excel; hãy thử lại", "the spreadsheet could not be written"), NULL);
-		} else {
-			c->rs->status = 200;
-			c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-			c->rs->file = strdup(tmp);
-			http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"timeliness.xlsx\"");
-		}
+		struct timely_xlsx x = {rows, n, lang};
+		api_answer_xlsx(c, timely_xlsx_write, &x, "timeliness.xlsx");
 	} else {
 		api_json(c, 200, wf_timeliness_json(rows, n));
 	}

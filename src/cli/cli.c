@@ -108,6 +108,20 @@ static const struct cli_cmd commands[] = {
 	 "listed with its event.  Lists the units that do not balance (all units\n"
 	 "with --all); exits with status 3 when one does not.\n\n" DB_OPT,
 	 cmd_check},
+	{"quality", "the data quality report: checks, rules between rows and outliers",
+	 "usage: danso quality [--db PATH] --unit CODE --period P [--format json|csv|xlsx]\n"
+	 "                     [--lang vi|en] [-o FILE] [--repeat N]\n\n"
+	 "Runs every check and rule of defs/quality/ for the unit and its communes\n"
+	 "over the period (2024, 2024-Q1, 2024-H1, 2024-03): persons over 110,\n"
+	 "mothers outside 10-60, persons in two households, the balancing\n"
+	 "equation, areas with no event for three months, events recorded late,\n"
+	 "the rules between the rows of 01-DSX (births >= newborns screened, ...)\n"
+	 "and the months of 01-DSX that are outliers in each commune's series\n"
+	 "(modified z-score above 3.5, or outside the commune's own range).\n"
+	 "Each finding is a sentence in --lang (Vietnamese by default) with what to\n"
+	 "do.  The persons named are recorded in the access log.  --format xlsx\n"
+	 "needs -o.  --repeat N times N more runs (for benchmarks).\n\n" DB_OPT,
+	 cmd_quality},
 	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
 	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
 	 "Each line sets the target of one indicator (a row's target key, e.g.\n"

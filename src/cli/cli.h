@@ -96,6 +96,8 @@ int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* cmd_quality.c: the data quality report */
+int cmd_quality(int argc, char **argv);
 /* cmd_serve.c: the server and its accounts */
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);

@@ -196,6 +196,44 @@ enum ds_rc engine_balance(const struct eng_view *v, const char *unit, int32_t fr
 			  int32_t map_date, struct eng_balance *b);
 void eng_balance_free(struct eng_balance *b);
 
+/* ---- questions of the quality checks (engine_quality.c) ---- */
+
+/*
+ * A person or event a check names: the person's record number, the day,
+ * the collaborator area (an index: engine_area_code), an age, and the
+ * event's sequence number when there is one.
+ */
+struct eng_qitem {
+	int32_t person;
+	int32_t date;
+	int32_t area;
+	int age;
+	int64_t seq;
+};
+/* The code of an area index, valid until the view ends ("" when none). */
+const char *engine_area_code(const struct eng_view *v, int32_t area);
+/* Persons counted in unit (map of map_date) on day whose age that day is over min_age. */
+enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_t map_date,
+			      int32_t day, int min_age, struct eng_qitem **out, size_t *n);
+/* Counted births dated from..to in unit whose mother's age that day is outside lo..hi
+ * (person: the mother; seq: the birth). */
+enum ds_rc engine_q_mother_age(const struct eng_view *v, const char *unit, int32_t map_date,
+			       int32_t from, int32_t to, int lo, int hi, struct eng_qitem **out,
+			       size_t *n);
+/* Persons with more than one presence spell in unit's areas open on day, once each
+ * (age: the number of spells).  Only a defect can make one. */
+enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, int32_t map_date,
+				  int32_t day, struct eng_qitem **out, size_t *n);
+/* The counted events dated from..to in unit's areas: seq, date, subject and
+ * area, a transfer between two of its areas once for each. */
+enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,
+			   int32_t from, int32_t to, struct eng_qitem **out, size_t *n);
+/* Every area under unit with the number of counted events dated from..to in it
+ * (a transfer counts in both areas).  The caller frees both arrays. */
+enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int32_t map_date,
+				int32_t from, int32_t to, int32_t **areas, int64_t **counts,
+				size_t *n);
+
 /* ---- keeping current ---- */
 
 /*

@@ -462,28 +462,13 @@ static void cells(const struct wf_row *r, bool vi, char out[NCOLS][REG_TEXT_BYTE
 	snprintf(out[12], REG_TEXT_BYTES, "%d", r->reviewed_late);
 }
 
-static void csv_field(struct buf *out, const char *s)
-{
-	if (strpbrk(s, ",\"\n")) {
-		buf_putc(out, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				buf_putc(out, '"');
-			buf_putc(out, *s);
-		}
-		buf_putc(out, '"');
-	} else {
-		buf_puts(out, s);
-	}
-}
-
 void wf_timeliness_csv(const struct wf_row *rows, size_t n, const char *lang, struct buf *out)
 {
 	bool vi = !lang || strcmp(lang, "en") != 0;
 	for (size_t c = 0; c < NCOLS; c++) {
 		if (c)
 			buf_putc(out, ',');
-		csv_field(out, vi ? head_vi[c] : head_en[c]);
+		buf_csv_field(out, vi ? head_vi[c] : head_en[c]);
 	}
 	buf_puts(out, "\r\n");
 	char cell[NCOLS][REG_TEXT_BYTES];
@@ -492,7 +477,7 @@ void wf_timeliness_csv(const struct wf_row *rows, size_t n, const char *lang, st
 		for (size_t c = 0; c < NCOLS; c++) {
 			if (c)
 				buf_putc(out, ',');
-			csv_field(out, cell[c]);
+			buf_csv_field(out, cell[c]);
 		}
 		buf_puts(out, "\r\n");
 	}
