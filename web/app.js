@@ -58,6 +58,7 @@ async function loadSession() {
     state.user = me.user;
     state.csrf = me.csrf;
     state.unit = me.unit || null;
+    state.today = me.today || null;
   } catch {
     state.user = null;
   }

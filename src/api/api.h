@@ -178,6 +178,13 @@ bool api_in_scope(struct api_ctx *c, const char *area);
 bool api_scoped_person(struct api_ctx *c, const char *id, struct store_person *p);
 /* 404 not_found: what an object out of scope looks like too. */
 void api_not_found(struct api_ctx *c, const char *field);
+/* The text in the request's language: English when it asks for it, else Vietnamese. */
+const char *api_tr(struct api_ctx *c, const char *vi, const char *en);
+/* An account's display name as a new JSON string, or its login when it has
+ * none or is unknown (h_admin.c). */
+json_t *api_user_name(struct api_ctx *c, const char *login);
+/* "by_name" set beside the "by" (a login) of a record's JSON; o may be NULL. */
+void api_add_by_name(struct api_ctx *c, json_t *o);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */
 char *api_scope_areas(struct api_ctx *c);
 /*

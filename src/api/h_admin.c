@@ -307,3 +307,17 @@ void h_static(struct api_ctx *c)
 	c->rs->cacheable = strcmp(name, "index.html") != 0 && strcmp(name, "sw.js") != 0;
 	buf_append(&c->rs->body, data, len);
 }
+
+json_t *api_user_name(struct api_ctx *c, const char *login)
+{
+	struct store_user u;
+	if (login && login[0] && store_user_get(c->st, login, 0, &u) == DS_OK && u.name[0])
+		return json_string(u.name);
+	return json_string(login ? login : "");
+}
+
+void api_add_by_name(struct api_ctx *c, json_t *o)
+{
+	if (o)
+		json_object_set_new(o, "by_name", api_user_name(c, json_string_value(json_object_get(o, "by"))));
+}

@@ -159,7 +159,8 @@ void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, vo
 	if (fd < 0 || write(tmp, arg)) {
 		if (fd >= 0)
 			unlink(tmp);
-		api_error(c, 503, "internal", "the spreadsheet could not be written", NULL);
+		api_error(c, 503, "internal",
+			  api_tr(c, "chưa tạo được tệp Excel; hãy thử lại", "the spreadsheet could not be written"), NULL);
 		return;
 	}
 	c->rs->status = 200;
@@ -179,6 +180,11 @@ void api_json(struct api_ctx *c, int status, json_t *body)
 	buf_reset(&c->rs->body);
 	buf_puts(&c->rs->body, s ? s : "null");
 	free(s);
+}
+
+const char *api_tr(struct api_ctx *c, const char *vi, const char *en)
+{
+	return strcmp(c->lang, "en") == 0 ? en : vi;
 }
 
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
