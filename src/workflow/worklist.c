@@ -112,7 +112,9 @@ static void list_members(int list, const struct eng_wl_item *it, int32_t day, st
 	case ENG_WL_PREMARITAL: {
 		json_object_set_new(o, "marriage_date", day_json(it->date));
 		json_t *sp = other_of(st, it->seq, "spouse_id", "spouse_name");
-		json_object_update(o, sp ? sp : json_pack("{s:n, s:n}", "spouse_id", "spouse_name"));
+		if (!sp)
+			sp = json_pack("{s:n, s:n}", "spouse_id", "spouse_name");
+		json_object_update(o, sp);
 		json_decref(sp);
 		break;
 	}
@@ -124,7 +126,9 @@ static void list_members(int list, const struct eng_wl_item *it, int32_t day, st
 		json_object_set_new(o, "birth_order", json_integer(it->order));
 		json_object_set_new(o, "child_birth_date", day_json(it->date));
 		json_t *ch = other_of(st, it->seq, "child_id", "child_name");
-		json_object_update(o, ch ? ch : json_pack("{s:n, s:n}", "child_id", "child_name"));
+		if (!ch)
+			ch = json_pack("{s:n, s:n}", "child_id", "child_name");
+		json_object_update(o, ch);
 		json_decref(ch);
 		break;
 	}
