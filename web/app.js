@@ -132,8 +132,13 @@ async function route() {
       case 'account': await accountPage(page, { relogin: endSession }); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);
-        else if (state.user.role === 'collaborator') await worklistHome(page);
-        else await V.dashboard(page, params);
+        else if (state.user.role === 'collaborator') {
+          // A collaborator's home: their area's work lists first, then the figures.
+          const lists = h('div', { id: 'worklists' });
+          await worklistHome(lists);
+          await V.dashboard(page, params);
+          page.prepend(lists);
+        } else await V.dashboard(page, params);
     }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;
