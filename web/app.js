@@ -5,6 +5,7 @@ import { accountPage } from './account.js';
 import { projectionPage } from './projection.js';
 import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
+import { worklistHome, worklistPage } from './worklist.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
 
@@ -14,6 +15,7 @@ const main = document.getElementById('main');
 const MENU = [
   ['dashboard', '#/dashboard', () => true],
   ['find', '#/find', (r) => r !== 'admin'],
+  ['worklist', '#/worklist', (r) => r !== 'admin'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
@@ -117,6 +119,7 @@ async function route() {
       case 'event': await V.eventPage(page, decodeURIComponent(parts[1] || '')); break;
       case 'area': await V.area(page, params); break;
       case 'record': await recordPage(page, params); break;
+      case 'worklist': await worklistPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
       case 'review': await C.review(page, params); break;
@@ -130,7 +133,13 @@ async function route() {
       case 'account': await accountPage(page, { relogin: endSession }); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);
-        else await V.dashboard(page, params);
+        else if (state.user.role === 'collaborator') {
+          // A collaborator's home: their area's work lists first, then the figures.
+          const lists = h('div', { id: 'worklists' });
+          await worklistHome(lists);
+          await V.dashboard(page, params);
+          page.prepend(lists);
+        } else await V.dashboard(page, params);
     }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;

@@ -383,6 +383,7 @@ void h_check(struct api_ctx *c);
 /* h_quality.c */
 void h_quality(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
+void h_worklist(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);
 void h_targets(struct api_ctx *c);
 void h_users(struct api_ctx *c);

@@ -56,6 +56,12 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/quality", h_quality, PERM_USER,
 	 "The data quality report: checks, rules between rows and outliers, each a sentence with what to do",
 	 "unit:unit code;period:2024, 2024-Q1, 2024-H1 or 2024-03;format:json, csv or xlsx;lang:vi or en"},
+	{"GET", "/api/v1/worklists/{list}", h_worklist, PERM_READ,
+	 "A programme's work list for a unit in the caller's scope on a day: elderly, prenatal, newborn, "
+	 "premarital, poor-fp (with the supplies to plan) or third-births; every person listed is audited",
+	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today);"
+	 "from:YYYY-MM-DD, premarital and third-births (default 1 January);months:1-12, poor-fp's plan (default 3);"
+	 "format:json, csv or xlsx;lang:vi or en"},
 	{"GET", "/api/v1/slip", h_slip, PERM_READ, "A collaborator area's changes for a month (P0/CTV)",
 	 "area:area code;month:YYYY-MM"},
 	{"GET", "/api/v1/dashboard", h_dashboard, PERM_USER,

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "store/accounts.h"
 #include "store/audit.h"
 
@@ -133,6 +134,22 @@ static const struct cli_cmd commands[] = {
 	 "Pairs decided \"not the same\" are left out.  Both persons of each pair\n"
 	 "are recorded in the access log.\n\n" DB_OPT,
 	 cmd_duplicates},
+	{"worklist", "a programme's work list: whom to visit, by area",
+	 "usage: danso worklist [--db PATH] --list L --unit CODE [--date YYYY-MM-DD]\n"
+	 "                      [--from YYYY-MM-DD] [--months N] [--by LOGIN]\n"
+	 "                      [--format json|csv|xlsx] [--lang vi|en] [-o FILE] [--repeat N]\n\n"
+	 "L is elderly (60 and over, no check this year), prenatal (pregnant, a\n"
+	 "screening at about 12 or 21 weeks to do), newborn (born in the last 30\n"
+	 "days, not screened), premarital (married from --from, 1 January by\n"
+	 "default, without a check-up), poor-fp (married women 15-49 of poor and\n"
+	 "near-poor households, with their method and the supplies to plan for\n"
+	 "--months, 3 by default) or third-births (births of order 3 or more from\n"
+	 "--from).  The unit's persons on --date (today by default), by area and\n"
+	 "household, computed from the register in memory.  --by checks the\n"
+	 "account's role and scope as the API does (out of scope: not found).\n"
+	 "Every person listed is recorded in the access log.  --format xlsx needs\n"
+	 "-o.  --repeat N times N more runs (for benchmarks).\n\n" DB_OPT,
+	 cmd_worklist},
 	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
 	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
 	 "Each line sets the target of one indicator (a row's target key, e.g.\n"
@@ -453,4 +470,15 @@ enum ds_rc cli_audit(struct store *st, const char *action, const char *object, c
 	enum ds_rc rc = one ? cli_audit_ids(st, action, object, one, NULL, area ? area : "") : DS_ENOMEM;
 	json_decref(one);
 	return rc;
+}
+
+int cli_write_out(const char *cmd, const struct buf *b, const char *out)
+{
+	FILE *fp = out ? fopen(out, "wb") : stdout;
+	int bad = !fp || fwrite(b->data, 1, b->len, fp) != b->len;
+	if (fp && out)
+		bad |= fclose(fp) != 0;
+	else if (fp)
+		bad |= fflush(fp) != 0;
+	return bad ? cli_fail(cmd, DS_EIO, "cannot write %s", out ? out : "the output") : 0;
 }

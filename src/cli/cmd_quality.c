@@ -78,14 +78,9 @@ static int write_report(json_t *report, const char *fmt, const char *out)
 		buf_putc(&b, '\n');
 		free(s);
 	}
-	FILE *fp = out ? fopen(out, "wb") : stdout;
-	int bad = !fp || fwrite(b.data, 1, b.len, fp) != b.len;
-	if (fp && out)
-		bad |= fclose(fp) != 0;
-	else if (fp)
-		bad |= fflush(fp) != 0;
+	int ex = cli_write_out("quality", &b, out);
 	buf_free(&b);
-	return bad ? cli_fail("quality", DS_EIO, "cannot write %s", out ? out : "the output") : 0;
+	return ex;
 }
 
 int cmd_quality(int argc, char **argv)

@@ -12,8 +12,7 @@
 #include "base/grow.h"
 #include "engine/engine_int.h"
 
-/* The areas under unit in the tree of map_date, as a column (0) of area_col. */
-static enum ds_rc unit_cols(const struct engine *e, const char *unit, int32_t map_date,
+enum ds_rc eng_unit_cols(const struct engine *e, const char *unit, int32_t map_date,
 			    int32_t **area_col)
 {
 	*area_col = NULL;
@@ -48,8 +47,7 @@ const char *engine_area_code(const struct eng_view *v, int32_t area)
 	return area >= 0 && (size_t)area < e->nareas ? e->area_code[area] : "";
 }
 
-/* Calls fn for every spell of the unit's areas present on day. */
-static bool each_present(const struct engine *e, const int32_t *col, int32_t day,
+bool eng_each_present(const struct engine *e, const int32_t *col, int32_t day,
 			 bool (*fn)(const struct eng_spells *s, size_t k, int32_t area, void *arg),
 			 void *arg)
 {
@@ -94,11 +92,11 @@ enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_
 	*out = NULL;
 	*n = 0;
 	int32_t *col;
-	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
 	if (rc)
 		return rc;
 	struct aged g = {.day = day, .min_age = min_age};
-	if (!each_present(e, col, day, aged_one, &g)) {
+	if (!eng_each_present(e, col, day, aged_one, &g)) {
 		free(g.out);
 		g.out = NULL;
 		g.n = 0;
@@ -110,16 +108,8 @@ enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_
 	return rc;
 }
 
-/*
- * Calls fn for every counted event dated from..to that the period's
- * stretches of the log hold for the areas of col (and every late one);
- * fn checks the event's areas itself and says false when out of memory.
- */
-typedef bool (*event_fn)(const struct engine *e, const struct eng_events *ev, size_t i,
-			 const int32_t *col, void *arg);
-
-static enum ds_rc each_event(const struct engine *e, const int32_t *col, int32_t from, int32_t to,
-			     event_fn fn, void *arg)
+enum ds_rc eng_each_event(const struct engine *e, const int32_t *col, int32_t from, int32_t to,
+			     eng_event_fn fn, void *arg)
 {
 	struct eng_range *rg = NULL;
 	size_t nr = 0;
@@ -145,14 +135,14 @@ struct collect {
 
 /* Runs one question over the period's events of unit's areas. */
 static enum ds_rc ask_events(const struct eng_view *v, const char *unit, int32_t map_date,
-			     int32_t from, int32_t to, event_fn fn, struct collect *c)
+			     int32_t from, int32_t to, eng_event_fn fn, struct collect *c)
 {
 	const struct engine *e = eng_of(v);
 	int32_t *col;
-	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
 	if (rc)
 		return rc;
-	rc = each_event(e, col, from, to, fn, c);
+	rc = eng_each_event(e, col, from, to, fn, c);
 	free(col);
 	if (rc) {
 		free(c->out);
@@ -219,11 +209,11 @@ enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, in
 	*out = NULL;
 	*n = 0;
 	int32_t *col;
-	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
 	if (rc)
 		return rc;
 	struct twice t = {.day = day, .seen = calloc((size_t)(e->maxp >> 3) + 2, 1)};
-	if (!t.seen || !each_present(e, col, day, twice_one, &t))
+	if (!t.seen || !eng_each_present(e, col, day, twice_one, &t))
 		rc = DS_ENOMEM;
 	free(col);
 	free(t.seen);
@@ -294,11 +284,11 @@ enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int3
 	*counts = NULL;
 	*n = 0;
 	int32_t *col;
-	enum ds_rc rc = unit_cols(e, unit, map_date, &col);
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
 	if (rc)
 		return rc;
 	struct collect c = {.count = calloc(e->nareas + 1, sizeof *c.count)};
-	rc = c.count ? each_event(e, col, from, to, count_one, &c) : DS_ENOMEM;
+	rc = c.count ? eng_each_event(e, col, from, to, count_one, &c) : DS_ENOMEM;
 	size_t m = 0;
 	for (size_t a = 0; !rc && a < e->nareas; a++)
 		m += col[a] >= 0;

@@ -156,6 +156,16 @@ const POLICY = {
     perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/slip?area=${OBJ[cls].area}&month=2026-01` }),
     ok: (r, role, cls) => { assert.equal(r.status, 200); assert.ok(r.json.items.some((x) => x.event.id === OBJ[cls].event)); },
   },
+  'GET /api/v1/worklists/{list}': {
+    // Names persons: only for a unit in the scope (an area here); outside reads as absent.
+    // Dated before the elderly checks the matrix's writes record (2026-11-01).
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/worklists/elderly?unit=${OBJ[cls].area}&date=2026-10-31` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.items.some((x) => x.person_id === OBJ[cls].elder), 'the area\'s elder is due');
+      assert.ok(r.json.items.every((x) => x.area === OBJ[cls].area));
+    },
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {
