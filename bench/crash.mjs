@@ -340,7 +340,7 @@ class Run {
 }
 
 async function setup(run) {
-  const t = makeDb(run.backend, { users: false, amend: amendFixture });
+  const t = makeDb(run.backend, { users: false, extend: amendFixture });
   run.db = t.db;
   run.drop = t.drop;
   const pw = {};

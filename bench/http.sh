@@ -3,6 +3,7 @@
 # person reads, searches, single events, 100-event batches, reports; then
 # person reads again with 1,000 slowloris connections open.
 #   sh bench/http.sh DB        a SQLite file, or a postgresql:// URL
+#   ONLY=reads sh bench/http.sh DB   person reads only (BIN=… to compare binaries)
 # A PostgreSQL source is copied as a new database made from it as template
 # (nothing may be connected to the source meanwhile) and dropped at the end.
 set -eu
@@ -69,6 +70,10 @@ w() { # label script extra-env... : one wrk run, requests/s and p99
 	echo "http $label: $rps requests/s, p99 $p99${bad:+, $bad non-2xx}"
 }
 w "person reads" read.lua BENCH_COOKIE="$rc"
+if [ "${ONLY:-}" = reads ]; then
+	w "person reads, again" read.lua BENCH_COOKIE="$rc"
+	exit 0
+fi
 w "searches" search.lua BENCH_COOKIE="$rc"
 seq() { curl -s http://127.0.0.1:$port/health | sed 's/.*"event_sequence": *\([0-9]*\).*/\1/'; }
 s0=$(seq)

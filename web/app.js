@@ -3,7 +3,9 @@ import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
 import { accountPage } from './account.js';
 import { projectionPage } from './projection.js';
+import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
+import { worklistHome, worklistPage } from './worklist.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
 
@@ -13,6 +15,7 @@ const main = document.getElementById('main');
 const MENU = [
   ['dashboard', '#/dashboard', () => true],
   ['find', '#/find', (r) => r !== 'admin'],
+  ['worklist', '#/worklist', (r) => r !== 'admin'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
@@ -22,6 +25,7 @@ const MENU = [
   ['timeliness', '#/timeliness', (r) => r === 'province' || r === 'national'],
   ['reports', '#/reports', () => true],
   ['check', '#/check', (r) => r !== 'collaborator'],
+  ['quality', '#/quality', (r) => r !== 'collaborator' && r !== 'admin'],
   ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
   ['account', '#/account', () => true],
@@ -56,6 +60,7 @@ async function loadSession() {
     state.user = me.user;
     state.csrf = me.csrf;
     state.unit = me.unit || null;
+    state.today = me.today || null;
   } catch {
     state.user = null;
   }
@@ -114,19 +119,27 @@ async function route() {
       case 'event': await V.eventPage(page, decodeURIComponent(parts[1] || '')); break;
       case 'area': await V.area(page, params); break;
       case 'record': await recordPage(page, params); break;
+      case 'worklist': await worklistPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
       case 'review': await C.review(page, params); break;
       case 'queries': await C.queries(page, params); break;
       case 'cycle': await C.cycle(page, params); break;
       case 'timeliness': await C.timeliness(page, params); break;
-      case 'check': await V.check(page, params); break;
+      case 'check': await checkPage(page, params); break;
+      case 'quality': await qualityPage(page, params); break;
       case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       case 'account': await accountPage(page, { relogin: endSession }); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);
-        else await V.dashboard(page, params);
+        else if (state.user.role === 'collaborator') {
+          // A collaborator's home: their area's work lists first, then the figures.
+          const lists = h('div', { id: 'worklists' });
+          await worklistHome(lists);
+          await V.dashboard(page, params);
+          page.prepend(lists);
+        } else await V.dashboard(page, params);
     }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return;

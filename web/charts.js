@@ -92,3 +92,21 @@ export function progress(share) {
   return h('div', { class: 'bar' }, h('svg', { viewBox: '0 0 100 6', preserveAspectRatio: 'none', width: '100%', height: 6 },
     h('rect', { x: 0, y: 0, width: 100 * p, height: 6, fill: p >= 1 ? '#116329' : '#0b5d4b' })));
 }
+
+// A small line of a monthly series, the flagged (last) month as a red dot, with its months and values as a title.
+export function sparkline(series, label) {
+  const W = 140, H = 40, P = 4;
+  const vals = series.map((s) => (s.value === null || s.value === undefined ? null : Number(s.value)));
+  const known = vals.filter((v) => v !== null);
+  if (known.length < 2) return null;
+  const lo = Math.min(...known), hi = Math.max(...known), span = hi - lo || 1;
+  const x = (i) => P + ((W - 2 * P) * i) / (vals.length - 1);
+  const y = (v) => H - P - ((H - 2 * P) * (v - lo)) / span;
+  const pts = vals.map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`)).filter(Boolean).join(' ');
+  const last = vals.length - 1;
+  const title = series.map((s) => `${s.month}: ${s.value === null ? '–' : num(s.value)}`).join(', ');
+  return h('svg', { class: 'spark', viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': label },
+    h('title', {}, title),
+    h('polyline', { points: pts, fill: 'none', stroke: '#57606a', 'stroke-width': 1.5 }),
+    vals[last] === null ? null : h('circle', { cx: x(last), cy: y(vals[last]), r: 3.5, fill: '#cf222e' }));
+}

@@ -20,7 +20,7 @@ export function h(tag, attrs, ...kids) {
   return el;
 }
 
-export const state = { user: null, unit: null, csrf: '', codes: null };
+export const state = { user: null, unit: null, csrf: '', codes: null, today: null };
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -115,7 +115,9 @@ export function isoOf(el) {
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+// Today as the server has it (GET /api/v1/me), else the browser's.
 export function today() {
+  if (state.today) return state.today;
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }

@@ -211,7 +211,9 @@ export async function recordPage(main, params) {
   await codes();
   const type = params.get('type') || 'birth';
   const lang = getLang();
-  const typeSel = h('select', { id: 'ev-type', onchange: () => { location.hash = `#/record?type=${typeSel.value}`; } },
+  // A correction keeps what it corrects when the type changes (a death that was a move out).
+  const keepCorrect = params.get('correct') ? `&correct=${encodeURIComponent(params.get('correct'))}` : '';
+  const typeSel = h('select', { id: 'ev-type', onchange: () => { location.hash = `#/record?type=${typeSel.value}${keepCorrect}`; } },
     Object.keys(FORMS).map((k) => h('option', { value: k, selected: k === type }, label('event_type', k))));
   const list = h('datalist', { id: 'persons-list' });
   const form = h('form', { class: 'f card', novalidate: true, 'aria-label': label('event_type', type) });
@@ -229,7 +231,8 @@ export async function recordPage(main, params) {
   if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
   if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
   if (type === 'birth') form.elements.mother.addEventListener('change', () => suggestOrder(form));
-  if (type === 'birth' && form.elements.mother.value) suggestOrder(form);
+  // (Not for a correction: the entry being replaced would count as a birth of hers.)
+  if (type === 'birth' && form.elements.mother.value && !params.get('correct')) suggestOrder(form);
   // Check each field as it is left, once the user has typed in it.
   const byName = new Map([DATE_FIELD, ...FORMS[type]].map((f) => [f.name, f]));
   form.addEventListener('input', (e) => { e.target.dataset.touched = '1'; });
@@ -242,10 +245,50 @@ export async function recordPage(main, params) {
     const p = fieldProblem(f, e.target);
     if (p) setFieldError(form, f.name, p);
   });
+  // A correction asked for by the commune officer's question: the old entry
+  // is cancelled (a void), this one recorded in its place, and the answer
+  // names both.  The void is made once, even if the new entry is refused
+  // and sent again.
+  const correct = params.get('correct');
+  let voided = null;
+  const answer = h('input', { type: 'text', maxlength: 500, value: lang === 'vi' ? 'Đã sửa' : 'Corrected' });
+  if (correct) {
+    form.prepend(h('div', { class: 'msg warn', id: 'correcting' }, lang === 'vi'
+      ? 'Sửa biến động theo câu hỏi của cán bộ xã: bản ghi cũ sẽ được hủy và thay bằng bản ghi dưới đây. Kiểm tra, sửa các ô rồi bấm Ghi lại.'
+      : "Correcting a change the commune officer asked about: the old entry will be cancelled and replaced by this one. Check and fix the fields, then Save."),
+    field('answer', lang === 'vi' ? 'Trả lời cán bộ xã' : 'Answer to the commune officer', answer));
+  }
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
     msg.replaceChildren();
+    if (correct && !localCheck(form, type)) {
+      msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('fixFields')));
+      return;
+    }
+    if (correct && !voided) {
+      const v = { id: uuid(), type: 'void', date: today(), target: correct, reason: answer.value.trim() || 'Sửa theo câu hỏi của cán bộ xã' };
+      try {
+        await api('/api/v1/events', { method: 'POST', body: v });
+        voided = v.id;
+      } catch (err) {
+        msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('refused', { m: err.message })));
+        return;
+      }
+    }
+    if (correct) {
+      const ev = collect(form, type);
+      try {
+        await api('/api/v1/events', { method: 'POST', body: ev });
+        await api(`/api/v1/queries/${encodeURIComponent(correct)}/answer`, { method: 'POST', body: { answer: answer.value.trim(), void: voided, correction: ev.id } });
+        form.replaceChildren(h('div', { class: 'msg good', role: 'status' }, lang === 'vi' ? 'Đã sửa và đã trả lời cán bộ xã.' : 'Corrected, and the commune officer has the answer.'),
+          h('div', { class: 'actions' }, h('a', { class: 'btn', href: '#/queries' }, lang === 'vi' ? 'Về danh sách câu hỏi' : 'Back to the questions')));
+      } catch (err) {
+        if (!(err.field && setFieldError(form, err.field, err.message))) setFieldError(form, 'date', '');
+        msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('refused', { m: err.message })));
+      }
+      return;
+    }
     if (!localCheck(form, type)) {
       msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('fixFields')));
       form.querySelector('[aria-invalid="true"]')?.focus();
@@ -270,6 +313,6 @@ export async function recordPage(main, params) {
       form.querySelector('[aria-invalid="true"]')?.focus();
     }
   });
-  main.replaceChildren(h('h1', {}, t('record')),
+  main.replaceChildren(h('h1', {}, correct ? (lang === 'vi' ? 'Sửa biến động' : 'Correct a change') : t('record')),
     h('div', { class: 'card' }, field('type', t('eventType'), typeSel)), form);
 }

@@ -1,5 +1,5 @@
 // The pages: dashboard, find, household and person, area list, monthly
-// slip, reports, data check, administration.
+// slip, reports, administration (the data check is in quality.js).
 import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, setFieldError, state, table, today } from './core.js';
 
 const ROLES = ['collaborator', 'commune', 'province', 'national', 'admin'];
@@ -249,7 +249,7 @@ export async function slip(main, params) {
 }
 
 // A list of the units under a unit (itself and one level down), offered while typing a unit code.
-async function unitList(root) {
+export async function unitList(root) {
   const list = h('datalist', { id: 'unit-list' });
   try {
     const tree = await api(`/api/v1/units?${q({ root: state.user?.unit ? root : '', date: today(), levels: 2 })}`);
@@ -307,31 +307,6 @@ export async function reports(main, params) {
       h('div', { class: 'actions noprint' },
         ['xlsx', 'csv', 'html'].map((fmt) => h('a', { class: 'btn secondary', href: `${base}&format=${fmt}`, download: fmt === 'html' ? null : `${f.code}-${unit}-${period}.${fmt}`, target: fmt === 'html' ? '_blank' : null }, `${t('download')} ${fmt.toUpperCase()}`))),
       table(head, rows)));
-}
-
-// ---- data check ----
-export async function check(main, params) {
-  const unit = params.get('unit') || userUnit();
-  const period = params.get('period') || String(new Date().getFullYear());
-  const unitIn = h('input', { type: 'text', value: unit, required: true, list: 'unit-list', autocomplete: 'off' });
-  const periodIn = h('input', { type: 'text', value: period, required: true });
-  const form = h('form', { class: 'f card', onsubmit: (e) => { e.preventDefault(); location.hash = `#/check?${q({ unit: unitIn.value.trim(), period: periodIn.value.trim() })}`; } },
-    h('div', { class: 'row2' }, field('unit', t('unit'), unitIn), field('period', t('period'), periodIn, t('periodHint'))),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
-  main.replaceChildren(h('h1', {}, t('check')), form, await unitList(userUnit()));
-  const r = await api(`/api/v1/check?${q({ unit, period })}`);
-  main.append(h('div', { class: `msg ${r.ok ? 'good' : 'bad'}`, role: 'status' }, r.ok ? t('balances') : t('notBalanced')),
-    table([t('unit'), t('start'), t('births'), t('deaths'), t('in'), t('out'), t('otherIn'), t('otherOut'), t('end'), t('diff')],
-      r.units.map((u) => h('tr', { class: u.ok ? '' : 'bad' },
-        h('td', {}, u.items?.length ? h('a', { href: `#/check?${q({ unit: u.code, period })}` }, `${u.name} (${u.code})`) : `${u.name} (${u.code})`),
-        [u.start, u.births, u.deaths, u.in, u.out, u.other_in, u.other_out, u.end, u.difference].map((v) => h('td', { class: 'n' }, num(v)))))));
-  for (const u of r.units.filter((x) => x.items?.length)) {
-    main.append(h('details', { class: 'card', open: !u.ok || r.units.length === 1 }, h('summary', {}, `${t('items')}: ${u.name} (${num(u.items.length)})`),
-      table([t('date'), t('person'), t('event'), ''], u.items.slice(0, 500).map((it) => h('tr', {},
-        h('td', { class: 'nw' }, date(it.date)), h('td', {}, it.person ? h('a', { href: `#/person/${it.person}` }, it.person) : ''),
-        h('td', {}, `${label('event_type', it.kind)} (${it.as}, ${it.sign > 0 ? '+' : '−'})`),
-        h('td', {}, it.event ? h('a', { href: `#/event/${it.event}` }, t('open')) : ''))))));
-  }
 }
 
 export async function eventPage(main, id) {

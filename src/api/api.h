@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "http/http.h"
 #include "ledger/ledger.h"
+#include "quality/quality.h"
 #include "records/book.h"
 #include "report/report.h"
 #include "store/accounts.h"
@@ -92,6 +93,7 @@ struct api_app {
 	struct engine *engine;
 	struct rec_book *book; /* workflow records, current */
 	struct rpt_defs defs;
+	struct q_defs qdefs; /* the quality checks and rules */
 	struct http_server *http;
 	/* the writer */
 	pthread_t writer;
@@ -152,6 +154,10 @@ void api_handle(void *app, struct http_request *rq, struct http_response *rs);
 
 /* Answers with a JSON body (takes the reference). */
 void api_json(struct api_ctx *c, int status, json_t *body);
+/* Answers 200 with the .xlsx that write(path, arg) makes in a private
+ * temporary file (sent, then removed), or 503 when it cannot be written. */
+void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, void *arg), void *arg,
+		     const char *filename);
 /* Answers with {"error": {"code", "message", "field"}}. */
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,
 	       const char *field);
@@ -172,6 +178,13 @@ bool api_in_scope(struct api_ctx *c, const char *area);
 bool api_scoped_person(struct api_ctx *c, const char *id, struct store_person *p);
 /* 404 not_found: what an object out of scope looks like too. */
 void api_not_found(struct api_ctx *c, const char *field);
+/* The text in the request's language: English when it asks for it, else Vietnamese. */
+const char *api_tr(struct api_ctx *c, const char *vi, const char *en);
+/* An account's display name as a new JSON string, or its login when it has
+ * none or is unknown (h_admin.c). */
+json_t *api_user_name(struct api_ctx *c, const char *login);
+/* "by_name" set beside the "by" (a login) of a record's JSON; o may be NULL. */
+void api_add_by_name(struct api_ctx *c, json_t *o);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */
 char *api_scope_areas(struct api_ctx *c);
 /*
@@ -367,7 +380,10 @@ void h_event_post(struct api_ctx *c);
 void h_event_batch(struct api_ctx *c);
 void h_report(struct api_ctx *c);
 void h_check(struct api_ctx *c);
+/* h_quality.c */
+void h_quality(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
+void h_worklist(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);
 void h_targets(struct api_ctx *c);
 void h_users(struct api_ctx *c);

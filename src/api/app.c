@@ -101,6 +101,7 @@ static void free_app(struct api_app *app)
 	store_close(app->wstore);
 	engine_free(app->engine);
 	rec_book_free(app->book);
+	q_defs_free(&app->qdefs);
 	rpt_defs_free(&app->defs);
 	hmap_free(&app->sessions);
 	free(app->sess);
@@ -132,8 +133,15 @@ int api_serve(const struct api_config *cfg)
 		free(app);
 		return 1;
 	}
+	if (q_defs_load(&app->qdefs, &app->defs, err, sizeof err)) {
+		fprintf(stderr, "serve: quality definitions: %s\n", err);
+		rpt_defs_free(&app->defs);
+		free(app);
+		return 1;
+	}
 	if (store_open(cfg->db, false, &app->wstore) != DS_OK) {
 		fprintf(stderr, "serve: cannot open the database %s\n", cfg->db);
+		q_defs_free(&app->qdefs);
 		rpt_defs_free(&app->defs);
 		free(app);
 		return ds_rc_exit(DS_ENOTFOUND);

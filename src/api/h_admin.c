@@ -227,7 +227,8 @@ void h_user_update(struct api_ctx *c)
 	json_decref(b);
 	if (bad) {
 		free(a);
-		api_error(c, 422, "bad_value", "a field has a wrong value", bad);
+		api_error(c, 422, "bad_value",
+			  strcmp(c->lang, "vi") == 0 ? "Giá trị không hợp lệ." : "A field has a wrong value.", bad);
 		return;
 	}
 	/* A new password, a new role or unit, or a disabled account: every
@@ -305,4 +306,18 @@ void h_static(struct api_ctx *c)
 	c->rs->content_type = content_type(path);
 	c->rs->cacheable = strcmp(name, "index.html") != 0 && strcmp(name, "sw.js") != 0;
 	buf_append(&c->rs->body, data, len);
+}
+
+json_t *api_user_name(struct api_ctx *c, const char *login)
+{
+	struct store_user u;
+	if (login && login[0] && store_user_get(c->st, login, 0, &u) == DS_OK && u.name[0])
+		return json_string(u.name);
+	return json_string(login ? login : "");
+}
+
+void api_add_by_name(struct api_ctx *c, json_t *o)
+{
+	if (o)
+		json_object_set_new(o, "by_name", api_user_name(c, json_string_value(json_object_get(o, "by"))));
 }

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "api/api.h"
 #include "base/day.h"
@@ -24,9 +23,14 @@
 
 /* ---- helpers ---- */
 
-static void not_found(struct api_ctx *c, const char *field)
+/* Each entry of a history with "by_name" beside "by". */
+static json_t *named_history(struct api_ctx *c, json_t *hist)
 {
-	api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.", field);
+	size_t i;
+	json_t *x;
+	json_array_foreach(hist, i, x)
+		api_add_by_name(c, x);
+	return hist;
 }
 
 static void refuse(struct api_ctx *c, const char *field, enum ds_why w)
@@ -35,7 +39,7 @@ static void refuse(struct api_ctx *c, const char *field, enum ds_why w)
 	ds_problem_set(&pb, NULL, 0, field, w);
 	enum ds_rc rc = wf_why_rc(w);
 	if (rc == DS_ENOTFOUND)
-		not_found(c, field);
+		api_not_found(c, field);
 	else
 		api_problem(c, ds_rc_http(rc), &pb);
 }
@@ -66,7 +70,10 @@ static bool fup(struct api_ctx *c, json_t *body, char form[16], char unit[16], s
 		api_query(c, "period", period, sizeof period);
 	}
 	if (!unit[0] || !rpt_period_parse(period, p)) {
-		api_error(c, 400, "required", "give unit and period (2025, 2025-Q1 or 2025-03)", unit[0] ? "period" : "unit");
+		api_error(c, 400, "required",
+			  api_tr(c, "hãy chọn đơn vị và kỳ báo cáo (2025, 2025-Q1 hoặc 2025-03)",
+			     "give unit and period (2025, 2025-Q1 or 2025-03)"),
+			  unit[0] ? "period" : "unit");
 		return false;
 	}
 	if (!form[0] && wf_default_form(p->kind))
@@ -82,7 +89,7 @@ static bool scoped_unit(struct api_ctx *c, const char *unit, int32_t map_day)
 	bool in = reg_units_resolve(eng_units(v), unit, map_day) && wf_in_scope(eng_units(v), &a, unit, map_day);
 	engine_read_end(v);
 	if (!in)
-		not_found(c, "unit");
+		api_not_found(c, "unit");
 	return in;
 }
 
@@ -113,7 +120,7 @@ static void cyc_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 {
 	struct cyc_write *w = arg;
 	if (rc) {
-		api_error(c, 503, "store", "it could not be saved; try again", NULL);
+		api_error(c, 503, "store", api_tr(c, "chưa ghi được; hãy thử lại", "it could not be saved; try again"), NULL);
 	} else if (w->res.outcome == REC_REFUSED) {
 		api_audit(c, w->action, w->object, w->what, "refused");
 		refuse(c, w->res.problem.field, w->res.problem.why);
@@ -135,7 +142,7 @@ static void cyc_queue(struct api_ctx *c, struct cyc_write *w)
 	if (!api_write(c, cyc_run, cyc_done, w)) {
 		rec_free(&w->r);
 		free(w);
-		api_error(c, 503, "stopping", "the server is stopping; try again", NULL);
+		api_error(c, 503, "stopping", api_tr(c, "máy chủ đang dừng; hãy thử lại", "the server is stopping; try again"), NULL);
 	}
 }
 
@@ -186,7 +193,7 @@ void h_cycle_submit(struct api_ctx *c)
 		return;
 	}
 	if (rc) {
-		api_error(c, 503, "internal", "the report could not be computed", NULL);
+		api_error(c, 503, "internal", api_tr(c, "chưa tính được báo cáo; hãy thử lại", "the report could not be computed"), NULL);
 		return;
 	}
 	struct wf_status s;
@@ -200,7 +207,7 @@ void h_cycle_submit(struct api_ctx *c)
 		refuse(c, "period", W_NOTHING_CHANGED);
 	} else if (!cw || wf_submission_new(&cw->r, unit, &t, 0, position, revision, &pb)) {
 		free(cw);
-		api_error(c, 503, "memory", "the submission could not be made", NULL);
+		api_error(c, 503, "memory", api_tr(c, "chưa gửi được báo cáo; hãy thử lại", "the submission could not be made"), NULL);
 	} else {
 		cyc_queue(c, cw);
 	}
@@ -288,8 +295,10 @@ static json_t *rows_json(const struct rpt_table *t, const json_t *approved, cons
 		const struct rpt_row *row = &t->form->rows[r];
 		double now = rpt_at(t, t->val, r, 0), was = approved ? wf_value_of(approved, row->code, "value") : NAN;
 		bool d = approved && differ(was, now);
-		json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:b}", "code", row->code, "label",
-				      strcmp(lang, "en") == 0 ? row->label_en : row->label_vi, "today", num(now),
+		bool en = strcmp(lang, "en") == 0;
+		json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:b}", "code", row->code, "label",
+				      en ? row->label_en : row->label_vi, "unit", (en ? row->unit_en : row->unit_vi) ? (en ? row->unit_en : row->unit_vi) : "",
+				      "decimals", row->decimals, "indent", row->indent, "today", num(now),
 				      "approved", approved ? num(was) : json_null(), "differs", d);
 		if (row->sex) {
 			double m = rpt_at(t, t->male, r, 0), f = rpt_at(t, t->female, r, 0);
@@ -313,43 +322,86 @@ struct late_arg {
 	const char *unit;
 	struct rpt_period p;
 	int32_t map;
+	const struct rpt_table *t;
+	json_t *rows; /* the rows, each given "events" */
 	json_t *out;
+	int64_t position; /* of the approved version */
 };
 
-/* An event recorded after the approved position, dated up to the period's
- * end, in the unit: it is behind the difference. */
+/* True when area lay in the unit on the map. */
+static bool area_in_unit(struct late_arg *l, const char *area)
+{
+	if (!area[0])
+		return false;
+	const struct eng_view *v = engine_read(l->c->app->engine);
+	bool in = reg_units_within(eng_units(v), area, l->unit, l->map);
+	engine_read_end(v);
+	return in;
+}
+
+/*
+ * An event recorded after the approved position, in the unit, that can
+ * change a row that differs (wf_event_reads): it is behind that row's
+ * difference, and its id goes into the row's "events".
+ */
 static enum ds_rc late_one(const struct store_event *e, void *arg)
 {
 	struct late_arg *l = arg;
-	struct reg_fact f = e->fact;
-	const char *type = reg_etype_name(f.type);
-	if (f.type == EV_VOID) {
-		struct store_event t;
-		if (store_event_by_seq(l->c->st, f.other, &t) != DS_OK)
+	if (json_array_size(l->out) >= 500)
+		return DS_OK;
+	/* An event cancelled after the approval, and the void of an event
+	 * recorded after it, add up to nothing: neither is behind a difference. */
+	if (e->voided_by || (e->fact.type == EV_VOID && e->fact.other > l->position))
+		return DS_OK;
+	struct reg_fact f;
+	char area[REG_UNIT_CODE_MAX + 1], from[REG_UNIT_CODE_MAX + 1];
+	if (!wf_event_areas(l->c->st, e, &f, area, from))
+		return DS_OK;
+	uint32_t reads = wf_event_reads(&f, &l->p);
+	if (!reads)
+		return DS_OK;
+	/* The rows it is behind. */
+	size_t hit[512], nh = 0;
+	for (size_t r = 0; r < l->t->form->nrows && nh < sizeof hit / sizeof hit[0]; r++)
+		if ((l->t->form->rows[r].reads & reads) &&
+		    json_is_true(json_object_get(json_array_get(l->rows, r), "differs")))
+			hit[nh++] = r;
+	if (!nh)
+		return DS_OK;
+	if (!area_in_unit(l, area)) {
+		if (!area_in_unit(l, from))
 			return DS_OK;
-		f = t.fact;
+		snprintf(area, sizeof area, "%s", from);
 	}
-	struct store_household h;
-	if (f.date > l->p.to || !f.hh || store_household_get(l->c->st, NULL, f.hh, &h) != DS_OK)
-		return DS_OK;
-	const struct eng_view *v = engine_read(l->c->app->engine);
-	bool in = reg_units_within(eng_units(v), h.rec.area, l->unit, l->map);
-	engine_read_end(v);
-	if (!in || json_array_size(l->out) >= 500)
-		return DS_OK;
 	char id[REG_UUID_TEXT], date[11];
 	reg_uuid_format(e->id, id);
 	day_format(f.date, date);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "id", id, "type", type, "date", date, "seq",
-			      (json_int_t)e->fact.seq, "recorded_by", e->recorded_by, "in_period",
-			      f.date >= l->p.from);
-	if (e->fact.type == EV_VOID)
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:b}", "id", id, "type",
+			      reg_etype_name(e->fact.type), "type_label", reg_etype_label(e->fact.type, l->c->lang),
+			      "date", date, "seq", (json_int_t)e->fact.seq, "recorded_by", e->recorded_by,
+			      "recorded_by_name", api_user_name(l->c, e->recorded_by), "in_period", f.date >= l->p.from);
+	if (e->fact.type == EV_VOID) {
 		json_object_set_new(o, "cancels", json_string(reg_etype_name(f.type)));
-	struct store_person pr;
-	if (f.person && store_person_get(l->c->st, NULL, f.person, &pr) == DS_OK && api_in_scope(l->c, h.rec.area)) {
-		json_object_set_new(o, "name", json_string(pr.cur_name));
-		api_audit_in(l->c, "revision", "person", pr.rec.id, pr.cur_area, "ok");
+		json_object_set_new(o, "cancels_label", json_string(reg_etype_label(f.type, l->c->lang)));
 	}
+	struct store_person pr;
+	if (api_in_scope(l->c, area)) {
+		if (f.person && store_person_get(l->c->st, NULL, f.person, &pr) == DS_OK) {
+			json_object_set_new(o, "name", json_string(pr.cur_name));
+			api_audit_in(l->c, "revision", "person", pr.rec.id, pr.cur_area, "ok");
+		}
+		if (f.type == EV_BIRTH && f.other && store_person_get(l->c->st, NULL, f.other, &pr) == DS_OK) {
+			json_object_set_new(o, "child_name", json_string(pr.cur_name));
+			api_audit_in(l->c, "revision", "person", pr.rec.id, pr.cur_area, "ok");
+		}
+	}
+	json_t *codes = json_array();
+	for (size_t i = 0; i < nh; i++) {
+		json_t *row = json_array_get(l->rows, hit[i]);
+		json_array_append_new(json_object_get(row, "events"), json_string(id));
+		json_array_append_new(codes, json_string(l->t->form->rows[hit[i]].code));
+	}
+	json_object_set_new(o, "rows", codes);
 	json_array_append_new(l->out, o);
 	return DS_OK;
 }
@@ -365,7 +417,8 @@ void h_cycle_report(struct api_ctx *c)
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (rpt_run(c->app->engine, &c->app->defs, &rq, NULL, NULL, &t, &pb)) {
-		api_error(c, 404, "not_found", "no such form or unit", pb.field[0] ? pb.field : "form");
+		api_error(c, 404, "not_found", api_tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"),
+			  pb.field[0] ? pb.field : "form");
 		return;
 	}
 	struct wf_status s;
@@ -374,8 +427,10 @@ void h_cycle_report(struct api_ctx *c)
 	json_t *rows = rows_json(&t, s.has_approved ? s.approved_values : NULL, c->lang, &ndiff);
 	enum wf_state state = s.state == WF_APPROVED && ndiff ? WF_REVISED : s.state;
 	json_t *late = json_array();
+	for (size_t r = 0; r < json_array_size(rows); r++)
+		json_object_set_new(json_array_get(rows, r), "events", json_array());
 	if (s.has_approved && ndiff) {
-		struct late_arg l = {c, unit, p, t.map_date, late};
+		struct late_arg l = {c, unit, p, t.map_date, &t, rows, late, s.approved_position};
 		store_each_event(c->st, s.approved_position, false, late_one, &l);
 	}
 	int32_t deadline = wf_deadline(form, &p);
@@ -383,16 +438,22 @@ void h_cycle_report(struct api_ctx *c)
 	day_format(deadline, dl);
 	if (s.first_day != DAY_NONE)
 		day_format(s.first_day, first);
-	char what[64];
+	char what[64], plabel[64];
 	what_of(what, form, unit, p.code);
+	rpt_period_label(&p, c->lang, plabel, sizeof plabel);
 	api_audit(c, "report", "report", what, "ok");
-	api_json(c, 200,
-		 json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:s, s:s?, s:i, s:s, s:o, s:o, s:o}", "form",
+	char pend[11];
+	day_format(p.to, pend);
+	json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:s, s:s?, s:i, s:s, s:o, s:o, s:o}", "form",
 			   form, "unit", unit, "unit_name", t.unit_name, "period", p.code, "period_label",
-			   t.period.code, "state", wf_state_name(state), "revision", s.revision, "versions",
+			   plabel, "state", wf_state_name(state), "revision", s.revision, "versions",
 			   s.versions, "deadline", dl, "submitted", first[0] ? first : NULL, "late_days",
 			   wf_late_days(deadline, s.versions ? s.first_day : day_today()), "comment", s.comment,
-			   "history", wf_history(c->app->book, form, unit, p.code), "rows", rows, "late_events", late));
+			   "history", named_history(c, wf_history(c->app->book, form, unit, p.code)), "rows", rows,
+			   "late_events", late);
+	/* The period's last day: it can be submitted from the day after. */
+	json_object_set_new(out, "period_end", json_string(pend));
+	api_json(c, 200, out);
 	wf_status_free(&s);
 	rpt_table_free(&t);
 }
@@ -423,6 +484,19 @@ static size_t periods_between(const struct rpt_period *from, const struct rpt_pe
 	return n;
 }
 
+/* The timeliness rows as a spreadsheet, for api_answer_xlsx. */
+struct timely_xlsx {
+	const struct wf_row *rows;
+	size_t n;
+	const char *lang;
+};
+
+static enum ds_rc timely_xlsx_write(const char *path, void *arg)
+{
+	const struct timely_xlsx *x = arg;
+	return wf_timeliness_xlsx(x->rows, x->n, x->lang, path);
+}
+
 void h_cycle_timeliness(struct api_ctx *c)
 {
 	char unit[16] = "", form[16] = "", from[12] = "", to[12] = "", fmt[8] = "json", lang[4];
@@ -436,7 +510,10 @@ void h_cycle_timeliness(struct api_ctx *c)
 	snprintf(lang, sizeof lang, "%s", c->lang);
 	struct rpt_period pf, pt;
 	if (!unit[0] || !rpt_period_parse(from, &pf) || !rpt_period_parse(to, &pt) || pf.kind != pt.kind) {
-		api_error(c, 400, "required", "give unit and period, or from and to of the same kind", "period");
+		api_error(c, 400, "required",
+			  api_tr(c, "hãy chọn đơn vị và kỳ báo cáo, hoặc từ kỳ và đến kỳ cùng loại (tháng, quý, năm)",
+			     "give unit and period, or from and to of the same kind"),
+			  "period");
 		return;
 	}
 	if (!scoped_unit(c, unit, pt.to))
@@ -445,7 +522,7 @@ void h_cycle_timeliness(struct api_ctx *c)
 	size_t np = periods_between(&pf, &pt, periods, 60);
 	struct wf_row *rows = NULL;
 	size_t n = 0;
-	enum ds_rc rc = wf_timeliness(c->app->engine, &c->app->defs, c->app->book, unit, form[0] ? form : NULL,
+	enum ds_rc rc = wf_timeliness(c->app->engine, &c->app->defs, c->app->book, c->st, unit, form[0] ? form : NULL,
 				      periods, np, day_today(), &rows, &n);
 	if (rc) {
 		refuse(c, "form", W_FORM_PERIOD);
@@ -459,18 +536,8 @@ void h_cycle_timeliness(struct api_ctx *c)
 		wf_timeliness_csv(rows, n, lang, &c->rs->body);
 		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"timeliness.csv\"");
 	} else if (strcmp(fmt, "xlsx") == 0) {
-		char tmp[] = "/tmp/danso-xlsx-XXXXXX";
-		int fd = mkstemp(tmp);
-		if (fd >= 0)
-			close(fd);
-		if (fd < 0 || wf_timeliness_xlsx(rows, n, lang, tmp)) {
-			api_error(c, 503, "internal", "the spreadsheet could not be written", NULL);
-		} else {
-			c->rs->status = 200;
-			c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-			c->rs->file = strdup(tmp);
-			http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"timeliness.xlsx\"");
-		}
+		struct timely_xlsx x = {rows, n, lang};
+		api_answer_xlsx(c, timely_xlsx_write, &x, "timeliness.xlsx");
 	} else {
 		api_json(c, 200, wf_timeliness_json(rows, n));
 	}
@@ -490,7 +557,7 @@ void h_cycle_rollup(struct api_ctx *c)
 	struct rpt_table t;
 	struct ds_problem pb = {0};
 	if (rpt_run(c->app->engine, &c->app->defs, &rq, NULL, NULL, &t, &pb)) {
-		api_error(c, 404, "not_found", "no such form or unit", "form");
+		api_error(c, 404, "not_found", api_tr(c, "không có mẫu báo cáo hoặc đơn vị này", "no such form or unit"), "form");
 		return;
 	}
 	struct wf_approved *ap = NULL;
@@ -509,8 +576,9 @@ void h_cycle_rollup(struct api_ctx *c)
 			sum += isnan(v) ? 0 : v;
 		}
 		double live = rpt_at(&t, t.val, r, last);
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "code", row->code, "label",
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:b}", "code", row->code, "label",
 						      strcmp(c->lang, "en") == 0 ? row->label_en : row->label_vi,
+						      "decimals", row->decimals, "indent", row->indent,
 						      "live", num(live), "approved_sum", additive && na ? json_real(sum) : json_null(),
 						      "difference", additive && na ? num(live - sum) : json_null(),
 						      "additive", additive));
@@ -542,7 +610,9 @@ void h_dhis2_export(struct api_ctx *c)
 	}
 	const struct rpt_form *f = rpt_form_find(&c->app->defs, form);
 	if (!mapping || !f || (strcmp(fmt, "json") && strcmp(fmt, "adx"))) {
-		api_error(c, 400, "required", "give form, unit, period, format (json or adx) and mapping (the CSV text)",
+		api_error(c, 400, "required",
+			  api_tr(c, "hãy cho mẫu, đơn vị, kỳ, định dạng (json hoặc adx) và tệp ánh xạ (nội dung CSV)",
+			     "give form, unit, period, format (json or adx) and mapping (the CSV text)"),
 			  !mapping ? "mapping" : !f ? "form" : "format");
 		json_decref(b);
 		return;

@@ -104,6 +104,18 @@ static bool projection_request(struct api_ctx *c, struct dm_reg_request *rq, cha
 	return true;
 }
 
+/* dm_fc_xlsx for api_answer_xlsx. */
+struct fc_xlsx_arg {
+	const struct dm_reg_result *r;
+	const char *lang;
+};
+
+static enum ds_rc fc_xlsx_write(const char *path, void *arg)
+{
+	const struct fc_xlsx_arg *x = arg;
+	return dm_fc_xlsx(x->r, x->lang, path);
+}
+
 static void answer_file(struct api_ctx *c, const struct dm_reg_result *r, const char *fmt,
 			const char *lang)
 {
@@ -115,20 +127,8 @@ static void answer_file(struct api_ctx *c, const struct dm_reg_result *r, const 
 		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"projection.csv\"");
 		return;
 	}
-	char tmp[] = "/tmp/danso-projection-XXXXXX";
-	int fd = mkstemp(tmp);
-	if (fd >= 0)
-		close(fd);
-	if (fd < 0 || dm_fc_xlsx(r, lang, tmp)) {
-		if (fd >= 0)
-			unlink(tmp);
-		api_error(c, 503, "internal", "the spreadsheet could not be written", NULL);
-		return;
-	}
-	c->rs->status = 200;
-	c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	c->rs->file = strdup(tmp);
-	http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"projection.xlsx\"");
+	struct fc_xlsx_arg x = {r, lang};
+	api_answer_xlsx(c, fc_xlsx_write, &x, "projection.xlsx");
 }
 
 void h_projection(struct api_ctx *c)

@@ -394,21 +394,32 @@ static enum ds_rc note_probe(struct api_app *app, struct store *st, const struct
 	return api_audit_now(st, user, ds_why_code(pb->why), "event", id, "refused");
 }
 
-/* 429 when the user's probes wait; true when the write may go on. */
-static bool probes_allowed(struct api_ctx *c)
+/* The seconds the user's writes wait for their probes; 0: none. */
+static int64_t probe_wait(struct api_app *app, const struct api_user *user)
 {
 	char key[API_LIMIT_KEY];
-	probe_key(&c->user, key);
-	int64_t wait = api_limit_wait(c->app, key, (int64_t)time(NULL));
-	if (!wait)
-		return true;
+	probe_key(user, key);
+	return api_limit_wait(app, key, (int64_t)time(NULL));
+}
+
+static void answer_throttled(struct api_ctx *c, int64_t wait)
+{
 	char retry[24];
-	snprintf(retry, sizeof retry, "%lld", (long long)wait);
+	snprintf(retry, sizeof retry, "%lld", (long long)(wait > 0 ? wait : 1));
 	http_add_header(c->rs, "Retry-After", retry);
 	api_error(c, 429, "throttled",
 		  strcmp(c->lang, "vi") == 0 ? "Quá nhiều mã trùng. Vui lòng thử lại sau ít phút."
 					     : "Too many ids already in use. Try again in a few minutes.",
 		  NULL);
+}
+
+/* 429 when the user's probes wait; true when the write may go on. */
+static bool probes_allowed(struct api_ctx *c)
+{
+	int64_t wait = probe_wait(c->app, &c->user);
+	if (!wait)
+		return true;
+	answer_throttled(c, wait);
 	return false;
 }
 
@@ -424,6 +435,15 @@ static enum ds_rc record_events(struct api_app *app, struct store *st, const str
 	enum ds_rc rc = DS_OK;
 	uint64_t recorded = 0, refused = 0;
 	for (size_t i = 0; i < w->n && !rc; i++) {
+		/* Once the free probes are used up, the rest of a batch waits as
+		 * a single event would: one request tells no more than the
+		 * allowance (and one), whatever its size. */
+		if (probe_wait(app, user)) {
+			w->results[i].outcome = LEDGER_REFUSED;
+			ds_problem_set(&w->results[i].problem, NULL, 0, NULL, W_THROTTLED);
+			refused++;
+			continue;
+		}
 		rc = ledger_record(&app->ledger, &w->events[i], user->login, &w->results[i]);
 		recorded += !rc && w->results[i].outcome == LEDGER_RECORDED;
 		refused += !rc && w->results[i].outcome == LEDGER_REFUSED;
@@ -453,9 +473,15 @@ static void event_answer(struct api_ctx *c, void *arg, enum ds_rc rc)
 	if (rc) {
 		api_error(c, 503, "store", "the event could not be stored; send it again", NULL);
 	} else {
-		int status = 500;
-		json_t *r = result_json(c, w, 0, &status);
-		api_json(c, status, r);
+		/* Another request of the user's used up the free probes while
+		 * this one was waiting for the writer. */
+		if (w->results[0].outcome == LEDGER_REFUSED && w->results[0].problem.why == W_THROTTLED) {
+			answer_throttled(c, probe_wait(c->app, &c->user));
+		} else {
+			int status = 500;
+			json_t *r = result_json(c, w, 0, &status);
+			api_json(c, status, r);
+		}
 	}
 	write_free(w);
 }

@@ -173,6 +173,10 @@ static void redact_items(struct api_ctx *c, json_t *out)
 				  api_in_scope(c, h.rec.area);
 			if (in) {
 				api_audit_in(c, "check", "person", pid, h.rec.area, "ok");
+				/* The name, so that the page can say who, in a sentence. */
+				json_object_set_new(it, "name", json_string(p.cur_name[0] ? p.cur_name
+										   : p.rec.full_name));
+				json_object_set_new(it, "area", json_string(h.rec.area));
 				json_array_append(kept, it);
 			} else {
 				hidden++;

@@ -15,11 +15,7 @@
 #include "base/day.h"
 #include "records/records.h"
 #include "store/records.h"
-
-static void not_found(struct api_ctx *c, const char *field)
-{
-	api_error(c, 404, "not_found", strcmp(c->lang, "vi") == 0 ? "Không tìm thấy." : "No such record.", field);
-}
+#include "workflow/timely.h"
 
 static void iso_time(int64_t t, char out[32])
 {
@@ -39,11 +35,13 @@ struct qa {
 static void take_body(const struct rec_entry *e, void *arg)
 {
 	struct qa *q = arg;
-	char at[32], id[REG_UUID_TEXT];
+	char at[32], id[REG_UUID_TEXT], date[11];
 	iso_time(e->recorded_at, at);
 	reg_uuid_format(e->id, id);
+	day_format(e->date, date);
 	json_t *o = json_deep_copy(e->body);
 	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "date", json_string(date));
 	json_object_set_new(o, "by", json_string(e->recorded_by));
 	json_object_set_new(o, "at", json_string(at));
 	if (!q->query)
@@ -71,25 +69,94 @@ static json_t *query_of(struct api_app *app, const char *area, const char *event
 	return q.query;
 }
 
-/* The display name of a login, or the login. */
-static json_t *name_of(struct api_ctx *c, const char *login)
+/* query_of with the names of who asked and who answered. */
+static json_t *query_named(struct api_ctx *c, const char *area, const char *event)
 {
-	struct store_user u;
-	if (login[0] && store_user_get(c->st, login, 0, &u) == DS_OK && u.name[0])
-		return json_string(u.name);
-	return json_string(login);
+	json_t *q = query_of(c->app, area, event);
+	api_add_by_name(c, q);
+	api_add_by_name(c, json_object_get(q, "answer"));
+	return q;
 }
 
-/* One area's month: {"code", "name", "reviewed", "changes": [...]}. */
+/* What a change shows of an event besides its body: the type's label, the
+ * subject's name (a birth's child beside the mother), audited. */
+static void describe(struct api_ctx *c, json_t *row, const struct reg_fact *f, const char *action)
+{
+	json_object_set_new(row, "type_label", json_string(reg_etype_label(f->type, c->lang)));
+	struct store_person p;
+	if (f->person && store_person_get(c->st, NULL, f->person, &p) == DS_OK) {
+		json_object_set_new(row, "name", json_string(p.cur_name));
+		json_object_set_new(row, "person", json_string(p.rec.id));
+		api_audit_in(c, action, "person", p.rec.id, p.cur_area, "ok");
+	}
+	if (f->type == EV_BIRTH && f->other && store_person_get(c->st, NULL, f->other, &p) == DS_OK) {
+		json_object_set_new(row, "child_name", json_string(p.cur_name));
+		api_audit_in(c, action, "person", p.rec.id, p.cur_area, "ok");
+	}
+}
+
+/*
+ * The queries of the commune's areas, gathered once from the book (never
+ * asking the book again inside its own callback): per area the events
+ * queried, and the corrections the answers name (correction id -> the
+ * queried event), so that a corrected event shows its question and a
+ * cancelled one is still listed.
+ */
+struct asked {
+	struct api_ctx *c;
+	json_t *by_area;     /* area -> [event id] */
+	json_t *corrections; /* correction event id -> queried event id */
+	json_t *collaborators; /* area -> [name] */
+};
+
+/* The active collaborators of each area in the caller's scope: area -> [name]. */
+static enum ds_rc collaborator_of(const struct store_user *u, void *arg)
+{
+	struct asked *a = arg;
+	if (u->role != ROLE_COLLABORATOR || u->disabled || !u->unit[0] || !api_in_scope(a->c, u->unit))
+		return DS_OK;
+	json_t *list = json_object_get(a->collaborators, u->unit);
+	if (!list)
+		json_object_set_new(a->collaborators, u->unit, list = json_array());
+	json_array_append_new(list, json_string(u->name[0] ? u->name : u->login));
+	return DS_OK;
+}
+
+static bool asked_query(const struct rec_entry *e, void *arg)
+{
+	struct asked *a = arg;
+	if (!e->body || !api_in_scope(a->c, e->unit))
+		return true;
+	json_t *list = json_object_get(a->by_area, e->unit);
+	if (!list)
+		json_object_set_new(a->by_area, e->unit, list = json_array());
+	json_array_append_new(list, json_string(e->key));
+	return true;
+}
+
+static bool asked_answer(const struct rec_entry *e, void *arg)
+{
+	struct asked *a = arg;
+	const char *corr = json_string_value(json_object_get(e->body, "correction"));
+	if (corr && api_in_scope(a->c, e->unit))
+		json_object_set_new(a->corrections, corr, json_string(e->key));
+	return true;
+}
+
+/* One area's month: {"code", "name", "village", "reviewed", "changes": [...],
+ * "cancelled": [...]}: the events of the month with their questions (a
+ * corrected event's question on its correction), and the queried events
+ * of the month since cancelled. */
 static json_t *area_month(struct api_ctx *c, const struct eng_view *v, const char *area, int32_t from,
-			  const char *month)
+			  const char *month, const struct asked *asked)
 {
 	const struct reg_unit *u = reg_units_resolve(eng_units(v), area, from);
+	const struct reg_unit *village = u ? reg_units_resolve(eng_units(v), u->parent, day_month_end(from)) : NULL;
 	const char *one[1] = {area};
 	int64_t *seqs = NULL;
 	size_t n = 0;
 	engine_events_in(v, one, 1, from, day_month_end(from), &seqs, &n);
-	json_t *changes = json_array();
+	json_t *changes = json_array(), *shown = json_object();
 	for (size_t i = 0; i < n; i++) {
 		struct store_event e;
 		if (store_event_by_seq(c->st, seqs[i], &e) != DS_OK)
@@ -99,23 +166,47 @@ static json_t *area_month(struct api_ctx *c, const struct eng_view *v, const cha
 		iso_time(e.recorded_at, at);
 		json_t *row = json_pack("{s:o, s:I, s:s, s:o, s:s, s:b}", "event", ev ? ev : json_null(), "seq",
 					(json_int_t)e.fact.seq, "recorded_by", e.recorded_by, "recorded_by_name",
-					name_of(c, e.recorded_by), "recorded_at", at, "voided", e.voided_by != 0);
-		struct store_person p;
-		if (e.fact.person && store_person_get(c->st, NULL, e.fact.person, &p) == DS_OK) {
-			json_object_set_new(row, "name", json_string(p.cur_name));
-			json_object_set_new(row, "person", json_string(p.rec.id));
-			api_audit_in(c, "review", "person", p.rec.id, p.cur_area, "ok");
-		}
+					api_user_name(c, e.recorded_by), "recorded_at", at, "voided", e.voided_by != 0);
+		describe(c, row, &e.fact, "review");
 		const char *id = json_string_value(json_object_get(ev, "id"));
-		json_t *q = id ? query_of(c->app, area, id) : NULL;
+		json_t *q = id ? query_named(c, area, id) : NULL;
+		const char *orig = id ? json_string_value(json_object_get(asked->corrections, id)) : NULL;
+		if (!q && orig && (q = query_named(c, area, orig)))
+			json_object_set_new(row, "corrects", json_string(orig));
+		if (id)
+			json_object_set_new(shown, id, json_true());
+		if (orig)
+			json_object_set_new(shown, orig, json_true());
 		json_object_set_new(row, "query", q ? q : json_null());
 		json_array_append_new(changes, row);
 	}
 	free(seqs);
-	json_t *o = json_pack("{s:s, s:s, s:o, s:i}", "code", area, "name", u ? u->name : area, "changes", changes,
-			      "count", (int)json_array_size(changes));
+	/* Queried events of the month no longer counted: cancelled. */
+	json_t *cancelled = json_array();
+	size_t k;
+	json_t *key;
+	json_array_foreach(json_object_get(asked->by_area, area), k, key)
+	{
+		const char *id = json_string_value(key);
+		uint8_t raw[16];
+		struct store_event e;
+		if (json_object_get(shown, id) || !reg_uuid_parse(id, strlen(id), raw) ||
+		    store_event_by_id(c->st, raw, &e) != DS_OK || e.fact.date < from || e.fact.date > day_month_end(from))
+			continue;
+		json_t *row = json_pack("{s:o, s:s, s:o, s:b, s:o}", "event", json_loads(e.body, 0, NULL), "recorded_by",
+					e.recorded_by, "recorded_by_name", api_user_name(c, e.recorded_by), "voided",
+					e.voided_by != 0, "query", query_named(c, area, id));
+		describe(c, row, &e.fact, "review");
+		json_array_append_new(cancelled, row);
+	}
+	json_decref(shown);
+	json_t *who = json_object_get(asked->collaborators, area);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:i, s:o, s:o}", "code", area, "name", u ? u->name : area, "village",
+			      village ? village->name : "", "changes", changes, "count", (int)json_array_size(changes),
+			      "cancelled", cancelled, "collaborators", who ? json_incref(who) : json_array());
 	struct qa r = {0};
 	rec_book_current(c->app->book, "review", area, month, take_body, &r);
+	api_add_by_name(c, r.query);
 	json_object_set_new(o, "reviewed", r.query ? r.query : json_null());
 	return o;
 }
@@ -137,16 +228,23 @@ void h_review(struct api_ctx *c)
 	if (!api_query(c, "unit", unit, sizeof unit))
 		snprintf(unit, sizeof unit, "%s", c->user.unit);
 	if (!api_query(c, "month", month, sizeof month) || !day_parse_month(month, strlen(month), &from)) {
-		api_error(c, 400, "required", "give month (YYYY-MM)", "month");
+		api_error(c, 400, "required", api_tr(c, "hãy chọn tháng (YYYY-MM)", "give month (YYYY-MM)"), "month");
 		return;
 	}
+	struct asked asked = {c, json_object(), json_object(), json_object()};
+	rec_book_each(c->app->book, "query", asked_query, &asked);
+	rec_book_each(c->app->book, "answer", asked_answer, &asked);
+	store_each_user(c->st, collaborator_of, &asked);
 	const struct eng_view *v = engine_read(c->app->engine);
 	char **areas = NULL;
 	size_t na = 0;
 	const struct reg_unit *u = reg_units_resolve(eng_units(v), unit, day_month_end(from));
 	if (!u || engine_units_under(v, unit, LVL_AREA, day_month_end(from), &areas, &na)) {
 		engine_read_end(v);
-		not_found(c, "unit");
+		json_decref(asked.by_area);
+		json_decref(asked.corrections);
+		json_decref(asked.collaborators);
+		api_not_found(c, "unit");
 		return;
 	}
 	char name[REG_TEXT_BYTES];
@@ -155,14 +253,17 @@ void h_review(struct api_ctx *c)
 	size_t nr = 0;
 	for (size_t i = 0; i < na; i++) {
 		if (rows && api_user_covers(c->app, &c->user, areas[i]))
-			rows[nr++] = area_month(c, v, areas[i], from, month);
+			rows[nr++] = area_month(c, v, areas[i], from, month, &asked);
 		free(areas[i]);
 	}
 	free(areas);
 	engine_read_end(v);
+	json_decref(asked.by_area);
+	json_decref(asked.corrections);
+	json_decref(asked.collaborators);
 	if (!nr) {
 		free(rows);
-		not_found(c, "unit");
+		api_not_found(c, "unit");
 		return;
 	}
 	qsort(rows, nr, sizeof *rows, by_count);
@@ -170,7 +271,10 @@ void h_review(struct api_ctx *c)
 	for (size_t i = 0; i < nr; i++)
 		json_array_append_new(arr, rows[i]);
 	free(rows);
-	api_json(c, 200, json_pack("{s:s, s:s, s:s, s:o}", "unit", unit, "unit_name", name, "month", month, "areas", arr));
+	char due[11];
+	day_format(wf_review_deadline(day_month_end(from)), due);
+	api_json(c, 200, json_pack("{s:s, s:s, s:s, s:s, s:o}", "unit", unit, "unit_name", name, "month", month, "due", due,
+				   "areas", arr));
 }
 
 /* ---- writes ---- */
@@ -193,7 +297,7 @@ static void rv_done(struct api_ctx *c, void *arg, enum ds_rc rc)
 	char id[REG_UUID_TEXT];
 	reg_uuid_format(w->r.id, id);
 	if (rc) {
-		api_error(c, 503, "store", "it could not be saved; try again", NULL);
+		api_error(c, 503, "store", api_tr(c, "chưa ghi được; hãy thử lại", "it could not be saved; try again"), NULL);
 	} else if (w->res.outcome == REC_REFUSED) {
 		api_audit(c, w->action, w->r.kind, w->r.key, "refused");
 		api_problem(c, w->res.problem.why == W_RECORD_STALE ? 409 : 422, &w->res.problem);
@@ -225,7 +329,7 @@ static void record(struct api_ctx *c, const char *kind, const char *area, json_t
 	struct rv_write *w = calloc(1, sizeof *w);
 	struct ds_problem pb;
 	if (!o || !w) {
-		api_error(c, 503, "memory", "out of memory", NULL);
+		api_error(c, 503, "memory", api_tr(c, "máy chủ thiếu bộ nhớ; hãy thử lại", "out of memory"), NULL);
 		free(w);
 	} else if (rec_parse(o, &w->r, &pb)) {
 		api_problem(c, 422, &pb);
@@ -236,7 +340,7 @@ static void record(struct api_ctx *c, const char *kind, const char *area, json_t
 		if (!api_write(c, rv_run, rv_done, w)) {
 			rec_free(&w->r);
 			free(w);
-			api_error(c, 503, "stopping", "the server is stopping; try again", NULL);
+			api_error(c, 503, "stopping", api_tr(c, "máy chủ đang dừng; hãy thử lại", "the server is stopping; try again"), NULL);
 		}
 	}
 	json_decref(o);
@@ -255,9 +359,9 @@ void h_review_mark(struct api_ctx *c)
 	const char *area = json_string_value(json_object_get(b, "area"));
 	const char *month = json_string_value(json_object_get(b, "month"));
 	if (!area || !month) {
-		api_error(c, 400, "required", "give area and month", area ? "month" : "area");
+		api_error(c, 400, "required", api_tr(c, "hãy chọn địa bàn và tháng", "give area and month"), area ? "month" : "area");
 	} else if (!api_in_scope(c, area)) {
-		not_found(c, "area");
+		api_not_found(c, "area");
 	} else {
 		uint8_t cur[16];
 		bool again = rec_book_current(c->app->book, "review", area, month, take_id, cur);
@@ -281,7 +385,7 @@ static bool event_area(struct api_ctx *c, const char *id, char area[REG_UNIT_COD
 		snprintf(by, 64, "%s", e.recorded_by);
 	}
 	if (!hh || store_household_get(c->st, NULL, hh, &h) != DS_OK || !api_in_scope(c, h.rec.area)) {
-		not_found(c, "event");
+		api_not_found(c, "event");
 		return false;
 	}
 	snprintf(area, REG_UNIT_CODE_MAX + 1, "%s", h.rec.area);
@@ -310,46 +414,54 @@ void h_query_add(struct api_ctx *c)
 	json_decref(b);
 }
 
-struct qlist {
-	struct api_ctx *c;
-	json_t *out;
-	bool all;
-};
-
+/* The queries in the caller's scope, collected before the book is asked again. */
 static bool list_one(const struct rec_entry *e, void *arg)
 {
-	struct qlist *l = arg;
-	if (!api_in_scope(l->c, e->unit))
+	struct asked *a = arg;
+	if (!api_in_scope(a->c, e->unit))
 		return true;
-	json_t *q = query_of(l->c->app, e->unit, e->key);
-	if (!q)
-		return true;
-	if (!l->all && !json_is_true(json_object_get(q, "open"))) {
-		json_decref(q);
-		return true;
-	}
-	json_object_set_new(q, "area", json_string(e->unit));
-	uint8_t raw[16];
-	struct store_event ev;
-	if (reg_uuid_parse(e->key, strlen(e->key), raw) && store_event_by_id(l->c->st, raw, &ev) == DS_OK) {
-		json_object_set_new(q, "event_body", json_loads(ev.body, 0, NULL));
-		struct store_person p;
-		if (ev.fact.person && store_person_get(l->c->st, NULL, ev.fact.person, &p) == DS_OK) {
-			json_object_set_new(q, "name", json_string(p.cur_name));
-			api_audit_in(l->c, "query", "person", p.rec.id, p.cur_area, "ok");
-		}
-	}
-	json_array_append_new(l->out, q);
-	return json_array_size(l->out) < 500;
+	json_array_append_new(a->by_area, json_pack("{s:s, s:s}", "area", e->unit, "event", e->key));
+	return json_array_size(a->by_area) < 5000;
 }
 
 void h_queries(struct api_ctx *c)
 {
 	char all[4] = "";
 	api_query(c, "all", all, sizeof all);
-	struct qlist l = {c, json_array(), all[0] == '1'};
-	rec_book_each(c->app->book, "query", list_one, &l);
-	api_json(c, 200, json_pack("{s:o}", "queries", l.out));
+	struct asked a = {c, json_array(), NULL, NULL};
+	rec_book_each(c->app->book, "query", list_one, &a);
+	json_t *out = json_array();
+	size_t i;
+	json_t *x;
+	json_array_foreach(a.by_area, i, x)
+	{
+		const char *area = json_string_value(json_object_get(x, "area"));
+		const char *key = json_string_value(json_object_get(x, "event"));
+		json_t *q = query_named(c, area, key);
+		if (!q)
+			continue;
+		if (all[0] != '1' && !json_is_true(json_object_get(q, "open"))) {
+			json_decref(q);
+			continue;
+		}
+		json_object_set_new(q, "area", json_string(area));
+		const struct eng_view *v = engine_read(c->app->engine);
+		const struct reg_unit *u = reg_units_resolve(eng_units(v), area, day_today());
+		json_object_set_new(q, "area_name", json_string(u ? u->name : area));
+		engine_read_end(v);
+		uint8_t raw[16];
+		struct store_event ev;
+		if (reg_uuid_parse(key, strlen(key), raw) && store_event_by_id(c->st, raw, &ev) == DS_OK) {
+			json_object_set_new(q, "event_body", json_loads(ev.body, 0, NULL));
+			json_object_set_new(q, "voided", json_boolean(ev.voided_by != 0));
+			describe(c, q, &ev.fact, "query");
+		}
+		json_array_append_new(out, q);
+		if (json_array_size(out) >= 500)
+			break;
+	}
+	json_decref(a.by_area);
+	api_json(c, 200, json_pack("{s:o}", "queries", out));
 }
 
 void h_query_answer(struct api_ctx *c)
@@ -366,7 +478,7 @@ void h_query_answer(struct api_ctx *c)
 		reg_uuid_format(raw, key);
 		json_t *q = query_of(c->app, area, key);
 		if (!q) {
-			not_found(c, "event");
+			api_not_found(c, "event");
 		} else if (!json_is_true(json_object_get(q, "open"))) {
 			struct ds_problem pb = {0};
 			ds_problem_set(&pb, NULL, 0, "event", W_QUERY_ANSWERED);

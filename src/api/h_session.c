@@ -206,10 +206,14 @@ void h_token_add(struct api_ctx *c)
 	const char *label = json_string_value(json_object_get(b, "label"));
 	json_t *d = json_object_get(b, "days");
 	json_int_t days = d ? json_integer_value(d) : 90;
+	bool vi = strcmp(c->lang, "vi") == 0;
 	if (!label || !label[0] || strlen(label) > 60)
-		api_error(c, 400, "required", "give a label of at most 60 characters", "label");
+		api_error(c, 400, "required",
+			  vi ? "Hãy đặt tên gọi cho mã, không quá 60 ký tự." : "Give a label of at most 60 characters.",
+			  "label");
 	else if ((d && !json_is_integer(d)) || days < 1 || days > 365)
-		api_error(c, 422, "bad_value", "days is 1 to 365", "days");
+		api_error(c, 422, "bad_value",
+			  vi ? "Số ngày hiệu lực từ 1 đến 365." : "Days valid: 1 to 365.", "days");
 	else
 		api_write_block(c, api_session_add_run, token_done,
 				api_token_new(c->user.id, label, (int)days));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "base/progress.h"
@@ -52,6 +53,15 @@ const struct api_route api_routes[] = {
 	 "format:json, csv, xlsx or html;lang:vi or en;columns:auto, single or communes"},
 	{"GET", "/api/v1/check", h_check, PERM_USER, "The balancing check for a unit and period",
 	 "unit:unit code;period:period;map_date:YYYY-MM-DD"},
+	{"GET", "/api/v1/quality", h_quality, PERM_USER,
+	 "The data quality report: checks, rules between rows and outliers, each a sentence with what to do",
+	 "unit:unit code;period:2024, 2024-Q1, 2024-H1 or 2024-03;format:json, csv or xlsx;lang:vi or en"},
+	{"GET", "/api/v1/worklists/{list}", h_worklist, PERM_READ,
+	 "A programme's work list for a unit in the caller's scope on a day: elderly, prenatal, newborn, "
+	 "premarital, poor-fp (with the supplies to plan) or third-births; every person listed is audited",
+	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today);"
+	 "from:YYYY-MM-DD, premarital and third-births (default 1 January);months:1-12, poor-fp's plan (default 3);"
+	 "format:json, csv or xlsx;lang:vi or en"},
 	{"GET", "/api/v1/slip", h_slip, PERM_READ, "A collaborator area's changes for a month (P0/CTV)",
 	 "area:area code;month:YYYY-MM"},
 	{"GET", "/api/v1/dashboard", h_dashboard, PERM_USER,
@@ -145,6 +155,28 @@ static bool match(const char *pattern, const char *path, char params[4][REG_ID_M
 
 /* ---- helpers ---- */
 
+void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, void *arg), void *arg,
+		     const char *filename)
+{
+	char tmp[] = "/tmp/danso-xlsx-XXXXXX";
+	int fd = mkstemp(tmp);
+	if (fd >= 0)
+		close(fd);
+	if (fd < 0 || write(tmp, arg)) {
+		if (fd >= 0)
+			unlink(tmp);
+		api_error(c, 503, "internal",
+			  api_tr(c, "chưa tạo được tệp Excel; hãy thử lại", "the spreadsheet could not be written"), NULL);
+		return;
+	}
+	c->rs->status = 200;
+	c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	c->rs->file = strdup(tmp);
+	char cd[160];
+	snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
+	http_add_header(c->rs, "Content-Disposition", cd);
+}
+
 void api_json(struct api_ctx *c, int status, json_t *body)
 {
 	c->rs->status = status;
@@ -154,6 +186,11 @@ void api_json(struct api_ctx *c, int status, json_t *body)
 	buf_reset(&c->rs->body);
 	buf_puts(&c->rs->body, s ? s : "null");
 	free(s);
+}
+
+const char *api_tr(struct api_ctx *c, const char *vi, const char *en)
+{
+	return strcmp(c->lang, "en") == 0 ? en : vi;
 }
 
 void api_error(struct api_ctx *c, int status, const char *code, const char *message,

@@ -306,6 +306,8 @@ static const struct why_info why_table[W_WHY_COUNT] = {
 	[W_MAPPING_UNIT] = {"mapping_unit", "no such unit", "không có đơn vị này"},
 	[W_MAPPING_TWICE] = {"mapping_twice", "this row or unit is mapped twice", "dòng hoặc đơn vị này được ánh xạ hai lần"},
 	[W_QUERY_ANSWERED] = {"query_answered", "this question was already answered", "câu hỏi này đã được trả lời"},
+	[W_THROTTLED] = {"throttled", "too many ids already in use; send it again in a few minutes",
+			 "quá nhiều mã trùng; vui lòng gửi lại sau ít phút"},
 };
 
 const char *ds_why_code(enum ds_why w)

@@ -231,3 +231,52 @@ const char *txt_last_word(const char *key)
 	const char *sp = strrchr(key, ' ');
 	return sp ? sp + 1 : key;
 }
+
+/*
+ * Jaro-Winkler similarity of two byte strings (Winkler 1990): matches
+ * within half the longer length less one, transpositions halved, and a
+ * bonus of 0.1 a character for a common prefix of up to four when the
+ * Jaro similarity is above 0.7.  Meant for folded keys (ASCII).
+ */
+double txt_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la == 0 && lb == 0)
+		return 1.0;
+	if (la == 0 || lb == 0)
+		return 0.0;
+	if (la > TXT_JW_MAX)
+		la = TXT_JW_MAX;
+	if (lb > TXT_JW_MAX)
+		lb = TXT_JW_MAX;
+	size_t win = (la > lb ? la : lb) / 2;
+	win = win ? win - 1 : 0;
+	bool ma[TXT_JW_MAX] = {0}, mb[TXT_JW_MAX] = {0};
+	size_t m = 0;
+	for (size_t i = 0; i < la; i++) {
+		size_t lo = i > win ? i - win : 0, hi = i + win + 1 < lb ? i + win + 1 : lb;
+		for (size_t j = lo; j < hi; j++)
+			if (!mb[j] && a[i] == b[j]) {
+				ma[i] = mb[j] = true;
+				m++;
+				break;
+			}
+	}
+	if (m == 0)
+		return 0.0;
+	size_t t = 0;
+	for (size_t i = 0, j = 0; i < la; i++) {
+		if (!ma[i])
+			continue;
+		while (!mb[j])
+			j++;
+		t += a[i] != b[j++];
+	}
+	double md = (double)m;
+	double jaro = (md / (double)la + md / (double)lb + (md - (double)t / 2) / md) / 3;
+	if (jaro <= 0.7)
+		return jaro;
+	size_t l = 0;
+	while (l < 4 && l < la && l < lb && a[l] == b[l])
+		l++;
+	return jaro + 0.1 * (double)l * (1 - jaro);
+}

@@ -36,4 +36,9 @@ enum ds_rc txt_fold(const char *s, size_t len, char *out, size_t outsz);
 /* The last word of a folded key (the given name), a pointer into key. */
 const char *txt_last_word(const char *key);
 
+/* Strings longer than this are compared on their first TXT_JW_MAX bytes. */
+#define TXT_JW_MAX 128
+/* Jaro-Winkler similarity (0..1) of a[0..la) and b[0..lb), bytewise: for folded keys. */
+double txt_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);
+
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "store/accounts.h"
 #include "store/audit.h"
 
@@ -108,6 +109,47 @@ static const struct cli_cmd commands[] = {
 	 "listed with its event.  Lists the units that do not balance (all units\n"
 	 "with --all); exits with status 3 when one does not.\n\n" DB_OPT,
 	 cmd_check},
+	{"quality", "the data quality report: checks, rules between rows and outliers",
+	 "usage: danso quality [--db PATH] --unit CODE --period P [--format json|csv|xlsx]\n"
+	 "                     [--lang vi|en] [-o FILE] [--repeat N]\n\n"
+	 "Runs every check and rule of defs/quality/ for the unit and its communes\n"
+	 "over the period (2024, 2024-Q1, 2024-H1, 2024-03): persons over 110,\n"
+	 "mothers outside 10-60, persons in two households, the balancing\n"
+	 "equation, areas with no event for three months, events recorded late,\n"
+	 "the rules between the rows of 01-DSX (births >= newborns screened, ...)\n"
+	 "and the months of 01-DSX that are outliers in each commune's series\n"
+	 "(modified z-score above 3.5, or outside the commune's own range).\n"
+	 "Each finding is a sentence in --lang (Vietnamese by default) with what to\n"
+	 "do.  The persons named are recorded in the access log.  --format xlsx\n"
+	 "needs -o.  --repeat N times N more runs (for benchmarks).\n\n" DB_OPT,
+	 cmd_quality},
+	{"duplicates", "candidate pairs of persons recorded twice, highest score first",
+	 "usage: danso duplicates [--db PATH] --unit CODE [--min-score S] [--format json|csv]\n\n"
+	 "Finds the persons present today in the unit who may be one person recorded\n"
+	 "twice: blocked on the national id, the insurance number, the folded family\n"
+	 "and given names with the birth year (one typo allowed), and the full name\n"
+	 "with the mother; scored from 0 to 1 on the names (Jaro-Winkler), the birth\n"
+	 "date, the sex, the place and the mother.  Prints the pairs scoring at least\n"
+	 "S (default 0.72): {\"pairs\":[{\"a\",\"b\",\"score\",\"reasons\"}]}, or CSV.\n"
+	 "Pairs decided \"not the same\" are left out.  Both persons of each pair\n"
+	 "are recorded in the access log.\n\n" DB_OPT,
+	 cmd_duplicates},
+	{"worklist", "a programme's work list: whom to visit, by area",
+	 "usage: danso worklist [--db PATH] --list L --unit CODE [--date YYYY-MM-DD]\n"
+	 "                      [--from YYYY-MM-DD] [--months N] [--by LOGIN]\n"
+	 "                      [--format json|csv|xlsx] [--lang vi|en] [-o FILE] [--repeat N]\n\n"
+	 "L is elderly (60 and over, no check this year), prenatal (pregnant, a\n"
+	 "screening at about 12 or 21 weeks to do), newborn (born in the last 30\n"
+	 "days, not screened), premarital (married from --from, 1 January by\n"
+	 "default, without a check-up), poor-fp (married women 15-49 of poor and\n"
+	 "near-poor households, with their method and the supplies to plan for\n"
+	 "--months, 3 by default) or third-births (births of order 3 or more from\n"
+	 "--from).  The unit's persons on --date (today by default), by area and\n"
+	 "household, computed from the register in memory.  --by checks the\n"
+	 "account's role and scope as the API does (out of scope: not found).\n"
+	 "Every person listed is recorded in the access log.  --format xlsx needs\n"
+	 "-o.  --repeat N times N more runs (for benchmarks).\n\n" DB_OPT,
+	 cmd_worklist},
 	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
 	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
 	 "Each line sets the target of one indicator (a row's target key, e.g.\n"
@@ -247,7 +289,11 @@ static const struct cli_cmd commands[] = {
 	 cmd_scenario},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
-	 "                 [--start YYYY-MM-DD] [--years Y]\n",
+	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates]\n"
+	 "\n"
+	 "--plant-duplicates records about one person in a hundred a second time with\n"
+	 "a name, birth date or place variant, and lists every pair recorded twice in\n"
+	 "DIR/truth/duplicates.csv (a,b,name,birth,place).\n",
 	 cmd_gen},
 };
 
@@ -424,4 +470,15 @@ enum ds_rc cli_audit(struct store *st, const char *action, const char *object, c
 	enum ds_rc rc = one ? cli_audit_ids(st, action, object, one, NULL, area ? area : "") : DS_ENOMEM;
 	json_decref(one);
 	return rc;
+}
+
+int cli_write_out(const char *cmd, const struct buf *b, const char *out)
+{
+	FILE *fp = out ? fopen(out, "wb") : stdout;
+	int bad = !fp || fwrite(b->data, 1, b->len, fp) != b->len;
+	if (fp && out)
+		bad |= fclose(fp) != 0;
+	else if (fp)
+		bad |= fflush(fp) != 0;
+	return bad ? cli_fail(cmd, DS_EIO, "cannot write %s", out ? out : "the output") : 0;
 }

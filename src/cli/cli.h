@@ -41,6 +41,10 @@ int cli_fail(const char *cmd, enum ds_rc rc, const char *fmt, ...)
 const char *cli_lang(void);
 void cli_set_lang(const char *lang);
 
+/* Writes b to the file out, or to stdout when out is NULL; 0 or the exit status. */
+struct buf;
+int cli_write_out(const char *cmd, const struct buf *b, const char *out);
+
 /* The default database when --db is not given. */
 #define CLI_DEFAULT_DB "danso.db"
 
@@ -78,6 +82,8 @@ enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *objec
 			 const char *member, const char *area);
 
 /* Commands, in files by group under src/cli/. */
+/* cmd_dup.c */
+int cmd_duplicates(int argc, char **argv);
 /* cmd_register.c: the register's writes */
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);
@@ -96,6 +102,10 @@ int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* cmd_worklist.c: the programmes' work lists */
+int cmd_worklist(int argc, char **argv);
+/* cmd_quality.c: the data quality report */
+int cmd_quality(int argc, char **argv);
 /* cmd_serve.c: the server and its accounts */
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);

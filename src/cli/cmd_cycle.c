@@ -291,7 +291,7 @@ int cmd_status(int argc, char **argv)
 	}
 	struct wf_row *rows = NULL;
 	size_t n = 0;
-	enum ds_rc rc = wf_timeliness(c.e, &c.defs, c.book, a.unit, a.form, &a.p, 1, day_today(), &rows, &n);
+	enum ds_rc rc = wf_timeliness(c.e, &c.defs, c.book, c.st, a.unit, a.form, &a.p, 1, day_today(), &rows, &n);
 	if (rc) {
 		ex = rc == DS_EUSAGE ? refused(&c, "period", W_FORM_PERIOD) : cli_fail(c.cmd, rc, "%s", ds_rc_str(rc));
 	} else if (c.json) {

@@ -2,7 +2,7 @@
  * danso gen: a synthetic province in the exchange formats (src/gen/gen.h).
  *
  *   danso gen --out DIR [--persons N] [--seed S] [--province CODE]
- *             [--start YYYY-MM-DD] [--years Y] [--quiet]
+ *             [--start YYYY-MM-DD] [--years Y] [--plant-duplicates] [--quiet]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -51,6 +51,7 @@ int cmd_gen(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},     {"province", required_argument, NULL, 'p'},
 		{"start", required_argument, NULL, 'S'},    {"years", required_argument, NULL, 'y'},
 		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+		{"plant-duplicates", no_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0}};
 	struct gen_opts o;
 	gen_opts_default(&o);
@@ -89,6 +90,7 @@ int cmd_gen(int argc, char **argv)
 			o.years = (int)v;
 			break;
 		case 'q': o.progress = false; break;
+		case 'D': o.plant = true; break;
 		case 'h': cli_usage("gen", stdout); return 0;
 		default:
 			return usage_error("unknown option, or one without its value",

@@ -216,7 +216,8 @@ int32_t eng_event_attr(const struct engine *e, const struct reg_fact *f, int64_t
 	case EV_MARRIAGE: return eng_marriage_a(f->a, f->other != 0);
 	case EV_FP_START:
 	case EV_FP_STOP:
-	case EV_PREGNANCY: return f->a;
+	case EV_PREGNANCY:
+	case EV_PRENATAL_SCREENING: return f->a;
 	case EV_TRANSFER:
 		return eng_hh_area(e, hh_before);
 	default: return 0;

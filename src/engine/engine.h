@@ -196,6 +196,107 @@ enum ds_rc engine_balance(const struct eng_view *v, const char *unit, int32_t fr
 			  int32_t map_date, struct eng_balance *b);
 void eng_balance_free(struct eng_balance *b);
 
+/* ---- questions of the quality checks (engine_quality.c) ---- */
+
+/*
+ * A person or event a check names: the person's record number, the day,
+ * the collaborator area (an index: engine_area_code), an age, and the
+ * event's sequence number when there is one.
+ */
+struct eng_qitem {
+	int32_t person;
+	int32_t date;
+	int32_t area;
+	int age;
+	int64_t seq;
+};
+/* The code of an area index, valid until the view ends ("" when none). */
+const char *engine_area_code(const struct eng_view *v, int32_t area);
+/* Persons counted in unit (map of map_date) on day whose age that day is over min_age. */
+enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_t map_date,
+			      int32_t day, int min_age, struct eng_qitem **out, size_t *n);
+/* Counted births dated from..to in unit whose mother's age that day is outside lo..hi
+ * (person: the mother; seq: the birth). */
+enum ds_rc engine_q_mother_age(const struct eng_view *v, const char *unit, int32_t map_date,
+			       int32_t from, int32_t to, int lo, int hi, struct eng_qitem **out,
+			       size_t *n);
+/* Persons with more than one presence spell in unit's areas open on day, once each
+ * (age: the number of spells).  Only a defect can make one. */
+enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, int32_t map_date,
+				  int32_t day, struct eng_qitem **out, size_t *n);
+/* The counted events dated from..to in unit's areas: seq, date, subject and
+ * area, a transfer between two of its areas once for each. */
+enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,
+			   int32_t from, int32_t to, struct eng_qitem **out, size_t *n);
+/* Every area under unit with the number of counted events dated from..to in it
+ * (a transfer counts in both areas).  The caller frees both arrays. */
+enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int32_t map_date,
+				int32_t from, int32_t to, int32_t **areas, int64_t **counts,
+				size_t *n);
+
+/* ---- work lists (engine_worklist.c) ---- */
+
+/*
+ * The persons a programme acts on in a unit (its areas under the map of
+ * map_date), on `day`, as workflows.md has them:
+ *
+ *   ELDERLY      persons counted on day, aged 60 or more that day, with no
+ *                elderly_check dated from 1 January of day's year to day;
+ *   PRENATAL     women counted on day whose last pregnancy event (in the
+ *                42 weeks to day) says pregnant, with no outcome or birth
+ *                since, and a screening still to do: at about 12 weeks (no
+ *                screening of week 17 or less since, and under 18 weeks),
+ *                else at about 21 (no screening of week 18 or more since);
+ *                weeks count from the pregnancy event's date, or from the
+ *                last screening's reported week;
+ *   NEWBORN      children counted on day born in the 30 days to day, with no
+ *                newborn_screening;
+ *   PREMARITAL   marriages dated from..day in the unit's areas without a
+ *                premarital check, a couple once (by the woman when both
+ *                spouses are in the register);
+ *   POOR_FP      married women 15-49 counted on day whose household is poor
+ *                or near-poor for day's year, as the register knew it on day,
+ *                with their method that day;
+ *   THIRD_BIRTHS births of order 3 or more dated from..day in the unit's areas.
+ *
+ * A person's events are looked for in the unit's areas and in the areas of
+ * the households they were transferred from, so that a check made before
+ * a move counts.  Items come sorted by area, household, person; record
+ * numbers only: names come from the store after the view.
+ */
+enum eng_wl_list {
+	ENG_WL_ELDERLY,
+	ENG_WL_PRENATAL,
+	ENG_WL_NEWBORN,
+	ENG_WL_PREMARITAL,
+	ENG_WL_POOR_FP,
+	ENG_WL_THIRD_BIRTHS,
+	ENG_WL_COUNT
+};
+struct eng_wl_item {
+	int32_t person; /* the elder, woman, child, spouse married or mother */
+	int32_t hh;     /* household on day, or on the event's date */
+	int32_t area;   /* area index (engine_area_code) */
+	int32_t birth;  /* the person's birth day */
+	int32_t date;   /* prenatal: the pregnancy's date; premarital, births: the event's */
+	int32_t due;    /* prenatal: the day due_week is reached */
+	int64_t seq;    /* premarital, births: the event */
+	int16_t age;    /* on day; on the event's date for premarital and births */
+	uint8_t sex;    /* 1 male, 2 female */
+	uint8_t week, due_week; /* prenatal: weeks reached on day, 12 or 21 */
+	uint8_t method;         /* poor-fp: 0-9 */
+	uint8_t poverty;        /* poor-fp: 1 near-poor, 2 poor */
+	uint8_t order;          /* births: the birth order */
+};
+struct eng_wl_request {
+	enum eng_wl_list list;
+	const char *unit;
+	int32_t map_date, from, day; /* from: the period's first day (premarital, births) */
+};
+/* DS_ENOTFOUND for a unit the tree does not know; *out is freed by the caller. */
+enum ds_rc engine_worklist(const struct eng_view *v, const struct eng_wl_request *q,
+			   struct eng_wl_item **out, size_t *n);
+
 /* ---- keeping current ---- */
 
 /*

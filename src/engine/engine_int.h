@@ -116,7 +116,8 @@ static inline struct engine *eng_of(const struct eng_view *v)
 /*
  * What a counted event keeps in its `a` (struct eng_events), read only
  * through these and the register's readers (register/rules.h):
- *   birth, fp_start, fp_stop, pregnancy: the fact's own a;
+ *   birth, fp_start, fp_stop, pregnancy, prenatal_screening (the week):
+ *     the fact's own a;
  *   marriage: the fact's a, plus ENG_MAR_SPOUSE when the spouse is in the
  *     register too (the couple is then counted once, by the woman);
  *   transfer: the area of the household left (-1 when none).
@@ -263,6 +264,8 @@ void eng_age_table(int32_t day, uint8_t *ages);
 /* Poverty of a household for a year: the latest status given for that
  * year or an earlier one; the baseline status before any. */
 int eng_household_poverty(const struct engine *e, int32_t hh, int year);
+/* The same as the register knew it on day: only the changes dated up to day. */
+int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32_t day);
 
 struct eng_stock_ctx {
 	const struct engine *e;
@@ -276,6 +279,26 @@ struct eng_stock_ctx {
  * out[area_col[area]]. */
 void eng_stock_areas(struct eng_stock_ctx *c, const int32_t *area_col, size_t a0, size_t a1,
 		     struct eng_stock *out);
+
+/* ---- questions over a unit's areas (engine_quality.c) ---- */
+
+/* The areas under unit in the tree of map_date, as a column (0) of area_col
+ * (nareas + 1 entries, -1 elsewhere; the caller frees it). */
+enum ds_rc eng_unit_cols(const struct engine *e, const char *unit, int32_t map_date,
+			 int32_t **area_col);
+/* Calls fn for every spell of the areas of col present on day; false when fn said false. */
+bool eng_each_present(const struct engine *e, const int32_t *col, int32_t day,
+		      bool (*fn)(const struct eng_spells *s, size_t k, int32_t area, void *arg),
+		      void *arg);
+/*
+ * Calls fn for every counted event dated from..to that the period's
+ * stretches of the log hold for the areas of col (and every late one);
+ * fn checks the event's areas itself and says false when out of memory.
+ */
+typedef bool (*eng_event_fn)(const struct engine *e, const struct eng_events *ev, size_t i,
+			     const int32_t *col, void *arg);
+enum ds_rc eng_each_event(const struct engine *e, const int32_t *col, int32_t from, int32_t to,
+			  eng_event_fn fn, void *arg);
 
 /* ---- flows (engine_flow.c) ---- */
 

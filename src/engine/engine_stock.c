@@ -46,10 +46,15 @@ static int household_type_at(const struct engine *e, int32_t hh, int32_t day)
  * or an earlier one; the baseline status before any. */
 int eng_household_poverty(const struct engine *e, int32_t hh, int year)
 {
+	return eng_household_poverty_on(e, hh, year, INT32_MAX);
+}
+
+int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32_t day)
+{
 	int pov = e->h_pov0[hh];
 	int32_t by = INT32_MIN, bd = INT32_MIN;
 	for (int32_t c = e->h_chg[hh]; c >= 0; c = e->hchg.next[c]) {
-		if ((e->hchg.val[c] & 0xF0) != 0x20 || e->hchg.year[c] > year)
+		if ((e->hchg.val[c] & 0xF0) != 0x20 || e->hchg.year[c] > year || e->hchg.date[c] > day)
 			continue;
 		if (e->hchg.year[c] > by || (e->hchg.year[c] == by && e->hchg.date[c] >= bd)) {
 			by = e->hchg.year[c];

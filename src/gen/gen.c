@@ -145,6 +145,9 @@ static enum ds_rc write_all(struct gen *g, struct gen_stats *st)
 	    (rc = gf_close(&ef)))
 		goto out;
 	st->events = g->events;
+	failed = "truth/duplicates.csv";
+	if (g->o->plant && (rc = gen_plant_write(g)))
+		goto out;
 	failed = "manifest.json";
 	rc = write_manifest(g, st);
 out:
@@ -206,7 +209,8 @@ enum ds_rc gen_run(const struct gen_opts *o, struct gen_stats *stats, char *msg,
 	}
 	rc = write_all(g, &st);
 	progress_end(&g->pr);
-	st.duplicates = (long)g->ndups;
+	st.duplicates = (long)(g->ndups + g->nplants);
+	st.planted = (long)g->nplants;
 	st.births = g->births;
 	st.deaths = g->deaths;
 	st.end = g->end;
@@ -218,6 +222,7 @@ out:
 		free(g->p);
 		free(g->h);
 		free(g->nid_next);
+		free(g->plants);
 		gen_units_free(&g->units);
 		free(g);
 	}

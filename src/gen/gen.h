@@ -25,6 +25,16 @@
  * in the order the simulation made them, which is an order the register
  * accepts.  A few persons are deliberately recorded twice (in another
  * household of the same commune, without ids); manifest.json lists them.
+ *
+ * With `plant`, about one person in a hundred more is recorded a second
+ * time the way real registers get duplicates (gen_plant.c): the name with
+ * its diacritics dropped, a middle name missing or one typo; the birth date
+ * exact, another day of the month, day and month swapped or the year only;
+ * in another household of the same commune or of another commune.  These
+ * come from a PRNG stream of their own, after the baseline is drawn; every
+ * pair, the exact ones included, is written to truth/duplicates.csv so that
+ * tests can measure the recall of duplicate detection.  Without `plant` the
+ * files are byte for byte those of earlier versions.
  */
 #ifndef DS_GEN_H
 #define DS_GEN_H
@@ -48,6 +58,7 @@ struct gen_opts {
 	int32_t start;    /* baseline date (the as-of date), not after today */
 	int years;        /* of events, 0..GEN_YEARS_MAX */
 	bool progress;    /* progress lines on stderr */
+	bool plant;       /* plant realistic duplicates, listed in truth/duplicates.csv */
 };
 
 struct gen_stats {
@@ -56,6 +67,7 @@ struct gen_stats {
 	long persons;    /* rows of persons.csv */
 	long events;     /* lines of events.ndjson */
 	long duplicates; /* persons recorded twice on purpose */
+	long planted;    /* of them, with name, date or place variants (--plant-duplicates) */
 	long births, deaths;
 	int32_t end;     /* last day events may have */
 	double seconds;

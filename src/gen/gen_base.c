@@ -1033,6 +1033,21 @@ static void deal_to_areas(struct gen *g)
 			u->new_[j].hh0 = 0;
 }
 
+uint32_t gen_add_copy(struct gen *g, uint32_t src, uint32_t to)
+{
+	uint32_t gi = (uint32_t)g->np++;
+	struct gperson *gp = &g->p[gi];
+	*gp = g->p[src];
+	gp->flags = GP_PRESENT | GP_BASE | GP_GHOST;
+	gp->relation = 7;
+	gp->spouse = 0;
+	gp->fp = 0;
+	gp->children = 0;
+	gp->residence = 1;
+	gen_hh_add(g, to, gi);
+	return gi;
+}
+
 static enum ds_rc make_duplicates(struct gen *g, size_t count)
 {
 	struct gen_units *u = &g->units;
@@ -1047,16 +1062,7 @@ static enum ds_rc make_duplicates(struct gen *g, size_t count)
 			continue;
 		if (!gen_person_room(g))
 			return DS_ENOMEM;
-		uint32_t gi = (uint32_t)g->np++;
-		struct gperson *gp = &g->p[gi];
-		*gp = g->p[src];
-		gp->flags = GP_PRESENT | GP_BASE | GP_GHOST;
-		gp->relation = 7;
-		gp->spouse = 0;
-		gp->fp = 0;
-		gp->children = 0;
-		gp->residence = 1;
-		gen_hh_add(g, to, gi);
+		uint32_t gi = gen_add_copy(g, src, to);
 		g->dups[g->ndups][0] = src;
 		g->dups[g->ndups][1] = gi;
 		g->ndups++;
@@ -1099,6 +1105,8 @@ enum ds_rc gen_base_build(struct gen *g)
 	deal_to_areas(g);
 	g->nhbase = g->nh;
 	rc = make_duplicates(g, (size_t)ndup);
+	if (!rc && g->o->plant)
+		rc = gen_plant_build(g);
 	g->nbase = g->np;
 out:
 	free(orphans);
@@ -1157,7 +1165,7 @@ static void person_row(struct gen *g, struct gbuf *b, uint32_t i)
 	gb_putc(b, ',');
 	gb_hid(b, g->province, p->hh);
 	gb_putc(b, ',');
-	gen_put_person_name(b, p); /* names hold no comma or quote */
+	gen_put_row_name(g, b, i); /* names hold no comma or quote */
 	gb_putc(b, ',');
 	gb_u(b, p->sex);
 	gb_putc(b, ',');

@@ -259,6 +259,17 @@ enum {
 	GP_BASE = 32,    /* in the baseline */
 };
 
+/* A planted duplicate (gen_plant.c): person plant0 + k copies src with variants. */
+enum { PL_NAME_SAME, PL_NAME_ASCII, PL_NAME_NOMID, PL_NAME_TYPO };
+enum { PL_DATE_EXACT, PL_DATE_DAY, PL_DATE_SWAP, PL_DATE_YEAR };
+enum { PL_PLACE_COMMUNE, PL_PLACE_OTHER };
+
+struct gplant {
+	uint32_t src;
+	uint8_t name, date, place;
+	uint8_t word, pos, op, ch; /* the typo: word, code point, operation, letter */
+};
+
 struct gperson {
 	int32_t birth;   /* effective day (partial dates: July, the 15th) */
 	int32_t last;    /* day of the person's last event (or entry) */
@@ -306,6 +317,9 @@ struct gen {
 	uint64_t ins_next;
 	uint32_t dups[1000][2];
 	size_t ndups;
+	struct gplant *plants; /* persons plant0 .. plant0 + nplants */
+	size_t nplants;
+	uint32_t plant0;
 	long births, deaths, events;
 	struct progress pr;
 	char *msg;
@@ -331,6 +345,16 @@ void gen_put_person_name(struct gbuf *b, const struct gperson *p);
 /* The baseline: builds households and persons, writes households.csv and persons.csv. */
 enum ds_rc gen_base_build(struct gen *g);
 enum ds_rc gen_base_write(struct gen *g, struct gfile *hf, struct gfile *pf);
+
+/* A second record of person src, without ids or events (GP_GHOST), as a
+ * member "other" of household to; the caller made room.  Its index. */
+uint32_t gen_add_copy(struct gen *g, uint32_t src, uint32_t to);
+/* Plants the realistic duplicates (o->plant) after the baseline is built. */
+enum ds_rc gen_plant_build(struct gen *g);
+/* The full name of person i: planted duplicates with their variant. */
+void gen_put_row_name(struct gen *g, struct gbuf *b, uint32_t i);
+/* truth/duplicates.csv: every pair recorded twice on purpose. */
+enum ds_rc gen_plant_write(struct gen *g);
 
 /* The events, written to ef. */
 enum ds_rc gen_sim_run(struct gen *g, struct gfile *ef);

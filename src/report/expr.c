@@ -27,30 +27,31 @@ struct cube {
 #define AGE {"age", 0, ENG_AGES}
 
 static const struct cube cubes[] = {
-	{"pop", true, offsetof(struct eng_stock, pop), 3, {SEX, AGE, {"marital", 1, 5}}},
-	{"fp", true, offsetof(struct eng_stock, fp), 2,
-	 {{"age", ENG_FP_AGE0, ENG_FP_AGES}, {"method", 0, 10}}},
-	{"hh", true, offsetof(struct eng_stock, hh), 2, {{"type", 1, 2}, {"poverty", 0, 3}}},
-	{"birth", false, offsetof(struct eng_flow, birth), 4,
-	 {SEX, {"mother_age", ENG_MOTHER_AGE0, ENG_MOTHER_AGES}, {"order", 1, ENG_ORDERS},
-	  {"place", 1, 4}}},
-	{"death", false, offsetof(struct eng_flow, death), 2, {SEX, AGE}},
-	{"in", false, offsetof(struct eng_flow, in), 2, {SEX, AGE}},
-	{"out", false, offsetof(struct eng_flow, out), 2, {SEX, AGE}},
-	{"marriage", false, offsetof(struct eng_flow, marriage), 5,
-	 {SEX, AGE, {"consanguineous", 0, 2}, {"premarital", 0, 2}, {"couple", 0, 2}}},
-	{"divorce", false, offsetof(struct eng_flow, divorce), 2, {SEX, AGE}},
-	{"fp_start", false, offsetof(struct eng_flow, fp_start), 3,
-	 {{"method", 0, 10}, {"source", 0, 4}, {"poverty", 0, 3}}},
-	{"fp_stop", false, offsetof(struct eng_flow, fp_stop), 1, {{"method", 0, 10}}},
-	{"pregnancy", false, offsetof(struct eng_flow, pregnancy), 1, {{"outcome", 1, 4}}},
-	{"prenatal", false, offsetof(struct eng_flow, prenatal), 1, {AGE}},
-	{"newborn", false, offsetof(struct eng_flow, newborn), 1, {SEX}},
-	{"elderly", false, offsetof(struct eng_flow, elderly), 2,
-	 {SEX, {"age", ENG_ELDER_AGE0, ENG_ELDER_AGES}}},
+	[XC_POP] = {"pop", true, offsetof(struct eng_stock, pop), 3, {SEX, AGE, {"marital", 1, 5}}},
+	[XC_FP] = {"fp", true, offsetof(struct eng_stock, fp), 2,
+		   {{"age", ENG_FP_AGE0, ENG_FP_AGES}, {"method", 0, 10}}},
+	[XC_HH] = {"hh", true, offsetof(struct eng_stock, hh), 2, {{"type", 1, 2}, {"poverty", 0, 3}}},
+	[XC_BIRTH] = {"birth", false, offsetof(struct eng_flow, birth), 4,
+		      {SEX, {"mother_age", ENG_MOTHER_AGE0, ENG_MOTHER_AGES}, {"order", 1, ENG_ORDERS},
+		       {"place", 1, 4}}},
+	[XC_DEATH] = {"death", false, offsetof(struct eng_flow, death), 2, {SEX, AGE}},
+	[XC_IN] = {"in", false, offsetof(struct eng_flow, in), 2, {SEX, AGE}},
+	[XC_OUT] = {"out", false, offsetof(struct eng_flow, out), 2, {SEX, AGE}},
+	[XC_MARRIAGE] = {"marriage", false, offsetof(struct eng_flow, marriage), 5,
+			 {SEX, AGE, {"consanguineous", 0, 2}, {"premarital", 0, 2}, {"couple", 0, 2}}},
+	[XC_DIVORCE] = {"divorce", false, offsetof(struct eng_flow, divorce), 2, {SEX, AGE}},
+	[XC_FP_START] = {"fp_start", false, offsetof(struct eng_flow, fp_start), 3,
+			 {{"method", 0, 10}, {"source", 0, 4}, {"poverty", 0, 3}}},
+	[XC_FP_STOP] = {"fp_stop", false, offsetof(struct eng_flow, fp_stop), 1, {{"method", 0, 10}}},
+	[XC_PREGNANCY] = {"pregnancy", false, offsetof(struct eng_flow, pregnancy), 1, {{"outcome", 1, 4}}},
+	[XC_PRENATAL] = {"prenatal", false, offsetof(struct eng_flow, prenatal), 1, {AGE}},
+	[XC_NEWBORN] = {"newborn", false, offsetof(struct eng_flow, newborn), 1, {SEX}},
+	[XC_ELDERLY] = {"elderly", false, offsetof(struct eng_flow, elderly), 2,
+			{SEX, {"age", ENG_ELDER_AGE0, ENG_ELDER_AGES}}},
 };
 
 #define NCUBES (sizeof cubes / sizeof cubes[0])
+_Static_assert(NCUBES == XC_COUNT, "a cube for each enum expr_cube");
 
 /* ---- tree ---- */
 
@@ -420,6 +421,23 @@ void expr_needs(const struct expr *x, struct expr_needs *n)
 	}
 	expr_needs(x->l, n);
 	expr_needs(x->r, n);
+}
+
+const char *expr_cube_name(int cube)
+{
+	return cube >= 0 && cube < (int)NCUBES ? cubes[cube].name : NULL;
+}
+
+uint32_t expr_reads(const struct expr *x, uint32_t (*row_reads)(int row, void *arg), void *arg)
+{
+	if (!x)
+		return 0;
+	uint32_t r = 0;
+	if (x->op == OP_CUBE)
+		r = EXPR_READS(x->cube - cubes, x->sel);
+	else if (x->op == OP_ROW && row_reads)
+		r = row_reads(x->row, arg);
+	return r | expr_reads(x->l, row_reads, arg) | expr_reads(x->r, row_reads, arg);
 }
 
 bool expr_has_sex(const struct expr *x)

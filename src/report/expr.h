@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "engine/engine.h"
@@ -60,6 +61,28 @@ struct expr_env {
 	double days;        /* days in the period */
 	bool whole_year;    /* the period is one calendar year */
 };
+
+/*
+ * The cubes, in the order of struct eng_stock and struct eng_flow as the
+ * language names them (pop, fp, hh; birth ... elderly), and what an
+ * expression reads of them: bit EXPR_READS(cube, sel) for each cube call
+ * with its selection (SEL_END, or SEL_START / SEL_YTD).  The monthly
+ * cycle uses it to tell which rows an event can change.
+ */
+enum expr_cube {
+	XC_POP, XC_FP, XC_HH, XC_BIRTH, XC_DEATH, XC_IN, XC_OUT, XC_MARRIAGE, XC_DIVORCE,
+	XC_FP_START, XC_FP_STOP, XC_PREGNANCY, XC_PRENATAL, XC_NEWBORN, XC_ELDERLY, XC_COUNT
+};
+#define EXPR_READS(cube, sel) (UINT32_C(1) << ((unsigned)(cube) * 2u + (unsigned)(sel)))
+/* Every selection of a cube. */
+#define EXPR_READS_ANY(cube) (EXPR_READS(cube, 0) | EXPR_READS(cube, 1))
+/* The name of a cube ("pop"), NULL past the last. */
+const char *expr_cube_name(int cube);
+/*
+ * The bits of every cube call of x, and of the rows it names: row_reads
+ * (may be NULL) answers the bits of an earlier row by its index.
+ */
+uint32_t expr_reads(const struct expr *x, uint32_t (*row_reads)(int row, void *arg), void *arg);
 
 /* sex: 0 for everyone, 1 male, 2 female. */
 double expr_eval(const struct expr *x, const struct expr_env *env, int sex);

@@ -33,6 +33,12 @@ static int row_index(const char *code, void *arg)
 	return -1;
 }
 
+static uint32_t row_reads(int row, void *arg)
+{
+	const struct row_lookup *l = arg;
+	return row >= 0 && (size_t)row < l->upto ? l->f->rows[row].reads : 0;
+}
+
 static void form_free(struct rpt_form *f)
 {
 	for (size_t i = 0; i < f->nrows; i++) {
@@ -96,6 +102,7 @@ static enum ds_rc parse_row(struct rpt_form *f, json_t *jr, size_t section, char
 		return DS_EINPUT;
 	}
 	expr_needs(r->x, &f->needs);
+	r->reads = expr_reads(r->x, row_reads, &l);
 	return DS_OK;
 }
 

@@ -33,6 +33,7 @@ struct rpt_row {
 	char target[16];
 	int indent;
 	int section;
+	uint32_t reads; /* the cube calls it reads, through row() too (EXPR_READS bits) */
 };
 
 struct rpt_section {

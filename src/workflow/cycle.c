@@ -8,8 +8,11 @@
 #include <time.h>
 
 #include "base/day.h"
+#include "register/rules.h"
+#include "report/expr.h"
 #include "store/accounts.h"
 #include "store/records.h"
+#include "store/register.h"
 #include "workflow/workdays.h"
 
 /* ---- forms and deadlines ---- */
@@ -379,6 +382,110 @@ void wf_mark_revision(struct rec_book *b, struct rpt_table *t)
 		t->revision = s.has_approved && wf_values_differ(s.approved_values, t, c);
 		wf_status_free(&s);
 	}
+}
+
+/* ---- the events behind a revision ---- */
+
+/* The selections of a flow cube the day falls in. */
+static uint32_t flow_reads(int cube, int32_t day, const struct rpt_period *p)
+{
+	int y, m, d;
+	day_to_ymd(p->to, &y, &m, &d);
+	uint32_t r = 0;
+	if (day >= p->from && day <= p->to)
+		r |= EXPR_READS(cube, SEL_END);
+	if (day >= day_from_ymd(y, 1, 1) && day <= p->to)
+		r |= EXPR_READS(cube, SEL_YTD);
+	return r;
+}
+
+/* The selections of a stock cube an event of that day changes. */
+static uint32_t stock_reads(int cube, int32_t day, const struct rpt_period *p)
+{
+	return (day <= p->to ? EXPR_READS(cube, SEL_END) : 0) | (day < p->from ? EXPR_READS(cube, SEL_START) : 0);
+}
+
+uint32_t wf_event_reads(const struct reg_fact *f, const struct rpt_period *p)
+{
+	int32_t day = f->date;
+	uint32_t entry_exit = stock_reads(XC_POP, day, p) | stock_reads(XC_HH, day, p);
+	uint32_t marital = stock_reads(XC_POP, day, p) | stock_reads(XC_FP, day, p);
+	switch ((enum reg_etype)f->type) {
+	case EV_BIRTH: return flow_reads(XC_BIRTH, day, p) | entry_exit;
+	case EV_DEATH: return flow_reads(XC_DEATH, day, p) | entry_exit | marital;
+	case EV_MOVE_IN: return flow_reads(XC_IN, day, p) | entry_exit | marital;
+	case EV_MOVE_OUT: return flow_reads(XC_OUT, day, p) | entry_exit | marital;
+	case EV_TRANSFER: return flow_reads(XC_IN, day, p) | flow_reads(XC_OUT, day, p) | entry_exit | marital;
+	case EV_MARRIAGE: return flow_reads(XC_MARRIAGE, day, p) | marital;
+	case EV_DIVORCE: return flow_reads(XC_DIVORCE, day, p) | marital;
+	case EV_WIDOWED: return marital;
+	case EV_FP_START: return flow_reads(XC_FP_START, day, p) | stock_reads(XC_FP, day, p);
+	case EV_FP_STOP: return flow_reads(XC_FP_STOP, day, p) | stock_reads(XC_FP, day, p);
+	case EV_PREGNANCY: return flow_reads(XC_PREGNANCY, day, p);
+	case EV_PRENATAL_SCREENING: return flow_reads(XC_PRENATAL, day, p);
+	case EV_NEWBORN_SCREENING: return flow_reads(XC_NEWBORN, day, p);
+	case EV_ELDERLY_CHECK: return flow_reads(XC_ELDERLY, day, p);
+	case EV_HOUSEHOLD_CHANGE: {
+		int y, m, d;
+		day_to_ymd(p->to, &y, &m, &d);
+		/* a = mask | poverty << 4 | type << 8; b = the poverty's year */
+		return stock_reads(XC_HH, day, p) | (f->b == y ? EXPR_READS_ANY(XC_FP_START) : 0);
+	}
+	case EV_INFO_CHANGE:
+		if (reg_info_field(f->a) == FLD_BIRTH_DATE) {
+			static const int aged[] = {XC_POP, XC_FP, XC_BIRTH, XC_DEATH, XC_IN, XC_OUT,
+						   XC_MARRIAGE, XC_DIVORCE, XC_PRENATAL, XC_ELDERLY};
+			uint32_t r = 0;
+			for (size_t i = 0; i < sizeof aged / sizeof aged[0]; i++)
+				r |= EXPR_READS_ANY(aged[i]);
+			return r;
+		}
+		return reg_info_field(f->a) == FLD_RESIDENCE ? entry_exit | stock_reads(XC_FP, day, p) : 0;
+	default: return 0;
+	}
+}
+
+/* The household a person left by the transfer f: the last one they moved
+ * into before it (or entered), 0 when unknown. */
+static int64_t origin_household(struct store *st, const struct reg_fact *f)
+{
+	struct store_person pr;
+	struct reg_fact *facts = NULL;
+	size_t n = 0;
+	if (!f->person || store_person_get(st, NULL, f->person, &pr) != DS_OK ||
+	    store_person_facts(st, f->person, true, &facts, &n) != DS_OK)
+		return 0;
+	int64_t hh = pr.hh;
+	for (size_t i = 0; i < n && facts[i].seq != f->seq; i++)
+		if (!facts[i].voided && (facts[i].type == EV_TRANSFER || facts[i].type == EV_MOVE_IN) && facts[i].hh)
+			hh = facts[i].hh;
+	free(facts);
+	return hh;
+}
+
+static void area_of(struct store *st, int64_t hh, char area[REG_UNIT_CODE_MAX + 1])
+{
+	struct store_household h;
+	area[0] = '\0';
+	if (hh && store_household_get(st, NULL, hh, &h) == DS_OK)
+		snprintf(area, REG_UNIT_CODE_MAX + 1, "%s", h.rec.area);
+}
+
+bool wf_event_areas(struct store *st, const struct store_event *e, struct reg_fact *f,
+		    char area[REG_UNIT_CODE_MAX + 1], char from[REG_UNIT_CODE_MAX + 1])
+{
+	*f = e->fact;
+	area[0] = from[0] = '\0';
+	if (f->type == EV_VOID) {
+		struct store_event t;
+		if (store_event_by_seq(st, f->other, &t) != DS_OK)
+			return false;
+		*f = t.fact;
+	}
+	area_of(st, f->hh, area);
+	if (f->type == EV_TRANSFER)
+		area_of(st, origin_household(st, f), from);
+	return true;
 }
 
 /* ---- records ---- */

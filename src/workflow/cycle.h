@@ -121,6 +121,47 @@ double wf_value_of(const json_t *frozen, const char *row, const char *which);
  * or each commune's) has values that differ from today's. */
 void wf_mark_revision(struct rec_book *b, struct rpt_table *t);
 
+/* ---- the events behind a revision ---- */
+
+/*
+ * Which rows of a report for period p an event can change, as the
+ * EXPR_READS bits (report/expr.h) of the cube calls it can move; a row
+ * whose struct rpt_row.reads shares a bit with it is one the event may
+ * make differ.  The rule, per type (for a void, pass the cancelled
+ * event's fact: cancelling undoes the same counts):
+ *   - a flow counts in its own cube when dated in the flow's window: the
+ *     period (SEL_END) or 1 January to the period's end (@ytd): birth in
+ *     birth, death in death, move_in in in, move_out in out, transfer in
+ *     in and out, marriage in marriage, divorce in divorce, fp_start and
+ *     fp_stop in theirs, pregnancy, prenatal_screening, newborn_screening
+ *     and elderly_check in pregnancy, prenatal, newborn and elderly;
+ *   - a stock is changed by an event dated up to the stock's day (the
+ *     period's last day, or for @start the day before it): every entry and
+ *     exit (birth, death, move_in, move_out, transfer) changes pop and hh,
+ *     and, but for a birth, fp (married women by method); marriage,
+ *     divorce and widowed change pop (marital status) and fp; fp_start and
+ *     fp_stop change fp; a residence change pop, hh and fp; a household
+ *     change hh, and the poverty that classifies fp_start in its year;
+ *   - a birth date correction applies to every date (domain rule): it
+ *     changes every cube with an age, whatever its own date.
+ * Other changes (a name, an education, a household's address) change no
+ * count.  The rule is per cube, not per cell: a late first birth is
+ * "behind" row 5b (third births) only if that row differs anyway, for
+ * another event.
+ */
+struct reg_fact;
+uint32_t wf_event_reads(const struct reg_fact *f, const struct rpt_period *p);
+/*
+ * The fact an event counts as for the rule above (a void: the cancelled
+ * event's) in *f, and the collaborator areas it is about: its household's
+ * in area, and for a transfer the household's it left in from ("" when
+ * none).  False when a void's target cannot be read.
+ */
+struct store;
+struct store_event;
+bool wf_event_areas(struct store *st, const struct store_event *e, struct reg_fact *f,
+		    char area[REG_UNIT_CODE_MAX + 1], char from[REG_UNIT_CODE_MAX + 1]);
+
 /* ---- recording, inside a transaction ---- */
 
 /*

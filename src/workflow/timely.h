@@ -27,6 +27,7 @@ struct wf_row {
 	int32_t submitted;  /* the first submission's day, DAY_NONE */
 	int versions, returns;
 	bool revision;      /* the current version is a revision */
+	int64_t position;   /* the register position of the approved version */
 	/* the areas' review of the month (month periods) */
 	int areas, reviewed, reviewed_late;
 };
@@ -35,8 +36,16 @@ struct wf_row {
  * The rows of every reporting unit under unit (communes; districts for
  * 01-DSH) for each period, as of today.  form NULL: each period's commune
  * form.  The caller frees *rows.
+ *
+ * "Revised" needs today's values of the approved reports.  With a store,
+ * they are computed only for the units that an event recorded after their
+ * approval can have changed (wf_event_reads, wf_event_areas: the log is
+ * read once from the earliest approved position); without one (st NULL),
+ * for every approved report.  A change of the unit tree or of the forms
+ * after an approval is not looked for by the first way.
  */
-enum ds_rc wf_timeliness(struct engine *e, const struct rpt_defs *d, struct rec_book *b,
+struct store;
+enum ds_rc wf_timeliness(struct engine *e, const struct rpt_defs *d, struct rec_book *b, struct store *st,
 			 const char *unit, const char *form, const struct rpt_period *periods,
 			 size_t np, int32_t today, struct wf_row **rows, size_t *n);
 

@@ -137,9 +137,34 @@ const POLICY = {
       if (role === 'admin') assert.equal(persons.length, 0, 'an administrator sees no person');
     },
   },
+  'GET /api/v1/quality': {
+    // Aggregates for any unit, like reports; a finding that names a person
+    // only for those whose scope holds the person's area.
+    perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/quality?unit=${OBJ[cls].province}&period=2024` }),
+    ok: (r, role) => {
+      assert.equal(r.status, 200, r.text);
+      const persons = r.json.findings.map((f) => f.person?.id).filter(Boolean);
+      for (const p of persons) {
+        const cls = CLASSES.find((k) => OBJ[k].person === p || OBJ[k].elder === p);
+        if (cls) assert.ok(sees(role, cls), `${role} sees no finding about ${p}`);
+      }
+      for (const k of CLASSES) if (!sees(role, k)) assert.ok(!r.text.includes(OBJ[k].name), `no name of class ${k}`);
+      if (role === 'admin') assert.equal(persons.length, 0, 'an administrator sees no person');
+    },
+  },
   'GET /api/v1/slip': {
     perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/slip?area=${OBJ[cls].area}&month=2026-01` }),
     ok: (r, role, cls) => { assert.equal(r.status, 200); assert.ok(r.json.items.some((x) => x.event.id === OBJ[cls].event)); },
+  },
+  'GET /api/v1/worklists/{list}': {
+    // Names persons: only for a unit in the scope (an area here); outside reads as absent.
+    // Dated before the elderly checks the matrix's writes record (2026-11-01).
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/worklists/elderly?unit=${OBJ[cls].area}&date=2026-10-31` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.items.some((x) => x.person_id === OBJ[cls].elder), 'the area\'s elder is due');
+      assert.ok(r.json.items.every((x) => x.area === OBJ[cls].area));
+    },
   },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),

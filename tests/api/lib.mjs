@@ -2,11 +2,12 @@
 // fixture plus a sibling commune and a second province), databases on
 // SQLite or PostgreSQL, servers, logins and raw HTTP.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { promisify } from 'node:util';
 import { before, after } from 'node:test';
 
 export const bin = process.env.DANSO_BIN || 'build/danso';
@@ -102,12 +103,12 @@ export const BACKENDS = ['sqlite', ...(process.env.DANSO_TEST_PG ? ['pg'] : [])]
 
 let dbCounter = 0;
 // A new database with the fixture register and one user per role (login =
-// role name); amend(fxDir), when given, may add rows to the fixture's files
-// before they are imported.  Returns {db, dir, pw: {login: password}, drop()}.
-export function makeDb(backend = 'sqlite', { users = true, amend = null } = {}) {
+// role name); extend(folder), when given, may add rows to the fixture's
+// files before they are imported.  Returns {db, dir, pw: {login: password}, drop()}.
+export function makeDb(backend = 'sqlite', { users = true, extend = null } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-api-'));
   writeFixture(`${dir}/fx`);
-  if (amend) amend(`${dir}/fx`);
+  if (extend) extend(`${dir}/fx`);
   let db;
   let drop = () => fs.rmSync(dir, { recursive: true, force: true });
   if (backend === 'pg') {
@@ -152,12 +153,27 @@ export function served(backend, roles = Object.keys(ROLES)) {
   return s;
 }
 
+// An account made on the command line, as the server's operator makes
+// one: its password is its user's, with nothing to change at the first
+// login.  Returns the password.
 export function addUser(db, dir, login, role, unit) {
-  const f = `${dir}/pw-${login}`;
-  const args = ['user', 'add', '--db', db, '--login', login, '--role', role, '--password-file', f];
-  if (unit) args.push('--unit', unit);
+  const { args, file } = userAdd(db, dir, login, role, unit);
   run(...args);
-  return fs.readFileSync(f, 'utf8').trim();
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+// The same while the test goes on (a server that is running, say).
+export async function addUserAsync(db, dir, login, role, unit) {
+  const { args, file } = userAdd(db, dir, login, role, unit);
+  await promisify(execFile)(bin, args, { env });
+  return (await fs.promises.readFile(file, 'utf8')).trim();
+}
+
+function userAdd(db, dir, login, role, unit) {
+  const file = `${dir}/pw-${login}`;
+  const args = ['user', 'add', '--db', db, '--login', login, '--role', role, '--password-file', file];
+  if (unit) args.push('--unit', unit);
+  return { args, file };
 }
 
 export function freePort() {

@@ -184,3 +184,51 @@ test('a generated province: every row and event accepted, the books balance, the
   const row = rep.rows.find((x) => x.code === '5');
   assert.equal(row.values[row.values.length - 1], births2024);
 });
+
+test('--plant-duplicates: realistic duplicates listed in truth/duplicates.csv, the register accepts them, and without it nothing changes', (t) => {
+  const d = tmp(t);
+  gen(bin, path.join(d, 'off'), '--persons', '5000', '--seed', '21');
+  gen(bin, path.join(d, 'on'), '--persons', '5000', '--seed', '21', '--plant-duplicates');
+  assert.ok(!fs.existsSync(path.join(d, 'off', 'truth')), 'no truth folder without planting');
+  const truth = csv(path.join(d, 'on', 'truth', 'duplicates.csv'));
+  const man = JSON.parse(fs.readFileSync(path.join(d, 'on', 'manifest.json'), 'utf8'));
+  const persons = csv(path.join(d, 'on', 'persons.csv'));
+  const byId = new Map(persons.map((p) => [p.person_id, p]));
+  // The exact duplicates of the manifest come first, then about 1 in 100 planted.
+  assert.deepEqual(truth.slice(0, man.duplicates.length).map((r) => [r.a, r.b]), man.duplicates);
+  const planted = truth.slice(man.duplicates.length);
+  assert.equal(planted.length, 50);
+  assert.equal(persons.length, 5000 + planted.length);
+  const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+  const kinds = new Set();
+  for (const r of planted) {
+    const a = byId.get(r.a), b = byId.get(r.b);
+    assert.ok(a && b, `${r.a} and ${r.b} are persons`);
+    kinds.add(r.name); kinds.add(r.birth); kinds.add(r.place);
+    assert.equal(a.sex, b.sex);
+    assert.equal(a.birth_date.slice(0, 4), b.birth_date.slice(0, 4), 'the birth year is kept');
+    assert.equal(b.national_id, '', 'the copy has no national id');
+    assert.notEqual(a.household_id, b.household_id);
+    const [fa, fb] = [a.full_name, b.full_name];
+    if (r.name === 'same') assert.equal(fb, fa);
+    if (r.name === 'no_diacritics') { assert.equal(fold(fb), fold(fa)); assert.ok(/^[\x20-\x7e]+$/.test(fb), fb); }
+    if (r.name === 'no_middle_name') { const w = fa.split(' '); assert.equal(fb, `${w[0]} ${w[w.length - 1]}`); }
+    if (r.name === 'typo') assert.ok(fb !== fa && Math.abs(fb.length - fa.length) <= 2, `${fa} / ${fb}`);
+    if (r.birth === 'exact') assert.equal(b.birth_date, a.birth_date);
+    if (r.birth === 'year_only') assert.equal(b.birth_date, a.birth_date.slice(0, 4));
+    if (r.birth === 'day_month_swapped') assert.equal(b.birth_date, `${a.birth_date.slice(0, 4)}-${a.birth_date.slice(8)}-${a.birth_date.slice(5, 7)}`);
+    if (r.birth === 'other_day') { assert.equal(b.birth_date.slice(0, 7), a.birth_date.slice(0, 7)); assert.notEqual(b.birth_date, a.birth_date); }
+  }
+  for (const k of ['same', 'no_diacritics', 'no_middle_name', 'typo', 'exact', 'other_day', 'year_only', 'same_commune', 'other_commune']) assert.ok(kinds.has(k), `${k} planted`);
+  // The units are the same; the baseline rows too, but for the planted ones.
+  assert.equal(fs.readFileSync(path.join(d, 'on', 'units.csv'), 'utf8'), fs.readFileSync(path.join(d, 'off', 'units.csv'), 'utf8'));
+  const plantedIds = new Set(planted.map((r) => r.b));
+  const offIds = csv(path.join(d, 'off', 'persons.csv')).map((p) => p.person_id);
+  assert.deepEqual(persons.map((p) => p.person_id).filter((id) => !plantedIds.has(id)), offIds);
+  const db = path.join(d, 'p.db');
+  const run = (...a) => execFileSync(bin, a, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  run('init', '--db', db);
+  run('import', '--db', db, '--units', path.join(d, 'on', 'units.csv'), '--households', path.join(d, 'on', 'households.csv'),
+    '--persons', path.join(d, 'on', 'persons.csv'), '--as-of', man.as_of);
+  run('events', '--db', db, path.join(d, 'on', 'events.ndjson'));
+});

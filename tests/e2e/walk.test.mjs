@@ -497,6 +497,29 @@ test('an officer gives a person their file and records a refused deletion reques
   await closeAll();
 });
 
+test('the quality page and the balancing check speak in sentences, with names linked to the persons', async () => {
+  const page = await loggedIn('canbo', PW.canbo, { width: 360, height: 740 });
+  await nav(page, `#/quality?unit=${W.commune}&period=${W.month}`, '#quality');
+  const text = await page.locator('main').innerText();
+  assert.match(text, /Chất lượng số liệu/);
+  assert.match(await page.locator('#quality [role=status]').innerText(), /lỗi|Không phát hiện/);
+  // No raw field name or code in what an officer reads.
+  assert.doesNotMatch(text, /\(stock|\(flow|_entry|row\(|age_over/);
+  for (const a of await page.locator('.finding a[href^="#/person/"]').all()) assert.ok((await a.innerText()).trim().length > 0);
+  // Every outlier carries its series as a small chart.
+  const outliers = await page.locator('details[data-check^="out"] .finding').count();
+  assert.equal(await page.locator('details[data-check^="out"] .finding svg.spark').count(), outliers);
+  await nav(page, `#/check?unit=${W.commune}&period=2025`, 'main section.card');
+  const check = await page.locator('main').innerText();
+  assert.doesNotMatch(check, /\((stock|flow), [+−-]\)/);
+  for (const li of await page.locator('ul.items li').all()) {
+    const a = li.locator('a[href^="#/person/"]');
+    if (await a.count()) assert.ok((await a.first().innerText()).trim().length > 0, 'a name, not an id');
+  }
+  assert.deepEqual(page.errors, []);
+  await closeAll();
+});
+
 test('every page fits a 360-pixel phone screen and loads within a second (screenshots in tests/e2e/artifacts)', async () => {
   const shoot = async (page, name, hash, ready = null) => {
     const t0 = Date.now();
@@ -521,7 +544,8 @@ test('every page fits a 360-pixel phone screen and loads within a second (screen
     area: [`#/area?area=${W.area}`, 'main table'], 'record-birth': ['#/record?type=birth', 'form[aria-label]'],
     'record-move_in': ['#/record?type=move_in', 'form[aria-label]'], 'record-newborn_screening': ['#/record?type=newborn_screening', 'form[aria-label]'],
     slip: [`#/slip?area=${W.area}&month=${W.month}`, '#slip'], report: [`#/reports?form=01-DSX&unit=${W.commune}&period=${W.month}`, '#report'],
-    province: ['#/reports?form=03-DSX&unit=79&period=2025', '#report'], check: [`#/check?unit=${W.commune}&period=2025`, 'main table'],
+    province: ['#/reports?form=03-DSX&unit=79&period=2025', '#report'], check: [`#/check?unit=${W.commune}&period=2025`, 'main section.card'],
+    quality: [`#/quality?unit=${W.commune}&period=${W.month}`, '#quality'],
     event: [`#/event/${ev}`, 'pre'], account: ['#/account', '#tokens'],
   };
   for (const [name, [hash, ready]] of Object.entries(pages)) await shoot(page, name, hash, ready);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "base/day.h"
+#include "register/rules.h"
 #include "store/accounts.h"
 #include "test.h"
 #include "workflow/cycle.h"
@@ -38,6 +39,16 @@ TEST(workdays_weekends_holidays_and_swaps)
 	for (int d = 16; d <= 20; d++)          /* Tết Bính Ngọ */
 		CHECK(!wd_is_working(D(2026, 2, d)));
 	CHECK(wd_is_working(D(2026, 2, 23)));
+	/* National Day 2026 (notice 9441/TB-BNV): Monday 31 August off, made
+	 * up on Saturday 22 August; 1 and 2 September are the holidays. */
+	CHECK(!wd_is_working(D(2026, 8, 31)) && !wd_is_working(D(2026, 9, 1)) && !wd_is_working(D(2026, 9, 2)));
+	CHECK(wd_is_working(D(2026, 8, 22)));
+	/* July 2026, due Friday 7 August; on Monday 24 August: 10-14 and
+	 * 17-21 August, Saturday 22 and Monday 24, 12 working days late. */
+	CHECK_EQ(deadline_of("01-DSX", "2026-07"), D(2026, 8, 7));
+	CHECK_EQ(wf_late_days(D(2026, 8, 7), D(2026, 8, 24)), 12);
+	/* August 2026: 31 August, 1 and 2 September off, then 3, 4, 7, 8, 9. */
+	CHECK_EQ(deadline_of("01-DSX", "2026-08"), D(2026, 9, 9));
 	CHECK_STR(wd_holiday_name(D(2026, 2, 17)), "Tết Nguyên đán");
 	CHECK(wd_holiday_name(D(2026, 2, 23)) == NULL);
 	CHECK(wd_year_known(2023) && wd_year_known(2027) && !wd_year_known(2022));
@@ -147,4 +158,94 @@ TEST(cycle_who_submits_and_who_decides)
 	CHECK_EQ(wf_may_decide(&t, &far, "01-DSX", "26740", &now, &hidden), W_NO_UNIT);
 	CHECK(hidden);
 	reg_units_free(&t);
+}
+
+/* The rows of form an event can change in period (wf_event_reads against
+ * each row's reads), their codes joined by commas. */
+static void rows_hit(const struct rpt_defs *d, const char *form, const struct reg_fact *f, const char *period,
+		     char *out, size_t outsz)
+{
+	struct rpt_period p;
+	const struct rpt_form *fm = rpt_form_find(d, form);
+	out[0] = '\0';
+	if (!fm || !rpt_period_parse(period, &p))
+		return;
+	uint32_t reads = wf_event_reads(f, &p);
+	size_t n = 0;
+	for (size_t r = 0; r < fm->nrows; r++)
+		if (fm->rows[r].reads & reads)
+			n += (size_t)snprintf(out + n, n < outsz ? outsz - n : 0, "%s%s", n ? "," : "", fm->rows[r].code);
+}
+
+static bool has_row(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	for (const char *s = list; (s = strstr(s, code)); s += n)
+		if ((s == list || s[-1] == ',') && (s[n] == ',' || !s[n]))
+			return true;
+	return false;
+}
+
+TEST(cycle_events_behind_each_row)
+{
+	/* Worked out by hand from defs/forms/01-DSX.json: 1, 1a read hh();
+	 * 2, 3, 4 pop(); 3a-3a.8 fp(); 5-5d birth(); 6, 6a death(); 9-10
+	 * marriage(); 12-12a fp_start(); 14-14a.3 pregnancy(); 17 elderly(). */
+#define FP_ROWS "3a,3a.1,3a.2,3a.3,3a.4,3a.5,3a.6,3a.7,3a.8"
+#define START_ROWS "12,12.1,12.2,12.3,12.4,12.5,12.6,12.7,12.8,12.9,12a"
+	static const struct {
+		int type;
+		int32_t date;
+		int32_t a, b;
+		const char *want;
+	} cases[] = {
+		{EV_BIRTH, 20473, 0, 0, "1,1a,2,3,4,5,5a,5b,5c,5d"},
+		/* a death counts in death() and leaves the stocks, fp() too */
+		{EV_DEATH, 20481, 0, 0, "1,1a,2,3," FP_ROWS ",4,6,6a"},
+		/* dated before the month (recorded late): the stocks only */
+		{EV_DEATH, 20442, 0, 0, "1,1a,2,3," FP_ROWS ",4"},
+		/* after the month: nothing of January */
+		{EV_DEATH, 20487, 0, 0, ""},
+		{EV_ELDERLY_CHECK, 20465, 0, 0, "17"},
+		{EV_FP_START, 20458, 0, 0, FP_ROWS "," START_ROWS},
+		{EV_MARRIAGE, 20458, 0, 0, "2,3," FP_ROWS ",4,9,9a,9b,9c,10"},
+		{EV_PREGNANCY, 20458, 0, 0, "14,14a.1,14a.2,14a.3"},
+		/* a household's poverty for 2026 classifies its fp_start rows */
+		{EV_HOUSEHOLD_CHANGE, 20458, 0, 2026, "1,1a," START_ROWS},
+		/* a name changes no count */
+		{EV_INFO_CHANGE, 20458, FLD_FULL_NAME, 0, ""},
+	};
+	CHECK_EQ(D(2026, 1, 20), 20473);
+	CHECK_EQ(D(2026, 1, 28), 20481);
+	CHECK_EQ(D(2025, 12, 20), 20442);
+	CHECK_EQ(D(2026, 2, 3), 20487);
+	CHECK_EQ(D(2026, 1, 12), 20465);
+	CHECK_EQ(D(2026, 1, 5), 20458);
+	struct rpt_defs d;
+	char err[200], got[1024];
+	CHECK_EQ(rpt_defs_load(&d, err, sizeof err), DS_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct reg_fact f = {.type = (uint8_t)cases[i].type, .date = cases[i].date, .a = cases[i].a,
+				     .b = cases[i].b};
+		rows_hit(&d, "01-DSX", &f, "2026-01", got, sizeof got);
+		CHECK_STR(got, cases[i].want);
+	}
+	/* A birth date correction: any row with an age, whenever it is dated. */
+	struct reg_fact born = {.type = EV_INFO_CHANGE, .date = D(2026, 3, 5), .a = reg_info_a(FLD_BIRTH_DATE, 0)};
+	rows_hit(&d, "01-DSX", &born, "2026-01", got, sizeof got);
+	CHECK(has_row(got, "4") && has_row(got, "6a") && has_row(got, "17") && has_row(got, "9a"));
+	CHECK(!has_row(got, "1") && !has_row(got, "14") && !has_row(got, "16"));
+	/* The second quarter's ELC reads elderly@ytd() and row("4"): a check in
+	 * February is behind it, not behind row 17 (the quarter's checks); a
+	 * death in May is behind it through row 4. */
+	struct reg_fact check = {.type = EV_ELDERLY_CHECK, .date = D(2026, 2, 10)};
+	rows_hit(&d, "02-DSX", &check, "2026-Q2", got, sizeof got);
+	CHECK_STR(got, "ELC");
+	struct reg_fact death = {.type = EV_DEATH, .date = D(2026, 5, 10)};
+	rows_hit(&d, "02-DSX", &death, "2026-Q2", got, sizeof got);
+	CHECK(has_row(got, "ELC") && has_row(got, "4") && has_row(got, "6") && has_row(got, "MCPR"));
+	CHECK(!has_row(got, "17") && !has_row(got, "5"));
+	rpt_defs_free(&d);
+#undef FP_ROWS
+#undef START_ROWS
 }

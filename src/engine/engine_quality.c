@@ -1,0 +1,314 @@
+/*
+ * The questions the quality checks ask the engine (quality/): persons
+ * counted on a day above an age, births to mothers outside an age range,
+ * persons present in two households at once, and the events of each area
+ * in a period.  Each answers with record numbers and area indexes; names
+ * come from the store, after the view has ended.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/grow.h"
+#include "engine/engine_int.h"
+
+enum ds_rc eng_unit_cols(const struct engine *e, const char *unit, int32_t map_date,
+			    int32_t **area_col)
+{
+	*area_col = NULL;
+	int64_t id = eng_unit_id(e, unit);
+	if (id < 0)
+		return DS_ENOTFOUND;
+	struct eng_unitmap *m = eng_map_for((struct engine *)(uintptr_t)e, map_date);
+	int32_t *col = malloc((e->nareas + 1) * sizeof *col);
+	if (!m || !col) {
+		free(col);
+		return DS_ENOMEM;
+	}
+	for (size_t a = 0; a <= e->nareas; a++)
+		col[a] = -1;
+	for (uint32_t k = m->off[id]; k < m->off[id + 1]; k++)
+		col[m->areas[k]] = 0;
+	*area_col = col;
+	return DS_OK;
+}
+
+static bool push(struct eng_qitem **out, size_t *n, size_t *cap, struct eng_qitem it)
+{
+	if (!ds_grow(out, sizeof **out, cap, *n, 64))
+		return false;
+	(*out)[(*n)++] = it;
+	return true;
+}
+
+const char *engine_area_code(const struct eng_view *v, int32_t area)
+{
+	const struct engine *e = eng_of(v);
+	return area >= 0 && (size_t)area < e->nareas ? e->area_code[area] : "";
+}
+
+bool eng_each_present(const struct engine *e, const int32_t *col, int32_t day,
+			 bool (*fn)(const struct eng_spells *s, size_t k, int32_t area, void *arg),
+			 void *arg)
+{
+	for (size_t a = 0; a < e->nareas; a++) {
+		if (col[a] < 0)
+			continue;
+		const struct eng_spells *s = &e->base;
+		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
+			if (s->from[k] <= day && day < s->to[k] && !fn(s, k, (int32_t)a, arg))
+				return false;
+		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
+			if (e->added.from[k] <= day && day < e->added.to[k] &&
+			    !fn(&e->added, (size_t)k, (int32_t)a, arg))
+				return false;
+	}
+	return true;
+}
+
+struct aged {
+	int32_t day;
+	int min_age;
+	struct eng_qitem *out;
+	size_t n, cap;
+};
+
+static bool aged_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
+{
+	struct aged *g = arg;
+	if (s->birth[k] > g->day)
+		return true;
+	int age = day_age(s->birth[k], g->day);
+	if (age <= g->min_age)
+		return true;
+	return push(&g->out, &g->n, &g->cap,
+		    (struct eng_qitem){.person = s->person[k], .date = g->day, .area = area, .age = age});
+}
+
+enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_t map_date,
+			      int32_t day, int min_age, struct eng_qitem **out, size_t *n)
+{
+	const struct engine *e = eng_of(v);
+	*out = NULL;
+	*n = 0;
+	int32_t *col;
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
+	if (rc)
+		return rc;
+	struct aged g = {.day = day, .min_age = min_age};
+	if (!eng_each_present(e, col, day, aged_one, &g)) {
+		free(g.out);
+		g.out = NULL;
+		g.n = 0;
+		rc = DS_ENOMEM;
+	}
+	free(col);
+	*out = g.out;
+	*n = g.n;
+	return rc;
+}
+
+enum ds_rc eng_each_event(const struct engine *e, const int32_t *col, int32_t from, int32_t to,
+			     eng_event_fn fn, void *arg)
+{
+	struct eng_range *rg = NULL;
+	size_t nr = 0;
+	enum ds_rc rc = eng_event_ranges(e, from, to, col, &rg, &nr);
+	for (size_t r = 0; !rc && r <= nr; r++) {
+		const struct eng_events *ev = r < nr ? &e->ev : &e->late;
+		size_t lo = r < nr ? rg[r].lo : 0, hi = r < nr ? rg[r].hi : e->late.n;
+		for (size_t i = lo; i < hi && !rc; i++)
+			if (ev->type[i] && ev->date[i] >= from && ev->date[i] <= to && !fn(e, ev, i, col, arg))
+				rc = DS_ENOMEM;
+	}
+	free(rg);
+	return rc;
+}
+
+/* What a question over events collects, and its parameters. */
+struct collect {
+	struct eng_qitem *out;
+	size_t n, cap;
+	int lo, hi;
+	int64_t *count;
+};
+
+/* Runs one question over the period's events of unit's areas. */
+static enum ds_rc ask_events(const struct eng_view *v, const char *unit, int32_t map_date,
+			     int32_t from, int32_t to, eng_event_fn fn, struct collect *c)
+{
+	const struct engine *e = eng_of(v);
+	int32_t *col;
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
+	if (rc)
+		return rc;
+	rc = eng_each_event(e, col, from, to, fn, c);
+	free(col);
+	if (rc) {
+		free(c->out);
+		c->out = NULL;
+		c->n = 0;
+	}
+	return rc;
+}
+
+static bool mother_one(const struct engine *e, const struct eng_events *ev, size_t i,
+		       const int32_t *col, void *arg)
+{
+	struct collect *c = arg;
+	int32_t a = eng_hh_area(e, ev->hh[i]);
+	if (ev->type[i] != EV_BIRTH || a < 0 || col[a] < 0 || (ev->age[i] >= c->lo && ev->age[i] <= c->hi))
+		return true;
+	return push(&c->out, &c->n, &c->cap,
+		    (struct eng_qitem){.person = ev->person[i], .date = ev->date[i], .area = a,
+				       .age = ev->age[i], .seq = ev->seq[i]});
+}
+
+enum ds_rc engine_q_mother_age(const struct eng_view *v, const char *unit, int32_t map_date,
+			       int32_t from, int32_t to, int lo_age, int hi_age,
+			       struct eng_qitem **out, size_t *n)
+{
+	struct collect c = {.lo = lo_age, .hi = hi_age};
+	enum ds_rc rc = ask_events(v, unit, map_date, from, to, mother_one, &c);
+	*out = c.out;
+	*n = c.n;
+	return rc;
+}
+
+struct twice {
+	uint8_t *seen; /* a bit per person */
+	struct eng_qitem *dup;
+	size_t n, cap;
+	int32_t day;
+};
+
+static bool twice_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
+{
+	struct twice *t = arg;
+	int32_t p = s->person[k];
+	if (!(t->seen[p >> 3] & (1u << (p & 7)))) {
+		t->seen[p >> 3] |= (uint8_t)(1u << (p & 7));
+		return true;
+	}
+	return push(&t->dup, &t->n, &t->cap, (struct eng_qitem){.person = p, .date = t->day, .area = area});
+}
+
+static int by_person(const void *pa, const void *pb)
+{
+	const struct eng_qitem *a = pa, *b = pb;
+	return a->person < b->person ? -1 : a->person > b->person ? 1 : a->area - b->area;
+}
+
+/* A bit per person marks those seen; only the second and later spells of
+ * a person are kept, so the pass costs a bit per person, not a copy of
+ * every spell. */
+enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, int32_t map_date,
+				  int32_t day, struct eng_qitem **out, size_t *n)
+{
+	const struct engine *e = eng_of(v);
+	*out = NULL;
+	*n = 0;
+	int32_t *col;
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
+	if (rc)
+		return rc;
+	struct twice t = {.day = day, .seen = calloc((size_t)(e->maxp >> 3) + 2, 1)};
+	if (!t.seen || !eng_each_present(e, col, day, twice_one, &t))
+		rc = DS_ENOMEM;
+	free(col);
+	free(t.seen);
+	if (!rc && t.n > 1)
+		qsort(t.dup, t.n, sizeof *t.dup, by_person);
+	/* Each person once, with the number of spells (the extra ones plus the first) in age. */
+	size_t w = 0;
+	for (size_t i = 0; !rc && i < t.n;) {
+		size_t j = i + 1;
+		while (j < t.n && t.dup[j].person == t.dup[i].person)
+			j++;
+		t.dup[w] = t.dup[i];
+		t.dup[w++].age = (int)(j - i) + 1;
+		i = j;
+	}
+	if (rc) {
+		free(t.dup);
+		return rc;
+	}
+	*out = t.dup;
+	*n = w;
+	return DS_OK;
+}
+
+/* An event's (seq, area) in the areas of col, a transfer between two of them twice. */
+static bool event_one(const struct engine *e, const struct eng_events *ev, size_t i,
+		      const int32_t *col, void *arg)
+{
+	struct collect *c = arg;
+	int32_t a = eng_hh_area(e, ev->hh[i]);
+	int32_t from_area = ev->type[i] == EV_TRANSFER ? ev->a[i] : -1;
+	struct eng_qitem it = {.person = ev->person[i], .date = ev->date[i], .seq = ev->seq[i]};
+	if (a >= 0 && col[a] >= 0 && !push(&c->out, &c->n, &c->cap, (it.area = a, it)))
+		return false;
+	return !(from_area >= 0 && from_area != a && col[from_area] >= 0) ||
+	       push(&c->out, &c->n, &c->cap, (it.area = from_area, it));
+}
+
+enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,
+			   int32_t from, int32_t to, struct eng_qitem **out, size_t *n)
+{
+	struct collect c = {0};
+	enum ds_rc rc = ask_events(v, unit, map_date, from, to, event_one, &c);
+	*out = c.out;
+	*n = c.n;
+	return rc;
+}
+
+static bool count_one(const struct engine *e, const struct eng_events *ev, size_t i,
+		      const int32_t *col, void *arg)
+{
+	struct collect *c = arg;
+	int32_t a = eng_hh_area(e, ev->hh[i]);
+	int32_t from_area = ev->type[i] == EV_TRANSFER ? ev->a[i] : -1;
+	if (a >= 0 && col[a] >= 0)
+		c->count[a]++;
+	if (from_area >= 0 && from_area != a && col[from_area] >= 0)
+		c->count[from_area]++;
+	return true;
+}
+
+enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int32_t map_date,
+				int32_t from, int32_t to, int32_t **areas, int64_t **counts,
+				size_t *n)
+{
+	const struct engine *e = eng_of(v);
+	*areas = NULL;
+	*counts = NULL;
+	*n = 0;
+	int32_t *col;
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
+	if (rc)
+		return rc;
+	struct collect c = {.count = calloc(e->nareas + 1, sizeof *c.count)};
+	rc = c.count ? eng_each_event(e, col, from, to, count_one, &c) : DS_ENOMEM;
+	size_t m = 0;
+	for (size_t a = 0; !rc && a < e->nareas; a++)
+		m += col[a] >= 0;
+	*areas = rc ? NULL : malloc((m + 1) * sizeof **areas);
+	*counts = rc ? NULL : malloc((m + 1) * sizeof **counts);
+	if (!rc && (!*areas || !*counts))
+		rc = DS_ENOMEM;
+	for (size_t a = 0; !rc && a < e->nareas; a++)
+		if (col[a] >= 0) {
+			(*areas)[*n] = (int32_t)a;
+			(*counts)[(*n)++] = c.count[a];
+		}
+	free(c.count);
+	free(col);
+	if (rc) {
+		free(*areas);
+		free(*counts);
+		*areas = NULL;
+		*counts = NULL;
+		*n = 0;
+	}
+	return rc;
+}

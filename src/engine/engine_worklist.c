@@ -1,0 +1,351 @@
+/*
+ * The programmes' work lists (engine.h, "work lists"): who is due an
+ * elderly check, a prenatal or newborn screening, who married without a
+ * premarital check-up, the married women of poor households with their
+ * method, and the third and higher births.  The candidates come from the
+ * presence spells of the unit's areas on the day (or from its events, for
+ * the lists of a period); the events that take a candidate off a list are
+ * looked for in the unit's areas and in the areas the candidates were
+ * transferred from, in the windows of the dates concerned only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/day.h"
+#include "base/grow.h"
+#include "engine/engine_int.h"
+
+#define PRENATAL_DAYS (42 * 7) /* a pregnancy older than this is left to the quality checks */
+#define NEWBORN_DAYS 30
+#define FIRST_SCREEN_WEEKS 12
+#define SECOND_SCREEN_WEEKS 21
+#define SECOND_FROM_WEEK 18 /* a screening from this week on is the second one */
+
+/* The candidates of a list: items sorted by person once gathered, and a bit per person. */
+struct cands {
+	const struct engine *e;
+	struct eng_wl_item *v;
+	size_t n, cap;
+	uint8_t *bit;
+	int32_t day;
+	enum eng_wl_list list;
+	int32_t *wide; /* the unit's areas and those the candidates left */
+	uint8_t *flag; /* per candidate: what the events said (list-specific) */
+	/* prenatal: per candidate, the last pregnancy, its end and its screenings */
+	int32_t *preg, *ended, *scr_day;
+	uint8_t *scr_week, *done;
+};
+
+static bool has_bit(const uint8_t *b, int32_t p)
+{
+	return b[p >> 3] & (1u << (p & 7));
+}
+
+static bool push(struct cands *c, struct eng_wl_item it)
+{
+	if (!ds_grow(&c->v, sizeof *c->v, &c->cap, c->n, 256))
+		return false;
+	c->v[c->n++] = it;
+	c->bit[it.person >> 3] |= (uint8_t)(1u << (it.person & 7));
+	return true;
+}
+
+/* A present spell's person, if the list wants them on the day. */
+static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
+{
+	struct cands *c = arg;
+	const struct engine *e = c->e;
+	if (s->birth[k] > c->day)
+		return true;
+	int age = day_age(s->birth[k], c->day);
+	int sex = eng_info_sex(s->info[k]);
+	struct eng_wl_item it = {.person = s->person[k], .hh = s->hh[k], .area = area,
+				 .birth = s->birth[k], .age = (int16_t)age, .sex = (uint8_t)sex};
+	switch (c->list) {
+	case ENG_WL_ELDERLY:
+		return age < ENG_ELDER_AGE0 || push(c, it);
+	case ENG_WL_NEWBORN:
+		return c->day - s->birth[k] >= NEWBORN_DAYS || push(c, it);
+	case ENG_WL_PRENATAL:
+		return sex != 2 || age < ENG_MOTHER_AGE0 || age >= ENG_MOTHER_AGE0 + ENG_MOTHER_AGES ||
+		       push(c, it);
+	case ENG_WL_POOR_FP: {
+		if (sex != 2 || age < ENG_FP_AGE0 || age >= ENG_FP_AGE0 + ENG_FP_AGES ||
+		    eng_value_at(e, s->chg[k], CHG_MARITAL, eng_info_marital(s->info[k]), c->day) != 2)
+			return true;
+		int y, m, d;
+		day_to_ymd(c->day, &y, &m, &d);
+		int pov = eng_household_poverty_on(e, s->hh[k], y, c->day);
+		if (pov != 1 && pov != 2)
+			return true;
+		it.poverty = (uint8_t)pov;
+		it.method = (uint8_t)eng_value_at(e, s->chg[k], CHG_FP, eng_info_method(s->info[k]), c->day);
+		return push(c, it);
+	}
+	default: return true;
+	}
+}
+
+static int by_person(const void *pa, const void *pb)
+{
+	const struct eng_wl_item *a = pa, *b = pb;
+	return (a->person > b->person) - (a->person < b->person);
+}
+
+static int by_place(const void *pa, const void *pb)
+{
+	const struct eng_wl_item *a = pa, *b = pb;
+	if (a->area != b->area)
+		return a->area < b->area ? -1 : 1;
+	if (a->hh != b->hh)
+		return a->hh < b->hh ? -1 : 1;
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* The candidate of person p (the items are sorted by person), or -1. */
+static ptrdiff_t cand_of(const struct cands *c, int32_t p)
+{
+	if (!has_bit(c->bit, p))
+		return -1;
+	size_t lo = 0, hi = c->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->v[mid].person < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n && c->v[lo].person == p ? (ptrdiff_t)lo : -1;
+}
+
+/* The areas a candidate left by a transfer dated from..to join col. */
+static bool transfer_one(const struct engine *e, const struct eng_events *ev, size_t i,
+			 const int32_t *col, void *arg)
+{
+	(void)col;
+	const struct cands *c = arg;
+	int32_t left = ev->a[i];
+	if (ev->type[i] == EV_TRANSFER && left >= 0 && (size_t)left < e->nareas &&
+	    has_bit(c->bit, ev->person[i]))
+		c->wide[left] = 0;
+	return true;
+}
+
+/* What one event of a candidate says about them. */
+static bool cand_event(const struct engine *e, const struct eng_events *ev, size_t i,
+		       const int32_t *col, void *arg)
+{
+	(void)e;
+	(void)col;
+	struct cands *c = arg;
+	ptrdiff_t k = cand_of(c, ev->person[i]);
+	if (k < 0)
+		return true;
+	int t = ev->type[i];
+	int32_t d = ev->date[i];
+	switch (c->list) {
+	case ENG_WL_ELDERLY:
+		c->flag[k] |= t == EV_ELDERLY_CHECK;
+		break;
+	case ENG_WL_NEWBORN:
+		c->flag[k] |= t == EV_NEWBORN_SCREENING;
+		break;
+	case ENG_WL_PRENATAL:
+		if (t == EV_PREGNANCY && reg_pregnancy_outcome(ev->a[i]) == OUT_PREGNANT) {
+			if (d > c->preg[k])
+				c->preg[k] = d;
+		} else if (t == EV_PREGNANCY || t == EV_BIRTH) {
+			if (d > c->ended[k])
+				c->ended[k] = d;
+		}
+		break;
+	default: break;
+	}
+	return true;
+}
+
+/* The screenings since each candidate's pregnancy (a second pass: the pregnancy must be known). */
+static bool screen_event(const struct engine *e, const struct eng_events *ev, size_t i,
+			 const int32_t *col, void *arg)
+{
+	(void)e;
+	(void)col;
+	struct cands *c = arg;
+	ptrdiff_t k = cand_of(c, ev->person[i]);
+	if (k < 0 || ev->type[i] != EV_PRENATAL_SCREENING || ev->date[i] < c->preg[k])
+		return true;
+	int w = ev->a[i];
+	c->done[k] |= w >= SECOND_FROM_WEEK ? 2 : 1;
+	if (ev->date[i] >= c->scr_day[k]) {
+		c->scr_day[k] = ev->date[i];
+		c->scr_week[k] = (uint8_t)w;
+	}
+	return true;
+}
+
+/* Calls fn for the candidates' events dated from..to, wherever they lived then. */
+static enum ds_rc cand_events(struct cands *c, const int32_t *col, int32_t from, int32_t to,
+			      eng_event_fn fn)
+{
+	const struct engine *e = c->e;
+	c->wide = malloc((e->nareas + 1) * sizeof *c->wide);
+	if (!c->wide)
+		return DS_ENOMEM;
+	memcpy(c->wide, col, (e->nareas + 1) * sizeof *c->wide);
+	enum ds_rc rc = eng_each_event(e, col, from, to, transfer_one, c);
+	if (!rc)
+		rc = eng_each_event(e, c->wide, from, to, fn, c);
+	free(c->wide);
+	c->wide = NULL;
+	return rc;
+}
+
+/* Weeks reached on day and the day the next screening falls due; false when none is due. */
+static bool prenatal_due(struct cands *c, size_t k)
+{
+	struct eng_wl_item *it = &c->v[k];
+	int32_t base = c->preg[k];
+	int base_week = 0;
+	if (c->done[k]) {
+		base = c->scr_day[k];
+		base_week = c->scr_week[k];
+	}
+	int weeks = base_week + (c->day - base) / 7;
+	if (weeks > 42)
+		return false;
+	int due = !(c->done[k] & 1) && weeks < SECOND_FROM_WEEK ? FIRST_SCREEN_WEEKS
+		  : !(c->done[k] & 2)				 ? SECOND_SCREEN_WEEKS
+								 : 0;
+	if (!due)
+		return false;
+	it->date = c->preg[k];
+	it->week = (uint8_t)weeks;
+	it->due_week = (uint8_t)due;
+	it->due = base + (due - base_week) * 7;
+	return true;
+}
+
+/* Keeps the candidates the events leave on the list. */
+static void keep_due(struct cands *c)
+{
+	size_t w = 0;
+	for (size_t k = 0; k < c->n; k++) {
+		bool keep;
+		if (c->list == ENG_WL_PRENATAL)
+			keep = c->preg[k] > INT32_MIN && c->ended[k] < c->preg[k] && prenatal_due(c, k);
+		else
+			keep = !c->flag[k];
+		if (keep)
+			c->v[w++] = c->v[k];
+	}
+	c->n = w;
+}
+
+static enum ds_rc present_list(struct cands *c, const int32_t *col, const struct eng_wl_request *q)
+{
+	if (!eng_each_present(c->e, col, q->day, spell_one, c))
+		return DS_ENOMEM;
+	if (c->list == ENG_WL_POOR_FP || c->n == 0)
+		return DS_OK;
+	qsort(c->v, c->n, sizeof *c->v, by_person);
+	c->flag = calloc(c->n, 1);
+	if (!c->flag)
+		return DS_ENOMEM;
+	int y, m, d;
+	day_to_ymd(q->day, &y, &m, &d);
+	enum ds_rc rc;
+	if (c->list == ENG_WL_ELDERLY) {
+		rc = cand_events(c, col, day_from_ymd(y, 1, 1), q->day, cand_event);
+	} else if (c->list == ENG_WL_NEWBORN) {
+		rc = cand_events(c, col, q->day - NEWBORN_DAYS + 1, q->day, cand_event);
+	} else {
+		c->preg = malloc(c->n * sizeof *c->preg);
+		c->ended = malloc(c->n * sizeof *c->ended);
+		c->scr_day = malloc(c->n * sizeof *c->scr_day);
+		c->scr_week = calloc(c->n, 1);
+		c->done = calloc(c->n, 1);
+		if (!c->preg || !c->ended || !c->scr_day || !c->scr_week || !c->done)
+			return DS_ENOMEM;
+		for (size_t k = 0; k < c->n; k++)
+			c->preg[k] = c->ended[k] = c->scr_day[k] = INT32_MIN;
+		rc = cand_events(c, col, q->day - PRENATAL_DAYS, q->day, cand_event);
+		if (!rc)
+			rc = cand_events(c, col, q->day - PRENATAL_DAYS, q->day, screen_event);
+	}
+	if (!rc)
+		keep_due(c);
+	return rc;
+}
+
+/* An event of the period that goes on a list by itself (a marriage, a birth). */
+static bool period_one(const struct engine *e, const struct eng_events *ev, size_t i,
+		       const int32_t *col, void *arg)
+{
+	struct cands *c = arg;
+	int32_t area = eng_hh_area(e, ev->hh[i]);
+	int t = ev->type[i];
+	if (area < 0 || col[area] < 0)
+		return true;
+	int32_t p = ev->person[i];
+	int sex = p > 0 && p <= e->maxp ? e->p_sex[p] : 0;
+	struct eng_wl_item it = {.person = p, .hh = ev->hh[i], .area = area, .date = ev->date[i],
+				 .seq = ev->seq[i], .age = ev->age[i], .sex = (uint8_t)sex,
+				 .birth = sex ? e->p_birth[p] : 0};
+	if (c->list == ENG_WL_PREMARITAL && t == EV_MARRIAGE) {
+		int32_t a = ev->a[i];
+		if (reg_marriage_premarital(a) || (eng_marriage_spouse(a) && sex != 2))
+			return true;
+		return push(c, it);
+	}
+	if (c->list == ENG_WL_THIRD_BIRTHS && t == EV_BIRTH && reg_birth_order(ev->a[i]) >= 3) {
+		it.order = (uint8_t)reg_birth_order(ev->a[i]);
+		return push(c, it);
+	}
+	return true;
+}
+
+static void cands_free(struct cands *c)
+{
+	free(c->bit);
+	free(c->flag);
+	free(c->preg);
+	free(c->ended);
+	free(c->scr_day);
+	free(c->scr_week);
+	free(c->done);
+}
+
+enum ds_rc engine_worklist(const struct eng_view *v, const struct eng_wl_request *q,
+			   struct eng_wl_item **out, size_t *n)
+{
+	const struct engine *e = eng_of(v);
+	*out = NULL;
+	*n = 0;
+	if (q->list < 0 || q->list >= ENG_WL_COUNT || q->from > q->day)
+		return DS_EUSAGE;
+	int32_t *col;
+	enum ds_rc rc = eng_unit_cols(e, q->unit, q->map_date, &col);
+	if (rc)
+		return rc;
+	struct cands c = {.e = e, .day = q->day, .list = q->list,
+			  .bit = calloc((size_t)(e->maxp >> 3) + 2, 1)};
+	if (!c.bit)
+		rc = DS_ENOMEM;
+	else if (q->list == ENG_WL_PREMARITAL || q->list == ENG_WL_THIRD_BIRTHS)
+		rc = eng_each_event(e, col, q->from, q->day, period_one, &c);
+	else
+		rc = present_list(&c, col, q);
+	free(col);
+	cands_free(&c);
+	if (rc) {
+		free(c.v);
+		return rc;
+	}
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof *c.v, by_place);
+	*out = c.v;
+	*n = c.n;
+	return DS_OK;
+}

@@ -1,0 +1,105 @@
+// danso quality, black box, on the quality fixture (tests/data/quality,
+// whose README works out every value by hand): the JSON, CSV and XLSX of a
+// commune's month, a province's columns, the outliers of January 2025, the
+// access log for the persons named, and refusals.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const bin = process.env.DANSO_BIN || 'build/danso';
+const FIX = 'tests/data/quality';
+const env = { ...process.env, DANSO_TODAY: '2026-11-22' };
+let dir, db;
+
+function danso(...args) {
+  const r = spawnSync(bin, args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  let json;
+  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
+  return { status: r.status, out: r.stdout, err: r.stderr, json };
+}
+function ok(r, what) { assert.equal(r.status, 0, `${what}: ${r.err}`); return r; }
+const quality = (...args) => danso('quality', '--db', db, ...args);
+const of = (r, id) => r.json.findings.filter((f) => f.check === id);
+
+describe('danso quality', () => {
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-quality-'));
+    db = path.join(dir, 'q.db');
+    ok(danso('init', '--db', db), 'init');
+    ok(danso('import', '--db', db, '--units', `${FIX}/units.csv`, '--households', `${FIX}/households.csv`,
+      '--persons', `${FIX}/persons.csv`, '--as-of', '2023-12-31', '--quiet'), 'import');
+    ok(danso('events', '--db', db, `${FIX}/events.ndjson`), 'events');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a commune\'s month: each finding a sentence with what to do', () => {
+    const r = ok(quality('--unit', '26734', '--period', '2024-03'), 'quality');
+    assert.deepEqual(r.json.counts, { error: 0, warning: 3, information: 1 });
+    assert.deepEqual(r.json.unit, { code: '26734', name: 'Phường Bến Nghé', level: 'commune' });
+    const [old] = of(r, 'age_over_110');
+    assert.equal(old.text, 'Cụ Bà Trăm Tuổi được ghi là 114 tuổi vào ngày 31/03/2024.');
+    assert.deepEqual(old.person, { id: 'T1', name: 'Cụ Bà Trăm Tuổi' });
+    assert.match(old.do, /^Xem lại ngày sinh của Cụ Bà Trăm Tuổi\./);
+    const [rule] = of(r, 'births_newborns_screened');
+    assert.equal(rule.left.value, 1);
+    assert.equal(rule.right.value, 2);
+    assert.equal(rule.text, 'Phường Bến Nghé: số trẻ sinh ra sống (1) ít hơn số trẻ sơ sinh được sàng lọc (2).');
+    assert.deepEqual(of(r, 'no_events').map((f) => f.area), ['2673400102']);
+    assert.equal(of(r, 'late_entry')[0].count, 4);
+    // Never a raw field name in a sentence.
+    for (const f of r.json.findings) assert.doesNotMatch(`${f.text} ${f.do}`, /_|row\(|\(stock/);
+  });
+
+  test('a province: one finding per commune, and the total column', () => {
+    const r = ok(quality('--unit', '79', '--period', '2024-03', '--lang', 'en'), 'quality');
+    assert.deepEqual(of(r, 'no_events').map((f) => f.unit.code), ['26734', '26737']);
+    const rules = of(r, 'births_newborns_screened');
+    assert.deepEqual(rules.map((f) => [f.unit.code, f.left.value, f.right.value, f.total]),
+      [['26734', 1, 2, false], ['79', 1, 2, true]]);
+    assert.equal(rules[0].text, 'Phường Bến Nghé: live births are fewer than newborns screened: 1 against 2.');
+  });
+
+  test('outliers of January 2025 against the twelve months before', () => {
+    const r = ok(quality('--unit', '26734', '--period', '2025-01'), 'quality');
+    const [z] = of(r, 'outlier_z');
+    assert.equal(z.row.code, '17');
+    assert.equal(z.value, 9);
+    assert.equal(z.median, 1.5);
+    assert.equal(z.mad, 0.5);
+    assert.ok(Math.abs(z.z - 0.6745 * 7.5 / 0.5) < 1e-9);
+    assert.deepEqual(z.series.map((s) => s.value), [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 9]);
+    const [range] = of(r, 'outside_range');
+    assert.deepEqual([range.min, range.max, range.value], [1, 2, 9]);
+    assert.equal(of(r, 'outlier_z').length + of(r, 'outside_range').length, 2);
+  });
+
+  test('CSV and XLSX hold the same findings', () => {
+    const csv = ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'csv', '--lang', 'en'), 'csv').out;
+    const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    assert.equal(lines[0], 'Severity,Check,Unit code,Unit,Area,Person id,Name,Date,Finding,What to do');
+    assert.equal(lines.length, 5);
+    assert.ok(lines[1].startsWith('warning,age_over_110,26734,Phường Bến Nghé,2673400101,T1,Cụ Bà Trăm Tuổi,2024-03-31,'));
+    const x = path.join(dir, 'q.xlsx');
+    ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'xlsx', '-o', x), 'xlsx');
+    assert.equal(fs.readFileSync(x).subarray(0, 2).toString(), 'PK');
+  });
+
+  test('the persons named are in the access log', () => {
+    ok(quality('--unit', '26734', '--period', '2024-03'), 'quality');
+    const r = ok(danso('audit-search', '--db', db, '--from', '2000-01-01', '--to', '2100-01-01'), 'audit');
+    // Columns: seq, at_utc, at_vietnam, login, role, unit, action, object, object_id, area, outcome.
+    const hit = r.out.split(/\r?\n/).map((l) => l.split(',')).filter((c) => c[6] === 'quality' && c[7] === 'person');
+    assert.deepEqual([...new Set(hit.map((c) => `${c[8]} ${c[9]}`))], ['T1 2673400101']);
+  });
+
+  test('refusals', () => {
+    assert.equal(quality('--unit', '99999', '--period', '2024-03').status, 4);
+    assert.equal(quality('--unit', '26734', '--period', '2024-13').status, 2);
+    assert.equal(quality('--unit', '26734').status, 2);
+    assert.equal(quality('--unit', '26734', '--period', '2024-03', '--format', 'pdf').status, 2);
+    assert.equal(quality('--unit', '26734', '--period', '2024-03', '--format', 'xlsx').status, 2);
+  });
+});

@@ -1,0 +1,98 @@
+// danso worklist on the work-list fixture (tests/data/worklist/README.md):
+// every list's members as worked out by hand, the spec's output shape
+// (workflows.md), --by checked as the API checks it, CSV and XLSX, and the
+// refusals naming the field.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const bin = process.env.DANSO_BIN || 'build/danso';
+const FIX = 'tests/data/worklist';
+const env = { ...process.env, DANSO_TODAY: '2026-11-22' };
+let dir, db;
+
+function danso(...args) {
+  const r = spawnSync(bin, args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  let json;
+  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
+  return { status: r.status, out: r.stdout, err: r.stderr, json };
+}
+function ok(r, what) { assert.equal(r.status, 0, `${what}: ${r.err}`); return r; }
+const wl = (list, unit, date, ...more) => danso('worklist', '--db', db, '--list', list, '--unit', unit, '--date', date, '--format', 'json', ...more);
+const ids = (r) => r.json.items.map((i) => i.person_id);
+
+describe('danso worklist', () => {
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-worklist-'));
+    db = path.join(dir, 'w.db');
+    ok(danso('init', '--db', db), 'init');
+    ok(danso('import', '--db', db, '--units', `${FIX}/units.csv`, '--households', `${FIX}/households.csv`,
+      '--persons', `${FIX}/persons.csv`, '--as-of', '2025-12-31', '--quiet'), 'import');
+    ok(danso('events', '--db', db, `${FIX}/events.ndjson`), 'events');
+    ok(danso('user', 'add', '--db', db, '--login', 'ctv', '--role', 'collaborator', '--unit', '2673400102', '--password-file', writePw()), 'user');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('the members worked out by hand, in the spec\'s shape', () => {
+    const want = {
+      elderly: ['E1', 'E3', 'E5'], prenatal: ['W1', 'W2'], newborn: ['K2', 'K4'], premarital: ['W9', 'M2'],
+      'poor-fp': ['W2', 'W6', 'W4', 'W8', 'W3', 'W7'], 'third-births': ['W5', 'W7'],
+    };
+    for (const [list, members] of Object.entries(want)) {
+      const r = ok(wl(list, '26734', '2026-06-30'), list);
+      assert.equal(r.json.list, list);
+      assert.equal(r.json.unit, '26734');
+      assert.equal(r.json.date, '2026-06-30');
+      assert.deepEqual(ids(r), members, list);
+      for (const i of r.json.items) assert.ok(i.name && i.area, JSON.stringify(i));
+    }
+  });
+
+  test('the edge cases: turning 60, a miscarriage, a household poor from mid-year', () => {
+    assert.deepEqual(ids(ok(wl('elderly', '26734', '2026-05-19'), 'elderly')), ['E1', 'E5']);
+    assert.deepEqual(ids(ok(wl('prenatal', '26734', '2026-04-14'), 'prenatal')), ['W5', 'W2', 'W3']);
+    assert.deepEqual(ids(ok(wl('poor-fp', '26734', '2026-05-14'), 'poor-fp')), ['W2', 'W6', 'W3', 'W7']);
+    const p = ok(wl('poor-fp', '26734', '2026-06-30', '--months', '1'), 'plan').json.plan;
+    assert.deepEqual(p.supplies.map((x) => x.quantity), [1, 10, 0]);
+  });
+
+  test('--by: the account\'s own area, and nothing outside', () => {
+    const own = ok(wl('elderly', '2673400102', '2026-06-30', '--by', 'ctv'), 'own');
+    assert.deepEqual(ids(own), ['E5']);
+    const out = wl('elderly', '26734', '2026-06-30', '--by', 'ctv');
+    assert.notEqual(out.status, 0);
+    assert.match(out.err, /unit/);
+  });
+
+  test('CSV with Vietnamese headers, XLSX to a file', () => {
+    const c = danso('worklist', '--db', db, '--list', 'newborn', '--unit', '26734', '--date', '2026-06-30', '--format', 'csv');
+    assert.equal(c.status, 0, c.err);
+    assert.match(c.out, /Họ tên/);
+    assert.match(c.out, /Lý Thị Ba Mươi Ngày/);
+    const x = path.join(dir, 'e.xlsx');
+    ok(danso('worklist', '--db', db, '--list', 'elderly', '--unit', '26734', '--format', 'xlsx', '-o', x), 'xlsx');
+    assert.equal(fs.readFileSync(x).subarray(0, 2).toString(), 'PK');
+  });
+
+  test('refusals name the field', () => {
+    for (const [args, field] of [
+      [['--list', 'nope', '--unit', '26734'], 'list'],
+      [['--list', 'elderly', '--unit', '99999'], 'unit'],
+      [['--list', 'elderly', '--unit', '26734', '--date', '2026-02-30'], 'date'],
+      [['--list', 'premarital', '--unit', '26734', '--date', '2026-03-01', '--from', '2026-04-01'], 'from'],
+    ]) {
+      const r = danso('worklist', '--db', db, ...args);
+      assert.notEqual(r.status, 0, args.join(' '));
+      assert.match(r.err, new RegExp(`${field}:`), r.err);
+    }
+  });
+});
+
+function writePw() {
+  const f = path.join(dir, 'pw');
+  fs.writeFileSync(f, 'mật-khẩu-đủ-dài-2026\n');
+  return f;
+}
