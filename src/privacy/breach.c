@@ -79,6 +79,15 @@ enum ds_rc breach_search(struct store *st, const struct breach_query *q, struct 
 	return rc;
 }
 
+/* Two ASCII digits at p (no sign, no space: sscanf's %2d would take " 1"). */
+static bool two_digits(const char *p, int *v)
+{
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return false;
+	*v = (p[0] - '0') * 10 + (p[1] - '0');
+	return true;
+}
+
 bool breach_parse_time(const char *s, bool end, int64_t *out)
 {
 	size_t n = strlen(s);
@@ -89,31 +98,27 @@ bool breach_parse_time(const char *s, bool end, int64_t *out)
 		*out = ((int64_t)day + (end ? 1 : 0)) * 86400 - VN_OFFSET;
 		return true;
 	}
-	if (n < 16 || s[10] != 'T' || !day_parse(s, 10, &day))
+	int hh, mm, ss = 0;
+	if (n < 16 || s[10] != 'T' || !day_parse(s, 10, &day) || !two_digits(s + 11, &hh) || s[13] != ':' ||
+	    !two_digits(s + 14, &mm))
 		return false;
-	int hh, mm, ss = 0, used = 0;
-	const char *t = s + 11;
-	if (sscanf(t, "%2d:%2d%n", &hh, &mm, &used) != 2 || used != 5)
-		return false;
-	t += used;
+	const char *t = s + 16;
 	if (t[0] == ':') {
-		if (sscanf(t, ":%2d%n", &ss, &used) != 1 || used != 3)
+		if (!two_digits(t + 1, &ss))
 			return false;
-		t += used;
+		t += 3;
 	}
-	if (hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 || ss < 0)
+	if (hh > 23 || mm > 59 || ss > 59)
 		return false;
 	int64_t offset = VN_OFFSET;
-	if (strcmp(t, "Z") == 0) {
+	int oh, om;
+	if (strcmp(t, "Z") == 0)
 		offset = 0;
-	} else if ((t[0] == '+' || t[0] == '-') && strlen(t) == 6 && t[3] == ':') {
-		int oh, om;
-		if (sscanf(t + 1, "%2d:%2d%n", &oh, &om, &used) != 2 || used != 5 || oh > 14 || om > 59)
-			return false;
+	else if ((t[0] == '+' || t[0] == '-') && strlen(t) == 6 && two_digits(t + 1, &oh) && t[3] == ':' &&
+		 two_digits(t + 4, &om) && oh <= 14 && om <= 59)
 		offset = (t[0] == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
-	} else if (t[0]) {
+	else if (t[0])
 		return false;
-	}
 	*out = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss - offset;
 	return true;
 }
