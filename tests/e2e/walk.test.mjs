@@ -219,6 +219,7 @@ test('a wrong password, then too many, each get a clear message', async () => {
   await submitLogin(page, 'thu', 'not-the-password');
   await page.waitForSelector('#login .msg.bad');
   assert.match(await page.locator('#login .msg.bad').innerText(), /Sai tên đăng nhập hoặc mật khẩu/);
+  assert.equal(await page.locator('#logout').isVisible(), false, 'no logout button before a login');
   const tryOnce = async (pw) => {
     await page.getByLabel('Mật khẩu').fill(pw);
     await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/login')),
