@@ -4,23 +4,14 @@
 // access log for the persons named, and refusals.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { danso, ok } from './run.mjs';
 
-const bin = process.env.DANSO_BIN || 'build/danso';
 const FIX = 'tests/data/quality';
-const env = { ...process.env, DANSO_TODAY: '2026-11-22' };
 let dir, db;
 
-function danso(...args) {
-  const r = spawnSync(bin, args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  let json;
-  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
-  return { status: r.status, out: r.stdout, err: r.stderr, json };
-}
-function ok(r, what) { assert.equal(r.status, 0, `${what}: ${r.err}`); return r; }
 const quality = (...args) => danso('quality', '--db', db, ...args);
 const of = (r, id) => r.json.findings.filter((f) => f.check === id);
 
