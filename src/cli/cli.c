@@ -293,7 +293,9 @@ static const struct cli_cmd commands[] = {
 	 "\n"
 	 "--plant-duplicates records about one person in a hundred a second time with\n"
 	 "a name, birth date or place variant, and lists every pair recorded twice in\n"
-	 "DIR/truth/duplicates.csv (a,b,name,birth,place).\n",
+	 "DIR/truth/duplicates.csv (a,b,name,birth,place); it also writes about one\n"
+	 "baseline national id in 200 with the sex digit or the birth year wrong, and\n"
+	 "lists those persons in DIR/truth/national_ids.csv (person_id,part).\n",
 	 cmd_gen},
 };
 

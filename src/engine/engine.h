@@ -224,6 +224,16 @@ enum ds_rc engine_q_mother_age(const struct eng_view *v, const char *unit, int32
  * (age: the number of spells).  Only a defect can make one. */
 enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, int32_t map_date,
 				  int32_t day, struct eng_qitem **out, size_t *n);
+/* A person's current national id, as the store has it (store_each_nid). */
+struct eng_nid {
+	int64_t person;
+	char nid[13];
+};
+/* Of the persons with a national id, those counted in unit on day whose id
+ * disagrees with their sex or birth date (age: reg_nid_disagrees's bits). */
+enum ds_rc engine_q_national_ids(const struct eng_view *v, const char *unit, int32_t map_date,
+				 int32_t day, const struct eng_nid *ids, size_t nids,
+				 struct eng_qitem **out, size_t *n);
 /* The counted events dated from..to in unit's areas: seq, date, subject and
  * area, a transfer between two of its areas once for each. */
 enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,

@@ -238,6 +238,60 @@ enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, in
 	return DS_OK;
 }
 
+struct where {
+	int32_t *area; /* by person: the area counted in on the day, -1 */
+};
+
+static bool where_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
+{
+	((struct where *)arg)->area[s->person[k]] = area;
+	return true;
+}
+
+/* The id against the engine's current sex and birth date (an info_change
+ * of the birth date counts), for the persons present in the unit. */
+enum ds_rc engine_q_national_ids(const struct eng_view *v, const char *unit, int32_t map_date,
+				 int32_t day, const struct eng_nid *ids, size_t nids,
+				 struct eng_qitem **out, size_t *n)
+{
+	const struct engine *e = eng_of(v);
+	*out = NULL;
+	*n = 0;
+	int32_t *col;
+	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
+	if (rc)
+		return rc;
+	struct where w = {.area = malloc(((size_t)e->maxp + 1) * sizeof *w.area)};
+	if (!w.area) {
+		free(col);
+		return DS_ENOMEM;
+	}
+	for (int64_t p = 0; p <= e->maxp; p++)
+		w.area[p] = -1;
+	eng_each_present(e, col, day, where_one, &w);
+	free(col);
+	size_t cap = 0;
+	for (size_t i = 0; i < nids && !rc; i++) {
+		int64_t p = ids[i].person;
+		if (p < 0 || p > e->maxp || w.area[p] < 0)
+			continue;
+		int bad = reg_nid_disagrees(ids[i].nid, e->p_sex[p], e->p_birth[p]);
+		if (bad && !push(out, n, &cap,
+				 (struct eng_qitem){.person = (int32_t)p, .date = day, .area = w.area[p],
+						    .age = bad}))
+			rc = DS_ENOMEM;
+	}
+	free(w.area);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	} else if (*n > 1) {
+		qsort(*out, *n, sizeof **out, by_person);
+	}
+	return rc;
+}
+
 /* An event's (seq, area) in the areas of col, a transfer between two of them twice. */
 static bool event_one(const struct engine *e, const struct eng_events *ev, size_t i,
 		      const int32_t *col, void *arg)

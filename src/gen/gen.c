@@ -148,6 +148,9 @@ static enum ds_rc write_all(struct gen *g, struct gen_stats *st)
 	failed = "truth/duplicates.csv";
 	if (g->o->plant && (rc = gen_plant_write(g)))
 		goto out;
+	failed = "truth/national_ids.csv";
+	if (g->o->plant && (rc = gen_plant_nid_write(g)))
+		goto out;
 	failed = "manifest.json";
 	rc = write_manifest(g, st);
 out:
@@ -223,6 +226,7 @@ out:
 		free(g->h);
 		free(g->nid_next);
 		free(g->plants);
+		free(g->badnid);
 		gen_units_free(&g->units);
 		free(g);
 	}

@@ -33,8 +33,10 @@
  * in another household of the same commune or of another commune.  These
  * come from a PRNG stream of their own, after the baseline is drawn; every
  * pair, the exact ones included, is written to truth/duplicates.csv so that
- * tests can measure the recall of duplicate detection.  Without `plant` the
- * files are byte for byte those of earlier versions.
+ * tests can measure the recall of duplicate detection.  Planting also
+ * writes about one baseline national id in 200 spoilt (the sex digit or
+ * the birth year, still unique), listed in truth/national_ids.csv.
+ * Without `plant` the files are byte for byte those of earlier versions.
  */
 #ifndef DS_GEN_H
 #define DS_GEN_H

@@ -157,6 +157,33 @@ void gen_put_nid(struct gen *g, struct gbuf *b, int province, int sex, int32_t b
 	gb_u0(b, dec_perm(seq % 1000000u, 1000, mix64(g->o->seed) ^ k), 6);
 }
 
+bool gen_plant_nid(struct gen *g, struct gbuf *b, uint32_t i)
+{
+	/* A hash of the seed and the person, not the PRNG, chooses: what is
+	 * not planted stays as it is.  The spoilt id is numbered in the
+	 * bucket of the sex or year it shows, so that it is still unique. */
+	uint64_t h = mix64(mix64(g->o->seed ^ 0x6e6964ull) ^ i);
+	if (h % 200 != 0 ||
+	    !ds_grow(&g->badnid, sizeof *g->badnid, &g->badnidcap, g->nbadnid, 256))
+		return false;
+	const struct gperson *p = &g->p[i];
+	unsigned kind = (unsigned)(h >> 32) & 1;
+	int sex = p->sex;
+	int32_t birth = p->birth;
+	if (kind == 0) {
+		sex = 3 - sex;
+	} else {
+		int y, m, d;
+		day_to_ymd(birth, &y, &m, &d);
+		/* Another year of the same century, as a slip of the pen makes it. */
+		int yy = (y % 100 + 1 + (int)((h >> 40) % 9)) % 100;
+		birth = day_from_ymd(y - y % 100 + yy, 1, 1);
+	}
+	gen_put_nid(g, b, g->province, sex, birth);
+	g->badnid[g->nbadnid++] = i << 1 | kind;
+	return true;
+}
+
 void gen_put_ins(struct gen *g, struct gbuf *b)
 {
 	uint64_t seq = g->ins_next++;
@@ -1184,8 +1211,10 @@ static void person_row(struct gen *g, struct gbuf *b, uint32_t i)
 	if (p->flags & GP_INS)
 		gen_put_ins(g, b);
 	gb_putc(b, ',');
-	if (p->flags & GP_NID)
-		gen_put_nid(g, b, g->province, p->sex, p->birth);
+	if (p->flags & GP_NID) {
+		if (!g->o->plant || !gen_plant_nid(g, b, i))
+			gen_put_nid(g, b, g->province, p->sex, p->birth);
+	}
 	gb_putc(b, ',');
 	if (p->fp) {
 		gb_u(b, p->fp);

@@ -320,6 +320,10 @@ struct gen {
 	struct gplant *plants; /* persons plant0 .. plant0 + nplants */
 	size_t nplants;
 	uint32_t plant0;
+	/* baseline persons whose national id was planted wrong: index << 1 | kind
+	 * (0: digit 4, the sex, 1: digits 5-6, the birth year) */
+	uint32_t *badnid;
+	size_t nbadnid, badnidcap;
 	long births, deaths, events;
 	struct progress pr;
 	char *msg;
@@ -337,6 +341,12 @@ void gen_hh_remove(struct gen *g, uint32_t h, uint32_t i);
 void gen_put_nid(struct gen *g, struct gbuf *b, int province, int sex, int32_t birth);
 /* True when a national id can be made for someone born on day. */
 bool gen_nid_possible(int32_t birth);
+/* With planting, writes about one baseline national id in 200 spoilt as
+ * copying spoils it (the sex digit or the birth year); false when person
+ * i's id is not one of them (then nothing is written). */
+bool gen_plant_nid(struct gen *g, struct gbuf *b, uint32_t i);
+/* truth/national_ids.csv: person_id,part (sex or year) of each spoilt id. */
+enum ds_rc gen_plant_nid_write(struct gen *g);
 /* Appends a new unique insurance number. */
 void gen_put_ins(struct gen *g, struct gbuf *b);
 /* Appends the person's full name. */

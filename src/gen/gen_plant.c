@@ -282,7 +282,8 @@ static void truth_row(struct gen *g, struct gbuf *b, uint32_t a, uint32_t d, con
 	gb_putc(b, '\n');
 }
 
-enum ds_rc gen_plant_write(struct gen *g)
+/* Opens truth/name in the output folder, making the folder. */
+static enum ds_rc truth_open(struct gen *g, const char *name, struct gfile *f)
 {
 	size_t n = strlen(g->o->out);
 	char *dir = malloc(n + sizeof "/truth");
@@ -290,9 +291,15 @@ enum ds_rc gen_plant_write(struct gen *g)
 		return DS_ENOMEM;
 	memcpy(dir, g->o->out, n);
 	memcpy(dir + n, "/truth", sizeof "/truth");
-	struct gfile f;
-	enum ds_rc rc = mkdir(dir, 0777) != 0 && errno != EEXIST ? DS_EIO : gf_open(&f, dir, "duplicates.csv");
+	enum ds_rc rc = mkdir(dir, 0777) != 0 && errno != EEXIST ? DS_EIO : gf_open(f, dir, name);
 	free(dir);
+	return rc;
+}
+
+enum ds_rc gen_plant_write(struct gen *g)
+{
+	struct gfile f;
+	enum ds_rc rc = truth_open(g, "duplicates.csv", &f);
 	if (rc)
 		return rc;
 	gb_puts(&f.b, "a,b,name,birth,place\n");
@@ -302,6 +309,23 @@ enum ds_rc gen_plant_write(struct gen *g)
 		const struct gplant *pl = &g->plants[k];
 		truth_row(g, &f.b, pl->src, g->plant0 + (uint32_t)k, name_kind[pl->name],
 			  date_kind[pl->date], place_kind[pl->place]);
+		gf_maybe_flush(&f);
+	}
+	return gf_close(&f);
+}
+
+/* ---- truth/national_ids.csv ---- */
+
+enum ds_rc gen_plant_nid_write(struct gen *g)
+{
+	struct gfile f;
+	enum ds_rc rc = truth_open(g, "national_ids.csv", &f);
+	if (rc)
+		return rc;
+	gb_puts(&f.b, "person_id,part\n");
+	for (size_t k = 0; k < g->nbadnid; k++) {
+		gb_pid(&f.b, g->province, g->badnid[k] >> 1);
+		gb_puts(&f.b, g->badnid[k] & 1 ? ",year\n" : ",sex\n");
 		gf_maybe_flush(&f);
 	}
 	return gf_close(&f);

@@ -22,6 +22,7 @@ static const struct fn_def {
 	[QF_MOTHER_AGE] = {"mother_age", "record", 2, {5, 30}, {30, 90}, " name age date unit area "},
 	[QF_TWO_HOUSEHOLDS] = {"two_households", "record", 0, {0, 0}, {0, 0},
 			       " name count date unit area "},
+	[QF_NATIONAL_ID] = {"national_id", "record", 0, {0, 0}, {0, 0}, " name what date unit area "},
 	[QF_BALANCE] = {"balance", "flow", 0, {0, 0}, {0, 0},
 			" unit difference start end births deaths in out other_in other_out "},
 	[QF_NO_EVENTS] = {"no_events", "flow", 1, {1, 0}, {24, 0}, " area unit months from "},

@@ -44,6 +44,7 @@ enum q_fn {
 	QF_AGE_OVER,       /* record: counted persons over an age on the period's last day */
 	QF_MOTHER_AGE,     /* record: births to mothers outside an age range */
 	QF_TWO_HOUSEHOLDS, /* record: a person present in two households at once */
+	QF_NATIONAL_ID,    /* record: a citizen id whose digits disagree with the person */
 	QF_BALANCE,        /* flow: the balancing equation does not hold */
 	QF_NO_EVENTS,      /* flow: an area with no event for some months */
 	QF_LATE_ENTRY,     /* timeliness: events recorded more than N days after their date */

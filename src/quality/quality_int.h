@@ -41,6 +41,8 @@ struct run {
 	size_t n, cap;
 	json_t *notes;
 	double secs[3]; /* checks, rules, outliers */
+	struct eng_nid *nids; /* the current national ids, when a check needs them */
+	size_t nnids;
 };
 
 /* A new finding of a check (or rule), NULL when out of memory. */

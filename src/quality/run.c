@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/grow.h"
 #include "base/progress.h"
 #include "quality/quality.h"
 #include "report/expr.h"
@@ -93,6 +94,47 @@ static void set_unit(struct run *r, const struct eng_view *v, struct finding *f,
 
 /* ---- record checks ---- */
 
+static enum ds_rc nid_one(int64_t rid, const char *nid, void *arg)
+{
+	struct { struct eng_nid *v; size_t n, cap; } *l = arg;
+	if (!ds_grow(&l->v, sizeof *l->v, &l->cap, l->n, 1024))
+		return DS_ENOMEM;
+	l->v[l->n].person = rid;
+	snprintf(l->v[l->n++].nid, sizeof l->v->nid, "%s", nid);
+	return DS_OK;
+}
+
+/* The current national ids, read from the store before the engine's view. */
+static enum ds_rc national_ids_read(struct run *r)
+{
+	struct { struct eng_nid *v; size_t n, cap; } l = {0};
+	enum ds_rc rc = store_each_nid(r->st, nid_one, &l);
+	if (rc) {
+		free(l.v);
+		return rc;
+	}
+	r->nids = l.v;
+	r->nnids = l.n;
+	return DS_OK;
+}
+
+/* The parts of the id that disagree, as the officer reads them. */
+static void var_what(struct finding *f, int bad, bool en)
+{
+	static const char *const part[2][3] = {
+		{"mã tỉnh nơi đăng ký khai sinh (3 chữ số đầu)", "giới tính và thế kỷ sinh (chữ số thứ 4)",
+		 "năm sinh (chữ số thứ 5 và 6)"},
+		{"the province code of the birth registration (digits 1-3)",
+		 "the sex and century of birth (digit 4)", "the year of birth (digits 5 and 6)"}};
+	char s[256] = "";
+	size_t k = 0;
+	for (int i = 0; i < 3; i++)
+		if (bad & (1 << i)) {
+			k += (size_t)snprintf(s + k, sizeof s - k, "%s%s", k ? "; " : "", part[en][i]);
+		}
+	q_var_s(f, "what", s);
+}
+
 static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 {
 	const struct q_check *c = &r->d->checks[ci];
@@ -104,6 +146,8 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 	else if (c->fn == QF_MOTHER_AGE)
 		rc = engine_q_mother_age(v, r->unit, r->map, r->p.from, r->p.to, (int)c->arg[0],
 					 (int)c->arg[1], &it, &n);
+	else if (c->fn == QF_NATIONAL_ID)
+		rc = engine_q_national_ids(v, r->unit, r->map, r->p.to, r->nids, r->nnids, &it, &n);
 	else
 		rc = engine_q_present_twice(v, r->unit, r->map, r->p.to, &it, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -117,7 +161,10 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 		f->seq = it[i].seq;
 		f->date = it[i].date;
 		var_date(f, "date", it[i].date, r->en);
-		q_var_n(r, f, c->fn == QF_TWO_HOUSEHOLDS ? "count" : "age", it[i].age, 0);
+		if (c->fn == QF_NATIONAL_ID)
+			var_what(f, it[i].age, r->en);
+		else
+			q_var_n(r, f, c->fn == QF_TWO_HOUSEHOLDS ? "count" : "age", it[i].age, 0);
 	}
 	free(it);
 	return rc;
@@ -405,8 +452,13 @@ static enum ds_rc late_entries(struct run *r, int ci, const struct area_events *
  * late entries. */
 static enum ds_rc checks(struct run *r)
 {
-	const struct eng_view *v = engine_read(r->e);
 	enum ds_rc rc = DS_OK;
+	for (size_t i = 0; i < r->d->nchecks && !rc && !r->nids; i++)
+		if (r->d->checks[i].fn == QF_NATIONAL_ID)
+			rc = national_ids_read(r);
+	if (rc)
+		return rc;
+	const struct eng_view *v = engine_read(r->e);
 	struct area_events *ae = NULL;
 	size_t nae = 0;
 	bool late = false;
@@ -414,7 +466,8 @@ static enum ds_rc checks(struct run *r)
 		switch (r->d->checks[i].fn) {
 		case QF_AGE_OVER:
 		case QF_MOTHER_AGE:
-		case QF_TWO_HOUSEHOLDS: rc = person_items(r, v, (int)i); break;
+		case QF_TWO_HOUSEHOLDS:
+		case QF_NATIONAL_ID: rc = person_items(r, v, (int)i); break;
 		case QF_BALANCE: rc = balance(r, v, (int)i); break;
 		case QF_NO_EVENTS: rc = no_events(r, v, (int)i); break;
 		case QF_LATE_ENTRY:
@@ -678,6 +731,7 @@ static void run_free(struct run *r)
 		json_decref(r->f[i].extra);
 	}
 	free(r->f);
+	free(r->nids);
 	json_decref(r->notes);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/day.h"
 #include "base/text.h"
 
 const char *const reg_unit_cols[UC_COUNT] = {"code",        "name",       "level",
@@ -121,6 +122,22 @@ enum ds_why reg_parse_national_id(const char *s, size_t n, char out[13])
 	memcpy(out, s, 12);
 	out[12] = '\0';
 	return W_NONE;
+}
+
+int reg_nid_disagrees(const char *nid, int sex, int32_t birth)
+{
+	if (!nid || strlen(nid) != 12 || !is_digits(nid, 12) || birth == DAY_NONE)
+		return 0;
+	int y, m, d;
+	day_to_ymd(birth, &y, &m, &d);
+	if (y < 1900 || y > 2199)
+		return 0;
+	int prov = (nid[0] - '0') * 100 + (nid[1] - '0') * 10 + (nid[2] - '0');
+	int digit = (y / 100 - 19) * 2 + (sex == 2);
+	int yy = (nid[4] - '0') * 10 + (nid[5] - '0');
+	return (prov < 1 || prov > 96 ? NID_PROVINCE : 0) |
+	       (nid[3] - '0' != digit || (sex != 1 && sex != 2) ? NID_SEX_CENTURY : 0) |
+	       (yy != y % 100 ? NID_YEAR : 0);
 }
 
 enum ds_why reg_parse_insurance(const char *s, size_t n, char out[16])

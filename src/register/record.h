@@ -122,6 +122,17 @@ enum ds_why reg_parse_text(const char *s, size_t n, size_t max_chars, bool requi
 			   char *out, size_t outsz);
 enum ds_why reg_parse_small(const char *s, size_t n, int lo, int hi, int *out);
 enum ds_why reg_parse_national_id(const char *s, size_t n, char out[13]);
+/*
+ * Which parts of a 12-digit citizen id disagree with the person it is
+ * recorded for (quality.md): NID_PROVINCE when digits 1-3 are no province
+ * code (001-096), NID_SEX_CENTURY when digit 4 is not the one of the sex
+ * and the century of birth (0 man, 1 woman born 1900-1999; 2, 3 for
+ * 2000-2099; 4, 5 for 2100-2199), NID_YEAR when digits 5-6 are not the
+ * last two of the birth year.  0 when all agree, or when the id is not 12
+ * digits or the person was born before 1900 (no rule to compare with).
+ */
+enum { NID_PROVINCE = 1, NID_SEX_CENTURY = 2, NID_YEAR = 4 };
+int reg_nid_disagrees(const char *nid, int sex, int32_t birth);
 enum ds_why reg_parse_insurance(const char *s, size_t n, char out[16]);
 /* Dates: not before 1880 and not after today. */
 enum ds_why reg_parse_date(const char *s, size_t n, int32_t *out);

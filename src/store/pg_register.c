@@ -426,6 +426,22 @@ static enum ds_rc pg_nid_owner(struct store *st, const char *nid, int64_t *rid)
 	return rc;
 }
 
+static enum ds_rc nid_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	char nid[13];
+	pg_get_str(r, i, 1, nid, sizeof nid);
+	return ((enum ds_rc(*)(int64_t, const char *, void *))c->fn)(pg_get_i64(r, i, 0), nid, c->arg);
+}
+
+static enum ds_rc pg_each_nid(struct store *st, enum ds_rc (*fn)(int64_t, const char *, void *),
+			      void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	enum ds_rc rc = flush_kind(st, STORE_PERSONS);
+	return rc ? rc : pg_each(st, "SELECT rid, nid FROM person_nid", 0, NULL, nid_row, &c);
+}
+
 static enum ds_rc pg_count(struct store *st, enum store_kind kind, int64_t *n)
 {
 	static const char *const sql[] = {"SELECT count(*) FROM unit",
@@ -844,6 +860,7 @@ const struct store_reg_ops pg_reg = {
 	.household_get = pg_household_get,
 	.person_get = pg_person_get,
 	.nid_owner = pg_nid_owner,
+	.each_nid = pg_each_nid,
 	.count = pg_count,
 	.person_current = pg_person_current,
 	.event_by_id = pg_event_by_id,

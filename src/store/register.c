@@ -57,6 +57,12 @@ enum ds_rc store_nid_owner(struct store *st, const char *nid, int64_t *rid)
 	return REG(st)->nid_owner(st, nid, rid);
 }
 
+enum ds_rc store_each_nid(struct store *st, enum ds_rc (*fn)(int64_t rid, const char *nid, void *),
+			  void *arg)
+{
+	return REG(st)->each_nid(st, fn, arg);
+}
+
 enum ds_rc store_count(struct store *st, enum store_kind kind, int64_t *n)
 {
 	return REG(st)->count(st, kind, n);

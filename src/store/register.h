@@ -113,6 +113,9 @@ enum ds_rc store_person_get(struct store *st, const char *id, int64_t rid,
 			    struct store_person *out);
 /* The person whose current national id is nid. */
 enum ds_rc store_nid_owner(struct store *st, const char *nid, int64_t *rid);
+/* Every person's current national id (those with one), in no set order. */
+enum ds_rc store_each_nid(struct store *st, enum ds_rc (*fn)(int64_t rid, const char *nid, void *),
+			  void *arg);
 enum ds_rc store_count(struct store *st, enum store_kind kind, int64_t *n);
 /* Refreshes a person's current facts (cur_hh, exit, cur_name, cur_nid). */
 enum ds_rc store_person_current(struct store *st, const struct store_person *p);

@@ -300,6 +300,23 @@ static enum ds_rc sq_nid_owner(struct store *st, const char *nid, int64_t *rid)
 	return sq_lookup(st, s, read_rid, rid);
 }
 
+static enum ds_rc nid_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	char nid[13];
+	sq_col_text(s, 1, nid, sizeof nid);
+	return ((enum ds_rc(*)(int64_t, const char *, void *))c->fn)(sqlite3_column_int64(s, 0), nid,
+								       c->arg);
+}
+
+/* Reads the partial index person_nid alone (it holds the rowid). */
+static enum ds_rc sq_each_nid(struct store *st, enum ds_rc (*fn)(int64_t, const char *, void *),
+			      void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	return sq_each(st, "SELECT rid, nid FROM person WHERE nid IS NOT NULL", NULL, 0, nid_row, &c);
+}
+
 static enum ds_rc sq_count(struct store *st, enum store_kind kind, int64_t *n)
 {
 	static const char *const sql[] = {"SELECT count(*) FROM unit",
@@ -716,6 +733,7 @@ const struct store_reg_ops sq_reg = {
 	.household_get = sq_household_get,
 	.person_get = sq_person_get,
 	.nid_owner = sq_nid_owner,
+	.each_nid = sq_each_nid,
 	.count = sq_count,
 	.person_current = sq_person_current,
 	.event_by_id = sq_event_by_id,

@@ -57,6 +57,8 @@ struct store_reg_ops {
 	enum ds_rc (*person_get)(struct store *st, const char *id, int64_t rid,
 				 struct store_person *out);
 	enum ds_rc (*nid_owner)(struct store *st, const char *nid, int64_t *rid);
+	enum ds_rc (*each_nid)(struct store *st, enum ds_rc (*fn)(int64_t rid, const char *nid, void *),
+			       void *arg);
 	enum ds_rc (*count)(struct store *st, enum store_kind kind, int64_t *n);
 	enum ds_rc (*person_current)(struct store *st, const struct store_person *p);
 	enum ds_rc (*event_by_id)(struct store *st, const uint8_t id[16], struct store_event *out);

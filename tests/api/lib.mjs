@@ -24,9 +24,9 @@ export const OBJ = {
   A: { area: '2673400101', commune: '26740', province: '79', person: 'A1', elder: 'A9', household: 'H1',
     event: '00000000-0000-4000-8000-0000000a0001', name: 'Nguyễn Văn A', nid: '079090000001' },
   B: { area: '2673700101', commune: '26740', province: '79', person: 'C2', elder: 'B9', household: 'H3',
-    event: '00000000-0000-4000-8000-0000000b0001', name: 'Võ Thị I', nid: '079088000002' },
+    event: '00000000-0000-4000-8000-0000000b0001', name: 'Võ Thị I', nid: '079188000002' },
   C: { area: '2674300101', commune: '26743', province: '79', person: 'F1', elder: 'F9', household: 'H5',
-    event: '00000000-0000-4000-8000-0000000c0001', name: 'Huỳnh Thị Phương', nid: '079095000003' },
+    event: '00000000-0000-4000-8000-0000000c0001', name: 'Huỳnh Thị Phương', nid: '079195000003' },
   D: { area: '0000400101', commune: '00004', province: '01', person: 'Z1', elder: 'Z9', household: 'H9',
     event: '00000000-0000-4000-8000-0000000d0001', name: 'Đặng Văn Quân', nid: '001093000004' },
 };
@@ -69,7 +69,8 @@ export function writeFixture(dir) {
     'H9,0000400101,1,Số 9,1,0',
   ].join('\n') + '\n';
   let persons = fs.readFileSync(`${rules}/persons.csv`, 'utf8').trimEnd().split('\n');
-  // National ids for the class persons.
+  // National ids for the class persons, agreeing with their sex and birth
+  // year as real ids do (the quality check national_id() reads them).
   persons = persons.map((l) => {
     const f = l.split(',');
     if (f[0] === 'A1') f[11] = OBJ.A.nid;

@@ -28,7 +28,7 @@ describe('danso quality', () => {
 
   test('a commune\'s month: each finding a sentence with what to do', () => {
     const r = ok(quality('--unit', '26734', '--period', '2024-03'), 'quality');
-    assert.deepEqual(r.json.counts, { error: 0, warning: 3, information: 1 });
+    assert.deepEqual(r.json.counts, { error: 0, warning: 6, information: 1 });
     assert.deepEqual(r.json.unit, { code: '26734', name: 'Phường Bến Nghé', level: 'commune' });
     const [old] = of(r, 'age_over_110');
     assert.equal(old.text, 'Cụ Bà Trăm Tuổi được ghi là 114 tuổi vào ngày 31/03/2024.');
@@ -71,7 +71,7 @@ describe('danso quality', () => {
     const csv = ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'csv', '--lang', 'en'), 'csv').out;
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     assert.equal(lines[0], 'Severity,Check,Unit code,Unit,Area,Person id,Name,Date,Finding,What to do');
-    assert.equal(lines.length, 5);
+    assert.equal(lines.length, 8); // the header, 6 warnings and 1 information (README)
     assert.ok(lines[1].startsWith('warning,age_over_110,26734,Phường Bến Nghé,2673400101,T1,Cụ Bà Trăm Tuổi,2024-03-31,'));
     const x = path.join(dir, 'q.xlsx');
     ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'xlsx', '-o', x), 'xlsx');
@@ -83,7 +83,9 @@ describe('danso quality', () => {
     const r = ok(danso('audit-search', '--db', db, '--from', '2000-01-01', '--to', '2100-01-01'), 'audit');
     // Columns: seq, at_utc, at_vietnam, login, role, unit, action, object, object_id, area, outcome.
     const hit = r.out.split(/\r?\n/).map((l) => l.split(',')).filter((c) => c[6] === 'quality' && c[7] === 'person');
-    assert.deepEqual([...new Set(hit.map((c) => `${c[8]} ${c[9]}`))], ['T1 2673400101']);
+    // T1 (over 110) and the national ids of W1, P1, P2 in 26734; Q1's from the province's run.
+    assert.deepEqual([...new Set(hit.map((c) => `${c[8]} ${c[9]}`))],
+      ['T1 2673400101', 'W1 2673400101', 'P1 2673400102', 'P2 2673400102', 'Q1 2673700101']);
   });
 
   test('refusals', () => {
@@ -93,4 +95,31 @@ describe('danso quality', () => {
     assert.equal(quality('--unit', '26734', '--period', '2024-03', '--format', 'pdf').status, 2);
     assert.equal(quality('--unit', '26734', '--period', '2024-03', '--format', 'xlsx').status, 2);
   });
+});
+
+// The generator spoils about one baseline national id in 200 (the sex
+// digit or the birth year) and lists them in truth/national_ids.csv.  With
+// --years 0 every baseline person is as entered on the last day of January
+// 2023, so the check must name exactly the listed persons who are usual
+// residents (residence 1 in persons.csv): the others are not counted.
+test('national ids: exactly the spoilt ids the generator planted', () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-nid-'));
+  try {
+    const out = path.join(d, 'p'), pdb = path.join(d, 'p.db');
+    ok(danso('gen', '--out', out, '--persons', '20000', '--seed', '3', '--years', '0', '--plant-duplicates', '--quiet'), 'gen');
+    ok(danso('init', '--db', pdb), 'init');
+    ok(danso('import', '--db', pdb, '--units', `${out}/units.csv`, '--households', `${out}/households.csv`,
+      '--persons', `${out}/persons.csv`, '--as-of', '2023-01-01', '--quiet'), 'import');
+    const rows = (f) => fs.readFileSync(f, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const usual = new Set(rows(`${out}/persons.csv`).filter((c) => c[9] === '1').map((c) => c[0]));
+    const truth = rows(`${out}/truth/national_ids.csv`);
+    assert.ok(truth.length > 30, `${truth.length} planted`);
+    assert.ok(truth.some((c) => c[1] === 'sex') && truth.some((c) => c[1] === 'year'));
+    const want = truth.filter((c) => usual.has(c[0])).map((c) => c[0]).sort();
+    const r = ok(danso('quality', '--db', pdb, '--unit', '79', '--period', '2023-01'), 'quality');
+    const got = r.json.findings.filter((f) => f.check === 'national_id').map((f) => f.person.id).sort();
+    assert.deepEqual(got, want);
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
 });

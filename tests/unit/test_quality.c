@@ -80,8 +80,8 @@ TEST(quality_defs_shipped)
 	char err[300];
 	CHECK_EQ(rpt_defs_load(&forms, err, sizeof err), DS_OK);
 	CHECK_EQ(q_defs_load(&d, &forms, err, sizeof err), DS_OK);
-	/* defs/quality/checks.json: 8 checks; rules.json: 15 rules over 01-DSX. */
-	CHECK_EQ(d.nchecks, 8);
+	/* defs/quality/checks.json: 9 checks; rules.json: 15 rules over 01-DSX. */
+	CHECK_EQ(d.nchecks, 9);
 	CHECK_EQ(d.nrules, 15);
 	CHECK_STR(d.checks[0].id, "age_over_110");
 	CHECK_EQ(d.checks[0].fn, QF_AGE_OVER);
@@ -170,11 +170,12 @@ TEST(quality_commune_month_by_hand)
 	 * birth against 2 newborns screened (warning); area 02 without events
 	 * since 2024-01-01 (warning); 4 late events in area 01 by "test"
 	 * (information); no outliers (fewer than 12 whole months since the
-	 * baseline of 2023-12-31).
+	 * baseline of 2023-12-31); the national ids of W1, P1 and P2 (3
+	 * warnings).
 	 */
 	json_t *c = json_object_get(out, "counts");
 	CHECK_EQ(json_integer_value(json_object_get(c, "error")), 0);
-	CHECK_EQ(json_integer_value(json_object_get(c, "warning")), 3);
+	CHECK_EQ(json_integer_value(json_object_get(c, "warning")), 6);
 	CHECK_EQ(json_integer_value(json_object_get(c, "information")), 1);
 	json_t *a = of_check(out, "age_over_110");
 	CHECK_EQ(json_array_size(a), 1);
@@ -207,7 +208,7 @@ TEST(quality_commune_month_by_hand)
 	CHECK_EQ(json_array_size(json_object_get(out, "notes")), 1);
 	/* Ordered by severity: warnings first (checks before rules), then the note. */
 	CHECK_STR(str(json_array_get(json_object_get(out, "findings"), 0), "check"), "age_over_110");
-	CHECK_STR(str(json_array_get(json_object_get(out, "findings"), 3), "check"), "late_entry");
+	CHECK_STR(str(json_array_get(json_object_get(out, "findings"), 6), "check"), "late_entry");
 	json_decref(out);
 done:
 	qfix_close(&f);
@@ -241,6 +242,70 @@ TEST(quality_province_columns_and_english)
 	json_decref(out);
 done:
 	qfix_close(&f);
+}
+
+/* README: W1's digit 4 is a man's, P1's year is 81 for 1980, P2's
+ * province is 000; Q1 (26737) wrong twice; M1, W2 and T1 agree. */
+TEST(quality_national_ids_by_hand)
+{
+	struct qfix f;
+	if (!qfix_open(&f))
+		return;
+	json_t *out = run(&f, &f.defs, "26734", "2024-03", "vi");
+	if (!out)
+		goto done;
+	json_t *a = of_check(out, "national_id");
+	CHECK_EQ(json_array_size(a), 3);
+	const char *who[3] = {"W1", "P1", "P2"};
+	const char *text[3] = {
+		"Số định danh cá nhân của Trần Thị Hai không khớp với giới tính và thế kỷ sinh (chữ số thứ 4) của người này.",
+		"Số định danh cá nhân của Mai Văn Sơn không khớp với năm sinh (chữ số thứ 5 và 6) của người này.",
+		"Số định danh cá nhân của Đinh Thị Thủy không khớp với mã tỉnh nơi đăng ký khai sinh (3 chữ số đầu) của người này."};
+	for (size_t i = 0; i < 3 && i < json_array_size(a); i++) {
+		json_t *x = json_array_get(a, i);
+		CHECK_STR(str(json_object_get(x, "person"), "id"), who[i]);
+		CHECK_STR(str(x, "text"), text[i]);
+		CHECK_STR(str(x, "severity"), "warning");
+	}
+	json_decref(a);
+	json_decref(out);
+	out = run(&f, &f.defs, "26737", "2024-03", "en");
+	a = of_check(out, "national_id");
+	CHECK_EQ(json_array_size(a), 1);
+	CHECK_STR(str(json_array_get(a, 0), "text"),
+		  "Trịnh Văn Hải's national id disagrees with the person's record in the province code of the birth "
+		  "registration (digits 1-3); the sex and century of birth (digit 4).");
+	json_decref(a);
+	json_decref(out);
+	out = run(&f, &f.defs, "79", "2024-03", "vi");
+	a = of_check(out, "national_id");
+	CHECK_EQ(json_array_size(a), 4);
+	json_decref(a);
+	json_decref(out);
+done:
+	qfix_close(&f);
+}
+
+/* The rule itself, digit by digit, with the layout of the personal
+ * identification number as Decree 137/2015/NĐ-CP and Circular
+ * 59/2021/TT-BCA set it out (quality.md). */
+TEST(national_id_digits_against_sex_and_birth)
+{
+	CHECK_EQ(reg_nid_disagrees("079090000001", 1, D(1990, 5, 1)), 0);
+	CHECK_EQ(reg_nid_disagrees("079190000001", 2, D(1990, 5, 1)), 0);
+	CHECK_EQ(reg_nid_disagrees("001205000001", 1, D(2005, 1, 1)), 0);
+	CHECK_EQ(reg_nid_disagrees("001305000001", 2, D(2005, 1, 1)), 0);
+	CHECK_EQ(reg_nid_disagrees("096399000001", 2, D(2099, 12, 31)), 0);
+	CHECK_EQ(reg_nid_disagrees("079190000001", 1, D(1990, 5, 1)), NID_SEX_CENTURY);
+	CHECK_EQ(reg_nid_disagrees("079290000001", 1, D(1990, 5, 1)), NID_SEX_CENTURY);
+	CHECK_EQ(reg_nid_disagrees("079091000001", 1, D(1990, 5, 1)), NID_YEAR);
+	CHECK_EQ(reg_nid_disagrees("097090000001", 1, D(1990, 5, 1)), NID_PROVINCE);
+	CHECK_EQ(reg_nid_disagrees("000090000001", 1, D(1990, 5, 1)), NID_PROVINCE);
+	CHECK_EQ(reg_nid_disagrees("100391000001", 1, D(1990, 5, 1)), NID_PROVINCE | NID_SEX_CENTURY | NID_YEAR);
+	/* No rule to compare with: born before 1900, or not a 12-digit id. */
+	CHECK_EQ(reg_nid_disagrees("079099000001", 2, D(1899, 1, 1)), 0);
+	CHECK_EQ(reg_nid_disagrees("07909000000", 1, D(1990, 5, 1)), 0);
+	CHECK_EQ(reg_nid_disagrees("", 1, D(1990, 5, 1)), 0);
 }
 
 TEST(quality_outliers_by_hand)
@@ -333,11 +398,11 @@ TEST(quality_unknown_unit_and_outputs)
 	out = run(&f, &f.defs, "26734", "2024-03", "en");
 	struct buf b = {0};
 	CHECK_EQ(q_csv(out, &b), DS_OK);
-	/* A header and one line per finding (4). */
+	/* A header and one line per finding (7). */
 	size_t lines = 0;
 	for (size_t i = 0; i < b.len; i++)
 		lines += b.data[i] == '\n';
-	CHECK_EQ(lines, 5);
+	CHECK_EQ(lines, 8);
 	static const char head[] = "Severity,Check,Unit code,Unit,Area,Person id,Name,Date,Finding,What to do\r\n";
 	CHECK(b.len > sizeof head && strncmp(b.data, head, sizeof head - 1) == 0);
 	CHECK(strstr(b.data, "warning,age_over_110,26734,Phường Bến Nghé,2673400101,T1,Cụ Bà Trăm Tuổi,2024-03-31,") != NULL);
