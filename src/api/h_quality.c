@@ -103,7 +103,7 @@ void h_quality(struct api_ctx *c)
 	}
 	if (!api_query(c, "lang", lang, sizeof lang))
 		snprintf(lang, sizeof lang, "%s", c->lang);
-	struct q_request rq = {.unit = unit, .period = period, .lang = lang};
+	struct q_request rq = {.unit = unit, .period = period, .lang = lang, .book = c->app->book};
 	json_t *out = NULL;
 	struct ds_problem pb = {0};
 	enum ds_rc rc = q_run(c->app->engine, c->st, &c->app->qdefs, &c->app->defs, &rq, &out, &pb);

@@ -48,6 +48,8 @@ enum q_fn {
 	QF_BALANCE,        /* flow: the balancing equation does not hold */
 	QF_NO_EVENTS,      /* flow: an area with no event for some months */
 	QF_LATE_ENTRY,     /* timeliness: events recorded more than N days after their date */
+	QF_REPORT_MISSING, /* timeliness: a commune's monthly report not submitted by its deadline */
+	QF_REPORT_LATE,    /* timeliness: a commune's monthly report submitted after its deadline */
 	QF_MODIFIED_Z,     /* outlier: modified z-score of a month above a threshold */
 	QF_OUTSIDE_RANGE,  /* outlier: a month outside the commune's own range */
 	QF_COUNT
@@ -98,10 +100,12 @@ enum ds_rc q_defs_parse(struct q_defs *d, const struct rpt_defs *forms, const ch
 			const char *text, size_t len, char *err, size_t errsz);
 void q_defs_free(struct q_defs *d);
 
+struct rec_book;
 struct q_request {
 	const char *unit;
 	const char *period; /* 2024, 2024-Q1, 2024-H1, 2024-03 */
 	const char *lang;   /* "vi" or "en" */
+	struct rec_book *book; /* the workflow records, current; NULL: read from the store */
 };
 
 /*

@@ -41,6 +41,8 @@ struct run {
 	size_t n, cap;
 	json_t *notes;
 	double secs[3]; /* checks, rules, outliers */
+	struct rec_book *book; /* the request's, or one read for the run (own_book) */
+	bool own_book;
 	struct eng_nid *nids; /* the current national ids, when a check needs them */
 	size_t nnids;
 };

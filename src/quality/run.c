@@ -14,7 +14,9 @@
 #include "base/progress.h"
 #include "quality/quality.h"
 #include "report/expr.h"
+#include "records/book.h"
 #include "store/register.h"
+#include "workflow/timely.h"
 
 
 
@@ -488,6 +490,92 @@ static enum ds_rc checks(struct run *r)
 	return rc;
 }
 
+/* ---- the monthly reports' timeliness ---- */
+
+/* The months of the period that end on or after the register's first day. */
+static size_t months_of(const struct run *r, struct rpt_period *out, size_t max)
+{
+	size_t n = 0;
+	int y, m, d;
+	day_to_ymd(r->p.from, &y, &m, &d);
+	for (int32_t day = r->p.from; day <= r->p.to && n < max; day = day_from_ymd(y, m, 1)) {
+		char code[12];
+		snprintf(code, sizeof code, "%04d-%02d", y, m);
+		if (rpt_period_parse(code, &out[n]) && (r->first_day == DAY_NONE || out[n].to >= r->first_day))
+			n++;
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	return n;
+}
+
+static enum ds_rc report_one(struct run *r, int ci, const struct wf_row *w)
+{
+	struct finding *f = q_add(r, ci, -1, r->d->checks[ci].severity);
+	if (!f)
+		return DS_ENOMEM;
+	char label[64];
+	snprintf(f->unit, sizeof f->unit, "%s", w->unit);
+	snprintf(f->unit_name, sizeof f->unit_name, "%s", w->name[0] ? w->name : w->unit);
+	q_var_s(f, "unit", f->unit_name);
+	q_var_s(f, "form", w->form);
+	rpt_period_label(&w->period, r->lang, label, sizeof label);
+	if (!r->en && label[0] >= 'A' && label[0] <= 'Z')
+		label[0] = (char)(label[0] - 'A' + 'a'); /* "tháng 03/2024" inside a sentence */
+	q_var_s(f, "period", label);
+	q_var_n(r, f, "days", w->late_days, 0);
+	var_date(f, "deadline", w->deadline, r->en);
+	if (w->submitted != DAY_NONE)
+		var_date(f, "submitted", w->submitted, r->en);
+	f->date = w->deadline;
+	json_object_set_new(f->extra, "report", json_pack("{s:s, s:s, s:s, s:i}", "form", w->form, "period",
+							    w->period.code, "state", wf_state_name(w->state),
+							    "late_days", w->late_days));
+	return DS_OK;
+}
+
+/* Each reporting unit's report of each month of the period, as the cycle
+ * has it today (workflow/timely): missing past its deadline, or submitted
+ * late.  A report not yet due is neither. */
+static enum ds_rc reports(struct run *r)
+{
+	int missing = -1, late = -1;
+	for (size_t i = 0; i < r->d->nchecks; i++) {
+		if (r->d->checks[i].fn == QF_REPORT_MISSING)
+			missing = (int)i;
+		if (r->d->checks[i].fn == QF_REPORT_LATE)
+			late = (int)i;
+	}
+	if (missing < 0 && late < 0)
+		return DS_OK;
+	struct rpt_period months[12];
+	size_t np = months_of(r, months, 12);
+	if (!np)
+		return DS_OK;
+	enum ds_rc rc = DS_OK;
+	if (!r->book) {
+		if (!(r->book = rec_book_new()))
+			return DS_ENOMEM;
+		r->own_book = true;
+		if ((rc = rec_book_catch_up(r->book, r->st)))
+			return rc;
+	}
+	struct wf_row *rows = NULL;
+	size_t n = 0;
+	rc = wf_timeliness(r->e, r->forms, r->book, r->st, r->unit, NULL, months, np, day_today(), &rows, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (rows[i].late_days <= 0)
+			continue;
+		int ci = rows[i].state == WF_MISSING ? missing : late;
+		if (ci >= 0)
+			rc = report_one(r, ci, &rows[i]);
+	}
+	free(rows);
+	return rc;
+}
+
 /* ---- rules ---- */
 
 static bool holds(enum q_op op, double a, double b)
@@ -732,6 +820,8 @@ static void run_free(struct run *r)
 	}
 	free(r->f);
 	free(r->nids);
+	if (r->own_book)
+		rec_book_free(r->book);
 	json_decref(r->notes);
 }
 
@@ -777,7 +867,7 @@ enum ds_rc q_run(struct engine *e, struct store *st, const struct q_defs *d,
 		 struct ds_problem *pb)
 {
 	double t0 = progress_now();
-	struct run r = {.e = e, .st = st, .d = d, .forms = forms};
+	struct run r = {.e = e, .st = st, .d = d, .forms = forms, .book = rq->book};
 	r.lang = rq->lang && strcmp(rq->lang, "en") == 0 ? "en" : "vi";
 	r.en = r.lang[0] == 'e';
 	r.notes = json_array();
@@ -786,6 +876,8 @@ enum ds_rc q_run(struct engine *e, struct store *st, const struct q_defs *d,
 	double t1 = progress_now();
 	if (!rc)
 		rc = checks(&r);
+	if (!rc)
+		rc = reports(&r);
 	double t2 = progress_now();
 	if (!rc)
 		rc = rules(&r);

@@ -117,6 +117,28 @@ describe('danso submit, approve, return, status', () => {
     assert.equal(s['26743'].late_days, 6);
   });
 
+  test('the quality report names the reports submitted late and those missing past their deadline', () => {
+    const q = (period) => {
+      const r = danso('2026-11-22', 'quality', '--db', fx.db, '--unit', '79', '--period', period);
+      assert.equal(r.status, 0, r.err);
+      return r.json.findings.filter((f) => f.check.startsWith('report_'));
+    };
+    // October 2026: 26740 submitted on time (approved), 26743 six working days late.
+    let f = q('2026-10');
+    assert.deepEqual(f.map((x) => [x.check, x.unit.code]), [['report_late', '26743']]);
+    assert.equal(f[0].text, 'Phường Tân Định nộp báo cáo 01-DSX tháng 10/2026 ngày 16/11/2026, muộn 6 ngày làm việc so với hạn 06/11/2026.');
+    assert.equal(f[0].severity, 'information');
+    // September 2026 ends on Wednesday 30: due on the 5th working day, Wednesday
+    // 7 October; on 22 November that is 2 + 5 x 6 = 32 working days ago (no holiday).
+    f = q('2026-09');
+    assert.deepEqual(f.map((x) => [x.check, x.unit.code, x.severity]),
+      [['report_missing', '26740', 'warning'], ['report_missing', '26743', 'warning']]);
+    assert.equal(f[0].text, 'Phường Sài Gòn chưa nộp báo cáo 01-DSX tháng 09/2026; hạn nộp là ngày 07/10/2026, đã quá 32 ngày làm việc.');
+    // A quarter: its three months, each once per commune.
+    f = q('2026-Q3');
+    assert.equal(f.filter((x) => x.check === 'report_missing').length, 6);
+  });
+
   test('the district form before July 2025: submitted for the district, not approved by its submitter', () => {
     refusedWith(cycle('submit', '2026-11-22', 'province', '01-DSH', '760', '2025-Q3'), EXIT.notfound, 'no_unit');
     let r = cycle('submit', '2026-11-22', 'province', '01-DSH', '760', '2025-Q2');

@@ -28,7 +28,7 @@ describe('danso quality', () => {
 
   test('a commune\'s month: each finding a sentence with what to do', () => {
     const r = ok(quality('--unit', '26734', '--period', '2024-03'), 'quality');
-    assert.deepEqual(r.json.counts, { error: 0, warning: 6, information: 1 });
+    assert.deepEqual(r.json.counts, { error: 0, warning: 7, information: 1 });
     assert.deepEqual(r.json.unit, { code: '26734', name: 'Phường Bến Nghé', level: 'commune' });
     const [old] = of(r, 'age_over_110');
     assert.equal(old.text, 'Cụ Bà Trăm Tuổi được ghi là 114 tuổi vào ngày 31/03/2024.');
@@ -71,7 +71,7 @@ describe('danso quality', () => {
     const csv = ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'csv', '--lang', 'en'), 'csv').out;
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     assert.equal(lines[0], 'Severity,Check,Unit code,Unit,Area,Person id,Name,Date,Finding,What to do');
-    assert.equal(lines.length, 8); // the header, 6 warnings and 1 information (README)
+    assert.equal(lines.length, 9); // the header, 7 warnings and 1 information (README)
     assert.ok(lines[1].startsWith('warning,age_over_110,26734,Phường Bến Nghé,2673400101,T1,Cụ Bà Trăm Tuổi,2024-03-31,'));
     const x = path.join(dir, 'q.xlsx');
     ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'xlsx', '-o', x), 'xlsx');
