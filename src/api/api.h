@@ -400,6 +400,13 @@ void h_person_deletion(struct api_ctx *c);
 void h_projection(struct api_ctx *c);
 void h_scenarios(struct api_ctx *c);
 void h_scenario_save(struct api_ctx *c);
+/* h_comm.c: communication sessions and clubs */
+void h_comm_sessions(struct api_ctx *c);
+void h_comm_session_add(struct api_ctx *c);
+void h_comm_summary(struct api_ctx *c);
+void h_clubs(struct api_ctx *c);
+void h_club_add(struct api_ctx *c);
+void h_club_meeting_add(struct api_ctx *c);
 /* h_cycle.c: submission, decisions, state, roll-up, timeliness, DHIS2 */
 void h_cycle_submit(struct api_ctx *c);
 void h_cycle_approve(struct api_ctx *c);

@@ -79,6 +79,18 @@ const struct api_route api_routes[] = {
 	{"POST", "/api/v1/scenarios", h_scenario_save, PERM_PLANNER,
 	 "Save a projection scenario for a unit in one's scope: {unit, base, name, label, "
 	 "tfr: {value, year}, srb: {value, year}, e0_gain, migration}", ""},
+	{"GET", "/api/v1/comm/sessions", h_comm_sessions, PERM_READ,
+	 "Communication sessions held in a unit in a period", "?unit=&period="},
+	{"POST", "/api/v1/comm/sessions", h_comm_session_add, PERM_WRITE,
+	 "Record a communication session: {unit, date, topic, format, participants: {male, female: {age group: n}}, held_by}", ""},
+	{"GET", "/api/v1/comm/summary", h_comm_summary, PERM_OFFICER,
+	 "Sessions by topic and format, participants and clubs per commune for a period", "?unit=&period=&format=json|csv|xlsx&lang="},
+	{"GET", "/api/v1/clubs", h_clubs, PERM_READ, "The clubs of a unit's communes on a date, active or not",
+	 "?unit=&date="},
+	{"POST", "/api/v1/clubs", h_club_add, PERM_OFFICER,
+	 "Set up or update a club of a commune: {unit, date, club, name, model, members}", ""},
+	{"POST", "/api/v1/clubs/{club}/meetings", h_club_meeting_add, PERM_OFFICER,
+	 "Record a club meeting: {unit, date, topic, attendance}", ""},
 	{"GET", "/api/v1/review", h_review, PERM_OFFICER,
 	 "The month's changes of a commune, area by area (areas without a change first), with names, "
 	 "who recorded each, queries and reviews", "unit:commune code (default the user's unit);month:YYYY-MM"},

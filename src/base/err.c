@@ -308,6 +308,10 @@ static const struct why_info why_table[W_WHY_COUNT] = {
 	[W_QUERY_ANSWERED] = {"query_answered", "this question was already answered", "câu hỏi này đã được trả lời"},
 	[W_THROTTLED] = {"throttled", "too many ids already in use; send it again in a few minutes",
 			 "quá nhiều mã trùng; vui lòng gửi lại sau ít phút"},
+	[W_NO_CLUB] = {"no_club", "no club of this code in this commune",
+		       "xã này không có câu lạc bộ mang mã này"},
+	[W_NO_PARTICIPANTS] = {"no_participants", "give the number of participants (at least one)",
+			       "hãy nhập số người tham dự (ít nhất một người)"},
 };
 
 const char *ds_why_code(enum ds_why w)

@@ -174,6 +174,9 @@ enum ds_why {
 	W_MAPPING_TWICE,
 	W_QUERY_ANSWERED,
 	W_THROTTLED,
+	/* communication and clubs */
+	W_NO_CLUB,
+	W_NO_PARTICIPANTS,
 	W_WHY_COUNT
 };
 

@@ -287,6 +287,27 @@ static const struct cli_cmd commands[] = {
 	 "example:\n"
 	 "  danso scenario save --unit 79 --base 2025-12-31 --name thap --tfr 1.6@2035\n",
 	 cmd_scenario},
+	{"comm", "communication sessions and clubs: record them, list them, the quarter's summary",
+	 "usage: danso comm record [--db PATH] [--by LOGIN] FILE\n"
+	 "       danso comm sessions [--db PATH] --unit U --period P\n"
+	 "       danso comm clubs [--db PATH] --unit U [--date YYYY-MM-DD]\n"
+	 "       danso comm summary [--db PATH] --unit U --period P [--format json|csv|xlsx]\n"
+	 "                          [--lang vi|en] [-o FILE]\n\n"
+	 "record reads FILE, one record a line, of the kinds comm_session (a\n"
+	 "session held in a commune or area: topic, format, participants by sex and\n"
+	 "age group, held_by), club (a club of a commune: club code, name, model,\n"
+	 "members; the same code again updates it) and club_meeting (a meeting of a\n"
+	 "club of the same commune: topic, attendance); every line is checked\n"
+	 "first, and one refused line (named with its line and field) records\n"
+	 "nothing.  --by checks each unit against the account's scope as the API\n"
+	 "does.  The code lists are comm_topic, comm_format, age_group and\n"
+	 "club_model (GET /api/v1/codes).  A club that has not met in the three\n"
+	 "months to the date (nor been set up in them) is inactive.  summary: one\n"
+	 "column per commune under U and the total.\n\n" DB_OPT
+	 "example line:\n"
+	 "  {\"id\":\"<uuid>\",\"kind\":\"club_meeting\",\"unit\":\"26740\",\"date\":\"2026-10-20\",\n"
+	 "   \"body\":{\"club\":\"ktc-01\",\"topic\":\"child_marriage\",\"attendance\":18}}\n",
+	 cmd_comm},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
 	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates]\n"

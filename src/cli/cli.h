@@ -121,5 +121,6 @@ int cmd_project(int argc, char **argv);
 /* cmd_forecast.c: projections from the register and their scenarios */
 int cmd_project_db(int argc, char **argv);
 int cmd_scenario(int argc, char **argv);
+int cmd_comm(int argc, char **argv);
 
 #endif

@@ -527,6 +527,209 @@ static enum ds_why parse_scenario(const json_t *body, const struct rec *r, json_
 	return W_NONE;
 }
 
+/* ---- communication and clubs (workflows.md) ---- */
+
+/* A code of a list (register/codes.c), copied into out under name. */
+static enum ds_why code_member(const json_t *body, const char *name, const char *list, json_t *out,
+			       const char **field)
+{
+	json_t *v = json_object_get(body, name);
+	*field = name;
+	if (!v)
+		return W_REQUIRED;
+	if (!json_is_string(v) || !reg_code_label(list, json_string_value(v), "vi"))
+		return W_BAD_CODE;
+	*field = NULL;
+	return json_object_set(out, name, v) ? W_TOO_LONG : W_NONE;
+}
+
+/* A whole number lo..hi, copied into out under name. */
+static enum ds_why count_member(const json_t *body, const char *name, json_int_t lo, json_int_t hi,
+				bool required, json_t *out, const char **field)
+{
+	json_t *v = json_object_get(body, name);
+	*field = name;
+	if (!v)
+		return required ? W_REQUIRED : W_NONE;
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return W_BAD_NUMBER;
+	*field = NULL;
+	return json_object_set(out, name, v) ? W_TOO_LONG : W_NONE;
+}
+
+/* A text member (trimmed of nothing: the text as typed), copied into out. */
+static enum ds_why copy_text(const json_t *body, const char *name, size_t max, bool required,
+			     json_t *out, const char **field)
+{
+	enum ds_why w = text_member(body, name, max, required, field);
+	json_t *v = json_object_get(body, name);
+	if (w || !v || !json_string_length(v))
+		return w;
+	return json_object_set(out, name, v) ? W_TOO_LONG : W_NONE;
+}
+
+/* A club's code, its key within the commune: 1-20 of letters, digits, '_' or '-'. */
+static bool club_code(const json_t *v)
+{
+	size_t n = json_is_string(v) ? json_string_length(v) : 0;
+	return n >= 1 && n <= 20 &&
+	       strspn(json_string_value(v),
+		      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* participants: {"male": {"15-24": 3, ...}, "female": {...}}, age groups of
+ * the list age_group, whole numbers 0-100000; at least one person.  A
+ * refused member is named "participants.female.15-24". */
+static enum ds_why parse_participants(const json_t *p, json_t **out, const char **field)
+{
+	static _Thread_local char where[64]; /* *field points here: one per thread */
+	static const char *const sexes[] = {"male", "female", NULL};
+	*field = "participants";
+	if (!p)
+		return W_NO_PARTICIPANTS;
+	if (!json_is_object(p))
+		return W_JSON_TYPE;
+	if (!only_members(p, sexes, field)) {
+		snprintf(where, sizeof where, "participants.%s", *field);
+		*field = where;
+		return W_JSON_UNKNOWN_MEMBER;
+	}
+	*out = json_object();
+	json_int_t total = 0;
+	for (int s = 0; sexes[s] && *out; s++) {
+		json_t *g = json_object_get(p, sexes[s]), *n;
+		const char *k;
+		if (!g)
+			continue;
+		snprintf(where, sizeof where, "participants.%s", sexes[s]);
+		*field = where;
+		if (!json_is_object(g))
+			return json_decref(*out), *out = NULL, W_JSON_TYPE;
+		json_t *o = json_object();
+		json_object_set_new(*out, sexes[s], o);
+		json_object_foreach(g, k, n)
+		{
+			snprintf(where, sizeof where, "participants.%s.%.20s", sexes[s], k);
+			enum ds_why w = !reg_code_label("age_group", k, "vi") ? W_BAD_CODE
+					: !json_is_integer(n) || json_integer_value(n) < 0 ||
+							  json_integer_value(n) > 100000
+						? W_BAD_NUMBER
+						: W_NONE;
+			if (w)
+				return json_decref(*out), *out = NULL, w;
+			total += json_integer_value(n);
+			json_object_set(o, k, n);
+		}
+	}
+	*field = "participants";
+	if (*out && total < 1) {
+		json_decref(*out);
+		*out = NULL;
+		return W_NO_PARTICIPANTS;
+	}
+	*field = NULL;
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * comm_session: a communication session held in a commune or an area.
+ *   {"topic": "fp", "format": "talk", "participants": {...}, "held_by": "..."}
+ * Key: the record's own id (each session is its own).
+ */
+static enum ds_why parse_comm_session(const json_t *body, const struct rec *r, json_t **out,
+				      char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"topic", "format", "participants", "held_by", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *o = json_object(), *p = NULL;
+	enum ds_why w = !o ? W_TOO_LONG : code_member(body, "topic", "comm_topic", o, field);
+	if (!w)
+		w = code_member(body, "format", "comm_format", o, field);
+	if (!w)
+		w = parse_participants(json_object_get(body, "participants"), &p, field);
+	if (!w)
+		w = json_object_set_new(o, "participants", p) ? W_TOO_LONG : W_NONE;
+	if (!w)
+		w = copy_text(body, "held_by", 100, false, o, field);
+	if (w) {
+		json_decref(o);
+		return w;
+	}
+	char id[REG_UUID_TEXT];
+	reg_uuid_format(r->id, id);
+	snprintf(key, REC_KEY_MAX + 1, "%s", id);
+	*out = o;
+	return W_NONE;
+}
+
+/*
+ * club: a club of a commune, its model and number of members.
+ *   {"club": "ktc-01", "name": "...", "model": "no_child_marriage", "members": 25}
+ * Key: the club's code; a later record of the same code updates it (the
+ * envelope's date is the day from which it holds), a cancel closes it.
+ */
+static enum ds_why parse_club(const json_t *body, const struct rec *r, json_t **out,
+			      char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"club", "name", "model", "members", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *c = json_object_get(body, "club");
+	*field = "club";
+	if (!c)
+		return W_REQUIRED;
+	if (!club_code(c))
+		return W_BAD_CODE;
+	json_t *o = json_pack("{s:O}", "club", c);
+	enum ds_why w = !o ? W_TOO_LONG : copy_text(body, "name", 100, true, o, field);
+	if (!w)
+		w = code_member(body, "model", "club_model", o, field);
+	if (!w)
+		w = count_member(body, "members", 0, 10000, true, o, field);
+	if (w) {
+		json_decref(o);
+		return w;
+	}
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(c));
+	*out = o;
+	return W_NONE;
+}
+
+/*
+ * club_meeting: a meeting of a club of the commune.
+ *   {"club": "ktc-01", "topic": "child_marriage", "attendance": 18}
+ * Key: the record's own id.  That the club exists in the commune is
+ * checked where the record is written (wf_comm_club_exists).
+ */
+static enum ds_why parse_club_meeting(const json_t *body, const struct rec *r, json_t **out,
+				      char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"club", "topic", "attendance", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *c = json_object_get(body, "club");
+	*field = "club";
+	if (!c)
+		return W_REQUIRED;
+	if (!club_code(c))
+		return W_BAD_CODE;
+	json_t *o = json_pack("{s:O}", "club", c);
+	enum ds_why w = !o ? W_TOO_LONG : code_member(body, "topic", "comm_topic", o, field);
+	if (!w)
+		w = count_member(body, "attendance", 1, 10000, true, o, field);
+	if (w) {
+		json_decref(o);
+		return w;
+	}
+	char id[REG_UUID_TEXT];
+	reg_uuid_format(r->id, id);
+	snprintf(key, REC_KEY_MAX + 1, "%s", id);
+	*out = o;
+	return W_NONE;
+}
+
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
 	{"submission", LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_submission},
@@ -536,6 +739,9 @@ static const struct rec_kind kinds[] = {
 	{"answer", LEVEL(LVL_AREA), parse_answer},
 	{"subject_request", LEVEL(LVL_AREA), parse_subject_request},
 	{"scenario", LEVEL(LVL_PROVINCE) | LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_scenario},
+	{"comm_session", LEVEL(LVL_COMMUNE) | LEVEL(LVL_AREA), parse_comm_session},
+	{"club", LEVEL(LVL_COMMUNE), parse_club},
+	{"club_meeting", LEVEL(LVL_COMMUNE), parse_club_meeting},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)

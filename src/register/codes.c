@@ -137,6 +137,46 @@ static const struct reg_code prenatal_result[] = {
 	{"high", "Nguy cơ cao", "High risk"},
 };
 
+/* Communication and clubs (workflows.md). */
+static const struct reg_code comm_topic[] = {
+	{"fp", "Kế hoạch hóa gia đình", "Family planning"},
+	{"srb", "Mất cân bằng giới tính khi sinh", "Sex ratio at birth"},
+	{"premarital", "Tư vấn, khám sức khỏe trước kết hôn", "Premarital counselling and check-up"},
+	{"screening", "Sàng lọc trước sinh và sơ sinh", "Prenatal and newborn screening"},
+	{"elderly", "Chăm sóc sức khỏe người cao tuổi", "Elderly care"},
+	{"quality", "Nâng cao chất lượng dân số", "Population quality"},
+	{"child_marriage", "Phòng, chống tảo hôn và hôn nhân cận huyết thống",
+	 "Child and consanguineous marriage"},
+	{"adolescent", "Sức khỏe sinh sản vị thành niên, thanh niên", "Adolescent and youth reproductive health"},
+	{"other", "Chủ đề khác", "Other topic"},
+};
+
+static const struct reg_code comm_format[] = {
+	{"talk", "Nói chuyện, thảo luận nhóm", "Group talk"},
+	{"home_visit", "Tư vấn tại hộ gia đình", "Home visit"},
+	{"loudspeaker", "Loa truyền thanh", "Loudspeaker"},
+	{"event", "Sự kiện, chiến dịch", "Event or campaign"},
+	{"social_media", "Mạng xã hội", "Social media"},
+};
+
+static const struct reg_code age_group[] = {
+	{"under15", "Dưới 15 tuổi", "Under 15"},
+	{"15-24", "15-24 tuổi", "15-24"},
+	{"25-49", "25-49 tuổi", "25-49"},
+	{"50-59", "50-59 tuổi", "50-59"},
+	{"60plus", "Từ 60 tuổi trở lên", "60 and over"},
+};
+
+static const struct reg_code club_model[] = {
+	{"no_child_marriage", "Không tảo hôn, không kết hôn cận huyết thống",
+	 "No child or consanguineous marriage"},
+	{"elderly_health", "Chăm sóc sức khỏe người cao tuổi", "Elderly health"},
+	{"premarital_health", "Sức khỏe tiền hôn nhân", "Premarital health"},
+	{"intergenerational", "Liên thế hệ tự giúp nhau", "Intergenerational self-help"},
+	{"srb", "Không lựa chọn giới tính khi sinh", "No sex selection at birth"},
+	{"other", "Mô hình khác", "Other model"},
+};
+
 static const struct reg_codelist lists[] = {
 	LIST("sex", sex),
 	LIST("relation", relation),
@@ -154,6 +194,10 @@ static const struct reg_codelist lists[] = {
 	LIST("info_field", field),
 	LIST("newborn_result", newborn_result),
 	LIST("prenatal_result", prenatal_result),
+	LIST("comm_topic", comm_topic),
+	LIST("comm_format", comm_format),
+	LIST("age_group", age_group),
+	LIST("club_model", club_model),
 };
 
 #define NLISTS (sizeof lists / sizeof lists[0])

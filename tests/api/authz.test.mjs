@@ -206,6 +206,41 @@ const POLICY = {
     ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.name, 'matrix'); },
     hidden: (r) => assertError(r, 404, 'no_unit'),
   },
+  // Communication sessions and clubs (api/h_comm.c): counts, no persons;
+  // a unit outside the scope reads as absent.
+  'GET /api/v1/comm/sessions': {
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/comm/sessions?unit=${OBJ[cls].area}&period=2026-Q4` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.sessions)); },
+  },
+  'POST /api/v1/comm/sessions': {
+    perm: 'write', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/comm/sessions', body: { unit: OBJ[cls].area, date: '2026-11-01', topic: 'fp', format: 'talk', participants: { female: { '25-49': 3 } } } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.status, 'recorded'); },
+  },
+  'GET /api/v1/comm/summary': {
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/comm/summary?unit=${OBJ[cls].commune}&period=2026-Q4` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.columns.at(-1).code, OBJ[cls].commune);
+      // The matrix's writers (collaborator, commune officer) record sessions in 26740 only.
+      if (OBJ[cls].commune === '26740') assert.ok(r.json.columns.at(-1).sessions >= 1, 'the sessions the matrix recorded');
+    },
+  },
+  'GET /api/v1/clubs': {
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/clubs?unit=${OBJ[cls].area}&date=2026-11-20` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.clubs)); },
+  },
+  'POST /api/v1/clubs': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/clubs', body: { unit: OBJ[cls].commune, date: '2026-10-01', club: 'matrix', name: 'CLB ma trận', model: 'other', members: 10 } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.key, 'matrix'); },
+  },
+  'POST /api/v1/clubs/{club}/meetings': {
+    // After POST /api/v1/clubs in the table: the club stands in every commune the role sees.
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/clubs/matrix/meetings', body: { unit: OBJ[cls].commune, date: '2026-10-15', topic: 'other', attendance: 5 } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.status, 'recorded'); },
+  },
   // The monthly cycle (api/h_cycle.c, api/h_review.c).  Writes run in the
   // table's order, every role and class in turn: the first commune officer's
   // submission of 26740's October 2026 is recorded, the same commune's second

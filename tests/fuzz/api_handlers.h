@@ -14,7 +14,8 @@
 	X(h_event_get) X(h_event_post) X(h_event_batch) X(h_report) X(h_check) X(h_slip) \
 	X(h_dashboard) X(h_targets) X(h_users) X(h_user_add) X(h_user_update) \
 	X(h_token_add) X(h_tokens) X(h_token_revoke) X(h_audit) X(h_audit_search) X(h_person_file) \
-	X(h_person_deletion) X(h_projection) X(h_scenarios) X(h_scenario_save) X(h_cycle_submit) \
+	X(h_person_deletion) X(h_projection) X(h_scenarios) X(h_scenario_save) X(h_comm_sessions) \
+	X(h_comm_session_add) X(h_comm_summary) X(h_clubs) X(h_club_add) X(h_club_meeting_add) X(h_cycle_submit) \
 	X(h_cycle_approve) X(h_cycle_return) X(h_cycle_report) X(h_cycle_timeliness) \
 	X(h_cycle_rollup) X(h_dhis2_export) X(h_review) X(h_review_mark) X(h_query_add) \
 	X(h_queries) X(h_query_answer) X(h_static) X(h_login) X(h_logout) X(h_me) \
