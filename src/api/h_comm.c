@@ -19,9 +19,12 @@ static bool is_vi(struct api_ctx *c)
 	return strcmp(c->lang, "vi") == 0;
 }
 
+/* A refusal (422), naming the member as the request's body has it: the
+ * record's "body.topic" is the request's "topic". */
 static void refuse(struct api_ctx *c, const struct ds_problem *pb)
 {
-	api_error(c, 422, ds_why_code(pb->why), is_vi(c) ? ds_why_vi(pb->why) : ds_why_en(pb->why), pb->field);
+	const char *field = strncmp(pb->field, "body.", 5) == 0 ? pb->field + 5 : pb->field;
+	api_error(c, 422, ds_why_code(pb->why), is_vi(c) ? ds_why_vi(pb->why) : ds_why_en(pb->why), field);
 }
 
 /* The unit parameter (the caller's own unit by default), in scope; else answered. */
@@ -227,8 +230,6 @@ static bool comm_parse(struct api_ctx *c, json_t *in, const char *kind, const ch
 		rc = DS_EINPUT;
 	}
 	if (rc) {
-		if (strncmp(pb.field, "body.", 5) == 0)
-			memmove(pb.field, pb.field + 5, strlen(pb.field + 5) + 1);
 		refuse(c, &pb);
 		return false;
 	}

@@ -214,7 +214,7 @@ static int comm_read(const char *sub, const struct comm_opts *o)
 {
 	struct rpt_period p;
 	int32_t day = day_today();
-	const char *fmt = o->fmt ? o->fmt : "json", *lang = o->lang ? o->lang : cli_lang();
+	const char *fmt = o->fmt ? o->fmt : "json", *lang = o->lang && !strcmp(o->lang, "en") ? "en" : "vi";
 	if (!o->unit || o->file)
 		return usage();
 	if (strcmp(sub, "clubs") != 0 && (!o->period || !rpt_period_parse(o->period, &p)))

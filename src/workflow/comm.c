@@ -27,7 +27,7 @@ enum ds_rc wf_comm_record(struct store *st, const struct reg_units *u, struct re
 		if (rc == DS_ENOTFOUND || closed) {
 			memset(res, 0, sizeof *res);
 			res->outcome = REC_REFUSED;
-			ds_problem_set(&res->problem, NULL, 0, "club", W_NO_CLUB);
+			ds_problem_set(&res->problem, NULL, 0, "body.club", W_NO_CLUB);
 			return DS_OK;
 		}
 	} else if (strcmp(r->kind, "club") == 0 && !r->has_supersedes && !r->cancel) {

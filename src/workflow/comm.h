@@ -21,7 +21,7 @@ struct store;
  * Records r (comm_session, club or club_meeting) in the caller's
  * transaction, as any record (rec_record), after the checks that need the
  * log: a meeting names a club of its own commune that is not closed
- * (W_NO_CLUB, field "club"); a club record takes the place of the club's
+ * (W_NO_CLUB, field "body.club"); a club record takes the place of the club's
  * current one.
  */
 enum ds_rc wf_comm_record(struct store *st, const struct reg_units *u, struct rec *r, const char *by,
