@@ -6,6 +6,7 @@ import { projectionPage } from './projection.js';
 import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
+import { commPage } from './comm.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
 
@@ -19,6 +20,7 @@ const MENU = [
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
+  ['comm', '#/comm', (r) => r !== 'admin'],
   ['review', '#/review', (r) => r === 'commune'],
   ['queries', '#/queries', (r) => r === 'collaborator'],
   ['cycle', '#/cycle', (r) => r === 'commune' || r === 'province'],
@@ -120,6 +122,7 @@ async function route() {
       case 'area': await V.area(page, params); break;
       case 'record': await recordPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
+      case 'comm': await commPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
       case 'review': await C.review(page, params); break;
