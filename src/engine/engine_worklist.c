@@ -28,6 +28,8 @@ struct cands {
 	size_t n, cap;
 	uint8_t *bit;
 	int32_t day;
+	int year;             /* of day */
+	const uint8_t *ages;  /* eng_age_table of day: no calendar arithmetic per spell */
 	enum eng_wl_list list;
 	int32_t *wide; /* the unit's areas and those the candidates left */
 	uint8_t *flag; /* per candidate: what the events said (list-specific) */
@@ -55,9 +57,10 @@ static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *
 {
 	struct cands *c = arg;
 	const struct engine *e = c->e;
-	if (s->birth[k] > c->day)
+	int32_t x = c->day - s->birth[k];
+	if (x < 0)
 		return true;
-	int age = day_age(s->birth[k], c->day);
+	int age = x < ENG_AGE_DAYS ? c->ages[x] : day_age(s->birth[k], c->day);
 	int sex = eng_info_sex(s->info[k]);
 	struct eng_wl_item it = {.person = s->person[k], .hh = s->hh[k], .area = area,
 				 .birth = s->birth[k], .age = (int16_t)age, .sex = (uint8_t)sex};
@@ -73,9 +76,7 @@ static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *
 		if (sex != 2 || age < ENG_FP_AGE0 || age >= ENG_FP_AGE0 + ENG_FP_AGES ||
 		    eng_value_at(e, s->chg[k], CHG_MARITAL, eng_info_marital(s->info[k]), c->day) != 2)
 			return true;
-		int y, m, d;
-		day_to_ymd(c->day, &y, &m, &d);
-		int pov = eng_household_poverty_on(e, s->hh[k], y, c->day);
+		int pov = eng_household_poverty_on(e, s->hh[k], c->year, c->day);
 		if (pov != 1 && pov != 2)
 			return true;
 		it.poverty = (uint8_t)pov;
@@ -243,9 +244,76 @@ static void keep_due(struct cands *c)
 	c->n = w;
 }
 
+/* One half of the areas of a whole-unit list, on a thread of its own. */
+struct half {
+	struct cands c;
+	int32_t *col;
+	bool ok;
+};
+
+static void *half_run(void *arg)
+{
+	struct half *h = arg;
+	h->ok = eng_each_present(h->c.e, h->col, h->c.day, spell_one, &h->c);
+	return NULL;
+}
+
+/*
+ * The present candidates: for a list of many areas (the supplies plan of
+ * a province), the areas are cut in two halves of about as many spells,
+ * scanned by this thread and a second one into candidates of their own,
+ * then put together (the list is sorted by place at the end anyway).
+ */
+static bool present_cands(struct cands *c, const int32_t *col)
+{
+	const struct engine *e = c->e;
+	size_t spells = 0, areas = 0;
+	for (size_t a = 0; a < e->nareas; a++)
+		if (col[a] >= 0) {
+			spells += e->area_off[a + 1] - e->area_off[a];
+			areas++;
+		}
+	struct half h = {.c = *c};
+	if (areas < 16 || c->list != ENG_WL_POOR_FP ||
+	    !(h.col = malloc((e->nareas + 1) * sizeof *h.col)) ||
+	    !(h.c.bit = calloc((size_t)(e->maxp >> 3) + 2, 1))) {
+		free(h.col);
+		return eng_each_present(e, col, c->day, spell_one, c);
+	}
+	h.c.v = NULL;
+	h.c.n = h.c.cap = 0;
+	/* The second half: the areas after the one where half the spells are reached. */
+	int32_t *mine = malloc((e->nareas + 1) * sizeof *mine);
+	bool ok = mine != NULL;
+	size_t seen = 0;
+	for (size_t a = 0; ok && a <= e->nareas; a++) {
+		bool in = a < e->nareas && col[a] >= 0;
+		bool second = in && seen >= spells / 2;
+		if (in)
+			seen += e->area_off[a + 1] - e->area_off[a];
+		mine[a] = in && !second ? col[a] : -1;
+		h.col[a] = second ? col[a] : -1;
+	}
+	pthread_t th;
+	bool threaded = ok && pthread_create(&th, NULL, half_run, &h) == 0;
+	if (ok && !threaded)
+		half_run(&h);
+	ok = ok && eng_each_present(e, mine, c->day, spell_one, c);
+	if (threaded)
+		pthread_join(th, NULL);
+	ok = ok && h.ok;
+	for (size_t i = 0; ok && i < h.c.n; i++)
+		ok = push(c, h.c.v[i]);
+	free(h.c.v);
+	free(h.c.bit);
+	free(h.col);
+	free(mine);
+	return ok;
+}
+
 static enum ds_rc present_list(struct cands *c, const int32_t *col, const struct eng_wl_request *q)
 {
-	if (!eng_each_present(c->e, col, q->day, spell_one, c))
+	if (!present_cands(c, col))
 		return DS_ENOMEM;
 	if (c->list == ENG_WL_POOR_FP || c->n == 0)
 		return DS_OK;
@@ -329,15 +397,21 @@ enum ds_rc engine_worklist(const struct eng_view *v, const struct eng_wl_request
 	enum ds_rc rc = eng_unit_cols(e, q->unit, q->map_date, &col);
 	if (rc)
 		return rc;
-	struct cands c = {.e = e, .day = q->day, .list = q->list,
+	int y, m, d;
+	day_to_ymd(q->day, &y, &m, &d);
+	uint8_t *ages = malloc(ENG_AGE_DAYS);
+	struct cands c = {.e = e, .day = q->day, .year = y, .list = q->list, .ages = ages,
 			  .bit = calloc((size_t)(e->maxp >> 3) + 2, 1)};
-	if (!c.bit)
+	if (ages)
+		eng_age_table(q->day, ages);
+	if (!c.bit || !ages)
 		rc = DS_ENOMEM;
 	else if (q->list == ENG_WL_PREMARITAL || q->list == ENG_WL_THIRD_BIRTHS)
 		rc = eng_each_event(e, col, q->from, q->day, period_one, &c);
 	else
 		rc = present_list(&c, col, q);
 	free(col);
+	free(ages);
 	cands_free(&c);
 	if (rc) {
 		free(c.v);

@@ -87,3 +87,30 @@ function writePw() {
   fs.writeFileSync(f, 'mật-khẩu-đủ-dài-2026\n');
   return f;
 }
+
+// A province's poor-fp list is scanned by two threads, each over about half
+// of the spells (engine_worklist.c, from 16 areas on); each area's own list
+// is scanned by one.  The province's list must be exactly the areas' lists
+// put together, each woman once with her method.
+test('a province\'s poor-fp list, two threads, equals its areas\' lists', () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-wl2-'));
+  try {
+    const out = path.join(d, 'p'), pdb = path.join(d, 'p.db');
+    ok(danso('gen', '--out', out, '--persons', '20000', '--seed', '5', '--years', '1', '--quiet'), 'gen');
+    ok(danso('init', '--db', pdb), 'init');
+    ok(danso('import', '--db', pdb, '--units', `${out}/units.csv`, '--households', `${out}/households.csv`,
+      '--persons', `${out}/persons.csv`, '--as-of', '2023-01-01', '--quiet'), 'import');
+    ok(danso('events', '--db', pdb, `${out}/events.ndjson`), 'events');
+    const list = (unit) => ok(danso('worklist', '--db', pdb, '--list', 'poor-fp', '--unit', unit, '--date', '2023-12-31', '--format', 'json'), unit).json;
+    const prov = list('79');
+    const areas = fs.readFileSync(`${out}/units.csv`, 'utf8').trim().split('\n').map((l) => l.split(','))
+      .filter((c) => c[2] === 'area').map((c) => c[0]);
+    assert.ok(areas.length >= 16, `${areas.length} areas: the threaded path`);
+    const parts = areas.flatMap((a) => list(a).items.map((i) => `${i.area} ${i.person_id} ${i.method}`));
+    const whole = prov.items.map((i) => `${i.area} ${i.person_id} ${i.method}`);
+    assert.ok(whole.length > 100, `${whole.length} women`);
+    assert.deepEqual([...whole].sort(), [...parts].sort());
+  } finally {
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
