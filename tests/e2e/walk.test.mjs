@@ -17,6 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { csv, fold } from './lib.mjs';
 
 const bin = path.resolve(process.env.DANSO_BIN || 'build/danso');
 const ART = path.resolve('tests/e2e/artifacts');
@@ -32,23 +33,6 @@ const PW = {};
 const W = {}; // the world: codes and ids picked from the data
 
 const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-function csv(file) {
-  const [head, ...lines] = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split('\n').filter(Boolean);
-  const cols = head.split(',');
-  return lines.map((l) => {
-    const out = [];
-    let cur = '', q = false;
-    for (const ch of l) {
-      if (ch === '"') q = !q;
-      else if (ch === ',' && !q) { out.push(cur); cur = ''; } else cur += ch;
-    }
-    out.push(cur);
-    return Object.fromEntries(cols.map((c, i) => [c, out[i]]));
-  });
-}
-
-const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
 function freePort() {
   return new Promise((resolve) => {
