@@ -131,8 +131,9 @@ export async function review(main, params) {
       `${r.areas.length} areas: ${quiet} without any change, ${done} reviewed.`)));
   for (const a of r.areas) {
     const box = h('div', { 'aria-live': 'polite' });
-    const card = h('section', { class: `card area${a.count ? '' : ' quiet'}`, 'data-area': a.code, 'aria-label': `${a.name} – ${a.village}` },
-      h('h2', {}, a.village ? `${a.name} · ${a.village}` : a.name, h('span', { class: 'code' }, ` ${a.code}`)),
+    // Named by its heading, which holds the code too: two areas of a village may share a name.
+    const card = h('section', { class: `card area${a.count ? '' : ' quiet'}`, 'data-area': a.code, 'aria-labelledby': `area-${a.code}` },
+      h('h2', { id: `area-${a.code}` }, a.village ? `${a.name} · ${a.village}` : a.name, h('span', { class: 'code' }, ` ${a.code}`)),
       h('p', { class: 'muted' }, a.collaborators?.length ? `${L('Cộng tác viên', 'Collaborator')}: ${a.collaborators.join(', ')}` : L('Chưa có cộng tác viên phụ trách.', 'No collaborator assigned.')),
       h('p', { class: a.count ? '' : 'warn-text' }, a.count ? L(`${a.count} biến động trong tháng`, `${a.count} changes in the month`)
         : L('Không có biến động nào trong tháng – có thể thiếu phiếu.', 'No change at all in the month – a missing slip?')),

@@ -208,7 +208,7 @@ const area = (page, code) => page.locator(`section.area[data-area="${code}"]`);
 test('a collaborator records an elderly check and a birth of January', async () => {
   const page = await loggedIn('ctv');
   assert.match(await record(page, 'elderly_check', { date: '12/01/2026', person: W.elder.id, facility: 'Trạm y tế phường' }),
-    /Đã ghi: Khám sức khỏe người cao tuổi/);
+    /Đã lưu: Khám sức khỏe người cao tuổi/);
   await nav(page, '#/record?type=birth', '[name="mother"]');
   assert.equal(await page.locator('[name="date"]').inputValue(), '25/02/2026', "the form's date is the server's today");
   await page.locator('[name="date"]').fill('20/01/2026');
@@ -220,7 +220,7 @@ test('a collaborator records an elderly check and a birth of January', async () 
   await page.locator('[name="place"]').selectOption('1');
   await page.locator('form[aria-label] button[type=submit]').click();
   await page.waitForSelector('form[aria-label] .msg');
-  assert.match(await text(page, 'form[aria-label] .msg'), /Đã ghi: Sinh/);
+  assert.match(await text(page, 'form[aria-label] .msg'), /Đã lưu: Sinh/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
@@ -367,7 +367,7 @@ test('the province returns it with a comment, the officer reviews the other area
 
 test('a late death: the report shows its difference row by row, the revision is submitted and approved', async () => {
   const ctv = await loggedIn('ctv');
-  assert.match(await record(ctv, 'death', { date: '28/01/2026', person: W.late.id }), /Đã ghi: Chết/);
+  assert.match(await record(ctv, 'death', { date: '28/01/2026', person: W.late.id }), /Đã lưu: Chết/);
   await ctv.context().close();
 
   const page = await loggedIn('canbo');

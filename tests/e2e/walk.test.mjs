@@ -235,11 +235,11 @@ test('a commune officer records four changes and sees them everywhere', async ()
   await page.locator('[name="place"]').selectOption('1');
   await page.locator('form[aria-label] button[type=submit]').click();
   await page.waitForSelector('form[aria-label] .msg');
-  assert.match(await page.locator('form[aria-label] .msg').innerText(), /Đã ghi: Sinh/);
+  assert.match(await page.locator('form[aria-label] .msg').innerText(), /Đã lưu: Sinh/);
 
-  assert.match(await record(page, 'death', { date: today, person: W.man.id }), /Đã ghi: Chết/);
-  assert.match(await record(page, 'move_out', { date: today, person: W.other.id, destination: 'Hà Nội' }), /Đã ghi: Chuyển đi/);
-  assert.match(await record(page, 'fp_start', { date: today, person: W.woman.id, method: 1, source: 1 }), /Đã ghi: Bắt đầu sử dụng BPTT/);
+  assert.match(await record(page, 'death', { date: today, person: W.man.id }), /Đã lưu: Chết/);
+  assert.match(await record(page, 'move_out', { date: today, person: W.other.id, destination: 'Hà Nội' }), /Đã lưu: Chuyển đi/);
+  assert.match(await record(page, 'fp_start', { date: today, person: W.woman.id, method: 1, source: 1 }), /Đã lưu: Bắt đầu sử dụng BPTT/);
 
   // The household is found by its number, and its history lists all four, dated.
   await nav(page, `#/find?q=${encodeURIComponent(W.hhNumber)}`, '#results');
@@ -376,7 +376,7 @@ test('an administrator sees the unit tree, adds a user, changes a role and reads
   const row = page.locator('tr', { has: page.locator('td', { hasText: /^ctv2$/ }) });
   await row.locator('select').selectOption('commune');
   await row.locator('input[type=text]').fill(W.commune);
-  await row.getByRole('button', { name: 'Ghi lại' }).click();
+  await row.getByRole('button', { name: 'Lưu' }).click();
   await row.locator('.ok').waitFor();
   await nav(page, `#/admin?tab=users&x=2`, '#user-add');
   assert.equal(await page.locator('tr', { has: page.locator('td', { hasText: /^ctv2$/ }) }).locator('select').inputValue(), 'commune');
