@@ -327,10 +327,18 @@ export async function reports(main, params) {
   // On a phone, one unit's column at a time (the total first), chosen here.
   let chooser = null;
   if (cols.length > 1) {
-    const show = (k) => tbl.querySelectorAll('td.n, th.n').forEach((c) => c.classList.toggle('off', !c.classList.contains(`c${k}`)));
+    // and the chosen unit's own report a tap away (the column headers are hidden on a phone).
+    const open = h('a', { class: 'btn secondary', id: 'open-column' });
+    const show = (k) => {
+      tbl.querySelectorAll('td.n, th.n').forEach((c) => c.classList.toggle('off', !c.classList.contains(`c${k}`)));
+      const c = cols[k];
+      open.hidden = !clickable || !!c.total;
+      open.href = `#/reports?${q({ form: f.code, unit: c.code, period, map_date: mapDate })}`;
+      open.textContent = `${t('openUnit')} ${c.name}`;
+    };
     const first = Math.max(0, cols.findIndex((c) => c.total));
-    const sel = h('select', { onchange: () => show(sel.value) }, cols.map((c, i) => h('option', { value: i, selected: i === first }, c.name)));
-    chooser = h('div', { class: 'phone-only noprint' }, field('column', lang === 'vi' ? 'Xem số liệu của' : 'Show the figures of', sel));
+    const sel = h('select', { onchange: () => show(Number(sel.value)) }, cols.map((c, i) => h('option', { value: i, selected: i === first }, c.name)));
+    chooser = h('div', { class: 'phone-only noprint' }, field('column', lang === 'vi' ? 'Xem số liệu của' : 'Show the figures of', sel), open);
     show(first);
   }
   main.append(

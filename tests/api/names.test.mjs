@@ -2,7 +2,8 @@
 // both backends: searches and household lists say how many there are in
 // all; downloads are named by form, unit and period; the printed form
 // says when it was made in Viet Nam's time; histories, the slip and the
-// dashboard name persons, users and areas; the forms list is cached.
+// dashboard name persons, users and areas; the forms list is cached; the
+// quality report's files are named like the reports'.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BACKENDS, OBJ, SEARCH_NAME, SEARCH_COUNT, served, elderly } from './lib.mjs';
@@ -65,6 +66,13 @@ for (const backend of BACKENDS) {
       assert.equal(disposition(c.headers.get('content-disposition')).utf8, '01-DSX_Phường Sài Gòn_2026-10.csv');
       const q = await s.u.province.get('/api/v1/reports/01-DSX?unit=79&period=2026-Q3&format=xlsx');
       assert.equal(disposition(q.headers.get('content-disposition')).utf8, '01-DSX_TP Hồ Chí Minh_2026-Q3.xlsx');
+      // The quality report's files too.
+      const qx = await s.u.commune.get(`/api/v1/quality?unit=${OBJ.A.commune}&period=2026-10&format=xlsx`);
+      assert.equal(qx.status, 200, qx.text);
+      assert.deepEqual(disposition(qx.headers.get('content-disposition')),
+        { ascii: 'chat-luong_Phuong Sai Gon_2026-10.xlsx', utf8: 'chat-luong_Phường Sài Gòn_2026-10.xlsx' });
+      const qc = await s.u.commune.get(`/api/v1/quality?unit=${OBJ.A.commune}&period=2026-10&format=csv`);
+      assert.equal(disposition(qc.headers.get('content-disposition')).utf8, 'chat-luong_Phường Sài Gòn_2026-10.csv');
     });
 
     test('the printed form says when it was made, in Viet Nam\'s time, Vietnamese style', async () => {

@@ -270,7 +270,10 @@ test('the collaborator sees the question and corrects the birth: a void, a new b
   assert.match(await text(page, '#correcting'), /bản ghi cũ sẽ được hủy/);
   // The form comes filled in from the entry asked about.
   assert.equal(await page.locator('[name="date"]').inputValue(), '20/01/2026');
-  assert.equal(await page.locator('[name="mother"]').inputValue(), W.mother.id);
+  // The mother by name (issue 17), her id kept at the end for the form.
+  await page.waitForFunction(() => document.querySelector('[name="mother"]').value.includes('('));
+  const mother = await page.locator('[name="mother"]').inputValue();
+  assert.ok(mother.startsWith(`${W.mother.full_name}, `) && mother.endsWith(`(${W.mother.id})`), mother);
   assert.equal(await page.locator('[name="child.full_name"]').inputValue(), 'Phạm Gia Bảo');
   assert.equal(await page.locator('[name="child.sex"]').inputValue(), '1');
   await shoot(page, 'correct');
