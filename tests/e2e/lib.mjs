@@ -54,7 +54,8 @@ const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
  * A world: a database (a generated province by default, or built by
  * opts.build(run, dir)), accounts, a running server, a browser.
  *   opts.today    the server's and the forms' today (DANSO_TODAY)
- *   opts.persons  size of the generated province (3000)
+ *   opts.persons  size of the generated province (3000), opts.seed its seed (7)
+ *   opts.asOf     the baseline's date (default: the generator's)
  *   opts.users    [[login, role, unit, name], ...]
  */
 export async function world(opts = {}) {
@@ -67,8 +68,8 @@ export async function world(opts = {}) {
   if (opts.build) await opts.build(w);
   else {
     const p = w.gen = path.join(dir, 'p');
-    run('gen', '--out', p, '--persons', String(opts.persons || 3000), '--seed', '7', '--province', '79');
-    const asOf = JSON.parse(fs.readFileSync(`${p}/manifest.json`, 'utf8')).as_of;
+    run('gen', '--out', p, '--persons', String(opts.persons || 3000), '--seed', String(opts.seed || 7), '--province', '79', '--quiet');
+    const asOf = opts.asOf || JSON.parse(fs.readFileSync(`${p}/manifest.json`, 'utf8')).as_of;
     run('init', '--db', db);
     run('import', '--db', db, '--units', `${p}/units.csv`, '--households', `${p}/households.csv`, '--persons', `${p}/persons.csv`, '--as-of', asOf, '--quiet');
     run('events', '--db', db, `${p}/events.ndjson`);
