@@ -56,7 +56,7 @@ if ls tests/api/*.test.mjs >/dev/null 2>&1; then
 	suite api node --test --test-concurrency=1 tests/api/
 fi
 if ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
-	[ -d tests/e2e/node_modules ] || npm ci --prefix tests/e2e --no-audit --no-fund >/dev/null
+	[ -d tests/e2e/node_modules/axe-core ] || npm ci --prefix tests/e2e --no-audit --no-fund >/dev/null
 	suite browser node --test --test-concurrency=1 tests/e2e/
 fi
 if [ -f tests/fuzz/run.sh ]; then

@@ -148,9 +148,12 @@ export function clearErrors(form) {
   form.querySelectorAll('.err').forEach((x) => { x.textContent = ''; });
 }
 
-// A table inside its own scrolling box, so that a phone page never scrolls sideways.
-export function table(head, rows) {
-  return h('div', { class: 'scroll' }, h('table', {},
-    h('thead', {}, h('tr', {}, head.map((c) => (c instanceof Node ? c : h('th', { scope: 'col' }, c))))),
-    h('tbody', {}, rows)));
+// A table inside its own scrolling box, so that a phone page never scrolls
+// sideways; the box can be reached by the keyboard to scroll it.  A tall
+// table scrolls inside its box with its header kept in sight.  An empty
+// header cell (a column of buttons) is named for screen readers by `blank`.
+export function table(head, rows, opts = {}) {
+  const th = (c) => (c instanceof Node ? c : h('th', { scope: 'col' }, c === '' ? h('span', { class: 'sr-only' }, opts.blank || t('actions')) : c));
+  return h('div', { class: `scroll${opts.tall ? ' tall' : ''}`, tabindex: 0, role: opts.label ? 'region' : null, 'aria-label': opts.label },
+    h('table', {}, h('thead', {}, h('tr', {}, head.map(th))), h('tbody', {}, rows)));
 }

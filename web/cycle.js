@@ -5,6 +5,7 @@
 // Names, not ids; every page fits a 360-pixel phone.
 import { api, field, h, state, table, today } from './core.js';
 import { date, getLang, num } from './i18n.js';
+import { periodPicker } from './pickers.js';
 
 const q = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== '' && v != null)).toString();
 const vi = () => getLang() !== 'en';
@@ -62,8 +63,7 @@ function help(text) {
 // A month picker (YYYY-MM) with the previous and next months; with
 // anyPeriod, a quarter (2026-Q1) or a year (2026) may be typed too.
 function monthPicker(route, params, month, anyPeriod = false) {
-  const input = h('input', { type: 'text', value: month, required: true, maxlength: 7,
-    pattern: anyPeriod ? '\\d{4}(-(Q[1-4]|\\d{2}))?' : '\\d{4}-\\d{2}' });
+  const input = periodPicker(month, { kinds: anyPeriod ? ['month', 'quarter', 'year'] : ['month'], legend: anyPeriod ? L('Kỳ báo cáo', 'Period') : L('Tháng', 'Month') });
   const isMonth = /^\d{4}-\d{2}$/.test(month);
   const shift = (k) => {
     const [y, m] = month.split('-').map(Number);
@@ -71,9 +71,8 @@ function monthPicker(route, params, month, anyPeriod = false) {
     return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
   };
   const go = (m) => `#/${route}?${q({ ...params, month: m })}`;
-  return h('form', { class: 'picker noprint', onsubmit: (e) => { e.preventDefault(); location.hash = go(input.value.trim()); } },
-    anyPeriod ? field('month', L('Kỳ báo cáo', 'Period'), input, L('tháng 2026-01, quý 2026-Q1 hoặc năm 2026', '2026-01, 2026-Q1 or 2026'))
-      : field('month', L('Tháng', 'Month'), input, L('năm-tháng, ví dụ 2026-01', 'year-month, e.g. 2026-01')),
+  return h('form', { class: 'picker noprint', onsubmit: (e) => { e.preventDefault(); location.hash = go(input.value); } },
+    input.el,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, L('Xem', 'Show')),
       isMonth ? h('a', { class: 'btn secondary', href: go(shift(-1)) }, L('‹ Tháng trước', '‹ Previous')) : null,
       isMonth && shift(1) <= lastMonth() ? h('a', { class: 'btn secondary', href: go(shift(1)) }, L('Tháng sau ›', 'Next ›')) : null));
@@ -131,8 +130,9 @@ export async function review(main, params) {
       `${r.areas.length} areas: ${quiet} without any change, ${done} reviewed.`)));
   for (const a of r.areas) {
     const box = h('div', { 'aria-live': 'polite' });
-    const card = h('section', { class: `card area${a.count ? '' : ' quiet'}`, 'data-area': a.code, 'aria-label': `${a.name} – ${a.village}` },
-      h('h2', {}, a.village ? `${a.name} · ${a.village}` : a.name, h('span', { class: 'code' }, ` ${a.code}`)),
+    // Named by its heading, which holds the code too: two areas of a village may share a name.
+    const card = h('section', { class: `card area${a.count ? '' : ' quiet'}`, 'data-area': a.code, 'aria-labelledby': `area-${a.code}` },
+      h('h2', { id: `area-${a.code}` }, a.village ? `${a.name} · ${a.village}` : a.name, h('span', { class: 'code' }, ` ${a.code}`)),
       h('p', { class: 'muted' }, a.collaborators?.length ? `${L('Cộng tác viên', 'Collaborator')}: ${a.collaborators.join(', ')}` : L('Chưa có cộng tác viên phụ trách.', 'No collaborator assigned.')),
       h('p', { class: a.count ? '' : 'warn-text' }, a.count ? L(`${a.count} biến động trong tháng`, `${a.count} changes in the month`)
         : L('Không có biến động nào trong tháng – có thể thiếu phiếu.', 'No change at all in the month – a missing slip?')),
@@ -255,7 +255,7 @@ export async function cycle(main, params) {
   const unit = params.get('unit') || (role === 'commune' ? state.user.unit : '');
   const period = params.get('period') || lastMonth();
   const form = params.get('form') || '';
-  const p = h('input', { type: 'text', value: period, required: true, pattern: '\\d{4}(-(Q[1-4]|\\d{2}))?' });
+  const p = periodPicker(period, { kinds: ['month', 'quarter', 'year'], legend: L('Kỳ báo cáo', 'Period') });
   const f = h('select', {}, ['', '01-DSX', '02-DSX', '03-DSX', '01-DSH'].map((x) => h('option', { value: x, selected: x === form }, x || L('(theo kỳ)', '(by period)'))));
   let u;
   if (role === 'commune') u = h('input', { type: 'hidden', value: unit });
@@ -266,9 +266,9 @@ export async function cycle(main, params) {
   }
   const picker = h('form', { class: 'f card noprint', onsubmit: (e) => {
     e.preventDefault();
-    location.hash = `#/cycle?${q({ unit: u.value.trim(), period: p.value.trim(), form: f.value })}`;
+    location.hash = `#/cycle?${q({ unit: u.value.trim(), period: p.value, form: f.value })}`;
   } }, h('div', { class: 'row2' }, role === 'commune' ? u : field('unit', L('Xã, phường', 'Commune'), u),
-    field('period', L('Kỳ báo cáo', 'Period'), p, L('2026-01 (tháng), 2026-Q1 (quý) hoặc 2026 (năm)', '2026-01, 2026-Q1 or 2026')),
+    p.el,
     field('form', L('Mẫu báo cáo', 'Form'), f)),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, L('Xem', 'Show'))));
   main.replaceChildren(h('h1', {}, L('Gửi và duyệt báo cáo', 'Submit and approve reports')),

@@ -6,6 +6,7 @@
 import { api, clearErrors, dateInput, field, h, isoOf, setFieldError, state, table, toast } from './core.js';
 import { pyramid } from './charts.js';
 import { date, getLang, num, t } from './i18n.js';
+import { unitPicker } from './pickers.js';
 
 const W = {
   vi: {
@@ -232,7 +233,7 @@ export async function projectionPage(main, params) {
   const lang = getLang();
   let saved = [];
   try { saved = (await api(`/api/v1/scenarios?${q({ unit })}`)).scenarios; } catch { /* none to offer */ }
-  const unitIn = h('input', { type: 'text', value: unit, required: true, inputmode: 'numeric', autocomplete: 'off' });
+  const up = await unitPicker(unit, { required: true, levels: 1 });
   const baseIn = dateInput(base);
   const toIn = h('input', { type: 'number', value: to, min: 1900, max: 2200, step: 1, required: true });
   const boxes = [{ name: 'base', label: '' }, ...saved.filter((s) => s.name !== 'base')].map((s) => h('label', { class: 'inline' },
@@ -240,13 +241,13 @@ export async function projectionPage(main, params) {
     ` ${s.name === 'base' ? w('baseScenario') : `${s.name}${s.label ? ` – ${s.label}` : ''}`} `));
   const go = (names) => {
     const iso = isoOf(baseIn);
-    location.hash = `#/projection?${q({ unit: unitIn.value.trim(), base: iso || base, to: toIn.value, scenario: names.join(',') })}`;
+    location.hash = `#/projection?${q({ unit: up.value, base: iso || base, to: toIn.value, scenario: names.join(',') })}`;
   };
   const picker = h('form', { class: 'f card noprint', id: 'projection-form', onsubmit: (e) => {
     e.preventDefault();
     const names = boxes.map((b) => b.querySelector('input')).filter((x) => x.checked).map((x) => x.value);
     go(names.length ? names : ['base']);
-  } }, h('div', { class: 'row2' }, field('unit', w('unit'), unitIn), field('base', w('base'), baseIn, 'dd/mm/yyyy'),
+  } }, h('div', { class: 'row2' }, up.attach(field('unit', w('unit'), up.input)), field('base', w('base'), baseIn, 'dd/mm/yyyy'),
     field('to', w('to'), toIn)),
   h('fieldset', {}, h('legend', {}, w('scenarios')), h('div', { class: 'actions' }, boxes)),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, w('show'))));

@@ -4,7 +4,7 @@
 import { api, field, h, state, table } from './core.js';
 import { sparkline } from './charts.js';
 import { date, getLang, num, t } from './i18n.js';
-import { unitList } from './views.js';
+import { periodPicker, unitPicker } from './pickers.js';
 
 const q = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined && v !== null)).toString();
 const userUnit = () => state.user?.unit || '79';
@@ -45,11 +45,11 @@ const w = (k, args) => {
 
 const LIMIT = 200; // findings shown per check; the files hold them all
 
-function unitForm(route, unit, period) {
-  const unitIn = h('input', { type: 'text', value: unit, required: true, list: 'unit-list', autocomplete: 'off' });
-  const periodIn = h('input', { type: 'text', value: period, required: true });
-  return h('form', { class: 'f card', onsubmit: (e) => { e.preventDefault(); location.hash = `#/${route}?${q({ unit: unitIn.value.trim(), period: periodIn.value.trim() })}`; } },
-    h('div', { class: 'row2' }, field('unit', t('unit'), unitIn), field('period', t('period'), periodIn, t('periodHint'))),
+async function unitForm(route, unit, period) {
+  const up = await unitPicker(unit, { required: true });
+  const pp = periodPicker(period);
+  return h('form', { class: 'f card', onsubmit: (e) => { e.preventDefault(); location.hash = `#/${route}?${q({ unit: up.value, period: pp.value })}`; } },
+    h('div', { class: 'row2' }, up.attach(field('unit', t('unit'), up.input)), pp.el),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
 }
 
@@ -77,7 +77,7 @@ function findingRow(f) {
 export async function qualityPage(main, params) {
   const unit = params.get('unit') || userUnit();
   const period = params.get('period') || String(new Date().getFullYear());
-  main.replaceChildren(h('h1', {}, w('quality')), unitForm('quality', unit, period), await unitList(userUnit()));
+  main.replaceChildren(h('h1', {}, w('quality')), await unitForm('quality', unit, period));
   const lang = getLang();
   const r = await api(`/api/v1/quality?${q({ unit, period, lang })}`);
   const c = r.counts;
@@ -152,7 +152,7 @@ function itemSentence(it) {
 export async function checkPage(main, params) {
   const unit = params.get('unit') || userUnit();
   const period = params.get('period') || String(new Date().getFullYear());
-  main.replaceChildren(h('h1', {}, t('check')), unitForm('check', unit, period), await unitList(userUnit()));
+  main.replaceChildren(h('h1', {}, t('check')), await unitForm('check', unit, period));
   const r = await api(`/api/v1/check?${q({ unit, period })}`);
   main.append(h('div', { class: `msg ${r.ok ? 'good' : 'bad'}`, role: 'status' }, r.ok ? t('balances') : t('notBalanced')));
   for (const u of r.units.filter((x) => !x.ok || r.units.length === 1 || x.items?.length)) {

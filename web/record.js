@@ -18,16 +18,16 @@ const NEWBORN = {
 };
 // Fields of each type: name (dotted for nested members), label, kind, required.
 const FORMS = {
-  birth: [person('mother', L('Mẹ (mã người)', 'Mother (person id)')),
+  birth: [person('mother', L('Mẹ', 'Mother')),
     { name: 'child.full_name', text: L('Họ tên trẻ', "Child's full name"), kind: 'text', req: true },
     { name: 'child.sex', text: L('Giới tính', 'Sex'), kind: 'code', list: 'sex', req: true },
-    { name: 'child.person_id', text: L('Mã người cấp cho trẻ', 'New person id for the child'), kind: 'text', req: true },
+    { name: 'child.person_id', kind: 'newid' },
     { name: 'order', text: L('Lần sinh thứ', 'Birth order'), kind: 'int', min: 1, max: 30, req: true },
     { name: 'place', text: L('Nơi sinh', 'Place of birth'), kind: 'code', list: 'place', req: true },
     { name: 'child.ethnicity', text: L('Dân tộc', 'Ethnic group'), kind: 'code', list: 'ethnicity' }],
   death: [person('person', L('Người chết', 'Person who died'))],
   move_in: [{ name: 'household', text: L('Đến hộ (mã hộ)', 'Into household (id)'), kind: 'household', req: true },
-    { name: 'person.person_id', text: L('Mã người mới', 'New person id'), kind: 'text', req: true },
+    { name: 'person.person_id', kind: 'newid' },
     { name: 'person.full_name', text: L('Họ và tên', 'Full name'), kind: 'text', req: true },
     { name: 'person.sex', text: L('Giới tính', 'Sex'), kind: 'code', list: 'sex', req: true },
     { name: 'person.birth_date', text: L('Ngày sinh', 'Birth date'), kind: 'date', req: true },
@@ -43,7 +43,7 @@ const FORMS = {
   transfer: [person('person', L('Người chuyển hộ', 'Person')),
     { name: 'household', text: L('Sang hộ (mã hộ)', 'To household (id)'), kind: 'household', req: true }],
   marriage: [person('person', L('Người kết hôn', 'Person marrying')),
-    { name: 'spouse', text: L('Vợ/chồng (mã người, nếu ở trong sổ)', 'Spouse (person id, if in the register)'), kind: 'person' },
+    { name: 'spouse', text: L('Vợ/chồng (nếu ở trong sổ)', 'Spouse (if in the register)'), kind: 'person' },
     { name: 'consanguineous', text: L('Kết hôn cận huyết thống', 'Consanguineous'), kind: 'bool' },
     { name: 'premarital_check', text: L('Được tư vấn, khám sức khỏe trước kết hôn', 'Premarital counselling and check'), kind: 'bool' }],
   divorce: [person('person', L('Người ly hôn', 'Person'))],
@@ -74,7 +74,7 @@ const FORMS = {
     { name: 'year', text: L('Năm xét', 'For the year'), kind: 'int', min: 1990, max: 2100 },
     { name: 'household_type', text: L('Loại hộ', 'Household type'), kind: 'code', list: 'household_type' },
     { name: 'address', text: L('Địa chỉ mới', 'New address'), kind: 'text' },
-    { name: 'head', text: L('Chủ hộ mới (mã người)', 'New head (person id)'), kind: 'person' }],
+    { name: 'head', text: L('Chủ hộ mới', 'New head'), kind: 'person' }],
   void: [{ name: 'target', text: L('Mã bản ghi cần hủy', 'Id of the entry to cancel'), kind: 'text', req: true },
     { name: 'reason', text: L('Lý do', 'Reason'), kind: 'text', req: true }],
 };
@@ -94,7 +94,8 @@ function control(f) {
     case 'int': return h('input', { type: 'number', inputmode: 'numeric', min: f.min, max: f.max, required: f.req });
     case 'date': return dateInput('', { required: f.req });
     case 'nid': return h('input', { type: 'text', inputmode: 'numeric', pattern: '\\d{12}', maxlength: 12 });
-    case 'person': return h('input', { type: 'text', list: 'persons-list', autocomplete: 'off', required: f.req, placeholder: lang === 'vi' ? 'Mã người hoặc gõ tên' : 'Person id, or type a name' });
+    case 'person': return h('input', { type: 'text', list: 'persons-list', autocomplete: 'off', required: f.req, placeholder: lang === 'vi' ? 'Gõ tên để chọn' : 'Type a name to choose' });
+    case 'newid': return h('input', { type: 'hidden' });
     case 'household': return h('input', { type: 'text', required: f.req, autocomplete: 'off' });
     default: return h('input', { type: 'text', required: f.req });
   }
@@ -126,7 +127,7 @@ function collect(form, type) {
     if (f.kind === 'bool') { setPath(ev, f.name, el.checked); continue; }
     let v = el.dataset.kind === 'date' ? isoOf(el) : el.value.trim();
     if (v === '') continue;
-    if (f.kind === 'person') v = v.split(' ')[0];
+    if (f.kind === 'person') v = personId(v);
     if (f.kind === 'int' || (f.kind === 'code' && NUMERIC.has(f.list))) v = Number(v);
     setPath(ev, f.name, v);
   }
@@ -148,7 +149,8 @@ function fieldProblem(f, el) {
   }
   if (f.kind === 'nid' && !/^\d{12}$/.test(v)) return vi ? 'Số định danh gồm 12 chữ số' : 'A national id has 12 digits';
   if (f.kind === 'int' && (!/^\d+$/.test(v) || Number(v) < f.min || Number(v) > f.max)) return `${vi ? 'Từ' : 'From'} ${f.min} ${vi ? 'đến' : 'to'} ${f.max}`;
-  if ((f.kind === 'person' || f.kind === 'household') && !/^[A-Za-z0-9._-]{1,32}$/.test(v.split(' ')[0])) return vi ? 'Chọn một mã trong danh sách gợi ý' : 'Pick an id from the suggestions';
+  if (f.kind === 'person' && !/^[A-Za-z0-9._-]{1,32}$/.test(personId(v))) return vi ? 'Chọn một người trong danh sách gợi ý' : 'Pick a person from the suggestions';
+  if (f.kind === 'household' && !/^[A-Za-z0-9._-]{1,32}$/.test(v.split(' ')[0])) return vi ? 'Nhập mã hộ' : 'Type a household id';
   return '';
 }
 
@@ -166,6 +168,22 @@ function localCheck(form, type) {
   return ok;
 }
 
+// A person as a field shows them: the name and birth date, the id last in brackets.
+const personText = (p) => `${p.full_name}, ${date(p.birth_date)} (${p.id})`;
+// The person id in a person field: the bracketed id at its end, else its first word (an id typed as it is).
+export const personId = (v) => (/\(([A-Za-z0-9._-]{1,32})\)\s*$/.exec(v) || [null, String(v).trim().split(' ')[0]])[1];
+// The name in a person field (what precedes the birth date), or the text as it is.
+const personName = (v) => (/\(([A-Za-z0-9._-]{1,32})\)\s*$/.test(v) ? v.replace(/\s*\([^)]*\)\s*$/, '').split(',')[0] : v.trim());
+
+// A person field that holds a bare id (from a link, or typed) shows the person's name instead.
+async function showPerson(input) {
+  const v = input.value.trim();
+  if (!/^[A-Za-z0-9._-]{1,32}$/.test(v)) return;
+  try {
+    input.value = personText(await api(`/api/v1/persons/${encodeURIComponent(v)}`));
+  } catch { /* the id stays; the server says what is wrong with it */ }
+}
+
 // Person suggestions by name, in the user's scope.
 let lookupTimer = 0;
 function personLookup(input, list) {
@@ -175,14 +193,14 @@ function personLookup(input, list) {
   lookupTimer = setTimeout(async () => {
     try {
       const r = await api(`/api/v1/persons?q=${encodeURIComponent(q)}&size=20`);
-      list.replaceChildren(...r.items.map((p) => h('option', { value: `${p.id} – ${p.full_name}, ${date(p.birth_date)}` })));
+      list.replaceChildren(...r.items.map((p) => h('option', { value: personText(p) })));
     } catch { /* suggestions are optional */ }
   }, 250);
 }
 
 // Birth order: the mother's births in the register, or her children in the household, plus one.
 async function suggestOrder(form) {
-  const m = form.elements.mother?.value.trim().split(' ')[0];
+  const m = personId(form.elements.mother?.value || '');
   if (!m) return;
   try {
     const p = await api(`/api/v1/persons/${encodeURIComponent(m)}/history`);
@@ -207,6 +225,18 @@ function newId(prefix) {
   return `${prefix}${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1296).toString(36).toUpperCase()}`;
 }
 
+// What was saved, and whose: "Sinh – Nguyễn Thị Mới Sinh, con của Trần Thị B".
+function whose(form, type, ev) {
+  const vi = getLang() === 'vi';
+  const kind = label('event_type', type);
+  const nameIn = (n) => (form.elements[n] ? personName(form.elements[n].value) : '');
+  if (type === 'birth') return `${kind} – ${ev.child?.full_name}, ${vi ? 'con của' : 'child of'} ${nameIn('mother')}`;
+  if (type === 'move_in') return `${kind} – ${ev.person?.full_name}`;
+  if (form.elements.person) return `${kind} – ${nameIn('person')}`;
+  if (ev.household) return `${kind} – ${vi ? 'hộ' : 'household'} ${ev.household}`;
+  return kind;
+}
+
 export async function recordPage(main, params) {
   await codes();
   const type = params.get('type') || 'birth';
@@ -222,12 +252,18 @@ export async function recordPage(main, params) {
   const grid = h('div', { class: 'row2' });
   for (const f of FORMS[type]) {
     const c = control(f);
-    if (f.kind === 'person') c.addEventListener('input', () => personLookup(c, list));
+    // A generated id (the child's, a newcomer's) is the form's business, not the user's.
+    if (f.kind === 'newid') { c.name = f.name; form.append(c); continue; }
+    if (f.kind === 'person') {
+      c.addEventListener('input', () => personLookup(c, list));
+      c.addEventListener('change', () => showPerson(c));
+    }
     grid.append(field(f.name, f.text[lang], c, f.req ? null : lang === 'vi' ? 'không bắt buộc' : 'optional'));
   }
   form.append(grid, list, msg, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('save'))));
   // Prefill from the link (a household page's "record" links) and sensible ids.
   for (const [k, v] of params) if (form.elements[k] && k !== 'type') form.elements[k].value = v;
+  await Promise.all(FORMS[type].filter((f) => f.kind === 'person' && form.elements[f.name]?.value).map((f) => showPerson(form.elements[f.name])));
   if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
   if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
   if (type === 'birth') form.elements.mother.addEventListener('change', () => suggestOrder(form));
@@ -254,7 +290,7 @@ export async function recordPage(main, params) {
   const answer = h('input', { type: 'text', maxlength: 500, value: lang === 'vi' ? 'Đã sửa' : 'Corrected' });
   if (correct) {
     form.prepend(h('div', { class: 'msg warn', id: 'correcting' }, lang === 'vi'
-      ? 'Sửa biến động theo câu hỏi của cán bộ xã: bản ghi cũ sẽ được hủy và thay bằng bản ghi dưới đây. Kiểm tra, sửa các ô rồi bấm Ghi lại.'
+      ? 'Sửa biến động theo câu hỏi của cán bộ xã: bản ghi cũ sẽ được hủy và thay bằng bản ghi dưới đây. Kiểm tra, sửa các ô rồi bấm Lưu.'
       : "Correcting a change the commune officer asked about: the old entry will be cancelled and replaced by this one. Check and fix the fields, then Save."),
     field('answer', lang === 'vi' ? 'Trả lời cán bộ xã' : 'Answer to the commune officer', answer));
   }
@@ -298,7 +334,7 @@ export async function recordPage(main, params) {
     try {
       const r = await api('/api/v1/events', { method: 'POST', body: ev });
       const subject = ev.person?.person_id || ev.person || ev.mother || ev.household || '';
-      msg.append(h('div', { class: 'msg good', role: 'status' }, t('saved', { t: label('event_type', type) }),
+      msg.append(h('div', { class: 'msg good', role: 'status' }, t('saved', { t: whose(form, type, ev) }),
         r.warning ? ` ${r.warning.message}` : '', ' ',
         subject ? h('a', { href: `#/person/${encodeURIComponent(typeof subject === 'string' ? subject : '')}` }, t('open')) : null));
       const keep = form.elements.date.value;

@@ -5,6 +5,7 @@ import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, s
 const ROLES = ['collaborator', 'commune', 'province', 'national', 'admin'];
 import { auditSearch, personRights } from './account.js';
 import { monthBars, monthLines, monthTable, progress, pyramid } from './charts.js';
+import { periodPicker, unitPicker } from './pickers.js';
 import { date, getLang, num, role, t } from './i18n.js';
 
 const q = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined && v !== null)).toString();
@@ -22,20 +23,6 @@ function kpi(text, v, target, decimals = 0, suffix = '') {
 }
 
 // ---- dashboard ----
-// Names of the units under a unit on today's map (areas, communes), for lists that the API gives as codes.
-async function unitNames(root) {
-  const names = new Map();
-  try {
-    const tree = await api(`/api/v1/units?${q({ root, date: today() })}`);
-    const walk = (u, path) => {
-      names.set(u.code, `${path}${u.name}`);
-      for (const c of u.children || []) walk(c, u.level === 'village' ? `${u.name} – ` : '');
-    };
-    tree.units.forEach((u) => walk(u, ''));
-  } catch { /* the codes alone will do */ }
-  return names;
-}
-
 export async function dashboard(main, params) {
   const unit = params.get('unit') || userUnit();
   const d = await api(`/api/v1/dashboard?${q({ unit, year: params.get('year') })}`);
@@ -44,15 +31,15 @@ export async function dashboard(main, params) {
   // The API gives the months of the year up to the server's today: the last one is "this month".
   const thisM = d.months[d.months.length - 1];
   const nowYear = Number(today().slice(0, 4));
-  const go = () => { location.hash = `#/dashboard?${q({ unit: unitIn.value.trim(), year: yearSel.value })}`; };
+  const go = () => { location.hash = `#/dashboard?${q({ unit: up.value, year: yearSel.value })}`; };
   const yearSel = h('select', { onchange: go },
     [0, 1, 2, 3].map((k) => Math.max(nowYear, year) - k).map((y) => h('option', { value: y, selected: y === year }, y)));
-  const unitIn = h('input', { type: 'text', value: unit, inputmode: 'numeric', onchange: go });
-  const quiet = d.not_updated || [];
-  const names = quiet.length ? await unitNames(unit) : new Map();
+  const up = await unitPicker(unit);
+  up.input.addEventListener('change', go);
+  const quiet = d.not_updated_units || [];
   main.replaceChildren(
     h('h1', {}, `${t('dashboard')}: ${d.unit_name}`),
-    h('div', { class: 'row2 noprint' }, field('year', t('year'), yearSel), field('unit', t('unit'), unitIn)),
+    h('div', { class: 'row2 noprint' }, field('year', t('year'), yearSel), up.attach(field('unit', t('unit'), up.input))),
     h('div', { class: 'grid', id: 'kpis' },
       kpi(t('population'), hd['2']),
       kpi(`${t('birthsMonth')}${thisM ? ` (${String(thisM.month).padStart(2, '0')}/${year})` : ''}`, { value: thisM ? thisM.births : 0 }),
@@ -72,7 +59,7 @@ export async function dashboard(main, params) {
         d.year !== nowYear ? h('p', { class: 'muted' }, '–')
           : quiet.length
             ? [h('p', {}, t('quietCount', { n: num(quiet.length), m: num(d.areas) })),
-              h('ul', { class: 'cols' }, quiet.map((a) => h('li', {}, h('a', { href: `#/area?area=${a}` }, names.get(a) || a), ` (${a})`)))]
+              h('ul', { class: 'cols' }, quiet.map((a) => h('li', {}, h('a', { href: `#/area?area=${a.code}` }, a.village ? `${a.village} – ${a.name}` : a.name))))]
             : h('p', {}, t('allUpdated')))));
 }
 
@@ -91,12 +78,16 @@ export async function find(main, params) {
   main.replaceChildren(h('h1', {}, t('find')), form, out);
   if (!qs) return;
   await codes();
+  const page = Math.max(1, Number(params.get('page')) || 1);
   let items = [];
   let households = [];
-  if (/^\d{12}$/.test(qs)) items = (await api(`/api/v1/persons?${q({ national_id: qs })}`)).items;
-  else if (/^\d+(\.\d+)?$/.test(qs)) households = (await api(`/api/v1/households?${q({ number: qs, size: 50 })}`)).items;
-  else items = (await api(`/api/v1/persons?${q({ q: qs, born, size: 50 })}`)).items;
+  let r;
+  if (/^\d{12}$/.test(qs)) items = (r = await api(`/api/v1/persons?${q({ national_id: qs })}`)).items;
+  else if (/^\d+(\.\d+)?$/.test(qs)) households = (r = await api(`/api/v1/households?${q({ number: qs, size: PAGE, page })}`)).items;
+  else items = (r = await api(`/api/v1/persons?${q({ q: qs, born, size: PAGE, page })}`)).items;
   if (!items.length && !households.length) { out.append(h('p', { class: 'msg bad' }, t('noResult'))); return; }
+  const pg = pager(r, (p) => `#/find?${q({ q: qs, born, page: p })}`);
+  out.append(pg);
   if (households.length) {
     out.append(table([t('number'), t('address'), t('area')], households.map((x) =>
       h('tr', {}, h('td', {}, h('a', { href: `#/household/${x.id}` }, x.number)), h('td', {}, x.address), h('td', {}, x.area)))));
@@ -107,6 +98,26 @@ export async function find(main, params) {
         h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
         h('td', {}, h('a', { href: `#/household/${p.household}` }, p.household))))));
   }
+  if (r.total > PAGE) out.append(pg.cloneNode(true));
+}
+
+const PAGE = 50;
+// "1–50 trong 312" with the previous and next pages, from a listing's page, size and total.
+function pager(r, link) {
+  const from = (r.page - 1) * r.size + 1;
+  const to = from + r.items.length - 1;
+  const vi = getLang() === 'vi';
+  const total = `${num(r.total)}${r.total_more ? '+' : ''}`;
+  return h('div', { class: 'pager noprint' },
+    h('span', { role: 'status' }, r.items.length ? `${num(from)}–${num(to)} ${vi ? 'trong' : 'of'} ${total}` : `0 ${vi ? 'trong' : 'of'} ${total}`),
+    r.page > 1 ? h('a', { class: 'btn secondary', href: link(r.page - 1) }, t('prev')) : null,
+    to < r.total ? h('a', { class: 'btn secondary', href: link(r.page + 1) }, t('next')) : null);
+}
+
+// "Hộ nghèo", "Hộ cận nghèo", "Hộ không nghèo" (not "Hộ nghèo: Không nghèo").
+function povertyText(v) {
+  const l = label('poverty', v);
+  return getLang() === 'vi' ? `Hộ ${String(l).toLowerCase()}` : `${t('poverty')}: ${l}`;
 }
 
 // One line of a history: the date, the change in words, who it concerns.
@@ -117,7 +128,7 @@ function describe(ev) {
   if (ev.method) bits.push(label('fp_method', ev.method));
   if (ev.outcome) bits.push(label('outcome', ev.outcome));
   if (ev.field) bits.push(`${label('info_field', ev.field)}: ${ev.value}`);
-  if (ev.poverty !== undefined) bits.push(`${t('poverty')} ${ev.year || ''}: ${label('poverty', ev.poverty)}`);
+  if (ev.poverty !== undefined) bits.push(`${povertyText(ev.poverty)}${ev.year ? ` (${getLang() === 'vi' ? 'năm' : 'year'} ${ev.year})` : ''}`);
   if (ev.destination) bits.push(ev.destination);
   if (ev.reason) bits.push(ev.reason);
   return { text: bits.join(' – '), who };
@@ -127,8 +138,10 @@ function historyList(history) {
   if (!history.length) return h('p', { class: 'muted' }, t('empty'));
   return h('ol', { class: 'hist' }, history.map((x) => {
     const d = describe(x.event || {});
+    // The person by name (the server names those who left too); an id only when it has none.
+    const who = x.person_name || x.mother_name || (typeof d.who === 'string' ? d.who : '');
     return h('li', { class: x.voided_by ? 'void' : '' }, h('strong', {}, date(x.event?.date)), ' ', d.text,
-      d.who && typeof d.who === 'string' ? ` · ${d.who}` : '');
+      who ? ` · ${who}` : '');
   }));
 }
 
@@ -143,7 +156,7 @@ export async function household(main, id) {
     h('h1', {}, `${t('household')} ${x.number} – ${x.id}`),
     h('div', { class: 'card' },
       h('p', {}, `${t('address')}: ${x.address}`), h('p', {}, `${t('area')}: `, h('a', { href: `#/area?area=${x.area}` }, x.area)),
-      h('p', {}, `${t('type')}: ${label('household_type', x.type)} · ${t('poverty')}: ${label('poverty', x.poverty)}`),
+      h('p', {}, `${t('type')}: ${label('household_type', x.type)} · ${povertyText(x.poverty)}`),
       h('div', { class: 'actions noprint' }, rec('move_in', { household: x.id }), rec('household_change', { household: x.id }))),
     h('h2', {}, t('members')),
     table([t('name'), t('sex'), t('birth'), ''], members.map((p) => h('tr', {},
@@ -155,6 +168,16 @@ export async function household(main, id) {
 }
 
 // ---- person ----
+// Age in whole years on today (a birth known to the year or month counts from its start).
+function ageText(birth) {
+  const [y, m = '01', d = '01'] = String(birth || '').split('-');
+  if (!y) return '';
+  const now = today();
+  let a = Number(now.slice(0, 4)) - Number(y);
+  if (`${now.slice(5, 7)}-${now.slice(8, 10)}` < `${m}-${d.slice(0, 2)}`) a--;
+  return getLang() === 'vi' ? `${a} tuổi` : `aged ${a}`;
+}
+
 export async function person(main, id) {
   await codes();
   const p = await api(`/api/v1/persons/${encodeURIComponent(id)}/history`);
@@ -162,8 +185,9 @@ export async function person(main, id) {
   main.replaceChildren(
     h('h1', {}, `${p.full_name} – ${p.id}`),
     h('div', { class: 'card' },
-      h('p', {}, `${t('sex')}: ${label('sex', p.sex)} · ${t('birth')}: ${date(p.birth_date)} · ${label('ethnicity', p.ethnicity)}`),
-      h('p', {}, `${t('household')}: `, h('a', { href: `#/household/${p.household}` }, p.household), ` · ${p.status === 'present' ? t('present') : t('gone')}`),
+      h('p', {}, `${t('sex')}: ${label('sex', p.sex)} · ${t('birth')}: ${date(p.birth_date)} · ${ageText(p.birth_date)} · ${label('ethnicity', p.ethnicity)}`),
+      h('p', {}, `${t('household')}: `, h('a', { href: `#/household/${p.household}` }, p.household),
+        p.relation != null ? ` · ${t('relation')}: ${label('relation', p.relation)}` : '', ` · ${p.status === 'present' ? t('present') : t('gone')}`),
       h('p', {}, `${label('marital', p.marital)} · ${label('education', p.education)} · ${label('residence', p.residence)}${p.fp_method ? ` · ${label('fp_method', p.fp_method)}` : ''}`),
       h('div', { class: 'actions noprint' }, types.map((ty) => h('a', { class: 'btn secondary', href: `#/record?${q({ type: ty, [ty === 'birth' ? 'mother' : 'person']: p.id })}` }, label('event_type', ty))))),
     h('h2', {}, t('history')), h('div', { class: 'card', id: 'person-history' }, historyList(p.history || [])),
@@ -188,13 +212,12 @@ export async function area(main, params) {
   const sel = h('select', { onchange: () => { location.hash = `#/area?area=${sel.value}`; } }, h('option', { value: '' }, '—'), await areaOptions(a));
   main.replaceChildren(h('h1', {}, t('households')), h('div', { class: 'card' }, field('area', t('chooseArea'), sel)));
   if (!a) return;
-  const page = Number(params.get('page')) || 1;
-  const r = await api(`/api/v1/households?${q({ area: a, page, size: 100 })}`);
-  main.append(table([t('number'), t('address'), t('type')], r.items.map((x) => h('tr', {},
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const r = await api(`/api/v1/households?${q({ area: a, page, size: PAGE })}`);
+  const link = (p) => `#/area?${q({ area: a, page: p })}`;
+  main.append(pager(r, link), table([t('number'), t('address'), t('type')], r.items.map((x) => h('tr', {},
     h('td', {}, h('a', { href: `#/household/${x.id}` }, x.number)), h('td', {}, x.address), h('td', {}, label('household_type', x.type))))),
-  h('div', { class: 'actions noprint' },
-    page > 1 ? h('a', { class: 'btn secondary', href: `#/area?${q({ area: a, page: page - 1 })}` }, t('prev')) : null,
-    r.items.length === 100 ? h('a', { class: 'btn secondary', href: `#/area?${q({ area: a, page: page + 1 })}` }, t('next')) : null));
+  r.total > PAGE ? pager(r, link) : null);
 }
 
 // ---- the month's slip (P0/CTV) ----
@@ -212,9 +235,9 @@ export async function slip(main, params) {
   const a = params.get('area') || (state.user?.role === 'collaborator' ? userUnit() : '');
   const month = params.get('month') || thisMonth();
   const sel = h('select', {}, h('option', { value: '' }, '—'), await areaOptions(a));
-  const mon = h('input', { type: 'text', inputmode: 'numeric', placeholder: 'mm/yyyy', pattern: '\\d{1,2}/\\d{4}', value: `${month.slice(5)}/${month.slice(0, 4)}` });
-  const form = h('form', { class: 'f card noprint', onsubmit: (e) => { e.preventDefault(); const [mm, yy] = mon.value.split('/'); location.hash = `#/slip?${q({ area: sel.value, month: `${yy}-${String(mm).padStart(2, '0')}` })}`; } },
-    h('div', { class: 'row2' }, field('area', t('area'), sel), field('month', t('month'), mon, 'mm/yyyy')),
+  const mon = periodPicker(month, { kinds: ['month'], legend: t('month') });
+  const form = h('form', { class: 'f card noprint', onsubmit: (e) => { e.preventDefault(); location.hash = `#/slip?${q({ area: sel.value, month: mon.value })}`; } },
+    h('div', { class: 'row2' }, field('area', t('area'), sel), mon.el),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show')), a ? h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('print')) : null));
   main.replaceChildren(h('h1', {}, t('slip')), form);
   if (!a) return;
@@ -239,7 +262,7 @@ export async function slip(main, params) {
       const pid = typeof it.event.person === 'string' ? it.event.person : it.event.mother;
       return h('tr', {}, h('td', { class: 'n' }, i + 1), h('td', { class: 'nw' }, date(it.event.date)),
         h('td', {}, pid ? h('a', { href: `#/person/${pid}` }, it.name || d.who) : it.name || d.who), h('td', {}, d.text),
-        h('td', {}, it.recorded_by || ''));
+        h('td', {}, it.recorded_by_name || (it.recorded_by ? t('fromFile') : '')));
     })));
   }
   doc.append(h('div', { class: 'sig' },
@@ -248,41 +271,41 @@ export async function slip(main, params) {
   main.append(doc);
 }
 
-// A list of the units under a unit (itself and one level down), offered while typing a unit code.
-export async function unitList(root) {
-  const list = h('datalist', { id: 'unit-list' });
-  try {
-    const tree = await api(`/api/v1/units?${q({ root: state.user?.unit ? root : '', date: today(), levels: 2 })}`);
-    const walk = (u, depth) => {
-      list.append(h('option', { value: u.code }, `${u.name} (${label('level', u.level)})`));
-      if (depth < 1) for (const c of u.children || []) walk(c, depth + 1);
-    };
-    tree.units.forEach((u) => walk(u, 0));
-  } catch { /* typing the code still works */ }
-  return list;
+// ---- reports ----
+// The forms change only with the program: asked once a session (and the server answers 304 to the browser's ETag).
+let formsList = null;
+function forms() {
+  if (!formsList) formsList = api('/api/v1/forms').catch((e) => { formsList = null; throw e; });
+  return formsList;
 }
 
-// ---- reports ----
 export async function reports(main, params) {
-  const forms = await api('/api/v1/forms');
+  const all = await forms();
   const lang = getLang();
   const form = params.get('form') || '01-DSX';
   const unit = params.get('unit') || userUnit();
-  const f = forms.find((x) => x.code === form) || forms[0];
-  const defPeriod = f.period === 'year' ? String(new Date().getFullYear() - 1) : f.period === 'quarter' ? `${new Date().getFullYear() - 1}-Q4` : thisMonth();
+  const f = all.find((x) => x.code === form) || all[0];
+  const thisYear = Number(today().slice(0, 4));
+  const defPeriod = f.period === 'year' ? String(thisYear - 1) : f.period === 'quarter' ? `${thisYear - 1}-Q4` : thisMonth();
   const period = params.get('period') || defPeriod;
   const mapDate = params.get('map_date') || '';
-  const formSel = h('select', {}, forms.map((x) => h('option', { value: x.code, selected: x.code === f.code }, `${x.code} – ${lang === 'en' ? x.title_en : x.title_vi}`)));
-  const unitIn = h('input', { type: 'text', value: unit, required: true, list: 'unit-list', autocomplete: 'off' });
-  const periodIn = h('input', { type: 'text', value: period, required: true, pattern: '\\d{4}(-(Q[1-4]|H[12]|\\d{2}))?' });
+  const title = (x) => (lang === 'en' ? x.title_en : x.title_vi);
+  const formSel = h('select', {}, all.map((x) => h('option', { value: x.code, selected: x.code === f.code }, `${x.code} – ${title(x)}`)));
+  // The whole title under the list: a phone shows only its start in the closed list.
+  const formTitle = h('p', { class: 'hint', 'aria-live': 'polite' }, title(f));
+  formSel.addEventListener('change', () => { formTitle.textContent = title(all.find((x) => x.code === formSel.value)); });
+  const up = await unitPicker(unit, { required: true });
+  const pp = periodPicker(period, { kinds: f.period === 'year' ? ['year'] : f.period === 'quarter' ? ['quarter', 'half', 'year'] : undefined });
   const mapIn = dateInput(mapDate);
+  const formFld = field('form', t('form'), formSel);
+  formFld.append(formTitle);
   const picker = h('form', { class: 'f card noprint', onsubmit: (e) => {
     e.preventDefault();
-    location.hash = `#/reports?${q({ form: formSel.value, unit: unitIn.value.trim(), period: periodIn.value.trim(), map_date: isoOf(mapIn) || '' })}`;
-  } }, h('div', { class: 'row2' }, field('form', t('form'), formSel), field('unit', t('unit'), unitIn),
-    field('period', t('period'), periodIn, t('periodHint')), field('map_date', t('mapDate'), mapIn, 'dd/mm/yyyy')),
+    location.hash = `#/reports?${q({ form: formSel.value, unit: up.value, period: pp.value, map_date: isoOf(mapIn) || '' })}`;
+  } }, h('div', { class: 'row2' }, formFld, up.attach(field('unit', t('unit'), up.input)), pp.el,
+    field('map_date', t('mapDate'), mapIn, 'dd/mm/yyyy')),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
-  main.replaceChildren(h('h1', {}, t('reports')), picker, await unitList(userUnit()));
+  main.replaceChildren(h('h1', {}, t('reports')), picker);
   if (!params.get('period')) return;
   const base = `/api/v1/reports/${encodeURIComponent(f.code)}?${q({ unit, period, map_date: mapDate, lang })}`;
   const r = await api(base);
@@ -290,23 +313,41 @@ export async function reports(main, params) {
   const clickable = cols.length > 1;
   const single = cols.length === 1;
   const hasTarget = r.rows.some((x) => x.target);
-  const head = [h('th', { scope: 'col' }, t('code')), h('th', { scope: 'col' }, t('indicator')), h('th', { scope: 'col' }, t('unitOf')),
-    ...cols.map((c) => h('th', { scope: 'col', class: 'n' }, clickable && !c.total
-      ? h('a', { href: `#/reports?${q({ form: f.code, unit: c.code, period, map_date: mapDate })}`, title: `${t('openUnit')} ${c.code}` }, c.name)
+  const head = [h('th', { scope: 'col', class: 'code' }, t('code')), h('th', { scope: 'col' }, t('indicator')), h('th', { scope: 'col' }, t('unitOf')),
+    ...cols.map((c, i) => h('th', { scope: 'col', class: `n c${i}` }, clickable && !c.total
+      ? h('a', { href: `#/reports?${q({ form: f.code, unit: c.code, period, map_date: mapDate })}`, title: `${t('openUnit')} ${c.name}` }, c.name)
       : c.name)),
     ...(single && hasTarget ? [h('th', { scope: 'col', class: 'n' }, t('target')), h('th', { scope: 'col', class: 'n' }, '%')] : [])];
   const rows = r.rows.map((row) => h('tr', {},
-    h('td', {}, row.code), h('td', { class: `lab${row.indent ? ` i${row.indent}` : ''}` }, row.label), h('td', {}, row.unit || ''),
-    row.values.map((v) => h('td', { class: 'n' }, v === null ? '' : num(v, row.decimals || 0))),
-    single && hasTarget ? [h('td', { class: 'n' }, row.target?.[0] == null ? '' : num(row.target[0], row.decimals || 0)),
-      h('td', { class: 'n' }, row.share?.[0] == null ? '' : num(row.share[0], 1))] : null));
+    h('td', { class: 'code' }, row.code), h('td', { class: `lab${row.indent ? ` i${row.indent}` : ''}` }, row.label), h('td', { class: 'uof' }, row.unit || ''),
+    row.values.map((v, i) => h('td', { class: `n c${i}`, 'data-label': cols[i]?.name || '' }, v === null ? '' : num(v, row.decimals || 0))),
+    single && hasTarget ? [h('td', { class: 'n', 'data-label': t('target') }, row.target?.[0] == null ? '' : num(row.target[0], row.decimals || 0)),
+      h('td', { class: 'n', 'data-label': '%' }, row.share?.[0] == null ? '' : num(row.share[0], 1))] : null));
+  const tbl = table(head, rows, { tall: true, label: r.title });
+  // On a phone, one unit's column at a time (the total first), chosen here.
+  let chooser = null;
+  if (cols.length > 1) {
+    // and the chosen unit's own report a tap away (the column headers are hidden on a phone).
+    const open = h('a', { class: 'btn secondary', id: 'open-column' });
+    const show = (k) => {
+      tbl.querySelectorAll('td.n, th.n').forEach((c) => c.classList.toggle('off', !c.classList.contains(`c${k}`)));
+      const c = cols[k];
+      open.hidden = !clickable || !!c.total;
+      open.href = `#/reports?${q({ form: f.code, unit: c.code, period, map_date: mapDate })}`;
+      open.textContent = `${t('openUnit')} ${c.name}`;
+    };
+    const first = Math.max(0, cols.findIndex((c) => c.total));
+    const sel = h('select', { onchange: () => show(Number(sel.value)) }, cols.map((c, i) => h('option', { value: i, selected: i === first }, c.name)));
+    chooser = h('div', { class: 'phone-only noprint' }, field('column', lang === 'vi' ? 'Xem số liệu của' : 'Show the figures of', sel), open);
+    show(first);
+  }
   main.append(
-    h('div', { class: 'card', id: 'report' },
+    h('div', { class: 'card rcards', id: 'report' },
       h('h2', {}, r.title),
       h('p', {}, `${r.unit.name} (${r.unit.code}) · ${r.period.label} · ${t('mapDate')} ${date(r.map_date)}`),
       h('div', { class: 'actions noprint' },
-        ['xlsx', 'csv', 'html'].map((fmt) => h('a', { class: 'btn secondary', href: `${base}&format=${fmt}`, download: fmt === 'html' ? null : `${f.code}-${unit}-${period}.${fmt}`, target: fmt === 'html' ? '_blank' : null }, `${t('download')} ${fmt.toUpperCase()}`))),
-      table(head, rows)));
+        ['xlsx', 'csv', 'html'].map((fmt) => h('a', { class: 'btn secondary', href: `${base}&format=${fmt}`, download: fmt !== 'html', target: fmt === 'html' ? '_blank' : null }, `${t('download')} ${fmt.toUpperCase()}`))),
+      chooser, tbl));
 }
 
 export async function eventPage(main, id) {
@@ -316,7 +357,7 @@ export async function eventPage(main, id) {
   main.replaceChildren(h('h1', {}, `${t('event')} ${e.seq}`), h('div', { class: 'card' },
     h('p', {}, `${date(e.event.date)} – ${d.text}`),
     e.event.person && typeof e.event.person === 'string' ? h('p', {}, h('a', { href: `#/person/${e.event.person}` }, e.event.person)) : null,
-    h('pre', { class: 'scroll' }, JSON.stringify(e.event, null, 2))));
+    h('pre', { class: 'scroll', tabindex: 0 }, JSON.stringify(e.event, null, 2))));
 }
 
 // ---- administration ----

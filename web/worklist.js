@@ -3,6 +3,7 @@
 // every list of their area (worklistHome).
 import { api, codes, dateInput, field, h, isoOf, label, state, table, today } from './core.js';
 import { date, getLang, num, t } from './i18n.js';
+import { unitPicker } from './pickers.js';
 
 const LISTS = ['elderly', 'prenatal', 'newborn', 'premarital', 'poor-fp', 'third-births'];
 const WORDS = {
@@ -80,11 +81,11 @@ export async function worklistPage(main, params) {
   const unit = params.get('unit') || state.user?.unit || '';
   const day = params.get('date') || today();
   const dayIn = dateInput(day);
-  const unitIn = h('input', { type: 'text', value: unit, autocomplete: 'off' });
+  const up = await unitPicker(unit);
   const form = h('form', { class: 'f card noprint', onsubmit: (e) => {
     e.preventDefault();
-    location.hash = `#/worklist?${q({ list, unit: unitIn.value.trim(), date: isoOf(dayIn) || day })}`;
-  } }, h('div', { class: 'row2' }, field('unit', t('unit'), unitIn), field('date', w('date'), dayIn)),
+    location.hash = `#/worklist?${q({ list, unit: up.value, date: isoOf(dayIn) || day })}`;
+  } }, h('div', { class: 'row2' }, up.attach(field('unit', t('unit'), up.input)), field('date', w('date'), dayIn)),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
   const tabs = h('nav', { class: 'tabs noprint', 'aria-label': w('worklists') }, LISTS.map((l) =>
     h('a', { href: `#/worklist?${q({ list: l, unit, date: day })}`, 'aria-current': l === list ? 'page' : null }, w(l))));

@@ -154,6 +154,12 @@ void api_handle(void *app, struct http_request *rq, struct http_response *rs);
 
 /* Answers with a JSON body (takes the reference). */
 void api_json(struct api_ctx *c, int status, json_t *body);
+/*
+ * Content-Disposition: attachment for a file name in UTF-8 ("01-DSX_Phường
+ * Đa Kao_2025-Q4.xlsx"): filename= an ASCII spelling (marks stripped) for
+ * old clients, filename*= the name itself, percent-encoded (RFC 6266).
+ */
+void api_attachment(struct api_ctx *c, const char *name);
 /* Answers 200 with the .xlsx that write(path, arg) makes in a private
  * temporary file (sent, then removed), or 503 when it cannot be written. */
 void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, void *arg), void *arg,
@@ -183,6 +189,9 @@ const char *api_tr(struct api_ctx *c, const char *vi, const char *en);
 /* An account's display name as a new JSON string, or its login when it has
  * none or is unknown (h_admin.c). */
 json_t *api_user_name(struct api_ctx *c, const char *login);
+/* The name of the account login, or null when login is no account (a
+ * change imported from a file with the command line names the system user). */
+json_t *api_account_name(struct api_ctx *c, const char *login);
 /* "by_name" set beside the "by" (a login) of a record's JSON; o may be NULL. */
 void api_add_by_name(struct api_ctx *c, json_t *o);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */

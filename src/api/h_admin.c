@@ -316,6 +316,14 @@ json_t *api_user_name(struct api_ctx *c, const char *login)
 	return json_string(login ? login : "");
 }
 
+json_t *api_account_name(struct api_ctx *c, const char *login)
+{
+	struct store_user u;
+	if (!login || !login[0] || store_user_get(c->st, login, 0, &u) != DS_OK)
+		return json_null();
+	return json_string(u.name[0] ? u.name : login);
+}
+
 void api_add_by_name(struct api_ctx *c, json_t *o)
 {
 	if (o)

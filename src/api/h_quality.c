@@ -75,15 +75,21 @@ static enum ds_rc write_xlsx(const char *path, void *arg)
 
 static void answer_file(struct api_ctx *c, json_t *out, const char *fmt)
 {
+	/* Named by unit and period, as the reports are: "chat-luong_Phường Đa Kao_2025-Q4.xlsx". */
+	const json_t *u = json_object_get(out, "unit"), *p = json_object_get(out, "period");
+	const char *uname = json_string_value(json_object_get(u, "name"));
+	const char *pcode = json_string_value(json_object_get(p, "code"));
+	char name[300];
+	snprintf(name, sizeof name, "chat-luong_%s_%s.%s", uname ? uname : "", pcode ? pcode : "", fmt);
 	if (strcmp(fmt, "csv") == 0) {
 		c->rs->status = 200;
 		c->rs->content_type = "text/csv; charset=utf-8";
 		buf_puts(&c->rs->body, "\xEF\xBB\xBF"); /* Excel reads UTF-8 with a BOM */
 		q_csv(out, &c->rs->body);
-		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"quality.csv\"");
+		api_attachment(c, name);
 		return;
 	}
-	api_answer_xlsx(c, write_xlsx, out, "quality.xlsx");
+	api_answer_xlsx(c, write_xlsx, out, name);
 }
 
 void h_quality(struct api_ctx *c)

@@ -45,12 +45,41 @@ static enum ds_rc add_brief(const struct store_person *p, void *arg)
 	return DS_OK;
 }
 
+/*
+ * How many a search finds in all, for "1–50 of 312": counted by the same
+ * store query without reading the persons into answers (nor the audit:
+ * nothing of them is told but their number), up to COUNT_MAX.
+ */
+#define COUNT_MAX 10000
+
+static enum ds_rc count_person(const struct store_person *p, void *arg)
+{
+	(void)p;
+	++*(size_t *)arg;
+	return DS_OK;
+}
+
+static enum ds_rc count_household(const struct store_household *h, void *arg)
+{
+	(void)h;
+	++*(size_t *)arg;
+	return DS_OK;
+}
+
+static json_t *page_json(json_t *items, size_t page, size_t size, size_t total)
+{
+	return json_pack("{s:o, s:I, s:I, s:I, s:b}", "items", items, "page", (json_int_t)page, "size",
+			 (json_int_t)size, "total", (json_int_t)(total > COUNT_MAX ? COUNT_MAX : total),
+			 "total_more", total > COUNT_MAX);
+}
+
 void h_person_search(struct api_ctx *c)
 {
 	char q[REG_NAME_BYTES], key[REG_NAME_BYTES], born[8], nid[16];
 	size_t size = page_arg(c, "size", 20, c->app->cfg.max_page);
 	size_t page = page_arg(c, "page", 1, 100000);
 	struct listing l = {c, json_array()};
+	size_t total = 0;
 	if (api_query(c, "national_id", nid, sizeof nid)) {
 		int64_t rid;
 		struct store_person p;
@@ -62,8 +91,10 @@ void h_person_search(struct api_ctx *c)
 		}
 		if (store_nid_owner(c->st, checked, &rid) == DS_OK &&
 		    store_person_get(c->st, NULL, rid, &p) == DS_OK &&
-		    api_scoped_person(c, p.rec.id, &p))
+		    api_scoped_person(c, p.rec.id, &p)) {
 			add_brief(&p, &l);
+			total = 1;
+		}
 	} else if (api_query(c, "q", q, sizeof q)) {
 		if (txt_fold(q, strlen(q), key, sizeof key) || strlen(key) < 2) {
 			json_decref(l.items);
@@ -83,6 +114,8 @@ void h_person_search(struct api_ctx *c)
 		char *areas = api_scope_areas(c);
 		enum ds_rc rc = store_find(c->st, key, year, areas, (page - 1) * size, size,
 					   add_brief, &l);
+		if (!rc)
+			rc = store_find(c->st, key, year, areas, 0, COUNT_MAX + 1, count_person, &total);
 		free(areas);
 		if (rc) {
 			json_decref(l.items);
@@ -94,8 +127,7 @@ void h_person_search(struct api_ctx *c)
 		api_error(c, 400, "required", "give q (a name) or national_id", "q");
 		return;
 	}
-	api_json(c, 200, json_pack("{s:o, s:I, s:I}", "items", l.items, "page", (json_int_t)page, "size",
-				   (json_int_t)size));
+	api_json(c, 200, page_json(l.items, page, size, total));
 }
 
 static void person_view(struct api_ctx *c, bool history)
@@ -193,16 +225,18 @@ void h_household_list(struct api_ctx *c)
 		areas = api_scope_areas(c);
 	}
 	struct hh_listing l = {c, json_array()};
+	size_t total = 0;
 	enum ds_rc rc = store_households_in(c->st, areas, num, (page - 1) * size, size,
 					    add_household, &l);
+	if (!rc)
+		rc = store_households_in(c->st, areas, num, 0, COUNT_MAX + 1, count_household, &total);
 	free(areas);
 	if (rc) {
 		json_decref(l.items);
 		api_error(c, 503, "store", "the households could not be read", NULL);
 		return;
 	}
-	api_json(c, 200, json_pack("{s:o, s:I, s:I}", "items", l.items, "page", (json_int_t)page, "size",
-				   (json_int_t)size));
+	api_json(c, 200, page_json(l.items, page, size, total));
 }
 
 void h_household_get(struct api_ctx *c)
@@ -225,6 +259,12 @@ void h_household_get(struct api_ctx *c)
 	json_array_foreach(json_object_get(v, "members"), i, m)
 		api_audit_in(c, "read", "person", json_string_value(json_object_get(m, "id")), h.rec.area,
 			     "ok");
+	/* The history names persons who have left too: reads of them. */
+	json_array_foreach(json_object_get(v, "history"), i, m)
+		if (json_object_get(m, "person_name"))
+			api_audit_in(c, "read_name", "person",
+				     json_string_value(json_object_get(json_object_get(m, "event"), "person")),
+				     h.rec.area, "ok");
 	api_audit_in(c, "read", "household", h.rec.id, h.rec.area, "ok");
 	api_json(c, 200, v);
 }

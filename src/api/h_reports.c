@@ -66,6 +66,15 @@ static size_t suppress_small(struct api_ctx *c, struct rpt_table *t)
 	return hidden;
 }
 
+/* A report's file is named by form, unit and period: "01-DSX_Phường Đa Kao_2025-Q4.xlsx". */
+static void report_file_name(struct api_ctx *c, const struct rpt_table *t, const char *ext)
+{
+	char name[REG_TEXT_BYTES + 64];
+	snprintf(name, sizeof name, "%s_%s_%s.%s", t->form->code, t->unit_name[0] ? t->unit_name : t->unit,
+		 t->period.code, ext);
+	api_attachment(c, name);
+}
+
 void h_report(struct api_ctx *c)
 {
 	char unit[16] = "", period[16] = "", fmt[8] = "json", lang[4] = "", cols[12] = "auto";
@@ -121,9 +130,7 @@ void h_report(struct api_ctx *c)
 		c->rs->content_type = "text/csv; charset=utf-8";
 		buf_puts(&c->rs->body, "\xEF\xBB\xBF"); /* Excel reads UTF-8 with a BOM */
 		rpt_csv(&t, lang, &c->rs->body);
-		snprintf(name + strlen(name), sizeof name - strlen(name), ".csv");
-		c->rs->filename = NULL;
-		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"report.csv\"");
+		report_file_name(c, &t, "csv");
 	} else if (strcmp(fmt, "html") == 0) {
 		c->rs->status = 200;
 		c->rs->content_type = "text/html; charset=utf-8";
@@ -140,7 +147,7 @@ void h_report(struct api_ctx *c)
 			c->rs->content_type =
 				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 			c->rs->file = strdup(tmp);
-			http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"report.xlsx\"");
+			report_file_name(c, &t, "xlsx");
 		}
 	} else {
 		api_error(c, 400, "bad_code", "format is json, csv, xlsx or html", "format");
@@ -281,6 +288,7 @@ void h_slip(struct api_ctx *c)
 		json_t *row = json_pack("{s:i, s:I, s:o, s:s}", "section", slip_section(e.fact.type), "seq",
 					(json_int_t)e.fact.seq, "event", ev ? ev : json_null(),
 					"recorded_by", e.recorded_by);
+		json_object_set_new(row, "recorded_by_name", api_account_name(c, e.recorded_by));
 		if (pid && store_person_get(c->st, pid, 0, &p) == DS_OK) {
 			json_object_set_new(row, "name", json_string(p.cur_name));
 			api_audit_in(c, "slip", "person", pid, p.cur_area, "ok");
@@ -389,7 +397,7 @@ void h_dashboard(struct api_ctx *c)
 		eng_result_free(&res);
 	}
 	/* Areas under the unit without any event this month: not updated. */
-	json_t *quiet = json_array();
+	json_t *quiet = json_array(), *quiet_named = json_array();
 	char **areas = NULL;
 	size_t na = 0;
 	if (year == ty &&
@@ -401,8 +409,17 @@ void h_dashboard(struct api_ctx *c)
 			if (json_array_size(quiet) < 200 &&
 			    engine_events_in(v, one, 1, day_month_start(today), today, &seqs, &n) ==
 				    DS_OK &&
-			    n == 0)
+			    n == 0) {
 				json_array_append_new(quiet, json_string(areas[i]));
+				/* with its name and its village's, for a list that reads */
+				const struct reg_unit *a = reg_units_resolve(eng_units(v), areas[i], today);
+				const struct reg_unit *vil =
+					a ? reg_units_resolve(eng_units(v), a->parent, today) : NULL;
+				json_array_append_new(quiet_named,
+						      json_pack("{s:s, s:s, s:s}", "code", areas[i], "name",
+								a ? a->name : areas[i], "village",
+								vil ? vil->name : ""));
+			}
 			free(seqs);
 			free(areas[i]);
 		}
@@ -410,9 +427,9 @@ void h_dashboard(struct api_ctx *c)
 	}
 	engine_read_end(v);
 	api_json(c, 200,
-		 json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:i}", "unit", unit, "unit_name",
+		 json_pack("{s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:i}", "unit", unit, "unit_name",
 			   t.unit_name, "year", year, "headline", head, "months", months, "pyramid", pyramid,
-			   "not_updated", quiet, "areas", (int)na));
+			   "not_updated", quiet, "not_updated_units", quiet_named, "areas", (int)na));
 	rpt_table_free(&t);
 }
 
@@ -631,6 +648,23 @@ void h_forms(struct api_ctx *c)
 						     "title_vi", f->title_vi, "title_en", f->title_en,
 						     "period", f->period, "targets", f->targets, "rows",
 						     rows));
+	}
+	/* The forms change only with the program: the page asks again with the
+	 * ETag and is answered 304 without the 38 KB. */
+	char *text = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	uint64_t hash = 14695981039346656037ull; /* FNV-1a */
+	for (const char *p = text ? text : ""; *p; p++)
+		hash = (hash ^ (unsigned char)*p) * 1099511628211ull;
+	free(text);
+	char etag[24];
+	snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)hash);
+	http_add_header(c->rs, "ETag", etag);
+	c->rs->cache_control = "private, no-cache";
+	const char *asked = http_header(c->rq, "If-None-Match");
+	if (asked && strstr(asked, etag)) {
+		json_decref(arr);
+		c->rs->status = 304;
+		return;
 	}
 	api_json(c, 200, arr);
 }

@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "base/progress.h"
+#include "base/text.h"
 
 const struct api_route api_routes[] = {
 	{"GET", "/health", h_health, PERM_PUBLIC, "Liveness and the event sequence", ""},
@@ -184,9 +185,27 @@ void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, vo
 	c->rs->status = 200;
 	c->rs->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	c->rs->file = strdup(tmp);
-	char cd[160];
-	snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
-	http_add_header(c->rs, "Content-Disposition", cd);
+	api_attachment(c, filename);
+}
+
+void api_attachment(struct api_ctx *c, const char *name)
+{
+	char ascii[256];
+	if (txt_ascii(name, strlen(name), ascii, sizeof ascii) == DS_EINPUT)
+		snprintf(ascii, sizeof ascii, "danso");
+	struct buf b = {0};
+	buf_printf(&b, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)name; *p && b.len < 900; p++) {
+		/* RFC 5987 attr-char stays as it is; everything else is %XX */
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("!#$&+-.^_`|~", *p))
+			buf_printf(&b, "%c", *p);
+		else
+			buf_printf(&b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	http_add_header(c->rs, "Content-Disposition", b.data ? b.data : "attachment");
+	buf_free(&b);
 }
 
 void api_json(struct api_ctx *c, int status, json_t *body)

@@ -226,6 +226,40 @@ enum ds_rc txt_fold(const char *s, size_t len, char *out, size_t outsz)
 		   true, out, outsz);
 }
 
+enum ds_rc txt_ascii(const char *s, size_t len, char *out, size_t outsz)
+{
+	if (!txt_utf8_valid(s, len))
+		return DS_EINPUT;
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &mapped,
+					  UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK);
+	if (n < 0)
+		return n == UTF8PROC_ERROR_NOMEM ? DS_ENOMEM : DS_EINPUT;
+	size_t o = 0;
+	enum ds_rc rc = DS_OK;
+	for (const unsigned char *p = mapped, *end = mapped + n; p < end;) {
+		unsigned char c = *p;
+		char a;
+		size_t step = 1;
+		if (c >= 0x80) {
+			step = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			a = p[0] == 0xC4 && p[1] == 0x91 ? 'd' : p[0] == 0xC4 && p[1] == 0x90 ? 'D' : '_';
+		} else {
+			a = c < 0x20 || c == 0x7F || strchr("\"\\/%", c) ? '_' : (char)c;
+		}
+		if (o + 1 >= outsz) {
+			rc = DS_ELIMIT;
+			break;
+		}
+		out[o++] = a;
+		p += step;
+	}
+	if (outsz)
+		out[o < outsz ? o : outsz - 1] = '\0';
+	free(mapped);
+	return rc;
+}
+
 const char *txt_last_word(const char *key)
 {
 	const char *sp = strrchr(key, ' ');

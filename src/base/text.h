@@ -33,6 +33,13 @@ enum ds_rc txt_nfc(const char *s, size_t len, char *out, size_t outsz);
 /* The search key of s (see above) into out.  Same errors as txt_nfc. */
 enum ds_rc txt_fold(const char *s, size_t len, char *out, size_t outsz);
 
+/*
+ * An ASCII spelling of s (for a file name's fallback): marks stripped, case
+ * kept, đ/Đ as d/D, anything else outside printable ASCII and the quote,
+ * backslash, slash and percent signs as '_'.  Same errors as txt_nfc.
+ */
+enum ds_rc txt_ascii(const char *s, size_t len, char *out, size_t outsz);
+
 /* The last word of a folded key (the given name), a pointer into key. */
 const char *txt_last_word(const char *key);
 

@@ -70,6 +70,7 @@ struct http_response {
 	char *file;        /* send this file instead of body (and delete it) */
 	const char *filename; /* Content-Disposition attachment name */
 	bool cacheable;    /* static files: may be cached */
+	const char *cache_control; /* when set, instead of what cacheable says */
 	int nheaders;
 	char *headers[HTTP_MAX_HEADERS][2];
 };

@@ -256,6 +256,7 @@ void http_response_reset(struct http_response *rs)
 	rs->filename = NULL;
 	free_headers(rs);
 	rs->cacheable = false;
+	rs->cache_control = NULL;
 }
 
 static void response_free(struct http_response *rs)
@@ -342,7 +343,9 @@ static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, 
 				rs->content_type ? rs->content_type : "application/json; charset=utf-8");
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
-	MHD_add_response_header(resp, "Cache-Control", rs->cacheable ? "public, max-age=3600" : "no-store");
+	MHD_add_response_header(resp, "Cache-Control",
+				rs->cache_control ? rs->cache_control
+				: rs->cacheable ? "public, max-age=3600" : "no-store");
 	if (s->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (last)

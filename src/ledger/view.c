@@ -39,6 +39,32 @@ struct hist {
 	json_t *arr;
 };
 
+/* The current name of the person an event names by id under key, beside it as key_name. */
+static void name_beside(struct store *st, json_t *row, json_t *ev, const char *key)
+{
+	const char *id = json_string_value(json_object_get(ev, key));
+	struct store_person p;
+	if (!id || !st || store_person_get(st, id, 0, &p) != DS_OK)
+		return;
+	char k[32];
+	snprintf(k, sizeof k, "%s_name", key);
+	json_object_set_new(row, k, json_string(p.cur_name[0] ? p.cur_name : p.rec.full_name));
+}
+
+/* Histories say who, by name (a person who has left the household too);
+ * looked up once the events are read, not while the store iterates. */
+static void name_rows(struct store *st, json_t *arr)
+{
+	size_t i;
+	json_t *row;
+	json_array_foreach(arr, i, row)
+	{
+		json_t *ev = json_object_get(row, "event");
+		name_beside(st, row, ev, "person");
+		name_beside(st, row, ev, "mother");
+	}
+}
+
 static enum ds_rc add_event(const struct store_event *e, void *arg)
 {
 	struct hist *h = arg;
@@ -56,7 +82,8 @@ static enum ds_rc add_event(const struct store_event *e, void *arg)
 static json_t *person_history(struct ledger *lg, int64_t rid)
 {
 	struct hist h = {json_array()};
-	store_events_about(lg->st, rid, 0, add_event, &h);
+	if (store_events_about(lg->st, rid, 0, add_event, &h) == DS_OK)
+		name_rows(lg->st, h.arr);
 	return h.arr;
 }
 
@@ -211,6 +238,8 @@ enum ds_rc view_household(struct ledger *lg, const struct store_household *h, bo
 	struct hist hi = {json_array()};
 	if (!rc)
 		rc = store_events_about(lg->st, 0, h->rid, add_event, &hi);
+	if (!rc && history)
+		name_rows(lg->st, hi.arr);
 	apply_household_changes(o, hi.arr);
 	if (history)
 		json_object_set_new(o, "history", hi.arr);

@@ -208,7 +208,7 @@ static const struct words en_words = {
 	"Form", "Period", "Administrative map of", "No.", "Code", "Indicator", "Unit", "Total",
 	"Male", "Female", "Year's target", "% reached", "......., date ....................",
 	"PREPARED BY", "APPROVED BY", "(signature, full name)", "(signature, full name, stamp)",
-	"Generated"};
+	"Made at"};
 
 static const struct words *W(const char *lang)
 {
@@ -317,14 +317,20 @@ enum ds_rc rpt_html(const struct rpt_table *t, const char *lang, struct buf *b)
 		}
 		buf_puts(b, "</tr>");
 	}
-	char gen[32];
-	iso_time(t->generated_at, gen, sizeof gen);
+	/* When it was made, as a reader in Viet Nam says it: 14:05, 02/12/2026 (UTC+7, no summer time). */
+	time_t local = (time_t)t->generated_at + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	char hm[8], dmy[16];
+	strftime(hm, sizeof hm, "%H:%M", &tm);
+	strftime(dmy, sizeof dmy, "%d/%m/%Y", &tm);
 	buf_printf(b, "</tbody></table></div><p style=\"text-align:right\"><i>%s</i></p>"
 		      "<div class=\"sign\"><div><p><b>%s</b></p><p><i>%s</i></p></div>"
 		      "<div><p><b>%s</b></p><p><i>%s</i></p></div></div>"
-		      "<p style=\"font-size:9pt;color:#555\">%s: %s</p></body></html>",
-		   w->place_date, w->preparer, w->sign_preparer, w->approver, w->sign_approver,
-		   w->generated, gen);
+		      "<p style=\"font-size:9pt;color:#555\">",
+		   w->place_date, w->preparer, w->sign_preparer, w->approver, w->sign_approver);
+	buf_printf(b, is_vi(lang) ? "%s %s ngày %s" : "%s %s on %s (Viet Nam time)", w->generated, hm, dmy);
+	buf_puts(b, "</p></body></html>");
 	return b->data ? DS_OK : DS_ENOMEM;
 }
 

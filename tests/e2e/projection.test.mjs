@@ -9,88 +9,24 @@
 // Run from the repository root: node --test --test-concurrency=1 tests/e2e/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ART, csv, viNum, world } from './lib.mjs';
 
-const bin = path.resolve(process.env.DANSO_BIN || 'build/danso');
-const ART = path.resolve('tests/e2e/artifacts');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const TODAY = new Date().toISOString().slice(0, 10);
-const ENV = { ...process.env, DANSO_TODAY: TODAY };
 const BASE_DATE = '2025-12-31';
-const viNum = (s) => Number(String(s).replace(/\./g, '').replace(',', '.'));
 
-let dir, server, base, browser;
-const PW = {};
-const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
+let w;
 
 before(async () => {
-  fs.mkdirSync(ART, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-e2e-proj-'));
-  const p = path.join(dir, 'p');
-  run('gen', '--out', p, '--persons', '4000', '--seed', '9', '--province', '79', '--quiet');
-  const db = path.join(dir, 'd.db');
-  run('init', '--db', db);
-  run('import', '--db', db, '--units', `${p}/units.csv`, '--households', `${p}/households.csv`, '--persons', `${p}/persons.csv`, '--as-of', '2023-01-01', '--quiet');
-  run('events', '--db', db, `${p}/events.ndjson`);
-  const commune = fs.readFileSync(`${p}/units.csv`, 'utf8').split('\n').map((l) => l.split(','))
-    .find((f) => f[2] === 'commune' && !f[5])[0];
-  for (const [login, role, unit] of [['tinh', 'province', '79'], ['xa', 'commune', commune]]) {
-    const f = path.join(dir, `${login}.pw`);
-    run('user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unit, '--name', login, '--password-file', f);
-    PW[login] = fs.readFileSync(f, 'utf8').trim();
-  }
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(ART, 'server-projection.log'));
-  server.stdout.pipe(log);
-  server.stderr.pipe(log);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  w = await world({ name: 'projection', persons: 4000, seed: 9, asOf: '2023-01-01' });
+  const commune = csv(`${w.gen}/units.csv`).find((u) => u.level === 'commune' && !u.valid_to).code;
+  w.addUser('tinh', 'province', '79', 'tinh');
+  w.addUser('xa', 'commune', commune, 'xa');
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(async () => { await w?.close(); });
 
-async function loggedIn(user, viewport = { width: 1000, height: 900 }) {
-  const ctx = await browser.newContext({ viewport, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  for (let i = 0; i < 10; i++) {
-    await page.goto(`${base}/`);
-    await page.getByLabel(/Tên đăng nhập|Login/).fill(user);
-    await page.getByLabel(/Mật khẩu|Password/).fill(PW[user]);
-    await page.getByRole('button', { name: /^(Đăng nhập|Log in)$/ }).click();
-    await page.waitForSelector('#kpis, #login .msg.bad');
-    if (!(await page.locator('#login .msg.bad').count())) return page;
-  }
-  return assert.fail(`${user} could not log in`);
-}
-
-async function nav(page, hash, ready) {
-  await page.goto(`${base}/${hash}`);
-  await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));
-  if (ready) await page.waitForSelector(ready);
-}
+const loggedIn = (user, viewport = { width: 1000, height: 900 }) => w.loggedIn(user, viewport);
+const nav = (page, hash, ready) => w.nav(page, hash, ready);
 
 // The API as the page's user sees it.
 async function apiJson(page, url) {

@@ -17,6 +17,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { csv, fold } from './lib.mjs';
 
 const bin = path.resolve(process.env.DANSO_BIN || 'build/danso');
 const ART = path.resolve('tests/e2e/artifacts');
@@ -32,23 +33,6 @@ const PW = {};
 const W = {}; // the world: codes and ids picked from the data
 
 const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-function csv(file) {
-  const [head, ...lines] = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split('\n').filter(Boolean);
-  const cols = head.split(',');
-  return lines.map((l) => {
-    const out = [];
-    let cur = '', q = false;
-    for (const ch of l) {
-      if (ch === '"') q = !q;
-      else if (ch === ',' && !q) { out.push(cur); cur = ''; } else cur += ch;
-    }
-    out.push(cur);
-    return Object.fromEntries(cols.map((c, i) => [c, out[i]]));
-  });
-}
-
-const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 
 function freePort() {
   return new Promise((resolve) => {
@@ -251,11 +235,11 @@ test('a commune officer records four changes and sees them everywhere', async ()
   await page.locator('[name="place"]').selectOption('1');
   await page.locator('form[aria-label] button[type=submit]').click();
   await page.waitForSelector('form[aria-label] .msg');
-  assert.match(await page.locator('form[aria-label] .msg').innerText(), /Đã ghi: Sinh/);
+  assert.match(await page.locator('form[aria-label] .msg').innerText(), /Đã lưu: Sinh/);
 
-  assert.match(await record(page, 'death', { date: today, person: W.man.id }), /Đã ghi: Chết/);
-  assert.match(await record(page, 'move_out', { date: today, person: W.other.id, destination: 'Hà Nội' }), /Đã ghi: Chuyển đi/);
-  assert.match(await record(page, 'fp_start', { date: today, person: W.woman.id, method: 1, source: 1 }), /Đã ghi: Bắt đầu sử dụng BPTT/);
+  assert.match(await record(page, 'death', { date: today, person: W.man.id }), /Đã lưu: Chết/);
+  assert.match(await record(page, 'move_out', { date: today, person: W.other.id, destination: 'Hà Nội' }), /Đã lưu: Chuyển đi/);
+  assert.match(await record(page, 'fp_start', { date: today, person: W.woman.id, method: 1, source: 1 }), /Đã lưu: Bắt đầu sử dụng BPTT/);
 
   // The household is found by its number, and its history lists all four, dated.
   await nav(page, `#/find?q=${encodeURIComponent(W.hhNumber)}`, '#results');
@@ -392,7 +376,7 @@ test('an administrator sees the unit tree, adds a user, changes a role and reads
   const row = page.locator('tr', { has: page.locator('td', { hasText: /^ctv2$/ }) });
   await row.locator('select').selectOption('commune');
   await row.locator('input[type=text]').fill(W.commune);
-  await row.getByRole('button', { name: 'Ghi lại' }).click();
+  await row.getByRole('button', { name: 'Lưu' }).click();
   await row.locator('.ok').waitFor();
   await nav(page, `#/admin?tab=users&x=2`, '#user-add');
   assert.equal(await page.locator('tr', { has: page.locator('td', { hasText: /^ctv2$/ }) }).locator('select').inputValue(), 'commune');
@@ -552,9 +536,10 @@ test('every page fits a 360-pixel phone screen and loads within a second (screen
   for (const [name, [hash, ready]] of Object.entries(pages)) await shoot(page, name, hash, ready);
   // From the province form, a commune's column opens that commune's form.
   await nav(page, `#/reports?form=03-DSX&unit=79&period=2025`, '#report th a');
-  const first = page.locator('#report th a').first();
-  const commune = await first.innerText();
-  await first.click();
+  // On a phone a row is a card with one commune's figures, chosen by name (issue 17), and a link to its form.
+  const commune = await page.locator('#report th a').first().innerText();
+  await page.getByLabel('Xem số liệu của').selectOption({ label: commune });
+  await page.locator('#open-column').click();
   await page.waitForFunction(() => /unit=\d{5}&/.test(location.hash) && !document.querySelector('main[aria-busy]'));
   assert.equal(await page.locator('#report thead th a').count(), 0, 'a single unit: no commune columns');
   assert.equal(await page.locator('#report thead th', { hasText: commune }).count(), 1, 'the commune\'s column');

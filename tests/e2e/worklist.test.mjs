@@ -5,75 +5,31 @@
 // downloadable; it fits a 360 px phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ART, assertFits, world } from './lib.mjs';
 
-const bin = path.resolve(process.env.DANSO_BIN || 'build/danso');
-const ART = path.resolve('tests/e2e/artifacts');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ENV = { ...process.env, DANSO_TODAY: '2026-11-22' }; // E4 turned 60 on 2026-09-01
 const FIX = path.resolve('tests/data/worklist');
-let dir, server, base, browser;
-const PW = {};
-const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
+let w, base;
 
 before(async () => {
-  fs.mkdirSync(ART, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-e2e-wl-'));
-  const db = path.join(dir, 'd.db');
-  run('init', '--db', db);
-  run('import', '--db', db, '--units', `${FIX}/units.csv`, '--households', `${FIX}/households.csv`, '--persons', `${FIX}/persons.csv`, '--as-of', '2025-12-31', '--quiet');
-  run('events', '--db', db, `${FIX}/events.ndjson`);
-  for (const [login, role, unit] of [['ctv', 'collaborator', '2673400101'], ['xa', 'commune', '26734']]) {
-    const f = path.join(dir, `${login}.pw`);
-    run('user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unit, '--name', login, '--password-file', f);
-    PW[login] = fs.readFileSync(f, 'utf8').trim();
-  }
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(ART, 'server-worklist.log'));
-  server.stdout.pipe(log);
-  server.stderr.pipe(log);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  // E4 turned 60 on 2026-09-01.
+  w = await world({ name: 'worklist', today: '2026-11-22', build: ({ run, db }) => {
+    run('init', '--db', db);
+    run('import', '--db', db, '--units', `${FIX}/units.csv`, '--households', `${FIX}/households.csv`, '--persons', `${FIX}/persons.csv`, '--as-of', '2025-12-31', '--quiet');
+    run('events', '--db', db, `${FIX}/events.ndjson`);
+  }, users: [['ctv', 'collaborator', '2673400101'], ['xa', 'commune', '26734']] });
+  base = w.base;
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(async () => { await w?.close(); });
 
 async function loggedIn(user, viewport) {
-  const ctx = await browser.newContext({ viewport, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  await page.goto(`${base}/`);
-  await page.getByLabel(/Tên đăng nhập|Login/).fill(user);
-  await page.getByLabel(/Mật khẩu|Password/).fill(PW[user]);
-  await page.getByRole('button', { name: /^(Đăng nhập|Log in)$/ }).click();
-  await page.waitForSelector('#kpis, section[data-list], #login .msg.bad, main .msg.bad', { timeout: 15000 }).catch(async () => assert.fail(await page.locator('main').innerText()));
-  assert.equal(await page.locator('#login .msg.bad').count(), 0, `${user} logged in`);
+  const page = await w.loggedIn(user, viewport);
+  await page.waitForSelector('#kpis, section[data-list], main .msg.bad', { timeout: 15000 }).catch(async () => assert.fail(await page.locator('main').innerText()));
   return page;
 }
 
-const fits = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+const fits = async (page) => { await assertFits(page, page.url()); return true; };
 
 test('a collaborator\'s home page is their area\'s work lists, on a phone', async () => {
   const page = await loggedIn('ctv', { width: 360, height: 740 });

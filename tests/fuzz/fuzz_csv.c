@@ -11,6 +11,10 @@
  * Invariant checked besides memory safety: a row the parsers accept writes
  * back (reg_person_get) to text that they accept again and write back the
  * same, which is what makes `danso export` and re-import stable.
+ *
+ * The same bytes also go through txt_ascii (a download's fallback file
+ * name is made from a unit's name): what it accepts comes out as printable
+ * ASCII without a quote, backslash, slash or percent sign.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +24,7 @@
 
 #include "base/csv.h"
 #include "base/day.h"
+#include "base/text.h"
 #include "register/record.h"
 
 static int32_t as_of;
@@ -100,6 +105,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy = malloc(size ? size : 1);
 	memcpy(copy, data, size);
 	bool header_ok = one(copy, size);
+	char ascii[512];
+	enum ds_rc arc = txt_ascii(copy, size, ascii, sizeof ascii);
+	if (arc == DS_OK || arc == DS_ELIMIT)
+		for (const char *a = ascii; *a; a++)
+			if (*a < 0x20 || *a > 0x7E || strchr("\"\\/%", *a))
+				__builtin_trap();
 	free(copy);
 	if (!header_ok) {
 		size_t n = 0;

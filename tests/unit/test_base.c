@@ -75,6 +75,21 @@ TEST(text_fold_vietnamese)
 	CHECK_EQ(txt_fold("abcdef", 6, out, 4), DS_ELIMIT);
 }
 
+TEST(text_ascii_file_names)
+{
+	char out[128];
+	const char *s = "01-DSX_Phường Đa Kao_2025-Q4.xlsx";
+	CHECK_EQ(txt_ascii(s, strlen(s), out, sizeof out), DS_OK);
+	CHECK_STR(out, "01-DSX_Phuong Da Kao_2025-Q4.xlsx");
+	/* decomposed marks, quotes, slashes, percent and CJK become safe */
+	const char *d = "Nguye\xcc\x82\xcc\x83n \"a/b\\c%\xe6\x9d\xb1";
+	CHECK_EQ(txt_ascii(d, strlen(d), out, sizeof out), DS_OK);
+	CHECK_STR(out, "Nguyen _a_b_c__");
+	CHECK_EQ(txt_ascii("\xff", 1, out, sizeof out), DS_EINPUT);
+	CHECK_EQ(txt_ascii("abcdef", 6, out, 4), DS_ELIMIT);
+	CHECK_STR(out, "abc");
+}
+
 TEST(text_utf8_validation)
 {
 	CHECK(txt_utf8_valid("Việt", strlen("Việt")));
