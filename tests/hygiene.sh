@@ -21,6 +21,17 @@ for f in $(find src -name '*.c' | sort); do
 		bad=1
 	}
 done
+# The web modules parse as ES modules (a .js file alone is parsed as a
+# script, which lets a syntax error through to the browser).
+tmp=$(mktemp -d)
+for f in web/*.js; do
+	cp "$f" "$tmp/m.mjs"
+	node --check "$tmp/m.mjs" 2>"$tmp/err" || {
+		echo "hygiene: $f does not parse as a module: $(grep -m1 Error "$tmp/err")"
+		bad=1
+	}
+done
+rm -rf "$tmp"
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	ignored=$(git ls-files -ci --exclude-standard)
 	if [ -n "$ignored" ]; then

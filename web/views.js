@@ -145,6 +145,39 @@ function historyList(history) {
   }));
 }
 
+// ---- actions that fit the person ----
+// Whole years on today (a birth known to the year or month counts from its start).
+function ageOf(birth) {
+  const [y, m = '01', d = '01'] = String(birth || '').split('-');
+  if (!y) return null;
+  const now = today();
+  let a = Number(now.slice(0, 4)) - Number(y);
+  if (`${now.slice(5, 7)}-${now.slice(8, 10)}` < `${m}-${d.slice(0, 2)}`) a--;
+  return a;
+}
+
+// The changes one would record for this person, the likeliest first: a
+// birth only for a woman of childbearing age, contraception for a married
+// woman 15-49, a check for the elderly, death always last.  A person who
+// has left or died gets none (a mistake is corrected from the event).
+export function actionsFor(p) {
+  if (p.status && p.status !== 'present') return [];
+  const age = ageOf(p.birth_date);
+  // Codes come as text ("2") from the API.
+  const woman = Number(p.sex) === 2, married = Number(p.marital) === 2;
+  const out = [];
+  if (age !== null && age < 1) out.push('newborn_screening');
+  if (woman && age >= 15 && age <= 49 && married) out.push(Number(p.fp_method) ? 'fp_stop' : 'fp_start', 'pregnancy', 'prenatal_screening');
+  if (woman && age >= 15 && age <= 55) out.push('birth');
+  if (age >= 60) out.push('elderly_check');
+  if (age >= 15 && p.marital != null && !married) out.push('marriage');
+  if (married) out.push('divorce', 'widowed');
+  out.push('transfer', 'move_out', 'info_change', 'death');
+  return out;
+}
+
+const recordLink = (ty, id, cls) => h('a', { class: cls, href: `#/record?${q({ type: ty, [ty === 'birth' ? 'mother' : 'person']: id })}` }, label('event_type', ty));
+
 // ---- household ----
 export async function household(main, id) {
   await codes();
@@ -161,27 +194,23 @@ export async function household(main, id) {
     h('h2', {}, t('members')),
     table([t('name'), t('sex'), t('birth'), ''], members.map((p) => h('tr', {},
       h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name)), h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
-      h('td', { class: 'noprint' }, h('a', { href: `#/record?${q({ type: p.sex === 2 ? 'birth' : 'death', [p.sex === 2 ? 'mother' : 'person']: p.id })}` },
-        label('event_type', p.sex === 2 ? 'birth' : 'death')))))),
+      // The likeliest change for the member, never a death first.
+      h('td', { class: 'noprint' }, recordLink(actionsFor({ ...p, marital: undefined })[0], p.id))))),
     h('h2', {}, t('history')),
     h('div', { class: 'card', id: 'household-history' }, historyList(hist)));
 }
 
 // ---- person ----
-// Age in whole years on today (a birth known to the year or month counts from its start).
 function ageText(birth) {
-  const [y, m = '01', d = '01'] = String(birth || '').split('-');
-  if (!y) return '';
-  const now = today();
-  let a = Number(now.slice(0, 4)) - Number(y);
-  if (`${now.slice(5, 7)}-${now.slice(8, 10)}` < `${m}-${d.slice(0, 2)}`) a--;
+  const a = ageOf(birth);
+  if (a === null) return '';
   return getLang() === 'vi' ? `${a} tuổi` : `aged ${a}`;
 }
 
 export async function person(main, id) {
   await codes();
   const p = await api(`/api/v1/persons/${encodeURIComponent(id)}/history`);
-  const types = ['death', 'move_out', 'transfer', 'marriage', 'info_change', ...(p.sex === 2 ? ['birth', 'fp_start', 'fp_stop', 'pregnancy', 'prenatal_screening'] : []), 'elderly_check'];
+  const types = actionsFor(p);
   main.replaceChildren(
     h('h1', {}, `${p.full_name} – ${p.id}`),
     h('div', { class: 'card' },
@@ -189,7 +218,7 @@ export async function person(main, id) {
       h('p', {}, `${t('household')}: `, h('a', { href: `#/household/${p.household}` }, p.household),
         p.relation != null ? ` · ${t('relation')}: ${label('relation', p.relation)}` : '', ` · ${p.status === 'present' ? t('present') : t('gone')}`),
       h('p', {}, `${label('marital', p.marital)} · ${label('education', p.education)} · ${label('residence', p.residence)}${p.fp_method ? ` · ${label('fp_method', p.fp_method)}` : ''}`),
-      h('div', { class: 'actions noprint' }, types.map((ty) => h('a', { class: 'btn secondary', href: `#/record?${q({ type: ty, [ty === 'birth' ? 'mother' : 'person']: p.id })}` }, label('event_type', ty))))),
+      h('div', { class: 'actions noprint', id: 'person-actions' }, types.map((ty) => recordLink(ty, p.id, 'btn secondary')))),
     h('h2', {}, t('history')), h('div', { class: 'card', id: 'person-history' }, historyList(p.history || [])),
     personRights(p));
 }
