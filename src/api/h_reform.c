@@ -42,7 +42,7 @@ static bool crosswalk_body(struct api_ctx *c, char name[DS_FILE_MAX], char **tex
 	return *text != NULL;
 }
 
-/* 422 with every problem: {"error", "message", "problems": [{line, field, reason, message}]}. */
+/* 422 with every problem: {"error": {code, message, field}, "problems": [{file, line, field, reason, message}]}. */
 static void answer_problems(struct api_ctx *c, const struct xw_problems *pr)
 {
 	bool vi = strcmp(c->lang, "en") != 0;
@@ -55,9 +55,9 @@ static void answer_problems(struct api_ctx *c, const struct xw_problems *pr)
 						     (json_int_t)p->line, "field", p->field, "reason",
 						     ds_why_code(p->why), "message", msg));
 	}
-	api_json(c, 422, json_pack("{s:s, s:s, s:o, s:b}", "error", "bad_crosswalk", "message",
+	api_json(c, 422, json_pack("{s:{s:s, s:s, s:s}, s:o, s:b}", "error", "code", "bad_crosswalk", "message",
 				   api_tr(c, "tệp đối chiếu có lỗi: chưa áp dụng gì", "the crosswalk has problems: nothing was applied"),
-				   "problems", arr, "more", pr->more));
+				   "field", "crosswalk", "problems", arr, "more", pr->more));
 }
 
 /* Reads and checks a crosswalk against a tree. */

@@ -122,7 +122,7 @@ for (const backend of BACKENDS) {
       for (const route of ['preview', 'apply']) {
         const r = await admin.post(`/api/v1/admin/units/${route}`, { name: 'bad.csv', crosswalk: text });
         assert.equal(r.status, 422, r.text);
-        assert.equal(r.json.error, 'bad_crosswalk');
+        assert.equal(r.json.error.code, 'bad_crosswalk');
         assert.deepEqual(r.json.problems.map((p) => [p.file, p.line, p.field, p.reason]),
           [['bad.csv', 3, 'new_code', 'code_taken']]);
       }
