@@ -56,6 +56,7 @@ void api_units_pick_up(struct api_app *app, struct store *st, bool in_writer)
 	if (latest <= seen || !__atomic_compare_exchange_n(&app->units_seq, &seen, latest, false,
 							   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;
+	double t0 = progress_now();
 	if (engine_reload_units(app->engine, st) != DS_OK) {
 		fprintf(stderr, "units: the new map could not be loaded: %s; trying again\n", store_errmsg(st));
 		__atomic_store_n(&app->units_seq, seen, __ATOMIC_RELEASE);
@@ -65,7 +66,8 @@ void api_units_pick_up(struct api_app *app, struct store *st, bool in_writer)
 		reload_ledger_units(app, st, NULL, NULL);
 	else
 		api_write_later(app, NULL, reload_ledger_units, NULL, NULL);
-	fprintf(stderr, "units: the administrative map changed (record %lld): loaded\n", (long long)latest);
+	fprintf(stderr, "units: the administrative map changed (record %lld): loaded in %.3f s\n",
+		(long long)latest, progress_now() - t0);
 }
 
 /* One look at the logs: catch up, note when the engine was last current. */
