@@ -7,40 +7,17 @@
 // the time series of a new commune runs across 1 July 2025.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { BACKENDS, addUser, bin, env, login, run, sleep, startServer } from './lib.mjs';
+import { BACKENDS, addUser, bin, env, login, makeDb, sleep, startServer } from './lib.mjs';
 
 const FX = 'tests/data/reform';
 const HEADER = 'old_code,new_code,new_name,level,new_parent,effective,areas';
 
 function makeReformDb(backend) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-api-reform-'));
-  let db = `${dir}/r.db`;
-  let drop = () => fs.rmSync(dir, { recursive: true, force: true });
-  if (backend === 'pg') {
-    const tmpl = process.env.DANSO_TEST_PG;
-    const name = `danso_reform_${process.pid}`;
-    const admin = tmpl.replace('%s', 'postgres');
-    execFileSync('psql', [admin, '-qc', `DROP DATABASE IF EXISTS ${name}`]);
-    execFileSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`]);
-    db = tmpl.replace('%s', name);
-    const rm = drop;
-    drop = () => {
-      rm();
-      try { execFileSync('psql', [admin, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { stdio: 'ignore' }); } catch { /* gone */ }
-    };
-  } else {
-    run('init', '--db', db);
-  }
-  run('import', '--db', db, '--units', `${FX}/units.csv`, '--households', `${FX}/households.csv`,
-    '--persons', `${FX}/persons.csv`, '--as-of', '2024-01-01', '--quiet');
-  run('events', '--db', db, `${FX}/events.ndjson`);
-  const pw = { admin: addUser(db, dir, 'admin', 'admin', ''), national: addUser(db, dir, 'national', 'national', '') };
-  return { db, dir, pw, drop };
+  const fx = makeDb(backend, { users: false, fixture: FX });
+  fx.pw = { admin: addUser(fx.db, fx.dir, 'admin', 'admin', ''), national: addUser(fx.db, fx.dir, 'national', 'national', '') };
+  return fx;
 }
 
 const pop2024 = (u, unit, map) => u.get(`/api/v1/reports/03-DSX?unit=${unit}&period=2024&format=json${map ? `&map_date=${map}` : ''}`);

@@ -6,62 +6,24 @@
 // A refused crosswalk shows its lines and reasons in Vietnamese.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ART, serveFixture } from './serve.mjs';
 
-const bin = path.resolve(process.env.DANSO_BIN || 'build/danso');
-const ART = path.resolve('tests/e2e/artifacts');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ENV = { ...process.env, DANSO_TODAY: '2026-11-22' };
 const FIX = path.resolve('tests/data/reform');
-let dir, server, base, browser;
+let fx, dir, base;
 const PW = {};
-const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
 
 before(async () => {
-  fs.mkdirSync(ART, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-e2e-reform-'));
-  const db = path.join(dir, 'd.db');
-  run('init', '--db', db);
-  run('import', '--db', db, '--units', `${FIX}/units.csv`, '--households', `${FIX}/households.csv`, '--persons', `${FIX}/persons.csv`, '--as-of', '2024-01-01', '--quiet');
-  run('events', '--db', db, `${FIX}/events.ndjson`);
-  for (const [login, role] of [['qt', 'admin'], ['tw', 'national']]) {
-    const f = path.join(dir, `${login}.pw`);
-    run('user', 'add', '--db', db, '--login', login, '--role', role, '--name', login, '--password-file', f);
-    PW[login] = fs.readFileSync(f, 'utf8').trim();
-  }
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(ART, 'server-reform.log'));
-  server.stdout.pipe(log);
-  server.stderr.pipe(log);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  fx = await serveFixture({ fixture: FIX, asOf: '2024-01-01', name: 'reform', users: [['qt', 'admin'], ['tw', 'national']] });
+  ({ dir, base } = fx);
+  Object.assign(PW, fx.pw);
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(async () => { await fx?.close(); });
 
 async function loggedIn(user, viewport) {
-  const ctx = await browser.newContext({ viewport, locale: 'vi-VN' });
+  const ctx = await fx.browser.newContext({ viewport, locale: 'vi-VN' });
   const page = await ctx.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
@@ -121,8 +83,8 @@ for (const viewport of [{ width: 360, height: 740 }, { width: 1366, height: 900 
     await page.screenshot({ path: path.join(ART, `reform-series-${viewport.width}.png`), fullPage: true });
     // The old commune under its own, old map.
     await page.goto(`${base}/#/series?unit=00013&row=5&from=2025-01&to=2025-12`);
-    await page.waitForSelector('#series-chart');
-    assert.match(await page.locator('main').innerText(), /theo địa giới hành chính ngày 30\/06\/2025/);
+    await page.getByText('theo địa giới hành chính ngày 30/06/2025').waitFor();
+    assert.match(await page.locator('main h2').first().innerText(), /Xã Bình \(00013\)/);
     assert.deepEqual(page.errors, []);
   });
 }
