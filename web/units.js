@@ -3,7 +3,7 @@
 // new units with their population on the effective date, the old and new
 // place of every area that moves, or every problem with its line), then
 // applies it.  Running servers take the new map without a restart.
-import { api, ApiError, h, table, toast } from './core.js';
+import { ApiError, h, state, table, toast } from './core.js';
 import { getLang, num } from './i18n.js';
 
 const TX = {
@@ -31,6 +31,18 @@ const lvl = (l) => TX[getLang()].levels[l] || l;
 const dmy = (iso) => iso.split('-').reverse().join('/');
 const rows = (list) => list.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c))));
 
+// The crosswalk goes as the request's body, its own CSV text (core.js's api() sends JSON).
+async function send(route, body) {
+  const r = await fetch(`/api/v1/admin/units/${route}?name=${encodeURIComponent(body.name)}`, {
+    method: 'POST', credentials: 'same-origin', body: body.text,
+    headers: { 'Accept-Language': getLang(), 'Content-Type': 'text/csv; charset=utf-8', 'X-CSRF-Token': state.csrf },
+  });
+  let json = null;
+  try { json = await r.json(); } catch { json = null; }
+  if (!r.ok) throw new ApiError(r.status, json);
+  return json;
+}
+
 function problemsBox(e) {
   const list = e.body?.problems || [];
   return h('div', { class: 'card error', role: 'alert', id: 'crosswalk-problems' }, h('p', {}, tx('problems')),
@@ -56,7 +68,7 @@ export async function mapChangeTab(main) {
     if (!body || !confirm(tx('confirm'))) return;
     applyBtn.disabled = true;
     try {
-      const r = await api('/api/v1/admin/units/apply', { method: 'POST', body });
+      const r = await send('apply', body);
       out.replaceChildren(h('p', { class: 'ok', role: 'status' }, tx('done', { c: num(r.closed), o: num(r.opened) })));
       toast(tx('done', { c: num(r.closed), o: num(r.opened) }));
       body = null;
@@ -69,9 +81,9 @@ export async function mapChangeTab(main) {
     applyBtn.disabled = true;
     const file = input.files[0];
     if (!file) { out.replaceChildren(h('p', { class: 'error' }, tx('choose'))); return; }
-    body = { name: file.name, crosswalk: await file.text() };
+    body = { name: file.name, text: await file.text() };
     try {
-      const pv = await api('/api/v1/admin/units/preview', { method: 'POST', body });
+      const pv = await send('preview', body);
       out.replaceChildren(impact(pv));
       applyBtn.disabled = false;
     } catch (err) {

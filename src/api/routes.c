@@ -124,12 +124,13 @@ const struct api_route api_routes[] = {
 	 "includes its day);login:an account;unit:a unit code;format:json or csv;after:the next cursor;"
 	 "limit:1-10000 entries (JSON)"},
 	{"POST", "/api/v1/admin/units/preview", h_units_preview, PERM_ADMIN,
-	 "Check a crosswalk {name, crosswalk: CSV text} and show its impact: new units with their population "
+	 "Check a crosswalk (the body: its CSV text) and show its impact: new units with their population "
 	 "on the effective date, and the old and new place of every area that moves (nothing is applied)",
-	 ""},
+	 "name:the file's name, for the problems"},
 	{"POST", "/api/v1/admin/units/apply", h_units_apply, PERM_ADMIN,
-	 "Check and apply a crosswalk {name, crosswalk} in one transaction; servers pick it up without a restart",
-	 ""},
+	 "Check and apply a crosswalk (the body: its CSV text) in one transaction; servers pick it up without a "
+	 "restart",
+	 "name:the file's name, for the problems"},
 	{"GET", "/api/v1/series", h_series, PERM_USER,
 	 "One row of a monthly form, month by month, for a unit under one administrative map",
 	 "form:default 01-DSX;row:the row's code;unit:a unit code;map_date:YYYY-MM-DD (default today's map, or "

@@ -117,9 +117,7 @@ static int apply(struct store *st, const struct apply_opts *o)
 	}
 	if (!ex && (rc = store_commit(st)))
 		ex = cli_fail("units", rc, "%s", store_errmsg(st));
-	else if (ex && !rc)
-		store_rollback(st);
-	else if (ex)
+	if (ex)
 		store_rollback(st);
 	if (!ex) {
 		char id[24];

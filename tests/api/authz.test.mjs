@@ -313,13 +313,13 @@ const POLICY = {
   },
   'POST /api/v1/admin/units/preview': {
     perm: 'admin',
-    call: () => ({ method: 'POST', url: '/api/v1/admin/units/preview', body: { name: 'x.csv', crosswalk: 'old_code,new_code,new_name,level,new_parent,effective\n26743,26743,Phường Tân Định Mới,,,2027-01-01\n' } }),
+    call: () => ({ method: 'POST', url: '/api/v1/admin/units/preview?name=x.csv', body: 'old_code,new_code,new_name,level,new_parent,effective\n26743,26743,Phường Tân Định Mới,,,2027-01-01\n' }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.units[0].code, '26743'); },
   },
   'POST /api/v1/admin/units/apply': {
     // A refused crosswalk, so that the matrix changes no map.
     perm: 'admin',
-    call: () => ({ method: 'POST', url: '/api/v1/admin/units/apply', body: { name: 'x.csv', crosswalk: 'old_code,new_code,new_name,level,new_parent,effective\n99999,,,,,2027-01-01\n' } }),
+    call: () => ({ method: 'POST', url: '/api/v1/admin/units/apply?name=x.csv', body: 'old_code,new_code,new_name,level,new_parent,effective\n99999,,,,,2027-01-01\n' }),
     ok: (r) => { assertError(r, 422, 'bad_crosswalk'); assert.equal(r.json.problems[0].reason, 'no_unit'); },
   },
   'GET /api/v1/series': {

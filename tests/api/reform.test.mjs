@@ -75,15 +75,15 @@ for (const backend of BACKENDS) {
 
     test('an administrator previews, then applies; the server answers with the new map at once', async () => {
       const text = [HEADER, '00022,00022,Xã Đông Mới,,,2026-12-01,', ',00109,Xã Tây,commune,01,2026-12-01,'].join('\n') + '\n';
-      const pv = await admin.post('/api/v1/admin/units/preview', { name: 'dong.csv', crosswalk: text });
+      const pv = await admin.post('/api/v1/admin/units/preview?name=dong.csv', text);
       assert.equal(pv.status, 200, pv.text);
       const pop = Object.fromEntries(pv.json.units.map((u) => [u.code, u.population]));
       assert.deepEqual(pop, { '00022': 3, '00109': 0 }); // Đông: 2 and the birth of 2026-02
       assert.equal(pv.json.areas_moved, 0);
       const before = await nat.get('/api/v1/units?date=2026-12-05');
       assert.doesNotMatch(before.text, /Xã Đông Mới/);
-      assert.equal((await nat.post('/api/v1/admin/units/apply', { crosswalk: text })).status, 403);
-      const ap = await admin.post('/api/v1/admin/units/apply', { name: 'dong.csv', crosswalk: text });
+      assert.equal((await nat.post('/api/v1/admin/units/apply', text)).status, 403);
+      const ap = await admin.post('/api/v1/admin/units/apply?name=dong.csv', text);
       assert.equal(ap.status, 200, ap.text);
       assert.equal(ap.json.closed, 1);
       assert.equal(ap.json.opened, 2);
@@ -97,7 +97,7 @@ for (const backend of BACKENDS) {
     test('a refused crosswalk names line, field and reason, and nothing is applied', async () => {
       const text = [HEADER, '00100,00100,Xã Hợp Nhất Mới,,,2027-01-01,', '00103,00010,Xã Cũ,commune,01,2027-01-01,'].join('\n') + '\n';
       for (const route of ['preview', 'apply']) {
-        const r = await admin.post(`/api/v1/admin/units/${route}`, { name: 'bad.csv', crosswalk: text });
+        const r = await admin.post(`/api/v1/admin/units/${route}?name=bad.csv`, text);
         assert.equal(r.status, 422, r.text);
         assert.equal(r.json.error.code, 'bad_crosswalk');
         assert.deepEqual(r.json.problems.map((p) => [p.file, p.line, p.field, p.reason]),
