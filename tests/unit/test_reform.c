@@ -6,6 +6,8 @@
  * 2027-01-01: 26740 renamed, a village 26740002 created under it, the
  * area 2673700101 moved into it.
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,9 +149,60 @@ static void suite_engine_picks_up(bool pg)
 	store_close(st);
 }
 
+struct reloader {
+	struct engine *e;
+	struct store *st;
+	enum ds_rc rc;
+};
+
+static void *reload_units(void *arg)
+{
+	struct reloader *r = arg;
+	r->rc = engine_reload_units(r->e, r->st);
+	return NULL;
+}
+
+/* A report in progress keeps the map it started with: the reload waits
+ * for its view to end (the engine's own lock), and the next view has the
+ * new map. */
+static void suite_reload_waits_for_views(bool pg)
+{
+	struct store *st = fresh_units(pg);
+	if (!st)
+		return;
+	struct engine *e = NULL;
+	CHECK_EQ(engine_load(st, &e), DS_OK);
+	CHECK_EQ(apply_text(st, change, true), DS_OK);
+	/* The reloader uses the store alone: this thread only reads the engine. */
+	const struct eng_view *v = engine_read(e);
+	size_t rows = eng_units(v)->n;
+	struct reloader r = {.e = e, .st = st};
+	pthread_t th;
+	bool started;
+	started = pthread_create(&th, NULL, reload_units, &r) == 0;
+	CHECK(started);
+	/* However long the reloader runs, this view's tree does not change. */
+	for (int i = 0; i < 50; i++) {
+		CHECK_EQ(eng_units(v)->n, rows);
+		CHECK_STR(reg_units_at(eng_units(v), "26740", day_from_ymd(2027, 2, 1))->name, "Phường Sài Gòn");
+		sched_yield();
+	}
+	engine_read_end(v);
+	if (started)
+		pthread_join(th, NULL);
+	CHECK_EQ(r.rc, DS_OK);
+	v = engine_read(e);
+	CHECK_EQ(eng_units(v)->n, rows + 3);
+	CHECK_STR(reg_units_at(eng_units(v), "26740", day_from_ymd(2027, 2, 1))->name, "Phường Sài Gòn Mới");
+	engine_read_end(v);
+	engine_free(e);
+	store_close(st);
+}
+
 #define BOTH(name)                                                   \
 	TEST(store_sqlite_##name) { suite_##name(false); }           \
 	TEST(store_pg_##name) { suite_##name(true); }
 
 BOTH(map_change)
 BOTH(engine_picks_up)
+BOTH(reload_waits_for_views)
