@@ -5,6 +5,7 @@ import { accountPage } from './account.js';
 import { projectionPage } from './projection.js';
 import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
+import { seriesPage } from './series.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import { commPage } from './comm.js';
 import * as V from './views.js';
@@ -26,6 +27,7 @@ const MENU = [
   ['cycle', '#/cycle', (r) => r === 'commune' || r === 'province'],
   ['timeliness', '#/timeliness', (r) => r === 'province' || r === 'national'],
   ['reports', '#/reports', () => true],
+  ['series', '#/series', (r) => r !== 'admin'],
   ['check', '#/check', (r) => r !== 'collaborator'],
   ['quality', '#/quality', (r) => r !== 'collaborator' && r !== 'admin'],
   ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
@@ -125,6 +127,7 @@ async function route() {
       case 'comm': await commPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
+      case 'series': await seriesPage(page, params); break;
       case 'review': await C.review(page, params); break;
       case 'queries': await C.queries(page, params); break;
       case 'cycle': await C.cycle(page, params); break;

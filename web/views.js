@@ -4,6 +4,7 @@ import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, s
 
 const ROLES = ['collaborator', 'commune', 'province', 'national', 'admin'];
 import { auditSearch, personRights } from './account.js';
+import { mapChangeTab } from './units.js';
 import { monthBars, monthLines, monthTable, progress, pyramid } from './charts.js';
 import { periodPicker, unitPicker } from './pickers.js';
 import { date, getLang, num, role, t } from './i18n.js';
@@ -397,7 +398,7 @@ function unitTree(u) {
 export async function admin(main, params) {
   await codes();
   const tab = params.get('tab') || 'units';
-  const tabs = h('div', { class: 'tabs noprint' }, ['units', 'users', 'audit', 'auditSearch'].map((k) =>
+  const tabs = h('div', { class: 'tabs noprint' }, ['units', 'mapChange', 'users', 'audit', 'auditSearch'].map((k) =>
     h('a', { class: `btn ${k === tab ? '' : 'secondary'}`, href: `#/admin?tab=${k}`, 'aria-current': k === tab ? 'page' : null }, t(k))));
   main.replaceChildren(h('h1', {}, t('admin')), tabs);
   if (tab === 'units') {
@@ -414,6 +415,8 @@ export async function admin(main, params) {
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
     const tree = await api(`/api/v1/units?${q({ date: d, levels: lv })}`);
     main.append(form, h('div', { class: 'card tree', id: 'unit-tree' }, h('p', {}, `${t('unitsAt')} ${date(tree.date)}`), h('ul', {}, tree.units.map(unitTree))));
+  } else if (tab === 'mapChange') {
+    await mapChangeTab(main);
   } else if (tab === 'users') {
     const users = await api('/api/v1/users');
     const login = h('input', { type: 'text', required: true, autocomplete: 'off', autocapitalize: 'none' });

@@ -109,6 +109,7 @@ struct api_app {
 	/* other servers' writes (PostgreSQL LISTEN, or polling) */
 	pthread_t follower;
 	int64_t follower_ok_ms;
+	int64_t units_seq; /* the unit_change record the maps were last loaded after (follower.c) */
 	uint64_t auth_epoch; /* bumped when another server committed: cached sessions re-read */ /* when the follower last found the engine current (monotonic ms) */
 	/* sessions and throttling */
 	pthread_mutex_t slock;
@@ -270,6 +271,13 @@ struct store_audit *api_audit_take(struct api_app *app, size_t *n);
 /* The follower of other servers' writes (follower.c). */
 void api_follower_start(struct api_app *app);
 void api_follower_stop(struct api_app *app);
+/*
+ * When the book holds a newer unit_change record than the one the maps
+ * were loaded after, reloads the engine's unit tree (it waits for the
+ * reports in progress) and the ledger's: directly from the writer
+ * (in_writer), else through a job of the writer, whose ledger it is.
+ */
+void api_units_pick_up(struct api_app *app, struct store *st, bool in_writer);
 
 /* ---- limits on failures (api/limits.c) ---- */
 
@@ -388,6 +396,10 @@ void h_event_get(struct api_ctx *c);
 void h_event_post(struct api_ctx *c);
 void h_event_batch(struct api_ctx *c);
 void h_report(struct api_ctx *c);
+/* h_reform.c: changes of the administrative map, time series across them */
+void h_units_preview(struct api_ctx *c);
+void h_units_apply(struct api_ctx *c);
+void h_series(struct api_ctx *c);
 void h_check(struct api_ctx *c);
 /* h_quality.c */
 void h_quality(struct api_ctx *c);

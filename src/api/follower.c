@@ -16,6 +16,7 @@
 
 #include "api/api.h"
 #include "base/progress.h"
+#include "records/book.h"
 
 #define VERIFY_EVERY_S 300
 
@@ -25,6 +26,48 @@ static bool stopping(struct api_app *app)
 	bool stop = app->stopping;
 	pthread_mutex_unlock(&app->wlock);
 	return stop;
+}
+
+/* ---- changes of the map ---- */
+
+static void seq_of(const struct rec_entry *e, void *arg)
+{
+	*(int64_t *)arg = e->seq;
+}
+
+static enum ds_rc reload_ledger_units(struct api_app *app, struct store *st,
+				      const struct api_user *user, void *arg)
+{
+	(void)st;
+	(void)user;
+	(void)arg;
+	enum ds_rc rc = ledger_reload_units(&app->ledger);
+	if (rc)
+		fprintf(stderr, "follower: the ledger's unit tree could not be reloaded: %s\n", ds_rc_str(rc));
+	return DS_OK;
+}
+
+void api_units_pick_up(struct api_app *app, struct store *st, bool in_writer)
+{
+	int64_t latest = 0;
+	rec_book_current(app->book, "unit_change", "", "map", seq_of, &latest);
+	int64_t seen = __atomic_load_n(&app->units_seq, __ATOMIC_ACQUIRE);
+	/* One thread reloads for a change: the one that moves units_seq. */
+	if (latest <= seen || !__atomic_compare_exchange_n(&app->units_seq, &seen, latest, false,
+							   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	double t0 = progress_now();
+	if (engine_reload_units(app->engine, st) != DS_OK) {
+		fprintf(stderr, "units: the new map could not be loaded: %s; trying again\n", store_errmsg(st));
+		__atomic_store_n(&app->units_seq, seen, __ATOMIC_RELEASE);
+		return;
+	}
+	if (in_writer)
+		reload_ledger_units(app, st, NULL, NULL);
+	else
+		api_write_later(app, NULL, reload_ledger_units, NULL, NULL);
+	fprintf(stderr, "units: the administrative map changed (record %lld): loaded in %.3f s\n",
+		(long long)latest, progress_now() - t0);
 }
 
 /* One look at the logs: catch up, note when the engine was last current. */
@@ -39,6 +82,7 @@ static void follow_once(struct api_app *app, struct store *st)
 	if (store_record_last_seq(st) > rec_book_last_seq(app->book) &&
 	    rec_book_catch_up(app->book, st) != DS_OK)
 		fprintf(stderr, "follower: records: %s\n", store_errmsg(st));
+	api_units_pick_up(app, st, false);
 	if (engine_last_seq(app->engine) >= log_seq && !engine_broken(app->engine))
 		__atomic_store_n(&app->follower_ok_ms, (int64_t)(progress_now() * 1e3), __ATOMIC_RELAXED);
 }

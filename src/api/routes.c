@@ -136,6 +136,19 @@ const struct api_route api_routes[] = {
 	 "from:YYYY-MM-DD or YYYY-MM-DDTHH:MM (Viet Nam's time unless Z or an offset);to:the same (a date "
 	 "includes its day);login:an account;unit:a unit code;format:json or csv;after:the next cursor;"
 	 "limit:1-10000 entries (JSON)"},
+	{"POST", "/api/v1/admin/units/preview", h_units_preview, PERM_ADMIN,
+	 "Check a crosswalk (the body: its CSV text) and show its impact: new units with their population "
+	 "on the effective date, and the old and new place of every area that moves (nothing is applied)",
+	 "name:the file's name, for the problems"},
+	{"POST", "/api/v1/admin/units/apply", h_units_apply, PERM_ADMIN,
+	 "Check and apply a crosswalk (the body: its CSV text) in one transaction; servers pick it up without a "
+	 "restart",
+	 "name:the file's name, for the problems"},
+	{"GET", "/api/v1/series", h_series, PERM_USER,
+	 "One row of a monthly form, month by month, for a unit under one administrative map",
+	 "form:default 01-DSX;row:the row's code;unit:a unit code;map_date:YYYY-MM-DD (default today's map, or "
+	 "the last day of a unit that no longer exists);from:YYYY-MM (default 2023-01);to:YYYY-MM (default this "
+	 "month)"},
 	{"GET", "/", h_static, PERM_PUBLIC, "The web interface", ""},
 	{"GET", "/static/{file}", h_static, PERM_PUBLIC, "The web interface's files", ""},
 	{"GET", "/sw.js", h_static, PERM_PUBLIC, "The web interface's service worker (offline shell)", ""},

@@ -130,6 +130,9 @@ static void run_group(struct api_app *app, struct api_job *jobs, struct store_au
 		fprintf(stderr, "writer: the engine could not follow the log: %s\n", store_errmsg(st));
 	if (!rc && rec_book_catch_up(app->book, st))
 		fprintf(stderr, "writer: the records could not follow the log: %s\n", store_errmsg(st));
+	/* A change of the map made here is in the next report. */
+	if (!rc)
+		api_units_pick_up(app, st, true);
 	for (struct api_job *j = jobs; j; j = j->next)
 		j->rc = rc;
 }

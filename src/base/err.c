@@ -312,6 +312,30 @@ static const struct why_info why_table[W_WHY_COUNT] = {
 		       "xã này không có câu lạc bộ mang mã này"},
 	[W_NO_PARTICIPANTS] = {"no_participants", "give the number of participants (at least one)",
 			       "hãy nhập số người tham dự (ít nhất một người)"},
+	[W_NOT_OPEN] = {"not_open", "the unit is not open on the day before the effective date",
+			"đơn vị không còn hiệu lực vào ngày trước ngày có hiệu lực"},
+	[W_CODE_TAKEN] = {"code_taken",
+			  "this code is or was another unit's: codes are never given again (Decision 19/2025); "
+			  "to keep the unit, give its code as old_code too",
+			  "mã này đã thuộc về một đơn vị khác: mã không bao giờ được cấp lại (Quyết định 19/2025); "
+			  "muốn giữ đơn vị, ghi mã của nó ở cả cột old_code"},
+	[W_ORPHAN] = {"orphan", "this unit would be left without a parent: say where it goes",
+		      "đơn vị này sẽ không còn đơn vị cấp trên: cần ghi rõ chuyển về đâu"},
+	[W_NOT_CHILD] = {"not_child", "this unit is not directly under the old unit on the day before",
+			 "đơn vị này không trực thuộc đơn vị cũ vào ngày trước ngày có hiệu lực"},
+	[W_CHILD_TWICE] = {"child_twice", "this unit is sent to two new units",
+			   "đơn vị này được chuyển về hai đơn vị mới"},
+	[W_LINES_DISAGREE] = {"lines_disagree", "this differs from an earlier line of the same unit",
+			      "giá trị này khác với một dòng trước của cùng đơn vị"},
+	[W_LEVEL_CHANGE] = {"level_change", "a unit keeps its level: another level needs a new code",
+			    "đơn vị giữ nguyên cấp: cấp khác cần mã mới"},
+	[W_AREA_HOLDS] = {"area_holds",
+			  "an area holds households: it can be renamed or moved, not closed, merged or split",
+			  "địa bàn có hộ gia đình: chỉ có thể đổi tên hoặc chuyển, không thể giải thể, sáp nhập hay chia tách"},
+	[W_NO_CODES] = {"no_codes", "a line needs an old code, a new code or both",
+			"mỗi dòng cần mã cũ, mã mới hoặc cả hai"},
+	[W_UNIT_CHANGED] = {"unit_changed", "the map was changed meanwhile: preview again",
+			    "bản đồ hành chính vừa được thay đổi: hãy xem trước lại"},
 };
 
 const char *ds_why_code(enum ds_why w)

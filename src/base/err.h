@@ -177,6 +177,17 @@ enum ds_why {
 	/* communication and clubs */
 	W_NO_CLUB,
 	W_NO_PARTICIPANTS,
+	/* changes of the administrative map (register/crosswalk.h) */
+	W_NOT_OPEN,
+	W_CODE_TAKEN,
+	W_ORPHAN,
+	W_NOT_CHILD,
+	W_CHILD_TWICE,
+	W_LINES_DISAGREE,
+	W_LEVEL_CHANGE,
+	W_AREA_HOLDS,
+	W_NO_CODES,
+	W_UNIT_CHANGED,
 	W_WHY_COUNT
 };
 

@@ -101,6 +101,44 @@ static const struct cli_cmd commands[] = {
 	 "--repeat N computes it N more times and prints the load and computing\n"
 	 "times and the engine's memory (for benchmarks).\n\n" DB_OPT,
 	 cmd_report},
+	{"series", "one row of a monthly form, month by month, under one map",
+	 "usage: danso series [--db PATH] [--form 01-DSX] --row CODE --unit CODE\n"
+	 "                    [--map-date YYYY-MM-DD] [--from YYYY-MM] [--to YYYY-MM]\n"
+	 "                    [--format csv|json]\n\n"
+	 "The row's value for every month from --from (default 2023-01) to --to\n"
+	 "(default this month), all counted under the administrative map of\n"
+	 "--map-date: by default today's map when the unit exists today, so a\n"
+	 "new commune's series runs on across 1 July 2025 (its months before are\n"
+	 "counted on the areas it now holds), and for a unit that no longer\n"
+	 "exists the map of its last day (the old map).  Rows are those of\n"
+	 "`danso report --form 01-DSX` (e.g. 1 for births).\n\n" DB_OPT,
+	 cmd_series},
+	{"units", "change the administrative map from a crosswalk file (merge, split, rename, ...)",
+	 "usage: danso units apply --crosswalk FILE [--db PATH] [--preview [--json]]\n"
+	 "                         [--by NAME] [--lang vi]\n\n"
+	 "Reads old_code,new_code,new_name,level,new_parent,effective[,areas]\n"
+	 "(docs/API.md, \"Changes of the administrative map\"): one line per\n"
+	 "link from an old unit to a new one, effective from a date.\n"
+	 "  create   empty old_code;           close   empty new_code;\n"
+	 "  rename or move: new_code = old_code (empty name/parent keep them);\n"
+	 "  merge    several old codes with one new code (the units under them\n"
+	 "           move to it; one of the old codes may be the new one);\n"
+	 "  split    one old code with several new codes: each line's areas\n"
+	 "           column lists the units directly under the old unit that go\n"
+	 "           to its new unit (codes separated by spaces or ';').\n"
+	 "The whole file is checked before anything is written: no unit left\n"
+	 "without a parent, no overlapping dates, no code given again (commune\n"
+	 "codes are permanent, Decision 19/2025); each refusal names the file,\n"
+	 "line, field and reason, and nothing is applied.  Then it is applied in\n"
+	 "one transaction: open rows end on the day before, new rows begin on\n"
+	 "the day; nothing is deleted, so every report can still be had under\n"
+	 "the map of any date.  Running servers pick the change up within a\n"
+	 "second or two, without a restart.\n"
+	 "--preview applies nothing and shows the new units with their\n"
+	 "population on the effective date, and the old and new place of every\n"
+	 "area that moves (as JSON with --json).\n\n" DB_OPT
+	 "  --by NAME        who made the change (default: the system user)\n",
+	 cmd_units},
 	{"check", "the balancing check: stock, flows and every other entry and exit",
 	 "usage: danso check [--db PATH] --unit CODE --period P [--map-date YYYY-MM-DD]\n"
 	 "                   [--all] [--json]\n\n"

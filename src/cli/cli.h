@@ -102,6 +102,9 @@ int cmd_gen(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+/* cmd_units.c: changes of the administrative map, time series across them */
+int cmd_units(int argc, char **argv);
+int cmd_series(int argc, char **argv);
 /* cmd_worklist.c: the programmes' work lists */
 int cmd_worklist(int argc, char **argv);
 /* cmd_quality.c: the data quality report */

@@ -318,8 +318,20 @@ enum ds_rc engine_worklist(const struct eng_view *v, const struct eng_wl_request
  */
 enum ds_rc engine_catch_up(struct engine *e, struct store *st);
 
-/* Reloads the unit tree (after units were imported). */
+/*
+ * Reloads the unit tree (after units were imported, or the map changed:
+ * register/crosswalk.h).  It waits for the views in progress to end, as a
+ * catch-up does, so a report sees one map from start to end; the next view
+ * sees the new one.  Areas keep their indexes; new areas are appended.
+ */
 enum ds_rc engine_reload_units(struct engine *e, struct store *st);
+
+/*
+ * The persons counted on day (as pop() counts them) in each area, by area
+ * index (engine_area_code): *counts has *n entries, the caller frees it.
+ */
+enum ds_rc engine_area_population(const struct eng_view *v, int32_t day, int64_t **counts,
+				  size_t *n);
 
 /* ---- inputs of a projection (engine_demog.c) ---- */
 

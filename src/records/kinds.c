@@ -730,8 +730,52 @@ static enum ds_why parse_club_meeting(const json_t *body, const struct rec *r, j
 	return W_NONE;
 }
 
+/*
+ * unit_change: a change of the administrative map was applied
+ * (register/crosswalk.h); the unit rows it ended and began are in the
+ * unit table, marked by nothing but their dates, so the record says when,
+ * from what and how much.
+ *   {"source": "crosswalk.csv", "effective": "2027-01-01", "lines": 12,
+ *    "closed": 9, "opened": 11}
+ * About the country (unit ""), dated its first effective day, key "map":
+ * the current one is the latest change, which servers compare with the
+ * one their map was loaded after (api/follower.c).
+ */
+static enum ds_why parse_unit_change(const json_t *body, const struct rec *r, json_t **out,
+				     char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"source", "effective", "lines", "closed", "opened", NULL};
+	if (r->unit[0]) {
+		*field = "unit";
+		return W_RECORD_LEVEL;
+	}
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	enum ds_why w = text_member(body, "source", 200, true, field);
+	if (w)
+		return w;
+	json_t *eff = json_object_get(body, "effective");
+	int32_t day;
+	if (!json_is_string(eff) || !day_parse(json_string_value(eff), json_string_length(eff), &day)) {
+		*field = "effective";
+		return W_BAD_DATE;
+	}
+	static const char *const counts[] = {"lines", "closed", "opened"};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *v = json_object_get(body, counts[i]);
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			*field = counts[i];
+			return W_BAD_NUMBER;
+		}
+	}
+	snprintf(key, REC_KEY_MAX + 1, "map");
+	*out = json_deep_copy(body);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
+	{"unit_change", 0, parse_unit_change},
 	{"submission", LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_submission},
 	{"decision", LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_decision},
 	{"review", LEVEL(LVL_AREA), parse_review},

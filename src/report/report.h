@@ -119,6 +119,35 @@ static inline double rpt_at(const struct rpt_table *t, const double *v, size_t r
 	return v[row * t->ncols + col];
 }
 
+/* ---- time series (series.c) ---- */
+
+/* One row of a monthly form, month by month, for one unit under one map. */
+struct rpt_series {
+	const struct rpt_form *form;
+	long row; /* index in form->rows */
+	char unit[REG_UNIT_CODE_MAX + 1];
+	char unit_name[REG_TEXT_BYTES];
+	int32_t map_date;
+	int32_t from; /* the first month's first day */
+	double *value; /* [n], NaN for no value */
+	size_t n;
+};
+/*
+ * The row's value for each month from `from` to `to` (any day of each),
+ * at most 600 months, all under the map of map_date (DAY_NONE: today's
+ * when the unit exists today, else the map of its last day, so an old
+ * unit's series is read under the old map).  One engine view holds for
+ * the whole series.  pb names the request field at fault (form, row,
+ * unit, from, to).  Freed with rpt_series_free().
+ */
+enum ds_rc rpt_series_run(struct engine *e, const struct rpt_defs *d, const char *form,
+			  const char *row, const char *unit, int32_t map_date, int32_t from,
+			  int32_t to, struct rpt_series *s, struct ds_problem *pb);
+void rpt_series_free(struct rpt_series *s);
+/* {"form", "row", "label", "unit", "unit_name", "map_date", "decimals",
+ *  "points": [{"period": "2023-01", "value": 12}]} (value null for none) */
+json_t *rpt_series_json(const struct rpt_series *s, const char *lang);
+
 /* ---- output ---- */
 
 json_t *rpt_json(const struct rpt_table *t, const char *lang);

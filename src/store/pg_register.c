@@ -169,6 +169,21 @@ static enum ds_rc pg_unit_add(struct store *st, const struct reg_unit *u)
 			   6, p);
 }
 
+static enum ds_rc pg_unit_close(struct store *st, const struct reg_unit *u, int32_t valid_to)
+{
+	char f[24], t[24];
+	const char *p[3] = {u->code, pg_nullable_day(f, sizeof f, u->valid_from, DAY_NONE),
+			    pg_nullable_day(t, sizeof t, valid_to, DAY_MAX)};
+	enum ds_rc rc;
+	PGresult *r = pg_run(st, "UPDATE unit SET valid_to = $3 WHERE code = $1"
+				 " AND valid_from IS NOT DISTINCT FROM $2::int AND valid_to IS NULL",
+			     3, p, &rc);
+	if (!rc && pg_affected(r) != 1)
+		rc = DS_ENOTFOUND;
+	PQclear(r);
+	return rc;
+}
+
 static enum ds_rc pg_household_add(struct store *st, struct store_household *h)
 {
 	struct pg *q = PG(st);
@@ -854,6 +869,7 @@ const struct store_reg_ops pg_reg = {
 	.bulk_begin = pg_bulk_begin,
 	.bulk_end = pg_bulk_end,
 	.unit_add = pg_unit_add,
+	.unit_close = pg_unit_close,
 	.household_add = pg_household_add,
 	.person_add = pg_person_add,
 	.baseline_add = pg_baseline_add,

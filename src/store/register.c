@@ -25,6 +25,11 @@ enum ds_rc store_unit_add(struct store *st, const struct reg_unit *u)
 	return REG(st)->unit_add(st, u);
 }
 
+enum ds_rc store_unit_close(struct store *st, const struct reg_unit *u, int32_t valid_to)
+{
+	return REG(st)->unit_close(st, u, valid_to);
+}
+
 enum ds_rc store_household_add(struct store *st, struct store_household *h)
 {
 	return REG(st)->household_add(st, h);

@@ -99,6 +99,14 @@ enum store_kind { STORE_UNITS, STORE_HOUSEHOLDS, STORE_PERSONS };
 enum ds_rc store_bulk_begin(struct store *st, enum store_kind kind, bool empty);
 enum ds_rc store_bulk_end(struct store *st, enum store_kind kind, bool empty);
 enum ds_rc store_unit_add(struct store *st, const struct reg_unit *u);
+/*
+ * Ends the open row of u (its code and valid_from; valid_to open) on
+ * valid_to: the one change a stored unit row may undergo, so that a map
+ * change (a merge, split, rename, move or closure: register/crosswalk.h)
+ * keeps every earlier version.  DS_ENOTFOUND when no such open row is
+ * stored (another change ended it first).
+ */
+enum ds_rc store_unit_close(struct store *st, const struct reg_unit *u, int32_t valid_to);
 /* Adds h and sets h->rid. */
 enum ds_rc store_household_add(struct store *st, struct store_household *h);
 /* Adds p, sets p->rid and its current facts to those it entered with. */

@@ -103,6 +103,19 @@ static enum ds_rc sq_unit_add(struct store *st, const struct reg_unit *u)
 	return sq_step_done(st, s, "unit");
 }
 
+static enum ds_rc sq_unit_close(struct store *st, const struct reg_unit *u, int32_t valid_to)
+{
+	sqlite3_stmt *s = sq_stmt(st, "UPDATE unit SET valid_to = ?3 WHERE code = ?1"
+				      " AND valid_from IS ?2 AND valid_to IS NULL");
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, u->code);
+	sq_bind_day(s, 2, u->valid_from, DAY_NONE);
+	sq_bind_day(s, 3, valid_to, DAY_MAX);
+	enum ds_rc rc = sq_step_done(st, s, "unit");
+	return !rc && sqlite3_changes(SQ(st)->db) != 1 ? DS_ENOTFOUND : rc;
+}
+
 static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 {
 	sqlite3_stmt *s = sq_stmt(st, sql_hh_add);
@@ -727,6 +740,7 @@ const struct store_reg_ops sq_reg = {
 	.bulk_begin = sq_bulk_begin,
 	.bulk_end = sq_bulk_end,
 	.unit_add = sq_unit_add,
+	.unit_close = sq_unit_close,
 	.household_add = sq_household_add,
 	.person_add = sq_person_add,
 	.baseline_add = sq_baseline_add,

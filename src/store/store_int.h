@@ -49,6 +49,7 @@ struct store_reg_ops {
 	enum ds_rc (*bulk_begin)(struct store *st, enum store_kind kind, bool empty);
 	enum ds_rc (*bulk_end)(struct store *st, enum store_kind kind, bool empty);
 	enum ds_rc (*unit_add)(struct store *st, const struct reg_unit *u);
+	enum ds_rc (*unit_close)(struct store *st, const struct reg_unit *u, int32_t valid_to);
 	enum ds_rc (*household_add)(struct store *st, struct store_household *h);
 	enum ds_rc (*person_add)(struct store *st, struct store_person *p);
 	enum ds_rc (*baseline_add)(struct store *st, struct store_baseline *b);

@@ -346,6 +346,22 @@ const POLICY = {
   'GET /api/v1/audit': {
     perm: 'admin', call: () => ({ url: '/api/v1/audit' }), ok: (r) => { assert.equal(r.status, 200); assert.ok(Array.isArray(r.json.entries)); },
   },
+  'POST /api/v1/admin/units/preview': {
+    perm: 'admin',
+    call: () => ({ method: 'POST', url: '/api/v1/admin/units/preview?name=x.csv', body: 'old_code,new_code,new_name,level,new_parent,effective\n26743,26743,Phường Tân Định Mới,,,2027-01-01\n' }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.units[0].code, '26743'); },
+  },
+  'POST /api/v1/admin/units/apply': {
+    // A refused crosswalk, so that the matrix changes no map.
+    perm: 'admin',
+    call: () => ({ method: 'POST', url: '/api/v1/admin/units/apply?name=x.csv', body: 'old_code,new_code,new_name,level,new_parent,effective\n99999,,,,,2027-01-01\n' }),
+    ok: (r) => { assertError(r, 422, 'bad_crosswalk'); assert.equal(r.json.problems[0].reason, 'no_unit'); },
+  },
+  'GET /api/v1/series': {
+    // Aggregates, like reports: any user, any commune.
+    perm: 'user', call: () => ({ url: '/api/v1/series?row=2&unit=26743&from=2026-01&to=2026-02' }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.points.length, 2); },
+  },
   'GET /api/v1/audit/search': {
     perm: 'admin', call: () => ({ url: '/api/v1/audit/search?from=2020-01-01&to=2099-12-31&limit=10' }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.entries)); },

@@ -106,9 +106,12 @@ let dbCounter = 0;
 // A new database with the fixture register and one user per role (login =
 // role name); extend(folder), when given, may add rows to the fixture's
 // files before they are imported.  Returns {db, dir, pw: {login: password}, drop()}.
-export function makeDb(backend = 'sqlite', { users = true, extend = null } = {}) {
+// With fixture (a folder of units.csv, households.csv, persons.csv and
+// events.ndjson), that register instead.
+export function makeDb(backend = 'sqlite', { users = true, extend = null, fixture = null } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-api-'));
-  writeFixture(`${dir}/fx`);
+  if (fixture) fs.cpSync(fixture, `${dir}/fx`, { recursive: true });
+  else writeFixture(`${dir}/fx`);
   if (extend) extend(`${dir}/fx`);
   let db;
   let drop = () => fs.rmSync(dir, { recursive: true, force: true });

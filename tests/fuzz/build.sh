@@ -5,6 +5,7 @@
 # (the API's request-body parsing; it compiles src/api/routes.c itself),
 # build-fuzz/fuzz_lifetable and build-fuzz/fuzz_demog (src/demog's readers),
 # build-fuzz/fuzz_dhis2 (the DHIS2 mapping file and export),
+# build-fuzz/fuzz_crosswalk (crosswalk files and the plans they make),
 # build-fuzz/fuzz_record (workflow records: targets, projection scenarios),
 # build-fuzz/fuzz_forecast (a projection from any counts: finite, never NaN),
 # build-fuzz/fuzz_quality (the quality checks and rules of defs/quality/),
@@ -52,11 +53,11 @@ printf '%s\n' $srcs | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
 rm -f "$out/libdanso-fuzz.a"
 ar rcs "$out/libdanso-fuzz.a" "$out"/obj/*.o
 
-for t in fuzz_csv fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast fuzz_quality fuzz_http fuzz_privacy; do
+for t in fuzz_csv fuzz_crosswalk fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast fuzz_quality fuzz_http fuzz_privacy; do
 	extra=""
 	[ "$t" = fuzz_http ] && extra=$(pkg-config --cflags --libs libmicrohttpd)
 	# shellcheck disable=SC2086
 	"$CLANG" $CFLAGS -fsanitize=fuzzer -o "$out/$t" "tests/fuzz/$t.c" \
 		"$out/libdanso-fuzz.a" $PKG_LIBS $extra -lpthread -lm
 done
-echo "fuzz: built $out/fuzz_csv, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog, $out/fuzz_dhis2, $out/fuzz_record, $out/fuzz_forecast, $out/fuzz_quality, $out/fuzz_http and $out/fuzz_privacy with $CLANG"
+echo "fuzz: built $out/fuzz_csv, $out/fuzz_crosswalk, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog, $out/fuzz_dhis2, $out/fuzz_record, $out/fuzz_forecast, $out/fuzz_quality, $out/fuzz_http and $out/fuzz_privacy with $CLANG"

@@ -92,6 +92,7 @@ bool engine_broken(struct engine *e) { (void)e; return false; }
 enum ds_rc engine_catch_up(struct engine *e, struct store *st) { (void)e; (void)st; return DS_OK; }
 enum ds_rc rec_book_catch_up(struct rec_book *b, struct store *st) { (void)b; (void)st; return DS_OK; }
 enum ds_rc ledger_reload_units(struct ledger *lg) { (void)lg; return DS_OK; }
+void api_units_pick_up(struct api_app *app, struct store *st, bool in_writer) { (void)app; (void)st; (void)in_writer; }
 
 /* ---- authentication: a stand-in ---- */
 
