@@ -16,7 +16,8 @@ const HEADER = 'old_code,new_code,new_name,level,new_parent,effective,areas';
 
 function makeReformDb(backend) {
   const fx = makeDb(backend, { users: false, fixture: FX });
-  fx.pw = { admin: addUser(fx.db, fx.dir, 'admin', 'admin', ''), national: addUser(fx.db, fx.dir, 'national', 'national', '') };
+  fx.pw = { admin: addUser(fx.db, fx.dir, 'admin', 'admin', ''), national: addUser(fx.db, fx.dir, 'national', 'national', ''),
+    commune: addUser(fx.db, fx.dir, 'commune', 'commune', '00022') };
   return fx;
 }
 
@@ -25,12 +26,13 @@ const value = (r, code) => { const row = r.json.rows.find((x) => x.code === code
 
 for (const backend of BACKENDS) {
   describe(`changes of the map while the server runs (${backend})`, () => {
-    let fx; let srv; let admin; let nat;
+    let fx; let srv; let admin; let nat; let xa;
     before(async () => {
       fx = makeReformDb(backend);
       srv = await startServer(fx.db);
       admin = await login(srv.base, 'admin', fx.pw.admin);
       nat = await login(srv.base, 'national', fx.pw.national);
+      xa = await login(srv.base, 'commune', fx.pw.commune);
     });
     after(async () => { await srv?.stop(); fx?.drop(); });
 
@@ -70,6 +72,12 @@ for (const backend of BACKENDS) {
       assert.equal(old.json.map_date, '2025-06-30');
       assert.equal(old.json.points.find((p) => p.period === '2025-09').value, 1);
       assert.equal((await nat.get('/api/v1/series?row=99&unit=00100')).status, 404);
+      // Another commune's counts of 1-4 are left empty, as in reports; one's own are shown.
+      const other = await xa.get('/api/v1/series?row=5&unit=00100&from=2024-03&to=2024-04');
+      assert.equal(other.status, 200, other.text);
+      assert.deepEqual(other.json.points, [{ period: '2024-03', value: null }, { period: '2024-04', value: 0 }]);
+      const own = await xa.get('/api/v1/series?row=5&unit=00022&from=2026-01&to=2026-02');
+      assert.deepEqual(own.json.points, [{ period: '2026-01', value: 0 }, { period: '2026-02', value: 1 }]);
       assert.equal((await nat.get('/api/v1/series?row=5&unit=00100&from=2024-13')).status, 400);
     });
 
