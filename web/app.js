@@ -8,6 +8,7 @@ import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
+import { beforeLogout, bookPage, offlineUser, outboxPage, rememberUser, startOffline } from './offline.js';
 
 const main = document.getElementById('main');
 
@@ -17,6 +18,7 @@ const MENU = [
   ['find', '#/find', (r) => r !== 'admin'],
   ['worklist', '#/worklist', (r) => r !== 'admin'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
+  ['book', '#/book', (r) => r === 'collaborator'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
   ['review', '#/review', (r) => r === 'commune'],
@@ -61,8 +63,12 @@ async function loadSession() {
     state.csrf = me.csrf;
     state.unit = me.unit || null;
     state.today = me.today || null;
-  } catch {
+    if (me.user.role === 'collaborator') await rememberUser(me);
+  } catch (e) {
     state.user = null;
+    // No connection: a collaborator's phone opens on the book it holds.
+    const kept = e instanceof ApiError && e.status === 0 ? await offlineUser() : null;
+    if (kept) Object.assign(state, { user: kept.user, unit: kept.unit, today: kept.today, csrf: kept.csrf || '' });
   }
 }
 
@@ -78,6 +84,7 @@ function loginPage(notice) {
       state.user = r.user;
       state.csrf = r.csrf;
       await loadSession();
+      await startOffline();
       if (location.hash === '#/dashboard') route();
       else location.hash = '#/dashboard';
     } catch (err) {
@@ -101,7 +108,7 @@ async function route() {
   const [path, query] = (location.hash.slice(1) || '/dashboard').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean);
-  if (!state.user && parts[0] !== 'login') await loadSession();
+  if (!state.user && parts[0] !== 'login') { await loadSession(); await startOffline(); }
   if (mine !== generation) return;
   drawChrome();
   if (!state.user) { loginPage(parts[0] === 'login' && params.get('over') ? t('sessionOver') : null); return; }
@@ -119,6 +126,8 @@ async function route() {
       case 'event': await V.eventPage(page, decodeURIComponent(parts[1] || '')); break;
       case 'area': await V.area(page, params); break;
       case 'record': await recordPage(page, params); break;
+      case 'book': await bookPage(page, params); break;
+      case 'outbox': await outboxPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
@@ -133,6 +142,7 @@ async function route() {
       case 'account': await accountPage(page, { relogin: endSession }); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);
+        else if (state.user.role === 'collaborator' && !navigator.onLine) await bookPage(page, params);
         else if (state.user.role === 'collaborator') {
           // A collaborator's home: their area's work lists first, then the figures.
           const lists = h('div', { id: 'worklists' });
@@ -166,6 +176,7 @@ function endSession(notice) {
   loginPage(notice);
 }
 document.getElementById('logout').addEventListener('click', async () => {
+  if (!(await beforeLogout())) return;
   try { await api('/api/v1/logout', { method: 'POST' }); } catch { /* the session may be gone already */ }
   state.user = null;
   state.csrf = '';
