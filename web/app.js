@@ -2,12 +2,9 @@
 import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
 import { accountPage } from './account.js';
-import { projectionPage } from './projection.js';
-import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import * as V from './views.js';
-import * as C from './cycle.js';
 import { beforeLogout, bookPage, offlineUser, outboxPage, rememberUser, startOffline } from './offline.js';
 
 const main = document.getElementById('main');
@@ -83,8 +80,10 @@ function loginPage(notice) {
       const r = await api('/api/v1/login', { method: 'POST', body: { login: user.value.trim(), password: pw.value } });
       state.user = r.user;
       state.csrf = r.csrf;
+      // A collaborator's first sync starts with the login's answer, beside the home page's requests.
+      const first = startOffline();
       await loadSession();
-      await startOffline();
+      await first;
       if (location.hash === '#/dashboard') route();
       else location.hash = '#/dashboard';
     } catch (err) {
@@ -131,13 +130,14 @@ async function route() {
       case 'worklist': await worklistPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
-      case 'review': await C.review(page, params); break;
-      case 'queries': await C.queries(page, params); break;
-      case 'cycle': await C.cycle(page, params); break;
-      case 'timeliness': await C.timeliness(page, params); break;
-      case 'check': await checkPage(page, params); break;
-      case 'quality': await qualityPage(page, params); break;
-      case 'projection': await projectionPage(page, params); break;
+      // Loaded when first used: a phone on a slow link starts with less (issue 15).
+      case 'review': await (await import('./cycle.js')).review(page, params); break;
+      case 'queries': await (await import('./cycle.js')).queries(page, params); break;
+      case 'cycle': await (await import('./cycle.js')).cycle(page, params); break;
+      case 'timeliness': await (await import('./cycle.js')).timeliness(page, params); break;
+      case 'check': await (await import('./quality.js')).checkPage(page, params); break;
+      case 'quality': await (await import('./quality.js')).qualityPage(page, params); break;
+      case 'projection': await (await import('./projection.js')).projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       case 'account': await accountPage(page, { relogin: endSession }); break;
       default:

@@ -241,15 +241,19 @@ async function doSync() {
   status.error = '';
   draw();
   try {
-    // After opening offline the CSRF token may be an old session's: ask again.
-    const me = await call('/api/v1/me');
-    if (me.status === 401) { status.expired = true; return; }
-    if (me.status !== 200) { status.error = tr('Máy chủ chưa sẵn sàng, sẽ thử lại', 'The server is not ready; will try again'); return; }
+    // Before sending (after opening offline the CSRF token may be an old
+    // session's), the session is asked again; with nothing to send the book
+    // is asked for at once (a first sync on a slow link).
+    if ((await B.outbox()).some((e) => e.status !== 'sent' && e.status !== 'refused')) {
+      const me = await call('/api/v1/me');
+      if (me.status === 401) { status.expired = true; return; }
+      if (me.status !== 200) { status.error = tr('Máy chủ chưa sẵn sàng, sẽ thử lại', 'The server is not ready; will try again'); return; }
+      state.csrf = me.json.csrf;
+      await rememberUser(me.json);
+      if (!(await sendOutbox())) return;
+    }
+    if (!(await refreshBook())) return;
     status.expired = false;
-    state.csrf = me.json.csrf;
-    await rememberUser(me.json);
-    if (!(await sendOutbox())) return;
-    await refreshBook();
     await B.setMeta({ lastSync: Date.now() });
   } catch (e) {
     status.error = e instanceof B.StorageFull ? storageFullText() : tr('Mất kết nối, sẽ gửi lại', 'Connection lost; will send again');
@@ -302,6 +306,7 @@ async function refreshBook() {
   let done = false;
   if (m.owner === state.user.login && Number.isInteger(m.seq)) {
     const r = await call(`/api/v1/book/changes?since=${m.seq}`);
+    if (r.status === 401) { status.expired = true; return false; }
     if (r.status === 200 && !r.json.full) {
       await B.applyChanges(r.json);
       done = true;
@@ -309,6 +314,7 @@ async function refreshBook() {
   }
   if (!done) {
     const r = await call('/api/v1/book');
+    if (r.status === 401) { status.expired = true; return false; }
     if (r.status !== 200) throw new Error('book');
     if (m.owner && m.owner !== state.user.login) await B.clear();
     await B.saveBook(r.json, state.user.login);
@@ -316,6 +322,7 @@ async function refreshBook() {
   // What the server recorded is now in the book's own rows.
   const sent = (await B.outbox()).filter((e) => e.status === 'sent').map((e) => e.n);
   if (sent.length) await B.updateOutbox([], sent);
+  return true;
 }
 
 // ---- starting, leaving ----
@@ -429,16 +436,23 @@ export async function bookPage(main, params) {
   const present = [...v.persons.values()].filter((p) => !p.exit).length;
   const list = h('div', { id: 'book' });
   const hs = [...v.households.values()].sort((a, b) => String(a.number).localeCompare(String(b.number), undefined, { numeric: true }));
+  // A household's members are drawn when it is opened (1,500 rows at once are slow on a cheap
+  // phone); those with a change not yet sent, or matching the filter, are open from the start.
+  const memberList = (members) => h('ul', { class: 'members' }, members.map((p) => h('li', { 'data-person': p.id, class: p.exit ? 'exited' : null },
+    h('span', { class: 'pname' }, p.name), ` · ${label('sex', p.sex)} · ${date(p.birth)}`,
+    p.exit ? h('span', { class: 'badge gone' }, p.exit === 'death' ? tr('đã chết', 'died') : tr('chuyển đi', 'moved out')) : null,
+    p.marks.map(badge),
+    h('a', { class: 'btn secondary small', href: `#/record?type=${Number(p.sex) === 2 ? 'pregnancy' : 'death'}&person=${encodeURIComponent(p.id)}` }, tr('Ghi', 'Record')))));
   for (const x of hs) {
     const members = (byHh.get(x.id) || []).filter((p) => !q || B.fold(p.name).includes(q));
     if (q && !members.length) continue;
-    list.append(h('section', { class: 'card hh', 'data-household': x.id },
-      h('h2', {}, `${tr('Hộ số', 'Household')} ${x.number} · ${x.address}`, x.marks.map(badge)),
-      h('ul', { class: 'members' }, members.map((p) => h('li', { 'data-person': p.id, class: p.exit ? 'exited' : null },
-        h('span', { class: 'pname' }, p.name), ` · ${label('sex', p.sex)} · ${date(p.birth)}`,
-        p.exit ? h('span', { class: 'badge gone' }, p.exit === 'death' ? tr('đã chết', 'died') : tr('chuyển đi', 'moved out')) : null,
-        p.marks.map(badge),
-        h('a', { class: 'btn secondary small', href: `#/record?type=${Number(p.sex) === 2 ? 'pregnancy' : 'death'}&person=${encodeURIComponent(p.id)}` }, tr('Ghi', 'Record')))))));
+    const open = Boolean(q) || x.marks.length > 0 || members.some((p) => p.marks.length);
+    const box = h('details', { class: 'card hh', 'data-household': x.id, open },
+      h('summary', {}, h('strong', {}, `${tr('Hộ số', 'Household')} ${x.number}`), ` · ${x.address} · ${tr(`${members.filter((p) => !p.exit).length} người`, `${members.filter((p) => !p.exit).length} persons`)}`,
+        x.marks.map(badge), members.some((p) => p.marks.length) ? h('span', { class: 'badge pending' }, tr('có thay đổi', 'changed')) : null));
+    if (open) box.append(memberList(members));
+    else box.addEventListener('toggle', () => { if (box.open && !box.querySelector('ul')) box.append(memberList(members)); });
+    list.append(box);
   }
   main.replaceChildren(h('h1', {}, `${tr('Sổ hộ', 'Household book')} – ${m.areaName || m.area}`),
     h('p', { class: 'muted', id: 'book-count' }, tr(`${hs.length} hộ · ${present} người đang cư trú`, `${hs.length} households · ${present} persons present`)),

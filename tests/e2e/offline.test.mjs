@@ -231,6 +231,8 @@ test('back online: recorded on the server, the conflicting death refused with wh
   await go(page, '#/book');
   await page.waitForSelector('#book');
   assert.equal(await page.locator('[data-person="E3"]').count(), 0);
+  await go(page, `#/book?q=${encodeURIComponent('Đặng Văn Mới')}`);
+  await page.waitForSelector(`[data-person="${ids.child}"]`);
   assert.doesNotMatch(await page.locator(`[data-person="${ids.child}"]`).innerText(), /chưa gửi/);
   // Dropped: nothing waits any more.
   await go(page, '#/outbox');
