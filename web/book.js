@@ -98,11 +98,13 @@ export async function households() { return tx(['households'], 'readonly', (s) =
 export async function persons() { return tx(['persons'], 'readonly', (s) => all(s.persons)); }
 export async function outbox() { return tx(['outbox'], 'readonly', (s) => all(s.outbox)); }
 
-// Saves an event in the outbox (and, with replace, drops the entry it corrects); StorageFull when the phone is full.
-export function queue(entry, replace) {
+// Saves an event at the end of the outbox, or in the place of the entry it corrects (replace: its n),
+// with other entries rewritten (those that depended on the corrected one); StorageFull when the phone is full.
+export function queue(entry, replace, also = []) {
   return tx(['outbox'], 'readwrite', (s) => {
-    if (replace) s.outbox.delete(Number(replace));
-    s.outbox.add(entry);
+    if (replace) s.outbox.put({ ...entry, n: Number(replace) });
+    else s.outbox.add(entry);
+    for (const e of also) s.outbox.put(e);
   });
 }
 

@@ -117,8 +117,9 @@ function creates(ev) {
 }
 
 // The book as the phone shows it: the server's rows with the outbox applied.
-export async function view() {
-  const [hs, ps, list] = await Promise.all([B.households(), B.persons(), B.outbox()]);
+export async function view(skip) {
+  const [hs, ps, all] = await Promise.all([B.households(), B.persons(), B.outbox()]);
+  const list = all.filter((e) => String(e.n) !== String(skip)); // an entry being corrected
   const households = new Map(hs.map((x) => [x.id, { ...x, marks: [] }]));
   const persons = new Map(ps.map((x) => [x.id, { ...x, marks: [] }]));
   for (const e of list) {
@@ -208,15 +209,19 @@ export const storageFullText = () => tr(
 
 // Saves an event in the outbox (replace: the outbox entry it corrects) and starts a sync.
 export async function recordOffline(ev, replace) {
-  const v = await view();
-  if (replace) v.list = v.list.filter((e) => String(e.n) !== String(replace));
+  const v = await view(replace);
   const p = check(ev, v);
   if (p) throw new LocalRefusal(p);
   const made = new Map();
-  for (const e of v.list) for (const id of creates(e.ev)) if (id) made.set(id, e.id);
+  // A correction keeps its place in the order; what waited for the old entry now waits for this one.
+  const old = replace ? (await B.outbox()).find((e) => String(e.n) === String(replace)) : null;
+  const before = replace ? v.list.filter((e) => e.n < Number(replace)) : v.list;
+  for (const e of before) for (const id of creates(e.ev)) if (id) made.set(id, e.id);
   const deps = [...new Set(names(ev).map((id) => made.get(id)).filter(Boolean))];
+  const also = old ? v.list.filter((e) => (e.deps || []).includes(old.id))
+    .map((e) => ({ ...e, deps: e.deps.map((d) => (d === old.id ? ev.id : d)), status: e.status === 'held' ? 'pending' : e.status })) : [];
   try {
-    await B.queue({ id: ev.id, ev, status: 'pending', deps, at: Date.now(), who: subject(ev, v) }, replace);
+    await B.queue({ id: ev.id, ev, status: 'pending', deps, at: Date.now(), who: subject(ev, v) }, replace, also);
   } catch (e) {
     // Nothing was written (the transaction is whole or nothing): the form keeps what was typed.
     if (e instanceof B.StorageFull) throw new LocalRefusal({ field: null, message: storageFullText() });
@@ -235,6 +240,15 @@ export function sync() {
   return running;
 }
 
+// The session ended (401): the outbox stays; the login page asks for the password, and the
+// sync after the login sends what waits.
+function sessionOver() {
+  status.expired = true;
+  state.user = null;
+  state.csrf = '';
+  location.hash = '#/login?over=1';
+}
+
 async function doSync() {
   if (!state.user || state.user.role !== 'collaborator' || !navigator.onLine) return;
   status.busy = true;
@@ -246,7 +260,7 @@ async function doSync() {
     // is asked for at once (a first sync on a slow link).
     if ((await B.outbox()).some((e) => e.status !== 'sent' && e.status !== 'refused')) {
       const me = await call('/api/v1/me');
-      if (me.status === 401) { status.expired = true; return; }
+      if (me.status === 401) { sessionOver(); return; }
       if (me.status !== 200) { status.error = tr('Máy chủ chưa sẵn sàng, sẽ thử lại', 'The server is not ready; will try again'); return; }
       state.csrf = me.json.csrf;
       await rememberUser(me.json);
@@ -282,7 +296,7 @@ async function sendOutbox() {
     if (changed.length) await B.updateOutbox(changed);
     if (!batch.length) return true;
     const r = await call('/api/v1/events/batch', { method: 'POST', body: { events: batch.map((e) => e.ev) } });
-    if (r.status === 401) { status.expired = true; return false; }
+    if (r.status === 401) { sessionOver(); return false; }
     if (r.status !== 200 || !r.json?.results) {
       status.error = r.json?.error?.message || tr('Máy chủ chưa ghi được, sẽ gửi lại', 'The server could not record; will send again');
       return false;
@@ -306,7 +320,7 @@ async function refreshBook() {
   let done = false;
   if (m.owner === state.user.login && Number.isInteger(m.seq)) {
     const r = await call(`/api/v1/book/changes?since=${m.seq}`);
-    if (r.status === 401) { status.expired = true; return false; }
+    if (r.status === 401) { sessionOver(); return false; }
     if (r.status === 200 && !r.json.full) {
       await B.applyChanges(r.json);
       done = true;
@@ -314,7 +328,7 @@ async function refreshBook() {
   }
   if (!done) {
     const r = await call('/api/v1/book');
-    if (r.status === 401) { status.expired = true; return false; }
+    if (r.status === 401) { sessionOver(); return false; }
     if (r.status !== 200) throw new Error('book');
     if (m.owner && m.owner !== state.user.login) await B.clear();
     await B.saveBook(r.json, state.user.login);
@@ -342,7 +356,7 @@ export async function startOffline() {
     }
   }
   const last = m.lastSync || 0;
-  if (last && Date.now() - last > EXPIRY_DAYS * DAY_MS && !(await expire())) return;
+  if (last && Date.now() - last > EXPIRY_DAYS * DAY_MS && !(await expire())) { await refresh(); return; }
   if (!state.codes && m.codes) state.codes = m.codes;
   await refresh();
   if (!started) {

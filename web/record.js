@@ -243,8 +243,9 @@ export async function recordPage(main, params) {
   // Prefill from the link (a household page's "record" links) and sensible ids.
   for (const [k, v] of params) if (form.elements[k]?.type === 'checkbox') form.elements[k].checked = v === 'true';
     else if (form.elements[k] && k !== 'type') form.elements[k].value = v;
-  if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
-  if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
+  // (A correction of the phone's outbox keeps its ids: waiting events name them.)
+  if (form.elements['child.person_id'] && !params.get('child.person_id')) form.elements['child.person_id'].value = newId('P');
+  if (form.elements['person.person_id'] && !params.get('person.person_id')) form.elements['person.person_id'].value = newId('P');
   if (type === 'birth') form.elements.mother.addEventListener('change', () => suggestOrder(form));
   // (Not for a correction: the entry being replaced would count as a birth of hers.)
   if (type === 'birth' && form.elements.mother.value && !params.get('correct')) suggestOrder(form);

@@ -313,3 +313,114 @@ test('a tampered outbox entry for a person of another commune is refused; logout
   assert.deepEqual(page.errors, []);
   await ctx.close();
 });
+
+test('a dependent event waits for its birth; an expired session keeps the outbox; a full phone loses nothing; 30 days without sync clear it', async () => {
+  ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'vi-VN', isMobile: true, hasTouch: true });
+  page = await ctx.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  const logIn = async () => {
+    await page.getByLabel('Tên đăng nhập').fill('ctv');
+    await page.getByLabel('Mật khẩu').fill(PW.ctv);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForSelector('#sync');
+  };
+  await page.goto(`${base}/`);
+  await logIn();
+  await page.waitForFunction(() => /gửi lúc/.test(document.querySelector('#sync')?.textContent || ''), null, { timeout: 20000 });
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.online === '0');
+
+  // A birth the server will refuse (dated before the mother entered the register), the child's
+  // death (it waits for the birth), and an elderly check that depends on nothing.
+  await recordForm(page, 'birth');
+  await pick(page, 'mother', 'Phạm Thị Mới');
+  await page.locator('[name="date"]').fill('01/06/2025');
+  await page.locator('[name="child.full_name"]').fill('Phạm Văn Con Muộn');
+  await page.locator('[name="child.sex"]').selectOption('1');
+  const child = await page.locator('[name="child.person_id"]').inputValue();
+  await page.locator('[name="order"]').fill('1');
+  await page.locator('[name="place"]').selectOption({ index: 1 });
+  await save(page);
+  await recordForm(page, 'death');
+  assert.match(await pick(page, 'person', 'Phạm Văn Con'), new RegExp(`^${child} `), 'the child born on the phone is in its book');
+  await page.locator('[name="date"]').fill('18/11/2026');
+  await save(page);
+  await recordForm(page, 'elderly_check');
+  await pick(page, 'person', 'Bùi Thị Năm');
+  await page.locator('[name="date"]').fill('18/11/2026');
+  await save(page);
+  assert.equal(await waiting(page), 3);
+
+  await ctx.setOffline(false);
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '2', null, { timeout: 30000 });
+  await go(page, '#/outbox');
+  await page.waitForSelector('.ob.held');
+  assert.match(await page.locator('.ob.refused').innerText(), /Ngày xảy ra: /);
+  assert.match(await page.locator('.ob.held').innerText(), /Chờ sự kiện Sinh \(Phạm Thị Mới Mang Thai → Phạm Văn Con Muộn\)/);
+  const e4 = await asOfficer('/api/v1/persons/E4/history');
+  assert.ok(e4.json.history.some((x) => x.event.type === 'elderly_check' && x.event.date === '2026-11-18'), 'the refusal did not block the elderly check');
+
+  // Corrected on the phone: the birth is recorded, then the death that waited for it.
+  await page.locator('.ob.refused').getByRole('link', { name: 'Sửa' }).click();
+  await page.waitForSelector('[name="mother"]');
+  assert.equal(await page.locator('[name="child.full_name"]').inputValue(), 'Phạm Văn Con Muộn');
+  await page.locator('[name="date"]').fill('05/11/2026');
+  await page.getByRole('button', { name: 'Ghi lại' }).click();
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 30000 })
+    .catch(async (e) => assert.fail(`${e.message}: ${await page.locator('#sync').innerText()} ${JSON.stringify(await page.evaluate(async () => (await (await import('/static/book.js')).outbox()).map((x) => [x.n, x.status, x.ev.type, x.ev.date, x.deps, x.error])))}`));
+  const born = await asOfficer(`/api/v1/persons/${child}`);
+  assert.equal(born.json.status, 'died', 'born, then died, in that order');
+
+  // The session ends while an event waits: the outbox stays, and goes after the next login.
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.online === '0');
+  await recordForm(page, 'elderly_check');
+  await pick(page, 'person', 'Bùi Thị Năm');
+  await page.locator('[name="date"]').fill('19/11/2026');
+  await save(page);
+  await ctx.clearCookies();
+  await ctx.setOffline(false);
+  await page.waitForSelector('#login');
+  assert.match(await page.locator('main').innerText(), /Phiên làm việc đã hết/);
+  const kept = await page.evaluate(async () => (await (await import('/static/book.js')).outbox()).length);
+  assert.equal(kept, 1, 'the outbox is kept');
+  await logIn();
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 30000 });
+  const after = await asOfficer('/api/v1/persons/E4/history');
+  assert.ok(after.json.history.some((x) => x.event.type === 'elderly_check' && x.event.date === '2026-11-19'));
+
+  // Storage full: a clear message, the form keeps what was typed, nothing saved; then saved.
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.online === '0');
+  await recordForm(page, 'elderly_check');
+  const who = await pick(page, 'person', 'Bùi Thị Năm');
+  await page.locator('[name="date"]').fill('20/11/2026');
+  await page.evaluate(() => {
+    window.realAdd = IDBObjectStore.prototype.add;
+    IDBObjectStore.prototype.add = function full() { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
+  });
+  await page.getByRole('button', { name: 'Ghi lại' }).click();
+  await page.waitForSelector('main .msg.bad');
+  assert.match(await page.locator('main .msg.bad').innerText(), /Bộ nhớ của điện thoại đã đầy.*vẫn còn nguyên/s);
+  assert.equal(await page.locator('[name="person"]').inputValue(), who, 'the form keeps what was typed');
+  assert.equal(await waiting(page), 0);
+  await page.evaluate(() => { IDBObjectStore.prototype.add = window.realAdd; });
+  await save(page);
+  assert.equal(await waiting(page), 1);
+
+  // 30 days without a sync: the phone's personal data go, after a warning (one event waits).
+  await page.evaluate(async () => (await import('/static/book.js')).setMeta({ lastSync: Date.now() - 31 * 86400000 }));
+  let warned = '';
+  page.once('dialog', (d) => { warned = d.message(); d.accept(); });
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0');
+  assert.match(warned, /hơn 30 ngày chưa đồng bộ.*1 sự kiện chưa gửi/s);
+  const left = await page.evaluate(async () => {
+    const b = await import('/static/book.js');
+    return { persons: (await b.persons()).length, outbox: (await b.outbox()).length };
+  });
+  assert.deepEqual(left, { persons: 0, outbox: 0 });
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
