@@ -228,11 +228,29 @@ export async function recordOffline(ev, replace) {
     throw e;
   }
   await refresh();
-  if (navigator.onLine) setTimeout(() => sync(), 0);
+}
+
+// Online, the event is sent at once and its own result answered: {status: 'recorded' (with the
+// server's warning, if any) | 'refused' (with the error) | 'waiting' (not sent: no connection, server
+// busy, session over)}.  A refused one leaves the outbox (the form shows why, with what was typed),
+// unless keep (a correction made from the outbox stays there until it is right or dropped).
+export async function sendNow(id, keep = false) {
+  await sync();
+  if (running) await running; // a sync already under way when this one was saved
+  const e = (await B.outbox()).find((x) => x.id === id);
+  const res = results.get(id);
+  if (!e || e.status === 'sent') return { status: 'recorded', warning: res?.warning || null };
+  if (e.status === 'refused') {
+    if (!keep) await B.updateOutbox([], [e.n]);
+    await refresh();
+    return { status: 'refused', error: e.error || {} };
+  }
+  return { status: 'waiting' };
 }
 
 // ---- sync ----
 
+const results = new Map(); // event id -> the server's result, this page's life
 let running = null;
 // One sync at a time; resolves when it is over (whatever came of it).
 export function sync() {
@@ -251,6 +269,7 @@ function sessionOver() {
 
 async function doSync() {
   if (!state.user || state.user.role !== 'collaborator' || !navigator.onLine) return;
+  const login = state.user.login; // the book's owner, whatever the page does meanwhile
   status.busy = true;
   status.error = '';
   draw();
@@ -266,7 +285,7 @@ async function doSync() {
       await rememberUser(me.json);
       if (!(await sendOutbox())) return;
     }
-    if (!(await refreshBook())) return;
+    if (!(await refreshBook(login))) return;
     status.expired = false;
     await B.setMeta({ lastSync: Date.now() });
   } catch (e) {
@@ -304,6 +323,7 @@ async function sendOutbox() {
     const put = [];
     r.json.results.forEach((res, i) => {
       const e = batch[i];
+      results.set(e.id, res);
       if (res.status === 'recorded' || res.status === 'duplicate') put.push({ ...e, status: 'sent', result: res.status, error: null, conflict: null });
       else if (res.status !== 'failed') put.push({ ...e, status: 'refused', error: res.error || null, conflict: res.conflict || null });
     });
@@ -315,10 +335,10 @@ async function sendOutbox() {
 }
 
 // The book brought up to the server: the changes since its sequence, or the whole book.
-async function refreshBook() {
+async function refreshBook(login) {
   const m = await B.getMeta();
   let done = false;
-  if (m.owner === state.user.login && Number.isInteger(m.seq)) {
+  if (m.owner === login && Number.isInteger(m.seq)) {
     const r = await call(`/api/v1/book/changes?since=${m.seq}`);
     if (r.status === 401) { sessionOver(); return false; }
     if (r.status === 200 && !r.json.full) {
@@ -330,8 +350,8 @@ async function refreshBook() {
     const r = await call('/api/v1/book');
     if (r.status === 401) { sessionOver(); return false; }
     if (r.status !== 200) throw new Error('book');
-    if (m.owner && m.owner !== state.user.login) await B.clear();
-    await B.saveBook(r.json, state.user.login);
+    if (m.owner && m.owner !== login) await B.clear();
+    await B.saveBook(r.json, login);
   }
   // What the server recorded is now in the book's own rows.
   const sent = (await B.outbox()).filter((e) => e.status === 'sent').map((e) => e.n);

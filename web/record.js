@@ -3,7 +3,7 @@
 // refusal is shown next to the field it names.
 import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, today } from './core.js';
 import { date, getLang, t } from './i18n.js';
-import { bookLookup, householdOptions, offlineActive, recordOffline } from './offline.js';
+import { bookLookup, householdOptions, offlineActive, recordOffline, sendNow } from './offline.js';
 
 const L = (vi, en) => ({ vi, en });
 const person = (name, text) => ({ name, text, kind: 'person', req: true });
@@ -244,8 +244,9 @@ export async function recordPage(main, params) {
   for (const [k, v] of params) if (form.elements[k]?.type === 'checkbox') form.elements[k].checked = v === 'true';
     else if (form.elements[k] && k !== 'type') form.elements[k].value = v;
   // (A correction of the phone's outbox keeps its ids: waiting events name them.)
-  if (form.elements['child.person_id'] && !params.get('child.person_id')) form.elements['child.person_id'].value = newId('P');
-  if (form.elements['person.person_id'] && !params.get('person.person_id')) form.elements['person.person_id'].value = newId('P');
+  const keepIds = Boolean(params.get('replace'));
+  if (form.elements['child.person_id'] && !keepIds) form.elements['child.person_id'].value = newId('P');
+  if (form.elements['person.person_id'] && !keepIds) form.elements['person.person_id'].value = newId('P');
   if (type === 'birth') form.elements.mother.addEventListener('change', () => suggestOrder(form));
   // (Not for a correction: the entry being replaced would count as a birth of hers.)
   if (type === 'birth' && form.elements.mother.value && !params.get('correct')) suggestOrder(form);
@@ -315,9 +316,19 @@ export async function recordPage(main, params) {
       // On the phone's book: saved in the outbox, sent when there is a connection.
       try {
         await recordOffline(ev, params.get('replace'));
-        msg.append(h('div', { class: 'msg good', role: 'status', id: 'saved-offline' }, lang === 'vi'
-          ? `Đã lưu trên máy: ${label('event_type', type)} (chưa gửi). `
-          : `Saved on the phone: ${label('event_type', type)} (not sent yet). `, h('a', { href: '#/book' }, lang === 'vi' ? 'Xem sổ hộ' : 'Open the book')));
+        // With a connection it is sent at once and the server's answer shown, as without the book.
+        const r = navigator.onLine ? await sendNow(ev.id, Boolean(params.get('replace'))) : { status: 'waiting' };
+        if (r.status === 'refused') {
+          if (!(r.error.field && setFieldError(form, r.error.field, r.error.message))) setFieldError(form, 'date', '');
+          msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('refused', { m: r.error.message })));
+          form.querySelector('[aria-invalid="true"]')?.focus();
+          return;
+        }
+        msg.append(r.status === 'recorded'
+          ? h('div', { class: 'msg good', role: 'status', id: 'saved-offline' }, t('saved', { t: label('event_type', type) }), r.warning ? ` ${r.warning.message}` : '')
+          : h('div', { class: 'msg good', role: 'status', id: 'saved-offline' }, lang === 'vi'
+            ? `Đã lưu trên máy: ${label('event_type', type)} (chưa gửi). `
+            : `Saved on the phone: ${label('event_type', type)} (not sent yet). `, h('a', { href: '#/book' }, lang === 'vi' ? 'Xem sổ hộ' : 'Open the book')));
         if (params.get('replace')) { location.hash = '#/outbox'; return; }
         resetForNext(form);
       } catch (err) {
