@@ -180,6 +180,12 @@ test('the book comes to the phone; offline, four events are recorded and survive
   await page.locator('[name="date"]').fill('15/11/2026');
   await save(page);
 
+  // A household is picked by its number and head, from the phone's book too.
+  await recordForm(page, 'transfer');
+  await page.waitForFunction(() => document.querySelectorAll('#households-list option').length === 2);
+  const hhs = await page.locator('#households-list option').evaluateAll((o) => o.map((x) => x.value));
+  assert.ok(hhs.some((v) => v.startsWith('H1 – Hộ số 1, Nguyễn Văn Bảy Mươi, Số 1')), hhs.join(' | '));
+
   // The death the commune officer already recorded: the phone does not know yet.
   await recordForm(page, 'death');
   await pick(page, 'person', 'Hoàng Văn Cưới');
