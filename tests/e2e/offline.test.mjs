@@ -375,6 +375,8 @@ test('a dependent event waits for its birth; an expired session keeps the outbox
   await page.getByRole('button', { name: 'Ghi lại' }).click();
   await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 30000 })
     .catch(async (e) => assert.fail(`${e.message}: ${await page.locator('#sync').innerText()} ${JSON.stringify(await page.evaluate(async () => (await (await import('/static/book.js')).outbox()).map((x) => [x.n, x.status, x.ev.type, x.ev.date, x.deps, x.error])))}`));
+  await page.waitForFunction(() => location.hash === '#/outbox'); // the form goes back to the outbox once sent
+  await page.waitForSelector('#sync-now');
   const born = await asOfficer(`/api/v1/persons/${child}`);
   assert.equal(born.json.status, 'died', 'born, then died, in that order');
 
