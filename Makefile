@@ -2,7 +2,7 @@
 # and `make test`; everything else here serves them.
 
 CC      ?= cc
-PKGS    := sqlite3 libpq libmicrohttpd jansson libsodium libutf8proc xlsxwriter
+PKGS    := sqlite3 libpq libmicrohttpd jansson libsodium libutf8proc xlsxwriter zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla -Wformat=2

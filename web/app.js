@@ -2,14 +2,12 @@
 import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
 import { accountPage } from './account.js';
-import { projectionPage } from './projection.js';
-import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
 import { seriesPage } from './series.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import { commPage } from './comm.js';
 import * as V from './views.js';
-import * as C from './cycle.js';
+import { beforeLogout, bookPage, offlineUser, outboxPage, rememberUser, startOffline } from './offline.js';
 
 const main = document.getElementById('main');
 
@@ -19,6 +17,7 @@ const MENU = [
   ['find', '#/find', (r) => r !== 'admin'],
   ['worklist', '#/worklist', (r) => r !== 'admin'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
+  ['book', '#/book', (r) => r === 'collaborator'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
   ['comm', '#/comm', (r) => r !== 'admin'],
@@ -65,8 +64,12 @@ async function loadSession() {
     state.csrf = me.csrf;
     state.unit = me.unit || null;
     state.today = me.today || null;
-  } catch {
+    if (me.user.role === 'collaborator') await rememberUser(me);
+  } catch (e) {
     state.user = null;
+    // No connection: a collaborator's phone opens on the book it holds.
+    const kept = e instanceof ApiError && e.status === 0 ? await offlineUser() : null;
+    if (kept) Object.assign(state, { user: kept.user, unit: kept.unit, today: kept.today, csrf: kept.csrf || '' });
   }
 }
 
@@ -81,7 +84,10 @@ function loginPage(notice) {
       const r = await api('/api/v1/login', { method: 'POST', body: { login: user.value.trim(), password: pw.value } });
       state.user = r.user;
       state.csrf = r.csrf;
+      // A collaborator's first sync starts with the login's answer, beside the home page's requests.
+      const first = startOffline();
       await loadSession();
+      await first;
       if (location.hash === '#/dashboard') route();
       else location.hash = '#/dashboard';
     } catch (err) {
@@ -105,7 +111,7 @@ async function route() {
   const [path, query] = (location.hash.slice(1) || '/dashboard').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean);
-  if (!state.user && parts[0] !== 'login') await loadSession();
+  if (!state.user && parts[0] !== 'login') { await loadSession(); await startOffline(); }
   if (mine !== generation) return;
   drawChrome();
   if (!state.user) { loginPage(parts[0] === 'login' && params.get('over') ? t('sessionOver') : null); return; }
@@ -123,22 +129,26 @@ async function route() {
       case 'event': await V.eventPage(page, decodeURIComponent(parts[1] || '')); break;
       case 'area': await V.area(page, params); break;
       case 'record': await recordPage(page, params); break;
+      case 'book': await bookPage(page, params); break;
+      case 'outbox': await outboxPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
       case 'comm': await commPage(page, params); break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
       case 'series': await seriesPage(page, params); break;
-      case 'review': await C.review(page, params); break;
-      case 'queries': await C.queries(page, params); break;
-      case 'cycle': await C.cycle(page, params); break;
-      case 'timeliness': await C.timeliness(page, params); break;
-      case 'check': await checkPage(page, params); break;
-      case 'quality': await qualityPage(page, params); break;
-      case 'projection': await projectionPage(page, params); break;
+      // Loaded when first used: a phone on a slow link starts with less (issue 15).
+      case 'review': await (await import('./cycle.js')).review(page, params); break;
+      case 'queries': await (await import('./cycle.js')).queries(page, params); break;
+      case 'cycle': await (await import('./cycle.js')).cycle(page, params); break;
+      case 'timeliness': await (await import('./cycle.js')).timeliness(page, params); break;
+      case 'check': await (await import('./quality.js')).checkPage(page, params); break;
+      case 'quality': await (await import('./quality.js')).qualityPage(page, params); break;
+      case 'projection': await (await import('./projection.js')).projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       case 'account': await accountPage(page, { relogin: endSession }); break;
       default:
         if (state.user.role === 'admin') await V.admin(page, params);
+        else if (state.user.role === 'collaborator' && !navigator.onLine) await bookPage(page, params);
         else if (state.user.role === 'collaborator') {
           // A collaborator's home: their area's work lists first, then the figures.
           const lists = h('div', { id: 'worklists' });
@@ -172,6 +182,7 @@ function endSession(notice) {
   loginPage(notice);
 }
 document.getElementById('logout').addEventListener('click', async () => {
+  if (!(await beforeLogout())) return;
   try { await api('/api/v1/logout', { method: 'POST' }); } catch { /* the session may be gone already */ }
   state.user = null;
   state.csrf = '';

@@ -65,7 +65,9 @@ export async function api(path, opts = {}) {
 
 let codesPromise = null;
 export function codes() {
-  if (!codesPromise) codesPromise = api('/api/v1/codes').then((c) => (state.codes = c));
+  // Offline, the lists the phone's book brought (offline.js) serve.
+  if (!codesPromise) codesPromise = api('/api/v1/codes').then((c) => (state.codes = c))
+    .catch((e) => { codesPromise = null; if (state.codes) return state.codes; throw e; });
   return codesPromise;
 }
 

@@ -3,6 +3,7 @@
 // refusal is shown next to the field it names.
 import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, today } from './core.js';
 import { date, getLang, t } from './i18n.js';
+import { bookLookup, householdOptions, offlineActive, recordOffline, sendNow } from './offline.js';
 
 const L = (vi, en) => ({ vi, en });
 const person = (name, text) => ({ name, text, kind: 'person', req: true });
@@ -96,7 +97,7 @@ function control(f) {
     case 'nid': return h('input', { type: 'text', inputmode: 'numeric', pattern: '\\d{12}', maxlength: 12 });
     case 'person': return h('input', { type: 'text', list: 'persons-list', autocomplete: 'off', required: f.req, placeholder: lang === 'vi' ? 'Gõ tên để chọn' : 'Type a name to choose' });
     case 'newid': return h('input', { type: 'hidden' });
-    case 'household': return h('input', { type: 'text', required: f.req, autocomplete: 'off' });
+    case 'household': return h('input', { type: 'text', list: 'households-list', required: f.req, autocomplete: 'off' });
     default: return h('input', { type: 'text', required: f.req });
   }
 }
@@ -128,6 +129,7 @@ function collect(form, type) {
     let v = el.dataset.kind === 'date' ? isoOf(el) : el.value.trim();
     if (v === '') continue;
     if (f.kind === 'person') v = personId(v);
+    else if (f.kind === 'household') v = v.split(' ')[0];
     if (f.kind === 'int' || (f.kind === 'code' && NUMERIC.has(f.list))) v = Number(v);
     setPath(ev, f.name, v);
   }
@@ -190,6 +192,8 @@ function personLookup(input, list) {
   clearTimeout(lookupTimer);
   const q = input.value.trim();
   if (q.length < 2 || /^[A-Z]\d/.test(q)) return;
+  // A collaborator picks from the phone's book, with or without a connection.
+  if (offlineActive()) { bookLookup(q).then((o) => list.replaceChildren(...o)); return; }
   lookupTimer = setTimeout(async () => {
     try {
       const r = await api(`/api/v1/persons?q=${encodeURIComponent(q)}&size=20`);
@@ -237,6 +241,15 @@ function whose(form, type, ev) {
   return kind;
 }
 
+// After a save: the form empty for the next event of the day, with new ids.
+function resetForNext(form) {
+  const keep = form.elements.date.value;
+  form.reset();
+  form.elements.date.value = keep;
+  if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
+  if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
+}
+
 export async function recordPage(main, params) {
   await codes();
   const type = params.get('type') || 'birth';
@@ -246,6 +259,8 @@ export async function recordPage(main, params) {
   const typeSel = h('select', { id: 'ev-type', onchange: () => { location.hash = `#/record?type=${typeSel.value}${keepCorrect}`; } },
     Object.keys(FORMS).map((k) => h('option', { value: k, selected: k === type }, label('event_type', k))));
   const list = h('datalist', { id: 'persons-list' });
+  const hlist = h('datalist', { id: 'households-list' });
+  if (offlineActive()) householdOptions().then((o) => hlist.replaceChildren(...o));
   const form = h('form', { class: 'f card', novalidate: true, 'aria-label': label('event_type', type) });
   const msg = h('div', { 'aria-live': 'polite' });
   form.append(field('date', lang === 'vi' ? 'Ngày xảy ra' : 'Date', dateInput(today(), { required: true }), 'dd/mm/yyyy'));
@@ -260,12 +275,15 @@ export async function recordPage(main, params) {
     }
     grid.append(field(f.name, f.text[lang], c, f.req ? null : lang === 'vi' ? 'không bắt buộc' : 'optional'));
   }
-  form.append(grid, list, msg, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('save'))));
+  form.append(grid, list, hlist, msg, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('save'))));
   // Prefill from the link (a household page's "record" links) and sensible ids.
-  for (const [k, v] of params) if (form.elements[k] && k !== 'type') form.elements[k].value = v;
+  for (const [k, v] of params) if (form.elements[k]?.type === 'checkbox') form.elements[k].checked = v === 'true';
+    else if (form.elements[k] && k !== 'type') form.elements[k].value = v;
   await Promise.all(FORMS[type].filter((f) => f.kind === 'person' && form.elements[f.name]?.value).map((f) => showPerson(form.elements[f.name])));
-  if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
-  if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
+  // (A correction of the phone's outbox keeps its ids: waiting events name them.)
+  const keepIds = Boolean(params.get('replace'));
+  if (form.elements['child.person_id'] && !keepIds) form.elements['child.person_id'].value = newId('P');
+  if (form.elements['person.person_id'] && !keepIds) form.elements['person.person_id'].value = newId('P');
   if (type === 'birth') form.elements.mother.addEventListener('change', () => suggestOrder(form));
   // (Not for a correction: the entry being replaced would count as a birth of hers.)
   if (type === 'birth' && form.elements.mother.value && !params.get('correct')) suggestOrder(form);
@@ -331,17 +349,39 @@ export async function recordPage(main, params) {
       return;
     }
     const ev = collect(form, type);
+    if (offlineActive()) {
+      // On the phone's book: saved in the outbox, sent when there is a connection.
+      try {
+        await recordOffline(ev, params.get('replace'));
+        // With a connection it is sent at once and the server's answer shown, as without the book.
+        const r = navigator.onLine ? await sendNow(ev.id, Boolean(params.get('replace'))) : { status: 'waiting' };
+        if (r.status === 'refused') {
+          if (!(r.error.field && setFieldError(form, r.error.field, r.error.message))) setFieldError(form, 'date', '');
+          msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('refused', { m: r.error.message })));
+          form.querySelector('[aria-invalid="true"]')?.focus();
+          return;
+        }
+        msg.append(r.status === 'recorded'
+          ? h('div', { class: 'msg good', role: 'status', id: 'saved-offline' }, t('saved', { t: label('event_type', type) }), r.warning ? ` ${r.warning.message}` : '')
+          : h('div', { class: 'msg good', role: 'status', id: 'saved-offline' }, lang === 'vi'
+            ? `Đã lưu trên máy: ${label('event_type', type)} (chưa gửi). `
+            : `Saved on the phone: ${label('event_type', type)} (not sent yet). `, h('a', { href: '#/book' }, lang === 'vi' ? 'Xem sổ hộ' : 'Open the book')));
+        if (params.get('replace')) { location.hash = '#/outbox'; return; }
+        resetForNext(form);
+      } catch (err) {
+        const text = String(err?.message || err);
+        if (err?.field) setFieldError(form, err.field, text);
+        msg.append(h('div', { class: 'msg bad', role: 'alert' }, t('refused', { m: text })));
+      }
+      return;
+    }
     try {
       const r = await api('/api/v1/events', { method: 'POST', body: ev });
       const subject = ev.person?.person_id || ev.person || ev.mother || ev.household || '';
       msg.append(h('div', { class: 'msg good', role: 'status' }, t('saved', { t: whose(form, type, ev) }),
         r.warning ? ` ${r.warning.message}` : '', ' ',
         subject ? h('a', { href: `#/person/${encodeURIComponent(typeof subject === 'string' ? subject : '')}` }, t('open')) : null));
-      const keep = form.elements.date.value;
-      form.reset();
-      form.elements.date.value = keep;
-      if (form.elements['child.person_id']) form.elements['child.person_id'].value = newId('P');
-      if (form.elements['person.person_id']) form.elements['person.person_id'].value = newId('P');
+      resetForNext(form);
     } catch (err) {
       const text = err.message;
       if (!(err.field && setFieldError(form, err.field, text))) setFieldError(form, 'date', '');

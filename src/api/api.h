@@ -195,6 +195,8 @@ json_t *api_user_name(struct api_ctx *c, const char *login);
 json_t *api_account_name(struct api_ctx *c, const char *login);
 /* "by_name" set beside the "by" (a login) of a record's JSON; o may be NULL. */
 void api_add_by_name(struct api_ctx *c, json_t *o);
+/* The code lists with their Vietnamese and English labels (GET /api/v1/codes, the offline book). */
+json_t *api_codes_json(void);
 /* The areas of the user's scope as a JSON array text, or NULL for everything. */
 char *api_scope_areas(struct api_ctx *c);
 /*
@@ -442,5 +444,8 @@ void h_review_mark(struct api_ctx *c);
 void h_query_add(struct api_ctx *c);
 void h_queries(struct api_ctx *c);
 void h_query_answer(struct api_ctx *c);
+/* h_book.c: the collaborator's offline book and its changes */
+void h_book(struct api_ctx *c);
+void h_book_changes(struct api_ctx *c);
 
 #endif

@@ -335,7 +335,52 @@ struct ev_write {
 	json_t *slots;
 };
 
-/* One record's result: {status, seq, error, warning}. */
+struct exit_find {
+	int64_t rid;
+	struct store_event e;
+	bool found;
+	char by[64];
+};
+
+static enum ds_rc find_exit(const struct store_event *e, void *arg)
+{
+	struct exit_find *f = arg;
+	if (!e->voided_by && e->fact.person == f->rid &&
+	    (e->fact.type == EV_DEATH || e->fact.type == EV_MOVE_OUT)) {
+		f->e = *e;
+		f->e.body = NULL;
+		snprintf(f->by, sizeof f->by, "%s", e->recorded_by);
+		f->found = true;
+	}
+	return DS_OK;
+}
+
+/*
+ * A refusal because the person's death or move out is already recorded
+ * (by the commune officer, say, while the phone was offline): what was
+ * recorded, by whom and when, so that the collaborator sees the conflict
+ * and not only a refusal.  Nothing is decided by the last write.
+ */
+static void add_conflict(struct api_ctx *c, const struct reg_event *ev, json_t *o)
+{
+	struct store_person p;
+	struct exit_find f = {0};
+	if (!api_scoped_person(c, ev->person, &p))
+		return;
+	f.rid = p.rid;
+	if (store_events_about(c->st, p.rid, 0, find_exit, &f) || !f.found)
+		return;
+	char id[REG_UUID_TEXT], day[11];
+	reg_uuid_format(f.e.id, id);
+	day_format(f.e.fact.date, day);
+	json_t *k = json_pack("{s:s, s:s, s:s, s:s, s:I}", "event", id, "type",
+			      reg_etype_name((enum reg_etype)f.e.fact.type), "date", day, "by", f.by,
+			      "recorded_at", (json_int_t)f.e.recorded_at);
+	api_add_by_name(c, k);
+	json_object_set_new(o, "conflict", k);
+}
+
+/* One record's result: {status, seq, error, warning, conflict}. */
 static json_t *result_json(struct api_ctx *c, const struct ev_write *w, size_t i, int *http)
 {
 	char id[REG_UUID_TEXT];
@@ -364,6 +409,8 @@ static json_t *result_json(struct api_ctx *c, const struct ev_write *w, size_t i
 	} else {
 		json_object_set_new(o, "status", json_string("refused"));
 		json_object_set_new(o, "error", problem_json(c, &r->problem));
+		if (r->problem.why == W_ALREADY_DEAD || r->problem.why == W_AFTER_EXIT)
+			add_conflict(c, &w->events[i], o);
 		*http = r->problem.why == W_EVENT_ID_REUSED ? 409 : 422;
 	}
 	return o;

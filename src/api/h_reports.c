@@ -604,7 +604,7 @@ void h_units(struct api_ctx *c)
 	api_json(c, 200, json_pack("{s:s, s:o}", "date", iso, "units", roots));
 }
 
-void h_codes(struct api_ctx *c)
+json_t *api_codes_json(void)
 {
 	json_t *o = json_object();
 	for (const struct reg_codelist *const *l = reg_codes_all(); *l; l++) {
@@ -631,7 +631,12 @@ void h_codes(struct api_ctx *c)
 		}
 	}
 	json_object_set_new(o, "ethnicity", eth);
-	api_json(c, 200, o);
+	return o;
+}
+
+void h_codes(struct api_ctx *c)
+{
+	api_json(c, 200, api_codes_json());
 }
 
 void h_forms(struct api_ctx *c)

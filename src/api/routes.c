@@ -63,6 +63,16 @@ const struct api_route api_routes[] = {
 	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today);"
 	 "from:YYYY-MM-DD, premarital and third-births (default 1 January);months:1-12, poor-fp's plan (default 3);"
 	 "format:json, csv or xlsx;lang:vi or en"},
+	{"GET", "/api/v1/book", h_book, PERM_READ,
+	 "The offline household book of one collaborator area in the caller's scope: households, the "
+	 "present persons with the current facts the forms need (relation, marital status, method, last "
+	 "pregnancy, last elderly check), code lists, and the event sequence it is current to; every "
+	 "person is audited",
+	 "area:area code (default the user's area)"},
+	{"GET", "/api/v1/book/changes", h_book_changes, PERM_READ,
+	 "What changed in an area's book since an event sequence: the households and persons to replace, "
+	 "the persons gone from the area, and the new sequence; every person is audited",
+	 "area:area code (default the user's area);since:the book's event sequence"},
 	{"GET", "/api/v1/slip", h_slip, PERM_READ, "A collaborator area's changes for a month (P0/CTV)",
 	 "area:area code;month:YYYY-MM"},
 	{"GET", "/api/v1/dashboard", h_dashboard, PERM_USER,

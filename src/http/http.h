@@ -17,7 +17,9 @@
  *
  * Every response carries the security headers (CSP, nosniff,
  * frame-ancestors, no-referrer) and, unless the application says it may be
- * cached, Cache-Control: no-store.
+ * cached, Cache-Control: no-store.  A body of text, JSON or script of 1 KiB
+ * or more is sent gzipped (zlib) when the client's Accept-Encoding takes
+ * gzip, with Vary: Accept-Encoding.
  *
  * A handler may park a request (http_park) while work is done elsewhere
  * (a write waiting for the group commit) and the worker thread serves
@@ -70,7 +72,7 @@ struct http_response {
 	char *file;        /* send this file instead of body (and delete it) */
 	const char *filename; /* Content-Disposition attachment name */
 	bool cacheable;    /* static files: may be cached */
-	const char *cache_control; /* when set, instead of what cacheable says */
+	const char *cache_control; /* the Cache-Control header itself, when set (a static string) */
 	int nheaders;
 	char *headers[HTTP_MAX_HEADERS][2];
 };

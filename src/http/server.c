@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "base/progress.h"
 #include "http/http.h"
@@ -309,6 +310,68 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	set_reading(s, c, true); /* the next request on this connection, if any */
 }
 
+/* Bodies smaller than this are sent as they are: gzip's header and the
+ * CPU cost outweigh what it saves. */
+#define GZIP_MIN 1024
+
+/* True when the client's Accept-Encoding takes gzip (and does not refuse it with q=0). */
+static bool accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+	for (const char *p = ae; p && (p = strcasestr(p, "gzip")); p += 4) {
+		if (p != ae && p[-1] != ' ' && p[-1] != ',')
+			continue;
+		const char *q = p + 4;
+		while (*q == ' ')
+			q++;
+		if (*q == ',' || *q == '\0')
+			return true;
+		if (*q != ';')
+			continue;
+		q++;
+		while (*q == ' ')
+			q++;
+		if (strncasecmp(q, "q=", 2) != 0)
+			return true;
+		return strtod(q + 2, NULL) > 0;
+	}
+	return false;
+}
+
+/* Text, JSON, scripts and SVG; not spreadsheets (already zipped) nor images. */
+static bool compressible(const char *type)
+{
+	return !type || strncmp(type, "text/", 5) == 0 || strncmp(type, "application/json", 16) == 0 ||
+	       strncmp(type, "application/javascript", 22) == 0 ||
+	       strncmp(type, "application/manifest+json", 25) == 0 || strncmp(type, "image/svg", 9) == 0;
+}
+
+/* The body gzipped (RFC 1952), or NULL when it does not shrink or zlib fails. */
+static char *gzip_body(const char *data, size_t len, size_t *out_len)
+{
+	z_stream z = {0};
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, (uLong)len);
+	char *out = malloc(cap);
+	if (!out) {
+		deflateEnd(&z);
+		return NULL;
+	}
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || *out_len >= len) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* The answer; last: end the connection after it (nothing read after a
  * chunked body is trusted to be a request of its own). */
 static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, struct http_response *rs,
@@ -330,9 +393,19 @@ static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, 
 			buf_puts(&rs->body, "{\"error\":{\"code\":\"internal\",\"message\":\"cannot send the file\"}}");
 		}
 	}
+	bool zip = compressible(rs->content_type);
+	bool zipped = false;
 	if (!resp) {
 		size_t len = rs->body.len;
-		char *data = buf_take(&rs->body);
+		size_t zlen = 0;
+		char *data = NULL;
+		if (zip && len >= GZIP_MIN && len <= UINT32_MAX && accepts_gzip(c) &&
+		    (data = gzip_body(rs->body.data, len, &zlen))) {
+			zipped = true;
+			len = zlen;
+		} else {
+			data = buf_take(&rs->body);
+		}
 		resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 		if (!resp) {
 			free(data);
@@ -343,9 +416,14 @@ static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c, 
 				rs->content_type ? rs->content_type : "application/json; charset=utf-8");
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+	if (zipped)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
+	if (zip)
+		MHD_add_response_header(resp, "Vary", "Accept-Encoding");
 	MHD_add_response_header(resp, "Cache-Control",
 				rs->cache_control ? rs->cache_control
-				: rs->cacheable ? "public, max-age=3600" : "no-store");
+				: rs->cacheable	  ? "public, max-age=3600"
+						  : "no-store");
 	if (s->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (last)

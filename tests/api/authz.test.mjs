@@ -166,6 +166,24 @@ const POLICY = {
       assert.ok(r.json.items.every((x) => x.area === OBJ[cls].area));
     },
   },
+  'GET /api/v1/book': {
+    // The offline book: one area in the scope, with its persons; outside reads as absent.
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/book?area=${OBJ[cls].area}` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.area, OBJ[cls].area);
+      assert.ok(r.json.persons.some((p) => p[0] === OBJ[cls].person));
+      for (const k of CLASSES) if (k !== cls) assert.ok(!r.text.includes(OBJ[k].name), `no name of class ${k}`);
+    },
+  },
+  'GET /api/v1/book/changes': {
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/book/changes?area=${OBJ[cls].area}&since=0` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.persons.some((p) => p[0] === OBJ[cls].person), 'the info_change of the class person');
+      for (const k of CLASSES) if (k !== cls) assert.ok(!r.text.includes(OBJ[k].name), `no name of class ${k}`);
+    },
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {

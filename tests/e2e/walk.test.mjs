@@ -208,6 +208,8 @@ test('a wrong password, then too many, each get a clear message', async () => {
     await page.getByLabel('Mật khẩu').fill(pw);
     await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/login')),
       page.getByRole('button', { name: 'Đăng nhập' }).click()]);
+    // The old message goes at the click; the new one comes once the answer is read.
+    await page.waitForSelector('#login .msg.bad');
     return page.locator('#login .msg.bad').innerText();
   };
   for (let i = 0; i < 4; i++) assert.match(await tryOnce('still-wrong'), /Sai tên đăng nhập/);

@@ -55,7 +55,7 @@ ar rcs "$out/libdanso-fuzz.a" "$out"/obj/*.o
 
 for t in fuzz_csv fuzz_crosswalk fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast fuzz_quality fuzz_http fuzz_privacy; do
 	extra=""
-	[ "$t" = fuzz_http ] && extra=$(pkg-config --cflags --libs libmicrohttpd)
+	[ "$t" = fuzz_http ] && extra=$(pkg-config --cflags --libs libmicrohttpd zlib)
 	# shellcheck disable=SC2086
 	"$CLANG" $CFLAGS -fsanitize=fuzzer -o "$out/$t" "tests/fuzz/$t.c" \
 		"$out/libdanso-fuzz.a" $PKG_LIBS $extra -lpthread -lm
