@@ -259,6 +259,11 @@ void h_household_get(struct api_ctx *c)
 	json_array_foreach(json_object_get(v, "members"), i, m)
 		api_audit_in(c, "read", "person", json_string_value(json_object_get(m, "id")), h.rec.area,
 			     "ok");
+	/* The area by its name on today's map, for a page that speaks in names. */
+	const struct eng_view *ev = engine_read(c->app->engine);
+	const struct reg_unit *au = reg_units_resolve(eng_units(ev), h.rec.area, day_today());
+	json_object_set_new(v, "area_name", json_string(au ? au->name : h.rec.area));
+	engine_read_end(ev);
 	/* The history names persons who have left too: reads of them. */
 	json_array_foreach(json_object_get(v, "history"), i, m)
 		if (json_object_get(m, "person_name"))
