@@ -97,7 +97,7 @@ export async function find(main, params) {
     out.append(table([t('name'), t('sex'), t('birth'), t('household')], items.map((p) =>
       h('tr', {}, h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name), p.present ? '' : ` (${t('gone')})`),
         h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
-        h('td', {}, h('a', { href: `#/household/${p.household}` }, p.household))))));
+        h('td', {}, h('a', { href: `#/household/${p.household}` }, p.household)))), { tall: true }));
   }
   if (r.total > PAGE) out.append(pg.cloneNode(true));
 }
@@ -189,7 +189,7 @@ export async function household(main, id) {
   main.replaceChildren(
     h('h1', {}, `${t('household')} ${x.number} – ${x.id}`),
     h('div', { class: 'card' },
-      h('p', {}, `${t('address')}: ${x.address}`), h('p', {}, `${t('area')}: `, h('a', { href: `#/area?area=${x.area}` }, x.area)),
+      h('p', {}, `${t('address')}: ${x.address}`), h('p', {}, `${t('area')}: `, h('a', { href: `#/area?area=${x.area}` }, x.area_name || x.area)),
       h('p', {}, `${t('type')}: ${label('household_type', x.type)} · ${povertyText(x.poverty)}`),
       h('div', { class: 'actions noprint' }, rec('move_in', { household: x.id }), rec('household_change', { household: x.id }))),
     h('h2', {}, t('members')),
@@ -246,7 +246,7 @@ export async function area(main, params) {
   const r = await api(`/api/v1/households?${q({ area: a, page, size: PAGE })}`);
   const link = (p) => `#/area?${q({ area: a, page: p })}`;
   main.append(pager(r, link), table([t('number'), t('address'), t('type')], r.items.map((x) => h('tr', {},
-    h('td', {}, h('a', { href: `#/household/${x.id}` }, x.number)), h('td', {}, x.address), h('td', {}, label('household_type', x.type))))),
+    h('td', {}, h('a', { href: `#/household/${x.id}` }, x.number)), h('td', {}, x.address), h('td', {}, label('household_type', x.type)))), { tall: true }),
   r.total > PAGE ? pager(r, link) : null);
 }
 

@@ -46,25 +46,11 @@ static enum ds_rc add_brief(const struct store_person *p, void *arg)
 }
 
 /*
- * How many a search finds in all, for "1–50 of 312": counted by the same
- * store query without reading the persons into answers (nor the audit:
- * nothing of them is told but their number), up to COUNT_MAX.
+ * How many a search finds in all, for "1–50 of 312": counted by the store
+ * with the same conditions, no row read out (nor audited: nothing of them
+ * is told but their number), up to COUNT_MAX.
  */
 #define COUNT_MAX 10000
-
-static enum ds_rc count_person(const struct store_person *p, void *arg)
-{
-	(void)p;
-	++*(size_t *)arg;
-	return DS_OK;
-}
-
-static enum ds_rc count_household(const struct store_household *h, void *arg)
-{
-	(void)h;
-	++*(size_t *)arg;
-	return DS_OK;
-}
 
 static json_t *page_json(json_t *items, size_t page, size_t size, size_t total)
 {
@@ -115,7 +101,7 @@ void h_person_search(struct api_ctx *c)
 		enum ds_rc rc = store_find(c->st, key, year, areas, (page - 1) * size, size,
 					   add_brief, &l);
 		if (!rc)
-			rc = store_find(c->st, key, year, areas, 0, COUNT_MAX + 1, count_person, &total);
+			rc = store_find_count(c->st, key, year, areas, COUNT_MAX + 1, &total);
 		free(areas);
 		if (rc) {
 			json_decref(l.items);
@@ -229,7 +215,7 @@ void h_household_list(struct api_ctx *c)
 	enum ds_rc rc = store_households_in(c->st, areas, num, (page - 1) * size, size,
 					    add_household, &l);
 	if (!rc)
-		rc = store_households_in(c->st, areas, num, 0, COUNT_MAX + 1, count_household, &total);
+		rc = store_households_count(c->st, areas, num, COUNT_MAX + 1, &total);
 	free(areas);
 	if (rc) {
 		json_decref(l.items);
@@ -259,6 +245,11 @@ void h_household_get(struct api_ctx *c)
 	json_array_foreach(json_object_get(v, "members"), i, m)
 		api_audit_in(c, "read", "person", json_string_value(json_object_get(m, "id")), h.rec.area,
 			     "ok");
+	/* The area by its name on today's map, for a page that speaks in names. */
+	const struct eng_view *ev = engine_read(c->app->engine);
+	const struct reg_unit *au = reg_units_resolve(eng_units(ev), h.rec.area, day_today());
+	json_object_set_new(v, "area_name", json_string(au ? au->name : h.rec.area));
+	engine_read_end(ev);
 	/* The history names persons who have left too: reads of them. */
 	json_array_foreach(json_object_get(v, "history"), i, m)
 		if (json_object_get(m, "person_name"))

@@ -794,6 +794,55 @@ static enum ds_rc pg_baselines(struct store *st, struct store_baseline *out, siz
 	return DS_OK;
 }
 
+/* A name search's WHERE (see pg_find), for the listing and the count. */
+#define FIND_WHERE                                                                               \
+	"WHERE ((p.cur_key ~>=~ $1 AND p.cur_key ~<~ $2) OR ($5::boolean AND "                      \
+	"p.given_key = $1 AND $6 <> '')) AND ($3::int = 0 OR (p.birth >= $7::int AND "              \
+	"p.birth <= $8::int)) AND ($10::json IS NULL OR ch.area IN "                                \
+	"(SELECT json_array_elements_text($10::json))) "
+
+/* The count(*) of a query's single row into *n. */
+static enum ds_rc pg_count_of(struct store *st, const char *sql, int np, const char *const *p, size_t *n)
+{
+	enum ds_rc rc;
+	PGresult *r = pg_run(st, sql, np, p, &rc);
+	if (!r)
+		return rc;
+	*n = PQntuples(r) == 1 ? (size_t)pg_get_i64(r, 0, 0) : 0;
+	PQclear(r);
+	return DS_OK;
+}
+
+static enum ds_rc pg_find_count(struct store *st, const char *key, int year, const char *areas, size_t max,
+				size_t *n)
+{
+	char hi[REG_NAME_BYTES + 8], word[REG_NAME_BYTES + 4], y[24], from[24], to[24], lim[24];
+	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", key);
+	snprintf(word, sizeof word, "%% %s", key);
+	bool one_word = strchr(key, ' ') == NULL;
+	const char *p[10] = {key, hi, I64(y, year), I64(lim, (int64_t)max), one_word ? "t" : "f",
+			     word, I64(from, year ? day_from_ymd(year, 1, 1) : 0),
+			     I64(to, year ? day_from_ymd(year, 12, 31) : 0), "0", areas};
+	return pg_count_of(st,
+			   "SELECT count(*) FROM (SELECT 1 FROM person p JOIN household ch ON ch.rid = "
+			   "p.cur_hh " FIND_WHERE "AND $9::bigint = 0 LIMIT $4) x",
+			   10, p, n);
+}
+
+static enum ds_rc pg_households_count(struct store *st, const char *areas, const char *number, size_t max,
+				      size_t *n)
+{
+	char lim[24];
+	const char *p[3] = {areas, number, I64(lim, (int64_t)max)};
+	enum ds_rc rc = pg_flush_all(st);
+	return rc ? rc
+		  : pg_count_of(st,
+				"SELECT count(*) FROM (SELECT 1 FROM household WHERE ($1::json IS NULL OR "
+				"area IN (SELECT json_array_elements_text($1::json))) AND ($2::text IS NULL "
+				"OR number = $2) LIMIT $3) x",
+				3, p, n);
+}
+
 static enum ds_rc pg_find(struct store *st, const char *key, int year, const char *areas,
 			  size_t offset, size_t limit,
 			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
@@ -812,11 +861,7 @@ static enum ds_rc pg_find(struct store *st, const char *key, int year, const cha
 	 * what the text_pattern_ops index serves, also in the generic plan of
 	 * a prepared statement (with >= and < it was a scan of every person). */
 	PGresult *r = pg_run(st,
-			     "SELECT " PERSON_COLS PERSON_FROM
-			     "WHERE ((p.cur_key ~>=~ $1 AND p.cur_key ~<~ $2) OR ($5::boolean AND "
-			     "p.given_key = $1 AND $6 <> '')) AND ($3::int = 0 OR (p.birth >= $7::int AND "
-			     "p.birth <= $8::int)) AND ($10::json IS NULL OR ch.area IN "
-			     "(SELECT json_array_elements_text($10::json))) "
+			     "SELECT " PERSON_COLS PERSON_FROM FIND_WHERE
 			     "ORDER BY p.cur_key COLLATE \"C\", p.rid LIMIT $4 OFFSET $9",
 			     10, p, &rc);
 	if (!r)
@@ -896,5 +941,7 @@ const struct store_reg_ops pg_reg = {
 	.baselines = pg_baselines,
 	.find = pg_find,
 	.households_in = pg_households_in,
+	.find_count = pg_find_count,
+	.households_count = pg_households_count,
 	.members = pg_members,
 };

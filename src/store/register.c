@@ -176,6 +176,18 @@ enum ds_rc store_households_in(struct store *st, const char *areas, const char *
 	return REG(st)->households_in(st, areas, number, offset, limit, fn, arg);
 }
 
+enum ds_rc store_find_count(struct store *st, const char *key, int year, const char *areas,
+			    size_t max, size_t *n)
+{
+	return REG(st)->find_count(st, key, year, areas, max, n);
+}
+
+enum ds_rc store_households_count(struct store *st, const char *areas, const char *number,
+				  size_t max, size_t *n)
+{
+	return REG(st)->households_count(st, areas, number, max, n);
+}
+
 enum ds_rc store_members(struct store *st, int64_t hh,
 			 enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
 {

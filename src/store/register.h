@@ -184,6 +184,12 @@ enum ds_rc store_find(struct store *st, const char *key, int year, const char *a
 enum ds_rc store_households_in(struct store *st, const char *areas, const char *number,
 			       size_t offset, size_t limit,
 			       enum ds_rc (*fn)(const struct store_household *, void *), void *arg);
+/* How many store_find and store_households_in would give in all, counted
+ * up to max (a search that finds more says max): no rows are read out. */
+enum ds_rc store_find_count(struct store *st, const char *key, int year, const char *areas,
+			    size_t max, size_t *n);
+enum ds_rc store_households_count(struct store *st, const char *areas, const char *number,
+				  size_t max, size_t *n);
 /* Persons whose current household is hh, in rid order. */
 enum ds_rc store_members(struct store *st, int64_t hh,
 			 enum ds_rc (*fn)(const struct store_person *, void *), void *arg);

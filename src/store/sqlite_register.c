@@ -657,6 +657,76 @@ static enum ds_rc sq_baselines(struct store *st, struct store_baseline *out, siz
 	return DS_OK;
 }
 
+/* The persons a name search finds (see store_find): its WHERE, for the
+ * listing and the count alike; ?1 key, ?2 its upper bound, ?3 year, ?7-?8
+ * the year's days, ?10 the areas. */
+#define FIND_ONE_WORD                                                                           \
+	"WHERE p.rid IN (SELECT rid FROM person WHERE cur_key >= ?1 AND cur_key < ?2 UNION "      \
+	"SELECT rid FROM person WHERE given_key = ?1) "                                          \
+	"AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "                                     \
+	"AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
+#define FIND_WORDS                                                                              \
+	"WHERE p.cur_key >= ?1 AND p.cur_key < ?2 AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) " \
+	"AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
+
+static sqlite3_stmt *find_stmt(struct store *st, const char *sql, const char *key, const char *hi, int year,
+			       const char *areas, size_t limit, size_t offset)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sq_bind_text(s, 1, key);
+	sq_bind_text(s, 2, hi);
+	sqlite3_bind_int(s, 3, year);
+	sqlite3_bind_int64(s, 4, (int64_t)limit);
+	sqlite3_bind_int(s, 7, year ? day_from_ymd(year, 1, 1) : 0);
+	sqlite3_bind_int(s, 8, year ? day_from_ymd(year, 12, 31) : 0);
+	sqlite3_bind_int64(s, 9, (int64_t)offset);
+	sq_bind_text_or_null(s, 10, areas);
+	return s;
+}
+
+/* One count(*) row of a prepared statement into *n. */
+static enum ds_rc count_row(struct store *st, sqlite3_stmt *s, const char *what, size_t *n)
+{
+	if (!s)
+		return sq_err(st, what);
+	int r = sqlite3_step(s);
+	enum ds_rc rc = r == SQLITE_ROW ? DS_OK : sq_err(st, what);
+	if (!rc)
+		*n = (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static enum ds_rc sq_find_count(struct store *st, const char *key, int year, const char *areas, size_t max,
+				size_t *n)
+{
+	char hi[REG_NAME_BYTES + 8];
+	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", key);
+	const char *sql = strchr(key, ' ') == NULL
+				  ? "SELECT count(*) FROM (SELECT 1 FROM person p JOIN household ch ON ch.rid = "
+				    "p.cur_hh " FIND_ONE_WORD "LIMIT ?4)"
+				  : "SELECT count(*) FROM (SELECT 1 FROM person p JOIN household ch ON ch.rid = "
+				    "p.cur_hh " FIND_WORDS "LIMIT ?4)";
+	return count_row(st, find_stmt(st, sql, key, hi, year, areas, max, 0), "find", n);
+}
+
+static enum ds_rc sq_households_count(struct store *st, const char *areas, const char *number, size_t max,
+				      size_t *n)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db,
+			       "SELECT count(*) FROM (SELECT 1 FROM household WHERE (?1 IS NULL OR area IN "
+			       "(SELECT value FROM json_each(?1))) AND (?2 IS NULL OR number = ?2) LIMIT ?3)",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sq_bind_text_or_null(s, 1, areas);
+		sq_bind_text_or_null(s, 2, number);
+		sqlite3_bind_int64(s, 3, (int64_t)max);
+	}
+	return count_row(st, s, "households", n);
+}
+
 static enum ds_rc sq_find(struct store *st, const char *key, int year, const char *areas,
 			  size_t offset, size_t limit,
 			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
@@ -666,28 +736,13 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, const cha
 	char hi[REG_NAME_BYTES + 8];
 	snprintf(hi, sizeof hi, "%s\xf4\x8f\xbf\xbf", key);
 	bool one_word = strchr(key, ' ') == NULL;
-	const char *sql =
-		one_word
-			? "SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid IN (SELECT rid FROM person WHERE "
-			  "cur_key >= ?1 AND cur_key < ?2 UNION SELECT rid FROM person WHERE given_key = ?1) "
-			  "AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
-			  "AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
-			  "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9"
-			: "SELECT " PERSON_COLS PERSON_FROM "WHERE p.cur_key >= ?1 AND p.cur_key < ?2 "
-			  "AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "
-			  "AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
-			  "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9";
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(SQ(st)->db, sql, -1, &s, NULL) != SQLITE_OK)
+	const char *sql = one_word ? "SELECT " PERSON_COLS PERSON_FROM FIND_ONE_WORD
+				     "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9"
+				   : "SELECT " PERSON_COLS PERSON_FROM FIND_WORDS
+				     "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9";
+	sqlite3_stmt *s = find_stmt(st, sql, key, hi, year, areas, limit, offset);
+	if (!s)
 		return sq_err(st, "find");
-	sq_bind_text(s, 1, key);
-	sq_bind_text(s, 2, hi);
-	sqlite3_bind_int(s, 3, year);
-	sqlite3_bind_int64(s, 4, (int64_t)limit);
-	sqlite3_bind_int(s, 7, year ? day_from_ymd(year, 1, 1) : 0);
-	sqlite3_bind_int(s, 8, year ? day_from_ymd(year, 12, 31) : 0);
-	sqlite3_bind_int64(s, 9, (int64_t)offset);
-	sq_bind_text_or_null(s, 10, areas);
 	struct sq_cb c = {(void *)fn, arg};
 	enum ds_rc rc = DS_OK;
 	int r;
@@ -767,5 +822,7 @@ const struct store_reg_ops sq_reg = {
 	.baselines = sq_baselines,
 	.find = sq_find,
 	.households_in = sq_households_in,
+	.find_count = sq_find_count,
+	.households_count = sq_households_count,
 	.members = sq_members,
 };

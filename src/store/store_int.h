@@ -94,6 +94,10 @@ struct store_reg_ops {
 				    size_t offset, size_t limit,
 				    enum ds_rc (*fn)(const struct store_household *, void *),
 				    void *arg);
+	enum ds_rc (*find_count)(struct store *st, const char *key, int year, const char *areas,
+				 size_t max, size_t *n);
+	enum ds_rc (*households_count)(struct store *st, const char *areas, const char *number,
+				       size_t max, size_t *n);
 	enum ds_rc (*members)(struct store *st, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
 };

@@ -110,6 +110,7 @@ for (const backend of BACKENDS) {
       const death = h2.json.history.find((x) => x.event.type === 'death');
       assert.equal(death.person_name, 'Lê Văn G');
       assert.ok(!h2.json.members.some((m) => m.id === 'B2'), 'no longer a member');
+      assert.equal(h2.json.area_name, 'Địa bàn 01');
       const h3 = await s.u.commune.get(`/api/v1/households/H3`);
       assert.equal(h3.json.history.find((x) => x.event.type === 'move_out').person_name, 'Phạm Văn H');
       assert.equal(h3.json.history.find((x) => x.event.type === 'birth').mother_name, 'Võ Thị I');

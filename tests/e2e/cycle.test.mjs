@@ -20,55 +20,19 @@
 // Run from the repository root: node --test --test-concurrency=1 tests/e2e/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { csv, viNum, world } from './lib.mjs';
 
-const bin = path.resolve(process.env.DANSO_BIN || 'build/danso');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // January 2026 is due on Friday 6 February (the 5th working day: 2-6
 // February).  On Wednesday 25 February a report is 8 working days late:
 // 9-13 February and 23-25 February; 16-20 February are Tết.
 const TODAY = '2026-02-25';
 const MONTH = '2026-01';
-const ENV = { ...process.env, DANSO_TODAY: TODAY };
-const viNum = (s) => Number(String(s).trim().replace(/\./g, '').replace(',', '.'));
 
-let dir, shots, server, base, browser;
-const PW = {};
+let w, dir, shots, base;
 const W = {}; // what the walk works on, picked from the generated data
-
-const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-function csv(file) {
-  const [head, ...lines] = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '').split('\n').filter(Boolean);
-  const cols = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-async function apiAs(login) {
-  for (let i = 0; ; i++) {
-    const r = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: PW[login] }) });
-    if (r.status === 503 && i < 10) continue; // see loggedIn() in walk.test.mjs
-    assert.equal(r.status, 200);
-    const cookie = r.headers.get('set-cookie').split(';')[0];
-    return async (p) => {
-      const x = await fetch(base + p, { headers: { Cookie: cookie } });
-      assert.equal(x.status, 200, `${p}: ${x.status}`);
-      return x.json();
-    };
-  }
-}
 
 // A row's value in a commune's or the province's 01-DSX of the month, from the API.
 async function value(unit, code, col = -1) {
@@ -77,16 +41,11 @@ async function value(unit, code, col = -1) {
 }
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-cycle-e2e-'));
+  w = await world({ name: 'cycle', today: TODAY });
+  ({ dir, base } = w);
   shots = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-cycle-shots-'));
   process.stderr.write(`# screenshots in ${shots}\n`);
-  const p = path.join(dir, 'p');
-  run('gen', '--out', p, '--persons', '3000', '--seed', '7', '--province', '79');
-  const asOf = JSON.parse(fs.readFileSync(`${p}/manifest.json`, 'utf8')).as_of;
-  const db = path.join(dir, 'd.db');
-  run('init', '--db', db);
-  run('import', '--db', db, '--units', `${p}/units.csv`, '--households', `${p}/households.csv`, '--persons', `${p}/persons.csv`, '--as-of', asOf);
-  run('events', '--db', db, `${p}/events.ndjson`);
+  const p = w.gen;
   const units = csv(`${p}/units.csv`);
   const communes = units.filter((u) => u.level === 'commune' && !u.valid_to);
   const areasOf = (c) => {
@@ -99,29 +58,14 @@ before(async () => {
   W.other = communes[1];
   W.areas = areasOf(W.commune);
   W.area = W.areas[0];
-  const add = (login, role, unit, name) => {
-    const f = path.join(dir, `${login}.pw`);
-    run('user', 'add', '--db', db, '--login', login, '--role', role, '--unit', unit, '--name', name, '--password-file', f);
-    PW[login] = fs.readFileSync(f, 'utf8').trim();
-  };
-  add('ctv', 'collaborator', W.area, 'Nguyễn Thị Hoa');
-  add('canbo', 'commune', W.commune, 'Trần Văn Bình');
-  add('tinh', 'province', '79', 'Lê Thị Tỉnh');
-  add('tinh2', 'province', '79', 'Phạm Văn Duyệt');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(dir, 'server.log'));
-  server.stdout.pipe(log);
-  server.stderr.pipe(log);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  w.addUser('ctv', 'collaborator', W.area, 'Nguyễn Thị Hoa');
+  w.addUser('canbo', 'commune', W.commune, 'Trần Văn Bình');
+  w.addUser('tinh', 'province', '79', 'Lê Thị Tỉnh');
+  w.addUser('tinh2', 'province', '79', 'Phạm Văn Duyệt');
   // In the collaborator's area: a woman of 20-40 to be a mother, a person
   // of 61 or more for the check, and a man of 20-55 of a household of
   // several for the late death (so that only the population and deaths move).
-  W.get = await apiAs('canbo');
+  W.get = await w.apiAs('canbo');
   const age = (m) => 2026 - Number(m.birth_date.slice(0, 4));
   const list = (await W.get(`/api/v1/households?area=${W.area}&size=100`)).items;
   for (const hh of list) {
@@ -135,44 +79,12 @@ before(async () => {
   assert.ok(W.mother && W.elder && W.late, 'persons to work on');
   W.before = { births: await value(W.commune, '5'), checks: await value(W.commune, '17'), pop: await value(W.commune, '2') };
   W.otherPop = await value(W.other.code, '2');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(async () => { await w?.close(); });
 
-async function newPage() {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, acceptDownloads: true, locale: 'vi-VN' });
-  const page = await ctx.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return page;
-}
-
-// Logged in through the form, from a new browser (see walk.test.mjs for the 503 it works around).
-async function loggedIn(user) {
-  for (let i = 0; i < 20; i++) {
-    const page = await newPage();
-    await page.goto(`${base}/`);
-    await page.getByLabel('Tên đăng nhập').fill(user);
-    await page.getByLabel('Mật khẩu').fill(PW[user]);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForSelector('#kpis, #login .msg.bad');
-    if (!(await page.locator('#login .msg.bad').count())) return page;
-    assert.match(await page.locator('#login .msg.bad').innerText(), /chưa ghi được/);
-    await page.context().close();
-  }
-  return assert.fail('login kept failing');
-}
-
-async function nav(page, hash, ready) {
-  await page.goto(`${base}/${hash}`);
-  await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));
-  if (ready) await page.waitForSelector(ready);
-}
+const loggedIn = (user) => w.loggedIn(user);
+const nav = (page, hash, ready) => w.nav(page, hash, ready);
 
 // Clicks and waits until the page the click leads to (a reload of the same route) is drawn.
 async function clickAndRedraw(page, locator, ready) {

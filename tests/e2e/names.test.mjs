@@ -121,6 +121,7 @@ test('the birth form names the mother and says whose birth was saved; histories 
   const hist = await page.locator('#household-history').innerText();
   assert.match(hist, new RegExp(`Lê Thị Tên Mới.*· ${X.woman.full_name}`));
   assert.doesNotMatch(hist, /· P\d/, 'no person ids');
+  assert.match(await page.locator('main .card').first().innerText(), new RegExp(`Địa bàn: ${X.area.name}`), 'the area by name');
   assert.doesNotMatch(await page.locator('main').innerText(), /Hộ nghèo: Không nghèo/);
   await w.nav(page, `#/slip?area=${X.area.code}&month=${X.month}`, '#slip');
   const row = page.locator('#slip tr', { hasText: 'Lê Thị Tên Mới' });

@@ -11,48 +11,16 @@
 // (DANSO_BIN names the binary, default build/danso; CHROMIUM the browser.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { csv, fold } from './lib.mjs';
+import { ART, csv, dmy, fold, viNum, world } from './lib.mjs';
 
-const bin = path.resolve(process.env.DANSO_BIN || 'build/danso');
-const ART = path.resolve('tests/e2e/artifacts');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // The server and the browser must agree on today (the forms refuse future dates).
 const TODAY = new Date().toISOString().slice(0, 10);
-const ENV = { ...process.env, DANSO_TODAY: TODAY };
-const dmy = (iso) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-const viNum = (s) => Number(String(s).replace(/\./g, '').replace(',', '.'));
 
-let dir, server, base, browser;
-const PW = {};
+let w, dir, base, PW;
 const W = {}; // the world: codes and ids picked from the data
-
-const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-async function apiAs(login, pw) {
-  for (let i = 0; ; i++) {
-    const r = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: pw }) });
-    if (r.status === 503 && i < 10) continue; // the server bug described at loggedIn() below
-    assert.equal(r.status, 200);
-    const cookie = r.headers.get('set-cookie').split(';')[0];
-    return async (p) => {
-      const x = await fetch(base + p, { headers: { Cookie: cookie } });
-      return x.status === 200 ? x.json() : null;
-    };
-  }
-}
 
 async function births01(get, unit, month) {
   const r = await get(`/api/v1/reports/01-DSX?unit=${unit}&period=${month}`);
@@ -61,15 +29,10 @@ async function births01(get, unit, month) {
 }
 
 before(async () => {
-  fs.mkdirSync(ART, { recursive: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-e2e-'));
-  const p = path.join(dir, 'p');
-  run('gen', '--out', p, '--persons', '3000', '--seed', '7', '--province', '79');
-  const asOf = JSON.parse(fs.readFileSync(`${p}/manifest.json`, 'utf8')).as_of;
-  const db = path.join(dir, 'd.db');
-  run('init', '--db', db);
-  run('import', '--db', db, '--units', `${p}/units.csv`, '--households', `${p}/households.csv`, '--persons', `${p}/persons.csv`, '--as-of', asOf);
-  run('events', '--db', db, `${p}/events.ndjson`);
+  w = await world({ name: 'walk', today: TODAY });
+  ({ dir, base } = w);
+  PW = w.pw;
+  const p = w.gen;
   // A commune of today's map, one of its areas, and the areas of other communes.
   const units = csv(`${p}/units.csv`);
   const communes = units.filter((u) => u.level === 'commune' && !u.valid_to).map((u) => u.code);
@@ -79,28 +42,14 @@ before(async () => {
   };
   W.commune = communes[0];
   W.area = areasOf(W.commune)[0];
-  const add = (login, role, unit, name) => {
-    const f = path.join(dir, `${login}.pw`);
-    run('user', 'add', '--db', db, '--login', login, '--role', role, ...(unit ? ['--unit', unit] : []), '--name', name, '--password-file', f);
-    PW[login] = fs.readFileSync(f, 'utf8').trim();
-  };
+  const add = (login, role, unit, name) => w.addUser(login, role, unit, name);
   add('canbo', 'commune', W.commune, 'Cán bộ xã');
   add('ctv', 'collaborator', W.area, 'Cộng tác viên');
   add('quantri', 'admin', null, 'Quản trị');
   add('thu', 'commune', W.commune, 'Tài khoản thử khóa');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(ART, 'server.log'));
-  server.stdout.pipe(log);
-  server.stderr.pipe(log);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   // Pick, through the API, a household of the area with a woman of 20-38
   // not using contraception, a man, and another present member.
-  const get = W.get = await apiAs('canbo', PW.canbo);
+  const get = W.get = await w.apiAs('canbo');
   const year = Number(TODAY.slice(0, 4));
   const age = (m) => year - Number(m.birth_date.slice(0, 4));
   const list = (await get(`/api/v1/households?area=${W.area}&size=100`)).items;
@@ -126,25 +75,12 @@ before(async () => {
   W.neighbour = persons.find((x) => areaOf.get(x.household_id) === W.area && /[^\x00-\x7f]/.test(x.full_name) && count.get(fold(x.full_name)) === 1);
   W.month = TODAY.slice(0, 7);
   W.birthsBefore = await births01(get, W.commune, W.month);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(async () => { await w?.close(); });
 
-const contexts = [];
-async function newPage(viewport = { width: 360, height: 740 }) {
-  const ctx = await browser.newContext({ viewport, acceptDownloads: true, locale: 'vi-VN' });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(String(e)));
-  return page;
-}
-async function closeAll() { while (contexts.length) await contexts.pop().close(); }
+const newPage = (viewport) => w.newPage(viewport);
+const closeAll = () => w.closePages();
 
 // Types a login and password into the login form and presses the button.
 async function submitLogin(page, user, pw) {

@@ -236,6 +236,16 @@ static void suite_current_cache(bool pg)
 	found = 0;
 	CHECK_EQ(store_find(st, "nguyen", 2010, NULL, 0, 10, count_found, &found), DS_OK);
 	CHECK_EQ(found, 1); /* born 2010 */
+	/* The counts agree, without reading the persons; a count stops at its max. */
+	size_t n = 9;
+	CHECK_EQ(store_find_count(st, "nguyen van cuong", 0, NULL, 100, &n), DS_OK);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(store_find_count(st, "cuong", 0, "[\"2673700101\"]", 100, &n), DS_OK);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(store_find_count(st, "nguyen", 2010, NULL, 100, &n), DS_OK);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(store_find_count(st, "cuong", 0, NULL, 0, &n), DS_OK);
+	CHECK_EQ(n, 0);
 	/* A birth cancelled: the child is no longer present. */
 	r = record(&lg, "{" ID(23) ",\"type\":\"birth\",\"date\":\"2024-03-05\",\"mother\":\"P2\","
 			"\"child\":{\"person_id\":\"P7\",\"full_name\":\"Hoa\",\"sex\":2},\"order\":2,"
