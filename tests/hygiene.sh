@@ -32,6 +32,15 @@ for f in web/*.js; do
 	}
 done
 rm -rf "$tmp"
+# Every file of the interface is in the service worker's shell, so that the
+# phone can start without a connection (tests/e2e/offline.test.mjs).
+for f in web/*; do
+	case $f in web/index.html | web/sw.js) continue ;; esac
+	grep -q "'/static/${f#web/}'" web/sw.js || {
+		echo "hygiene: $f is not in web/sw.js's FILES (the offline shell)"
+		bad=1
+	}
+done
 if git rev-parse --git-dir >/dev/null 2>&1; then
 	ignored=$(git ls-files -ci --exclude-standard)
 	if [ -n "$ignored" ]; then
