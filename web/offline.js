@@ -79,7 +79,8 @@ function draw() {
   let el = document.getElementById('sync');
   if (!state.user || state.user.role !== 'collaborator') { el?.remove(); return; }
   if (!el) {
-    el = h('a', { id: 'sync', class: 'sync', href: '#/outbox', role: 'status', 'aria-live': 'polite' });
+    // A link to the outbox whose text is its state, announced as it changes (a link may not take role=status).
+    el = h('a', { id: 'sync', class: 'sync', href: '#/outbox', 'aria-live': 'polite' });
     document.getElementById('logout').before(el);
   }
   const online = navigator.onLine && !status.error;
@@ -204,7 +205,7 @@ export class LocalRefusal extends Error {
 }
 
 export const storageFullText = () => tr(
-  'Bộ nhớ của điện thoại đã đầy nên sự kiện này chưa được lưu. Các sự kiện đã lưu trước vẫn còn nguyên. Hãy xóa bớt ảnh, video hoặc ứng dụng rồi bấm Ghi lại.',
+  'Bộ nhớ của điện thoại đã đầy nên sự kiện này chưa được lưu. Các sự kiện đã lưu trước vẫn còn nguyên. Hãy xóa bớt ảnh, video hoặc ứng dụng rồi bấm Lưu.',
   'The phone\'s storage is full, so this event was not saved. Events saved before are all kept. Free some space (photos, videos, apps), then Save again.');
 
 // Saves an event in the outbox (replace: the outbox entry it corrects) and starts a sync.

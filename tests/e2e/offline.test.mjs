@@ -108,7 +108,7 @@ async function recordForm(page, type) {
 }
 
 async function save(page) {
-  await page.getByRole('button', { name: 'Ghi lại' }).click();
+  await page.getByRole('button', { name: 'Lưu' }).click();
   await page.waitForSelector('#saved-offline, main .msg.bad');
   const bad = await page.locator('main .msg.bad').allInnerTexts();
   assert.deepEqual(bad, [], 'saved on the phone');
@@ -160,7 +160,7 @@ test('the book comes to the phone; offline, four events are recorded and survive
   await page.locator('[name="child.sex"]').selectOption('2');
   await page.locator('[name="order"]').fill('1');
   await page.locator('[name="place"]').selectOption({ index: 1 });
-  await page.getByRole('button', { name: 'Ghi lại' }).click();
+  await page.getByRole('button', { name: 'Lưu' }).click();
   await page.waitForSelector('main .msg.bad');
   assert.match(await page.locator('[data-field="mother"] .err').innerText(), /phải là nữ/);
 
@@ -372,7 +372,7 @@ test('a dependent event waits for its birth; an expired session keeps the outbox
   await page.waitForSelector('[name="mother"]');
   assert.equal(await page.locator('[name="child.full_name"]').inputValue(), 'Phạm Văn Con Muộn');
   await page.locator('[name="date"]').fill('05/11/2026');
-  await page.getByRole('button', { name: 'Ghi lại' }).click();
+  await page.getByRole('button', { name: 'Lưu' }).click();
   await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 30000 })
     .catch(async (e) => assert.fail(`${e.message}: ${await page.locator('#sync').innerText()} ${JSON.stringify(await page.evaluate(async () => (await (await import('/static/book.js')).outbox()).map((x) => [x.n, x.status, x.ev.type, x.ev.date, x.deps, x.error])))}`));
   await page.waitForFunction(() => location.hash === '#/outbox'); // the form goes back to the outbox once sent
@@ -408,7 +408,7 @@ test('a dependent event waits for its birth; an expired session keeps the outbox
     window.realAdd = IDBObjectStore.prototype.add;
     IDBObjectStore.prototype.add = function full() { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
   });
-  await page.getByRole('button', { name: 'Ghi lại' }).click();
+  await page.getByRole('button', { name: 'Lưu' }).click();
   await page.waitForSelector('main .msg.bad');
   assert.match(await page.locator('main .msg.bad').innerText(), /Bộ nhớ của điện thoại đã đầy.*vẫn còn nguyên/s);
   assert.equal(await page.locator('[name="person"]').inputValue(), who, 'the form keeps what was typed');
