@@ -6,6 +6,7 @@ import { projectionPage } from './projection.js';
 import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
+import { elderlyPage, elderlySessionPage } from './elderly.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
 
@@ -16,6 +17,7 @@ const MENU = [
   ['dashboard', '#/dashboard', () => true],
   ['find', '#/find', (r) => r !== 'admin'],
   ['worklist', '#/worklist', (r) => r !== 'admin'],
+  ['elderly', '#/elderly', (r) => r !== 'admin'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
@@ -120,6 +122,10 @@ async function route() {
       case 'area': await V.area(page, params); break;
       case 'record': await recordPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
+      case 'elderly':
+        if (parts[1] === 'session') await elderlySessionPage(page, decodeURIComponent(parts[2] || ''));
+        else await elderlyPage(page, params);
+        break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
       case 'review': await C.review(page, params); break;

@@ -62,6 +62,28 @@ const struct api_route api_routes[] = {
 	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today);"
 	 "from:YYYY-MM-DD, premarital and third-births (default 1 January);months:1-12, poor-fp's plan (default 3);"
 	 "format:json, csv or xlsx;lang:vi or en"},
+	{"POST", "/api/v1/elderly/sessions", h_elderly_schedule, PERM_OFFICER,
+	 "Schedule an elderly check session of a commune in one's scope: {unit, date (today or later), place, "
+	 "capacity, areas: [area codes under the commune]}", ""},
+	{"GET", "/api/v1/elderly/sessions", h_elderly_sessions, PERM_READ,
+	 "The elderly check sessions of the communes under a unit in the caller's scope in a year, with the "
+	 "persons invited and checked",
+	 "unit:unit code (default the user's unit);year:YYYY (default this year)"},
+	{"GET", "/api/v1/elderly/sessions/{id}", h_elderly_lists, PERM_READ,
+	 "A session with its invitation lists by area (the caller's areas); every person listed is audited",
+	 "format:json or csv;lang:vi or en"},
+	{"POST", "/api/v1/elderly/sessions/{id}/invitations", h_elderly_invite, PERM_WRITE,
+	 "Invite persons aged 60 or more of the session's areas to a session still to come: {persons: [ids]}; "
+	 "all or none", ""},
+	{"POST", "/api/v1/elderly/sessions/{id}/attendance", h_elderly_attend, PERM_WRITE,
+	 "Record the attendance of invited persons at a session held: {persons: [ids]}; each becomes an "
+	 "elderly_check event (idempotent); all or none", ""},
+	{"GET", "/api/v1/elderly/followup", h_elderly_followup, PERM_READ,
+	 "Persons invited to a session held this year and still without a check on a day; every person listed is "
+	 "audited", "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today)"},
+	{"GET", "/api/v1/elderly/coverage", h_elderly_coverage, PERM_READ,
+	 "Elderly check coverage by area and commune on a day against the ELC target, with the progress",
+	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today)"},
 	{"GET", "/api/v1/slip", h_slip, PERM_READ, "A collaborator area's changes for a month (P0/CTV)",
 	 "area:area code;month:YYYY-MM"},
 	{"GET", "/api/v1/dashboard", h_dashboard, PERM_USER,

@@ -150,6 +150,32 @@ static const struct cli_cmd commands[] = {
 	 "Every person listed is recorded in the access log.  --format xlsx needs\n"
 	 "-o.  --repeat N times N more runs (for benchmarks).\n\n" DB_OPT,
 	 cmd_worklist},
+	{"elderly", "the elderly-check programme: sessions, invitations, attendance, follow-up, coverage",
+	 "usage: danso elderly schedule --unit COMMUNE --date YYYY-MM-DD --place TEXT\n"
+	 "                              --capacity N --areas AREA,AREA... [--by LOGIN]\n"
+	 "       danso elderly invite --session ID --persons ID,ID... [--by LOGIN]\n"
+	 "       danso elderly attend --session ID --persons ID,ID... [--by LOGIN]\n"
+	 "       danso elderly sessions --unit CODE [--year YYYY] [--by LOGIN]\n"
+	 "       danso elderly lists --session ID [--format json|csv] [--by LOGIN]\n"
+	 "       danso elderly followup --unit CODE [--date YYYY-MM-DD] [--by LOGIN]\n"
+	 "       danso elderly coverage --unit CODE [--date YYYY-MM-DD] [--by LOGIN]\n"
+	 "       (each with [--db PATH] [--lang vi|en])\n\n"
+	 "A commune schedules check sessions (today or later) for areas under it;\n"
+	 "persons aged 60 or more on the session's day who live in those areas are\n"
+	 "invited (not to a session already past, not beyond its capacity); the\n"
+	 "attendance of invited persons at a session held (today or before) is\n"
+	 "recorded in one action, each person an elderly_check event through the\n"
+	 "ledger, dated on the session's day, with an id made from the session and\n"
+	 "the person (sending it again changes nothing).  A refusal names the field\n"
+	 "(persons[2]: ...) and nothing is written.  lists prints the invitation\n"
+	 "lists by area; followup, those invited to a session held in the year and\n"
+	 "still not checked on --date; coverage, per area and commune, the persons\n"
+	 "aged 60 or more counted on --date, those checked in its year, the share\n"
+	 "and the ELC target with the progress (reached, on_track, behind).  Every\n"
+	 "answer is JSON.  --by checks the account's role and scope as the API does\n"
+	 "(out of scope: not found).  Persons shown or changed are recorded in the\n"
+	 "access log.\n\n" DB_OPT,
+	 cmd_elderly},
 	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
 	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
 	 "Each line sets the target of one indicator (a row's target key, e.g.\n"

@@ -104,6 +104,8 @@ int cmd_targets(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 /* cmd_worklist.c: the programmes' work lists */
 int cmd_worklist(int argc, char **argv);
+/* cmd_elderly.c: the elderly-check programme */
+int cmd_elderly(int argc, char **argv);
 /* cmd_quality.c: the data quality report */
 int cmd_quality(int argc, char **argv);
 /* cmd_serve.c: the server and its accounts */

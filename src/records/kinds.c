@@ -527,6 +527,102 @@ static enum ds_why parse_scenario(const json_t *body, const struct rec *r, json_
 	return W_NONE;
 }
 
+/* ---- the elderly-check programme ---- */
+
+/* A unit code as the tree writes them: 1-15 digits. */
+static bool unit_code(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= REG_UNIT_CODE_MAX && strspn(s, "0123456789") == n;
+}
+
+/*
+ * elderly_session: a check session a commune holds, on the record's date.
+ *   {"place": "Trạm Y tế phường", "capacity": 60,
+ *    "areas": ["2673400101", "2673400102"]}
+ * About the commune; the areas invited are under it (the workflow checks
+ * that against the tree), each once, 1-200 of them.  Capacity 1-10,000
+ * persons.  Each session is its own: keyed by the record's id.
+ */
+static enum ds_why parse_elderly_session(const json_t *body, const struct rec *r, json_t **out,
+					 char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"place", "capacity", "areas", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *place = json_object_get(body, "place"), *cap = json_object_get(body, "capacity"),
+	       *areas = json_object_get(body, "areas");
+	*field = !place ? "place" : !cap ? "capacity" : !areas ? "areas" : NULL;
+	if (*field)
+		return W_REQUIRED;
+	char text[REG_TEXT_BYTES];
+	*field = "place";
+	if (!json_is_string(place))
+		return W_JSON_TYPE;
+	enum ds_why w = reg_parse_text(json_string_value(place), json_string_length(place), REG_TEXT_CHARS, true,
+				       text, sizeof text);
+	if (w)
+		return w;
+	*field = "capacity";
+	if (!json_is_integer(cap) || json_integer_value(cap) < 1 || json_integer_value(cap) > 10000)
+		return W_BAD_NUMBER;
+	*field = "areas";
+	if (!json_is_array(areas))
+		return W_JSON_TYPE;
+	if (json_array_size(areas) < 1)
+		return W_REQUIRED;
+	if (json_array_size(areas) > 200)
+		return W_TOO_LONG;
+	size_t i, j;
+	json_t *a;
+	json_array_foreach(areas, i, a)
+	{
+		if (!unit_code(a))
+			return W_BAD_UNIT_CODE;
+		for (j = 0; j < i; j++)
+			if (json_equal(a, json_array_get(areas, j)))
+				return W_DUP_ROW;
+	}
+	*field = NULL;
+	reg_uuid_format(r->id, key);
+	*out = json_pack("{s:s, s:O, s:O}", "place", text, "capacity", cap, "areas", areas);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * elderly_invite: a person invited to a session, about the person's area.
+ *   {"session": "<uuid>", "person": "E1"}
+ * Key "<session>/<person>": inviting again is the same invitation.
+ */
+static enum ds_why parse_elderly_invite(const json_t *body, const struct rec *r, json_t **out,
+					char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"session", "person", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *p = json_object_get(body, "person");
+	char id[REG_ID_MAX + 1];
+	if (!uuid_member(body, "session")) {
+		*field = "session";
+		return json_object_get(body, "session") ? W_BAD_UUID : W_REQUIRED;
+	}
+	*field = "person";
+	if (!p)
+		return W_REQUIRED;
+	if (!json_is_string(p) || reg_parse_id(json_string_value(p), json_string_length(p), id) != W_NONE)
+		return W_BAD_ID;
+	*field = NULL;
+	uint8_t sid[16];
+	char s[REG_UUID_TEXT];
+	reg_uuid_parse(json_string_value(json_object_get(body, "session")), 36, sid);
+	reg_uuid_format(sid, s);
+	snprintf(key, REC_KEY_MAX + 1, "%s/%s", s, id);
+	*out = json_pack("{s:s, s:s}", "session", s, "person", id);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
 	{"submission", LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_submission},
@@ -536,6 +632,8 @@ static const struct rec_kind kinds[] = {
 	{"answer", LEVEL(LVL_AREA), parse_answer},
 	{"subject_request", LEVEL(LVL_AREA), parse_subject_request},
 	{"scenario", LEVEL(LVL_PROVINCE) | LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_scenario},
+	{"elderly_session", LEVEL(LVL_COMMUNE), parse_elderly_session},
+	{"elderly_invite", LEVEL(LVL_AREA), parse_elderly_invite},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)
