@@ -7,6 +7,7 @@ import { checkPage, qualityPage } from './quality.js';
 import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import { elderlyPage, elderlySessionPage } from './elderly.js';
+import { targetsPage } from './targets.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
 
@@ -18,6 +19,7 @@ const MENU = [
   ['find', '#/find', (r) => r !== 'admin'],
   ['worklist', '#/worklist', (r) => r !== 'admin'],
   ['elderly', '#/elderly', (r) => r !== 'admin'],
+  ['targets', '#/targets', (r) => r !== 'admin' && r !== 'collaborator'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
@@ -122,6 +124,7 @@ async function route() {
       case 'area': await V.area(page, params); break;
       case 'record': await recordPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
+      case 'targets': await targetsPage(page, params); break;
       case 'elderly':
         if (parts[1] === 'session') await elderlySessionPage(page, decodeURIComponent(parts[2] || ''));
         else await elderlyPage(page, params);

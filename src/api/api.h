@@ -397,6 +397,9 @@ void h_elderly_followup(struct api_ctx *c);
 void h_elderly_coverage(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);
 void h_targets(struct api_ctx *c);
+/* h_targets.c: targets as a workflow */
+void h_target_status(struct api_ctx *c);
+void h_target_share(struct api_ctx *c);
 void h_users(struct api_ctx *c);
 void h_user_add(struct api_ctx *c);
 void h_user_update(struct api_ctx *c);

@@ -90,6 +90,13 @@ const struct api_route api_routes[] = {
 	 "Headline figures, pyramid and monthly trends for a unit", "unit:unit code;year:YYYY"},
 	{"POST", "/api/v1/targets", h_targets, PERM_PLANNER,
 	 "Set yearly targets: [{unit, year, indicator, target}]", ""},
+	{"GET", "/api/v1/targets", h_target_status, PERM_USER,
+	 "A unit's targets of a year: per indicator the target (its own, a rate's nearest above, else Strategy "
+	 "1679's), the value so far, progress by direction, the path month by month, the communes' targets",
+	 "unit:unit code (default the user's unit);year:YYYY (default this year);date:YYYY-MM-DD (default today)"},
+	{"POST", "/api/v1/targets/share", h_target_share, PERM_PLANNER,
+	 "Share a unit's yearly target out to its communes: {unit, year, indicator, method: proportional|manual, "
+	 "base, target, shares: [{unit, value}], dry_run}; refused (shares) when they do not add up", ""},
 	{"GET", "/api/v1/projection", h_projection, PERM_PLANNER,
 	 "A unit's projection from its own register by sex and single age to a horizon; "
 	 "several scenarios are compared side by side",

@@ -176,11 +176,27 @@ static const struct cli_cmd commands[] = {
 	 "(out of scope: not found).  Persons shown or changed are recorded in the\n"
 	 "access log.\n\n" DB_OPT,
 	 cmd_elderly},
-	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
-	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
-	 "Each line sets the target of one indicator (a row's target key, e.g.\n"
-	 "12 or MCPR) for a unit and year; quarterly and annual forms show it\n"
-	 "beside the actual value with the share reached.\n\n" DB_OPT,
+	{"targets", "yearly targets: load a CSV, share out to communes, progress",
+	 "usage: danso targets [--db PATH] --file targets.csv\n"
+	 "       danso targets share --unit U --year Y --indicator K --method proportional|manual\n"
+	 "                     [--base population|women_15_49|elderly|births] [--target T]\n"
+	 "                     [--shares COMMUNE=V,COMMUNE=V...] [--by LOGIN] [--dry-run]\n"
+	 "       danso targets status --unit U --year Y [--date YYYY-MM-DD] [--lang vi|en]\n\n"
+	 "--file: each line sets the target of one indicator (a row's target key,\n"
+	 "e.g. 12 or MCPR) for a unit and year; quarterly and annual forms show it\n"
+	 "beside the actual value with the share reached (none for a ceiling such\n"
+	 "as SRB: its progress instead).\n"
+	 "share: the unit's target of the year (--target sets it, else its current\n"
+	 "one) shared out to every commune under it, proportionally to a base (the\n"
+	 "indicator's by default, counted on 31 December before; births: of the year\n"
+	 "before) or by hand with --shares.  A count's shares must add up to the\n"
+	 "target, a rate's average to it weighted by the base, or nothing is\n"
+	 "written (shares: ...).  --by: a province or national officer of the unit.\n"
+	 "status: each indicator with a target (the unit's, for a rate the nearest\n"
+	 "above's, else Strategy 1679's 2030 target), its value so far, its\n"
+	 "progress (reached, on_track, behind) by its direction (reach, ceiling,\n"
+	 "count), the path month by month, and the communes' targets and whether\n"
+	 "they add up.  JSON.\n\n" DB_OPT,
 	 cmd_targets},
 	{"submit", "submit a unit's report of a period for approval (frozen as it is)",
 	 "usage: danso submit [--db PATH] --form F --unit U --period P --by LOGIN\n"

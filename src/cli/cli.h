@@ -101,6 +101,8 @@ int cmd_gen(int argc, char **argv);
 /* cmd_report.c: reports, targets, the balancing check */
 int cmd_report(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
+/* cmd_shareout.c: danso targets share|status */
+int cmd_targets_flow(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 /* cmd_worklist.c: the programmes' work lists */
 int cmd_worklist(int argc, char **argv);

@@ -8,7 +8,8 @@
 #include "records/records.h"
 #include "store/register.h"
 #include "workflow/elderly.h"
-#include "workflow/targets.h"
+#include "workflow/shareout.h"
+#include "report/targets.h"
 #include "workflow/worklist.h"
 
 #define EL_MAX_PERSONS 500 /* persons in one invitation or attendance */
@@ -789,24 +790,6 @@ static enum ds_rc cov_count(const struct eng_view *v, const char *unit, int32_t 
 	return rc;
 }
 
-/* The ELC target of a unit's year: its own, else the nearest above. */
-static double elc_target(struct rec_book *b, const struct reg_units *units, const char *unit, int year,
-			 int32_t day, char from[REG_UNIT_CODE_MAX + 1])
-{
-	char code[REG_UNIT_CODE_MAX + 1];
-	snprintf(code, sizeof code, "%s", unit);
-	for (int depth = 0; code[0] && depth < 8; depth++) {
-		double t = rec_target(b, code, year, "ELC");
-		if (!isnan(t)) {
-			snprintf(from, REG_UNIT_CODE_MAX + 1, "%s", code);
-			return t;
-		}
-		snprintf(code, sizeof code, "%s", reg_units_parent(units, code, day));
-	}
-	from[0] = 0;
-	return NAN;
-}
-
 static json_t *share_json(int64_t num, int64_t den)
 {
 	return den ? json_real(round((double)num / (double)den * 1000.0) / 10.0) : json_null();
@@ -818,7 +801,7 @@ static json_t *cov_json(struct rec_book *b, const struct reg_units *units, const
 	int y, m, d;
 	day_to_ymd(day, &y, &m, &d);
 	char from[REG_UNIT_CODE_MAX + 1];
-	double target = elc_target(b, units, code, y, day, from);
+	double target = so_target(b, units, code, y, "ELC", day, from);
 	double share = eligible ? (double)checked / (double)eligible * 100.0 : NAN;
 	enum tg_progress p = tg_progress_at(TG_REACH, true, share, target, day);
 	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:s}", "unit", code, "name",

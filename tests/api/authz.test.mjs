@@ -199,6 +199,16 @@ const POLICY = {
     perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/elderly/coverage?unit=${OBJ[cls].area}&date=2026-11-22` }),
     ok: (r, role, cls) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.total.unit, OBJ[cls].area); },
   },
+  'GET /api/v1/targets': {
+    // Aggregates, like reports: any unit.
+    perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/targets?unit=${OBJ[cls].commune}&year=2026` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.indicators)); },
+  },
+  'POST /api/v1/targets/share': {
+    perm: 'planner', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/targets/share', body: { unit: OBJ[cls].province, year: 2026, indicator: '17', method: 'proportional', target: 30, dry_run: true } }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.status, 'planned'); },
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {
