@@ -357,7 +357,7 @@ static json_t *actual_path(struct engine *e, const struct rpt_defs *d, const cha
 			json_array_append_new(arr, json_null());
 			continue;
 		}
-		char period[8];
+		char period[24];
 		snprintf(period, sizeof period, "%04d-%02d", year, m);
 		struct rpt_request rq = {.form = "01-DSX", .unit = unit, .period = period, .map_date = DAY_NONE,
 					 .layout = LAYOUT_SINGLE};
@@ -468,7 +468,7 @@ enum ds_rc so_status(struct engine *e, struct rec_book *b, const struct rpt_defs
 	day_to_ymd(s.day, &y, &s.month, &dd);
 	if (y < year)
 		s.month = 0;
-	char period[8];
+	char period[24];
 	snprintf(period, sizeof period, "%04d", year);
 	struct rpt_request rq = {.form = "03-DSX", .unit = unit, .period = period, .map_date = DAY_NONE,
 				 .layout = LAYOUT_AUTO};
