@@ -400,6 +400,11 @@ void h_targets(struct api_ctx *c);
 /* h_targets.c: targets as a workflow */
 void h_target_status(struct api_ctx *c);
 void h_target_share(struct api_ctx *c);
+/* h_workforce.c: the collaborators */
+void h_workforce(struct api_ctx *c);
+void h_workforce_collaborator(struct api_ctx *c);
+void h_workforce_assignment(struct api_ctx *c);
+void h_workforce_training(struct api_ctx *c);
 void h_users(struct api_ctx *c);
 void h_user_add(struct api_ctx *c);
 void h_user_update(struct api_ctx *c);

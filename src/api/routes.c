@@ -84,6 +84,18 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/elderly/coverage", h_elderly_coverage, PERM_READ,
 	 "Elderly check coverage by area and commune on a day against the ELC target, with the progress",
 	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today)"},
+	{"GET", "/api/v1/workforce", h_workforce, PERM_OFFICER,
+	 "The collaborators of a unit in one's scope on a day: their areas, trainings and events per month, areas "
+	 "without a collaborator and since when, those silent for two months, turnover and training coverage",
+	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today)"},
+	{"POST", "/api/v1/workforce/collaborators", h_workforce_collaborator, PERM_OFFICER,
+	 "Record a collaborator of a commune (the same code again replaces it): {unit, code, name, sex, birth_year, "
+	 "phone, login, active}", ""},
+	{"POST", "/api/v1/workforce/assignments", h_workforce_assignment, PERM_OFFICER,
+	 "Assign an area to a collaborator: {area, collaborator, from, to}; the same from again ends or changes it; "
+	 "an area already covered on those dates is refused", ""},
+	{"POST", "/api/v1/workforce/trainings", h_workforce_training, PERM_OFFICER,
+	 "Record a collaborator's training: {unit, collaborator, course, date, hours}", ""},
 	{"GET", "/api/v1/slip", h_slip, PERM_READ, "A collaborator area's changes for a month (P0/CTV)",
 	 "area:area code;month:YYYY-MM"},
 	{"GET", "/api/v1/dashboard", h_dashboard, PERM_USER,

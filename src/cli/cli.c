@@ -176,6 +176,22 @@ static const struct cli_cmd commands[] = {
 	 "(out of scope: not found).  Persons shown or changed are recorded in the\n"
 	 "access log.\n\n" DB_OPT,
 	 cmd_elderly},
+	{"workforce", "collaborators: records, areas, trainings, and the workforce of a unit",
+	 "usage: danso workforce add --unit COMMUNE --code C --name NAME [--sex 1|2] [--birth-year Y]\n"
+	 "                           [--phone P] [--login L] [--inactive] [--by LOGIN]\n"
+	 "       danso workforce assign --area AREA --code C --from YYYY-MM-DD [--to YYYY-MM-DD] [--by LOGIN]\n"
+	 "       danso workforce train --unit COMMUNE --code C --course TEXT --date YYYY-MM-DD [--hours H] [--by LOGIN]\n"
+	 "       danso workforce report --unit CODE [--date YYYY-MM-DD] [--by LOGIN]\n\n"
+	 "add records a collaborator of a commune (again with the same code: the\n"
+	 "record replaces the earlier; --inactive: has left).  assign gives them an\n"
+	 "area from a day (to a day, or open; again with the same --from: ends or\n"
+	 "changes that assignment); an area already covered on those dates is\n"
+	 "refused (from: ...).  train records a course (refused without one).\n"
+	 "report: areas without a collaborator on --date and since when, each\n"
+	 "collaborator's areas, trainings and events recorded per month (by their\n"
+	 "login), those silent for two months, turnover in the year and training\n"
+	 "coverage.  JSON.  --by: an officer whose scope holds the unit.\n\n" DB_OPT,
+	 cmd_workforce},
 	{"targets", "yearly targets: load a CSV, share out to communes, progress",
 	 "usage: danso targets [--db PATH] --file targets.csv\n"
 	 "       danso targets share --unit U --year Y --indicator K --method proportional|manual\n"
@@ -512,6 +528,18 @@ enum ds_rc cli_audit(struct store *st, const char *action, const char *object, c
 	enum ds_rc rc = one ? cli_audit_ids(st, action, object, one, NULL, area ? area : "") : DS_ENOMEM;
 	json_decref(one);
 	return rc;
+}
+
+int cli_refused(const char *cmd, enum ds_rc rc, const struct ds_problem *pb, const char *in_lang)
+{
+	bool vi = strcmp(in_lang, "vi") == 0;
+	json_t *o = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", ds_why_code(pb->why), "message",
+			      vi ? ds_why_vi(pb->why) : ds_why_en(pb->why), "field", pb->field);
+	char *s = json_dumps(o, JSON_COMPACT);
+	puts(s ? s : "{}");
+	free(s);
+	json_decref(o);
+	return cli_fail(cmd, rc, "%s: %s", pb->field, vi ? ds_why_vi(pb->why) : ds_why_en(pb->why));
 }
 
 int cli_write_out(const char *cmd, const struct buf *b, const char *out)

@@ -39,6 +39,9 @@ void cli_problem(const struct ds_problem *p);
 int cli_fail(const char *cmd, enum ds_rc rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *cli_lang(void);
+/* A refused input: {"error": {"code", "message", "field"}} on stdout, the
+ * field and reason on stderr, in lang ("vi" or "en"); the exit status of rc. */
+int cli_refused(const char *cmd, enum ds_rc rc, const struct ds_problem *pb, const char *in_lang);
 void cli_set_lang(const char *lang);
 
 /* Writes b to the file out, or to stdout when out is NULL; 0 or the exit status. */
@@ -108,6 +111,8 @@ int cmd_check(int argc, char **argv);
 int cmd_worklist(int argc, char **argv);
 /* cmd_elderly.c: the elderly-check programme */
 int cmd_elderly(int argc, char **argv);
+/* cmd_workforce.c: the collaborators */
+int cmd_workforce(int argc, char **argv);
 /* cmd_quality.c: the data quality report */
 int cmd_quality(int argc, char **argv);
 /* cmd_serve.c: the server and its accounts */

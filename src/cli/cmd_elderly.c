@@ -48,20 +48,6 @@ static bool by_covers(void *arg, const char *unit)
 	return wf_in_scope(&c->lg.units, &who, unit, day_today());
 }
 
-static int fail_problem(const struct el_cli *c, enum ds_rc rc, const struct ds_problem *pb)
-{
-	bool vi = strcmp(c->o.lang, "vi") == 0;
-	if (strcmp(c->o.fmt, "json") == 0) {
-		json_t *o = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", ds_why_code(pb->why), "message",
-				      vi ? ds_why_vi(pb->why) : ds_why_en(pb->why), "field", pb->field);
-		char *s = json_dumps(o, JSON_COMPACT);
-		puts(s ? s : "{}");
-		free(s);
-		json_decref(o);
-	}
-	return cli_fail("elderly", rc, "%s: %s", pb->field, vi ? ds_why_vi(pb->why) : ds_why_en(pb->why));
-}
-
 static int print_json(json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -144,7 +130,7 @@ static int write_one(struct el_cli *c, el_write_fn fn, const char *what)
 		return cli_fail("elderly", rc, "%s", store_errmsg(c->st)[0] ? store_errmsg(c->st) : ds_rc_str(rc));
 	}
 	if (res.refused)
-		return fail_problem(c, res.hidden ? DS_ENOTFOUND : DS_EINPUT, &res.problem);
+		return cli_refused("elderly", res.hidden ? DS_ENOTFOUND : DS_EINPUT, &res.problem, c->o.lang);
 	json_t *o = json_pack("{s:s, s:I, s:I}", "status", what, "added", (json_int_t)res.added, "already",
 			      (json_int_t)res.already);
 	if (res.id[0])
@@ -211,7 +197,7 @@ static int do_read(struct el_cli *c)
 	enum ds_rc rc;
 	if (strcmp(a, "lists") != 0 && c->sc.covers && !by_covers(c, c->o.unit)) {
 		ds_problem_set(&pb, "", 0, "unit", W_NO_UNIT);
-		return fail_problem(c, DS_ENOTFOUND, &pb);
+		return cli_refused("elderly", DS_ENOTFOUND, &pb, c->o.lang);
 	}
 	if (strcmp(a, "sessions") == 0) {
 		int y, m, d;
@@ -235,7 +221,7 @@ static int do_read(struct el_cli *c)
 		rc = el_coverage(c->e, c->book, c->o.unit, c->o.date, &out, &pb);
 	}
 	if (rc && pb.field[0])
-		return fail_problem(c, rc, &pb);
+		return cli_refused("elderly", rc, &pb, c->o.lang);
 	if (rc)
 		return cli_fail("elderly", rc, "%s", ds_rc_str(rc));
 	if (strcmp(a, "lists") == 0 && strcmp(c->o.fmt, "csv") == 0) {

@@ -80,18 +80,6 @@ static json_t *shares_json(const char *s)
 	return arr;
 }
 
-static int fail(const struct so_opts *o, enum ds_rc rc, const struct ds_problem *pb)
-{
-	bool vi = strcmp(o->lang, "vi") == 0;
-	json_t *e = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", ds_why_code(pb->why), "message",
-			      vi ? ds_why_vi(pb->why) : ds_why_en(pb->why), "field", pb->field);
-	char *t = json_dumps(e, JSON_COMPACT);
-	puts(t ? t : "{}");
-	free(t);
-	json_decref(e);
-	return cli_fail("targets", rc, "%s: %s", pb->field, vi ? ds_why_vi(pb->why) : ds_why_en(pb->why));
-}
-
 /* The account of --by: a province or national officer whose scope holds the unit. */
 static int check_by(struct store *st, struct engine *e, const struct so_opts *o, struct store_user *u)
 {
@@ -108,7 +96,7 @@ static int check_by(struct store *st, struct engine *e, const struct so_opts *o,
 	engine_read_end(v);
 	struct ds_problem pb;
 	ds_problem_set(&pb, "", 0, "unit", W_NO_UNIT);
-	return in ? 0 : fail(o, DS_ENOTFOUND, &pb);
+	return in ? 0 : cli_refused("targets", DS_ENOTFOUND, &pb, o->lang);
 }
 
 static int print(json_t *o)
@@ -133,7 +121,7 @@ static int share(struct store *st, struct engine *e, struct rec_book *b, const s
 	json_decref(shares);
 	json_decref(total);
 	if (rc)
-		return pb.field[0] ? fail(o, rc, &pb) : cli_fail("targets", rc, "%s", ds_rc_str(rc));
+		return pb.field[0] ? cli_refused("targets", rc, &pb, o->lang) : cli_fail("targets", rc, "%s", ds_rc_str(rc));
 	bool refused = false;
 	struct reg_units units = {0};
 	if (!o->dry) {
@@ -150,7 +138,7 @@ static int share(struct store *st, struct engine *e, struct rec_book *b, const s
 	}
 	if (rc || refused) {
 		json_decref(plan);
-		return refused ? fail(o, DS_EINPUT, &pb) : cli_fail("targets", rc, "%s", store_errmsg(st));
+		return refused ? cli_refused("targets", DS_EINPUT, &pb, o->lang) : cli_fail("targets", rc, "%s", store_errmsg(st));
 	}
 	json_object_set_new(plan, "status", json_string(o->dry ? "planned" : "shared"));
 	return print(plan);
@@ -167,7 +155,7 @@ static int status(struct engine *e, struct rec_book *b, const struct so_opts *o)
 	enum ds_rc rc = so_status(e, b, &defs, o->unit, o->year, o->date, o->lang, &out, &pb);
 	rpt_defs_free(&defs);
 	if (rc)
-		return pb.field[0] ? fail(o, rc, &pb) : cli_fail("targets", rc, "%s", ds_rc_str(rc));
+		return pb.field[0] ? cli_refused("targets", rc, &pb, o->lang) : cli_fail("targets", rc, "%s", ds_rc_str(rc));
 	return print(out);
 }
 

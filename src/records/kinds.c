@@ -623,6 +623,135 @@ static enum ds_why parse_elderly_invite(const json_t *body, const struct rec *r,
 	return *out ? W_NONE : W_TOO_LONG;
 }
 
+/* ---- the collaborator workforce ---- */
+
+/* A collaborator's code, their key: 1-20 ASCII letters, digits, '_' or '-'. */
+static bool collab_code(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= 20 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static bool date_member(const json_t *body, const char *name, int32_t *day)
+{
+	json_t *v = json_object_get(body, name);
+	return json_is_string(v) && day_parse(json_string_value(v), json_string_length(v), day);
+}
+
+/*
+ * collaborator: a collaborator of a commune.
+ *   {"code": "CTV01", "name": "Nguyễn Thị Lan", "sex": 2, "birth_year": 1985,
+ *    "phone": "0901234567", "login": "lan", "active": true}
+ * Key: the code; a later record of the code replaces it (active false: has left).
+ */
+static enum ds_why parse_collaborator(const json_t *body, const struct rec *r, json_t **out,
+				      char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"code", "name", "sex", "birth_year", "phone", "login", "active", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *code = json_object_get(body, "code"), *sex = json_object_get(body, "sex"),
+	       *by = json_object_get(body, "birth_year"), *active = json_object_get(body, "active");
+	*field = "code";
+	if (!code)
+		return W_REQUIRED;
+	if (!collab_code(code))
+		return W_BAD_CODE;
+	enum ds_why w = text_member(body, "name", 200, true, field);
+	if (!w)
+		w = text_member(body, "phone", 20, false, field);
+	if (!w)
+		w = text_member(body, "login", 63, false, field);
+	if (w)
+		return w;
+	*field = "sex";
+	if (sex && (!json_is_integer(sex) || json_integer_value(sex) < 1 || json_integer_value(sex) > 2))
+		return W_BAD_CODE;
+	*field = "birth_year";
+	if (by && (!json_is_integer(by) || json_integer_value(by) < 1900 || json_integer_value(by) > DAY_MAX_YEAR))
+		return W_BAD_NUMBER;
+	*field = "active";
+	if (active && !json_is_boolean(active))
+		return W_JSON_TYPE;
+	*field = NULL;
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(code));
+	*out = json_deep_copy(body);
+	if (*out && !active)
+		json_object_set_new(*out, "active", json_true());
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * assignment: a collaborator covering an area from a day, until a day
+ * (inclusive) or open.  About the area.
+ *   {"collaborator": "CTV01", "from": "2026-03-20", "to": "2026-12-31"}
+ * Key "<collaborator>/<from>": ending an assignment supersedes it with a "to".
+ */
+static enum ds_why parse_assignment(const json_t *body, const struct rec *r, json_t **out,
+				    char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"collaborator", "from", "to", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	int32_t from, to;
+	*field = "collaborator";
+	if (!json_object_get(body, "collaborator"))
+		return W_REQUIRED;
+	if (!collab_code(json_object_get(body, "collaborator")))
+		return W_BAD_CODE;
+	*field = "from";
+	if (!date_member(body, "from", &from))
+		return json_object_get(body, "from") ? W_BAD_DATE : W_REQUIRED;
+	*field = "to";
+	if (json_object_get(body, "to") && !date_member(body, "to", &to))
+		return W_BAD_DATE;
+	if (json_object_get(body, "to") && to < from)
+		return W_DATE_ORDER;
+	*field = NULL;
+	snprintf(key, REC_KEY_MAX + 1, "%s/%s", json_string_value(json_object_get(body, "collaborator")),
+		 json_string_value(json_object_get(body, "from")));
+	*out = json_deep_copy(body);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * training: a course a collaborator followed.  About the commune.
+ *   {"collaborator": "CTV01", "course": "Tập huấn CTV mới", "date": "2026-03-25", "hours": 8}
+ * Each is its own: keyed by the record's id.
+ */
+static enum ds_why parse_training(const json_t *body, const struct rec *r, json_t **out,
+				  char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"collaborator", "course", "date", "hours", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	int32_t day;
+	json_t *hours = json_object_get(body, "hours");
+	*field = "collaborator";
+	if (!json_object_get(body, "collaborator"))
+		return W_REQUIRED;
+	if (!collab_code(json_object_get(body, "collaborator")))
+		return W_BAD_CODE;
+	enum ds_why w = text_member(body, "course", 200, true, field);
+	if (w)
+		return w == W_REQUIRED || w == W_TEXT_REQUIRED ? W_COURSE_REQUIRED : w;
+	*field = "date";
+	if (!date_member(body, "date", &day))
+		return json_object_get(body, "date") ? W_BAD_DATE : W_REQUIRED;
+	*field = "hours";
+	if (hours && (!json_is_number(hours) || !(json_number_value(hours) > 0) || json_number_value(hours) > 1000))
+		return W_BAD_NUMBER;
+	*field = NULL;
+	reg_uuid_format(r->id, key);
+	*out = json_deep_copy(body);
+	if (*out && hours)
+		json_object_set_new(*out, "hours", rec_number(json_number_value(hours)));
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
 	{"submission", LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_submission},
@@ -634,6 +763,9 @@ static const struct rec_kind kinds[] = {
 	{"scenario", LEVEL(LVL_PROVINCE) | LEVEL(LVL_DISTRICT) | LEVEL(LVL_COMMUNE), parse_scenario},
 	{"elderly_session", LEVEL(LVL_COMMUNE), parse_elderly_session},
 	{"elderly_invite", LEVEL(LVL_AREA), parse_elderly_invite},
+	{"collaborator", LEVEL(LVL_COMMUNE), parse_collaborator},
+	{"assignment", LEVEL(LVL_AREA), parse_assignment},
+	{"training", LEVEL(LVL_COMMUNE), parse_training},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)

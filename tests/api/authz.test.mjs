@@ -209,6 +209,26 @@ const POLICY = {
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/targets/share', body: { unit: OBJ[cls].province, year: 2026, indicator: '17', method: 'proportional', target: 30, dry_run: true } }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.status, 'planned'); },
   },
+  'GET /api/v1/workforce': {
+    // Collaborators' names and phones: officers of the unit only.
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/workforce?unit=${OBJ[cls].commune}&date=2026-11-22` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(r.json.collaborators.some((c) => c.code === 'MX')); },
+  },
+  'POST /api/v1/workforce/collaborators': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/workforce/collaborators', body: { unit: OBJ[cls].commune, code: 'MX', name: 'Người Thử', login: 'mx' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.key, 'MX'); },
+  },
+  'POST /api/v1/workforce/assignments': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/workforce/assignments', body: { area: OBJ[cls].area, collaborator: 'MX', from: '2026-01-01' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.key, 'MX/2026-01-01'); },
+  },
+  'POST /api/v1/workforce/trainings': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/workforce/trainings', body: { unit: OBJ[cls].commune, collaborator: 'MX', course: 'Tập huấn', date: '2026-10-01' } }),
+    ok: (r) => assert.equal(r.status, 201, r.text),
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {
@@ -378,6 +398,11 @@ for (const backend of BACKENDS) {
         const r = await clients.national.post('/api/v1/elderly/sessions', { unit: OBJ[cls].commune, date: '2026-11-22', place: 'Trạm Y tế', capacity: 5, areas: [OBJ[cls].area] });
         assert.equal(r.status, 201, r.text);
         fx.sessions[cls] = r.json.id;
+      }
+      // A collaborator in each class's commune, for the workforce's routes.
+      for (const cls of CLASSES) {
+        const r = await clients.national.post('/api/v1/workforce/collaborators', { unit: OBJ[cls].commune, code: 'MX', name: 'Người Thử', login: 'mx' });
+        assert.equal(r.status, 201, r.text);
       }
       const o = await anonymous(srv.base).get('/api/v1/openapi.json');
       routes = [];
