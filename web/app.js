@@ -8,6 +8,7 @@ import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import { elderlyPage, elderlySessionPage } from './elderly.js';
 import { targetsPage } from './targets.js';
+import { workforcePage } from './workforce.js';
 import * as V from './views.js';
 import * as C from './cycle.js';
 
@@ -20,6 +21,7 @@ const MENU = [
   ['worklist', '#/worklist', (r) => r !== 'admin'],
   ['elderly', '#/elderly', (r) => r !== 'admin'],
   ['targets', '#/targets', (r) => r !== 'admin' && r !== 'collaborator'],
+  ['workforce', '#/workforce', (r) => r === 'commune' || r === 'province' || r === 'national'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
   ['slip', '#/slip', (r) => r === 'collaborator' || r === 'commune'],
@@ -125,6 +127,7 @@ async function route() {
       case 'record': await recordPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
       case 'targets': await targetsPage(page, params); break;
+      case 'workforce': await workforcePage(page, params); break;
       case 'elderly':
         if (parts[1] === 'session') await elderlySessionPage(page, decodeURIComponent(parts[2] || ''));
         else await elderlyPage(page, params);
