@@ -6,6 +6,9 @@ import { recordPage } from './record.js';
 import { seriesPage } from './series.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import { commPage } from './comm.js';
+import { elderlyPage, elderlySessionPage } from './elderly.js';
+import { targetsPage } from './targets.js';
+import { workforcePage } from './workforce.js';
 import * as V from './views.js';
 import { beforeLogout, bookPage, offlineUser, outboxPage, rememberUser, startOffline } from './offline.js';
 
@@ -16,6 +19,9 @@ const MENU = [
   ['dashboard', '#/dashboard', () => true],
   ['find', '#/find', (r) => r !== 'admin'],
   ['worklist', '#/worklist', (r) => r !== 'admin'],
+  ['elderly', '#/elderly', (r) => r !== 'admin'],
+  ['targets', '#/targets', (r) => r !== 'admin' && r !== 'collaborator'],
+  ['workforce', '#/workforce', (r) => r === 'commune' || r === 'province' || r === 'national'],
   ['area', '#/area', (r) => r === 'collaborator' || r === 'commune'],
   ['book', '#/book', (r) => r === 'collaborator'],
   ['record', '#/record', (r) => r === 'collaborator' || r === 'commune'],
@@ -133,6 +139,12 @@ async function route() {
       case 'outbox': await outboxPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
       case 'comm': await commPage(page, params); break;
+      case 'targets': await targetsPage(page, params); break;
+      case 'workforce': await workforcePage(page, params); break;
+      case 'elderly':
+        if (parts[1] === 'session') await elderlySessionPage(page, decodeURIComponent(parts[2] || ''));
+        else await elderlyPage(page, params);
+        break;
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
       case 'series': await seriesPage(page, params); break;

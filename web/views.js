@@ -16,11 +16,15 @@ const thisMonth = () => today().slice(0, 7);
 function kpi(text, v, target, decimals = 0, suffix = '') {
   const val = v?.value;
   const tg = target ?? v?.target;
+  // A ceiling (SRB, third births) is kept or passed: never "1.250% reached".
+  const ceiling = v?.direction === 'ceiling';
+  const said = ceiling ? `${t('ceiling')} ${num(tg, decimals)}${suffix} · ${t(v.progress === 'behind' ? 'prog_over' : `prog_${v.progress}`)}`
+    : `${t('target')}: ${num(tg, decimals)}${suffix} · ${t('reached', { p: num((100 * (val || 0)) / tg) })}`;
   return h('div', { class: 'kpi' },
     h('div', { class: 'l' }, text),
     h('div', { class: 'v' }, val === null || val === undefined ? '–' : num(val, decimals) + suffix),
-    tg ? h('div', { class: 't' }, `${t('target')}: ${num(tg, decimals)}${suffix} · ${t('reached', { p: num((100 * (val || 0)) / tg) })}`) : null,
-    tg ? progress((val || 0) / tg) : null);
+    tg ? h('div', { class: 't', 'data-progress': v?.progress }, said) : null,
+    tg && !ceiling ? progress((val || 0) / tg) : null);
 }
 
 // ---- dashboard ----

@@ -407,8 +407,27 @@ void h_check(struct api_ctx *c);
 void h_quality(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
 void h_worklist(struct api_ctx *c);
+/* Keeps the items of a work list ({"items":[{"person_id","area"}]}) whose
+ * area is in the caller's scope, each audited, and sets its count. */
+void api_keep_scoped_items(struct api_ctx *c, json_t *l);
+/* h_elderly.c: the elderly-check programme */
+void h_elderly_schedule(struct api_ctx *c);
+void h_elderly_sessions(struct api_ctx *c);
+void h_elderly_lists(struct api_ctx *c);
+void h_elderly_invite(struct api_ctx *c);
+void h_elderly_attend(struct api_ctx *c);
+void h_elderly_followup(struct api_ctx *c);
+void h_elderly_coverage(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);
 void h_targets(struct api_ctx *c);
+/* h_targets.c: targets as a workflow */
+void h_target_status(struct api_ctx *c);
+void h_target_share(struct api_ctx *c);
+/* h_workforce.c: the collaborators */
+void h_workforce(struct api_ctx *c);
+void h_workforce_collaborator(struct api_ctx *c);
+void h_workforce_assignment(struct api_ctx *c);
+void h_workforce_training(struct api_ctx *c);
 void h_users(struct api_ctx *c);
 void h_user_add(struct api_ctx *c);
 void h_user_update(struct api_ctx *c);

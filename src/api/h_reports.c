@@ -15,10 +15,12 @@
 #include "report/check.h"
 #include "records/records.h"
 #include "workflow/cycle.h"
+#include "report/targets.h"
+#include "workflow/shareout.h"
 
 static double book_target(void *arg, const char *unit, int year, const char *key)
 {
-	return rec_target(arg, unit, year, key);
+	return so_report_target(arg, unit, year, key);
 }
 
 static bool map_date_arg(struct api_ctx *c, int32_t *out)
@@ -319,8 +321,16 @@ static json_t *row_value(const struct rpt_table *t, const char *code)
 			double v = rpt_at(t, t->val, r, t->ncols - 1);
 			double tg = rpt_at(t, t->target, r, t->ncols - 1);
 			json_t *o = json_pack("{s:o}", "value", isnan(v) ? json_null() : json_real(v));
-			if (!isnan(tg))
+			if (!isnan(tg)) {
+				/* Progress by the indicator's direction: a ceiling is kept or passed, never "% reached". */
+				const struct tg_indicator *ind = tg_indicator(t->form->rows[r].target);
+				int32_t day = t->period.to < day_today() ? t->period.to : day_today();
+				enum tg_direction dir = ind ? ind->direction : TG_REACH;
 				json_object_set_new(o, "target", json_real(tg));
+				json_object_set_new(o, "direction", json_string(tg_direction_name(dir)));
+				json_object_set_new(o, "progress", json_string(tg_progress_name(
+									   tg_progress_at(dir, ind && ind->accumulates, v, tg, day))));
+			}
 			return o;
 		}
 	return json_null();

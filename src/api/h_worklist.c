@@ -66,6 +66,26 @@ static bool read_params(struct api_ctx *c, char *unit, size_t unitsz, char *date
 	return true;
 }
 
+void api_keep_scoped_items(struct api_ctx *c, json_t *l)
+{
+	/* The unit is in scope today; under the map of an earlier day an area
+	 * may have lain elsewhere: such a person is left out. */
+	json_t *kept = json_array();
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(l, "items"), i, it)
+	{
+		const char *area = json_string_value(json_object_get(it, "area"));
+		if (!api_in_scope(c, area))
+			continue;
+		api_audit_in(c, "worklist", "person", json_string_value(json_object_get(it, "person_id")), area,
+			     "ok");
+		json_array_append(kept, it);
+	}
+	json_object_set_new(l, "count", json_integer((json_int_t)json_array_size(kept)));
+	json_object_set_new(l, "items", kept);
+}
+
 void h_worklist(struct api_ctx *c)
 {
 	char unit[16] = "", date[16] = "", from[16] = "", fmt[8] = "json", lang[4] = "";
@@ -95,22 +115,7 @@ void h_worklist(struct api_ctx *c)
 		api_error(c, 503, "internal", "the work list could not be computed", NULL);
 		return;
 	}
-	/* The unit is in scope today; under the map of an earlier day an area
-	 * may have lain elsewhere: such a person is left out. */
-	json_t *kept = json_array();
-	size_t i;
-	json_t *it;
-	json_array_foreach(json_object_get(l, "items"), i, it)
-	{
-		const char *area = json_string_value(json_object_get(it, "area"));
-		if (!api_in_scope(c, area))
-			continue;
-		api_audit_in(c, "worklist", "person", json_string_value(json_object_get(it, "person_id")), area,
-			     "ok");
-		json_array_append(kept, it);
-	}
-	json_object_set_new(l, "count", json_integer((json_int_t)json_array_size(kept)));
-	json_object_set_new(l, "items", kept);
+	api_keep_scoped_items(c, l);
 	if (strcmp(fmt, "json") == 0) {
 		api_json(c, 200, l);
 		return;

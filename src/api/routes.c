@@ -73,12 +73,53 @@ const struct api_route api_routes[] = {
 	 "What changed in an area's book since an event sequence: the households and persons to replace, "
 	 "the persons gone from the area, and the new sequence; every person is audited",
 	 "area:area code (default the user's area);since:the book's event sequence"},
+	{"POST", "/api/v1/elderly/sessions", h_elderly_schedule, PERM_OFFICER,
+	 "Schedule an elderly check session of a commune in one's scope: {unit, date (today or later), place, "
+	 "capacity, areas: [area codes under the commune]}", ""},
+	{"GET", "/api/v1/elderly/sessions", h_elderly_sessions, PERM_READ,
+	 "The elderly check sessions of the communes under a unit in the caller's scope in a year, with the "
+	 "persons invited and checked",
+	 "unit:unit code (default the user's unit);year:YYYY (default this year)"},
+	{"GET", "/api/v1/elderly/sessions/{id}", h_elderly_lists, PERM_READ,
+	 "A session with its invitation lists by area (the caller's areas); every person listed is audited",
+	 "format:json or csv;lang:vi or en"},
+	{"POST", "/api/v1/elderly/sessions/{id}/invitations", h_elderly_invite, PERM_WRITE,
+	 "Invite persons aged 60 or more of the session's areas to a session still to come: {persons: [ids]}; "
+	 "all or none", ""},
+	{"POST", "/api/v1/elderly/sessions/{id}/attendance", h_elderly_attend, PERM_WRITE,
+	 "Record the attendance of invited persons at a session held: {persons: [ids]}; each becomes an "
+	 "elderly_check event (idempotent); all or none", ""},
+	{"GET", "/api/v1/elderly/followup", h_elderly_followup, PERM_READ,
+	 "Persons invited to a session held this year and still without a check on a day; every person listed is "
+	 "audited", "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today)"},
+	{"GET", "/api/v1/elderly/coverage", h_elderly_coverage, PERM_READ,
+	 "Elderly check coverage by area and commune on a day against the ELC target, with the progress",
+	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today)"},
+	{"GET", "/api/v1/workforce", h_workforce, PERM_OFFICER,
+	 "The collaborators of a unit in one's scope on a day: their areas, trainings and events per month, areas "
+	 "without a collaborator and since when, those silent for two months, turnover and training coverage",
+	 "unit:unit code (default the user's unit);date:YYYY-MM-DD (default today)"},
+	{"POST", "/api/v1/workforce/collaborators", h_workforce_collaborator, PERM_OFFICER,
+	 "Record a collaborator of a commune (the same code again replaces it): {unit, code, name, sex, birth_year, "
+	 "phone, login, active}", ""},
+	{"POST", "/api/v1/workforce/assignments", h_workforce_assignment, PERM_OFFICER,
+	 "Assign an area to a collaborator: {area, collaborator, from, to}; the same from again ends or changes it; "
+	 "an area already covered on those dates is refused", ""},
+	{"POST", "/api/v1/workforce/trainings", h_workforce_training, PERM_OFFICER,
+	 "Record a collaborator's training: {unit, collaborator, course, date, hours}", ""},
 	{"GET", "/api/v1/slip", h_slip, PERM_READ, "A collaborator area's changes for a month (P0/CTV)",
 	 "area:area code;month:YYYY-MM"},
 	{"GET", "/api/v1/dashboard", h_dashboard, PERM_USER,
 	 "Headline figures, pyramid and monthly trends for a unit", "unit:unit code;year:YYYY"},
 	{"POST", "/api/v1/targets", h_targets, PERM_PLANNER,
 	 "Set yearly targets: [{unit, year, indicator, target}]", ""},
+	{"GET", "/api/v1/targets", h_target_status, PERM_USER,
+	 "A unit's targets of a year: per indicator the target (its own, a rate's nearest above, else Strategy "
+	 "1679's), the value so far, progress by direction, the path month by month, the communes' targets",
+	 "unit:unit code (default the user's unit);year:YYYY (default this year);date:YYYY-MM-DD (default today)"},
+	{"POST", "/api/v1/targets/share", h_target_share, PERM_PLANNER,
+	 "Share a unit's yearly target out to its communes: {unit, year, indicator, method: proportional|manual, "
+	 "base, target, shares: [{unit, value}], dry_run}; refused (shares) when they do not add up", ""},
 	{"GET", "/api/v1/projection", h_projection, PERM_PLANNER,
 	 "A unit's projection from its own register by sex and single age to a horizon; "
 	 "several scenarios are compared side by side",

@@ -336,6 +336,21 @@ static const struct why_info why_table[W_WHY_COUNT] = {
 			"mỗi dòng cần mã cũ, mã mới hoặc cả hai"},
 	[W_UNIT_CHANGED] = {"unit_changed", "the map was changed meanwhile: preview again",
 			    "bản đồ hành chính vừa được thay đổi: hãy xem trước lại"},
+	[W_SESSION_PAST] = {"session_past", "the session's date has passed: invite to a session to come",
+			    "buổi khám đã qua; hãy mời vào buổi khám sắp tới"},
+	[W_SESSION_NOT_HELD] = {"session_not_held", "the session has not been held yet",
+				"buổi khám chưa diễn ra"},
+	[W_OUTSIDE_SESSION] = {"outside_session", "the person does not live in an area the session invites",
+			       "người này không sống ở địa bàn được mời của buổi khám"},
+	[W_NOT_INVITED] = {"not_invited", "the person was not invited to this session",
+			   "người này chưa được mời vào buổi khám này"},
+	[W_SESSION_FULL] = {"session_full", "more persons than the session's capacity",
+			    "số người mời vượt quá sức chứa của buổi khám"},
+	[W_SHARES_DO_NOT_ADD_UP] = {"shares_do_not_add_up", "the communes' targets do not add up to the province's",
+				    "tổng chỉ tiêu các xã không bằng chỉ tiêu của tỉnh"},
+	[W_AREA_COVERED] = {"area_covered", "the area already has a collaborator on these dates",
+			    "địa bàn đã có cộng tác viên trong thời gian này"},
+	[W_COURSE_REQUIRED] = {"course_required", "a training needs its course", "cần ghi tên khóa tập huấn"},
 };
 
 const char *ds_why_code(enum ds_why w)

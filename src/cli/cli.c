@@ -188,11 +188,69 @@ static const struct cli_cmd commands[] = {
 	 "Every person listed is recorded in the access log.  --format xlsx needs\n"
 	 "-o.  --repeat N times N more runs (for benchmarks).\n\n" DB_OPT,
 	 cmd_worklist},
-	{"targets", "load yearly targets from a CSV file (unit,year,indicator,target)",
-	 "usage: danso targets [--db PATH] --file targets.csv\n\n"
-	 "Each line sets the target of one indicator (a row's target key, e.g.\n"
-	 "12 or MCPR) for a unit and year; quarterly and annual forms show it\n"
-	 "beside the actual value with the share reached.\n\n" DB_OPT,
+	{"elderly", "the elderly-check programme: sessions, invitations, attendance, follow-up, coverage",
+	 "usage: danso elderly schedule --unit COMMUNE --date YYYY-MM-DD --place TEXT\n"
+	 "                              --capacity N --areas AREA,AREA... [--by LOGIN]\n"
+	 "       danso elderly invite --session ID --persons ID,ID... [--by LOGIN]\n"
+	 "       danso elderly attend --session ID --persons ID,ID... [--by LOGIN]\n"
+	 "       danso elderly sessions --unit CODE [--year YYYY] [--by LOGIN]\n"
+	 "       danso elderly lists --session ID [--format json|csv] [--by LOGIN]\n"
+	 "       danso elderly followup --unit CODE [--date YYYY-MM-DD] [--by LOGIN]\n"
+	 "       danso elderly coverage --unit CODE [--date YYYY-MM-DD] [--by LOGIN]\n"
+	 "       (each with [--db PATH] [--lang vi|en])\n\n"
+	 "A commune schedules check sessions (today or later) for areas under it;\n"
+	 "persons aged 60 or more on the session's day who live in those areas are\n"
+	 "invited (not to a session already past, not beyond its capacity); the\n"
+	 "attendance of invited persons at a session held (today or before) is\n"
+	 "recorded in one action, each person an elderly_check event through the\n"
+	 "ledger, dated on the session's day, with an id made from the session and\n"
+	 "the person (sending it again changes nothing).  A refusal names the field\n"
+	 "(persons[2]: ...) and nothing is written.  lists prints the invitation\n"
+	 "lists by area; followup, those invited to a session held in the year and\n"
+	 "still not checked on --date; coverage, per area and commune, the persons\n"
+	 "aged 60 or more counted on --date, those checked in its year, the share\n"
+	 "and the ELC target with the progress (reached, on_track, behind).  Every\n"
+	 "answer is JSON.  --by checks the account's role and scope as the API does\n"
+	 "(out of scope: not found).  Persons shown or changed are recorded in the\n"
+	 "access log.\n\n" DB_OPT,
+	 cmd_elderly},
+	{"workforce", "collaborators: records, areas, trainings, and the workforce of a unit",
+	 "usage: danso workforce add --unit COMMUNE --code C --name NAME [--sex 1|2] [--birth-year Y]\n"
+	 "                           [--phone P] [--login L] [--inactive] [--by LOGIN]\n"
+	 "       danso workforce assign --area AREA --code C --from YYYY-MM-DD [--to YYYY-MM-DD] [--by LOGIN]\n"
+	 "       danso workforce train --unit COMMUNE --code C --course TEXT --date YYYY-MM-DD [--hours H] [--by LOGIN]\n"
+	 "       danso workforce report --unit CODE [--date YYYY-MM-DD] [--by LOGIN]\n\n"
+	 "add records a collaborator of a commune (again with the same code: the\n"
+	 "record replaces the earlier; --inactive: has left).  assign gives them an\n"
+	 "area from a day (to a day, or open; again with the same --from: ends or\n"
+	 "changes that assignment); an area already covered on those dates is\n"
+	 "refused (from: ...).  train records a course (refused without one).\n"
+	 "report: areas without a collaborator on --date and since when, each\n"
+	 "collaborator's areas, trainings and events recorded per month (by their\n"
+	 "login), those silent for two months, turnover in the year and training\n"
+	 "coverage.  JSON.  --by: an officer whose scope holds the unit.\n\n" DB_OPT,
+	 cmd_workforce},
+	{"targets", "yearly targets: load a CSV, share out to communes, progress",
+	 "usage: danso targets [--db PATH] --file targets.csv\n"
+	 "       danso targets share --unit U --year Y --indicator K --method proportional|manual\n"
+	 "                     [--base population|women_15_49|elderly|births] [--target T]\n"
+	 "                     [--shares COMMUNE=V,COMMUNE=V...] [--by LOGIN] [--dry-run]\n"
+	 "       danso targets status --unit U --year Y [--date YYYY-MM-DD] [--lang vi|en]\n\n"
+	 "--file: each line sets the target of one indicator (a row's target key,\n"
+	 "e.g. 12 or MCPR) for a unit and year; quarterly and annual forms show it\n"
+	 "beside the actual value with the share reached (none for a ceiling such\n"
+	 "as SRB: its progress instead).\n"
+	 "share: the unit's target of the year (--target sets it, else its current\n"
+	 "one) shared out to every commune under it, proportionally to a base (the\n"
+	 "indicator's by default, counted on 31 December before; births: of the year\n"
+	 "before) or by hand with --shares.  A count's shares must add up to the\n"
+	 "target, a rate's average to it weighted by the base, or nothing is\n"
+	 "written (shares: ...).  --by: a province or national officer of the unit.\n"
+	 "status: each indicator with a target (the unit's, for a rate the nearest\n"
+	 "above's, else Strategy 1679's 2030 target), its value so far, its\n"
+	 "progress (reached, on_track, behind) by its direction (reach, ceiling,\n"
+	 "count), the path month by month, and the communes' targets and whether\n"
+	 "they add up.  JSON.\n\n" DB_OPT,
 	 cmd_targets},
 	{"submit", "submit a unit's report of a period for approval (frozen as it is)",
 	 "usage: danso submit [--db PATH] --form F --unit U --period P --by LOGIN\n"
@@ -531,6 +589,18 @@ enum ds_rc cli_audit(struct store *st, const char *action, const char *object, c
 	enum ds_rc rc = one ? cli_audit_ids(st, action, object, one, NULL, area ? area : "") : DS_ENOMEM;
 	json_decref(one);
 	return rc;
+}
+
+int cli_refused(const char *cmd, enum ds_rc rc, const struct ds_problem *pb, const char *in_lang)
+{
+	bool vi = strcmp(in_lang, "vi") == 0;
+	json_t *o = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", ds_why_code(pb->why), "message",
+			      vi ? ds_why_vi(pb->why) : ds_why_en(pb->why), "field", pb->field);
+	char *s = json_dumps(o, JSON_COMPACT);
+	puts(s ? s : "{}");
+	free(s);
+	json_decref(o);
+	return cli_fail(cmd, rc, "%s: %s", pb->field, vi ? ds_why_vi(pb->why) : ds_why_en(pb->why));
 }
 
 int cli_write_out(const char *cmd, const struct buf *b, const char *out)

@@ -39,6 +39,9 @@ void cli_problem(const struct ds_problem *p);
 int cli_fail(const char *cmd, enum ds_rc rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *cli_lang(void);
+/* A refused input: {"error": {"code", "message", "field"}} on stdout, the
+ * field and reason on stderr, in lang ("vi" or "en"); the exit status of rc. */
+int cli_refused(const char *cmd, enum ds_rc rc, const struct ds_problem *pb, const char *in_lang);
 void cli_set_lang(const char *lang);
 
 /* Writes b to the file out, or to stdout when out is NULL; 0 or the exit status. */
@@ -101,12 +104,18 @@ int cmd_gen(int argc, char **argv);
 /* cmd_report.c: reports, targets, the balancing check */
 int cmd_report(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
+/* cmd_shareout.c: danso targets share|status */
+int cmd_targets_flow(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 /* cmd_units.c: changes of the administrative map, time series across them */
 int cmd_units(int argc, char **argv);
 int cmd_series(int argc, char **argv);
 /* cmd_worklist.c: the programmes' work lists */
 int cmd_worklist(int argc, char **argv);
+/* cmd_elderly.c: the elderly-check programme */
+int cmd_elderly(int argc, char **argv);
+/* cmd_workforce.c: the collaborators */
+int cmd_workforce(int argc, char **argv);
 /* cmd_quality.c: the data quality report */
 int cmd_quality(int argc, char **argv);
 /* cmd_serve.c: the server and its accounts */

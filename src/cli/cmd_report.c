@@ -15,10 +15,11 @@
 #include "records/book.h"
 #include "store/register.h"
 #include "workflow/cycle.h"
+#include "workflow/shareout.h"
 
 static double book_target(void *arg, const char *unit, int year, const char *key)
 {
-	return rec_target(arg, unit, year, key);
+	return so_report_target(arg, unit, year, key);
 }
 
 /* Writes bytes to path, or to stdout when path is NULL. */
@@ -269,6 +270,8 @@ static enum ds_rc target_row(struct store *st, const struct reg_units *units, st
 /* targets.csv: unit,year,indicator,target */
 int cmd_targets(int argc, char **argv)
 {
+	if (argc > 1 && (strcmp(argv[1], "share") == 0 || strcmp(argv[1], "status") == 0))
+		return cmd_targets_flow(argc - 1, argv + 1);
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"file", required_argument, NULL, 'f'},
 					     {0}};

@@ -773,6 +773,231 @@ static enum ds_why parse_unit_change(const json_t *body, const struct rec *r, js
 	return *out ? W_NONE : W_TOO_LONG;
 }
 
+/* ---- the elderly-check programme ---- */
+
+/* A unit code as the tree writes them: 1-15 digits. */
+static bool unit_code(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= REG_UNIT_CODE_MAX && strspn(s, "0123456789") == n;
+}
+
+/*
+ * elderly_session: a check session a commune holds, on the record's date.
+ *   {"place": "Trạm Y tế phường", "capacity": 60,
+ *    "areas": ["2673400101", "2673400102"]}
+ * About the commune; the areas invited are under it (the workflow checks
+ * that against the tree), each once, 1-200 of them.  Capacity 1-10,000
+ * persons.  Each session is its own: keyed by the record's id.
+ */
+static enum ds_why parse_elderly_session(const json_t *body, const struct rec *r, json_t **out,
+					 char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"place", "capacity", "areas", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *place = json_object_get(body, "place"), *cap = json_object_get(body, "capacity"),
+	       *areas = json_object_get(body, "areas");
+	*field = !place ? "place" : !cap ? "capacity" : !areas ? "areas" : NULL;
+	if (*field)
+		return W_REQUIRED;
+	char text[REG_TEXT_BYTES];
+	*field = "place";
+	if (!json_is_string(place))
+		return W_JSON_TYPE;
+	enum ds_why w = reg_parse_text(json_string_value(place), json_string_length(place), REG_TEXT_CHARS, true,
+				       text, sizeof text);
+	if (w)
+		return w;
+	*field = "capacity";
+	if (!json_is_integer(cap) || json_integer_value(cap) < 1 || json_integer_value(cap) > 10000)
+		return W_BAD_NUMBER;
+	*field = "areas";
+	if (!json_is_array(areas))
+		return W_JSON_TYPE;
+	if (json_array_size(areas) < 1)
+		return W_REQUIRED;
+	if (json_array_size(areas) > 200)
+		return W_TOO_LONG;
+	size_t i, j;
+	json_t *a;
+	json_array_foreach(areas, i, a)
+	{
+		if (!unit_code(a))
+			return W_BAD_UNIT_CODE;
+		for (j = 0; j < i; j++)
+			if (json_equal(a, json_array_get(areas, j)))
+				return W_DUP_ROW;
+	}
+	*field = NULL;
+	reg_uuid_format(r->id, key);
+	*out = json_pack("{s:s, s:O, s:O}", "place", text, "capacity", cap, "areas", areas);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * elderly_invite: a person invited to a session, about the person's area.
+ *   {"session": "<uuid>", "person": "E1"}
+ * Key "<session>/<person>": inviting again is the same invitation.
+ */
+static enum ds_why parse_elderly_invite(const json_t *body, const struct rec *r, json_t **out,
+					char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"session", "person", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *p = json_object_get(body, "person");
+	char id[REG_ID_MAX + 1];
+	if (!uuid_member(body, "session")) {
+		*field = "session";
+		return json_object_get(body, "session") ? W_BAD_UUID : W_REQUIRED;
+	}
+	*field = "person";
+	if (!p)
+		return W_REQUIRED;
+	if (!json_is_string(p) || reg_parse_id(json_string_value(p), json_string_length(p), id) != W_NONE)
+		return W_BAD_ID;
+	*field = NULL;
+	uint8_t sid[16];
+	char s[REG_UUID_TEXT];
+	reg_uuid_parse(json_string_value(json_object_get(body, "session")), 36, sid);
+	reg_uuid_format(sid, s);
+	snprintf(key, REC_KEY_MAX + 1, "%s/%s", s, id);
+	*out = json_pack("{s:s, s:s}", "session", s, "person", id);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/* ---- the collaborator workforce ---- */
+
+/* A collaborator's code, their key: 1-20 ASCII letters, digits, '_' or '-'. */
+static bool collab_code(const json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	return n >= 1 && n <= 20 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static bool date_member(const json_t *body, const char *name, int32_t *day)
+{
+	json_t *v = json_object_get(body, name);
+	return json_is_string(v) && day_parse(json_string_value(v), json_string_length(v), day);
+}
+
+/*
+ * collaborator: a collaborator of a commune.
+ *   {"code": "CTV01", "name": "Nguyễn Thị Lan", "sex": 2, "birth_year": 1985,
+ *    "phone": "0901234567", "login": "lan", "active": true}
+ * Key: the code; a later record of the code replaces it (active false: has left).
+ */
+static enum ds_why parse_collaborator(const json_t *body, const struct rec *r, json_t **out,
+				      char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"code", "name", "sex", "birth_year", "phone", "login", "active", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	json_t *code = json_object_get(body, "code"), *sex = json_object_get(body, "sex"),
+	       *by = json_object_get(body, "birth_year"), *active = json_object_get(body, "active");
+	*field = "code";
+	if (!code)
+		return W_REQUIRED;
+	if (!collab_code(code))
+		return W_BAD_CODE;
+	enum ds_why w = text_member(body, "name", 200, true, field);
+	if (!w)
+		w = text_member(body, "phone", 20, false, field);
+	if (!w)
+		w = text_member(body, "login", 63, false, field);
+	if (w)
+		return w;
+	*field = "sex";
+	if (sex && (!json_is_integer(sex) || json_integer_value(sex) < 1 || json_integer_value(sex) > 2))
+		return W_BAD_CODE;
+	*field = "birth_year";
+	if (by && (!json_is_integer(by) || json_integer_value(by) < 1900 || json_integer_value(by) > DAY_MAX_YEAR))
+		return W_BAD_NUMBER;
+	*field = "active";
+	if (active && !json_is_boolean(active))
+		return W_JSON_TYPE;
+	*field = NULL;
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(code));
+	*out = json_deep_copy(body);
+	if (*out && !active)
+		json_object_set_new(*out, "active", json_true());
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * assignment: a collaborator covering an area from a day, until a day
+ * (inclusive) or open.  About the area.
+ *   {"collaborator": "CTV01", "from": "2026-03-20", "to": "2026-12-31"}
+ * Key "<collaborator>/<from>": ending an assignment supersedes it with a "to".
+ */
+static enum ds_why parse_assignment(const json_t *body, const struct rec *r, json_t **out,
+				    char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"collaborator", "from", "to", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	int32_t from, to;
+	*field = "collaborator";
+	if (!json_object_get(body, "collaborator"))
+		return W_REQUIRED;
+	if (!collab_code(json_object_get(body, "collaborator")))
+		return W_BAD_CODE;
+	*field = "from";
+	if (!date_member(body, "from", &from))
+		return json_object_get(body, "from") ? W_BAD_DATE : W_REQUIRED;
+	*field = "to";
+	if (json_object_get(body, "to") && !date_member(body, "to", &to))
+		return W_BAD_DATE;
+	if (json_object_get(body, "to") && to < from)
+		return W_DATE_ORDER;
+	*field = NULL;
+	snprintf(key, REC_KEY_MAX + 1, "%s/%s", json_string_value(json_object_get(body, "collaborator")),
+		 json_string_value(json_object_get(body, "from")));
+	*out = json_deep_copy(body);
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
+/*
+ * training: a course a collaborator followed.  About the commune.
+ *   {"collaborator": "CTV01", "course": "Tập huấn CTV mới", "date": "2026-03-25", "hours": 8}
+ * Each is its own: keyed by the record's id.
+ */
+static enum ds_why parse_training(const json_t *body, const struct rec *r, json_t **out,
+				  char key[REC_KEY_MAX + 1], const char **field)
+{
+	static const char *const names[] = {"collaborator", "course", "date", "hours", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	int32_t day;
+	json_t *hours = json_object_get(body, "hours");
+	*field = "collaborator";
+	if (!json_object_get(body, "collaborator"))
+		return W_REQUIRED;
+	if (!collab_code(json_object_get(body, "collaborator")))
+		return W_BAD_CODE;
+	enum ds_why w = text_member(body, "course", 200, true, field);
+	if (w)
+		return w == W_REQUIRED || w == W_TEXT_REQUIRED ? W_COURSE_REQUIRED : w;
+	*field = "date";
+	if (!date_member(body, "date", &day))
+		return json_object_get(body, "date") ? W_BAD_DATE : W_REQUIRED;
+	*field = "hours";
+	if (hours && (!json_is_number(hours) || !(json_number_value(hours) > 0) || json_number_value(hours) > 1000))
+		return W_BAD_NUMBER;
+	*field = NULL;
+	reg_uuid_format(r->id, key);
+	*out = json_deep_copy(body);
+	if (*out && hours)
+		json_object_set_new(*out, "hours", rec_number(json_number_value(hours)));
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
 	{"unit_change", 0, parse_unit_change},
@@ -786,6 +1011,11 @@ static const struct rec_kind kinds[] = {
 	{"comm_session", LEVEL(LVL_COMMUNE) | LEVEL(LVL_AREA), parse_comm_session},
 	{"club", LEVEL(LVL_COMMUNE), parse_club},
 	{"club_meeting", LEVEL(LVL_COMMUNE), parse_club_meeting},
+	{"elderly_session", LEVEL(LVL_COMMUNE), parse_elderly_session},
+	{"elderly_invite", LEVEL(LVL_AREA), parse_elderly_invite},
+	{"collaborator", LEVEL(LVL_COMMUNE), parse_collaborator},
+	{"assignment", LEVEL(LVL_AREA), parse_assignment},
+	{"training", LEVEL(LVL_COMMUNE), parse_training},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)

@@ -12,6 +12,7 @@
 
 #include "base/day.h"
 #include "report/report.h"
+#include "report/targets.h"
 
 static bool is_vi(const char *lang)
 {
@@ -60,9 +61,25 @@ static const char *title(const struct rpt_table *t, const char *lang)
 	return is_vi(lang) ? t->form->title_vi : t->form->title_en;
 }
 
-static double share(double v, double target)
+/* The share of a target reached, in %; none for a ceiling (a level to stay
+ * under is never "1,250% reached": its progress says whether it was kept). */
+static double share(const struct rpt_row *row, double v, double target)
 {
+	const struct tg_indicator *ind = tg_indicator(row->target);
+	if (ind && ind->direction == TG_CEILING)
+		return NAN;
 	return isnan(target) || target == 0 || isnan(v) ? NAN : v / target * 100.0;
+}
+
+/* The progress of a row's value against its target, as of the period's end or today. */
+static const char *progress(const struct rpt_table *t, const struct rpt_row *row, double v, double target)
+{
+	const struct tg_indicator *ind = tg_indicator(row->target);
+	int32_t day = t->period.to < day_today() ? t->period.to : day_today();
+	/* A period's own count is not a year's: its path is the whole target only for a year. */
+	bool accumulates = ind && ind->accumulates && t->period.kind == PERIOD_YEAR;
+	double aim = ind && ind->accumulates && t->period.kind != PERIOD_YEAR ? NAN : target;
+	return tg_progress_name(tg_progress_at(ind ? ind->direction : TG_REACH, accumulates, v, aim, day));
 }
 
 /* ---- JSON ---- */
@@ -124,12 +141,17 @@ json_t *rpt_json(const struct rpt_table *t, const char *lang)
 			json_object_set_new(jr, "female", num_array(t, t->female, r));
 		}
 		if (t->form->targets && row->target[0]) {
-			json_t *tg = num_array(t, t->target, r), *sh = json_array();
-			for (size_t c = 0; c < t->ncols; c++)
-				json_array_append_new(sh, num(share(rpt_at(t, t->val, r, c),
-								    rpt_at(t, t->target, r, c))));
+			json_t *tg = num_array(t, t->target, r), *sh = json_array(), *pr = json_array();
+			const struct tg_indicator *ind = tg_indicator(row->target);
+			for (size_t c = 0; c < t->ncols; c++) {
+				double v = rpt_at(t, t->val, r, c), aim = rpt_at(t, t->target, r, c);
+				json_array_append_new(sh, num(share(row, v, aim)));
+				json_array_append_new(pr, json_string(progress(t, row, v, aim)));
+			}
 			json_object_set_new(jr, "target", tg);
 			json_object_set_new(jr, "share", sh);
+			json_object_set_new(jr, "progress", pr);
+			json_object_set_new(jr, "direction", json_string(tg_direction_name(ind ? ind->direction : TG_REACH)));
 		}
 		json_array_append_new(rows, jr);
 	}
@@ -180,7 +202,7 @@ enum ds_rc rpt_csv(const struct rpt_table *t, const char *lang, struct buf *b)
 			buf_putc(b, ',');
 			csv_num(b, rpt_at(t, t->target, r, 0), row->decimals);
 			buf_putc(b, ',');
-			csv_num(b, share(rpt_at(t, t->val, r, 0), rpt_at(t, t->target, r, 0)), 1);
+			csv_num(b, share(row, rpt_at(t, t->val, r, 0), rpt_at(t, t->target, r, 0)), 1);
 		}
 		enum ds_rc rc = buf_putc(b, '\n');
 		if (rc)
@@ -313,7 +335,7 @@ enum ds_rc rpt_html(const struct rpt_table *t, const char *lang, struct buf *b)
 		}
 		if (targets) {
 			html_num(b, rpt_at(t, t->target, r, 0), row->decimals, lang);
-			html_num(b, share(rpt_at(t, t->val, r, 0), rpt_at(t, t->target, r, 0)), 1, lang);
+			html_num(b, share(row, rpt_at(t, t->val, r, 0), rpt_at(t, t->target, r, 0)), 1, lang);
 		}
 		buf_puts(b, "</tr>");
 	}
@@ -464,7 +486,7 @@ enum ds_rc rpt_xlsx(const struct rpt_table *t, const char *lang, const char *pat
 		}
 		if (targets) {
 			xl_num(ws, r, col++, rpt_at(t, t->target, i, 0), nf, f.text);
-			xl_num(ws, r, col++, share(rpt_at(t, t->val, i, 0), rpt_at(t, t->target, i, 0)),
+			xl_num(ws, r, col++, share(row, rpt_at(t, t->val, i, 0), rpt_at(t, t->target, i, 0)),
 			       f.num[1], f.text);
 		}
 		r++;

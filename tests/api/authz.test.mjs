@@ -184,6 +184,69 @@ const POLICY = {
       for (const k of CLASSES) if (k !== cls) assert.ok(!r.text.includes(OBJ[k].name), `no name of class ${k}`);
     },
   },
+  'POST /api/v1/elderly/sessions': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/elderly/sessions', body: { unit: OBJ[cls].commune, date: '2026-11-22', place: 'Trạm Y tế', capacity: 5, areas: [OBJ[cls].area] } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.ok(r.json.id); },
+  },
+  'GET /api/v1/elderly/sessions': {
+    // A session is seen by whoever's scope holds one of its areas.
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/elderly/sessions?unit=${OBJ[cls].area}&year=2026` }),
+    ok: (r, role, cls, ctx) => { assert.equal(r.status, 200, r.text); assert.ok(r.json.sessions.some((s) => s.id === ctx.sessions[cls])); },
+  },
+  'GET /api/v1/elderly/sessions/{id}': {
+    perm: 'read', scoped: true, call: (role, cls, ctx) => ({ url: `/api/v1/elderly/sessions/${ctx.sessions[cls]}` }),
+    ok: (r, role, cls, ctx) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.session.id, ctx.sessions[cls]); },
+  },
+  'POST /api/v1/elderly/sessions/{id}/invitations': {
+    perm: 'write', scoped: true,
+    call: (role, cls, ctx) => ({ method: 'POST', url: `/api/v1/elderly/sessions/${ctx.sessions[cls]}/invitations`, body: { persons: [OBJ[cls].elder] } }),
+    ok: (r) => { assert.ok(r.status === 201 || r.status === 200, r.text); assert.equal(r.json.status, 'invited'); },
+  },
+  'POST /api/v1/elderly/sessions/{id}/attendance': {
+    // After the invitations (routes are called in the table's order).
+    perm: 'write', scoped: true,
+    call: (role, cls, ctx) => ({ method: 'POST', url: `/api/v1/elderly/sessions/${ctx.sessions[cls]}/attendance`, body: { persons: [OBJ[cls].elder] } }),
+    ok: (r) => { assert.ok(r.status === 201 || r.status === 200, r.text); assert.equal(r.json.status, 'checked'); },
+  },
+  'GET /api/v1/elderly/followup': {
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/elderly/followup?unit=${OBJ[cls].area}&date=2026-11-22` }),
+    ok: (r, role, cls) => { assert.equal(r.status, 200, r.text); assert.ok(r.json.items.every((x) => x.area === OBJ[cls].area)); },
+  },
+  'GET /api/v1/elderly/coverage': {
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/elderly/coverage?unit=${OBJ[cls].area}&date=2026-11-22` }),
+    ok: (r, role, cls) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.total.unit, OBJ[cls].area); },
+  },
+  'GET /api/v1/targets': {
+    // Aggregates, like reports: any unit.
+    perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/targets?unit=${OBJ[cls].commune}&year=2026` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.indicators)); },
+  },
+  'POST /api/v1/targets/share': {
+    perm: 'planner', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/targets/share', body: { unit: OBJ[cls].province, year: 2026, indicator: '17', method: 'proportional', target: 30, dry_run: true } }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.status, 'planned'); },
+  },
+  'GET /api/v1/workforce': {
+    // Collaborators' names and phones: officers of the unit only.
+    perm: 'officer', scoped: true, call: (role, cls) => ({ url: `/api/v1/workforce?unit=${OBJ[cls].commune}&date=2026-11-22` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(r.json.collaborators.some((c) => c.code === 'MX')); },
+  },
+  'POST /api/v1/workforce/collaborators': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/workforce/collaborators', body: { unit: OBJ[cls].commune, code: 'MX', name: 'Người Thử', login: 'mx' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.key, 'MX'); },
+  },
+  'POST /api/v1/workforce/assignments': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/workforce/assignments', body: { area: OBJ[cls].area, collaborator: 'MX', from: '2026-01-01' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.key, 'MX/2026-01-01'); },
+  },
+  'POST /api/v1/workforce/trainings': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/workforce/trainings', body: { unit: OBJ[cls].commune, collaborator: 'MX', course: 'Tập huấn', date: '2026-10-01' } }),
+    ok: (r) => assert.equal(r.status, 201, r.text),
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {
@@ -398,6 +461,18 @@ for (const backend of BACKENDS) {
       srv = await startServer(fx.db);
       for (const role of Object.keys(ROLES)) clients[role] = await login(srv.base, role, fx.pw[role]);
       clients.anonymous = anonymous(srv.base);
+      // One elderly check session per class, scheduled by the national officer.
+      fx.sessions = {};
+      for (const cls of CLASSES) {
+        const r = await clients.national.post('/api/v1/elderly/sessions', { unit: OBJ[cls].commune, date: '2026-11-22', place: 'Trạm Y tế', capacity: 5, areas: [OBJ[cls].area] });
+        assert.equal(r.status, 201, r.text);
+        fx.sessions[cls] = r.json.id;
+      }
+      // A collaborator in each class's commune, for the workforce's routes.
+      for (const cls of CLASSES) {
+        const r = await clients.national.post('/api/v1/workforce/collaborators', { unit: OBJ[cls].commune, code: 'MX', name: 'Người Thử', login: 'mx' });
+        assert.equal(r.status, 201, r.text);
+      }
       const o = await anonymous(srv.base).get('/api/v1/openapi.json');
       routes = [];
       for (const [p, item] of Object.entries(o.json.paths))

@@ -168,7 +168,7 @@ const uuid = (n) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}
 
 describe('command line', () => {
   const commands = ['init', 'import', 'events', 'person', 'household', 'find', 'export',
-    'report', 'check', 'targets', 'serve', 'user', 'gen', 'subject-file', 'audit-search'];
+    'report', 'check', 'targets', 'serve', 'user', 'gen', 'subject-file', 'audit-search', 'elderly', 'workforce'];
 
   test('--help works for every command', (t) => {
     const dir = tmpdir(t);

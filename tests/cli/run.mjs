@@ -5,13 +5,19 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 const bin = process.env.DANSO_BIN || 'build/danso';
-const env = { ...process.env, DANSO_TODAY: '2026-11-22' };
+const TODAY = '2026-11-22';
 
-export function danso(...args) {
+// danso on another day than the tests' fixed one (DANSO_TODAY).
+export function dansoOn(today, ...args) {
+  const env = { ...process.env, DANSO_TODAY: today };
   const r = spawnSync(bin, args, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
   let json;
   try { json = JSON.parse(r.stdout); } catch { json = undefined; }
   return { status: r.status, out: r.stdout, err: r.stderr, json };
+}
+
+export function danso(...args) {
+  return dansoOn(TODAY, ...args);
 }
 
 export function ok(r, what) {

@@ -3,36 +3,20 @@
 // page is their area's lists, with names; a commune officer opens the
 // commune's elderly list of a day, grouped by area, printable and
 // downloadable; it fits a 360 px phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ART, assertFits, world } from './lib.mjs';
+import { ART, e2eFixture, fits, loggedIn, worklistDb } from './fixture.mjs';
 
-const FIX = path.resolve('tests/data/worklist');
-let w, base;
-
-before(async () => {
-  // E4 turned 60 on 2026-09-01.
-  w = await world({ name: 'worklist', today: '2026-11-22', build: ({ run, db }) => {
-    run('init', '--db', db);
-    run('import', '--db', db, '--units', `${FIX}/units.csv`, '--households', `${FIX}/households.csv`, '--persons', `${FIX}/persons.csv`, '--as-of', '2025-12-31', '--quiet');
-    run('events', '--db', db, `${FIX}/events.ndjson`);
-  }, users: [['ctv', 'collaborator', '2673400101'], ['xa', 'commune', '26734']] });
-  base = w.base;
+// E4 turned 60 on 2026-09-01
+const fx = e2eFixture({
+  name: 'worklist', today: '2026-11-22',
+  users: [['ctv', 'collaborator', '2673400101'], ['xa', 'commune', '26734']],
+  setup: worklistDb,
 });
 
-after(async () => { await w?.close(); });
-
-async function loggedIn(user, viewport) {
-  const page = await w.loggedIn(user, viewport);
-  await page.waitForSelector('#kpis, section[data-list], main .msg.bad', { timeout: 15000 }).catch(async () => assert.fail(await page.locator('main').innerText()));
-  return page;
-}
-
-const fits = async (page) => { await assertFits(page, page.url()); return true; };
-
 test('a collaborator\'s home page is their area\'s work lists, on a phone', async () => {
-  const page = await loggedIn('ctv', { width: 360, height: 740 });
+  const page = await loggedIn(fx, 'ctv', { width: 360, height: 740 });
   await page.waitForSelector('section[data-list="elderly"]');
   const elderly = await page.locator('section[data-list="elderly"]').innerText();
   assert.match(elderly, /Người cao tuổi cần khám sức khỏe năm nay \(3\)/);
@@ -47,8 +31,8 @@ test('a collaborator\'s home page is their area\'s work lists, on a phone', asyn
 });
 
 test('a commune officer: the commune\'s elderly list of a day, by area, printable and downloadable', async () => {
-  const page = await loggedIn('xa', { width: 1000, height: 900 });
-  await page.goto(`${base}/#/worklist?list=elderly&unit=26734&date=2026-06-30`);
+  const page = await loggedIn(fx, 'xa', { width: 1000, height: 900 });
+  await page.goto(`${fx.base}/#/worklist?list=elderly&unit=26734&date=2026-06-30`);
   await page.waitForSelector('#worklist');
   const names = await page.locator('#worklist tbody tr td:first-child').allTextContents();
   assert.deepEqual(names, ['Nguyễn Văn Bảy Mươi', 'Hoàng Văn Sáu Mươi', 'Trịnh Văn Tám Lăm']);

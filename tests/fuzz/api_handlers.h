@@ -20,6 +20,10 @@
 	X(h_cycle_rollup) X(h_dhis2_export) X(h_review) X(h_review_mark) X(h_query_add) \
 	X(h_queries) X(h_query_answer) X(h_static) X(h_login) X(h_logout) X(h_me) \
 	X(h_password) X(h_quality) X(h_worklist) X(h_units_preview) X(h_units_apply) X(h_series) \
-	X(h_book) X(h_book_changes)
+	X(h_book) X(h_book_changes) \
+	X(h_elderly_schedule) X(h_elderly_sessions) \
+	X(h_elderly_lists) X(h_elderly_invite) X(h_elderly_attend) X(h_elderly_followup) X(h_elderly_coverage) \
+	X(h_target_status) X(h_target_share) X(h_workforce) X(h_workforce_collaborator) \
+	X(h_workforce_assignment) X(h_workforce_training)
 
 #endif
