@@ -134,6 +134,19 @@ static const struct cli_cmd commands[] = {
 	 "Pairs decided \"not the same\" are left out.  Both persons of each pair\n"
 	 "are recorded in the access log.\n\n" DB_OPT,
 	 cmd_duplicates},
+	{"decide", "decide on a pair of persons: the same person (a merge) or not",
+	 "usage: danso decide [--db PATH] --person P --duplicate D (--same | --not-same)\n"
+	 "                    [--note TEXT]\n\n"
+	 "--not-same records that P and D are two persons: the pair is not proposed\n"
+	 "again by danso duplicates.  --same records a merge event: D is the person\n"
+	 "recorded twice and disappears from every date; its events that fit P's\n"
+	 "timeline (births, marriages, contraception, pregnancies, screenings,\n"
+	 "checks) count as P's.  Prints {\"decision\", \"event_seq\" or \"record_seq\",\n"
+	 "\"moved\": [...], \"listed\": [...]}: the listed events (moves, deaths,\n"
+	 "changes of details, and what does not fit) are for the officer to record\n"
+	 "on P if they are true.  A merge is undone by voiding its event (danso\n"
+	 "events); refused: the same person, different sex, already merged.\n\n" DB_OPT,
+	 cmd_decide},
 	{"worklist", "a programme's work list: whom to visit, by area",
 	 "usage: danso worklist [--db PATH] --list L --unit CODE [--date YYYY-MM-DD]\n"
 	 "                      [--from YYYY-MM-DD] [--months N] [--by LOGIN]\n"
