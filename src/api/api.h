@@ -382,6 +382,10 @@ void h_report(struct api_ctx *c);
 void h_check(struct api_ctx *c);
 /* h_quality.c */
 void h_quality(struct api_ctx *c);
+/* h_dup.c */
+void h_duplicates(struct api_ctx *c);
+void h_duplicates_plan(struct api_ctx *c);
+void h_duplicates_decision(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
 void h_worklist(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);

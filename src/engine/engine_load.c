@@ -167,7 +167,8 @@ static enum ds_rc sorted_facts(void *arg, int64_t dup, struct reg_fact **out, si
 	*n = hi - lo;
 	if (!(*out = malloc((*n + 1) * sizeof **out)))
 		return DS_ENOMEM;
-	memcpy(*out, s->facts + lo, *n * sizeof **out);
+	if (*n)
+		memcpy(*out, s->facts + lo, *n * sizeof **out);
 	return DS_OK;
 }
 

@@ -65,7 +65,8 @@ enum ds_rc eng_merge_timeline(const struct engine *e, const struct store_person_
 	struct reg_fact *cur = malloc((n + 1) * sizeof *cur);
 	if (!cur)
 		return DS_ENOMEM;
-	memcpy(cur, own, n * sizeof *cur);
+	if (n)
+		memcpy(cur, own, n * sizeof *cur);
 	size_t m = n;
 	enum ds_rc rc = DS_OK;
 	struct reg_state s;

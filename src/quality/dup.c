@@ -458,7 +458,7 @@ static int cmp_rid(const void *pa, const void *pb)
 static struct dp *by_rid(struct load *l, int64_t rid)
 {
 	struct dp k = {.rid = rid};
-	return bsearch(&k, l->p, l->np, sizeof *l->p, cmp_rid);
+	return l->np ? bsearch(&k, l->p, l->np, sizeof *l->p, cmp_rid) : NULL;
 }
 
 static enum ds_rc load_mother(const struct store_event *ev, void *arg)
@@ -637,7 +637,8 @@ static enum ds_rc one_pass(struct block *b)
 	if (rc)
 		return rc;
 	b->stats->keys += (long)b->ne;
-	qsort(b->e, b->ne, sizeof *b->e, cmp_entry);
+	if (b->ne)
+		qsort(b->e, b->ne, sizeof *b->e, cmp_entry);
 	for (size_t i = 0, j; i < b->ne && !rc; i = j) {
 		for (j = i + 1; j < b->ne && b->e[j].key == b->e[i].key; j++)
 			;
@@ -669,12 +670,14 @@ static int cmp_hit_answer(const void *pa, const void *pb)
 
 static json_t *answer(struct load *l, struct hit *hit, size_t n)
 {
-	qsort(hit, n, sizeof *hit, cmp_hit_pair);
+	if (n) /* hit is NULL when nothing scored high enough */
+		qsort(hit, n, sizeof *hit, cmp_hit_pair);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!u || hit[i].a != hit[u - 1].a || hit[i].b != hit[u - 1].b)
 			hit[u++] = hit[i];
-	qsort(hit, u, sizeof *hit, cmp_hit_answer);
+	if (u)
+		qsort(hit, u, sizeof *hit, cmp_hit_answer);
 	json_t *pairs = json_array();
 	for (size_t i = 0; i < u && json_array_size(pairs) < DUP_PAIRS_MAX; i++) {
 		const struct dp *a = &l->p[hit[i].a], *b = &l->p[hit[i].b];
@@ -712,7 +715,8 @@ enum ds_rc dup_find(struct store *st, const struct dup_request *rq, json_t **out
 	}
 	if ((rc = store_each_person(st, false, load_person, &l)))
 		goto out;
-	qsort(l.p, l.np, sizeof *l.p, cmp_rid);
+	if (l.np)
+		qsort(l.p, l.np, sizeof *l.p, cmp_rid);
 	if ((rc = store_each_event(st, 0, false, load_mother, &l)))
 		goto out;
 	if ((rc = count_names(&l)))

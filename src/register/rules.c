@@ -319,7 +319,8 @@ size_t reg_merge_timeline(const struct reg_state *rem0, const struct reg_fact *r
 			  const struct reg_fact *dup, size_t nd, struct reg_fact *out, bool *fits)
 {
 	size_t n = nr;
-	memcpy(out, rem, nr * sizeof *out);
+	if (nr)
+		memcpy(out, rem, nr * sizeof *out);
 	for (size_t i = 0; i < nd; i++) {
 		bool keep = !dup[i].voided && reg_merge_movable(dup[i].type);
 		if (keep) {

@@ -166,6 +166,24 @@ const POLICY = {
       assert.ok(r.json.items.every((x) => x.area === OBJ[cls].area));
     },
   },
+  'GET /api/v1/duplicates': {
+    // Names persons: only for a unit in the scope; a pair counts only when both persons lie in it.
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/duplicates?unit=${OBJ[cls].area}&min_score=0.99` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.pairs.every((p) => p.a_area === OBJ[cls].area && p.b_area === OBJ[cls].area), r.text.slice(0, 300));
+    },
+  },
+  'GET /api/v1/duplicates/plan': {
+    perm: 'read', scoped: true,
+    call: (role, cls) => ({ url: `/api/v1/duplicates/plan?person=${OBJ[cls].person}&duplicate=${OBJ[cls].elder}` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.moved) && Array.isArray(r.json.listed)); },
+  },
+  'POST /api/v1/duplicates/decision': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/duplicates/decision', body: { person: OBJ[cls].person, duplicate: OBJ[cls].elder, decision: 'not_same' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.decision, 'not_same'); },
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {
