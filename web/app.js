@@ -4,6 +4,7 @@ import { getLang, role, setLang, t } from './i18n.js';
 import { accountPage } from './account.js';
 import { projectionPage } from './projection.js';
 import { checkPage, qualityPage } from './quality.js';
+import { duplicatesPage } from './duplicates.js';
 import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import * as V from './views.js';
@@ -26,6 +27,7 @@ const MENU = [
   ['reports', '#/reports', () => true],
   ['check', '#/check', (r) => r !== 'collaborator'],
   ['quality', '#/quality', (r) => r !== 'collaborator' && r !== 'admin'],
+  ['duplicates', '#/duplicates', (r) => r === 'commune' || r === 'province' || r === 'national'],
   ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
   ['account', '#/account', () => true],
@@ -128,6 +130,7 @@ async function route() {
       case 'timeliness': await C.timeliness(page, params); break;
       case 'check': await checkPage(page, params); break;
       case 'quality': await qualityPage(page, params); break;
+      case 'duplicates': await duplicatesPage(page, params); break;
       case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       case 'account': await accountPage(page, { relogin: endSession }); break;

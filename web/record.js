@@ -3,6 +3,7 @@
 // refusal is shown next to the field it names.
 import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, today } from './core.js';
 import { date, getLang, t } from './i18n.js';
+import { entryMatch } from './duplicates.js';
 
 const L = (vi, en) => ({ vi, en });
 const person = (name, text) => ({ name, text, kind: 'person', req: true });
@@ -295,6 +296,8 @@ export async function recordPage(main, params) {
       return;
     }
     const ev = collect(form, type);
+    // A birth or an arrival resembling someone already recorded: the match first.
+    if ((type === 'birth' || type === 'move_in') && !(await entryMatch(ev, msg))) return;
     try {
       const r = await api('/api/v1/events', { method: 'POST', body: ev });
       const subject = ev.person?.person_id || ev.person || ev.mother || ev.household || '';

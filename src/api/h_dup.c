@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "base/day.h"
+#include "base/text.h"
 #include "quality/decide.h"
 #include "quality/dup.h"
 
@@ -289,4 +291,178 @@ void h_duplicates_decision(struct api_ctx *c)
 	if (d)
 		decision_free(d);
 	json_decref(b);
+}
+
+/* ---- the check at entry ---- */
+
+#define MATCH_SCAN 400 /* namesakes read at most */
+#define MATCH_MAX 5    /* matches answered at most */
+
+/* The commune above an area today and the areas under it in the caller's scope (JSON text). */
+static char *commune_areas(struct api_ctx *c, const char *area, char commune[REG_UNIT_CODE_MAX + 1])
+{
+	const struct eng_view *v = engine_read(c->app->engine);
+	const struct reg_units *t = eng_units(v);
+	commune[0] = '\0';
+	const char *code = area;
+	for (int guard = 0; code && code[0] && guard < 8; guard++) {
+		const struct reg_unit *u = reg_units_at(t, code, day_today());
+		if (!u)
+			break;
+		if (u->level == LVL_COMMUNE) {
+			snprintf(commune, REG_UNIT_CODE_MAX + 1, "%s", u->code);
+			break;
+		}
+		code = reg_units_parent(t, code, day_today());
+	}
+	char **codes = NULL;
+	size_t n = 0;
+	json_t *a = json_array();
+	if (commune[0] && engine_units_under(v, commune, LVL_AREA, day_today(), &codes, &n) == DS_OK)
+		for (size_t i = 0; i < n; i++) {
+			if (api_user_covers(c->app, &c->user, codes[i]))
+				json_array_append_new(a, json_string(codes[i]));
+			free(codes[i]);
+		}
+	free(codes);
+	engine_read_end(v);
+	if (!json_array_size(a))
+		json_array_append_new(a, json_string(area));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+struct match {
+	struct api_ctx *c;
+	struct dup_person want;
+	json_t *found;
+	int64_t skip; /* the national id's owner, already found */
+};
+
+static void add_match(struct match *m, const struct store_person *sp, double score, json_t *reasons)
+{
+	char birth[11];
+	day_format_partial(sp->rec.birth, (enum day_prec)sp->rec.birth_prec, birth);
+	json_array_append_new(m->found, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:f, s:o}", "person_id", sp->rec.id,
+						  "name", sp->cur_name, "birth_date", birth, "sex", sp->rec.sex,
+						  "area", sp->cur_area, "household", sp->cur_household, "score",
+						  round(score * 1000) / 1000, "reasons", reasons));
+}
+
+static enum ds_rc match_one(const struct store_person *sp, void *arg)
+{
+	struct match *m = arg;
+	if (sp->exit != DAY_MAX || sp->rid == m->skip)
+		return DS_OK;
+	struct reg_person r = sp->rec;
+	snprintf(r.full_name, sizeof r.full_name, "%s", sp->cur_name);
+	snprintf(r.national_id, sizeof r.national_id, "%s", sp->cur_nid);
+	struct dup_person p;
+	if (dup_person_of(&r, &p))
+		return DS_OK;
+	p.area = sp->cur_area;
+	p.commune = m->want.commune;
+	p.district = "";
+	json_t *reasons = json_array();
+	double s = dup_score(&m->want, &p, reasons);
+	if (s + 1e-9 >= DUP_MIN_SCORE)
+		add_match(m, sp, s, reasons);
+	else
+		json_decref(reasons);
+	return DS_OK;
+}
+
+static int by_score(const void *pa, const void *pb)
+{
+	double a = json_real_value(json_object_get(*(json_t *const *)pa, "score"));
+	double b = json_real_value(json_object_get(*(json_t *const *)pb, "score"));
+	return (a < b) - (a > b);
+}
+
+/* The person being entered, from the query: name, sex, birth, national id. */
+static const char *entered(struct api_ctx *c, struct reg_person *r)
+{
+	char sex[4] = "", birth[16] = "";
+	memset(r, 0, sizeof *r);
+	if (!api_query(c, "full_name", r->full_name, sizeof r->full_name) || !r->full_name[0])
+		return "full_name";
+	api_query(c, "sex", sex, sizeof sex);
+	if (strcmp(sex, "1") && strcmp(sex, "2"))
+		return "sex";
+	r->sex = (uint8_t)(sex[0] - '0');
+	enum day_prec prec;
+	if (!api_query(c, "birth_date", birth, sizeof birth) ||
+	    !day_parse_partial(birth, strlen(birth), &r->birth, &prec))
+		return "birth_date";
+	r->birth_prec = (uint8_t)prec;
+	api_query(c, "national_id", r->national_id, sizeof r->national_id);
+	memcpy(r->ethnicity, "00", 3);
+	return NULL;
+}
+
+void h_duplicates_match(struct api_ctx *c)
+{
+	struct reg_person r;
+	const char *bad = entered(c, &r);
+	char hh[REG_ID_MAX + 1] = "", mother[REG_ID_MAX + 1] = "", area[REG_UNIT_CODE_MAX + 1] = "";
+	api_query(c, "household", hh, sizeof hh);
+	api_query(c, "mother", mother, sizeof mother);
+	if (bad) {
+		api_error(c, 400, "bad_value",
+			  api_tr(c, "Hãy gửi họ tên, giới tính (1 hoặc 2) và ngày sinh.",
+				 "give full_name, sex (1 or 2) and birth_date"),
+			  bad);
+		return;
+	}
+	/* Where the person is being entered: the household, or the mother's. */
+	struct store_household h;
+	struct store_person mp;
+	if (hh[0] && store_household_get(c->st, hh, 0, &h) == DS_OK && api_in_scope(c, h.rec.area))
+		snprintf(area, sizeof area, "%s", h.rec.area);
+	else if (!hh[0] && mother[0] && api_scoped_person(c, mother, &mp))
+		snprintf(area, sizeof area, "%s", mp.cur_area);
+	if (!area[0]) {
+		api_not_found(c, hh[0] ? "household" : "mother");
+		return;
+	}
+	char commune[REG_UNIT_CODE_MAX + 1];
+	char *areas = commune_areas(c, area, commune);
+	struct match m = {.c = c, .found = json_array()};
+	if (dup_person_of(&r, &m.want) == DS_OK && areas) {
+		m.want.area = area;
+		m.want.commune = commune;
+		m.want.district = "";
+		/* The same national id anywhere in the caller's scope. */
+		int64_t owner = 0;
+		struct store_person op;
+		if (r.national_id[0] && store_nid_owner(c->st, r.national_id, &owner) == DS_OK &&
+		    store_person_get(c->st, NULL, owner, &op) == DS_OK && api_in_scope(c, op.cur_area) &&
+		    op.exit == DAY_MAX) {
+			add_match(&m, &op, 1.0, json_pack("[s]", "national_id"));
+			m.skip = owner;
+		}
+		/* Namesakes of the commune: the same given name, born the same year. */
+		char key[REG_NAME_BYTES];
+		int y, mo, d;
+		day_to_ymd(r.birth, &y, &mo, &d);
+		if (txt_fold(r.full_name, strlen(r.full_name), key, sizeof key) == DS_OK)
+			store_find(c->st, txt_last_word(key), y, areas, 0, MATCH_SCAN, match_one, &m);
+	}
+	free(areas);
+	size_t n = json_array_size(m.found);
+	json_t **v = calloc(n + 1, sizeof *v);
+	json_t *out = json_array();
+	for (size_t i = 0; v && i < n; i++)
+		v[i] = json_array_get(m.found, i);
+	if (v && n)
+		qsort(v, n, sizeof *v, by_score);
+	for (size_t i = 0; v && i < n && i < MATCH_MAX; i++) {
+		json_array_append(out, v[i]);
+		api_audit_in(c, "entry_match", "person", json_string_value(json_object_get(v[i], "person_id")),
+			     json_string_value(json_object_get(v[i], "area")), "ok");
+	}
+	free(v);
+	json_decref(m.found);
+	api_json(c, 200, json_pack("{s:o}", "matches", out));
 }

@@ -63,6 +63,11 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/duplicates/plan", h_duplicates_plan, PERM_READ,
 	 "What merging duplicate into person would carry over (moved) and list for the officer (listed)",
 	 "person:person id (who remains);duplicate:person id (recorded twice)"},
+	{"GET", "/api/v1/duplicates/match", h_duplicates_match, PERM_WRITE,
+	 "At entry: persons of the caller's scope who resemble one being recorded by a birth or an "
+	 "arrival (score above the threshold in the same commune, or the same national id)",
+	 "full_name:the name;sex:1 or 2;birth_date:YYYY-MM-DD, YYYY-MM or YYYY;national_id:12 digits;"
+	 "household:the household entered (an arrival);mother:the mother (a birth)"},
 	{"POST", "/api/v1/duplicates/decision", h_duplicates_decision, PERM_OFFICER,
 	 "Decide on a pair: {person, duplicate, decision: same | not_same, note?, id?}; same records a "
 	 "merge event (void it to undo), not_same a record that keeps the pair from being proposed again",

@@ -179,6 +179,15 @@ const POLICY = {
     call: (role, cls) => ({ url: `/api/v1/duplicates/plan?person=${OBJ[cls].person}&duplicate=${OBJ[cls].elder}` }),
     ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.moved) && Array.isArray(r.json.listed)); },
   },
+  'GET /api/v1/duplicates/match': {
+    // At entry: the household being entered must lie in the scope; matches only from it.
+    perm: 'write', scoped: true,
+    call: (role, cls) => ({ url: `/api/v1/duplicates/match?full_name=${enc(OBJ[cls].name)}&sex=1&birth_date=1990&household=${OBJ[cls].household}` }),
+    ok: (r, role) => {
+      assert.equal(r.status, 200, r.text);
+      for (const k of CLASSES) if (!sees(role, k)) assert.ok(!r.text.includes(OBJ[k].name), `no name of class ${k}`);
+    },
+  },
   'POST /api/v1/duplicates/decision': {
     perm: 'officer', scoped: true,
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/duplicates/decision', body: { person: OBJ[cls].person, duplicate: OBJ[cls].elder, decision: 'not_same' } }),

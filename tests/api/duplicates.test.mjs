@@ -134,5 +134,25 @@ for (const backend of BACKENDS) {
       assert.equal(await state(), 'approved');
       assert.equal((await commune.get('/api/v1/persons/M2')).json.status, 'present');
     });
+    test('at entry: an arrival resembling a person of the commune in scope shows the match; the same national id anywhere in scope', async () => {
+      const M = (u, extra = '') => u.get(`/api/v1/duplicates/match?full_name=${encodeURIComponent('Lê Thị Mận')}&sex=2&birth_date=1990-04-12${extra}`);
+      const c = await M(collab, `&household=${OBJ.A.household}`);
+      assert.equal(c.status, 200, c.text);
+      assert.deepEqual(c.json.matches.map((m) => m.person_id), ['M1'], 'the collaborator sees their area only');
+      assert.equal(c.json.matches[0].name, 'Lê Thị Mận');
+      const o = await M(commune, `&household=${OBJ.A.household}`);
+      assert.deepEqual(o.json.matches.map((m) => m.person_id).sort(), ['M1', 'M2']);
+      assert.ok(!o.json.matches.some((m) => m.person_id === 'M3'), 'another commune is not compared');
+      const nid = await commune.get(`/api/v1/duplicates/match?full_name=${encodeURIComponent('Trần Văn Khác')}&sex=1&birth_date=1970&national_id=${OBJ.A.nid}&household=${OBJ.A.household}`);
+      assert.deepEqual(nid.json.matches.map((m) => [m.person_id, m.reasons]), [[OBJ.A.person, ['national_id']]]);
+      const none = await M(collab, '&household=H999');
+      const out = await M(collab, `&household=${OBJ.C.household}`);
+      assertError(out, 404, 'not_found');
+      assert.deepEqual(out.json, none.json);
+      assertError(await collab.get('/api/v1/duplicates/match?full_name=X&sex=3&birth_date=1990&household=H1'), 400, 'bad_value');
+      const birth = await collab.get(`/api/v1/duplicates/match?full_name=${encodeURIComponent('Nguyễn Văn Mới')}&sex=1&birth_date=2026-11-20&mother=A2`);
+      assert.equal(birth.status, 200, birth.text);
+      assert.deepEqual(birth.json.matches, []);
+    });
   });
 }
