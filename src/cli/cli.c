@@ -134,6 +134,19 @@ static const struct cli_cmd commands[] = {
 	 "Pairs decided \"not the same\" are left out.  Both persons of each pair\n"
 	 "are recorded in the access log.\n\n" DB_OPT,
 	 cmd_duplicates},
+	{"reconcile", "compare the register with an extract of the national population database",
+	 "usage: danso reconcile [--db PATH] --extract FILE --unit CODE [--format json|csv]\n\n"
+	 "FILE: CSV, UTF-8, header national_id,full_name,sex,birth_date,commune_code,\n"
+	 "address,residence (residence 1 permanent, 2 temporary; birth_date as in\n"
+	 "persons.csv).  A bad header, row or encoding refuses the file with its line\n"
+	 "and field, and nothing is compared.  The extract's rows of the unit are\n"
+	 "matched one to one with the persons present today in it: by national id,\n"
+	 "then by folded name, sex and birth date in the same commune.  Prints\n"
+	 "{\"matched\", \"differences\", \"only_register\", \"only_extract\",\n"
+	 "\"communes\": [...], \"items\": [{\"kind\", \"person_id\", \"national_id\",\n"
+	 "\"fields\"}]}.  The extract is not kept; the run is recorded in the access log\n"
+	 "with the file's SHA-256.\n\n" DB_OPT,
+	 cmd_reconcile},
 	{"decide", "decide on a pair of persons: the same person (a merge) or not",
 	 "usage: danso decide [--db PATH] --person P --duplicate D (--same | --not-same)\n"
 	 "                    [--note TEXT]\n\n"
@@ -302,11 +315,14 @@ static const struct cli_cmd commands[] = {
 	 cmd_scenario},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
-	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates]\n"
+	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates] [--plant-extract]\n"
 	 "\n"
 	 "--plant-duplicates records about one person in a hundred a second time with\n"
 	 "a name, birth date or place variant, and lists every pair recorded twice in\n"
-	 "DIR/truth/duplicates.csv (a,b,name,birth,place).\n",
+	 "DIR/truth/duplicates.csv (a,b,name,birth,place).  --plant-extract (with\n"
+	 "--years 0) writes DIR/extract.csv, an extract of the national population\n"
+	 "database with planted differences, missing persons and persons only in it,\n"
+	 "and what danso reconcile must find in DIR/truth/extract.csv and .json.\n",
 	 cmd_gen},
 };
 
