@@ -303,18 +303,7 @@ static char *commune_areas(struct api_ctx *c, const char *area, char commune[REG
 {
 	const struct eng_view *v = engine_read(c->app->engine);
 	const struct reg_units *t = eng_units(v);
-	commune[0] = '\0';
-	const char *code = area;
-	for (int guard = 0; code && code[0] && guard < 8; guard++) {
-		const struct reg_unit *u = reg_units_at(t, code, day_today());
-		if (!u)
-			break;
-		if (u->level == LVL_COMMUNE) {
-			snprintf(commune, REG_UNIT_CODE_MAX + 1, "%s", u->code);
-			break;
-		}
-		code = reg_units_parent(t, code, day_today());
-	}
+	snprintf(commune, REG_UNIT_CODE_MAX + 1, "%s", reg_units_above(t, area, LVL_COMMUNE, day_today()));
 	char **codes = NULL;
 	size_t n = 0;
 	json_t *a = json_array();

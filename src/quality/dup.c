@@ -376,18 +376,7 @@ static int64_t arena_add(struct load *l, const char *s, size_t n)
 static void above(const struct reg_units *t, const char *code, enum reg_level lvl, int32_t day,
 		  char *out)
 {
-	out[0] = '\0';
-	const char *c = code;
-	for (int guard = 0; c[0] && guard < 8; guard++) {
-		const struct reg_unit *u = reg_units_resolve(t, c, day);
-		if (!u)
-			return;
-		if (u->level == lvl) {
-			snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", u->code);
-			return;
-		}
-		c = reg_units_parent(t, c, day);
-	}
+	snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", reg_units_above(t, code, lvl, day));
 }
 
 /* The index + 1 of an area in the unit and the caller's scope, 0 when not; -1 on failure. */

@@ -34,22 +34,6 @@ struct cmpctx {
 	size_t nc, ccap;
 };
 
-/* The commune above an area today, "" when none. */
-static void commune_of(const struct reg_units *t, const char *code, int32_t day, char *out)
-{
-	out[0] = '\0';
-	for (int guard = 0; code && code[0] && guard < 8; guard++) {
-		const struct reg_unit *u = reg_units_at(t, code, day);
-		if (!u)
-			return;
-		if (u->level == LVL_COMMUNE) {
-			snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", u->code);
-			return;
-		}
-		code = reg_units_parent(t, code, day);
-	}
-}
-
 /* The commune index + 1 of an area in the unit, 0 outside; -1 out of memory. */
 static int64_t area_commune(struct cmpctx *x, const char *area)
 {
@@ -59,7 +43,7 @@ static int64_t area_commune(struct cmpctx *x, const char *area)
 	v = 0;
 	if (reg_units_within(&x->units, area, x->unit, x->today)) {
 		char c[REG_UNIT_CODE_MAX + 1];
-		commune_of(&x->units, area, x->today, c);
+		snprintf(c, sizeof c, "%s", reg_units_above(&x->units, area, LVL_COMMUNE, x->today));
 		if (!ds_grow(&x->communes, sizeof *x->communes, &x->ccap, x->nc + 1, 64))
 			return -1;
 		memcpy(x->communes[x->nc++], c, sizeof c);
