@@ -387,6 +387,8 @@ void h_duplicates(struct api_ctx *c);
 void h_duplicates_plan(struct api_ctx *c);
 void h_duplicates_decision(struct api_ctx *c);
 void h_duplicates_match(struct api_ctx *c);
+/* h_reconcile.c */
+void h_reconcile(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
 void h_worklist(struct api_ctx *c);
 void h_dashboard(struct api_ctx *c);

@@ -72,6 +72,11 @@ const struct api_route api_routes[] = {
 	 "Decide on a pair: {person, duplicate, decision: same | not_same, note?, id?}; same records a "
 	 "merge event (void it to undo), not_same a record that keeps the pair from being proposed again",
 	 ""},
+	{"POST", "/api/v1/reconcile", h_reconcile, PERM_OFFICER,
+	 "The register against an extract of the national population database: {unit, lines (the "
+	 "CSV's lines, header first)}; counts per commune and the items, each person audited; the "
+	 "extract is not kept",
+	 ""},
 	{"GET", "/api/v1/worklists/{list}", h_worklist, PERM_READ,
 	 "A programme's work list for a unit in the caller's scope on a day: elderly, prenatal, newborn, "
 	 "premarital, poor-fp (with the supplies to plan) or third-births; every person listed is audited",

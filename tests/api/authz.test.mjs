@@ -193,6 +193,12 @@ const POLICY = {
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/duplicates/decision', body: { person: OBJ[cls].person, duplicate: OBJ[cls].elder, decision: 'not_same' } }),
     ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.decision, 'not_same'); },
   },
+  'POST /api/v1/reconcile': {
+    // Names the unit's persons: only for a unit in the scope; outside reads as absent.
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/reconcile', body: { unit: OBJ[cls].commune, lines: ['national_id,full_name,sex,birth_date,commune_code,address,residence'] } }),
+    ok: (r, role, cls) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.unit, OBJ[cls].commune); assert.equal(r.json.matched, 0); },
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {

@@ -19,6 +19,6 @@
 	X(h_cycle_rollup) X(h_dhis2_export) X(h_review) X(h_review_mark) X(h_query_add) \
 	X(h_queries) X(h_query_answer) X(h_static) X(h_login) X(h_logout) X(h_me) \
 	X(h_password) X(h_quality) X(h_worklist) X(h_duplicates) X(h_duplicates_plan) X(h_duplicates_decision) \
-	X(h_duplicates_match)
+	X(h_duplicates_match) X(h_reconcile)
 
 #endif
