@@ -5,6 +5,7 @@ import { accountPage } from './account.js';
 import { projectionPage } from './projection.js';
 import { checkPage, qualityPage } from './quality.js';
 import { duplicatesPage } from './duplicates.js';
+import { reconcilePage } from './reconcile.js';
 import { recordPage } from './record.js';
 import { worklistHome, worklistPage } from './worklist.js';
 import * as V from './views.js';
@@ -28,6 +29,7 @@ const MENU = [
   ['check', '#/check', (r) => r !== 'collaborator'],
   ['quality', '#/quality', (r) => r !== 'collaborator' && r !== 'admin'],
   ['duplicates', '#/duplicates', (r) => r === 'commune' || r === 'province' || r === 'national'],
+  ['reconcile', '#/reconcile', (r) => r === 'commune' || r === 'province' || r === 'national'],
   ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
   ['account', '#/account', () => true],
@@ -131,6 +133,7 @@ async function route() {
       case 'check': await checkPage(page, params); break;
       case 'quality': await qualityPage(page, params); break;
       case 'duplicates': await duplicatesPage(page, params); break;
+      case 'reconcile': await reconcilePage(page); break;
       case 'projection': await projectionPage(page, params); break;
       case 'admin': await V.admin(page, params); break;
       case 'account': await accountPage(page, { relogin: endSession }); break;

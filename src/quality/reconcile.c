@@ -147,12 +147,15 @@ static struct tally *commune_tally(json_t *by, struct tally *t, size_t nt, const
 	return &t[i];
 }
 
-static void add_item(json_t *items, const char *kind, const char *pid, const char *nid, json_t *fields,
-		     const char *commune, long line, json_t *vals)
+static void add_item(json_t *items, const char *kind, const struct reg *r, const char *nid,
+		     json_t *fields, const char *commune, long line, json_t *vals)
 {
+	const char *pid = r ? r->id : NULL;
 	json_t *o = json_pack("{s:s, s:s?, s:s?, s:o, s:s}", "kind", kind, "person_id", pid, "national_id",
 			      nid && nid[0] ? nid : NULL, "fields", fields ? fields : json_array(), "commune",
 			      commune);
+	if (r)
+		json_object_set_new(o, "name", json_string(r->name));
 	if (line)
 		json_object_set_new(o, "line", json_integer(line));
 	if (vals)
@@ -259,7 +262,7 @@ enum ds_rc rc_reconcile(struct store *st, const struct rc_extract *ex, const cha
 		}
 		all.differences++;
 		t->differences++;
-		add_item(items, "difference", r->id, e->nid, f, r->commune, e->line, vals);
+		add_item(items, "difference", r, e->nid, f, r->commune, e->line, vals);
 	}
 	for (size_t j = 0; j < x.n; j++) {
 		const struct reg *r = &x.p[j];
@@ -268,7 +271,7 @@ enum ds_rc rc_reconcile(struct store *st, const struct rc_extract *ex, const cha
 		struct tally *t = commune_tally(by, tal, nt, r->commune);
 		all.only_register++;
 		t->only_register++;
-		add_item(items, "only_register", r->id, r->nid, NULL, r->commune, 0, NULL);
+		add_item(items, "only_register", r, r->nid, NULL, r->commune, 0, NULL);
 	}
 	json_t *communes = json_array();
 	const char *code;

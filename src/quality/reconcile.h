@@ -24,7 +24,8 @@
  * The answer: {"unit", "matched", "differences", "only_register",
  * "only_extract", "communes": [{"code", "matched", ...}], "items":
  * [{"kind", "person_id" | null, "national_id" | null, "fields": [...],
- * "commune", "line"?, "extract"?: {field: the extract's value}}]}: the
+ * "commune", "name"? (the register's), "line"?, "extract"?: {field: the
+ * extract's value}}]}: the
  * extract's values of a difference's fields and of a person only in the
  * extract, so that the event that fixes it can be proposed (an
  * info_change, an arrival) for an officer to confirm.

@@ -3,7 +3,9 @@
 // the commune officer reviews the pair side by side with names and
 // histories in Vietnamese on a 360 px phone, merges it and undoes the
 // merge; a collaborator recording an arrival of a person who is already in
-// the register is shown the match first.
+// the register is shown the match first; a commune officer reconciles an
+// extract of the national population database and opens the correction a
+// difference proposes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -86,5 +88,30 @@ test('a collaborator recording an arrival of someone already in the register see
   await page.screenshot({ path: path.join(ART, 'duplicates-entry-360.png'), fullPage: true });
   await page.getByRole('button', { name: /Đúng là người này/ }).click();
   await page.waitForSelector('text=Chưa ghi');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a commune officer reconciles an extract of the national database: counts per commune, lists, one action per difference', async () => {
+  const page = await loggedIn('commune', { width: 360, height: 740 });
+  await page.goto(`${base}/#/reconcile`);
+  await page.waitForSelector('input[type=file]');
+  const lines = ['national_id,full_name,sex,birth_date,commune_code,address,residence',
+    `${OBJ.A.nid},Nguyễn Văn A,1,1990-05-01,26740,Số 1,1`,
+    `${OBJ.B.nid},Võ Thị Iu,2,1988-08-08,26740,Số 3,1`,
+    '079070123456,Tạ Văn Ngoại,1,1970-01-01,26740,Số 9,1'];
+  await page.locator('input[type=file]').setInputFiles({ name: 'extract.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await page.locator('input[name=unit], #unit, .fld input[type=text]').first().fill('26740');
+  await page.getByRole('button', { name: 'Đối chiếu' }).click();
+  await page.waitForSelector('#reconcile');
+  const text = await page.locator('#reconcile').innerText();
+  assert.match(text, /1 khớp, 1 khác nhau/);
+  assert.match(text, /Võ Thị I/, 'the register\'s name, not an id');
+  assert.match(text, /Tạ Văn Ngoại/);
+  assert.ok(await fits(page), 'no sideways scrolling at 360 px');
+  await page.screenshot({ path: path.join(ART, 'reconcile-360.png'), fullPage: true });
+  await page.getByRole('link', { name: 'Đề xuất sửa họ tên' }).click();
+  await page.waitForSelector('form.f [name="value"]');
+  assert.equal(await page.locator('[name="value"]').inputValue(), 'Võ Thị Iu');
+  assert.equal(await page.locator('[name="person"]').inputValue(), OBJ.B.person);
   assert.deepEqual(page.errors, []);
 });
