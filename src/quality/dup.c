@@ -139,6 +139,11 @@ static double part_sim(const struct parts *fa, const struct parts *oa, const str
  */
 static double name_part(const struct cmp *a, const struct cmp *b, json_t *r)
 {
+	/* Written alike, byte for byte: the most common pair in a block. */
+	if (a->name && b->name && a->nlen == b->nlen && memcmp(a->name, b->name, a->nlen) == 0) {
+		reason(r, "name_same");
+		return 1.0;
+	}
 	struct parts fa, fb, oa, ob;
 	split3(a->key, a->klen, &fa);
 	split3(b->key, b->klen, &fb);
