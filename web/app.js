@@ -2,6 +2,7 @@
 import { api, ApiError, errorBox, field, h, state } from './core.js';
 import { getLang, role, setLang, t } from './i18n.js';
 import { accountPage } from './account.js';
+import { duplicatesPage } from './duplicates.js';
 import { recordPage } from './record.js';
 import { seriesPage } from './series.js';
 import { worklistHome, worklistPage } from './worklist.js';
@@ -35,6 +36,8 @@ const MENU = [
   ['series', '#/series', (r) => r !== 'admin'],
   ['check', '#/check', (r) => r !== 'collaborator'],
   ['quality', '#/quality', (r) => r !== 'collaborator' && r !== 'admin'],
+  ['duplicates', '#/duplicates', (r) => r === 'commune' || r === 'province' || r === 'national'],
+  ['reconcile', '#/reconcile', (r) => r === 'commune' || r === 'province' || r === 'national'],
   ['projection', '#/projection', (r) => r === 'province' || r === 'national'],
   ['admin', '#/admin', (r) => r === 'admin'],
   ['account', '#/account', () => true],
@@ -156,6 +159,8 @@ async function route() {
       case 'check': await (await import('./quality.js')).checkPage(page, params); break;
       case 'quality': await (await import('./quality.js')).qualityPage(page, params); break;
       case 'projection': await (await import('./projection.js')).projectionPage(page, params); break;
+      case 'duplicates': await duplicatesPage(page, params); break;
+      case 'reconcile': await (await import('./reconcile.js')).reconcilePage(page); break;
       case 'admin': await V.admin(page, params); break;
       case 'account': await accountPage(page, { relogin: endSession }); break;
       default:

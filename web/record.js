@@ -4,6 +4,7 @@
 import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, today } from './core.js';
 import { date, getLang, t } from './i18n.js';
 import { bookLookup, householdOptions, offlineActive, recordOffline, sendNow } from './offline.js';
+import { entryMatch } from './duplicates.js';
 
 const L = (vi, en) => ({ vi, en });
 const person = (name, text) => ({ name, text, kind: 'person', req: true });
@@ -349,6 +350,8 @@ export async function recordPage(main, params) {
       return;
     }
     const ev = collect(form, type);
+    // A birth or an arrival resembling someone already recorded: the match first.
+    if ((type === 'birth' || type === 'move_in') && !(await entryMatch(ev, msg))) return;
     if (offlineActive()) {
       // On the phone's book: saved in the outbox, sent when there is a connection.
       try {

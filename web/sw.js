@@ -1,12 +1,13 @@
 // Keeps the application shell for use without a network.  Personal data
 // (anything under /api/) is never cached here: the collaborator's book and
 // outbox live in IndexedDB (book.js), cleared at logout.
-const SHELL = 'danso-shell-v7';
+const SHELL = 'danso-shell-v8';
 const FILES = ['/', '/sw.js', '/static/app.css', '/static/app.js', '/static/core.js', '/static/i18n.js',
   '/static/charts.js', '/static/record.js', '/static/views.js', '/static/cycle.js', '/static/icon.svg',
   '/static/account.js', '/static/projection.js', '/static/quality.js', '/static/worklist.js',
   '/static/offline.js', '/static/book.js', '/static/app.webmanifest', '/static/pickers.js', '/static/comm.js',
-  '/static/series.js', '/static/units.js', '/static/elderly.js', '/static/targets.js', '/static/workforce.js'];
+  '/static/series.js', '/static/units.js', '/static/elderly.js', '/static/targets.js', '/static/workforce.js',
+  '/static/duplicates.js', '/static/reconcile.js'];
 self.addEventListener('install', (e) => e.waitUntil(caches.open(SHELL).then((c) => c.addAll(FILES)).then(() => self.skipWaiting())));
 self.addEventListener('activate', (e) => e.waitUntil(caches.keys().then((keys) =>
   Promise.all(keys.filter((k) => k !== SHELL).map((k) => caches.delete(k)))).then(() => self.clients.claim())));

@@ -405,6 +405,13 @@ void h_series(struct api_ctx *c);
 void h_check(struct api_ctx *c);
 /* h_quality.c */
 void h_quality(struct api_ctx *c);
+/* h_dup.c */
+void h_duplicates(struct api_ctx *c);
+void h_duplicates_plan(struct api_ctx *c);
+void h_duplicates_decision(struct api_ctx *c);
+void h_duplicates_match(struct api_ctx *c);
+/* h_reconcile.c */
+void h_reconcile(struct api_ctx *c);
 void h_slip(struct api_ctx *c);
 void h_worklist(struct api_ctx *c);
 /* Keeps the items of a work list ({"items":[{"person_id","area"}]}) whose

@@ -57,6 +57,27 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/quality", h_quality, PERM_USER,
 	 "The data quality report: checks, rules between rows and outliers, each a sentence with what to do",
 	 "unit:unit code;period:2024, 2024-Q1, 2024-H1 or 2024-03;format:json, csv or xlsx;lang:vi or en"},
+	{"GET", "/api/v1/duplicates", h_duplicates, PERM_READ,
+	 "Candidate pairs of persons recorded twice in a unit of the caller's scope, highest score "
+	 "first, with names; pairs decided not the same are left out; every person listed is audited",
+	 "unit:unit code (default the user's unit);min_score:0 to 1 (default 0.72)"},
+	{"GET", "/api/v1/duplicates/plan", h_duplicates_plan, PERM_READ,
+	 "What merging duplicate into person would carry over (moved) and list for the officer (listed)",
+	 "person:person id (who remains);duplicate:person id (recorded twice)"},
+	{"GET", "/api/v1/duplicates/match", h_duplicates_match, PERM_WRITE,
+	 "At entry: persons of the caller's scope who resemble one being recorded by a birth or an "
+	 "arrival (score above the threshold in the same commune, or the same national id)",
+	 "full_name:the name;sex:1 or 2;birth_date:YYYY-MM-DD, YYYY-MM or YYYY;national_id:12 digits;"
+	 "household:the household entered (an arrival);mother:the mother (a birth)"},
+	{"POST", "/api/v1/duplicates/decision", h_duplicates_decision, PERM_OFFICER,
+	 "Decide on a pair: {person, duplicate, decision: same | not_same, note?, id?}; same records a "
+	 "merge event (void it to undo), not_same a record that keeps the pair from being proposed again",
+	 ""},
+	{"POST", "/api/v1/reconcile", h_reconcile, PERM_OFFICER,
+	 "The register against an extract of the national population database: {unit, lines (the "
+	 "CSV's lines, header first)}; counts per commune and the items, each person audited; the "
+	 "extract is not kept",
+	 ""},
 	{"GET", "/api/v1/worklists/{list}", h_worklist, PERM_READ,
 	 "A programme's work list for a unit in the caller's scope on a day: elderly, prenatal, newborn, "
 	 "premarital, poor-fp (with the supplies to plan) or third-births; every person listed is audited",

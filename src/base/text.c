@@ -260,6 +260,59 @@ enum ds_rc txt_ascii(const char *s, size_t len, char *out, size_t outsz)
 	return rc;
 }
 
+bool txt_same_caseless(const char *a, size_t la, const char *b, size_t lb)
+{
+	const unsigned char *p = (const unsigned char *)a, *pe = p + la;
+	const unsigned char *q = (const unsigned char *)b, *qe = q + lb;
+	while (p < pe && q < qe)
+		if (utf8proc_tolower(next_cp(&p)) != utf8proc_tolower(next_cp(&q)))
+			return false;
+	return p == pe && q == qe;
+}
+
+/* The lower-case code points of s into cp (at most max); their count, max + 1 when more. */
+static size_t lower_cps(const char *s, size_t len, int32_t *cp, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	size_t n = 0;
+	while (p < e) {
+		if (n == max)
+			return max + 1;
+		cp[n++] = utf8proc_tolower(next_cp(&p));
+	}
+	return n;
+}
+
+static int min3(int a, int b, int c)
+{
+	int m = a < b ? a : b;
+	return m < c ? m : c;
+}
+
+int txt_edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	int32_t x[TXT_EDIT_MAX], y[TXT_EDIT_MAX];
+	size_t n = lower_cps(a, la, x, TXT_EDIT_MAX), m = lower_cps(b, lb, y, TXT_EDIT_MAX);
+	if (n > TXT_EDIT_MAX || m > TXT_EDIT_MAX)
+		return TXT_EDIT_MAX + 1;
+	/* Three rows of the dynamic programme: i - 2, i - 1 and i. */
+	int r[3][TXT_EDIT_MAX + 1];
+	for (size_t j = 0; j <= m; j++)
+		r[0][j] = (int)j;
+	for (size_t i = 1; i <= n; i++) {
+		int *cur = r[i % 3], *prev = r[(i - 1) % 3], *pp = r[(i + 1) % 3];
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= m; j++) {
+			int cost = x[i - 1] != y[j - 1];
+			cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] &&
+			    pp[j - 2] + 1 < cur[j])
+				cur[j] = pp[j - 2] + 1;
+		}
+	}
+	return r[n % 3][m];
+}
+
 const char *txt_last_word(const char *key)
 {
 	const char *sp = strrchr(key, ' ');

@@ -43,6 +43,21 @@ enum ds_rc txt_ascii(const char *s, size_t len, char *out, size_t outsz);
 /* The last word of a folded key (the given name), a pointer into key. */
 const char *txt_last_word(const char *key);
 
+/*
+ * True when s[0..la) and b[0..lb) (valid UTF-8, NFC) are the same letters
+ * and marks, upper or lower case: "Lý" and "lý" are, "Lý" and "Ly" are not.
+ */
+bool txt_same_caseless(const char *a, size_t la, const char *b, size_t lb);
+
+/*
+ * The optimal string alignment distance of a[0..la) and b[0..lb) (valid
+ * UTF-8) in code points, upper and lower case alike: the fewest letters
+ * deleted, inserted, replaced or swapped with the next.  Strings of more
+ * than TXT_EDIT_MAX code points give TXT_EDIT_MAX + 1 (too far apart to say).
+ */
+#define TXT_EDIT_MAX 48
+int txt_edit_distance(const char *a, size_t la, const char *b, size_t lb);
+
 /* Strings longer than this are compared on their first TXT_JW_MAX bytes. */
 #define TXT_JW_MAX 128
 /* Jaro-Winkler similarity (0..1) of a[0..la) and b[0..lb), bytewise: for folded keys. */

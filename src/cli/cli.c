@@ -172,6 +172,32 @@ static const struct cli_cmd commands[] = {
 	 "Pairs decided \"not the same\" are left out.  Both persons of each pair\n"
 	 "are recorded in the access log.\n\n" DB_OPT,
 	 cmd_duplicates},
+	{"reconcile", "compare the register with an extract of the national population database",
+	 "usage: danso reconcile [--db PATH] --extract FILE --unit CODE [--format json|csv]\n\n"
+	 "FILE: CSV, UTF-8, header national_id,full_name,sex,birth_date,commune_code,\n"
+	 "address,residence (residence 1 permanent, 2 temporary; birth_date as in\n"
+	 "persons.csv).  A bad header, row or encoding refuses the file with its line\n"
+	 "and field, and nothing is compared.  The extract's rows of the unit are\n"
+	 "matched one to one with the persons present today in it: by national id,\n"
+	 "then by folded name, sex and birth date in the same commune.  Prints\n"
+	 "{\"matched\", \"differences\", \"only_register\", \"only_extract\",\n"
+	 "\"communes\": [...], \"items\": [{\"kind\", \"person_id\", \"national_id\",\n"
+	 "\"fields\"}]}.  The extract is not kept; the run is recorded in the access log\n"
+	 "with the file's SHA-256.\n\n" DB_OPT,
+	 cmd_reconcile},
+	{"decide", "decide on a pair of persons: the same person (a merge) or not",
+	 "usage: danso decide [--db PATH] --person P --duplicate D (--same | --not-same)\n"
+	 "                    [--note TEXT]\n\n"
+	 "--not-same records that P and D are two persons: the pair is not proposed\n"
+	 "again by danso duplicates.  --same records a merge event: D is the person\n"
+	 "recorded twice and disappears from every date; its events that fit P's\n"
+	 "timeline (births, marriages, contraception, pregnancies, screenings,\n"
+	 "checks) count as P's.  Prints {\"decision\", \"event_seq\" or \"record_seq\",\n"
+	 "\"moved\": [...], \"listed\": [...]}: the listed events (moves, deaths,\n"
+	 "changes of details, and what does not fit) are for the officer to record\n"
+	 "on P if they are true.  A merge is undone by voiding its event (danso\n"
+	 "events); refused: the same person, different sex, already merged.\n\n" DB_OPT,
+	 cmd_decide},
 	{"worklist", "a programme's work list: whom to visit, by area",
 	 "usage: danso worklist [--db PATH] --list L --unit CODE [--date YYYY-MM-DD]\n"
 	 "                      [--from YYYY-MM-DD] [--months N] [--by LOGIN]\n"
@@ -406,13 +432,17 @@ static const struct cli_cmd commands[] = {
 	 cmd_comm},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
-	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates]\n"
+	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates] [--plant-extract]\n"
 	 "\n"
 	 "--plant-duplicates records about one person in a hundred a second time with\n"
 	 "a name, birth date or place variant, and lists every pair recorded twice in\n"
 	 "DIR/truth/duplicates.csv (a,b,name,birth,place); it also writes about one\n"
 	 "baseline national id in 200 with the sex digit or the birth year wrong, and\n"
-	 "lists those persons in DIR/truth/national_ids.csv (person_id,part).\n",
+	 "lists those persons in DIR/truth/national_ids.csv (person_id,part).\n"
+	 "--plant-extract (with --years 0) writes DIR/extract.csv, an extract of the\n"
+	 "national population database with planted differences, missing persons and\n"
+	 "persons only in it, and what danso reconcile must find in\n"
+	 "DIR/truth/extract.csv and .json.\n",
 	 cmd_gen},
 };
 

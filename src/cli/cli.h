@@ -87,6 +87,9 @@ enum ds_rc cli_audit_ids(struct store *st, const char *action, const char *objec
 /* Commands, in files by group under src/cli/. */
 /* cmd_dup.c */
 int cmd_duplicates(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+/* cmd_reconcile.c */
+int cmd_reconcile(int argc, char **argv);
 /* cmd_register.c: the register's writes */
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "cli/cli.h"
+#include "quality/decide.h"
 #include "quality/dup.h"
 #include "store/register.h"
 
@@ -100,7 +101,17 @@ int cmd_duplicates(int argc, char **argv)
 		return ex;
 	json_t *res = NULL;
 	struct dup_stats s;
-	enum ds_rc rc = dup_find(st, &rq, &res, &s);
+	struct dup_decided dd = {0};
+	struct rec_book *book = rec_book_new();
+	enum ds_rc rc = book ? rec_book_catch_up(book, st) : DS_ENOMEM;
+	if (!rc)
+		rc = dup_decided_load(book, &dd);
+	rq.decided = dup_decided_has;
+	rq.arg = &dd;
+	if (!rc)
+		rc = dup_find(st, &rq, &res, &s);
+	dup_decided_free(&dd);
+	rec_book_free(book);
 	if (!rc)
 		rc = audit_pairs(st, res);
 	if (rc == DS_ENOTFOUND)
@@ -115,6 +126,128 @@ int cmd_duplicates(int argc, char **argv)
 			s.persons, s.keys, s.compared, json_array_size(json_object_get(res, "pairs")),
 			s.blocks_left_out, s.seconds);
 	json_decref(res);
+	store_close(st);
+	return ex;
+}
+
+/* ---- danso decide ---- */
+
+struct decision {
+	const char *person, *duplicate, *note;
+	bool same;
+};
+
+/* "not the same": a pair_decision record about the area of the first person. */
+static enum ds_rc not_same(struct store *st, const struct decision *d, struct ds_problem *pb,
+			   int64_t *seq)
+{
+	struct store_person p;
+	enum ds_rc rc = store_person_get(st, d->person, 0, &p);
+	if (rc == DS_ENOTFOUND) {
+		ds_problem_set(pb, NULL, 0, "person", W_NO_PERSON);
+		return DS_EINPUT;
+	}
+	if (!rc && (rc = store_person_get(st, d->duplicate, 0, &(struct store_person){0})) == DS_ENOTFOUND) {
+		ds_problem_set(pb, NULL, 0, "duplicate", W_NO_PERSON);
+		return DS_EINPUT;
+	}
+	struct rec r;
+	if (!rc)
+		rc = dup_not_same_record(&r, NULL, d->person, d->duplicate, p.cur_area, d->note, pb);
+	else
+		memset(&r, 0, sizeof r);
+	struct reg_units units = {0};
+	struct rec_result res = {0};
+	if (!rc)
+		rc = store_units_tree(st, &units);
+	if (!rc)
+		rc = rec_record(st, &units, &r, cli_default_by(), &res);
+	if (!rc && res.outcome == REC_REFUSED) {
+		*pb = res.problem;
+		rc = DS_EINPUT;
+	}
+	*seq = res.seq;
+	reg_units_free(&units);
+	rec_free(&r);
+	return rc;
+}
+
+/* "the same": the merge event through the ledger, and what it carries over. */
+static enum ds_rc same(struct store *st, const struct decision *d, struct ds_problem *pb,
+		       int64_t *seq, json_t **plan)
+{
+	struct ledger lg;
+	enum ds_rc rc = ledger_open(&lg, st);
+	if (rc)
+		return rc;
+	struct reg_event ev;
+	dup_merge_event(&ev, NULL, d->person, d->duplicate);
+	snprintf(ev.text, sizeof ev.text, "%s", d->note ? d->note : "");
+	struct ledger_result res;
+	rc = ledger_record(&lg, &ev, cli_default_by(), &res);
+	if (!rc && res.outcome == LEDGER_REFUSED) {
+		*pb = res.problem;
+		rc = DS_EINPUT;
+	}
+	if (!rc) {
+		*seq = res.fact.seq;
+		rc = dup_plan(&lg, res.fact.other, res.fact.person, plan);
+	}
+	ledger_close(&lg);
+	return rc;
+}
+
+int cmd_decide(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"person", required_argument, NULL, 'p'},
+					     {"duplicate", required_argument, NULL, 'u'},
+					     {"same", no_argument, NULL, 's'},
+					     {"not-same", no_argument, NULL, 'n'},
+					     {"note", required_argument, NULL, 't'},
+					     {0}};
+	const char *db = CLI_DEFAULT_DB;
+	struct decision d = {0};
+	int c, said = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'p': d.person = optarg; break;
+		case 'u': d.duplicate = optarg; break;
+		case 's': d.same = true, said++; break;
+		case 'n': d.same = false, said++; break;
+		case 't': d.note = optarg; break;
+		default: cli_usage("decide", stderr); return ds_rc_exit(DS_EUSAGE);
+		}
+	}
+	if (!d.person || !d.duplicate || said != 1 || optind != argc)
+		return cli_fail("decide", DS_EUSAGE, "give --person, --duplicate and one of --same, --not-same");
+	struct store *st = NULL;
+	int ex = cli_open_store("decide", db, false, &st);
+	if (ex)
+		return ex;
+	struct ds_problem pb = {0};
+	int64_t seq = 0;
+	json_t *plan = NULL;
+	enum ds_rc rc = store_begin(st);
+	if (!rc)
+		rc = d.same ? same(st, &d, &pb, &seq, &plan) : not_same(st, &d, &pb, &seq);
+	rc = rc ? (store_rollback(st), rc) : store_commit(st);
+	if (rc == DS_EINPUT) {
+		fprintf(stderr, "danso decide: ");
+		cli_problem(&pb);
+		ex = ds_rc_exit(rc);
+	} else if (rc) {
+		ex = cli_fail("decide", rc, "%s", store_errmsg(st)[0] ? store_errmsg(st) : ds_rc_str(rc));
+	} else {
+		json_t *o = json_pack("{s:s, s:I}", "decision", d.same ? "same" : "not_same",
+				      d.same ? "event_seq" : "record_seq", (json_int_t)seq);
+		if (plan)
+			json_object_update(o, plan);
+		ex = write_out(o, "json");
+		json_decref(o);
+	}
+	json_decref(plan);
 	store_close(st);
 	return ex;
 }

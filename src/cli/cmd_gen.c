@@ -52,6 +52,7 @@ int cmd_gen(int argc, char **argv)
 		{"start", required_argument, NULL, 'S'},    {"years", required_argument, NULL, 'y'},
 		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
 		{"plant-duplicates", no_argument, NULL, 'D'},
+		{"plant-extract", no_argument, NULL, 'X'},
 		{NULL, 0, NULL, 0}};
 	struct gen_opts o;
 	gen_opts_default(&o);
@@ -91,6 +92,7 @@ int cmd_gen(int argc, char **argv)
 			break;
 		case 'q': o.progress = false; break;
 		case 'D': o.plant = true; break;
+		case 'X': o.extract = true; break;
 		case 'h': cli_usage("gen", stdout); return 0;
 		default:
 			return usage_error("unknown option, or one without its value",
@@ -101,6 +103,8 @@ int cmd_gen(int argc, char **argv)
 		return usage_error("unexpected argument", argv[optind]);
 	if (!o.out)
 		return usage_error("--out DIR is required", NULL);
+	if (o.extract && o.years != 0)
+		return usage_error("--plant-extract needs --years 0 (the extract is of the baseline register)", NULL);
 	char msg[512] = "";
 	struct gen_stats st;
 	enum ds_rc rc = gen_run(&o, &st, msg, sizeof msg);

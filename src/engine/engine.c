@@ -432,6 +432,8 @@ void eng_free_data(struct engine *e)
 	eng_events_free(&e->ev);
 	eng_events_free(&e->late);
 	free(e->bounds);
+	free(e->merges.dup);
+	free(e->merges.rem);
 	memset((char *)e + ENG_DATA_OFFSET, 0, sizeof *e - ENG_DATA_OFFSET);
 }
 

@@ -116,6 +116,51 @@ static size_t facts_upto(struct reg_fact *facts, size_t n, int64_t upto)
 	return m;
 }
 
+/* A person's facts as the engine has applied them so far (seq up to upto). */
+static enum ds_rc read_facts(struct store *st, int64_t rid, int64_t upto, struct reg_fact **facts,
+			     size_t *n)
+{
+	enum ds_rc rc = store_person_facts(st, rid, false, facts, n);
+	if (rc)
+		return rc;
+	*n = facts_upto(*facts, *n, upto);
+	/* A cancellation recorded later than upto is not applied yet either. */
+	for (size_t i = 0; i < *n; i++)
+		if ((*facts)[i].voided) {
+			struct store_event t;
+			if (store_event_by_seq(st, (*facts)[i].seq, &t) == DS_OK && t.voided_by > upto)
+				(*facts)[i].voided = 0;
+		}
+	return DS_OK;
+}
+
+struct upto {
+	struct store *st;
+	int64_t upto;
+};
+
+static enum ds_rc dup_facts(void *arg, int64_t dup, struct reg_fact **facts, size_t *n)
+{
+	const struct upto *u = arg;
+	return read_facts(u->st, dup, u->upto, facts, n);
+}
+
+/* The timeline of a person others were merged into, with their fitting facts. */
+static enum ds_rc with_merged(struct engine *e, struct store *st, int64_t upto,
+			      const struct store_person_lite *lite, struct reg_fact **facts, size_t *n)
+{
+	struct upto u = {st, upto};
+	struct reg_fact *t = NULL;
+	size_t nt = 0;
+	enum ds_rc rc = eng_merge_timeline(e, lite, *facts, *n, dup_facts, &u, &t, &nt);
+	if (rc)
+		return rc;
+	free(*facts);
+	*facts = t;
+	*n = nt;
+	return DS_OK;
+}
+
 /* Re-reads a person from the store and rebuilds what the fact changed. */
 static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid, enum refresh kind,
 				 const struct reg_fact *newf, int64_t upto)
@@ -128,21 +173,23 @@ static enum ds_rc refresh_person(struct engine *e, struct store *st, int64_t rid
 	store_person_lite_of(&p, &lite);
 	struct reg_fact *facts = NULL;
 	size_t n = 0;
-	if ((rc = store_person_facts(st, rid, false, &facts, &n)))
+	if ((rc = read_facts(st, rid, upto, &facts, &n)))
 		return rc;
-	n = facts_upto(facts, n, upto);
-	/* A cancellation recorded later than upto is not applied yet either. */
-	for (size_t i = 0; i < n; i++)
-		if (facts[i].voided) {
-			struct store_event t;
-			if (store_event_by_seq(st, facts[i].seq, &t) == DS_OK && t.voided_by > upto)
-				facts[i].voided = 0;
+	/* A duplicate counts nowhere; the person it was merged into counts
+	 * its fitting facts, rebuilt whole (what fits may change). */
+	bool entry_voided = reg_merged(facts, n);
+	if (!entry_voided && eng_merge_is_rem(e, rid)) {
+		kind = REFRESH_ALL;
+		newf = NULL;
+		if ((rc = with_merged(e, st, upto, &lite, &facts, &n))) {
+			free(facts);
+			return rc;
 		}
-	bool entry_voided = false;
+	}
 	if (p.entry_seq) {
 		struct store_event ev;
 		if (store_event_by_seq(st, p.entry_seq, &ev) == DS_OK) {
-			entry_voided = ev.voided_by != 0 && ev.voided_by <= upto;
+			entry_voided |= ev.voided_by != 0 && ev.voided_by <= upto;
 			lite.entry_type = ev.fact.type;
 		}
 	}
@@ -227,6 +274,13 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 		eng_void_event(e, target.seq, target.date);
 		if (target.type == EV_HOUSEHOLD_CHANGE)
 			return eng_rebuild_household(e, st, target.hh);
+		if (target.type == EV_MERGE) {
+			/* Both as they were: the duplicate counted again, the other
+			 * without the duplicate's facts. */
+			eng_merge_forget(e, target.person);
+			if ((rc = refresh_person(e, st, target.other, REFRESH_ALL, NULL, f->seq)))
+				return rc;
+		}
 		if (target.type == EV_BIRTH &&
 		    (rc = refresh_person(e, st, target.other, REFRESH_ALL, NULL, f->seq)))
 			return rc;
@@ -234,6 +288,11 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 			rc = refresh_person(e, st, target.person, REFRESH_ALL, NULL, f->seq);
 		return rc;
 	}
+	case EV_MERGE:
+		if ((rc = eng_merge_note(e, f->person, f->other)) ||
+		    (rc = refresh_person(e, st, f->person, REFRESH_ALL, NULL, f->seq)))
+			return rc;
+		return refresh_person(e, st, f->other, REFRESH_ALL, NULL, f->seq);
 	case EV_BIRTH:
 		/* The child is new: everything about it is built. */
 		if ((rc = refresh_person(e, st, f->other, REFRESH_ALL, NULL, f->seq)))
@@ -264,8 +323,8 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 		return eng_event_push(&e->late, f, (int32_t)f->hh, eng_event_attr(e, f, f->hh),
 				      day_age(e->p_birth[f->person], f->date));
 	}
-	if (f->type == EV_MOVE_IN)
-		kind = REFRESH_ALL; /* a new person: nothing of theirs is known yet */
+	if (f->type == EV_MOVE_IN || eng_merge_is_rem(e, f->person))
+		kind = REFRESH_ALL; /* a new person, or one with a duplicate's facts */
 	/* Dated before other facts: those may have been counted elsewhere. */
 	else if (kind == REFRESH_SPELLS && !is_latest(st, f))
 		kind = REFRESH_ALL;

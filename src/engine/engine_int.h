@@ -95,6 +95,11 @@ struct engine {
 	size_t nbounds;
 	struct eng_unitmap *maps;
 	double load_seconds;
+	/* the merges applied: duplicate and person who remains (engine_merge.c) */
+	struct {
+		int64_t *dup, *rem;
+		size_t n, cap;
+	} merges;
 };
 #define ENG_DATA_OFFSET offsetof(struct engine, units)
 
@@ -234,6 +239,18 @@ enum ds_rc eng_household_fact(struct engine *e, const struct reg_fact *f);
 enum ds_rc eng_rebuild_household(struct engine *e, struct store *st, int64_t hh);
 enum ds_rc eng_compact(struct engine *e);
 enum ds_rc eng_maybe_compact(struct engine *e);
+
+/* Merges (engine_merge.c). */
+enum ds_rc eng_merge_note(struct engine *e, int64_t dup, int64_t rem);
+void eng_merge_forget(struct engine *e, int64_t dup);
+bool eng_merge_is_rem(const struct engine *e, int64_t rid);
+/* The facts of a duplicate, sorted, voided ones flagged (malloc'd, the caller frees). */
+typedef enum ds_rc (*eng_facts_fn)(void *arg, int64_t dup, struct reg_fact **facts, size_t *n);
+/* p's timeline own[0..n) with the fitting facts of everyone merged into p
+ * (*out malloc'd, the caller frees). */
+enum ds_rc eng_merge_timeline(const struct engine *e, const struct store_person_lite *p,
+			      const struct reg_fact *own, size_t n, eng_facts_fn get, void *arg,
+			      struct reg_fact **out, size_t *nout);
 
 /* Unit maps per interval of dates on which the tree does not change. */
 struct eng_unitmap {

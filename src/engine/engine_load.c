@@ -137,6 +137,61 @@ static bool seq_voided(const struct reg_fact *facts, size_t n, int64_t seq)
 	return lo < n && facts[lo].seq == seq && facts[lo].voided;
 }
 
+/* The subject facts of one person in facts[0..m) sorted by person: [*lo, *hi). */
+static void range_of(const struct reg_fact *facts, size_t m, int64_t rid, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = m;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (facts[mid].person < rid)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	while (a < m && facts[a].person == rid)
+		a++;
+	*hi = a;
+}
+
+struct sorted {
+	const struct reg_fact *facts;
+	size_t m;
+};
+
+static enum ds_rc sorted_facts(void *arg, int64_t dup, struct reg_fact **out, size_t *n)
+{
+	const struct sorted *s = arg;
+	size_t lo, hi;
+	range_of(s->facts, s->m, dup, &lo, &hi);
+	*n = hi - lo;
+	if (!(*out = malloc((*n + 1) * sizeof **out)))
+		return DS_ENOMEM;
+	if (*n)
+		memcpy(*out, s->facts + lo, *n * sizeof **out);
+	return DS_OK;
+}
+
+/* One person's walk at load: a duplicate counts nowhere; a person others
+ * were merged into walks with their fitting facts. */
+static enum ds_rc walk_loaded(struct engine *e, const struct store_person_lite *p, bool voided,
+			      const struct sorted *all, size_t lo, size_t hi, struct eng_spells *spells)
+{
+	const struct reg_fact *own = all->facts + lo;
+	size_t n = hi - lo;
+	if (reg_merged(own, n))
+		return eng_walk(e, p, true, own, n, spells, &e->ev);
+	if (!eng_merge_is_rem(e, p->rid))
+		return eng_walk(e, p, voided, own, n, spells, &e->ev);
+	struct reg_fact *t = NULL;
+	size_t nt = 0;
+	enum ds_rc rc = eng_merge_timeline(e, p, own, n, sorted_facts, (void *)all, &t, &nt);
+	if (!rc)
+		rc = eng_walk(e, p, voided, t, nt, spells, &e->ev);
+	free(t);
+	return rc;
+}
+
 static enum ds_rc build_units(struct engine *e, struct store *st)
 {
 	struct reg_unit *rows = NULL;
@@ -237,6 +292,10 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 				l.facts[m++] = l.facts[i];
 		if (m)
 			qsort(l.facts, m, sizeof *l.facts, by_person_date);
+		for (size_t k = 0; k < m && !rc; k++)
+			if (l.facts[k].type == EV_MERGE && !l.facts[k].voided)
+				rc = eng_merge_note(e, l.facts[k].person, l.facts[k].other);
+		struct sorted all = {l.facts, m};
 		size_t i = 0;
 		for (int64_t r = 1; !rc && r <= e->maxp; r++) {
 			if (!e->p_sex[r])
@@ -247,7 +306,7 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 			j = i;
 			while (j < m && l.facts[j].person == r)
 				j++;
-			rc = eng_walk(e, &l.lite[r], voided_entry[r], l.facts + i, j - i, &spells, &e->ev);
+			rc = walk_loaded(e, &l.lite[r], voided_entry[r], &all, i, j, &spells);
 			i = j;
 		}
 		free(voided_entry);

@@ -151,6 +151,9 @@ static enum ds_rc write_all(struct gen *g, struct gen_stats *st)
 	failed = "truth/national_ids.csv";
 	if (g->o->plant && (rc = gen_plant_nid_write(g)))
 		goto out;
+	failed = "extract.csv";
+	if (g->o->extract && (rc = gen_extract_write(g)))
+		goto out;
 	failed = "manifest.json";
 	rc = write_manifest(g, st);
 out:

@@ -61,6 +61,7 @@ struct gen_opts {
 	int years;        /* of events, 0..GEN_YEARS_MAX */
 	bool progress;    /* progress lines on stderr */
 	bool plant;       /* plant realistic duplicates, listed in truth/duplicates.csv */
+	bool extract;     /* write extract.csv, the national database's, with truth/extract.* */
 };
 
 struct gen_stats {

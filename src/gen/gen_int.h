@@ -365,6 +365,8 @@ enum ds_rc gen_plant_build(struct gen *g);
 void gen_put_row_name(struct gen *g, struct gbuf *b, uint32_t i);
 /* truth/duplicates.csv: every pair recorded twice on purpose. */
 enum ds_rc gen_plant_write(struct gen *g);
+/* extract.csv and truth/extract.csv, .json (gen_extract.c). */
+enum ds_rc gen_extract_write(struct gen *g);
 
 /* The events, written to ef. */
 enum ds_rc gen_sim_run(struct gen *g, struct gfile *ef);

@@ -115,12 +115,13 @@ static uint32_t pick_household(struct gen *g, uint32_t src, uint8_t place)
 	return UINT32_MAX;
 }
 
-/* 1 planted, 0 not this time, -1 out of memory. */
-static int plant_one(struct gen *g, struct grng *r, size_t nreal)
+/* 1 planted, 0 not this time, -1 out of memory.  copied[i]: person i has a copy already. */
+static int plant_one(struct gen *g, struct grng *r, size_t nreal, uint8_t *copied)
 {
 	uint32_t src = grng_below(r, (uint32_t)nreal);
 	const struct gperson *s = &g->p[src];
-	if ((s->flags & (GP_PRESENT | GP_GHOST)) != GP_PRESENT || g->h[s->hh].type != 1)
+	if ((s->flags & (GP_PRESENT | GP_GHOST)) != GP_PRESENT || g->h[s->hh].type != 1 ||
+	    copied[src])
 		return 0;
 	struct gplant pl = {.src = src, .name = draw_name(r), .date = draw_date(r)};
 	pl.place = grng_chance(r, 0.6) ? PL_PLACE_COMMUNE : PL_PLACE_OTHER;
@@ -146,6 +147,7 @@ static int plant_one(struct gen *g, struct grng *r, size_t nreal)
 	uint32_t gi = gen_add_copy(g, src, to);
 	vary_birth(r, &g->p[gi], &pl);
 	g->plants[g->nplants++] = pl;
+	copied[src] = 1;
 	return 1;
 }
 
@@ -160,11 +162,21 @@ enum ds_rc gen_plant_build(struct gen *g)
 	struct grng r;
 	grng_seed(&r, g->o->seed ^ 0xD0B1E5EEDull);
 	size_t nreal = g->np - g->ndups;
+	/* One copy a person at most: two copies of one person are a third pair
+	 * (the copies of each other) that the truth file would not list. */
+	uint8_t *copied = calloc(nreal, 1);
+	if (!copied)
+		return DS_ENOMEM;
+	for (size_t k = 0; k < g->ndups; k++)
+		if (g->dups[k][0] < nreal)
+			copied[g->dups[k][0]] = 1;
 	g->plant0 = (uint32_t)g->np;
-	for (size_t tries = 0; g->nplants < want && tries < 20 * want; tries++)
-		if (plant_one(g, &r, nreal) < 0)
-			return DS_ENOMEM;
-	return DS_OK;
+	enum ds_rc rc = DS_OK;
+	for (size_t tries = 0; g->nplants < want && tries < 20 * want && !rc; tries++)
+		if (plant_one(g, &r, nreal, copied) < 0)
+			rc = DS_ENOMEM;
+	free(copied);
+	return rc;
 }
 
 /* ---- the variant names ---- */

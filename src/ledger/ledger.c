@@ -226,7 +226,8 @@ static enum ds_rc fact_in_scope(struct ledger *lg, const struct reg_fact *f, boo
 		rc = person_in_scope(lg, f->person, in);
 	if (!rc && *in && f->hh > 0)
 		rc = household_in_scope(lg, f->hh, in);
-	if (!rc && *in && f->other > 0 && (f->type == EV_BIRTH || f->type == EV_MARRIAGE))
+	if (!rc && *in && f->other > 0 &&
+	    (f->type == EV_BIRTH || f->type == EV_MARRIAGE || f->type == EV_MERGE))
 		rc = person_in_scope(lg, f->other, in);
 	if (!rc && *in && f->other > 0 && f->type == EV_TRANSFER)
 		rc = household_in_scope(lg, f->other, in);
@@ -631,6 +632,93 @@ static enum ds_rc record_void(struct rec_ctx *c)
 	return DS_OK;
 }
 
+/* Whether an uncancelled merge names rid as the person who remains. */
+struct merged_into {
+	int64_t rid;
+	bool any;
+};
+
+static enum ds_rc find_merged_into(const struct store_event *e, void *arg)
+{
+	struct merged_into *m = arg;
+	if (e->fact.type == EV_MERGE && e->fact.other == m->rid && !e->voided_by)
+		m->any = true;
+	return DS_OK;
+}
+
+/*
+ * A merge: both persons in the writer's scope (else not found), not the
+ * same, of the same sex, neither merged already, and nobody merged into
+ * the duplicate (a chain would hide that person's events twice over).
+ * Its subject is the duplicate, whose every date it clears (rules.h).
+ */
+static enum ds_rc record_merge(struct rec_ctx *c)
+{
+	struct ledger *lg = c->lg;
+	const struct reg_event *ev = c->ev;
+	struct store_person rem, dup;
+	bool found;
+	enum ds_rc rc = get_subject(lg, ev->person, "person", &rem, c->res, &found);
+	if (rc || !found)
+		return rc;
+	if ((rc = get_subject(lg, ev->duplicate, "duplicate", &dup, c->res, &found)) || !found)
+		return rc;
+	if (rem.rid == dup.rid)
+		return refuse(c->res, "duplicate", W_MERGE_SELF);
+	if (rem.rec.sex != dup.rec.sex)
+		return refuse(c->res, "duplicate", W_MERGE_SEX);
+	struct reg_state ds, rs;
+	if ((rc = ledger_state_at(lg, &dup, DAY_MAX, &ds)) || (rc = ledger_state_at(lg, &rem, DAY_MAX, &rs)))
+		return rc;
+	if (ds.exit_kind == EXIT_MERGED)
+		return refuse(c->res, "duplicate", W_ALREADY_MERGED);
+	if (rs.exit_kind == EXIT_MERGED)
+		return refuse(c->res, "person", W_ALREADY_MERGED);
+	struct merged_into m = {.rid = dup.rid};
+	if ((rc = store_events_about(lg->st, dup.rid, 0, find_merged_into, &m)))
+		return rc;
+	if (m.any)
+		return refuse(c->res, "duplicate", W_MERGE_CHAIN);
+	reg_fact_from_event(&c->fact, ev, dup.rid, ds.hh, rem.rid);
+	c->prov = dup.prov;
+	c->refresh[0] = dup.rid;
+	return DS_OK;
+}
+
+enum ds_rc ledger_merge_plan(struct ledger *lg, int64_t rem_rid, int64_t dup_rid,
+			     struct reg_fact **dup_facts, bool **fits, size_t *ndup)
+{
+	struct store_person rem;
+	struct reg_fact *rf = NULL, *df = NULL, *out = NULL;
+	size_t nr = 0, nd = 0;
+	bool *fit = NULL;
+	*dup_facts = NULL;
+	*fits = NULL;
+	*ndup = 0;
+	enum ds_rc rc = store_person_get(lg->st, NULL, rem_rid, &rem);
+	if (!rc)
+		rc = store_person_facts(lg->st, rem_rid, false, &rf, &nr);
+	if (!rc)
+		rc = store_person_facts(lg->st, dup_rid, false, &df, &nd);
+	if (!rc && (!(out = malloc((nr + nd + 1) * sizeof *out)) || !(fit = calloc(nd + 1, 1))))
+		rc = DS_ENOMEM;
+	if (!rc) {
+		struct reg_state s;
+		state_init(lg, &rem, &s);
+		reg_merge_timeline(&s, rf, nr, df, nd, out, fit);
+		*dup_facts = df;
+		*fits = fit;
+		*ndup = nd;
+		df = NULL;
+		fit = NULL;
+	}
+	free(fit);
+	free(out);
+	free(rf);
+	free(df);
+	return rc;
+}
+
 enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const char *by,
 			 struct ledger_result *res)
 {
@@ -668,6 +756,7 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 	case EV_MOVE_IN: rc = record_move_in(&c); break;
 	case EV_HOUSEHOLD_CHANGE: rc = record_household_change(&c); break;
 	case EV_VOID: rc = record_void(&c); break;
+	case EV_MERGE: rc = record_merge(&c); break;
 	default:
 		rc = record_person_event(&c);
 		/* Only these change what the current-facts cache holds. */

@@ -88,6 +88,15 @@ struct import_stats {
 /* Imports; DS_EINPUT when rows were refused and nothing was applied. */
 enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct import_stats *stats);
 
+/*
+ * What merging dup_rid into rem_rid carries over (rules.h,
+ * reg_merge_timeline): the duplicate's facts (*dup_facts, sorted) and
+ * whether each fits the timeline of the person who remains (*fits).  The
+ * caller frees both.  Nothing is written.
+ */
+enum ds_rc ledger_merge_plan(struct ledger *lg, int64_t rem_rid, int64_t dup_rid,
+			     struct reg_fact **dup_facts, bool **fits, size_t *ndup);
+
 /* The state of a person on a day, from facts already read (person_facts). */
 void ledger_state_from(struct ledger *lg, const struct store_person *p, const struct reg_fact *facts,
 		       size_t n, int32_t day, struct reg_state *s);

@@ -95,6 +95,8 @@ static const char *status_of(const struct reg_state *s, int32_t today)
 		return "moved_out";
 	if (s->exit_kind == EXIT_VOIDED)
 		return "cancelled";
+	if (s->exit_kind == EXIT_MERGED)
+		return "merged";
 	return s->entry > today ? "not_yet" : "present";
 }
 

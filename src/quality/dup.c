@@ -20,6 +20,8 @@
 struct cmp {
 	const char *key;
 	size_t klen;
+	const char *name; /* as written (NFC), NULL when unknown */
+	size_t nlen;
 	int32_t birth;
 	uint8_t prec, sex;
 	uint64_t nid, ins;
@@ -37,58 +39,144 @@ static void reason(json_t *r, const char *code)
 		json_array_append_new(r, json_string(code));
 }
 
+/* A name's three parts: the family name (first word), the middle names (the
+ * words between, "" when none) and the given name (last word). */
+enum { FAM, MID, GIV };
+struct parts {
+	const char *w[3];
+	size_t n[3];
+};
+
+static void split3(const char *s, size_t len, struct parts *p)
+{
+	const char *sp = memchr(s, ' ', len), *end = s + len, *last = end;
+	while (last > s && last[-1] != ' ')
+		last--;
+	p->w[FAM] = s;
+	p->n[FAM] = sp ? (size_t)(sp - s) : len;
+	p->w[GIV] = last;
+	p->n[GIV] = (size_t)(end - last);
+	p->w[MID] = s + p->n[FAM];
+	p->n[MID] = 0;
+	if (last > s + p->n[FAM] + 1) {
+		p->w[MID] = s + p->n[FAM] + 1;
+		p->n[MID] = (size_t)(last - 1 - p->w[MID]);
+	}
+}
+
 /* The family name (first word) and the given name (last word) of a key. */
 static void words(const struct cmp *c, const char **fam, size_t *fl, const char **giv, size_t *gl)
 {
-	const char *sp = memchr(c->key, ' ', c->klen);
-	*fam = c->key;
-	*fl = sp ? (size_t)(sp - c->key) : c->klen;
-	const char *last = c->key + c->klen;
-	while (last > c->key && last[-1] != ' ')
-		last--;
-	*giv = last;
-	*gl = (size_t)(c->key + c->klen - last);
+	struct parts p;
+	split3(c->key, c->klen, &p);
+	*fam = p.w[FAM];
+	*fl = p.n[FAM];
+	*giv = p.w[GIV];
+	*gl = p.n[GIV];
 }
 
-/* The middle names: what lies between the first and the last word ("" when none). */
-static void middle(const struct cmp *c, const char *fam, size_t fl, const char *giv,
-		   const char **mid, size_t *ml)
+static bool has_marks(const char *s, size_t len)
 {
-	*mid = fam + fl;
-	*ml = 0;
-	if (giv > fam + fl + 1) {
-		*mid = fam + fl + 1;
-		*ml = (size_t)(giv - 1 - *mid);
-	}
-	(void)c;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+static size_t spaces(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == ' ';
+	return n;
 }
 
 /*
- * N = JW(family) x JW(given) x M: a different given name is strong evidence
- * of two persons, and so is a different middle name, unlike a missing one.
- * M is 1 for the same middle names (or none on both sides), 0.95 when one
- * side has none, else (JW(middle) - 0.6) / 0.4 within 0..1.
+ * How alike one part of two names is, and the counts of parts written with
+ * other marks (*marks) and one letter apart (*typos):
+ *
+ *   - the same folded letters: 1, or DUP_MARKS when both names are written
+ *     with marks and the marks differ (Lý and Ly, Lâm and Lam, Khánh and
+ *     Khanh are different names; a name typed without any marks lost them
+ *     all and says nothing);
+ *   - one letter apart (deleted, doubled, replaced or two swapped; with
+ *     the marks when both have them): the Jaro-Winkler similarity of the
+ *     folded parts, at least DUP_TYPO.  Vietnamese names are short words,
+ *     and JW(kim, kmi) = 0.82 says less than "one slip of the pen";
+ *   - else JW squared: two slips in one short word make another name
+ *     (Trường and Trung, Lương and Tường).
+ */
+static double part_sim(const struct parts *fa, const struct parts *oa, const struct parts *fb,
+		       const struct parts *ob, int k, int *marks, int *typos)
+{
+	const char *a = fa->w[k], *b = fb->w[k];
+	size_t la = fa->n[k], lb = fb->n[k];
+	if (la == lb && memcmp(a, b, la) == 0) {
+		if (oa && ob && !txt_same_caseless(oa->w[k], oa->n[k], ob->w[k], ob->n[k])) {
+			(*marks)++;
+			return DUP_MARKS;
+		}
+		return 1;
+	}
+	double jw = txt_jaro_winkler(a, la, b, lb);
+	/* Folded letters are one byte each (đ is d): lengths two apart are two slips. */
+	int d = la > lb + 1 || lb > la + 1 ? 2
+		: oa && ob ? txt_edit_distance(oa->w[k], oa->n[k], ob->w[k], ob->n[k])
+			   : txt_edit_distance(a, la, b, lb);
+	if (d == 1) {
+		(*typos)++;
+		return jw > DUP_TYPO ? jw : DUP_TYPO;
+	}
+	return jw * jw;
+}
+
+/*
+ * N = F x G x M, each part's similarity (part_sim): a different given name
+ * is strong evidence of two persons, and so is a different middle name,
+ * unlike a missing one.  M is 1 for no middle names on both sides, 0.95
+ * when one side has none, part_sim when it is 1 or a typo, else
+ * (JW(middle) - 0.6) / 0.4 within 0..1.
  */
 static double name_part(const struct cmp *a, const struct cmp *b, json_t *r)
 {
+	/* Written alike, byte for byte: the most common pair in a block. */
+	if (a->name && b->name && a->nlen == b->nlen && memcmp(a->name, b->name, a->nlen) == 0) {
+		reason(r, "name_same");
+		return 1.0;
+	}
+	struct parts fa, fb, oa, ob;
+	split3(a->key, a->klen, &fa);
+	split3(b->key, b->klen, &fb);
+	/* The names as written, when both carry marks and fold word for word. */
+	bool marked = a->name && b->name && has_marks(a->name, a->nlen) &&
+		      has_marks(b->name, b->nlen) && spaces(a->name, a->nlen) == spaces(a->key, a->klen) &&
+		      spaces(b->name, b->nlen) == spaces(b->key, b->klen);
+	if (marked) {
+		split3(a->name, a->nlen, &oa);
+		split3(b->name, b->nlen, &ob);
+	}
+	const struct parts *pa = marked ? &oa : NULL, *pb = marked ? &ob : NULL;
+	int marks = 0, typos = 0;
+	double n = part_sim(&fa, pa, &fb, pb, FAM, &marks, &typos) *
+		   part_sim(&fa, pa, &fb, pb, GIV, &marks, &typos);
+	if ((fa.n[MID] == 0) != (fb.n[MID] == 0)) {
+		n *= 0.95;
+	} else if (fa.n[MID]) {
+		int t0 = typos;
+		double m = part_sim(&fa, pa, &fb, pb, MID, &marks, &typos);
+		if (m < DUP_MARKS && typos == t0) {
+			m = (txt_jaro_winkler(fa.w[MID], fa.n[MID], fb.w[MID], fb.n[MID]) - 0.6) / 0.4;
+			m = m < 0 ? 0 : m > 1 ? 1 : m;
+		}
+		n *= m;
+	}
 	bool same = a->klen == b->klen && memcmp(a->key, b->key, a->klen) == 0;
 	reason(r, same ? "name_same" : "name_similar");
-	if (same)
-		return 1.0;
-	const char *fa, *ga, *fb, *gb, *ma, *mb;
-	size_t fla, gla, flb, glb, mla, mlb;
-	words(a, &fa, &fla, &ga, &gla);
-	words(b, &fb, &flb, &gb, &glb);
-	middle(a, fa, fla, ga, &ma, &mla);
-	middle(b, fb, flb, gb, &mb, &mlb);
-	double m = 1.0;
-	if ((mla == 0) != (mlb == 0)) {
-		m = 0.95;
-	} else if (mla) {
-		m = (txt_jaro_winkler(ma, mla, mb, mlb) - 0.6) / 0.4;
-		m = m < 0 ? 0 : m > 1 ? 1 : m;
-	}
-	return txt_jaro_winkler(fa, fla, fb, flb) * txt_jaro_winkler(ga, gla, gb, glb) * m;
+	if (marks)
+		reason(r, "name_marks_differ");
+	if (typos)
+		reason(r, "name_typo");
+	return n;
 }
 
 /* True when two days of the month differ in one digit or by their digits swapped (12, 21). */
@@ -146,7 +234,18 @@ static double score(const struct cmp *a, const struct cmp *b, enum place pl, jso
 		reason(r, "national_id");
 	if (a->ins && a->ins == b->ins)
 		reason(r, "insurance");
-	double s = 0.40 * name_part(a, b, r) + 0.25 * birth_part(a, b, r);
+	/* Two different ids are two persons, unless one was mistyped: a
+	 * citizen id is issued once, an insurance number nearly so. */
+	double s = 0;
+	if (a->nid && b->nid && !nid) {
+		reason(r, "national_id_differs");
+		s -= DUP_NID_DIFFERS;
+	}
+	if (a->ins && b->ins && a->ins != b->ins) {
+		reason(r, "insurance_differs");
+		s -= DUP_INS_DIFFERS;
+	}
+	s += 0.40 * name_part(a, b, r) + 0.25 * birth_part(a, b, r);
 	/* The other facts a copy carries over: ethnicity, education, marital status. */
 	int facts = (a->eth == b->eth) + (a->edu == b->edu) + (a->marital == b->marital);
 	if (facts == 3)
@@ -196,6 +295,7 @@ enum ds_rc dup_person_of(const struct reg_person *r, struct dup_person *p)
 	p->eth = eth_code(r->ethnicity);
 	p->edu = r->education;
 	p->marital = r->marital;
+	snprintf(p->name, sizeof p->name, "%s", r->full_name);
 	return rc;
 }
 
@@ -211,11 +311,19 @@ static enum place place_of(const char *aa, const char *ac, const char *ad, const
 	return PL_ELSE;
 }
 
+/* The fields that dup_person and the loaded persons (dp) both name alike. */
+#define CMP_FACTS(p)                                                                     \
+	.birth = (p)->birth, .prec = (p)->prec, .sex = (p)->sex, .nid = (p)->nid,          \
+	.ins = (p)->ins, .mother = (p)->mother, .eth = (p)->eth, .edu = (p)->edu,            \
+	.marital = (p)->marital
+
 static void cmp_of(const struct dup_person *p, struct cmp *c)
 {
-	*c = (struct cmp){p->key, strlen(p->key), p->birth, p->prec,  p->sex,
-			  p->nid, p->ins,	     p->mother, p->eth,	  p->edu,
-			  p->marital, 0};
+	*c = (struct cmp){.key = p->key,
+			  .klen = strlen(p->key),
+			  .name = p->name[0] ? p->name : NULL,
+			  .nlen = strlen(p->name),
+			  CMP_FACTS(p)};
 }
 
 double dup_score(const struct dup_person *a, const struct dup_person *b, json_t *reasons)
@@ -238,8 +346,8 @@ struct area {
 struct dp {
 	int64_t rid, mother;
 	uint64_t nid, ins;
-	uint32_t key, id; /* offsets in the arena */
-	uint16_t klen, eth;
+	uint32_t key, id, name; /* offsets in the arena */
+	uint16_t klen, nlen, eth;
 	uint8_t prec, sex, edu, marital;
 	uint32_t common; /* persons of the unit with the same family and given name */
 	int32_t birth;
@@ -273,18 +381,7 @@ static int64_t arena_add(struct load *l, const char *s, size_t n)
 static void above(const struct reg_units *t, const char *code, enum reg_level lvl, int32_t day,
 		  char *out)
 {
-	out[0] = '\0';
-	const char *c = code;
-	for (int guard = 0; c[0] && guard < 8; guard++) {
-		const struct reg_unit *u = reg_units_resolve(t, c, day);
-		if (!u)
-			return;
-		if (u->level == lvl) {
-			snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", u->code);
-			return;
-		}
-		c = reg_units_parent(t, c, day);
-	}
+	snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", reg_units_above(t, code, lvl, day));
 }
 
 /* The index + 1 of an area in the unit and the caller's scope, 0 when not; -1 on failure. */
@@ -321,8 +418,10 @@ static enum ds_rc load_person(const struct store_person *sp, void *arg)
 		return DS_OK; /* a stored name is valid: cannot happen */
 	if (!ds_grow(&l->p, sizeof *l->p, &l->pcap, l->np + 1, 4096))
 		return DS_ENOMEM;
-	int64_t k = arena_add(l, key, strlen(key)), id = arena_add(l, sp->rec.id, strlen(sp->rec.id));
-	if (k < 0 || id < 0)
+	size_t nl = strlen(sp->cur_name);
+	int64_t k = arena_add(l, key, strlen(key)), id = arena_add(l, sp->rec.id, strlen(sp->rec.id)),
+		nm = arena_add(l, sp->cur_name, nl);
+	if (k < 0 || id < 0 || nm < 0)
 		return DS_ENOMEM;
 	l->p[l->np++] = (struct dp){
 		.rid = sp->rid,
@@ -331,6 +430,8 @@ static enum ds_rc load_person(const struct store_person *sp, void *arg)
 		.key = (uint32_t)k,
 		.id = (uint32_t)id,
 		.klen = (uint16_t)strlen(key),
+		.name = (uint32_t)nm,
+		.nlen = (uint16_t)nl,
 		.prec = sp->rec.birth_prec,
 		.sex = sp->rec.sex,
 		.birth = sp->rec.birth,
@@ -351,7 +452,7 @@ static int cmp_rid(const void *pa, const void *pb)
 static struct dp *by_rid(struct load *l, int64_t rid)
 {
 	struct dp k = {.rid = rid};
-	return bsearch(&k, l->p, l->np, sizeof *l->p, cmp_rid);
+	return l->np ? bsearch(&k, l->p, l->np, sizeof *l->p, cmp_rid) : NULL;
 }
 
 static enum ds_rc load_mother(const struct store_event *ev, void *arg)
@@ -485,8 +586,12 @@ static int cmp_entry(const void *pa, const void *pb)
 
 static void cmp_of_dp(const struct load *l, const struct dp *p, struct cmp *c)
 {
-	*c = (struct cmp){l->arena + p->key, p->klen, p->birth, p->prec,  p->sex, p->nid,
-			  p->ins,	       p->mother, p->eth,   p->edu,   p->marital, p->common};
+	*c = (struct cmp){.key = l->arena + p->key,
+			  .klen = p->klen,
+			  .name = l->arena + p->name,
+			  .nlen = p->nlen,
+			  CMP_FACTS(p),
+			  .common = p->common};
 }
 
 static enum place place_dp(const struct load *l, const struct dp *a, const struct dp *b)
@@ -526,7 +631,8 @@ static enum ds_rc one_pass(struct block *b)
 	if (rc)
 		return rc;
 	b->stats->keys += (long)b->ne;
-	qsort(b->e, b->ne, sizeof *b->e, cmp_entry);
+	if (b->ne)
+		qsort(b->e, b->ne, sizeof *b->e, cmp_entry);
 	for (size_t i = 0, j; i < b->ne && !rc; i = j) {
 		for (j = i + 1; j < b->ne && b->e[j].key == b->e[i].key; j++)
 			;
@@ -558,12 +664,14 @@ static int cmp_hit_answer(const void *pa, const void *pb)
 
 static json_t *answer(struct load *l, struct hit *hit, size_t n)
 {
-	qsort(hit, n, sizeof *hit, cmp_hit_pair);
+	if (n) /* hit is NULL when nothing scored high enough */
+		qsort(hit, n, sizeof *hit, cmp_hit_pair);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!u || hit[i].a != hit[u - 1].a || hit[i].b != hit[u - 1].b)
 			hit[u++] = hit[i];
-	qsort(hit, u, sizeof *hit, cmp_hit_answer);
+	if (u)
+		qsort(hit, u, sizeof *hit, cmp_hit_answer);
 	json_t *pairs = json_array();
 	for (size_t i = 0; i < u && json_array_size(pairs) < DUP_PAIRS_MAX; i++) {
 		const struct dp *a = &l->p[hit[i].a], *b = &l->p[hit[i].b];
@@ -601,7 +709,8 @@ enum ds_rc dup_find(struct store *st, const struct dup_request *rq, json_t **out
 	}
 	if ((rc = store_each_person(st, false, load_person, &l)))
 		goto out;
-	qsort(l.p, l.np, sizeof *l.p, cmp_rid);
+	if (l.np)
+		qsort(l.p, l.np, sizeof *l.p, cmp_rid);
 	if ((rc = store_each_event(st, 0, false, load_mother, &l)))
 		goto out;
 	if ((rc = count_names(&l)))

@@ -21,11 +21,18 @@
  *
  *   score = 0.40 name + 0.25 birth + 0.20 facts + 0.05 sex + 0.10 place
  *           + 0.05 for the same mother - 0.02 ln n (n persons of the unit
- *           share the more common of the two family-and-given names), within
- *           0..1; the same national id gives 1;
- *   name  = JW(family) x JW(given) x M, Jaro-Winkler on the folded names
- *           (base/text); M = 1 for the same middle names, 0.95 when one side
- *           has none, else (JW(middle) - 0.6) / 0.4 within 0..1;
+ *           share the more common of the two family-and-given names)
+ *           - 0.3 for two different national ids - 0.15 for two different
+ *           insurance numbers, within 0..1; the same national id gives 1;
+ *   name  = F x G x M, the family, given and middle names compared part by
+ *           part: 1 for the same folded letters, DUP_MARKS when both names
+ *           are written with marks and these differ (Lý and Ly are two
+ *           names), Jaro-Winkler on the folded part but at least DUP_TYPO
+ *           when one letter is deleted, doubled, replaced or swapped (in
+ *           code points, with the marks when both have them), else JW
+ *           squared; M = 0.95 when one side has no middle name, and for
+ *           middle names two slips or more apart (JW(middle) - 0.6) / 0.4
+ *           within 0..1;
  *   birth = 1 exact, 0.8 day and month swapped, 0.7 the day off by one
  *           digit or its digits swapped (12, 21), 0.4 another day of the
  *           month, 0.3 the same year; against a partial date 0.7 (the same
@@ -35,10 +42,12 @@
  *           0.2 else.
  *
  * Each pair says why in `reasons`, in this order: "national_id",
- * "insurance", "name_same" or "name_similar", one of "birth_partial",
- * "birth_exact", "birth_swapped", "birth_day_typo", "birth_month",
- * "birth_year", then "facts" (all three agree), "sex", one of "same_area",
- * "same_commune", "same_district", then "mother", "name_common".
+ * "insurance", "national_id_differs", "insurance_differs", "name_same" or
+ * "name_similar", "name_marks_differ", "name_typo", one of
+ * "birth_partial", "birth_exact", "birth_swapped", "birth_day_typo",
+ * "birth_month", "birth_year", then "facts" (all three agree), "sex", one
+ * of "same_area", "same_commune", "same_district", then "mother",
+ * "name_common".
  *
  * The result is {"pairs":[{"a","b","score","reasons"}]}, highest score
  * first (then a, b): a is the person recorded first.  Nothing is written;
@@ -58,11 +67,16 @@
 #define DUP_MIN_SCORE 0.72  /* the default threshold (docs/BENCHMARKS.md) */
 #define DUP_BLOCK_MAX 4000  /* larger blocks are left out */
 #define DUP_PAIRS_MAX 100000 /* pairs answered at most */
+#define DUP_MARKS 0.8        /* a name part written with other marks */
+#define DUP_TYPO 0.9         /* a name part one letter apart, at least */
+#define DUP_NID_DIFFERS 0.3  /* taken off for two different national ids */
+#define DUP_INS_DIFFERS 0.15 /* taken off for two different insurance numbers */
 
 /* What a person is compared on (one is filled by dup_person_of). */
 struct dup_person {
 	int64_t rid;
 	char key[REG_NAME_BYTES]; /* the folded full name */
+	char name[REG_NAME_BYTES]; /* as written (NFC), "" when unknown */
 	int32_t birth;
 	uint8_t prec, sex;
 	const char *area;     /* the collaborator area (borrowed) */

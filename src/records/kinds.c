@@ -998,6 +998,56 @@ static enum ds_why parse_training(const json_t *body, const struct rec *r, json_
 	return *out ? W_NONE : W_TOO_LONG;
 }
 
+/*
+ * pair_decision: two persons the duplicate search proposed, found not to
+ * be the same person by an officer; the pair is not proposed again.
+ *   {"a": "P1", "b": "P2", "decision": "not_same", "note": "..."}
+ * About the area of a (the person recorded first), keyed "a/b" with the
+ * smaller id first; a cancel withdraws it.  "The same person" is not a
+ * record but a merge event on the register (ledger).
+ */
+static enum ds_why parse_pair_decision(const json_t *body, const struct rec *r, json_t **out,
+				       char key[REC_KEY_MAX + 1], const char **field)
+{
+	(void)r;
+	static const char *const names[] = {"a", "b", "decision", "note", NULL};
+	static const char *const decisions[] = {"not_same", NULL};
+	if (!only_members(body, names, field))
+		return W_JSON_UNKNOWN_MEMBER;
+	char id[2][REG_ID_MAX + 1];
+	for (int i = 0; i < 2; i++) {
+		const char *m = i ? "b" : "a";
+		json_t *v = json_object_get(body, m);
+		*field = m;
+		if (!v)
+			return W_REQUIRED;
+		if (!json_is_string(v))
+			return W_JSON_TYPE;
+		enum ds_why w = reg_parse_id(json_string_value(v), json_string_length(v), id[i]);
+		if (w)
+			return w;
+	}
+	*field = "b";
+	if (strcmp(id[0], id[1]) == 0)
+		return W_MERGE_SELF;
+	*field = "decision";
+	if (!json_object_get(body, "decision"))
+		return W_REQUIRED;
+	if (!one_of(json_object_get(body, "decision"), decisions))
+		return W_BAD_CODE;
+	enum ds_why w = text_member(body, "note", 2000, false, field);
+	if (w)
+		return w;
+	bool lt = strcmp(id[0], id[1]) < 0;
+	snprintf(key, REC_KEY_MAX + 1, "%s/%s", lt ? id[0] : id[1], lt ? id[1] : id[0]);
+	*out = json_pack("{s:s, s:s, s:s}", "a", id[0], "b", id[1], "decision", "not_same");
+	json_t *note = json_object_get(body, "note");
+	if (*out && note && json_string_length(note))
+		json_object_set(*out, "note", note);
+	*field = NULL;
+	return *out ? W_NONE : W_TOO_LONG;
+}
+
 static const struct rec_kind kinds[] = {
 	{"target", 0, parse_target},
 	{"unit_change", 0, parse_unit_change},
@@ -1016,6 +1066,7 @@ static const struct rec_kind kinds[] = {
 	{"collaborator", LEVEL(LVL_COMMUNE), parse_collaborator},
 	{"assignment", LEVEL(LVL_AREA), parse_assignment},
 	{"training", LEVEL(LVL_COMMUNE), parse_training},
+	{"pair_decision", LEVEL(LVL_AREA), parse_pair_decision},
 };
 
 const struct rec_kind *rec_kind_find(const char *name)

@@ -114,6 +114,7 @@ static const struct reg_code etype[] = {
 	{"elderly_check", "Khám sức khỏe người cao tuổi", "Elderly health check"},
 	{"household_change", "Thay đổi thông tin hộ", "Household change"},
 	{"void", "Hủy biến động", "Cancellation"},
+	{"merge", "Gộp người bị ghi trùng", "Merge of a person recorded twice"},
 };
 
 static const struct reg_code field[] = {

@@ -38,6 +38,7 @@ enum reg_etype {
 	EV_ELDERLY_CHECK,
 	EV_HOUSEHOLD_CHANGE,
 	EV_VOID,
+	EV_MERGE, /* a person recorded twice: the duplicate merged into the person who remains */
 	EV_TYPE_COUNT
 };
 

@@ -14,6 +14,7 @@ enum mkind {
 	M_SPOUSE,
 	M_HEAD,
 	M_TARGET,
+	M_DUPLICATE,
 	M_CHILD,
 	M_NEWPERSON,
 	M_NEWHH,
@@ -78,6 +79,8 @@ static const struct member m_hh_change[] = {
 	{"household", M_HOUSEHOLD, true}, {"poverty", M_POVERTY, false}, {"year", M_YEAR, false},
 	{"household_type", M_HHTYPE, false}, TEXT_OPT("address"), {"head", M_HEAD, false}};
 static const struct member m_void[] = {{"target", M_TARGET, true}, {"reason", M_TEXT, true}};
+static const struct member m_merge[] = {
+	{"person", M_PERSON, true}, {"duplicate", M_DUPLICATE, true}, TEXT_OPT("reason")};
 
 struct typespec {
 	const struct member *m;
@@ -104,6 +107,7 @@ static const struct typespec specs[EV_TYPE_COUNT] = {
 	[EV_ELDERLY_CHECK] = SPEC(m_elderly),
 	[EV_HOUSEHOLD_CHANGE] = SPEC(m_hh_change),
 	[EV_VOID] = SPEC(m_void),
+	[EV_MERGE] = SPEC(m_merge),
 };
 
 const char *reg_event_text_member(enum reg_etype t)
@@ -379,6 +383,7 @@ static enum ds_rc parse_member(struct reg_event *ev, const struct member *m, jso
 			w = get_id(v, ev->spouse);
 		break;
 	case M_HEAD: w = get_id(v, ev->head); break;
+	case M_DUPLICATE: w = get_id(v, ev->duplicate); break;
 	case M_TARGET:
 		if (!json_is_string(v))
 			w = W_JSON_TYPE;
@@ -472,6 +477,10 @@ static enum ds_rc check_combination(struct reg_event *ev, json_t *value, struct 
 	case EV_MARRIAGE:
 		if (ev->spouse[0] && strcmp(ev->spouse, ev->person) == 0)
 			return refuse(pb, "spouse", W_SELF_SPOUSE);
+		break;
+	case EV_MERGE:
+		if (strcmp(ev->duplicate, ev->person) == 0)
+			return refuse(pb, "duplicate", W_MERGE_SELF);
 		break;
 	default: break;
 	}
@@ -616,6 +625,7 @@ static void emit_member(json_t *o, const struct reg_event *ev, const struct memb
 		if (ev->head[0])
 			set_str(o, m->name, ev->head);
 		break;
+	case M_DUPLICATE: set_str(o, m->name, ev->duplicate); break;
 	case M_TARGET:
 		reg_uuid_format(ev->target, buf);
 		set_str(o, m->name, buf);

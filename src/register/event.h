@@ -37,6 +37,7 @@ struct reg_event {
 	char household[REG_ID_MAX + 1];
 	char spouse[REG_ID_MAX + 1]; /* marriage, "" when not in the register */
 	char head[REG_ID_MAX + 1];   /* household_change */
+	char duplicate[REG_ID_MAX + 1]; /* merge: the person recorded twice (person: who remains) */
 	uint8_t target[16];          /* void */
 	struct reg_person np;        /* birth child, move_in person */
 	uint32_t np_given;           /* bit (1 << enum reg_pcol) per member given */

@@ -118,6 +118,11 @@ struct reg_verdict reg_check(const struct reg_fact *f, const struct reg_state *s
 {
 	if (f->type == EV_HOUSEHOLD_CHANGE || f->type == EV_VOID)
 		return accepted;
+	/* A person who left or died can still turn out to be a copy. */
+	if (f->type == EV_MERGE)
+		return s->exit_kind == EXIT_MERGED ? refuse(W_ALREADY_MERGED, "duplicate") : accepted;
+	if (s->exit_kind == EXIT_MERGED)
+		return refuse(W_MERGED, subject_member(f->type));
 	const char *who = subject_member(f->type);
 	if (f->date < s->birth)
 		return refuse(f->type == EV_DEATH ? W_DEATH_BEFORE_BIRTH : W_AGE_NEGATIVE, "date");
@@ -195,6 +200,10 @@ void reg_apply(struct reg_state *s, const struct reg_fact *f)
 		s->exit_kind = EXIT_MOVE_OUT;
 		break;
 	case EV_TRANSFER: s->hh = f->hh; break;
+	case EV_MERGE:
+		s->exit = s->entry;
+		s->exit_kind = EXIT_MERGED;
+		break;
 	case EV_MARRIAGE: s->marital = MAR_MARRIED; break;
 	case EV_DIVORCE: s->marital = MAR_DIVORCED; break;
 	case EV_WIDOWED: s->marital = MAR_WIDOWED; break;
@@ -225,13 +234,17 @@ void reg_facts_sort(struct reg_fact *facts, size_t n)
 	qsort(facts, n, sizeof *facts, fact_cmp);
 }
 
-/* Birth-date corrections hold for every date: the last one wins. */
+/* Birth-date corrections hold for every date: the last one wins; so does a merge. */
 static void corrected_birth(struct reg_state *s, const struct reg_fact *facts, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
-		    facts[i].person == s->rid && reg_info_field(facts[i].a) == FLD_BIRTH_DATE)
+	for (size_t i = 0; i < n; i++) {
+		if (facts[i].voided || facts[i].person != s->rid)
+			continue;
+		if (facts[i].type == EV_INFO_CHANGE && reg_info_field(facts[i].a) == FLD_BIRTH_DATE)
 			s->birth = facts[i].b;
+		if (facts[i].type == EV_MERGE)
+			reg_apply(s, &facts[i]);
+	}
 }
 
 /* True when the fact concerns s as subject (a birth concerns the mother). */
@@ -248,6 +261,8 @@ struct reg_verdict reg_replay(struct reg_state *s, const struct reg_fact *facts,
 		const struct reg_fact *f = &facts[i];
 		if (f->voided || !is_subject(s, f))
 			continue;
+		if (f->type == EV_MERGE)
+			continue; /* applied from the start (corrected_birth) */
 		struct reg_verdict v = reg_check(f, s);
 		if (v.why && v.severity == DS_SEV_ERROR) {
 			*bad = i;
@@ -264,4 +279,69 @@ void reg_state_at(struct reg_state *s, const struct reg_fact *facts, size_t n, i
 	for (size_t i = 0; i < n && facts[i].date <= at; i++)
 		if (!facts[i].voided && is_subject(s, &facts[i]))
 			reg_apply(s, &facts[i]);
+}
+
+bool reg_merged(const struct reg_fact *facts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!facts[i].voided && facts[i].type == EV_MERGE && facts[i].person > 0 &&
+		    facts[i].other != facts[i].person)
+			return true;
+	return false;
+}
+
+bool reg_merge_movable(int type)
+{
+	switch (type) {
+	case EV_BIRTH:
+	case EV_NEWBORN_SCREENING:
+	case EV_MARRIAGE:
+	case EV_DIVORCE:
+	case EV_WIDOWED:
+	case EV_FP_START:
+	case EV_FP_STOP:
+	case EV_PREGNANCY:
+	case EV_PRENATAL_SCREENING:
+	case EV_ELDERLY_CHECK: return true;
+	default: return false;
+	}
+}
+
+/* Whether the timeline facts[0..n) (sorted) replays from rem0 without refusal. */
+static bool replays(const struct reg_state *rem0, const struct reg_fact *facts, size_t n)
+{
+	struct reg_state s = *rem0;
+	size_t bad;
+	return reg_replay(&s, facts, n, &bad).why == W_NONE;
+}
+
+size_t reg_merge_timeline(const struct reg_state *rem0, const struct reg_fact *rem, size_t nr,
+			  const struct reg_fact *dup, size_t nd, struct reg_fact *out, bool *fits)
+{
+	size_t n = nr;
+	if (nr)
+		memcpy(out, rem, nr * sizeof *out);
+	for (size_t i = 0; i < nd; i++) {
+		bool keep = !dup[i].voided && reg_merge_movable(dup[i].type);
+		if (keep) {
+			out[n] = dup[i];
+			out[n].person = rem0->rid;
+			/* The trial goes in its place: insertion into the sorted prefix. */
+			size_t k = n;
+			while (k > 0 && (out[k - 1].date > out[n].date ||
+					 (out[k - 1].date == out[n].date && out[k - 1].seq > out[n].seq)))
+				k--;
+			struct reg_fact t = out[n];
+			memmove(out + k + 1, out + k, (n - k) * sizeof *out);
+			out[k] = t;
+			keep = replays(rem0, out, n + 1);
+			if (keep)
+				n++;
+			else
+				memmove(out + k, out + k + 1, (n - k) * sizeof *out);
+		}
+		if (fits)
+			fits[i] = keep;
+	}
+	return n;
 }

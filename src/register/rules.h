@@ -53,6 +53,8 @@ struct reg_fact {
  *   newborn_screening   a = results, 2 bits per condition
  *   household_change    a = mask | poverty << 4 | type << 8; b = year; person = head
  *   move_in             a = 1 when it opened a new household
+ *   merge               person = the duplicate (the subject), other = the person
+ *                       who remains, hh = the duplicate's household that day
  */
 static inline int32_t reg_birth_a(int sex, int place, int order)
 {
@@ -91,8 +93,9 @@ static inline int reg_hc_mask(int32_t a) { return a & 15; }
 static inline int reg_hc_poverty(int32_t a) { return (a >> 4) & 3; }
 static inline int reg_hc_type(int32_t a) { return (a >> 8) & 3; }
 
-/* EXIT_VOIDED: the event that brought the person in was cancelled. */
-enum reg_exit { EXIT_NONE = 0, EXIT_DEATH, EXIT_MOVE_OUT, EXIT_VOIDED };
+/* EXIT_VOIDED: the event that brought the person in was cancelled.
+ * EXIT_MERGED: the person was recorded twice and merged into another. */
+enum reg_exit { EXIT_NONE = 0, EXIT_DEATH, EXIT_MOVE_OUT, EXIT_VOIDED, EXIT_MERGED };
 
 struct reg_state {
 	int64_t rid;
@@ -154,6 +157,38 @@ struct reg_verdict reg_replay(struct reg_state *s, const struct reg_fact *facts,
 
 /* The state at the end of day `at` (facts dated after are not applied). */
 void reg_state_at(struct reg_state *s, const struct reg_fact *facts, size_t n, int32_t at);
+
+/*
+ * Merges (EV_MERGE).  A merge holds for every date, as a corrected birth
+ * date does: the register counted one person twice, and the corrected
+ * history counts one.  The duplicate's state is merged from its entry
+ * (exit = entry, EXIT_MERGED), so that nothing more can be recorded on it.
+ * Its facts that fit the timeline of the person who remains are that
+ * person's (reg_merge_timeline); those that do not are listed for the
+ * officer.  Voiding the merge restores both.
+ */
+
+/* True when facts (one subject's) hold an uncancelled merge of that subject. */
+bool reg_merged(const struct reg_fact *facts, size_t n);
+
+/* True for the types a merge may re-attribute to the person who remains:
+ * what happened to a person wherever they were recorded (births,
+ * marriages, contraception, pregnancies, screenings, checks).  Moves,
+ * deaths and changes of details describe the duplicate record itself and
+ * are listed, never carried over. */
+bool reg_merge_movable(int type);
+
+/*
+ * The timeline of the person who remains (state at entry rem0; rem, their
+ * own facts sorted) with the duplicate's facts (dup, sorted) that fit it:
+ * taken in date order, each movable uncancelled fact is kept when the
+ * whole timeline with it still replays without refusal.  The person's own
+ * facts always come first.  out (capacity nr + nd) receives the merged
+ * timeline sorted, the kept facts with person = rem0->rid; fits[i] (may be
+ * NULL) says whether dup[i] was kept.  Returns the count in out.
+ */
+size_t reg_merge_timeline(const struct reg_state *rem0, const struct reg_fact *rem, size_t nr,
+			  const struct reg_fact *dup, size_t nd, struct reg_fact *out, bool *fits);
 
 static inline bool reg_present(const struct reg_state *s, int32_t day)
 {

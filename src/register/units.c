@@ -99,6 +99,20 @@ int reg_units_within(const struct reg_units *t, const char *code, const char *to
 	return 0;
 }
 
+const char *reg_units_above(const struct reg_units *t, const char *code, enum reg_level lvl,
+			    int32_t day)
+{
+	for (int depth = 0; code && code[0] && depth < 16; depth++) {
+		const struct reg_unit *u = reg_units_resolve(t, code, day);
+		if (!u)
+			return "";
+		if (u->level == lvl)
+			return u->code;
+		code = u->parent;
+	}
+	return "";
+}
+
 int reg_units_province(const struct reg_units *t, const char *code)
 {
 	for (int depth = 0; code[0] && depth < 16; depth++) {

@@ -44,6 +44,9 @@ size_t reg_units_rows(const struct reg_units *t, const char *code, size_t *first
 const char *reg_units_parent(const struct reg_units *t, const char *code, int32_t day);
 /* True when code lies in the subtree of top (or is top) under the map of day. */
 int reg_units_within(const struct reg_units *t, const char *code, const char *top, int32_t day);
+/* The code of the unit of level lvl at or above code under the map of day ("" when none). */
+const char *reg_units_above(const struct reg_units *t, const char *code, enum reg_level lvl,
+			    int32_t day);
 /* The province code above code (via each unit's latest link), 0 when none. */
 int reg_units_province(const struct reg_units *t, const char *code);
 

@@ -22,7 +22,8 @@
 #define EVENT_COLS                                                                        \
 	"seq, uuid, type, date, person, hh, other, a, b, voided_by, recorded_at, recorded_by, body "
 
-_Static_assert(EV_BIRTH == 1 && EV_MARRIAGE == 7 && EV_HOUSEHOLD_CHANGE == 16 && EV_VOID == 17,
+_Static_assert(EV_BIRTH == 1 && EV_MARRIAGE == 7 && EV_HOUSEHOLD_CHANGE == 16 && EV_VOID == 17 &&
+		       EV_MERGE == 18,
 	       "event type numbers are written into the SQL below");
 
 /* Statements cached by sq_stmt. */
@@ -633,7 +634,7 @@ static enum ds_rc sq_events_about(struct store *st, int64_t person, int64_t hh,
 	int64_t p[2] = {person, hh};
 	return sq_each(st,
 		       "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND ?1 <> 0 "
-		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND ?1 <> 0 AND type IN (1, 7) "
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND ?1 <> 0 AND type IN (1, 7, 18) "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE hh = ?2 AND ?2 <> 0 "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?2 AND ?2 <> 0 AND type = 6 "
 		       "ORDER BY seq",

@@ -247,6 +247,39 @@ const POLICY = {
     call: (role, cls) => ({ method: 'POST', url: '/api/v1/workforce/trainings', body: { unit: OBJ[cls].commune, collaborator: 'MX', course: 'Tập huấn', date: '2026-10-01' } }),
     ok: (r) => assert.equal(r.status, 201, r.text),
   },
+  'GET /api/v1/duplicates': {
+    // Names persons: only for a unit in the scope; a pair counts only when both persons lie in it.
+    perm: 'read', scoped: true, call: (role, cls) => ({ url: `/api/v1/duplicates?unit=${OBJ[cls].area}&min_score=0.99` }),
+    ok: (r, role, cls) => {
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.pairs.every((p) => p.a_area === OBJ[cls].area && p.b_area === OBJ[cls].area), r.text.slice(0, 300));
+    },
+  },
+  'GET /api/v1/duplicates/plan': {
+    perm: 'read', scoped: true,
+    call: (role, cls) => ({ url: `/api/v1/duplicates/plan?person=${OBJ[cls].person}&duplicate=${OBJ[cls].elder}` }),
+    ok: (r) => { assert.equal(r.status, 200, r.text); assert.ok(Array.isArray(r.json.moved) && Array.isArray(r.json.listed)); },
+  },
+  'GET /api/v1/duplicates/match': {
+    // At entry: the household being entered must lie in the scope; matches only from it.
+    perm: 'write', scoped: true,
+    call: (role, cls) => ({ url: `/api/v1/duplicates/match?full_name=${enc(OBJ[cls].name)}&sex=1&birth_date=1990&household=${OBJ[cls].household}` }),
+    ok: (r, role) => {
+      assert.equal(r.status, 200, r.text);
+      for (const k of CLASSES) if (!sees(role, k)) assert.ok(!r.text.includes(OBJ[k].name), `no name of class ${k}`);
+    },
+  },
+  'POST /api/v1/duplicates/decision': {
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/duplicates/decision', body: { person: OBJ[cls].person, duplicate: OBJ[cls].elder, decision: 'not_same' } }),
+    ok: (r) => { assert.equal(r.status, 201, r.text); assert.equal(r.json.decision, 'not_same'); },
+  },
+  'POST /api/v1/reconcile': {
+    // Names the unit's persons: only for a unit in the scope; outside reads as absent.
+    perm: 'officer', scoped: true,
+    call: (role, cls) => ({ method: 'POST', url: '/api/v1/reconcile', body: { unit: OBJ[cls].commune, lines: ['national_id,full_name,sex,birth_date,commune_code,address,residence'] } }),
+    ok: (r, role, cls) => { assert.equal(r.status, 200, r.text); assert.equal(r.json.unit, OBJ[cls].commune); assert.equal(r.json.matched, 0); },
+  },
   'GET /api/v1/dashboard': {
     perm: 'user', scoped: true, call: (role, cls) => ({ url: `/api/v1/dashboard?unit=${OBJ[cls].commune}&year=2026` }),
     ok: (r) => {

@@ -39,10 +39,11 @@ test('recall and precision on a generated province of 100,000 persons with plant
   const hit = [...got].filter((k) => want.has(k)).length;
   const recall = hit / want.size, precision = hit / got.size;
   t.diagnostic(`truth ${want.size}, candidates ${got.size}, recall ${recall.toFixed(4)}, precision ${precision.toFixed(4)}`);
+  // The aims of issue 14, at the default threshold; the figures are in
+  // docs/BENCHMARKS.md.  Each person is copied once at most, so the truth
+  // file lists every pair of records of one person.
   assert.ok(recall >= 0.95, `recall ${recall}`);
-  // The aim is 0.90 (issue 14); what the scoring reaches today is recorded
-  // in docs/BENCHMARKS.md, and this keeps it from getting worse.
-  assert.ok(precision >= 0.75, `precision ${precision}`);
+  assert.ok(precision >= 0.90, `precision ${precision}`);
   // Highest score first, each pair once.
   for (let i = 1; i < res.pairs.length; i++) assert.ok(res.pairs[i - 1].score >= res.pairs[i].score);
   assert.equal(got.size, res.pairs.length);

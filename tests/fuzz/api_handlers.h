@@ -24,6 +24,8 @@
 	X(h_elderly_schedule) X(h_elderly_sessions) \
 	X(h_elderly_lists) X(h_elderly_invite) X(h_elderly_attend) X(h_elderly_followup) X(h_elderly_coverage) \
 	X(h_target_status) X(h_target_share) X(h_workforce) X(h_workforce_collaborator) \
-	X(h_workforce_assignment) X(h_workforce_training)
+	X(h_workforce_assignment) X(h_workforce_training) \
+	X(h_duplicates) X(h_duplicates_plan) X(h_duplicates_decision) \
+	X(h_duplicates_match) X(h_reconcile)
 
 #endif

@@ -9,6 +9,7 @@
 # build-fuzz/fuzz_record (workflow records: targets, projection scenarios),
 # build-fuzz/fuzz_forecast (a projection from any counts: finite, never NaN),
 # build-fuzz/fuzz_quality (the quality checks and rules of defs/quality/),
+# build-fuzz/fuzz_extract (the national population database's extract),
 # build-fuzz/fuzz_http (raw requests through the server and the pipeline; it
 # compiles src/http/server.c and src/api/{routes,audit,limits,writer}.c
 # itself, and links libmicrohttpd).
@@ -46,18 +47,18 @@ sh scripts/embed.sh "$out/assets.c" $embed_files
 "$CLANG" -std=c17 -O0 -c -o "$out/obj/assets.o" "$out/assets.c"
 
 # The project's sources, instrumented for the fuzzer, two at a time.
-srcs=$(ls src/base/*.c src/register/*.c src/demog/*.c src/workflow/dhis2.c src/records/record.c src/records/kinds.c src/quality/defs.c src/report/expr.c src/privacy/breach.c)
+srcs=$(ls src/base/*.c src/register/*.c src/demog/*.c src/workflow/dhis2.c src/records/record.c src/records/kinds.c src/quality/defs.c src/quality/extract.c src/report/expr.c src/privacy/breach.c)
 printf '%s\n' $srcs | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '
 	o='"$out"'/obj/$(echo "{}" | tr / _ | sed "s/\.c$/.o/")
 	exec '"$CLANG"' '"$CFLAGS"' -fsanitize=fuzzer-no-link -c -o "$o" "{}"'
 rm -f "$out/libdanso-fuzz.a"
 ar rcs "$out/libdanso-fuzz.a" "$out"/obj/*.o
 
-for t in fuzz_csv fuzz_crosswalk fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast fuzz_quality fuzz_http fuzz_privacy; do
+for t in fuzz_csv fuzz_crosswalk fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast fuzz_quality fuzz_http fuzz_privacy fuzz_extract; do
 	extra=""
 	[ "$t" = fuzz_http ] && extra=$(pkg-config --cflags --libs libmicrohttpd zlib)
 	# shellcheck disable=SC2086
 	"$CLANG" $CFLAGS -fsanitize=fuzzer -o "$out/$t" "tests/fuzz/$t.c" \
 		"$out/libdanso-fuzz.a" $PKG_LIBS $extra -lpthread -lm
 done
-echo "fuzz: built $out/fuzz_csv, $out/fuzz_crosswalk, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog, $out/fuzz_dhis2, $out/fuzz_record, $out/fuzz_forecast, $out/fuzz_quality, $out/fuzz_http and $out/fuzz_privacy with $CLANG"
+echo "fuzz: built $out/fuzz_csv, $out/fuzz_crosswalk, $out/fuzz_event, $out/fuzz_json, $out/fuzz_lifetable, $out/fuzz_demog, $out/fuzz_dhis2, $out/fuzz_record, $out/fuzz_forecast, $out/fuzz_quality, $out/fuzz_http and $out/fuzz_privacy, $out/fuzz_extract with $CLANG"

@@ -28,7 +28,7 @@ run_one() {
 	echo $? >"$work/$t.rc"
 }
 
-targets="fuzz_csv fuzz_crosswalk fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast fuzz_quality fuzz_http fuzz_privacy"
+targets="fuzz_csv fuzz_crosswalk fuzz_event fuzz_json fuzz_lifetable fuzz_demog fuzz_dhis2 fuzz_record fuzz_forecast fuzz_quality fuzz_http fuzz_privacy fuzz_extract"
 if [ "$jobs" -gt 1 ]; then
 	for t in $targets; do run_one "$t" & done
 	wait

@@ -418,3 +418,63 @@ TEST(units_map_of_a_date)
 	CHECK(reg_units_at(&t, "26740", D(2025, 1, 1)) == NULL);
 	reg_units_free(&t);
 }
+
+static struct reg_fact mfact(int64_t seq, const char *date, int type, int64_t person, int32_t a)
+{
+	struct reg_fact f = {.seq = seq, .type = (uint8_t)type, .person = person, .a = a};
+	CHECK(day_parse(date, strlen(date), &f.date));
+	return f;
+}
+
+/*
+ * A merge, worked by hand.  The person who remains (rid 1): a married
+ * woman born 1990-01-01, in the register from 2020, who started an
+ * implant (3) on 2024-01-01.  The duplicate's (rid 2) facts, in date order:
+ *   2023-01-01 fp_stop of the pill: she used nothing then -> does not fit;
+ *   2023-02-01 elderly check: she was 33 -> does not fit;
+ *   2023-03-01 move_out: describes the duplicate record -> never carried over;
+ *   2023-04-01 pregnancy: fits, and is hers (person 1);
+ *   2023-05-01 a pregnancy that was voided -> not carried over.
+ * The timeline: the pregnancy, then her own implant.
+ */
+TEST(reg_merge_timeline_by_hand)
+{
+	struct reg_person p;
+	reg_person_init(&p);
+	p.sex = SEX_FEMALE;
+	p.marital = MAR_MARRIED;
+	CHECK(day_parse("1990-01-01", 10, &p.birth));
+	int32_t entry;
+	CHECK(day_parse("2020-01-01", 10, &entry));
+	struct reg_state s;
+	reg_state_init(&s, 1, &p, 7, entry);
+	struct reg_fact rem[] = {mfact(10, "2024-01-01", EV_FP_START, 1, reg_fp_a(3, 1))};
+	struct reg_fact dup[] = {
+		mfact(4, "2023-01-01", EV_FP_STOP, 2, 4), mfact(5, "2023-02-01", EV_ELDERLY_CHECK, 2, 0),
+		mfact(6, "2023-03-01", EV_MOVE_OUT, 2, 0), mfact(7, "2023-04-01", EV_PREGNANCY, 2, 1),
+		mfact(8, "2023-05-01", EV_PREGNANCY, 2, 1)};
+	dup[4].voided = 1;
+	struct reg_fact out[6];
+	bool fits[5];
+	size_t n = reg_merge_timeline(&s, rem, 1, dup, 5, out, fits);
+	CHECK_EQ(n, 2);
+	CHECK(!fits[0] && !fits[1] && !fits[2] && fits[3] && !fits[4]);
+	CHECK_EQ(out[0].seq, 7);
+	CHECK_EQ(out[0].person, 1);
+	CHECK_EQ(out[1].seq, 10);
+
+	/* The duplicate's own state: merged from its entry, whatever the date. */
+	struct reg_fact m = mfact(20, "2026-11-22", EV_MERGE, 2, 0);
+	m.other = 1;
+	CHECK(reg_merged(&m, 1));
+	struct reg_state d;
+	reg_state_init(&d, 2, &p, 8, entry);
+	reg_state_at(&d, &m, 1, entry + 10);
+	CHECK_EQ(d.exit_kind, EXIT_MERGED);
+	CHECK_EQ(d.exit, entry);
+	struct reg_fact later = mfact(21, "2021-01-01", EV_PREGNANCY, 2, 1);
+	CHECK_EQ(reg_check(&later, &d).why, W_MERGED);
+	CHECK_EQ(reg_check(&m, &d).why, W_ALREADY_MERGED);
+	m.voided = 1;
+	CHECK(!reg_merged(&m, 1));
+}
