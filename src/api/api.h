@@ -161,6 +161,8 @@ void api_json(struct api_ctx *c, int status, json_t *body);
  * old clients, filename*= the name itself, percent-encoded (RFC 6266).
  */
 void api_attachment(struct api_ctx *c, const char *name);
+/* A download's name: "what_unit name_period.ext" (reports' pattern), into out. */
+void api_file_name(char *out, size_t n, const char *what, const char *unit_name, const char *period, const char *ext);
 /* Answers 200 with the .xlsx that write(path, arg) makes in a private
  * temporary file (sent, then removed), or 503 when it cannot be written. */
 void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, void *arg), void *arg,

@@ -130,19 +130,18 @@ void h_comm_summary(struct api_ctx *c)
 		api_error(c, 503, "memory", "out of memory", NULL);
 		return;
 	}
-	char name[80];
-	snprintf(name, sizeof name, "truyen-thong-%s-%s.%s", unit, p.code, fmt);
+	char name[REG_TEXT_BYTES + 64];
+	api_file_name(name, sizeof name, "truyen-thong", json_string_value(json_object_get(json_object_get(s, "unit"), "name")),
+		      p.code, fmt);
 	if (strcmp(fmt, "json") == 0) {
 		api_json(c, 200, s);
 		return;
 	}
 	if (strcmp(fmt, "csv") == 0) {
-		char disp[128];
-		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
 		c->rs->status = 200;
 		c->rs->content_type = "text/csv; charset=utf-8";
 		wf_comm_summary_csv(s, lang, &c->rs->body);
-		http_add_header(c->rs, "Content-Disposition", disp);
+		api_attachment(c, name);
 	} else {
 		struct sum_file f = {s, lang};
 		api_answer_xlsx(c, write_xlsx, &f, name);

@@ -529,15 +529,23 @@ void h_cycle_timeliness(struct api_ctx *c)
 		return;
 	}
 	api_audit(c, "timeliness", "report", unit, "ok");
+	/* "nop-bao-cao_Phường Sài Gòn_2026-10.csv" (from_to for a range) */
+	char name[REG_TEXT_BYTES + 64], span[32], uname[REG_TEXT_BYTES];
+	const struct eng_view *v = engine_read(c->app->engine);
+	const struct reg_unit *u = reg_units_resolve(eng_units(v), unit, pt.to);
+	snprintf(uname, sizeof uname, "%s", u ? u->name : unit);
+	engine_read_end(v);
+	snprintf(span, sizeof span, strcmp(pf.code, pt.code) ? "%s_%s" : "%s", pf.code, pt.code);
+	api_file_name(name, sizeof name, "nop-bao-cao", uname, span, strcmp(fmt, "xlsx") == 0 ? "xlsx" : "csv");
 	if (strcmp(fmt, "csv") == 0) {
 		c->rs->status = 200;
 		c->rs->content_type = "text/csv; charset=utf-8";
 		buf_puts(&c->rs->body, "\xEF\xBB\xBF");
 		wf_timeliness_csv(rows, n, lang, &c->rs->body);
-		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"timeliness.csv\"");
+		api_attachment(c, name);
 	} else if (strcmp(fmt, "xlsx") == 0) {
 		struct timely_xlsx x = {rows, n, lang};
-		api_answer_xlsx(c, timely_xlsx_write, &x, "timeliness.xlsx");
+		api_answer_xlsx(c, timely_xlsx_write, &x, name);
 	} else {
 		api_json(c, 200, wf_timeliness_json(rows, n));
 	}

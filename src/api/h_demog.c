@@ -119,16 +119,21 @@ static enum ds_rc fc_xlsx_write(const char *path, void *arg)
 static void answer_file(struct api_ctx *c, const struct dm_reg_result *r, const char *fmt,
 			const char *lang)
 {
+	/* "du-bao-dan-so_Phường Sài Gòn_2025-12-31.xlsx": the unit and the base date */
+	char name[REG_TEXT_BYTES + 64], base[11];
+	day_format(r->base, base);
+	api_file_name(name, sizeof name, "du-bao-dan-so", r->unit_name[0] ? r->unit_name : r->unit, base,
+		      strcmp(fmt, "csv") == 0 ? "csv" : "xlsx");
 	if (strcmp(fmt, "csv") == 0) {
 		c->rs->status = 200;
 		c->rs->content_type = "text/csv; charset=utf-8";
 		buf_puts(&c->rs->body, "\xEF\xBB\xBF"); /* Excel reads UTF-8 with a BOM */
 		dm_fc_csv(r, lang, &c->rs->body);
-		http_add_header(c->rs, "Content-Disposition", "attachment; filename=\"projection.csv\"");
+		api_attachment(c, name);
 		return;
 	}
 	struct fc_xlsx_arg x = {r, lang};
-	api_answer_xlsx(c, fc_xlsx_write, &x, "projection.xlsx");
+	api_answer_xlsx(c, fc_xlsx_write, &x, name);
 }
 
 void h_projection(struct api_ctx *c)

@@ -20,17 +20,18 @@ static enum ds_rc write_xlsx(const char *path, void *arg)
 
 static void answer_file(struct api_ctx *c, json_t *l, const char *fmt, const char *lang)
 {
-	char name[64];
-	snprintf(name, sizeof name, "%s-%s.%s", json_string_value(json_object_get(l, "list")),
-		 json_string_value(json_object_get(l, "unit")), fmt);
+	/* "elderly_Phường Sài Gòn_2026-11-22.csv": the list, the unit and the day */
+	char name[REG_TEXT_BYTES + 64];
+	const char *uname = json_string_value(json_object_get(l, "unit_name"));
+	api_file_name(name, sizeof name, json_string_value(json_object_get(l, "list")),
+		      uname && uname[0] ? uname : json_string_value(json_object_get(l, "unit")),
+		      json_string_value(json_object_get(l, "date")), fmt);
 	if (strcmp(fmt, "csv") == 0) {
-		char disp[96];
-		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
 		c->rs->status = 200;
 		c->rs->content_type = "text/csv; charset=utf-8";
 		buf_puts(&c->rs->body, "\xEF\xBB\xBF"); /* Excel reads UTF-8 with a BOM */
 		wl_csv(l, lang, &c->rs->body);
-		http_add_header(c->rs, "Content-Disposition", disp);
+		api_attachment(c, name);
 		return;
 	}
 	json_object_set_new(l, "lang", json_string(lang));

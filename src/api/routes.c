@@ -273,6 +273,11 @@ void api_answer_xlsx(struct api_ctx *c, enum ds_rc (*write)(const char *path, vo
 	api_attachment(c, filename);
 }
 
+void api_file_name(char *out, size_t n, const char *what, const char *unit_name, const char *period, const char *ext)
+{
+	snprintf(out, n, "%s_%s_%s.%s", what, unit_name, period, ext);
+}
+
 void api_attachment(struct api_ctx *c, const char *name)
 {
 	char ascii[256];

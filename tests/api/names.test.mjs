@@ -55,6 +55,24 @@ for (const backend of BACKENDS) {
       assert.equal(mine.json.total, 3);
     });
 
+    test('the other downloads too: timeliness, work lists, projection, communication', async () => {
+      const name = async (u, url) => {
+        const r = await u.get(url);
+        assert.equal(r.status, 200, `${url}: ${r.text}`);
+        return disposition(r.headers.get('content-disposition'));
+      };
+      assert.deepEqual(await name(s.u.commune, `/api/v1/cycle/timeliness?unit=${OBJ.A.commune}&period=2026-10&format=csv`),
+        { ascii: 'nop-bao-cao_Phuong Sai Gon_2026-10.csv', utf8: 'nop-bao-cao_Phường Sài Gòn_2026-10.csv' });
+      assert.equal((await name(s.u.province, '/api/v1/cycle/timeliness?unit=79&from=2026-07&to=2026-09&format=xlsx')).utf8,
+        'nop-bao-cao_TP Hồ Chí Minh_2026-07_2026-09.xlsx');
+      assert.equal((await name(s.u.commune, `/api/v1/worklists/elderly?unit=${OBJ.A.commune}&date=2026-10-31&format=xlsx`)).utf8,
+        'elderly_Phường Sài Gòn_2026-10-31.xlsx');
+      assert.equal((await name(s.u.province, '/api/v1/projection?unit=79&base=2025-12-31&to=2030&format=csv')).utf8,
+        'du-bao-dan-so_TP Hồ Chí Minh_2025-12-31.csv');
+      assert.equal((await name(s.u.commune, `/api/v1/comm/summary?unit=${OBJ.A.commune}&period=2026-Q4&format=csv`)).utf8,
+        'truyen-thong_Phường Sài Gòn_2026-Q4.csv');
+    });
+
     test('report downloads are named by form, unit and period, with an ASCII fallback', async () => {
       const url = `/api/v1/reports/01-DSX?unit=${OBJ.A.commune}&period=2026-10`;
       const x = await s.u.commune.get(`${url}&format=xlsx`);

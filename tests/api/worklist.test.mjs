@@ -69,7 +69,7 @@ for (const backend of BACKENDS) {
       const c = await s.u.commune.get(W('elderly', `&unit=${OBJ.A.commune}&format=csv&lang=vi`));
       assert.equal(c.status, 200, c.text);
       assert.match(c.headers.get('content-type'), /text\/csv/);
-      assert.match(c.headers.get('content-disposition'), /elderly-26740\.csv/);
+      assert.match(c.headers.get('content-disposition'), /filename="elderly_Phuong Sai Gon_2026-10-31\.csv"/);
       assert.ok(c.text.includes('Họ tên') && c.text.includes('Trương Văn Già'));
       const x = await s.u.commune.get(W('elderly', `&unit=${OBJ.A.commune}&format=xlsx`));
       assert.equal(x.status, 200);
