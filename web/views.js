@@ -101,7 +101,7 @@ export async function find(main, params) {
     out.append(table([t('name'), t('sex'), t('birth'), t('household')], items.map((p) =>
       h('tr', {}, h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name), p.present ? '' : ` (${t('gone')})`),
         h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
-        h('td', {}, h('a', { href: `#/household/${p.household}` }, p.household)))), { tall: true }));
+        h('td', {}, p.household ? h('a', { href: `#/household/${p.household}` }, p.household_number ? `${t('number')} ${p.household_number}` : p.household) : ''))), { tall: true }));
   }
   if (r.total > PAGE) out.append(pg.cloneNode(true));
 }

@@ -113,6 +113,17 @@ void h_person_search(struct api_ctx *c)
 		api_error(c, 400, "required", "give q (a name) or national_id", "q");
 		return;
 	}
+	/* Each person's household by its book number, as the collaborator's
+	 * book has it (read after the search: at most a page of them). */
+	size_t i;
+	json_t *it;
+	json_array_foreach(l.items, i, it)
+	{
+		struct store_household h;
+		const char *hid = json_string_value(json_object_get(it, "household"));
+		if (hid && hid[0] && store_household_get(c->st, hid, 0, &h) == DS_OK)
+			json_object_set_new(it, "household_number", json_string(h.rec.number));
+	}
 	api_json(c, 200, page_json(l.items, page, size, total));
 }
 

@@ -35,6 +35,8 @@ for (const backend of BACKENDS) {
       // The count keeps to the scope: Nguyễn Văn A is in area A, not in C's commune.
       const nid = await s.u.commune.get(`/api/v1/persons?national_id=${OBJ.A.nid}`);
       assert.equal(nid.json.total, 1);
+      // The household by its book number (tests/data/rules/households.csv: H1 is number 1).
+      assert.deepEqual([nid.json.items[0].household, nid.json.items[0].household_number], ['H1', '1']);
       const none = await s.u.commune.get(`/api/v1/persons?national_id=${OBJ.C.nid}`);
       assert.equal(none.json.total, 0);
     });
