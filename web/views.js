@@ -197,8 +197,9 @@ export async function household(main, id) {
       h('p', {}, `${t('type')}: ${label('household_type', x.type)} · ${povertyText(x.poverty)}`),
       h('div', { class: 'actions noprint' }, rec('move_in', { household: x.id }), rec('household_change', { household: x.id }))),
     h('h2', {}, t('members')),
-    table([t('name'), t('sex'), t('birth'), ''], members.map((p) => h('tr', {},
-      h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name)), h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
+    table([t('name'), t('relation'), t('sex'), t('birth'), ''], members.map((p) => h('tr', {},
+      h('td', {}, h('a', { href: `#/person/${p.id}` }, p.full_name)), h('td', {}, p.relation ? label('relation', p.relation) : ''),
+      h('td', {}, label('sex', p.sex)), h('td', { class: 'nw' }, date(p.birth_date)),
       // The likeliest change for the member, never a death first.
       h('td', { class: 'noprint' }, recordLink(actionsFor({ ...p, marital: undefined })[0], p.id))))),
     h('h2', {}, t('history')),
@@ -249,8 +250,11 @@ export async function area(main, params) {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const r = await api(`/api/v1/households?${q({ area: a, page, size: PAGE })}`);
   const link = (p) => `#/area?${q({ area: a, page: p })}`;
-  main.append(pager(r, link), table([t('number'), t('address'), t('type')], r.items.map((x) => h('tr', {},
-    h('td', {}, h('a', { href: `#/household/${x.id}` }, x.number)), h('td', {}, x.address), h('td', {}, label('household_type', x.type)))), { tall: true }),
+  // The head's name, how many live there and the year's poverty: what a collaborator looks for.
+  main.append(pager(r, link), table([t('number'), t('head'), t('members'), t('poverty'), t('address')], r.items.map((x) => h('tr', {},
+    h('td', {}, h('a', { class: 'tap', href: `#/household/${x.id}` }, x.number)),
+    h('td', {}, x.head_name ? h('a', { class: 'tap', href: `#/household/${x.id}` }, x.head_name) : '—'),
+    h('td', {}, num(x.member_count ?? 0)), h('td', {}, Number(x.poverty) ? label('poverty', x.poverty) : ''), h('td', {}, x.address))), { tall: true }),
   r.total > PAGE ? pager(r, link) : null);
 }
 

@@ -228,6 +228,24 @@ void h_household_list(struct api_ctx *c)
 	if (!rc)
 		rc = store_households_count(c->st, areas, num, COUNT_MAX + 1, &total);
 	free(areas);
+	/* What the book's list shows of each (a page at most): the head's
+	 * name, the members today and the poverty of this year, as the
+	 * household's own page has them. */
+	size_t i;
+	json_t *it;
+	struct ledger lg = {.st = c->st};
+	json_array_foreach(l.items, i, it)
+	{
+		struct store_household h;
+		json_t *v = NULL;
+		if (rc || (rc = store_household_get(c->st, json_string_value(json_object_get(it, "id")), 0, &h)) ||
+		    (rc = view_household(&lg, &h, false, &v)))
+			break;
+		json_object_set(it, "head_name", json_object_get(v, "head_name"));
+		json_object_set(it, "member_count", json_object_get(v, "member_count"));
+		json_object_set(it, "poverty", json_object_get(v, "poverty_now"));
+		json_decref(v);
+	}
 	if (rc) {
 		json_decref(l.items);
 		api_error(c, 503, "store", "the households could not be read", NULL);

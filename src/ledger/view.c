@@ -198,6 +198,60 @@ static enum ds_rc add_member(const struct store_person *p, void *arg)
 	return DS_OK;
 }
 
+/* Each member's relation to the head today (an info_change of it counts),
+ * read once the members are listed. */
+static enum ds_rc member_relations(struct ledger *lg, json_t *members)
+{
+	size_t i;
+	json_t *mb;
+	json_array_foreach(members, i, mb)
+	{
+		struct store_person p;
+		struct reg_state s;
+		enum ds_rc rc = store_person_get(lg->st, json_string_value(json_object_get(mb, "id")), 0, &p);
+		if (!rc)
+			rc = ledger_state_at(lg, &p, DAY_MAX - 1, &s);
+		if (rc)
+			return rc;
+		set_code(mb, "relation", s.relation);
+	}
+	return DS_OK;
+}
+
+/* The head (named by a household_change, else the member related as head),
+ * the number of members, and the poverty of today's year (the latest year
+ * recorded up to it, else the baseline's). */
+static void household_summary(json_t *o)
+{
+	json_t *members = json_object_get(o, "members"), *mb;
+	const char *head = json_string_value(json_object_get(o, "head"));
+	size_t i;
+	json_t *found = NULL;
+	json_array_foreach(members, i, mb)
+	{
+		const char *id = json_string_value(json_object_get(mb, "id"));
+		const char *rel = json_string_value(json_object_get(mb, "relation"));
+		if ((head && id && strcmp(head, id) == 0) || (!head && !found && rel && strcmp(rel, "1") == 0))
+			found = mb;
+	}
+	json_object_set_new(o, "head_name", found ? json_incref(json_object_get(found, "full_name")) : json_null());
+	json_object_set_new(o, "member_count", json_integer((json_int_t)json_array_size(members)));
+	int y, mo, d, best = -1;
+	day_to_ymd(day_today(), &y, &mo, &d);
+	json_t *pov = json_object_get(o, "poverty"), *v;
+	const char *k;
+	json_object_foreach(json_object_get(o, "poverty_by_year"), k, v)
+	{
+		char *end;
+		long ky = strtol(k, &end, 10);
+		if (!*end && ky <= y && ky > best) {
+			best = (int)ky;
+			pov = v;
+		}
+	}
+	json_object_set(o, "poverty_now", pov);
+}
+
 /* The household's record with its household_change events applied. */
 static void apply_household_changes(json_t *o, json_t *history)
 {
@@ -243,6 +297,9 @@ enum ds_rc view_household(struct ledger *lg, const struct store_household *h, bo
 	if (!rc && history)
 		name_rows(lg->st, hi.arr);
 	apply_household_changes(o, hi.arr);
+	if (!rc)
+		rc = member_relations(lg, m.arr);
+	household_summary(o);
 	if (history)
 		json_object_set_new(o, "history", hi.arr);
 	else

@@ -57,6 +57,18 @@ for (const backend of BACKENDS) {
       assert.equal(mine.json.total, 3);
     });
 
+    test('the household list names the head, counts the members and gives the year\'s poverty', async () => {
+      const r = await s.u.collaborator.get(`/api/v1/households?area=${OBJ.A.area}`);
+      assert.equal(r.status, 200, r.text);
+      const h1 = r.json.items.find((x) => x.id === OBJ.A.household);
+      // tests/data/rules/persons.csv: A1 Nguyễn Văn A is H1's head (relation 1).
+      assert.equal(h1.head_name, 'Nguyễn Văn A');
+      const page = await s.u.collaborator.get(`/api/v1/households/${OBJ.A.household}`);
+      assert.equal(h1.member_count, page.json.members.length);
+      assert.equal(String(h1.poverty), String(page.json.poverty_now));
+      assert.ok(page.json.members.every((m) => m.relation), 'each member with a relation to the head');
+    });
+
     test('the other downloads too: timeliness, work lists, projection, communication', async () => {
       const name = async (u, url) => {
         const r = await u.get(url);
