@@ -5,7 +5,7 @@ import { accountPage } from './account.js';
 import { duplicatesPage } from './duplicates.js';
 import { recordPage } from './record.js';
 import { seriesPage } from './series.js';
-import { worklistHome, worklistPage } from './worklist.js';
+import { programmesCard, worklistHome, worklistPage } from './worklist.js';
 import { commPage } from './comm.js';
 import { elderlyPage, elderlySessionPage } from './elderly.js';
 import { targetsPage } from './targets.js';
@@ -172,6 +172,11 @@ async function route() {
           await worklistHome(lists);
           await V.dashboard(page, params);
           page.prepend(lists);
+        } else if (state.user.role === 'commune' && !params.get('unit')) {
+          // A commune officer's home: the programmes' lists first, then the figures with their targets.
+          const card = await programmesCard(state.user.unit);
+          await V.dashboard(page, params);
+          page.querySelector('h1')?.after(card);
         } else await V.dashboard(page, params);
     }
   } catch (e) {

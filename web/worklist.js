@@ -16,7 +16,7 @@ const WORDS = {
     weeks: 'Số tuần', due: 'Sàng lọc tuần {w}, hạn {d}', overdue: 'quá hạn', days: '{n} ngày tuổi',
     married: 'Kết hôn {d}', spouse: 'Vợ/chồng', method: 'Biện pháp', poverty: 'Hộ', child: 'Con thứ {o}: {c} ({d})',
     what: 'Cần làm', print: 'In danh sách', download: 'Tải', plan: 'Vật tư cần chuẩn bị cho {m} tháng',
-    without: '{n} người chưa dùng biện pháp nào', open: 'Xem cả danh sách',
+    without: '{n} người chưa dùng biện pháp nào', open: 'Xem cả danh sách', programmes: 'Chương trình: danh sách cần làm hôm nay',
   },
   en: {
     worklists: 'Work lists', elderly: 'Elderly people due a health check this year',
@@ -27,7 +27,7 @@ const WORDS = {
     weeks: 'Weeks', due: 'Screening at week {w}, due {d}', overdue: 'overdue', days: '{n} days old',
     married: 'Married {d}', spouse: 'Spouse', method: 'Method', poverty: 'Household', child: 'Child {o}: {c} ({d})',
     what: 'To do', print: 'Print the list', download: 'Download', plan: 'Supplies to prepare for {m} months',
-    without: '{n} women use no method', open: 'See the whole list',
+    without: '{n} women use no method', open: 'See the whole list', programmes: 'Programmes: who is due today',
   },
 };
 export const w = (k, args) => {
@@ -113,4 +113,15 @@ export async function worklistHome(main) {
       h('h2', {}, h('a', { href: `#/worklist?${q({ list: r.list, unit })}` }, `${w(r.list)} (${num(r.count)})`)),
       r.items.length ? itemsTable({ ...r, items: r.items.slice(0, 10) }) : h('p', { class: 'muted' }, w('none')),
       r.items.length > 10 ? h('p', {}, h('a', { href: `#/worklist?${q({ list: r.list, unit })}` }, w('open'))) : null)));
+}
+
+// A commune officer's home: how many are on each programme's list in the
+// commune today, by area, each a link to the list (counts only: nobody is
+// named, so nothing of a person is read).
+export async function programmesCard(unit) {
+  const lists = await Promise.all(LISTS.map((l) => api(`/api/v1/worklists/${l}?${q({ unit, counts: 1 })}`)));
+  return h('section', { class: 'card', id: 'programmes' }, h('h2', {}, w('programmes')),
+    h('ul', { class: 'programmes' }, lists.map((r) => h('li', { 'data-list': r.list },
+      h('a', { class: 'tap', href: `#/worklist?${q({ list: r.list, unit })}` }, `${w(r.list)}: `, h('strong', {}, num(r.count))),
+      r.areas.length > 1 ? h('span', { class: 'muted' }, ` (${r.areas.filter((a) => a.count).map((a) => `${a.name} ${num(a.count)}`).join(', ')})`) : null))));
 }

@@ -97,8 +97,11 @@ void h_worklist(struct api_ctx *c)
 		api_not_found(c, "unit");
 		return;
 	}
+	char counts[4] = "";
+	/* counts=1: how many are on the list, by area, and nobody named (nothing to audit). */
+	bool only = api_query(c, "counts", counts, sizeof counts) && strcmp(counts, "1") == 0 && !strcmp(fmt, "json");
 	struct wl_request rq = {.list = c->params[0], .unit = unit, .date = date, .from = from,
-				.months = months};
+				.months = months, .counts_only = only};
 	json_t *l = NULL;
 	struct ds_problem pb = {0};
 	enum ds_rc rc = wl_run(c->app->engine, c->st, &rq, &l, &pb, NULL);
@@ -114,6 +117,10 @@ void h_worklist(struct api_ctx *c)
 	}
 	if (rc) {
 		api_error(c, 503, "internal", "the work list could not be computed", NULL);
+		return;
+	}
+	if (only) {
+		api_json(c, 200, l);
 		return;
 	}
 	api_keep_scoped_items(c, l);

@@ -273,6 +273,16 @@ static json_t *items_json(int list, const struct eng_wl_item *items, size_t n,
 	return arr;
 }
 
+/* How many are on the list in each area: [{area, name, count}]. */
+static json_t *areas_json(const struct area_name *areas, size_t nareas)
+{
+	json_t *by_area = json_array();
+	for (size_t i = 0; i < nareas; i++)
+		json_array_append_new(by_area, json_pack("{s:s, s:s, s:I}", "area", areas[i].code, "name",
+							 areas[i].name, "count", (json_int_t)areas[i].count));
+	return by_area;
+}
+
 enum ds_rc wl_run(struct engine *e, struct store *st, const struct wl_request *rq, json_t **out,
 		  struct ds_problem *pb, double *engine_ms)
 {
@@ -288,12 +298,14 @@ enum ds_rc wl_run(struct engine *e, struct store *st, const struct wl_request *r
 	rc = ask_engine(e, rq, &a, &items, &n, &areas, &nareas, unit_name, sizeof unit_name, engine_ms);
 	if (rc == DS_ENOTFOUND)
 		refuse(pb, "unit", W_NO_UNIT, rc);
-	if (!rc) {
+	if (!rc && rq->counts_only) {
+		json_t *by_area = areas_json(areas, nareas);
+		*out = json_pack("{s:s, s:s, s:s, s:o, s:I, s:o}", "list", wl_lists[a.list], "unit", rq->unit,
+				 "unit_name", unit_name, "date", day_json(a.day), "count", (json_int_t)n, "areas",
+				 by_area);
+	} else if (!rc) {
 		json_t *arr = items_json(a.list, items, n, areas, nareas, a.day, st);
-		json_t *by_area = json_array();
-		for (size_t i = 0; i < nareas; i++)
-			json_array_append_new(by_area, json_pack("{s:s, s:s, s:I}", "area", areas[i].code, "name",
-								 areas[i].name, "count", (json_int_t)areas[i].count));
+		json_t *by_area = areas_json(areas, nareas);
 		*out = json_pack("{s:s, s:s, s:s, s:o, s:o, s:I, s:o, s:o}", "list", wl_lists[a.list], "unit",
 				 rq->unit, "unit_name", unit_name, "date", day_json(a.day), "from",
 				 a.list == ENG_WL_PREMARITAL || a.list == ENG_WL_THIRD_BIRTHS ? day_json(a.from)

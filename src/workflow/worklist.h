@@ -32,6 +32,7 @@ struct wl_request {
 	const char *date;  /* YYYY-MM-DD; NULL or "": today */
 	const char *from;  /* premarital, third-births: YYYY-MM-DD; NULL: 1 January of date's year */
 	int months;        /* poor-fp: the months the supplies are planned for (1-12; 0: 3) */
+	bool counts_only;  /* only the counts, by area: no items, no names read */
 };
 
 /* The list names, in order, NULL-terminated. */

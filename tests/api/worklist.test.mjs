@@ -65,6 +65,17 @@ for (const backend of BACKENDS) {
       assert.equal(tb.json.from, '2026-01-01');
     });
 
+    test('counts only: the same numbers by area, nobody named', async () => {
+      const full = await s.u.commune.get(W('elderly', `&unit=${OBJ.A.commune}`));
+      const c = await s.u.commune.get(W('elderly', `&unit=${OBJ.A.commune}&counts=1`));
+      assert.equal(c.status, 200, c.text);
+      assert.equal(c.json.count, full.json.count);
+      assert.equal(c.json.items, undefined);
+      assert.deepEqual(c.json.areas.map((a) => [a.area, a.count]), full.json.areas.map((a) => [a.area, a.count]));
+      assert.ok(!c.text.includes('Trương Văn Già'));
+      assertError(await s.u.commune.get(W('elderly', `&unit=${OBJ.C.commune}&counts=1`)), 404, 'not_found');
+    });
+
     test('CSV and XLSX downloads', async () => {
       const c = await s.u.commune.get(W('elderly', `&unit=${OBJ.A.commune}&format=csv&lang=vi`));
       assert.equal(c.status, 200, c.text);

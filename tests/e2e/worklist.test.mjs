@@ -51,3 +51,22 @@ test('a commune officer: the commune\'s elderly list of a day, by area, printabl
   assert.equal(await page.locator('#worklist .actions').isVisible(), false, 'buttons are not printed');
   assert.deepEqual(page.errors, []);
 });
+
+// A commune officer's home page leads with the programmes' lists: how many
+// are due on each today, each a link to its list (the counts are the lists'
+// own, read through the API as the officer).
+test('a commune officer\'s home: the programmes\' lists with their counts, then the figures', async () => {
+  const page = await loggedIn(fx, 'xa', { width: 360, height: 740 });
+  await page.waitForSelector('#programmes li');
+  const items = await page.locator('#programmes li').evaluateAll((ls) => ls.map((l) => [l.dataset.list, l.querySelector('strong').textContent]));
+  assert.deepEqual(items.map((x) => x[0]), ['elderly', 'prenatal', 'newborn', 'premarital', 'poor-fp', 'third-births']);
+  for (const [list, n] of items) {
+    const full = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/v1/worklists/${list}?unit=26734`);
+    assert.equal(Number(n), full.count, `${list}: ${n} on the home page, ${full.count} on the list`);
+  }
+  assert.ok(await page.locator('#kpis').count(), 'the figures follow');
+  await page.locator('#programmes li[data-list="elderly"] a').click();
+  await page.waitForSelector('#worklist[data-list="elderly"]');
+  assert.ok(await fits(page));
+  assert.deepEqual(page.errors, []);
+});
