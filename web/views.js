@@ -430,14 +430,16 @@ export async function admin(main, params) {
     const login = h('input', { type: 'text', required: true, autocomplete: 'off', autocapitalize: 'none' });
     const name = h('input', { type: 'text' });
     const roleSel = h('select', {}, ROLES.map((r) => h('option', { value: r }, role(r))));
-    const unitIn = h('input', { type: 'text', inputmode: 'numeric' });
+    // A province or commune picked by name (the tree's first two levels); an area's code can be typed.
+    const up = await unitPicker('', { root: '', levels: 2 });
+    const unitIn = up.input;
     const out = h('div', { 'aria-live': 'polite' });
     const addForm = h('form', { class: 'f card', id: 'user-add', onsubmit: async (e) => {
       e.preventDefault();
       out.replaceChildren();
       clearErrors(addForm);
       try {
-        const r = await api('/api/v1/users', { method: 'POST', body: { login: login.value.trim(), name: name.value.trim() || login.value.trim(), role: roleSel.value, unit: unitIn.value.trim() } });
+        const r = await api('/api/v1/users', { method: 'POST', body: { login: login.value.trim(), name: name.value.trim() || login.value.trim(), role: roleSel.value, unit: String(up.value || '').trim() } });
         out.append(h('div', { class: 'msg good', role: 'status' }, t('newPassword', { p: r.password })));
         addForm.reset();
       } catch (err) {
@@ -445,7 +447,7 @@ export async function admin(main, params) {
         out.append(errorBox(err));
       }
     } }, h('h2', {}, t('addUser')), h('div', { class: 'row2' }, field('login', t('user'), login), field('name', t('name'), name),
-      field('role', t('role'), roleSel), field('unit', t('unit'), unitIn, t('unitHint'))), out, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('add'))));
+      field('role', t('role'), roleSel), up.attach(field('unit', t('unit'), unitIn, t('unitHint')))), out, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('add'))));
     // One row per account: role, unit and "disabled" can be changed in place; a reset shows the new password once.
     const rows = users.map((u) => {
       const id = `u-${u.login.replace(/\W/g, '_')}`;

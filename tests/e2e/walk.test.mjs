@@ -304,14 +304,14 @@ test('an administrator sees the unit tree, adds a user, changes a role and reads
   await form.getByLabel('Tên đăng nhập', { exact: true }).fill('ctv2');
   await form.getByLabel('Họ và tên', { exact: true }).fill('Cộng tác viên Hai');
   await form.getByLabel('Vai trò', { exact: true }).selectOption('collaborator');
-  await form.getByRole('textbox', { name: /^Đơn vị/ }).fill(W.area);
+  await form.getByRole('combobox', { name: /^Đơn vị/ }).fill(W.area); // an area by its code
   await form.getByRole('button', { name: 'Thêm' }).click();
   await page.waitForSelector('#user-add .msg');
   assert.match(await page.locator('#user-add .msg').innerText(), /Mật khẩu mới \(chỉ hiện một lần\): \S{8,}/);
   // A wrong unit for the role is refused by the field.
   await form.getByLabel('Tên đăng nhập', { exact: true }).fill('ctv3');
   await form.getByLabel('Vai trò', { exact: true }).selectOption('collaborator');
-  await form.getByRole('textbox', { name: /^Đơn vị/ }).fill(W.commune);
+  await form.getByRole('combobox', { name: /^Đơn vị/ }).fill(W.commune);
   await form.getByRole('button', { name: 'Thêm' }).click();
   await page.waitForSelector('#user-add [data-field="unit"] .err:not(:empty)');
   // The new account appears in the list; its role changes to commune officer.
