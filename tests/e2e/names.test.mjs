@@ -243,13 +243,17 @@ test('axe-core finds nothing on any page at 360 and 1366 pixels, and nothing scr
     check: [`#/check?unit=${X.commune.code}&period=${year - 1}`, 'main section.card, main .msg'],
     quality: [`#/quality?unit=${X.commune.code}&period=${X.month}`, '#quality'], review: ['#/review', 'main h1'],
     cycle: ['#/cycle', 'main h1'], worklist: ['#/worklist', 'main h1'], account: ['#/account', '#tokens'],
+    comm: ['#/comm', '#comm-summary'], elderly: ['#/elderly', 'main h1'], targets: ['#/targets', 'main h1'],
+    workforce: ['#/workforce', 'main h1'], duplicates: ['#/duplicates', 'main h1'], reconcile: ['#/reconcile', 'main h1'],
+    series: [`#/series?unit=${X.commune.code}`, 'main h1'],
     ...(ev ? { event: [`#/event/${ev}`, 'pre'] } : {}),
   };
   const province = {
     'province-report': [`#/reports?form=03-DSX&unit=${X.province.code}&period=${year - 1}`, '#report'],
     timeliness: ['#/timeliness', 'main h1'], projection: ['#/projection', 'main h1'],
+    'province-targets': ['#/targets', 'main h1'], 'province-workforce': ['#/workforce', 'main h1'],
   };
-  const admin = Object.fromEntries(['units', 'users', 'audit', 'auditSearch'].map((tab) => [`admin-${tab}`, [`#/admin?tab=${tab}`, 'main .card, main table']]));
+  const admin = Object.fromEntries(['units', 'users', 'audit', 'auditSearch', 'mapChange'].map((tab) => [`admin-${tab}`, [`#/admin?tab=${tab}`, 'main .card, main table']]));
   const failures = [];
   for (const viewport of [PHONE, DESKTOP]) {
     const out = await w.newPage(viewport);
@@ -269,7 +273,9 @@ test('axe-core finds nothing on any page at 360 and 1366 pixels, and nothing scr
       assert.ok((await axe(out)).some((v) => v.id === 'image-alt'), 'axe-core reports a broken page');
       await out.evaluate(() => document.getElementById('bad').remove());
     }
-    for (const [login, pages] of [['canbo', officer], ['tinh', province], ['ctv', { 'collaborator-home': ['#/', 'main h1'], queries: ['#/queries', 'main h1'] }], ['quantri', admin]]) {
+    for (const [login, pages] of [['canbo', officer], ['tinh', province], ['ctv', { 'collaborator-home': ['#/', 'main h1'], queries: ['#/queries', 'main h1'],
+      book: ['#/book', 'main h1'], outbox: ['#/outbox', 'main h1'], 'collaborator-comm': ['#/comm', '#comm-sessions'],
+      'collaborator-elderly': ['#/elderly', 'main h1'] }], ['quantri', admin]]) {
       const page = await w.loggedIn(login, viewport);
       for (const [name, [hash, ready]] of Object.entries(pages)) {
         await w.nav(page, hash, ready);
