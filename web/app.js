@@ -5,7 +5,7 @@ import { accountPage } from './account.js';
 import { duplicatesPage } from './duplicates.js';
 import { recordPage } from './record.js';
 import { seriesPage } from './series.js';
-import { programmesCard, worklistHome, worklistPage } from './worklist.js';
+import { householdsCard, programmesCard, worklistHome, worklistPage } from './worklist.js';
 import { commPage } from './comm.js';
 import { elderlyPage, elderlySessionPage } from './elderly.js';
 import { targetsPage } from './targets.js';
@@ -170,6 +170,7 @@ async function route() {
           // A collaborator's home: their area's work lists first, then the figures.
           const lists = h('div', { id: 'worklists' });
           await worklistHome(lists);
+          lists.append(await householdsCard(state.user.unit));
           await V.dashboard(page, params);
           page.prepend(lists);
         } else if (state.user.role === 'commune' && !params.get('unit')) {

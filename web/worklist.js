@@ -16,7 +16,7 @@ const WORDS = {
     weeks: 'Số tuần', due: 'Sàng lọc tuần {w}, hạn {d}', overdue: 'quá hạn', days: '{n} ngày tuổi',
     married: 'Kết hôn {d}', spouse: 'Vợ/chồng', method: 'Biện pháp', poverty: 'Hộ', child: 'Con thứ {o}: {c} ({d})',
     what: 'Cần làm', print: 'In danh sách', download: 'Tải', plan: 'Vật tư cần chuẩn bị cho {m} tháng',
-    without: '{n} người chưa dùng biện pháp nào', open: 'Xem cả danh sách', programmes: 'Chương trình: danh sách cần làm hôm nay',
+    without: '{n} người chưa dùng biện pháp nào', open: 'Xem cả danh sách', households: 'Các hộ của địa bàn', hhNo: 'Hộ số', members: '{n} người', allHouseholds: 'Xem tất cả các hộ', programmes: 'Chương trình: danh sách cần làm hôm nay',
   },
   en: {
     worklists: 'Work lists', elderly: 'Elderly people due a health check this year',
@@ -27,7 +27,7 @@ const WORDS = {
     weeks: 'Weeks', due: 'Screening at week {w}, due {d}', overdue: 'overdue', days: '{n} days old',
     married: 'Married {d}', spouse: 'Spouse', method: 'Method', poverty: 'Household', child: 'Child {o}: {c} ({d})',
     what: 'To do', print: 'Print the list', download: 'Download', plan: 'Supplies to prepare for {m} months',
-    without: '{n} women use no method', open: 'See the whole list', programmes: 'Programmes: who is due today',
+    without: '{n} women use no method', open: 'See the whole list', households: 'The households of the area', hhNo: 'Household', members: '{n} persons', allHouseholds: 'See all households', programmes: 'Programmes: who is due today',
   },
 };
 export const w = (k, args) => {
@@ -124,4 +124,15 @@ export async function programmesCard(unit) {
     h('ul', { class: 'programmes' }, lists.map((r) => h('li', { 'data-list': r.list },
       h('a', { class: 'tap', href: `#/worklist?${q({ list: r.list, unit })}` }, `${w(r.list)}: `, h('strong', {}, num(r.count))),
       r.areas.length > 1 ? h('span', { class: 'muted' }, ` (${r.areas.filter((a) => a.count).map((a) => `${a.name} ${num(a.count)}`).join(', ')})`) : null))));
+}
+
+// A collaborator's households on their home page: the first ones of their
+// area by book number, with the head's name and members, and the way to all.
+export async function householdsCard(area) {
+  const r = await api(`/api/v1/households?${q({ area, size: 10 })}`);
+  return h('section', { class: 'card', id: 'my-households' }, h('h2', {}, `${w('households')} (${num(r.total)})`),
+    h('ul', { class: 'programmes' }, r.items.map((x) => h('li', {},
+      h('a', { class: 'tap', href: `#/household/${encodeURIComponent(x.id)}` }, `${w('hhNo')} ${x.number}: ${x.head_name || '—'}`),
+      h('span', { class: 'muted' }, ` · ${w('members', { n: num(x.member_count ?? 0) })}${Number(x.poverty) ? ` · ${label('poverty', x.poverty)}` : ''}`)))),
+    h('p', {}, h('a', { class: 'tap', href: `#/area?${q({ area })}` }, w('allHouseholds'))));
 }

@@ -25,6 +25,11 @@ test('a collaborator\'s home page is their area\'s work lists, on a phone', asyn
   assert.match(elderly, /Hoàng Văn Sáu Mươi/);
   assert.doesNotMatch(elderly, /Trịnh Văn Tám Lăm/, 'another area\'s elder is not shown');
   assert.equal(await page.locator('section[data-list]').count(), 6);
+  // Then the area's households, by book number with the head's name
+  // (tests/data/worklist: E1 heads H1, E3 heads H2, a poor household).
+  const hh = await page.locator('#my-households li').allInnerTexts();
+  assert.match(hh[0], /^Hộ số 1: Nguyễn Văn Bảy Mươi · \d+ người$/);
+  assert.match(hh[1], /^Hộ số 2: Hoàng Văn Sáu Mươi · \d+ người · Nghèo$/);
   assert.ok(await fits(page), 'no sideways scrolling at 360 px');
   await page.screenshot({ path: path.join(ART, 'worklist-home-360.png'), fullPage: true });
   assert.deepEqual(page.errors, []);
