@@ -52,7 +52,7 @@ export async function rememberUser(me) {
 export async function offlineUser() {
   try {
     const m = await B.getMeta();
-    return m.me && m.owner === m.me.user.login ? m.me : null;
+    return m.me?.user && m.owner === m.me.user.login ? m.me : null;
   } catch { return null; }
 }
 
@@ -368,6 +368,8 @@ export async function startOffline() {
   if (!state.user || state.user.role !== 'collaborator') { draw(); return; }
   let m = {};
   try { m = await B.getMeta(); } catch { return; }
+  // The session may have ended while the book was read (a logout, an expired session).
+  if (!state.user) { draw(); return; }
   if (m.owner && m.owner !== state.user.login) {
     // Another collaborator's book: it is not this user's to see.
     const waiting = (await B.outbox()).length;

@@ -161,6 +161,8 @@ test('the commune officer reviews January, areas without a change first, and ask
   assert.match(await item.locator('.msg.bad').innerText(), /Hãy nhập câu hỏi/);
   await item.getByLabel('Hỏi lại cộng tác viên').fill('Trẻ là bé trai hay bé gái?');
   await clickAndRedraw(page, item.getByRole('button', { name: 'Gửi câu hỏi' }), 'section.area');
+  // The redrawn page, not the one being left (the hash changes before the new page is busy).
+  await area(page, W.area).locator('li.change', { hasText: 'Câu hỏi: Trẻ là bé trai hay bé gái?' }).waitFor();
   const asked = await area(page, W.area).locator('li.change', { hasText: 'Phạm Gia Bảo' }).innerText();
   assert.match(asked, /Câu hỏi: Trẻ là bé trai hay bé gái\? – Trần Văn Bình, 25\/02\/2026/);
   assert.match(asked, /Cộng tác viên chưa trả lời/);
