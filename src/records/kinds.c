@@ -568,13 +568,30 @@ static enum ds_why copy_text(const json_t *body, const char *name, size_t max, b
 	return json_object_set(out, name, v) ? W_TOO_LONG : W_NONE;
 }
 
-/* A club's code, its key within the commune: 1-20 of letters, digits, '_' or '-'. */
-static bool club_code(const json_t *v)
+/* A body's club code (its key within the commune: 1-20 of letters,
+ * digits, '_' or '-') as the first member of a new canonical body *o. */
+static enum ds_why club_start(const json_t *body, json_t **o, const char **field)
 {
-	size_t n = json_is_string(v) ? json_string_length(v) : 0;
-	return n >= 1 && n <= 20 &&
-	       strspn(json_string_value(v),
-		      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+	json_t *c = json_object_get(body, "club");
+	size_t n = json_is_string(c) ? json_string_length(c) : 0;
+	*field = "club";
+	if (!c)
+		return W_REQUIRED;
+	if (n < 1 || n > 20 ||
+	    strspn(json_string_value(c), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+		return W_BAD_CODE;
+	*o = json_pack("{s:O}", "club", c);
+	return *o ? W_NONE : W_TOO_LONG;
+}
+
+/* The end of a body parser: on refusal the body is freed; else it is *out. */
+static enum ds_why body_done(enum ds_why w, json_t *o, json_t **out)
+{
+	if (w)
+		json_decref(o);
+	else
+		*out = o;
+	return w;
 }
 
 /* participants: {"male": {"15-24": 3, ...}, "female": {...}}, age groups of
@@ -652,15 +669,8 @@ static enum ds_why parse_comm_session(const json_t *body, const struct rec *r, j
 		w = json_object_set_new(o, "participants", p) ? W_TOO_LONG : W_NONE;
 	if (!w)
 		w = copy_text(body, "held_by", 100, false, o, field);
-	if (w) {
-		json_decref(o);
-		return w;
-	}
-	char id[REG_UUID_TEXT];
-	reg_uuid_format(r->id, id);
-	snprintf(key, REC_KEY_MAX + 1, "%s", id);
-	*out = o;
-	return W_NONE;
+	reg_uuid_format(r->id, key);
+	return body_done(w, o, out);
 }
 
 /*
@@ -676,25 +686,17 @@ static enum ds_why parse_club(const json_t *body, const struct rec *r, json_t **
 	static const char *const names[] = {"club", "name", "model", "members", NULL};
 	if (!only_members(body, names, field))
 		return W_JSON_UNKNOWN_MEMBER;
-	json_t *c = json_object_get(body, "club");
-	*field = "club";
-	if (!c)
-		return W_REQUIRED;
-	if (!club_code(c))
-		return W_BAD_CODE;
-	json_t *o = json_pack("{s:O}", "club", c);
-	enum ds_why w = !o ? W_TOO_LONG : copy_text(body, "name", 100, true, o, field);
+	json_t *o = NULL;
+	enum ds_why w = club_start(body, &o, field);
+	if (w)
+		return w;
+	w = copy_text(body, "name", 100, true, o, field);
 	if (!w)
 		w = code_member(body, "model", "club_model", o, field);
 	if (!w)
 		w = count_member(body, "members", 0, 10000, true, o, field);
-	if (w) {
-		json_decref(o);
-		return w;
-	}
-	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(c));
-	*out = o;
-	return W_NONE;
+	snprintf(key, REC_KEY_MAX + 1, "%s", json_string_value(json_object_get(o, "club")));
+	return body_done(w, o, out);
 }
 
 /*
@@ -709,25 +711,15 @@ static enum ds_why parse_club_meeting(const json_t *body, const struct rec *r, j
 	static const char *const names[] = {"club", "topic", "attendance", NULL};
 	if (!only_members(body, names, field))
 		return W_JSON_UNKNOWN_MEMBER;
-	json_t *c = json_object_get(body, "club");
-	*field = "club";
-	if (!c)
-		return W_REQUIRED;
-	if (!club_code(c))
-		return W_BAD_CODE;
-	json_t *o = json_pack("{s:O}", "club", c);
-	enum ds_why w = !o ? W_TOO_LONG : code_member(body, "topic", "comm_topic", o, field);
+	json_t *o = NULL;
+	enum ds_why w = club_start(body, &o, field);
+	if (w)
+		return w;
+	w = code_member(body, "topic", "comm_topic", o, field);
 	if (!w)
 		w = count_member(body, "attendance", 1, 10000, true, o, field);
-	if (w) {
-		json_decref(o);
-		return w;
-	}
-	char id[REG_UUID_TEXT];
-	reg_uuid_format(r->id, id);
-	snprintf(key, REC_KEY_MAX + 1, "%s", id);
-	*out = o;
-	return W_NONE;
+	reg_uuid_format(r->id, key);
+	return body_done(w, o, out);
 }
 
 /*
