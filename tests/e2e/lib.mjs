@@ -58,8 +58,12 @@ const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe
  *   opts.asOf     the baseline's date (default: the generator's)
  *   opts.users    [[login, role, unit, name], ...]
  */
+// Today in Viet Nam (UTC+7): the date the server's audit search and every
+// user mean by "today", which is tomorrow's UTC date from 17:00 UTC on.
+export const vnToday = () => new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
+
 export async function world(opts = {}) {
-  const today = opts.today || new Date().toISOString().slice(0, 10);
+  const today = opts.today || vnToday();
   const env = { ...process.env, DANSO_TODAY: today };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-e2e-'));
   const run = (...args) => execFileSync(bin, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,10 +14,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ART, csv, dmy, fold, viNum, world } from './lib.mjs';
+import { ART, csv, dmy, fold, viNum, vnToday, world } from './lib.mjs';
 
 // The server and the browser must agree on today (the forms refuse future dates).
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = vnToday();
 
 let w, dir, base, PW;
 const W = {}; // the world: codes and ids picked from the data
