@@ -146,7 +146,8 @@ struct eng_result {
 	int unknown_col;            /* first column whose unit is unknown, or -1 */
 };
 
-/* Computes; the result is freed with eng_result_free(). */
+/* Computes; the result is freed with eng_result_free().  Two flows over the
+ * same days are one: flow[1] is then flow[0], read-only like the rest. */
 enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, struct eng_result *r);
 void eng_result_free(struct eng_result *r);
 

@@ -55,7 +55,7 @@ enum ds_rc engine_dm_population(const struct eng_view *v, const char *unit, int3
 		return rc;
 	/* The forms' own count (eng_stock_areas), so that the two cannot differ. */
 	uint8_t *ages = malloc(ENG_AGE_DAYS);
-	uint8_t *seen = calloc((size_t)(e->maxh >> 3) + 2, 1);
+	uint8_t *seen = calloc(eng_seen_bytes(e), 1);
 	struct eng_stock *cube = calloc(1, sizeof *cube);
 	if (!ages || !seen || !cube) {
 		rc = DS_ENOMEM;
@@ -64,10 +64,10 @@ enum ds_rc engine_dm_population(const struct eng_view *v, const char *unit, int3
 	eng_age_table(day, ages);
 	int y, mo, d;
 	day_to_ymd(day, &y, &mo, &d);
-	struct eng_stock_ctx c = {e, day, y, ages, seen, NULL};
+	struct eng_stock_ctx c = {e, day, y, ages, seen, cube};
 	for (uint32_t k = u.m->off[u.id]; k < u.m->off[u.id + 1]; k++) {
 		size_t a = (size_t)u.m->areas[k];
-		eng_stock_areas(&c, u.area_col, a, a + 1, cube);
+		eng_stock_areas(&c, 1, u.area_col, a, a + 1);
 	}
 	for (int s = 0; s < 2; s++)
 		for (int x = 0; x < ENG_AGES; x++)

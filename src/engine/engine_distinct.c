@@ -104,6 +104,8 @@ struct dense {
 	uint32_t *head; /* person -> 1 + index of their first entry, 0: none */
 	struct dense_entry *ent;
 	size_t n, cap;
+	int32_t *who; /* the persons with an entry, in the order first met */
+	size_t nwho, capwho;
 };
 
 static int dense_add(struct dense *d, int32_t p, int32_t col, int32_t date, int age)
@@ -118,8 +120,14 @@ static int dense_add(struct dense *d, int32_t p, int32_t col, int32_t date, int 
 			return 0;
 		}
 	}
-	if (d->n >= UINT32_MAX || !ds_grow(&d->ent, sizeof *d->ent, &d->cap, d->n, 1024))
+	if (d->n >= UINT32_MAX ||
+	    (d->n >= d->cap && !ds_grow(&d->ent, sizeof *d->ent, &d->cap, d->n, 1024)))
 		return -1;
+	if (!d->head[p]) {
+		if (d->nwho >= d->capwho && !ds_grow(&d->who, sizeof *d->who, &d->capwho, d->nwho, 1024))
+			return -1;
+		d->who[d->nwho++] = p;
+	}
 	d->ent[d->n] = (struct dense_entry){col, date, d->head[p], (uint8_t)age};
 	d->head[p] = (uint32_t)++d->n;
 	return 1;
@@ -163,8 +171,11 @@ struct eng_distinct *eng_distinct_new(const struct engine *e, const size_t event
 	for (int k = 0; k < ENG_DISTINCT_KINDS; k++) {
 		d->is_dense[k] = events[k] > (size_t)e->maxp / 16;
 		if (d->is_dense[k]) {
-			d->dense[k].head = calloc((size_t)e->maxp + 1, sizeof *d->dense[k].head);
-			failed |= !d->dense[k].head;
+			/* Room for every event of the kind: nothing grows while counting. */
+			struct dense *x = &d->dense[k];
+			x->head = calloc((size_t)e->maxp + 1, sizeof *x->head);
+			failed |= !x->head || !ds_grow(&x->ent, sizeof *x->ent, &x->cap, events[k], 1024) ||
+				  !ds_grow(&x->who, sizeof *x->who, &x->capwho, events[k], 1024);
 		} else {
 			failed |= pairset_reserve(&d->cols[k], events[k]);
 			failed |= pairset_reserve(&d->all[k], events[k]);
@@ -186,6 +197,7 @@ void eng_distinct_free(struct eng_distinct *d)
 		pairset_free(&d->all[k]);
 		free(d->dense[k].head);
 		free(d->dense[k].ent);
+		free(d->dense[k].who);
 	}
 	free(d);
 }
@@ -217,11 +229,13 @@ static void count_pairs(const struct engine *e, int k, const struct pairset *s,
 	}
 }
 
-/* The same from the dense form: per column, and each person's earliest in all. */
+/* The same from the dense form: per column, and each person's earliest in
+ * all; only the persons met are visited, not every person of the engine. */
 static void count_dense(const struct engine *e, int k, const struct dense *d,
 			struct eng_flow *cols, struct eng_flow *all)
 {
-	for (int64_t p = 1; p <= e->maxp; p++) {
+	for (size_t w = 0; w < d->nwho; w++) {
+		int32_t p = d->who[w];
 		const struct dense_entry *first = NULL;
 		int sex = e->p_sex[p] - 1;
 		for (uint32_t i = d->head[p]; i; i = d->ent[i - 1].next) {

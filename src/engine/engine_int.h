@@ -289,13 +289,24 @@ struct eng_stock_ctx {
 	int32_t day;
 	int year;              /* of day, for poverty */
 	const uint8_t *ages;   /* eng_age_table of day */
-	uint8_t *seen_hh;      /* a bit per household: counted once per stock */
-	struct eng_stock *out; /* the column being counted */
+	uint8_t *seen_hh;      /* a bit per household (eng_seen_bytes, zeroed) */
+	struct eng_stock *out; /* the columns' cubes */
 };
-/* Counts the spells of areas [a0, a1) present on the context's day into
- * out[area_col[area]]. */
-void eng_stock_areas(struct eng_stock_ctx *c, const int32_t *area_col, size_t a0, size_t a1,
-		     struct eng_stock *out);
+/* Bytes of a bitmap with a bit per household, in whole 64-bit words. */
+static inline size_t eng_seen_bytes(const struct engine *e)
+{
+	return ((size_t)(e->maxh >> 6) + 2) * 8;
+}
+/*
+ * Counts the spells of areas [a0, a1) present on each context's day (n of
+ * them, at most 2, read in one pass) into c[i].out[area_col[area]], and
+ * marks their households in c[i].seen_hh.
+ */
+void eng_stock_areas(const struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
+		     size_t a1);
+/* Counts each household marked in c->seen_hh once, into its area's column
+ * of c->out, and clears the bitmap. */
+void eng_stock_households(const struct eng_stock_ctx *c, const int32_t *area_col);
 
 /* ---- questions over a unit's areas (engine_quality.c) ---- */
 

@@ -43,7 +43,7 @@ struct worker {
 static int take(struct work *w)
 {
 	pthread_mutex_lock(&w->mu);
-	int t = w->next < w->nflow + w->nstock * STOCK_CHUNKS ? w->next++ : -1;
+	int t = w->next < w->nflow + (w->nstock ? STOCK_CHUNKS : 0) ? w->next++ : -1;
 	pthread_mutex_unlock(&w->mu);
 	return t;
 }
@@ -53,6 +53,10 @@ static void *work_run(void *arg)
 	struct worker *k = arg;
 	struct work *w = k->w;
 	const struct engine *e = w->e;
+	struct eng_stock_ctx c[2];
+	for (int i = 0; i < w->nstock; i++)
+		c[i] = (struct eng_stock_ctx){e, w->q->stock_date[i], w->year[i], w->ages[i], k->seen[i],
+					      k->stock[i]};
 	int t;
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {
@@ -60,11 +64,12 @@ static void *work_run(void *arg)
 					  w->area_commune, w->flow[t], w->q->ncols);
 			continue;
 		}
-		t -= w->nflow;
-		int i = t / STOCK_CHUNKS, chunk = t % STOCK_CHUNKS;
-		struct eng_stock_ctx c = {e, w->q->stock_date[i], w->year[i], w->ages[i], k->seen[i], NULL};
-		eng_stock_areas(&c, w->area_col, w->cut[chunk], w->cut[chunk + 1], k->stock[i]);
+		int chunk = t - w->nflow;
+		eng_stock_areas(c, w->nstock, w->area_col, w->cut[chunk], w->cut[chunk + 1]);
 	}
+	/* The households this thread marked lie in its chunks' areas only. */
+	for (int i = 0; i < w->nstock && !k->rc; i++)
+		eng_stock_households(&c[i], w->area_col);
 	return NULL;
 }
 
@@ -74,7 +79,7 @@ static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock
 	k->rc = DS_OK;
 	for (int i = 0; i < w->nstock; i++) {
 		k->stock[i] = stock ? stock[i] : calloc(w->q->ncols + 1, sizeof *k->stock[i]);
-		k->seen[i] = calloc((size_t)(w->e->maxh >> 3) + 2, 1);
+		k->seen[i] = calloc(eng_seen_bytes(w->e), 1);
 		if (!k->stock[i] || !k->seen[i])
 			return DS_ENOMEM;
 	}
@@ -136,15 +141,15 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	for (int i = 0; i < q->nstock && !rc; i++)
 		if (!(r->stock[i] = calloc(q->ncols + 1, sizeof *r->stock[i])))
 			rc = DS_ENOMEM;
-	for (int i = 0; i < q->nflow && !rc; i++)
+	/* A second flow over the same days (the year to date of an annual
+	 * report) is the first one: computed once, given twice. */
+	bool same_flow = q->nflow == 2 && q->flow_from[0] == q->flow_from[1] &&
+			 q->flow_to[0] == q->flow_to[1];
+	for (int i = 0; i < q->nflow - same_flow && !rc; i++)
 		if (!(r->flow[i] = calloc(q->ncols + 1, sizeof *r->flow[i])))
 			rc = DS_ENOMEM;
 	if (rc)
 		goto out;
-	/* A second flow over the same days (the year to date of an annual
-	 * report) is a copy of the first. */
-	bool same_flow = q->nflow == 2 && q->flow_from[0] == q->flow_from[1] &&
-			 q->flow_to[0] == q->flow_to[1];
 	struct work w = {.e = e, .q = q, .area_col = area_col, .area_commune = m->area_commune,
 			 .flow = {r->flow[0], r->flow[1]}, .nflow = q->nflow - same_flow,
 			 .nstock = q->nstock};
@@ -183,8 +188,8 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	free(w.ages[0]);
 	free(w.ages[1]);
 	pthread_mutex_destroy(&w.mu);
-	if (!rc && same_flow)
-		memcpy(r->flow[1], r->flow[0], (q->ncols + 1) * sizeof *r->flow[0]);
+	if (same_flow)
+		r->flow[1] = r->flow[0];
 out:
 	free(area_col);
 	if (rc)
@@ -194,6 +199,8 @@ out:
 
 void eng_result_free(struct eng_result *r)
 {
+	if (r->flow[1] == r->flow[0])
+		r->flow[1] = NULL;
 	for (int i = 0; i < 2; i++) {
 		free(r->stock[i]);
 		free(r->flow[i]);

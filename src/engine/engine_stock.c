@@ -66,31 +66,56 @@ int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32
 }
 
 
-static inline void count_spell(struct eng_stock_ctx *c, const struct eng_spells *s, size_t k)
+/* Cells of a stock cube as flat arrays: pop by (sex, age, marital), fp by
+ * (age - 15, method), and a spare fp row that takes the zero adds of
+ * everyone who is not a married woman of 15-49. */
+#define POP_CELL(sex, age100, mar) (((sex) * ENG_AGES + (age100)) * 5 + (mar) - 1)
+static const uint8_t age100[126] = {
+#define A10(n) n, n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8, n + 9
+	A10(0), A10(10), A10(20), A10(30), A10(40), A10(50), A10(60), A10(70), A10(80), A10(90),
+	100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100,
+	100, 100, 100, 100, 100, 100, 100, 100
+#undef A10
+};
+
+/*
+ * One spell present on day: its person's birth, entry facts (info) and
+ * change list (head), and household.  Everything it reads is a value or a
+ * restrict pointer, so that the counts it writes cannot make the compiler
+ * read again what it already holds.  The hot path has as few branches as
+ * can be: the married women's method is added with their condition as the
+ * count (into a valid cell whatever the age), and a household is only
+ * marked in the bitmap here; the marked households are counted once each
+ * by eng_stock_households, in household order.
+ */
+static inline __attribute__((always_inline)) void
+count_spell(const struct engine *e, int32_t day, const uint8_t *restrict ages, int32_t birth,
+	    unsigned info, int32_t head, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
+	    uint8_t *restrict seen)
 {
-	const struct engine *e = c->e;
-	int32_t x = c->day - s->birth[k];
-	if (x < 0)
+	int32_t x = day - birth;
+	if (__builtin_expect(x < 0, 0))
 		return;
-	int age = x < ENG_AGE_DAYS ? c->ages[x] : 125;
-	unsigned info = s->info[k];
-	int sex = eng_info_sex(info) - 1;
-	int32_t head = s->chg[k];
-	int mar0 = eng_info_marital(info), fp0 = eng_info_method(info);
-	int mar = head < 0 ? mar0 : eng_value_at(e, head, CHG_MARITAL, mar0, c->day);
-	if (sex < 0 || sex > 1 || mar < 1 || mar > 5)
+	unsigned age = x < ENG_AGE_DAYS ? ages[x] : 125;
+	unsigned sex = (unsigned)eng_info_sex(info) - 1;
+	unsigned mar = (unsigned)eng_info_marital(info), fp = (unsigned)eng_info_method(info);
+	if (__builtin_expect(head >= 0, 0))
+		for (; head >= 0; head = e->chg.next[head]) {
+			if (e->chg.date[head] > day)
+				break;
+			unsigned v = e->chg.val[head];
+			if ((v & 0xF0) == CHG_MARITAL)
+				mar = v & 0x0F;
+			else if ((v & 0xF0) == CHG_FP)
+				fp = v & 0x0F;
+		}
+	if (__builtin_expect(sex > 1 || mar - 1 > 4, 0))
 		return;
-	c->out->pop[sex][age < 100 ? age : 100][mar - 1]++;
-	if (sex == 1 && mar == MAR_MARRIED && age >= ENG_FP_AGE0 && age < ENG_FP_AGE0 + ENG_FP_AGES) {
-		int fp = head < 0 ? fp0 : eng_value_at(e, head, CHG_FP, fp0, c->day);
-		c->out->fp[age - ENG_FP_AGE0][fp <= 9 ? fp : 0]++;
-	}
-	int32_t hh = s->hh[k];
-	if (!(c->seen_hh[hh >> 3] & (1u << (hh & 7)))) {
-		c->seen_hh[hh >> 3] |= (uint8_t)(1u << (hh & 7));
-		int type = household_type_at(e, hh, c->day);
-		c->out->hh[type - 1][eng_household_poverty(e, hh, c->year)]++;
-	}
+	pop[POP_CELL(sex, age100[age], mar)]++;
+	unsigned fa = age - ENG_FP_AGE0;
+	unsigned wife = sex == 1 && mar == MAR_MARRIED && fa < ENG_FP_AGES;
+	fpc[(wife ? fa : 0) * 10 + (fp <= 9 ? fp : 0)] += wife;
+	seen[hh >> 3] |= (uint8_t)(1u << (hh & 7));
 }
 
 void eng_add_cells(void *dst, const void *src, size_t bytes)
@@ -101,21 +126,98 @@ void eng_add_cells(void *dst, const void *src, size_t bytes)
 		d[i] += s[i];
 }
 
-void eng_stock_areas(struct eng_stock_ctx *c, const int32_t *area_col, size_t a0, size_t a1,
-			struct eng_stock *out)
+/* The spells [k0, k1) of s present on the context's day into cube o. */
+static void stock_run(const struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
+		      size_t k0, size_t k1)
+{
+	const int32_t day = c->day;
+	const struct engine *e = c->e;
+	const uint8_t *restrict ages = c->ages;
+	uint8_t *restrict seen = c->seen_hh;
+	int32_t *restrict pop = &o->pop[0][0][0], *restrict fpc = &o->fp[0][0];
+	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict birth = s->birth;
+	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
+	const uint16_t *restrict info = s->info;
+	for (size_t k = k0; k < k1; k++)
+		if (from[k] <= day && day < to[k])
+			count_spell(e, day, ages, birth[k], info[k], chg[k], (uint32_t)hh[k], pop, fpc,
+				    seen);
+}
+
+/* The same for two dates in one read of the spells. */
+static void stock_run2(const struct eng_stock_ctx *c, struct eng_stock *o0, struct eng_stock *o1,
+		       const struct eng_spells *s, size_t k0, size_t k1)
+{
+	const int32_t d0 = c[0].day, d1 = c[1].day;
+	const struct engine *e = c->e;
+	const uint8_t *restrict ages0 = c[0].ages, *restrict ages1 = c[1].ages;
+	uint8_t *restrict seen0 = c[0].seen_hh, *restrict seen1 = c[1].seen_hh;
+	int32_t *restrict pop0 = &o0->pop[0][0][0], *restrict fpc0 = &o0->fp[0][0];
+	int32_t *restrict pop1 = &o1->pop[0][0][0], *restrict fpc1 = &o1->fp[0][0];
+	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict birth = s->birth;
+	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
+	const uint16_t *restrict info = s->info;
+	for (size_t k = k0; k < k1; k++) {
+		int32_t f = from[k], t = to[k];
+		if (f <= d0 && d0 < t)
+			count_spell(e, d0, ages0, birth[k], info[k], chg[k], (uint32_t)hh[k], pop0, fpc0,
+				    seen0);
+		if (f <= d1 && d1 < t)
+			count_spell(e, d1, ages1, birth[k], info[k], chg[k], (uint32_t)hh[k], pop1, fpc1,
+				    seen1);
+	}
+}
+
+/* The spells of one area into the columns' cubes of each stock (n <= 2);
+ * both dates are answered from one read of the spells. */
+static void stock_area(const struct eng_stock_ctx *c, int n, size_t a, int32_t col)
+{
+	const struct engine *e = c[0].e;
+	size_t k0 = e->area_off[a], k1 = e->area_off[a + 1];
+	if (n > 1)
+		stock_run2(c, &c[0].out[col], &c[1].out[col], &e->base, k0, k1);
+	else
+		stock_run(c, &c[0].out[col], &e->base, k0, k1);
+	for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
+		for (int i = 0; i < n; i++)
+			stock_run(&c[i], &c[i].out[col], &e->added, (size_t)k, (size_t)k + 1);
+}
+
+void eng_stock_areas(const struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
+		     size_t a1)
+{
+	for (size_t a = a0; a < a1; a++)
+		if (area_col[a] >= 0)
+			stock_area(c, n, a, area_col[a]);
+}
+
+void eng_stock_households(const struct eng_stock_ctx *c, const int32_t *area_col)
 {
 	const struct engine *e = c->e;
-	for (size_t a = a0; a < a1; a++) {
-		if (area_col[a] < 0)
+	size_t words = eng_seen_bytes(e) / 8;
+	uint64_t *bits = (uint64_t *)(void *)c->seen_hh;
+	for (size_t w = 0; w < words; w++) {
+		uint64_t b = bits[w];
+		if (!b)
 			continue;
-		c->out = &out[area_col[a]];
-		const int32_t day = c->day;
-		const struct eng_spells *s = &e->base;
-		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
-			if (s->from[k] <= day && day < s->to[k])
-				count_spell(c, s, k);
-		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
-			if (e->added.from[k] <= day && day < e->added.to[k])
-				count_spell(c, &e->added, (size_t)k);
+		bits[w] = 0;
+		do {
+			int32_t hh = (int32_t)(w * 64 + (size_t)__builtin_ctzll(b));
+			b &= b - 1;
+			int32_t a = eng_hh_area(e, hh);
+			int32_t col = a >= 0 ? area_col[a] : -1;
+			if (col < 0)
+				continue;
+			/* Most households never changed: their entry facts answer. */
+			int type, pov;
+			if (e->h_chg[hh] < 0) {
+				type = e->h_type0[hh] == 2 ? 2 : 1;
+				pov = e->h_pov0[hh] <= 2 ? e->h_pov0[hh] : 0;
+			} else {
+				type = household_type_at(e, hh, c->day);
+				pov = eng_household_poverty(e, hh, c->year);
+			}
+			c->out[col].hh[type - 1][pov]++;
+		} while (b);
 	}
 }
