@@ -214,19 +214,7 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 	size_t nr;
 	if (eng_event_ranges(e, from, to, area_col, &rg, &nr))
 		return DS_ENOMEM;
-	/* The distinct-person sets are sized from the screenings and checks
-	 * the ranges hold, so that they never rehash. */
-	size_t kinds[ENG_DISTINCT_KINDS] = {0};
-	for (size_t r = 0; r < nr; r++)
-		for (size_t i = rg[r].lo; i < rg[r].hi; i++) {
-			uint8_t t = v->type[i];
-			kinds[ENG_PRENATAL] += t == EV_PRENATAL_SCREENING;
-			kinds[ENG_NEWBORN] += t == EV_NEWBORN_SCREENING;
-			kinds[ENG_ELDERLY] += t == EV_ELDERLY_CHECK;
-		}
-	for (int k = 0; k < ENG_DISTINCT_KINDS; k++)
-		kinds[k] += e->late.n;
-	if (!(c.distinct = eng_distinct_new(e, kinds)))
+	if (!(c.distinct = eng_distinct_new(e, 0)))
 		c.failed = 1;
 	for (size_t r = 0; r < nr && !c.failed; r++)
 		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
@@ -240,8 +228,8 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 	for (size_t i = 0; i < l->n && !c.failed; i++)
 		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
 			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i], l->age[i]);
-	if (!c.failed)
-		eng_distinct_count(c.distinct, out, &out[ncols]);
+	if (!c.failed && eng_distinct_count(c.distinct, out, &out[ncols]) < 0)
+		c.failed = 1;
 	eng_distinct_free(c.distinct);
 	return c.failed ? DS_ENOMEM : DS_OK;
 }

@@ -339,14 +339,15 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 
 enum { ENG_PRENATAL, ENG_NEWBORN, ENG_ELDERLY, ENG_DISTINCT_KINDS };
 struct eng_distinct;
-/* Sets sized for about events[k] events of each kind (they do not rehash
- * below that); NULL when out of memory. */
-struct eng_distinct *eng_distinct_new(const struct engine *e, const size_t events[ENG_DISTINCT_KINDS]);
+/* An empty collection with room for about `events` events; NULL when out
+ * of memory. */
+struct eng_distinct *eng_distinct_new(const struct engine *e, size_t events);
 /* A person's event of kind in col; -1 when out of memory. */
 int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int32_t col, int32_t date,
 		     int age);
-/* Adds the distinct persons into cols[col] and, once each, into all. */
-void eng_distinct_count(const struct eng_distinct *d, struct eng_flow *cols, struct eng_flow *all);
+/* Adds the distinct persons into cols[col] and, once each, into all; -1
+ * when out of memory (nothing is added then). */
+int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng_flow *all);
 void eng_distinct_free(struct eng_distinct *d);
 
 /* Value at a date from a person's change list (kind CHG_*), or base. */
