@@ -153,7 +153,8 @@ void eng_result_free(struct eng_result *r);
 
 /*
  * The codes of the units of `level` that exist on day and lie under `unit`
- * in the tree of day, sorted.  The caller frees each code and the array.
+ * in the tree of day (in the whole country when unit is NULL), sorted.  The
+ * caller frees each code and the array.
  */
 enum ds_rc engine_units_under(const struct eng_view *v, const char *unit, enum reg_level level,
 			      int32_t day, char ***codes, size_t *n);

@@ -169,7 +169,7 @@ enum ds_rc engine_units_under(const struct eng_view *view, const char *unit, enu
 		if (u->level != level || (i && strcmp(e->units.rows[i - 1].code, u->code) == 0))
 			continue;
 		if (!reg_units_at(&e->units, u->code, day) ||
-		    !reg_units_within(&e->units, u->code, unit, day))
+		    (unit && !reg_units_within(&e->units, u->code, unit, day)))
 			continue;
 		if (cnt == cap) {
 			char **nv = realloc(v, (cap *= 2) * sizeof *nv);

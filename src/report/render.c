@@ -117,7 +117,7 @@ json_t *rpt_json(const struct rpt_table *t, const char *lang)
 	json_t *o = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s, s:s, s:i}, s:s, "
 			      "s:s, s:b, s:s}",
 			      "form", t->form->code, "title", title(t, lang), "unit", "code", t->unit,
-			      "name", t->unit_name, "level", reg_level_name(t->unit_level), "period",
+			      "name", t->unit_name, "level", t->unit_level ? reg_level_name(t->unit_level) : "country", "period",
 			      "code", t->period.code, "kind", kinds[t->period.kind], "label", plabel,
 			      "from", from, "to", to, "days", (int)(t->period.to - t->period.from + 1),
 			      "map_date", map, "generated_at", gen, "revision", t->revision, "lang",

@@ -310,10 +310,13 @@ static enum ds_rc set_columns(const struct eng_view *v, struct rpt_table *t, enu
 {
 	char **codes = NULL;
 	size_t n = 0;
-	bool communes = layout == LAYOUT_COMMUNES ||
+	bool nation = strcmp(t->unit, RPT_NATION) == 0;
+	bool communes = nation || layout == LAYOUT_COMMUNES ||
 			(layout == LAYOUT_AUTO && t->unit_level < LVL_COMMUNE);
 	if (communes) {
-		enum ds_rc rc = engine_units_under(v, t->unit, LVL_COMMUNE, t->map_date, &codes, &n);
+		enum ds_rc rc = engine_units_under(v, nation ? NULL : t->unit,
+						   nation ? LVL_PROVINCE : LVL_COMMUNE, t->map_date,
+						   &codes, &n);
 		if (rc)
 			return rc;
 	}
@@ -362,11 +365,12 @@ static enum ds_rc compute(const struct eng_view *v, const struct rpt_request *rq
 	    reg_units_at(units_tree, rq->unit, day_today()))
 		t->map_date = day_today();
 	const struct reg_unit *u = reg_units_resolve(units_tree, rq->unit, t->map_date);
-	if (!u)
+	bool nation = strcmp(rq->unit, RPT_NATION) == 0;
+	if (!u && !nation)
 		return bad_request(pb, "unit", W_NO_UNIT, DS_ENOTFOUND);
 	snprintf(t->unit, sizeof t->unit, "%s", rq->unit);
-	snprintf(t->unit_name, sizeof t->unit_name, "%s", u->name);
-	t->unit_level = u->level;
+	snprintf(t->unit_name, sizeof t->unit_name, "%s", u ? u->name : RPT_NATION_NAME);
+	t->unit_level = u ? u->level : LVL_NONE;
 	enum ds_rc rc = set_columns(v, t, rq->layout);
 	size_t cells = t->form->nrows * t->ncols;
 	if (!rc) {

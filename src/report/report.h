@@ -79,6 +79,11 @@ void rpt_period_label(const struct rpt_period *p, const char *lang, char *out, s
 
 enum rpt_layout { LAYOUT_AUTO, LAYOUT_SINGLE, LAYOUT_COMMUNES };
 
+/* The whole country as a report's unit: one column per province that
+ * exists on the map date, and the national total. */
+#define RPT_NATION "VN"
+#define RPT_NATION_NAME "Toàn quốc"
+
 struct rpt_request {
 	const char *form;
 	const char *unit;
