@@ -144,40 +144,19 @@ static void stock_run(const struct eng_stock_ctx *c, struct eng_stock *o, const 
 				    seen);
 }
 
-/* The same for two dates in one read of the spells. */
-static void stock_run2(const struct eng_stock_ctx *c, struct eng_stock *o0, struct eng_stock *o1,
-		       const struct eng_spells *s, size_t k0, size_t k1)
-{
-	const int32_t d0 = c[0].day, d1 = c[1].day;
-	const struct engine *e = c->e;
-	const uint8_t *restrict ages0 = c[0].ages, *restrict ages1 = c[1].ages;
-	uint8_t *restrict seen0 = c[0].seen_hh, *restrict seen1 = c[1].seen_hh;
-	int32_t *restrict pop0 = &o0->pop[0][0][0], *restrict fpc0 = &o0->fp[0][0];
-	int32_t *restrict pop1 = &o1->pop[0][0][0], *restrict fpc1 = &o1->fp[0][0];
-	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict birth = s->birth;
-	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
-	const uint16_t *restrict info = s->info;
-	for (size_t k = k0; k < k1; k++) {
-		int32_t f = from[k], t = to[k];
-		if (f <= d0 && d0 < t)
-			count_spell(e, d0, ages0, birth[k], info[k], chg[k], (uint32_t)hh[k], pop0, fpc0,
-				    seen0);
-		if (f <= d1 && d1 < t)
-			count_spell(e, d1, ages1, birth[k], info[k], chg[k], (uint32_t)hh[k], pop1, fpc1,
-				    seen1);
-	}
-}
-
-/* The spells of one area into the columns' cubes of each stock (n <= 2);
- * both dates are answered from one read of the spells. */
+/*
+ * The spells of one area into the columns' cubes of each stock (n <= 2).
+ * Both dates are answered from one read of the spells from memory: an
+ * area's spells (some hundreds, a few kilobytes) are still in the first
+ * caches when the second date reads them, and each date's loop stays tight
+ * enough to keep everything in registers.
+ */
 static void stock_area(const struct eng_stock_ctx *c, int n, size_t a, int32_t col)
 {
 	const struct engine *e = c[0].e;
 	size_t k0 = e->area_off[a], k1 = e->area_off[a + 1];
-	if (n > 1)
-		stock_run2(c, &c[0].out[col], &c[1].out[col], &e->base, k0, k1);
-	else
-		stock_run(c, &c[0].out[col], &e->base, k0, k1);
+	for (int i = 0; i < n; i++)
+		stock_run(&c[i], &c[i].out[col], &e->base, k0, k1);
 	for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
 		for (int i = 0; i < n; i++)
 			stock_run(&c[i], &c[i].out[col], &e->added, (size_t)k, (size_t)k + 1);
