@@ -218,7 +218,7 @@ static enum ds_rc one_event(struct ev_run *r, const struct ev_line *l)
 
 /* Lines parsed ahead and recorded one by one: the store is told first what
  * they will look up (store_prefetch), which it may read in one go. */
-#define EVENTS_AHEAD 512
+#define EVENTS_AHEAD 2048
 
 struct ev_batch {
 	struct ev_line lines[EVENTS_AHEAD];

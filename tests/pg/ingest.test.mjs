@@ -4,7 +4,8 @@
 // makes the look-ups stale inside one batch: an event sent twice in a row
 // (already present), an id reused with other content (refused), broken
 // lines, births and arrivals followed by events of the new persons, moves
-// into households made a few lines before.
+// into households made a few lines before; and it spans several of the
+// batches of 2,048 lines that are read ahead (src/cli/cmd_register.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -38,7 +39,7 @@ function summary(r) {
 test('events on PostgreSQL: the same answers, line by line, and the same register as on SQLite',
   { skip: !tmpl && 'DANSO_TEST_PG is not set', timeout: 300_000 }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'danso-ingest-'));
-    run('gen', '--out', `${dir}/g`, '--persons', '3000', '--seed', '11', '--province', '79');
+    run('gen', '--out', `${dir}/g`, '--persons', '10000', '--seed', '11', '--province', '79');
     const lines = fs.readFileSync(`${dir}/g/events.ndjson`, 'utf8').split('\n').filter(Boolean);
     // Every 37th line twice in a row, every 41st again with another date (the
     // same id), every 97th followed by a broken line.
