@@ -181,18 +181,25 @@ static void reject_event(struct ev_run *r, long line, const struct ds_problem *p
 	json_decref(o);
 }
 
-/* One line of the file. */
-static enum ds_rc one_event(struct ev_run *r, long line, const char *text, size_t len)
-{
+/* One line of the file, parsed (ok) or refused (p). */
+struct ev_line {
+	long line;
+	const char *text;
+	size_t len;
+	bool ok;
 	struct reg_event ev;
 	struct ds_problem p;
-	memset(&p, 0, sizeof p);
-	if (reg_event_parse_text(text, len, &ev, &p) != DS_OK) {
-		reject_event(r, line, &p, text, len);
+};
+
+/* Records one parsed line. */
+static enum ds_rc one_event(struct ev_run *r, const struct ev_line *l)
+{
+	if (!l->ok) {
+		reject_event(r, l->line, &l->p, l->text, l->len);
 		return DS_OK;
 	}
 	struct ledger_result res;
-	enum ds_rc rc = ledger_record(r->lg, &ev, r->by, &res);
+	enum ds_rc rc = ledger_record(r->lg, &l->ev, r->by, &res);
 	if (rc)
 		return rc;
 	switch (res.outcome) {
@@ -200,13 +207,61 @@ static enum ds_rc one_event(struct ev_run *r, long line, const char *text, size_
 		r->recorded++;
 		if (res.warned) {
 			r->warnings++;
-			reject_event(r, line, &res.warning, text, len);
+			reject_event(r, l->line, &res.warning, l->text, l->len);
 		}
 		break;
 	case LEDGER_DUPLICATE: r->duplicates++; break;
-	case LEDGER_REFUSED: reject_event(r, line, &res.problem, text, len); break;
+	case LEDGER_REFUSED: reject_event(r, l->line, &res.problem, l->text, l->len); break;
 	}
 	return DS_OK;
+}
+
+/* Lines parsed ahead and recorded one by one: the store is told first what
+ * they will look up (store_prefetch), which it may read in one go. */
+#define EVENTS_AHEAD 2048
+
+struct ev_batch {
+	struct ev_line lines[EVENTS_AHEAD];
+	uint8_t ids[EVENTS_AHEAD][16];
+	const char *persons[4 * EVENTS_AHEAD], *households[2 * EVENTS_AHEAD], *nids[2 * EVENTS_AHEAD];
+	size_t n;
+};
+
+static void hint_add(const char **v, size_t *n, const char *s)
+{
+	if (s[0])
+		v[(*n)++] = s;
+}
+
+static enum ds_rc prefetch(struct store *st, struct ev_batch *b)
+{
+	struct store_hint h = {.event_ids = (const uint8_t(*)[16])b->ids, .persons = b->persons,
+			       .households = b->households, .nids = b->nids};
+	for (size_t i = 0; i < b->n; i++) {
+		const struct reg_event *ev = &b->lines[i].ev;
+		if (!b->lines[i].ok)
+			continue;
+		memcpy(b->ids[h.nevents++], ev->id, 16);
+		h.nseq++;
+		size_t np = h.npersons, nh = h.nhouseholds, nn = h.nnids;
+		hint_add(b->persons, &np, ev->person);
+		hint_add(b->persons, &np, ev->spouse);
+		hint_add(b->persons, &np, ev->head);
+		hint_add(b->persons, &np, ev->duplicate);
+		if (ev->type == EV_BIRTH || ev->type == EV_MOVE_IN) {
+			hint_add(b->persons, &np, ev->np.id);
+			hint_add(b->nids, &nn, ev->np.national_id);
+		}
+		if (ev->type == EV_INFO_CHANGE && ev->field == FLD_NATIONAL_ID)
+			hint_add(b->nids, &nn, ev->value);
+		hint_add(b->households, &nh, ev->household);
+		if (ev->has_nh)
+			hint_add(b->households, &nh, ev->nh.id);
+		h.npersons = np;
+		h.nhouseholds = nh;
+		h.nnids = nn;
+	}
+	return store_prefetch(st, &h);
 }
 
 /* Commits every this many events with --keep-good, and says so. */
@@ -217,29 +272,45 @@ static enum ds_rc run_events(struct ev_run *r, const char *data, size_t size)
 	struct store *st = r->lg->st;
 	struct progress pr;
 	progress_start(&pr, "events", true);
-	enum ds_rc rc = store_begin(st);
+	struct ev_batch *b = malloc(sizeof *b);
+	enum ds_rc rc = b ? store_begin(st) : DS_ENOMEM;
 	size_t pos = 0;
 	long in_batch = 0;
 	while (!rc && pos < size) {
-		const char *nl = memchr(data + pos, '\n', size - pos);
-		size_t end = nl ? (size_t)(nl - data) : size;
-		size_t len = end - pos;
-		r->lines++;
-		if (len && data[pos + len - 1] == '\r')
-			len--;
-		if (len)
-			rc = one_event(r, r->lines, data + pos, len);
-		pos = end + 1;
-		progress_tick(&pr, pos > size ? size : pos, size, "bytes");
-		if (!rc && r->keep_good && ++in_batch >= EVENTS_BATCH) {
-			in_batch = 0;
-			if (!(rc = store_commit(st))) {
-				printf("committed through line %ld\n", r->lines);
-				fflush(stdout);
-				rc = store_begin(st);
+		/* The next lines, parsed. */
+		b->n = 0;
+		while (pos < size && b->n < EVENTS_AHEAD) {
+			const char *nl = memchr(data + pos, '\n', size - pos);
+			size_t end = nl ? (size_t)(nl - data) : size;
+			size_t len = end - pos;
+			r->lines++;
+			if (len && data[pos + len - 1] == '\r')
+				len--;
+			if (len) {
+				struct ev_line *l = &b->lines[b->n++];
+				l->line = r->lines;
+				l->text = data + pos;
+				l->len = len;
+				memset(&l->p, 0, sizeof l->p);
+				l->ok = reg_event_parse_text(l->text, len, &l->ev, &l->p) == DS_OK;
+			}
+			pos = end + 1;
+		}
+		rc = prefetch(st, b);
+		for (size_t i = 0; i < b->n && !rc; i++) {
+			rc = one_event(r, &b->lines[i]);
+			if (!rc && r->keep_good && ++in_batch >= EVENTS_BATCH) {
+				in_batch = 0;
+				if (!(rc = store_commit(st))) {
+					printf("committed through line %ld\n", b->lines[i].line);
+					fflush(stdout);
+					rc = store_begin(st);
+				}
 			}
 		}
+		progress_tick(&pr, pos > size ? size : pos, size, "bytes");
 	}
+	free(b);
 	progress_end(&pr);
 	if (!rc && r->refused && !r->keep_good)
 		rc = DS_EINPUT;

@@ -6,6 +6,7 @@
  * keep_good, good rows are applied and refused ones written to a rejects
  * file with their reasons.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,13 @@ struct imp {
 	struct hmap persons;    /* person ids of this import */
 	bool db_had[3];         /* the store had rows of this kind before */
 	struct buf line;
+	/* The record number of this import's household of each ordinal (0:
+	 * refused by the store); the map above holds ordinal * 128 + province. */
+	int64_t *hh_rid;
+	size_t hh_cap, nhh;
+	const char *file; /* the file being read, for problems found by the writer */
+	bool threads;     /* reading and writing run side by side: problems take mu */
+	pthread_mutex_t mu;
 };
 
 static const char *basename_of(const char *path)
@@ -65,11 +73,15 @@ static void write_reject(struct imp *im, const struct ds_problem *p, const struc
 static void problem(struct imp *im, enum store_kind kind, const struct ds_problem *p,
 		    const struct csv *c)
 {
+	if (im->threads)
+		pthread_mutex_lock(&im->mu);
 	im->errors++;
 	im->stats->rejected[kind]++;
 	if (im->o->on_problem)
 		im->o->on_problem(p, im->o->arg);
 	write_reject(im, p, c);
+	if (im->threads)
+		pthread_mutex_unlock(&im->mu);
 }
 
 static void row_problem(struct imp *im, enum store_kind kind, const struct csv *c,
@@ -256,7 +268,249 @@ out:
 	return rc;
 }
 
+/* ---- reading beside writing ----
+ *
+ * Rows of households and persons are read and checked on one thread while
+ * the store writes the rows already checked on this one: batches of rows
+ * pass through a small bounded ring.  Reading needs the store only to look
+ * for ids stored before this import, so the two run side by side only when
+ * the store had no rows of the kinds the checks look up; otherwise the
+ * same two steps alternate on this thread.
+ */
+
+#define PIPE_ROWS 1024
+#define PIPE_DEPTH 4
+
+/* One kind's steps: read the next good row into row (*got false at the end
+ * of the file), and write it. */
+struct pipe_kind {
+	enum store_kind kind;
+	size_t size; /* bytes of a row */
+	enum ds_rc (*read)(struct imp *im, struct csv *c, struct progress *pr, void *row, bool *got);
+	enum ds_rc (*write)(struct imp *im, void *row, long line);
+};
+
+struct pipe {
+	struct imp *im;
+	const struct pipe_kind *k;
+	struct csv *c;
+	struct progress *pr;
+	unsigned char *rows[PIPE_DEPTH];
+	long *lines[PIPE_DEPTH];
+	size_t n[PIPE_DEPTH];
+	size_t filled, taken; /* batches handed over, batches written */
+	bool done, stop;      /* the reader is at the end; the writer failed */
+	enum ds_rc read_rc;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *pipe_reader(void *arg)
+{
+	struct pipe *pp = arg;
+	for (bool end = false; !end;) {
+		pthread_mutex_lock(&pp->mu);
+		while (pp->filled - pp->taken == PIPE_DEPTH && !pp->stop)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		bool stop = pp->stop;
+		pthread_mutex_unlock(&pp->mu);
+		if (stop)
+			break;
+		size_t b = pp->filled % PIPE_DEPTH, n = 0;
+		enum ds_rc rc = DS_OK;
+		while (n < PIPE_ROWS) {
+			bool got = false;
+			rc = pp->k->read(pp->im, pp->c, pp->pr, pp->rows[b] + n * pp->k->size, &got);
+			if (rc || !got) {
+				end = true;
+				break;
+			}
+			pp->lines[b][n++] = pp->c->rec_line;
+		}
+		pthread_mutex_lock(&pp->mu);
+		pp->n[b] = n;
+		pp->filled++;
+		if (end) {
+			pp->done = true;
+			pp->read_rc = rc;
+		}
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+	}
+	return NULL;
+}
+
+/* Writes the batches the reader hands over, until the end or an error. */
+static enum ds_rc pipe_write(struct pipe *pp)
+{
+	enum ds_rc rc = DS_OK;
+	for (;;) {
+		pthread_mutex_lock(&pp->mu);
+		while (pp->filled == pp->taken && !pp->done)
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		bool empty = pp->filled == pp->taken;
+		pthread_mutex_unlock(&pp->mu);
+		if (empty)
+			return rc;
+		size_t b = pp->taken % PIPE_DEPTH;
+		for (size_t i = 0; i < pp->n[b] && !rc; i++)
+			rc = pp->k->write(pp->im, pp->rows[b] + i * pp->k->size, pp->lines[b][i]);
+		pthread_mutex_lock(&pp->mu);
+		pp->taken++;
+		if (rc)
+			pp->stop = true;
+		pthread_cond_broadcast(&pp->cv);
+		pthread_mutex_unlock(&pp->mu);
+		if (rc)
+			return rc;
+	}
+}
+
+/* Reads and writes every row of c, on two threads when two_threads. */
+static enum ds_rc pipe_run(struct imp *im, const struct pipe_kind *k, struct csv *c,
+			   struct progress *pr, bool two_threads)
+{
+	enum ds_rc rc = DS_OK;
+	if (!two_threads) {
+		void *row = malloc(k->size);
+		if (!row)
+			return DS_ENOMEM;
+		for (;;) {
+			bool got = false;
+			if ((rc = k->read(im, c, pr, row, &got)) || !got)
+				break;
+			if ((rc = k->write(im, row, c->rec_line)))
+				break;
+		}
+		free(row);
+		return rc;
+	}
+	struct pipe pp = {.im = im, .k = k, .c = c, .pr = pr};
+	for (int b = 0; b < PIPE_DEPTH; b++) {
+		pp.rows[b] = malloc(PIPE_ROWS * k->size);
+		pp.lines[b] = malloc(PIPE_ROWS * sizeof *pp.lines[b]);
+		if (!pp.rows[b] || !pp.lines[b])
+			rc = DS_ENOMEM;
+	}
+	pthread_t t;
+	if (!rc) {
+		pthread_mutex_init(&pp.mu, NULL);
+		pthread_cond_init(&pp.cv, NULL);
+		im->threads = true;
+		if (pthread_create(&t, NULL, pipe_reader, &pp) != 0) {
+			rc = DS_ENOMEM;
+		} else {
+			rc = pipe_write(&pp);
+			pthread_join(t, NULL);
+			if (!rc)
+				rc = pp.read_rc;
+		}
+		im->threads = false;
+		pthread_cond_destroy(&pp.cv);
+		pthread_mutex_destroy(&pp.mu);
+	}
+	for (int b = 0; b < PIPE_DEPTH; b++) {
+		free(pp.rows[b]);
+		free(pp.lines[b]);
+	}
+	return rc;
+}
+
+/* A row the store refused (a uniqueness it checks itself), by line. */
+static void late_problem(struct imp *im, enum store_kind kind, const char *file, long line,
+			 const char *field, enum ds_why why)
+{
+	struct ds_problem p;
+	ds_problem_set(&p, file, line, field, why);
+	problem(im, kind, &p, NULL);
+}
+
 /* ---- households ---- */
+
+/* Reads the next household row that passes the checks.  Its id goes into
+ * the import's map with its ordinal; the writer fills in the record number. */
+static enum ds_rc household_read(struct imp *im, struct csv *c, struct progress *pr, void *row,
+				 bool *got)
+{
+	struct store_household *h = row;
+	struct store *st = im->lg->st;
+	bool empty = !im->db_had[STORE_HOUSEHOLDS];
+	while (next_row(im, STORE_HOUSEHOLDS, c) > 0) {
+		progress_tick(pr, csv_offset(c), c->size, "bytes");
+		*h = (struct store_household){.entry = im->o->as_of, .baseline = im->baseline};
+		reg_household_init(&h->rec);
+		enum ds_why w = W_NONE;
+		int col;
+		for (col = 0; col < HC_COUNT && !w; col++) {
+			struct csv_field f = csv_col(c, (size_t)col);
+			w = reg_household_set(&h->rec, (enum reg_hcol)col, f.p, f.n);
+		}
+		if (w) {
+			row_problem(im, STORE_HOUSEHOLDS, c, reg_household_cols[col - 1], w);
+			continue;
+		}
+		const struct reg_unit *area = reg_units_at(&im->lg->units, h->rec.area, im->o->as_of);
+		size_t first;
+		if (!area) {
+			row_problem(im, STORE_HOUSEHOLDS, c, "area_code",
+				    reg_units_rows(&im->lg->units, h->rec.area, &first) ? W_AREA_CLOSED
+										 : W_NO_UNIT);
+			continue;
+		}
+		if (area->level != LVL_AREA) {
+			row_problem(im, STORE_HOUSEHOLDS, c, "area_code", W_NOT_AREA);
+			continue;
+		}
+		size_t idlen = strlen(h->rec.id);
+		struct store_household old;
+		if (hmap_get(&im->households, h->rec.id, idlen, NULL) ||
+		    (!empty && store_household_get(st, h->rec.id, 0, &old) == DS_OK)) {
+			row_problem(im, STORE_HOUSEHOLDS, c, "household_id", W_DUP_ID);
+			continue;
+		}
+		h->prov = reg_units_province(&im->lg->units, h->rec.area);
+		/* The ordinal travels in rid until the writer replaces it. */
+		h->rid = im->nhh++;
+		enum ds_rc rc = hmap_put(&im->households, h->rec.id, idlen, h->rid * 128 + h->prov,
+					 NULL, NULL);
+		if (rc)
+			return rc;
+		*got = true;
+		return DS_OK;
+	}
+	return DS_OK;
+}
+
+static enum ds_rc household_write(struct imp *im, void *row, long line)
+{
+	struct store_household *h = row;
+	size_t k = (size_t)h->rid;
+	if (k >= im->hh_cap) {
+		size_t cap = im->hh_cap ? im->hh_cap * 2 : 4096;
+		while (cap <= k)
+			cap *= 2;
+		int64_t *v = realloc(im->hh_rid, cap * sizeof *v);
+		if (!v)
+			return DS_ENOMEM;
+		memset(v + im->hh_cap, 0, (cap - im->hh_cap) * sizeof *v);
+		im->hh_rid = v;
+		im->hh_cap = cap;
+	}
+	enum ds_rc rc = store_household_add(im->lg->st, h);
+	if (rc == DS_ECONFLICT) {
+		/* Left at record number 0: its persons find no household. */
+		late_problem(im, STORE_HOUSEHOLDS, im->file, line, "household_id", W_DUP_ID);
+		return DS_OK;
+	}
+	if (rc)
+		return rc;
+	im->hh_rid[k] = h->rid;
+	im->stats->added[STORE_HOUSEHOLDS]++;
+	return DS_OK;
+}
+
+static const struct pipe_kind households_pipe = {STORE_HOUSEHOLDS, sizeof(struct store_household),
+						 household_read, household_write};
 
 static enum ds_rc import_households(struct imp *im)
 {
@@ -268,58 +522,10 @@ static enum ds_rc import_households(struct imp *im)
 		return rc;
 	struct progress pr;
 	progress_start(&pr, "import households.csv", im->o->progress);
-	struct store_household h = {.entry = im->o->as_of, .baseline = im->baseline};
 	bool empty = !im->db_had[STORE_HOUSEHOLDS];
-	if ((rc = store_bulk_begin(st, STORE_HOUSEHOLDS, empty))) {
-		csv_close(&c);
-		return rc;
-	}
-	int r;
-	while ((r = next_row(im, STORE_HOUSEHOLDS, &c)) > 0) {
-		progress_tick(&pr, csv_offset(&c), c.size, "bytes");
-		reg_household_init(&h.rec);
-		enum ds_why w = W_NONE;
-		int col;
-		for (col = 0; col < HC_COUNT && !w; col++) {
-			struct csv_field f = csv_col(&c, (size_t)col);
-			w = reg_household_set(&h.rec, (enum reg_hcol)col, f.p, f.n);
-		}
-		if (w) {
-			row_problem(im, STORE_HOUSEHOLDS, &c, reg_household_cols[col - 1], w);
-			continue;
-		}
-		const struct reg_unit *area = reg_units_at(&im->lg->units, h.rec.area, im->o->as_of);
-		size_t first;
-		if (!area) {
-			row_problem(im, STORE_HOUSEHOLDS, &c, "area_code",
-				    reg_units_rows(&im->lg->units, h.rec.area, &first) ? W_AREA_CLOSED
-										: W_NO_UNIT);
-			continue;
-		}
-		if (area->level != LVL_AREA) {
-			row_problem(im, STORE_HOUSEHOLDS, &c, "area_code", W_NOT_AREA);
-			continue;
-		}
-		size_t idlen = strlen(h.rec.id);
-		struct store_household old;
-		if (hmap_get(&im->households, h.rec.id, idlen, NULL) ||
-		    (!empty && store_household_get(st, h.rec.id, 0, &old) == DS_OK)) {
-			row_problem(im, STORE_HOUSEHOLDS, &c, "household_id", W_DUP_ID);
-			continue;
-		}
-		h.prov = reg_units_province(&im->lg->units, h.rec.area);
-		rc = store_household_add(st, &h);
-		if (rc == DS_ECONFLICT) {
-			row_problem(im, STORE_HOUSEHOLDS, &c, "household_id", W_DUP_ID);
-			rc = DS_OK;
-			continue;
-		}
-		if (rc)
-			break;
-		im->stats->added[STORE_HOUSEHOLDS]++;
-		if ((rc = hmap_put(&im->households, h.rec.id, idlen, h.rid * 128 + h.prov, NULL, NULL)))
-			break;
-	}
+	im->file = c.name;
+	if (!(rc = store_bulk_begin(st, STORE_HOUSEHOLDS, empty)))
+		rc = pipe_run(im, &households_pipe, &c, &pr, empty);
 	progress_end(&pr);
 	if (!rc)
 		rc = store_bulk_end(st, STORE_HOUSEHOLDS, empty);
@@ -335,8 +541,9 @@ static enum ds_rc person_household(struct imp *im, const char *id, int64_t *rid,
 {
 	int64_t v;
 	*found = false;
-	if (hmap_get(&im->households, id, strlen(id), &v)) {
-		*rid = v / 128;
+	if (hmap_get(&im->households, id, strlen(id), &v) && (size_t)(v / 128) < im->hh_cap &&
+	    im->hh_rid[v / 128]) {
+		*rid = im->hh_rid[v / 128];
 		*prov = (int)(v % 128);
 		*found = true;
 		return DS_OK;
@@ -399,6 +606,57 @@ static enum ds_why person_row(struct imp *im, struct csv *c, struct store_person
 	return W_NONE;
 }
 
+/* Reads the next person row that passes every check. */
+static enum ds_rc person_read(struct imp *im, struct csv *c, struct progress *pr, void *row,
+			      bool *got)
+{
+	struct store_person *p = row;
+	while (next_row(im, STORE_PERSONS, c) > 0) {
+		progress_tick(pr, csv_offset(c), c->size, "bytes");
+		p->entry = im->o->as_of;
+		p->entry_seq = 0;
+		p->baseline = im->baseline;
+		const char *field = NULL;
+		enum ds_why w = person_row(im, c, p, &field);
+		if (w) {
+			row_problem(im, STORE_PERSONS, c, field, w);
+			continue;
+		}
+		bool found;
+		enum ds_rc rc = person_household(im, p->rec.household, &p->hh, &p->prov, &found);
+		if (rc)
+			return rc;
+		if (!found) {
+			row_problem(im, STORE_PERSONS, c, "household_id", W_NO_HOUSEHOLD);
+			continue;
+		}
+		*got = true;
+		return DS_OK;
+	}
+	return DS_OK;
+}
+
+static enum ds_rc person_write(struct imp *im, void *row, long line)
+{
+	struct store_person *p = row;
+	struct store *st = im->lg->st;
+	enum ds_rc rc = store_person_add(st, p);
+	if (rc == DS_ECONFLICT) {
+		/* The unique id (or, in a non-empty table, national id) index refused it. */
+		struct store_person other;
+		bool dup_id = store_person_get(st, p->rec.id, 0, &other) == DS_OK;
+		late_problem(im, STORE_PERSONS, im->file, line, dup_id ? "person_id" : "national_id",
+			     dup_id ? W_DUP_ID : W_DUP_NATIONAL_ID);
+		return DS_OK;
+	}
+	if (!rc)
+		im->stats->added[STORE_PERSONS]++;
+	return rc;
+}
+
+static const struct pipe_kind persons_pipe = {STORE_PERSONS, sizeof(struct store_person),
+					      person_read, person_write};
+
 static enum ds_rc import_persons(struct imp *im)
 {
 	struct store *st = im->lg->st;
@@ -407,6 +665,7 @@ static enum ds_rc import_persons(struct imp *im)
 	if (rc)
 		return rc;
 	bool empty = !im->db_had[STORE_PERSONS];
+	im->file = c.name;
 	/* About 70 bytes a row: room for the file's ids without rehashing. */
 	if ((rc = hmap_reserve(&im->persons, c.size / 70)) || (rc = hmap_reserve(&im->nids, c.size / 90)))
 		goto out;
@@ -414,37 +673,7 @@ static enum ds_rc import_persons(struct imp *im)
 		goto out;
 	struct progress pr;
 	progress_start(&pr, "import persons.csv", im->o->progress);
-	struct store_person p = {.entry = im->o->as_of, .baseline = im->baseline};
-	int r;
-	while ((r = next_row(im, STORE_PERSONS, &c)) > 0) {
-		progress_tick(&pr, csv_offset(&c), c.size, "bytes");
-		const char *field = NULL;
-		enum ds_why w = person_row(im, &c, &p, &field);
-		if (w) {
-			row_problem(im, STORE_PERSONS, &c, field, w);
-			continue;
-		}
-		bool found;
-		if ((rc = person_household(im, p.rec.household, &p.hh, &p.prov, &found)))
-			break;
-		if (!found) {
-			row_problem(im, STORE_PERSONS, &c, "household_id", W_NO_HOUSEHOLD);
-			continue;
-		}
-		rc = store_person_add(st, &p);
-		if (rc == DS_ECONFLICT) {
-			/* The unique id (or, in a non-empty table, national id) index refused it. */
-			struct store_person other;
-			bool dup_id = store_person_get(st, p.rec.id, 0, &other) == DS_OK;
-			row_problem(im, STORE_PERSONS, &c, dup_id ? "person_id" : "national_id",
-				    dup_id ? W_DUP_ID : W_DUP_NATIONAL_ID);
-			rc = DS_OK;
-			continue;
-		}
-		if (rc)
-			break;
-		im->stats->added[STORE_PERSONS]++;
-	}
+	rc = pipe_run(im, &persons_pipe, &c, &pr, empty && !im->db_had[STORE_HOUSEHOLDS]);
 	progress_end(&pr);
 	if (!rc)
 		rc = store_bulk_end(st, STORE_PERSONS, empty);
@@ -457,6 +686,7 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 {
 	struct store *st = lg->st;
 	struct imp im = {.lg = lg, .o = o, .stats = stats};
+	pthread_mutex_init(&im.mu, NULL);
 	memset(stats, 0, sizeof *stats);
 	double t0 = progress_now();
 	if (o->rejects)
@@ -474,6 +704,7 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 	if (rc) {
 		if (bulk)
 			store_bulk_mode(st, false);
+		pthread_mutex_destroy(&im.mu);
 		return rc;
 	}
 	if (!rc && o->units)
@@ -504,6 +735,8 @@ enum ds_rc ledger_import(struct ledger *lg, const struct import_opts *o, struct 
 	hmap_free(&im.nids);
 	hmap_free(&im.persons);
 	buf_free(&im.line);
+	free(im.hh_rid);
+	pthread_mutex_destroy(&im.mu);
 	stats->seconds = progress_now() - t0;
 	return rc;
 }

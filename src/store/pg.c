@@ -103,6 +103,9 @@ bool pg_alive(struct store *st, bool force)
 	store_outage_set(false);
 	q->nprepared = 0;
 	q->listening = false;
+	pg_later_clear(st);
+	pg_cache_drop(st);
+	q->defer = false;
 	PQclear(q->held);
 	q->held = NULL;
 	pg_copy_clear(st);
@@ -124,9 +127,13 @@ static enum ds_rc ready(struct store *st)
 	return DS_OK;
 }
 
+static enum ds_rc drain(struct store *st);
+
 enum ds_rc pg_exec(struct store *st, const char *sql)
 {
 	enum ds_rc rc0 = ready(st);
+	if (!rc0)
+		rc0 = drain(st);
 	if (rc0)
 		return rc0;
 	PGresult *r = PQexec(PG(st)->conn, sql);
@@ -158,10 +165,29 @@ static const char *prepared_name(struct store *st, const char *sql, int n)
 	return name;
 }
 
+static bool pending(const struct pg *q)
+{
+	return q->nlater || q->rows[0].n || q->rows[1].n;
+}
+
+static enum ds_rc drain(struct store *st)
+{
+	return pending(PG(st)) ? pg_run_many(st, 0, NULL, NULL, NULL, NULL) : DS_OK;
+}
+
 static PGresult *run_once(struct store *st, const char *sql, int n, const char *const *params,
 			  enum ds_rc *rc, bool prepare)
 {
 	if ((*rc = ready(st)))
+		return NULL;
+	if (pending(PG(st)) && prepare) {
+		/* The deferred writes and this statement in one round trip. */
+		PGresult *out = NULL;
+		const char *const *pp[1] = {params};
+		*rc = pg_run_many(st, 1, &sql, &n, pp, &out);
+		return out;
+	}
+	if ((*rc = drain(st)))
 		return NULL;
 	const char *name = prepare ? prepared_name(st, sql, n) : NULL;
 	PGresult *r = name ? PQexecPrepared(PG(st)->conn, name, n, params, NULL, NULL, 0)
@@ -176,6 +202,191 @@ static PGresult *run_once(struct store *st, const char *sql, int n, const char *
 	}
 	*rc = DS_OK;
 	return r;
+}
+
+void pg_later_clear(struct store *st)
+{
+	struct pg *q = PG(st);
+	for (int j = 0; j < 2; j++)
+		q->rows[j].n = 0;
+	for (size_t i = 0; i < q->nlater; i++) {
+		for (int j = 0; j < q->later[i].n; j++)
+			free(q->later[i].params[j]);
+		free(q->later[i].params);
+	}
+	q->nlater = 0;
+}
+
+enum ds_rc pg_array_add(struct buf *b, const char *v)
+{
+	if (!v)
+		return buf_puts(b, "NULL");
+	buf_putc(b, '"');
+	for (const char *p = v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *p);
+	}
+	return buf_putc(b, '"');
+}
+
+/* Rows waiting for a set-based statement: each as many as the ring of deferred writes. */
+#define PG_ROWS_MAX 1000
+
+static enum ds_rc drain(struct store *st);
+
+enum ds_rc pg_rows_add(struct store *st, int which, const char *sql, int ncols,
+		       const char *one_sql, const char *const *vals)
+{
+	struct pg *q = PG(st);
+	if (!q->defer || !q->in_tx)
+		return pg_run_done(st, one_sql, ncols, vals);
+	struct pg_rows *r = &q->rows[which];
+	r->sql = sql;
+	r->ncols = ncols;
+	enum ds_rc rc = DS_OK;
+	for (int i = 0; i < ncols && !rc; i++) {
+		struct buf *b = &r->cols[i];
+		if (!r->n)
+			buf_reset(b);
+		if (buf_putc(b, r->n ? ',' : '{'))
+			rc = DS_ENOMEM;
+		else
+			rc = pg_array_add(b, vals[i]);
+	}
+	if (rc)
+		return rc;
+	r->n++;
+	return r->n >= PG_ROWS_MAX ? drain(st) : DS_OK;
+}
+
+/* Past this many, deferred writes go at once. */
+#define PG_LATER_MAX 2000
+
+enum ds_rc pg_run_later(struct store *st, const char *sql, int n, const char *const *params)
+{
+	struct pg *q = PG(st);
+	if (!q->defer || !q->in_tx)
+		return pg_run_done(st, sql, n, params);
+	enum ds_rc rc = ready(st);
+	if (rc)
+		return rc;
+	const char *name = prepared_name(st, sql, n);
+	if (!name)
+		return pg_err(st, "prepare", NULL);
+	if (q->nlater == q->later_cap) {
+		size_t cap = q->later_cap ? q->later_cap * 2 : 64;
+		struct pg_later *v = realloc(q->later, cap * sizeof *v);
+		if (!v)
+			return DS_ENOMEM;
+		q->later = v;
+		q->later_cap = cap;
+	}
+	struct pg_later *l = &q->later[q->nlater];
+	*l = (struct pg_later){.sql = sql, .name = name, .n = 0};
+	if (!(l->params = calloc((size_t)n + 1, sizeof *l->params)))
+		return DS_ENOMEM;
+	q->nlater++;
+	for (; l->n < n; l->n++)
+		if (params[l->n] && !(l->params[l->n] = strdup(params[l->n])))
+			return DS_ENOMEM;
+	return q->nlater >= PG_LATER_MAX ? drain(st) : DS_OK;
+}
+
+/* The next result of a pipeline and the NULL that ends it; false when the
+ * statement failed (its error is set once, in *rc) or the connection went. */
+static bool pipeline_result(struct store *st, const char *sql, PGresult **out, enum ds_rc *rc)
+{
+	PGconn *c = PG(st)->conn;
+	PGresult *r = PQgetResult(c);
+	ExecStatusType s = PQresultStatus(r);
+	bool ok = r && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK);
+	if (!ok && !*rc) {
+		char what[48];
+		snprintf(what, sizeof what, "%.40s", sql);
+		*rc = pg_err(st, what, r);
+	}
+	if (ok && out && !*rc)
+		*out = r;
+	else
+		PQclear(r);
+	if (!r)
+		return false;
+	while ((r = PQgetResult(c)) != NULL)
+		PQclear(r);
+	return ok;
+}
+
+enum ds_rc pg_run_many(struct store *st, int k, const char *const *sql, const int *n,
+		       const char *const *const *params, PGresult **out)
+{
+	struct pg *q = PG(st);
+	PGconn *c = q->conn;
+	enum ds_rc rc = ready(st);
+	const char *names[8];
+	if (k > 8)
+		rc = DS_EDB;
+	for (int i = 0; i < k; i++)
+		out[i] = NULL;
+	for (int i = 0; i < k && !rc; i++) {
+		if (!(names[i] = prepared_name(st, sql[i], n[i])))
+			rc = pg_err(st, "prepare", NULL);
+	}
+	const char *rows_name[2] = {NULL, NULL};
+	const char *rows_vals[2][PG_ROWS_COLS];
+	for (int j = 0; j < 2 && !rc; j++) {
+		struct pg_rows *w = &q->rows[j];
+		if (!w->n)
+			continue;
+		if (!(rows_name[j] = prepared_name(st, w->sql, w->ncols)))
+			rc = pg_err(st, "prepare", NULL);
+		for (int i = 0; i < w->ncols && !rc; i++) {
+			if (buf_putc(&w->cols[i], '}') || buf_putc(&w->cols[i], '\0'))
+				rc = DS_ENOMEM;
+			rows_vals[j][i] = w->cols[i].data;
+		}
+	}
+	if (rc || !PQenterPipelineMode(c)) {
+		pg_later_clear(st);
+		return rc ? rc : pg_err(st, "pipeline", NULL);
+	}
+	bool sent = true;
+	for (int j = 0; j < 2 && sent; j++)
+		if (rows_name[j])
+			sent = PQsendQueryPrepared(c, rows_name[j], q->rows[j].ncols, rows_vals[j], NULL,
+						   NULL, 0);
+	for (size_t i = 0; i < q->nlater && sent; i++)
+		sent = PQsendQueryPrepared(c, q->later[i].name, q->later[i].n,
+					   (const char *const *)q->later[i].params, NULL, NULL, 0);
+	for (int i = 0; i < k && sent; i++)
+		sent = PQsendQueryPrepared(c, names[i], n[i], params[i], NULL, NULL, 0);
+	if (sent)
+		sent = PQpipelineSync(c);
+	if (!sent) {
+		rc = pg_err(st, "pipeline", NULL);
+	} else {
+		bool alive = true;
+		for (int j = 0; j < 2 && alive; j++)
+			if (rows_name[j])
+				alive = pipeline_result(st, q->rows[j].sql, NULL, &rc) ||
+					PQstatus(c) == CONNECTION_OK;
+		for (size_t i = 0; i < q->nlater && alive; i++)
+			alive = pipeline_result(st, q->later[i].sql, NULL, &rc) ||
+				PQstatus(c) == CONNECTION_OK;
+		for (int i = 0; i < k && alive; i++)
+			alive = pipeline_result(st, sql[i], &out[i], &rc) || PQstatus(c) == CONNECTION_OK;
+		/* The sync's own result. */
+		PGresult *r = alive ? PQgetResult(c) : NULL;
+		PQclear(r);
+	}
+	PQexitPipelineMode(c);
+	pg_later_clear(st);
+	if (rc)
+		for (int i = 0; i < k; i++) {
+			PQclear(out[i]);
+			out[i] = NULL;
+		}
+	return rc;
 }
 
 PGresult *pg_run_sql(struct store *st, const char *sql, int n, const char *const *params,
@@ -434,6 +645,12 @@ static void pg_close(struct store *st)
 		return;
 	PQclear(q->held);
 	pg_copy_clear(st);
+	pg_later_clear(st);
+	free(q->later);
+	for (int j = 0; j < 2; j++)
+		for (int i = 0; i < PG_ROWS_COLS; i++)
+			buf_free(&q->rows[j].cols[i]);
+	pg_cache_drop(st);
 	if (q->conn)
 		PQfinish(q->conn);
 	free(q);
@@ -548,6 +765,8 @@ static enum ds_rc pg_begin(struct store *st)
 	char sql[80];
 	snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
 		 (long long)WRITE_LOCK_KEY);
+	pg_cache_drop(st);
+	q->defer = false;
 	enum ds_rc rc = pg_exec(st, sql);
 	q->in_tx = rc == DS_OK;
 	q->wrote_log = false;
@@ -575,10 +794,13 @@ static enum ds_rc pg_commit(struct store *st)
 		store_seterr(st, "postgresql: the connection was lost in a transaction; it was rolled back");
 		return DS_EOFFLINE;
 	}
+	pg_cache_drop(st);
 	enum ds_rc rc = pg_flush_all(st);
 	if (!rc && q->wrote_log)
 		rc = pg_exec(st, "NOTIFY danso_events");
+	q->defer = false;
 	if (rc) {
+		pg_later_clear(st);
 		pg_exec(st, "ROLLBACK");
 		q->in_tx = false;
 		return rc;
@@ -592,6 +814,9 @@ static enum ds_rc pg_rollback(struct store *st)
 {
 	struct pg *q = PG(st);
 	pg_copy_clear(st);
+	pg_later_clear(st);
+	pg_cache_drop(st);
+	q->defer = false;
 	q->in_tx = false;
 	q->depth = 0;
 	/* Partitions made in the rolled-back transaction are gone again. */
@@ -615,6 +840,7 @@ static enum ds_rc pg_release(struct store *st)
 
 static enum ds_rc pg_rollback_to(struct store *st)
 {
+	pg_cache_drop(st);
 	enum ds_rc rc = pg_exec(st, "ROLLBACK TO SAVEPOINT ev");
 	return rc ? rc : pg_exec(st, "RELEASE SAVEPOINT ev");
 }

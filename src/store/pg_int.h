@@ -27,6 +27,17 @@ struct copybuf {
 	size_t n;
 };
 
+/* Rows for one set-based statement (an INSERT from unnest of arrays),
+ * deferred like the writes above and sent before them: each column's
+ * values as a PostgreSQL array literal. */
+#define PG_ROWS_COLS 13
+struct pg_rows {
+	const char *sql;
+	int ncols;
+	struct buf cols[PG_ROWS_COLS];
+	size_t n;
+};
+
 struct pg {
 	PGconn *conn;
 	bool in_tx;
@@ -44,12 +55,30 @@ struct pg {
 	bool offline;
 	bool tx_lost;
 	double retry_at, backoff;
+	/* Writes waiting to go with the next statement: only in a write
+	 * transaction after store_prefetch, until it ends. */
+	bool defer;
+	struct pg_later *later;
+	size_t nlater, later_cap;
+	struct pg_rows rows[2]; /* event_key and event rows */
+	struct pg_cache *cache;
 	int nprepared;
 	const char *prepared[PG_MAX_PREPARED];
 	char prepared_names[PG_MAX_PREPARED][16];
 };
 
 #define PG(st) ((struct pg *)(st)->impl)
+
+/* A write sent later, in one pipeline with the next statement (pg_run_later). */
+struct pg_later {
+	const char *sql;
+	const char *name; /* prepared */
+	int n;
+	char **params; /* copies, NULL stays NULL */
+};
+
+/* What a batch of events will look up, read in one go (pg_register.c). */
+struct pg_cache;
 
 /* An integer parameter as text in buf (a char array), which it returns. */
 #define I64(buf, v) (snprintf(buf, sizeof buf, "%lld", (long long)(v)), buf)
@@ -79,6 +108,28 @@ PGresult *pg_run(struct store *st, const char *sql, int n, const char *const *pa
 		 enum ds_rc *rc);
 /* pg_run for a statement whose rows do not matter. */
 enum ds_rc pg_run_done(struct store *st, const char *sql, int n, const char *const *params);
+/*
+ * pg_run_done, or, while writes are deferred (q->defer), kept to be sent
+ * in one pipeline with the next statement: its error, if any, is then that
+ * statement's (and the transaction fails, as it would have).
+ */
+enum ds_rc pg_run_later(struct store *st, const char *sql, int n, const char *const *params);
+/*
+ * Runs k prepared statements (with the deferred writes before them) in one
+ * pipeline, one round trip; out[i] gets each result (the caller clears
+ * them), all NULL on error.
+ */
+enum ds_rc pg_run_many(struct store *st, int k, const char *const *sql, const int *n,
+		       const char *const *const *params, PGresult **out);
+/* Appends one quoted element (NULL when v is NULL) to an array literal. */
+enum ds_rc pg_array_add(struct buf *b, const char *v);
+/* Adds a row (ncols values) to a set-based statement's rows, sent with the
+ * deferred writes; pg_run_done of one row when writes are not deferred. */
+enum ds_rc pg_rows_add(struct store *st, int which, const char *sql, int ncols,
+		       const char *one_sql, const char *const *vals);
+/* Drops the deferred writes (a rollback) and the prefetched answers. */
+void pg_later_clear(struct store *st);
+void pg_cache_drop(struct store *st);
 /* Runs sql through a server-side cursor, fetched in batches, and calls row()
  * per row; inside the open transaction or in one of its own. */
 enum ds_rc pg_each(struct store *st, const char *sql, int n, const char *const *params,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/hmap.h"
 #include "base/text.h"
 #include "store/pg_int.h"
 
@@ -25,7 +26,8 @@ static enum ds_rc next_rid(struct store *st, enum store_kind k, int64_t *rid)
 		*rid = q->rid_next[k]++;
 		return DS_OK;
 	}
-	int block = q->bulk[k] ? RID_BLOCK : 1;
+	/* Recording events after store_prefetch, a few at a time too. */
+	int block = q->bulk[k] ? RID_BLOCK : q->defer && q->in_tx ? 64 : 1;
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT setval('%s', nextval('%s') + %d)", seq_name[k],
 		 seq_name[k], block - 1);
@@ -184,6 +186,9 @@ static enum ds_rc pg_unit_close(struct store *st, const struct reg_unit *u, int3
 	return rc;
 }
 
+static enum ds_rc pc_added(struct store *st, const struct store_person *p,
+			   const struct store_household *h);
+
 static enum ds_rc pg_household_add(struct store *st, struct store_household *h)
 {
 	struct pg *q = PG(st);
@@ -211,10 +216,12 @@ static enum ds_rc pg_household_add(struct store *st, struct store_household *h)
 		copy_field(&c->keys, rid, true);
 		return ++c->n >= COPY_BATCH ? flush_kind(st, STORE_HOUSEHOLDS) : DS_OK;
 	}
+	if ((rc = pc_added(st, NULL, h)))
+		return rc;
 	const char *k[3] = {h->rec.id, prov, rid};
-	rc = pg_run_done(st, "INSERT INTO household_key (id, prov, rid) VALUES ($1, $2, $3)", 3, k);
+	rc = pg_run_later(st, "INSERT INTO household_key (id, prov, rid) VALUES ($1, $2, $3)", 3, k);
 	if (!rc)
-		rc = pg_run_done(st,
+		rc = pg_run_later(st,
 				 "INSERT INTO household (prov, rid, id, area, number, address, type, poverty, "
 				 "entry, entry_seq, baseline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 				 "$10, $11)",
@@ -259,13 +266,13 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 		rc = ++c->n >= COPY_BATCH ? flush_kind(st, STORE_PERSONS) : DS_OK;
 	} else {
 		const char *k[3] = {r->id, prov, rid};
-		rc = pg_run_done(st, "INSERT INTO person_key (id, prov, rid) VALUES ($1, $2, $3)", 3, k);
+		rc = pg_run_later(st, "INSERT INTO person_key (id, prov, rid) VALUES ($1, $2, $3)", 3, k);
 		if (!rc && r->national_id[0]) {
 			const char *n[2] = {r->national_id, rid};
-			rc = pg_run_done(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
+			rc = pg_run_later(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
 		}
 		if (!rc)
-			rc = pg_run_done(st,
+			rc = pg_run_later(st,
 					 "INSERT INTO person (prov, rid, id, hh, full_name, sex, birth, "
 					 "birth_prec, relation, ethnicity, education, marital, residence, "
 					 "insurance_no, national_id, fp_method, fp_since, entry, entry_seq, "
@@ -281,6 +288,8 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 		snprintf(p->cur_nid, sizeof p->cur_nid, "%s", r->national_id);
 		snprintf(p->cur_household, sizeof p->cur_household, "%s", r->household);
 	}
+	if (!rc)
+		rc = pc_added(st, p, NULL);
 	return rc;
 }
 
@@ -385,9 +394,407 @@ static void read_event(PGresult *r, int i, struct store_event *e, bool body)
 	e->body = body ? PQgetvalue(r, i, 13) : NULL;
 }
 
+/* ---- a batch's lookups, read in one go (store_prefetch) ----
+ *
+ * The answers are those the statements below would give now: the writer
+ * holds the writers' lock for the whole transaction, and every write of
+ * this connection updates or forgets what it changes (pg_person_add,
+ * pg_household_add, pg_person_current, pg_event_add, pg_event_void).
+ * In the maps, 0 means known absent and -1 not known (ask the database).
+ */
+
+struct pc_facts {
+	struct reg_fact *v;
+	size_t n, cap;
+};
+
+struct pg_cache {
+	struct hmap events;                /* uuid: 1 known absent */
+	struct hmap person_ids, person_rids; /* index + 1 into persons */
+	struct store_person *persons;
+	bool *stale;                       /* persons[i] changed since */
+	struct pc_facts *facts;            /* persons[i]'s subject facts */
+	size_t npersons, cap_persons;
+	struct hmap hh_ids, hh_rids;       /* index + 1 into hhs */
+	struct store_household *hhs;
+	size_t nhhs, cap_hhs;
+	struct hmap nids;                  /* owner's rid */
+	bool nids_stale;
+	int64_t *seqs; /* reserved event seqs, ascending */
+	size_t nseqs, seq_next;
+};
+
+void pg_cache_drop(struct store *st)
+{
+	struct pg_cache *c = PG(st)->cache;
+	if (!c)
+		return;
+	hmap_free(&c->events);
+	hmap_free(&c->person_ids);
+	hmap_free(&c->person_rids);
+	hmap_free(&c->hh_ids);
+	hmap_free(&c->hh_rids);
+	hmap_free(&c->nids);
+	for (size_t i = 0; i < c->npersons; i++)
+		free(c->facts[i].v);
+	free(c->persons);
+	free(c->stale);
+	free(c->facts);
+	free(c->hhs);
+	free(c->seqs);
+	free(c);
+	PG(st)->cache = NULL;
+}
+
+/* A value of a cache map: -1 when the key is not there. */
+static int64_t pc_get(const struct hmap *h, const void *key, size_t len)
+{
+	int64_t v;
+	return hmap_get(h, key, len, &v) ? v : -1;
+}
+
+static void pc_forget(struct hmap *h, const void *key, size_t len)
+{
+	hmap_set(h, key, len, -1);
+}
+
+/* A PostgreSQL text array literal of the strings. */
+static enum ds_rc text_array(struct buf *b, const char *const *v, size_t n)
+{
+	buf_reset(b);
+	buf_putc(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		pg_array_add(b, v[i]);
+	}
+	buf_putc(b, '}');
+	return buf_putc(b, '\0') ? DS_ENOMEM : DS_OK;
+}
+
+/* Each a scan of an index for an array that the server computes first
+ * (an InitPlan): a join here would be planned as a scan of the whole table. */
+/* Room for one more fact. */
+static enum ds_rc facts_room(struct pc_facts *f)
+{
+	if (f->n < f->cap)
+		return DS_OK;
+	size_t cap = f->cap ? f->cap * 2 : 8;
+	struct reg_fact *v = realloc(f->v, cap * sizeof *v);
+	if (!v)
+		return DS_ENOMEM;
+	f->v = v;
+	f->cap = cap;
+	return DS_OK;
+}
+
+/* Appends a person row to the cache (its facts: none yet); its index or -1. */
+static int64_t pc_add_person(struct pg_cache *c, const struct store_person *p)
+{
+	if (c->npersons == c->cap_persons) {
+		size_t cap = c->cap_persons ? c->cap_persons * 2 : 256;
+		struct store_person *v = realloc(c->persons, cap * sizeof *v);
+		if (v)
+			c->persons = v;
+		bool *w = v ? realloc(c->stale, cap * sizeof *w) : NULL;
+		if (w)
+			c->stale = w;
+		struct pc_facts *f = w ? realloc(c->facts, cap * sizeof *f) : NULL;
+		if (!f)
+			return -1;
+		c->facts = f;
+		c->cap_persons = cap;
+	}
+	size_t i = c->npersons;
+	c->persons[i] = *p;
+	c->stale[i] = false;
+	c->facts[i] = (struct pc_facts){0};
+	int64_t k = (int64_t)i + 1;
+	bool had;
+	if (hmap_put(&c->person_rids, &p->rid, sizeof p->rid, k, &had, NULL) ||
+	    hmap_put(&c->person_ids, p->rec.id, strlen(p->rec.id), k, NULL, NULL))
+		return -1;
+	if (had)
+		hmap_set(&c->person_rids, &p->rid, sizeof p->rid, k);
+	hmap_set(&c->person_ids, p->rec.id, strlen(p->rec.id), k);
+	c->npersons++;
+	return (int64_t)i;
+}
+
+static enum ds_rc pc_add_household(struct pg_cache *c, const struct store_household *h)
+{
+	if (c->nhhs == c->cap_hhs) {
+		size_t cap = c->cap_hhs ? c->cap_hhs * 2 : 256;
+		struct store_household *v = realloc(c->hhs, cap * sizeof *v);
+		if (!v)
+			return DS_ENOMEM;
+		c->hhs = v;
+		c->cap_hhs = cap;
+	}
+	c->hhs[c->nhhs] = *h;
+	int64_t k = (int64_t)++c->nhhs;
+	if (hmap_put(&c->hh_ids, h->rec.id, strlen(h->rec.id), k, NULL, NULL) ||
+	    hmap_put(&c->hh_rids, &h->rid, sizeof h->rid, k, NULL, NULL))
+		return DS_ENOMEM;
+	hmap_set(&c->hh_ids, h->rec.id, strlen(h->rec.id), k);
+	return DS_OK;
+}
+
+static const char sql_pf_events[] =
+	"SELECT encode(uuid, 'hex') FROM event_key WHERE uuid = "
+	"ANY (ARRAY(SELECT decode(x, 'hex') FROM unnest($1::text[]) x))";
+static const char sql_pf_persons[] =
+	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid = "
+	"ANY (ARRAY(SELECT rid FROM person_key WHERE id = ANY ($1::text[])))";
+static const char sql_pf_facts[] =
+	"SELECT " EVENT_COLS " FROM event WHERE person = "
+	"ANY (ARRAY(SELECT rid FROM person_key WHERE id = ANY ($1::text[]))) AND type NOT IN (16, 17) "
+	"ORDER BY person, date, seq";
+static const char sql_pf_households[] =
+	"SELECT " HH_COLS "FROM household WHERE rid = "
+	"ANY (ARRAY(SELECT rid FROM household_key WHERE id = ANY ($1::text[])))";
+/* The households the persons live in now. */
+static const char sql_pf_homes[] =
+	"SELECT " HH_COLS "FROM household WHERE rid = ANY (ARRAY(SELECT cur_hh FROM person WHERE rid = "
+	"ANY (ARRAY(SELECT rid FROM person_key WHERE id = ANY ($1::text[])))))";
+static const char sql_pf_nids[] = "SELECT nid, rid FROM person_nid WHERE nid = ANY($1::text[])";
+static const char sql_pf_seqs[] = "SELECT nextval('event_seq') FROM generate_series(1, $1::int)";
+
+static int seq_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
+}
+
+/* Fills the cache from the seven answers. */
+static enum ds_rc pc_fill(struct pg_cache *c, const struct store_hint *h, PGresult **r)
+{
+	enum ds_rc rc = DS_OK;
+	for (size_t i = 0; i < h->nevents && !rc; i++)
+		rc = hmap_put(&c->events, h->event_ids[i], 16, 1, NULL, NULL);
+	for (int i = 0; i < PQntuples(r[0]); i++) {
+		const char *x = PQgetvalue(r[0], i, 0);
+		uint8_t u[16];
+		for (int j = 0; j < 16 && strlen(x) == 32; j++)
+			u[j] = (uint8_t)(hex_digit(x[2 * j]) * 16 + hex_digit(x[2 * j + 1]));
+		hmap_set(&c->events, u, 16, -1);
+	}
+	for (size_t i = 0; i < h->npersons && !rc; i++)
+		rc = hmap_put(&c->person_ids, h->persons[i], strlen(h->persons[i]), 0, NULL, NULL);
+	for (int i = 0; i < PQntuples(r[1]) && !rc; i++) {
+		struct store_person p;
+		read_person(r[1], i, &p);
+		if (pc_add_person(c, &p) < 0)
+			rc = DS_ENOMEM;
+	}
+	for (int i = 0; i < PQntuples(r[2]) && !rc; i++) {
+		struct store_event e;
+		read_event(r[2], i, &e, false);
+		int64_t k = pc_get(&c->person_rids, &e.fact.person, sizeof e.fact.person);
+		if (k <= 0)
+			continue;
+		struct pc_facts *f = &c->facts[k - 1];
+		if (facts_room(f))
+			return DS_ENOMEM;
+		f->v[f->n++] = e.fact;
+	}
+	for (size_t i = 0; i < h->nhouseholds && !rc; i++)
+		rc = hmap_put(&c->hh_ids, h->households[i], strlen(h->households[i]), 0, NULL, NULL);
+	for (int q = 3; q <= 6; q += 3)
+		for (int i = 0; i < PQntuples(r[q]) && !rc; i++) {
+			struct store_household hh;
+			read_household(r[q], i, &hh);
+			if (pc_get(&c->hh_rids, &hh.rid, sizeof hh.rid) <= 0)
+				rc = pc_add_household(c, &hh);
+		}
+	for (size_t i = 0; i < h->nnids && !rc; i++)
+		rc = hmap_put(&c->nids, h->nids[i], strlen(h->nids[i]), 0, NULL, NULL);
+	for (int i = 0; i < PQntuples(r[4]); i++)
+		hmap_set(&c->nids, PQgetvalue(r[4], i, 0), strlen(PQgetvalue(r[4], i, 0)),
+			 pg_get_i64(r[4], i, 1));
+	size_t n = (size_t)PQntuples(r[5]);
+	int64_t *v = rc ? NULL : realloc(c->seqs, (c->nseqs + n + 1) * sizeof *v);
+	if (!rc && !v)
+		rc = DS_ENOMEM;
+	if (!rc) {
+		c->seqs = v;
+		for (size_t i = 0; i < n; i++)
+			c->seqs[c->nseqs++] = pg_get_i64(r[5], (int)i, 0);
+		qsort(c->seqs + c->seq_next, c->nseqs - c->seq_next, sizeof *c->seqs, seq_cmp);
+	}
+	return rc;
+}
+
+static enum ds_rc pg_prefetch(struct store *st, const struct store_hint *h)
+{
+	struct pg *q = PG(st);
+	if (!q->in_tx)
+		return DS_OK;
+	enum ds_rc rc = pg_flush_all(st);
+	if (rc)
+		return rc;
+	struct pg_cache *old = q->cache, *c = calloc(1, sizeof *c);
+	if (!c)
+		return DS_ENOMEM;
+	/* Seqs reserved and not used yet are used first. */
+	if (old && old->seq_next < old->nseqs) {
+		c->seqs = old->seqs;
+		c->nseqs = old->nseqs;
+		c->seq_next = old->seq_next;
+		old->seqs = NULL;
+	}
+	pg_cache_drop(st);
+	q->cache = c;
+	size_t have = c->nseqs - c->seq_next, want = h->nseq > have ? h->nseq - have : 0;
+	struct buf a[5] = {0};
+	const char **hex = h->nevents ? calloc(h->nevents, sizeof *hex) : NULL;
+	char *hexbuf = h->nevents ? malloc(h->nevents * 33) : NULL;
+	if (h->nevents && (!hex || !hexbuf))
+		rc = DS_ENOMEM;
+	for (size_t i = 0; i < h->nevents && !rc; i++) {
+		char *x = hexbuf + 33 * i;
+		for (int j = 0; j < 16; j++)
+			snprintf(x + 2 * j, 3, "%02x", h->event_ids[i][j]);
+		hex[i] = x;
+	}
+	if (!rc)
+		rc = text_array(&a[0], hex, h->nevents);
+	if (!rc)
+		rc = text_array(&a[1], h->persons, h->npersons);
+	if (!rc)
+		rc = text_array(&a[2], h->households, h->nhouseholds);
+	if (!rc)
+		rc = text_array(&a[3], h->nids, h->nnids);
+	char nseq[24];
+	I64(nseq, want);
+	if (!rc) {
+		const char *p0[1] = {a[0].data}, *p1[1] = {a[1].data}, *p2[1] = {a[2].data},
+			   *p3[1] = {a[3].data}, *p4[1] = {nseq};
+		const char *const sql[7] = {sql_pf_events, sql_pf_persons, sql_pf_facts,
+					    sql_pf_households, sql_pf_nids, sql_pf_seqs, sql_pf_homes};
+		const int n[7] = {1, 1, 1, 1, 1, 1, 1};
+		const char *const *params[7] = {p0, p1, p1, p2, p3, p4, p1};
+		PGresult *r[7];
+		if (!(rc = pg_run_many(st, 7, sql, n, params, r))) {
+			rc = pc_fill(c, h, r);
+			for (int i = 0; i < 7; i++)
+				PQclear(r[i]);
+		}
+	}
+	free(hex);
+	free(hexbuf);
+	for (int i = 0; i < 5; i++)
+		buf_free(&a[i]);
+	if (rc)
+		pg_cache_drop(st);
+	else
+		q->defer = true;
+	return rc;
+}
+
+/* The cached answer of a person lookup: 1 found (in *out), 0 known
+ * absent, -1 not known. */
+static int pc_person(struct store *st, const char *id, int64_t rid, struct store_person *out)
+{
+	struct pg_cache *c = PG(st)->cache;
+	if (!c)
+		return -1;
+	int64_t k = id ? pc_get(&c->person_ids, id, strlen(id))
+		       : pc_get(&c->person_rids, &rid, sizeof rid);
+	if (k == 0)
+		return 0;
+	if (k < 0 || c->stale[k - 1])
+		return -1;
+	*out = c->persons[k - 1];
+	return 1;
+}
+
+/* The cached subject facts of rid (in a new array), or false. */
+static bool pc_facts(struct store *st, int64_t rid, bool state_only, struct reg_fact **facts,
+		     size_t *n, enum ds_rc *rc)
+{
+	struct pg_cache *c = PG(st)->cache;
+	int64_t k = c ? pc_get(&c->person_rids, &rid, sizeof rid) : -1;
+	if (k <= 0)
+		return false;
+	const struct pc_facts *f = &c->facts[k - 1];
+	struct reg_fact *v = malloc((f->n + 1) * sizeof *v);
+	*rc = v ? DS_OK : DS_ENOMEM;
+	size_t m = 0;
+	for (size_t i = 0; i < f->n && v; i++)
+		if (!state_only || !reg_passive(f->v[i].type))
+			v[m++] = f->v[i];
+	*facts = v;
+	*n = m;
+	return true;
+}
+
+/* A person or household added: cached as the database now has it (a
+ * person only when its household is cached), else forgotten. */
+static enum ds_rc pc_added(struct store *st, const struct store_person *p,
+			   const struct store_household *h)
+{
+	struct pg_cache *c = PG(st)->cache;
+	if (!c)
+		return DS_OK;
+	if (h)
+		return pc_add_household(c, h);
+	pc_forget(&c->person_ids, p->rec.id, strlen(p->rec.id));
+	if (p->rec.national_id[0])
+		pc_forget(&c->nids, p->rec.national_id, strlen(p->rec.national_id));
+	int64_t k = pc_get(&c->hh_rids, &p->hh, sizeof p->hh);
+	if (k <= 0)
+		return DS_OK;
+	struct store_person row = *p;
+	const struct store_household *home = &c->hhs[k - 1];
+	snprintf(row.rec.household, sizeof row.rec.household, "%s", home->rec.id);
+	snprintf(row.cur_household, sizeof row.cur_household, "%s", home->rec.id);
+	snprintf(row.cur_area, sizeof row.cur_area, "%s", home->rec.area);
+	return pc_add_person(c, &row) < 0 ? DS_ENOMEM : DS_OK;
+}
+
+/* An event added: its id is no longer absent, its subject has one more fact. */
+static enum ds_rc pc_event_added(struct store *st, const struct store_event *ev)
+{
+	struct pg_cache *c = PG(st)->cache;
+	if (!c)
+		return DS_OK;
+	pc_forget(&c->events, ev->id, 16);
+	const struct reg_fact *f = &ev->fact;
+	int64_t k = pc_get(&c->person_rids, &f->person, sizeof f->person);
+	if (k <= 0 || f->type == EV_HOUSEHOLD_CHANGE || f->type == EV_VOID)
+		return DS_OK;
+	struct pc_facts *l = &c->facts[k - 1];
+	if (facts_room(l))
+		return DS_ENOMEM;
+	size_t i = l->n;
+	while (i > 0 && (l->v[i - 1].date > f->date ||
+			 (l->v[i - 1].date == f->date && l->v[i - 1].seq > f->seq))) {
+		l->v[i] = l->v[i - 1];
+		i--;
+	}
+	l->v[i] = *f;
+	l->v[i].voided = 0;
+	l->n++;
+	return DS_OK;
+}
+
 static enum ds_rc pg_household_get(struct store *st, const char *id, int64_t rid,
 				   struct store_household *out)
 {
+	struct pg_cache *c = PG(st)->cache;
+	int64_t k = !c ? -1 : id ? pc_get(&c->hh_ids, id, strlen(id)) : pc_get(&c->hh_rids, &rid, sizeof rid);
+	if (k == 0)
+		return DS_ENOTFOUND;
+	if (k > 0) {
+		*out = c->hhs[k - 1];
+		return DS_OK;
+	}
 	char buf[24];
 	const char *p[1] = {id ? id : I64(buf, rid)};
 	enum ds_rc rc = flush_kind(st, STORE_HOUSEHOLDS);
@@ -409,6 +816,9 @@ static enum ds_rc pg_household_get(struct store *st, const char *id, int64_t rid
 static enum ds_rc pg_person_get(struct store *st, const char *id, int64_t rid,
 				struct store_person *out)
 {
+	int known = pc_person(st, id, rid, out);
+	if (known >= 0)
+		return known ? DS_OK : DS_ENOTFOUND;
 	char buf[24];
 	const char *p[1] = {id ? id : I64(buf, rid)};
 	enum ds_rc rc = flush_kind(st, STORE_PERSONS);
@@ -429,6 +839,14 @@ static enum ds_rc pg_person_get(struct store *st, const char *id, int64_t rid,
 
 static enum ds_rc pg_nid_owner(struct store *st, const char *nid, int64_t *rid)
 {
+	struct pg_cache *c = PG(st)->cache;
+	int64_t k = c && !c->nids_stale ? pc_get(&c->nids, nid, strlen(nid)) : -1;
+	if (k == 0)
+		return DS_ENOTFOUND;
+	if (k > 0) {
+		*rid = k;
+		return DS_OK;
+	}
 	const char *p[1] = {nid};
 	enum ds_rc rc = flush_kind(st, STORE_PERSONS);
 	PGresult *r = rc ? NULL : pg_run(st, "SELECT rid FROM person_nid WHERE nid = $1", 1, p, &rc);
@@ -494,6 +912,8 @@ static enum ds_rc one_event(struct store *st, const char *sql, const char *param
 
 static enum ds_rc pg_event_by_id(struct store *st, const uint8_t id[16], struct store_event *out)
 {
+	if (PG(st)->cache && pc_get(&PG(st)->cache->events, id, 16) == 1)
+		return DS_ENOTFOUND;
 	char hex[40];
 	pg_bytea(id, 16, hex);
 	return one_event(st,
@@ -511,6 +931,11 @@ static enum ds_rc pg_event_by_seq(struct store *st, int64_t seq, struct store_ev
 
 static enum ds_rc pg_next_seq(struct store *st, int64_t *seq)
 {
+	struct pg_cache *c = PG(st)->cache;
+	if (c && c->seq_next < c->nseqs) {
+		*seq = c->seqs[c->seq_next++];
+		return DS_OK;
+	}
 	PGresult *r = PQexec(PG(st)->conn, "SELECT nextval('event_seq')");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		enum ds_rc rc = pg_err(st, "next seq", r);
@@ -537,14 +962,33 @@ static enum ds_rc pg_event_add(struct store *st, struct store_event *ev, const c
 			     I64(date, f->date), I64(person, f->person), I64(hh, f->hh),
 			     I64(other, f->other), I64(a, f->a), I64(b, f->b),
 			     I64(at, ev->recorded_at), ev->recorded_by, body};
-	const char *k[3] = {uuid, prov, seq};
-	rc = pg_run_done(st, "INSERT INTO event_key (uuid, prov, seq) VALUES ($1::bytea, $2, $3)", 3, k);
+	/* Deferred, the rows of a batch go in two set-based statements. */
+	char hex[40];
+	snprintf(hex, sizeof hex, "%s", uuid + 2);
+	const char *k[3] = {uuid, prov, seq}, *kx[3] = {hex, prov, seq};
+	rc = pg_rows_add(st, 0,
+			 "INSERT INTO event_key (uuid, prov, seq) SELECT decode(u, 'hex'), p, s FROM "
+			 "unnest($1::text[], $2::int[], $3::bigint[]) AS x(u, p, s)",
+			 3, "INSERT INTO event_key (uuid, prov, seq) VALUES ($1::bytea, $2, $3)",
+			 PG(st)->defer && PG(st)->in_tx ? kx : k);
+	const char *vx[13];
+	memcpy(vx, v, sizeof vx);
+	vx[2] = hex;
 	if (!rc)
-		rc = pg_run_done(st,
+		rc = pg_rows_add(st, 1,
+				 "INSERT INTO event (prov, seq, uuid, type, date, person, hh, other, a, b, "
+				 "recorded_at, recorded_by, body) SELECT p, s, decode(u, 'hex'), t, d, pe, h, "
+				 "o, a, b, ra, rb, bo FROM unnest($1::int[], $2::bigint[], $3::text[], "
+				 "$4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::int[], "
+				 "$10::int[], $11::bigint[], $12::text[], $13::text[]) "
+				 "AS x(p, s, u, t, d, pe, h, o, a, b, ra, rb, bo)",
+				 13,
 				 "INSERT INTO event (prov, seq, uuid, type, date, person, hh, other, a, b, "
 				 "recorded_at, recorded_by, body) VALUES ($1, $2, $3::bytea, $4, $5, $6, $7, "
 				 "$8, $9, $10, $11, $12, $13)",
-				 13, v);
+				 PG(st)->defer && PG(st)->in_tx ? vx : v);
+	if (!rc)
+		rc = pc_event_added(st, ev);
 	if (!rc)
 		PG(st)->wrote_log = true;
 	return rc;
@@ -562,6 +1006,11 @@ static enum ds_rc pg_event_void(struct store *st, int64_t target_seq, int64_t vo
 			rc = DS_ECONFLICT;
 		PQclear(r);
 	}
+	struct pg_cache *c = PG(st)->cache;
+	for (size_t i = 0; c && !rc && i < c->npersons; i++)
+		for (size_t j = 0; j < c->facts[i].n; j++)
+			if (c->facts[i].v[j].seq == target_seq)
+				c->facts[i].v[j].voided = 1;
 	return rc;
 }
 
@@ -574,15 +1023,38 @@ static enum ds_rc pg_person_current(struct store *st, const struct store_person 
 	const char *v[7] = {rid, I64(hh, p->cur_hh), pg_nullable_day(ex, sizeof ex, p->exit, DAY_MAX),
 			    strcmp(p->cur_name, p->rec.full_name) ? p->cur_name : NULL, key,
 			    p->cur_nid[0] ? p->cur_nid : NULL, txt_last_word(key)};
+	struct pg_cache *c = PG(st)->cache;
+	int64_t k = c ? pc_get(&c->person_rids, &p->rid, sizeof p->rid) : -1;
+	/* The cached row tells whether the national id changes; it takes the
+	 * new facts when the household's row is known too. */
+	bool same_nid = k > 0 && !c->stale[k - 1] && !strcmp(c->persons[k - 1].cur_nid, p->cur_nid);
+	if (c && !same_nid)
+		c->nids_stale = true;
+	if (k > 0 && !c->stale[k - 1]) {
+		struct store_person *row = &c->persons[k - 1];
+		int64_t h = row->cur_hh == p->cur_hh ? 0 : pc_get(&c->hh_rids, &p->cur_hh, sizeof p->cur_hh);
+		if (h < 0) {
+			c->stale[k - 1] = true;
+		} else {
+			if (h > 0) {
+				snprintf(row->cur_household, sizeof row->cur_household, "%s", c->hhs[h - 1].rec.id);
+				snprintf(row->cur_area, sizeof row->cur_area, "%s", c->hhs[h - 1].rec.area);
+			}
+			row->cur_hh = p->cur_hh;
+			row->exit = p->exit;
+			snprintf(row->cur_name, sizeof row->cur_name, "%s", p->cur_name);
+			snprintf(row->cur_nid, sizeof row->cur_nid, "%s", p->cur_nid);
+		}
+	}
 	/* The national id's owner table follows the current id. */
 	const char *d[1] = {rid};
-	enum ds_rc rc = pg_run_done(st, "DELETE FROM person_nid WHERE rid = $1", 1, d);
-	if (!rc && p->cur_nid[0]) {
+	enum ds_rc rc = same_nid ? DS_OK : pg_run_later(st, "DELETE FROM person_nid WHERE rid = $1", 1, d);
+	if (!rc && !same_nid && p->cur_nid[0]) {
 		const char *n[2] = {p->cur_nid, rid};
-		rc = pg_run_done(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
+		rc = pg_run_later(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
 	}
 	if (!rc)
-		rc = pg_run_done(st,
+		rc = pg_run_later(st,
 				 "UPDATE person SET cur_hh = $2, exit_day = $3, cur_name = $4, cur_key = $5, "
 				 "nid = $6, given_key = $7 WHERE rid = $1",
 				 7, v);
@@ -595,6 +1067,8 @@ static enum ds_rc pg_person_facts(struct store *st, int64_t rid, bool state_only
 	char buf[24];
 	const char *p[1] = {I64(buf, rid)};
 	enum ds_rc rc;
+	if (pc_facts(st, rid, state_only, facts, n, &rc))
+		return rc;
 	/* Without the passive types (reg_passive): 2, 13, 14, 15. */
 	PGresult *r = pg_run(st,
 			     state_only ? "SELECT " EVENT_COLS " FROM event WHERE person = $1 "
@@ -911,6 +1385,7 @@ static enum ds_rc pg_members(struct store *st, int64_t hh,
 }
 
 const struct store_reg_ops pg_reg = {
+	.prefetch = pg_prefetch,
 	.bulk_begin = pg_bulk_begin,
 	.bulk_end = pg_bulk_end,
 	.unit_add = pg_unit_add,

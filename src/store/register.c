@@ -20,6 +20,11 @@ enum ds_rc store_bulk_end(struct store *st, enum store_kind kind, bool empty)
 	return REG(st)->bulk_end(st, kind, empty);
 }
 
+enum ds_rc store_prefetch(struct store *st, const struct store_hint *h)
+{
+	return REG(st)->prefetch ? REG(st)->prefetch(st, h) : DS_OK;
+}
+
 enum ds_rc store_unit_add(struct store *st, const struct reg_unit *u)
 {
 	return REG(st)->unit_add(st, u);

@@ -148,6 +148,29 @@ enum ds_rc store_person_facts(struct store *st, int64_t rid, bool state_only,
 /* The highest seq in the log, 0 when empty or on error. */
 int64_t store_last_seq(struct store *st);
 
+/* What a batch of events will look up (store_prefetch). */
+struct store_hint {
+	const uint8_t (*event_ids)[16];
+	size_t nevents;
+	const char *const *persons; /* ids: subjects, spouses, heads, new persons */
+	size_t npersons;
+	const char *const *households;
+	size_t nhouseholds;
+	const char *const *nids;
+	size_t nnids;
+	size_t nseq; /* how many will take a seq (store_next_seq) */
+};
+
+/*
+ * Inside a write transaction, before a batch of events is recorded: a
+ * backend that pays a round trip for each statement (PostgreSQL) reads
+ * what the hint names in one go, and from then until the transaction ends
+ * sends its writes later, together with its next statement (a write that
+ * fails then fails that statement, and the transaction, as it would have).
+ * What the store answers does not change.  Nothing to do for SQLite.
+ */
+enum ds_rc store_prefetch(struct store *st, const struct store_hint *h);
+
 /* ---- iteration ---- */
 
 enum ds_rc store_each_unit(struct store *st, enum ds_rc (*fn)(const struct reg_unit *, void *),

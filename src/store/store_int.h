@@ -9,8 +9,8 @@
  * conformance tests see it whole; the few built on other calls (store_units,
  * the target bridges) are written once, beside the wrappers, and a rollback
  * also forgets what the target bridge has read.  Every entry of every table
- * is set, except the two optional ones of the core (bulk_mode, wait_notify),
- * whose absence the wrappers answer.
+ * is set, except the two optional ones of the core (bulk_mode, wait_notify)
+ * and the register's prefetch, whose absence the wrappers answer.
  *
  * struct store is one connection: the backend, its private state (impl) and
  * the text of the last error.
@@ -100,6 +100,7 @@ struct store_reg_ops {
 				       size_t max, size_t *n);
 	enum ds_rc (*members)(struct store *st, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_person *, void *), void *arg);
+	enum ds_rc (*prefetch)(struct store *st, const struct store_hint *h); /* may be NULL */
 };
 
 /* accounts.h */
