@@ -291,6 +291,8 @@ struct eng_stock_ctx {
 	const uint8_t *ages;   /* eng_age_table of day */
 	uint8_t *seen_hh;      /* a bit per household (eng_seen_bytes, zeroed) */
 	struct eng_stock *out; /* the columns' cubes */
+	uint32_t hh_lo, hh_hi; /* the households marked lie in [hh_lo, hh_hi]:
+				  UINT32_MAX and 0 before any */
 };
 /* Bytes of a bitmap with a bit per household, in whole 64-bit words. */
 static inline size_t eng_seen_bytes(const struct engine *e)
@@ -302,11 +304,11 @@ static inline size_t eng_seen_bytes(const struct engine *e)
  * them, at most 2, read in one pass) into c[i].out[area_col[area]], and
  * marks their households in c[i].seen_hh.
  */
-void eng_stock_areas(const struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
+void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
 		     size_t a1);
 /* Counts each household marked in c->seen_hh once, into its area's column
  * of c->out, and clears the bitmap. */
-void eng_stock_households(const struct eng_stock_ctx *c, const int32_t *area_col);
+void eng_stock_households(struct eng_stock_ctx *c, const int32_t *area_col);
 
 /* ---- questions over a unit's areas (engine_quality.c) ---- */
 

@@ -56,7 +56,7 @@ static void *work_run(void *arg)
 	struct eng_stock_ctx c[2];
 	for (int i = 0; i < w->nstock; i++)
 		c[i] = (struct eng_stock_ctx){e, w->q->stock_date[i], w->year[i], w->ages[i], k->seen[i],
-					      k->stock[i]};
+					      k->stock[i], UINT32_MAX, 0};
 	int t;
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {

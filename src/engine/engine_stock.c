@@ -127,9 +127,10 @@ void eng_add_cells(void *dst, const void *src, size_t bytes)
 }
 
 /* The spells [k0, k1) of s present on the context's day into cube o. */
-static void stock_run(const struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
+static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
 		      size_t k0, size_t k1)
 {
+	uint32_t lo = c->hh_lo, hi = c->hh_hi;
 	const int32_t day = c->day;
 	const struct engine *e = c->e;
 	const uint8_t *restrict ages = c->ages;
@@ -139,9 +140,14 @@ static void stock_run(const struct eng_stock_ctx *c, struct eng_stock *o, const 
 	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
 	const uint16_t *restrict info = s->info;
 	for (size_t k = k0; k < k1; k++)
-		if (from[k] <= day && day < to[k])
-			count_spell(e, day, ages, birth[k], info[k], chg[k], (uint32_t)hh[k], pop, fpc,
-				    seen);
+		if (from[k] <= day && day < to[k]) {
+			uint32_t h = (uint32_t)hh[k];
+			lo = h < lo ? h : lo;
+			hi = h > hi ? h : hi;
+			count_spell(e, day, ages, birth[k], info[k], chg[k], h, pop, fpc, seen);
+		}
+	c->hh_lo = lo;
+	c->hh_hi = hi;
 }
 
 /*
@@ -151,7 +157,7 @@ static void stock_run(const struct eng_stock_ctx *c, struct eng_stock *o, const 
  * caches when the second date reads them, and each date's loop stays tight
  * enough to keep everything in registers.
  */
-static void stock_area(const struct eng_stock_ctx *c, int n, size_t a, int32_t col)
+static void stock_area(struct eng_stock_ctx *c, int n, size_t a, int32_t col)
 {
 	const struct engine *e = c[0].e;
 	size_t k0 = e->area_off[a], k1 = e->area_off[a + 1];
@@ -162,7 +168,7 @@ static void stock_area(const struct eng_stock_ctx *c, int n, size_t a, int32_t c
 			stock_run(&c[i], &c[i].out[col], &e->added, (size_t)k, (size_t)k + 1);
 }
 
-void eng_stock_areas(const struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
+void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
 		     size_t a1)
 {
 	for (size_t a = a0; a < a1; a++)
@@ -170,12 +176,16 @@ void eng_stock_areas(const struct eng_stock_ctx *c, int n, const int32_t *area_c
 			stock_area(c, n, a, area_col[a]);
 }
 
-void eng_stock_households(const struct eng_stock_ctx *c, const int32_t *area_col)
+void eng_stock_households(struct eng_stock_ctx *c, const int32_t *area_col)
 {
 	const struct engine *e = c->e;
-	size_t words = eng_seen_bytes(e) / 8;
 	uint64_t *bits = (uint64_t *)(void *)c->seen_hh;
-	for (size_t w = 0; w < words; w++) {
+	/* Only the words between the first and the last household marked: a
+	 * commune's households lie close together. */
+	size_t w0 = c->hh_lo / 64, w1 = c->hh_lo <= c->hh_hi ? c->hh_hi / 64 + 1 : 0;
+	c->hh_lo = UINT32_MAX;
+	c->hh_hi = 0;
+	for (size_t w = w0; w < w1; w++) {
 		uint64_t b = bits[w];
 		if (!b)
 			continue;
