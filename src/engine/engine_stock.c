@@ -113,8 +113,8 @@ count_spell(const struct engine *e, int32_t day, const uint8_t *restrict ages, i
 		return;
 	pop[POP_CELL(sex, age100[age], mar)]++;
 	unsigned fa = age - ENG_FP_AGE0;
-	unsigned wife = sex == 1 && mar == MAR_MARRIED && fa < ENG_FP_AGES;
-	fpc[(wife ? fa : 0) * 10 + (fp <= 9 ? fp : 0)] += wife;
+	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) & (unsigned)(fa < ENG_FP_AGES);
+	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
 	seen[hh >> 3] |= (uint8_t)(1u << (hh & 7));
 }
 
