@@ -205,6 +205,9 @@ enum ds_rc eng_event_ranges(const struct engine *e, int32_t from, int32_t to,
 	return DS_OK;
 }
 
+/* How many events ahead the flow asks for a person's sex. */
+#define FLOW_AHEAD 16
+
 enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
 			    const int32_t *area_commune, struct eng_flow *out, size_t ncols)
 {
@@ -217,10 +220,18 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 	if (!(c.distinct = eng_distinct_new(e, 0)))
 		c.failed = 1;
 	for (size_t r = 0; r < nr && !c.failed; r++)
-		for (size_t i = rg[r].lo; i < rg[r].hi; i++)
+		for (size_t i = rg[r].lo; i < rg[r].hi; i++) {
+			/* The person's sex and the household's area are read at
+			 * random over the register: asked for some events ahead,
+			 * they are there when needed (a prefetch never faults). */
+			if (i + FLOW_AHEAD < rg[r].hi) {
+				__builtin_prefetch(&e->p_sex[v->person[i + FLOW_AHEAD]]);
+				__builtin_prefetch(&e->h_area[v->hh[i + FLOW_AHEAD]]);
+			}
 			if (v->type[i] && v->date[i] >= from && v->date[i] <= to)
 				count_event(&c, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i],
 					    v->age[i]);
+		}
 	free(rg);
 	/* Later events come in recording order: the counts are sums, and
 	 * distinct persons keep their earliest event whatever the order. */
