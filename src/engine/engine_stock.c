@@ -30,18 +30,6 @@ void eng_age_table(int32_t day, uint8_t *ages)
 	(void)prev;
 }
 
-static int household_type_at(const struct engine *e, int32_t hh, int32_t day)
-{
-	int type = e->h_type0[hh];
-	int32_t best = INT32_MIN;
-	for (int32_t c = e->h_chg[hh]; c >= 0; c = e->hchg.next[c])
-		if ((e->hchg.val[c] & 0xF0) == 0x10 && e->hchg.date[c] <= day && e->hchg.date[c] >= best) {
-			best = e->hchg.date[c];
-			type = e->hchg.val[c] & 0x0F;
-		}
-	return type >= 1 && type <= 2 ? type : 1;
-}
-
 /* Poverty of a household for a year: the latest status given for that year
  * or an earlier one; the baseline status before any. */
 int eng_household_poverty(const struct engine *e, int32_t hh, int year)
@@ -197,15 +185,32 @@ void eng_stock_households(struct eng_stock_ctx *c, const int32_t *area_col)
 			int32_t col = a >= 0 ? area_col[a] : -1;
 			if (col < 0)
 				continue;
-			/* Most households never changed: their entry facts answer. */
-			int type, pov;
-			if (e->h_chg[hh] < 0) {
-				type = e->h_type0[hh] == 2 ? 2 : 1;
-				pov = e->h_pov0[hh] <= 2 ? e->h_pov0[hh] : 0;
-			} else {
-				type = household_type_at(e, hh, c->day);
-				pov = eng_household_poverty(e, hh, c->year);
+			/* Most households never changed: their entry facts answer.
+			 * Otherwise one walk of the changes gives the type on the
+			 * day (the latest dated up to it) and the poverty of the
+			 * year (the latest status given for it or an earlier
+			 * one), as eng_household_poverty. */
+			int type = e->h_type0[hh], pov = e->h_pov0[hh];
+			int32_t tbest = INT32_MIN, by = INT32_MIN, bd = INT32_MIN;
+			for (int32_t k = e->h_chg[hh]; k >= 0; k = e->hchg.next[k]) {
+				unsigned v = e->hchg.val[k];
+				int32_t d = e->hchg.date[k];
+				if ((v & 0xF0) == 0x10) {
+					if (d <= c->day && d >= tbest) {
+						tbest = d;
+						type = v & 0x0F;
+					}
+				} else if ((v & 0xF0) == 0x20 && e->hchg.year[k] <= c->year) {
+					int32_t y = e->hchg.year[k];
+					if (y > by || (y == by && d >= bd)) {
+						by = y;
+						bd = d;
+						pov = v & 0x0F;
+					}
+				}
 			}
+			type = type == 2 ? 2 : 1;
+			pov = pov <= 2 ? pov : 0;
 			c->out[col].hh[type - 1][pov]++;
 		} while (b);
 	}
