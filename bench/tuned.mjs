@@ -23,6 +23,7 @@
 // (bench/tuned/report.sql).  Every answer of every round is compared with
 // the engine's, row by row and column by column; one difference fails the
 // run (exit 1).  Prints one JSON line per measurement and Markdown tables.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +42,17 @@ const fill = (sql, vars) => sql.replace(/\{\{(\w+)\}\}/g, (m, k) => {
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 const ymd = (iso) => Number(iso.replaceAll('-', ''));
 
+// The DuckDB preparation: the tuned tables from the exchange files in data.
+async function prepareDuck(file, data) {
+	const con = await ref.duckConn(file, { threads: '2' });
+	const vars = { DATA: path.resolve(data), AS_OF: ref.asOf(data) };
+	for (const st of ref.statements(fill(sqlFile('prepare.duckdb.sql'), vars))) await con.run(st);
+	await con.run('CHECKPOINT');
+	return 0;
+}
+
 export async function main(argv) {
+	if (argv[0] === '--prepare-duckdb') return prepareDuck(argv[1], argv[2]);
 	const o = { engines: 'duckdb,postgres', work: 'bench/out', runs: '20', unit: '79', period: '2024', month: '2024-03' };
 	for (let i = 0; i < argv.length; i++) {
 		const k = argv[i].replace(/^--/, '');
@@ -65,16 +76,16 @@ export async function main(argv) {
 	const work = path.resolve(o.work);
 	fs.mkdirSync(work, { recursive: true });
 	const duckFile = path.join(work, `tuned-${name}.duckdb`);
-	const fresh = !o.reuse || !fs.existsSync(duckFile);
-	if (fresh) fs.rmSync(duckFile, { force: true });
-	const duck = await ref.duckConn(duckFile, { threads: '2' });
-	if (fresh) {
+	if (!o.reuse || !fs.existsSync(duckFile)) {
+		// In a process of its own, so that this one's memory is the queries'.
+		fs.rmSync(duckFile, { force: true });
 		const t0 = now();
-		const vars = { DATA: path.resolve(o.data), AS_OF: ref.asOf(o.data) };
-		for (const st of ref.statements(fill(sqlFile('prepare.duckdb.sql'), vars))) await duck.run(st);
-		await duck.run('CHECKPOINT');
+		const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--prepare-duckdb', duckFile, o.data],
+			{ stdio: 'inherit' });
+		if (r.status !== 0) throw new Error('the DuckDB preparation failed');
 		emit({ peer: 'duckdb', prepare_s: +(now() - t0).toFixed(1), what: 'tables from the exchange files' });
 	}
+	const duck = await ref.duckConn(duckFile, { threads: '2' });
 	let pg = null;
 	if (peers.includes('postgres')) {
 		const url = o.pg || pgDatabase('peers_tuned');
