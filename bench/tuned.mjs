@@ -20,9 +20,11 @@
 // when missing).  --reuse keeps tables already built.  Then --runs rounds:
 // in each, the engine computes each report once in its own process (after
 // its load and one computation), and each peer answers it with one query
-// (bench/tuned/report.sql).  Every answer of every round is compared with
-// the engine's, row by row and column by column; one difference fails the
-// run (exit 1).  Prints one JSON line per measurement and Markdown tables.
+// (bench/tuned/report.sql); then the engine computes each report --runs
+// times in one process (its steady state).  Every answer of every round is
+// compared with the engine's, row by row and column by column; one
+// difference fails the run (exit 1).  Prints one JSON line per measurement
+// and a Markdown table.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -155,6 +157,10 @@ export async function main(argv) {
 				disagree += diffs.length;
 			}
 		}
+		// The engine's steady state too: one process, 20 computations.
+		const steady = eng.timed(o.db, c, runs);
+		emit({ peer: 'danso', form: c.form, unit: c.unit, period: c.period, one_process: true, runs,
+			median_ms: steady.median_ms, worst_ms: steady.worst_ms });
 		for (const [peer, xs] of Object.entries(times[tag]))
 			emit({ peer, form: c.form, unit: c.unit, period: c.period, runs: xs.length,
 				median_ms: +eng.median(xs).toFixed(2), worst_ms: +Math.max(...xs).toFixed(2),
