@@ -66,8 +66,7 @@ export async function main(argv) {
 	const runs = Number(o.runs);
 	const peers = o.engines.split(',').filter(Boolean);
 	const name = path.basename(path.resolve(o.data));
-	const out = [];
-	const emit = (x) => { out.push(x); eng.emit(x); };
+	const emit = eng.emit;
 
 	const province = { form: '03-DSX', unit: o.unit, period: o.period };
 	const commune = { form: '01-DSX', unit: o.commune, period: o.month };
