@@ -138,18 +138,21 @@ SELECT p.person, p.sex, p.mar, p.res, p.fp, p.entry_d, p.entry_hh,
 FROM person0 p LEFT JOIN bdfix b ON b.person = p.person LEFT JOIN pexit x ON x.person = p.person;
 
 -- Dated changes after entry: household (transfer), residence, marital
--- status (marriage 2, widowed 3, divorce 4), method (fp_stop: 0).
+-- status (marriage 2, widowed 3, divorce 4), method (fp_stop: 0).  A change
+-- without a value ('' or -1 here) puts back the entry state, as the
+-- reference reads it.
 CREATE TEMP TABLE chg AS
-SELECT person, d, k, household AS hh, CAST(NULL AS INTEGER) AS res, CAST(NULL AS INTEGER) AS mar,
+SELECT person, d, k, COALESCE(household, '') AS hh, CAST(NULL AS INTEGER) AS res, CAST(NULL AS INTEGER) AS mar,
        CAST(NULL AS INTEGER) AS fp
 FROM ev WHERE type = 'transfer'
 UNION ALL
-SELECT person, d, k, NULL, CAST(val AS INTEGER), NULL, NULL FROM ev WHERE type = 'info_change' AND field = 'residence'
+SELECT person, d, k, NULL, COALESCE(TRY_CAST(val AS INTEGER), -1), NULL, NULL
+FROM ev WHERE type = 'info_change' AND field = 'residence'
 UNION ALL
 SELECT person, d, k, NULL, NULL, CASE type WHEN 'marriage' THEN 2 WHEN 'widowed' THEN 3 ELSE 4 END, NULL
 FROM ev WHERE type IN ('marriage', 'widowed', 'divorce')
 UNION ALL
-SELECT person, d, k, NULL, NULL, NULL, CASE type WHEN 'fp_start' THEN method ELSE 0 END
+SELECT person, d, k, NULL, NULL, NULL, CASE type WHEN 'fp_start' THEN COALESCE(method, -1) ELSE 0 END
 FROM ev WHERE type IN ('fp_start', 'fp_stop');
 
 -- The state at the end of each date with a change: the last value of each
@@ -170,10 +173,10 @@ SELECT person, 0, MIN(d), NULL, NULL, NULL, NULL FROM chg_d GROUP BY person;
 
 CREATE TEMP TABLE pspell AS
 SELECT p.person, GREATEST(COALESCE(s.f, 0), p.entry_d) AS f, LEAST(COALESCE(s.t, 99999999), p.x_d) AS t,
-       COALESCE(s.hh, p.entry_hh) AS hh, COALESCE(s.mar, p.mar) AS mar, COALESCE(s.fp, p.fp) AS fp,
-       p.sex, p.bd
+       COALESCE(NULLIF(s.hh, ''), p.entry_hh) AS hh, COALESCE(s.mar, p.mar) AS mar,
+       COALESCE(NULLIF(s.fp, -1), p.fp) AS fp, p.sex, p.bd
 FROM mp p LEFT JOIN seg s ON s.person = p.person
-WHERE COALESCE(s.res, p.res) = 1
+WHERE COALESCE(NULLIF(s.res, -1), p.res) = 1
   AND GREATEST(COALESCE(s.f, 0), p.entry_d) < LEAST(COALESCE(s.t, 99999999), p.x_d);
 
 -- Household types by stretch of days (household_change with a type).
