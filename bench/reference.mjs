@@ -92,7 +92,7 @@ function header(file) {
 		.map((c) => c.trim().replace(/[^a-z0-9_]/gi, ''));
 }
 
-function asOf(data, given) {
+export function asOf(data, given) {
 	if (given) return given;
 	const m = JSON.parse(fs.readFileSync(path.join(data, 'manifest.json'), 'utf8'));
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(m.as_of || '')) throw new Error('manifest.json has no as_of');
@@ -161,7 +161,7 @@ function pgUrl(opt) {
 	return url;
 }
 
-function psql(url, sql, args = [], vars = {}) {
+export function psql(url, sql, args = [], vars = {}) {
 	const a = ['-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args];
 	for (const [k, v] of Object.entries(vars)) a.push('-v', `${k}=${v}`);
 	a.push('-d', url, '-f', '-');
@@ -207,7 +207,8 @@ function pgQuery(url, p) {
 /* ---------------------------------------------------------------- DuckDB */
 
 let duck = null;
-async function duckConn(db) {
+// A DuckDB connection to the file db (options: DuckDB's, e.g. threads).
+export async function duckConn(db, options) {
 	if (!duck) {
 		try {
 			duck = await import(pathToFileURL(path.join(HERE, 'node_modules/@duckdb/node-api/lib/index.js')).href);
@@ -215,13 +216,13 @@ async function duckConn(db) {
 			duck = await import('@duckdb/node-api');
 		}
 	}
-	const inst = await duck.DuckDBInstance.create(db);
+	const inst = await duck.DuckDBInstance.create(db, options);
 	return inst.connect();
 }
 
 // DuckDB runs one statement per call: split a file on the semicolons that
 // end a line (the SQL files have no semicolon inside a literal at a line end).
-const statements = (sql) => sql.replace(/--[^\n]*/g, '').split(/;\s*\n/).map((x) => x.trim()).filter(Boolean);
+export const statements = (sql) => sql.replace(/--[^\n]*/g, '').split(/;\s*\n/).map((x) => x.trim()).filter(Boolean);
 
 async function duckRun(con, sql) {
 	for (const st of statements(sql)) await con.run(st);
@@ -295,15 +296,17 @@ export async function open(opt) {
 	return h;
 }
 
-export async function report(h, { form, unit, period, mapDate }) {
+// The parameters of one report: the period's dates and the map date.
+export function reportParams({ form, unit, period, mapDate }) {
 	if (!FORMS[form]) throw new Error(`unknown form ${form}`);
 	const pp = periodParams(period);
-	const p = { unit, start: pp.start, end: pp.end, prev: pp.prev, map: mapDate || pp.end, ytd: pp.ytd,
+	return { unit, start: pp.start, end: pp.end, prev: pp.prev, map: mapDate || pp.end, ytd: pp.ytd,
 		days: pp.days, annual: pp.annual, is_year: pp.is_year };
-	const t0 = now();
-	const raw = h.engine === 'sqlite' ? sqliteQuery(h.db, p)
-		: h.engine === 'postgres' ? pgQuery(h.url, p) : await duckQuery(h.con, p);
-	const query_s = now() - t0;
+}
+
+// A report from the (col, code, v, male, female) lines a query returned:
+// its columns (the communes, then the unit) and its rows in the form's order.
+export function assemble(raw, { form, unit, period }, p) {
 	const cols = [...new Set(raw.map((r) => r.col))].sort((a, b) =>
 		a === unit ? 1 : b === unit ? -1 : a < b ? -1 : a > b ? 1 : 0);
 	const at = new Map(raw.map((r) => [`${r.col}\u0000${r.code}`, r]));
@@ -316,7 +319,16 @@ export async function report(h, { form, unit, period, mapDate }) {
 		}
 		return row;
 	});
-	return { form, unit, period, map_date: p.map, columns: cols, rows, query_s };
+	return { form, unit, period, map_date: p.map, columns: cols, rows };
+}
+
+export async function report(h, c) {
+	const p = reportParams(c);
+	const t0 = now();
+	const raw = h.engine === 'sqlite' ? sqliteQuery(h.db, p)
+		: h.engine === 'postgres' ? pgQuery(h.url, p) : await duckQuery(h.con, p);
+	const query_s = now() - t0;
+	return { ...assemble(raw, c, p), query_s };
 }
 
 export async function close(h) {

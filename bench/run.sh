@@ -5,7 +5,8 @@
 #   - database size and peak memory;
 #   - engine load time and memory;
 #   - report times in danso's engine and the same report in SQL on SQLite,
-#     PostgreSQL and DuckDB (bench/reference.mjs);
+#     PostgreSQL and DuckDB (bench/reference.mjs, the correctness
+#     reference), and in tuned DuckDB and PostgreSQL (bench/tuned.mjs);
 #   - the HTTP API under wrk (bench/http.sh).
 # Results go to bench/out/ (git-ignored); docs/BENCHMARKS.md records them.
 #
@@ -17,8 +18,10 @@ bin=build/danso
 out=bench/out
 mkdir -p "$out"
 sh scripts/deps.sh bench
-# DuckDB for the SQL reference: an npm package, for the benchmarks only.
-[ -d bench/node_modules/@duckdb/node-api ] || (cd bench && npm install --no-package-lock --no-audit --no-fund)
+# DuckDB for the SQL reference and the tuned peers, and the PostgreSQL
+# client of the tuned peers: npm packages, for the benchmarks only.
+[ -d bench/node_modules/@duckdb/node-api ] && [ -d bench/node_modules/pg ] ||
+	(cd bench && npm install --no-package-lock --no-audit --no-fund)
 make -s all
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB" | tee "$out/machine.txt"
 
@@ -76,6 +79,12 @@ for n in $sizes; do
 	psql "$(echo "$pgurl" | sed 's/%s/postgres/')" -qc "DROP DATABASE IF EXISTS ref_$n" -c "CREATE DATABASE ref_$n"
 	node bench/peers.mjs --data "$d" --db "$db" --pg "$(echo "$pgurl" | sed "s/%s/ref_$n/")" \
 		--work "$out" --repeat "$([ "$n" -gt 1000000 ] && echo 1 || echo 3)" | tee -a "$out/times.txt"
+	# The tuned peers: tables built once for these reports, one statement of
+	# grouped scans per report, 20 rounds alternating with the engine
+	# (bench/tuned.mjs; a disagreement fails).
+	psql "$(echo "$pgurl" | sed 's/%s/postgres/')" -qc "DROP DATABASE IF EXISTS tuned_$n" -c "CREATE DATABASE tuned_$n"
+	node bench/tuned.mjs --data "$d" --db "$db" --pg "$(echo "$pgurl" | sed "s/%s/tuned_$n/")" \
+		--work "$out" | tee -a "$out/times.txt"
 done
 if [ -f bench/http.sh ]; then
 	sh bench/http.sh "$out/p1000000.db" | tee -a "$out/times.txt"
