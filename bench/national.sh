@@ -38,8 +38,8 @@ for p in $(tail -n +2 data/provinces-2025.csv | cut -d, -f1); do
 	d="$out/p$p"
 	"$bin" gen --out "$d" --persons "$n" --seed "$seed" --province "$p" >/dev/null 2>&1
 	"$bin" import --db "$db" --units "$d/units.csv" --households "$d/households.csv" \
-		--persons "$d/persons.csv" --as-of 2023-01-01 --keep-good 2>&1 | tail -1 | sed "s/^/$p /" >>"$log"
-	"$bin" events --db "$db" --keep-good "$d/events.ndjson" 2>&1 | tail -1 | sed "s/^/$p /" >>"$log"
+		--persons "$d/persons.csv" --as-of 2023-01-01 --keep-good --rejects "$out/rejects-$p.csv" 2>&1 | tail -1 | sed "s/^/$p /" >>"$log"
+	"$bin" events --db "$db" --keep-good --rejects "$out/rejects-$p.ndjson" "$d/events.ndjson" 2>&1 | tail -1 | sed "s/^/$p /" >>"$log"
 	rm -rf "$d"
 done
 echo "built in $(($(date +%s) - start)) s; $(du -h "$db" | cut -f1)" >>"$log"

@@ -623,5 +623,21 @@ for (const backend of BACKENDS) {
         for (const name of ['Nguyễn Văn', 'Trần Thị B', 'Phạm Văn H']) assert.ok(!r.text.includes(name));
       }
     });
+
+    test('the country\'s report (unit VN) has a column per province, each that province\'s own total', async () => {
+      const r = await clients.collaborator.get('/api/v1/reports/03-DSX?unit=VN&period=2024&format=json');
+      assert.equal(r.status, 200);
+      const nat = JSON.parse(r.text);
+      assert.equal(nat.unit.name, 'Toàn quốc');
+      const codes = nat.columns.map((c) => c.code);
+      assert.equal(codes[codes.length - 1], 'VN');
+      assert.ok(codes.length >= 2, 'at least one province and the country');
+      for (const [i, p] of codes.slice(0, -1).entries()) {
+        const own = JSON.parse((await clients.collaborator.get(`/api/v1/reports/03-DSX?unit=${p}&period=2024&format=json`)).text);
+        const total = own.columns.length - 1;
+        for (const [k, row] of own.rows.entries()) if (row.direction === 'count') assert.equal(nat.rows[k].values[i], row.values[total], `row ${row.code} of ${p}`);
+      }
+      assert.ok(!r.text.includes(OBJ[CLASSES[0]].name), 'no name in the national report');
+    });
   });
 }
