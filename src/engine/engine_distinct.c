@@ -32,16 +32,11 @@ struct eng_distinct {
 	size_t n, cap;
 };
 
-struct eng_distinct *eng_distinct_new(const struct engine *e, size_t events)
+struct eng_distinct *eng_distinct_new(const struct engine *e)
 {
 	struct eng_distinct *d = calloc(1, sizeof *d);
-	if (!d)
-		return NULL;
-	d->e = e;
-	if (events && !ds_grow(&d->v, sizeof *d->v, &d->cap, events - 1, 1024)) {
-		free(d);
-		return NULL;
-	}
+	if (d)
+		d->e = e;
 	return d;
 }
 
@@ -142,13 +137,15 @@ int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng
 		for (size_t x = i; x < j; x++) {
 			if (v[x].date < v[first].date)
 				first = x;
-			size_t best = x, y;
+			/* x counts in its column when no event of that column came
+			 * earlier (or the same day and met before it). */
+			size_t y;
 			for (y = i; y < j; y++)
 				if (y != x && v[y].col == v[x].col &&
-				    (v[y].date < v[best].date || (v[y].date == v[best].date && y < x)))
+				    (v[y].date < v[x].date || (v[y].date == v[x].date && y < x)))
 					break;
 			if (y == j)
-				count_kind(&cols[v[x].col], kind, sex, v[best].age);
+				count_kind(&cols[v[x].col], kind, sex, v[x].age);
 		}
 		count_kind(all, kind, sex, v[first].age);
 		i = j;

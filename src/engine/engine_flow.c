@@ -217,7 +217,7 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 	size_t nr;
 	if (eng_event_ranges(e, from, to, area_col, &rg, &nr))
 		return DS_ENOMEM;
-	if (!(c.distinct = eng_distinct_new(e, 0)))
+	if (!(c.distinct = eng_distinct_new(e)))
 		c.failed = 1;
 	for (size_t r = 0; r < nr && !c.failed; r++)
 		for (size_t i = rg[r].lo; i < rg[r].hi; i++) {

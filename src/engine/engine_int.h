@@ -341,9 +341,8 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 
 enum { ENG_PRENATAL, ENG_NEWBORN, ENG_ELDERLY, ENG_DISTINCT_KINDS };
 struct eng_distinct;
-/* An empty collection with room for about `events` events; NULL when out
- * of memory. */
-struct eng_distinct *eng_distinct_new(const struct engine *e, size_t events);
+/* An empty collection (it grows as events are added); NULL when out of memory. */
+struct eng_distinct *eng_distinct_new(const struct engine *e);
 /* A person's event of kind in col; -1 when out of memory. */
 int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int32_t col, int32_t date,
 		     int age);

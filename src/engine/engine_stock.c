@@ -30,6 +30,37 @@ void eng_age_table(int32_t day, uint8_t *ages)
 	(void)prev;
 }
 
+/*
+ * A household's state from one walk of its changes: its type on type_day
+ * (the latest type dated up to it; 1 unless 2), and its poverty for year as
+ * the register knew it on pov_day (the latest status given for that year or
+ * an earlier one, dated up to pov_day; the baseline status before any; 0
+ * unless 1 or 2).
+ */
+static void household_state(const struct engine *e, int32_t hh, int32_t type_day, int year,
+			    int32_t pov_day, int *type, int *pov)
+{
+	int t = e->h_type0[hh], p = e->h_pov0[hh];
+	int32_t tbest = INT32_MIN, by = INT32_MIN, bd = INT32_MIN;
+	for (int32_t k = e->h_chg[hh]; k >= 0; k = e->hchg.next[k]) {
+		unsigned v = e->hchg.val[k];
+		int32_t d = e->hchg.date[k], y = e->hchg.year[k];
+		if ((v & 0xF0) == 0x10) {
+			if (d <= type_day && d >= tbest) {
+				tbest = d;
+				t = v & 0x0F;
+			}
+		} else if ((v & 0xF0) == 0x20 && y <= year && d <= pov_day &&
+			   (y > by || (y == by && d >= bd))) {
+			by = y;
+			bd = d;
+			p = v & 0x0F;
+		}
+	}
+	*type = t == 2 ? 2 : 1;
+	*pov = p <= 2 ? p : 0;
+}
+
 /* Poverty of a household for a year: the latest status given for that year
  * or an earlier one; the baseline status before any. */
 int eng_household_poverty(const struct engine *e, int32_t hh, int year)
@@ -39,20 +70,10 @@ int eng_household_poverty(const struct engine *e, int32_t hh, int year)
 
 int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32_t day)
 {
-	int pov = e->h_pov0[hh];
-	int32_t by = INT32_MIN, bd = INT32_MIN;
-	for (int32_t c = e->h_chg[hh]; c >= 0; c = e->hchg.next[c]) {
-		if ((e->hchg.val[c] & 0xF0) != 0x20 || e->hchg.year[c] > year || e->hchg.date[c] > day)
-			continue;
-		if (e->hchg.year[c] > by || (e->hchg.year[c] == by && e->hchg.date[c] >= bd)) {
-			by = e->hchg.year[c];
-			bd = e->hchg.date[c];
-			pov = e->hchg.val[c] & 0x0F;
-		}
-	}
-	return pov <= 2 ? pov : 0;
+	int type, pov;
+	household_state(e, hh, day, year, day, &type, &pov);
+	return pov;
 }
-
 
 /* Cells of a stock cube as flat arrays: pop by (sex, age, marital), fp by
  * (age - 15, method), and a spare fp row that takes the zero adds of
@@ -185,32 +206,8 @@ void eng_stock_households(struct eng_stock_ctx *c, const int32_t *area_col)
 			int32_t col = a >= 0 ? area_col[a] : -1;
 			if (col < 0)
 				continue;
-			/* Most households never changed: their entry facts answer.
-			 * Otherwise one walk of the changes gives the type on the
-			 * day (the latest dated up to it) and the poverty of the
-			 * year (the latest status given for it or an earlier
-			 * one), as eng_household_poverty. */
-			int type = e->h_type0[hh], pov = e->h_pov0[hh];
-			int32_t tbest = INT32_MIN, by = INT32_MIN, bd = INT32_MIN;
-			for (int32_t k = e->h_chg[hh]; k >= 0; k = e->hchg.next[k]) {
-				unsigned v = e->hchg.val[k];
-				int32_t d = e->hchg.date[k];
-				if ((v & 0xF0) == 0x10) {
-					if (d <= c->day && d >= tbest) {
-						tbest = d;
-						type = v & 0x0F;
-					}
-				} else if ((v & 0xF0) == 0x20 && e->hchg.year[k] <= c->year) {
-					int32_t y = e->hchg.year[k];
-					if (y > by || (y == by && d >= bd)) {
-						by = y;
-						bd = d;
-						pov = v & 0x0F;
-					}
-				}
-			}
-			type = type == 2 ? 2 : 1;
-			pov = pov <= 2 ? pov : 0;
+			int type, pov;
+			household_state(e, hh, c->day, c->year, INT32_MAX, &type, &pov);
 			c->out[col].hh[type - 1][pov]++;
 		} while (b);
 	}

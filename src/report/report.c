@@ -310,7 +310,7 @@ static enum ds_rc set_columns(const struct eng_view *v, struct rpt_table *t, enu
 {
 	char **codes = NULL;
 	size_t n = 0;
-	bool nation = strcmp(t->unit, RPT_NATION) == 0;
+	bool nation = t->unit_level == LVL_NONE; /* RPT_NATION: no unit of the tree */
 	bool communes = nation || layout == LAYOUT_COMMUNES ||
 			(layout == LAYOUT_AUTO && t->unit_level < LVL_COMMUNE);
 	if (communes) {
