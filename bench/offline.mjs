@@ -19,7 +19,10 @@
 //   - the book's page: drawn from IndexedDB once it is there;
 //   - opened again (a new navigation to the book's page): until it is usable, and its bytes;
 //   - the bytes over the wire: every response's encoded length (CDP), so
-//     gzip counts.
+//     gzip counts;
+//   - an outbox of 500 events recorded offline and sent on the same link:
+//     its time, the longest main-thread task meanwhile, and the outbox and
+//     book pages opened in the middle of it.
 // The book's size is measured with curl, plain and gzipped.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -85,6 +88,8 @@ const curl = (gz) => execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{siz
 const book = await (await fetch(`${base}/api/v1/book`, { headers: { Cookie: cookie } })).json();
 const [plain, tPlain] = curl(false);
 const [zipped, tZip] = curl(true);
+// Persons aged 60 or more on every date of the outbox (from 1 January 2024), for the outbox of elderly checks.
+const elders = book.persons.filter((p) => p[3] && p[3] < '1963-12-31').map((p) => p[0]);
 console.log(`area ${AREA}: ${book.households.length} households, ${book.persons.length} persons present (${total} entered)`);
 console.log(`book: ${plain} bytes, ${zipped} bytes gzipped (server ${(tPlain * 1000).toFixed(0)} ms plain, ${(tZip * 1000).toFixed(0)} ms gzipped, local)`);
 
@@ -133,12 +138,43 @@ for (let r = 0; r < RUNS; r++) {
   await page.waitForSelector('#book details', { timeout: 120000 });
   const tReopen = Date.now() - t3;
   const reopenBytes = bytes - before;
-  results.push({ tLogin, tHome, tSynced, tBook, tReopen, shellBytes, bytes: before, reopenBytes, requests, shown });
-  console.log(`run ${r + 1}: login page usable ${tLogin} ms (${shellBytes} bytes); after the login click: home (work lists) ${tHome} ms, book on the phone ${tSynced} ms; book page drawn from IndexedDB ${tBook} ms; ${before} bytes in ${requests} responses in all; ${shown}; opened again: the book usable ${tReopen} ms, ${reopenBytes} bytes`);
+  // An outbox of 500 elderly checks recorded offline, then sent on the same
+  // link and CPU: how long until none waits, the main thread's longest task
+  // meanwhile (PerformanceObserver longtask: over 50 ms), and how long the
+  // book's page takes to draw when opened in the middle of it.
+  await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.online === '0');
+  await page.evaluate(async (ids) => {
+    const m = await import('/static/offline.js');
+    for (let i = 0; i < 500; i++) {
+      const d = new Date(Date.UTC(2024, 0, 1) + (i % 150) * 86400000).toISOString().slice(0, 10);
+      await m.recordOffline({ id: crypto.randomUUID(), type: 'elderly_check', date: d, person: ids[i % ids.length], facility: 'TYT' });
+    }
+    window.__long = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); }).observe({ type: 'longtask' });
+  }, elders);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: 400000 / 8, uploadThroughput: 400000 / 8 });
+  const t4 = Date.now();
+  // The sync alone until half is sent, then the pages are opened in the middle of it.
+  await page.waitForFunction(() => Number(document.querySelector('#sync')?.dataset.waiting) <= 250, null, { timeout: 600000 });
+  const navAt = await page.evaluate(() => performance.now());
+  const t5 = Date.now();
+  await page.evaluate(() => { location.hash = '#/outbox'; });
+  await page.waitForSelector('#sync-now', { timeout: 120000 });
+  await page.evaluate(() => { location.hash = '#/book'; });
+  await page.waitForSelector('#book details', { timeout: 120000 });
+  const tMid = Date.now() - t5;
+  const midWaiting = Number(await page.locator('#sync').getAttribute('data-waiting'));
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 600000 });
+  const tOutbox = Date.now() - t4;
+  const long = (await page.evaluate(() => window.__long)).filter(([at]) => at < navAt).map(([, d]) => d);
+  const longest = Math.round(Math.max(0, ...long));
+  results.push({ tLogin, tHome, tSynced, tBook, tReopen, shellBytes, bytes: before, reopenBytes, requests, shown, tOutbox, longest, tMid });
+  console.log(`run ${r + 1}: login page usable ${tLogin} ms (${shellBytes} bytes); after the login click: home (work lists) ${tHome} ms, book on the phone ${tSynced} ms; book page drawn from IndexedDB ${tBook} ms; ${before} bytes in ${requests} responses in all; ${shown}; opened again: the book usable ${tReopen} ms, ${reopenBytes} bytes; 500 events sent in ${tOutbox} ms, the outbox and book pages drawn mid-sync in ${tMid} ms (${midWaiting} still waiting), ${long.length} long tasks (over 50 ms) before the pages were opened, the longest ${longest} ms`);
   await ctx.close();
 }
 await browser.close();
 server.kill('SIGTERM');
 fs.rmSync(dir, { recursive: true, force: true });
 const med = (k) => results.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(results.length / 2)];
-console.log(`median of ${RUNS}: login page ${med('tLogin')} ms; after the login click: home ${med('tHome')} ms, book on the phone ${med('tSynced')} ms; book page ${med('tBook')} ms; ${med('bytes')} bytes; opened again ${med('tReopen')} ms, ${med('reopenBytes')} bytes`);
+console.log(`median of ${RUNS}: login page ${med('tLogin')} ms; after the login click: home ${med('tHome')} ms, book on the phone ${med('tSynced')} ms; book page ${med('tBook')} ms; ${med('bytes')} bytes; opened again ${med('tReopen')} ms, ${med('reopenBytes')} bytes; 500 events sent in ${med('tOutbox')} ms, pages mid-sync ${med('tMid')} ms, longest task ${med('longest')} ms`);

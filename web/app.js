@@ -4,12 +4,7 @@ import { getLang, role, setLang, t } from './i18n.js';
 import { accountPage } from './account.js';
 import { duplicatesPage } from './duplicates.js';
 import { recordPage } from './record.js';
-import { seriesPage } from './series.js';
 import { householdsCard, programmesCard, worklistHome, worklistPage } from './worklist.js';
-import { commPage } from './comm.js';
-import { elderlyPage, elderlySessionPage } from './elderly.js';
-import { targetsPage } from './targets.js';
-import { workforcePage } from './workforce.js';
 import * as V from './views.js';
 import { beforeLogout, bookPage, offlineUser, outboxPage, rememberUser, startOffline } from './offline.js';
 
@@ -66,14 +61,18 @@ function drawChrome() {
     h('a', { href, 'aria-current': here === href ? 'page' : null }, t(k))));
 }
 
+// The session as /me or the login answers it.
+async function useSession(me) {
+  state.user = me.user;
+  state.csrf = me.csrf;
+  state.unit = me.unit || null;
+  state.today = me.today || null;
+  if (me.user.role === 'collaborator') await rememberUser(me);
+}
+
 async function loadSession() {
   try {
-    const me = await api('/api/v1/me');
-    state.user = me.user;
-    state.csrf = me.csrf;
-    state.unit = me.unit || null;
-    state.today = me.today || null;
-    if (me.user.role === 'collaborator') await rememberUser(me);
+    await useSession(await api('/api/v1/me'));
   } catch (e) {
     state.user = null;
     // No connection: a collaborator's phone opens on the book it holds.
@@ -91,12 +90,10 @@ function loginPage(notice) {
     msg.replaceChildren();
     try {
       const r = await api('/api/v1/login', { method: 'POST', body: { login: user.value.trim(), password: pw.value } });
-      state.user = r.user;
-      state.csrf = r.csrf;
+      // The login answers what /me would: no second round trip.
+      await useSession(r);
       // A collaborator's first sync starts with the login's answer, beside the home page's requests.
-      const first = startOffline();
-      await loadSession();
-      await first;
+      await startOffline();
       if (location.hash === '#/dashboard') route();
       else location.hash = '#/dashboard';
     } catch (err) {
@@ -131,6 +128,8 @@ async function route() {
   main.setAttribute('aria-busy', 'true');
   const page = h('div', { class: 'page' });
   try {
+    // Pages a collaborator's first screen does not need are loaded when first
+    // opened: a phone on a slow link starts with less (issue 15).
     switch (parts[0]) {
       case 'find': await V.find(page, params); break;
       case 'household': await V.household(page, decodeURIComponent(parts[1] || '')); break;
@@ -141,17 +140,18 @@ async function route() {
       case 'book': await bookPage(page, params); break;
       case 'outbox': await outboxPage(page, params); break;
       case 'worklist': await worklistPage(page, params); break;
-      case 'comm': await commPage(page, params); break;
-      case 'targets': await targetsPage(page, params); break;
-      case 'workforce': await workforcePage(page, params); break;
-      case 'elderly':
-        if (parts[1] === 'session') await elderlySessionPage(page, decodeURIComponent(parts[2] || ''));
-        else await elderlyPage(page, params);
+      case 'comm': await (await import('./comm.js')).commPage(page, params); break;
+      case 'targets': await (await import('./targets.js')).targetsPage(page, params); break;
+      case 'workforce': await (await import('./workforce.js')).workforcePage(page, params); break;
+      case 'elderly': {
+        const E = await import('./elderly.js');
+        if (parts[1] === 'session') await E.elderlySessionPage(page, decodeURIComponent(parts[2] || ''));
+        else await E.elderlyPage(page, params);
         break;
+      }
       case 'slip': await V.slip(page, params); break;
       case 'reports': await V.reports(page, params); break;
-      case 'series': await seriesPage(page, params); break;
-      // Loaded when first used: a phone on a slow link starts with less (issue 15).
+      case 'series': await (await import('./series.js')).seriesPage(page, params); break;
       case 'review': await (await import('./cycle.js')).review(page, params); break;
       case 'queries': await (await import('./cycle.js')).queries(page, params); break;
       case 'cycle': await (await import('./cycle.js')).cycle(page, params); break;
@@ -168,15 +168,14 @@ async function route() {
         else if (state.user.role === 'collaborator' && !navigator.onLine) await bookPage(page, params);
         else if (state.user.role === 'collaborator') {
           // A collaborator's home: their area's work lists first, then the figures.
+          // Its three parts are asked for at once: on a slow link each is a round trip.
           const lists = h('div', { id: 'worklists' });
-          await worklistHome(lists);
-          lists.append(await householdsCard(state.user.unit));
-          await V.dashboard(page, params);
+          const [, households] = await Promise.all([worklistHome(lists), householdsCard(state.user.unit), V.dashboard(page, params)]);
+          lists.append(households);
           page.prepend(lists);
         } else if (state.user.role === 'commune' && !params.get('unit')) {
           // A commune officer's home: the programmes' lists first, then the figures with their targets.
-          const card = await programmesCard(state.user.unit);
-          await V.dashboard(page, params);
+          const [card] = await Promise.all([programmesCard(state.user.unit), V.dashboard(page, params)]);
           page.querySelector('h1')?.after(card);
         } else await V.dashboard(page, params);
     }

@@ -1,7 +1,7 @@
 // Keeps the application shell for use without a network.  Personal data
 // (anything under /api/) is never cached here: the collaborator's book and
 // outbox live in IndexedDB (book.js), cleared at logout.
-const SHELL = 'danso-shell-v8';
+const SHELL = 'danso-shell-v9';
 const FILES = ['/', '/sw.js', '/static/app.css', '/static/app.js', '/static/core.js', '/static/i18n.js',
   '/static/charts.js', '/static/record.js', '/static/views.js', '/static/cycle.js', '/static/icon.svg',
   '/static/account.js', '/static/projection.js', '/static/quality.js', '/static/worklist.js',

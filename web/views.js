@@ -30,7 +30,8 @@ function kpi(text, v, target, decimals = 0, suffix = '') {
 // ---- dashboard ----
 export async function dashboard(main, params) {
   const unit = params.get('unit') || userUnit();
-  const d = await api(`/api/v1/dashboard?${q({ unit, year: params.get('year') })}`);
+  // The figures and the unit picker's tree are asked for at once (a round trip each on a slow link).
+  const [d, up] = await Promise.all([api(`/api/v1/dashboard?${q({ unit, year: params.get('year') })}`), unitPicker(unit)]);
   const year = d.year;
   const hd = d.headline;
   // The API gives the months of the year up to the server's today: the last one is "this month".
@@ -39,7 +40,6 @@ export async function dashboard(main, params) {
   const go = () => { location.hash = `#/dashboard?${q({ unit: up.value, year: yearSel.value })}`; };
   const yearSel = h('select', { onchange: go },
     [0, 1, 2, 3].map((k) => Math.max(nowYear, year) - k).map((y) => h('option', { value: y, selected: y === year }, y)));
-  const up = await unitPicker(unit);
   up.input.addEventListener('change', go);
   const quiet = d.not_updated_units || [];
   main.replaceChildren(

@@ -105,9 +105,8 @@ export async function worklistPage(main, params) {
 
 // A collaborator's home: every list of their area, with the first persons of each.
 export async function worklistHome(main) {
-  await codes();
   const unit = state.user?.unit || '';
-  const lists = await Promise.all(LISTS.map((l) => api(`/api/v1/worklists/${l}?${q({ unit })}`)));
+  const [, ...lists] = await Promise.all([codes(), ...LISTS.map((l) => api(`/api/v1/worklists/${l}?${q({ unit })}`))]);
   main.replaceChildren(h('h1', {}, w('worklists')),
     ...lists.map((r) => h('section', { class: 'card', 'data-list': r.list },
       h('h2', {}, h('a', { href: `#/worklist?${q({ list: r.list, unit })}` }, `${w(r.list)} (${num(r.count)})`)),

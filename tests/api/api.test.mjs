@@ -111,6 +111,13 @@ for (const backend of BACKENDS) {
       assert.equal(seen.user.must_change_password, true);
       assert.deepEqual(seen.account_changes.slice(0, 2).map((x) => [x.by, x.action]),
         [['admin', 'reset_password'], ['admin', 'change_name']], 'the reset is shown to the user, newest first');
+      // The login answers what /me does (a phone on a slow link saves a round trip).
+      const li = await fetch(`${srv.base}/api/v1/login`, { method: 'POST', body: JSON.stringify({ login: 'ctv2', password: reset.json.password }) });
+      const lj = await li.json();
+      assert.equal(li.status, 200);
+      assert.ok(lj.csrf);
+      for (const k of ['user', 'today', 'unit', 'account_changes']) assert.deepEqual(lj[k], seen[k], k);
+      assert.ok(lj.unit?.name, 'the unit by name');
       const dis = await u.admin.patch('/api/v1/users/ctv2', { disabled: true });
       assert.equal(dis.status, 200);
       assertError(await again.get('/api/v1/me'), 401);

@@ -249,7 +249,7 @@ test('back online: recorded on the server, the conflicting death refused with wh
   assert.deepEqual(page.errors, []);
 });
 
-test('500 events: the server killed mid-sync and restarted, each recorded exactly once', async () => {
+test('500 events: the server killed mid-sync and restarted, the pages usable during the sync, each recorded exactly once', async () => {
   await ctx.setOffline(true);
   await page.waitForFunction(() => document.querySelector('#sync')?.dataset.online === '0');
   const evIds = await page.evaluate(async () => {
@@ -282,8 +282,22 @@ test('500 events: the server killed mid-sync and restarted, each recorded exactl
   assert.ok(left > 0, 'the sync was cut before the end');
   await startServer();
   await officerLogin();
+  // The rest goes over a slow link (400 ms a round trip, 50 KB/s), and the
+  // phone's pages answer meanwhile: the book is drawn while events still wait.
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: 50000, uploadThroughput: 50000 });
   await go(page, '#/outbox');
   await page.getByRole('button', { name: 'Gửi ngay' }).click();
+  await page.waitForFunction((n) => Number(document.querySelector('#sync')?.dataset.waiting) < n, left, { timeout: 60000 });
+  await go(page, '#/book');
+  await page.waitForSelector('#book');
+  const during = await waiting(page);
+  assert.ok(during > 0 && during < left, `the book's page drawn during the sync (${during} of ${left} waiting)`);
+  await go(page, '#/outbox');
+  await page.waitForSelector('#sync-now');
+  assert.ok(await waiting(page) > 0, 'the outbox page drawn during the sync too');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.detach();
   await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 120000 });
   // Every event on the server, once.
   for (const id of [evIds[0], evIds[249], evIds[250], evIds[499]]) assert.equal((await asOfficer(`/api/v1/events/${id}`)).status, 200, id);
