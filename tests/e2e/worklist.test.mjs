@@ -49,7 +49,13 @@ test('a commune officer: the commune\'s elderly list of a day, by area, printabl
   assert.match(got, /Trịnh Văn Tám Lăm/);
   await page.getByRole('link', { name: /Phụ nữ có chồng 15-49/ }).click();
   await page.waitForSelector('#wl-plan');
-  assert.match(await page.locator('#wl-plan').innerText(), /30 bao cao su/);
+  // The fixture's plan on 2026-06-30 (tests/data/worklist/README.md): the
+  // women by method, those without one included, then 3 months' supplies.
+  const rows = (k) => page.locator('#wl-plan .scroll').nth(k).locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(await rows(0), [['Không sử dụng', '2'], ['Dụng cụ tử cung', '1'], ['Thuốc cấy', '1'], ['Thuốc uống', '1'], ['Bao cao su', '1']]);
+  assert.deepEqual(await rows(1), [['Thuốc uống', '1', '3 vỉ thuốc uống'], ['Bao cao su', '1', '30 bao cao su'],
+    ['Thuốc tiêm', '0', '0 liều thuốc tiêm'], ['Thuốc cấy', '1', '1 que cấy tránh thai'], ['Dụng cụ tử cung', '1', '1 dụng cụ tử cung (vòng)']]);
   await page.setViewportSize({ width: 360, height: 740 });
   assert.ok(await fits(page), 'no sideways scrolling at 360 px');
   await page.emulateMedia({ media: 'print' });
@@ -75,3 +81,4 @@ test('a commune officer\'s home: the programmes\' lists with their counts, then 
   assert.ok(await fits(page));
   assert.deepEqual(page.errors, []);
 });
+
