@@ -75,7 +75,19 @@ test('a commune officer\'s home: the programmes\' lists with their counts, then 
     const full = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/v1/worklists/${list}?unit=26734`);
     assert.equal(Number(n), full.count, `${list}: ${n} on the home page, ${full.count} on the list`);
   }
-  assert.ok(await page.locator('#kpis').count(), 'the figures follow');
+  // Then the figures, each with a target saying how far it is: reached, on
+  // track or behind (a ceiling kept or passed, never "% reached"), as the
+  // dashboard's API says for the commune.
+  const kpis = await page.locator('#kpis .kpi .t').evaluateAll((ts) => ts.map((x) => [x.dataset.progress, x.textContent]));
+  const d = await page.evaluate(async () => (await fetch('/api/v1/dashboard?unit=26734')).json());
+  const shown = ['2', '5', 'SRB', 'P3', 'MCPR', 'PNS', 'NBS', 'ELC'].filter((k) => d.headline[k]?.target);
+  assert.ok(shown.length >= 2, 'the national targets are loaded');
+  assert.deepEqual(kpis.map((x) => x[0]), shown.map((k) => d.headline[k].progress));
+  const words = { reached: /đã đạt$/, on_track: /đúng tiến độ$/, behind: /(chậm tiến độ|đã vượt mức)$/ };
+  for (const [[progress, text], k] of kpis.map((x, i) => [x, shown[i]])) {
+    assert.match(text, words[progress], `${k}: ${text}`);
+    if (d.headline[k].direction === 'ceiling') assert.doesNotMatch(text, /đạt \d/, `${k} is a ceiling`);
+  }
   await page.locator('#programmes li[data-list="elderly"] a').click();
   await page.waitForSelector('#worklist[data-list="elderly"]');
   assert.ok(await fits(page));
