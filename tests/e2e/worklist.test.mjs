@@ -94,3 +94,23 @@ test('a commune officer\'s home: the programmes\' lists with their counts, then 
   assert.deepEqual(page.errors, []);
 });
 
+// The collaborator's area household list (#/area): each household's book
+// number, head, members today and poverty (tests/data/worklist on
+// 2026-11-22: H1 keeps 6 of its 7 after E6's death and gains K1, H2 gains
+// K2; H2 is poor), each link and row a thumb's tap target of 44 px.
+test('a collaborator\'s households: head, members and poverty, with 44 px tap targets, on a phone', async () => {
+  const page = await loggedIn(fx, 'ctv', { width: 360, height: 740 });
+  await page.goto(`${fx.base}/#/area`);
+  await page.waitForSelector('main table tbody tr');
+  const rows = await page.locator('main table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows, [['1', 'Nguyễn Văn Bảy Mươi', '7', '', 'Số 1'], ['2', 'Hoàng Văn Sáu Mươi', '7', 'Nghèo', 'Số 2']]);
+  const links = page.locator('main table tbody a');
+  assert.equal(await links.count(), 4, 'the number and the head link to the household');
+  for (const el of [...await links.all(), ...await page.locator('main table tbody tr').all()]) {
+    const box = await el.boundingBox();
+    assert.ok(box && box.height >= 44, `tap height ${box?.height} px`);
+  }
+  assert.ok(await fits(page), 'no sideways scrolling at 360 px');
+  await page.screenshot({ path: path.join(ART, 'area-households-360.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
