@@ -19,7 +19,7 @@ function kpi(text, v, target, decimals = 0, suffix = '') {
   // A ceiling (SRB, third births) is kept or passed: never "1.250% reached".
   const ceiling = v?.direction === 'ceiling';
   const said = ceiling ? `${t('ceiling')} ${num(tg, decimals)}${suffix} · ${t(v.progress === 'behind' ? 'prog_over' : `prog_${v.progress}`)}`
-    : `${t('target')}: ${num(tg, decimals)}${suffix} · ${t('reached', { p: num((100 * (val || 0)) / tg) })}`;
+    : `${t('target')}: ${num(tg, decimals)}${suffix} · ${t('reached', { p: num((100 * (val || 0)) / tg) })}${v?.progress ? ` · ${t(`prog_${v.progress}`)}` : ''}`;
   return h('div', { class: 'kpi' },
     h('div', { class: 'l' }, text),
     h('div', { class: 'v' }, val === null || val === undefined ? '–' : num(val, decimals) + suffix),

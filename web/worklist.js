@@ -16,7 +16,8 @@ const WORDS = {
     weeks: 'Số tuần', due: 'Sàng lọc tuần {w}, hạn {d}', overdue: 'quá hạn', days: '{n} ngày tuổi',
     married: 'Kết hôn {d}', spouse: 'Vợ/chồng', method: 'Biện pháp', poverty: 'Hộ', child: 'Con thứ {o}: {c} ({d})',
     what: 'Cần làm', print: 'In danh sách', download: 'Tải', plan: 'Vật tư cần chuẩn bị cho {m} tháng',
-    without: '{n} người chưa dùng biện pháp nào', open: 'Xem cả danh sách', households: 'Các hộ của địa bàn', hhNo: 'Hộ số', members: '{n} người', allHouseholds: 'Xem tất cả các hộ', programmes: 'Chương trình: danh sách cần làm hôm nay',
+    without: '{n} người chưa dùng biện pháp nào', byMethod: 'Số phụ nữ theo biện pháp tránh thai', women: 'Số phụ nữ', order: 'Cần chuẩn bị',
+    rates: 'Mỗi người dùng: 1 vỉ thuốc uống/tháng, 10 bao cao su/tháng, 1 liều thuốc tiêm/3 tháng; que cấy 1 cái/2,5 năm và dụng cụ tử cung 1 cái/4,6 năm (hệ số năm bảo vệ cặp vợ chồng), làm tròn lên.', open: 'Xem cả danh sách', households: 'Các hộ của địa bàn', hhNo: 'Hộ số', members: '{n} người', allHouseholds: 'Xem tất cả các hộ', programmes: 'Chương trình: danh sách cần làm hôm nay',
   },
   en: {
     worklists: 'Work lists', elderly: 'Elderly people due a health check this year',
@@ -27,7 +28,8 @@ const WORDS = {
     weeks: 'Weeks', due: 'Screening at week {w}, due {d}', overdue: 'overdue', days: '{n} days old',
     married: 'Married {d}', spouse: 'Spouse', method: 'Method', poverty: 'Household', child: 'Child {o}: {c} ({d})',
     what: 'To do', print: 'Print the list', download: 'Download', plan: 'Supplies to prepare for {m} months',
-    without: '{n} women use no method', open: 'See the whole list', households: 'The households of the area', hhNo: 'Household', members: '{n} persons', allHouseholds: 'See all households', programmes: 'Programmes: who is due today',
+    without: '{n} women use no method', byMethod: 'Women by contraceptive method', women: 'Women', order: 'To order',
+    rates: 'Per user: a pill cycle a month, 10 condoms a month, an injection every 3 months; an implant every 2.5 years and an IUD every 4.6 years (couple-years of protection), rounded up.', open: 'See the whole list', households: 'The households of the area', hhNo: 'Household', members: '{n} persons', allHouseholds: 'See all households', programmes: 'Programmes: who is due today',
   },
 };
 export const w = (k, args) => {
@@ -66,13 +68,19 @@ function byArea(r) {
     itemsTable({ ...r, items: r.items.filter((i) => i.area === a.area) })));
 }
 
+// The women by method (none, IUD, implant, ... as the register has them),
+// then the supplies to order for the months asked.
 function planCard(p) {
   return h('div', { class: 'card', id: 'wl-plan' },
+    h('h3', {}, w('byMethod')),
+    table([w('method'), w('women')], p.by_method.map((m) =>
+      h('tr', { 'data-method': m.method }, h('td', {}, label('fp_method', m.method)), h('td', { class: 'n' }, num(m.women)))), { label: w('byMethod') }),
+    h('p', { class: 'muted' }, w('without', { n: num(p.without_method) })),
     h('h3', {}, w('plan', { m: p.months })),
-    table([w('method'), w('count', { n: '' }).trim() || '#', ''], p.supplies.map((s) =>
-      h('tr', {}, h('td', {}, label('fp_method', s.method)), h('td', {}, num(s.women)),
-        h('td', {}, `${num(s.quantity)} ${getLang() === 'vi' ? s.supply_vi : s.supply_en}`)))),
-    h('p', { class: 'muted' }, w('without', { n: num(p.without_method) })));
+    table([w('method'), w('women'), w('order')], p.supplies.map((s) =>
+      h('tr', { 'data-method': s.method }, h('td', {}, label('fp_method', s.method)), h('td', { class: 'n' }, num(s.women)),
+        h('td', {}, `${num(s.quantity)} ${getLang() === 'vi' ? s.supply_vi : s.supply_en}`))), { label: w('plan', { m: p.months }) }),
+    h('p', { class: 'muted' }, w('rates')));
 }
 
 export async function worklistPage(main, params) {

@@ -122,8 +122,10 @@ enum ds_rc wk_record(struct store *st, struct rec_book *b, const struct reg_unit
 struct wk_collab {
 	char code[24], commune[REG_UNIT_CODE_MAX + 1];
 	json_t *body;
-	json_t *areas; /* [{area, from, to}] */
+	json_t *areas; /* [{area, name, from, to}] */
+	json_t *courses; /* [{course, date, hours}], the trainings dated by the day */
 	json_t *events; /* {"YYYY-MM": n} */
+	json_t *commune_name;
 	int32_t first, last_end, last_event;
 	bool covers_day, covers_start, ended_in_year;
 	int trainings;
@@ -157,6 +159,20 @@ static struct wk_collab *collab_find(struct wk_view *v, const char *commune, con
 	return NULL;
 }
 
+/* A unit's name on day, else its code. */
+static json_t *unit_name(const struct reg_units *units, const char *code, int32_t day)
+{
+	const struct reg_unit *u = reg_units_resolve(units, code, day);
+	return json_string(u ? u->name : code);
+}
+
+/* The body's member name, or null. */
+static json_t *member_or_null(const json_t *body, const char *name)
+{
+	json_t *m = json_object_get(body, name);
+	return m ? json_incref(m) : json_null();
+}
+
 static bool take_collab(const struct rec_entry *e, void *arg)
 {
 	struct wk_view *v = arg;
@@ -178,7 +194,9 @@ static bool take_collab(const struct rec_entry *e, void *arg)
 	snprintf(c->commune, sizeof c->commune, "%s", e->unit);
 	c->body = json_deep_copy(e->body);
 	c->areas = json_array();
+	c->courses = json_array();
 	c->events = json_object();
+	c->commune_name = unit_name(v->units, e->unit, v->day);
 	c->first = DAY_MAX;
 	c->last_end = c->last_event = DAY_NONE;
 	return true;
@@ -202,7 +220,8 @@ static bool take_assignment(const struct rec_entry *e, void *arg)
 	struct wk_collab *c = collab_find(v, commune, json_string_value(json_object_get(e->body, "collaborator")));
 	if (!c || from > v->day)
 		return true;
-	json_t *a = json_pack("{s:s, s:O}", "area", e->unit, "from", json_object_get(e->body, "from"));
+	json_t *a = json_pack("{s:s, s:o, s:O}", "area", e->unit, "name", unit_name(v->units, e->unit, v->day), "from",
+			      json_object_get(e->body, "from"));
 	json_object_set(a, "to", json_object_get(e->body, "to") ? json_object_get(e->body, "to") : json_null());
 	json_array_append_new(c->areas, a);
 	c->covers_day |= to >= v->day;
@@ -220,8 +239,12 @@ static bool take_training(const struct rec_entry *e, void *arg)
 	if (e->cancel)
 		return true;
 	struct wk_collab *c = collab_find(v, e->unit, json_string_value(json_object_get(e->body, "collaborator")));
-	if (c && body_day(e->body, "date", DAY_MAX) <= v->day)
-		c->trainings++;
+	if (!c || body_day(e->body, "date", DAY_MAX) > v->day)
+		return true;
+	c->trainings++;
+	json_t *hours = json_object_get(e->body, "hours");
+	json_array_append_new(c->courses, json_pack("{s:O, s:O, s:O}", "course", json_object_get(e->body, "course"), "date",
+						    json_object_get(e->body, "date"), "hours", hours ? hours : json_null()));
 	return true;
 }
 
@@ -273,10 +296,17 @@ static json_t *collab_json(const struct wk_view *v, struct wk_collab *c, int32_t
 	bool active = c->covers_day && !json_is_false(json_object_get(c->body, "active"));
 	*silent = active && login && login[0] && (c->last_event == DAY_NONE || c->last_event <= silent_from);
 	(void)v;
-	return json_pack("{s:s, s:O, s:s, s:o, s:b, s:O, s:i, s:o, s:b, s:O}", "code", c->code, "name",
-			 json_object_get(c->body, "name"), "commune", c->commune, "login",
-			 login ? json_string(login) : json_null(), "active", active, "areas", c->areas, "trainings",
-			 c->trainings, "last_event", day_or_null(c->last_event), "silent", *silent, "events", c->events);
+	json_t *o = json_pack("{s:s, s:O, s:s, s:O, s:o, s:b, s:O, s:i, s:O, s:o, s:b, s:O}", "code", c->code, "name",
+			      json_object_get(c->body, "name"), "commune", c->commune, "commune_name", c->commune_name,
+			      "login", login ? json_string(login) : json_null(), "active", active, "areas", c->areas,
+			      "trainings", c->trainings, "courses", c->courses, "last_event", day_or_null(c->last_event),
+			      "silent", *silent, "events", c->events);
+	if (o) {
+		json_object_set_new(o, "sex", member_or_null(c->body, "sex"));
+		json_object_set_new(o, "birth_year", member_or_null(c->body, "birth_year"));
+		json_object_set_new(o, "phone", member_or_null(c->body, "phone"));
+	}
+	return o;
 }
 
 static json_t *areas_without(const struct wk_view *v)
@@ -327,7 +357,9 @@ static void view_free(struct wk_view *v)
 	for (size_t i = 0; i < v->n; i++) {
 		json_decref(v->c[i].body);
 		json_decref(v->c[i].areas);
+		json_decref(v->c[i].courses);
 		json_decref(v->c[i].events);
+		json_decref(v->c[i].commune_name);
 	}
 	free(v->c);
 	for (size_t i = 0; i < v->ncommunes; i++)

@@ -45,8 +45,10 @@ enum ds_rc wk_record(struct store *st, struct rec_book *b, const struct reg_unit
 /*
  * The workforce of a unit (a commune or above; an area's commune) on day
  * (today by default):
- * {"unit","date","collaborators":[{"code","name","commune","login","active",
- *   "areas":[{"area","from","to"}],"trainings","last_event","silent",
+ * {"unit","date","collaborators":[{"code","name","commune","commune_name",
+ *   "sex","birth_year","phone","login","active",
+ *   "areas":[{"area","name","from","to"}],"trainings",
+ *   "courses":[{"course","date","hours"}],"last_event","silent",
  *   "events":{"YYYY-MM":n}}],
  *  "areas_without":[{"area","name","since"}],"silent":[codes],
  *  "turnover":{"year","active_start","active_end","left","started","rate"},

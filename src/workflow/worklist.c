@@ -1,5 +1,4 @@
 /* The programmes' work lists as a document: the engine's members with names, areas and households from the store, CSV and XLSX. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +13,34 @@
 const char *const wl_lists[] = {"elderly", "prenatal", "newborn", "premarital", "poor-fp", "third-births", NULL};
 
 /*
- * Supplies per woman using a method, per month, to plan free contraceptives
- * for poor and near-poor households: a pill cycle a month, ten condoms a
- * month (120 a year, the usual couple-year of protection), an injection
- * every three months.  An IUD, an implant or a sterilisation in place needs
- * nothing new; those methods are counted, not supplied.
+ * The supplies to plan for the women of poor and near-poor households, per
+ * user of a method: `units` every `woman_months` (kept as two integers so
+ * that the quantity, rounded up, is exact).
+ * - Pill: a cycle a month.  Condoms: ten a month (120 a year, the usual
+ *   couple-year of protection).  Injection: one every three months.
+ * - Implant and IUD: a woman using one needs a new one only when it is
+ *   taken out or has run its course, so they are planned at the standard
+ *   couple-years-of-protection factors (USAID's CYP table, used for
+ *   procurement): a Copper-T 380A IUD gives 4.6 years of protection on
+ *   average, the single-rod 3-year implant 2.5 years (early removals
+ *   included).  In a steady population of users each device covers that
+ *   many woman-years, so N users need N / 4.6 IUDs and N / 2.5 implants a
+ *   year: one IUD per 55.2 woman-months (5 per 276), one implant per 30.
+ *   This is an average over the users, not a due date per woman (the
+ *   register does not say when each was inserted); for a few users it
+ *   rounds up to one.
+ * - A sterilisation needs nothing new: counted, not supplied.
  */
 static const struct {
 	int method;
 	const char *vi, *en;
-	double per_month;
+	int units, woman_months;
 } supplies[] = {
-	{4, "vỉ thuốc uống", "pill cycles", 1.0},
-	{5, "bao cao su", "condoms", 10.0},
-	{2, "liều thuốc tiêm", "injections", 1.0 / 3.0},
+	{4, "vỉ thuốc uống", "pill cycles", 1, 1},
+	{5, "bao cao su", "condoms", 10, 1},
+	{2, "liều thuốc tiêm", "injections", 1, 3},
+	{3, "que cấy tránh thai", "implants", 1, 30},
+	{1, "dụng cụ tử cung (vòng)", "IUDs", 5, 276},
 };
 
 static int list_of(const char *name)
@@ -136,6 +149,13 @@ static void list_members(int list, const struct eng_wl_item *it, int32_t day, st
 	}
 }
 
+/* Supply k for `women` users over `months`, rounded up. */
+static int64_t supply_quantity(int64_t women, int months, size_t k)
+{
+	int64_t need = women * months * supplies[k].units;
+	return (need + supplies[k].woman_months - 1) / supplies[k].woman_months;
+}
+
 /* The supplies to plan, from the women's methods. */
 static json_t *supplies_json(const json_t *items, int months)
 {
@@ -157,7 +177,7 @@ static json_t *supplies_json(const json_t *items, int months)
 			need, json_pack("{s:i, s:s, s:s, s:I, s:I}", "method", supplies[k].method, "supply_vi",
 					supplies[k].vi, "supply_en", supplies[k].en, "women",
 					(json_int_t)by[supplies[k].method], "quantity",
-					(json_int_t)ceil((double)by[supplies[k].method] * supplies[k].per_month * months)));
+					(json_int_t)supply_quantity(by[supplies[k].method], months, k)));
 	return json_pack("{s:i, s:o, s:o, s:I}", "months", months, "by_method", methods, "supplies", need,
 			 "without_method", (json_int_t)by[0]);
 }

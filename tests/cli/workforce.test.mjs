@@ -82,5 +82,9 @@ describe('danso workforce', () => {
     assert.deepEqual(r.turnover, { year: 2026, active_start: 2, active_end: 2, left: 1, started: 1, rate: 50 });
     // CTV2 trained, CTV3 not.
     assert.deepEqual(r.training, { active: 2, trained: 1, share: 50 });
+    assert.deepEqual(by.CTV2.courses, [{ course: 'Tập huấn cộng tác viên mới', date: '2026-03-25', hours: 8 }]);
+    assert.deepEqual(report('79', '2026-03-24').collaborators.find((c) => c.code === 'CTV2').courses, [], 'not yet on 24 March');
+    assert.deepEqual(by.CTV1.areas, [{ area: A1, name: 'Địa bàn 01', from: '2025-01-01', to: '2026-03-15' }]);
+    assert.equal(by.CTV1.commune_name, 'Phường Bến Nghé');
   });
 });

@@ -47,7 +47,11 @@ describe('danso worklist', () => {
     assert.deepEqual(ids(ok(wl('prenatal', '26734', '2026-04-14'), 'prenatal')), ['W5', 'W2', 'W3']);
     assert.deepEqual(ids(ok(wl('poor-fp', '26734', '2026-05-14'), 'poor-fp')), ['W2', 'W6', 'W3', 'W7']);
     const p = ok(wl('poor-fp', '26734', '2026-06-30', '--months', '1'), 'plan').json.plan;
-    assert.deepEqual(p.supplies.map((x) => x.quantity), [1, 10, 0]);
+    assert.deepEqual(p.supplies.map((x) => [x.method, x.women, x.quantity]), [[4, 1, 1], [5, 1, 10], [2, 0, 0], [3, 1, 1], [1, 1, 1]]);
+    assert.deepEqual(p.by_method, [{ method: 0, women: 2 }, { method: 1, women: 1 }, { method: 3, women: 1 }, { method: 4, women: 1 }, { method: 5, women: 1 }]);
+    assert.equal(p.without_method, 2);
+    const p12 = ok(wl('poor-fp', '26734', '2026-06-30', '--months', '12'), 'plan').json.plan;
+    assert.deepEqual(p12.supplies.map((x) => x.quantity), [12, 120, 0, 1, 1]);
   });
 
   test('--by: the account\'s own area, and nothing outside', () => {
@@ -110,6 +114,14 @@ test('a province\'s poor-fp list, two threads, equals its areas\' lists', () => 
     const whole = prov.items.map((i) => `${i.area} ${i.person_id} ${i.method}`);
     assert.ok(whole.length > 100, `${whole.length} women`);
     assert.deepEqual([...whole].sort(), [...parts].sort());
+    // The plan for 3 months from the women's methods, by the documented
+    // rates (units per woman-months): pills 1/1, condoms 10/1, injections
+    // 1/3, implants 1/30 (2.5 years), IUDs 5/276 (4.6 years), rounded up.
+    const rate = { 4: [1, 1], 5: [10, 1], 2: [1, 3], 3: [1, 30], 1: [5, 276] };
+    const women = (m) => prov.items.filter((i) => i.method === m).length;
+    assert.deepEqual(prov.plan.supplies.map((s) => [s.method, s.women, s.quantity]),
+      [4, 5, 2, 3, 1].map((m) => [m, women(m), Math.ceil((women(m) * 3 * rate[m][0]) / rate[m][1])]));
+    assert.ok(women(1) > 0 && women(3) > 0, 'IUD and implant users in the province');
   } finally {
     fs.rmSync(d, { recursive: true, force: true });
   }

@@ -49,7 +49,13 @@ test('a commune officer: the commune\'s elderly list of a day, by area, printabl
   assert.match(got, /Trịnh Văn Tám Lăm/);
   await page.getByRole('link', { name: /Phụ nữ có chồng 15-49/ }).click();
   await page.waitForSelector('#wl-plan');
-  assert.match(await page.locator('#wl-plan').innerText(), /30 bao cao su/);
+  // The fixture's plan on 2026-06-30 (tests/data/worklist/README.md): the
+  // women by method, those without one included, then 3 months' supplies.
+  const rows = (k) => page.locator('#wl-plan .scroll').nth(k).locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(await rows(0), [['Không sử dụng', '2'], ['Dụng cụ tử cung', '1'], ['Thuốc cấy', '1'], ['Thuốc uống', '1'], ['Bao cao su', '1']]);
+  assert.deepEqual(await rows(1), [['Thuốc uống', '1', '3 vỉ thuốc uống'], ['Bao cao su', '1', '30 bao cao su'],
+    ['Thuốc tiêm', '0', '0 liều thuốc tiêm'], ['Thuốc cấy', '1', '1 que cấy tránh thai'], ['Dụng cụ tử cung', '1', '1 dụng cụ tử cung (vòng)']]);
   await page.setViewportSize({ width: 360, height: 740 });
   assert.ok(await fits(page), 'no sideways scrolling at 360 px');
   await page.emulateMedia({ media: 'print' });
@@ -69,9 +75,42 @@ test('a commune officer\'s home: the programmes\' lists with their counts, then 
     const full = await page.evaluate(async (u) => (await fetch(u)).json(), `/api/v1/worklists/${list}?unit=26734`);
     assert.equal(Number(n), full.count, `${list}: ${n} on the home page, ${full.count} on the list`);
   }
-  assert.ok(await page.locator('#kpis').count(), 'the figures follow');
+  // Then the figures, each with a target saying how far it is: reached, on
+  // track or behind (a ceiling kept or passed, never "% reached"), as the
+  // dashboard's API says for the commune.
+  const kpis = await page.locator('#kpis .kpi .t').evaluateAll((ts) => ts.map((x) => [x.dataset.progress, x.textContent]));
+  const d = await page.evaluate(async () => (await fetch('/api/v1/dashboard?unit=26734')).json());
+  const shown = ['2', '5', 'SRB', 'P3', 'MCPR', 'PNS', 'NBS', 'ELC'].filter((k) => d.headline[k]?.target);
+  assert.ok(shown.length >= 2, 'the national targets are loaded');
+  assert.deepEqual(kpis.map((x) => x[0]), shown.map((k) => d.headline[k].progress));
+  const words = { reached: /đã đạt$/, on_track: /đúng tiến độ$/, behind: /(chậm tiến độ|đã vượt mức)$/ };
+  for (const [[progress, text], k] of kpis.map((x, i) => [x, shown[i]])) {
+    assert.match(text, words[progress], `${k}: ${text}`);
+    if (d.headline[k].direction === 'ceiling') assert.doesNotMatch(text, /đạt \d/, `${k} is a ceiling`);
+  }
   await page.locator('#programmes li[data-list="elderly"] a').click();
   await page.waitForSelector('#worklist[data-list="elderly"]');
   assert.ok(await fits(page));
+  assert.deepEqual(page.errors, []);
+});
+
+// The collaborator's area household list (#/area): each household's book
+// number, head, members today and poverty (tests/data/worklist on
+// 2026-11-22: H1 keeps 6 of its 7 after E6's death and gains K1, H2 gains
+// K2; H2 is poor), each link and row a thumb's tap target of 44 px.
+test('a collaborator\'s households: head, members and poverty, with 44 px tap targets, on a phone', async () => {
+  const page = await loggedIn(fx, 'ctv', { width: 360, height: 740 });
+  await page.goto(`${fx.base}/#/area`);
+  await page.waitForSelector('main table tbody tr');
+  const rows = await page.locator('main table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows, [['1', 'Nguyễn Văn Bảy Mươi', '7', '', 'Số 1'], ['2', 'Hoàng Văn Sáu Mươi', '7', 'Nghèo', 'Số 2']]);
+  const links = page.locator('main table tbody a');
+  assert.equal(await links.count(), 4, 'the number and the head link to the household');
+  for (const el of [...await links.all(), ...await page.locator('main table tbody tr').all()]) {
+    const box = await el.boundingBox();
+    assert.ok(box && box.height >= 44, `tap height ${box?.height} px`);
+  }
+  assert.ok(await fits(page), 'no sideways scrolling at 360 px');
+  await page.screenshot({ path: path.join(ART, 'area-households-360.png'), fullPage: true });
   assert.deepEqual(page.errors, []);
 });

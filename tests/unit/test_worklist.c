@@ -111,6 +111,8 @@ TEST(worklist_members)
 	CHECK_EQ(json_integer_value(json_object_get(json_array_get(sup, 0), "quantity")), 3);  /* pill cycles */
 	CHECK_EQ(json_integer_value(json_object_get(json_array_get(sup, 1), "quantity")), 30); /* condoms */
 	CHECK_EQ(json_integer_value(json_object_get(json_array_get(sup, 2), "quantity")), 0);  /* injections */
+	CHECK_EQ(json_integer_value(json_object_get(json_array_get(sup, 3), "quantity")), 1);  /* implants: 3/30 up */
+	CHECK_EQ(json_integer_value(json_object_get(json_array_get(sup, 4), "quantity")), 1);  /* IUDs: 15/276 up */
 	struct buf b = {0};
 	wl_csv(l, "vi", &b);
 	buf_putc(&b, 0);
