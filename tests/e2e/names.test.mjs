@@ -94,8 +94,10 @@ test('units are picked by name without diacritics, periods by quarter and month'
   await w.nav(page, '#/dashboard', '#kpis');
   await pickUnit(page, fold(X.commune.name).split(' ').slice(-2).join(' '), X.commune.name);
   await page.waitForFunction((c) => location.hash.includes(`unit=${c}`), X.commune.code);
-  await page.waitForSelector('#kpis');
-  assert.match(await page.locator('h1').innerText(), new RegExp(X.commune.name));
+  // The province's page stays until the commune's is drawn: wait for the new one, not the old one's heading.
+  await page.waitForFunction((name) => !document.querySelector('main[aria-busy]') && document.querySelector('#kpis')
+    && (document.querySelector('main h1')?.textContent || '').includes(name), X.commune.name);
+  assert.match(await page.locator('main h1').innerText(), new RegExp(X.commune.name));
   assert.deepEqual(page.errors, []);
   await w.closePages();
 });
