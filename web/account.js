@@ -2,7 +2,8 @@
 // person's rights under the Personal Data Protection Law (their file, a
 // deletion request), and the administrator's search of the access log.
 import { api, clearErrors, dateInput, errorBox, field, h, isoOf, setFieldError, state, table, today } from './core.js';
-import { getLang } from './i18n.js';
+import { getLang, t } from './i18n.js';
+import { unitPicker } from './pickers.js';
 
 const W = {
   vi: {
@@ -22,7 +23,7 @@ const W = {
     deletionDone: 'Đã ghi nhận yêu cầu. Dữ liệu được giữ lại, vì:',
     channels: { in_person: 'Trực tiếp', letter: 'Thư', phone: 'Điện thoại', email: 'Thư điện tử', online: 'Trực tuyến' },
     search: 'Tìm trong nhật ký truy cập', searchHelp: 'Dùng khi điều tra sự cố lộ lọt dữ liệu: mọi truy cập trong khoảng thời gian (giờ Việt Nam), theo tài khoản hoặc đơn vị.',
-    from: 'Từ ngày', to: 'Đến ngày', loginF: 'Tài khoản', unitF: 'Mã đơn vị', csv: 'Tải CSV (tối đa 1.000.000 dòng)',
+    from: 'Từ ngày', to: 'Đến ngày', loginF: 'Tài khoản', unitF: 'Đơn vị', csv: 'Tải CSV (tối đa 1.000.000 dòng)',
     more: 'Xem tiếp', scanned: 'Đã xem {n} dòng nhật ký.', nothing: 'Không có truy cập nào.', area: 'Địa bàn',
     actions: { read: 'xem', search: 'tìm', login: 'đăng nhập', logout: 'đăng xuất', password: 'đổi mật khẩu', reset_password: 'đặt lại mật khẩu',
       create: 'tạo tài khoản', disable: 'khóa', enable: 'mở khóa', change_role: 'đổi vai trò', change_unit: 'đổi đơn vị', change_name: 'đổi tên',
@@ -50,7 +51,7 @@ const W = {
     deletionDone: 'The request is recorded. The data are kept, because:',
     channels: { in_person: 'In person', letter: 'Letter', phone: 'Phone', email: 'E-mail', online: 'Online' },
     search: 'Search the access log', searchHelp: 'For a breach investigation: every access in a time range (Viet Nam time), by account or unit.',
-    from: 'From', to: 'To', loginF: 'Account', unitF: 'Unit code', csv: 'Download CSV (up to 1,000,000 rows)',
+    from: 'From', to: 'To', loginF: 'Account', unitF: 'Unit', csv: 'Download CSV (up to 1,000,000 rows)',
     more: 'More', scanned: '{n} log entries looked at.', nothing: 'No access.', area: 'Area',
     actions: {},
     objects: {},
@@ -161,7 +162,8 @@ export async function auditSearch(main, params) {
   const from = dateInput(params.get('from') || today());
   const to = dateInput(params.get('to') || today());
   const login = h('input', { type: 'text', value: params.get('login') || '', autocapitalize: 'none' });
-  const unit = h('input', { type: 'text', inputmode: 'numeric', value: params.get('unit') || '' });
+  // Any unit of the country by its name (the administrator has no unit of their own); an area's code can be typed.
+  const up = await unitPicker(params.get('unit') || '', { root: '', levels: 2 });
   const form = h('form', { class: 'f card', id: 'audit-search', onsubmit: (e) => {
     e.preventDefault();
     clearErrors(form);
@@ -169,10 +171,10 @@ export async function auditSearch(main, params) {
     const t2 = isoOf(to);
     if (!f) { setFieldError(form, 'from', w('from')); return; }
     if (!t2) { setFieldError(form, 'to', w('to')); return; }
-    location.hash = `#/admin?${q({ tab: 'auditSearch', from: f, to: t2, login: login.value.trim(), unit: unit.value.trim() })}`;
+    location.hash = `#/admin?${q({ tab: 'auditSearch', from: f, to: t2, login: login.value.trim(), unit: String(up.value).trim() })}`;
   } }, h('h2', {}, w('search')), h('p', { class: 'muted' }, w('searchHelp')),
   h('div', { class: 'row2' }, field('from', w('from'), from, 'dd/mm/yyyy'), field('to', w('to'), to, 'dd/mm/yyyy'),
-    field('login', w('loginF'), login), field('unit', w('unitF'), unit)),
+    field('login', w('loginF'), login), up.attach(field('unit', w('unitF'), up.input, t('unitHint')))),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, w('search'))));
   main.append(form);
   if (!params.get('from')) return;

@@ -4,6 +4,7 @@
 // commune officer also sets up clubs and records their meetings.
 import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, options, setFieldError, state, table, toast, today } from './core.js';
 import { date, getLang, num, t } from './i18n.js';
+import { periodPicker, unitPicker } from './pickers.js';
 
 const WORDS = {
   vi: {
@@ -159,12 +160,12 @@ export async function commPage(main, params) {
   const unit = params.get('unit') || state.user?.unit || '';
   const period = params.get('period') || thisQuarter();
   const reload = () => commPage(main, params);
-  const unitIn = h('input', { type: 'text', value: unit, autocomplete: 'off' });
-  const periodIn = h('input', { type: 'text', value: period, autocomplete: 'off' });
+  const up = await unitPicker(unit);
+  const pp = periodPicker(period, { kinds: ['quarter', 'month', 'half', 'year'], legend: w('period') });
   const form = h('form', { class: 'f card', onsubmit: (e) => {
     e.preventDefault();
-    location.hash = `#/comm?${q({ unit: unitIn.value.trim(), period: periodIn.value.trim() })}`;
-  } }, h('div', { class: 'row2' }, field('unit', w('unit'), unitIn), field('period', w('period'), periodIn, '2026-Q3, 2026-09, 2026')),
+    location.hash = `#/comm?${q({ unit: String(up.value).trim(), period: pp.value })}`;
+  } }, h('div', { class: 'row2' }, up.attach(field('unit', w('unit'), up.input)), pp.el),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('show'))));
   const lang = getLang();
   const officer = ['commune', 'province', 'national'].includes(role);

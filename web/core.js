@@ -71,6 +71,15 @@ export function codes() {
   return codesPromise;
 }
 
+// The report forms and their rows (GET /api/v1/forms, 38 KB): they change
+// only with the program, so they are asked once a page load (and the server
+// answers 304 to the browser's ETag); every page takes them from here.
+let formsPromise = null;
+export function forms() {
+  if (!formsPromise) formsPromise = api('/api/v1/forms').catch((e) => { formsPromise = null; throw e; });
+  return formsPromise;
+}
+
 // The label of a code in the current language.
 export function label(list, value) {
   const l = state.codes?.[list]?.find((x) => String(x.value) === String(value));

@@ -5,6 +5,7 @@
 // that the record form calls before a birth or an arrival is saved.
 import { api, codes, field, h, label, state, today } from './core.js';
 import { date, getLang, num } from './i18n.js';
+import { unitPicker } from './pickers.js';
 
 const q = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined && v !== null)).toString();
 
@@ -75,10 +76,10 @@ const newId = () => {
 // #/duplicates?unit=U: the candidate pairs, with names.
 export async function duplicatesPage(main, params) {
   const unit = params.get('unit') || state.user?.unit || '';
-  const unitIn = h('input', { type: 'text', value: unit, required: true, autocomplete: 'off' });
+  const up = await unitPicker(unit, { required: true });
   main.replaceChildren(h('h1', {}, w('title')),
-    h('form', { class: 'f card', onsubmit: (e) => { e.preventDefault(); location.hash = `#/duplicates?${q({ unit: unitIn.value.trim() })}`; } },
-      field('unit', w('unit'), unitIn), h('div', { class: 'actions' }, h('button', { type: 'submit' }, w('show')))));
+    h('form', { class: 'f card', onsubmit: (e) => { e.preventDefault(); location.hash = `#/duplicates?${q({ unit: String(up.value).trim() })}`; } },
+      up.attach(field('unit', w('unit'), up.input)), h('div', { class: 'actions' }, h('button', { type: 'submit' }, w('show')))));
   if (params.get('a') && params.get('b')) { await pairPage(main, params.get('a'), params.get('b'), unit); return; }
   if (!unit) return;
   const r = await api(`/api/v1/duplicates?${q({ unit })}`);

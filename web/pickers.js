@@ -9,12 +9,13 @@ import { getLang, t } from './i18n.js';
 export const fold = (s) => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '')
   .replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
 
-// The units under root on today's map, `levels` deep, in tree order (fetched once a page load).
+// The units under root on the map of `date` (today's by default), `levels`
+// deep, in tree order (fetched once a page load for each root, date and depth).
 const trees = new Map();
-export function unitsUnder(root, levels = 2) {
-  const key = `${root}|${today()}|${levels}`;
+export function unitsUnder(root, levels = 2, date = today()) {
+  const key = `${root}|${date}|${levels}`;
   if (!trees.has(key)) {
-    const qs = new URLSearchParams({ ...(root ? { root } : {}), date: today(), levels });
+    const qs = new URLSearchParams({ ...(root ? { root } : {}), date, levels });
     trees.set(key, api(`/api/v1/units?${qs}`).then((tree) => {
       const out = [];
       const walk = (u, depth, parent) => {
@@ -34,17 +35,34 @@ let pickers = 0;
  * A unit picker: a combobox whose list is the tree (indented) while the
  * field holds a chosen unit, and the units whose names contain what is
  * typed otherwise.  Arrow keys move, Enter chooses, Escape closes.  A code
- * typed as digits is taken as it is.  Returns {input, el, value}: put
+ * typed as digits is taken as it is.  The tree is that of the map of
+ * opts.date (today's by default); p.setDate(iso) changes it, for a page
+ * whose own map date is chosen (an old unit is found under the old map).
+ * Returns {input, value, attach, setDate, knows}: put
  * field(name, text, p.input) in the form, then p.attach(thatField).
  */
 export async function unitPicker(current, opts = {}) {
   await codes();
   const n = ++pickers;
+  const root = opts.root ?? (state.user?.unit || '');
+  const levels = opts.levels ?? 2;
   let units = [];
-  try { units = await unitsUnder(opts.root ?? (state.user?.unit || ''), opts.levels ?? 2); } catch { /* a code can still be typed */ }
-  const byCode = new Map(units.map((u) => [u.code, u]));
-  const listId = `unit-pick-${n}`;
+  let byCode = new Map();
   let code = current || '';
+  // The chosen unit's name, kept when the tree of another date does not hold it.
+  let codeName = '';
+  let asked = 0;
+  const load = async (date) => {
+    const mine = ++asked;
+    let got = [];
+    try { got = await unitsUnder(root, levels, date || today()); } catch { /* a code can still be typed */ }
+    if (mine !== asked) return; // a later date was asked for meanwhile
+    units = got;
+    byCode = new Map(units.map((u) => [u.code, u]));
+    if (byCode.has(code)) codeName = byCode.get(code).name;
+  };
+  await load(opts.date);
+  const listId = `unit-pick-${n}`;
   const input = h('input', { type: 'text', role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': 'false',
     'aria-controls': listId, autocomplete: 'off', spellcheck: 'false', required: opts.required,
     placeholder: getLang() === 'vi' ? 'Gõ tên, ví dụ: Tân Phú' : 'Type a name' });
@@ -52,7 +70,7 @@ export async function unitPicker(current, opts = {}) {
   const list = h('ul', { id: listId, role: 'listbox', class: 'picklist', hidden: true, 'aria-label': t('unit') });
   let shown = [];
   let active = -1;
-  const chosenName = () => byCode.get(code)?.name;
+  const chosenName = () => byCode.get(code)?.name || codeName;
   const setOpen = (open) => {
     list.hidden = !open;
     input.setAttribute('aria-expanded', open ? 'true' : 'false');
@@ -60,6 +78,7 @@ export async function unitPicker(current, opts = {}) {
   };
   const choose = (u) => {
     code = u.code;
+    codeName = u.name;
     input.value = u.name;
     setOpen(false);
     input.dispatchEvent(new Event('change', { bubbles: true }));
@@ -107,6 +126,15 @@ export async function unitPicker(current, opts = {}) {
     input,
     // Puts the list under the field (the field's box is its positioning parent).
     attach(fld) { fld.classList.add('pick'); input.after(list); return fld; },
+    // Another map: the list becomes its units, and the chosen unit is shown by its name on that map.
+    async setDate(iso) {
+      const shown = input.value === chosenName() || input.value === code;
+      await load(iso);
+      if (code && shown) input.value = chosenName() || code;
+      if (!list.hidden) render();
+    },
+    // Whether the tree of the picker's map holds a unit.
+    knows: (c) => byCode.has(c),
     // The chosen unit's code; typed digits; else the one unit named as typed, or the first whose name holds it.
     get value() {
       const v = input.value.trim();

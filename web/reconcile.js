@@ -6,6 +6,7 @@
 // extract is not kept (by the server or by this page).
 import { api, field, h, state, table } from './core.js';
 import { getLang, num } from './i18n.js';
+import { unitPicker } from './pickers.js';
 
 const q = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined && v !== null)).toString();
 const dmy = (iso) => (iso && iso.length === 10 ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : iso || '');
@@ -81,7 +82,7 @@ function results(r) {
 
 export async function reconcilePage(main) {
   const fileIn = h('input', { type: 'file', accept: '.csv,text/csv', required: true });
-  const unitIn = h('input', { type: 'text', value: state.user?.unit || '', required: true, autocomplete: 'off' });
+  const up = await unitPicker(state.user?.unit || '', { required: true });
   const out = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'f card', onsubmit: async (e) => {
     e.preventDefault();
@@ -92,11 +93,11 @@ export async function reconcilePage(main) {
     const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
     while (lines.length && lines.at(-1) === '') lines.pop();
     try {
-      out.append(results(await api('/api/v1/reconcile', { method: 'POST', body: { unit: unitIn.value.trim(), lines } })));
+      out.append(results(await api('/api/v1/reconcile', { method: 'POST', body: { unit: String(up.value).trim(), lines } })));
     } catch (err) { out.append(h('p', { class: 'msg bad', role: 'alert' }, err.message)); }
   } },
   h('p', {}, w('intro')),
-  h('div', { class: 'row2' }, field('extract', w('file'), fileIn), field('unit', w('unit'), unitIn)),
+  h('div', { class: 'row2' }, field('extract', w('file'), fileIn), up.attach(field('unit', w('unit'), up.input))),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, w('compare'))));
   main.replaceChildren(h('h1', {}, w('title')), form, out);
 }

@@ -4,18 +4,19 @@
 // has a series that runs on across the reform (its earlier months are
 // counted on the areas it holds now); for a unit that no longer exists,
 // the map of its last day (the old map).  GET /api/v1/series.
-import { api, errorBox, field, h } from './core.js';
-import { getLang, num } from './i18n.js';
+import { api, clearErrors, dateInput, errorBox, field, forms, h, isoOf, setFieldError, today } from './core.js';
+import { getLang, num, t } from './i18n.js';
+import { periodPicker, unitPicker } from './pickers.js';
 
 const TX = {
   vi: {
-    title: 'Chuỗi số liệu theo tháng', unit: 'Mã đơn vị', row: 'Chỉ tiêu (mẫu 01-DSX)', from: 'Từ tháng', to: 'Đến tháng',
+    title: 'Chuỗi số liệu theo tháng', unit: 'Đơn vị', row: 'Chỉ tiêu (mẫu 01-DSX)', from: 'Từ tháng', to: 'Đến tháng',
     map: 'Theo địa giới hành chính ngày', mapHint: 'để trống: địa giới hiện nay (đơn vị đã giải thể: địa giới ngày cuối)',
     show: 'Xem', reform: 'Sắp xếp đơn vị hành chính 1/7/2025', month: 'Tháng', value: 'Giá trị', numbers: 'Bảng số liệu',
     under: 'theo địa giới hành chính ngày {d}', empty: 'để trống: số nhỏ ngoài phạm vi của bạn',
   },
   en: {
-    title: 'Monthly series', unit: 'Unit code', row: 'Indicator (form 01-DSX)', from: 'From month', to: 'To month',
+    title: 'Monthly series', unit: 'Unit', row: 'Indicator (form 01-DSX)', from: 'From month', to: 'To month',
     map: 'Under the administrative map of', mapHint: 'empty: today\'s map (a unit that no longer exists: its last day\'s)',
     show: 'Show', reform: 'Reform of administrative units 1/7/2025', month: 'Month', value: 'Value', numbers: 'Numbers',
     under: 'under the administrative map of {d}', empty: 'empty: small counts outside your scope',
@@ -65,33 +66,44 @@ function numbers(s) {
 }
 
 export async function seriesPage(page, params) {
-  const forms = await api('/api/v1/forms');
-  const form = forms.find((f) => f.code === '01-DSX');
+  const form = (await forms()).find((f) => f.code === '01-DSX');
   const vi = getLang() === 'vi';
-  const unit = h('input', { type: 'text', inputmode: 'numeric', required: true, value: params.get('unit') || '', 'data-autofocus': '' });
+  const mapParam = params.get('map') || '';
+  // The unit by its name on the map chosen below: an old unit is found under the old map.
+  const up = await unitPicker(params.get('unit') || '', { required: true, date: mapParam });
   const row = h('select', {}, form.rows.map((r) => h('option', { value: r.code, selected: r.code === (params.get('row') || '5') },
     `${r.code}. ${vi ? r.label_vi : r.label_en}`)));
-  const from = h('input', { type: 'month', value: params.get('from') || '2023-01' });
-  const to = h('input', { type: 'month', value: params.get('to') || '' });
-  const map = h('input', { type: 'date', value: params.get('map') || '' });
+  const from = periodPicker(params.get('from') || '2023-01', { kinds: ['month'], legend: tx('from') });
+  const to = periodPicker(params.get('to') || today().slice(0, 7), { kinds: ['month'], legend: tx('to') });
+  const map = dateInput(mapParam);
+  // A whole date typed (or the field emptied): the picker lists the units of that day's map.
+  map.addEventListener('input', () => { const iso = isoOf(map); if (iso !== null) up.setDate(iso); });
   const f = h('form', { class: 'f card', id: 'series-form', onsubmit: (e) => {
     e.preventDefault();
-    const q = new URLSearchParams({ unit: unit.value.trim(), row: row.value, from: from.value });
-    if (to.value) q.set('to', to.value);
-    if (map.value) q.set('map', map.value);
+    clearErrors(f);
+    const iso = isoOf(map);
+    if (iso === null) { setFieldError(f, 'map', t('badDate')); return; }
+    const q = new URLSearchParams({ unit: String(up.value).trim(), row: row.value, from: from.value });
+    if (to.value !== today().slice(0, 7)) q.set('to', to.value);
+    if (iso) q.set('map', iso);
     location.hash = `#/series?${q}`;
   } },
-  h('div', { class: 'row2' }, field('unit', tx('unit'), unit), field('row', tx('row'), row)),
-  h('div', { class: 'row2' }, field('from', tx('from'), from), field('to', tx('to'), to)),
-  field('map', tx('map'), map, tx('mapHint')),
+  h('div', { class: 'row2' }, up.attach(field('unit', tx('unit'), up.input)), field('row', tx('row'), row)),
+  h('div', { class: 'row2' }, from.el, to.el),
+  field('map', tx('map'), map, `dd/mm/yyyy; ${tx('mapHint')}`),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, tx('show'))));
   page.append(h('h1', {}, tx('title')), f);
   if (!params.get('unit')) return;
   const q = new URLSearchParams({ form: '01-DSX', row: params.get('row') || '5', unit: params.get('unit'), from: params.get('from') || '2023-01' });
   if (params.get('to')) q.set('to', params.get('to'));
-  if (params.get('map')) q.set('map_date', params.get('map'));
+  if (mapParam) q.set('map_date', mapParam);
   try {
     const s = await api(`/api/v1/series?${q}`);
+    // A unit that no longer exists is counted under its last day's map: the form says which, and lists that map's units.
+    if (!mapParam && !up.knows(s.unit) && s.map_date !== today()) {
+      map.value = dmy(s.map_date);
+      await up.setDate(s.map_date);
+    }
     page.append(h('h2', {}, `${s.label} – ${s.unit_name || s.unit} (${s.unit})`),
       h('p', { class: 'muted' }, tx('under', { d: dmy(s.map_date) })),
       seriesChart(s.points, s.label), numbers(s));

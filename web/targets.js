@@ -3,8 +3,9 @@
 // the path month by month, the communes' targets and whether they add up;
 // a province officer shares a target out to the communes, proportionally to
 // a base or by hand, and sees the sum before saving.
-import { api, ApiError, clearErrors, field, h, setFieldError, state, table, toast, today } from './core.js';
+import { api, ApiError, clearErrors, field, forms, h, setFieldError, state, table, toast, today } from './core.js';
 import { getLang, num } from './i18n.js';
+import { unitPicker } from './pickers.js';
 
 const WORDS = {
   vi: {
@@ -131,19 +132,18 @@ export async function targetsPage(main, params) {
   const unit = params.get('unit') || state.user?.unit || '79';
   const year = Number(params.get('year') || today().slice(0, 4));
   const s = await api(`/api/v1/targets?${q({ unit, year })}`);
-  const codes = await api('/api/v1/forms');
-  const keys = new Set((codes.find((f) => f.code === '03-DSX')?.rows || []).map((r) => r.code));
+  const keys = new Set(((await forms()).find((f) => f.code === '03-DSX')?.rows || []).map((r) => r.code));
   s.all = s.indicators.length ? s.indicators : [];
   // The share-out may be of any indicator with a target key; those shown first.
   const labels = new Map(s.indicators.map((x) => [x.key, x.label]));
   const more = ['17', '12', '10', '5b', 'ELC', 'MCPR', 'PMC', 'SRB'].filter((k) => !labels.has(k) && keys.has(k));
   s.all = [...s.indicators.map((x) => ({ key: x.key, label: x.label })), ...more.map((k) => ({ key: k, label: k }))];
-  const unitIn = h('input', { type: 'text', value: unit, autocomplete: 'off' });
+  const up = await unitPicker(unit);
   const yearIn = h('input', { type: 'number', value: year, min: 1900, max: 2200, inputmode: 'numeric' });
   const pick = h('form', { class: 'f card noprint', onsubmit: (e) => {
     e.preventDefault();
-    location.hash = `#/targets?${q({ unit: unitIn.value.trim(), year: yearIn.value })}`;
-  } }, h('div', { class: 'row2' }, field('unit', w('unit'), unitIn), field('year', w('year'), yearIn)),
+    location.hash = `#/targets?${q({ unit: String(up.value).trim(), year: yearIn.value })}`;
+  } }, h('div', { class: 'row2' }, up.attach(field('unit', w('unit'), up.input)), field('year', w('year'), yearIn)),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, w('show'))));
   const planner = ['province', 'national'].includes(state.user?.role);
   main.replaceChildren(h('h1', {}, w('title', { y: year })), h('p', {}, `${s.unit_name} (${s.unit})`), pick,

@@ -1,6 +1,6 @@
 // The pages: dashboard, find, household and person, area list, monthly
 // slip, reports, administration (the data check is in quality.js).
-import { api, clearErrors, codes, dateInput, errorBox, field, h, isoOf, label, setFieldError, state, table, today } from './core.js';
+import { api, clearErrors, codes, dateInput, errorBox, field, forms, h, isoOf, label, setFieldError, state, table, today } from './core.js';
 
 const ROLES = ['collaborator', 'commune', 'province', 'national', 'admin'];
 import { auditSearch, personRights } from './account.js';
@@ -310,12 +310,6 @@ export async function slip(main, params) {
 }
 
 // ---- reports ----
-// The forms change only with the program: asked once a session (and the server answers 304 to the browser's ETag).
-let formsList = null;
-function forms() {
-  if (!formsList) formsList = api('/api/v1/forms').catch((e) => { formsList = null; throw e; });
-  return formsList;
-}
 
 export async function reports(main, params) {
   const all = await forms();

@@ -345,7 +345,7 @@ static const struct why_info why_table[W_WHY_COUNT] = {
 	[W_NO_CODES] = {"no_codes", "a line needs an old code, a new code or both",
 			"mỗi dòng cần mã cũ, mã mới hoặc cả hai"},
 	[W_UNIT_CHANGED] = {"unit_changed", "the map was changed meanwhile: preview again",
-			    "bản đồ hành chính vừa được thay đổi: hãy xem trước lại"},
+			    "địa giới hành chính vừa được thay đổi: hãy xem trước lại"},
 	[W_SESSION_PAST] = {"session_past", "the session's date has passed: invite to a session to come",
 			    "buổi khám đã qua; hãy mời vào buổi khám sắp tới"},
 	[W_SESSION_NOT_HELD] = {"session_not_held", "the session has not been held yet",

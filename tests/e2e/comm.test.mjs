@@ -2,14 +2,16 @@
 // commune officer sets up a club, records its meeting and a session, sees
 // them in the summary; a session without participants is refused beside
 // its field; a collaborator records a session in their area and sees no
-// commune summary.  axe-core finds nothing; nothing scrolls sideways.
+// commune summary; a province officer picks the commune by its name
+// (typed without diacritics) and the quarter, and sees the commune's
+// figures.  axe-core finds nothing; nothing scrolls sideways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { world, assertAccessible, assertFits } from './lib.mjs';
+import { world, assertAccessible, assertFits, fold } from './lib.mjs';
 
 const TODAY = '2026-11-22';
-let w, commune, area;
+let w, commune, communeName, area;
 
 before(async () => {
   w = await world({
@@ -20,7 +22,7 @@ before(async () => {
       const units = fs.readFileSync(`${p}/units.csv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
       // Today's map: the rows still open (the 2025 reform ended the others).
       const open = units.filter((u) => !u[5]);
-      commune = open.find((u) => u[2] === 'commune')[0];
+      [commune, communeName] = open.find((u) => u[2] === 'commune');
       // An area of that commune: its village's parent is the commune.
       const villages = new Set(open.filter((u) => u[2] === 'village' && u[3] === commune).map((u) => u[0]));
       area = open.find((u) => u[2] === 'area' && villages.has(u[3]))[0];
@@ -31,6 +33,7 @@ before(async () => {
   });
   w.addUser('xa', 'commune', commune, 'Trần Văn Xã');
   w.addUser('ctv', 'collaborator', area, 'Lê Thị Cộng Tác');
+  w.addUser('tinh', 'province', '79', 'Cán bộ Tỉnh');
 });
 after(async () => { await w?.close(); });
 
@@ -90,5 +93,30 @@ test('a collaborator records a session in their area, without the commune summar
   assert.match(await page.locator('#comm-sessions tbody tr').innerText(), /Tư vấn tại hộ gia đình/);
   await assertFits(page, 'comm (collaborator, phone)');
   await assertAccessible(page, 'comm (collaborator, phone)');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a province officer picks the commune by its name without diacritics and the quarter, and sees its figures', async () => {
+  const page = await w.loggedIn('tinh');
+  await w.nav(page, '#/comm', '#comm-summary');
+  const input = page.getByRole('combobox', { name: 'Đơn vị' });
+  await input.fill(fold(communeName));
+  await page.getByRole('option', { name: new RegExp(`^${communeName} ·`) }).click();
+  assert.equal(await input.inputValue(), communeName);
+  const period = page.getByRole('group', { name: 'Kỳ' });
+  await period.getByLabel('Loại kỳ').selectOption({ label: 'Quý' });
+  await period.getByLabel('Năm').selectOption('2026');
+  await period.getByLabel('Quý', { exact: true }).selectOption({ label: 'Quý IV' });
+  await page.getByRole('button', { name: 'Xem' }).click();
+  await page.waitForFunction((c) => location.hash.includes(`unit=${c}&period=2026-Q4`) && !document.querySelector('main[aria-busy]'), commune);
+  await page.waitForFunction((n) => (document.querySelector('#comm-summary tr.total')?.textContent || '').includes(n), communeName);
+  // The commune's quarter: the officer's session (17) and the collaborator's (9), the club and its meeting.
+  const total = await page.locator('#comm-summary tr.total').innerText();
+  assert.equal(total.split('\t')[0].trim(), `Tổng: ${communeName}`);
+  assert.deepEqual(total.split('\t').slice(1).map((x) => x.trim()), ['2', '26', '5', '21', '1 / 1', '1', '18']);
+  assert.equal(await page.locator('#comm-sessions tbody tr').count(), 2);
+  assert.match(await page.locator('#comm-summary h2').innerText(), /Quý IV/);
+  await assertFits(page, 'comm (province, phone)');
+  await assertAccessible(page, 'comm (province, phone)');
   assert.deepEqual(page.errors, []);
 });

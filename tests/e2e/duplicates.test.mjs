@@ -100,7 +100,12 @@ test('a commune officer reconciles an extract of the national database: counts p
     `${OBJ.B.nid},Võ Thị Iu,2,1988-08-08,26740,Số 3,1`,
     '079070123456,Tạ Văn Ngoại,1,1970-01-01,26740,Số 9,1'];
   await page.locator('input[type=file]').setInputFiles({ name: 'extract.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
-  await page.locator('input[name=unit], #unit, .fld input[type=text]').first().fill('26740');
+  // The officer's own commune, shown by its name; picked again by the name typed without diacritics.
+  const unit = page.getByRole('combobox', { name: 'Đơn vị' });
+  assert.equal(await unit.inputValue(), 'Phường Sài Gòn');
+  await unit.fill('sai gon');
+  await page.getByRole('option', { name: /^Phường Sài Gòn ·/ }).click();
+  assert.equal(await unit.inputValue(), 'Phường Sài Gòn');
   await page.getByRole('button', { name: 'Đối chiếu' }).click();
   await page.waitForSelector('#reconcile');
   const text = await page.locator('#reconcile').innerText();

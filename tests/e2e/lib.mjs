@@ -99,19 +99,27 @@ export async function world(opts = {}) {
   assert.ok(up, 'the server answers /health');
   w.browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 
-  // An API session of an account: get(path) answers the JSON of a 200, else fails.
+  // An API session of an account: get(path) answers the JSON of a 200, else fails;
+  // get.post(path, body) sends with the session's CSRF token and answers the JSON of a 2xx.
   w.apiAs = async (login) => {
     for (let i = 0; ; i++) {
       const r = await fetch(`${w.base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password: w.pw[login] }) });
       if (r.status === 503 && i < 10) continue;
       assert.equal(r.status, 200, `API login of ${login}`);
       const cookie = r.headers.get('set-cookie').split(';')[0];
+      const { csrf } = await r.json();
       const get = async (p) => {
         const x = await fetch(w.base + p, { headers: { Cookie: cookie } });
         assert.equal(x.status, 200, `${p}: ${x.status}`);
         return x.json();
       };
       get.raw = (p, init = {}) => fetch(w.base + p, { ...init, headers: { Cookie: cookie, ...(init.headers || {}) } });
+      get.post = async (p, body) => {
+        const x = await fetch(w.base + p, { method: 'POST', body: JSON.stringify(body),
+          headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' } });
+        assert.ok(x.ok, `POST ${p}: ${x.status} ${await x.clone().text()}`);
+        return x.json();
+      };
       return get;
     }
   };

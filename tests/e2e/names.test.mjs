@@ -1,7 +1,8 @@
 // An interface that speaks in names (issue 17, part 2), in a real browser
 // against the real server on a generated province:
 //   - units are picked by name (diacritics optional) and periods by month,
-//     quarter and year, on the reports page and the dashboard;
+//     quarter and year, on the reports page, the dashboard and the series
+//     page (an old commune under the map of its last day);
 //   - the birth form shows the mother by name and no generated child id,
 //     and says whose birth was saved; histories name persons; the slip
 //     names who recorded; the dashboard's quiet areas are names;
@@ -22,6 +23,10 @@ import { ART, DESKTOP, PHONE, axe, assertAccessible, assertFits, csv, dmy, fold,
 
 let w;
 const X = {}; // what the tests work on, picked from the generated data
+// The work lists' tabs (web/worklist.js) and the kinds of change of the record form (web/record.js).
+const WORKLISTS = ['elderly', 'prenatal', 'newborn', 'premarital', 'poor-fp', 'third-births'];
+const RECORD_TYPES = ['birth', 'death', 'move_in', 'move_out', 'transfer', 'marriage', 'divorce', 'widowed', 'info_change',
+  'fp_start', 'fp_stop', 'pregnancy', 'prenatal_screening', 'newborn_screening', 'elderly_check', 'household_change', 'void'];
 
 before(async () => {
   w = await world({ name: 'names' });
@@ -57,6 +62,24 @@ before(async () => {
   for (const p of persons) family.set(p.full_name.split(' ')[0], (family.get(p.full_name.split(' ')[0]) || 0) + 1);
   X.family = [...family.entries()].sort((a, b) => b[1] - a[1])[0][0];
   X.month = w.today.slice(0, 7);
+  // A commune the 2025 reform ended, to be found under its old map.
+  X.old = units.find((u) => u.level === 'commune' && u.valid_to);
+  assert.ok(X.old, 'a commune of the old map');
+  // An elderly check session today in the area, with the first two due invited.
+  const s = await get.post('/api/v1/elderly/sessions', { unit: X.commune.code, date: w.today, place: 'Trạm Y tế xã', capacity: 20, areas: [X.area.code] });
+  X.session = s.id;
+  const due = (await get(`/api/v1/worklists/elderly?unit=${X.area.code}&date=${w.today}`)).items.slice(0, 2).map((i) => i.person_id);
+  if (due.length) await get.post(`/api/v1/elderly/sessions/${X.session}/invitations`, { persons: due });
+  // A pair of persons that may be one, to review side by side.
+  X.pair = (await get(`/api/v1/duplicates?unit=${X.commune.code}`)).pairs[0];
+  assert.ok(X.pair, 'a candidate pair in the commune');
+  // An extract of the national database for the reconciliation: a person as
+  // in the register, one with another name, and one the register lacks.
+  const withId = persons.filter((p) => X.hh.members.some((m) => m.id === p.person_id) && /^\d{12}$/.test(p.national_id));
+  const line = (p, name) => [p.national_id, name, p.sex, p.birth_date, X.commune.code, 'Số 1', '1'].join(',');
+  X.extract = ['national_id,full_name,sex,birth_date,commune_code,address,residence',
+    ...withId.slice(0, 1).map((p) => line(p, p.full_name)), ...withId.slice(1, 2).map((p) => line(p, `${p.full_name} Khác`)),
+    `079070123456,Tạ Văn Ngoại,1,1970-01-01,${X.commune.code},Số 9,1`].join('\n') + '\n';
 });
 
 after(async () => { await w?.close(); });
@@ -94,8 +117,52 @@ test('units are picked by name without diacritics, periods by quarter and month'
   await w.nav(page, '#/dashboard', '#kpis');
   await pickUnit(page, fold(X.commune.name).split(' ').slice(-2).join(' '), X.commune.name);
   await page.waitForFunction((c) => location.hash.includes(`unit=${c}`), X.commune.code);
-  await page.waitForSelector('#kpis');
-  assert.match(await page.locator('h1').innerText(), new RegExp(X.commune.name));
+  // The province's page stays until the commune's is drawn: wait for the new one, not the old one's heading.
+  await page.waitForFunction((name) => !document.querySelector('main[aria-busy]') && document.querySelector('#kpis')
+    && (document.querySelector('main h1')?.textContent || '').includes(name), X.commune.name);
+  assert.match(await page.locator('main h1').innerText(), new RegExp(X.commune.name));
+  assert.deepEqual(page.errors, []);
+  await w.closePages();
+});
+
+// The chart's points as the page titles them (web/series.js), from the API's series.
+const pointTitles = (s) => s.points.filter((p) => p.value != null).map((p) => `${p.period}: ${p.value.toLocaleString('vi-VN')}`);
+
+test('the series page: a commune picked by name on today\'s map, an old one under the map of its last day', async () => {
+  const page = await w.loggedIn('tinh', PHONE);
+  await w.nav(page, '#/series', '#series-form');
+  await pickUnit(page, fold(X.commune.name), X.commune.name);
+  await page.getByRole('button', { name: 'Xem' }).click();
+  await page.waitForFunction((c) => location.hash.includes(`unit=${c}`) && !document.querySelector('main[aria-busy]'), X.commune.code);
+  await page.waitForSelector('#series-chart');
+  assert.match(await page.locator('main h2').first().innerText(), new RegExp(`– ${X.commune.name} \\(${X.commune.code}\\)$`));
+  // The province officer's own figures (outside a commune officer's scope, small counts are left empty).
+  const api = await w.apiAs('tinh');
+  const now = await api(`/api/v1/series?form=01-DSX&row=5&unit=${X.commune.code}&from=2023-01`);
+  assert.deepEqual(await page.$$eval('#series-chart circle title', (els) => els.map((e) => e.textContent)), pointTitles(now));
+  // Under today's map the old commune is not there; under the map of its last day it is.
+  const input = page.getByRole('combobox', { name: /Đơn vị/ });
+  await input.fill(fold(X.old.name));
+  await page.getByRole('option', { name: 'Không tìm thấy' }).waitFor();
+  await page.getByLabel(/Theo địa giới hành chính ngày/).fill(dmy(X.old.valid_to));
+  await pickUnit(page, fold(X.old.name), X.old.name);
+  const from = page.getByRole('group', { name: 'Từ tháng' });
+  await from.getByLabel('Năm').selectOption('2024');
+  await from.getByLabel('Tháng', { exact: true }).selectOption({ label: 'Tháng 1' });
+  const to = page.getByRole('group', { name: 'Đến tháng' });
+  await to.getByLabel('Năm').selectOption(X.old.valid_to.slice(0, 4));
+  await to.getByLabel('Tháng', { exact: true }).selectOption(X.old.valid_to.slice(5, 7));
+  await page.getByRole('button', { name: 'Xem' }).click();
+  await page.waitForFunction((c) => location.hash.includes(`unit=${c}`) && !document.querySelector('main[aria-busy]'), X.old.code);
+  await page.waitForSelector('#series-chart');
+  assert.match(page.url(), new RegExp(`unit=${X.old.code}&row=5&from=2024-01&to=${X.old.valid_to.slice(0, 7)}&map=${X.old.valid_to}`));
+  assert.match(await page.locator('main h2').first().innerText(), new RegExp(`– ${X.old.name} \\(${X.old.code}\\)$`));
+  assert.match(await page.locator('main').innerText(), new RegExp(`theo địa giới hành chính ngày ${dmy(X.old.valid_to)}`));
+  const old = await api(`/api/v1/series?form=01-DSX&row=5&unit=${X.old.code}&from=2024-01&to=${X.old.valid_to.slice(0, 7)}&map_date=${X.old.valid_to}`);
+  assert.equal(old.points.length, 18);
+  assert.deepEqual(await page.$$eval('#series-chart circle title', (els) => els.map((e) => e.textContent)), pointTitles(old));
+  // The form keeps the old map and names the old commune.
+  assert.equal(await input.inputValue(), X.old.name);
   assert.deepEqual(page.errors, []);
   await w.closePages();
 });
@@ -244,15 +311,30 @@ test('axe-core finds nothing on any page at 360 and 1366 pixels, and nothing scr
     quality: [`#/quality?unit=${X.commune.code}&period=${X.month}`, '#quality'], review: ['#/review', 'main h1'],
     cycle: ['#/cycle', 'main h1'], worklist: ['#/worklist', 'main h1'], account: ['#/account', '#tokens'],
     comm: ['#/comm', '#comm-summary'], elderly: ['#/elderly', 'main h1'], targets: ['#/targets', 'main h1'],
-    workforce: ['#/workforce', 'main h1'], duplicates: ['#/duplicates', 'main h1'], reconcile: ['#/reconcile', 'main h1'],
-    series: [`#/series?unit=${X.commune.code}`, 'main h1'],
+    workforce: ['#/workforce', 'main h1'], duplicates: [`#/duplicates?unit=${X.commune.code}`, 'ul.pairs'],
+    'duplicates-pair': [`#/duplicates?unit=${X.commune.code}&a=${X.pair.a}&b=${X.pair.b}`, '.sides .side'],
+    reconcile: ['#/reconcile', 'input[type=file]'],
+    'reconcile-results': ['#/reconcile', 'input[type=file]', async (page) => {
+      await page.locator('input[type=file]').setInputFiles({ name: 'extract.csv', mimeType: 'text/csv', buffer: Buffer.from(X.extract) });
+      await page.getByRole('button', { name: 'Đối chiếu' }).click();
+      await page.waitForSelector('#reconcile');
+    }],
+    series: [`#/series?unit=${X.commune.code}`, '#series-chart'],
+    'elderly-session': [`#/elderly/session/${X.session}`, '#el-lists'],
+    ...Object.fromEntries(WORKLISTS.map((l) => [`worklist-${l}`, [`#/worklist?list=${l}`, '#worklist']])),
     ...(ev ? { event: [`#/event/${ev}`, 'pre'] } : {}),
   };
   const province = {
     'province-report': [`#/reports?form=03-DSX&unit=${X.province.code}&period=${year - 1}`, '#report'],
     timeliness: ['#/timeliness', 'main h1'], projection: ['#/projection', 'main h1'],
     'province-targets': ['#/targets', 'main h1'], 'province-workforce': ['#/workforce', 'main h1'],
+    'series-old-map': [`#/series?unit=${X.old.code}&map=${X.old.valid_to}&from=2024-01&to=2025-06`, '#series-chart'],
   };
+  // The collaborator's record form of every kind of change, and their view of the elderly session.
+  const collaborator = { 'collaborator-home': ['#/', 'main h1'], queries: ['#/queries', 'main h1'],
+    book: ['#/book', 'main h1'], outbox: ['#/outbox', 'main h1'], 'collaborator-comm': ['#/comm', '#comm-sessions'],
+    'collaborator-elderly': ['#/elderly', 'main h1'], 'collaborator-elderly-session': [`#/elderly/session/${X.session}`, '#el-lists'],
+    ...Object.fromEntries(RECORD_TYPES.map((k) => [`collaborator-record-${k}`, [`#/record?type=${k}`, 'form[aria-label]']])) };
   const admin = Object.fromEntries(['units', 'users', 'audit', 'auditSearch', 'mapChange'].map((tab) => [`admin-${tab}`, [`#/admin?tab=${tab}`, 'main .card, main table']]));
   const failures = [];
   for (const viewport of [PHONE, DESKTOP]) {
@@ -273,12 +355,11 @@ test('axe-core finds nothing on any page at 360 and 1366 pixels, and nothing scr
       assert.ok((await axe(out)).some((v) => v.id === 'image-alt'), 'axe-core reports a broken page');
       await out.evaluate(() => document.getElementById('bad').remove());
     }
-    for (const [login, pages] of [['canbo', officer], ['tinh', province], ['ctv', { 'collaborator-home': ['#/', 'main h1'], queries: ['#/queries', 'main h1'],
-      book: ['#/book', 'main h1'], outbox: ['#/outbox', 'main h1'], 'collaborator-comm': ['#/comm', '#comm-sessions'],
-      'collaborator-elderly': ['#/elderly', 'main h1'] }], ['quantri', admin]]) {
+    for (const [login, pages] of [['canbo', officer], ['tinh', province], ['ctv', collaborator], ['quantri', admin]]) {
       const page = await w.loggedIn(login, viewport);
-      for (const [name, [hash, ready]] of Object.entries(pages)) {
+      for (const [name, [hash, ready, act]] of Object.entries(pages)) {
         await w.nav(page, hash, ready);
+        if (act) await act(page);
         await page.waitForLoadState('networkidle');
         await check(page, name);
       }

@@ -2,7 +2,8 @@
 // administrator uploads the crosswalk, sees the new communes with their
 // population and the areas that move, applies it; a national officer then
 // opens the monthly series of the merged commune, which runs on across
-// 1 July 2025 with the reform marked, on a 360 px phone and a desktop.
+// 1 July 2025 with the reform marked, on a 360 px phone and a desktop, and
+// picks an old commune by its name under the map of the day it ended.
 // A refused crosswalk shows its lines and reasons in Vietnamese.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +86,41 @@ for (const viewport of [{ width: 360, height: 740 }, { width: 1366, height: 900 
     await page.goto(`${base}/#/series?unit=00013&row=5&from=2025-01&to=2025-12`);
     await page.getByText('theo địa giới hành chính ngày 30/06/2025').waitFor();
     assert.match(await page.locator('main h2').first().innerText(), /Xã Bình \(00013\)/);
+    // The form says which map that is, and names the old commune on it.
+    assert.equal(await page.getByLabel(/Theo địa giới hành chính ngày/).inputValue(), '30/06/2025');
+    assert.equal(await page.getByRole('combobox', { name: 'Đơn vị' }).inputValue(), 'Xã Bình');
     assert.deepEqual(page.errors, []);
   });
 }
+
+test('an old commune is picked by its name under the map of the day chosen', async () => {
+  const page = await loggedIn('tw', { width: 360, height: 740 });
+  await page.goto(`${base}/#/series`);
+  await page.waitForSelector('#series-form');
+  const unit = page.getByRole('combobox', { name: 'Đơn vị' });
+  // Today's map has no Xã Bình: it was merged into Xã Hợp Nhất.
+  await unit.fill('xa binh');
+  await page.getByRole('option', { name: 'Không tìm thấy' }).waitFor();
+  await page.getByLabel(/Theo địa giới hành chính ngày/).fill('30/06/2025');
+  await unit.fill('xa binh');
+  await page.getByRole('option', { name: /^Xã Bình ·/ }).click();
+  assert.equal(await unit.inputValue(), 'Xã Bình');
+  const from = page.getByRole('group', { name: 'Từ tháng' });
+  await from.getByLabel('Năm').selectOption('2024');
+  await from.getByLabel('Tháng', { exact: true }).selectOption('01');
+  const to = page.getByRole('group', { name: 'Đến tháng' });
+  await to.getByLabel('Năm').selectOption('2025');
+  await to.getByLabel('Tháng', { exact: true }).selectOption('06');
+  await page.getByRole('button', { name: 'Xem' }).click();
+  await page.getByText('theo địa giới hành chính ngày 30/06/2025').waitFor();
+  assert.match(page.url(), /#\/series\?unit=00013&row=5&from=2024-01&to=2025-06&map=2025-06-30$/);
+  assert.match(await page.locator('main h2').first().innerText(), /Số trẻ sinh ra sống – Xã Bình \(00013\)/);
+  // Its births month by month, as the API counts them under that map.
+  const titles = await page.$$eval('#series-chart circle title', (els) => els.map((e) => e.textContent));
+  assert.equal(titles.length, 18);
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const s = await (await fetch(`${base}/api/v1/series?row=5&unit=00013&from=2024-01&to=2025-06&map_date=2025-06-30`, { headers: { Cookie: cookie } })).json();
+  assert.deepEqual(titles, s.points.map((p) => `${p.period}: ${p.value}`));
+  assert.ok(await fits(page), 'no sideways scrolling');
+  assert.deepEqual(page.errors, []);
+});
