@@ -94,6 +94,9 @@ function draw() {
     status.busy ? h('span', {}, tr(' · đang gửi…', ' · sending…')) : null,
     status.expired ? h('span', { class: 'bad' }, tr(' · Phiên đăng nhập đã hết: đăng nhập lại để gửi', ' · Session over: log in again to send')) : null,
     !online && status.error ? h('span', { class: 'bad' }, ` · ${status.error}`) : null].filter(Boolean));
+  // The outbox page's button follows the connection (not while it is sending).
+  const send = document.getElementById('sync-now');
+  if (send && !status.busy) send.disabled = !navigator.onLine;
 }
 
 // ---- recording ----

@@ -22,6 +22,7 @@ const WORDS = {
     balanceOk: '{unit}: dân số cân đối. Đầu kỳ {start} người, cuối kỳ {end} người.',
     balanceBad: '{unit}: dân số không cân đối, chênh lệch {diff} người.',
     whyItems: 'Các trường hợp dưới đây làm dân số thay đổi mà không phải là sinh, chết, chuyển đến hay chuyển đi của đơn vị.',
+    household: 'Hộ số',
   },
   en: {
     quality: 'Data quality', errors: 'errors', warnings: 'warnings', infos: 'notes',
@@ -35,6 +36,7 @@ const WORDS = {
     balanceOk: '{unit}: the population balances. {start} persons at the start, {end} at the end.',
     balanceBad: '{unit}: the population does not balance, by {diff} persons.',
     whyItems: 'The cases below changed the population without being a birth, death, arrival or departure of the unit.',
+    household: 'Household',
   },
 };
 const w = (k, args) => {
@@ -57,11 +59,19 @@ function personLink(p) {
   return p ? h('a', { href: `#/person/${encodeURIComponent(p.id)}` }, p.name) : null;
 }
 
-// The finding's sentence, with the person's name made a link to the person.
+// The finding's sentence, with the person's name made a link to the
+// person, or the household's number a link to the household.
 function sentence(f) {
-  if (!f.person || !f.text.includes(f.person.name)) return [f.text];
-  const [before, ...rest] = f.text.split(f.person.name);
-  return [before, personLink(f.person), rest.join(f.person.name)];
+  if (f.person && f.text.includes(f.person.name)) {
+    const [before, ...rest] = f.text.split(f.person.name);
+    return [before, personLink(f.person), rest.join(f.person.name)];
+  }
+  const hh = f.household && f.household.number ? `${w('household')} ${f.household.number}` : null;
+  if (hh && f.text.includes(hh)) {
+    const [before, ...rest] = f.text.split(hh);
+    return [before, h('a', { href: `#/household/${encodeURIComponent(f.household.id)}` }, hh), rest.join(hh)];
+  }
+  return [f.text];
 }
 
 function findingRow(f) {

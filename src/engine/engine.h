@@ -236,6 +236,16 @@ struct eng_nid {
 enum ds_rc engine_q_national_ids(const struct eng_view *v, const char *unit, int32_t map_date,
 				 int32_t day, const struct eng_nid *ids, size_t nids,
 				 struct eng_qitem **out, size_t *n);
+/* By area of unit, the married women aged lo..hi counted on day whose
+ * contraception was never recorded since a marriage event (no fp_start or
+ * fp_stop since it, no method): an item per area, age holding the count. */
+enum ds_rc engine_q_no_fp_status(const struct eng_view *v, const char *unit, int32_t map_date,
+				 int32_t day, int lo_age, int hi_age, struct eng_qitem **out, size_t *n);
+/* The households of unit's areas that had a usual resident up to day and
+ * have none on it (person: the household's record number; date: the day
+ * its last resident's spell ended), in household order. */
+enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit, int32_t map_date,
+				     int32_t day, struct eng_qitem **out, size_t *n);
 /* The counted events dated from..to in unit's areas: seq, date, subject and
  * area, a transfer between two of its areas once for each. */
 enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,

@@ -41,6 +41,29 @@ static bool push(struct eng_qitem **out, size_t *n, size_t *cap, struct eng_qite
 	return true;
 }
 
+/* A question's start: no answer yet, and the unit's areas (col, freed by
+ * the caller); the engine, or NULL with *rc set when the unit is unknown. */
+static const struct engine *q_start(const struct eng_view *v, const char *unit, int32_t map_date,
+				    struct eng_qitem **out, size_t *n, int32_t **col, enum ds_rc *rc)
+{
+	const struct engine *e = eng_of(v);
+	*out = NULL;
+	*n = 0;
+	*rc = eng_unit_cols(e, unit, map_date, col);
+	return *rc ? NULL : e;
+}
+
+/* A question's end: on failure, no half answer. */
+static enum ds_rc q_end(enum ds_rc rc, struct eng_qitem **out, size_t *n)
+{
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 const char *engine_area_code(const struct eng_view *v, int32_t area)
 {
 	const struct engine *e = eng_of(v);
@@ -88,12 +111,10 @@ static bool aged_one(const struct eng_spells *s, size_t k, int32_t area, void *a
 enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_t map_date,
 			      int32_t day, int min_age, struct eng_qitem **out, size_t *n)
 {
-	const struct engine *e = eng_of(v);
-	*out = NULL;
-	*n = 0;
 	int32_t *col;
-	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
-	if (rc)
+	enum ds_rc rc;
+	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
+	if (!e)
 		return rc;
 	struct aged g = {.day = day, .min_age = min_age};
 	if (!eng_each_present(e, col, day, aged_one, &g)) {
@@ -205,12 +226,10 @@ static int by_person(const void *pa, const void *pb)
 enum ds_rc engine_q_present_twice(const struct eng_view *v, const char *unit, int32_t map_date,
 				  int32_t day, struct eng_qitem **out, size_t *n)
 {
-	const struct engine *e = eng_of(v);
-	*out = NULL;
-	*n = 0;
 	int32_t *col;
-	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
-	if (rc)
+	enum ds_rc rc;
+	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
+	if (!e)
 		return rc;
 	struct twice t = {.day = day, .seen = calloc((size_t)(e->maxp >> 3) + 2, 1)};
 	if (!t.seen || !eng_each_present(e, col, day, twice_one, &t))
@@ -254,12 +273,10 @@ enum ds_rc engine_q_national_ids(const struct eng_view *v, const char *unit, int
 				 int32_t day, const struct eng_nid *ids, size_t nids,
 				 struct eng_qitem **out, size_t *n)
 {
-	const struct engine *e = eng_of(v);
-	*out = NULL;
-	*n = 0;
 	int32_t *col;
-	enum ds_rc rc = eng_unit_cols(e, unit, map_date, &col);
-	if (rc)
+	enum ds_rc rc;
+	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
+	if (!e)
 		return rc;
 	struct where w = {.area = malloc(((size_t)e->maxp + 1) * sizeof *w.area)};
 	if (!w.area) {
@@ -365,4 +382,124 @@ enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int3
 		*n = 0;
 	}
 	return rc;
+}
+
+/* ---- contraception never recorded, households left empty ---- */
+
+struct no_fp {
+	const struct engine *e;
+	int32_t day;
+	int lo, hi;
+	int64_t *by_area;
+};
+
+/*
+ * A married woman of lo..hi counted on the day whose contraception was
+ * never recorded as a married woman: married by a marriage event (whoever
+ * was married at entry had her method, or none, on the baseline sheet or
+ * the arrival's record), with no fp_start or fp_stop since that marriage
+ * and no method on the day.
+ */
+static bool no_fp_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
+{
+	struct no_fp *g = arg;
+	const struct engine *e = g->e;
+	int32_t p = s->person[k];
+	if (eng_info_sex(s->info[k]) != SEX_FEMALE || s->birth[k] > g->day)
+		return true;
+	int age = day_age(s->birth[k], g->day);
+	if (age < g->lo || age > g->hi)
+		return true;
+	int32_t married = DAY_NONE; /* the day of the marriage in force, by event */
+	bool recorded = false;
+	int marital = e->p_marital0[p], method = e->p_fp0[p];
+	for (int32_t c = e->p_chg[p]; c >= 0 && e->chg.date[c] <= g->day; c = e->chg.next[c]) {
+		int v = e->chg.val[c] & 0x0F;
+		if ((e->chg.val[c] & 0xF0) == CHG_MARITAL) {
+			if (v == MAR_MARRIED && marital != MAR_MARRIED) {
+				married = e->chg.date[c];
+				recorded = false;
+			}
+			marital = v;
+		} else if ((e->chg.val[c] & 0xF0) == CHG_FP) {
+			method = v;
+			recorded = true;
+		}
+	}
+	if (marital == MAR_MARRIED && married != DAY_NONE && !recorded && !method)
+		g->by_area[area]++;
+	return true;
+}
+
+enum ds_rc engine_q_no_fp_status(const struct eng_view *v, const char *unit, int32_t map_date,
+				 int32_t day, int lo_age, int hi_age, struct eng_qitem **out, size_t *n)
+{
+	int32_t *col;
+	enum ds_rc rc;
+	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
+	if (!e)
+		return rc;
+	struct no_fp g = {.e = e, .day = day, .lo = lo_age, .hi = hi_age,
+			  .by_area = calloc(e->nareas + 1, sizeof(int64_t))};
+	size_t cap = 0;
+	if (!g.by_area)
+		rc = DS_ENOMEM;
+	else
+		eng_each_present(e, col, day, no_fp_one, &g);
+	for (size_t a = 0; !rc && a < e->nareas; a++)
+		if (g.by_area[a] &&
+		    !push(out, n, &cap,
+			  (struct eng_qitem){.date = day, .area = (int32_t)a, .age = (int)g.by_area[a]}))
+			rc = DS_ENOMEM;
+	free(g.by_area);
+	free(col);
+	return q_end(rc, out, n);
+}
+
+/* Each household of the unit's areas with a usual resident once, up to the
+ * day, and none on the day; the day its last resident's spell ended. */
+enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit, int32_t map_date,
+				     int32_t day, struct eng_qitem **out, size_t *n)
+{
+	int32_t *col;
+	enum ds_rc rc;
+	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
+	if (!e)
+		return rc;
+	/* by household: the latest end of a spell begun by the day, DAY_MAX when open on it */
+	int32_t *last = malloc(((size_t)e->maxh + 1) * sizeof *last);
+	size_t cap = 0;
+	if (!last) {
+		free(col);
+		return DS_ENOMEM;
+	}
+	for (int64_t h = 0; h <= e->maxh; h++)
+		last[h] = DAY_NONE;
+	for (size_t a = 0; a < e->nareas; a++) {
+		if (col[a] < 0)
+			continue;
+		for (int part = 0; part < 2; part++) {
+			const struct eng_spells *s = part ? &e->added : &e->base;
+			int32_t k = part ? e->add_head[a] : (int32_t)e->area_off[a];
+			while (part ? k >= 0 : (size_t)k < e->area_off[a + 1]) {
+				int32_t h = s->hh[k];
+				if (h > 0 && h <= e->maxh && s->from[k] <= day) {
+					int32_t end = s->to[k] > day ? DAY_MAX : s->to[k];
+					if (end > last[h])
+						last[h] = end;
+				}
+				k = part ? e->add_next[k] : k + 1;
+			}
+		}
+	}
+	for (int64_t h = 1; h <= e->maxh && !rc; h++) {
+		int32_t a = e->h_area[h];
+		if (last[h] == DAY_NONE || last[h] == DAY_MAX || a < 0 || col[a] < 0)
+			continue;
+		if (!push(out, n, &cap, (struct eng_qitem){.person = (int32_t)h, .date = last[h], .area = a}))
+			rc = DS_ENOMEM;
+	}
+	free(last);
+	free(col);
+	return q_end(rc, out, n);
 }

@@ -18,6 +18,7 @@ struct finding {
 	char unit_name[REG_TEXT_BYTES];
 	char area[REG_UNIT_CODE_MAX + 1];
 	int64_t person; /* record number, 0 when none */
+	int64_t household; /* record number, 0 when none */
 	int64_t seq;    /* the event, 0 when none */
 	int32_t date;   /* DAY_NONE when none */
 	json_t *vars;   /* placeholder -> text */

@@ -137,6 +137,7 @@ static void var_what(struct finding *f, int bad, bool en)
 	q_var_s(f, "what", s);
 }
 
+/* The record checks: an item per person, household or area the engine names. */
 static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 {
 	const struct q_check *c = &r->d->checks[ci];
@@ -150,6 +151,11 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 					 (int)c->arg[1], &it, &n);
 	else if (c->fn == QF_NATIONAL_ID)
 		rc = engine_q_national_ids(v, r->unit, r->map, r->p.to, r->nids, r->nnids, &it, &n);
+	else if (c->fn == QF_NO_FP_STATUS) /* by area: age holds the count */
+		rc = engine_q_no_fp_status(v, r->unit, r->map, r->p.to, (int)c->arg[0], (int)c->arg[1], &it,
+					   &n);
+	else if (c->fn == QF_EMPTY_HOUSEHOLD) /* person holds the household */
+		rc = engine_q_empty_households(v, r->unit, r->map, r->p.to, &it, &n);
 	else
 		rc = engine_q_present_twice(v, r->unit, r->map, r->p.to, &it, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -159,14 +165,17 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 			break;
 		}
 		set_unit(r, v, f, engine_area_code(v, it[i].area));
-		f->person = it[i].person;
+		*(c->fn == QF_EMPTY_HOUSEHOLD ? &f->household : &f->person) = it[i].person;
 		f->seq = it[i].seq;
 		f->date = it[i].date;
 		var_date(f, "date", it[i].date, r->en);
 		if (c->fn == QF_NATIONAL_ID)
 			var_what(f, it[i].age, r->en);
-		else
-			q_var_n(r, f, c->fn == QF_TWO_HOUSEHOLDS ? "count" : "age", it[i].age, 0);
+		else if (c->fn != QF_EMPTY_HOUSEHOLD)
+			q_var_n(r, f, c->fn == QF_TWO_HOUSEHOLDS || c->fn == QF_NO_FP_STATUS ? "count" : "age",
+				it[i].age, 0);
+		if (c->fn == QF_NO_FP_STATUS)
+			json_object_set_new(f->extra, "count", json_integer(it[i].age));
 	}
 	free(it);
 	return rc;
@@ -469,7 +478,9 @@ static enum ds_rc checks(struct run *r)
 		case QF_AGE_OVER:
 		case QF_MOTHER_AGE:
 		case QF_TWO_HOUSEHOLDS:
-		case QF_NATIONAL_ID: rc = person_items(r, v, (int)i); break;
+		case QF_NATIONAL_ID:
+		case QF_NO_FP_STATUS:
+		case QF_EMPTY_HOUSEHOLD: rc = person_items(r, v, (int)i); break;
 		case QF_BALANCE: rc = balance(r, v, (int)i); break;
 		case QF_NO_EVENTS: rc = no_events(r, v, (int)i); break;
 		case QF_LATE_ENTRY:
@@ -722,6 +733,18 @@ static void resolve(struct run *r, struct finding *f)
 									  p.cur_name[0] ? p.cur_name : p.rec.full_name));
 		} else {
 			q_var_s(f, "name", "?");
+		}
+	}
+	struct store_household h;
+	if (f->household) {
+		if (store_household_get(r->st, NULL, f->household, &h) == DS_OK) {
+			q_var_s(f, "household", h.rec.id);
+			q_var_s(f, "number", h.rec.number);
+			json_object_set_new(f->extra, "household", json_pack("{s:s, s:s}", "id", h.rec.id,
+									     "number", h.rec.number));
+		} else {
+			q_var_s(f, "household", "?");
+			q_var_s(f, "number", "?");
 		}
 	}
 	struct store_event ev;

@@ -67,6 +67,31 @@ describe('danso quality', () => {
     assert.equal(of(r, 'outlier_z').length + of(r, 'outside_range').length, 2);
   });
 
+  test('June 2025: a marriage without contraception recorded since, a household left empty', () => {
+    // README: X1 married Q1 on 2025-04-01 and nothing of contraception was
+    // recorded since; Y1 married Z1 on 2025-04-05 and started the pill on
+    // 2025-05-01; W1 and W2 were married on the baseline sheet.  H4's P1
+    // left on 2025-04-10 and P2 on 2025-05-20.
+    const r = ok(quality('--unit', '26734', '--period', '2025-06'), 'quality');
+    const fp = of(r, 'no_fp_status');
+    assert.deepEqual(fp.map((f) => [f.area, f.count, f.severity]), [['2673400101', 1, 'information']]);
+    assert.equal(fp[0].text, 'Địa bàn 01: 1 phụ nữ 15-49 tuổi đã kết hôn (ghi trong sổ bằng sự kiện kết hôn) chưa được ghi thông tin về biện pháp tránh thai kể từ khi kết hôn (tính đến ngày 30/06/2025).');
+    const empty = of(r, 'empty_household');
+    assert.deepEqual(empty.map((f) => [f.area, f.household.id, f.household.number, f.date, f.severity]),
+      [['2673400102', 'H4', '4', '2025-05-20', 'warning']]);
+    assert.equal(empty[0].text, 'Hộ số 4 ở Địa bàn 02 không còn ai thường trú từ ngày 20/05/2025.');
+    // At the end of April P1 has left and P2 not yet: H4 still has a resident; before the marriages nobody is due.
+    const april = ok(quality('--unit', '26734', '--period', '2025-04'), 'quality');
+    assert.deepEqual(of(april, 'empty_household'), []);
+    assert.equal(of(april, 'no_fp_status')[0].count, 2, 'both brides in April, before Y1 started the pill');
+    const march = ok(quality('--unit', '26734', '--period', '2025-03'), 'quality');
+    assert.deepEqual(of(march, 'no_fp_status'), []);
+    // The province counts the same, under the commune.
+    const p = ok(quality('--unit', '79', '--period', '2025-06', '--lang', 'en'), 'quality');
+    assert.deepEqual(of(p, 'no_fp_status').map((f) => [f.unit.code, f.count]), [['26734', 1]]);
+    assert.equal(of(p, 'empty_household')[0].text, 'Household 4 in Địa bàn 02 has had no usual resident since 2025-05-20.');
+  });
+
   test('CSV and XLSX hold the same findings', () => {
     const csv = ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'csv', '--lang', 'en'), 'csv').out;
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');

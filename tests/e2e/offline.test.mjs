@@ -311,6 +311,51 @@ test('500 events: the server killed mid-sync and restarted, the pages usable dur
   assert.equal(all.length, 500, 'each once');
 });
 
+test('the connection cut after the server recorded a batch: sent again, each recorded once', async () => {
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.online === '0');
+  const evIds = await page.evaluate(async () => {
+    const m = await import('/static/offline.js');
+    const out = [];
+    for (let i = 0; i < 60; i++) {
+      // After the 500 of the test before (E1's checks up to 7 September 2026).
+      const d = new Date(Date.UTC(2026, 8, 10) + i * 86400000).toISOString().slice(0, 10);
+      const id = crypto.randomUUID();
+      await m.recordOffline({ id, type: 'elderly_check', date: d, person: 'E1', facility: 'TYT' });
+      out.push(id);
+    }
+    return out;
+  });
+  assert.equal(await waiting(page), 60);
+  // The first batch reaches the server, which records it; its answer never reaches the phone.
+  let cut = 0;
+  await page.route('**/api/v1/events/batch', async (route) => {
+    if (cut++ === 0) {
+      const r = await route.fetch();
+      assert.equal(r.status(), 200, 'the server recorded the batch');
+      await route.abort('connectionreset');
+    } else await route.continue();
+  });
+  await ctx.setOffline(false);
+  await page.waitForFunction(() => !document.querySelector('#sync')?.textContent.includes('đang gửi'), null, { timeout: 60000 });
+  await page.waitForFunction(() => /Mất kết nối/.test(document.querySelector('#sync')?.textContent || '') || document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 60000 });
+  assert.ok(cut >= 1, 'a batch was cut');
+  assert.equal(await waiting(page), 60, 'the phone still holds every event of the cut batch');
+  assert.equal(await page.locator('.ob.refused').count(), 0);
+  // Sent again: the server answers the cut batch's events as already present.
+  await go(page, '#/book');
+  await page.waitForSelector('#book');
+  await go(page, '#/outbox');
+  await page.getByRole('button', { name: 'Gửi ngay' }).click();
+  await page.waitForFunction(() => document.querySelector('#sync')?.dataset.waiting === '0', null, { timeout: 120000 });
+  await page.unroute('**/api/v1/events/batch');
+  assert.ok(cut >= 2, 'sent again');
+  const mine = (await asOfficer('/api/v1/persons/E1/history')).json.history
+    .filter((x) => x.event.type === 'elderly_check' && !x.voided_by).map((x) => x.event.id).filter((x) => evIds.includes(x));
+  assert.equal(mine.length, 60, 'each once');
+  assert.equal(new Set(mine).size, 60);
+});
+
 test('a tampered outbox entry for a person of another commune is refused; logout empties IndexedDB', async () => {
   await page.evaluate(async () => {
     const b = await import('/static/book.js');
