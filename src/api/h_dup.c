@@ -362,6 +362,49 @@ static enum ds_rc match_one(const struct store_person *sp, void *arg)
 	return DS_OK;
 }
 
+/*
+ * The folded given name and every word one slip from it (a letter deleted,
+ * two neighbours swapped, one replaced or one added, a-z: about 300 for a
+ * name of five letters), as a JSON array: each is one probe of the
+ * given-name index, so a typo in the given name still finds the person.
+ * A word with other bytes than a-z gets itself only.
+ */
+static char *given_variants(const char *w)
+{
+	size_t n = strlen(w);
+	json_t *a = json_array();
+	json_array_append_new(a, json_string(w));
+	bool plain = n > 0 && n < 32;
+	for (size_t i = 0; plain && i < n; i++)
+		plain = w[i] >= 'a' && w[i] <= 'z';
+	char v[40];
+	for (size_t i = 0; plain && i <= n; i++) {
+		if (i < n) { /* deleted */
+			snprintf(v, sizeof v, "%.*s%s", (int)i, w, w + i + 1);
+			if (v[0])
+				json_array_append_new(a, json_string(v));
+		}
+		if (i + 1 < n && w[i] != w[i + 1]) { /* swapped */
+			snprintf(v, sizeof v, "%s", w);
+			v[i] = w[i + 1];
+			v[i + 1] = w[i];
+			json_array_append_new(a, json_string(v));
+		}
+		for (char ch = 'a'; ch <= 'z'; ch++) {
+			if (i < n && ch != w[i]) { /* replaced */
+				snprintf(v, sizeof v, "%s", w);
+				v[i] = ch;
+				json_array_append_new(a, json_string(v));
+			}
+			snprintf(v, sizeof v, "%.*s%c%s", (int)i, w, ch, w + i); /* added */
+			json_array_append_new(a, json_string(v));
+		}
+	}
+	char *out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return out;
+}
+
 static int by_score(const void *pa, const void *pb)
 {
 	double a = json_real_value(json_object_get(*(json_t *const *)pa, "score"));
@@ -431,12 +474,17 @@ void h_duplicates_match(struct api_ctx *c)
 			add_match(&m, &op, 1.0, json_pack("[s]", "national_id"));
 			m.skip = owner;
 		}
-		/* Namesakes of the commune: the same given name, born the same year. */
+		/* Namesakes of the commune born the same year: the same given name,
+		 * or one slip from it. */
 		char key[REG_NAME_BYTES];
 		int y, mo, d;
 		day_to_ymd(r.birth, &y, &mo, &d);
-		if (txt_fold(r.full_name, strlen(r.full_name), key, sizeof key) == DS_OK)
-			store_find(c->st, txt_last_word(key), y, areas, 0, MATCH_SCAN, match_one, &m);
+		char *keys = txt_fold(r.full_name, strlen(r.full_name), key, sizeof key) == DS_OK
+				     ? given_variants(txt_last_word(key))
+				     : NULL;
+		if (keys)
+			store_find_given(c->st, keys, y, areas, MATCH_SCAN, match_one, &m);
+		free(keys);
 	}
 	free(areas);
 	size_t n = json_array_size(m.found);

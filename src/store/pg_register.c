@@ -1317,6 +1317,22 @@ static enum ds_rc pg_households_count(struct store *st, const char *areas, const
 				3, p, n);
 }
 
+/* Each person row of a search's result to fn, then the result cleared
+ * (r NULL: the query failed with rc). */
+static enum ds_rc find_rows(PGresult *r, enum ds_rc rc, enum ds_rc (*fn)(const struct store_person *, void *),
+			    void *arg)
+{
+	if (!r)
+		return rc;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		struct store_person sp;
+		read_person(r, i, &sp);
+		rc = fn(&sp, arg);
+	}
+	PQclear(r);
+	return rc;
+}
+
 static enum ds_rc pg_find(struct store *st, const char *key, int year, const char *areas,
 			  size_t offset, size_t limit,
 			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
@@ -1338,15 +1354,23 @@ static enum ds_rc pg_find(struct store *st, const char *key, int year, const cha
 			     "SELECT " PERSON_COLS PERSON_FROM FIND_WHERE
 			     "ORDER BY p.cur_key COLLATE \"C\", p.rid LIMIT $4 OFFSET $9",
 			     10, p, &rc);
-	if (!r)
-		return rc;
-	for (int i = 0; i < PQntuples(r) && !rc; i++) {
-		struct store_person sp;
-		read_person(r, i, &sp);
-		rc = fn(&sp, arg);
-	}
-	PQclear(r);
-	return rc;
+	return find_rows(r, rc, fn, arg);
+}
+
+static enum ds_rc pg_find_given(struct store *st, const char *keys, int year, const char *areas,
+				size_t limit, enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	char from[24], to[24], lim[24];
+	const char *p[5] = {keys, I64(from, day_from_ymd(year, 1, 1)), I64(to, day_from_ymd(year, 12, 31)),
+			    areas, I64(lim, (int64_t)limit)};
+	enum ds_rc rc;
+	PGresult *r = pg_run(st,
+			     "SELECT " PERSON_COLS PERSON_FROM
+			     "WHERE p.given_key IN (SELECT json_array_elements_text($1::json)) AND "
+			     "p.birth >= $2::int AND p.birth <= $3::int AND ch.area IN "
+			     "(SELECT json_array_elements_text($4::json)) ORDER BY p.rid LIMIT $5",
+			     5, p, &rc);
+	return find_rows(r, rc, fn, arg);
 }
 
 static enum ds_rc pg_households_in(struct store *st, const char *areas, const char *number,
@@ -1417,6 +1441,7 @@ const struct store_reg_ops pg_reg = {
 	.find = pg_find,
 	.households_in = pg_households_in,
 	.find_count = pg_find_count,
+	.find_given = pg_find_given,
 	.households_count = pg_households_count,
 	.members = pg_members,
 };

@@ -174,6 +174,13 @@ enum ds_rc store_find(struct store *st, const char *key, int year, const char *a
 	return REG(st)->find(st, key, year, areas, offset, limit, fn, arg);
 }
 
+enum ds_rc store_find_given(struct store *st, const char *keys, int year, const char *areas,
+			    size_t limit, enum ds_rc (*fn)(const struct store_person *, void *),
+			    void *arg)
+{
+	return REG(st)->find_given(st, keys, year, areas, limit, fn, arg);
+}
+
 enum ds_rc store_households_in(struct store *st, const char *areas, const char *number,
 			       size_t offset, size_t limit,
 			       enum ds_rc (*fn)(const struct store_household *, void *), void *arg)

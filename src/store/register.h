@@ -207,6 +207,12 @@ enum ds_rc store_find(struct store *st, const char *key, int year, const char *a
 enum ds_rc store_households_in(struct store *st, const char *areas, const char *number,
 			       size_t offset, size_t limit,
 			       enum ds_rc (*fn)(const struct store_household *, void *), void *arg);
+/* Persons whose folded given name is one of the keys (a JSON array of
+ * strings), born in year, in the areas of the JSON array, in rid order, at
+ * most limit: each key through the given-name index. */
+enum ds_rc store_find_given(struct store *st, const char *keys, int year, const char *areas,
+			    size_t limit, enum ds_rc (*fn)(const struct store_person *, void *),
+			    void *arg);
 /* How many store_find and store_households_in would give in all, counted
  * up to max (a search that finds more says max): no rows are read out. */
 enum ds_rc store_find_count(struct store *st, const char *key, int year, const char *areas,

@@ -728,6 +728,22 @@ static enum ds_rc sq_households_count(struct store *st, const char *areas, const
 	return count_row(st, s, "households", n);
 }
 
+/* Each person row of a search's statement to fn, then the statement finalized. */
+static enum ds_rc find_rows(struct store *st, sqlite3_stmt *s,
+			    enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	enum ds_rc rc = DS_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if ((rc = person_row(s, &c)) != DS_OK)
+			break;
+	if (!rc && r != SQLITE_DONE)
+		rc = sq_err(st, "find");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static enum ds_rc sq_find(struct store *st, const char *key, int year, const char *areas,
 			  size_t offset, size_t limit,
 			  enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
@@ -744,16 +760,26 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, const cha
 	sqlite3_stmt *s = find_stmt(st, sql, key, hi, year, areas, limit, offset);
 	if (!s)
 		return sq_err(st, "find");
-	struct sq_cb c = {(void *)fn, arg};
-	enum ds_rc rc = DS_OK;
-	int r;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW)
-		if ((rc = person_row(s, &c)) != DS_OK)
-			break;
-	if (!rc && r != SQLITE_DONE)
-		rc = sq_err(st, "find");
-	sqlite3_finalize(s);
-	return rc;
+	return find_rows(st, s, fn, arg);
+}
+
+static enum ds_rc sq_find_given(struct store *st, const char *keys, int year, const char *areas,
+				size_t limit, enum ds_rc (*fn)(const struct store_person *, void *), void *arg)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(SQ(st)->db,
+			       "SELECT " PERSON_COLS PERSON_FROM
+			       "WHERE p.given_key IN (SELECT value FROM json_each(?1)) AND p.birth >= ?2 AND "
+			       "p.birth <= ?3 AND ch.area IN (SELECT value FROM json_each(?4)) "
+			       "ORDER BY p.rid LIMIT ?5",
+			       -1, &s, NULL) != SQLITE_OK)
+		return sq_err(st, "find");
+	sq_bind_text(s, 1, keys);
+	sqlite3_bind_int(s, 2, day_from_ymd(year, 1, 1));
+	sqlite3_bind_int(s, 3, day_from_ymd(year, 12, 31));
+	sq_bind_text(s, 4, areas);
+	sqlite3_bind_int64(s, 5, (int64_t)limit);
+	return find_rows(st, s, fn, arg);
 }
 
 static enum ds_rc sq_households_in(struct store *st, const char *areas, const char *number,
@@ -824,6 +850,7 @@ const struct store_reg_ops sq_reg = {
 	.find = sq_find,
 	.households_in = sq_households_in,
 	.find_count = sq_find_count,
+	.find_given = sq_find_given,
 	.households_count = sq_households_count,
 	.members = sq_members,
 };

@@ -96,6 +96,9 @@ struct store_reg_ops {
 				    void *arg);
 	enum ds_rc (*find_count)(struct store *st, const char *key, int year, const char *areas,
 				 size_t max, size_t *n);
+	enum ds_rc (*find_given)(struct store *st, const char *keys, int year, const char *areas,
+				 size_t limit, enum ds_rc (*fn)(const struct store_person *, void *),
+				 void *arg);
 	enum ds_rc (*households_count)(struct store *st, const char *areas, const char *number,
 				       size_t max, size_t *n);
 	enum ds_rc (*members)(struct store *st, int64_t hh,

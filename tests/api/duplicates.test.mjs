@@ -143,6 +143,13 @@ for (const backend of BACKENDS) {
       const o = await M(commune, `&household=${OBJ.A.household}`);
       assert.deepEqual(o.json.matches.map((m) => m.person_id).sort(), ['M1', 'M2']);
       assert.ok(!o.json.matches.some((m) => m.person_id === 'M3'), 'another commune is not compared');
+      // A slip in the given name (a letter added, one replaced, without marks) still finds them.
+      for (const typed of ['Lê Thị Mậng', 'Le Thi Nan']) {
+        const t = await commune.get(`/api/v1/duplicates/match?full_name=${encodeURIComponent(typed)}&sex=2&birth_date=1990-04-12&household=${OBJ.A.household}`);
+        assert.deepEqual(t.json.matches.map((m) => m.person_id).sort(), ['M1', 'M2'], typed);
+      }
+      const other = await commune.get(`/api/v1/duplicates/match?full_name=${encodeURIComponent('Lê Thị Hoa')}&sex=2&birth_date=1990-04-12&household=${OBJ.A.household}`);
+      assert.deepEqual(other.json.matches, [], 'another given name is another person');
       const nid = await commune.get(`/api/v1/duplicates/match?full_name=${encodeURIComponent('Trần Văn Khác')}&sex=1&birth_date=1970&national_id=${OBJ.A.nid}&household=${OBJ.A.household}`);
       assert.deepEqual(nid.json.matches.map((m) => [m.person_id, m.reasons]), [[OBJ.A.person, ['national_id']]]);
       const none = await M(collab, '&household=H999');
