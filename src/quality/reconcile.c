@@ -126,31 +126,31 @@ static uint64_t key_hash(const char *commune, const char *key, int sex, int32_t 
 	return mix(h, ((uint64_t)(uint32_t)birth << 16) | ((uint64_t)sex << 8) | (uint64_t)prec);
 }
 
-static enum ds_rc load_reg(const struct store_person *sp, void *arg)
+static enum ds_rc load_reg(const struct store_person_now *sp, void *arg)
 {
 	struct rc_run *x = arg;
-	if (sp->exit != DAY_MAX || !sp->cur_area[0])
+	if (!sp->area[0])
 		return DS_OK;
-	int64_t ci = area_commune(x, sp->cur_area);
+	int64_t ci = area_commune(x, sp->area);
 	if (ci <= 0)
 		return ci < 0 ? DS_ENOMEM : DS_OK;
 	char key[REG_NAME_BYTES];
-	if (txt_fold(sp->cur_name, strlen(sp->cur_name), key, sizeof key))
+	if (txt_fold(sp->name, strlen(sp->name), key, sizeof key))
 		return DS_OK; /* a stored name is valid: cannot happen */
 	if (x->n >= INT32_MAX || !ds_grow(&x->p, sizeof *x->p, &x->cap, x->n + 1, 1 << 16))
 		return DS_ENOMEM;
 	struct reg *r = &x->p[x->n];
 	bool ok = true;
-	r->id = arena_put(x, sp->rec.id, &ok);
-	r->name = arena_put(x, sp->cur_name, &ok);
+	r->id = arena_put(x, sp->id, &ok);
+	r->name = arena_put(x, sp->name, &ok);
 	r->key = arena_put(x, key, &ok);
 	if (!ok)
 		return DS_ENOMEM;
-	snprintf(r->nid, sizeof r->nid, "%s", sp->cur_nid);
-	r->sex = sp->rec.sex;
-	r->birth = sp->rec.birth;
-	r->prec = sp->rec.birth_prec;
-	r->res = sp->rec.residence;
+	snprintf(r->nid, sizeof r->nid, "%s", sp->nid);
+	r->sex = sp->sex;
+	r->birth = sp->birth;
+	r->prec = sp->birth_prec;
+	r->res = sp->residence;
 	r->commune = (uint32_t)(ci - 1);
 	r->hash = key_hash(x->communes[ci - 1].code, key, r->sex, r->birth, r->prec);
 	r->next = -1;
@@ -316,7 +316,7 @@ enum ds_rc rc_compare(struct store *st, const struct rc_extract *ex, const char 
 		rc = DS_ENOTFOUND;
 		goto done;
 	}
-	if ((rc = store_each_person(st, false, load_reg, x)) || (rc = index_register(x, &bynid, &bykey)))
+	if ((rc = store_each_present(st, load_reg, x)) || (rc = index_register(x, &bynid, &bykey)))
 		goto done;
 	if (!(x->pair = malloc((ex->n + 1) * sizeof *x->pair)) || !(x->fields = calloc(ex->n + 1, 1)) ||
 	    !(x->rowc = malloc((ex->n + 1) * sizeof *x->rowc))) {
