@@ -1,6 +1,7 @@
 /* danso reconcile: the register against an extract of the national population database (quality/reconcile.h). */
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -81,6 +82,21 @@ static enum ds_rc file_bytes(const char *path, struct bytes *b)
 	return rc;
 }
 
+/* rc_open in a thread of its own. */
+struct opening {
+	struct store *st;
+	const char *unit;
+	struct rc_run *run;
+	enum ds_rc rc;
+};
+
+static void *open_run(void *arg)
+{
+	struct opening *o = arg;
+	o->rc = rc_open(o->st, o->unit, &o->run);
+	return NULL;
+}
+
 int cmd_reconcile(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -109,6 +125,16 @@ int cmd_reconcile(int argc, char **argv)
 		bytes_free(&in);
 		return cli_fail("reconcile", rc, "cannot read %s", path);
 	}
+	struct store *st = NULL;
+	int ex = cli_open_store("reconcile", db, false, &st);
+	if (ex) {
+		bytes_free(&in);
+		return ex;
+	}
+	/* The register is read (nothing compared yet) while the extract is. */
+	struct opening op = {.st = st, .unit = unit};
+	pthread_t th;
+	bool threaded = pthread_create(&th, NULL, open_run, &op) == 0;
 	/* Checked whole before anything is compared; never stored. */
 	struct rc_extract x;
 	struct ds_problem pb = {0};
@@ -118,8 +144,15 @@ int cmd_reconcile(int argc, char **argv)
 	crypto_hash_sha256(h, (const unsigned char *)in.data, in.size);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	bytes_free(&in);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (!rc)
+		open_run(&op);
+	struct rc_run *res = op.run;
 	if (rc) {
+		rc_run_free(res);
 		rc_extract_free(&x);
+		store_close(st);
 		if (rc != DS_EINPUT)
 			return cli_fail("reconcile", rc, "%s", ds_rc_str(rc));
 		fprintf(stderr, "danso reconcile: ");
@@ -127,14 +160,9 @@ int cmd_reconcile(int argc, char **argv)
 		fprintf(stderr, "danso reconcile: the extract was refused; nothing was compared\n");
 		return ds_rc_exit(rc);
 	}
-	struct store *st = NULL;
-	int ex = cli_open_store("reconcile", db, false, &st);
-	if (ex) {
-		rc_extract_free(&x);
-		return ex;
-	}
-	struct rc_run *res = NULL;
-	rc = rc_compare(st, &x, unit, &res);
+	rc = op.rc;
+	if (!rc)
+		rc = rc_match(res, &x);
 	/* Who compared which file (its SHA-256, the first 32 hex digits in the
 	 * log's id), before anything is shown. */
 	char id[33];

@@ -36,6 +36,12 @@ struct tally {
 	uint32_t commune;
 };
 
+/* A join: open addressing over register indexes. */
+struct index {
+	int32_t *slot; /* register index + 1, 0 empty */
+	size_t mask;
+};
+
 struct rc_run {
 	const char *unit;
 	const struct rc_extract *ex;
@@ -50,6 +56,7 @@ struct rc_run {
 	struct hmap commune_ix;   /* a commune code -> its index in communes + 1 */
 	struct hmap area_commune; /* an area -> its commune's index + 1, or 0 outside the unit */
 	struct hmap code_in;      /* an extract's commune code -> its index + 1, or 0 outside the unit */
+	struct index bynid, bykey; /* until the extract is matched */
 	int32_t *pair;   /* extract row -> register index, -1 none, -2 not of the unit */
 	uint8_t *fields; /* extract row -> RC_F_* of its pair */
 	int32_t *rowc;   /* extract row of the unit -> its commune's index */
@@ -160,11 +167,6 @@ static enum ds_rc load_reg(const struct store_person_now *sp, void *arg)
 
 /* ---- the joins: open addressing over register indexes ---- */
 
-struct index {
-	int32_t *slot; /* register index + 1, 0 empty */
-	size_t mask;
-};
-
 static enum ds_rc index_init(struct index *t, size_t n)
 {
 	size_t cap = 64;
@@ -246,7 +248,7 @@ static unsigned diff_fields(const struct rc_run *x, const struct reg *r, const s
 {
 	unsigned f = 0;
 	const char *rn = x->arena + r->name, *en = rc_row_name(x->ex, e);
-	if (!txt_same_caseless(rn, strlen(rn), en, strlen(en)))
+	if (strcmp(rn, en) && !txt_same_caseless(rn, strlen(rn), en, strlen(en)))
 		f |= RC_F_NAME;
 	if (r->sex != e->sex)
 		f |= RC_F_SEX;
@@ -285,6 +287,8 @@ void rc_run_free(struct rc_run *x)
 	free(x->fields);
 	free(x->rowc);
 	free(x->tal);
+	free(x->bynid.slot);
+	free(x->bykey.slot);
 	hmap_free(&x->commune_ix);
 	hmap_free(&x->area_commune);
 	hmap_free(&x->code_in);
@@ -297,32 +301,36 @@ const struct rc_tally *rc_run_total(const struct rc_run *x)
 	return &x->all;
 }
 
-enum ds_rc rc_compare(struct store *st, const struct rc_extract *ex, const char *unit, struct rc_run **out)
+enum ds_rc rc_open(struct store *st, const char *unit, struct rc_run **out)
 {
-	struct index bynid = {0}, bykey = {0};
 	*out = NULL;
 	struct rc_run *x = calloc(1, sizeof *x);
 	if (!x)
 		return DS_ENOMEM;
 	x->unit = unit;
-	x->ex = ex;
 	x->today = day_today();
 	enum ds_rc rc = store_units_tree(st, &x->units);
-	if (rc) {
-		free(x);
-		return rc;
-	}
-	if (!reg_units_at(&x->units, unit, x->today)) {
+	if (!rc && !reg_units_at(&x->units, unit, x->today))
 		rc = DS_ENOTFOUND;
-		goto done;
-	}
-	if ((rc = store_each_present(st, load_reg, x)) || (rc = index_register(x, &bynid, &bykey)))
-		goto done;
+	if (!rc && !(rc = store_each_present(st, load_reg, x)))
+		rc = index_register(x, &x->bynid, &x->bykey);
+	if (rc)
+		rc_run_free(x);
+	else
+		*out = x;
+	return rc;
+}
+
+enum ds_rc rc_match(struct rc_run *x, const struct rc_extract *ex)
+{
+	struct index bynid = x->bynid, bykey = x->bykey;
+	enum ds_rc rc = DS_OK;
+	if (x->ex || !bynid.slot)
+		return DS_EINPUT; /* one extract a run */
+	x->ex = ex;
 	if (!(x->pair = malloc((ex->n + 1) * sizeof *x->pair)) || !(x->fields = calloc(ex->n + 1, 1)) ||
-	    !(x->rowc = malloc((ex->n + 1) * sizeof *x->rowc))) {
-		rc = DS_ENOMEM;
-		goto done;
-	}
+	    !(x->rowc = malloc((ex->n + 1) * sizeof *x->rowc)))
+		return DS_ENOMEM;
 	/* The extract's rows of the unit: by national id, then by name. */
 	for (size_t i = 0; i < ex->n; i++) {
 		const struct rc_row *e = &ex->rows[i];
@@ -393,12 +401,20 @@ enum ds_rc rc_compare(struct store *st, const struct rc_extract *ex, const char 
 		t->only_register++;
 	}
 done:
-	free(bynid.slot);
-	free(bykey.slot);
-	if (rc)
-		rc_run_free(x);
-	else
-		*out = x;
+	/* The joins are done with. */
+	free(x->bynid.slot);
+	free(x->bykey.slot);
+	x->bynid.slot = x->bykey.slot = NULL;
+	return rc;
+}
+
+enum ds_rc rc_compare(struct store *st, const struct rc_extract *ex, const char *unit, struct rc_run **out)
+{
+	enum ds_rc rc = rc_open(st, unit, out);
+	if (!rc && (rc = rc_match(*out, ex))) {
+		rc_run_free(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 

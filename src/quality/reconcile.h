@@ -110,8 +110,15 @@ struct rc_item {
 /* A comparison done: the pairs and the counts. */
 struct rc_run;
 
-/* The comparison for unit (DS_ENOTFOUND: no such unit today); *out new
- * (rc_run_free), reading x until it is freed. */
+/*
+ * The comparison for unit in two steps, so that the register can be read
+ * while the extract is: rc_open reads the persons present today in the
+ * unit (DS_ENOTFOUND: no such unit today; *out new, rc_run_free), and
+ * rc_match pairs an extract's rows with them and counts (once a run; the
+ * run reads x until it is freed).  rc_compare does both.
+ */
+enum ds_rc rc_open(struct store *st, const char *unit, struct rc_run **out);
+enum ds_rc rc_match(struct rc_run *r, const struct rc_extract *x);
 enum ds_rc rc_compare(struct store *st, const struct rc_extract *x, const char *unit, struct rc_run **out);
 void rc_run_free(struct rc_run *r);
 /* The whole unit's counts. */
