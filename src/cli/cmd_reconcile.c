@@ -1,9 +1,16 @@
 /* danso reconcile: the register against an extract of the national population database (quality/reconcile.h). */
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "cli/cli.h"
@@ -11,63 +18,83 @@
 
 #define EXTRACT_MAX_BYTES ((size_t)4 << 30)
 
-/* The whole file into *data (the caller frees it). */
-static enum ds_rc slurp(const char *path, char **data, size_t *size)
+/* The file's bytes: mapped when it is a regular file, else read (a pipe). */
+struct bytes {
+	const char *data;
+	size_t size;
+	bool mapped;
+	struct buf read;
+};
+
+static void bytes_free(struct bytes *b)
 {
-	FILE *f = fopen(path, "rb");
-	*data = NULL;
-	*size = 0;
-	if (!f)
-		return DS_EIO;
-	struct buf b = {.cap = EXTRACT_MAX_BYTES};
+	if (b->mapped)
+		munmap((void *)b->data, b->size);
+	buf_free(&b->read);
+}
+
+static enum ds_rc read_all(int fd, struct bytes *b)
+{
+	b->read.cap = EXTRACT_MAX_BYTES;
 	char chunk[1 << 16];
-	size_t n;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n == 0)
+			break;
+		if (n < 0)
+			return DS_EIO;
+		enum ds_rc rc = buf_append(&b->read, chunk, (size_t)n);
+		if (rc)
+			return rc;
+	}
+	b->data = b->read.data ? b->read.data : "";
+	b->size = b->read.len;
+	return DS_OK;
+}
+
+static enum ds_rc file_bytes(const char *path, struct bytes *b)
+{
+	memset(b, 0, sizeof *b);
+	b->data = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return DS_EIO;
+	struct stat sb;
 	enum ds_rc rc = DS_OK;
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = buf_append(&b, chunk, n);
-	if (!rc && ferror(f))
+	if (fstat(fd, &sb))
 		rc = DS_EIO;
-	fclose(f);
-	if (rc) {
-		buf_free(&b);
-		return rc;
+	else if (!S_ISREG(sb.st_mode))
+		rc = read_all(fd, b);
+	else if ((uint64_t)sb.st_size > EXTRACT_MAX_BYTES)
+		rc = DS_ELIMIT;
+	else if (sb.st_size > 0) {
+		void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED) {
+			rc = DS_EIO;
+		} else {
+			madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+			b->data = m;
+			b->size = (size_t)sb.st_size;
+			b->mapped = true;
+		}
 	}
-	*data = b.data ? b.data : calloc(1, 1);
-	*size = b.len;
-	return *data ? DS_OK : DS_ENOMEM;
+	close(fd);
+	return rc;
 }
 
-static void csv_out(json_t *res, struct buf *b)
-{
-	buf_puts(b, "kind,person_id,national_id,commune,fields\n");
-	json_t *it, *f;
-	size_t i, k;
-	json_array_foreach(json_object_get(res, "items"), i, it)
-	{
-		const char *pid = json_string_value(json_object_get(it, "person_id"));
-		const char *nid = json_string_value(json_object_get(it, "national_id"));
-		buf_printf(b, "%s,%s,%s,%s,", json_string_value(json_object_get(it, "kind")), pid ? pid : "",
-			   nid ? nid : "", json_string_value(json_object_get(it, "commune")));
-		json_array_foreach(json_object_get(it, "fields"), k, f)
-			buf_printf(b, "%s%s", k ? " " : "", json_string_value(f));
-		buf_putc(b, '\n');
-	}
-}
+/* rc_open in a thread of its own. */
+struct opening {
+	struct store *st;
+	const char *unit;
+	struct rc_run *run;
+	enum ds_rc rc;
+};
 
-static int print(json_t *res, const char *fmt)
+static void *open_run(void *arg)
 {
-	struct buf b = {0};
-	if (strcmp(fmt, "csv") == 0) {
-		csv_out(res, &b);
-	} else {
-		char *s = json_dumps(res, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		buf_puts(&b, s ? s : "{}");
-		buf_putc(&b, '\n');
-		free(s);
-	}
-	int bad = fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0;
-	buf_free(&b);
-	return bad ? cli_fail("reconcile", DS_EIO, "cannot write the output") : 0;
+	struct opening *o = arg;
+	o->rc = rc_open(o->st, o->unit, &o->run);
+	return NULL;
 }
 
 int cmd_reconcile(int argc, char **argv)
@@ -92,22 +119,40 @@ int cmd_reconcile(int argc, char **argv)
 		return cli_fail("reconcile", DS_EUSAGE, "give --extract FILE and --unit CODE");
 	if (strcmp(fmt, "json") && strcmp(fmt, "csv"))
 		return cli_fail("reconcile", DS_EUSAGE, "--format is json or csv");
-	char *data = NULL;
-	size_t size = 0;
-	enum ds_rc rc = slurp(path, &data, &size);
-	if (rc)
+	struct bytes in;
+	enum ds_rc rc = file_bytes(path, &in);
+	if (rc) {
+		bytes_free(&in);
 		return cli_fail("reconcile", rc, "cannot read %s", path);
+	}
+	struct store *st = NULL;
+	int ex = cli_open_store("reconcile", db, false, &st);
+	if (ex) {
+		bytes_free(&in);
+		return ex;
+	}
+	/* The register is read (nothing compared yet) while the extract is. */
+	struct opening op = {.st = st, .unit = unit};
+	pthread_t th;
+	bool threaded = pthread_create(&th, NULL, open_run, &op) == 0;
 	/* Checked whole before anything is compared; never stored. */
 	struct rc_extract x;
 	struct ds_problem pb = {0};
-	rc = rc_extract_read(data, size, path, &x, &pb);
+	rc = rc_extract_read(in.data, in.size, path, &x, &pb);
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char hex[2 * crypto_hash_sha256_BYTES + 1];
-	crypto_hash_sha256(h, (const unsigned char *)data, size);
+	crypto_hash_sha256(h, (const unsigned char *)in.data, in.size);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-	free(data);
+	bytes_free(&in);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (!rc)
+		open_run(&op);
+	struct rc_run *res = op.run;
 	if (rc) {
+		rc_run_free(res);
 		rc_extract_free(&x);
+		store_close(st);
 		if (rc != DS_EINPUT)
 			return cli_fail("reconcile", rc, "%s", ds_rc_str(rc));
 		fprintf(stderr, "danso reconcile: ");
@@ -115,14 +160,9 @@ int cmd_reconcile(int argc, char **argv)
 		fprintf(stderr, "danso reconcile: the extract was refused; nothing was compared\n");
 		return ds_rc_exit(rc);
 	}
-	struct store *st = NULL;
-	int ex = cli_open_store("reconcile", db, false, &st);
-	if (ex) {
-		rc_extract_free(&x);
-		return ex;
-	}
-	json_t *res = NULL;
-	rc = rc_reconcile(st, &x, unit, &res);
+	rc = op.rc;
+	if (!rc)
+		rc = rc_match(res, &x);
 	/* Who compared which file (its SHA-256, the first 32 hex digits in the
 	 * log's id), before anything is shown. */
 	char id[33];
@@ -134,16 +174,16 @@ int cmd_reconcile(int argc, char **argv)
 	else if (rc)
 		ex = cli_fail("reconcile", rc, "%s", store_errmsg(st)[0] ? store_errmsg(st) : ds_rc_str(rc));
 	if (!rc) {
-		json_object_set_new(res, "extract_sha256", json_string(hex));
-		ex = print(res, fmt);
-		fprintf(stderr, "reconcile: %zu rows, %lld matched, %lld differences, %lld only in the register, "
-				"%lld only in the extract\n",
-			x.n, (long long)json_integer_value(json_object_get(res, "matched")),
-			(long long)json_integer_value(json_object_get(res, "differences")),
-			(long long)json_integer_value(json_object_get(res, "only_register")),
-			(long long)json_integer_value(json_object_get(res, "only_extract")));
+		/* Written as it is found, not built as one tree first. */
+		rc = strcmp(fmt, "csv") == 0 ? rc_run_write_csv(res, stdout) : rc_run_write(res, hex, stdout);
+		if (rc)
+			ex = cli_fail("reconcile", rc, "cannot write the output");
+		const struct rc_tally *t = rc_run_total(res);
+		fprintf(stderr, "reconcile: %zu rows, %ld matched, %ld differences, %ld only in the register, "
+				"%ld only in the extract\n",
+			x.n, t->matched, t->differences, t->only_register, t->only_extract);
 	}
-	json_decref(res);
+	rc_run_free(res);
 	rc_extract_free(&x);
 	store_close(st);
 	return ex;

@@ -13,6 +13,7 @@ static const char *const xcols[X_COLS] = {"national_id", "full_name", "sex", "bi
 void rc_extract_free(struct rc_extract *x)
 {
 	free(x->rows);
+	free(x->names);
 	memset(x, 0, sizeof *x);
 }
 
@@ -26,30 +27,30 @@ static bool digits(const char *s, size_t n, size_t lo, size_t hi)
 	return true;
 }
 
-/* One row into r; the column at fault and why, or W_NONE. */
-static enum ds_why parse_row(const struct csv *c, struct rc_row *r, int *col)
+/* One row into r and its name into p->full_name (each row sets every
+ * field of p it reads, so p is made once); the column at fault and why,
+ * or W_NONE. */
+static enum ds_why parse_row(const struct csv *c, struct reg_person *p, struct rc_row *r, int *col)
 {
-	struct reg_person p;
-	reg_person_init(&p);
 	struct csv_field f;
 	enum ds_why w;
 	*col = X_NID;
 	f = csv_col(c, X_NID);
 	if (f.n == 0)
 		return W_REQUIRED;
-	if ((w = reg_person_set(&p, PC_NATIONAL_ID, f.p, f.n)))
+	if ((w = reg_person_set(p, PC_NATIONAL_ID, f.p, f.n)))
 		return w;
 	*col = X_NAME;
 	f = csv_col(c, X_NAME);
-	if ((w = reg_person_set(&p, PC_NAME, f.p, f.n)))
+	if ((w = reg_person_set(p, PC_NAME, f.p, f.n)))
 		return w;
 	*col = X_SEX;
 	f = csv_col(c, X_SEX);
-	if ((w = reg_person_set(&p, PC_SEX, f.p, f.n)))
+	if ((w = reg_person_set(p, PC_SEX, f.p, f.n)))
 		return w;
 	*col = X_BIRTH;
 	f = csv_col(c, X_BIRTH);
-	if ((w = reg_person_set(&p, PC_BIRTH, f.p, f.n)))
+	if ((w = reg_person_set(p, PC_BIRTH, f.p, f.n)))
 		return w;
 	*col = X_COMMUNE;
 	f = csv_col(c, X_COMMUNE);
@@ -66,11 +67,10 @@ static enum ds_why parse_row(const struct csv *c, struct rc_row *r, int *col)
 	if (f.n != 1 || (f.p[0] != '1' && f.p[0] != '2'))
 		return f.n ? W_BAD_CODE : W_REQUIRED;
 	r->res = (uint8_t)(f.p[0] - '0');
-	memcpy(r->nid, p.national_id, sizeof r->nid);
-	memcpy(r->name, p.full_name, sizeof r->name);
-	r->sex = p.sex;
-	r->birth = p.birth;
-	r->prec = p.birth_prec;
+	memcpy(r->nid, p->national_id, sizeof r->nid);
+	r->sex = p->sex;
+	r->birth = p->birth;
+	r->prec = p->birth_prec;
 	return W_NONE;
 }
 
@@ -82,6 +82,12 @@ enum ds_rc rc_extract_read(const char *data, size_t size, const char *name, stru
 	enum ds_rc rc = csv_open_mem(&c, data, size, name);
 	if (rc)
 		return rc;
+	struct reg_person *p = malloc(sizeof *p);
+	if (!p) {
+		csv_close(&c);
+		return DS_ENOMEM;
+	}
+	reg_person_init(p);
 	if ((rc = csv_header(&c, xcols, X_COLS, pb)))
 		goto out;
 	int got;
@@ -102,16 +108,25 @@ enum ds_rc rc_extract_read(const char *data, size_t size, const char *name, stru
 		struct rc_row *r = &x->rows[x->n];
 		memset(r, 0, sizeof *r);
 		int col;
-		enum ds_why w = parse_row(&c, r, &col);
+		enum ds_why w = parse_row(&c, p, r, &col);
 		if (w) {
 			ds_problem_set(pb, name, c.rec_line, xcols[col], w);
 			rc = DS_EINPUT;
 			break;
 		}
+		size_t nl = strlen(p->full_name) + 1;
+		if (!ds_grow(&x->names, 1, &x->names_cap, x->names_len + nl, 1 << 20)) {
+			rc = DS_ENOMEM;
+			break;
+		}
+		memcpy(x->names + x->names_len, p->full_name, nl);
+		r->name = x->names_len;
+		x->names_len += nl;
 		r->line = c.rec_line;
 		x->n++;
 	}
 out:
+	free(p);
 	csv_close(&c);
 	return rc;
 }

@@ -1160,6 +1160,38 @@ static enum ds_rc pg_each_person(struct store *st, bool baseline_only,
 		       0, NULL, person_row, &c);
 }
 
+static const char *get_str(PGresult *r, int i, int col)
+{
+	return PQgetisnull(r, i, col) ? "" : PQgetvalue(r, i, col);
+}
+
+static enum ds_rc present_row(PGresult *r, int i, void *arg)
+{
+	struct pg_cb *c = arg;
+	struct store_person_now p = {.rid = pg_get_i64(r, i, 0),
+				     .id = get_str(r, i, 1),
+				     .name = get_str(r, i, 2),
+				     .key = get_str(r, i, 3),
+				     .nid = get_str(r, i, 4),
+				     .area = get_str(r, i, 5),
+				     .birth = (int32_t)pg_get_i64(r, i, 6),
+				     .sex = (uint8_t)pg_get_i64(r, i, 7),
+				     .birth_prec = (uint8_t)pg_get_i64(r, i, 8),
+				     .residence = (uint8_t)pg_get_i64(r, i, 9)};
+	return ((enum ds_rc(*)(const struct store_person_now *, void *))c->fn)(&p, c->arg);
+}
+
+static enum ds_rc pg_each_present(struct store *st, enum ds_rc (*fn)(const struct store_person_now *, void *),
+				  void *arg)
+{
+	struct pg_cb c = {(void *)fn, arg};
+	return pg_each(st,
+		       "SELECT p.rid, p.id, COALESCE(p.cur_name, p.full_name), p.cur_key, p.nid, ch.area, p.birth, p.sex, "
+		       "p.birth_prec, p.residence FROM person p JOIN household ch ON ch.rid = p.cur_hh "
+		       "WHERE p.exit_day IS NULL ORDER BY p.rid",
+		       0, NULL, present_row, &c);
+}
+
 static enum ds_rc person_lite_row(PGresult *r, int i, void *arg)
 {
 	struct pg_cb *c = arg;
@@ -1434,6 +1466,7 @@ const struct store_reg_ops pg_reg = {
 	.each_household = pg_each_household,
 	.each_person = pg_each_person,
 	.each_person_lite = pg_each_person_lite,
+	.each_present = pg_each_present,
 	.each_household_lite = pg_each_household_lite,
 	.each_event = pg_each_event,
 	.events_about = pg_events_about,

@@ -143,6 +143,12 @@ enum ds_rc store_each_person_lite(struct store *st,
 	return REG(st)->each_person_lite(st, fn, arg);
 }
 
+enum ds_rc store_each_present(struct store *st, enum ds_rc (*fn)(const struct store_person_now *, void *),
+			      void *arg)
+{
+	return REG(st)->each_present(st, fn, arg);
+}
+
 enum ds_rc store_each_household_lite(struct store *st,
 				     enum ds_rc (*fn)(const struct store_household_lite *, void *),
 				     void *arg)

@@ -64,6 +64,16 @@ struct store_person_lite {
 	uint8_t entry_type; /* 0 baseline, EV_BIRTH or EV_MOVE_IN (filled by the engine) */
 };
 
+/* A person present today (no exit) as they are now, for a pass over the
+ * whole register (reconciliation): the texts are borrowed until the next
+ * row. */
+struct store_person_now {
+	int64_t rid;
+	const char *id, *name, *key, *nid, *area; /* current name, its folded key, "" for no national id */
+	int32_t birth;
+	uint8_t sex, birth_prec, residence;
+};
+
 /* What the engine needs of a household. */
 struct store_household_lite {
 	int64_t rid;
@@ -186,6 +196,9 @@ enum ds_rc store_each_person_lite(struct store *st,
 enum ds_rc store_each_household_lite(struct store *st,
 				     enum ds_rc (*fn)(const struct store_household_lite *, void *),
 				     void *arg);
+/* Every person present today, as they are now, in rid order. */
+enum ds_rc store_each_present(struct store *st, enum ds_rc (*fn)(const struct store_person_now *, void *),
+			      void *arg);
 /* Events with seq > after, in seq order.  With bodies when want_body. */
 enum ds_rc store_each_event(struct store *st, int64_t after, bool want_body,
 			    enum ds_rc (*fn)(const struct store_event *, void *), void *arg);

@@ -587,6 +587,40 @@ static enum ds_rc sq_each_person_lite(struct store *st,
 		       NULL, 0, person_lite_row, &c);
 }
 
+#define PRESENT_SQL                                                                        \
+	"SELECT p.rid, p.id, COALESCE(p.cur_name, p.full_name), p.cur_key, p.nid, ch.area, p.birth, p.sex, " \
+	"p.birth_prec, p.residence FROM person p JOIN household ch ON ch.rid = p.cur_hh " \
+	"WHERE p.exit_day IS NULL ORDER BY p.rid"
+
+static const char *col_str(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? (const char *)t : "";
+}
+
+static enum ds_rc present_row(sqlite3_stmt *s, void *arg)
+{
+	struct sq_cb *c = arg;
+	struct store_person_now p = {.rid = sqlite3_column_int64(s, 0),
+				     .birth = sqlite3_column_int(s, 6),
+				     .sex = (uint8_t)sqlite3_column_int(s, 7),
+				     .birth_prec = (uint8_t)sqlite3_column_int(s, 8),
+				     .residence = (uint8_t)sqlite3_column_int(s, 9)};
+	p.id = col_str(s, 1);
+	p.name = col_str(s, 2);
+	p.key = col_str(s, 3);
+	p.nid = col_str(s, 4);
+	p.area = col_str(s, 5);
+	return ((enum ds_rc(*)(const struct store_person_now *, void *))c->fn)(&p, c->arg);
+}
+
+static enum ds_rc sq_each_present(struct store *st, enum ds_rc (*fn)(const struct store_person_now *, void *),
+				  void *arg)
+{
+	struct sq_cb c = {(void *)fn, arg};
+	return sq_each(st, PRESENT_SQL, NULL, 0, present_row, &c);
+}
+
 static enum ds_rc household_lite_row(sqlite3_stmt *s, void *arg)
 {
 	struct sq_cb *c = arg;
@@ -843,6 +877,7 @@ const struct store_reg_ops sq_reg = {
 	.each_household = sq_each_household,
 	.each_person = sq_each_person,
 	.each_person_lite = sq_each_person_lite,
+	.each_present = sq_each_present,
 	.each_household_lite = sq_each_household_lite,
 	.each_event = sq_each_event,
 	.events_about = sq_events_about,

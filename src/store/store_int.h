@@ -82,6 +82,8 @@ struct store_reg_ops {
 	enum ds_rc (*each_household_lite)(struct store *st,
 					  enum ds_rc (*fn)(const struct store_household_lite *, void *),
 					  void *arg);
+	enum ds_rc (*each_present)(struct store *st, enum ds_rc (*fn)(const struct store_person_now *, void *),
+				   void *arg);
 	enum ds_rc (*each_event)(struct store *st, int64_t after, bool want_body,
 				 enum ds_rc (*fn)(const struct store_event *, void *), void *arg);
 	enum ds_rc (*events_about)(struct store *st, int64_t person, int64_t hh,

@@ -25,11 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long last = 1;
 	for (size_t i = 0; rc == DS_OK && i < x.n; i++) {
 		const struct rc_row *r = &x.rows[i];
+		const char *name = rc_row_name(&x, r);
 		char key[REG_NAME_BYTES];
 		if (strlen(r->nid) != 12 || strspn(r->nid, "0123456789") != 12)
 			__builtin_trap();
-		if (!r->name[0] || !txt_utf8_valid(r->name, strlen(r->name)) ||
-		    txt_fold(r->name, strlen(r->name), key, sizeof key) != DS_OK)
+		if (!name[0] || !txt_utf8_valid(name, strlen(name)) ||
+		    txt_fold(name, strlen(name), key, sizeof key) != DS_OK)
 			__builtin_trap();
 		if ((r->sex != 1 && r->sex != 2) || (r->res != 1 && r->res != 2))
 			__builtin_trap();
