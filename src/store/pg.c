@@ -514,7 +514,7 @@ static const char schema_v1[] =
 	" PRIMARY KEY (prov, rid)) PARTITION BY LIST (prov);"
 	"CREATE INDEX person_rid_ix ON person(rid);"
 	"CREATE INDEX person_key_ix ON person(cur_key text_pattern_ops);"
-	"CREATE INDEX person_given_ix ON person(given_key);"
+	"CREATE INDEX person_given_ix ON person(given_key, birth);"
 	"CREATE INDEX person_hh_ix ON person(cur_hh);"
 	"CREATE TABLE person_default PARTITION OF person DEFAULT;"
 	"CREATE TABLE person_key(id text PRIMARY KEY, prov int NOT NULL, rid bigint NOT NULL UNIQUE);"
@@ -583,6 +583,10 @@ static const char schema_v4[] =
 	"ALTER TABLE audit ADD COLUMN area text NOT NULL DEFAULT '';"
 	"CREATE INDEX audit_at ON audit(at, seq);"
 	"CREATE INDEX audit_login ON audit(login, at, seq);";
+
+/* Version 5: the given-name index also orders by birth (see sqlite.c). */
+static const char schema_v5[] = "DROP INDEX IF EXISTS person_given_ix;"
+				"CREATE INDEX person_given_ix ON person(given_key, birth);";
 
 enum ds_rc pg_ensure_prov(struct store *st, int prov)
 {
@@ -731,6 +735,8 @@ static enum ds_rc migrate_steps(struct store *st)
 		rc = pg_exec(st, schema_v3);
 	if (!rc && version < 4)
 		rc = pg_exec(st, schema_v4);
+	if (!rc && version < 5 && version >= 1)
+		rc = pg_exec(st, schema_v5);
 	char sql[80];
 	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
 		 STORE_SCHEMA_VERSION);

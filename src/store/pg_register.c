@@ -134,7 +134,7 @@ enum ds_rc pg_flush_all(struct store *st)
 /* Into empty tables, the search indexes are built once at the end. */
 static const char pg_person_indexes[] =
 	"CREATE INDEX IF NOT EXISTS person_key_ix ON person(cur_key text_pattern_ops);"
-	"CREATE INDEX IF NOT EXISTS person_given_ix ON person(given_key);";
+	"CREATE INDEX IF NOT EXISTS person_given_ix ON person(given_key, birth);";
 
 static enum ds_rc pg_bulk_begin(struct store *st, enum store_kind kind, bool empty)
 {

@@ -249,6 +249,12 @@ static const char schema_v4[] =
 	"CREATE INDEX audit_at ON audit(at, seq);"
 	"CREATE INDEX audit_login ON audit(login, at, seq);";
 
+/* Version 5: the given-name index also orders by birth, so that the check at
+ * entry's probes of a name and its slips, born in one year, read only
+ * those persons (store_find_given). */
+static const char schema_v5[] = "DROP INDEX IF EXISTS person_given;"
+				"CREATE INDEX person_given ON person(given_key, birth);";
+
 /* The household id index, dropped and rebuilt around a bulk load into an empty table. */
 static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
 
@@ -258,7 +264,7 @@ const char sq_person_indexes[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS person_id ON person(id);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS person_nid ON person(nid) WHERE nid IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS person_key ON person(cur_key);"
-	"CREATE INDEX IF NOT EXISTS person_given ON person(given_key);"
+	"CREATE INDEX IF NOT EXISTS person_given ON person(given_key, birth);"
 	"CREATE INDEX IF NOT EXISTS person_hh ON person(cur_hh);";
 /* Only the indexes in random order are worth dropping: ids and households
  * usually arrive sorted, so their indexes grow by appending. */
@@ -418,6 +424,8 @@ static enum ds_rc sq_migrate(struct store *st)
 		rc = sq_exec(st, schema_v3);
 	if (!rc && version < 4)
 		rc = sq_exec(st, schema_v4);
+	if (!rc && version < 5 && version >= 1)
+		rc = sq_exec(st, schema_v5);
 	if (!rc)
 		rc = sq_exec(st, set_version);
 	if (rc) {
