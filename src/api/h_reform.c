@@ -99,6 +99,7 @@ void h_units_preview(struct api_ctx *c)
 /* The writer's job: planned again against the tree of this transaction. */
 struct apply_job {
 	char name[DS_FILE_MAX];
+	char map[REG_UNITS_MARK_LEN + 2]; /* the previewed map's mark, "" when not given */
 	char *text;
 	size_t len;
 	struct xw_problems pr;
@@ -112,7 +113,9 @@ struct apply_job {
  * The writer's job, in a savepoint of its own so that a refusal undoes
  * only this change, not the other requests of the writer's group.  The
  * file is planned again against the tree of this transaction: the map
- * may have changed since the preview.
+ * may have changed since the preview.  When the request carries the
+ * preview's mark of the map (?map=), a map that is no longer that one is
+ * refused (409 unit_changed) rather than changed in a way nobody saw.
  */
 static enum ds_rc apply_run(struct api_app *app, struct store *st, const struct api_user *user,
 			    void *arg)
@@ -126,6 +129,14 @@ static enum ds_rc apply_run(struct api_app *app, struct store *st, const struct 
 	bool saved = rc == DS_OK;
 	if (!rc)
 		rc = store_units_tree(st, &now);
+	if (!rc && j->map[0]) {
+		char mark[REG_UNITS_MARK_LEN + 1];
+		reg_units_mark(&now, mark);
+		if (strcmp(mark, j->map) != 0) {
+			ds_problem_set(&j->pb, j->name, 0, "map", W_UNIT_CHANGED);
+			rc = DS_ECONFLICT;
+		}
+	}
 	if (!rc)
 		rc = plan_text(j->name, j->text, j->len, &now, &x, &p, &j->pr);
 	if (!rc)
@@ -180,6 +191,7 @@ void h_units_apply(struct api_ctx *c)
 		free(j);
 		return;
 	}
+	api_query(c, "map", j->map, sizeof j->map);
 	api_write_block(c, apply_run, apply_done, j);
 }
 

@@ -215,7 +215,8 @@ const struct api_route api_routes[] = {
 	{"POST", "/api/v1/admin/units/apply", h_units_apply, PERM_ADMIN,
 	 "Check and apply a crosswalk (the body: its CSV text) in one transaction; servers pick it up without a "
 	 "restart",
-	 "name:the file's name, for the problems"},
+	 "name:the file's name, for the problems;map:the preview's map (refused with 409 unit_changed when the "
+	 "map is no longer that one)"},
 	{"GET", "/api/v1/series", h_series, PERM_USER,
 	 "One row of a monthly form, month by month, for a unit under one administrative map",
 	 "form:default 01-DSX;row:the row's code;unit:a unit code;map_date:YYYY-MM-DD (default today's map, or "

@@ -432,8 +432,13 @@ static const struct cli_cmd commands[] = {
 	 cmd_comm},
 	{"gen", "generate a synthetic province (for demos, tests and benchmarks)",
 	 "usage: danso gen --out DIR [--persons N] [--seed S] [--province CODE]\n"
-	 "                 [--start YYYY-MM-DD] [--years Y] [--plant-duplicates] [--plant-extract]\n"
+	 "                 [--communes N] [--start YYYY-MM-DD] [--years Y]\n"
+	 "                 [--plant-duplicates] [--plant-extract]\n"
 	 "\n"
+	 "--communes N makes N communes on the map from 1 July 2025 (2 to 15000, at\n"
+	 "most one per 10 persons; two to four old communes before it make each)\n"
+	 "instead of one per 30,000 persons: a province of many small communes, for\n"
+	 "benchmarks of changes of the map.\n"
 	 "--plant-duplicates records about one person in a hundred a second time with\n"
 	 "a name, birth date or place variant, and lists every pair recorded twice in\n"
 	 "DIR/truth/duplicates.csv (a,b,name,birth,place); it also writes about one\n"

@@ -1,7 +1,7 @@
 /*
  * danso gen: a synthetic province in the exchange formats (src/gen/gen.h).
  *
- *   danso gen --out DIR [--persons N] [--seed S] [--province CODE]
+ *   danso gen --out DIR [--persons N] [--seed S] [--province CODE] [--communes N]
  *             [--start YYYY-MM-DD] [--years Y] [--plant-duplicates] [--quiet]
  */
 #include <errno.h>
@@ -53,6 +53,7 @@ int cmd_gen(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
 		{"plant-duplicates", no_argument, NULL, 'D'},
 		{"plant-extract", no_argument, NULL, 'X'},
+		{"communes", required_argument, NULL, 'c'},
 		{NULL, 0, NULL, 0}};
 	struct gen_opts o;
 	gen_opts_default(&o);
@@ -80,6 +81,12 @@ int cmd_gen(int argc, char **argv)
 				return usage_error("--province must be one of the 34 province codes",
 						   optarg);
 			o.province = (int)v;
+			break;
+		case 'c':
+			if (!parse_num(optarg, GEN_COMMUNES_MIN, GEN_COMMUNES_MAX, &v))
+				return usage_error("--communes must be a whole number from 2 to 15000",
+						   optarg);
+			o.communes = (long)v;
 			break;
 		case 'S':
 			if (!day_parse(optarg, strlen(optarg), &o.start))

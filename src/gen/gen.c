@@ -69,6 +69,13 @@ static enum ds_rc check_opts(const struct gen_opts *o, const struct gen_ref *ref
 		say(msg, msgsz, "the number of persons must be", detail);
 		return DS_EUSAGE;
 	}
+	if (o->communes && (o->communes < GEN_COMMUNES_MIN || o->communes > GEN_COMMUNES_MAX ||
+			    o->communes > o->persons / GEN_PERSONS_PER_COMMUNE_MIN)) {
+		snprintf(detail, sizeof detail, "%ld to %ld, and at most one per %ld persons",
+			 GEN_COMMUNES_MIN, GEN_COMMUNES_MAX, GEN_PERSONS_PER_COMMUNE_MIN);
+		say(msg, msgsz, "the number of communes must be", detail);
+		return DS_EUSAGE;
+	}
 	if (!gen_ref_province(ref, o->province)) {
 		say(msg, msgsz, "unknown province code (see shared/data/provinces-2025.csv)", NULL);
 		return DS_EUSAGE;

@@ -51,12 +51,17 @@
 #define GEN_PERSONS_MAX 20000000L
 #define GEN_YEARS_MAX 30
 #define GEN_START_MIN_YEAR 1990
+/* --communes: communes of the map from 2025-07-01, at most one per 10 persons */
+#define GEN_COMMUNES_MIN 2L
+#define GEN_COMMUNES_MAX 15000L
+#define GEN_PERSONS_PER_COMMUNE_MIN 10L
 
 struct gen_opts {
 	const char *out;  /* folder to write (created when missing) */
 	long persons;     /* rows of persons.csv, GEN_PERSONS_MIN..GEN_PERSONS_MAX */
 	uint64_t seed;
 	int province;     /* a code of shared/data/provinces-2025.csv */
+	long communes;    /* communes from 2025-07-01; 0: one per 30,000 persons */
 	int32_t start;    /* baseline date (the as-of date), not after today */
 	int years;        /* of events, 0..GEN_YEARS_MAX */
 	bool progress;    /* progress lines on stderr */

@@ -1123,8 +1123,8 @@ enum ds_rc gen_base_build(struct gen *g)
 		b.hh_eth[h] = gen_draw_ethnicity(&g->r, g->province);
 	family_names(g, &b);
 	size_t households = b.nroots;
-	if ((rc = gen_units_plan(&g->units, &g->r, g->o->persons, (long)households, g->province,
-				 gen_units_urban(gen_ref_province(&g->ref, g->province)))))
+	if ((rc = gen_units_plan(&g->units, &g->r, g->o->persons, (long)households,
+				 g->o->communes, g->province, gen_units_urban(gen_ref_province(&g->ref, g->province)))))
 		goto out;
 	if ((rc = materialize(g, &b)))
 		goto out;

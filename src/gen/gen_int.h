@@ -235,8 +235,9 @@ struct gen_units {
 	uint32_t name_next;
 };
 
+/* communes: the new communes (0: one per 30,000 persons). */
 enum ds_rc gen_units_plan(struct gen_units *u, struct grng *r, long persons, long households,
-			  int province, bool urban);
+			  long communes, int province, bool urban);
 /* True for a centrally governed city ("TP ..."): districts are mostly quận. */
 bool gen_units_urban(const char *province_name);
 void gen_units_free(struct gen_units *u);

@@ -7,8 +7,16 @@
  * digits).  After: province -> new communes (5 digits, from a range that
  * no old code uses) -> the same villages -> the same areas.  Two to four
  * old communes (three on average) make one new commune; a district holds
- * about fifteen old communes; an area about 150 households; a village two
- * or three areas.
+ * about fifteen old communes (at most 999 districts: their codes have
+ * three digits); an area about 150 households (at least two areas an old
+ * commune); a village two or three areas.
+ *
+ * The new communes are one per 30,000 persons, or as many as asked
+ * (--communes, for benchmarks of a province with thousands of them).  Old
+ * codes are spaced three apart from a base that depends on the province;
+ * when that layout would run past 99999, the codes are numbered one apart
+ * from 01000 instead (never the case without --communes, whose files stay
+ * byte for byte as they were).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +27,8 @@
 #define HOUSEHOLDS_PER_AREA 150
 #define PERSONS_PER_NEW_COMMUNE 30000
 #define OLD_PER_DISTRICT 15
+#define MAX_DISTRICTS 999
+#define MAX_COMMUNE_CODE 99999u
 
 static uint32_t old_base(int province)
 {
@@ -119,11 +129,32 @@ static enum ds_rc plan_areas(struct gen_units *u, struct grng *r, long household
 	return DS_OK;
 }
 
+/* The codes of the old and new communes (see the top of the file). */
+static void code_communes(struct gen_units *u, const uint8_t *merge, int province)
+{
+	uint32_t base = old_base(province), step = 3;
+	if (base + 3 * u->nold + 3 * u->nnew > MAX_COMMUNE_CODE) {
+		base = 1000;
+		step = 1;
+	}
+	uint32_t i = 0;
+	for (uint32_t j = 0; j < u->nnew; j++) {
+		u->new_[j].code = base + step * u->nold + (step == 3) + step * j;
+		u->new_[j].kind = UK_XA;
+		for (int k = 0; k < merge[j]; k++, i++) {
+			u->old[i].code = base + step * i;
+			u->old[i].newc = j;
+			u->old[i].parent = (uint32_t)((uint64_t)i * u->ndist / u->nold);
+		}
+	}
+}
+
 enum ds_rc gen_units_plan(struct gen_units *u, struct grng *r, long persons, long households,
-			  int province, bool urban)
+			  long communes, int province, bool urban)
 {
 	memset(u, 0, sizeof *u);
-	long nnew = (persons + PERSONS_PER_NEW_COMMUNE / 2) / PERSONS_PER_NEW_COMMUNE;
+	long nnew = communes ? communes
+			     : (persons + PERSONS_PER_NEW_COMMUNE / 2) / PERSONS_PER_NEW_COMMUNE;
 	u->nnew = nnew < 2 ? 2 : (uint32_t)nnew;
 	uint8_t *merge = malloc(u->nnew);
 	if (!merge)
@@ -133,6 +164,8 @@ enum ds_rc gen_units_plan(struct gen_units *u, struct grng *r, long persons, lon
 		u->nold += merge[j];
 	}
 	u->ndist = (u->nold + OLD_PER_DISTRICT - 1) / OLD_PER_DISTRICT;
+	if (u->ndist > MAX_DISTRICTS)
+		u->ndist = MAX_DISTRICTS;
 	u->dist = calloc(u->ndist, sizeof *u->dist);
 	u->old = calloc(u->nold, sizeof *u->old);
 	u->new_ = calloc(u->nnew, sizeof *u->new_);
@@ -140,16 +173,7 @@ enum ds_rc gen_units_plan(struct gen_units *u, struct grng *r, long persons, lon
 		free(merge);
 		return DS_ENOMEM;
 	}
-	uint32_t base = old_base(province), i = 0;
-	for (uint32_t j = 0; j < u->nnew; j++) {
-		u->new_[j].code = base + 3 * u->nold + 1 + 3 * j;
-		u->new_[j].kind = UK_XA;
-		for (int k = 0; k < merge[j]; k++, i++) {
-			u->old[i].code = base + 3 * i;
-			u->old[i].newc = j;
-			u->old[i].parent = (uint32_t)((uint64_t)i * u->ndist / u->nold);
-		}
-	}
+	code_communes(u, merge, province);
 	free(merge);
 	for (uint32_t d = 0; d < u->ndist; d++)
 		u->dist[d].code = 1 + (uint32_t)(province * 10 + (int)d) % 999;

@@ -148,23 +148,61 @@ static bool overlaps(const struct reg_unit *a, const struct reg_unit *b)
 	return af <= b->valid_to && bf <= a->valid_to;
 }
 
-/* True when a row of the parent covers the first day of the child's link. */
-static bool parent_covers(const struct reg_units *t, const struct urow *rows, size_t n,
+/*
+ * The file's rows by code: indexes into rows (sorted by level, then line)
+ * ordered by code, then index, so that the rows of one code before row i
+ * are found by a binary search instead of a pass over all the rows before
+ * it (a unit file of the whole country has hundreds of thousands).
+ */
+struct ucodes {
+	const struct urow *rows;
+	size_t *idx, n;
+};
+
+static int ucode_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct urow *rows = arg;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(rows[a].u.code, rows[b].u.code);
+	return c ? c : (a > b) - (a < b);
+}
+
+/* The rows of code before row `before`: idx[*lo .. return). */
+static size_t ucodes_of(const struct ucodes *x, const char *code, size_t before, size_t *lo)
+{
+	size_t a = 0, b = x->n;
+	while (a < b) {
+		size_t m = (a + b) / 2;
+		if (strcmp(x->rows[x->idx[m]].u.code, code) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	while (b < x->n && x->idx[b] < before && strcmp(x->rows[x->idx[b]].u.code, code) == 0)
+		b++;
+	return b;
+}
+
+/* True when a row of the parent covers the first day of the child's link
+ * (a stored row, or a good row of the file before row i). */
+static bool parent_covers(const struct reg_units *t, const struct ucodes *x, size_t i,
 			  const struct reg_unit *child, enum reg_level *plevel)
 {
 	size_t first, k = reg_units_rows(t, child->parent, &first);
-	for (size_t i = 0; i < k; i++) {
-		const struct reg_unit *p = &t->rows[first + i];
+	for (size_t j = 0; j < k; j++) {
+		const struct reg_unit *p = &t->rows[first + j];
 		*plevel = p->level;
 		if (overlaps(p, child))
 			return true;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct reg_unit *p = &rows[i].u;
-		if (rows[i].bad || strcmp(p->code, child->parent) != 0)
+	size_t lo, hi = ucodes_of(x, child->parent, i, &lo);
+	for (size_t j = lo; j < hi; j++) {
+		const struct urow *r = &x->rows[x->idx[j]];
+		if (r->bad)
 			continue;
-		*plevel = p->level;
-		if (overlaps(p, child))
+		*plevel = r->u.level;
+		if (overlaps(&r->u, child))
 			return true;
 	}
 	return false;
@@ -181,10 +219,16 @@ static void unit_refuse(struct imp *im, struct csv *c, struct urow *r, const cha
 
 /* Cross-row rules: no overlapping rows of one code, one level per code, a
  * parent of the level above that exists on the link's dates. */
-static void check_units(struct imp *im, struct csv *c, struct urow *rows, size_t n)
+static enum ds_rc check_units(struct imp *im, struct csv *c, struct urow *rows, size_t n)
 {
 	const struct reg_units *t = &im->lg->units;
 	qsort(rows, n, sizeof *rows, urow_level_cmp);
+	struct ucodes x = {rows, malloc((n + 1) * sizeof *x.idx), n};
+	if (!x.idx)
+		return DS_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		x.idx[i] = i;
+	qsort_r(x.idx, n, sizeof *x.idx, ucode_cmp, rows);
 	for (size_t i = 0; i < n; i++) {
 		struct urow *r = &rows[i];
 		if (r->bad)
@@ -197,22 +241,26 @@ static void check_units(struct imp *im, struct csv *c, struct urow *rows, size_t
 			else if (overlaps(e, &r->u))
 				unit_refuse(im, c, r, "valid_from", W_UNIT_OVERLAP);
 		}
-		for (size_t j = 0; j < i && !r->bad; j++) {
-			if (rows[j].bad || strcmp(rows[j].u.code, r->u.code) != 0)
+		size_t lo, hi = ucodes_of(&x, r->u.code, i, &lo);
+		for (size_t j = lo; j < hi && !r->bad; j++) {
+			const struct urow *e = &rows[x.idx[j]];
+			if (e->bad)
 				continue;
-			if (rows[j].u.level != r->u.level)
+			if (e->u.level != r->u.level)
 				unit_refuse(im, c, r, "level", W_BAD_LEVEL);
-			else if (overlaps(&rows[j].u, &r->u))
+			else if (overlaps(&e->u, &r->u))
 				unit_refuse(im, c, r, "valid_from", W_UNIT_OVERLAP);
 		}
 		if (r->bad || r->u.level == LVL_PROVINCE)
 			continue;
 		enum reg_level plevel = LVL_NONE;
-		if (!parent_covers(t, rows, i, &r->u, &plevel))
+		if (!parent_covers(t, &x, i, &r->u, &plevel))
 			unit_refuse(im, c, r, "parent_code", plevel ? W_NO_PARENT : W_NO_UNIT);
 		else if (!reg_level_parent_ok(r->u.level, plevel))
 			unit_refuse(im, c, r, "parent_code", W_PARENT_LEVEL);
 	}
+	free(x.idx);
+	return DS_OK;
 }
 
 static enum ds_rc import_units(struct imp *im)
@@ -253,7 +301,7 @@ static enum ds_rc import_units(struct imp *im)
 		}
 		n++;
 	}
-	check_units(im, &c, rows, n);
+	rc = check_units(im, &c, rows, n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (rows[i].bad)
 			continue;

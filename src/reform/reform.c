@@ -121,7 +121,9 @@ json_t *reform_preview(const struct eng_view *v, const struct reg_units *now,
 		json_decref(areas);
 		return NULL;
 	}
-	return json_pack("{s:o, s:I, s:I, s:o, s:I, s:o}", "dates", dates, "closed",
+	char mark[REG_UNITS_MARK_LEN + 1];
+	reg_units_mark(now, mark);
+	return json_pack("{s:s, s:o, s:I, s:I, s:o, s:I, s:o}", "map", mark, "dates", dates, "closed",
 			 (json_int_t)p->nclose, "opened", (json_int_t)p->nopen, "units", units,
 			 "areas_moved", (json_int_t)moved, "areas", areas);
 }

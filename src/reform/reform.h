@@ -24,14 +24,16 @@ struct store;
 
 /*
  * The impact of a plan on the register the engine holds:
- *   {"dates": ["2027-01-01"], "closed": 9, "opened": 11,
+ *   {"map": "3f0c...", "dates": ["2027-01-01"], "closed": 9, "opened": 11,
  *    "units": [{"code", "name", "level", "parent", "effective", "population"}],
  *    "areas_moved": 40,
  *    "areas": [{"area", "name", "old", "new"}]}
  * units: the file's new units, with the persons counted in their areas on
  * the day they begin; areas: every area whose place changes, with its path
  * (xw_path) on the day before and on the day; at most max_areas of them
- * (0: all).  now is the tree before the change.  NULL when out of memory.
+ * (0: all); map: the mark of now (reg_units_mark), the tree before the
+ * change, which an apply may carry to be refused if the map is no longer
+ * that one.  NULL when out of memory.
  */
 json_t *reform_preview(const struct eng_view *v, const struct reg_units *now,
 		       const struct xw_plan *p, size_t max_areas);

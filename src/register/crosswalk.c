@@ -141,10 +141,6 @@ static enum ds_why read_line(const struct csv *c, bool has_areas, struct xw_line
 		*bad = xw_cols[XC_LEVEL];
 		return W_REQUIRED;
 	}
-	if (l->level && l->new_code[0] && (int)strlen(l->new_code) != reg_unit_code_len(l->level)) {
-		*bad = xw_cols[XC_NEW];
-		return W_BAD_UNIT_CODE;
-	}
 	if (fresh && l->level != LVL_PROVINCE && !l->parent[0]) {
 		*bad = xw_cols[XC_PARENT];
 		return W_REQUIRED;
@@ -321,6 +317,20 @@ static const struct reg_unit *open_row(const struct reg_units *t, const char *co
 												     : NULL;
 }
 
+/*
+ * Why code has no open row on the day before day: a row of it begins on
+ * or after day (the change would overlap it: the unit was changed on a
+ * later or the same date already), or it has ended.
+ */
+static enum ds_why not_open_why(const struct reg_units *t, const char *code, int32_t day)
+{
+	size_t first, n = reg_units_rows(t, code, &first);
+	for (size_t i = first; i < first + n; i++)
+		if (t->rows[i].valid_from != DAY_NONE && t->rows[i].valid_from >= day)
+			return W_UNIT_OVERLAP;
+	return W_NOT_OPEN;
+}
+
 static enum ds_rc add_close(struct planner *pl, const struct reg_unit *u, int32_t effective,
 			    long line)
 {
@@ -444,6 +454,9 @@ static enum ds_rc plan_new(struct planner *pl, const struct xw_line *l)
 	size_t lo, hi = lines_of(pl, false, l->new_code, &lo);
 	for (size_t i = lo; i < hi && !goes_on; i++)
 		goes_on = strcmp(pl->x->lines[pl->news[i]].old_code, l->new_code) == 0;
+	/* A unit that goes on keeps its level (below); a new one has a code of its level. */
+	if (!goes_on && (int)strlen(l->new_code) != reg_unit_code_len(l->level))
+		return bad(pl, l, "new_code", W_BAD_UNIT_CODE);
 	if (nrows && !goes_on)
 		return bad(pl, l, "new_code", W_CODE_TAKEN);
 	if (!goes_on) {
@@ -544,7 +557,8 @@ static enum ds_rc plan_children(struct planner *pl, const struct xw_line *l, con
 			continue; /* stays with the old unit, which goes on */
 		const struct reg_unit *cr = open_row(pl->t, c->code, l->effective);
 		if (!cr)
-			rc = problem_at(pl->pr, pl->x->file, l->line, "areas", c->code, W_NOT_OPEN);
+			rc = problem_at(pl->pr, pl->x->file, l->line, "areas", c->code,
+					not_open_why(pl->t, c->code, l->effective));
 		else
 			rc = relink(pl, cr, cr->name, to->new_code, l->effective, to->line);
 	}
@@ -569,8 +583,9 @@ static enum ds_rc plan_old(struct planner *pl, const struct xw_line *l)
 	if (!reg_units_rows(pl->t, l->old_code, &at))
 		return bad(pl, l, "old_code", W_NO_UNIT);
 	const struct reg_unit *u = open_row(pl->t, l->old_code, l->effective);
-	if (!u)
-		return bad(pl, l, "old_code", W_NOT_OPEN);
+	enum ds_why why = u ? W_NONE : not_open_why(pl->t, l->old_code, l->effective);
+	if (why)
+		return bad(pl, l, why == W_UNIT_OVERLAP ? "effective" : "old_code", why);
 	bool goes_on;
 	const struct xw_line *only;
 	size_t nnew = new_codes(pl, l->old_code, &goes_on, &only);
@@ -687,7 +702,9 @@ static long line_of(const struct planner *pl, const char *code, bool opened)
 }
 
 /* On each effective date every unit has its parent, of the level above;
- * no code has two rows on one day. */
+ * no code has two rows on one day (a guard: planning never makes two,
+ * since each open row is ended at most once, a new code has no rows and a
+ * change dated on or before a row's start is refused by not_open_why). */
 static enum ds_rc check_tree(struct planner *pl)
 {
 	struct xw_plan *p = pl->p;

@@ -1,6 +1,7 @@
 /* The versioned unit tree: rows by code, the tree of any date, ancestry and the province of a unit. */
 #include "register/units.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,35 @@ size_t reg_units_rows(const struct reg_units *t, const char *code, size_t *first
 		n++;
 	*first = k;
 	return n;
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t mark_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t mark_i32(uint64_t h, int32_t v)
+{
+	unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 24)};
+	return mark_bytes(h, b, sizeof b);
+}
+
+void reg_units_mark(const struct reg_units *t, char out[REG_UNITS_MARK_LEN + 1])
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct reg_unit *u = &t->rows[i];
+		h = mark_bytes(h, u->code, strlen(u->code) + 1);
+		h = mark_bytes(h, u->name, strlen(u->name) + 1);
+		h = mark_bytes(h, u->parent, strlen(u->parent) + 1);
+		h = mark_i32(mark_i32(mark_i32(h, (int32_t)u->level), u->valid_from), u->valid_to);
+	}
+	snprintf(out, REG_UNITS_MARK_LEN + 1, "%016llx", (unsigned long long)h);
 }
 
 static int valid_on(const struct reg_unit *u, int32_t day)

@@ -40,6 +40,15 @@ const struct reg_unit *reg_units_resolve(const struct reg_units *t, const char *
 /* Rows of a code: first index and count (count 0 when unknown). */
 size_t reg_units_rows(const struct reg_units *t, const char *code, size_t *first);
 
+/*
+ * A mark of the whole map, as 16 hexadecimal digits into out: the same
+ * rows give the same mark, a changed row (a name, a link, a date) another.
+ * A preview of a change of the map gives it, so that the change can be
+ * refused when the map is no longer the one that was previewed.
+ */
+#define REG_UNITS_MARK_LEN 16
+void reg_units_mark(const struct reg_units *t, char out[REG_UNITS_MARK_LEN + 1]);
+
 /* The parent code of code under the map of day ("" at the top or unknown). */
 const char *reg_units_parent(const struct reg_units *t, const char *code, int32_t day);
 /* True when code lies in the subtree of top (or is top) under the map of day. */

@@ -8,6 +8,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { BACKENDS, addUser, bin, env, login, makeDb, sleep, startServer } from './lib.mjs';
 
@@ -113,6 +115,37 @@ for (const backend of BACKENDS) {
       }
       const units = await nat.get('/api/v1/units?date=2027-02-01');
       assert.doesNotMatch(units.text, /Hợp Nhất Mới/);
+    });
+
+    test('the map changed between the preview and the apply: 409 unit_changed, nothing applied; previewed again, applied', async () => {
+      const text = [HEADER, '00103,00103,Xã Dương Bắc Mới,,,2027-01-01,'].join('\n') + '\n';
+      const pv = await admin.post('/api/v1/admin/units/preview?name=bac.csv', text);
+      assert.equal(pv.status, 200, pv.text);
+      assert.match(pv.json.map, /^[0-9a-f]{16}$/);
+      // Meanwhile another administrator renames Dương Nam from the command line.
+      const nam = path.join(fx.dir, 'nam.csv');
+      fs.writeFileSync(nam, [HEADER, '00106,00106,Xã Dương Nam Mới,,,2027-01-01,'].join('\n') + '\n');
+      await promisify(execFile)(bin, ['units', 'apply', '--db', fx.db, '--crosswalk', nam], { env });
+      const stale = await admin.post(`/api/v1/admin/units/apply?name=bac.csv&map=${pv.json.map}`, text);
+      assert.equal(stale.status, 409, stale.text);
+      assert.equal(stale.json.error.code, 'unit_changed');
+      assert.equal(stale.json.error.field, 'map');
+      // Nothing of it was applied; the other change was.
+      let units;
+      for (let i = 0; i < 200; i++) { // the follower looks every second
+        units = await nat.get('/api/v1/units?date=2027-02-01');
+        if (/Dương Nam Mới/.test(units.text)) break;
+        await sleep(100);
+      }
+      assert.match(units.text, /Dương Nam Mới/);
+      assert.doesNotMatch(units.text, /Dương Bắc Mới/);
+      // Previewed again on the map of now, it applies.
+      const again = await admin.post('/api/v1/admin/units/preview?name=bac.csv', text);
+      assert.equal(again.status, 200, again.text);
+      assert.notEqual(again.json.map, pv.json.map);
+      const ap = await admin.post(`/api/v1/admin/units/apply?name=bac.csv&map=${again.json.map}`, text);
+      assert.equal(ap.status, 200, ap.text);
+      assert.match((await nat.get('/api/v1/units?date=2027-02-01')).text, /Dương Bắc Mới/);
     });
   });
 }

@@ -69,6 +69,9 @@ test('bad options are refused with the reason and exit code 2, and nothing is wr
     [['--province', '99'], /--province must be one of the 34 province codes/],
     [['--start', '2030-01-01'], /start date must be/],
     [['--years', '99'], /--years/],
+    [['--communes', '1'], /--communes must be a whole number from 2 to 15000/],
+    [['--communes', '20000'], /--communes must be a whole number from 2 to 15000/],
+    [['--persons', '1000', '--communes', '101'], /the number of communes must be: 2 to 15000, and at most one per 10 persons/],
   ];
   for (const [args, msg] of cases) {
     const out = path.join(d, 'x');
@@ -231,4 +234,41 @@ test('--plant-duplicates: realistic duplicates listed in truth/duplicates.csv, t
   run('import', '--db', db, '--units', path.join(d, 'on', 'units.csv'), '--households', path.join(d, 'on', 'households.csv'),
     '--persons', path.join(d, 'on', 'persons.csv'), '--as-of', man.as_of);
   run('events', '--db', db, path.join(d, 'on', 'events.ndjson'));
+});
+
+test('--communes: as many communes on the map from 2025-07-01, each made of two to four old ones, every code unique, and the register takes every row', (t) => {
+  const d = tmp(t);
+  // As many as the default makes (60,000 persons: two): the files are the default's, byte for byte.
+  gen(fastBin, path.join(d, 'a'), '--persons', '60000', '--seed', '3', '--years', '0');
+  gen(fastBin, path.join(d, 'b'), '--persons', '60000', '--seed', '3', '--years', '0', '--communes', '2');
+  assert.deepEqual(digest(path.join(d, 'a')), digest(path.join(d, 'b')));
+  // 8,000 communes of 10 persons: past the spaced codes' room, numbered one apart.
+  for (const [persons, communes] of [['5000', 120], ['80000', 8000]]) {
+    const dir = path.join(d, `c${communes}`);
+    gen(fastBin, dir, '--persons', persons, '--seed', '3', '--years', '1', '--communes', String(communes));
+    const units = csv(path.join(dir, 'units.csv'));
+    const fresh = units.filter((u) => u.level === 'commune' && u.valid_from === '2025-07-01');
+    const old = units.filter((u) => u.level === 'commune' && u.valid_to === '2025-06-30');
+    assert.equal(fresh.length, communes);
+    assert.ok(old.length >= 2 * communes && old.length <= 4 * communes, `${old.length} old communes`);
+    const codes = [...fresh, ...old].map((u) => u.code);
+    assert.ok(codes.every((c) => /^\d{5}$/.test(c)), 'commune codes of five digits');
+    assert.equal(new Set(codes).size, codes.length, 'commune codes unique');
+    const districts = units.filter((u) => u.level === 'district').map((u) => u.code);
+    assert.ok(districts.length <= 999 && new Set(districts).size === districts.length, 'district codes unique');
+    // Each new commune holds the villages of its old ones.
+    const under = new Set(units.filter((u) => u.level === 'village' && u.valid_from === '2025-07-01').map((u) => u.parent_code));
+    assert.equal(under.size, communes);
+    const man = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    const db = path.join(d, `c${communes}.db`);
+    const run = (...a) => spawnSync(fastBin, a, { env, encoding: 'utf8' });
+    assert.equal(run('init', '--db', db).status, 0);
+    const im = run('import', '--db', db, '--units', path.join(dir, 'units.csv'), '--households', path.join(dir, 'households.csv'),
+      '--persons', path.join(dir, 'persons.csv'), '--as-of', man.as_of, '--quiet');
+    assert.equal(im.status, 0, im.stderr);
+    assert.match(im.stderr, new RegExp(`units: ${man.units.toLocaleString('en-US')} added, 0 refused`));
+    const ev = run('events', '--db', db, path.join(dir, 'events.ndjson'));
+    assert.equal(ev.status, 0, ev.stderr);
+    assert.match(ev.stderr, new RegExp(`events: ${man.events.toLocaleString('en-US')} recorded, 0 already present, 0 refused`));
+  }
 });

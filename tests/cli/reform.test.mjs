@@ -69,6 +69,17 @@ function crosswalk(dir, name, lines) {
   return p;
 }
 
+// Each case [name, lines, tail] is refused (exit 3) with file + tail among its problems.
+function refusals(dir, db, cases) {
+  for (const [name, lines, tail] of cases) {
+    const f = crosswalk(dir, `${name}.csv`, lines);
+    const r = danso('units', 'apply', '--db', db, '--crosswalk', f);
+    assert.equal(r.status, 3, `${name}: ${r.err}`);
+    assert.ok(r.err.includes(f + tail), `${name}: expected ${f + tail}\nin:\n${r.err}`);
+    assert.ok(r.err.includes('nothing applied'), name);
+  }
+}
+
 test('a crosswalk merging three communes and splitting one: the 2024 map unchanged, the new map the sum of its areas', (t) => {
   const { dir, db } = fixture(t);
   const before = reports2024(db);
@@ -140,7 +151,7 @@ test('the series of a new commune runs on across 1 July 2025; an old commune kee
 
 test('every invalid crosswalk is refused with its line, field and reason, and nothing is applied', (t) => {
   const { dir, db } = fixture(t);
-  const before = reports2024(db).join('');
+  const before = reports2024(db).join('') + map2026(db);
   const cases = [
     ['orphan', ['00010,,,,,2025-07-01,'],
       ':2: areas[00010001]: this unit would be left without a parent: say where it goes'],
@@ -163,16 +174,22 @@ test('every invalid crosswalk is refused with its line, field and reason, and no
     ['unknown', ['00099,00100,Xã Mới,commune,01,2025-07-01,'], ':2: old_code: no such administrative unit'],
     ['area-closed', ['0001000101,,,,,2025-07-01,'],
       ':2: old_code: an area holds households: it can be renamed or moved, not closed, merged or split'],
-    ['level-change', ['00022,00022,,village,,2025-07-01,'], ':2: new_code: unit code has the wrong number of digits for its level'],
+    ['level-change', ['00022,00022,,village,,2025-07-01,'], ':2: level: a unit keeps its level: another level needs a new code'],
+    ['level-change-merged', ['00013,00022,Xã Đông,village,01,2025-07-01,', '00022,00022,,,,2025-07-01,'],
+      ':2: level: a unit keeps its level: another level needs a new code'],
+    ['new-code-digits', [',00100001,Xã Mới,commune,01,2025-07-01,'], ':2: new_code: unit code has the wrong number of digits for its level'],
     ['bad-date', ['00010,00100,Xã Mới,commune,01,2025-13-01,'], ':2: effective: '],
     ['no-codes', [',,Xã Mới,commune,01,2025-07-01,'], ':2: new_code: a line needs an old code, a new code or both'],
     ['missing-name', [',00100,,commune,01,2025-07-01,'], ':2: new_name: '],
   ];
-  for (const [name, lines, tail] of cases) {
-    const f = crosswalk(dir, `${name}.csv`, lines);
+  refusals(dir, db, cases);
+  // An empty file, and one with the header alone.
+  for (const [name, text] of [['empty', ''], ['header-only', `${HEADER}\n`]]) {
+    const f = path.join(dir, `${name}.csv`);
+    fs.writeFileSync(f, text);
     const r = danso('units', 'apply', '--db', db, '--crosswalk', f);
     assert.equal(r.status, 3, `${name}: ${r.err}`);
-    assert.ok(r.err.includes(f + tail), `${name}: expected ${f + tail}\nin:\n${r.err}`);
+    assert.ok(r.err.includes(`${f}: the file is empty\n`), `${name}: ${r.err}`);
     assert.ok(r.err.includes('nothing applied'), name);
   }
   // A header that is not a crosswalk's.
@@ -182,6 +199,33 @@ test('every invalid crosswalk is refused with its line, field and reason, and no
   assert.equal(h.status, 3, h.err);
   assert.match(h.err, /header\.csv:1: /);
   // Nothing of any of them was applied.
-  assert.equal(reports2024(db).join(''), before);
+  assert.equal(reports2024(db).join('') + map2026(db), before);
   assert.notEqual(danso('report', '--db', db, '--form', '03-DSX', '--unit', '00100', '--period', '2025').status, 0);
+});
+
+// The map of 2026 as the province's annual form names its communes.
+function map2026(db) {
+  const r = ok(danso('report', '--db', db, '--form', '03-DSX', '--unit', '01', '--period', '2026', '--format', 'json'), 'map');
+  return JSON.stringify(r.json.columns.map((c) => [c.code, c.name]));
+}
+
+test('a change dated on or before a unit\'s last change overlaps it: refused with line, field and reason, nothing applied', (t) => {
+  const { dir, db } = fixture(t);
+  const cw = path.join(dir, 'crosswalk.csv');
+  fs.copyFileSync(`${FX}/crosswalk.csv`, cw);
+  ok(danso('units', 'apply', '--db', db, '--crosswalk', cw), 'apply');
+  // Đông's village goes to Hợp Nhất on 2026-01-01.
+  ok(danso('units', 'apply', '--db', db, '--crosswalk', crosswalk(dir, 'move.csv', ['00022001,00022001,,,00100,2026-01-01,'])), 'move');
+  const before = reports2024(db).join('') + map2026(db);
+  const cases = [
+    // Đông was moved under the province on 2025-07-01: a rename from an earlier date overlaps that row.
+    ['before', ['00022,00022,Xã Đông Cũ,,,2025-03-01,'], ':2: effective: this unit already has a row covering these dates'],
+    // Hợp Nhất began on 2025-07-01: a change of the same day overlaps it.
+    ['same-day', ['00100,00100,Xã Hợp Nhất Hai,,,2025-07-01,'], ':2: effective: this unit already has a row covering these dates'],
+    // Đông merged on 2025-09-01: its village left it on 2026-01-01, a later row.
+    ['child', ['00022,00109,Xã Tây,commune,01,2025-09-01,'],
+      ':2: areas[00022001]: this unit already has a row covering these dates'],
+  ];
+  refusals(dir, db, cases);
+  assert.equal(reports2024(db).join('') + map2026(db), before);
 });

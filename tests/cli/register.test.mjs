@@ -230,6 +230,33 @@ describe('command line', () => {
 // ---- init and import of the small fixture ----
 
 describe('init and import', () => {
+  test('the rules between rows of a units file, whatever their order: overlapping rows, parents that exist on the dates, of the level above', (t) => {
+    const dir = tmpdir(t);
+    const db = path.join(dir, 'r.db');
+    ok(danso(dir, 'init', '--db', db), 'init');
+    const units = write(dir, 'units.csv', [UNIT_HEADER,
+      '00019001,Thôn Một,village,00019,,', // line 2: its parent's rows come later, and cover it
+      '00016,Xã Cát,commune,001,2025-07-01,', // 3: the district has ended by then
+      '00010,Xã An,commune,001,,2025-06-30',
+      '00010,Xã An,commune,01,2025-06-01,', // 5: overlaps line 4
+      '001,Huyện Một,district,01,,2025-06-30',
+      '00013,Xã Bình,commune,999,,', // 7: no such parent
+      '00019,Xã Dương,commune,01,2025-07-01,',
+      '00019,Xã Dương,commune,001,,2025-06-30',
+      '00010001,Thôn An,village,00010,,',
+      '00022001,Thôn Đông,village,01,,', // 11: a village under a province
+      '01,Tỉnh,province,,,'].join('\n') + '\n');
+    const r = danso(dir, 'import', '--db', db, '--units', units);
+    refused(r, EXIT.input, `units.csv:3: parent_code: the parent unit does not exist on these dates`,
+      `units.csv:5: valid_from: this unit already has a row covering these dates`,
+      `units.csv:7: parent_code: no such administrative unit`,
+      `units.csv:11: parent_code: the parent unit is not of the level above`,
+      'import: units: 0 added, 4 refused');
+    assert.equal(r.lines.filter((l) => l.startsWith('units.csv:')).length, 4, r.stderr);
+    const k = danso(dir, 'import', '--db', db, '--units', units, '--keep-good');
+    refused(k, EXIT.partial, 'import: units: 7 added, 4 refused');
+  });
+
   test('init creates the database, import loads the small fixture and says how many', (t) => {
     const dir = tmpdir(t);
     const db = path.join(dir, 'r.db');

@@ -114,6 +114,60 @@ static void suite_map_change(bool pg)
 	store_close(st);
 }
 
+/*
+ * The map changes between the plan (the preview) and the apply: another
+ * change renames 26740 from 2026-10-01, ending the row the plan would end.
+ * The stale plan is refused with the line that would have ended that row
+ * (W_UNIT_CHANGED), and its transaction, rolled back, leaves the store as
+ * the other change left it.  The map's mark tells the two maps apart.
+ */
+static void suite_stale_plan(bool pg)
+{
+	struct store *st = fresh_units(pg);
+	if (!st)
+		return;
+	struct reg_units now = {0}, t = {0};
+	struct xw x;
+	struct xw_plan p;
+	struct xw_problems pr = {0};
+	CHECK_EQ(store_units_tree(st, &now), DS_OK);
+	CHECK_EQ(xw_parse(change, strlen(change), "change.csv", &x, &pr), DS_OK);
+	CHECK_EQ(xw_plan_make(&x, &now, &p, &pr), DS_OK);
+	CHECK_EQ(pr.n, 0);
+	char before[REG_UNITS_MARK_LEN + 1], after[REG_UNITS_MARK_LEN + 1];
+	reg_units_mark(&now, before);
+	CHECK_EQ(apply_text(st, "old_code,new_code,new_name,level,new_parent,effective\n"
+				"26740,26740,Phường Sài Gòn Khác,,,2026-10-01\n", true),
+		 DS_OK);
+	CHECK_EQ(store_units_tree(st, &t), DS_OK);
+	reg_units_mark(&t, after);
+	CHECK(strcmp(before, after) != 0);
+	reg_units_free(&t);
+	struct ds_problem pb = {0};
+	int64_t seq = 0;
+	CHECK_EQ(store_begin(st), DS_OK);
+	CHECK_EQ(reform_apply(st, &now, &x, &p, "test", &pb, &seq), DS_ECONFLICT);
+	CHECK_EQ(store_rollback(st), DS_OK);
+	CHECK_STR(pb.file, "change.csv");
+	CHECK_EQ(pb.line, 2);
+	CHECK_STR(pb.field, "old_code");
+	CHECK_EQ(pb.why, W_UNIT_CHANGED);
+	/* Nothing of the stale plan: the other change's rows and record only. */
+	CHECK_EQ(store_units_tree(st, &t), DS_OK);
+	CHECK_EQ(t.n, 12);
+	reg_units_mark(&t, before);
+	CHECK_STR(before, after);
+	CHECK(reg_units_at(&t, "26740002", day_from_ymd(2027, 2, 1)) == NULL);
+	CHECK_STR(reg_units_at(&t, "26740", day_from_ymd(2027, 2, 1))->name, "Phường Sài Gòn Khác");
+	CHECK_STR(reg_units_parent(&t, "2673700101", day_from_ymd(2027, 2, 1)), "26737001");
+	reg_units_free(&t);
+	CHECK_EQ(store_record_last_seq(st), 1);
+	xw_plan_free(&p);
+	xw_free(&x);
+	reg_units_free(&now);
+	store_close(st);
+}
+
 /* The engine takes a new map without a reload of the register: a report
  * under the new map counts the moved area in its new village. */
 static void suite_engine_picks_up(bool pg)
@@ -204,5 +258,6 @@ static void suite_reload_waits_for_views(bool pg)
 	TEST(store_pg_##name) { suite_##name(true); }
 
 BOTH(map_change)
+BOTH(stale_plan)
 BOTH(engine_picks_up)
 BOTH(reload_waits_for_views)
