@@ -372,21 +372,16 @@ struct area {
 	int32_t commune, district;
 };
 
+/* A loaded person: what the score reads (its strings in the arena, pointed
+ * to once all are loaded) and its blocks. */
 struct dp {
-	int64_t rid, mother;
-	uint64_t nid, ins;
+	struct cmp c;
+	int64_t rid;
 	uint64_t exact; /* the block key of the folded family and given names and the year */
 	uint64_t mkey;  /* the block key of the folded full name and the mother, 0 none */
 	uint32_t key, id, name; /* offsets in the arena */
-	uint16_t klen, nlen, eth;
-	uint8_t prec, sex, edu, marital;
-	uint8_t m, d;
-	int16_t y;
 	uint16_t months; /* the birth months of its deletion keys, a bit each */
 	uint16_t fl, go, gl; /* the family name's length, the given name's offset and length in key */
-	uint32_t common; /* persons of the unit with the same family and given name */
-	double lnc;      /* common_loss(common) */
-	int32_t birth;
 	uint32_t area;
 };
 
@@ -517,31 +512,31 @@ static enum ds_rc load_person(const struct store_person *sp, void *arg)
 	int y, m, d;
 	day_to_ymd(sp->rec.birth, &y, &m, &d);
 	l->p[l->np++] = (struct dp){
+		.c = {.klen = kl,
+		      .nlen = nl,
+		      .birth = sp->rec.birth,
+		      .y = (int16_t)y,
+		      .m = (uint8_t)m,
+		      .d = (uint8_t)d,
+		      .prec = sp->rec.birth_prec,
+		      .sex = sp->rec.sex,
+		      .nid = hash_id(sp->cur_nid),
+		      .ins = hash_id(sp->rec.insurance_no),
+		      .eth = eth_code(sp->rec.ethnicity),
+		      .edu = sp->rec.education,
+		      .marital = sp->rec.marital},
 		.rid = sp->rid,
-		.nid = hash_id(sp->cur_nid),
-		.ins = hash_id(sp->rec.insurance_no),
 		.key = (uint32_t)k,
 		.id = (uint32_t)id,
-		.klen = (uint16_t)kl,
 		.name = (uint32_t)nm,
-		.nlen = (uint16_t)nl,
-		.prec = sp->rec.birth_prec,
-		.sex = sp->rec.sex,
-		.birth = sp->rec.birth,
-		.y = (int16_t)y,
-		.m = (uint8_t)m,
-		.d = (uint8_t)d,
 		.months = months_of(sp->rec.birth_prec, m, d),
 		.fl = (uint16_t)w.n[FAM],
 		.go = (uint16_t)(w.w[GIV] - key),
 		.gl = (uint16_t)w.n[GIV],
-		.eth = eth_code(sp->rec.ethnicity),
-		.edu = sp->rec.education,
-		.marital = sp->rec.marital,
 		.area = (uint32_t)(a - 1),
 	};
 	struct dp *p = &l->p[l->np - 1];
-	p->exact = mix(name_hash('N', key, p, SIZE_MAX, SIZE_MAX), (uint64_t)(uint16_t)p->y, K_EXACT);
+	p->exact = mix(name_hash('N', key, p, SIZE_MAX, SIZE_MAX), (uint64_t)(uint16_t)y, K_EXACT);
 	return DS_OK;
 }
 
@@ -564,12 +559,13 @@ static enum ds_rc load_mother(const struct store_event *ev, void *arg)
 		return DS_OK;
 	struct dp *c = by_rid(l, ev->fact.other);
 	if (c)
-		c->mother = ev->fact.person;
+		c->c.mother = ev->fact.person;
 	return DS_OK;
 }
 
-/* How many persons share each one's family and given name; the mothers' keys. */
-static enum ds_rc count_names(struct load *l)
+/* Once all are loaded: the strings, how many persons share each one's
+ * family and given name (counted by a hash of the two), the mothers' keys. */
+static enum ds_rc finish_load(struct load *l)
 {
 	struct hmap m = {0};
 	enum ds_rc rc = hmap_reserve(&m, l->np);
@@ -577,22 +573,22 @@ static enum ds_rc count_names(struct load *l)
 		for (size_t i = 0; i < l->np && !rc; i++) {
 			struct dp *p = &l->p[i];
 			const char *key = l->arena + p->key;
-			char k[2 * TXT_JW_MAX + 2];
-			int n = snprintf(k, sizeof k, "%.*s|%.*s",
-					 (int)(p->fl < TXT_JW_MAX ? p->fl : TXT_JW_MAX), key,
-					 (int)(p->gl < TXT_JW_MAX ? p->gl : TXT_JW_MAX), key + p->go);
-			size_t kl = (size_t)n < sizeof k ? (size_t)n : sizeof k - 1;
+			uint64_t h = name_hash('C', key, p, SIZE_MAX, SIZE_MAX);
 			bool had;
 			int64_t v;
-			if (round == 0 && !(rc = hmap_put(&m, k, kl, 1, &had, &v)) && had)
-				hmap_set(&m, k, kl, v + 1);
-			if (round == 1 && hmap_get(&m, k, kl, &v)) {
-				p->common = (uint32_t)v;
-				p->lnc = common_loss(p->common);
+			if (round == 0 && !(rc = hmap_put(&m, &h, sizeof h, 1, &had, &v)) && had)
+				hmap_set(&m, &h, sizeof h, v + 1);
+			if (round == 0)
+				continue;
+			p->c.key = key;
+			p->c.name = l->arena + p->name;
+			if (hmap_get(&m, &h, sizeof h, &v)) {
+				p->c.common = (uint32_t)v;
+				p->c.lnc = common_loss(p->c.common);
 			}
-			if (round == 1 && p->mother)
-				p->mkey = mix(fnv(fnv(FNV0, "M", 1, SIZE_MAX), key, p->klen, SIZE_MAX),
-					      (uint64_t)p->mother, K_ID);
+			if (p->c.mother)
+				p->mkey = mix(fnv(fnv(FNV0, "M", 1, SIZE_MAX), key, p->c.klen, SIZE_MAX),
+					      (uint64_t)p->c.mother, K_ID);
 		}
 	hmap_free(&m);
 	return rc;
@@ -670,7 +666,7 @@ static enum ds_rc name_keys(struct worker *k, uint32_t i)
 	const char *key = k->w->l->arena + p->key;
 	const char *giv = key + p->go;
 	enum ds_rc rc = emit(k, p->exact, i, 0);
-	uint64_t ys = (uint64_t)(uint16_t)p->y << 16 | (uint64_t)p->sex << 8;
+	uint64_t ys = (uint64_t)(uint16_t)p->c.y << 16 | (uint64_t)p->c.sex << 8;
 	/* n = fl + gl: nothing deleted, to meet the names one letter longer. */
 	for (size_t n = 0; n <= (size_t)p->fl + p->gl && !rc; n++) {
 		bool fam = n < p->fl, none = n == (size_t)p->fl + p->gl;
@@ -701,10 +697,10 @@ static enum ds_rc task_keys(struct worker *k, const struct task *t)
 	size_t part = (size_t)t->ids - 1;
 	for (uint32_t i = 0; i < l->np && !rc; i++) {
 		const struct dp *p = &l->p[i];
-		if (p->nid)
-			rc = emit_id(k, mix(p->nid, 3, K_ID), i, part);
-		if (!rc && p->ins)
-			rc = emit_id(k, mix(p->ins, 5, K_ID), i, part);
+		if (p->c.nid)
+			rc = emit_id(k, mix(p->c.nid, 3, K_ID), i, part);
+		if (!rc && p->c.ins)
+			rc = emit_id(k, mix(p->c.ins, 5, K_ID), i, part);
 		if (!rc && p->mkey)
 			rc = emit_id(k, p->mkey, i, part);
 	}
@@ -745,20 +741,6 @@ static enum ds_rc sort_keys(struct worker *k)
 	return DS_OK;
 }
 
-static void cmp_of_dp(const struct load *l, const struct dp *p, struct cmp *c)
-{
-	*c = (struct cmp){.key = l->arena + p->key,
-			  .klen = p->klen,
-			  .name = l->arena + p->name,
-			  .nlen = p->nlen,
-			  .y = p->y,
-			  .m = p->m,
-			  .d = p->d,
-			  CMP_FACTS(p),
-			  .common = p->common,
-			  .lnc = p->lnc};
-}
-
 static enum place place_dp(const struct load *l, const struct dp *a, const struct dp *b)
 {
 	if (a->area == b->area)
@@ -786,8 +768,6 @@ static enum ds_rc compare_block(struct worker *k, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		uint32_t pi = k->e[i].p;
 		const struct dp *a = &l->p[pi];
-		struct cmp ci;
-		cmp_of_dp(l, a, &ci);
 		for (size_t j = i + 1; j < to; j++) {
 			uint32_t pj = k->e[j].p;
 			const struct dp *b = &l->p[pj];
@@ -797,9 +777,7 @@ static enum ds_rc compare_block(struct worker *k, size_t from, size_t to)
 			if (kind == K_DELETE && (a->exact == b->exact ||
 						 lowest_bit(a->months & b->months) != k->e[i].month))
 				continue;
-			struct cmp cj;
-			cmp_of_dp(l, b, &cj);
-			double s = score(&ci, &cj, place_dp(l, a, b), NULL, k->w->min);
+			double s = score(&a->c, &b->c, place_dp(l, a, b), NULL, k->w->min);
 			k->stats.compared++;
 			if (s + 1e-9 < k->w->min)
 				continue;
@@ -850,8 +828,8 @@ static enum ds_rc plan(struct load *l, struct work *w, uint32_t **order)
 {
 	int lo = INT16_MAX, hi = INT16_MIN;
 	for (size_t i = 0; i < l->np; i++) {
-		lo = l->p[i].y < lo ? l->p[i].y : lo;
-		hi = l->p[i].y > hi ? l->p[i].y : hi;
+		lo = l->p[i].c.y < lo ? l->p[i].c.y : lo;
+		hi = l->p[i].c.y > hi ? l->p[i].c.y : hi;
 	}
 	size_t ny = l->np ? (size_t)(hi - lo + 1) : 0;
 	size_t *at = calloc(ny + 1, sizeof *at);
@@ -863,7 +841,7 @@ static enum ds_rc plan(struct load *l, struct work *w, uint32_t **order)
 		return DS_ENOMEM;
 	}
 	for (size_t i = 0; i < l->np; i++)
-		at[l->p[i].y - lo + 1]++;
+		at[l->p[i].c.y - lo + 1]++;
 	for (size_t y = 0; y < ny; y++)
 		at[y + 1] += at[y];
 	/* Tasks of about cap persons: enough of them for the threads to share. */
@@ -874,7 +852,7 @@ static enum ds_rc plan(struct load *l, struct work *w, uint32_t **order)
 			from = at[y + 1];
 		}
 	for (size_t i = 0; i < l->np; i++)
-		(*order)[at[l->p[i].y - lo]++] = (uint32_t)i;
+		(*order)[at[l->p[i].c.y - lo]++] = (uint32_t)i;
 	free(at);
 	for (size_t k = 0; k < w->nids; k++)
 		w->task[w->ntask++] = (struct task){.ids = (int)k + 1};
@@ -968,10 +946,7 @@ static json_t *answer(struct load *l, struct hit *hit, size_t n)
 		if (l->rq->decided && l->rq->decided(ia, ib, l->rq->arg))
 			continue;
 		json_t *reasons = json_array();
-		struct cmp ca, cb;
-		cmp_of_dp(l, a, &ca);
-		cmp_of_dp(l, b, &cb);
-		double s = score(&ca, &cb, place_dp(l, a, b), reasons, -1);
+		double s = score(&a->c, &b->c, place_dp(l, a, b), reasons, -1);
 		json_array_append_new(pairs, json_pack("{s:s, s:s, s:f, s:o}", "a", ia, "b", ib, "score",
 						       round(s * 1000) / 1000, "reasons", reasons));
 	}
@@ -1003,7 +978,7 @@ enum ds_rc dup_find(struct store *st, const struct dup_request *rq, json_t **out
 		qsort(l.p, l.np, sizeof *l.p, cmp_rid);
 	if ((rc = store_each_event(st, 0, false, load_mother, &l)))
 		goto out;
-	if ((rc = count_names(&l)))
+	if ((rc = finish_load(&l)))
 		goto out;
 	stats->persons = (long)l.np;
 	stats->load_seconds = progress_now() - t0;
