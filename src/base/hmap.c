@@ -21,7 +21,11 @@ uint64_t hmap_hash(const void *key, size_t len)
 	uint64_t t = 0;
 	for (size_t i = 0; i < len; i++)
 		t |= (uint64_t)p[i] << (8 * i);
-	h ^= t * 0x87C37B91114253D5ull;
+	return hmap_mix(h ^ t * 0x87C37B91114253D5ull);
+}
+
+uint64_t hmap_mix(uint64_t h)
+{
 	h ^= h >> 33;
 	h *= 0xFF51AFD7ED558CCDull;
 	h ^= h >> 33;

@@ -33,6 +33,8 @@ struct hmap {
 };
 
 uint64_t hmap_hash(const void *key, size_t len);
+/* Mixes the bits of h (the finalizer of hmap_hash): for hashes built by parts. */
+uint64_t hmap_mix(uint64_t h);
 
 /* Finds key; stores its value in *val (may be NULL). */
 bool hmap_get(const struct hmap *h, const void *key, size_t len, int64_t *val);

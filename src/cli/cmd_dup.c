@@ -122,9 +122,9 @@ int cmd_duplicates(int argc, char **argv)
 		ex = write_out(res, fmt);
 	if (!rc)
 		fprintf(stderr, "duplicates: %ld persons, %ld keys, %lld pairs compared, %zu candidates, "
-				"%ld blocks too large left out, %.2f s\n",
+				"%ld blocks too large left out, %.2f s (%.2f s loading)\n",
 			s.persons, s.keys, s.compared, json_array_size(json_object_get(res, "pairs")),
-			s.blocks_left_out, s.seconds);
+			s.blocks_left_out, s.seconds, s.load_seconds);
 	json_decref(res);
 	store_close(st);
 	return ex;

@@ -2,8 +2,11 @@
 #include "quality/dup.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/day.h"
 #include "base/grow.h"
@@ -23,12 +26,15 @@ struct cmp {
 	const char *name; /* as written (NFC), NULL when unknown */
 	size_t nlen;
 	int32_t birth;
+	int16_t y; /* birth's year, month and day */
+	uint8_t m, d;
 	uint8_t prec, sex;
 	uint64_t nid, ins;
 	int64_t mother;
 	uint16_t eth;
 	uint8_t edu, marital;
 	uint32_t common; /* persons with the same family and given names, 0 unknown */
+	double lnc;      /* 0.02 ln common, 0 when common <= 1 */
 };
 
 enum place { PL_AREA, PL_COMMUNE, PL_DISTRICT, PL_ELSE };
@@ -62,17 +68,6 @@ static void split3(const char *s, size_t len, struct parts *p)
 		p->w[MID] = s + p->n[FAM] + 1;
 		p->n[MID] = (size_t)(last - 1 - p->w[MID]);
 	}
-}
-
-/* The family name (first word) and the given name (last word) of a key. */
-static void words(const struct cmp *c, const char **fam, size_t *fl, const char **giv, size_t *gl)
-{
-	struct parts p;
-	split3(c->key, c->klen, &p);
-	*fam = p.w[FAM];
-	*fl = p.n[FAM];
-	*giv = p.w[GIV];
-	*gl = p.n[GIV];
 }
 
 static bool has_marks(const char *s, size_t len)
@@ -188,9 +183,7 @@ static bool day_typo(int a, int b)
 
 static double birth_part(const struct cmp *a, const struct cmp *b, json_t *r)
 {
-	int ya, ma, da, yb, mb, db;
-	day_to_ymd(a->birth, &ya, &ma, &da);
-	day_to_ymd(b->birth, &yb, &mb, &db);
+	int ya = a->y, ma = a->m, da = a->d, yb = b->y, mb = b->m, db = b->d;
 	if (ya != yb)
 		return 0;
 	int prec = a->prec > b->prec ? a->prec : b->prec;
@@ -227,7 +220,14 @@ static double place_part(enum place pl, json_t *r)
 	return w[pl];
 }
 
-static double score(const struct cmp *a, const struct cmp *b, enum place pl, json_t *r)
+/*
+ * The score of a pair.  Without reasons (r NULL, the blocks' pairs) the
+ * parts other than the name are added first: when even a name alike could
+ * not lift the pair to min, the names are not compared and -1 is returned.
+ * The sum is made in one order either way, so that a pair scores the same
+ * bits in the blocks and in the answer.
+ */
+static double score(const struct cmp *a, const struct cmp *b, enum place pl, json_t *r, double min)
 {
 	bool nid = a->nid && a->nid == b->nid;
 	if (nid)
@@ -236,41 +236,63 @@ static double score(const struct cmp *a, const struct cmp *b, enum place pl, jso
 		reason(r, "insurance");
 	/* Two different ids are two persons, unless one was mistyped: a
 	 * citizen id is issued once, an insurance number nearly so. */
-	double s = 0;
+	double s0 = 0;
 	if (a->nid && b->nid && !nid) {
 		reason(r, "national_id_differs");
-		s -= DUP_NID_DIFFERS;
+		s0 -= DUP_NID_DIFFERS;
 	}
 	if (a->ins && b->ins && a->ins != b->ins) {
 		reason(r, "insurance_differs");
-		s -= DUP_INS_DIFFERS;
+		s0 -= DUP_INS_DIFFERS;
 	}
-	s += 0.40 * name_part(a, b, r) + 0.25 * birth_part(a, b, r);
+	double name = r ? name_part(a, b, r) : 1.0;
+	double birth = birth_part(a, b, r);
 	/* The other facts a copy carries over: ethnicity, education, marital status. */
 	int facts = (a->eth == b->eth) + (a->edu == b->edu) + (a->marital == b->marital);
 	if (facts == 3)
 		reason(r, "facts");
-	s += 0.2 * facts / 3.0;
-	if (a->sex == b->sex) {
+	bool sex = a->sex == b->sex;
+	if (sex)
 		reason(r, "sex");
-		s += 0.05;
-	}
-	s += 0.1 * place_part(pl, r);
-	if (a->mother && a->mother == b->mother) {
+	double place = place_part(pl, r);
+	bool mother = a->mother && a->mother == b->mother;
+	if (mother)
 		reason(r, "mother");
-		s += 0.05;
-	}
 	/* A name many share says less (value-specific weights, as Fellegi and
 	 * Sunter's u-probabilities): 0.02 ln n, n the persons sharing the more
 	 * common of the two family-and-given names. */
-	uint32_t n = a->common > b->common ? a->common : b->common;
-	if (n > 1) {
-		s -= 0.02 * log((double)n);
+	bool common = (a->common > b->common ? a->common : b->common) > 1;
+	if (common)
 		reason(r, "name_common");
+	double lnc = a->lnc > b->lnc ? a->lnc : b->lnc;
+	for (int round = r || nid ? 1 : 0; round < 2; round++) {
+		double s = s0;
+		s += 0.40 * name + 0.25 * birth;
+		s += 0.2 * facts / 3.0;
+		if (sex)
+			s += 0.05;
+		s += 0.1 * place;
+		if (mother)
+			s += 0.05;
+		if (common)
+			s -= lnc;
+		if (nid || s > 1)
+			s = 1;
+		s = s < 0 ? 0 : s;
+		if (round == 1)
+			return s;
+		/* Round 0: the name counted as alike, its most. */
+		if (s + 1e-9 < min)
+			return -1;
+		name = name_part(a, b, NULL);
 	}
-	if (nid || s > 1)
-		s = 1;
-	return s < 0 ? 0 : s;
+	return -1; /* not reached */
+}
+
+/* 0.02 ln n, the part of the score a name shared by n persons loses. */
+static double common_loss(uint32_t n)
+{
+	return n > 1 ? 0.02 * log((double)n) : 0;
 }
 
 static uint16_t eth_code(const char *e)
@@ -319,10 +341,15 @@ static enum place place_of(const char *aa, const char *ac, const char *ad, const
 
 static void cmp_of(const struct dup_person *p, struct cmp *c)
 {
+	int y, m, d;
+	day_to_ymd(p->birth, &y, &m, &d);
 	*c = (struct cmp){.key = p->key,
 			  .klen = strlen(p->key),
 			  .name = p->name[0] ? p->name : NULL,
 			  .nlen = strlen(p->name),
+			  .y = (int16_t)y,
+			  .m = (uint8_t)m,
+			  .d = (uint8_t)d,
 			  CMP_FACTS(p)};
 }
 
@@ -333,24 +360,28 @@ double dup_score(const struct dup_person *a, const struct dup_person *b, json_t 
 	cmp_of(b, &cb);
 	return score(&ca, &cb,
 		     place_of(a->area, a->commune, a->district, b->area, b->commune, b->district),
-		     reasons);
+		     reasons, -1);
 }
 
 /* ---- the persons of a unit, compact ---- */
 
+/* An area of the unit: its code and the numbers of its commune and district
+ * (-1 when none), so that places compare as integers. */
 struct area {
-	char code[REG_UNIT_CODE_MAX + 1], commune[REG_UNIT_CODE_MAX + 1],
-		district[REG_UNIT_CODE_MAX + 1];
+	char code[REG_UNIT_CODE_MAX + 1];
+	int32_t commune, district;
 };
 
+/* A loaded person: what the score reads (its strings in the arena, pointed
+ * to once all are loaded) and its blocks. */
 struct dp {
-	int64_t rid, mother;
-	uint64_t nid, ins;
+	struct cmp c;
+	int64_t rid;
+	uint64_t exact; /* the block key of the folded family and given names and the year */
+	uint64_t mkey;  /* the block key of the folded full name and the mother, 0 none */
 	uint32_t key, id, name; /* offsets in the arena */
-	uint16_t klen, nlen, eth;
-	uint8_t prec, sex, edu, marital;
-	uint32_t common; /* persons of the unit with the same family and given name */
-	int32_t birth;
+	uint16_t months; /* the birth months of its deletion keys, a bit each */
+	uint16_t fl, go, gl; /* the family name's length, the given name's offset and length in key */
 	uint32_t area;
 };
 
@@ -359,6 +390,7 @@ struct load {
 	struct reg_units units;
 	int32_t today;
 	struct hmap areas; /* code -> index + 1, or 0: not in the unit */
+	struct hmap above; /* commune or district code -> its number */
 	struct area *area;
 	size_t narea, acap;
 	struct dp *p;
@@ -377,11 +409,18 @@ static int64_t arena_add(struct load *l, const char *s, size_t n)
 	return (int64_t)(l->alen - n - 1);
 }
 
-/* The unit of a level above code today, "" when none. */
-static void above(const struct reg_units *t, const char *code, enum reg_level lvl, int32_t day,
-		  char *out)
+/* The number of the unit of a level above code today, -1 when none; -2 on failure. */
+static int32_t above(struct load *l, const char *code, enum reg_level lvl)
 {
-	snprintf(out, REG_UNIT_CODE_MAX + 1, "%s", reg_units_above(t, code, lvl, day));
+	const char *u = reg_units_above(&l->units, code, lvl, l->today);
+	if (!u || !u[0])
+		return -1;
+	int64_t v;
+	size_t n = strlen(u);
+	if (hmap_get(&l->above, u, n, &v))
+		return (int32_t)v;
+	v = (int64_t)l->above.count;
+	return hmap_put(&l->above, u, n, v, NULL, NULL) ? -2 : (int32_t)v;
 }
 
 /* The index + 1 of an area in the unit and the caller's scope, 0 when not; -1 on failure. */
@@ -398,11 +437,56 @@ static int64_t area_index(struct load *l, const char *code)
 			return -1;
 		struct area *a = &l->area[l->narea++];
 		snprintf(a->code, sizeof a->code, "%s", code);
-		above(&l->units, code, LVL_COMMUNE, l->today, a->commune);
-		above(&l->units, code, LVL_DISTRICT, l->today, a->district);
+		a->commune = above(l, code, LVL_COMMUNE);
+		a->district = above(l, code, LVL_DISTRICT);
+		if (a->commune < -1 || a->district < -1)
+			return -1;
 		v = (int64_t)l->narea;
 	}
 	return hmap_put(&l->areas, code, n, v, NULL, NULL) ? -1 : v;
+}
+
+/* ---- block keys: 64 bits, the kind of block in the low two bits ---- */
+
+enum kind { K_ID, K_EXACT, K_DELETE };
+
+#define FNV0 0xcbf29ce484222325ull
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n, size_t skip)
+{
+	for (size_t i = 0; i < n; i++)
+		if (i != skip) {
+			h ^= (unsigned char)s[i];
+			h *= 0x100000001b3ull;
+		}
+	return h;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v, enum kind k)
+{
+	return (hmap_mix(h ^ v * 0x9e3779b97f4a7c15ull) & ~3ull) | k;
+}
+
+/* tag fam "|" giv, fam and giv given with one byte left out (skip) or none. */
+static uint64_t name_hash(char tag, const char *key, const struct dp *p, size_t fskip, size_t gskip)
+{
+	uint64_t h = fnv(FNV0, &tag, 1, SIZE_MAX);
+	h = fnv(h, key, p->fl, fskip);
+	h = fnv(h, "|", 1, SIZE_MAX);
+	return fnv(h, key + p->go, p->gl, gskip);
+}
+
+/* The months of a person's deletion keys: its birth month, and its day when
+ * that could be a month (a day and month swapped); all twelve for a birth
+ * year alone. */
+static uint16_t months_of(uint8_t prec, int m, int d)
+{
+	if (prec == DAY_PREC_YEAR)
+		return 0x1ffe;
+	uint16_t b = (uint16_t)(1u << m);
+	if (prec == DAY_PREC_DAY && d <= 12)
+		b |= (uint16_t)(1u << d);
+	return b;
 }
 
 static enum ds_rc load_person(const struct store_person *sp, void *arg)
@@ -418,28 +502,41 @@ static enum ds_rc load_person(const struct store_person *sp, void *arg)
 		return DS_OK; /* a stored name is valid: cannot happen */
 	if (!ds_grow(&l->p, sizeof *l->p, &l->pcap, l->np + 1, 4096))
 		return DS_ENOMEM;
-	size_t nl = strlen(sp->cur_name);
-	int64_t k = arena_add(l, key, strlen(key)), id = arena_add(l, sp->rec.id, strlen(sp->rec.id)),
+	size_t nl = strlen(sp->cur_name), kl = strlen(key);
+	int64_t k = arena_add(l, key, kl), id = arena_add(l, sp->rec.id, strlen(sp->rec.id)),
 		nm = arena_add(l, sp->cur_name, nl);
 	if (k < 0 || id < 0 || nm < 0)
 		return DS_ENOMEM;
+	struct parts w;
+	split3(key, kl, &w);
+	int y, m, d;
+	day_to_ymd(sp->rec.birth, &y, &m, &d);
 	l->p[l->np++] = (struct dp){
+		.c = {.klen = kl,
+		      .nlen = nl,
+		      .birth = sp->rec.birth,
+		      .y = (int16_t)y,
+		      .m = (uint8_t)m,
+		      .d = (uint8_t)d,
+		      .prec = sp->rec.birth_prec,
+		      .sex = sp->rec.sex,
+		      .nid = hash_id(sp->cur_nid),
+		      .ins = hash_id(sp->rec.insurance_no),
+		      .eth = eth_code(sp->rec.ethnicity),
+		      .edu = sp->rec.education,
+		      .marital = sp->rec.marital},
 		.rid = sp->rid,
-		.nid = hash_id(sp->cur_nid),
-		.ins = hash_id(sp->rec.insurance_no),
 		.key = (uint32_t)k,
 		.id = (uint32_t)id,
-		.klen = (uint16_t)strlen(key),
 		.name = (uint32_t)nm,
-		.nlen = (uint16_t)nl,
-		.prec = sp->rec.birth_prec,
-		.sex = sp->rec.sex,
-		.birth = sp->rec.birth,
-		.eth = eth_code(sp->rec.ethnicity),
-		.edu = sp->rec.education,
-		.marital = sp->rec.marital,
+		.months = months_of(sp->rec.birth_prec, m, d),
+		.fl = (uint16_t)w.n[FAM],
+		.go = (uint16_t)(w.w[GIV] - key),
+		.gl = (uint16_t)w.n[GIV],
 		.area = (uint32_t)(a - 1),
 	};
+	struct dp *p = &l->p[l->np - 1];
+	p->exact = mix(name_hash('N', key, p, SIZE_MAX, SIZE_MAX), (uint64_t)(uint16_t)y, K_EXACT);
 	return DS_OK;
 }
 
@@ -462,32 +559,36 @@ static enum ds_rc load_mother(const struct store_event *ev, void *arg)
 		return DS_OK;
 	struct dp *c = by_rid(l, ev->fact.other);
 	if (c)
-		c->mother = ev->fact.person;
+		c->c.mother = ev->fact.person;
 	return DS_OK;
 }
 
-/* How many persons share each one's family and given name. */
-static enum ds_rc count_names(struct load *l)
+/* Once all are loaded: the strings, how many persons share each one's
+ * family and given name (counted by a hash of the two), the mothers' keys. */
+static enum ds_rc finish_load(struct load *l)
 {
 	struct hmap m = {0};
 	enum ds_rc rc = hmap_reserve(&m, l->np);
 	for (int round = 0; round < 2 && !rc; round++)
 		for (size_t i = 0; i < l->np && !rc; i++) {
 			struct dp *p = &l->p[i];
-			struct cmp c = {.key = l->arena + p->key, .klen = p->klen};
-			const char *fam, *giv;
-			size_t fl, gl;
-			words(&c, &fam, &fl, &giv, &gl);
-			char k[2 * TXT_JW_MAX + 2];
-			int n = snprintf(k, sizeof k, "%.*s|%.*s", (int)(fl < TXT_JW_MAX ? fl : TXT_JW_MAX),
-					 fam, (int)(gl < TXT_JW_MAX ? gl : TXT_JW_MAX), giv);
-			size_t kl = (size_t)n < sizeof k ? (size_t)n : sizeof k - 1;
+			const char *key = l->arena + p->key;
+			uint64_t h = name_hash('C', key, p, SIZE_MAX, SIZE_MAX);
 			bool had;
 			int64_t v;
-			if (round == 0 && !(rc = hmap_put(&m, k, kl, 1, &had, &v)) && had)
-				hmap_set(&m, k, kl, v + 1);
-			if (round == 1 && hmap_get(&m, k, kl, &v))
-				p->common = (uint32_t)v;
+			if (round == 0 && !(rc = hmap_put(&m, &h, sizeof h, 1, &had, &v)) && had)
+				hmap_set(&m, &h, sizeof h, v + 1);
+			if (round == 0)
+				continue;
+			p->c.key = key;
+			p->c.name = l->arena + p->name;
+			if (hmap_get(&m, &h, sizeof h, &v)) {
+				p->c.common = (uint32_t)v;
+				p->c.lnc = common_loss(p->c.common);
+			}
+			if (p->c.mother)
+				p->mkey = mix(fnv(fnv(FNV0, "M", 1, SIZE_MAX), key, p->c.klen, SIZE_MAX),
+					      (uint64_t)p->c.mother, K_ID);
 		}
 	hmap_free(&m);
 	return rc;
@@ -495,9 +596,19 @@ static enum ds_rc count_names(struct load *l)
 
 /* ---- blocking ---- */
 
+/*
+ * The work is cut in tasks that two or more threads share: the persons
+ * born in a few years (their exact and deletion keys, which name the year),
+ * and the ids (national id, insurance number, mother), a hash range of them
+ * a task.  Each task's keys are sorted (by their top bits, then within) and
+ * each block's pairs compared.  A pair is compared in one block only where
+ * that is cheap to tell: not in a deletion block when the two share their
+ * exact key, and in the deletion block of the lowest month both have.
+ */
 struct entry {
 	uint64_t key;
 	uint32_t p;
+	uint8_t month; /* of a deletion key */
 };
 
 struct hit {
@@ -505,142 +616,298 @@ struct hit {
 	double score;
 };
 
-struct block {
+struct task {
+	size_t from, to; /* persons order[from..to) of some years, or */
+	int ids;         /* 1 + the hash range of ids, 0 for years */
+};
+
+struct work {
 	struct load *l;
-	struct entry *e;
-	size_t ne, ecap;
-	unsigned pass, passes;
-	struct hit *hit;
-	size_t nhit, hcap;
-	struct dup_stats *stats;
+	const uint32_t *order; /* persons by birth year */
+	struct task *task;
+	size_t ntask, nids;
+	_Atomic size_t next;
+	_Atomic int failed;
 	double min;
 };
 
-static enum ds_rc emit(struct block *b, uint64_t h, uint32_t p)
+/* One thread's buffers, hits and counts. */
+struct worker {
+	struct work *w;
+	struct entry *e, *tmp;
+	size_t ne, ecap, tcap;
+	size_t *count;
+	size_t ccap;
+	struct hit *hit;
+	size_t nhit, hcap;
+	struct dup_stats stats;
+	enum ds_rc rc;
+};
+
+static enum ds_rc emit(struct worker *k, uint64_t key, uint32_t p, uint8_t month)
 {
-	h |= 1;
-	if (h % b->passes != b->pass)
-		return DS_OK;
-	if (!ds_grow(&b->e, sizeof *b->e, &b->ecap, b->ne + 1, 1 << 16))
+	if (!ds_grow(&k->e, sizeof *k->e, &k->ecap, k->ne + 1, 1 << 16))
 		return DS_ENOMEM;
-	b->e[b->ne++] = (struct entry){h, p};
+	k->e[k->ne++] = (struct entry){key, p, month};
 	return DS_OK;
 }
 
-/* hash("N" fam "|" giv "|" year), fam and giv given with one byte left out (skip) or none. */
-static uint64_t name_key(const char *fam, size_t fl, size_t fskip, const char *giv, size_t gl,
-			 size_t gskip, int year)
+static enum ds_rc emit_id(struct worker *k, uint64_t key, uint32_t p, size_t part)
 {
-	char buf[2 * TXT_JW_MAX + 16];
-	size_t n = 0;
-	buf[n++] = 'N';
-	for (size_t i = 0; i < fl && n < TXT_JW_MAX; i++)
-		if (i != fskip)
-			buf[n++] = fam[i];
-	buf[n++] = '|';
-	for (size_t i = 0; i < gl && n < 2 * TXT_JW_MAX; i++)
-		if (i != gskip)
-			buf[n++] = giv[i];
-	n += (size_t)snprintf(buf + n, sizeof buf - n, "|%d", year);
-	return hmap_hash(buf, n);
+	return (key >> 40) % k->w->nids == part ? emit(k, key, p, 0) : DS_OK;
 }
 
-static enum ds_rc keys_of(struct block *b, uint32_t i)
+/* A person's exact key and deletion keys: the family and given names and
+ * the same with one letter deleted from either, with the year, the sex and
+ * each month. */
+static enum ds_rc name_keys(struct worker *k, uint32_t i)
 {
-	const struct dp *p = &b->l->p[i];
-	struct cmp c = {.key = b->l->arena + p->key, .klen = p->klen};
-	const char *fam, *giv;
-	size_t fl, gl;
-	words(&c, &fam, &fl, &giv, &gl);
-	int y, m, d;
-	day_to_ymd(p->birth, &y, &m, &d);
-	enum ds_rc rc = DS_OK;
-	if (p->nid)
-		rc = emit(b, p->nid * 3, i);
-	if (!rc && p->ins)
-		rc = emit(b, p->ins * 5, i);
-	if (!rc && p->mother) {
-		char buf[REG_NAME_BYTES + 32];
-		int n = snprintf(buf, sizeof buf, "M%s|%lld", c.key, (long long)p->mother);
-		rc = emit(b, hmap_hash(buf, (size_t)n), i);
+	const struct dp *p = &k->w->l->p[i];
+	const char *key = k->w->l->arena + p->key;
+	const char *giv = key + p->go;
+	enum ds_rc rc = emit(k, p->exact, i, 0);
+	uint64_t ys = (uint64_t)(uint16_t)p->c.y << 16 | (uint64_t)p->c.sex << 8;
+	/* n = fl + gl: nothing deleted, to meet the names one letter longer. */
+	for (size_t n = 0; n <= (size_t)p->fl + p->gl && !rc; n++) {
+		bool fam = n < p->fl, none = n == (size_t)p->fl + p->gl;
+		size_t at = fam ? n : n - p->fl, len = fam ? p->fl : p->gl;
+		const char *s = fam ? key : giv;
+		/* A doubled letter gives the same key twice: once. */
+		if (!none && (len < 2 || (at > 0 && s[at] == s[at - 1])))
+			continue;
+		uint64_t h = none ? name_hash('D', key, p, SIZE_MAX, SIZE_MAX)
+				  : name_hash('D', key, p, fam ? at : SIZE_MAX, fam ? SIZE_MAX : at);
+		for (int m = 1; m <= 12 && !rc; m++)
+			if (p->months & (1u << m))
+				rc = emit(k, mix(h, ys | (uint64_t)m, K_DELETE), i, (uint8_t)m);
 	}
-	if (!rc)
-		rc = emit(b, name_key(fam, fl, SIZE_MAX, giv, gl, SIZE_MAX, y), i);
-	/* One letter deleted; a doubled letter gives the same key twice: once. */
-	for (size_t k = 0; k < fl && !rc; k++)
-		if (fl > 1 && (k == 0 || fam[k] != fam[k - 1]))
-			rc = emit(b, name_key(fam, fl, k, giv, gl, SIZE_MAX, y), i);
-	for (size_t k = 0; k < gl && !rc; k++)
-		if (gl > 1 && (k == 0 || giv[k] != giv[k - 1]))
-			rc = emit(b, name_key(fam, fl, SIZE_MAX, giv, gl, k, y), i);
 	return rc;
 }
 
-static int cmp_entry(const void *pa, const void *pb)
+static enum ds_rc task_keys(struct worker *k, const struct task *t)
 {
-	const struct entry *a = pa, *b = pb;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return a->p < b->p ? -1 : a->p > b->p;
+	struct load *l = k->w->l;
+	enum ds_rc rc = DS_OK;
+	k->ne = 0;
+	if (!t->ids) {
+		for (size_t n = t->from; n < t->to && !rc; n++)
+			rc = name_keys(k, k->w->order[n]);
+		return rc;
+	}
+	size_t part = (size_t)t->ids - 1;
+	for (uint32_t i = 0; i < l->np && !rc; i++) {
+		const struct dp *p = &l->p[i];
+		if (p->c.nid)
+			rc = emit_id(k, mix(p->c.nid, 3, K_ID), i, part);
+		if (!rc && p->c.ins)
+			rc = emit_id(k, mix(p->c.ins, 5, K_ID), i, part);
+		if (!rc && p->mkey)
+			rc = emit_id(k, p->mkey, i, part);
+	}
+	return rc;
 }
 
-static void cmp_of_dp(const struct load *l, const struct dp *p, struct cmp *c)
+/* Sorts k->e by key: by its top bits into k->tmp, then each bucket by insertion. */
+static enum ds_rc sort_keys(struct worker *k)
 {
-	*c = (struct cmp){.key = l->arena + p->key,
-			  .klen = p->klen,
-			  .name = l->arena + p->name,
-			  .nlen = p->nlen,
-			  CMP_FACTS(p),
-			  .common = p->common};
+	size_t n = k->ne;
+	unsigned bits = 8;
+	while (bits < 22 && ((size_t)1 << bits) < n / 4)
+		bits++;
+	size_t nb = (size_t)1 << bits;
+	if (!ds_grow(&k->tmp, sizeof *k->tmp, &k->tcap, n, 1 << 16) ||
+	    !ds_grow(&k->count, sizeof *k->count, &k->ccap, nb + 1, 1 << 10))
+		return DS_ENOMEM;
+	memset(k->count, 0, (nb + 1) * sizeof *k->count);
+	for (size_t i = 0; i < n; i++)
+		k->count[(k->e[i].key >> (64 - bits)) + 1]++;
+	for (size_t b = 0; b < nb; b++)
+		k->count[b + 1] += k->count[b];
+	for (size_t i = 0; i < n; i++)
+		k->tmp[k->count[k->e[i].key >> (64 - bits)]++] = k->e[i];
+	/* count[b] is now the end of bucket b. */
+	for (size_t b = 0, from = 0; b < nb; from = k->count[b++])
+		for (size_t i = from + 1; i < k->count[b]; i++) {
+			struct entry x = k->tmp[i];
+			size_t j = i;
+			for (; j > from && k->tmp[j - 1].key > x.key; j--)
+				k->tmp[j] = k->tmp[j - 1];
+			k->tmp[j] = x;
+		}
+	struct entry *sw = k->e;
+	size_t c = k->ecap;
+	k->e = k->tmp, k->ecap = k->tcap;
+	k->tmp = sw, k->tcap = c;
+	return DS_OK;
 }
 
 static enum place place_dp(const struct load *l, const struct dp *a, const struct dp *b)
 {
+	if (a->area == b->area)
+		return PL_AREA;
 	const struct area *x = &l->area[a->area], *y = &l->area[b->area];
-	return place_of(x->code, x->commune, x->district, y->code, y->commune, y->district);
+	if (x->commune >= 0 && x->commune == y->commune)
+		return PL_COMMUNE;
+	if (x->district >= 0 && x->district == y->district)
+		return PL_DISTRICT;
+	return PL_ELSE;
 }
 
-static enum ds_rc compare_block(struct block *b, size_t from, size_t to)
+static int lowest_bit(unsigned v)
 {
-	struct load *l = b->l;
-	for (size_t i = from; i < to; i++)
+	int n = 0;
+	while (!(v & 1u))
+		v >>= 1, n++;
+	return n;
+}
+
+static enum ds_rc compare_block(struct worker *k, size_t from, size_t to)
+{
+	struct load *l = k->w->l;
+	enum kind kind = (enum kind)(k->e[from].key & 3);
+	for (size_t i = from; i < to; i++) {
+		uint32_t pi = k->e[i].p;
+		const struct dp *a = &l->p[pi];
 		for (size_t j = i + 1; j < to; j++) {
-			uint32_t pi = b->e[i].p, pj = b->e[j].p;
+			uint32_t pj = k->e[j].p;
+			const struct dp *b = &l->p[pj];
 			if (pi == pj)
 				continue;
-			struct cmp ci, cj;
-			cmp_of_dp(l, &l->p[pi], &ci);
-			cmp_of_dp(l, &l->p[pj], &cj);
-			double s = score(&ci, &cj, place_dp(l, &l->p[pi], &l->p[pj]), NULL);
-			b->stats->compared++;
-			if (s + 1e-9 < b->min)
+			/* Compared in the exact block, or in another month's. */
+			if (kind == K_DELETE && (a->exact == b->exact ||
+						 lowest_bit(a->months & b->months) != k->e[i].month))
 				continue;
-			if (!ds_grow(&b->hit, sizeof *b->hit, &b->hcap, b->nhit + 1, 1024))
+			double s = score(&a->c, &b->c, place_dp(l, a, b), NULL, k->w->min);
+			k->stats.compared++;
+			if (s + 1e-9 < k->w->min)
+				continue;
+			if (!ds_grow(&k->hit, sizeof *k->hit, &k->hcap, k->nhit + 1, 1024))
 				return DS_ENOMEM;
-			b->hit[b->nhit++] = (struct hit){pi < pj ? pi : pj, pi < pj ? pj : pi, s};
+			k->hit[k->nhit++] = (struct hit){pi < pj ? pi : pj, pi < pj ? pj : pi, s};
 		}
+	}
 	return DS_OK;
 }
 
-static enum ds_rc one_pass(struct block *b)
+static enum ds_rc one_task(struct worker *k, const struct task *t)
 {
-	b->ne = 0;
-	enum ds_rc rc = DS_OK;
-	for (uint32_t i = 0; i < b->l->np && !rc; i++)
-		rc = keys_of(b, i);
+	enum ds_rc rc = task_keys(k, t);
+	if (!rc && k->ne)
+		rc = sort_keys(k);
 	if (rc)
 		return rc;
-	b->stats->keys += (long)b->ne;
-	if (b->ne)
-		qsort(b->e, b->ne, sizeof *b->e, cmp_entry);
-	for (size_t i = 0, j; i < b->ne && !rc; i = j) {
-		for (j = i + 1; j < b->ne && b->e[j].key == b->e[i].key; j++)
+	k->stats.keys += (long)k->ne;
+	for (size_t i = 0, j; i < k->ne && !rc; i = j) {
+		for (j = i + 1; j < k->ne && k->e[j].key == k->e[i].key; j++)
 			;
 		if (j - i > DUP_BLOCK_MAX)
-			b->stats->blocks_left_out++;
+			k->stats.blocks_left_out++;
 		else if (j - i > 1)
-			rc = compare_block(b, i, j);
+			rc = compare_block(k, i, j);
 	}
+	return rc;
+}
+
+static void *run_worker(void *arg)
+{
+	struct worker *k = arg;
+	struct work *w = k->w;
+	while (!w->failed) {
+		size_t t = w->next++;
+		if (t >= w->ntask)
+			break;
+		if ((k->rc = one_task(k, &w->task[t])))
+			w->failed = 1;
+	}
+	return NULL;
+}
+
+/* The persons by birth year into *order, and the tasks: years of about
+ * cap persons each, then the ids in nids hash ranges. */
+static enum ds_rc plan(struct load *l, struct work *w, uint32_t **order)
+{
+	int lo = INT16_MAX, hi = INT16_MIN;
+	for (size_t i = 0; i < l->np; i++) {
+		lo = l->p[i].c.y < lo ? l->p[i].c.y : lo;
+		hi = l->p[i].c.y > hi ? l->p[i].c.y : hi;
+	}
+	size_t ny = l->np ? (size_t)(hi - lo + 1) : 0;
+	size_t *at = calloc(ny + 1, sizeof *at);
+	*order = malloc((l->np ? l->np : 1) * sizeof **order);
+	w->nids = 1 + l->np / 2000000;
+	w->task = calloc(ny + w->nids, sizeof *w->task);
+	if (!at || !*order || !w->task) {
+		free(at);
+		return DS_ENOMEM;
+	}
+	for (size_t i = 0; i < l->np; i++)
+		at[l->p[i].c.y - lo + 1]++;
+	for (size_t y = 0; y < ny; y++)
+		at[y + 1] += at[y];
+	/* Tasks of about cap persons: enough of them for the threads to share. */
+	size_t cap = l->np / 64 < 200000 ? l->np / 64 : 200000, from = 0;
+	for (size_t y = 0; y < ny; y++)
+		if (at[y + 1] - from > cap || y + 1 == ny) {
+			w->task[w->ntask++] = (struct task){.from = from, .to = at[y + 1]};
+			from = at[y + 1];
+		}
+	for (size_t i = 0; i < l->np; i++)
+		(*order)[at[l->p[i].c.y - lo]++] = (uint32_t)i;
+	free(at);
+	for (size_t k = 0; k < w->nids; k++)
+		w->task[w->ntask++] = (struct task){.ids = (int)k + 1};
+	return DS_OK;
+}
+
+static int threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > DUP_THREADS_MAX ? DUP_THREADS_MAX : (int)n;
+}
+
+/* All tasks on the threads; their hits into *hit (the caller frees). */
+static enum ds_rc block_all(struct load *l, double min, struct dup_stats *stats,
+			    struct hit **hit, size_t *nhit)
+{
+	struct work w = {.l = l, .min = min};
+	uint32_t *order = NULL;
+	struct worker k[DUP_THREADS_MAX] = {0};
+	pthread_t th[DUP_THREADS_MAX];
+	int nt = threads(), started = 0;
+	enum ds_rc rc = plan(l, &w, &order);
+	w.order = order;
+	for (int i = 0; i < nt; i++)
+		k[i].w = &w;
+	for (int i = 1; i < nt && !rc; i++, started++)
+		if (pthread_create(&th[i], NULL, run_worker, &k[i]))
+			break; /* fewer threads: the others do the work */
+	if (!rc)
+		run_worker(&k[0]);
+	for (int i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	size_t total = 0;
+	for (int i = 0; i < nt; i++) {
+		rc = rc ? rc : k[i].rc;
+		total += k[i].nhit;
+		stats->keys += k[i].stats.keys;
+		stats->compared += k[i].stats.compared;
+		stats->blocks_left_out += k[i].stats.blocks_left_out;
+	}
+	*hit = NULL;
+	*nhit = 0;
+	if (!rc && total && !(*hit = malloc(total * sizeof **hit)))
+		rc = DS_ENOMEM;
+	for (int i = 0; i < nt; i++) {
+		if (!rc && k[i].nhit)
+			memcpy(*hit + *nhit, k[i].hit, k[i].nhit * sizeof **hit);
+		*nhit += rc ? 0 : k[i].nhit;
+		free(k[i].e);
+		free(k[i].tmp);
+		free(k[i].count);
+		free(k[i].hit);
+	}
+	free(order);
+	free(w.task);
 	return rc;
 }
 
@@ -679,10 +946,7 @@ static json_t *answer(struct load *l, struct hit *hit, size_t n)
 		if (l->rq->decided && l->rq->decided(ia, ib, l->rq->arg))
 			continue;
 		json_t *reasons = json_array();
-		struct cmp ca, cb;
-		cmp_of_dp(l, a, &ca);
-		cmp_of_dp(l, b, &cb);
-		double s = score(&ca, &cb, place_dp(l, a, b), reasons);
+		double s = score(&a->c, &b->c, place_dp(l, a, b), reasons, -1);
 		json_array_append_new(pairs, json_pack("{s:s, s:s, s:f, s:o}", "a", ia, "b", ib, "score",
 						       round(s * 1000) / 1000, "reasons", reasons));
 	}
@@ -699,7 +963,8 @@ enum ds_rc dup_find(struct store *st, const struct dup_request *rq, json_t **out
 	*stats = (struct dup_stats){0};
 	*out = NULL;
 	struct load l = {.rq = rq, .today = day_today()};
-	struct block b = {.l = &l, .stats = stats, .min = rq->min_score};
+	struct hit *hit = NULL;
+	size_t nhit = 0;
 	enum ds_rc rc = store_units_tree(st, &l.units);
 	if (rc)
 		return rc;
@@ -713,22 +978,20 @@ enum ds_rc dup_find(struct store *st, const struct dup_request *rq, json_t **out
 		qsort(l.p, l.np, sizeof *l.p, cmp_rid);
 	if ((rc = store_each_event(st, 0, false, load_mother, &l)))
 		goto out;
-	if ((rc = count_names(&l)))
+	if ((rc = finish_load(&l)))
 		goto out;
 	stats->persons = (long)l.np;
-	/* About ten keys a person; a pass holds at most about 8 million. */
-	b.passes = 1 + (unsigned)(l.np / 800000);
-	for (b.pass = 0; b.pass < b.passes && !rc; b.pass++)
-		rc = one_pass(&b);
-	if (!rc && !(*out = answer(&l, b.hit, b.nhit)))
+	stats->load_seconds = progress_now() - t0;
+	if (!(rc = block_all(&l, rq->min_score, stats, &hit, &nhit)) &&
+	    !(*out = answer(&l, hit, nhit)))
 		rc = DS_ENOMEM;
 out:
-	free(b.e);
-	free(b.hit);
+	free(hit);
 	free(l.p);
 	free(l.area);
 	free(l.arena);
 	hmap_free(&l.areas);
+	hmap_free(&l.above);
 	reg_units_free(&l.units);
 	stats->seconds = progress_now() - t0;
 	return rc;

@@ -7,15 +7,25 @@
  * pair; each block key is hashed to 64 bits:
  *
  *   - the same national id; the same insurance number;
- *   - the folded family name, given name and birth year, and the same with
- *     one letter deleted from the family or the given name (the deletion
- *     neighbourhood: any one typo in either name leaves a shared key);
- *     middle names are left out, so a middle name missing still meets;
+ *   - the same folded family name, given name and birth year (the exact
+ *     key: a birth date copied wrong still meets);
+ *   - the folded family and given names, the birth year, the sex and the
+ *     birth month, and the same with one letter deleted from the family or
+ *     the given name (the deletion neighbourhood: any one typo in either
+ *     name leaves a shared key); a birth day that could be a month (1 to
+ *     12) gives its keys under that month too (day and month swapped), a
+ *     birth year alone under each month; middle names are left out, so a
+ *     middle name missing still meets;
  *   - the same folded full name and the same mother.
  *
- * Keys are sorted in partitions (a hash range at a time) so that memory
- * stays near the persons' own; a block larger than DUP_BLOCK_MAX is left
- * out (it says nothing: thousands of persons share it) and counted.
+ * The keys of the persons born in a few years (or of a hash range of the
+ * ids) make one task; up to DUP_THREADS_MAX threads share the tasks.  A
+ * block larger than DUP_BLOCK_MAX is left out (it says nothing: thousands
+ * of persons share it) and counted.  A pair is not compared in a deletion
+ * block when it shares the exact key, nor in another month's than the
+ * lowest both have; the score's parts other than the name are added first,
+ * and the names are compared only when they could lift the pair to the
+ * threshold.  The answer does not depend on the number of threads.
  *
  * A pair is scored from 0 to 1 (dup.c; worked by hand in tests/unit/test_dup.c):
  *
@@ -71,6 +81,7 @@
 #define DUP_TYPO 0.9         /* a name part one letter apart, at least */
 #define DUP_NID_DIFFERS 0.3  /* taken off for two different national ids */
 #define DUP_INS_DIFFERS 0.15 /* taken off for two different insurance numbers */
+#define DUP_THREADS_MAX 8    /* threads sharing the blocks, at most (one a core) */
 
 /* What a person is compared on (one is filled by dup_person_of). */
 struct dup_person {
@@ -101,7 +112,7 @@ struct dup_request {
 struct dup_stats {
 	long persons, keys, blocks_left_out;
 	long long compared;
-	double seconds;
+	double seconds, load_seconds; /* in all; loading the persons */
 };
 
 /*

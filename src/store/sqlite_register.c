@@ -241,7 +241,7 @@ static void read_person(sqlite3_stmt *s, struct store_person *p)
 	p->cur_hh = sqlite3_column_int64(s, 21);
 	p->exit = sq_col_day(s, 22, DAY_MAX);
 	if (sqlite3_column_type(s, 23) == SQLITE_NULL)
-		snprintf(p->cur_name, sizeof p->cur_name, "%s", r->full_name);
+		memcpy(p->cur_name, r->full_name, sizeof p->cur_name); /* both REG_NAME_BYTES */
 	else
 		sq_col_text(s, 23, p->cur_name, sizeof p->cur_name);
 	sq_col_text(s, 24, p->cur_nid, sizeof p->cur_nid);
