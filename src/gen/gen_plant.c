@@ -120,8 +120,14 @@ static int plant_one(struct gen *g, struct grng *r, size_t nreal, uint8_t *copie
 {
 	uint32_t src = grng_below(r, (uint32_t)nreal);
 	const struct gperson *s = &g->p[src];
+	/* The copy keeps the year but may change the day, or take 15 July for a
+	 * year alone: a person born in the baseline's year could be copied as
+	 * born after it, which the register refuses.  Not those. */
+	int by, bm, bd, sy, sm, sd;
+	day_to_ymd(s->birth, &by, &bm, &bd);
+	day_to_ymd(g->o->start, &sy, &sm, &sd);
 	if ((s->flags & (GP_PRESENT | GP_GHOST)) != GP_PRESENT || g->h[s->hh].type != 1 ||
-	    copied[src])
+	    copied[src] || by >= sy)
 		return 0;
 	struct gplant pl = {.src = src, .name = draw_name(r), .date = draw_date(r)};
 	pl.place = grng_chance(r, 0.6) ? PL_PLACE_COMMUNE : PL_PLACE_OTHER;
