@@ -101,7 +101,9 @@ test('a commune officer\'s home: the programmes\' lists with their counts, then 
 test('a collaborator\'s households: head, members and poverty, with 44 px tap targets, on a phone', async () => {
   const page = await loggedIn(fx, 'ctv', { width: 360, height: 740 });
   await page.goto(`${fx.base}/#/area`);
-  await page.waitForSelector('main table tbody tr');
+  // The area's page drawn, not the home page's tables still showing.
+  await page.waitForFunction(() => !document.querySelector('main[aria-busy]') &&
+    document.querySelector('main h1')?.textContent === 'Danh sách hộ' && document.querySelector('main table tbody tr'));
   const rows = await page.locator('main table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.deepEqual(rows, [['1', 'Nguyễn Văn Bảy Mươi', '7', '', 'Số 1'], ['2', 'Hoàng Văn Sáu Mươi', '7', 'Nghèo', 'Số 2']]);
   const links = page.locator('main table tbody a');
