@@ -514,7 +514,7 @@ static const char schema_v1[] =
 	" PRIMARY KEY (prov, rid)) PARTITION BY LIST (prov);"
 	"CREATE INDEX person_rid_ix ON person(rid);"
 	"CREATE INDEX person_key_ix ON person(cur_key text_pattern_ops);"
-	"CREATE INDEX person_given_ix ON person(given_key, birth);"
+	"CREATE INDEX person_given_ix ON person(given_key, birth, cur_hh);"
 	"CREATE INDEX person_hh_ix ON person(cur_hh);"
 	"CREATE TABLE person_default PARTITION OF person DEFAULT;"
 	"CREATE TABLE person_key(id text PRIMARY KEY, prov int NOT NULL, rid bigint NOT NULL UNIQUE);"
@@ -586,7 +586,7 @@ static const char schema_v4[] =
 
 /* Version 5: the given-name index also orders by birth (see sqlite.c). */
 static const char schema_v5[] = "DROP INDEX IF EXISTS person_given_ix;"
-				"CREATE INDEX person_given_ix ON person(given_key, birth);";
+				"CREATE INDEX person_given_ix ON person(given_key, birth, cur_hh);";
 
 enum ds_rc pg_ensure_prov(struct store *st, int prov)
 {

@@ -134,7 +134,7 @@ enum ds_rc pg_flush_all(struct store *st)
 /* Into empty tables, the search indexes are built once at the end. */
 static const char pg_person_indexes[] =
 	"CREATE INDEX IF NOT EXISTS person_key_ix ON person(cur_key text_pattern_ops);"
-	"CREATE INDEX IF NOT EXISTS person_given_ix ON person(given_key, birth);";
+	"CREATE INDEX IF NOT EXISTS person_given_ix ON person(given_key, birth, cur_hh);";
 
 static enum ds_rc pg_bulk_begin(struct store *st, enum store_kind kind, bool empty)
 {
@@ -1397,10 +1397,13 @@ static enum ds_rc pg_find_given(struct store *st, const char *keys, int year, co
 			    areas, I64(lim, (int64_t)limit)};
 	enum ds_rc rc;
 	PGresult *r = pg_run(st,
+			     /* The commune's persons found through the given-name index
+			      * and their households first; only theirs are read whole. */
 			     "SELECT " PERSON_COLS PERSON_FROM
-			     "WHERE p.given_key IN (SELECT json_array_elements_text($1::json)) AND "
-			     "p.birth >= $2::int AND p.birth <= $3::int AND ch.area IN "
-			     "(SELECT json_array_elements_text($4::json)) ORDER BY p.rid LIMIT $5",
+			     "WHERE p.rid IN (SELECT q.rid FROM person q JOIN household qh ON qh.rid = q.cur_hh "
+			     "WHERE q.given_key IN (SELECT json_array_elements_text($1::json)) AND "
+			     "q.birth >= $2::int AND q.birth <= $3::int AND qh.area IN "
+			     "(SELECT json_array_elements_text($4::json))) ORDER BY p.rid LIMIT $5",
 			     5, p, &rc);
 	return find_rows(r, rc, fn, arg);
 }

@@ -249,11 +249,12 @@ static const char schema_v4[] =
 	"CREATE INDEX audit_at ON audit(at, seq);"
 	"CREATE INDEX audit_login ON audit(login, at, seq);";
 
-/* Version 5: the given-name index also orders by birth, so that the check at
- * entry's probes of a name and its slips, born in one year, read only
- * those persons (store_find_given). */
+/* Version 5: the given-name index also orders by birth and holds the
+ * current household, so that the check at entry's probes of a name and its
+ * slips, born in one year, find the commune's persons among them without
+ * reading any other person's row (store_find_given). */
 static const char schema_v5[] = "DROP INDEX IF EXISTS person_given;"
-				"CREATE INDEX person_given ON person(given_key, birth);";
+				"CREATE INDEX person_given ON person(given_key, birth, cur_hh);";
 
 /* The household id index, dropped and rebuilt around a bulk load into an empty table. */
 static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
@@ -264,7 +265,7 @@ const char sq_person_indexes[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS person_id ON person(id);"
 	"CREATE UNIQUE INDEX IF NOT EXISTS person_nid ON person(nid) WHERE nid IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS person_key ON person(cur_key);"
-	"CREATE INDEX IF NOT EXISTS person_given ON person(given_key, birth);"
+	"CREATE INDEX IF NOT EXISTS person_given ON person(given_key, birth, cur_hh);"
 	"CREATE INDEX IF NOT EXISTS person_hh ON person(cur_hh);";
 /* Only the indexes in random order are worth dropping: ids and households
  * usually arrive sorted, so their indexes grow by appending. */

@@ -802,9 +802,12 @@ static enum ds_rc sq_find_given(struct store *st, const char *keys, int year, co
 {
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(SQ(st)->db,
+			       /* The commune's persons found in the covering index and their
+				* households first; only theirs are read whole. */
 			       "SELECT " PERSON_COLS PERSON_FROM
-			       "WHERE p.given_key IN (SELECT value FROM json_each(?1)) AND p.birth >= ?2 AND "
-			       "p.birth <= ?3 AND ch.area IN (SELECT value FROM json_each(?4)) "
+			       "WHERE p.rid IN (SELECT q.rid FROM person q JOIN household qh ON qh.rid = q.cur_hh "
+			       "WHERE q.given_key IN (SELECT value FROM json_each(?1)) AND q.birth >= ?2 AND "
+			       "q.birth <= ?3 AND qh.area IN (SELECT value FROM json_each(?4))) "
 			       "ORDER BY p.rid LIMIT ?5",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sq_err(st, "find");
