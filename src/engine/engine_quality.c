@@ -70,23 +70,32 @@ const char *engine_area_code(const struct eng_view *v, int32_t area)
 	return area >= 0 && (size_t)area < e->nareas ? e->area_code[area] : "";
 }
 
-bool eng_each_present(const struct engine *e, const int32_t *col, int32_t day,
-			 bool (*fn)(const struct eng_spells *s, size_t k, int32_t area, void *arg),
-			 void *arg)
+/* Calls fn for every spell of the areas of col begun by day, and when open
+ * only those still open on it; false when fn said false. */
+static bool each_spell(const struct engine *e, const int32_t *col, int32_t day, bool open,
+		       bool (*fn)(const struct eng_spells *s, size_t k, int32_t area, void *arg),
+		       void *arg)
 {
 	for (size_t a = 0; a < e->nareas; a++) {
 		if (col[a] < 0)
 			continue;
 		const struct eng_spells *s = &e->base;
 		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
-			if (s->from[k] <= day && day < s->to[k] && !fn(s, k, (int32_t)a, arg))
+			if (s->from[k] <= day && (!open || day < s->to[k]) && !fn(s, k, (int32_t)a, arg))
 				return false;
 		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
-			if (e->added.from[k] <= day && day < e->added.to[k] &&
+			if (e->added.from[k] <= day && (!open || day < e->added.to[k]) &&
 			    !fn(&e->added, (size_t)k, (int32_t)a, arg))
 				return false;
 	}
 	return true;
+}
+
+bool eng_each_present(const struct engine *e, const int32_t *col, int32_t day,
+		      bool (*fn)(const struct eng_spells *s, size_t k, int32_t area, void *arg),
+		      void *arg)
+{
+	return each_spell(e, col, day, true, fn, arg);
 }
 
 struct aged {
@@ -456,6 +465,24 @@ enum ds_rc engine_q_no_fp_status(const struct eng_view *v, const char *unit, int
 	return q_end(rc, out, n);
 }
 
+struct last_end {
+	int32_t *last;
+	int64_t maxh;
+	int32_t day;
+};
+
+/* A spell begun by the day: its household's latest end, DAY_MAX when open on it. */
+static bool last_end_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
+{
+	(void)area;
+	struct last_end *le = arg;
+	int32_t h = s->hh[k];
+	int32_t end = s->to[k] > le->day ? DAY_MAX : s->to[k];
+	if (h > 0 && h <= le->maxh && end > le->last[h])
+		le->last[h] = end;
+	return true;
+}
+
 /* Each household of the unit's areas with a usual resident once, up to the
  * day, and none on the day; the day its last resident's spell ended. */
 enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit, int32_t map_date,
@@ -466,7 +493,7 @@ enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit,
 	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
 	if (!e)
 		return rc;
-	/* by household: the latest end of a spell begun by the day, DAY_MAX when open on it */
+	/* by household: the latest end of a spell begun by the day (last_end_one) */
 	int32_t *last = malloc(((size_t)e->maxh + 1) * sizeof *last);
 	size_t cap = 0;
 	if (!last) {
@@ -475,23 +502,8 @@ enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit,
 	}
 	for (int64_t h = 0; h <= e->maxh; h++)
 		last[h] = DAY_NONE;
-	for (size_t a = 0; a < e->nareas; a++) {
-		if (col[a] < 0)
-			continue;
-		for (int part = 0; part < 2; part++) {
-			const struct eng_spells *s = part ? &e->added : &e->base;
-			int32_t k = part ? e->add_head[a] : (int32_t)e->area_off[a];
-			while (part ? k >= 0 : (size_t)k < e->area_off[a + 1]) {
-				int32_t h = s->hh[k];
-				if (h > 0 && h <= e->maxh && s->from[k] <= day) {
-					int32_t end = s->to[k] > day ? DAY_MAX : s->to[k];
-					if (end > last[h])
-						last[h] = end;
-				}
-				k = part ? e->add_next[k] : k + 1;
-			}
-		}
-	}
+	struct last_end le = {.last = last, .maxh = e->maxh, .day = day};
+	each_spell(e, col, day, false, last_end_one, &le);
 	for (int64_t h = 1; h <= e->maxh && !rc; h++) {
 		int32_t a = e->h_area[h];
 		if (last[h] == DAY_NONE || last[h] == DAY_MAX || a < 0 || col[a] < 0)
