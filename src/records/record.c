@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,8 +166,15 @@ char *rec_text(const struct rec *r)
 	return s;
 }
 
+/* A number as the canonical text holds it: rounded to the 15 significant
+ * digits rec_text writes, so that the value kept is the value read back
+ * (1091111111111111.5 is kept as 1091111111111110, an integer, not as a
+ * real whose text would read back as that integer and differ). */
 json_t *rec_number(double v)
 {
+	char digits[32];
+	snprintf(digits, sizeof digits, "%.15g", v);
+	v = strtod(digits, NULL);
 	if (v == floor(v) && fabs(v) < 9007199254740992.0)
 		return json_integer((json_int_t)v);
 	return json_real(v);
