@@ -24,15 +24,17 @@ enum ds_rc eng_person_slot(struct engine *e, int64_t rid)
 		return DS_EINPUT;
 	if ((size_t)rid >= e->pcap) {
 		size_t cap = e->pcap, need = (size_t)rid;
-		size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap, c5 = cap;
+		size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap, c5 = cap, c6 = cap, c7 = cap;
 		if (!ds_grow(&e->p_birth, sizeof *e->p_birth, &c1, need, 1024) ||
 		    !ds_grow(&e->p_sex, 1, &c2, need, 1024) ||
 		    !ds_grow(&e->p_marital0, 1, &c3, need, 1024) ||
 		    !ds_grow(&e->p_fp0, 1, &c4, need, 1024) ||
+		    !ds_grow(&e->p_rel0, 1, &c6, need, 1024) ||
+		    !ds_grow(&e->p_away, sizeof *e->p_away, &c7, need, 1024) ||
 		    !ds_grow(&e->p_chg, sizeof *e->p_chg, &c5, need, 1024))
 			return DS_ENOMEM;
 		for (size_t i = cap; i < c5; i++)
-			e->p_chg[i] = -1;
+			e->p_chg[i] = e->p_away[i] = -1;
 		e->pcap = c5;
 	}
 	if (rid > e->maxp)
@@ -86,6 +88,7 @@ void eng_set_person(struct engine *e, const struct store_person_lite *p)
 	e->p_sex[p->rid] = p->sex;
 	e->p_marital0[p->rid] = p->marital;
 	e->p_fp0[p->rid] = p->fp_method;
+	e->p_rel0[p->rid] = p->relation;
 	e->p_chg[p->rid] = -1;
 }
 
@@ -140,7 +143,28 @@ enum ds_rc eng_household_fact(struct engine *e, const struct reg_fact *f)
 		rc = add_hchange(e, f->hh, f->date, 0, (uint8_t)(0x10 | reg_hc_type(f->a)));
 	if (!rc && (reg_hc_mask(f->a) & REG_HC_POVERTY))
 		rc = add_hchange(e, f->hh, f->date, f->b, (uint8_t)(0x20 | reg_hc_poverty(f->a)));
+	if (!rc && (reg_hc_mask(f->a) & REG_HC_HEAD) && f->person > 0 && f->person <= INT32_MAX)
+		rc = add_hchange(e, f->hh, f->date, (int32_t)f->person, HCHG_HEAD);
 	return rc;
+}
+
+/* A stretch of rid in household hh, from..to, while not a usual resident
+ * (absent for long, or a temporary resident from elsewhere): prepended to
+ * the person's list.  A new walk of the person starts a new list. */
+static enum ds_rc add_away(struct engine *e, int32_t rid, int32_t from, int32_t to, int32_t hh)
+{
+	size_t i = e->away.n, c[4] = {e->away.cap, e->away.cap, e->away.cap, e->away.cap};
+	if (!ds_grow(&e->away.from, 4, &c[0], i, 256) || !ds_grow(&e->away.to, 4, &c[1], i, 256) ||
+	    !ds_grow(&e->away.hh, 4, &c[2], i, 256) || !ds_grow(&e->away.next, 4, &c[3], i, 256))
+		return DS_ENOMEM;
+	e->away.cap = c[3];
+	e->away.from[i] = from;
+	e->away.to[i] = to;
+	e->away.hh[i] = hh;
+	e->away.next[i] = e->p_away[rid];
+	e->p_away[rid] = (int32_t)i;
+	e->away.n++;
+	return DS_OK;
 }
 
 /* ---- spells and events ---- */
@@ -239,6 +263,7 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 {
 	int32_t rid = (int32_t)p->rid;
 	e->p_chg[rid] = -1;
+	e->p_away[rid] = -1;
 	e->p_birth[rid] = p->birth;
 	for (size_t i = 0; i < n; i++)
 		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
@@ -252,8 +277,12 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 	bool open = true;
 	uint8_t start = p->entry_type == EV_BIRTH ? CAUSE_BIRTH
 			: p->entry_type == EV_MOVE_IN ? CAUSE_MOVE_IN : CAUSE_BASELINE;
-#define SPELL(end_cause) eng_spell_push(spells, rid, from, f->date, (int32_t)hh, \
-					eng_causes(start, end_cause))
+/* A stretch in one household that ends on f's day: a presence spell while a
+ * usual resident, else a stretch away (struct engine.away). */
+#define SPAN(end_cause)                                                                    \
+	(res == RES_USUAL ? eng_spell_push(spells, rid, from, f->date, (int32_t)hh,        \
+					   eng_causes(start, end_cause))                   \
+			  : add_away(e, rid, from, f->date, (int32_t)hh))
 	enum ds_rc rc = DS_OK;
 	for (size_t i = 0; i < n && !rc && open; i++) {
 		const struct reg_fact *f = &facts[i];
@@ -268,16 +297,18 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 		}
 		switch (f->type) {
 		case EV_TRANSFER:
-			if (res == RES_USUAL && f->date > from)
-				rc = SPELL(CAUSE_TRANSFER);
+			if (f->date > from)
+				rc = SPAN(CAUSE_TRANSFER);
 			from = f->date;
 			hh = f->hh;
 			start = CAUSE_TRANSFER;
 			break;
 		case EV_INFO_CHANGE:
-			if (reg_info_field(f->a) == FLD_RESIDENCE && f->b != res) {
-				if (res == RES_USUAL && f->date > from)
-					rc = SPELL(CAUSE_RESIDENCE);
+			if (reg_info_field(f->a) == FLD_RELATION && f->b > 0 && f->b <= 15)
+				rc = add_change(e, rid, f->date, (uint8_t)(CHG_REL | f->b));
+			else if (reg_info_field(f->a) == FLD_RESIDENCE && f->b != res) {
+				if (f->date > from)
+					rc = SPAN(CAUSE_RESIDENCE);
 				from = f->date;
 				res = f->b;
 				start = CAUSE_RESIDENCE;
@@ -285,8 +316,8 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 			break;
 		case EV_DEATH:
 		case EV_MOVE_OUT:
-			if (res == RES_USUAL && f->date > from)
-				rc = SPELL(f->type == EV_DEATH ? CAUSE_DEATH : CAUSE_MOVE_OUT);
+			if (f->date > from)
+				rc = SPAN(f->type == EV_DEATH ? CAUSE_DEATH : CAUSE_MOVE_OUT);
 			open = false;
 			break;
 		case EV_MARRIAGE: rc = add_change(e, rid, f->date, CHG_MARITAL | MAR_MARRIED); break;
@@ -299,7 +330,9 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 	}
 	if (!rc && open && res == RES_USUAL)
 		rc = eng_spell_push(spells, rid, from, DAY_MAX, (int32_t)hh, start);
-#undef SPELL
+	else if (!rc && open)
+		rc = add_away(e, rid, from, DAY_MAX, (int32_t)hh);
+#undef SPAN
 	return rc;
 }
 
@@ -308,7 +341,8 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 size_t engine_bytes(struct engine *e)
 {
 	pthread_rwlock_rdlock(&e->lock);
-	size_t b = e->pcap * (4 + 1 + 1 + 1 + 4);
+	size_t b = e->pcap * (4 + 1 + 1 + 1 + 1 + 4 + 4);
+	b += e->away.cap * 16;
 	b += e->chg.cap * (4 + 4 + 1);
 	b += e->hcap * (4 + 1 + 1 + 4 + 4);
 	b += e->hchg.cap * (4 + 4 + 4 + 1);
@@ -411,6 +445,12 @@ void eng_free_data(struct engine *e)
 	free(e->p_sex);
 	free(e->p_marital0);
 	free(e->p_fp0);
+	free(e->p_rel0);
+	free(e->p_away);
+	free(e->away.from);
+	free(e->away.to);
+	free(e->away.hh);
+	free(e->away.next);
 	free(e->p_chg);
 	free(e->chg.date);
 	free(e->chg.next);

@@ -246,6 +246,12 @@ enum ds_rc engine_q_no_fp_status(const struct eng_view *v, const char *unit, int
  * its last resident's spell ended), in household order. */
 enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit, int32_t map_date,
 				     int32_t day, struct eng_qitem **out, size_t *n);
+/* The households of unit's areas with a usual resident on day of whom none
+ * heads it: none has relation 1 on the day (at entry or by an info_change)
+ * and none is the head the latest household_change named (person: the
+ * household's record number; date: day), in household order. */
+enum ds_rc engine_q_no_head(const struct eng_view *v, const char *unit, int32_t map_date, int32_t day,
+			    struct eng_qitem **out, size_t *n);
 /* The counted events dated from..to in unit's areas: seq, date, subject and
  * area, a transfer between two of its areas once for each. */
 enum ds_rc engine_q_events(const struct eng_view *v, const char *unit, int32_t map_date,

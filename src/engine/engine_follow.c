@@ -36,7 +36,8 @@ static enum ds_rc collect(const struct store_event *ev, void *arg)
  * What a new fact changes in the engine, and so how much of its subject
  * must be rebuilt:
  *   EVENT:   nothing but itself (screenings, checks, pregnancies, details);
- *   CHANGES: the dated marital and method changes (which spells point to);
+ *   CHANGES: the dated changes of marital status, method and relation to
+ *            the head (which spells point to);
  *   SPELLS:  where and whether the person is counted (moves, deaths,
  *            residence), and, when dated before other facts, the household
  *            those later facts were counted in;
@@ -60,7 +61,9 @@ static enum refresh refresh_kind(const struct reg_fact *f)
 	case EV_INFO_CHANGE:
 		if (reg_info_field(f->a) == FLD_BIRTH_DATE)
 			return REFRESH_ALL;
-		return reg_info_field(f->a) == FLD_RESIDENCE ? REFRESH_SPELLS : REFRESH_EVENT;
+		return reg_info_field(f->a) == FLD_RESIDENCE	? REFRESH_SPELLS
+		       : reg_info_field(f->a) == FLD_RELATION ? REFRESH_CHANGES
+							      : REFRESH_EVENT;
 	default: return REFRESH_EVENT;
 	}
 }

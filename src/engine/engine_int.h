@@ -51,9 +51,19 @@ struct engine {
 	int32_t *p_birth;
 	uint8_t *p_sex;  /* 0 = no such person */
 	uint8_t *p_marital0, *p_fp0;
-	int32_t *p_chg; /* head of the change list, -1 */
+	uint8_t *p_rel0; /* relation to the head at entry, 0 when not given */
+	int32_t *p_chg;  /* head of the change list, -1 */
+	int32_t *p_away; /* head of the list of stretches away, -1 */
 
-	/* changes of marital status and method: kind << 4 | value */
+	/* a person's stretches in a household while not a usual resident
+	 * (residence 2 or 3): they count in no stock, but such a member may
+	 * head the household (engine_q_no_head) */
+	struct {
+		int32_t *from, *to, *hh, *next;
+		size_t n, cap;
+	} away;
+
+	/* changes of marital status, method and relation: kind << 4 | value */
 	struct {
 		int32_t *date, *next;
 		uint8_t *val;
@@ -66,10 +76,10 @@ struct engine {
 	int32_t *h_area;
 	uint8_t *h_type0, *h_pov0;
 	int32_t *h_year0; /* year of the baseline poverty status */
-	int32_t *h_chg;   /* household changes: type or poverty for a year */
+	int32_t *h_chg;   /* household changes: type, poverty for a year, head */
 	struct {
-		int32_t *date, *next, *year;
-		uint8_t *val; /* 0x10 | type, or 0x20 | poverty */
+		int32_t *date, *next, *year; /* year: of a poverty; the head's rid (HCHG_HEAD) */
+		uint8_t *val; /* 0x10 | type, 0x20 | poverty, or HCHG_HEAD; newest first */
 		size_t n, cap;
 	} hchg;
 
@@ -154,6 +164,9 @@ static inline int eng_info_method(unsigned info) { return (info >> 5) & 15; }
 /* A dated change: kind in the high nibble, value in the low one. */
 #define CHG_MARITAL 0x10
 #define CHG_FP 0x20
+#define CHG_REL 0x30
+/* A household change naming its head (hchg.year holds the head's rid). */
+#define HCHG_HEAD 0x30
 
 enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, int32_t to,
 			  int32_t hh, uint8_t cause);

@@ -43,6 +43,8 @@ static void trim(struct engine *e)
 		shrink(&e->p_sex, 1, n);
 		shrink(&e->p_marital0, 1, n);
 		shrink(&e->p_fp0, 1, n);
+		shrink(&e->p_rel0, 1, n);
+		shrink(&e->p_away, sizeof *e->p_away, n);
 		shrink(&e->p_chg, sizeof *e->p_chg, n);
 		e->pcap = n;
 	}

@@ -53,6 +53,21 @@ static const struct engine *q_start(const struct eng_view *v, const char *unit, 
 	return *rc ? NULL : e;
 }
 
+/* q_start, and a zeroed buffer of bytes for the question (NULL, with
+ * rc DS_ENOMEM and nothing to free, when there is no memory for it). */
+static const struct engine *q_start_buf(const struct eng_view *v, const char *unit, int32_t map_date,
+					struct eng_qitem **out, size_t *n, int32_t **col,
+					enum ds_rc *rc, size_t bytes, void **buf)
+{
+	const struct engine *e = q_start(v, unit, map_date, out, n, col, rc);
+	if (e && !(*buf = calloc(1, bytes))) {
+		free(*col);
+		*rc = DS_ENOMEM;
+		return NULL;
+	}
+	return e;
+}
+
 /* A question's end: on failure, no half answer. */
 static enum ds_rc q_end(enum ds_rc rc, struct eng_qitem **out, size_t *n)
 {
@@ -284,14 +299,11 @@ enum ds_rc engine_q_national_ids(const struct eng_view *v, const char *unit, int
 {
 	int32_t *col;
 	enum ds_rc rc;
-	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
+	struct where w;
+	const struct engine *e = q_start_buf(v, unit, map_date, out, n, &col, &rc,
+					     ((size_t)eng_of(v)->maxp + 1) * sizeof *w.area, (void **)&w.area);
 	if (!e)
 		return rc;
-	struct where w = {.area = malloc(((size_t)e->maxp + 1) * sizeof *w.area)};
-	if (!w.area) {
-		free(col);
-		return DS_ENOMEM;
-	}
 	for (int64_t p = 0; p <= e->maxp; p++)
 		w.area[p] = -1;
 	eng_each_present(e, col, day, where_one, &w);
@@ -490,16 +502,13 @@ enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit,
 {
 	int32_t *col;
 	enum ds_rc rc;
-	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
+	/* by household: the latest end of a spell begun by the day (last_end_one) */
+	int32_t *last;
+	const struct engine *e = q_start_buf(v, unit, map_date, out, n, &col, &rc,
+					     ((size_t)eng_of(v)->maxh + 1) * sizeof *last, (void **)&last);
 	if (!e)
 		return rc;
-	/* by household: the latest end of a spell begun by the day (last_end_one) */
-	int32_t *last = malloc(((size_t)e->maxh + 1) * sizeof *last);
 	size_t cap = 0;
-	if (!last) {
-		free(col);
-		return DS_ENOMEM;
-	}
 	for (int64_t h = 0; h <= e->maxh; h++)
 		last[h] = DAY_NONE;
 	struct last_end le = {.last = last, .maxh = e->maxh, .day = day};
@@ -512,6 +521,85 @@ enum ds_rc engine_q_empty_households(const struct eng_view *v, const char *unit,
 			rc = DS_ENOMEM;
 	}
 	free(last);
+	free(col);
+	return q_end(rc, out, n);
+}
+
+/* ---- households with no head ---- */
+
+struct headless {
+	const struct engine *e;
+	int32_t day;
+	uint8_t *state; /* by household: 1 a usual resident on the day, 2 one who heads it */
+};
+
+/* The person a household change last named head of hh on or before day, 0. */
+static int32_t named_head(const struct engine *e, int32_t hh, int32_t day)
+{
+	int32_t best = INT32_MIN, head = 0;
+	/* newest first: of two named the same day, the later one stays */
+	for (int32_t k = e->h_chg[hh]; k >= 0; k = e->hchg.next[k])
+		if (e->hchg.val[k] == HCHG_HEAD && e->hchg.date[k] <= day && e->hchg.date[k] > best) {
+			best = e->hchg.date[k];
+			head = e->hchg.year[k];
+		}
+	return head;
+}
+
+/* Whether p, a member of h on the day, heads it. */
+static bool heads(const struct engine *e, int32_t p, int32_t h, int32_t day)
+{
+	return eng_value_at(e, e->p_chg[p], CHG_REL, e->p_rel0[p], day) == 1 || named_head(e, h, day) == p;
+}
+
+static bool headless_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
+{
+	(void)area;
+	struct headless *g = arg;
+	int32_t h = s->hh[k];
+	if (h > 0 && h <= g->e->maxh && g->state[h] != 2)
+		g->state[h] = heads(g->e, s->person[k], h, g->day) ? 2 : 1;
+	return true;
+}
+
+/* A head may be a member who is not a usual resident (away for long, or a
+ * temporary resident): such stretches are kept apart from the spells. */
+static void heads_away(const struct engine *e, int32_t day, uint8_t *state)
+{
+	for (int64_t p = 1; p <= e->maxp; p++)
+		for (int32_t k = e->p_away[p]; k >= 0; k = e->away.next[k]) {
+			int32_t h = e->away.hh[k];
+			if (e->away.from[k] <= day && e->away.to[k] > day && h > 0 && h <= e->maxh &&
+			    state[h] == 1 && heads(e, (int32_t)p, h, day))
+				state[h] = 2;
+		}
+}
+
+/* Each household of the unit's areas with a usual resident on the day and
+ * no member who heads it: no member (usual resident or not) is recorded as
+ * the head (relation 1, at entry or by a later change) and none is the one
+ * the latest household change named. */
+enum ds_rc engine_q_no_head(const struct eng_view *v, const char *unit, int32_t map_date, int32_t day,
+			    struct eng_qitem **out, size_t *n)
+{
+	int32_t *col;
+	enum ds_rc rc;
+	struct headless g = {.day = day};
+	if (!(g.e = q_start_buf(v, unit, map_date, out, n, &col, &rc, (size_t)eng_of(v)->maxh + 1,
+				(void **)&g.state)))
+		return rc;
+	const struct engine *e = g.e;
+	size_t cap = 0;
+	eng_each_present(e, col, day, headless_one, &g);
+	heads_away(e, day, g.state);
+	for (int64_t h = 1; h <= e->maxh && !rc; h++) {
+		int32_t a = e->h_area[h];
+		if (g.state[h] != 1 || a < 0 || col[a] < 0)
+			continue;
+		if (!push(out, n, &cap, (struct eng_qitem){.person = (int32_t)h, .date = day, .area = a}))
+			rc = DS_ENOMEM;
+	}
+	free(g.state);
 	free(col);
 	return q_end(rc, out, n);
 }

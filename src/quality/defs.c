@@ -26,6 +26,7 @@ static const struct fn_def {
 	[QF_NO_FP_STATUS] = {"no_fp_status", "record", 2, {10, 15}, {49, 60}, " count date unit area "},
 	[QF_EMPTY_HOUSEHOLD] = {"empty_household", "record", 0, {0, 0}, {0, 0},
 				" household number date unit area "},
+	[QF_NO_HEAD] = {"no_head", "record", 0, {0, 0}, {0, 0}, " household number date unit area "},
 	[QF_BALANCE] = {"balance", "flow", 0, {0, 0}, {0, 0},
 			" unit difference start end births deaths in out other_in other_out "},
 	[QF_NO_EVENTS] = {"no_events", "flow", 1, {1, 0}, {24, 0}, " area unit months from "},

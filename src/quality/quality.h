@@ -47,6 +47,7 @@ enum q_fn {
 	QF_NATIONAL_ID,    /* record: a citizen id whose digits disagree with the person */
 	QF_NO_FP_STATUS,   /* record: married women of an age range with nothing of contraception recorded, by area */
 	QF_EMPTY_HOUSEHOLD, /* record: a household left with no usual resident */
+	QF_NO_HEAD,         /* record: a household whose residents have no head */
 	QF_BALANCE,        /* flow: the balancing equation does not hold */
 	QF_NO_EVENTS,      /* flow: an area with no event for some months */
 	QF_LATE_ENTRY,     /* timeliness: events recorded more than N days after their date */

@@ -156,6 +156,8 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 					   &n);
 	else if (c->fn == QF_EMPTY_HOUSEHOLD) /* person holds the household */
 		rc = engine_q_empty_households(v, r->unit, r->map, r->p.to, &it, &n);
+	else if (c->fn == QF_NO_HEAD) /* person holds the household */
+		rc = engine_q_no_head(v, r->unit, r->map, r->p.to, &it, &n);
 	else
 		rc = engine_q_present_twice(v, r->unit, r->map, r->p.to, &it, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -165,13 +167,14 @@ static enum ds_rc person_items(struct run *r, const struct eng_view *v, int ci)
 			break;
 		}
 		set_unit(r, v, f, engine_area_code(v, it[i].area));
-		*(c->fn == QF_EMPTY_HOUSEHOLD ? &f->household : &f->person) = it[i].person;
+		bool household = c->fn == QF_EMPTY_HOUSEHOLD || c->fn == QF_NO_HEAD;
+		*(household ? &f->household : &f->person) = it[i].person;
 		f->seq = it[i].seq;
 		f->date = it[i].date;
 		var_date(f, "date", it[i].date, r->en);
 		if (c->fn == QF_NATIONAL_ID)
 			var_what(f, it[i].age, r->en);
-		else if (c->fn != QF_EMPTY_HOUSEHOLD)
+		else if (!household)
 			q_var_n(r, f, c->fn == QF_TWO_HOUSEHOLDS || c->fn == QF_NO_FP_STATUS ? "count" : "age",
 				it[i].age, 0);
 		if (c->fn == QF_NO_FP_STATUS)
@@ -480,7 +483,8 @@ static enum ds_rc checks(struct run *r)
 		case QF_TWO_HOUSEHOLDS:
 		case QF_NATIONAL_ID:
 		case QF_NO_FP_STATUS:
-		case QF_EMPTY_HOUSEHOLD: rc = person_items(r, v, (int)i); break;
+		case QF_EMPTY_HOUSEHOLD:
+		case QF_NO_HEAD: rc = person_items(r, v, (int)i); break;
 		case QF_BALANCE: rc = balance(r, v, (int)i); break;
 		case QF_NO_EVENTS: rc = no_events(r, v, (int)i); break;
 		case QF_LATE_ENTRY:

@@ -1205,6 +1205,7 @@ static enum ds_rc person_lite_row(PGresult *r, int i, void *arg)
 		.marital = (uint8_t)pg_get_i64(r, i, 6),
 		.residence = (uint8_t)pg_get_i64(r, i, 7),
 		.fp_method = (uint8_t)pg_get_i64(r, i, 8),
+		.relation = (uint8_t)pg_get_i64(r, i, 9),
 	};
 	return ((enum ds_rc(*)(const struct store_person_lite *, void *))c->fn)(&p, c->arg);
 }
@@ -1215,7 +1216,7 @@ static enum ds_rc pg_each_person_lite(struct store *st,
 {
 	struct pg_cb c = {(void *)fn, arg};
 	return pg_each(st,
-		       "SELECT rid, hh, entry_seq, birth, entry, sex, marital, residence, fp_method "
+		       "SELECT rid, hh, entry_seq, birth, entry, sex, marital, residence, fp_method, relation "
 		       "FROM person ORDER BY rid",
 		       0, NULL, person_lite_row, &c);
 }

@@ -263,5 +263,6 @@ void store_person_lite_of(const struct store_person *p, struct store_person_lite
 					.sex = p->rec.sex,
 					.marital = p->rec.marital,
 					.residence = p->rec.residence,
-					.fp_method = p->rec.fp_method};
+					.fp_method = p->rec.fp_method,
+					.relation = p->rec.relation};
 }

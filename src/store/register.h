@@ -60,7 +60,7 @@ struct store_person {
 struct store_person_lite {
 	int64_t rid, hh, entry_seq;
 	int32_t birth, entry;
-	uint8_t sex, marital, residence, fp_method;
+	uint8_t sex, marital, residence, fp_method, relation; /* relation to the head at entry */
 	uint8_t entry_type; /* 0 baseline, EV_BIRTH or EV_MOVE_IN (filled by the engine) */
 };
 

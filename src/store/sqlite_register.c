@@ -572,6 +572,7 @@ static enum ds_rc person_lite_row(sqlite3_stmt *s, void *arg)
 		.marital = (uint8_t)sqlite3_column_int(s, 6),
 		.residence = (uint8_t)sqlite3_column_int(s, 7),
 		.fp_method = (uint8_t)sqlite3_column_int(s, 8),
+		.relation = (uint8_t)sqlite3_column_int(s, 9),
 	};
 	return ((enum ds_rc(*)(const struct store_person_lite *, void *))c->fn)(&p, c->arg);
 }
@@ -582,7 +583,7 @@ static enum ds_rc sq_each_person_lite(struct store *st,
 {
 	struct sq_cb c = {(void *)fn, arg};
 	return sq_each(st,
-		       "SELECT rid, hh, entry_seq, birth, entry, sex, marital, residence, fp_method "
+		       "SELECT rid, hh, entry_seq, birth, entry, sex, marital, residence, fp_method, relation "
 		       "FROM person ORDER BY rid",
 		       NULL, 0, person_lite_row, &c);
 }

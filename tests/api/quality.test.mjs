@@ -88,5 +88,42 @@ for (const backend of BACKENDS) {
       assertError(await commune.get(Q('79', '2026-13')), 400);
       assertError(await commune.get(Q('79', '2026-11', '&format=pdf')), 400, 'bad_code');
     });
+
+    test('a household whose head died: flagged until a head is named, again when that is voided, not once the relation says head, nor while the head is away', async () => {
+      // The server keeps its engine current as these arrive (the follower), and October is asked again after each.
+      const person = (id, name, sex, birth, relation) => ({ person_id: id, full_name: name, sex, birth_date: birth, relation,
+        ethnicity: '01', education: 3, marital: relation === 3 ? 1 : 2, residence: 1 });
+      const post = async (fields) => {
+        const ev = { id: uuid(), ...fields };
+        const r = await collab.post('/api/v1/events', ev);
+        assert.equal(r.status, 201, r.text);
+        return ev;
+      };
+      await post({ type: 'move_in', date: '2026-10-01', origin: 'abroad', person: person('NH1', 'Lạc Văn Chủ', 1, '1970-01-01', 1),
+        new_household: { household_id: 'HNH', area_code: OBJ.A.area, number: '77', address: 'Số 77', type: 1, poverty: 0 } });
+      await post({ type: 'move_in', date: '2026-10-01', origin: 'abroad', household: 'HNH', person: person('NH2', 'Lạc Văn Con', 1, '2000-01-01', 3) });
+      await post({ type: 'move_in', date: '2026-10-01', origin: 'abroad', household: 'HNH', person: person('NH3', 'Lạc Thị Út', 2, '2004-01-01', 3) });
+      const october = async () => (await commune.get(Q(OBJ.A.commune, '2026-10', '&lang=vi'))).json.findings
+        .filter((f) => f.check === 'no_head' && f.household.id === 'HNH');
+      assert.deepEqual(await october(), [], 'NH1 heads it');
+      await post({ type: 'death', date: '2026-10-15', person: 'NH1' });
+      const [f] = await october();
+      assert.equal(f.text, 'Hộ số 77 ở Địa bàn 01 có người thường trú nhưng không ai là chủ hộ (tính đến ngày 31/10/2026).');
+      assert.equal(f.severity, 'warning');
+      assert.match(f.do, /chủ hộ mới/);
+      const named = await post({ type: 'household_change', date: '2026-10-20', household: 'HNH', head: 'NH2' });
+      assert.deepEqual(await october(), [], 'NH2 named head');
+      await post({ type: 'void', date: '2026-10-21', target: named.id, reason: 'nhầm' });
+      assert.equal((await october()).length, 1, 'the naming voided');
+      await post({ type: 'info_change', date: '2026-10-25', person: 'NH2', field: 'relation', value: '1' });
+      assert.deepEqual(await october(), [], 'NH2 recorded as head');
+      // A head away for long (residence 2) still heads the household; one who left does not.
+      await post({ type: 'info_change', date: '2026-10-26', person: 'NH2', field: 'residence', value: '2' });
+      assert.deepEqual(await october(), [], 'NH2 away, still the head');
+      await post({ type: 'move_out', date: '2026-10-28', person: 'NH2', destination: '01/00004' });
+      assert.equal((await october()).length, 1, 'NH2 gone: NH3 stays, heading nothing');
+      const sep = (await commune.get(Q(OBJ.A.commune, '2026-09'))).json.findings.filter((x) => x.check === 'no_head' && x.household.id === 'HNH');
+      assert.deepEqual(sep, [], 'not there before it arrived');
+    });
   });
 }

@@ -92,6 +92,30 @@ describe('danso quality', () => {
     assert.equal(of(p, 'empty_household')[0].text, 'Household 4 in Địa bàn 02 has had no usual resident since 2025-05-20.');
   });
 
+  test('a household with no head: after the head died, until one is named; after that one left, until a relation says head', () => {
+    // README: H6 (area 02 of 26734) opens on 2025-07-01 with F1 (head), F2
+    // (spouse) and F3 (child); F1 dies on 2025-08-12; a household change
+    // names F2 head on 2025-09-05; F2 leaves on 2025-10-03; F3's relation
+    // becomes head on 2025-11-07.
+    const heads = (p, ...lang) => of(ok(quality('--unit', '26734', '--period', p, ...lang), p), 'no_head');
+    const at = (p) => heads(p).map((f) => [f.area, f.household.id, f.household.number, f.date, f.severity]);
+    assert.deepEqual(at('2025-07'), []);
+    assert.deepEqual(at('2025-08'), [['2673400102', 'H6', '6', '2025-08-31', 'warning']]);
+    assert.deepEqual(at('2025-09'), []);
+    assert.deepEqual(at('2025-10'), [['2673400102', 'H6', '6', '2025-10-31', 'warning']]);
+    assert.deepEqual(at('2025-11'), []);
+    // Quarters end on their last day: the third quarter ends after F2 was named.
+    assert.deepEqual(at('2025-Q3'), []);
+    const [f] = heads('2025-08');
+    assert.equal(f.text, 'Hộ số 6 ở Địa bàn 02 có người thường trú nhưng không ai là chủ hộ (tính đến ngày 31/08/2025).');
+    assert.equal(f.do, 'Hỏi hộ ai là chủ hộ hiện nay (thường là khi chủ hộ cũ đã mất hoặc chuyển đi) và ghi thay đổi thông tin hộ với chủ hộ mới.');
+    assert.equal(heads('2025-10', '--lang', 'en')[0].text, 'Household 6 in Địa bàn 02 has usual residents but none of them is its head (as of 2025-10-31).');
+    // Every household of the baseline has its head: none before.
+    assert.deepEqual(at('2024-03'), []);
+    assert.deepEqual(at('2025-04'), [['2673400102', 'H4', '4', '2025-04-30', 'warning']], 'P2 stays after the head P1 left');
+    assert.deepEqual(at('2025-06'), [], 'H4 is empty in June, not headless');
+  });
+
   test('CSV and XLSX hold the same findings', () => {
     const csv = ok(quality('--unit', '26734', '--period', '2024-03', '--format', 'csv', '--lang', 'en'), 'csv').out;
     const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
