@@ -24,17 +24,18 @@ enum ds_rc eng_person_slot(struct engine *e, int64_t rid)
 		return DS_EINPUT;
 	if ((size_t)rid >= e->pcap) {
 		size_t cap = e->pcap, need = (size_t)rid;
-		size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap, c5 = cap, c6 = cap, c7 = cap;
+		size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap, c5 = cap;
 		if (!ds_grow(&e->p_birth, sizeof *e->p_birth, &c1, need, 1024) ||
 		    !ds_grow(&e->p_sex, 1, &c2, need, 1024) ||
 		    !ds_grow(&e->p_marital0, 1, &c3, need, 1024) ||
 		    !ds_grow(&e->p_fp0, 1, &c4, need, 1024) ||
-		    !ds_grow(&e->p_rel0, 1, &c6, need, 1024) ||
-		    !ds_grow(&e->p_away, sizeof *e->p_away, &c7, need, 1024) ||
+
 		    !ds_grow(&e->p_chg, sizeof *e->p_chg, &c5, need, 1024))
 			return DS_ENOMEM;
-		for (size_t i = cap; i < c5; i++)
-			e->p_chg[i] = e->p_away[i] = -1;
+		for (size_t i = cap; i < c5; i++) {
+			e->p_chg[i] = -1;
+			e->p_fp0[i] = 0;
+		}
 		e->pcap = c5;
 	}
 	if (rid > e->maxp)
@@ -86,9 +87,9 @@ void eng_set_person(struct engine *e, const struct store_person_lite *p)
 {
 	e->p_birth[p->rid] = p->birth;
 	e->p_sex[p->rid] = p->sex;
-	e->p_marital0[p->rid] = p->marital;
-	e->p_fp0[p->rid] = p->fp_method;
-	e->p_rel0[p->rid] = p->relation;
+	e->p_marital0[p->rid] = (uint8_t)((p->marital & 0x0F) | (p->relation <= 15 ? p->relation : 0) << 4);
+	/* The flag stays until the person's next walk takes their stretches away out. */
+	e->p_fp0[p->rid] = (uint8_t)((p->fp_method & 0x0F) | (e->p_fp0[p->rid] & ENG_AWAY));
 	e->p_chg[p->rid] = -1;
 }
 
@@ -149,22 +150,82 @@ enum ds_rc eng_household_fact(struct engine *e, const struct reg_fact *f)
 }
 
 /* A stretch of rid in household hh, from..to, while not a usual resident
- * (absent for long, or a temporary resident from elsewhere): prepended to
- * the person's list.  A new walk of the person starts a new list. */
+ * (absent for long, or a temporary resident from elsewhere). */
 static enum ds_rc add_away(struct engine *e, int32_t rid, int32_t from, int32_t to, int32_t hh)
 {
 	size_t i = e->away.n, c[4] = {e->away.cap, e->away.cap, e->away.cap, e->away.cap};
-	if (!ds_grow(&e->away.from, 4, &c[0], i, 256) || !ds_grow(&e->away.to, 4, &c[1], i, 256) ||
-	    !ds_grow(&e->away.hh, 4, &c[2], i, 256) || !ds_grow(&e->away.next, 4, &c[3], i, 256))
+	if (!ds_grow(&e->away.person, 4, &c[0], i, 256) || !ds_grow(&e->away.from, 4, &c[1], i, 256) ||
+	    !ds_grow(&e->away.to, 4, &c[2], i, 256) || !ds_grow(&e->away.hh, 4, &c[3], i, 256))
 		return DS_ENOMEM;
 	e->away.cap = c[3];
+	e->away.person[i] = rid;
 	e->away.from[i] = from;
 	e->away.to[i] = to;
 	e->away.hh[i] = hh;
-	e->away.next[i] = e->p_away[rid];
-	e->p_away[rid] = (int32_t)i;
+	if (e->away.sorted == i && (i == 0 || e->away.person[i - 1] <= rid))
+		e->away.sorted++;
 	e->away.n++;
+	e->p_fp0[rid] |= ENG_AWAY;
 	return DS_OK;
+}
+
+struct away_row {
+	int32_t person, from, to, hh;
+};
+
+static int away_cmp(const void *pa, const void *pb)
+{
+	const struct away_row *a = pa, *b = pb;
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	return (a->from > b->from) - (a->from < b->from);
+}
+
+/* The stretches still in force, all sorted by person again (when those
+ * after the sorted part grow many); left as they are without memory. */
+static void compact_away(struct engine *e)
+{
+	struct away_row *r = malloc((e->away.n + 1) * sizeof *r);
+	if (!r)
+		return;
+	size_t m = 0;
+	for (size_t i = 0; i < e->away.n; i++)
+		if (e->away.person[i])
+			r[m++] = (struct away_row){e->away.person[i], e->away.from[i], e->away.to[i],
+						   e->away.hh[i]};
+	qsort(r, m, sizeof *r, away_cmp);
+	for (size_t i = 0; i < m; i++) {
+		e->away.person[i] = r[i].person;
+		e->away.from[i] = r[i].from;
+		e->away.to[i] = r[i].to;
+		e->away.hh[i] = r[i].hh;
+	}
+	e->away.n = e->away.sorted = m;
+	free(r);
+}
+
+/* Takes out the stretches away of rid's earlier walk, found by binary
+ * search in the sorted part and by a scan of the rest (kept short). */
+static void forget_away(struct engine *e, int32_t rid)
+{
+	if (!(e->p_fp0[rid] & ENG_AWAY))
+		return;
+	e->p_fp0[rid] &= (uint8_t)~ENG_AWAY;
+	size_t lo = 0, hi = e->away.sorted;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (e->away.person[mid] < rid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < e->away.sorted && e->away.person[lo] == rid; lo++)
+		e->away.person[lo] = 0;
+	for (size_t i = e->away.sorted; i < e->away.n; i++)
+		if (e->away.person[i] == rid)
+			e->away.person[i] = 0;
+	if (e->away.n - e->away.sorted > 4096 + e->away.sorted / 16)
+		compact_away(e);
 }
 
 /* ---- spells and events ---- */
@@ -263,7 +324,7 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 {
 	int32_t rid = (int32_t)p->rid;
 	e->p_chg[rid] = -1;
-	e->p_away[rid] = -1;
+	forget_away(e, rid);
 	e->p_birth[rid] = p->birth;
 	for (size_t i = 0; i < n; i++)
 		if (!facts[i].voided && facts[i].type == EV_INFO_CHANGE &&
@@ -341,7 +402,7 @@ enum ds_rc eng_walk(struct engine *e, const struct store_person_lite *p, bool en
 size_t engine_bytes(struct engine *e)
 {
 	pthread_rwlock_rdlock(&e->lock);
-	size_t b = e->pcap * (4 + 1 + 1 + 1 + 1 + 4 + 4);
+	size_t b = e->pcap * (4 + 1 + 1 + 1 + 4);
 	b += e->away.cap * 16;
 	b += e->chg.cap * (4 + 4 + 1);
 	b += e->hcap * (4 + 1 + 1 + 4 + 4);
@@ -445,12 +506,10 @@ void eng_free_data(struct engine *e)
 	free(e->p_sex);
 	free(e->p_marital0);
 	free(e->p_fp0);
-	free(e->p_rel0);
-	free(e->p_away);
+	free(e->away.person);
 	free(e->away.from);
 	free(e->away.to);
 	free(e->away.hh);
-	free(e->away.next);
 	free(e->p_chg);
 	free(e->chg.date);
 	free(e->chg.next);

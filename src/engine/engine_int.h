@@ -50,17 +50,20 @@ struct engine {
 	int64_t maxp;
 	int32_t *p_birth;
 	uint8_t *p_sex;  /* 0 = no such person */
+	/* p_marital0: marital status at entry | relation to the head at entry
+	 * << 4 (0 when not given); p_fp0: method at entry | ENG_AWAY when the
+	 * person may have stretches away (eng_marital0 and the others read them) */
 	uint8_t *p_marital0, *p_fp0;
-	uint8_t *p_rel0; /* relation to the head at entry, 0 when not given */
-	int32_t *p_chg;  /* head of the change list, -1 */
-	int32_t *p_away; /* head of the list of stretches away, -1 */
+	int32_t *p_chg; /* head of the change list, -1 */
 
-	/* a person's stretches in a household while not a usual resident
+	/* A person's stretches in a household while not a usual resident
 	 * (residence 2 or 3): they count in no stock, but such a member may
-	 * head the household (engine_q_no_head) */
+	 * head the household (engine_q_no_head).  Sorted by person up to
+	 * `sorted` (a load walks persons in order), later walks' after it;
+	 * person 0 marks a stretch a later walk replaced. */
 	struct {
-		int32_t *from, *to, *hh, *next;
-		size_t n, cap;
+		int32_t *person, *from, *to, *hh;
+		size_t n, cap, sorted;
 	} away;
 
 	/* changes of marital status, method and relation: kind << 4 | value */
@@ -165,6 +168,10 @@ static inline int eng_info_method(unsigned info) { return (info >> 5) & 15; }
 #define CHG_MARITAL 0x10
 #define CHG_FP 0x20
 #define CHG_REL 0x30
+#define ENG_AWAY 0x80 /* in p_fp0 */
+static inline int eng_marital0(const struct engine *e, int64_t p) { return e->p_marital0[p] & 0x0F; }
+static inline int eng_rel0(const struct engine *e, int64_t p) { return e->p_marital0[p] >> 4; }
+static inline int eng_fp0(const struct engine *e, int64_t p) { return e->p_fp0[p] & 0x0F; }
 /* A household change naming its head (hchg.year holds the head's rid). */
 #define HCHG_HEAD 0x30
 

@@ -43,8 +43,6 @@ static void trim(struct engine *e)
 		shrink(&e->p_sex, 1, n);
 		shrink(&e->p_marital0, 1, n);
 		shrink(&e->p_fp0, 1, n);
-		shrink(&e->p_rel0, 1, n);
-		shrink(&e->p_away, sizeof *e->p_away, n);
 		shrink(&e->p_chg, sizeof *e->p_chg, n);
 		e->pcap = n;
 	}
@@ -65,6 +63,11 @@ static void trim(struct engine *e)
 	shrink(&e->hchg.next, 4, e->hchg.n);
 	shrink(&e->hchg.year, 4, e->hchg.n);
 	shrink(&e->hchg.val, 1, e->hchg.n);
+	shrink(&e->away.person, 4, e->away.n);
+	shrink(&e->away.from, 4, e->away.n);
+	shrink(&e->away.to, 4, e->away.n);
+	shrink(&e->away.hh, 4, e->away.n);
+	e->away.cap = e->away.n;
 	e->hchg.cap = e->hchg.n;
 	shrink_events(&e->ev);
 }

@@ -433,7 +433,7 @@ static bool no_fp_one(const struct eng_spells *s, size_t k, int32_t area, void *
 		return true;
 	int32_t married = DAY_NONE; /* the day of the marriage in force, by event */
 	bool recorded = false;
-	int marital = e->p_marital0[p], method = e->p_fp0[p];
+	int marital = eng_marital0(e, p), method = eng_fp0(e, p);
 	for (int32_t c = e->p_chg[p]; c >= 0 && e->chg.date[c] <= g->day; c = e->chg.next[c]) {
 		int v = e->chg.val[c] & 0x0F;
 		if ((e->chg.val[c] & 0xF0) == CHG_MARITAL) {
@@ -549,7 +549,7 @@ static int32_t named_head(const struct engine *e, int32_t hh, int32_t day)
 /* Whether p, a member of h on the day, heads it. */
 static bool heads(const struct engine *e, int32_t p, int32_t h, int32_t day)
 {
-	return eng_value_at(e, e->p_chg[p], CHG_REL, e->p_rel0[p], day) == 1 || named_head(e, h, day) == p;
+	return eng_value_at(e, e->p_chg[p], CHG_REL, eng_rel0(e, p), day) == 1 || named_head(e, h, day) == p;
 }
 
 static bool headless_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
@@ -566,13 +566,12 @@ static bool headless_one(const struct eng_spells *s, size_t k, int32_t area, voi
  * temporary resident): such stretches are kept apart from the spells. */
 static void heads_away(const struct engine *e, int32_t day, uint8_t *state)
 {
-	for (int64_t p = 1; p <= e->maxp; p++)
-		for (int32_t k = e->p_away[p]; k >= 0; k = e->away.next[k]) {
-			int32_t h = e->away.hh[k];
-			if (e->away.from[k] <= day && e->away.to[k] > day && h > 0 && h <= e->maxh &&
-			    state[h] == 1 && heads(e, (int32_t)p, h, day))
-				state[h] = 2;
-		}
+	for (size_t k = 0; k < e->away.n; k++) {
+		int32_t h = e->away.hh[k], p = e->away.person[k];
+		if (p && e->away.from[k] <= day && e->away.to[k] > day && h > 0 && h <= e->maxh &&
+		    state[h] == 1 && heads(e, p, h, day))
+			state[h] = 2;
+	}
 }
 
 /* Each household of the unit's areas with a usual resident on the day and

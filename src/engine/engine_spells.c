@@ -14,7 +14,7 @@ static void fill_person(const struct engine *e, struct eng_spells *s, size_t k)
 	int32_t p = s->person[k];
 	s->birth[k] = e->p_birth[p];
 	s->chg[k] = e->p_chg[p];
-	s->info[k] = eng_info(e->p_sex[p], e->p_marital0[p], e->p_fp0[p]);
+	s->info[k] = eng_info(e->p_sex[p], eng_marital0(e, p), eng_fp0(e, p));
 }
 
 enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
