@@ -403,7 +403,7 @@ size_t engine_bytes(struct engine *e)
 {
 	pthread_rwlock_rdlock(&e->lock);
 	size_t b = e->pcap * (4 + 1 + 1 + 1 + 4);
-	b += e->away.cap * 16;
+	b += e->away.cap * 16 + e->tr.n * 8;
 	b += e->chg.cap * (4 + 4 + 1);
 	b += e->hcap * (4 + 1 + 1 + 4 + 4);
 	b += e->hchg.cap * (4 + 4 + 4 + 1);
@@ -506,6 +506,8 @@ void eng_free_data(struct engine *e)
 	free(e->p_sex);
 	free(e->p_marital0);
 	free(e->p_fp0);
+	free(e->tr.idx);
+	free(e->tr.area);
 	free(e->away.person);
 	free(e->away.from);
 	free(e->away.to);

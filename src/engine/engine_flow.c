@@ -152,6 +152,94 @@ static int push_range(struct eng_range **v, size_t *n, size_t *cap, size_t lo, s
 	return 0;
 }
 
+struct tr_row {
+	int32_t w, area;
+	uint32_t idx;
+};
+
+static int tr_cmp(const void *pa, const void *pb)
+{
+	const struct tr_row *a = pa, *b = pb;
+	if (a->w != b->w)
+		return a->w < b->w ? -1 : 1;
+	if (a->area != b->area)
+		return a->area < b->area ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+enum ds_rc eng_index_transfers(struct engine *e)
+{
+	const struct eng_events *v = &e->ev;
+	size_t n = 0;
+	for (size_t i = 0; i < v->n; i++)
+		n += v->type[i] == EV_TRANSFER;
+	struct tr_row *r = malloc((2 * n + 1) * sizeof *r);
+	uint32_t *idx = malloc((2 * n + 1) * sizeof *idx);
+	int32_t *area = malloc((2 * n + 1) * sizeof *area);
+	if (!r || !idx || !area || v->n > UINT32_MAX) {
+		free(r);
+		free(idx);
+		free(area);
+		return DS_ENOMEM;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->type[i] != EV_TRANSFER)
+			continue;
+		int32_t w = eng_window(v->date[i]), left = v->a[i], entered = eng_hh_area(e, v->hh[i]);
+		if (left >= 0)
+			r[m++] = (struct tr_row){w, left, (uint32_t)i};
+		if (entered >= 0 && entered != left)
+			r[m++] = (struct tr_row){w, entered, (uint32_t)i};
+	}
+	qsort(r, m, sizeof *r, tr_cmp);
+	for (size_t j = 0; j < m; j++) {
+		idx[j] = r[j].idx;
+		area[j] = r[j].area;
+	}
+	free(r);
+	free(e->tr.idx);
+	free(e->tr.area);
+	e->tr.idx = idx;
+	e->tr.area = area;
+	e->tr.n = m;
+	return DS_OK;
+}
+
+/* First entry of e->tr at or after (w, a). */
+static size_t tr_start(const struct engine *e, int32_t w, int32_t a)
+{
+	size_t lo = 0, hi = e->tr.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int32_t mw = eng_window(e->ev.date[e->tr.idx[mid]]);
+		if (mw < w || (mw == w && e->tr.area[mid] < a))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The transfers of window w that leave or enter the wanted areas, each
+ * once: one entering from a wanted area is found where it leaves. */
+static int push_transfers(const struct engine *e, int32_t w, const int32_t *areas, size_t na,
+			  const int32_t *area_col, struct eng_range **out, size_t *n, size_t *cap)
+{
+	for (size_t k = 0; k < na; k++)
+		for (size_t j = tr_start(e, w, areas[k]); j < e->tr.n && e->tr.area[j] == areas[k]; j++) {
+			uint32_t i = e->tr.idx[j];
+			if (eng_window(e->ev.date[i]) != w)
+				break;
+			int32_t left = e->ev.a[i];
+			if (left != areas[k] && left >= 0 && area_col[left] >= 0)
+				continue;
+			if (push_range(out, n, cap, i, (size_t)i + 1))
+				return -1;
+		}
+	return 0;
+}
+
 /* Below one area in this many, a query reads areas' blocks, not whole windows. */
 #define FEW_AREAS 16
 
@@ -182,11 +270,14 @@ enum ds_rc eng_event_ranges(const struct engine *e, int32_t from, int32_t to,
 	if (!areas) {
 		failed = push_range(out, n, &cap, lo, end);
 	} else {
-		/* Window by window: the block of area -1, then each area's. */
+		/* Window by window: the transfers of the areas (the block of
+		 * area -1 holds the province's, and its other events count in no
+		 * area), then each area's block. */
 		while (lo < end && !failed) {
-			size_t wend = eng_window_start(v, lo, end, eng_window(v->date[lo]) + 1);
+			int32_t w = eng_window(v->date[lo]);
+			size_t wend = eng_window_start(v, lo, end, w + 1);
 			size_t pos = area_start(e, lo, wend, 0);
-			failed = push_range(out, n, &cap, lo, pos);
+			failed = push_transfers(e, w, areas, na, area_col, out, n, &cap);
 			for (size_t k = 0; k < na && !failed && pos < wend; k++) {
 				size_t s = area_start(e, pos, wend, areas[k]);
 				pos = area_start(e, s, wend, areas[k] + 1);

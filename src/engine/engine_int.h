@@ -103,6 +103,15 @@ struct engine {
 		size_t n, cap;
 	} ev, late;
 
+	/* the transfers of ev, twice: by the area they leave and by the one
+	 * they enter (when another), sorted by window, area and index, so that
+	 * a query of a few areas reads only its own (eng_index_transfers) */
+	struct {
+		uint32_t *idx;
+		int32_t *area;
+		size_t n;
+	} tr;
+
 	int64_t last_seq; /* of the store's log, applied so far */
 	int32_t *bounds;  /* days on which the unit tree changes, sorted */
 	size_t nbounds;
@@ -216,6 +225,8 @@ static inline void eng_kill_event(struct eng_events *v, size_t i)
 	v->type[i] = 0;
 }
 enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v);
+/* Builds e->tr for the events of e->ev as they are now sorted. */
+enum ds_rc eng_index_transfers(struct engine *e);
 /* First index in [lo, hi) of sorted events whose window is at least w. */
 size_t eng_window_start(const struct eng_events *v, size_t lo, size_t hi, int32_t w);
 

@@ -323,6 +323,8 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 	if (!rc)
 		rc = eng_sort_events(e, &e->ev);
 	if (!rc)
+		rc = eng_index_transfers(e);
+	if (!rc)
 		trim(e);
 	progress_end(&l.pr);
 	e->load_seconds = progress_now() - t0;

@@ -17,6 +17,87 @@
  * tasks taken first.  The second thread's cubes are added at the end.
  */
 #define STOCK_CHUNKS 32
+/* Below this many spells in its areas a query runs on the calling thread
+ * alone: a commune's month is done before a second thread would start. */
+#define SIDE_SPELLS 100000
+
+/*
+ * Per calling thread, kept from one query to the next: the age tables of
+ * the last days asked (a query reads two, which never evict each other)
+ * and the two household bitmaps, which a stock pass leaves cleared.  A
+ * server answers from a few long-lived threads; a thread's buffers are
+ * freed when it ends.
+ */
+#define AGE_TABLES 4
+struct reuse {
+	struct {
+		int32_t day;
+		uint8_t *t;
+	} ages[AGE_TABLES];
+	unsigned next;
+	uint8_t *seen[2];
+	size_t seen_bytes;
+};
+
+static pthread_key_t reuse_key;
+static pthread_once_t reuse_once = PTHREAD_ONCE_INIT;
+
+static void reuse_free(void *p)
+{
+	struct reuse *u = p;
+	for (int i = 0; i < AGE_TABLES; i++)
+		free(u->ages[i].t);
+	free(u->seen[0]);
+	free(u->seen[1]);
+	free(u);
+}
+
+static void reuse_make(void)
+{
+	if (pthread_key_create(&reuse_key, reuse_free))
+		abort();
+}
+
+static struct reuse *reuse_get(void)
+{
+	pthread_once(&reuse_once, reuse_make);
+	struct reuse *u = pthread_getspecific(reuse_key);
+	if (!u && (u = calloc(1, sizeof *u)) && pthread_setspecific(reuse_key, u)) {
+		free(u);
+		u = NULL;
+	}
+	return u;
+}
+
+/* The age table of day, built once for this thread while it stays among the last ones. */
+static const uint8_t *ages_of(struct reuse *u, int32_t day)
+{
+	for (int i = 0; i < AGE_TABLES; i++)
+		if (u->ages[i].t && u->ages[i].day == day)
+			return u->ages[i].t;
+	int i = (int)(u->next++ % AGE_TABLES);
+	if (!u->ages[i].t && !(u->ages[i].t = malloc(ENG_AGE_DAYS)))
+		return NULL;
+	eng_age_table(day, u->ages[i].t);
+	u->ages[i].day = day;
+	return u->ages[i].t;
+}
+
+/* This thread's two cleared bitmaps, grown to the engine's households. */
+static bool seen_of(struct reuse *u, size_t bytes)
+{
+	if (bytes <= u->seen_bytes)
+		return true;
+	for (int i = 0; i < 2; i++) {
+		uint8_t *s = realloc(u->seen[i], bytes);
+		if (!s)
+			return false;
+		memset(s + u->seen_bytes, 0, bytes - u->seen_bytes);
+		u->seen[i] = s;
+	}
+	u->seen_bytes = bytes;
+	return true;
+}
 
 struct work {
 	const struct engine *e;
@@ -27,7 +108,7 @@ struct work {
 	int nflow;                     /* flows to compute (a repeated one is copied) */
 	size_t cut[STOCK_CHUNKS + 1];  /* area boundaries of the chunks */
 	int nstock;
-	uint8_t *ages[2];              /* age tables of the stock dates, shared */
+	const uint8_t *ages[2];        /* age tables of the stock dates, shared */
 	int year[2];                   /* of the stock dates */
 	int next;                      /* next task: flows, then stock chunks */
 	pthread_mutex_t mu;
@@ -73,26 +154,29 @@ static void *work_run(void *arg)
 	return NULL;
 }
 
-static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock **stock)
+/* The calling thread's worker (stock: the result's cubes, u: its reused
+ * bitmaps) or the side thread's (its own cubes and bitmaps). */
+static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock **stock,
+			      struct reuse *u)
 {
 	k->w = w;
 	k->rc = DS_OK;
 	for (int i = 0; i < w->nstock; i++) {
 		k->stock[i] = stock ? stock[i] : calloc(w->q->ncols + 1, sizeof *k->stock[i]);
-		k->seen[i] = calloc(eng_seen_bytes(w->e), 1);
+		k->seen[i] = u ? u->seen[i] : calloc(eng_seen_bytes(w->e), 1);
 		if (!k->stock[i] || !k->seen[i])
 			return DS_ENOMEM;
 	}
 	return DS_OK;
 }
 
-static void worker_free(struct worker *k, bool own_stock)
+static void worker_free(struct worker *k, bool own)
 {
-	for (int i = 0; i < 2; i++) {
-		if (own_stock)
+	for (int i = 0; i < 2; i++)
+		if (own) {
 			free(k->stock[i]);
-		free(k->seen[i]);
-	}
+			free(k->seen[i]);
+		}
 }
 
 /* Chunk boundaries with about equal numbers of spells. */
@@ -155,22 +239,28 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 			 .nstock = q->nstock};
 	pthread_mutex_init(&w.mu, NULL);
 	cut_areas(e, w.cut);
+	struct reuse *u = reuse_get();
+	if (!u || !seen_of(u, eng_seen_bytes(e)))
+		rc = DS_ENOMEM;
 	for (int i = 0; i < q->nstock && !rc; i++) {
-		if (!(w.ages[i] = malloc(ENG_AGE_DAYS))) {
+		if (!(w.ages[i] = ages_of(u, q->stock_date[i]))) {
 			rc = DS_ENOMEM;
 			break;
 		}
-		eng_age_table(q->stock_date[i], w.ages[i]);
 		int mo, d;
 		day_to_ymd(q->stock_date[i], &w.year[i], &mo, &d);
 	}
 	struct worker mine = {0}, side = {0};
 	if (!rc)
-		rc = worker_init(&mine, &w, r->stock);
+		rc = worker_init(&mine, &w, r->stock, u);
 	/* A small query is not worth a thread. */
-	bool want_side = !rc && (size_t)e->maxp > 50000 && w.nflow + w.nstock > 0;
+	size_t spells = e->added.n;
+	for (size_t a = 0; a < e->nareas; a++)
+		if (area_col[a] >= 0)
+			spells += e->area_off[a + 1] - e->area_off[a];
+	bool want_side = !rc && spells >= SIDE_SPELLS && w.nflow + w.nstock > 0;
 	pthread_t th;
-	bool threaded = want_side && worker_init(&side, &w, NULL) == DS_OK &&
+	bool threaded = want_side && worker_init(&side, &w, NULL, NULL) == DS_OK &&
 			pthread_create(&th, NULL, work_run, &side) == 0;
 	if (!rc) {
 		work_run(&mine);
@@ -183,10 +273,12 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 		for (int i = 0; i < q->nstock && !rc; i++)
 			eng_add_cells(r->stock[i], side.stock[i], (q->ncols + 1) * sizeof *r->stock[i]);
 	}
+	/* A pass cut short leaves marks behind: the bitmaps are reused cleared. */
+	if (rc && u)
+		for (int i = 0; i < 2 && u->seen[i]; i++)
+			memset(u->seen[i], 0, u->seen_bytes);
 	worker_free(&mine, false);
 	worker_free(&side, true);
-	free(w.ages[0]);
-	free(w.ages[1]);
 	pthread_mutex_destroy(&w.mu);
 	if (same_flow)
 		r->flow[1] = r->flow[0];

@@ -234,7 +234,8 @@ static enum ds_rc merge_events(struct engine *e)
 			return rc;
 	}
 	eng_events_free(&e->late);
-	return eng_sort_events(e, &e->ev);
+	enum ds_rc rc = eng_sort_events(e, &e->ev);
+	return rc ? rc : eng_index_transfers(e);
 }
 
 enum ds_rc eng_compact(struct engine *e)
