@@ -508,6 +508,7 @@ void eng_free_data(struct engine *e)
 	free(e->p_fp0);
 	free(e->tr.idx);
 	free(e->tr.area);
+	free(e->tr.woff);
 	free(e->away.person);
 	free(e->away.from);
 	free(e->away.to);

@@ -125,9 +125,23 @@ size_t eng_window_start(const struct eng_events *v, size_t lo, size_t hi, int32_
 	return lo;
 }
 
-/* First index in [lo, hi), inside one window, whose area is at least a. */
+/* First index in [lo, hi), inside one window, whose area is at least a:
+ * galloping from lo (the next area's block is most often near), then a
+ * binary search in the last step. */
 static size_t area_start(const struct engine *e, size_t lo, size_t hi, int32_t a)
 {
+	if (lo >= hi || eng_event_area(e, &e->ev, lo) >= a)
+		return lo;
+	/* The area at base is below a; the answer is in (base, hi]. */
+	for (size_t base = lo, step = 1;; step *= 2) {
+		size_t probe = base + step;
+		if (probe >= hi || eng_event_area(e, &e->ev, probe) >= a) {
+			lo = base + 1;
+			hi = probe < hi ? probe : hi;
+			break;
+		}
+		base = probe;
+	}
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (eng_event_area(e, &e->ev, mid) < a)
@@ -182,7 +196,7 @@ enum ds_rc eng_index_transfers(struct engine *e)
 		free(area);
 		return DS_ENOMEM;
 	}
-	size_t m = 0;
+	size_t m = 0, *woff = NULL;
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->type[i] != EV_TRANSFER)
 			continue;
@@ -193,32 +207,52 @@ enum ds_rc eng_index_transfers(struct engine *e)
 			r[m++] = (struct tr_row){w, entered, (uint32_t)i};
 	}
 	qsort(r, m, sizeof *r, tr_cmp);
+	int32_t w0 = m ? r[0].w : 0;
+	size_t nw = m ? (size_t)(r[m - 1].w - w0) + 1 : 0;
+	if (!(woff = calloc(nw + 1, sizeof *woff))) {
+		free(r);
+		free(idx);
+		free(area);
+		return DS_ENOMEM;
+	}
 	for (size_t j = 0; j < m; j++) {
 		idx[j] = r[j].idx;
 		area[j] = r[j].area;
+		woff[r[j].w - w0 + 1] = j + 1;
 	}
+	for (size_t i = 1; i <= nw; i++) /* windows with no transfer */
+		woff[i] = woff[i] > woff[i - 1] ? woff[i] : woff[i - 1];
 	free(r);
 	free(e->tr.idx);
 	free(e->tr.area);
+	free(e->tr.woff);
 	e->tr.idx = idx;
 	e->tr.area = area;
 	e->tr.n = m;
+	e->tr.w0 = w0;
+	e->tr.woff = woff;
+	e->tr.nw = nw;
 	return DS_OK;
 }
 
-/* First entry of e->tr at or after (w, a). */
-static size_t tr_start(const struct engine *e, int32_t w, int32_t a)
+/* The entries of e->tr of window w and area a: [*lo, return). */
+static size_t tr_find(const struct engine *e, int32_t w, int32_t a, size_t *lo)
 {
-	size_t lo = 0, hi = e->tr.n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int32_t mw = eng_window(e->ev.date[e->tr.idx[mid]]);
-		if (mw < w || (mw == w && e->tr.area[mid] < a))
-			lo = mid + 1;
+	*lo = 0;
+	if (w < e->tr.w0 || (size_t)(w - e->tr.w0) >= e->tr.nw)
+		return 0;
+	size_t l = e->tr.woff[w - e->tr.w0], h = e->tr.woff[w - e->tr.w0 + 1], end = h;
+	while (l < h) {
+		size_t mid = (l + h) / 2;
+		if (e->tr.area[mid] < a)
+			l = mid + 1;
 		else
-			hi = mid;
+			h = mid;
 	}
-	return lo;
+	*lo = l;
+	while (h < end && e->tr.area[h] == a)
+		h++;
+	return h;
 }
 
 /* The transfers of window w that leave or enter the wanted areas, each
@@ -226,17 +260,17 @@ static size_t tr_start(const struct engine *e, int32_t w, int32_t a)
 static int push_transfers(const struct engine *e, int32_t w, const int32_t *areas, size_t na,
 			  const int32_t *area_col, struct eng_range **out, size_t *n, size_t *cap)
 {
-	for (size_t k = 0; k < na; k++)
-		for (size_t j = tr_start(e, w, areas[k]); j < e->tr.n && e->tr.area[j] == areas[k]; j++) {
+	for (size_t k = 0; k < na; k++) {
+		size_t j, end = tr_find(e, w, areas[k], &j);
+		for (; j < end; j++) {
 			uint32_t i = e->tr.idx[j];
-			if (eng_window(e->ev.date[i]) != w)
-				break;
 			int32_t left = e->ev.a[i];
 			if (left != areas[k] && left >= 0 && area_col[left] >= 0)
 				continue;
 			if (push_range(out, n, cap, i, (size_t)i + 1))
 				return -1;
 		}
+	}
 	return 0;
 }
 

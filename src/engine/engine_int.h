@@ -110,6 +110,9 @@ struct engine {
 		uint32_t *idx;
 		int32_t *area;
 		size_t n;
+		int32_t w0;   /* the first window */
+		size_t *woff; /* window w0 + i is [woff[i], woff[i + 1]) */
+		size_t nw;
 	} tr;
 
 	int64_t last_seq; /* of the store's log, applied so far */
@@ -320,15 +323,25 @@ struct eng_stock_ctx {
 	int32_t day;
 	int year;              /* of day, for poverty */
 	const uint8_t *ages;   /* eng_age_table of day */
-	uint8_t *seen_hh;      /* a bit per household (eng_seen_bytes, zeroed) */
+	uint8_t *seen_hh;      /* a bit per household, then a bit per word of
+				  those (eng_seen_bytes, zeroed) */
 	struct eng_stock *out; /* the columns' cubes */
-	uint32_t hh_lo, hh_hi; /* the households marked lie in [hh_lo, hh_hi]:
-				  UINT32_MAX and 0 before any */
 };
-/* Bytes of a bitmap with a bit per household, in whole 64-bit words. */
+/* Words of the bitmap with a bit per household. */
+static inline size_t eng_seen_words(const struct engine *e)
+{
+	return (size_t)(e->maxh >> 6) + 2;
+}
+/*
+ * Bytes of the households' bitmap and, after it, its summary: a bit per
+ * word of the bitmap that has a bit set, so that a pass over a commune's
+ * households, scattered between the first and the last of the province's
+ * (a household opened later takes a later number), reads only the words
+ * it marked.
+ */
 static inline size_t eng_seen_bytes(const struct engine *e)
 {
-	return ((size_t)(e->maxh >> 6) + 2) * 8;
+	return (eng_seen_words(e) + (eng_seen_words(e) >> 6) + 1) * 8;
 }
 /*
  * Counts the spells of areas [a0, a1) present on each context's day (n of

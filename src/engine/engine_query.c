@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/day.h"
+#include "base/grow.h"
 #include "engine/engine_int.h"
 
 /*
@@ -106,7 +107,9 @@ struct work {
 	const int32_t *area_commune;
 	struct eng_flow *flow[2];
 	int nflow;                     /* flows to compute (a repeated one is copied) */
-	size_t cut[STOCK_CHUNKS + 1];  /* area boundaries of the chunks */
+	size_t cut[STOCK_CHUNKS + 1];  /* area boundaries of the chunks, or */
+	const int32_t *list;           /* on one thread: the query's areas */
+	size_t nlist;
 	int nstock;
 	const uint8_t *ages[2];        /* age tables of the stock dates, shared */
 	int year[2];                   /* of the stock dates */
@@ -137,7 +140,7 @@ static void *work_run(void *arg)
 	struct eng_stock_ctx c[2];
 	for (int i = 0; i < w->nstock; i++)
 		c[i] = (struct eng_stock_ctx){e, w->q->stock_date[i], w->year[i], w->ages[i], k->seen[i],
-					      k->stock[i], UINT32_MAX, 0};
+					      k->stock[i]};
 	int t;
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {
@@ -146,7 +149,12 @@ static void *work_run(void *arg)
 			continue;
 		}
 		int chunk = t - w->nflow;
-		eng_stock_areas(c, w->nstock, w->area_col, w->cut[chunk], w->cut[chunk + 1]);
+		if (!w->list)
+			eng_stock_areas(c, w->nstock, w->area_col, w->cut[chunk], w->cut[chunk + 1]);
+		else if (chunk == 0)
+			for (size_t i = 0; i < w->nlist; i++)
+				eng_stock_areas(c, w->nstock, w->area_col, (size_t)w->list[i],
+						(size_t)w->list[i] + 1);
 	}
 	/* The households this thread marked lie in its chunks' areas only. */
 	for (int i = 0; i < w->nstock && !k->rc; i++)
@@ -204,6 +212,7 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	if (q->nstock > 2 || q->nflow > 2)
 		return DS_EUSAGE;
 	enum ds_rc rc = DS_OK;
+	int32_t *list = NULL; /* the query's areas */
 	int32_t *area_col = malloc((e->nareas + 1) * sizeof *area_col);
 	struct eng_unitmap *m = eng_map_for(e, q->map_date);
 	if (!area_col || !m) {
@@ -212,6 +221,9 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	}
 	for (size_t a = 0; a < e->nareas; a++)
 		area_col[a] = -1;
+	/* The query's areas (a unit's lie together in the map's list) and
+	 * their spells, to tell a small query from a large one. */
+	size_t spells = e->added.n, nlist = 0, lcap = 0;
 	for (size_t col = 0; col < q->ncols; col++) {
 		int64_t id = eng_unit_id(e, q->units[col]);
 		if (id < 0) {
@@ -219,8 +231,18 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 				r->unknown_col = (int)col;
 			continue;
 		}
-		for (uint32_t k = m->off[id]; k < m->off[id + 1]; k++)
-			area_col[m->areas[k]] = (int32_t)col;
+		for (uint32_t k = m->off[id]; k < m->off[id + 1]; k++) {
+			int32_t a = m->areas[k];
+			if (area_col[a] < 0) {
+				if (!ds_grow(&list, sizeof *list, &lcap, nlist + 1, 256)) {
+					rc = DS_ENOMEM;
+					goto out;
+				}
+				list[nlist++] = a;
+			}
+			area_col[a] = (int32_t)col;
+			spells += e->area_off[a + 1] - e->area_off[a];
+		}
 	}
 	for (int i = 0; i < q->nstock && !rc; i++)
 		if (!(r->stock[i] = calloc(q->ncols + 1, sizeof *r->stock[i])))
@@ -238,7 +260,14 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 			 .flow = {r->flow[0], r->flow[1]}, .nflow = q->nflow - same_flow,
 			 .nstock = q->nstock};
 	pthread_mutex_init(&w.mu, NULL);
-	cut_areas(e, w.cut);
+	/* A small query is not worth a thread: its areas are read in a list. */
+	bool want_side = spells >= SIDE_SPELLS && w.nflow + w.nstock > 0;
+	if (want_side) {
+		cut_areas(e, w.cut);
+	} else {
+		w.list = list;
+		w.nlist = nlist;
+	}
 	struct reuse *u = reuse_get();
 	if (!u || !seen_of(u, eng_seen_bytes(e)))
 		rc = DS_ENOMEM;
@@ -253,14 +282,8 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	struct worker mine = {0}, side = {0};
 	if (!rc)
 		rc = worker_init(&mine, &w, r->stock, u);
-	/* A small query is not worth a thread. */
-	size_t spells = e->added.n;
-	for (size_t a = 0; a < e->nareas; a++)
-		if (area_col[a] >= 0)
-			spells += e->area_off[a + 1] - e->area_off[a];
-	bool want_side = !rc && spells >= SIDE_SPELLS && w.nflow + w.nstock > 0;
 	pthread_t th;
-	bool threaded = want_side && worker_init(&side, &w, NULL, NULL) == DS_OK &&
+	bool threaded = !rc && want_side && worker_init(&side, &w, NULL, NULL) == DS_OK &&
 			pthread_create(&th, NULL, work_run, &side) == 0;
 	if (!rc) {
 		work_run(&mine);
@@ -283,6 +306,7 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	if (same_flow)
 		r->flow[1] = r->flow[0];
 out:
+	free(list);
 	free(area_col);
 	if (rc)
 		eng_result_free(r);

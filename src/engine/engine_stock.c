@@ -100,7 +100,7 @@ static const uint8_t age100[126] = {
 static inline __attribute__((always_inline)) void
 count_spell(const struct engine *e, int32_t day, const uint8_t *restrict ages, int32_t birth,
 	    unsigned info, int32_t head, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
-	    uint8_t *restrict seen)
+	    uint8_t *restrict seen, uint64_t *restrict sum)
 {
 	int32_t x = day - birth;
 	if (__builtin_expect(x < 0, 0))
@@ -125,6 +125,7 @@ count_spell(const struct engine *e, int32_t day, const uint8_t *restrict ages, i
 	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) & (unsigned)(fa < ENG_FP_AGES);
 	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
 	seen[hh >> 3] |= (uint8_t)(1u << (hh & 7));
+	sum[hh >> 12] |= 1ull << ((hh >> 6) & 63);
 }
 
 void eng_add_cells(void *dst, const void *src, size_t bytes)
@@ -139,24 +140,19 @@ void eng_add_cells(void *dst, const void *src, size_t bytes)
 static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
 		      size_t k0, size_t k1)
 {
-	uint32_t lo = c->hh_lo, hi = c->hh_hi;
 	const int32_t day = c->day;
 	const struct engine *e = c->e;
 	const uint8_t *restrict ages = c->ages;
 	uint8_t *restrict seen = c->seen_hh;
+	uint64_t *restrict sum = (uint64_t *)(void *)seen + eng_seen_words(e);
 	int32_t *restrict pop = &o->pop[0][0][0], *restrict fpc = &o->fp[0][0];
 	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict birth = s->birth;
 	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
 	const uint16_t *restrict info = s->info;
 	for (size_t k = k0; k < k1; k++)
-		if (from[k] <= day && day < to[k]) {
-			uint32_t h = (uint32_t)hh[k];
-			lo = h < lo ? h : lo;
-			hi = h > hi ? h : hi;
-			count_spell(e, day, ages, birth[k], info[k], chg[k], h, pop, fpc, seen);
-		}
-	c->hh_lo = lo;
-	c->hh_hi = hi;
+		if (from[k] <= day && day < to[k])
+			count_spell(e, day, ages, birth[k], info[k], chg[k], (uint32_t)hh[k], pop, fpc, seen,
+				    sum);
 }
 
 /*
@@ -188,27 +184,23 @@ void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, si
 void eng_stock_households(struct eng_stock_ctx *c, const int32_t *area_col)
 {
 	const struct engine *e = c->e;
-	uint64_t *bits = (uint64_t *)(void *)c->seen_hh;
-	/* Only the words between the first and the last household marked: a
-	 * commune's households lie close together. */
-	size_t w0 = c->hh_lo / 64, w1 = c->hh_lo <= c->hh_hi ? c->hh_hi / 64 + 1 : 0;
-	c->hh_lo = UINT32_MAX;
-	c->hh_hi = 0;
-	for (size_t w = w0; w < w1; w++) {
-		uint64_t b = bits[w];
-		if (!b)
-			continue;
-		bits[w] = 0;
-		do {
-			int32_t hh = (int32_t)(w * 64 + (size_t)__builtin_ctzll(b));
-			b &= b - 1;
-			int32_t a = eng_hh_area(e, hh);
-			int32_t col = a >= 0 ? area_col[a] : -1;
-			if (col < 0)
-				continue;
-			int type, pov;
-			household_state(e, hh, c->day, c->year, INT32_MAX, &type, &pov);
-			c->out[col].hh[type - 1][pov]++;
-		} while (b);
+	uint64_t *bits = (uint64_t *)(void *)c->seen_hh, *sum = bits + eng_seen_words(e);
+	/* Only the words marked, found through the summary; both left cleared. */
+	for (size_t sw = 0; sw <= eng_seen_words(e) >> 6; sw++) {
+		for (uint64_t s = sum[sw]; s; s &= s - 1) {
+			size_t w = sw * 64 + (size_t)__builtin_ctzll(s);
+			for (uint64_t b = bits[w]; b; b &= b - 1) {
+				int32_t hh = (int32_t)(w * 64 + (size_t)__builtin_ctzll(b));
+				int32_t a = eng_hh_area(e, hh);
+				int32_t col = a >= 0 ? area_col[a] : -1;
+				if (col < 0)
+					continue;
+				int type, pov;
+				household_state(e, hh, c->day, c->year, INT32_MAX, &type, &pov);
+				c->out[col].hh[type - 1][pov]++;
+			}
+			bits[w] = 0;
+		}
+		sum[sw] = 0;
 	}
 }
