@@ -29,7 +29,6 @@ enum ds_rc eng_person_slot(struct engine *e, int64_t rid)
 		    !ds_grow(&e->p_sex, 1, &c2, need, 1024) ||
 		    !ds_grow(&e->p_marital0, 1, &c3, need, 1024) ||
 		    !ds_grow(&e->p_fp0, 1, &c4, need, 1024) ||
-
 		    !ds_grow(&e->p_chg, sizeof *e->p_chg, &c5, need, 1024))
 			return DS_ENOMEM;
 		for (size_t i = cap; i < c5; i++) {

@@ -24,7 +24,7 @@
 
 /*
  * Per calling thread, kept from one query to the next: the age tables of
- * the last days asked (a query reads two, which never evict each other)
+ * the last days asked (a query's second never takes the first's place)
  * and the two household bitmaps, which a stock pass leaves cleared.  A
  * server answers from a few long-lived threads; a thread's buffers are
  * freed when it ends.
@@ -70,13 +70,16 @@ static struct reuse *reuse_get(void)
 	return u;
 }
 
-/* The age table of day, built once for this thread while it stays among the last ones. */
-static const uint8_t *ages_of(struct reuse *u, int32_t day)
+/* The age table of day, built once for this thread while it stays among
+ * the last ones; never in the place of keep (the query's other table). */
+static const uint8_t *ages_of(struct reuse *u, int32_t day, const uint8_t *keep)
 {
 	for (int i = 0; i < AGE_TABLES; i++)
 		if (u->ages[i].t && u->ages[i].day == day)
 			return u->ages[i].t;
 	int i = (int)(u->next++ % AGE_TABLES);
+	if (keep && u->ages[i].t == keep)
+		i = (int)(u->next++ % AGE_TABLES);
 	if (!u->ages[i].t && !(u->ages[i].t = malloc(ENG_AGE_DAYS)))
 		return NULL;
 	eng_age_table(day, u->ages[i].t);
@@ -272,7 +275,7 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	if (!u || !seen_of(u, eng_seen_bytes(e)))
 		rc = DS_ENOMEM;
 	for (int i = 0; i < q->nstock && !rc; i++) {
-		if (!(w.ages[i] = ages_of(u, q->stock_date[i]))) {
+		if (!(w.ages[i] = ages_of(u, q->stock_date[i], i ? w.ages[0] : NULL))) {
 			rc = DS_ENOMEM;
 			break;
 		}

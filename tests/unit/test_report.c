@@ -3,6 +3,7 @@
  * Every expected value below was worked out by hand from the fixture.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -460,5 +461,71 @@ TEST(report_engine_found_inconsistent_is_reloaded)
 	CHECK_EQ(engine_load(f.st, &fresh), DS_OK);
 	CHECK_EQ(cells_differing(&f, f.e, fresh, "01-DSX", "26734", "2024-01"), 0);
 	engine_free(fresh);
+	fixture_close(&f);
+}
+
+/* ---- the calling thread's reused age tables ---- */
+
+struct on_thread {
+	struct fixture *f;
+	const char *const *periods;
+	int n;
+	struct rpt_table last;
+	bool ok;
+};
+
+static void *run_periods(void *arg)
+{
+	struct on_thread *o = arg;
+	o->ok = true;
+	for (int i = 0; i < o->n && o->ok; i++) {
+		o->ok = run(o->f, "03-DSX", "79", o->periods[i], NULL, &o->last);
+		if (o->ok && i + 1 < o->n)
+			rpt_table_free(&o->last);
+	}
+	return NULL;
+}
+
+/* Runs periods one after the other on a new thread (whose reused tables
+ * start empty); the last one's table in o->last. */
+static void on_new_thread(struct on_thread *o)
+{
+	pthread_t th;
+	CHECK_EQ(pthread_create(&th, NULL, run_periods, o), 0);
+	pthread_join(th, NULL);
+}
+
+/*
+ * A thread keeps the age tables of its last four days (a table gives the
+ * age for the days lived, so another day's table differs only around
+ * birthdays and 29 February).  After 2024-12 (31 December and 30 November
+ * 2024) and 2025-06 (30 June and 31 May 2025), the year 2024 finds 31
+ * December 2024 in the place the next new table takes: its 31 December
+ * 2023 must not take it.  With 31 December 2023's table on 31 December
+ * 2024, a person born on 1 January (C1 in 1985, C3 in 2000, D2 in 1970)
+ * would be a year older a day early: 40, 25 and 55, each in the next
+ * five-year group.
+ */
+TEST(report_reused_age_tables_keep_both_dates)
+{
+	struct fixture f;
+	if (!fixture_open(&f))
+		return;
+	static const char *const seq[] = {"2024-12", "2025-06", "2024"}, *const alone[] = {"2024"};
+	struct on_thread a = {.f = &f, .periods = alone, .n = 1}, b = {.f = &f, .periods = seq, .n = 3};
+	on_new_thread(&a);
+	on_new_thread(&b);
+	CHECK(a.ok && b.ok);
+	if (a.ok && b.ok) {
+		size_t cells = a.last.form->nrows * a.last.ncols, differ = 0;
+		CHECK_EQ(b.last.ncols, a.last.ncols);
+		for (size_t i = 0; i < cells && b.last.ncols == a.last.ncols; i++)
+			differ += a.last.val[i] != b.last.val[i] && !(isnan(a.last.val[i]) && isnan(b.last.val[i]));
+		CHECK_EQ(differ, 0);
+	}
+	if (a.ok)
+		rpt_table_free(&a.last);
+	if (b.ok)
+		rpt_table_free(&b.last);
 	fixture_close(&f);
 }
