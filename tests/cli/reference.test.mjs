@@ -107,6 +107,14 @@ function cases(data) {
 	add('03-DSX', c1, '2024');
 	for (const p of ['2024', '2024-Q2', '2025-H1', '2025']) add('CHI-BAO', '79', p);
 	if (district) add('01-DSH', district, '2024-Q2');
+	// A collaborator's area: a query of one area in so many that the engine
+	// reads only its own events, its transfers through their index, on
+	// the calling thread.
+	const units = fs.readFileSync(path.join(data, 'units.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+	const village = units.find((f) => f[2] === 'village' && f[3] === c1)?.[0];
+	const area = units.find((f) => f[2] === 'area' && f[3] === village)?.[0];
+	assert.ok(area, `an area under commune ${c1}`);
+	add('01-DSX', area, '2024-06'); add('02-DSX', area, '2025-Q2'); add('03-DSX', area, '2024');
 	return out;
 }
 
