@@ -227,6 +227,42 @@ static double place_part(enum place pl, json_t *r)
 	return place_weight[pl];
 }
 
+/* The parts of a pair's score other than its reasons, and their sum in the
+ * one order both score() and the blocks' filter (bound()) add them, so that
+ * the weights are written once. */
+struct tally {
+	double s0;    /* the two ids' penalties, <= 0 */
+	double name, birth, place;
+	int facts;    /* of ethnicity, education and marital status, agreeing */
+	bool sex, mother;
+	bool common;  /* the more common of the two names is shared */
+	double loss;  /* its common-name loss */
+};
+
+/* A name many share says less (value-specific weights, as Fellegi and
+ * Sunter's u-probabilities): 0.02 ln n, n the persons sharing the more
+ * common of the two family-and-given names. */
+static void tally_common(struct tally *t, uint32_t ca, uint32_t cb, double la, double lb)
+{
+	t->common = (ca > cb ? ca : cb) > 1;
+	t->loss = la > lb ? la : lb;
+}
+
+static double tally_sum(const struct tally *t)
+{
+	double s = t->s0;
+	s += 0.40 * t->name + 0.25 * t->birth;
+	s += 0.2 * t->facts / 3.0;
+	if (t->sex)
+		s += 0.05;
+	s += 0.1 * t->place;
+	if (t->mother)
+		s += 0.05;
+	if (t->common)
+		s -= t->loss;
+	return s;
+}
+
 /*
  * The score of a pair.  Without reasons (r NULL, the blocks' pairs) the
  * parts other than the name are added first: when even a name alike could
@@ -243,46 +279,33 @@ static double score(const struct cmp *a, const struct cmp *b, enum place pl, jso
 		reason(r, "insurance");
 	/* Two different ids are two persons, unless one was mistyped: a
 	 * citizen id is issued once, an insurance number nearly so. */
-	double s0 = 0;
+	struct tally t = {0};
 	if (a->nid && b->nid && !nid) {
 		reason(r, "national_id_differs");
-		s0 -= DUP_NID_DIFFERS;
+		t.s0 -= DUP_NID_DIFFERS;
 	}
 	if (a->ins && b->ins && a->ins != b->ins) {
 		reason(r, "insurance_differs");
-		s0 -= DUP_INS_DIFFERS;
+		t.s0 -= DUP_INS_DIFFERS;
 	}
-	double name = r ? name_part(a, b, r) : 1.0;
-	double birth = birth_part(a, b, r);
+	t.name = r ? name_part(a, b, r) : 1.0;
+	t.birth = birth_part(a, b, r);
 	/* The other facts a copy carries over: ethnicity, education, marital status. */
-	int facts = (a->eth == b->eth) + (a->edu == b->edu) + (a->marital == b->marital);
-	if (facts == 3)
+	t.facts = (a->eth == b->eth) + (a->edu == b->edu) + (a->marital == b->marital);
+	if (t.facts == 3)
 		reason(r, "facts");
-	bool sex = a->sex == b->sex;
-	if (sex)
+	t.sex = a->sex == b->sex;
+	if (t.sex)
 		reason(r, "sex");
-	double place = place_part(pl, r);
-	bool mother = a->mother && a->mother == b->mother;
-	if (mother)
+	t.place = place_part(pl, r);
+	t.mother = a->mother && a->mother == b->mother;
+	if (t.mother)
 		reason(r, "mother");
-	/* A name many share says less (value-specific weights, as Fellegi and
-	 * Sunter's u-probabilities): 0.02 ln n, n the persons sharing the more
-	 * common of the two family-and-given names. */
-	bool common = (a->common > b->common ? a->common : b->common) > 1;
-	if (common)
+	tally_common(&t, a->common, b->common, a->lnc, b->lnc);
+	if (t.common)
 		reason(r, "name_common");
-	double lnc = a->lnc > b->lnc ? a->lnc : b->lnc;
 	for (int round = r || nid ? 1 : 0; round < 2; round++) {
-		double s = s0;
-		s += 0.40 * name + 0.25 * birth;
-		s += 0.2 * facts / 3.0;
-		if (sex)
-			s += 0.05;
-		s += 0.1 * place;
-		if (mother)
-			s += 0.05;
-		if (common)
-			s -= lnc;
+		double s = tally_sum(&t);
 		if (nid || s > 1)
 			s = 1;
 		s = s < 0 ? 0 : s;
@@ -291,7 +314,7 @@ static double score(const struct cmp *a, const struct cmp *b, enum place pl, jso
 		/* Round 0: the name counted as alike, its most. */
 		if (s + 1e-9 < min)
 			return -1;
-		name = name_part(a, b, NULL);
+		t.name = name_part(a, b, NULL);
 	}
 	return -1; /* not reached */
 }
@@ -797,17 +820,16 @@ static double bound(const struct load *l, const struct slim *a, const struct sli
 {
 	if (a->nid && a->nid == b->nid)
 		return 1;
-	double s = 0.40 + 0.25 * birth_of(a->y, a->m, a->d, a->prec, b->y, b->m, b->d, b->prec, NULL);
-	int facts = (a->eth == b->eth) + (a->edu == b->edu) + (a->marital == b->marital);
-	s += 0.2 * facts / 3.0;
-	if (a->sex == b->sex)
-		s += 0.05;
-	s += 0.1 * place_weight[place_at(l, a->area, b->area)];
-	if (a->mother && a->mother == b->mother)
-		s += 0.05;
-	if ((a->common > b->common ? a->common : b->common) > 1)
-		s -= a->lnc > b->lnc ? a->lnc : b->lnc;
-	return s;
+	struct tally t = {
+		.name = 1.0,
+		.birth = birth_of(a->y, a->m, a->d, a->prec, b->y, b->m, b->d, b->prec, NULL),
+		.place = place_weight[place_at(l, a->area, b->area)],
+		.facts = (a->eth == b->eth) + (a->edu == b->edu) + (a->marital == b->marital),
+		.sex = a->sex == b->sex,
+		.mother = a->mother && a->mother == b->mother,
+	};
+	tally_common(&t, a->common, b->common, a->lnc, b->lnc);
+	return tally_sum(&t);
 }
 
 static void slim_of(const struct dp *p, uint32_t i, struct slim *s)
