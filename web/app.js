@@ -114,13 +114,18 @@ function loginPage(notice) {
 let generation = 0;
 async function route() {
   const mine = ++generation;
+  const drawing = location.hash;
   const [path, query] = (location.hash.slice(1) || '/dashboard').split('?');
   const params = new URLSearchParams(query || '');
   const parts = path.split('/').filter(Boolean);
   if (!state.user && parts[0] !== 'login') { await loadSession(); await startOffline(); }
   if (mine !== generation) return;
   drawChrome();
-  if (!state.user) { loginPage(parts[0] === 'login' && params.get('over') ? t('sessionOver') : null); return; }
+  if (!state.user) {
+    loginPage(parts[0] === 'login' && params.get('over') ? t('sessionOver') : null);
+    main.dataset.drawn = drawing;
+    return;
+  }
   if (parts[0] === 'login') { location.hash = '#/dashboard'; return; }
   // A password set by an administrator is changed before anything else (the server refuses the rest).
   if (state.user.must_change_password && parts[0] !== 'account') { location.hash = '#/account'; return; }
@@ -186,6 +191,9 @@ async function route() {
   if (mine !== generation) return;
   main.replaceChildren(page);
   main.removeAttribute('aria-busy');
+  // Which address this page was drawn for: between a change of the address and
+  // its hashchange event the old page is still shown, and not busy yet.
+  main.dataset.drawn = drawing;
   document.title = `danso – ${page.querySelector('h1')?.textContent || ''}`;
   main.focus({ preventScroll: true });
   page.querySelector('[data-autofocus]')?.focus();

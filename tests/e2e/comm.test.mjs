@@ -108,7 +108,7 @@ test('a province officer picks the commune by its name without diacritics and th
   await period.getByLabel('Năm').selectOption('2026');
   await period.getByLabel('Quý', { exact: true }).selectOption({ label: 'Quý IV' });
   await page.getByRole('button', { name: 'Xem' }).click();
-  await page.waitForFunction((c) => location.hash.includes(`unit=${c}&period=2026-Q4`) && !document.querySelector('main[aria-busy]'), commune);
+  await w.drawn(page, { has: `unit=${commune}&period=2026-Q4` });
   await page.waitForFunction((n) => (document.querySelector('#comm-summary tr.total')?.textContent || '').includes(n), communeName);
   // The commune's quarter: the officer's session (17) and the collaborator's (9), the club and its meeting.
   const total = await page.locator('#comm-summary tr.total').innerText();

@@ -90,7 +90,7 @@ const nav = (page, hash, ready) => w.nav(page, hash, ready);
 async function clickAndRedraw(page, locator, ready) {
   const old = await page.evaluate(() => location.hash);
   await locator.click();
-  await page.waitForFunction((h) => location.hash !== h && !document.querySelector('main[aria-busy]'), old);
+  await w.drawn(page, { not: old });
   if (ready) await page.waitForSelector(ready);
 }
 

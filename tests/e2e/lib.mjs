@@ -152,10 +152,22 @@ export async function world(opts = {}) {
     return assert.fail('login kept failing');
   };
 
+  // Waits until the page of the address now shown is drawn: not busy, and
+  // drawn for this address (the old page stays, not busy, until the
+  // address's hashchange event starts the new one).
+  w.drawn = async (page, { has, re, not } = {}) => {
+    await page.waitForFunction(([has, re, not]) => {
+      const m = document.querySelector('main');
+      const a = location.hash;
+      return m && !m.hasAttribute('aria-busy') && m.dataset.drawn === a
+        && (has == null || a.includes(has)) && (re == null || new RegExp(re).test(a)) && (not == null || a !== not);
+    }, [has, re?.source, not]);
+  };
+
   // Opens a page of the interface and waits until it is drawn.
   w.nav = async (page, hash, ready) => {
     await page.goto(`${w.base}/${hash}`);
-    await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));
+    await w.drawn(page);
     if (ready) await page.waitForSelector(ready);
   };
 

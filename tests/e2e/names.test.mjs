@@ -116,10 +116,9 @@ test('units are picked by name without diacritics, periods by quarter and month'
   // A month on the dashboard's own picker, the commune by name.
   await w.nav(page, '#/dashboard', '#kpis');
   await pickUnit(page, fold(X.commune.name).split(' ').slice(-2).join(' '), X.commune.name);
-  await page.waitForFunction((c) => location.hash.includes(`unit=${c}`), X.commune.code);
-  // The province's page stays until the commune's is drawn: wait for the new one, not the old one's heading.
-  await page.waitForFunction((name) => !document.querySelector('main[aria-busy]') && document.querySelector('#kpis')
-    && (document.querySelector('main h1')?.textContent || '').includes(name), X.commune.name);
+  // The province's page stays until the commune's is drawn: wait for the new one, not the old one.
+  await w.drawn(page, { has: `unit=${X.commune.code}` });
+  await page.waitForSelector('#kpis');
   assert.match(await page.locator('main h1').innerText(), new RegExp(X.commune.name));
   assert.deepEqual(page.errors, []);
   await w.closePages();
@@ -133,7 +132,7 @@ test('the series page: a commune picked by name on today\'s map, an old one unde
   await w.nav(page, '#/series', '#series-form');
   await pickUnit(page, fold(X.commune.name), X.commune.name);
   await page.getByRole('button', { name: 'Xem' }).click();
-  await page.waitForFunction((c) => location.hash.includes(`unit=${c}`) && !document.querySelector('main[aria-busy]'), X.commune.code);
+  await w.drawn(page, { has: `unit=${X.commune.code}` });
   await page.waitForSelector('#series-chart');
   assert.match(await page.locator('main h2').first().innerText(), new RegExp(`– ${X.commune.name} \\(${X.commune.code}\\)$`));
   // The province officer's own figures (outside a commune officer's scope, small counts are left empty).
@@ -153,7 +152,7 @@ test('the series page: a commune picked by name on today\'s map, an old one unde
   await to.getByLabel('Năm').selectOption(X.old.valid_to.slice(0, 4));
   await to.getByLabel('Tháng', { exact: true }).selectOption(X.old.valid_to.slice(5, 7));
   await page.getByRole('button', { name: 'Xem' }).click();
-  await page.waitForFunction((c) => location.hash.includes(`unit=${c}`) && !document.querySelector('main[aria-busy]'), X.old.code);
+  await w.drawn(page, { has: `unit=${X.old.code}` });
   await page.waitForSelector('#series-chart');
   assert.match(page.url(), new RegExp(`unit=${X.old.code}&row=5&from=2024-01&to=${X.old.valid_to.slice(0, 7)}&map=${X.old.valid_to}`));
   assert.match(await page.locator('main h2').first().innerText(), new RegExp(`– ${X.old.name} \\(${X.old.code}\\)$`));
@@ -221,7 +220,7 @@ test('the person search and the household list count and page; the person page g
   const n = viNum(m[1]);
   assert.ok(n > 50, `more than a page of ${X.family}: ${n}`);
   await page.locator('#results .pager').first().getByRole('link', { name: 'Sau' }).click();
-  await page.waitForFunction(() => /page=2/.test(location.hash) && !document.querySelector('main[aria-busy]'));
+  await w.drawn(page, { re: /page=2/ });
   await page.waitForSelector('#results .pager');
   assert.equal(await page.locator('#results .pager [role=status]').first().innerText(), `51–${Math.min(100, n).toLocaleString('vi-VN')} trong ${m[1]}`);
   // The household list of an area.

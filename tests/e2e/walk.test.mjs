@@ -126,11 +126,7 @@ async function record(page, type, fields) {
 }
 
 // Opens a page of the interface and waits until it is drawn.
-async function nav(page, hash, ready) {
-  await page.goto(`${base}/${hash}`);
-  await page.waitForFunction(() => !document.querySelector('main[aria-busy]'));
-  if (ready) await page.waitForSelector(ready);
-}
+const nav = (page, hash, ready) => w.nav(page, hash, ready);
 
 const kpi = async (page, label) => viNum(await page.locator('.kpi', { hasText: label }).locator('.v').innerText());
 
@@ -452,7 +448,7 @@ test('every page fits a 360-pixel phone screen and loads within a second (screen
   const shoot = async (page, name, hash, ready = null) => {
     const t0 = Date.now();
     if (hash !== null) await page.goto(`${base}/${hash}`);
-    await page.waitForFunction(() => !document.querySelector('main[aria-busy], main > p.muted'));
+    await w.drawn(page);
     if (ready) await page.waitForSelector(ready);
     const ms = Date.now() - t0;
     await page.waitForLoadState('networkidle');
@@ -483,7 +479,7 @@ test('every page fits a 360-pixel phone screen and loads within a second (screen
   const commune = await page.locator('#report th a').first().innerText();
   await page.getByLabel('Xem số liệu của').selectOption({ label: commune });
   await page.locator('#open-column').click();
-  await page.waitForFunction(() => /unit=\d{5}&/.test(location.hash) && !document.querySelector('main[aria-busy]'));
+  await w.drawn(page, { re: /unit=\d{5}&/ });
   assert.equal(await page.locator('#report thead th a').count(), 0, 'a single unit: no commune columns');
   assert.equal(await page.locator('#report thead th', { hasText: commune }).count(), 1, 'the commune\'s column');
   assert.ok((await page.locator('#report').innerText()).includes(commune));
