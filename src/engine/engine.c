@@ -479,7 +479,7 @@ void eng_spells_free(struct eng_spells *s)
 	free(s->to);
 	free(s->hh);
 	free(s->cause);
-	free(s->birth);
+	free(s->born);
 	free(s->chg);
 	free(s->info);
 	memset(s, 0, sizeof *s);

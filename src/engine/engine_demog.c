@@ -54,17 +54,15 @@ enum ds_rc engine_dm_population(const struct eng_view *v, const char *unit, int3
 	if (rc)
 		return rc;
 	/* The forms' own count (eng_stock_areas), so that the two cannot differ. */
-	uint8_t *ages = malloc(ENG_AGE_DAYS);
 	uint8_t *seen = calloc(eng_seen_bytes(e), 1);
 	struct eng_stock *cube = calloc(1, sizeof *cube);
-	if (!ages || !seen || !cube) {
+	if (!seen || !cube) {
 		rc = DS_ENOMEM;
 		goto out;
 	}
-	eng_age_table(day, ages);
 	int y, mo, d;
 	day_to_ymd(day, &y, &mo, &d);
-	struct eng_stock_ctx c = {e, day, y, ages, seen, cube};
+	struct eng_stock_ctx c = {e, day, y, eng_date_key(day), seen, cube};
 	for (uint32_t k = u.m->off[u.id]; k < u.m->off[u.id + 1]; k++) {
 		size_t a = (size_t)u.m->areas[k];
 		eng_stock_areas(&c, 1, u.area_col, a, a + 1);
@@ -74,7 +72,6 @@ enum ds_rc engine_dm_population(const struct eng_view *v, const char *unit, int3
 			for (int m = 0; m < 5; m++)
 				out->n[s][x] += cube->pop[s][x][m];
 out:
-	free(ages);
 	free(seen);
 	free(cube);
 	free(u.area_col);
@@ -91,47 +88,12 @@ out:
  * it).  A spell is cut at the years' bounds and at each year's birthday.
  */
 #define PERIOD_YEARS_MAX 8
-/* Births from this many days before the period have their date in a table. */
-#define BIRTHS_BACK ENG_AGE_DAYS
 struct period {
 	int32_t from, end;   /* [from, end): the period's days */
 	int y0, ny;          /* its calendar years y0 .. y0 + ny - 1 */
 	int32_t jan1[PERIOD_YEARS_MAX + 1];
 	int32_t bday[PERIOD_YEARS_MAX][13][32];
-	int32_t first;       /* the day of ymd[0] */
-	uint32_t ymd[BIRTHS_BACK + PERIOD_YEARS_MAX * 366]; /* y << 9 | m << 5 | d */
 };
-
-/* The table of dates, day after day from `first`: cheaper than a conversion a spell. */
-static void fill_dates(struct period *p)
-{
-	p->first = p->from - BIRTHS_BACK;
-	int y, m, d;
-	day_to_ymd(p->first, &y, &m, &d);
-	size_t n = (size_t)(p->end - p->first);
-	for (size_t i = 0; i < n && i < sizeof p->ymd / sizeof p->ymd[0]; i++) {
-		p->ymd[i] = (uint32_t)y << 9 | (uint32_t)m << 5 | (uint32_t)d;
-		if (++d > day_days_in_month(y, m)) {
-			d = 1;
-			if (++m > 12) {
-				m = 1;
-				y++;
-			}
-		}
-	}
-}
-
-static void birth_date(const struct period *p, int32_t birth, int *y, int *m, int *d)
-{
-	if (birth < p->first || birth >= p->end) {
-		day_to_ymd(birth, y, m, d);
-		return;
-	}
-	uint32_t v = p->ymd[birth - p->first];
-	*y = (int)(v >> 9);
-	*m = (int)(v >> 5 & 15);
-	*d = (int)(v & 31);
-}
 
 static bool period_init(struct period *p, int32_t from, int32_t to)
 {
@@ -152,7 +114,6 @@ static bool period_init(struct period *p, int32_t from, int32_t to)
 				p->bday[i][m][d] = d <= dim ? day_from_ymd(p->y0 + i, m, d)
 							    : day_from_ymd(p->y0 + i, m, dim) + 1;
 			}
-	fill_dates(p);
 	return true;
 }
 
@@ -162,16 +123,17 @@ static void add_days(struct eng_dm_exposure *out, int s, int age, int32_t days)
 		out->days[s][age < ENG_AGES - 1 ? age : ENG_AGES - 1] += days;
 }
 
-/* The days [lo, hi) of one person of sex s born on `birth`, by their age on each day. */
-static void expose(const struct period *p, struct eng_dm_exposure *out, int s, int32_t birth,
+/* The days [lo, hi) of one person of sex s born on the date of key `born`
+ * (eng_date_key), by their age on each day. */
+static void expose(const struct period *p, struct eng_dm_exposure *out, int s, int32_t born,
 		   int32_t lo, int32_t hi)
 {
+	int by = born >> 9, bm = born >> 5 & 15, bd = born & 31;
+	int32_t birth = day_from_ymd(by, bm, bd);
 	if (lo < birth)
 		lo = birth;
 	if (lo >= hi)
 		return;
-	int by, bm, bd;
-	birth_date(p, birth, &by, &bm, &bd);
 	for (int i = 0; i < p->ny; i++) {
 		int32_t a = lo > p->jan1[i] ? lo : p->jan1[i];
 		int32_t b = hi < p->jan1[i + 1] ? hi : p->jan1[i + 1];
@@ -192,7 +154,7 @@ static void expose_spell(const struct period *p, struct eng_dm_exposure *out,
 	int32_t hi = s->to[k] < p->end ? s->to[k] : p->end;
 	int sex = eng_info_sex(s->info[k]) - 1;
 	if (lo < hi && sex >= 0 && sex <= 1)
-		expose(p, out, sex, s->birth[k], lo, hi);
+		expose(p, out, sex, s->born[k], lo, hi);
 }
 
 enum ds_rc engine_dm_exposure(const struct eng_view *v, const char *unit, int32_t map_date,

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stddef.h>
 
+#include "base/day.h"
 #include "base/hmap.h"
 #include "engine/engine.h"
 #include "store/register.h"
@@ -23,7 +24,8 @@
 struct eng_spells {
 	int32_t *person, *from, *to, *hh;
 	uint8_t *cause;
-	int32_t *birth, *chg;
+	int32_t *born; /* the birth date as eng_date_key */
+	int32_t *chg;
 	uint16_t *info; /* sex | marital at entry << 2 | method at entry << 5 */
 	size_t n, cap;
 };
@@ -309,9 +311,30 @@ void eng_maps_free(struct engine *e);
 
 /* ---- stocks (engine_stock.c) ---- */
 
-#define ENG_AGE_DAYS 46000 /* 125 years */
-/* ages[x] = completed years on day of someone born x days before it. */
-void eng_age_table(int32_t day, uint8_t *ages);
+/*
+ * A date as y << 9 | m << 5 | d: dates keep their order, and the completed
+ * years on day b of someone born on day a are (key(b) - key(a)) >> 9 when a
+ * <= b, exactly day_age (29 February is 1 March in a common year): the
+ * month and day take 9 bits and count below 512.  A spell keeps its
+ * person's birth so, and a stock finds an age by one subtraction, with no
+ * table and no calendar arithmetic.
+ */
+static inline int32_t eng_date_key(int32_t day)
+{
+	int y, m, d;
+	day_to_ymd(day, &y, &m, &d);
+	return y * 512 + m * 32 + d;
+}
+static inline int32_t eng_key_day(int32_t key)
+{
+	return day_from_ymd(key >> 9, key >> 5 & 15, key & 31);
+}
+/* Completed years at the date of key `at` of someone born at key `born`
+ * (born <= at). */
+static inline int eng_key_age(int32_t born, int32_t at)
+{
+	return (at - born) >> 9;
+}
 /* Poverty of a household for a year: the latest status given for that
  * year or an earlier one; the baseline status before any. */
 int eng_household_poverty(const struct engine *e, int32_t hh, int year);
@@ -322,7 +345,7 @@ struct eng_stock_ctx {
 	const struct engine *e;
 	int32_t day;
 	int year;              /* of day, for poverty */
-	const uint8_t *ages;   /* eng_age_table of day */
+	int32_t key;           /* eng_date_key of day */
 	uint8_t *seen_hh;      /* a bit per household, then a bit per word of
 				  those (eng_seen_bytes, zeroed) */
 	struct eng_stock *out; /* the columns' cubes */

@@ -114,7 +114,7 @@ bool eng_each_present(const struct engine *e, const int32_t *col, int32_t day,
 }
 
 struct aged {
-	int32_t day;
+	int32_t day, key; /* and its eng_date_key */
 	int min_age;
 	struct eng_qitem *out;
 	size_t n, cap;
@@ -123,9 +123,9 @@ struct aged {
 static bool aged_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
 {
 	struct aged *g = arg;
-	if (s->birth[k] > g->day)
+	if (s->born[k] > g->key)
 		return true;
-	int age = day_age(s->birth[k], g->day);
+	int age = eng_key_age(s->born[k], g->key);
 	if (age <= g->min_age)
 		return true;
 	return push(&g->out, &g->n, &g->cap,
@@ -140,7 +140,7 @@ enum ds_rc engine_q_aged_over(const struct eng_view *v, const char *unit, int32_
 	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
 	if (!e)
 		return rc;
-	struct aged g = {.day = day, .min_age = min_age};
+	struct aged g = {.day = day, .key = eng_date_key(day), .min_age = min_age};
 	if (!eng_each_present(e, col, day, aged_one, &g)) {
 		free(g.out);
 		g.out = NULL;
@@ -409,7 +409,7 @@ enum ds_rc engine_q_area_events(const struct eng_view *v, const char *unit, int3
 
 struct no_fp {
 	const struct engine *e;
-	int32_t day;
+	int32_t day, key; /* and its eng_date_key */
 	int lo, hi;
 	int64_t *by_area;
 };
@@ -426,9 +426,9 @@ static bool no_fp_one(const struct eng_spells *s, size_t k, int32_t area, void *
 	struct no_fp *g = arg;
 	const struct engine *e = g->e;
 	int32_t p = s->person[k];
-	if (eng_info_sex(s->info[k]) != SEX_FEMALE || s->birth[k] > g->day)
+	if (eng_info_sex(s->info[k]) != SEX_FEMALE || s->born[k] > g->key)
 		return true;
-	int age = day_age(s->birth[k], g->day);
+	int age = eng_key_age(s->born[k], g->key);
 	if (age < g->lo || age > g->hi)
 		return true;
 	int32_t married = DAY_NONE; /* the day of the marriage in force, by event */
@@ -460,7 +460,7 @@ enum ds_rc engine_q_no_fp_status(const struct eng_view *v, const char *unit, int
 	const struct engine *e = q_start(v, unit, map_date, out, n, &col, &rc);
 	if (!e)
 		return rc;
-	struct no_fp g = {.e = e, .day = day, .lo = lo_age, .hi = hi_age,
+	struct no_fp g = {.e = e, .day = day, .key = eng_date_key(day), .lo = lo_age, .hi = hi_age,
 			  .by_area = calloc(e->nareas + 1, sizeof(int64_t))};
 	size_t cap = 0;
 	if (!g.by_area)

@@ -23,19 +23,11 @@
 #define SIDE_SPELLS 100000
 
 /*
- * Per calling thread, kept from one query to the next: the age tables of
- * the last days asked (a query's second never takes the first's place)
- * and the two household bitmaps, which a stock pass leaves cleared.  A
- * server answers from a few long-lived threads; a thread's buffers are
- * freed when it ends.
+ * Per calling thread, kept from one query to the next: the two household
+ * bitmaps, which a stock pass leaves cleared.  A server answers from a few
+ * long-lived threads; a thread's buffers are freed when it ends.
  */
-#define AGE_TABLES 4
 struct reuse {
-	struct {
-		int32_t day;
-		uint8_t *t;
-	} ages[AGE_TABLES];
-	unsigned next;
 	uint8_t *seen[2];
 	size_t seen_bytes;
 };
@@ -46,8 +38,6 @@ static pthread_once_t reuse_once = PTHREAD_ONCE_INIT;
 static void reuse_free(void *p)
 {
 	struct reuse *u = p;
-	for (int i = 0; i < AGE_TABLES; i++)
-		free(u->ages[i].t);
 	free(u->seen[0]);
 	free(u->seen[1]);
 	free(u);
@@ -68,23 +58,6 @@ static struct reuse *reuse_get(void)
 		u = NULL;
 	}
 	return u;
-}
-
-/* The age table of day, built once for this thread while it stays among
- * the last ones; never in the place of keep (the query's other table). */
-static const uint8_t *ages_of(struct reuse *u, int32_t day, const uint8_t *keep)
-{
-	for (int i = 0; i < AGE_TABLES; i++)
-		if (u->ages[i].t && u->ages[i].day == day)
-			return u->ages[i].t;
-	int i = (int)(u->next++ % AGE_TABLES);
-	if (keep && u->ages[i].t == keep)
-		i = (int)(u->next++ % AGE_TABLES);
-	if (!u->ages[i].t && !(u->ages[i].t = malloc(ENG_AGE_DAYS)))
-		return NULL;
-	eng_age_table(day, u->ages[i].t);
-	u->ages[i].day = day;
-	return u->ages[i].t;
 }
 
 /* This thread's two cleared bitmaps, grown to the engine's households. */
@@ -114,7 +87,6 @@ struct work {
 	const int32_t *list;           /* on one thread: the query's areas */
 	size_t nlist;
 	int nstock;
-	const uint8_t *ages[2];        /* age tables of the stock dates, shared */
 	int year[2];                   /* of the stock dates */
 	int next;                      /* next task: flows, then stock chunks */
 	pthread_mutex_t mu;
@@ -142,8 +114,8 @@ static void *work_run(void *arg)
 	const struct engine *e = w->e;
 	struct eng_stock_ctx c[2];
 	for (int i = 0; i < w->nstock; i++)
-		c[i] = (struct eng_stock_ctx){e, w->q->stock_date[i], w->year[i], w->ages[i], k->seen[i],
-					      k->stock[i]};
+		c[i] = (struct eng_stock_ctx){e, w->q->stock_date[i], w->year[i],
+					      eng_date_key(w->q->stock_date[i]), k->seen[i], k->stock[i]};
 	int t;
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {
@@ -275,10 +247,6 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	if (!u || !seen_of(u, eng_seen_bytes(e)))
 		rc = DS_ENOMEM;
 	for (int i = 0; i < q->nstock && !rc; i++) {
-		if (!(w.ages[i] = ages_of(u, q->stock_date[i], i ? w.ages[0] : NULL))) {
-			rc = DS_ENOMEM;
-			break;
-		}
 		int mo, d;
 		day_to_ymd(q->stock_date[i], &w.year[i], &mo, &d);
 	}

@@ -8,7 +8,7 @@
 #include "engine/engine_int.h"
 
 struct tally {
-	int32_t day;
+	int32_t key; /* eng_date_key of the day */
 	int64_t *counts;
 };
 
@@ -17,7 +17,7 @@ static bool count_one(const struct eng_spells *s, size_t k, int32_t area, void *
 	struct tally *t = arg;
 	int sex = eng_info_sex(s->info[k]);
 	/* As a stock counts (engine_stock.c): born by the day, of a known sex. */
-	if (s->birth[k] <= t->day && (sex == 1 || sex == 2))
+	if (s->born[k] <= t->key && (sex == 1 || sex == 2))
 		t->counts[area]++;
 	return true;
 }
@@ -33,7 +33,7 @@ enum ds_rc engine_area_population(const struct eng_view *v, int32_t day, int64_t
 		free(all);
 		return DS_ENOMEM;
 	}
-	struct tally t = {.day = day, .counts = c};
+	struct tally t = {.key = eng_date_key(day), .counts = c};
 	eng_each_present(e, all, day, count_one, &t);
 	free(all);
 	*counts = c;

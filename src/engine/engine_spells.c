@@ -12,7 +12,7 @@
 static void fill_person(const struct engine *e, struct eng_spells *s, size_t k)
 {
 	int32_t p = s->person[k];
-	s->birth[k] = e->p_birth[p];
+	s->born[k] = eng_date_key(e->p_birth[p]);
 	s->chg[k] = e->p_chg[p];
 	s->info[k] = eng_info(e->p_sex[p], eng_marital0(e, p), eng_fp0(e, p));
 }
@@ -40,11 +40,11 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 	out.to = malloc((live + 1) * 4);
 	out.hh = malloc((live + 1) * 4);
 	out.cause = malloc(live + 1);
-	out.birth = malloc((live + 1) * 4);
+	out.born = malloc((live + 1) * 4);
 	out.chg = malloc((live + 1) * 4);
 	out.info = malloc((live + 1) * 2);
 	size_t *pos = malloc((na + 1) * sizeof *pos);
-	if (!out.person || !out.from || !out.to || !out.hh || !out.cause || !out.birth || !out.chg ||
+	if (!out.person || !out.from || !out.to || !out.hh || !out.cause || !out.born || !out.chg ||
 	    !out.info || !pos) {
 		free(off);
 		free(pos);
@@ -97,7 +97,7 @@ enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh)
 			return rc;
 		size_t ncap = cap, c1 = cap, c2 = cap, c3 = cap;
 		if (!ds_grow(&e->add_next, 4, &ncap, k, 1024) ||
-		    !ds_grow(&e->added.birth, 4, &c1, k, 1024) ||
+		    !ds_grow(&e->added.born, 4, &c1, k, 1024) ||
 		    !ds_grow(&e->added.chg, 4, &c2, k, 1024) || !ds_grow(&e->added.info, 2, &c3, k, 1024))
 			return DS_ENOMEM;
 		fill_person(e, &e->added, k);

@@ -9,27 +9,6 @@
 #include "base/day.h"
 #include "engine/engine_int.h"
 
-/* ages[x] = completed years at day of someone born x days before it. */
-void eng_age_table(int32_t day, uint8_t *ages)
-{
-	int y, m, d;
-	day_to_ymd(day, &y, &m, &d);
-	int32_t prev = day; /* T_0 */
-	int k = 0;
-	size_t x = 0;
-	while (x < ENG_AGE_DAYS) {
-		int yy = y - (k + 1);
-		int dd = d <= day_days_in_month(yy, m) ? d : day_days_in_month(yy, m);
-		int32_t next = day_from_ymd(yy, m, dd); /* latest birth with age >= k+1 */
-		size_t until = (size_t)(day - next);
-		while (x < until && x < ENG_AGE_DAYS)
-			ages[x++] = (uint8_t)k;
-		prev = next;
-		k++;
-	}
-	(void)prev;
-}
-
 /*
  * A household's state from one walk of its changes: its type on type_day
  * (the latest type dated up to it; 1 unless 2), and its poverty for year as
@@ -79,17 +58,11 @@ int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32
  * (age - 15, method), and a spare fp row that takes the zero adds of
  * everyone who is not a married woman of 15-49. */
 #define POP_CELL(sex, age100, mar) (((sex) * ENG_AGES + (age100)) * 5 + (mar) - 1)
-static const uint8_t age100[126] = {
-#define A10(n) n, n + 1, n + 2, n + 3, n + 4, n + 5, n + 6, n + 7, n + 8, n + 9
-	A10(0), A10(10), A10(20), A10(30), A10(40), A10(50), A10(60), A10(70), A10(80), A10(90),
-	100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100,
-	100, 100, 100, 100, 100, 100, 100, 100
-#undef A10
-};
 
 /*
- * One spell present on day: its person's birth, entry facts (info) and
- * change list (head), and household.  Everything it reads is a value or a
+ * One spell present on day (of date key dkey): its person's birth (as a
+ * date key: the age is one subtraction), entry facts (info) and change list
+ * (head), and household.  Everything it reads is a value or a
  * restrict pointer, so that the counts it writes cannot make the compiler
  * read again what it already holds.  The hot path has as few branches as
  * can be: the married women's method is added with their condition as the
@@ -98,14 +71,13 @@ static const uint8_t age100[126] = {
  * by eng_stock_households, in household order.
  */
 static inline __attribute__((always_inline)) void
-count_spell(const struct engine *e, int32_t day, const uint8_t *restrict ages, int32_t birth,
-	    unsigned info, int32_t head, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
+count_spell(const struct engine *e, int32_t day, int32_t dkey, int32_t born, unsigned info, int32_t head, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
 	    uint8_t *restrict seen, uint64_t *restrict sum)
 {
-	int32_t x = day - birth;
-	if (__builtin_expect(x < 0, 0))
+	if (__builtin_expect(born > dkey, 0))
 		return;
-	unsigned age = x < ENG_AGE_DAYS ? ages[x] : 125;
+	unsigned age = (unsigned)eng_key_age(born, dkey);
+	unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
 	unsigned sex = (unsigned)eng_info_sex(info) - 1;
 	unsigned mar = (unsigned)eng_info_marital(info), fp = (unsigned)eng_info_method(info);
 	if (__builtin_expect(head >= 0, 0))
@@ -120,7 +92,7 @@ count_spell(const struct engine *e, int32_t day, const uint8_t *restrict ages, i
 		}
 	if (__builtin_expect(sex > 1 || mar - 1 > 4, 0))
 		return;
-	pop[POP_CELL(sex, age100[age], mar)]++;
+	pop[POP_CELL(sex, age100, mar)]++;
 	unsigned fa = age - ENG_FP_AGE0;
 	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) & (unsigned)(fa < ENG_FP_AGES);
 	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
@@ -140,18 +112,17 @@ void eng_add_cells(void *dst, const void *src, size_t bytes)
 static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
 		      size_t k0, size_t k1)
 {
-	const int32_t day = c->day;
+	const int32_t day = c->day, dkey = c->key;
 	const struct engine *e = c->e;
-	const uint8_t *restrict ages = c->ages;
 	uint8_t *restrict seen = c->seen_hh;
 	uint64_t *restrict sum = (uint64_t *)(void *)seen + eng_seen_words(e);
 	int32_t *restrict pop = &o->pop[0][0][0], *restrict fpc = &o->fp[0][0];
-	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict birth = s->birth;
+	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict born = s->born;
 	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
 	const uint16_t *restrict info = s->info;
 	for (size_t k = k0; k < k1; k++)
 		if (from[k] <= day && day < to[k])
-			count_spell(e, day, ages, birth[k], info[k], chg[k], (uint32_t)hh[k], pop, fpc, seen,
+			count_spell(e, day, dkey, born[k], info[k], chg[k], (uint32_t)hh[k], pop, fpc, seen,
 				    sum);
 }
 

@@ -27,9 +27,8 @@ struct cands {
 	struct eng_wl_item *v;
 	size_t n, cap;
 	uint8_t *bit;
-	int32_t day;
+	int32_t day, key;     /* and its eng_date_key: an age is one subtraction */
 	int year;             /* of day */
-	const uint8_t *ages;  /* eng_age_table of day: no calendar arithmetic per spell */
 	enum eng_wl_list list;
 	int32_t *wide; /* the unit's areas and those the candidates left */
 	uint8_t *flag; /* per candidate: what the events said (list-specific) */
@@ -52,26 +51,33 @@ static bool push(struct cands *c, struct eng_wl_item it)
 	return true;
 }
 
+/* A candidate born on the date of key `born`. */
+static bool keep(struct cands *c, struct eng_wl_item it, int32_t born)
+{
+	it.birth = eng_key_day(born);
+	return push(c, it);
+}
+
 /* A present spell's person, if the list wants them on the day. */
 static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *arg)
 {
 	struct cands *c = arg;
 	const struct engine *e = c->e;
-	int32_t x = c->day - s->birth[k];
-	if (x < 0)
+	int32_t born = s->born[k];
+	if (born > c->key)
 		return true;
-	int age = x < ENG_AGE_DAYS ? c->ages[x] : day_age(s->birth[k], c->day);
+	int age = eng_key_age(born, c->key);
 	int sex = eng_info_sex(s->info[k]);
 	struct eng_wl_item it = {.person = s->person[k], .hh = s->hh[k], .area = area,
-				 .birth = s->birth[k], .age = (int16_t)age, .sex = (uint8_t)sex};
+				 .age = (int16_t)age, .sex = (uint8_t)sex};
 	switch (c->list) {
 	case ENG_WL_ELDERLY:
-		return age < ENG_ELDER_AGE0 || push(c, it);
+		return age < ENG_ELDER_AGE0 || keep(c, it, born);
 	case ENG_WL_NEWBORN:
-		return c->day - s->birth[k] >= NEWBORN_DAYS || push(c, it);
+		return age > 0 || c->day - eng_key_day(born) >= NEWBORN_DAYS || keep(c, it, born);
 	case ENG_WL_PRENATAL:
 		return sex != 2 || age < ENG_MOTHER_AGE0 || age >= ENG_MOTHER_AGE0 + ENG_MOTHER_AGES ||
-		       push(c, it);
+		       keep(c, it, born);
 	case ENG_WL_POOR_FP: {
 		if (sex != 2 || age < ENG_FP_AGE0 || age >= ENG_FP_AGE0 + ENG_FP_AGES ||
 		    eng_value_at(e, s->chg[k], CHG_MARITAL, eng_info_marital(s->info[k]), c->day) != 2)
@@ -81,7 +87,7 @@ static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *
 			return true;
 		it.poverty = (uint8_t)pov;
 		it.method = (uint8_t)eng_value_at(e, s->chg[k], CHG_FP, eng_info_method(s->info[k]), c->day);
-		return push(c, it);
+		return keep(c, it, born);
 	}
 	default: return true;
 	}
@@ -399,19 +405,15 @@ enum ds_rc engine_worklist(const struct eng_view *v, const struct eng_wl_request
 		return rc;
 	int y, m, d;
 	day_to_ymd(q->day, &y, &m, &d);
-	uint8_t *ages = malloc(ENG_AGE_DAYS);
-	struct cands c = {.e = e, .day = q->day, .year = y, .list = q->list, .ages = ages,
-			  .bit = calloc((size_t)(e->maxp >> 3) + 2, 1)};
-	if (ages)
-		eng_age_table(q->day, ages);
-	if (!c.bit || !ages)
+	struct cands c = {.e = e, .day = q->day, .key = eng_date_key(q->day), .year = y,
+			  .list = q->list, .bit = calloc((size_t)(e->maxp >> 3) + 2, 1)};
+	if (!c.bit)
 		rc = DS_ENOMEM;
 	else if (q->list == ENG_WL_PREMARITAL || q->list == ENG_WL_THIRD_BIRTHS)
 		rc = eng_each_event(e, col, q->from, q->day, period_one, &c);
 	else
 		rc = present_list(&c, col, q);
 	free(col);
-	free(ages);
 	cands_free(&c);
 	if (rc) {
 		free(c.v);

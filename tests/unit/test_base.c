@@ -6,6 +6,7 @@
 #include "base/grow.h"
 #include "base/hmap.h"
 #include "base/text.h"
+#include "engine/engine_int.h"
 #include "privacy/breach.h"
 #include "test.h"
 
@@ -19,6 +20,27 @@ TEST(day_roundtrip)
 	CHECK_EQ(day_from_ymd(1970, 1, 1), 0);
 	CHECK_EQ(day_from_ymd(2000, 3, 1) - day_from_ymd(2000, 2, 28), 2);
 	CHECK_EQ(day_from_ymd(1900, 3, 1) - day_from_ymd(1900, 2, 28), 1);
+}
+
+/* The engine's date keys (a spell's birth): order kept, the day back, and
+ * ages by subtraction equal to day_age, 29 February included. */
+TEST(engine_date_key_age_is_day_age)
+{
+	int32_t b = day_from_ymd(2000, 2, 29);
+	CHECK_EQ(eng_key_age(eng_date_key(b), eng_date_key(day_from_ymd(2025, 2, 28))), 24);
+	CHECK_EQ(eng_key_age(eng_date_key(b), eng_date_key(day_from_ymd(2025, 3, 1))), 25);
+	CHECK_EQ(eng_key_age(eng_date_key(b), eng_date_key(day_from_ymd(2028, 2, 28))), 27);
+	CHECK_EQ(eng_key_age(eng_date_key(b), eng_date_key(day_from_ymd(2028, 2, 29))), 28);
+	CHECK_EQ(eng_key_age(eng_date_key(day_from_ymd(1925, 12, 31)), eng_date_key(day_from_ymd(2025, 12, 31))), 100);
+	size_t bad = 0, n = 0;
+	for (int32_t at = day_from_ymd(2023, 1, 1); at < day_from_ymd(2029, 1, 1); at += 3)
+		for (int32_t born = at - 46000; born <= at + 400; born += 11, n++) {
+			int32_t kb = eng_date_key(born), ka = eng_date_key(at);
+			bad += (kb > ka) != (born > at) || eng_key_day(kb) != born ||
+			       (born <= at && eng_key_age(kb, ka) != day_age(born, at));
+		}
+	CHECK_EQ(bad, 0);
+	CHECK(n > 3000000);
 }
 
 TEST(day_parse_strict)

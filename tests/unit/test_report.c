@@ -464,7 +464,7 @@ TEST(report_engine_found_inconsistent_is_reloaded)
 	fixture_close(&f);
 }
 
-/* ---- the calling thread's reused age tables ---- */
+/* ---- what a thread keeps between queries does not change the ages ---- */
 
 struct on_thread {
 	struct fixture *f;
@@ -486,7 +486,7 @@ static void *run_periods(void *arg)
 	return NULL;
 }
 
-/* Runs periods one after the other on a new thread (whose reused tables
+/* Runs periods one after the other on a new thread (whose kept buffers
  * start empty); the last one's table in o->last. */
 static void on_new_thread(struct on_thread *o)
 {
@@ -496,17 +496,16 @@ static void on_new_thread(struct on_thread *o)
 }
 
 /*
- * A thread keeps the age tables of its last four days (a table gives the
- * age for the days lived, so another day's table differs only around
- * birthdays and 29 February).  After 2024-12 (31 December and 30 November
- * 2024) and 2025-06 (30 June and 31 May 2025), the year 2024 finds 31
- * December 2024 in the place the next new table takes: its 31 December
- * 2023 must not take it.  With 31 December 2023's table on 31 December
- * 2024, a person born on 1 January (C1 in 1985, C3 in 2000, D2 in 1970)
- * would be a year older a day early: 40, 25 and 55, each in the next
- * five-year group.
+ * Ages are found from the query's dates alone (a date key subtracted from
+ * a spell's birth key); before that, a thread kept the age tables of its
+ * last four days, and a new one once took the place of the query's other
+ * table.  After 2024-12 (31 December and 30 November 2024) and 2025-06 (30
+ * June and 31 May 2025) on one thread, the year 2024 must count as it does
+ * on a fresh thread: with 31 December 2023's ages on 31 December 2024, a
+ * person born on 1 January (C1 in 1985, C3 in 2000, D2 in 1970) would be a
+ * year older a day early: 40, 25 and 55, each in the next five-year group.
  */
-TEST(report_reused_age_tables_keep_both_dates)
+TEST(report_ages_whatever_the_thread_ran_before)
 {
 	struct fixture f;
 	if (!fixture_open(&f))
