@@ -526,7 +526,7 @@ static const char schema_v1[] =
 	" recorded_at bigint NOT NULL, recorded_by text NOT NULL, body text NOT NULL,"
 	" PRIMARY KEY (prov, seq)) PARTITION BY LIST (prov);"
 	"CREATE INDEX event_seq_ix ON event(seq);"
-	"CREATE INDEX event_person_ix ON event(person);"
+	"CREATE INDEX event_person_ix ON event(person, type);"
 	"CREATE INDEX event_hh_ix ON event(hh);"
 	"CREATE INDEX event_other_ix ON event(other);"
 	"CREATE TABLE event_default PARTITION OF event DEFAULT;"
@@ -587,6 +587,10 @@ static const char schema_v4[] =
 /* Version 5: the given-name index also orders by birth (see sqlite.c). */
 static const char schema_v5[] = "DROP INDEX IF EXISTS person_given_ix;"
 				"CREATE INDEX person_given_ix ON person(given_key, birth, cur_hh);";
+
+/* Version 6: a person's events indexed with their type (see sqlite.c). */
+static const char schema_v6[] = "DROP INDEX IF EXISTS event_person_ix;"
+				"CREATE INDEX event_person_ix ON event(person, type);";
 
 enum ds_rc pg_ensure_prov(struct store *st, int prov)
 {
@@ -737,6 +741,8 @@ static enum ds_rc migrate_steps(struct store *st)
 		rc = pg_exec(st, schema_v4);
 	if (!rc && version < 5 && version >= 1)
 		rc = pg_exec(st, schema_v5);
+	if (!rc && version < 6 && version >= 1)
+		rc = pg_exec(st, schema_v6);
 	char sql[80];
 	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
 		 STORE_SCHEMA_VERSION);

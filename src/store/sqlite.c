@@ -193,7 +193,7 @@ static const char schema_v1[] =
 	" person INTEGER NOT NULL, hh INTEGER NOT NULL, other INTEGER NOT NULL,"
 	" a INTEGER NOT NULL, b INTEGER NOT NULL, voided_by INTEGER NOT NULL DEFAULT 0,"
 	" recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL, body TEXT NOT NULL);"
-	"CREATE INDEX event_person ON event(person);"
+	"CREATE INDEX event_person ON event(person, type);"
 	"CREATE INDEX event_hh ON event(hh);"
 	"CREATE INDEX event_other ON event(other);"
 	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
@@ -255,6 +255,13 @@ static const char schema_v4[] =
  * reading any other person's row (store_find_given). */
 static const char schema_v5[] = "DROP INDEX IF EXISTS person_given;"
 				"CREATE INDEX person_given ON person(given_key, birth, cur_hh);";
+
+/* Version 6: a person's events indexed with their type, so that the facts
+ * that change state (a new event's checks) pass over the passive ones
+ * (checks, screenings) in the index, without reading their rows: a person
+ * with a hundred checks costs a hundred row reads less for each event. */
+static const char schema_v6[] = "DROP INDEX IF EXISTS event_person;"
+				"CREATE INDEX event_person ON event(person, type);";
 
 /* The household id index, dropped and rebuilt around a bulk load into an empty table. */
 static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
@@ -427,6 +434,8 @@ static enum ds_rc sq_migrate(struct store *st)
 		rc = sq_exec(st, schema_v4);
 	if (!rc && version < 5 && version >= 1)
 		rc = sq_exec(st, schema_v5);
+	if (!rc && version < 6 && version >= 1)
+		rc = sq_exec(st, schema_v6);
 	if (!rc)
 		rc = sq_exec(st, set_version);
 	if (rc) {
