@@ -27,6 +27,7 @@ struct cands {
 	struct eng_wl_item *v;
 	size_t n, cap;
 	uint8_t *bit;
+	uint8_t *want; /* prenatal, for a large unit: the women with a pregnancy of the window */
 	int32_t day, key;     /* and its eng_date_key: an age is one subtraction */
 	int year;             /* of day */
 	enum eng_wl_list list;
@@ -77,7 +78,7 @@ static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *
 		return age > 0 || c->day - eng_key_day(born) >= NEWBORN_DAYS || keep(c, it, born);
 	case ENG_WL_PRENATAL:
 		return sex != 2 || age < ENG_MOTHER_AGE0 || age >= ENG_MOTHER_AGE0 + ENG_MOTHER_AGES ||
-		       keep(c, it, born);
+		       (c->want && !has_bit(c->want, it.person)) || keep(c, it, born);
 	case ENG_WL_POOR_FP: {
 		if (sex != 2 || age < ENG_FP_AGE0 || age >= ENG_FP_AGE0 + ENG_FP_AGES ||
 		    eng_value_at(e, s->chg[k], CHG_MARITAL, eng_info_marital(s->info[k]), c->day) != 2)
@@ -317,8 +318,49 @@ static bool present_cands(struct cands *c, const int32_t *col)
 	return ok;
 }
 
+/* A woman whose pregnancy (still going) is recorded in the window, anywhere. */
+static bool preg_mark(const struct engine *e, const struct eng_events *ev, size_t i,
+		      const int32_t *col, void *arg)
+{
+	(void)e;
+	(void)col;
+	struct cands *c = arg;
+	int32_t p = ev->person[i];
+	if (ev->type[i] == EV_PREGNANCY && reg_pregnancy_outcome(ev->a[i]) == OUT_PREGNANT && p >= 0 &&
+	    p <= e->maxp)
+		c->want[p >> 3] |= (uint8_t)(1u << (p & 7));
+	return true;
+}
+
+/*
+ * For the prenatal list of a large unit (an eighth of the areas or more),
+ * only the women with such a pregnancy become candidates: found by one pass
+ * over every area's events of the window (a woman's pregnancy may be
+ * recorded where she lived before), instead of every woman of 15-49 sorted
+ * and looked up for each event.  Only women without one are left out, and
+ * the list keeps no woman without one: the same list.
+ */
+static enum ds_rc prenatal_filter(struct cands *c, const int32_t *col, const struct eng_wl_request *q)
+{
+	const struct engine *e = c->e;
+	size_t areas = 0;
+	for (size_t a = 0; a < e->nareas; a++)
+		areas += col[a] >= 0;
+	if (c->list != ENG_WL_PRENATAL || areas * 8 < e->nareas)
+		return DS_OK;
+	int32_t *all = calloc(e->nareas + 1, sizeof *all);
+	c->want = calloc((size_t)(e->maxp >> 3) + 2, 1);
+	enum ds_rc rc = all && c->want ? eng_each_event(e, all, q->day - PRENATAL_DAYS, q->day, preg_mark, c)
+				       : DS_ENOMEM;
+	free(all);
+	return rc;
+}
+
 static enum ds_rc present_list(struct cands *c, const int32_t *col, const struct eng_wl_request *q)
 {
+	enum ds_rc rc = prenatal_filter(c, col, q);
+	if (rc)
+		return rc;
 	if (!present_cands(c, col))
 		return DS_ENOMEM;
 	if (c->list == ENG_WL_POOR_FP || c->n == 0)
@@ -329,7 +371,6 @@ static enum ds_rc present_list(struct cands *c, const int32_t *col, const struct
 		return DS_ENOMEM;
 	int y, m, d;
 	day_to_ymd(q->day, &y, &m, &d);
-	enum ds_rc rc;
 	if (c->list == ENG_WL_ELDERLY) {
 		rc = cand_events(c, col, day_from_ymd(y, 1, 1), q->day, cand_event);
 	} else if (c->list == ENG_WL_NEWBORN) {
@@ -383,6 +424,7 @@ static bool period_one(const struct engine *e, const struct eng_events *ev, size
 static void cands_free(struct cands *c)
 {
 	free(c->bit);
+	free(c->want);
 	free(c->flag);
 	free(c->preg);
 	free(c->ended);

@@ -74,6 +74,10 @@ TEST(worklist_members)
 	CHECK_IDS(&r, "elderly", "26737", "2026-01-31", "E7 E8");
 	CHECK_IDS(&r, "prenatal", "26734", "2026-06-30", "W1 W2");
 	CHECK_IDS(&r, "prenatal", "26734", "2026-04-14", "W5 W2 W3"); /* W3 before her miscarriage */
+	/* The province's list (its women found first by their pregnancies, in
+	 * every area) is the commune's: no other commune has a pregnant woman. */
+	CHECK_IDS(&r, "prenatal", "79", "2026-06-30", "W1 W2");
+	CHECK_IDS(&r, "prenatal", "79", "2026-04-14", "W5 W2 W3");
 	CHECK_IDS(&r, "newborn", "26734", "2026-06-30", "K2 K4");
 	CHECK_IDS(&r, "newborn", "26734", "2026-07-01", "K2"); /* K4 is 30 days old */
 	CHECK_IDS(&r, "premarital", "26734", "2026-06-30", "W9 M2");
