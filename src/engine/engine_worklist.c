@@ -28,6 +28,7 @@ struct cands {
 	size_t n, cap;
 	uint8_t *bit;
 	uint8_t *want; /* prenatal, for a large unit: the women with a pregnancy of the window */
+	int32_t *slot; /* per person: 1 + the index of their item (0: none), for the events */
 	int32_t day, key;     /* and its eng_date_key: an age is one subtraction */
 	int year;             /* of day */
 	enum eng_wl_list list;
@@ -94,12 +95,6 @@ static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *
 	}
 }
 
-static int by_person(const void *pa, const void *pb)
-{
-	const struct eng_wl_item *a = pa, *b = pb;
-	return (a->person > b->person) - (a->person < b->person);
-}
-
 static int by_place(const void *pa, const void *pb)
 {
 	const struct eng_wl_item *a = pa, *b = pb;
@@ -112,20 +107,10 @@ static int by_place(const void *pa, const void *pb)
 	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* The candidate of person p (the items are sorted by person), or -1. */
+/* The candidate of person p, or -1. */
 static ptrdiff_t cand_of(const struct cands *c, int32_t p)
 {
-	if (!has_bit(c->bit, p))
-		return -1;
-	size_t lo = 0, hi = c->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (c->v[mid].person < p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->n && c->v[lo].person == p ? (ptrdiff_t)lo : -1;
+	return has_bit(c->bit, p) ? (ptrdiff_t)c->slot[p] - 1 : -1;
 }
 
 /* The areas a candidate left by a transfer dated from..to join col. */
@@ -365,7 +350,15 @@ static enum ds_rc present_list(struct cands *c, const int32_t *col, const struct
 		return DS_ENOMEM;
 	if (c->list == ENG_WL_POOR_FP || c->n == 0)
 		return DS_OK;
-	qsort(c->v, c->n, sizeof *c->v, by_person);
+	/* Each candidate found by its person in one step: a large unit's
+	 * candidates (a million elderly at 10M) are neither sorted nor
+	 * searched.  Untouched pages of the array cost nothing. */
+	c->slot = calloc((size_t)c->e->maxp + 2, sizeof *c->slot);
+	if (!c->slot)
+		return DS_ENOMEM;
+	for (size_t k = 0; k < c->n; k++)
+		if (!c->slot[c->v[k].person])
+			c->slot[c->v[k].person] = (int32_t)k + 1;
 	c->flag = calloc(c->n, 1);
 	if (!c->flag)
 		return DS_ENOMEM;
@@ -425,6 +418,7 @@ static void cands_free(struct cands *c)
 {
 	free(c->bit);
 	free(c->want);
+	free(c->slot);
 	free(c->flag);
 	free(c->preg);
 	free(c->ended);
