@@ -106,6 +106,9 @@ function loginPage(notice) {
   } }, field('login', t('user'), user), field('password', t('password'), pw), msg,
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('login'))));
   main.replaceChildren(h('h1', {}, `danso – ${getLang() === 'vi' ? 'Quản lý dân số' : 'Population register'}`), form);
+  // Drawn, for whatever address: a page cut short by a lapsed session leaves main busy.
+  main.removeAttribute('aria-busy');
+  main.dataset.drawn = location.hash;
   user.focus();
 }
 
@@ -123,7 +126,6 @@ async function route() {
   drawChrome();
   if (!state.user) {
     loginPage(parts[0] === 'login' && params.get('over') ? t('sessionOver') : null);
-    main.dataset.drawn = drawing;
     return;
   }
   if (parts[0] === 'login') { location.hash = '#/dashboard'; return; }

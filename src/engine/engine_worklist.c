@@ -352,7 +352,8 @@ static enum ds_rc present_list(struct cands *c, const int32_t *col, const struct
 		return DS_OK;
 	/* Each candidate found by its person in one step: a large unit's
 	 * candidates (a million elderly at 10M) are neither sorted nor
-	 * searched.  Untouched pages of the array cost nothing. */
+	 * searched.  A large register's array is mapped fresh, so its
+	 * untouched pages cost nothing; a small one's is cleared. */
 	c->slot = calloc((size_t)c->e->maxp + 2, sizeof *c->slot);
 	if (!c->slot)
 		return DS_ENOMEM;
