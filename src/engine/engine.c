@@ -210,14 +210,7 @@ static void forget_away(struct engine *e, int32_t rid)
 	if (!(e->p_fp0[rid] & ENG_AWAY))
 		return;
 	e->p_fp0[rid] &= (uint8_t)~ENG_AWAY;
-	size_t lo = 0, hi = e->away.sorted;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (e->away.person[mid] < rid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = eng_lower_i32(e->away.person, 0, e->away.sorted, rid);
 	for (; lo < e->away.sorted && e->away.person[lo] == rid; lo++)
 		e->away.person[lo] = 0;
 	for (size_t i = e->away.sorted; i < e->away.n; i++)

@@ -241,15 +241,8 @@ static size_t tr_find(const struct engine *e, int32_t w, int32_t a, size_t *lo)
 	*lo = 0;
 	if (w < e->tr.w0 || (size_t)(w - e->tr.w0) >= e->tr.nw)
 		return 0;
-	size_t l = e->tr.woff[w - e->tr.w0], h = e->tr.woff[w - e->tr.w0 + 1], end = h;
-	while (l < h) {
-		size_t mid = (l + h) / 2;
-		if (e->tr.area[mid] < a)
-			l = mid + 1;
-		else
-			h = mid;
-	}
-	*lo = l;
+	size_t end = e->tr.woff[w - e->tr.w0 + 1];
+	size_t h = *lo = eng_lower_i32(e->tr.area, e->tr.woff[w - e->tr.w0], end, a);
 	while (h < end && e->tr.area[h] == a)
 		h++;
 	return h;

@@ -311,6 +311,19 @@ void eng_maps_free(struct engine *e);
 
 /* ---- stocks (engine_stock.c) ---- */
 
+/* The first index in [lo, hi) of the sorted v whose value is at least key. */
+static inline size_t eng_lower_i32(const int32_t *v, size_t lo, size_t hi, int32_t key)
+{
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (v[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * A date as y << 9 | m << 5 | d: dates keep their order, and the completed
  * years on day b of someone born on day a are (key(b) - key(a)) >> 9 when a
