@@ -310,11 +310,14 @@ static enum ds_rc pg_baseline_add(struct store *st, struct store_baseline *b)
 /* ---- reading rows ---- */
 
 #define HH_COLS "rid, id, prov, area, number, address, type, poverty, entry, entry_seq, baseline "
-#define PERSON_COLS                                                                       \
-	"p.rid, p.id, p.prov, p.hh, h.id, p.full_name, p.sex, p.birth, p.birth_prec, "    \
+/* A person's row, with its first household's id (HID) and its present
+ * household's id and area (CHID, CHAREA). */
+#define PERSON_COLS_WITH(HID, CHID, CHAREA)                                               \
+	"p.rid, p.id, p.prov, p.hh, " HID ", p.full_name, p.sex, p.birth, p.birth_prec, "  \
 	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "  \
 	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "     \
-	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
+	"p.cur_hh, p.exit_day, p.cur_name, p.nid, " CHID ", " CHAREA " "
+#define PERSON_COLS PERSON_COLS_WITH("h.id", "ch.id", "ch.area")
 #define PERSON_FROM                                                                       \
 	" FROM person p JOIN household h ON h.rid = p.hh "                                \
 	"JOIN household ch ON ch.rid = p.cur_hh "
@@ -418,8 +421,11 @@ struct pg_cache {
 	struct hmap hh_ids, hh_rids;       /* index + 1 into hhs */
 	struct store_household *hhs;
 	size_t nhhs, cap_hhs;
-	struct hmap nids;                  /* owner's rid */
-	bool nids_stale;
+	struct hmap nids;                  /* owner's rid, as read or as written since */
+	struct hmap held;                  /* rid: index + 1 into held_nid, for the
+					    * persons whose national id was written */
+	char (*held_nid)[sizeof ((struct store_person *)0)->cur_nid];
+	size_t nheld;
 	int64_t *seqs; /* reserved event seqs, ascending */
 	size_t nseqs, seq_next;
 };
@@ -435,6 +441,8 @@ void pg_cache_drop(struct store *st)
 	hmap_free(&c->hh_ids);
 	hmap_free(&c->hh_rids);
 	hmap_free(&c->nids);
+	hmap_free(&c->held);
+	free(c->held_nid);
 	for (size_t i = 0; i < c->npersons; i++)
 		free(c->facts[i].v);
 	free(c->persons);
@@ -456,6 +464,40 @@ static int64_t pc_get(const struct hmap *h, const void *key, size_t len)
 static void pc_forget(struct hmap *h, const void *key, size_t len)
 {
 	hmap_set(h, key, len, -1);
+}
+
+/* A national id written for rid (nid; "" for none): rid holds it now, and
+ * no other id; the owner table was changed to say so. */
+static enum ds_rc pc_nid_written(struct pg_cache *c, int64_t rid, const char *nid)
+{
+	bool had;
+	int64_t k;
+	if (hmap_put(&c->held, &rid, sizeof rid, (int64_t)c->nheld + 1, &had, &k))
+		return DS_ENOMEM;
+	if (!had) {
+		void *v = realloc(c->held_nid, (c->nheld + 1) * sizeof *c->held_nid);
+		if (!v)
+			return DS_ENOMEM;
+		c->held_nid = v;
+		k = (int64_t)++c->nheld;
+	}
+	snprintf(c->held_nid[k - 1], sizeof *c->held_nid, "%s", nid);
+	if (nid[0] && (hmap_put(&c->nids, nid, strlen(nid), rid, NULL, NULL) ||
+		       !hmap_set(&c->nids, nid, strlen(nid), rid)))
+		return DS_ENOMEM;
+	return DS_OK;
+}
+
+/* The cached owner of a national id: its rid, 0 when known to be nobody's,
+ * -1 when not known.  An owner read before whose id was written since holds
+ * it only if it was written back to it; otherwise nobody does, since giving
+ * it to someone else would have been written too. */
+static int64_t pc_nid_owner(const struct pg_cache *c, const char *nid)
+{
+	int64_t k = pc_get(&c->nids, nid, strlen(nid)), h;
+	if (k > 0 && hmap_get(&c->held, &k, sizeof k, &h) && strcmp(c->held_nid[h - 1], nid))
+		return 0;
+	return k;
 }
 
 /* A PostgreSQL text array literal of the strings. */
@@ -543,22 +585,22 @@ static enum ds_rc pc_add_household(struct pg_cache *c, const struct store_househ
 static const char sql_pf_events[] =
 	"SELECT encode(uuid, 'hex') FROM event_key WHERE uuid = "
 	"ANY (ARRAY(SELECT decode(x, 'hex') FROM unnest($1::text[]) x))";
+/* The persons without their households: those come in the second round
+ * (sql_pf_homes), with the households the events name. */
 static const char sql_pf_persons[] =
-	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid = "
+	"SELECT " PERSON_COLS_WITH("NULL", "NULL", "NULL") " FROM person p WHERE p.rid = "
 	"ANY (ARRAY(SELECT rid FROM person_key WHERE id = ANY ($1::text[])))";
-static const char sql_pf_facts[] =
-	"SELECT " EVENT_COLS " FROM event WHERE person = "
-	"ANY (ARRAY(SELECT rid FROM person_key WHERE id = ANY ($1::text[]))) AND type NOT IN (16, 17) "
-	"ORDER BY person, date, seq";
 static const char sql_pf_households[] =
 	"SELECT " HH_COLS "FROM household WHERE rid = "
 	"ANY (ARRAY(SELECT rid FROM household_key WHERE id = ANY ($1::text[])))";
-/* The households the persons live in now. */
-static const char sql_pf_homes[] =
-	"SELECT " HH_COLS "FROM household WHERE rid = ANY (ARRAY(SELECT cur_hh FROM person WHERE rid = "
-	"ANY (ARRAY(SELECT rid FROM person_key WHERE id = ANY ($1::text[])))))";
 static const char sql_pf_nids[] = "SELECT nid, rid FROM person_nid WHERE nid = ANY($1::text[])";
 static const char sql_pf_seqs[] = "SELECT nextval('event_seq') FROM generate_series(1, $1::int)";
+/* The second round, by the rids the first found: the persons' facts, and
+ * the households they joined first and live in now. */
+static const char sql_pf_facts[] =
+	"SELECT " EVENT_COLS " FROM event WHERE person = ANY ($1::bigint[]) AND type NOT IN (16, 17) "
+	"ORDER BY person, date, seq";
+static const char sql_pf_homes[] = "SELECT " HH_COLS "FROM household WHERE rid = ANY ($1::bigint[])";
 
 static int seq_cmp(const void *a, const void *b)
 {
@@ -571,7 +613,20 @@ static int hex_digit(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
 }
 
-/* Fills the cache from the seven answers. */
+static enum ds_rc pc_add_households(struct pg_cache *c, PGresult *r)
+{
+	enum ds_rc rc = DS_OK;
+	for (int i = 0; i < PQntuples(r) && !rc; i++) {
+		struct store_household hh;
+		read_household(r, i, &hh);
+		if (pc_get(&c->hh_rids, &hh.rid, sizeof hh.rid) <= 0)
+			rc = pc_add_household(c, &hh);
+	}
+	return rc;
+}
+
+/* Fills the cache from the first round's five answers: events, persons,
+ * households, national ids, seqs. */
 static enum ds_rc pc_fill(struct pg_cache *c, const struct store_hint *h, PGresult **r)
 {
 	enum ds_rc rc = DS_OK;
@@ -592,9 +647,58 @@ static enum ds_rc pc_fill(struct pg_cache *c, const struct store_hint *h, PGresu
 		if (pc_add_person(c, &p) < 0)
 			rc = DS_ENOMEM;
 	}
-	for (int i = 0; i < PQntuples(r[2]) && !rc; i++) {
+	for (size_t i = 0; i < h->nhouseholds && !rc; i++)
+		rc = hmap_put(&c->hh_ids, h->households[i], strlen(h->households[i]), 0, NULL, NULL);
+	if (!rc)
+		rc = pc_add_households(c, r[2]);
+	for (size_t i = 0; i < h->nnids && !rc; i++)
+		rc = hmap_put(&c->nids, h->nids[i], strlen(h->nids[i]), 0, NULL, NULL);
+	for (int i = 0; i < PQntuples(r[3]); i++)
+		hmap_set(&c->nids, PQgetvalue(r[3], i, 0), strlen(PQgetvalue(r[3], i, 0)),
+			 pg_get_i64(r[3], i, 1));
+	size_t n = (size_t)PQntuples(r[4]);
+	int64_t *v = rc ? NULL : realloc(c->seqs, (c->nseqs + n + 1) * sizeof *v);
+	if (!rc && !v)
+		rc = DS_ENOMEM;
+	if (!rc) {
+		c->seqs = v;
+		for (size_t i = 0; i < n; i++)
+			c->seqs[c->nseqs++] = pg_get_i64(r[4], (int)i, 0);
+		qsort(c->seqs + c->seq_next, c->nseqs - c->seq_next, sizeof *c->seqs, seq_cmp);
+	}
+	return rc;
+}
+
+/* The second round's arrays: the persons' rids, and the rids of their
+ * households not cached yet. */
+static enum ds_rc pc_rid_arrays(const struct pg_cache *c, struct buf *persons, struct buf *homes)
+{
+	buf_reset(persons);
+	buf_reset(homes);
+	buf_putc(persons, '{');
+	buf_putc(homes, '{');
+	for (size_t i = 0; i < c->npersons; i++) {
+		const struct store_person *p = &c->persons[i];
+		buf_printf(persons, "%s%lld", i ? "," : "", (long long)p->rid);
+		int64_t hh[2] = {p->hh, p->cur_hh};
+		for (int j = 0; j < 2; j++)
+			if (pc_get(&c->hh_rids, &hh[j], sizeof hh[j]) <= 0)
+				buf_printf(homes, "%s%lld", homes->len > 1 ? "," : "", (long long)hh[j]);
+	}
+	buf_putc(persons, '}');
+	buf_putc(homes, '}');
+	buf_putc(persons, '\0');
+	return buf_putc(homes, '\0') ? DS_ENOMEM : DS_OK;
+}
+
+/* Fills the cache from the second round's answers (facts, households),
+ * then the persons' household ids and areas.  A person whose household is
+ * missing is left to the database, as the join there would have it. */
+static enum ds_rc pc_fill_homes(struct pg_cache *c, PGresult *facts, PGresult *homes)
+{
+	for (int i = 0; i < PQntuples(facts); i++) {
 		struct store_event e;
-		read_event(r[2], i, &e, false);
+		read_event(facts, i, &e, false);
 		int64_t k = pc_get(&c->person_rids, &e.fact.person, sizeof e.fact.person);
 		if (k <= 0)
 			continue;
@@ -603,29 +707,19 @@ static enum ds_rc pc_fill(struct pg_cache *c, const struct store_hint *h, PGresu
 			return DS_ENOMEM;
 		f->v[f->n++] = e.fact;
 	}
-	for (size_t i = 0; i < h->nhouseholds && !rc; i++)
-		rc = hmap_put(&c->hh_ids, h->households[i], strlen(h->households[i]), 0, NULL, NULL);
-	for (int q = 3; q <= 6; q += 3)
-		for (int i = 0; i < PQntuples(r[q]) && !rc; i++) {
-			struct store_household hh;
-			read_household(r[q], i, &hh);
-			if (pc_get(&c->hh_rids, &hh.rid, sizeof hh.rid) <= 0)
-				rc = pc_add_household(c, &hh);
+	enum ds_rc rc = pc_add_households(c, homes);
+	for (size_t i = 0; i < c->npersons && !rc; i++) {
+		struct store_person *p = &c->persons[i];
+		int64_t h = pc_get(&c->hh_rids, &p->hh, sizeof p->hh),
+			ch = pc_get(&c->hh_rids, &p->cur_hh, sizeof p->cur_hh);
+		if (h <= 0 || ch <= 0) {
+			pc_forget(&c->person_ids, p->rec.id, strlen(p->rec.id));
+			pc_forget(&c->person_rids, &p->rid, sizeof p->rid);
+			continue;
 		}
-	for (size_t i = 0; i < h->nnids && !rc; i++)
-		rc = hmap_put(&c->nids, h->nids[i], strlen(h->nids[i]), 0, NULL, NULL);
-	for (int i = 0; i < PQntuples(r[4]); i++)
-		hmap_set(&c->nids, PQgetvalue(r[4], i, 0), strlen(PQgetvalue(r[4], i, 0)),
-			 pg_get_i64(r[4], i, 1));
-	size_t n = (size_t)PQntuples(r[5]);
-	int64_t *v = rc ? NULL : realloc(c->seqs, (c->nseqs + n + 1) * sizeof *v);
-	if (!rc && !v)
-		rc = DS_ENOMEM;
-	if (!rc) {
-		c->seqs = v;
-		for (size_t i = 0; i < n; i++)
-			c->seqs[c->nseqs++] = pg_get_i64(r[5], (int)i, 0);
-		qsort(c->seqs + c->seq_next, c->nseqs - c->seq_next, sizeof *c->seqs, seq_cmp);
+		snprintf(p->rec.household, sizeof p->rec.household, "%s", c->hhs[h - 1].rec.id);
+		snprintf(p->cur_household, sizeof p->cur_household, "%s", c->hhs[ch - 1].rec.id);
+		snprintf(p->cur_area, sizeof p->cur_area, "%s", c->hhs[ch - 1].rec.area);
 	}
 	return rc;
 }
@@ -675,15 +769,29 @@ static enum ds_rc pg_prefetch(struct store *st, const struct store_hint *h)
 	if (!rc) {
 		const char *p0[1] = {a[0].data}, *p1[1] = {a[1].data}, *p2[1] = {a[2].data},
 			   *p3[1] = {a[3].data}, *p4[1] = {nseq};
-		const char *const sql[7] = {sql_pf_events, sql_pf_persons, sql_pf_facts,
-					    sql_pf_households, sql_pf_nids, sql_pf_seqs, sql_pf_homes};
-		const int n[7] = {1, 1, 1, 1, 1, 1, 1};
-		const char *const *params[7] = {p0, p1, p1, p2, p3, p4, p1};
-		PGresult *r[7];
-		if (!(rc = pg_run_many(st, 7, sql, n, params, r))) {
+		const char *const sql[5] = {sql_pf_events, sql_pf_persons, sql_pf_households,
+					    sql_pf_nids, sql_pf_seqs};
+		const int n[5] = {1, 1, 1, 1, 1};
+		const char *const *params[5] = {p0, p1, p2, p3, p4};
+		PGresult *r[5];
+		if (!(rc = pg_run_many(st, 5, sql, n, params, r))) {
 			rc = pc_fill(c, h, r);
-			for (int i = 0; i < 7; i++)
+			for (int i = 0; i < 5; i++)
 				PQclear(r[i]);
+		}
+	}
+	if (!rc && c->npersons)
+		rc = pc_rid_arrays(c, &a[0], &a[1]);
+	if (!rc && c->npersons) {
+		const char *p0[1] = {a[0].data}, *p1[1] = {a[1].data};
+		const char *const sql[2] = {sql_pf_facts, sql_pf_homes};
+		const int n[2] = {1, 1};
+		const char *const *params[2] = {p0, p1};
+		PGresult *r[2];
+		if (!(rc = pg_run_many(st, 2, sql, n, params, r))) {
+			rc = pc_fill_homes(c, r[0], r[1]);
+			PQclear(r[0]);
+			PQclear(r[1]);
 		}
 	}
 	free(hex);
@@ -745,8 +853,8 @@ static enum ds_rc pc_added(struct store *st, const struct store_person *p,
 	if (h)
 		return pc_add_household(c, h);
 	pc_forget(&c->person_ids, p->rec.id, strlen(p->rec.id));
-	if (p->rec.national_id[0])
-		pc_forget(&c->nids, p->rec.national_id, strlen(p->rec.national_id));
+	if (p->rec.national_id[0] && pc_nid_written(c, p->rid, p->rec.national_id))
+		return DS_ENOMEM;
 	int64_t k = pc_get(&c->hh_rids, &p->hh, sizeof p->hh);
 	if (k <= 0)
 		return DS_OK;
@@ -840,7 +948,7 @@ static enum ds_rc pg_person_get(struct store *st, const char *id, int64_t rid,
 static enum ds_rc pg_nid_owner(struct store *st, const char *nid, int64_t *rid)
 {
 	struct pg_cache *c = PG(st)->cache;
-	int64_t k = c && !c->nids_stale ? pc_get(&c->nids, nid, strlen(nid)) : -1;
+	int64_t k = c ? pc_nid_owner(c, nid) : -1;
 	if (k == 0)
 		return DS_ENOTFOUND;
 	if (k > 0) {
@@ -1028,8 +1136,8 @@ static enum ds_rc pg_person_current(struct store *st, const struct store_person 
 	/* The cached row tells whether the national id changes; it takes the
 	 * new facts when the household's row is known too. */
 	bool same_nid = k > 0 && !c->stale[k - 1] && !strcmp(c->persons[k - 1].cur_nid, p->cur_nid);
-	if (c && !same_nid)
-		c->nids_stale = true;
+	if (c && !same_nid && pc_nid_written(c, p->rid, p->cur_nid))
+		return DS_ENOMEM;
 	if (k > 0 && !c->stale[k - 1]) {
 		struct store_person *row = &c->persons[k - 1];
 		int64_t h = row->cur_hh == p->cur_hh ? 0 : pc_get(&c->hh_rids, &p->cur_hh, sizeof p->cur_hh);

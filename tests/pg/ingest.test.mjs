@@ -4,7 +4,8 @@
 // makes the look-ups stale inside one batch: an event sent twice in a row
 // (already present), an id reused with other content (refused), broken
 // lines, births and arrivals followed by events of the new persons, moves
-// into households made a few lines before; and it spans several of the
+// into households made a few lines before, national ids passed from one
+// person to another; and it spans several of the
 // batches of 2,048 lines that are read ahead (src/cli/cmd_register.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +58,19 @@ test('events on PostgreSQL: the same answers, line by line, and the same registe
       }
       if (i % 97 === 3) { mixed.push('{"id": "not-a-uuid", "type": "death"'); broken++; }
     });
+    // National ids passed on inside one batch: A gives up X for Y, B takes
+    // X (free now), C asks for Y and X and A asks for X (taken: refused), A
+    // is given Y again (its own).  Three persons no event names.
+    const named = new Set(lines.flatMap((l) => l.match(/P\d{11}/g) || []));
+    const spare = fs.readFileSync(`${dir}/g/persons.csv`, 'utf8').split('\n').slice(1)
+      .map((l) => l.split(',')).filter((f) => /^\d{12}$/.test(f[11] || '') && !named.has(f[0]));
+    assert.ok(spare.length >= 3, 'three persons with a national id and no events');
+    const [A, B, C] = spare.map((f) => f[0]), X = spare[0][11], Y = '079999000001';
+    const nidChain = [[A, Y], [B, X], [C, Y], [C, X], [A, X], [A, Y]].map(([person, value], i) =>
+      JSON.stringify({ id: `00000000-0000-4000-8000-00000000000${i}`, type: 'info_change',
+        date: '2025-12-31', person, field: 'national_id', value }));
+    mixed.push(...nidChain);
+    const nidRefused = 3;
     const file = path.join(dir, 'mixed.ndjson');
     fs.writeFileSync(file, mixed.join('\n') + '\n');
 
@@ -71,7 +85,8 @@ test('events on PostgreSQL: the same answers, line by line, and the same registe
       const b = events('--db', pg, '--keep-good', '--rejects', `${dir}/rb.ndjson`, file);
       // Every generated event is recorded once; the copies are already
       // present; the reused ids and the broken lines are refused.
-      assert.deepEqual(summary(a), [lines.length, twice, reused + broken], a.stderr);
+      assert.deepEqual(summary(a), [lines.length + nidChain.length - nidRefused, twice,
+        reused + broken + nidRefused], a.stderr);
       assert.deepEqual(summary(b), summary(a), b.stderr);
       assert.equal(fs.readFileSync(`${dir}/rb.ndjson`, 'utf8'), fs.readFileSync(`${dir}/ra.ndjson`, 'utf8'),
         'the same lines refused, for the same reasons');
@@ -82,7 +97,8 @@ test('events on PostgreSQL: the same answers, line by line, and the same registe
       assert.deepEqual(reports(pg), reports(lite), 'the same reports');
       // The whole file again: every event is already there.
       const again = events('--db', pg, '--keep-good', '--rejects', `${dir}/rc.ndjson`, file);
-      assert.deepEqual(summary(again), [0, lines.length + twice, reused + broken], again.stderr);
+      assert.deepEqual(summary(again), [0, lines.length + twice + nidChain.length - nidRefused,
+        reused + broken + nidRefused], again.stderr);
     } finally {
       execFileSync('psql', [tmpl.replace('%s', 'postgres'), '-qc', `DROP DATABASE IF EXISTS ${name}`]);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,38 @@
 #include "backend.h"
 #include "test.h"
 
+/* The databases made by this run, dropped when it ends: a developer's
+ * cluster would otherwise keep one per case of every run. */
+static char made_admin[512];
+static char (*made)[64];
+static size_t nmade;
+
+static void drop_made(void)
+{
+	PGconn *c = nmade ? PQconnectdb(made_admin) : NULL;
+	for (size_t i = 0; c && PQstatus(c) == CONNECTION_OK && i < nmade; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", made[i]);
+		PQclear(PQexec(c, sql));
+	}
+	PQfinish(c);
+	free(made);
+	made = NULL;
+	nmade = 0;
+}
+
+static void remember(const char *admin, const char *name)
+{
+	char (*v)[64] = realloc(made, (nmade + 1) * sizeof *made);
+	if (!v)
+		return;
+	if (!made)
+		atexit(drop_made);
+	made = v;
+	snprintf(made_admin, sizeof made_admin, "%s", admin);
+	snprintf(made[nmade++], sizeof *made, "%s", name);
+}
+
 /*
  * A new empty PostgreSQL database for one case.  DANSO_TEST_PG is a URL
  * template with %s where the database name goes.
@@ -38,7 +70,9 @@ static bool pg_fresh_url(char *out, size_t outsz)
 		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 		PQclear(r);
 	}
-	if (!ok)
+	if (ok)
+		remember(admin, name);
+	else
 		fprintf(stderr, "  cannot create a test database: %s\n", PQerrorMessage(c));
 	PQfinish(c);
 	CHECK(ok);
