@@ -167,7 +167,10 @@ static const char *prepared_name(struct store *st, const char *sql, int n)
 
 static bool pending(const struct pg *q)
 {
-	return q->nlater || q->rows[0].n || q->rows[1].n;
+	for (int j = 0; j < PG_ROWS_KINDS; j++)
+		if (q->rows[j].n)
+			return true;
+	return q->nlater;
 }
 
 static enum ds_rc drain(struct store *st)
@@ -207,8 +210,10 @@ static PGresult *run_once(struct store *st, const char *sql, int n, const char *
 void pg_later_clear(struct store *st)
 {
 	struct pg *q = PG(st);
-	for (int j = 0; j < 2; j++)
+	for (int j = 0; j < PG_ROWS_KINDS; j++)
 		q->rows[j].n = 0;
+	hmap_free(&q->rows_rids);
+	memset(&q->rows_rids, 0, sizeof q->rows_rids);
 	for (size_t i = 0; i < q->nlater; i++) {
 		for (int j = 0; j < q->later[i].n; j++)
 			free(q->later[i].params[j]);
@@ -258,6 +263,19 @@ enum ds_rc pg_rows_add(struct store *st, int which, const char *sql, int ncols,
 		return rc;
 	r->n++;
 	return r->n >= PG_ROWS_MAX ? drain(st) : DS_OK;
+}
+
+enum ds_rc pg_rows_update(struct store *st, int which, int64_t rid, const char *sql, int ncols,
+			  const char *one_sql, const char *const *vals)
+{
+	struct pg *q = PG(st);
+	if (!q->defer || !q->in_tx)
+		return pg_run_done(st, one_sql, ncols, vals);
+	bool had;
+	enum ds_rc rc = hmap_put(&q->rows_rids, &rid, sizeof rid, 1, &had, NULL);
+	if (!rc && had && !(rc = drain(st)))
+		rc = hmap_put(&q->rows_rids, &rid, sizeof rid, 1, NULL, NULL);
+	return rc ? rc : pg_rows_add(st, which, sql, ncols, one_sql, vals);
 }
 
 /* Past this many, deferred writes go at once. */
@@ -332,9 +350,9 @@ enum ds_rc pg_run_many(struct store *st, int k, const char *const *sql, const in
 		if (!(names[i] = prepared_name(st, sql[i], n[i])))
 			rc = pg_err(st, "prepare", NULL);
 	}
-	const char *rows_name[2] = {NULL, NULL};
-	const char *rows_vals[2][PG_ROWS_COLS];
-	for (int j = 0; j < 2 && !rc; j++) {
+	const char *rows_name[PG_ROWS_KINDS] = {NULL};
+	const char *rows_vals[PG_ROWS_KINDS][PG_ROWS_COLS];
+	for (int j = 0; j < PG_ROWS_KINDS && !rc; j++) {
 		struct pg_rows *w = &q->rows[j];
 		if (!w->n)
 			continue;
@@ -351,13 +369,17 @@ enum ds_rc pg_run_many(struct store *st, int k, const char *const *sql, const in
 		return rc ? rc : pg_err(st, "pipeline", NULL);
 	}
 	bool sent = true;
-	for (int j = 0; j < 2 && sent; j++)
+	for (int j = 0; j < PG_ROWS_AFTER && sent; j++)
 		if (rows_name[j])
 			sent = PQsendQueryPrepared(c, rows_name[j], q->rows[j].ncols, rows_vals[j], NULL,
 						   NULL, 0);
 	for (size_t i = 0; i < q->nlater && sent; i++)
 		sent = PQsendQueryPrepared(c, q->later[i].name, q->later[i].n,
 					   (const char *const *)q->later[i].params, NULL, NULL, 0);
+	for (int j = PG_ROWS_AFTER; j < PG_ROWS_KINDS && sent; j++)
+		if (rows_name[j])
+			sent = PQsendQueryPrepared(c, rows_name[j], q->rows[j].ncols, rows_vals[j], NULL,
+						   NULL, 0);
 	for (int i = 0; i < k && sent; i++)
 		sent = PQsendQueryPrepared(c, names[i], n[i], params[i], NULL, NULL, 0);
 	if (sent)
@@ -366,13 +388,17 @@ enum ds_rc pg_run_many(struct store *st, int k, const char *const *sql, const in
 		rc = pg_err(st, "pipeline", NULL);
 	} else {
 		bool alive = true;
-		for (int j = 0; j < 2 && alive; j++)
+		for (int j = 0; j < PG_ROWS_AFTER && alive; j++)
 			if (rows_name[j])
 				alive = pipeline_result(st, q->rows[j].sql, NULL, &rc) ||
 					PQstatus(c) == CONNECTION_OK;
 		for (size_t i = 0; i < q->nlater && alive; i++)
 			alive = pipeline_result(st, q->later[i].sql, NULL, &rc) ||
 				PQstatus(c) == CONNECTION_OK;
+		for (int j = PG_ROWS_AFTER; j < PG_ROWS_KINDS && alive; j++)
+			if (rows_name[j])
+				alive = pipeline_result(st, q->rows[j].sql, NULL, &rc) ||
+					PQstatus(c) == CONNECTION_OK;
 		for (int i = 0; i < k && alive; i++)
 			alive = pipeline_result(st, sql[i], &out[i], &rc) || PQstatus(c) == CONNECTION_OK;
 		/* The sync's own result. */
@@ -655,7 +681,7 @@ static void pg_close(struct store *st)
 	pg_copy_clear(st);
 	pg_later_clear(st);
 	free(q->later);
-	for (int j = 0; j < 2; j++)
+	for (int j = 0; j < PG_ROWS_KINDS; j++)
 		for (int i = 0; i < PG_ROWS_COLS; i++)
 			buf_free(&q->rows[j].cols[i]);
 	pg_cache_drop(st);

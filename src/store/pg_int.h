@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "base/buf.h"
+#include "base/hmap.h"
 #include "store/store_int.h"
 
 #define PG_MAX_PREPARED 96
@@ -27,10 +28,13 @@ struct copybuf {
 	size_t n;
 };
 
-/* Rows for one set-based statement (an INSERT from unnest of arrays),
- * deferred like the writes above and sent before them: each column's
- * values as a PostgreSQL array literal. */
+/* Rows for one set-based statement (an INSERT or UPDATE from unnest of
+ * arrays), deferred like the writes above: each column's values as a
+ * PostgreSQL array literal.  The inserts go before the single writes, the
+ * updates after them (PG_ROWS_AFTER and on). */
 #define PG_ROWS_COLS 13
+#define PG_ROWS_KINDS 3
+#define PG_ROWS_AFTER 2
 struct pg_rows {
 	const char *sql;
 	int ncols;
@@ -60,7 +64,8 @@ struct pg {
 	bool defer;
 	struct pg_later *later;
 	size_t nlater, later_cap;
-	struct pg_rows rows[2]; /* event_key and event rows */
+	struct pg_rows rows[PG_ROWS_KINDS]; /* event_key and event rows, persons' current facts */
+	struct hmap rows_rids;              /* the rids in the person rows */
 	struct pg_cache *cache;
 	int nprepared;
 	const char *prepared[PG_MAX_PREPARED];
@@ -127,6 +132,10 @@ enum ds_rc pg_array_add(struct buf *b, const char *v);
  * deferred writes; pg_run_done of one row when writes are not deferred. */
 enum ds_rc pg_rows_add(struct store *st, int which, const char *sql, int ncols,
 		       const char *one_sql, const char *const *vals);
+/* The same for rows that update the row of a rid: one already waiting for
+ * it is sent first, since one statement would update it once, with either. */
+enum ds_rc pg_rows_update(struct store *st, int which, int64_t rid, const char *sql, int ncols,
+			  const char *one_sql, const char *const *vals);
 /* Drops the deferred writes (a rollback) and the prefetched answers. */
 void pg_later_clear(struct store *st);
 void pg_cache_drop(struct store *st);

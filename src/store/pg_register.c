@@ -1162,10 +1162,15 @@ static enum ds_rc pg_person_current(struct store *st, const struct store_person 
 		rc = pg_run_later(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
 	}
 	if (!rc)
-		rc = pg_run_later(st,
-				 "UPDATE person SET cur_hh = $2, exit_day = $3, cur_name = $4, cur_key = $5, "
-				 "nid = $6, given_key = $7 WHERE rid = $1",
-				 7, v);
+		rc = pg_rows_update(st, 2, p->rid,
+				    "UPDATE person p SET cur_hh = u.h, exit_day = u.x, cur_name = u.n, "
+				    "cur_key = u.k, nid = u.d, given_key = u.g FROM unnest($1::bigint[], "
+				    "$2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) "
+				    "AS u(rid, h, x, n, k, d, g) WHERE p.rid = u.rid",
+				    7,
+				    "UPDATE person SET cur_hh = $2, exit_day = $3, cur_name = $4, cur_key = $5, "
+				    "nid = $6, given_key = $7 WHERE rid = $1",
+				    v);
 	return rc;
 }
 
