@@ -386,9 +386,10 @@ static inline size_t eng_seen_bytes(const struct engine *e)
  */
 void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
 		     size_t a1);
-/* Counts each household marked in c->seen_hh once, into its area's column
- * of c->out, and clears the bitmap. */
-void eng_stock_households(struct eng_stock_ctx *c, const int32_t *area_col);
+/* Counts each household marked in c[i].seen_hh once, into its area's
+ * column of c[i].out, for each of the n (<= 2) stocks in one walk, and
+ * clears the bitmaps. */
+void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col);
 
 /* ---- questions over a unit's areas (engine_quality.c) ---- */
 

@@ -132,8 +132,8 @@ static void *work_run(void *arg)
 						(size_t)w->list[i] + 1);
 	}
 	/* The households this thread marked lie in its chunks' areas only. */
-	for (int i = 0; i < w->nstock && !k->rc; i++)
-		eng_stock_households(&c[i], w->area_col);
+	if (w->nstock && !k->rc)
+		eng_stock_households(c, w->nstock, w->area_col);
 	return NULL;
 }
 

@@ -152,26 +152,57 @@ void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, si
 			stock_area(c, n, a, area_col[a]);
 }
 
-void eng_stock_households(struct eng_stock_ctx *c, const int32_t *area_col)
+/* A household's type (1-2) and poverty (0-2) as household_state gives them
+ * with no changes. */
+static inline void household_base(const struct engine *e, int32_t hh, int *type, int *pov)
+{
+	*type = e->h_type0[hh] == 2 ? 2 : 1;
+	*pov = e->h_pov0[hh] <= 2 ? e->h_pov0[hh] : 0;
+}
+
+void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col)
 {
 	const struct engine *e = c->e;
-	uint64_t *bits = (uint64_t *)(void *)c->seen_hh, *sum = bits + eng_seen_words(e);
-	/* Only the words marked, found through the summary; both left cleared. */
-	for (size_t sw = 0; sw <= eng_seen_words(e) >> 6; sw++) {
-		for (uint64_t s = sum[sw]; s; s &= s - 1) {
+	size_t words = eng_seen_words(e);
+	uint64_t *bits[2] = {NULL, NULL}, *sum[2] = {NULL, NULL};
+	for (int i = 0; i < n; i++) {
+		bits[i] = (uint64_t *)(void *)c[i].seen_hh;
+		sum[i] = bits[i] + words;
+	}
+	/* The words marked for either date, found through the summaries: a
+	 * household present on both is found, placed and read once; all left
+	 * cleared. */
+	for (size_t sw = 0; sw <= words >> 6; sw++) {
+		uint64_t s = sum[0][sw] | (n > 1 ? sum[1][sw] : 0);
+		for (; s; s &= s - 1) {
 			size_t w = sw * 64 + (size_t)__builtin_ctzll(s);
-			for (uint64_t b = bits[w]; b; b &= b - 1) {
-				int32_t hh = (int32_t)(w * 64 + (size_t)__builtin_ctzll(b));
+			uint64_t b0 = bits[0][w], b1 = n > 1 ? bits[1][w] : 0;
+			for (uint64_t b = b0 | b1; b; b &= b - 1) {
+				unsigned bit = (unsigned)__builtin_ctzll(b);
+				int32_t hh = (int32_t)(w * 64 + bit);
 				int32_t a = eng_hh_area(e, hh);
 				int32_t col = a >= 0 ? area_col[a] : -1;
 				if (col < 0)
 					continue;
 				int type, pov;
-				household_state(e, hh, c->day, c->year, INT32_MAX, &type, &pov);
-				c->out[col].hh[type - 1][pov]++;
+				bool plain = e->h_chg[hh] < 0;
+				if (plain)
+					household_base(e, hh, &type, &pov);
+				for (int i = 0; i < n; i++) {
+					if (!((i ? b1 : b0) >> bit & 1))
+						continue;
+					if (!plain)
+						household_state(e, hh, c[i].day, c[i].year, INT32_MAX, &type,
+								&pov);
+					c[i].out[col].hh[type - 1][pov]++;
+				}
 			}
-			bits[w] = 0;
+			bits[0][w] = 0;
+			if (n > 1)
+				bits[1][w] = 0;
 		}
-		sum[sw] = 0;
+		sum[0][sw] = 0;
+		if (n > 1)
+			sum[1][sw] = 0;
 	}
 }
