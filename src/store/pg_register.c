@@ -470,17 +470,17 @@ static void pc_forget(struct hmap *h, const void *key, size_t len)
  * no other id; the owner table was changed to say so. */
 static enum ds_rc pc_nid_written(struct pg_cache *c, int64_t rid, const char *nid)
 {
+	/* Room first, so that the map never names a slot that is not there. */
+	void *v = realloc(c->held_nid, (c->nheld + 1) * sizeof *c->held_nid);
+	if (!v)
+		return DS_ENOMEM;
+	c->held_nid = v;
 	bool had;
 	int64_t k;
 	if (hmap_put(&c->held, &rid, sizeof rid, (int64_t)c->nheld + 1, &had, &k))
 		return DS_ENOMEM;
-	if (!had) {
-		void *v = realloc(c->held_nid, (c->nheld + 1) * sizeof *c->held_nid);
-		if (!v)
-			return DS_ENOMEM;
-		c->held_nid = v;
+	if (!had)
 		k = (int64_t)++c->nheld;
-	}
 	snprintf(c->held_nid[k - 1], sizeof *c->held_nid, "%s", nid);
 	if (nid[0] && (hmap_put(&c->nids, nid, strlen(nid), rid, NULL, NULL) ||
 		       !hmap_set(&c->nids, nid, strlen(nid), rid)))
