@@ -32,9 +32,9 @@ struct copybuf {
  * arrays), deferred like the writes above: each column's values as a
  * PostgreSQL array literal.  The inserts go before the single writes, the
  * updates after them (PG_ROWS_AFTER and on). */
-#define PG_ROWS_COLS 13
-#define PG_ROWS_KINDS 3
-#define PG_ROWS_AFTER 2
+#define PG_ROWS_COLS 26
+#define PG_ROWS_KINDS 5
+#define PG_ROWS_AFTER 4
 struct pg_rows {
 	const char *sql;
 	int ncols;
@@ -64,7 +64,8 @@ struct pg {
 	bool defer;
 	struct pg_later *later;
 	size_t nlater, later_cap;
-	struct pg_rows rows[PG_ROWS_KINDS]; /* event_key and event rows, persons' current facts */
+	/* event_key, event, person_key and person rows; persons' current facts */
+	struct pg_rows rows[PG_ROWS_KINDS];
 	struct hmap rows_rids;              /* the rids in the person rows */
 	struct pg_cache *cache;
 	int nprepared;

@@ -100,6 +100,12 @@ static enum ds_rc copy_in(struct store *st, const char *sql, const struct buf *b
 	return rc;
 }
 
+/* A person row's columns, in the order of the values written. */
+#define PERSON_INSERT_COLS                                                                \
+	"prov, rid, id, hh, full_name, sex, birth, birth_prec, relation, ethnicity, "      \
+	"education, marital, residence, insurance_no, national_id, fp_method, fp_since, " \
+	"entry, entry_seq, baseline, cur_hh, exit_day, cur_name, cur_key, nid, given_key"
+
 static enum ds_rc flush_kind(struct store *st, enum store_kind k)
 {
 	struct copybuf *c = &PG(st)->copy[k];
@@ -111,11 +117,7 @@ static enum ds_rc flush_kind(struct store *st, enum store_kind k)
 		if (!rc)
 			rc = copy_in(st, "COPY household_key (id, prov, rid) FROM STDIN", &c->keys);
 	} else if (k == STORE_PERSONS) {
-		rc = copy_in(st, "COPY person (prov, rid, id, hh, full_name, sex, birth, birth_prec, "
-				 "relation, ethnicity, education, marital, residence, insurance_no, "
-				 "national_id, fp_method, fp_since, entry, entry_seq, baseline, cur_hh, "
-				 "exit_day, cur_name, cur_key, nid, given_key) FROM STDIN",
-			     &c->rows);
+		rc = copy_in(st, "COPY person (" PERSON_INSERT_COLS ") FROM STDIN", &c->rows);
 		if (!rc)
 			rc = copy_in(st, "COPY person_key (id, prov, rid) FROM STDIN", &c->keys);
 		if (!rc)
@@ -265,21 +267,31 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 		}
 		rc = ++c->n >= COPY_BATCH ? flush_kind(st, STORE_PERSONS) : DS_OK;
 	} else {
+		/* Deferred, the keys and rows of a batch's new persons go in two
+		 * set-based statements, before the single writes; the national
+		 * id's owner among those, in its order with the others. */
 		const char *k[3] = {r->id, prov, rid};
-		rc = pg_run_later(st, "INSERT INTO person_key (id, prov, rid) VALUES ($1, $2, $3)", 3, k);
+		rc = pg_rows_add(st, 2,
+				 "INSERT INTO person_key (id, prov, rid) SELECT * FROM "
+				 "unnest($1::text[], $2::int[], $3::bigint[])",
+				 3, "INSERT INTO person_key (id, prov, rid) VALUES ($1, $2, $3)", k);
 		if (!rc && r->national_id[0]) {
 			const char *n[2] = {r->national_id, rid};
 			rc = pg_run_later(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
 		}
 		if (!rc)
-			rc = pg_run_later(st,
-					 "INSERT INTO person (prov, rid, id, hh, full_name, sex, birth, "
-					 "birth_prec, relation, ethnicity, education, marital, residence, "
-					 "insurance_no, national_id, fp_method, fp_since, entry, entry_seq, "
-					 "baseline, cur_hh, exit_day, cur_name, cur_key, nid, given_key) VALUES "
+			rc = pg_rows_add(st, 3,
+					 "INSERT INTO person (" PERSON_INSERT_COLS ") SELECT * FROM unnest("
+					 "$1::int[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], "
+					 "$6::int[], $7::int[], $8::int[], $9::int[], $10::text[], $11::int[], "
+					 "$12::int[], $13::int[], $14::text[], $15::text[], $16::int[], "
+					 "$17::int[], $18::int[], $19::bigint[], $20::bigint[], $21::bigint[], "
+					 "$22::int[], $23::text[], $24::text[], $25::text[], $26::text[])",
+					 26,
+					 "INSERT INTO person (" PERSON_INSERT_COLS ") VALUES "
 					 "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
 					 "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26)",
-					 26, v);
+					 v);
 	}
 	if (!rc) {
 		p->cur_hh = p->hh;
@@ -1162,7 +1174,7 @@ static enum ds_rc pg_person_current(struct store *st, const struct store_person 
 		rc = pg_run_later(st, "INSERT INTO person_nid (nid, rid) VALUES ($1, $2)", 2, n);
 	}
 	if (!rc)
-		rc = pg_rows_update(st, 2, p->rid,
+		rc = pg_rows_update(st, 4, p->rid,
 				    "UPDATE person p SET cur_hh = u.h, exit_day = u.x, cur_name = u.n, "
 				    "cur_key = u.k, nid = u.d, given_key = u.g FROM unnest($1::bigint[], "
 				    "$2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[]) "
