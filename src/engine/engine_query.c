@@ -2,6 +2,7 @@
  * The query driver: a query's columns as a map from areas to columns, its
  * stocks and flows shared by two threads, and the result's cubes.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,68 @@
 /* Below this many spells in its areas a query runs on the calling thread
  * alone: a commune's month is done before a second thread would start. */
 #define SIDE_SPELLS 100000
+
+/*
+ * Cubes kept from one query to the next, whichever thread frees them: a
+ * province's columns take tens of megabytes (at 10M, 1,324 communes x 27 kB
+ * of flows and 2 x 5.5 kB of stocks, twice for the second thread), which
+ * the kernel would otherwise map and clear page by page for every query
+ * (19,400 page faults a query).  A few blocks are kept, up to POOL_BYTES;
+ * a block taken is cleared as far as it is asked for.
+ */
+#define POOL_SLOTS 8
+#define POOL_BYTES ((size_t)256 << 20)
+
+union cube_block {
+	size_t cap; /* bytes after the header */
+	max_align_t align;
+};
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static union cube_block *pool[POOL_SLOTS];
+static size_t pool_held;
+
+/* bytes of cleared cubes, from the pool when a block is large enough. */
+static void *cubes_take(size_t bytes)
+{
+	union cube_block *b = NULL;
+	int best = -1;
+	pthread_mutex_lock(&pool_mu);
+	for (int i = 0; i < POOL_SLOTS; i++)
+		if (pool[i] && pool[i]->cap >= bytes && (best < 0 || pool[i]->cap < pool[best]->cap))
+			best = i;
+	if (best >= 0) {
+		b = pool[best];
+		pool[best] = NULL;
+		pool_held -= b->cap;
+	}
+	pthread_mutex_unlock(&pool_mu);
+	if (b) {
+		memset(b + 1, 0, bytes);
+		return b + 1;
+	}
+	if (!(b = calloc(1, sizeof *b + bytes)))
+		return NULL;
+	b->cap = bytes;
+	return b + 1;
+}
+
+/* Cubes of cubes_take given back: kept when there is room, else freed. */
+static void cubes_give(void *p)
+{
+	if (!p)
+		return;
+	union cube_block *b = (union cube_block *)p - 1;
+	pthread_mutex_lock(&pool_mu);
+	for (int i = 0; i < POOL_SLOTS && b && pool_held + b->cap <= POOL_BYTES; i++)
+		if (!pool[i]) {
+			pool[i] = b;
+			pool_held += b->cap;
+			b = NULL;
+		}
+	pthread_mutex_unlock(&pool_mu);
+	free(b);
+}
 
 /*
  * Per calling thread, kept from one query to the next: the two household
@@ -145,7 +208,7 @@ static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock
 	k->w = w;
 	k->rc = DS_OK;
 	for (int i = 0; i < w->nstock; i++) {
-		k->stock[i] = stock ? stock[i] : calloc(w->q->ncols + 1, sizeof *k->stock[i]);
+		k->stock[i] = stock ? stock[i] : cubes_take((w->q->ncols + 1) * sizeof *k->stock[i]);
 		k->seen[i] = u ? u->seen[i] : calloc(eng_seen_bytes(w->e), 1);
 		if (!k->stock[i] || !k->seen[i])
 			return DS_ENOMEM;
@@ -157,7 +220,7 @@ static void worker_free(struct worker *k, bool own)
 {
 	for (int i = 0; i < 2; i++)
 		if (own) {
-			free(k->stock[i]);
+			cubes_give(k->stock[i]);
 			free(k->seen[i]);
 		}
 }
@@ -220,14 +283,14 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 		}
 	}
 	for (int i = 0; i < q->nstock && !rc; i++)
-		if (!(r->stock[i] = calloc(q->ncols + 1, sizeof *r->stock[i])))
+		if (!(r->stock[i] = cubes_take((q->ncols + 1) * sizeof *r->stock[i])))
 			rc = DS_ENOMEM;
 	/* A second flow over the same days (the year to date of an annual
 	 * report) is the first one: computed once, given twice. */
 	bool same_flow = q->nflow == 2 && q->flow_from[0] == q->flow_from[1] &&
 			 q->flow_to[0] == q->flow_to[1];
 	for (int i = 0; i < q->nflow - same_flow && !rc; i++)
-		if (!(r->flow[i] = calloc(q->ncols + 1, sizeof *r->flow[i])))
+		if (!(r->flow[i] = cubes_take((q->ncols + 1) * sizeof *r->flow[i])))
 			rc = DS_ENOMEM;
 	if (rc)
 		goto out;
@@ -289,8 +352,8 @@ void eng_result_free(struct eng_result *r)
 	if (r->flow[1] == r->flow[0])
 		r->flow[1] = NULL;
 	for (int i = 0; i < 2; i++) {
-		free(r->stock[i]);
-		free(r->flow[i]);
+		cubes_give(r->stock[i]);
+		cubes_give(r->flow[i]);
 		r->stock[i] = NULL;
 		r->flow[i] = NULL;
 	}
