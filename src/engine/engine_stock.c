@@ -152,14 +152,6 @@ void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, si
 			stock_area(c, n, a, area_col[a]);
 }
 
-/* A household's type (1-2) and poverty (0-2) as household_state gives them
- * with no changes. */
-static inline void household_base(const struct engine *e, int32_t hh, int *type, int *pov)
-{
-	*type = e->h_type0[hh] == 2 ? 2 : 1;
-	*pov = e->h_pov0[hh] <= 2 ? e->h_pov0[hh] : 0;
-}
-
 void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col)
 {
 	const struct engine *e = c->e;
@@ -184,10 +176,11 @@ void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_co
 				int32_t col = a >= 0 ? area_col[a] : -1;
 				if (col < 0)
 					continue;
+				/* With no changes, its state is the same on both dates. */
 				int type, pov;
 				bool plain = e->h_chg[hh] < 0;
 				if (plain)
-					household_base(e, hh, &type, &pov);
+					household_state(e, hh, c[0].day, c[0].year, INT32_MAX, &type, &pov);
 				for (int i = 0; i < n; i++) {
 					if (!((i ? b1 : b0) >> bit & 1))
 						continue;

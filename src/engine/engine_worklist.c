@@ -44,12 +44,17 @@ static bool has_bit(const uint8_t *b, int32_t p)
 	return b[p >> 3] & (1u << (p & 7));
 }
 
+static void set_bit(uint8_t *b, int32_t p)
+{
+	b[p >> 3] |= (uint8_t)(1u << (p & 7));
+}
+
 static bool push(struct cands *c, struct eng_wl_item it)
 {
 	if (!ds_grow(&c->v, sizeof *c->v, &c->cap, c->n, 256))
 		return false;
 	c->v[c->n++] = it;
-	c->bit[it.person >> 3] |= (uint8_t)(1u << (it.person & 7));
+	set_bit(c->bit, it.person);
 	return true;
 }
 
@@ -307,13 +312,12 @@ static bool present_cands(struct cands *c, const int32_t *col)
 static bool preg_mark(const struct engine *e, const struct eng_events *ev, size_t i,
 		      const int32_t *col, void *arg)
 {
-	(void)e;
 	(void)col;
 	struct cands *c = arg;
 	int32_t p = ev->person[i];
 	if (ev->type[i] == EV_PREGNANCY && reg_pregnancy_outcome(ev->a[i]) == OUT_PREGNANT && p >= 0 &&
 	    p <= e->maxp)
-		c->want[p >> 3] |= (uint8_t)(1u << (p & 7));
+		set_bit(c->want, p);
 	return true;
 }
 
