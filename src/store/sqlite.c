@@ -300,7 +300,7 @@ static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 	enum ds_rc rc = sq_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
 				    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
 				    "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
-				    "PRAGMA journal_size_limit=67108864;");
+				    "PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=2147418112;");
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = NULL;
