@@ -52,7 +52,7 @@ static enum ds_rc household_slot(struct engine *e, int64_t rid)
 		if (!ds_grow(&e->h_area, sizeof *e->h_area, &c1, need, 1024) ||
 		    !ds_grow(&e->h_type0, 1, &c2, need, 1024) ||
 		    !ds_grow(&e->h_pov0, 1, &c3, need, 1024) ||
-		    !ds_grow(&e->h_year0, sizeof *e->h_year0, &c4, need, 1024) ||
+		    !ds_grow(&e->h_sum, sizeof *e->h_sum, &c4, need, 1024) ||
 		    !ds_grow(&e->h_chg, sizeof *e->h_chg, &c5, need, 1024))
 			return DS_ENOMEM;
 		for (size_t i = cap; i < c5; i++) {
@@ -73,12 +73,10 @@ enum ds_rc eng_set_household(struct engine *e, const struct store_household_lite
 		return rc;
 	int64_t a = -1;
 	hmap_get(&e->area_index, h->area, strlen(h->area), &a);
-	int y, m, d;
-	day_to_ymd(h->entry, &y, &m, &d);
 	e->h_area[h->rid] = (int32_t)a;
 	e->h_type0[h->rid] = h->type;
 	e->h_pov0[h->rid] = h->poverty;
-	e->h_year0[h->rid] = y;
+	eng_household_sum(e, (int32_t)h->rid);
 	return DS_OK;
 }
 
@@ -131,6 +129,7 @@ static enum ds_rc add_hchange(struct engine *e, int64_t hh, int32_t date, int32_
 	e->hchg.next[i] = e->h_chg[hh];
 	e->h_chg[hh] = (int32_t)i;
 	e->hchg.n++;
+	eng_household_sum(e, (int32_t)hh);
 	return DS_OK;
 }
 
@@ -512,7 +511,7 @@ void eng_free_data(struct engine *e)
 	free(e->h_area);
 	free(e->h_type0);
 	free(e->h_pov0);
-	free(e->h_year0);
+	free(e->h_sum);
 	free(e->h_chg);
 	free(e->hchg.date);
 	free(e->hchg.next);

@@ -80,7 +80,14 @@ struct engine {
 	int64_t maxh;
 	int32_t *h_area;
 	uint8_t *h_type0, *h_pov0;
-	int32_t *h_year0; /* year of the baseline poverty status */
+	/* h_sum: the household's state in one word, kept with its changes
+	 * (eng_household_sum): bit 31 set when its type never changes, bit 30
+	 * when that type is 2, and two bits a year its poverty for the years
+	 * sum_y0 .. sum_y0 + ENG_SUM_YEARS - 1 (as household_state gives it on
+	 * a day after all of its changes).  A stock's households and a
+	 * contraceptive start's poverty read it instead of walking the changes. */
+	uint32_t *h_sum;
+	int32_t sum_y0;
 	int32_t *h_chg;   /* household changes: type, poverty for a year, head */
 	struct {
 		int32_t *date, *next, *year; /* year: of a poverty; the head's rid (HCHG_HEAD) */
@@ -351,6 +358,21 @@ static inline int eng_key_age(int32_t born, int32_t at)
 /* Poverty of a household for a year: the latest status given for that
  * year or an earlier one; the baseline status before any. */
 int eng_household_poverty(const struct engine *e, int32_t hh, int year);
+#define ENG_SUM_YEARS 15
+void eng_household_sum(struct engine *e, int32_t hh);
+/* The household's type (1-2) and poverty for year (0-2) from its summary
+ * word: false when it cannot say (a type that changes, a year outside). */
+static inline bool eng_household_quick(const struct engine *e, int32_t hh, int year, int *type,
+				       int *pov)
+{
+	uint32_t s = e->h_sum[hh];
+	unsigned k = (unsigned)(year - e->sum_y0);
+	if (!(s >> 31) || k >= ENG_SUM_YEARS)
+		return false;
+	*type = (int)(s >> 30 & 1) + 1;
+	*pov = (int)(s >> (2 * k) & 3);
+	return true;
+}
 /* The same as the register knew it on day: only the changes dated up to day. */
 int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32_t day);
 

@@ -51,7 +51,7 @@ static void trim(struct engine *e)
 		shrink(&e->h_area, sizeof *e->h_area, n);
 		shrink(&e->h_type0, 1, n);
 		shrink(&e->h_pov0, 1, n);
-		shrink(&e->h_year0, sizeof *e->h_year0, n);
+		shrink(&e->h_sum, sizeof *e->h_sum, n);
 		shrink(&e->h_chg, sizeof *e->h_chg, n);
 		e->hcap = n;
 	}
@@ -248,6 +248,9 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 	pthread_rwlock_init(&e->lock, &attr);
 	pthread_rwlockattr_destroy(&attr);
 	pthread_mutex_init(&e->maps_lock, NULL);
+	int ty, tm, td;
+	day_to_ymd(day_today(), &ty, &tm, &td);
+	e->sum_y0 = ty - (ENG_SUM_YEARS - 5); /* ten years back, four ahead */
 	double t0 = progress_now();
 	struct loader l = {.e = e};
 	progress_start(&l.pr, "load", true);

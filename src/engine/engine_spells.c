@@ -286,6 +286,7 @@ enum ds_rc eng_rebuild_household(struct engine *e, struct store *st, int64_t hh)
 	if (hh <= 0 || hh > e->maxh)
 		return DS_OK;
 	e->h_chg[hh] = -1;
+	eng_household_sum(e, (int32_t)hh);
 	struct hh_rebuild r = {e, hh};
 	return store_events_about(st, 0, hh, rebuild_one, &r);
 }

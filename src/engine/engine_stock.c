@@ -40,10 +40,30 @@ static void household_state(const struct engine *e, int32_t hh, int32_t type_day
 	*pov = p <= 2 ? p : 0;
 }
 
+/* The summary word of hh from its changes (struct engine, h_sum). */
+void eng_household_sum(struct engine *e, int32_t hh)
+{
+	uint32_t s = 1u << 31;
+	for (int32_t k = e->h_chg[hh]; k >= 0; k = e->hchg.next[k])
+		if ((e->hchg.val[k] & 0xF0) == 0x10)
+			s = 0;
+	int type, pov;
+	for (int i = 0; i < ENG_SUM_YEARS && s; i++) {
+		/* With no changes, every year's state is the first year's. */
+		if (i == 0 || e->h_chg[hh] >= 0)
+			household_state(e, hh, INT32_MAX, e->sum_y0 + i, INT32_MAX, &type, &pov);
+		s |= (uint32_t)pov << (2 * i) | (uint32_t)(type == 2) << 30;
+	}
+	e->h_sum[hh] = s;
+}
+
 /* Poverty of a household for a year: the latest status given for that year
  * or an earlier one; the baseline status before any. */
 int eng_household_poverty(const struct engine *e, int32_t hh, int year)
 {
+	int type, pov;
+	if (hh > 0 && hh <= e->maxh && eng_household_quick(e, hh, year, &type, &pov))
+		return pov;
 	return eng_household_poverty_on(e, hh, year, INT32_MAX);
 }
 
@@ -176,15 +196,13 @@ void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_co
 				int32_t col = a >= 0 ? area_col[a] : -1;
 				if (col < 0)
 					continue;
-				/* With no changes, its state is the same on both dates. */
-				int type, pov;
-				bool plain = e->h_chg[hh] < 0;
-				if (plain)
-					household_state(e, hh, c[0].day, c[0].year, INT32_MAX, &type, &pov);
+				/* Most households' state is in their summary word;
+				 * the others walk their changes. */
 				for (int i = 0; i < n; i++) {
 					if (!((i ? b1 : b0) >> bit & 1))
 						continue;
-					if (!plain)
+					int type, pov;
+					if (!eng_household_quick(e, hh, c[i].year, &type, &pov))
 						household_state(e, hh, c[i].day, c[i].year, INT32_MAX, &type,
 								&pov);
 					c[i].out[col].hh[type - 1][pov]++;
