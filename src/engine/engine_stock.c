@@ -147,16 +147,122 @@ static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct
 }
 
 /*
+ * Two stocks a year apart (an annual form's: the last day of the year
+ * before and of the year).  A spell present on both days, with no changes
+ * of marital status or method, counts in the same cell on both but one
+ * year older on the later day: its date keys are 512 apart, so its age is
+ * exactly one more (eng_date_key).  Such spells, most of a register, are
+ * counted once into `both`, by their age on the earlier day, and both
+ * days' cubes take `both` at the end of a column (pair_fold).  Its married
+ * women's rows start at 14: those aged 14 on the earlier day are 15 on the
+ * later one.
+ */
+struct pair {
+	int lo, hi; /* which of the two contexts is the earlier day, which the later */
+	int32_t col; /* the column whose spells `both` holds, -1 */
+	int32_t pop[2][ENG_AGES][5];
+	int32_t fp[ENG_FP_AGES + 2][10]; /* ages 14-49 on the earlier day, then a spare row */
+};
+
+/* Whether the two stocks of c are a year apart (c[hi] the later). */
+static bool pair_of(const struct eng_stock_ctx *c, int n, struct pair *p)
+{
+	if (n != 2)
+		return false;
+	p->lo = c[0].day < c[1].day ? 0 : 1;
+	p->hi = 1 - p->lo;
+	p->col = -1;
+	return c[p->hi].key - c[p->lo].key == 1 << 9;
+}
+
+/* Adds `both` into the cubes of its column on both days, and clears it. */
+static void pair_fold(struct eng_stock_ctx *c, struct pair *p)
+{
+	if (p->col < 0)
+		return;
+	struct eng_stock *lo = &c[p->lo].out[p->col], *hi = &c[p->hi].out[p->col];
+	for (int s = 0; s < 2; s++)
+		for (int a = 0; a < ENG_AGES; a++)
+			for (int m = 0; m < 5; m++) {
+				lo->pop[s][a][m] += p->pop[s][a][m];
+				hi->pop[s][a < ENG_AGES - 1 ? a + 1 : a][m] += p->pop[s][a][m];
+			}
+	for (int r = 0; r < ENG_FP_AGES; r++)
+		for (int f = 0; f < 10; f++) {
+			lo->fp[r][f] += p->fp[r + 1][f];
+			hi->fp[r][f] += p->fp[r][f];
+		}
+	memset(p->pop, 0, sizeof p->pop);
+	memset(p->fp, 0, sizeof p->fp);
+	p->col = -1;
+}
+
+/* The spells [k0, k1) of s into both days' cubes of column col. */
+static void pair_run(struct eng_stock_ctx *c, struct pair *p, int32_t col,
+		     const struct eng_spells *s, size_t k0, size_t k1)
+{
+	struct eng_stock_ctx *cl = &c[p->lo], *ch = &c[p->hi];
+	const int32_t dlo = cl->day, dhi = ch->day, klo = cl->key;
+	const struct engine *e = cl->e;
+	uint8_t *restrict seen_lo = cl->seen_hh, *restrict seen_hi = ch->seen_hh;
+	uint64_t *restrict sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
+	uint64_t *restrict sum_hi = (uint64_t *)(void *)seen_hi + eng_seen_words(e);
+	int32_t *restrict pop = &p->pop[0][0][0], *restrict fpc = &p->fp[0][0];
+	struct eng_stock *olo = &cl->out[col], *ohi = &ch->out[col];
+	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict born = s->born;
+	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
+	const uint16_t *restrict info = s->info;
+	p->col = col;
+	for (size_t k = k0; k < k1; k++) {
+		int32_t f = from[k], t = to[k], b = born[k];
+		unsigned inf = info[k];
+		uint32_t h = (uint32_t)hh[k];
+		if (__builtin_expect(f > dlo || t <= dhi || b > klo || chg[k] >= 0, 0)) {
+			if (f <= dlo && dlo < t)
+				count_spell(e, dlo, klo, b, inf, chg[k], h, &olo->pop[0][0][0],
+					    &olo->fp[0][0], seen_lo, sum_lo);
+			if (f <= dhi && dhi < t)
+				count_spell(e, dhi, ch->key, b, inf, chg[k], h, &ohi->pop[0][0][0],
+					    &ohi->fp[0][0], seen_hi, sum_hi);
+			continue;
+		}
+		unsigned age = (unsigned)eng_key_age(b, klo);
+		unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
+		unsigned sex = (unsigned)eng_info_sex(inf) - 1;
+		unsigned mar = (unsigned)eng_info_marital(inf), fp = (unsigned)eng_info_method(inf);
+		if (__builtin_expect(sex > 1 || mar - 1 > 4, 0))
+			continue;
+		pop[POP_CELL(sex, age100, mar)]++;
+		unsigned fa = age - (ENG_FP_AGE0 - 1);
+		unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) &
+				(unsigned)(fa < ENG_FP_AGES + 1);
+		fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
+		seen_lo[h >> 3] |= (uint8_t)(1u << (h & 7));
+		sum_lo[h >> 12] |= 1ull << ((h >> 6) & 63);
+		seen_hi[h >> 3] |= (uint8_t)(1u << (h & 7));
+		sum_hi[h >> 12] |= 1ull << ((h >> 6) & 63);
+	}
+}
+
+/*
  * The spells of one area into the columns' cubes of each stock (n <= 2).
  * Both dates are answered from one read of the spells from memory: an
  * area's spells (some hundreds, a few kilobytes) are still in the first
  * caches when the second date reads them, and each date's loop stays tight
  * enough to keep everything in registers.
  */
-static void stock_area(struct eng_stock_ctx *c, int n, size_t a, int32_t col)
+static void stock_area(struct eng_stock_ctx *c, int n, struct pair *p, size_t a, int32_t col)
 {
 	const struct engine *e = c[0].e;
 	size_t k0 = e->area_off[a], k1 = e->area_off[a + 1];
+	if (p) {
+		if (p->col != col)
+			pair_fold(c, p);
+		pair_run(c, p, col, &e->base, k0, k1);
+		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
+			pair_run(c, p, col, &e->added, (size_t)k, (size_t)k + 1);
+		return;
+	}
 	for (int i = 0; i < n; i++)
 		stock_run(&c[i], &c[i].out[col], &e->base, k0, k1);
 	for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
@@ -167,9 +273,17 @@ static void stock_area(struct eng_stock_ctx *c, int n, size_t a, int32_t col)
 void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
 		     size_t a1)
 {
+	struct pair pr;
+	bool paired = pair_of(c, n, &pr);
+	if (paired) {
+		memset(pr.pop, 0, sizeof pr.pop);
+		memset(pr.fp, 0, sizeof pr.fp);
+	}
 	for (size_t a = a0; a < a1; a++)
 		if (area_col[a] >= 0)
-			stock_area(c, n, a, area_col[a]);
+			stock_area(c, n, paired ? &pr : NULL, a, area_col[a]);
+	if (paired)
+		pair_fold(c, &pr);
 }
 
 void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col)
