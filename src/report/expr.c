@@ -449,6 +449,17 @@ bool expr_has_sex(const struct expr *x)
 	return expr_has_sex(x->l) || expr_has_sex(x->r);
 }
 
+bool expr_sex_additive(const struct expr *x)
+{
+	switch (x->op) {
+	case OP_ADD:
+	case OP_SUB: return expr_sex_additive(x->l) && expr_sex_additive(x->r);
+	case OP_NEG: return expr_sex_additive(x->l);
+	case OP_CUBE: return x->sex_dim >= 0;
+	default: return false;
+	}
+}
+
 static double cube_sum(const struct expr *x, const struct expr_env *env, int sex)
 {
 	const char *base = x->cube->stock ? (const char *)env->stock[x->sel]

@@ -52,6 +52,10 @@ void expr_free(struct expr *x);
 void expr_needs(const struct expr *x, struct expr_needs *n);
 /* True when some cube call of x has a sex dimension (the row can be split). */
 bool expr_has_sex(const struct expr *x);
+/* Whether x, evaluated for both sexes together, is exactly its value for
+ * men plus its value for women: sums and differences of counts that each
+ * have a sex (whole numbers, so the sum is exact). */
+bool expr_sex_additive(const struct expr *x);
 
 /* Everything an evaluation reads, for one column. */
 struct expr_env {

@@ -2,6 +2,7 @@
 #include "report/report.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,7 @@ static enum ds_rc parse_row(struct rpt_form *f, json_t *jr, size_t section, char
 		snprintf(err, errsz, "%s: row %s: split by sex but counts nothing with a sex", f->code, code);
 		return DS_EINPUT;
 	}
+	r->additive = r->sex && expr_sex_additive(r->x);
 	expr_needs(r->x, &f->needs);
 	r->reads = expr_reads(r->x, row_reads, &l);
 	return DS_OK;
@@ -345,12 +347,86 @@ static void eval_column(struct rpt_table *t, size_t col, const struct expr_env *
 	env.rows = rows;
 	for (size_t r = 0; r < f->nrows; r++) {
 		const struct rpt_row *row = &f->rows[r];
-		double v = expr_eval(row->x, &env, 0);
+		double m = row->sex ? expr_eval(row->x, &env, 1) : NAN;
+		double w = row->sex ? expr_eval(row->x, &env, 2) : NAN;
+		double v = row->additive ? m + w : expr_eval(row->x, &env, 0);
 		rows[r] = v;
 		t->val[r * t->ncols + col] = v;
-		t->male[r * t->ncols + col] = row->sex ? expr_eval(row->x, &env, 1) : NAN;
-		t->female[r * t->ncols + col] = row->sex ? expr_eval(row->x, &env, 2) : NAN;
+		t->male[r * t->ncols + col] = m;
+		t->female[r * t->ncols + col] = w;
 	}
+}
+
+/*
+ * The columns [c0, c1) of t from the engine's result, each column's cubes
+ * also added into the part's own totals (when t has a total column).  A
+ * province's thousand columns are evaluated in two parts at once, on the
+ * calling thread and one more, each with its own totals, added afterwards.
+ */
+struct col_part {
+	struct rpt_table *t;
+	const struct eng_result *res;
+	const struct expr_env *env;
+	size_t c0, c1;
+	struct eng_stock stock[2];
+	struct eng_flow flow[2];
+	double *rows;
+};
+
+static void *eval_part(void *arg)
+{
+	struct col_part *p = arg;
+	const struct eng_result *res = p->res;
+	struct expr_env env = *p->env;
+	for (size_t col = p->c0; col < p->c1; col++) {
+		for (int i = 0; i < 2; i++) {
+			env.stock[i] = res->stock[i] ? &res->stock[i][col] : NULL;
+			env.flow[i] = res->flow[i] ? &res->flow[i][col] : NULL;
+			if (p->t->has_total && res->stock[i])
+				eng_add_cells(&p->stock[i], &res->stock[i][col], sizeof p->stock[i]);
+			if (p->t->has_total && res->flow[i])
+				eng_add_cells(&p->flow[i], &res->flow[i][col], sizeof p->flow[i]);
+		}
+		eval_column(p->t, col, &env, p->rows);
+	}
+	return NULL;
+}
+
+/* Columns below which one thread evaluates them all. */
+#define PART_COLUMNS 64
+
+/* The columns of the engine's result into t, and the totals of them all
+ * into part[0] (stock and flow); false when out of memory. */
+static bool eval_columns(struct rpt_table *t, const struct eng_result *res, size_t nq,
+			 const struct expr_env *env, struct col_part *part)
+{
+	size_t nrows = t->form->nrows + 1;
+	int n = nq >= PART_COLUMNS ? 2 : 1;
+	bool ok = true;
+	for (int i = 0; i < n; i++) {
+		part[i] = (struct col_part){.t = t, .res = res, .env = env, .c0 = nq * (size_t)i / (size_t)n,
+					    .c1 = nq * (size_t)(i + 1) / (size_t)n};
+		ok &= (part[i].rows = malloc(nrows * sizeof *part[i].rows)) != NULL;
+	}
+	pthread_t side;
+	bool two = ok && n == 2 && pthread_create(&side, NULL, eval_part, &part[1]) == 0;
+	if (ok) {
+		eval_part(&part[0]);
+		if (two)
+			pthread_join(side, NULL);
+		else if (n == 2)
+			eval_part(&part[1]);
+	}
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && ok)
+			for (int k = 0; k < 2; k++) {
+				eng_add_cells(&part[0].stock[k], &part[i].stock[k], sizeof part[0].stock[k]);
+				eng_add_cells(&part[0].flow[k], &part[i].flow[k], sizeof part[0].flow[k]);
+			}
+		free(part[i].rows);
+		part[i].rows = NULL;
+	}
+	return ok;
 }
 
 /* The columns and every value of t, in one view of the engine. */
@@ -410,22 +486,12 @@ static enum ds_rc compute(const struct eng_view *v, const struct rpt_request *rq
 		int py = t->period.year;
 		struct expr_env env = {.days = (double)(t->period.to - t->period.from + 1)};
 		env.whole_year = t->period.from == day_from_ymd(py, 1, 1) && t->period.to == day_from_ymd(py, 12, 31);
-		struct eng_stock total_stock[2];
-		struct eng_flow *total_flow = calloc(2, sizeof *total_flow);
-		memset(total_stock, 0, sizeof total_stock);
-		if (!total_flow)
+		/* Two parts' totals (cubes of 27 kB each): on the heap. */
+		struct col_part *part = calloc(2, sizeof *part);
+		if (!part || !eval_columns(t, &res, nq, &env, part))
 			rc = DS_ENOMEM;
-		for (size_t col = 0; col < nq && !rc; col++) {
-			for (int i = 0; i < 2; i++) {
-				env.stock[i] = res.stock[i] ? &res.stock[i][col] : NULL;
-				env.flow[i] = res.flow[i] ? &res.flow[i][col] : NULL;
-				if (t->has_total && res.stock[i])
-					eng_add_cells(&total_stock[i], &res.stock[i][col], sizeof total_stock[i]);
-				if (t->has_total && res.flow[i])
-					eng_add_cells(&total_flow[i], &res.flow[i][col], sizeof total_flow[i]);
-			}
-			eval_column(t, col, &env, rows);
-		}
+		struct eng_stock *total_stock = part ? part[0].stock : NULL;
+		struct eng_flow *total_flow = part ? part[0].flow : NULL;
 		if (!rc && t->has_total) {
 			/* Distinct persons are counted once over all columns, not summed:
 			 * a woman screened in two communes is one woman screened. */
@@ -443,7 +509,7 @@ static enum ds_rc compute(const struct eng_view *v, const struct rpt_request *rq
 			}
 			eval_column(t, t->ncols - 1, &env, rows);
 		}
-		free(total_flow);
+		free(part);
 	}
 	free(rows);
 	free(units);

@@ -29,6 +29,7 @@ struct rpt_row {
 	char *text; /* the expression as written */
 	struct expr *x;
 	bool sex;
+	bool additive; /* split by sex, and the total is men plus women (expr_sex_additive) */
 	int decimals;
 	char target[16];
 	int indent;
