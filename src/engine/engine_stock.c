@@ -161,7 +161,8 @@ struct pair {
 	int lo, hi; /* which of the two contexts is the earlier day, which the later */
 	int32_t col; /* the column whose spells `both` holds, -1 */
 	int32_t pop[2][ENG_AGES][5];
-	int32_t fp[ENG_FP_AGES + 2][10]; /* ages 14-49 on the earlier day, then a spare row */
+	int32_t fp[ENG_FP_AGES + 1][10]; /* ages 14-49 on the earlier day (the zero adds
+					    of everyone else go to the first cell) */
 };
 
 /* Whether the two stocks of c are a year apart (c[hi] the later). */
