@@ -75,9 +75,17 @@ int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32
 }
 
 /* Cells of a stock cube as flat arrays: pop by (sex, age, marital), fp by
- * (age - 15, method), and a spare fp row that takes the zero adds of
- * everyone who is not a married woman of 15-49. */
+ * (age - 15, method); the zero adds of everyone who is not a married woman
+ * of 15-49 go to the first fp cell. */
 #define POP_CELL(sex, age100, mar) (((sex) * ENG_AGES + (age100)) * 5 + (mar) - 1)
+
+/* Household hh present: its bit, and its word's bit in the summary. */
+static inline __attribute__((always_inline)) void mark_household(uint8_t *restrict seen,
+								  uint64_t *restrict sum, uint32_t hh)
+{
+	seen[hh >> 3] |= (uint8_t)(1u << (hh & 7));
+	sum[hh >> 12] |= 1ull << ((hh >> 6) & 63);
+}
 
 /*
  * One spell present on day (of date key dkey): its person's birth (as a
@@ -116,8 +124,7 @@ count_spell(const struct engine *e, int32_t day, int32_t dkey, int32_t born, uns
 	unsigned fa = age - ENG_FP_AGE0;
 	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) & (unsigned)(fa < ENG_FP_AGES);
 	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
-	seen[hh >> 3] |= (uint8_t)(1u << (hh & 7));
-	sum[hh >> 12] |= 1ull << ((hh >> 6) & 63);
+	mark_household(seen, sum, hh);
 }
 
 void eng_add_cells(void *dst, const void *src, size_t bytes)
@@ -238,10 +245,8 @@ static void pair_run(struct eng_stock_ctx *c, struct pair *p, int32_t col,
 		unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) &
 				(unsigned)(fa < ENG_FP_AGES + 1);
 		fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
-		seen_lo[h >> 3] |= (uint8_t)(1u << (h & 7));
-		sum_lo[h >> 12] |= 1ull << ((h >> 6) & 63);
-		seen_hi[h >> 3] |= (uint8_t)(1u << (h & 7));
-		sum_hi[h >> 12] |= 1ull << ((h >> 6) & 63);
+		mark_household(seen_lo, sum_lo, h);
+		mark_household(seen_hi, sum_hi, h);
 	}
 }
 
