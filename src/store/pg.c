@@ -769,6 +769,8 @@ static enum ds_rc migrate_steps(struct store *st)
 		rc = pg_exec(st, schema_v5);
 	if (!rc && version < 6 && version >= 1)
 		rc = pg_exec(st, schema_v6);
+	/* Version 7 changes the SQLite schema only (its search tables); the
+	 * key tables here were always tables. */
 	char sql[80];
 	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
 		 STORE_SCHEMA_VERSION);

@@ -27,6 +27,8 @@ struct sq {
 	int64_t next_seq; /* within the open transaction, 0 when not known */
 	char *body;       /* the text sq_hold_text holds (an event's or a record's body) */
 	int64_t data_version; /* PRAGMA data_version when last looked at, -1 before */
+	struct sq_search *search; /* during a bulk load of persons, their search keys */
+	struct sq_bulk *bulk;     /* and the rows not yet inserted */
 };
 
 #define SQ(st) ((struct sq *)(st)->impl)
@@ -75,9 +77,24 @@ void sq_col_text(sqlite3_stmt *s, int i, char *out, size_t outsz);
 /* A day column, `none` for NULL. */
 int32_t sq_col_day(sqlite3_stmt *s, int i, int32_t none);
 
-/* The secondary person indexes, dropped and rebuilt around a bulk load. */
-extern const char sq_person_indexes[];
-extern const char sq_person_indexes_drop[];
+/* The trigger that gives a new person's rows in the search tables, dropped
+ * during a bulk load into an empty table. */
+extern const char sq_search_add[];
+
+/* A bulk load's search keys (sqlite_search.c): started, noted for each
+ * person added, then sorted and appended to the search tables by fill,
+ * which frees them; free drops them unused (a rollback). */
+enum ds_rc sq_search_start(struct store *st);
+enum ds_rc sq_search_note(struct sq *q, const char *key, const char *given, const char *nid, int32_t birth,
+			  int64_t hh, int64_t rid);
+enum ds_rc sq_search_fill(struct store *st);
+void sq_search_free(struct sq *q);
+/* Drops a bulk load's rows and keys not yet written (a rollback). */
+void sq_bulk_free(struct sq *q);
+/* A statement that inserts n rows: head ("INSERT INTO t(a, b) VALUES")
+ * followed by n copies of row ("(?,?)"), the caller finalizes.  One
+ * statement of many rows costs SQLite far less a row than one a row. */
+sqlite3_stmt *sq_rows_stmt(struct store *st, const char *head, const char *row, size_t n);
 
 extern const struct store_reg_ops sq_reg;
 extern const struct store_acct_ops sq_acct;

@@ -50,7 +50,7 @@ static const char sql_person_by_id[] =
 static const char sql_person_by_rid[] =
 	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid = ?1";
 static const char sql_nid_owner[] =
-	"SELECT rid FROM person WHERE nid = ?1";
+	"SELECT rid FROM person_by_nid WHERE nid = ?1";
 static const char sql_event_by_id[] =
 	"SELECT " EVENT_COLS "FROM event WHERE uuid = ?1";
 static const char sql_event_by_seq[] =
@@ -71,24 +71,12 @@ static const char sql_person_facts[] =
 static const char sql_person_state_facts[] =
 	"SELECT " EVENT_COLS "FROM event WHERE person = ?1 "
 	"AND type NOT IN (2, 13, 14, 15, 16, 17) ORDER BY date, seq";
+static const char sql_next_person[] =
+	"SELECT coalesce(max(rid), 0) + 1 FROM person";
+static const char sql_next_household[] =
+	"SELECT coalesce(max(rid), 0) + 1 FROM household";
 static const char sql_last_seq[] =
 	"SELECT coalesce(max(seq), 0) FROM event";
-
-static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool empty)
-{
-	/* Into an empty table, building the secondary indexes once at the end
-	 * (a sort) is several times faster than updating them row by row. */
-	if (kind == STORE_PERSONS && empty)
-		return sq_exec(st, sq_person_indexes_drop);
-	return DS_OK;
-}
-
-static enum ds_rc sq_bulk_end(struct store *st, enum store_kind kind, bool empty)
-{
-	if (kind == STORE_PERSONS && empty)
-		return sq_exec(st, sq_person_indexes);
-	return DS_OK;
-}
 
 static enum ds_rc sq_unit_add(struct store *st, const struct reg_unit *u)
 {
@@ -117,29 +105,221 @@ static enum ds_rc sq_unit_close(struct store *st, const struct reg_unit *u, int3
 	return !rc && sqlite3_changes(SQ(st)->db) != 1 ? DS_ENOTFOUND : rc;
 }
 
+/* A household's 10 values from parameter at on, in sql_hh_add's order. */
+static void bind_household(sqlite3_stmt *s, int at, const struct store_household *h)
+{
+	sq_bind_text(s, at, h->rec.id);
+	sqlite3_bind_int(s, at + 1, h->prov);
+	sq_bind_text(s, at + 2, h->rec.area);
+	sq_bind_text(s, at + 3, h->rec.number);
+	sq_bind_text(s, at + 4, h->rec.address);
+	sqlite3_bind_int(s, at + 5, h->rec.type);
+	sqlite3_bind_int(s, at + 6, h->rec.poverty);
+	sqlite3_bind_int(s, at + 7, h->entry);
+	sqlite3_bind_int64(s, at + 8, h->entry_seq);
+	sqlite3_bind_int64(s, at + 9, h->baseline);
+}
+
+static enum ds_rc bulk_household_add(struct store *st, struct store_household *h);
+
 static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 {
+	if (SQ(st)->bulk)
+		return bulk_household_add(st, h);
 	sqlite3_stmt *s = sq_stmt(st, sql_hh_add);
 	if (!s)
 		return DS_EDB;
-	sq_bind_text(s, 1, h->rec.id);
-	sqlite3_bind_int(s, 2, h->prov);
-	sq_bind_text(s, 3, h->rec.area);
-	sq_bind_text(s, 4, h->rec.number);
-	sq_bind_text(s, 5, h->rec.address);
-	sqlite3_bind_int(s, 6, h->rec.type);
-	sqlite3_bind_int(s, 7, h->rec.poverty);
-	sqlite3_bind_int(s, 8, h->entry);
-	sqlite3_bind_int64(s, 9, h->entry_seq);
-	sqlite3_bind_int64(s, 10, h->baseline);
+	bind_household(s, 1, h);
 	enum ds_rc rc = sq_step_done(st, s, "household");
 	if (!rc)
 		h->rid = sqlite3_last_insert_rowid(SQ(st)->db);
 	return rc;
 }
 
+/* A person's 23 values from parameter at on, in sql_person_add's order. */
+static void bind_person(sqlite3_stmt *s, int at, const struct reg_person *r, int prov, int64_t hh,
+			int32_t entry, int64_t entry_seq, int64_t baseline, const char *key)
+{
+	sq_bind_text(s, at, r->id);
+	sqlite3_bind_int(s, at + 1, prov);
+	sqlite3_bind_int64(s, at + 2, hh);
+	sq_bind_text(s, at + 3, r->full_name);
+	sqlite3_bind_int(s, at + 4, r->sex);
+	sqlite3_bind_int(s, at + 5, r->birth);
+	sqlite3_bind_int(s, at + 6, r->birth_prec);
+	sqlite3_bind_int(s, at + 7, r->relation);
+	sq_bind_text(s, at + 8, r->ethnicity);
+	sqlite3_bind_int(s, at + 9, r->education);
+	sqlite3_bind_int(s, at + 10, r->marital);
+	sqlite3_bind_int(s, at + 11, r->residence);
+	sq_bind_text_or_null(s, at + 12, r->insurance_no);
+	sq_bind_text_or_null(s, at + 13, r->national_id);
+	sqlite3_bind_int(s, at + 14, r->fp_method);
+	sq_bind_day(s, at + 15, r->fp_since, DAY_NONE);
+	sqlite3_bind_int(s, at + 16, entry);
+	sqlite3_bind_int64(s, at + 17, entry_seq);
+	sqlite3_bind_int64(s, at + 18, baseline);
+	sqlite3_bind_int64(s, at + 19, hh);
+	sq_bind_text(s, at + 20, key);
+	sq_bind_text_or_null(s, at + 21, r->national_id);
+	sq_bind_text(s, at + 22, txt_last_word(key));
+}
+
+/* ---- households and persons loaded in bulk ----
+ *
+ * Into an empty table the rows are held and bound BULK_ROWS to one
+ * statement, with the record numbers given here one after the other (what
+ * SQLite would give them); nothing reads the table before bulk_end.  The
+ * loader has checked every uniqueness before, so a refusal here is no
+ * single row's: it fails the load. */
+#define BULK_ROWS 64
+#define PERSON_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,?,?,?)"
+#define PERSON_ROW_PARAMS 24
+#define HOUSEHOLD_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
+#define HOUSEHOLD_ROW_PARAMS 11
+
+struct bulk_person {
+	struct reg_person rec;
+	int64_t rid, hh, entry_seq, baseline;
+	int prov;
+	int32_t entry;
+	char key[REG_NAME_BYTES];
+};
+
+struct sq_bulk {
+	enum store_kind kind;
+	size_t n;
+	int64_t next_rid;
+	sqlite3_stmt *full; /* of BULK_ROWS rows */
+	union {
+		struct bulk_person person[BULK_ROWS];
+		struct store_household household[BULK_ROWS];
+	} row;
+};
+
+static void bulk_rows_free(struct sq *q)
+{
+	if (q->bulk)
+		sqlite3_finalize(q->bulk->full);
+	free(q->bulk);
+	q->bulk = NULL;
+}
+
+void sq_bulk_free(struct sq *q)
+{
+	bulk_rows_free(q);
+	sq_search_free(q);
+}
+
+/* Inserts the rows held. */
+static enum ds_rc bulk_flush(struct store *st)
+{
+	struct sq_bulk *b = SQ(st)->bulk;
+	if (b->n == 0)
+		return DS_OK;
+	bool persons = b->kind == STORE_PERSONS;
+	const char *head = persons ? "INSERT INTO person(rid, id, prov, hh, full_name, sex, birth, birth_prec, "
+				     "relation, ethnicity, education, marital, residence, insurance_no, "
+				     "national_id, fp_method, fp_since, entry, entry_seq, baseline, cur_hh, "
+				     "exit_day, cur_name, cur_key, nid, given_key) VALUES"
+				   : "INSERT INTO household(rid, id, prov, area, number, address, type, poverty, "
+				     "entry, entry_seq, baseline) VALUES";
+	const char *row = persons ? PERSON_ROW : HOUSEHOLD_ROW;
+	int params = persons ? PERSON_ROW_PARAMS : HOUSEHOLD_ROW_PARAMS;
+	if (b->n == BULK_ROWS && !b->full && !(b->full = sq_rows_stmt(st, head, row, BULK_ROWS)))
+		return sq_err(st, "bulk load");
+	sqlite3_stmt *s = b->n == BULK_ROWS ? b->full : sq_rows_stmt(st, head, row, b->n);
+	if (!s)
+		return sq_err(st, "bulk load");
+	for (size_t i = 0; i < b->n; i++) {
+		int at = (int)i * params + 1;
+		if (persons) {
+			const struct bulk_person *p = &b->row.person[i];
+			sqlite3_bind_int64(s, at, p->rid);
+			bind_person(s, at + 1, &p->rec, p->prov, p->hh, p->entry, p->entry_seq, p->baseline,
+				    p->key);
+		} else {
+			sqlite3_bind_int64(s, at, b->row.household[i].rid);
+			bind_household(s, at + 1, &b->row.household[i]);
+		}
+	}
+	int r = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (s != b->full)
+		sqlite3_finalize(s);
+	b->n = 0;
+	return r == SQLITE_DONE ? DS_OK : sq_err(st, persons ? "person (bulk load)" : "household (bulk load)");
+}
+
+static enum ds_rc bulk_household_add(struct store *st, struct store_household *h)
+{
+	struct sq_bulk *b = SQ(st)->bulk;
+	h->rid = b->next_rid++;
+	b->row.household[b->n++] = *h;
+	return b->n < BULK_ROWS ? DS_OK : bulk_flush(st);
+}
+
+static enum ds_rc bulk_person_add(struct store *st, struct store_person *p)
+{
+	struct sq_bulk *b = SQ(st)->bulk;
+	struct bulk_person *h = &b->row.person[b->n++];
+	h->rec = p->rec;
+	h->hh = p->hh;
+	h->entry_seq = p->entry_seq;
+	h->baseline = p->baseline;
+	h->prov = p->prov;
+	h->entry = p->entry;
+	if (txt_fold(h->rec.full_name, strlen(h->rec.full_name), h->key, sizeof h->key))
+		h->key[0] = '\0';
+	p->rid = h->rid = b->next_rid++;
+	p->cur_hh = p->hh;
+	p->exit = DAY_MAX;
+	enum ds_rc rc = sq_search_note(SQ(st), h->key, txt_last_word(h->key), h->rec.national_id,
+				       h->rec.birth, h->hh, h->rid);
+	return rc || b->n < BULK_ROWS ? rc : bulk_flush(st);
+}
+
+static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool empty)
+{
+	/* Persons' search tables are filled once at the end from keys sorted
+	 * here, several times faster than row by row. */
+	if (kind == STORE_UNITS || !empty)
+		return DS_OK;
+	struct sq *q = SQ(st);
+	sq_bulk_free(q);
+	enum ds_rc rc = DS_OK;
+	if (kind == STORE_PERSONS && !(rc = sq_exec(st, "DROP TRIGGER IF EXISTS person_search_add")))
+		rc = sq_search_start(st);
+	if (!rc && !(q->bulk = malloc(sizeof *q->bulk)))
+		rc = DS_ENOMEM;
+	if (!rc) {
+		q->bulk->kind = kind;
+		q->bulk->n = 0;
+		q->bulk->full = NULL;
+		q->bulk->next_rid = sq_int(st, kind == STORE_PERSONS ? sql_next_person : sql_next_household);
+	}
+	if (rc)
+		sq_bulk_free(q);
+	return rc;
+}
+
+static enum ds_rc sq_bulk_end(struct store *st, enum store_kind kind, bool empty)
+{
+	if (kind == STORE_UNITS || !empty || !SQ(st)->bulk)
+		return DS_OK;
+	enum ds_rc rc = bulk_flush(st);
+	bulk_rows_free(SQ(st));
+	if (kind == STORE_PERSONS && !rc)
+		rc = sq_search_fill(st);
+	sq_bulk_free(SQ(st));
+	return rc || kind != STORE_PERSONS ? rc : sq_exec(st, sq_search_add);
+}
+
 static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 {
+	if (SQ(st)->bulk)
+		return bulk_person_add(st, p);
 	sqlite3_stmt *s = sq_stmt(st, sql_person_add);
 	if (!s)
 		return DS_EDB;
@@ -147,39 +327,17 @@ static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 	char key[REG_NAME_BYTES];
 	if (txt_fold(r->full_name, strlen(r->full_name), key, sizeof key))
 		key[0] = '\0';
-	sq_bind_text(s, 1, r->id);
-	sqlite3_bind_int(s, 2, p->prov);
-	sqlite3_bind_int64(s, 3, p->hh);
-	sq_bind_text(s, 4, r->full_name);
-	sqlite3_bind_int(s, 5, r->sex);
-	sqlite3_bind_int(s, 6, r->birth);
-	sqlite3_bind_int(s, 7, r->birth_prec);
-	sqlite3_bind_int(s, 8, r->relation);
-	sq_bind_text(s, 9, r->ethnicity);
-	sqlite3_bind_int(s, 10, r->education);
-	sqlite3_bind_int(s, 11, r->marital);
-	sqlite3_bind_int(s, 12, r->residence);
-	sq_bind_text_or_null(s, 13, r->insurance_no);
-	sq_bind_text_or_null(s, 14, r->national_id);
-	sqlite3_bind_int(s, 15, r->fp_method);
-	sq_bind_day(s, 16, r->fp_since, DAY_NONE);
-	sqlite3_bind_int(s, 17, p->entry);
-	sqlite3_bind_int64(s, 18, p->entry_seq);
-	sqlite3_bind_int64(s, 19, p->baseline);
-	sqlite3_bind_int64(s, 20, p->hh);
-	sq_bind_text(s, 21, key);
-	sq_bind_text_or_null(s, 22, r->national_id);
-	sq_bind_text(s, 23, txt_last_word(key));
+	bind_person(s, 1, r, p->prov, p->hh, p->entry, p->entry_seq, p->baseline, key);
 	enum ds_rc rc = sq_step_done(st, s, "person");
-	if (!rc) {
-		p->rid = sqlite3_last_insert_rowid(SQ(st)->db);
-		p->cur_hh = p->hh;
-		p->exit = DAY_MAX;
-		snprintf(p->cur_name, sizeof p->cur_name, "%s", r->full_name);
-		snprintf(p->cur_nid, sizeof p->cur_nid, "%s", r->national_id);
-		snprintf(p->cur_household, sizeof p->cur_household, "%s", r->household);
-	}
-	return rc;
+	if (rc)
+		return rc;
+	p->rid = sqlite3_last_insert_rowid(SQ(st)->db);
+	p->cur_hh = p->hh;
+	p->exit = DAY_MAX;
+	snprintf(p->cur_name, sizeof p->cur_name, "%s", r->full_name);
+	snprintf(p->cur_nid, sizeof p->cur_nid, "%s", r->national_id);
+	snprintf(p->cur_household, sizeof p->cur_household, "%s", r->household);
+	return DS_OK;
 }
 
 static enum ds_rc sq_baseline_add(struct store *st, struct store_baseline *b)
@@ -323,12 +481,12 @@ static enum ds_rc nid_row(sqlite3_stmt *s, void *arg)
 								       c->arg);
 }
 
-/* Reads the partial index person_nid alone (it holds the rowid). */
+/* Reads the national ids' search table alone. */
 static enum ds_rc sq_each_nid(struct store *st, enum ds_rc (*fn)(int64_t, const char *, void *),
 			      void *arg)
 {
 	struct sq_cb c = {(void *)fn, arg};
-	return sq_each(st, "SELECT rid, nid FROM person WHERE nid IS NOT NULL", NULL, 0, nid_row, &c);
+	return sq_each(st, "SELECT rid, nid FROM person_by_nid", NULL, 0, nid_row, &c);
 }
 
 static enum ds_rc sq_count(struct store *st, enum store_kind kind, int64_t *n)
@@ -697,12 +855,15 @@ static enum ds_rc sq_baselines(struct store *st, struct store_baseline *out, siz
  * listing and the count alike; ?1 key, ?2 its upper bound, ?3 year, ?7-?8
  * the year's days, ?10 the areas. */
 #define FIND_ONE_WORD                                                                           \
-	"WHERE p.rid IN (SELECT rid FROM person WHERE cur_key >= ?1 AND cur_key < ?2 UNION "      \
-	"SELECT rid FROM person WHERE given_key = ?1) "                                          \
+	"WHERE p.rid IN (SELECT rid FROM person_by_key WHERE key >= ?1 AND key < ?2 UNION "       \
+	"SELECT rid FROM person_by_given WHERE given = ?1) "                                     \
 	"AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "                                     \
 	"AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
+/* Several words: the key's search table read in order, so that a page
+ * stops at its limit; k.key is p.cur_key (the triggers of schema_v7). */
+#define FIND_WORDS_FROM " FROM person_by_key k CROSS JOIN person p ON p.rid = k.rid "
 #define FIND_WORDS                                                                              \
-	"WHERE p.cur_key >= ?1 AND p.cur_key < ?2 AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) " \
+	"WHERE k.key >= ?1 AND k.key < ?2 AND (?3 = 0 OR (p.birth >= ?7 AND p.birth <= ?8)) "   \
 	"AND (?10 IS NULL OR ch.area IN (SELECT value FROM json_each(?10))) "
 
 static sqlite3_stmt *find_stmt(struct store *st, const char *sql, const char *key, const char *hi, int year,
@@ -743,7 +904,7 @@ static enum ds_rc sq_find_count(struct store *st, const char *key, int year, con
 	const char *sql = strchr(key, ' ') == NULL
 				  ? "SELECT count(*) FROM (SELECT 1 FROM person p JOIN household ch ON ch.rid = "
 				    "p.cur_hh " FIND_ONE_WORD "LIMIT ?4)"
-				  : "SELECT count(*) FROM (SELECT 1 FROM person p JOIN household ch ON ch.rid = "
+				  : "SELECT count(*) FROM (SELECT 1" FIND_WORDS_FROM "JOIN household ch ON ch.rid = "
 				    "p.cur_hh " FIND_WORDS "LIMIT ?4)";
 	return count_row(st, find_stmt(st, sql, key, hi, year, areas, max, 0), "find", n);
 }
@@ -790,8 +951,9 @@ static enum ds_rc sq_find(struct store *st, const char *key, int year, const cha
 	bool one_word = strchr(key, ' ') == NULL;
 	const char *sql = one_word ? "SELECT " PERSON_COLS PERSON_FROM FIND_ONE_WORD
 				     "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9"
-				   : "SELECT " PERSON_COLS PERSON_FROM FIND_WORDS
-				     "ORDER BY p.cur_key, p.rid LIMIT ?4 OFFSET ?9";
+				   : "SELECT " PERSON_COLS FIND_WORDS_FROM "JOIN household h ON h.rid = p.hh "
+				     "JOIN household ch ON ch.rid = p.cur_hh " FIND_WORDS
+				     "ORDER BY k.key, k.rid LIMIT ?4 OFFSET ?9";
 	sqlite3_stmt *s = find_stmt(st, sql, key, hi, year, areas, limit, offset);
 	if (!s)
 		return sq_err(st, "find");
@@ -803,11 +965,11 @@ static enum ds_rc sq_find_given(struct store *st, const char *keys, int year, co
 {
 	sqlite3_stmt *s = NULL;
 	if (sqlite3_prepare_v2(SQ(st)->db,
-			       /* The commune's persons found in the covering index and their
+			       /* The commune's persons found in the given names' search table and their
 				* households first; only theirs are read whole. */
 			       "SELECT " PERSON_COLS PERSON_FROM
-			       "WHERE p.rid IN (SELECT q.rid FROM person q JOIN household qh ON qh.rid = q.cur_hh "
-			       "WHERE q.given_key IN (SELECT value FROM json_each(?1)) AND q.birth >= ?2 AND "
+			       "WHERE p.rid IN (SELECT q.rid FROM person_by_given q JOIN household qh ON qh.rid = q.hh "
+			       "WHERE q.given IN (SELECT value FROM json_each(?1)) AND q.birth >= ?2 AND "
 			       "q.birth <= ?3 AND qh.area IN (SELECT value FROM json_each(?4))) "
 			       "ORDER BY p.rid LIMIT ?5",
 			       -1, &s, NULL) != SQLITE_OK)

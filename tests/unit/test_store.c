@@ -246,6 +246,32 @@ static void suite_current_cache(bool pg)
 	CHECK_EQ(n, 1);
 	CHECK_EQ(store_find_count(st, "cuong", 0, NULL, 0, &n), DS_OK);
 	CHECK_EQ(n, 0);
+	/* Another name and national id: the old ones find nobody any more, the
+	 * new ones the person, by the name's start, the given name and the id. */
+	r = record(&lg, "{" ID(26) ",\"type\":\"info_change\",\"date\":\"2024-02-02\",\"person\":\"P1\","
+			"\"field\":\"full_name\",\"value\":\"Phạm Minh Khôi\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	r = record(&lg, "{" ID(27) ",\"type\":\"info_change\",\"date\":\"2024-02-02\",\"person\":\"P1\","
+			"\"field\":\"national_id\",\"value\":\"079080000009\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	CHECK_EQ(store_find_count(st, "nguyen van an", 0, NULL, 100, &n), DS_OK);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(store_find_count(st, "pham minh", 0, NULL, 100, &n), DS_OK);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(store_find_count(st, "khoi", 0, "[\"2673400101\"]", 100, &n), DS_OK);
+	CHECK_EQ(n, 1);
+	struct store_person p1;
+	int64_t owner = 0;
+	CHECK_EQ(store_person_get(st, "P1", 0, &p1), DS_OK);
+	CHECK_EQ(store_nid_owner(st, "079080000001", &owner), DS_ENOTFOUND);
+	CHECK_EQ(store_nid_owner(st, "079080000009", &owner), DS_OK);
+	CHECK_EQ(owner, p1.rid);
+	found = 0;
+	CHECK_EQ(store_find_given(st, "[\"khoi\"]", 1980, "[\"2673400101\"]", 10, count_found, &found), DS_OK);
+	CHECK_EQ(found, 1);
+	found = 0;
+	CHECK_EQ(store_find_given(st, "[\"an\"]", 1980, "[\"2673400101\"]", 10, count_found, &found), DS_OK);
+	CHECK_EQ(found, 0);
 	/* A birth cancelled: the child is no longer present. */
 	r = record(&lg, "{" ID(23) ",\"type\":\"birth\",\"date\":\"2024-03-05\",\"mother\":\"P2\","
 			"\"child\":{\"person_id\":\"P7\",\"full_name\":\"Hoa\",\"sex\":2},\"order\":2,"

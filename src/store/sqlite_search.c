@@ -1,0 +1,244 @@
+/*
+ * The SQLite backend's search tables filled in bulk (schema_v7 in
+ * sqlite.c): during a bulk load into an empty person table the trigger that
+ * adds a new person's search rows is dropped, each added person's keys are
+ * noted here, and at the end they are sorted in C, on two threads, and
+ * appended to the three tables in their primary key order, so that SQLite
+ * only ever appends to the right edge of each B-tree.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+
+/* One search row: a text (at off in the arena), then up to two integers
+ * and the rid; pre is the text's first 8 bytes, big-endian, so that most
+ * comparisons need not read the arena. */
+struct skey {
+	uint64_t pre;
+	uint32_t off;
+	int32_t birth;
+	int64_t hh, rid;
+};
+
+struct skeys {
+	struct skey *v;
+	size_t n, cap;
+};
+
+struct sq_search {
+	char *text; /* the arena of NUL-terminated texts */
+	size_t len, tcap;
+	struct skeys key, given, nid;
+};
+
+enum ds_rc sq_search_start(struct store *st)
+{
+	struct sq *q = SQ(st);
+	sq_search_free(q);
+	q->search = calloc(1, sizeof *q->search);
+	return q->search ? DS_OK : DS_ENOMEM;
+}
+
+void sq_search_free(struct sq *q)
+{
+	struct sq_search *s = q->search;
+	if (!s)
+		return;
+	free(s->text);
+	free(s->key.v);
+	free(s->given.v);
+	free(s->nid.v);
+	free(s);
+	q->search = NULL;
+}
+
+static uint64_t prefix(const char *t)
+{
+	uint64_t p = 0;
+	int i = 0;
+	for (; i < 8 && t[i]; i++)
+		p = p << 8 | (unsigned char)t[i];
+	return p << (8 * (8 - i));
+}
+
+/* The arena offset of a copy of t. */
+static enum ds_rc hold(struct sq_search *s, const char *t, uint32_t *off)
+{
+	size_t n = strlen(t) + 1;
+	if (s->len + n > UINT32_MAX)
+		return DS_ENOMEM;
+	if (s->len + n > s->tcap) {
+		size_t cap = s->tcap ? s->tcap * 2 : (size_t)1 << 20;
+		while (cap < s->len + n)
+			cap *= 2;
+		if (cap > UINT32_MAX)
+			cap = UINT32_MAX;
+		char *nt = realloc(s->text, cap);
+		if (!nt)
+			return DS_ENOMEM;
+		s->text = nt;
+		s->tcap = cap;
+	}
+	memcpy(s->text + s->len, t, n);
+	*off = (uint32_t)s->len;
+	s->len += n;
+	return DS_OK;
+}
+
+static enum ds_rc push(struct skeys *k, struct skey e)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 4096;
+		struct skey *nv = realloc(k->v, cap * sizeof *nv);
+		if (!nv)
+			return DS_ENOMEM;
+		k->v = nv;
+		k->cap = cap;
+	}
+	k->v[k->n++] = e;
+	return DS_OK;
+}
+
+enum ds_rc sq_search_note(struct sq *q, const char *key, const char *given, const char *nid, int32_t birth,
+			  int64_t hh, int64_t rid)
+{
+	struct sq_search *s = q->search;
+	uint32_t off;
+	enum ds_rc rc = hold(s, key, &off);
+	/* The given name is the key's last word: its tail in the arena. */
+	size_t gl = strlen(given), kl = strlen(key);
+	uint32_t goff = off + (uint32_t)(kl - (gl <= kl ? gl : 0));
+	if (!rc && (gl > kl || strcmp(key + kl - gl, given) != 0))
+		rc = hold(s, given, &goff);
+	if (!rc)
+		rc = push(&s->key, (struct skey){prefix(key), off, 0, 0, rid});
+	if (!rc)
+		rc = push(&s->given, (struct skey){prefix(given), goff, birth, hh, rid});
+	if (!rc && nid && nid[0] && !(rc = hold(s, nid, &off)))
+		rc = push(&s->nid, (struct skey){prefix(nid), off, 0, 0, rid});
+	return rc;
+}
+
+static int skey_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct skey *a = pa, *b = pb;
+	if (a->pre != b->pre)
+		return a->pre < b->pre ? -1 : 1;
+	int c = strcmp((const char *)arg + a->off, (const char *)arg + b->off);
+	if (c)
+		return c;
+	if (a->birth != b->birth)
+		return a->birth < b->birth ? -1 : 1;
+	if (a->hh != b->hh)
+		return a->hh < b->hh ? -1 : 1;
+	return (a->rid > b->rid) - (a->rid < b->rid);
+}
+
+static void sort_one(struct skeys *k, const char *text)
+{
+	if (k->n > 1)
+		qsort_r(k->v, k->n, sizeof *k->v, skey_cmp, (void *)text);
+}
+
+static void *sort_others(void *arg)
+{
+	struct sq_search *s = arg;
+	sort_one(&s->given, s->text);
+	sort_one(&s->nid, s->text);
+	return NULL;
+}
+
+#define APPEND_ROWS 128
+
+sqlite3_stmt *sq_rows_stmt(struct store *st, const char *head, const char *row, size_t n)
+{
+	size_t hl = strlen(head), rl = strlen(row), cap = hl + n * (rl + 1) + 1;
+	char *sql = malloc(cap);
+	if (!sql)
+		return NULL;
+	memcpy(sql, head, hl);
+	size_t len = hl;
+	for (size_t i = 0; i < n; i++) {
+		sql[len++] = i ? ',' : ' ';
+		memcpy(sql + len, row, rl);
+		len += rl;
+	}
+	sql[len] = '\0';
+	sqlite3_stmt *stmt = NULL;
+	if (sq_prepare(st, sql, &stmt))
+		stmt = NULL;
+	free(sql);
+	return stmt;
+}
+
+static sqlite3_stmt *rows_stmt(struct store *st, const char *table, bool wide, size_t n)
+{
+	char head[64];
+	snprintf(head, sizeof head, "INSERT INTO %s VALUES", table);
+	return sq_rows_stmt(st, head, wide ? "(?,?,?,?)" : "(?,?)", n);
+}
+
+/* Appends one table's sorted rows, APPEND_ROWS to a statement: (text, rid)
+ * or, wide, (text, birth, hh, rid). */
+static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, const char *table,
+			 bool wide)
+{
+	enum ds_rc rc = DS_OK;
+	sqlite3_stmt *full = k->n >= APPEND_ROWS ? rows_stmt(st, table, wide, APPEND_ROWS) : NULL;
+	if (k->n >= APPEND_ROWS && !full)
+		return DS_EDB;
+	for (size_t i = 0; i < k->n && !rc;) {
+		size_t m = k->n - i < APPEND_ROWS ? k->n - i : APPEND_ROWS;
+		sqlite3_stmt *stmt = m == APPEND_ROWS ? full : rows_stmt(st, table, wide, m);
+		if (!stmt)
+			return sqlite3_finalize(full), DS_EDB;
+		int p = 1;
+		for (size_t j = 0; j < m; j++) {
+			const struct skey *e = &k->v[i + j];
+			sqlite3_bind_text(stmt, p++, s->text + e->off, -1, SQLITE_STATIC);
+			if (wide) {
+				sqlite3_bind_int(stmt, p++, e->birth);
+				sqlite3_bind_int64(stmt, p++, e->hh);
+			}
+			sqlite3_bind_int64(stmt, p++, e->rid);
+		}
+		int r = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (r == SQLITE_CONSTRAINT) {
+			store_seterr(st, "sqlite: %s: %s", table, sqlite3_errmsg(SQ(st)->db));
+			rc = DS_ECONFLICT;
+		} else if (r != SQLITE_DONE) {
+			rc = sq_err(st, table);
+		}
+		if (stmt != full)
+			sqlite3_finalize(stmt);
+		i += m;
+	}
+	sqlite3_finalize(full);
+	return rc;
+}
+
+enum ds_rc sq_search_fill(struct store *st)
+{
+	struct sq_search *s = SQ(st)->search;
+	/* The given names and national ids sort on another thread while the
+	 * keys sort and go in on this one. */
+	pthread_t t;
+	bool two = pthread_create(&t, NULL, sort_others, s) == 0;
+	sort_one(&s->key, s->text);
+	enum ds_rc rc = append(st, s, &s->key, "person_by_key", false);
+	if (two)
+		pthread_join(t, NULL);
+	else
+		sort_others(s);
+	if (!rc)
+		rc = append(st, s, &s->given, "person_by_given", true);
+	if (!rc)
+		rc = append(st, s, &s->nid, "person_by_nid", false);
+	sq_search_free(SQ(st));
+	return rc;
+}
