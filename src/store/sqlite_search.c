@@ -15,13 +15,14 @@
 #include "store/sqlite_int.h"
 
 /* One search row: a text (at off in the arena), then up to two integers
- * and the rid; pre is the text's first 8 bytes, big-endian, so that most
- * comparisons need not read the arena. */
+ * and the rid; pre is the text's first 16 bytes, big-endian, so that most
+ * comparisons need not read the arena (folded names share their first 8
+ * bytes by the thousand: "nguyen v"). */
 struct skey {
-	uint64_t pre;
+	uint64_t pre[2];
+	int64_t hh, rid;
 	uint32_t off;
 	int32_t birth;
-	int64_t hh, rid;
 };
 
 struct skeys {
@@ -56,13 +57,17 @@ void sq_search_free(struct sq *q)
 	q->search = NULL;
 }
 
-static uint64_t prefix(const char *t)
+/* A search row of text t (at off), with its first 16 bytes as two numbers. */
+static struct skey skey_of(const char *t, uint32_t off, int32_t birth, int64_t hh, int64_t rid)
 {
-	uint64_t p = 0;
-	int i = 0;
-	for (; i < 8 && t[i]; i++)
-		p = p << 8 | (unsigned char)t[i];
-	return p << (8 * (8 - i));
+	struct skey k = {.hh = hh, .rid = rid, .off = off, .birth = birth};
+	for (int w = 0, i = 0; w < 2; w++) {
+		uint64_t p = 0;
+		for (int j = 0; j < 8; j++, i += t[i] != '\0')
+			p = p << 8 | (unsigned char)t[i];
+		k.pre[w] = p;
+	}
+	return k;
 }
 
 /* The arena offset of a copy of t. */
@@ -115,20 +120,21 @@ enum ds_rc sq_search_note(struct sq *q, const char *key, const char *given, cons
 	if (!rc && (gl > kl || strcmp(key + kl - gl, given) != 0))
 		rc = hold(s, given, &goff);
 	if (!rc)
-		rc = push(&s->key, (struct skey){prefix(key), off, 0, 0, rid});
+		rc = push(&s->key, skey_of(key, off, 0, 0, rid));
 	if (!rc)
-		rc = push(&s->given, (struct skey){prefix(given), goff, birth, hh, rid});
+		rc = push(&s->given, skey_of(given, goff, birth, hh, rid));
 	if (!rc && nid && nid[0] && !(rc = hold(s, nid, &off)))
-		rc = push(&s->nid, (struct skey){prefix(nid), off, 0, 0, rid});
+		rc = push(&s->nid, skey_of(nid, off, 0, 0, rid));
 	return rc;
 }
 
-static int skey_cmp(const void *pa, const void *pb, void *arg)
+static inline int skey_cmp(const struct skey *a, const struct skey *b, const char *text)
 {
-	const struct skey *a = pa, *b = pb;
-	if (a->pre != b->pre)
-		return a->pre < b->pre ? -1 : 1;
-	int c = strcmp((const char *)arg + a->off, (const char *)arg + b->off);
+	for (int w = 0; w < 2; w++)
+		if (a->pre[w] != b->pre[w])
+			return a->pre[w] < b->pre[w] ? -1 : 1;
+	/* Equal first 16 bytes, the 16th a NUL: the same text, shorter than 16. */
+	int c = (a->pre[1] & 0xff) == 0 ? 0 : strcmp(text + a->off, text + b->off);
 	if (c)
 		return c;
 	if (a->birth != b->birth)
@@ -138,10 +144,63 @@ static int skey_cmp(const void *pa, const void *pb, void *arg)
 	return (a->rid > b->rid) - (a->rid < b->rid);
 }
 
+static inline void skey_swap(struct skey *a, struct skey *b)
+{
+	struct skey t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* Quicksort with the comparison inlined (qsort_r calls it through a
+ * pointer and sorts rows over 32 bytes through an array of pointers):
+ * median of three, insertion sort below 16 rows, the smaller side first. */
+static void sort_range(struct skey *v, size_t n, const char *text)
+{
+	while (n > 16) {
+		struct skey *a = v, *m = v + n / 2, *z = v + n - 1;
+		if (skey_cmp(m, a, text) < 0)
+			skey_swap(m, a);
+		if (skey_cmp(z, m, text) < 0) {
+			skey_swap(z, m);
+			if (skey_cmp(m, a, text) < 0)
+				skey_swap(m, a);
+		}
+		struct skey pivot = *m;
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (skey_cmp(&v[i], &pivot, text) < 0)
+				i++;
+			while (skey_cmp(&pivot, &v[j], text) < 0)
+				j--;
+			if (i >= j)
+				break;
+			skey_swap(&v[i], &v[j]);
+			i++;
+			j--;
+		}
+		/* [0, j] and [j + 1, n) */
+		size_t left = j + 1;
+		if (left < n - left) {
+			sort_range(v, left, text);
+			v += left;
+			n -= left;
+		} else {
+			sort_range(v + left, n - left, text);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct skey x = v[i];
+		size_t j = i;
+		for (; j > 0 && skey_cmp(&x, &v[j - 1], text) < 0; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 static void sort_one(struct skeys *k, const char *text)
 {
-	if (k->n > 1)
-		qsort_r(k->v, k->n, sizeof *k->v, skey_cmp, (void *)text);
+	sort_range(k->v, k->n, text);
 }
 
 static void *sort_others(void *arg)
@@ -199,6 +258,9 @@ static enum ds_rc append(struct store *st, const struct sq_search *s, const stru
 		int p = 1;
 		for (size_t j = 0; j < m; j++) {
 			const struct skey *e = &k->v[i + j];
+			/* The texts are in the order they came, the rows in key order. */
+			if (i + j + 32 < k->n)
+				__builtin_prefetch(s->text + k->v[i + j + 32].off);
 			sqlite3_bind_text(stmt, p++, s->text + e->off, -1, SQLITE_STATIC);
 			if (wide) {
 				sqlite3_bind_int(stmt, p++, e->birth);
