@@ -303,7 +303,7 @@ const char sq_search_add[] =
 	" INSERT INTO person_by_given VALUES (new.given_key, new.birth, new.cur_hh, new.rid);"
 	" INSERT INTO person_by_nid SELECT new.nid, new.rid WHERE new.nid IS NOT NULL; END;";
 
-/* The household id index, dropped and rebuilt around a bulk load into an empty table. */
+/* The household id index (ids usually arrive sorted: a bulk load appends to it). */
 static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS household_id ON household(id);";
 
 /* The person indexes.  Ids and households usually arrive sorted, so a bulk
@@ -538,9 +538,9 @@ static enum ds_rc sq_bulk_mode(struct store *st, bool on)
 		sqlite3_finalize(SQ(st)->stmt[i]);
 		SQ(st)->stmt[i] = NULL;
 	}
-	/* Index builds sort in memory with a second thread. */
-	return sq_exec(st, on ? "PRAGMA journal_mode=DELETE; PRAGMA threads=2; PRAGMA cache_size=-1048576"
-			      : "PRAGMA journal_mode=WAL; PRAGMA threads=0; PRAGMA cache_size=-131072");
+	/* The whole load stays in the cache until the commit writes it. */
+	return sq_exec(st, on ? "PRAGMA journal_mode=DELETE; PRAGMA cache_size=-1048576"
+			      : "PRAGMA journal_mode=WAL; PRAGMA cache_size=-131072");
 }
 
 /* Another connection's commit (another process, or this server's writer)
