@@ -8,8 +8,8 @@
  */
 #include <pthread.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite_int.h"
@@ -31,7 +31,9 @@ struct skeys {
 };
 
 struct sq_search {
-	char *text; /* the arena of NUL-terminated texts */
+	/* The arena of NUL-terminated texts, at most 4 GB (32-bit offsets):
+	 * about a hundred million persons' names and ids in one load. */
+	char *text;
 	size_t len, tcap;
 	struct skeys key, given, nid;
 };
