@@ -167,11 +167,15 @@ static void bind_person(sqlite3_stmt *s, int at, const struct reg_person *r, int
 
 /* ---- households and persons loaded in bulk ----
  *
- * Into an empty table the rows are held and bound BULK_ROWS to one
- * statement, with the record numbers given here one after the other (what
- * SQLite would give them); nothing reads the table before bulk_end.  The
- * loader has checked every uniqueness before, so a refusal here is no
- * single row's: it fails the load. */
+ * The rows of a load are held and bound BULK_ROWS to one statement, with
+ * the record numbers given here one after the other from the highest plus
+ * one (what SQLite would give them); nothing reads this load's rows before
+ * bulk_end (the loader finds its own ids in its maps, and asks the store
+ * only about rows stored before).  The loader has checked every uniqueness
+ * before, so a refusal here is no single row's: it fails the load.  The
+ * same into a table that has rows (a district's baseline added to a
+ * province's register): the search tables then take the sorted keys
+ * between theirs. */
 #define BULK_ROWS 64
 #define PERSON_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,?,?,?)"
 #define PERSON_ROW_PARAMS 24
@@ -284,7 +288,8 @@ static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool emp
 {
 	/* Persons' search tables are filled once at the end from keys sorted
 	 * here, several times faster than row by row. */
-	if (kind == STORE_UNITS || !empty)
+	(void)empty;
+	if (kind == STORE_UNITS)
 		return DS_OK;
 	struct sq *q = SQ(st);
 	sq_bulk_free(q);
@@ -306,7 +311,8 @@ static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool emp
 
 static enum ds_rc sq_bulk_end(struct store *st, enum store_kind kind, bool empty)
 {
-	if (kind == STORE_UNITS || !empty || !SQ(st)->bulk)
+	(void)empty;
+	if (kind == STORE_UNITS || !SQ(st)->bulk)
 		return DS_OK;
 	enum ds_rc rc = bulk_flush(st);
 	bulk_rows_free(SQ(st));

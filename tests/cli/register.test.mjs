@@ -621,6 +621,39 @@ describe('--keep-good', () => {
     assert.equal(json(dir, 'household', '--db', db, 'H3').members.length, 0);
   });
 
+  test('a second baseline into a register that has persons: found by name, given name and national id; ids already used refused', (t) => {
+    // A district's baseline added to the province's register: the rows go
+    // in batches and the search keys sorted, between the register's own.
+    const found = (d, b, ...args) => {
+      const f = danso(d, 'find', '--db', b, '--json', ...args);
+      return f.status === 0 ? JSON.parse(f.stdout).map((p) => p.id).sort() : f.status;
+    };
+    const dir = tmpdir(t);
+    const db = fullDb(dir);
+    const more = path.join(dir, 'more');
+    fs.mkdirSync(more);
+    const rows = [
+      'P100,H1,Võ Văn Tám,1,1970-01-01,5,01,3,2,1,,079080000001,,',
+      'P101,H2,Hồ Thị Chín,2,1990-02-02,5,01,3,2,1,,079190000099,,',
+      'P1,H2,Hồ Thị Mười,2,1991-02-02,5,01,3,2,1,,,,',
+      'P102,H3,Nguyễn Văn Mạnh,1,1992-03-03,5,01,3,2,1,,,,',
+    ];
+    const r = danso(dir, 'import', '--db', db, '--persons', personsCsv(more, rows), '--as-of', AS_OF,
+      '--keep-good', '--rejects', path.join(dir, 'rejects.csv'));
+    refused(r, EXIT.partial, 'persons.csv:2: national_id: this national id is already used by another person',
+      'persons.csv:4: person_id: this id is already used', 'import: persons: 2 added, 2 refused');
+    assert.deepEqual(found(dir, db, 'ho thi chin'), ['P101']);
+    assert.deepEqual(found(dir, db, 'chin'), ['P101'], 'by the given name alone');
+    assert.deepEqual(found(dir, db, 'nguyen van'), ['P1', 'P102', 'P3'], 'beside the register\'s own');
+    assert.equal(found(dir, db, 'vo van tam'), EXIT.notfound);
+    assert.equal(json(dir, 'person', '--db', db, 'P101').national_id, '079190000099');
+    assert.equal(json(dir, 'person', '--db', db, 'P1').full_name, 'Nguyễn Văn Ân', 'P1 unchanged');
+    // The national id now taken is refused to the next row that gives it.
+    const again = danso(dir, 'import', '--db', db, '--persons',
+      personsCsv(more, ['P103,H1,Lý Văn Một,1,1980-01-01,5,01,3,2,1,,079190000099,,']), '--as-of', AS_OF);
+    refused(again, EXIT.input, 'persons.csv:2: national_id: this national id is already used by another person');
+  });
+
   test('import: a row with broken quoting goes to the rejects file as it was written', (t) => {
     const dir = tmpdir(t);
     const db = unitsDb(dir);
