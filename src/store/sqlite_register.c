@@ -176,7 +176,7 @@ static void bind_person(sqlite3_stmt *s, int at, const struct reg_person *r, int
  * same into a table that has rows (a district's baseline added to a
  * province's register): the search tables then take the sorted keys
  * between theirs. */
-#define BULK_ROWS 64
+#define BULK_ROWS 256
 #define PERSON_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,?,?,?)"
 #define PERSON_ROW_PARAMS 24
 #define HOUSEHOLD_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
