@@ -265,9 +265,9 @@ static const char schema_v6[] = "DROP INDEX IF EXISTS event_person;"
 
 /* Version 7: a person's folded name, given name and national id are found
  * through search tables instead of indexes on the person table.  A bulk
- * load into an empty table fills them from keys sorted in C and appended in
- * order (sq_bulk_end), where building three indexes took SQLite's sorter
- * longer than loading the rows.  The triggers keep them equal to the
+ * load fills them from keys sorted in C and put in order (sq_bulk_end),
+ * where building three indexes took SQLite's sorter longer than loading
+ * the rows, and inserting into them row by row longer still.  The triggers keep them equal to the
  * person table's columns on every other write; the one for new rows is
  * dropped during a bulk load (sq_search_add). */
 static const char schema_v7[] =
@@ -496,6 +496,11 @@ static enum ds_rc sq_begin_read(struct store *st)
 
 static enum ds_rc sq_commit(struct store *st)
 {
+	/* Rows held by a bulk load not ended would be lost: refuse. */
+	if (SQ(st)->bulk) {
+		store_seterr(st, "sqlite: commit inside a bulk load that was not ended");
+		return DS_EDB;
+	}
 	SQ(st)->next_seq = 0;
 	return sq_exec(st, "COMMIT");
 }
