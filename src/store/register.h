@@ -105,7 +105,10 @@ enum store_kind { STORE_UNITS, STORE_HOUSEHOLDS, STORE_PERSONS };
 /* ---- entry records ---- */
 
 /* Around the rows of one kind of an import, inside its transaction; with
- * empty (the table had no row), indexes may be built once at the end. */
+ * empty (the table had no row), indexes may be built once at the end.  In
+ * between, the rows added may be held by the store until bulk_end: they
+ * cannot be read, and a store may refuse a uniqueness only at bulk_end
+ * (failing the load), so the caller checks uniqueness itself first. */
 enum ds_rc store_bulk_begin(struct store *st, enum store_kind kind, bool empty);
 enum ds_rc store_bulk_end(struct store *st, enum store_kind kind, bool empty);
 enum ds_rc store_unit_add(struct store *st, const struct reg_unit *u);

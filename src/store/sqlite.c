@@ -293,7 +293,7 @@ static const char schema_v7[] =
 	" INSERT INTO person_by_given VALUES (new.given_key, new.birth, new.cur_hh, new.rid); END;"
 	"CREATE TRIGGER person_nid_change AFTER UPDATE OF nid ON person"
 	" WHEN old.nid IS NOT new.nid BEGIN"
-	" DELETE FROM person_by_nid WHERE nid = old.nid;"
+	" DELETE FROM person_by_nid WHERE nid = old.nid AND rid = old.rid;"
 	" INSERT INTO person_by_nid SELECT new.nid, new.rid WHERE new.nid IS NOT NULL; END;";
 
 /* The search tables' rows of a new person (schema_v7). */

@@ -78,7 +78,7 @@ void sq_col_text(sqlite3_stmt *s, int i, char *out, size_t outsz);
 int32_t sq_col_day(sqlite3_stmt *s, int i, int32_t none);
 
 /* The trigger that gives a new person's rows in the search tables, dropped
- * during a bulk load into an empty table. */
+ * during a bulk load. */
 extern const char sq_search_add[];
 
 /* A bulk load's search keys (sqlite_search.c): started, noted for each

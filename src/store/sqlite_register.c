@@ -281,7 +281,11 @@ static enum ds_rc bulk_person_add(struct store *st, struct store_person *p)
 	p->exit = DAY_MAX;
 	enum ds_rc rc = sq_search_note(SQ(st), h->key, txt_last_word(h->key), h->rec.national_id,
 				       h->rec.birth, h->hh, h->rid);
-	return rc || b->n < BULK_ROWS ? rc : bulk_flush(st);
+	if (rc) {
+		b->n--; /* not held: the load fails */
+		return rc;
+	}
+	return b->n < BULK_ROWS ? DS_OK : bulk_flush(st);
 }
 
 static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool empty)
@@ -303,6 +307,8 @@ static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool emp
 		q->bulk->n = 0;
 		q->bulk->full = NULL;
 		q->bulk->next_rid = sq_int(st, kind == STORE_PERSONS ? sql_next_person : sql_next_household);
+		if (q->bulk->next_rid <= 0) /* the query failed (it gives at least 1) */
+			rc = sq_err(st, "bulk load");
 	}
 	if (rc)
 		sq_bulk_free(q);

@@ -1,10 +1,10 @@
 /*
  * The SQLite backend's search tables filled in bulk (schema_v7 in
- * sqlite.c): during a bulk load into an empty person table the trigger that
- * adds a new person's search rows is dropped, each added person's keys are
- * noted here, and at the end they are sorted in C, on two threads, and
- * appended to the three tables in their primary key order, so that SQLite
- * only ever appends to the right edge of each B-tree.
+ * sqlite.c): during a bulk load the trigger that adds a new person's
+ * search rows is dropped, each added person's keys are noted here, and at
+ * the end they are sorted in C, on two threads, and inserted into the three
+ * tables in their primary key order: SQLite appends to the right edge of
+ * each B-tree of an empty table, and walks the others' pages in order.
  */
 #include <pthread.h>
 #include <stdint.h>
