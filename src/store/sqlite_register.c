@@ -64,12 +64,14 @@ static const char sql_event_void[] =
 static const char sql_person_current[] =
 	"UPDATE person SET cur_hh = ?2, exit_day = ?3, cur_name = ?4, "
 	"cur_key = ?5, nid = ?6, given_key = ?7 WHERE rid = ?1";
+/* A person's facts: only what the rules read (not the id, author or body). */
+#define FACT_COLS "seq, type, date, person, hh, other, a, b, voided_by "
 static const char sql_person_facts[] =
-	"SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) "
+	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) "
 	"ORDER BY date, seq";
 /* Without the passive types (reg_passive): 2, 13, 14, 15. */
 static const char sql_person_state_facts[] =
-	"SELECT " EVENT_COLS "FROM event WHERE person = ?1 "
+	"SELECT " FACT_COLS "FROM event WHERE person = ?1 "
 	"AND type NOT IN (2, 13, 14, 15, 16, 17) ORDER BY date, seq";
 static const char sql_next_person[] =
 	"SELECT coalesce(max(rid), 0) + 1 FROM person";
@@ -639,7 +641,6 @@ static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only
 	size_t cap = 0, cnt = 0;
 	struct reg_fact *v = NULL;
 	int r;
-	struct store_event e;
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -651,8 +652,16 @@ static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only
 			}
 			v = nv;
 		}
-		read_event(s, &e);
-		v[cnt++] = e.fact;
+		/* FACT_COLS */
+		v[cnt++] = (struct reg_fact){.seq = sqlite3_column_int64(s, 0),
+					     .type = (uint8_t)sqlite3_column_int(s, 1),
+					     .date = sqlite3_column_int(s, 2),
+					     .person = sqlite3_column_int64(s, 3),
+					     .hh = sqlite3_column_int64(s, 4),
+					     .other = sqlite3_column_int64(s, 5),
+					     .a = sqlite3_column_int(s, 6),
+					     .b = sqlite3_column_int(s, 7),
+					     .voided = sqlite3_column_int64(s, 8) != 0};
 	}
 	sqlite3_reset(s);
 	if (r != SQLITE_DONE) {
