@@ -267,9 +267,10 @@ static const char schema_v6[] = "DROP INDEX IF EXISTS event_person;"
  * through search tables instead of indexes on the person table.  A bulk
  * load fills them from keys sorted in C and put in order (sq_bulk_end),
  * where building three indexes took SQLite's sorter longer than loading
- * the rows, and inserting into them row by row longer still.  The triggers keep them equal to the
- * person table's columns on every other write; the one for new rows is
- * dropped during a bulk load (sq_search_add). */
+ * the rows, and inserting into them row by row longer still.  The
+ * triggers keep them equal to the person table's columns on every other
+ * write; the one for new rows is dropped during a bulk load
+ * (sq_search_add). */
 static const char schema_v7[] =
 	"DROP INDEX IF EXISTS person_nid; DROP INDEX IF EXISTS person_key;"
 	"DROP INDEX IF EXISTS person_given;"
@@ -469,9 +470,7 @@ static enum ds_rc sq_migrate(struct store *st)
 		rc = sq_exec(st, schema_v5);
 	if (!rc && version < 6 && version >= 1)
 		rc = sq_exec(st, schema_v6);
-	if (!rc && version < 7)
-		rc = sq_exec(st, schema_v7);
-	if (!rc && version < 7)
+	if (!rc && version < 7 && !(rc = sq_exec(st, schema_v7)))
 		rc = sq_exec(st, sq_search_add);
 	if (!rc)
 		rc = sq_exec(st, set_version);

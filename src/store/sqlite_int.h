@@ -91,10 +91,18 @@ enum ds_rc sq_search_fill(struct store *st);
 void sq_search_free(struct sq *q);
 /* Drops a bulk load's rows and keys not yet written (a rollback). */
 void sq_bulk_free(struct sq *q);
-/* A statement that inserts n rows: head ("INSERT INTO t(a, b) VALUES")
- * followed by n copies of row ("(?,?)"), the caller finalizes.  One
- * statement of many rows costs SQLite far less a row than one a row. */
-sqlite3_stmt *sq_rows_stmt(struct store *st, const char *head, const char *row, size_t n);
+/*
+ * Inserts of many rows to a statement, which cost SQLite far less a row
+ * than one statement a row.  sq_rows_stmt gives the statement for n rows:
+ * head ("INSERT INTO t(a, b) VALUES") then n copies of row ("(?,?)");
+ * when n is batch it is *full, made on first use and kept (the caller
+ * finalizes it at the end), otherwise one made for n; NULL on failure.
+ * Once bound, sq_rows_run steps it, resets it, finalizes it unless it is
+ * full, and returns sqlite3_step's code.
+ */
+sqlite3_stmt *sq_rows_stmt(struct store *st, sqlite3_stmt **full, size_t batch, const char *head,
+			   const char *row, size_t n);
+int sq_rows_run(sqlite3_stmt *s, sqlite3_stmt *full);
 
 extern const struct store_reg_ops sq_reg;
 extern const struct store_acct_ops sq_acct;

@@ -232,9 +232,7 @@ static enum ds_rc bulk_flush(struct store *st)
 				     "entry, entry_seq, baseline) VALUES";
 	const char *row = persons ? PERSON_ROW : HOUSEHOLD_ROW;
 	int params = persons ? PERSON_ROW_PARAMS : HOUSEHOLD_ROW_PARAMS;
-	if (b->n == BULK_ROWS && !b->full && !(b->full = sq_rows_stmt(st, head, row, BULK_ROWS)))
-		return sq_err(st, "bulk load");
-	sqlite3_stmt *s = b->n == BULK_ROWS ? b->full : sq_rows_stmt(st, head, row, b->n);
+	sqlite3_stmt *s = sq_rows_stmt(st, &b->full, BULK_ROWS, head, row, b->n);
 	if (!s)
 		return sq_err(st, "bulk load");
 	for (size_t i = 0; i < b->n; i++) {
@@ -249,11 +247,7 @@ static enum ds_rc bulk_flush(struct store *st)
 			bind_household(s, at + 1, &b->row.household[i]);
 		}
 	}
-	int r = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (s != b->full)
-		sqlite3_finalize(s);
+	int r = sq_rows_run(s, b->full);
 	b->n = 0;
 	return r == SQLITE_DONE ? DS_OK : sq_err(st, persons ? "person (bulk load)" : "household (bulk load)");
 }
@@ -325,8 +319,8 @@ static enum ds_rc sq_bulk_end(struct store *st, enum store_kind kind, bool empty
 	enum ds_rc rc = bulk_flush(st);
 	bulk_rows_free(SQ(st));
 	if (kind == STORE_PERSONS && !rc)
-		rc = sq_search_fill(st);
-	sq_bulk_free(SQ(st));
+		rc = sq_search_fill(st); /* which frees the keys */
+	sq_search_free(SQ(st));
 	return rc || kind != STORE_PERSONS ? rc : sq_exec(st, sq_search_add);
 }
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/grow.h"
 #include "store/sqlite_int.h"
 
 /* One search row: a text (at off in the arena), then up to two integers
@@ -33,8 +35,7 @@ struct skeys {
 struct sq_search {
 	/* The arena of NUL-terminated texts, at most 4 GB (32-bit offsets):
 	 * about a hundred million persons' names and ids in one load. */
-	char *text;
-	size_t len, tcap;
+	struct buf text;
 	struct skeys key, given, nid;
 };
 
@@ -43,7 +44,10 @@ enum ds_rc sq_search_start(struct store *st)
 	struct sq *q = SQ(st);
 	sq_search_free(q);
 	q->search = calloc(1, sizeof *q->search);
-	return q->search ? DS_OK : DS_ENOMEM;
+	if (!q->search)
+		return DS_ENOMEM;
+	q->search->text.cap = UINT32_MAX;
+	return DS_OK;
 }
 
 void sq_search_free(struct sq *q)
@@ -51,7 +55,7 @@ void sq_search_free(struct sq *q)
 	struct sq_search *s = q->search;
 	if (!s)
 		return;
-	free(s->text);
+	buf_free(&s->text);
 	free(s->key.v);
 	free(s->given.v);
 	free(s->nid.v);
@@ -72,40 +76,17 @@ static struct skey skey_of(const char *t, uint32_t off, int32_t birth, int64_t h
 	return k;
 }
 
-/* The arena offset of a copy of t. */
+/* The arena offset of a copy of t, with its NUL. */
 static enum ds_rc hold(struct sq_search *s, const char *t, uint32_t *off)
 {
-	size_t n = strlen(t) + 1;
-	if (s->len + n > UINT32_MAX)
-		return DS_ENOMEM;
-	if (s->len + n > s->tcap) {
-		size_t cap = s->tcap ? s->tcap * 2 : (size_t)1 << 20;
-		while (cap < s->len + n)
-			cap *= 2;
-		if (cap > UINT32_MAX)
-			cap = UINT32_MAX;
-		char *nt = realloc(s->text, cap);
-		if (!nt)
-			return DS_ENOMEM;
-		s->text = nt;
-		s->tcap = cap;
-	}
-	memcpy(s->text + s->len, t, n);
-	*off = (uint32_t)s->len;
-	s->len += n;
-	return DS_OK;
+	*off = (uint32_t)s->text.len;
+	return buf_append(&s->text, t, strlen(t) + 1);
 }
 
 static enum ds_rc push(struct skeys *k, struct skey e)
 {
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 4096;
-		struct skey *nv = realloc(k->v, cap * sizeof *nv);
-		if (!nv)
-			return DS_ENOMEM;
-		k->v = nv;
-		k->cap = cap;
-	}
+	if (!ds_grow(&k->v, sizeof *k->v, &k->cap, k->n, 4096))
+		return DS_ENOMEM;
 	k->v[k->n++] = e;
 	return DS_OK;
 }
@@ -208,39 +189,40 @@ static void sort_one(struct skeys *k, const char *text)
 static void *sort_others(void *arg)
 {
 	struct sq_search *s = arg;
-	sort_one(&s->given, s->text);
-	sort_one(&s->nid, s->text);
+	sort_one(&s->given, s->text.data);
+	sort_one(&s->nid, s->text.data);
 	return NULL;
 }
 
 #define APPEND_ROWS 128
 
-sqlite3_stmt *sq_rows_stmt(struct store *st, const char *head, const char *row, size_t n)
+sqlite3_stmt *sq_rows_stmt(struct store *st, sqlite3_stmt **full, size_t batch, const char *head,
+			   const char *row, size_t n)
 {
-	size_t hl = strlen(head), rl = strlen(row), cap = hl + n * (rl + 1) + 1;
-	char *sql = malloc(cap);
-	if (!sql)
-		return NULL;
-	memcpy(sql, head, hl);
-	size_t len = hl;
-	for (size_t i = 0; i < n; i++) {
-		sql[len++] = i ? ',' : ' ';
-		memcpy(sql + len, row, rl);
-		len += rl;
-	}
-	sql[len] = '\0';
+	if (n == batch && *full)
+		return *full;
+	struct buf sql = {0};
+	enum ds_rc rc = buf_puts(&sql, head);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (!(rc = buf_putc(&sql, i ? ',' : ' ')))
+			rc = buf_puts(&sql, row);
 	sqlite3_stmt *stmt = NULL;
-	if (sq_prepare(st, sql, &stmt))
+	if (rc || sq_prepare(st, sql.data, &stmt))
 		stmt = NULL;
-	free(sql);
+	buf_free(&sql);
+	if (n == batch)
+		*full = stmt;
 	return stmt;
 }
 
-static sqlite3_stmt *rows_stmt(struct store *st, const char *table, bool wide, size_t n)
+int sq_rows_run(sqlite3_stmt *s, sqlite3_stmt *full)
 {
-	char head[64];
-	snprintf(head, sizeof head, "INSERT INTO %s VALUES", table);
-	return sq_rows_stmt(st, head, wide ? "(?,?,?,?)" : "(?,?)", n);
+	int r = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (s != full)
+		sqlite3_finalize(s);
+	return r;
 }
 
 /* Appends one table's sorted rows, APPEND_ROWS to a statement: (text, rid)
@@ -248,38 +230,38 @@ static sqlite3_stmt *rows_stmt(struct store *st, const char *table, bool wide, s
 static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, const char *table,
 			 bool wide)
 {
+	char head[64];
+	snprintf(head, sizeof head, "INSERT INTO %s VALUES", table);
+	const char *row = wide ? "(?,?,?,?)" : "(?,?)";
 	enum ds_rc rc = DS_OK;
-	sqlite3_stmt *full = k->n >= APPEND_ROWS ? rows_stmt(st, table, wide, APPEND_ROWS) : NULL;
-	if (k->n >= APPEND_ROWS && !full)
-		return DS_EDB;
+	sqlite3_stmt *full = NULL;
 	for (size_t i = 0; i < k->n && !rc;) {
 		size_t m = k->n - i < APPEND_ROWS ? k->n - i : APPEND_ROWS;
-		sqlite3_stmt *stmt = m == APPEND_ROWS ? full : rows_stmt(st, table, wide, m);
-		if (!stmt)
-			return sqlite3_finalize(full), DS_EDB;
+		sqlite3_stmt *stmt = sq_rows_stmt(st, &full, APPEND_ROWS, head, row, m);
+		if (!stmt) {
+			rc = DS_EDB;
+			break;
+		}
 		int p = 1;
 		for (size_t j = 0; j < m; j++) {
 			const struct skey *e = &k->v[i + j];
 			/* The texts are in the order they came, the rows in key order. */
 			if (i + j + 32 < k->n)
-				__builtin_prefetch(s->text + k->v[i + j + 32].off);
-			sqlite3_bind_text(stmt, p++, s->text + e->off, -1, SQLITE_STATIC);
+				__builtin_prefetch(s->text.data + k->v[i + j + 32].off);
+			sqlite3_bind_text(stmt, p++, s->text.data + e->off, -1, SQLITE_STATIC);
 			if (wide) {
 				sqlite3_bind_int(stmt, p++, e->birth);
 				sqlite3_bind_int64(stmt, p++, e->hh);
 			}
 			sqlite3_bind_int64(stmt, p++, e->rid);
 		}
-		int r = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
+		int r = sq_rows_run(stmt, full);
 		if (r == SQLITE_CONSTRAINT) {
 			store_seterr(st, "sqlite: %s: %s", table, sqlite3_errmsg(SQ(st)->db));
 			rc = DS_ECONFLICT;
 		} else if (r != SQLITE_DONE) {
 			rc = sq_err(st, table);
 		}
-		if (stmt != full)
-			sqlite3_finalize(stmt);
 		i += m;
 	}
 	sqlite3_finalize(full);
@@ -293,7 +275,7 @@ enum ds_rc sq_search_fill(struct store *st)
 	 * keys sort and go in on this one. */
 	pthread_t t;
 	bool two = pthread_create(&t, NULL, sort_others, s) == 0;
-	sort_one(&s->key, s->text);
+	sort_one(&s->key, s->text.data);
 	enum ds_rc rc = append(st, s, &s->key, "person_by_key", false);
 	if (two)
 		pthread_join(t, NULL);
