@@ -92,7 +92,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* --repeat N: the engine's load time and the report's computing time
- * (median and worst of N), for the benchmarks. */
+ * (median, worst and best of N), for the benchmarks. */
 static enum ds_rc time_report(struct engine *e, const struct rpt_defs *defs,
 			      const struct rpt_request *rq, int n)
 {
@@ -113,9 +113,9 @@ static enum ds_rc time_report(struct engine *e, const struct rpt_defs *defs,
 		qsort(t, (size_t)n, sizeof *t, cmp_double);
 		int64_t persons = engine_persons(e);
 		fprintf(stderr,
-			"report: load %.2f s; %s %s %s: median %.3f ms, worst %.3f ms over %d; "
+			"report: load %.2f s; %s %s %s: median %.3f ms, worst %.3f ms, best %.3f ms over %d; "
 			"engine %zu bytes for %lld persons (%.1f bytes a person)\n",
-			engine_load_seconds(e), rq->form, rq->unit, rq->period, t[n / 2] * 1e3, t[n - 1] * 1e3, n,
+			engine_load_seconds(e), rq->form, rq->unit, rq->period, t[n / 2] * 1e3, t[n - 1] * 1e3, t[0] * 1e3, n,
 			engine_bytes(e), (long long)persons,
 			persons ? (double)engine_bytes(e) / (double)persons : 0.0);
 	}

@@ -62,7 +62,7 @@ enum ds_rc engine_dm_population(const struct eng_view *v, const char *unit, int3
 	}
 	int y, mo, d;
 	day_to_ymd(day, &y, &mo, &d);
-	struct eng_stock_ctx c = {e, day, y, eng_date_key(day), seen, cube};
+	struct eng_stock_ctx c = {e, day, y, eng_date_key(day), seen, cube, false};
 	for (uint32_t k = u.m->off[u.id]; k < u.m->off[u.id + 1]; k++) {
 		size_t a = (size_t)u.m->areas[k];
 		eng_stock_areas(&c, 1, u.area_col, a, a + 1);

@@ -18,6 +18,8 @@ struct flow_ctx {
 	struct eng_flow *out;
 	struct eng_distinct *distinct; /* screened and checked persons */
 	int failed;
+	int year; /* of the days year_from .. year_to (year_of) */
+	int32_t year_from, year_to;
 };
 
 static int clampi(int v, int lo, int hi)
@@ -42,26 +44,29 @@ int eng_event_cols(const struct engine *e, const int32_t *area_col, const int32_
 	return 1;
 }
 
-static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, int32_t hh, int32_t a,
-			int age)
+/* The year of day, from the last one asked for when day is in that year
+ * (the events of a flow come in date order, window after window). */
+static int year_of(struct flow_ctx *c, int32_t day)
+{
+	if (day < c->year_from || day > c->year_to) {
+		int m, d;
+		day_to_ymd(day, &c->year, &m, &d);
+		c->year_from = day_from_ymd(c->year, 1, 1);
+		c->year_to = day_from_ymd(c->year, 12, 31);
+	}
+	return c->year;
+}
+
+/* An event that is not a transfer, of subject p, into column col (>= 0). */
+static inline __attribute__((always_inline)) void count_in(struct flow_ctx *c, int32_t col, int type,
+							   int32_t date, int32_t p, int32_t hh,
+							   int32_t a, int age)
 {
 	const struct engine *e = c->e;
-	int col, col_from;
-	if (!eng_event_cols(e, c->area_col, c->area_commune, type, hh, a, &col, &col_from))
-		return;
 	int sex = e->p_sex[p] - 1;
 	if (sex < 0 || sex > 1)
 		return;
 	age = clampi(age, 0, 100);
-	if (type == EV_TRANSFER) {
-		if (col >= 0)
-			c->out[col].in[sex][age]++;
-		if (col_from >= 0)
-			c->out[col_from].out[sex][age]++;
-		return;
-	}
-	if (col < 0)
-		return;
 	struct eng_flow *o = &c->out[col];
 	int r;
 	switch (type) {
@@ -82,12 +87,10 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 		break;
 	}
 	case EV_DIVORCE: o->divorce[sex][age]++; break;
-	case EV_FP_START: {
-		int y, m, d;
-		day_to_ymd(date, &y, &m, &d);
-		o->fp_start[reg_fp_method(a)][reg_fp_source(a)][eng_household_poverty(e, hh, y)]++;
+	case EV_FP_START:
+		o->fp_start[reg_fp_method(a)][reg_fp_source(a)]
+			   [eng_household_poverty(e, hh, year_of(c, date))]++;
 		break;
-	}
 	case EV_FP_STOP: o->fp_stop[reg_fp_method(a)]++; break;
 	case EV_PREGNANCY: {
 		int outcome = reg_pregnancy_outcome(a);
@@ -109,6 +112,28 @@ static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, i
 		break;
 	default: break;
 	}
+}
+
+static void count_event(struct flow_ctx *c, int type, int32_t date, int32_t p, int32_t hh, int32_t a,
+			int age)
+{
+	const struct engine *e = c->e;
+	int col, col_from;
+	if (!eng_event_cols(e, c->area_col, c->area_commune, type, hh, a, &col, &col_from))
+		return;
+	if (type != EV_TRANSFER) {
+		if (col >= 0)
+			count_in(c, col, type, date, p, hh, a, age);
+		return;
+	}
+	int sex = e->p_sex[p] - 1;
+	if (sex < 0 || sex > 1)
+		return;
+	age = clampi(age, 0, 100);
+	if (col >= 0)
+		c->out[col].in[sex][age]++;
+	if (col_from >= 0)
+		c->out[col_from].out[sex][age]++;
 }
 
 /* ---- finding a period's events (see eng_event_ranges) ---- */
@@ -345,6 +370,25 @@ static size_t count_block(struct flow_ctx *c, const struct eng_events *v, size_t
 	return i;
 }
 
+/* The events [i, end) of v, one area's block of a window (no transfers),
+ * into column col.  The area is known, so no household is read but those
+ * of contraceptive starts (their poverty), asked for ahead as the
+ * subject's sex is. */
+static void count_known(struct flow_ctx *c, const struct eng_events *v, size_t i, size_t end,
+			int32_t col, int32_t from, int32_t to)
+{
+	const struct engine *e = c->e;
+	for (; i < end; i++) {
+		if (i + FLOW_AHEAD < end) {
+			__builtin_prefetch(&e->p_sex[v->person[i + FLOW_AHEAD]]);
+			if (v->type[i + FLOW_AHEAD] == EV_FP_START)
+				__builtin_prefetch(&e->h_sum[v->hh[i + FLOW_AHEAD]]);
+		}
+		if (v->type[i] && v->date[i] >= from && v->date[i] <= to)
+			count_in(c, col, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i], v->age[i]);
+	}
+}
+
 /* Windows at most in one whole walk; a longer span is walked in parts. */
 #define WALK_WINDOWS 16
 
@@ -369,17 +413,27 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 			pos[nw] = count_block(c, v, lo, wend[nw], -1, false, from, to);
 			lo = wend[nw];
 		}
+		/* Each window's next area (INT32_MAX when done); each area's block
+		 * ends where the next area's starts (area_start). */
+		int32_t at[WALK_WINDOWS];
+		for (int w = 0; w < nw; w++)
+			at[w] = pos[w] < wend[w] ? eng_event_area(e, v, pos[w]) : INT32_MAX;
 		for (;;) {
 			int32_t a = INT32_MAX;
 			for (int w = 0; w < nw; w++)
-				if (pos[w] < wend[w]) {
-					int32_t aw = eng_event_area(e, v, pos[w]);
-					a = aw < a ? aw : a;
-				}
+				a = at[w] < a ? at[w] : a;
 			if (a == INT32_MAX)
 				break;
-			for (int w = 0; w < nw; w++)
-				pos[w] = count_block(c, v, pos[w], wend[w], a, false, from, to);
+			int32_t col = c->area_col[a];
+			for (int w = 0; w < nw; w++) {
+				if (at[w] != a)
+					continue;
+				size_t next = area_start(e, pos[w], wend[w], a + 1);
+				if (col >= 0)
+					count_known(c, v, pos[w], next, col, from, to);
+				pos[w] = next;
+				at[w] = next < wend[w] ? eng_event_area(e, v, next) : INT32_MAX;
+			}
 		}
 	}
 }
@@ -387,7 +441,8 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
 			    const int32_t *area_commune, struct eng_flow *out, size_t ncols)
 {
-	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out};
+	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out,
+			     .year_from = 1, .year_to = 0};
 	const struct eng_events *v = &e->ev;
 	struct eng_range *rg;
 	size_t nr;

@@ -384,6 +384,9 @@ struct eng_stock_ctx {
 	uint8_t *seen_hh;      /* a bit per household, then a bit per word of
 				  those (eng_seen_bytes, zeroed) */
 	struct eng_stock *out; /* the columns' cubes */
+	bool dense;            /* the query reads most areas: the households are
+				  found by reading every word of the bitmap, and
+				  the summary is not kept */
 };
 /* Words of the bitmap with a bit per household. */
 static inline size_t eng_seen_words(const struct engine *e)

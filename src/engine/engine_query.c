@@ -178,7 +178,8 @@ static void *work_run(void *arg)
 	struct eng_stock_ctx c[2];
 	for (int i = 0; i < w->nstock; i++)
 		c[i] = (struct eng_stock_ctx){e, w->q->stock_date[i], w->year[i],
-					      eng_date_key(w->q->stock_date[i]), k->seen[i], k->stock[i]};
+					      eng_date_key(w->q->stock_date[i]), k->seen[i], k->stock[i],
+					      !w->list};
 	int t;
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {

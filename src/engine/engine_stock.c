@@ -79,12 +79,15 @@ int eng_household_poverty_on(const struct engine *e, int32_t hh, int year, int32
  * of 15-49 go to the first fp cell. */
 #define POP_CELL(sex, age100, mar) (((sex) * ENG_AGES + (age100)) * 5 + (mar) - 1)
 
-/* Household hh present: its bit, and its word's bit in the summary. */
+/* Household hh present: its bit, and its word's bit in the summary unless
+ * the query is dense (eng_stock_ctx). */
 static inline __attribute__((always_inline)) void mark_household(uint8_t *restrict seen,
-								  uint64_t *restrict sum, uint32_t hh)
+								  uint64_t *restrict sum, uint32_t hh,
+								  bool dense)
 {
 	seen[hh >> 3] |= (uint8_t)(1u << (hh & 7));
-	sum[hh >> 12] |= 1ull << ((hh >> 6) & 63);
+	if (!dense)
+		sum[hh >> 12] |= 1ull << ((hh >> 6) & 63);
 }
 
 /*
@@ -100,7 +103,7 @@ static inline __attribute__((always_inline)) void mark_household(uint8_t *restri
  */
 static inline __attribute__((always_inline)) void
 count_spell(const struct engine *e, int32_t day, int32_t dkey, int32_t born, unsigned info, int32_t head, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
-	    uint8_t *restrict seen, uint64_t *restrict sum)
+	    uint8_t *restrict seen, uint64_t *restrict sum, bool dense)
 {
 	if (__builtin_expect(born > dkey, 0))
 		return;
@@ -124,7 +127,7 @@ count_spell(const struct engine *e, int32_t day, int32_t dkey, int32_t born, uns
 	unsigned fa = age - ENG_FP_AGE0;
 	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) & (unsigned)(fa < ENG_FP_AGES);
 	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
-	mark_household(seen, sum, hh);
+	mark_household(seen, sum, hh, dense);
 }
 
 void eng_add_cells(void *dst, const void *src, size_t bytes)
@@ -136,8 +139,9 @@ void eng_add_cells(void *dst, const void *src, size_t bytes)
 }
 
 /* The spells [k0, k1) of s present on the context's day into cube o. */
-static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
-		      size_t k0, size_t k1)
+static inline __attribute__((always_inline)) void
+stock_run_as(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s, size_t k0,
+	     size_t k1, bool dense)
 {
 	const int32_t day = c->day, dkey = c->key;
 	const struct engine *e = c->e;
@@ -150,7 +154,16 @@ static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct
 	for (size_t k = k0; k < k1; k++)
 		if (from[k] <= day && day < to[k])
 			count_spell(e, day, dkey, born[k], info[k], chg[k], (uint32_t)hh[k], pop, fpc, seen,
-				    sum);
+				    sum, dense);
+}
+
+static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
+		      size_t k0, size_t k1)
+{
+	if (c->dense)
+		stock_run_as(c, o, s, k0, k1, true);
+	else
+		stock_run_as(c, o, s, k0, k1, false);
 }
 
 /*
@@ -205,9 +218,76 @@ static void pair_fold(struct eng_stock_ctx *c, struct pair *p)
 	p->col = -1;
 }
 
+/* A spell settled over both days (present on both, its marital status
+ * and method the same on both): into `both`, by its age on the earlier
+ * day (whose date key is klo), and its household marked on both days. */
+static inline __attribute__((always_inline)) void
+count_settled(int32_t *restrict pop, int32_t *restrict fpc, int32_t born, int32_t klo, unsigned sex,
+	      unsigned mar, unsigned fp, uint32_t h, uint8_t *restrict seen_lo,
+	      uint64_t *restrict sum_lo, uint8_t *restrict seen_hi, uint64_t *restrict sum_hi,
+	      bool dense)
+{
+	if (__builtin_expect(sex > 1 || mar - 1 > 4, 0))
+		return;
+	unsigned age = (unsigned)eng_key_age(born, klo);
+	unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
+	pop[POP_CELL(sex, age100, mar)]++;
+	unsigned fa = age - (ENG_FP_AGE0 - 1);
+	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) &
+			(unsigned)(fa < ENG_FP_AGES + 1);
+	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
+	mark_household(seen_lo, sum_lo, h, dense);
+	mark_household(seen_hi, sum_hi, h, dense);
+}
+
+/*
+ * A spell of pair_run that is not plainly settled.  Present on both days
+ * with changes of its own, none of them between the two days: settled,
+ * in the state of the earlier day.  Otherwise each day on its own.  Out
+ * of line, so that the plain spells' loop keeps its values in registers.
+ */
+static __attribute__((noinline)) void pair_one(struct eng_stock_ctx *c, struct pair *p, int32_t col,
+					       const struct eng_spells *s, size_t k)
+{
+	struct eng_stock_ctx *cl = &c[p->lo], *ch = &c[p->hi];
+	const struct engine *e = cl->e;
+	int32_t f = s->from[k], t = s->to[k], b = s->born[k];
+	bool on_lo = f <= cl->day && cl->day < t, on_hi = f <= ch->day && ch->day < t;
+	uint8_t *seen_lo = cl->seen_hh, *seen_hi = ch->seen_hh;
+	uint64_t *sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
+	uint64_t *sum_hi = (uint64_t *)(void *)seen_hi + eng_seen_words(e);
+	if (on_lo && on_hi && b <= cl->key) {
+		unsigned inf = s->info[k];
+		unsigned mar = (unsigned)eng_info_marital(inf), fp = (unsigned)eng_info_method(inf);
+		int32_t head = s->chg[k];
+		for (; head >= 0 && e->chg.date[head] <= cl->day; head = e->chg.next[head]) {
+			unsigned v = e->chg.val[head];
+			if ((v & 0xF0) == CHG_MARITAL)
+				mar = v & 0x0F;
+			else if ((v & 0xF0) == CHG_FP)
+				fp = v & 0x0F;
+		}
+		if (head < 0 || e->chg.date[head] > ch->day) {
+			count_settled(&p->pop[0][0][0], &p->fp[0][0], b, cl->key,
+				      (unsigned)eng_info_sex(inf) - 1, mar, fp, (uint32_t)s->hh[k], seen_lo,
+				      sum_lo, seen_hi, sum_hi, cl->dense);
+			return;
+		}
+	}
+	if (on_lo)
+		count_spell(e, cl->day, cl->key, b, s->info[k], s->chg[k], (uint32_t)s->hh[k],
+			    &cl->out[col].pop[0][0][0], &cl->out[col].fp[0][0], seen_lo, sum_lo,
+			    cl->dense);
+	if (on_hi)
+		count_spell(e, ch->day, ch->key, b, s->info[k], s->chg[k], (uint32_t)s->hh[k],
+			    &ch->out[col].pop[0][0][0], &ch->out[col].fp[0][0], seen_hi, sum_hi,
+			    ch->dense);
+}
+
 /* The spells [k0, k1) of s into both days' cubes of column col. */
-static void pair_run(struct eng_stock_ctx *c, struct pair *p, int32_t col,
-		     const struct eng_spells *s, size_t k0, size_t k1)
+static inline __attribute__((always_inline)) void
+pair_run_as(struct eng_stock_ctx *c, struct pair *p, int32_t col, const struct eng_spells *s,
+	    size_t k0, size_t k1, bool dense)
 {
 	struct eng_stock_ctx *cl = &c[p->lo], *ch = &c[p->hi];
 	const int32_t dlo = cl->day, dhi = ch->day, klo = cl->key;
@@ -216,7 +296,6 @@ static void pair_run(struct eng_stock_ctx *c, struct pair *p, int32_t col,
 	uint64_t *restrict sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
 	uint64_t *restrict sum_hi = (uint64_t *)(void *)seen_hi + eng_seen_words(e);
 	int32_t *restrict pop = &p->pop[0][0][0], *restrict fpc = &p->fp[0][0];
-	struct eng_stock *olo = &cl->out[col], *ohi = &ch->out[col];
 	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict born = s->born;
 	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
 	const uint16_t *restrict info = s->info;
@@ -226,28 +305,22 @@ static void pair_run(struct eng_stock_ctx *c, struct pair *p, int32_t col,
 		unsigned inf = info[k];
 		uint32_t h = (uint32_t)hh[k];
 		if (__builtin_expect(f > dlo || t <= dhi || b > klo || chg[k] >= 0, 0)) {
-			if (f <= dlo && dlo < t)
-				count_spell(e, dlo, klo, b, inf, chg[k], h, &olo->pop[0][0][0],
-					    &olo->fp[0][0], seen_lo, sum_lo);
-			if (f <= dhi && dhi < t)
-				count_spell(e, dhi, ch->key, b, inf, chg[k], h, &ohi->pop[0][0][0],
-					    &ohi->fp[0][0], seen_hi, sum_hi);
+			pair_one(c, p, col, s, k);
 			continue;
 		}
-		unsigned age = (unsigned)eng_key_age(b, klo);
-		unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
-		unsigned sex = (unsigned)eng_info_sex(inf) - 1;
-		unsigned mar = (unsigned)eng_info_marital(inf), fp = (unsigned)eng_info_method(inf);
-		if (__builtin_expect(sex > 1 || mar - 1 > 4, 0))
-			continue;
-		pop[POP_CELL(sex, age100, mar)]++;
-		unsigned fa = age - (ENG_FP_AGE0 - 1);
-		unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) &
-				(unsigned)(fa < ENG_FP_AGES + 1);
-		fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
-		mark_household(seen_lo, sum_lo, h);
-		mark_household(seen_hi, sum_hi, h);
+		count_settled(pop, fpc, b, klo, (unsigned)eng_info_sex(inf) - 1,
+			      (unsigned)eng_info_marital(inf), (unsigned)eng_info_method(inf), h, seen_lo,
+			      sum_lo, seen_hi, sum_hi, dense);
 	}
+}
+
+static void pair_run(struct eng_stock_ctx *c, struct pair *p, int32_t col,
+		     const struct eng_spells *s, size_t k0, size_t k1)
+{
+	if (c->dense)
+		pair_run_as(c, p, col, s, k0, k1, true);
+	else
+		pair_run_as(c, p, col, s, k0, k1, false);
 }
 
 /*
@@ -305,9 +378,11 @@ void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_co
 	 * household present on both is found, placed and read once; all left
 	 * cleared. */
 	for (size_t sw = 0; sw <= words >> 6; sw++) {
-		uint64_t s = sum[0][sw] | (n > 1 ? sum[1][sw] : 0);
+		uint64_t s = c->dense ? ~0ull : sum[0][sw] | (n > 1 ? sum[1][sw] : 0);
 		for (; s; s &= s - 1) {
 			size_t w = sw * 64 + (size_t)__builtin_ctzll(s);
+			if (w >= words)
+				break;
 			uint64_t b0 = bits[0][w], b1 = n > 1 ? bits[1][w] : 0;
 			for (uint64_t b = b0 | b1; b; b &= b - 1) {
 				unsigned bit = (unsigned)__builtin_ctzll(b);
