@@ -401,6 +401,7 @@ size_t engine_bytes(struct engine *e)
 	b += (e->base.cap + e->added.cap) * 27 + e->added.cap * 4;
 	b += (e->nareas + 1) * (sizeof(size_t) + 4);
 	b += (e->ev.cap + e->late.cap) * (4 * 4 + 1 + 1 + 8);
+	b += e->blk.nrows * (e->nareas + 1) * 4 + e->blk.nw * 4;
 	pthread_rwlock_unlock(&e->lock);
 	return b;
 }
@@ -472,7 +473,7 @@ void eng_spells_free(struct eng_spells *s)
 	free(s->hh);
 	free(s->cause);
 	free(s->born);
-	free(s->chg);
+	free(s->calm);
 	free(s->info);
 	memset(s, 0, sizeof *s);
 }
@@ -500,6 +501,8 @@ void eng_free_data(struct engine *e)
 	free(e->tr.idx);
 	free(e->tr.area);
 	free(e->tr.woff);
+	free(e->blk.off);
+	free(e->blk.row);
 	free(e->away.person);
 	free(e->away.from);
 	free(e->away.to);

@@ -206,7 +206,7 @@ static int tr_cmp(const void *pa, const void *pb)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-enum ds_rc eng_index_transfers(struct engine *e)
+static enum ds_rc index_transfers(struct engine *e)
 {
 	const struct eng_events *v = &e->ev;
 	size_t n = 0;
@@ -258,6 +258,73 @@ enum ds_rc eng_index_transfers(struct engine *e)
 	e->tr.woff = woff;
 	e->tr.nw = nw;
 	return DS_OK;
+}
+
+/* Windows with fewer events an area than this have no row of blocks. */
+#define BLK_DENSITY 2
+
+/* e->blk for e->ev as it is now sorted. */
+static enum ds_rc index_blocks(struct engine *e)
+{
+	const struct eng_events *v = &e->ev;
+	size_t na = e->nareas, nw = 0, nrows = 0;
+	int32_t w0 = v->n ? eng_window(v->date[0]) : 0;
+	if (v->n)
+		nw = (size_t)(eng_window(v->date[v->n - 1]) - w0) + 1;
+	int32_t *row = malloc((nw + 1) * sizeof *row);
+	size_t *start = malloc((nw + 1) * sizeof *start);
+	if (!row || !start || v->n > UINT32_MAX) {
+		free(row);
+		free(start);
+		return DS_ENOMEM;
+	}
+	for (size_t i = 0, lo = 0; i < nw; i++) {
+		size_t hi = eng_window_start(v, lo, v->n, w0 + (int32_t)i + 1);
+		start[i] = lo;
+		row[i] = hi - lo >= BLK_DENSITY * (na + 1) ? (int32_t)nrows++ : -1;
+		lo = hi;
+	}
+	start[nw] = v->n;
+	uint32_t *off = malloc((nrows * (na + 1) + 1) * sizeof *off);
+	if (!off) {
+		free(row);
+		free(start);
+		return DS_ENOMEM;
+	}
+	for (size_t i = 0; i < nw; i++) {
+		if (row[i] < 0)
+			continue;
+		uint32_t *o = &off[(size_t)row[i] * (na + 1)];
+		size_t j = start[i];
+		for (size_t a = 0; a <= na; a++) {
+			while (j < start[i + 1] && eng_event_area(e, v, j) < (int32_t)a)
+				j++;
+			o[a] = (uint32_t)(a < na ? j : start[i + 1]);
+		}
+	}
+	free(start);
+	free(e->blk.off);
+	free(e->blk.row);
+	e->blk.off = off;
+	e->blk.row = row;
+	e->blk.w0 = w0;
+	e->blk.nw = nw;
+	e->blk.nrows = nrows;
+	return DS_OK;
+}
+
+enum ds_rc eng_index_events(struct engine *e)
+{
+	enum ds_rc rc = index_transfers(e);
+	return rc ? rc : index_blocks(e);
+}
+
+/* The row of blocks of window w (e->blk), NULL when it has none. */
+static const uint32_t *blocks_of(const struct engine *e, int32_t w)
+{
+	if (w < e->blk.w0 || (size_t)(w - e->blk.w0) >= e->blk.nw || e->blk.row[w - e->blk.w0] < 0)
+		return NULL;
+	return &e->blk.off[(size_t)e->blk.row[w - e->blk.w0] * (e->nareas + 1)];
 }
 
 /* The entries of e->tr of window w and area a: [*lo, return). */
@@ -407,10 +474,18 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 	const struct eng_events *v = &e->ev;
 	while (lo < end) {
 		size_t pos[WALK_WINDOWS], wend[WALK_WINDOWS];
+		const uint32_t *blk[WALK_WINDOWS];
 		int nw = 0;
 		for (; nw < WALK_WINDOWS && lo < end; nw++) {
-			wend[nw] = eng_window_start(v, lo, end, eng_window(v->date[lo]) + 1);
-			pos[nw] = count_block(c, v, lo, wend[nw], -1, false, from, to);
+			int32_t w = eng_window(v->date[lo]);
+			wend[nw] = eng_window_start(v, lo, end, w + 1);
+			/* The row holds for the whole window only. */
+			blk[nw] = blocks_of(e, w);
+			if (blk[nw] && ((lo > 0 && eng_window(v->date[lo - 1]) == w) ||
+					blk[nw][e->nareas] != wend[nw]))
+				blk[nw] = NULL;
+			pos[nw] = blk[nw] ? count_block(c, v, lo, blk[nw][0], 0, true, from, to)
+					  : count_block(c, v, lo, wend[nw], -1, false, from, to);
 			lo = wend[nw];
 		}
 		/* Each window's next area (INT32_MAX when done); each area's block
@@ -428,7 +503,7 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 			for (int w = 0; w < nw; w++) {
 				if (at[w] != a)
 					continue;
-				size_t next = area_start(e, pos[w], wend[w], a + 1);
+				size_t next = blk[w] ? blk[w][a + 1] : area_start(e, pos[w], wend[w], a + 1);
 				if (col >= 0)
 					count_known(c, v, pos[w], next, col, from, to);
 				pos[w] = next;

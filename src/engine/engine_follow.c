@@ -68,7 +68,7 @@ static enum refresh refresh_kind(const struct reg_fact *f)
 	}
 }
 
-/* Sets the change-list head copied into every spell of rid. */
+/* Fills again every spell of rid from its changes (eng_fill_spell). */
 static void respell_changes(struct engine *e, int64_t rid, const struct store_person_lite *p,
 			    const struct reg_fact *facts, size_t n)
 {
@@ -84,10 +84,10 @@ static void respell_changes(struct engine *e, int64_t rid, const struct store_pe
 			continue;
 		for (size_t k = e->area_off[a]; k < e->area_off[a + 1]; k++)
 			if (e->base.person[k] == rid)
-				e->base.chg[k] = e->p_chg[rid];
+				eng_fill_spell(e, &e->base, k);
 		for (int32_t k = e->add_head[a]; k >= 0; k = e->add_next[k])
 			if (e->added.person[k] == rid)
-				e->added.chg[k] = e->p_chg[rid];
+				eng_fill_spell(e, &e->added, k);
 	}
 }
 

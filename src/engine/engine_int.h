@@ -15,18 +15,24 @@
 #include "store/register.h"
 
 /*
- * The person's facts a stock needs (birth, sex, marital status and method
- * at entry, head of the change list) are copied into the spell, so a stock
- * reads the spells of its areas in order and never jumps to the person
- * arrays.  They are filled when spells are stored (eng_build_spells,
- * eng_add_spells), once the person's walk is complete.
+ * The person's facts a stock needs (birth, sex, marital status and method)
+ * are copied into the spell, so a stock reads the spells of its areas in
+ * order and never jumps to the person arrays.  A spell is calm from the
+ * day it is present, its person born and all of its person's changes of
+ * marital status, method and relation made (`calm`, INT32_MAX when its
+ * final state counts in no stock): on a day from calm to `to` it counts
+ * with the final state in `info`, without reading the changes.  On other
+ * days the state is the person's at entry (p_marital0, p_fp0) changed by
+ * the list p_chg.  Filled when spells are stored (eng_build_spells,
+ * eng_add_spells) and when the person's changes change (eng_fill_spell),
+ * once the person's walk is complete.
  */
 struct eng_spells {
 	int32_t *person, *from, *to, *hh;
 	uint8_t *cause;
 	int32_t *born; /* the birth date as eng_date_key */
-	int32_t *chg;
-	uint16_t *info; /* sex | marital at entry << 2 | method at entry << 5 */
+	int32_t *calm;
+	uint16_t *info; /* sex | final marital << 2 | final method (0-9) << 5 | married woman << 9 */
 	size_t n, cap;
 };
 
@@ -124,6 +130,19 @@ struct engine {
 		size_t nw;
 	} tr;
 
+	/* Where each area's block starts in the windows of ev that hold at
+	 * least BLK_DENSITY events an area (eng_index_events): window w0 + i
+	 * has row row[i] (-1 for none), whose entry a (of nareas + 1) is its
+	 * first event of area a or a later one, and the last the window's end.
+	 * A query over many areas reads its blocks' bounds here instead of
+	 * searching for them through the households' areas. */
+	struct {
+		uint32_t *off;
+		int32_t *row;
+		int32_t w0;
+		size_t nw, nrows;
+	} blk;
+
 	int64_t last_seq; /* of the store's log, applied so far */
 	int32_t *bounds;  /* days on which the unit tree changes, sorted */
 	size_t nbounds;
@@ -176,14 +195,16 @@ static inline uint8_t eng_causes(int start, int end) { return (uint8_t)(start | 
 static inline int eng_cause_start(uint8_t c) { return c & 15; }
 static inline int eng_cause_end(uint8_t c) { return c >> 4; }
 
-/* A spell's copy of its person's entry facts (struct eng_spells.info). */
+/* A spell's copy of its person's final facts (struct eng_spells.info). */
 static inline uint16_t eng_info(int sex, int marital, int method)
 {
-	return (uint16_t)(sex | marital << 2 | method << 5);
+	return (uint16_t)(sex | marital << 2 | (method <= 9 ? method : 0) << 5 |
+			  (sex == SEX_FEMALE && marital == MAR_MARRIED) << 9);
 }
 static inline int eng_info_sex(unsigned info) { return info & 3; }
 static inline int eng_info_marital(unsigned info) { return (info >> 2) & 7; }
 static inline int eng_info_method(unsigned info) { return (info >> 5) & 15; }
+static inline unsigned eng_info_wife(unsigned info) { return (info >> 9) & 1; }
 
 /* A dated change: kind in the high nibble, value in the low one. */
 #define CHG_MARITAL 0x10
@@ -196,6 +217,8 @@ static inline int eng_fp0(const struct engine *e, int64_t p) { return e->p_fp0[p
 /* A household change naming its head (hchg.year holds the head's rid). */
 #define HCHG_HEAD 0x30
 
+/* Fills spell k of s from its person (struct eng_spells): born, calm, info. */
+void eng_fill_spell(const struct engine *e, struct eng_spells *s, size_t k);
 enum ds_rc eng_spell_push(struct eng_spells *s, int32_t person, int32_t from, int32_t to,
 			  int32_t hh, uint8_t cause);
 void eng_spells_free(struct eng_spells *s);
@@ -237,8 +260,8 @@ static inline void eng_kill_event(struct eng_events *v, size_t i)
 	v->type[i] = 0;
 }
 enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v);
-/* Builds e->tr for the events of e->ev as they are now sorted. */
-enum ds_rc eng_index_transfers(struct engine *e);
+/* Builds e->tr and e->blk for the events of e->ev as they are now sorted. */
+enum ds_rc eng_index_events(struct engine *e);
 /* First index in [lo, hi) of sorted events whose window is at least w. */
 size_t eng_window_start(const struct eng_events *v, size_t lo, size_t hi, int32_t w);
 

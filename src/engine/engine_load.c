@@ -326,7 +326,7 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 	if (!rc)
 		rc = eng_sort_events(e, &e->ev);
 	if (!rc)
-		rc = eng_index_transfers(e);
+		rc = eng_index_events(e);
 	if (!rc)
 		trim(e);
 	progress_end(&l.pr);

@@ -8,13 +8,25 @@
 #include "base/grow.h"
 #include "engine/engine_int.h"
 
-/* Copies the person's facts into spell k of s (see struct eng_spells). */
-static void fill_person(const struct engine *e, struct eng_spells *s, size_t k)
+void eng_fill_spell(const struct engine *e, struct eng_spells *s, size_t k)
 {
 	int32_t p = s->person[k];
+	int mar = eng_marital0(e, p), fp = eng_fp0(e, p);
+	int32_t calm = s->from[k] > e->p_birth[p] ? s->from[k] : e->p_birth[p];
+	for (int32_t c = e->p_chg[p]; c >= 0; c = e->chg.next[c]) {
+		unsigned v = e->chg.val[c];
+		if ((v & 0xF0) == CHG_MARITAL)
+			mar = v & 0x0F;
+		else if ((v & 0xF0) == CHG_FP)
+			fp = v & 0x0F;
+		calm = e->chg.date[c] > calm ? e->chg.date[c] : calm;
+	}
+	int sex = e->p_sex[p];
+	if (sex < SEX_MALE || sex > SEX_FEMALE || mar < MAR_NEVER || mar > MAR_SEPARATED)
+		calm = INT32_MAX; /* counted in no stock, whatever the day */
 	s->born[k] = eng_date_key(e->p_birth[p]);
-	s->chg[k] = e->p_chg[p];
-	s->info[k] = eng_info(e->p_sex[p], eng_marital0(e, p), eng_fp0(e, p));
+	s->calm[k] = calm;
+	s->info[k] = eng_info(sex, mar, fp);
 }
 
 enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
@@ -41,10 +53,10 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 	out.hh = malloc((live + 1) * 4);
 	out.cause = malloc(live + 1);
 	out.born = malloc((live + 1) * 4);
-	out.chg = malloc((live + 1) * 4);
+	out.calm = malloc((live + 1) * 4);
 	out.info = malloc((live + 1) * 2);
 	size_t *pos = malloc((na + 1) * sizeof *pos);
-	if (!out.person || !out.from || !out.to || !out.hh || !out.cause || !out.born || !out.chg ||
+	if (!out.person || !out.from || !out.to || !out.hh || !out.cause || !out.born || !out.calm ||
 	    !out.info || !pos) {
 		free(off);
 		free(pos);
@@ -62,7 +74,7 @@ enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)
 		out.to[k] = in->to[i];
 		out.hh[k] = in->hh[i];
 		out.cause[k] = in->cause[i];
-		fill_person(e, &out, k);
+		eng_fill_spell(e, &out, k);
 	}
 	free(pos);
 	eng_spells_free(in);
@@ -98,9 +110,9 @@ enum ds_rc eng_add_spells(struct engine *e, const struct eng_spells *fresh)
 		size_t ncap = cap, c1 = cap, c2 = cap, c3 = cap;
 		if (!ds_grow(&e->add_next, 4, &ncap, k, 1024) ||
 		    !ds_grow(&e->added.born, 4, &c1, k, 1024) ||
-		    !ds_grow(&e->added.chg, 4, &c2, k, 1024) || !ds_grow(&e->added.info, 2, &c3, k, 1024))
+		    !ds_grow(&e->added.calm, 4, &c2, k, 1024) || !ds_grow(&e->added.info, 2, &c3, k, 1024))
 			return DS_ENOMEM;
-		fill_person(e, &e->added, k);
+		eng_fill_spell(e, &e->added, k);
 		e->add_next[k] = e->add_head[a];
 		e->add_head[a] = (int32_t)k;
 	}
@@ -235,7 +247,7 @@ static enum ds_rc merge_events(struct engine *e)
 	}
 	eng_events_free(&e->late);
 	enum ds_rc rc = eng_sort_events(e, &e->ev);
-	return rc ? rc : eng_index_transfers(e);
+	return rc ? rc : eng_index_events(e);
 }
 
 enum ds_rc eng_compact(struct engine *e)

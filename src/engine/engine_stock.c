@@ -91,43 +91,73 @@ static inline __attribute__((always_inline)) void mark_household(uint8_t *restri
 }
 
 /*
- * One spell present on day (of date key dkey): its person's birth (as a
- * date key: the age is one subtraction), entry facts (info) and change list
- * (head), and household.  Everything it reads is a value or a
- * restrict pointer, so that the counts it writes cannot make the compiler
- * read again what it already holds.  The hot path has as few branches as
- * can be: the married women's method is added with their condition as the
- * count (into a valid cell whatever the age), and a household is only
- * marked in the bitmap here; the marked households are counted once each
- * by eng_stock_households, in household order.
+ * One person counted on a day, at age `age` (completed years), of sex
+ * (0, 1) and marital status mar (1-5); wife: a married woman, whose method
+ * fp (0-9) counts.  Everything it writes is a restrict pointer, so that the
+ * counts cannot make the compiler read again what it already holds; the
+ * married women's method is added with their condition as the count (into
+ * a valid cell whatever the age), and a household is only marked in the
+ * bitmap here: the marked households are counted once each by
+ * eng_stock_households, in household order.  fa0 is the first age of the
+ * married women's rows of fpc (ENG_FP_AGE0, or one less for `both`).
  */
 static inline __attribute__((always_inline)) void
-count_spell(const struct engine *e, int32_t day, int32_t dkey, int32_t born, unsigned info, int32_t head, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
-	    uint8_t *restrict seen, uint64_t *restrict sum, bool dense)
+count_one(unsigned age, unsigned sex, unsigned mar, unsigned wife, unsigned fp, unsigned fa0,
+	  unsigned fa_rows, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
+	  uint8_t *restrict seen, uint64_t *restrict sum, bool dense)
 {
-	if (__builtin_expect(born > dkey, 0))
-		return;
-	unsigned age = (unsigned)eng_key_age(born, dkey);
 	unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
-	unsigned sex = (unsigned)eng_info_sex(info) - 1;
-	unsigned mar = (unsigned)eng_info_marital(info), fp = (unsigned)eng_info_method(info);
-	if (__builtin_expect(head >= 0, 0))
-		for (; head >= 0; head = e->chg.next[head]) {
-			if (e->chg.date[head] > day)
-				break;
-			unsigned v = e->chg.val[head];
-			if ((v & 0xF0) == CHG_MARITAL)
-				mar = v & 0x0F;
-			else if ((v & 0xF0) == CHG_FP)
-				fp = v & 0x0F;
-		}
-	if (__builtin_expect(sex > 1 || mar - 1 > 4, 0))
-		return;
 	pop[POP_CELL(sex, age100, mar)]++;
-	unsigned fa = age - ENG_FP_AGE0;
-	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) & (unsigned)(fa < ENG_FP_AGES);
-	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
+	unsigned fa = age - fa0;
+	wife &= (unsigned)(fa < fa_rows);
+	fpc[(fa * 10 + fp) & (0u - wife)] += wife;
 	mark_household(seen, sum, hh, dense);
+}
+
+/* A calm spell (struct eng_spells) on a day: its final state. */
+static inline __attribute__((always_inline)) void
+count_calm(int32_t born, int32_t dkey, unsigned info, unsigned fa0, unsigned fa_rows, uint32_t hh,
+	   int32_t *restrict pop, int32_t *restrict fpc, uint8_t *restrict seen,
+	   uint64_t *restrict sum, bool dense)
+{
+	count_one((unsigned)eng_key_age(born, dkey), (unsigned)eng_info_sex(info) - 1,
+		  (unsigned)eng_info_marital(info), eng_info_wife(info), (unsigned)eng_info_method(info),
+		  fa0, fa_rows, hh, pop, fpc, seen, sum, dense);
+}
+
+/* The state of person p on day (marital status, method), from the state
+ * at entry and the changes dated up to it; the first later change, -1. */
+static int32_t state_on(const struct engine *e, int32_t p, int32_t day, unsigned *mar, unsigned *fp)
+{
+	*mar = (unsigned)eng_marital0(e, p);
+	*fp = (unsigned)eng_fp0(e, p);
+	int32_t c = e->p_chg[p];
+	for (; c >= 0 && e->chg.date[c] <= day; c = e->chg.next[c]) {
+		unsigned v = e->chg.val[c];
+		if ((v & 0xF0) == CHG_MARITAL)
+			*mar = v & 0x0F;
+		else if ((v & 0xF0) == CHG_FP)
+			*fp = v & 0x0F;
+	}
+	return c;
+}
+
+/* Spell k of s, present on the context's day but not calm on it: the
+ * state walked from the person's changes.  Out of line. */
+static __attribute__((noinline)) void count_restless(struct eng_stock_ctx *c, struct eng_stock *o,
+						     const struct eng_spells *s, size_t k)
+{
+	const struct engine *e = c->e;
+	if (s->born[k] > c->key)
+		return;
+	unsigned mar, fp, sex = (unsigned)eng_info_sex(s->info[k]) - 1;
+	state_on(e, s->person[k], c->day, &mar, &fp);
+	if (sex > 1 || mar - 1 > 4)
+		return;
+	count_one((unsigned)eng_key_age(s->born[k], c->key), sex, mar,
+		  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0, ENG_FP_AGE0,
+		  ENG_FP_AGES, (uint32_t)s->hh[k], &o->pop[0][0][0], &o->fp[0][0], c->seen_hh,
+		  (uint64_t *)(void *)c->seen_hh + eng_seen_words(e), c->dense);
 }
 
 void eng_add_cells(void *dst, const void *src, size_t bytes)
@@ -144,17 +174,21 @@ stock_run_as(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spel
 	     size_t k1, bool dense)
 {
 	const int32_t day = c->day, dkey = c->key;
-	const struct engine *e = c->e;
 	uint8_t *restrict seen = c->seen_hh;
-	uint64_t *restrict sum = (uint64_t *)(void *)seen + eng_seen_words(e);
+	uint64_t *restrict sum = (uint64_t *)(void *)seen + eng_seen_words(c->e);
 	int32_t *restrict pop = &o->pop[0][0][0], *restrict fpc = &o->fp[0][0];
 	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict born = s->born;
-	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
+	const int32_t *restrict calm = s->calm, *restrict hh = s->hh;
 	const uint16_t *restrict info = s->info;
-	for (size_t k = k0; k < k1; k++)
-		if (from[k] <= day && day < to[k])
-			count_spell(e, day, dkey, born[k], info[k], chg[k], (uint32_t)hh[k], pop, fpc, seen,
-				    sum, dense);
+	for (size_t k = k0; k < k1; k++) {
+		if (day >= to[k])
+			continue;
+		if (__builtin_expect(calm[k] <= day, 1))
+			count_calm(born[k], dkey, info[k], ENG_FP_AGE0, ENG_FP_AGES, (uint32_t)hh[k], pop,
+				   fpc, seen, sum, dense);
+		else if (from[k] <= day)
+			count_restless(c, o, s, k);
+	}
 }
 
 static void stock_run(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
@@ -218,70 +252,73 @@ static void pair_fold(struct eng_stock_ctx *c, struct pair *p)
 	p->col = -1;
 }
 
-/* A spell settled over both days (present on both, its marital status
- * and method the same on both): into `both`, by its age on the earlier
- * day (whose date key is klo), and its household marked on both days. */
-static inline __attribute__((always_inline)) void
-count_settled(int32_t *restrict pop, int32_t *restrict fpc, int32_t born, int32_t klo, unsigned sex,
-	      unsigned mar, unsigned fp, uint32_t h, uint8_t *restrict seen_lo,
-	      uint64_t *restrict sum_lo, uint8_t *restrict seen_hi, uint64_t *restrict sum_hi,
-	      bool dense)
-{
-	if (__builtin_expect(sex > 1 || mar - 1 > 4, 0))
-		return;
-	unsigned age = (unsigned)eng_key_age(born, klo);
-	unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
-	pop[POP_CELL(sex, age100, mar)]++;
-	unsigned fa = age - (ENG_FP_AGE0 - 1);
-	unsigned wife = (unsigned)(sex == 1) & (unsigned)(mar == MAR_MARRIED) &
-			(unsigned)(fa < ENG_FP_AGES + 1);
-	fpc[(fa * 10 + (fp <= 9 ? fp : 0)) & (0u - wife)] += wife;
-	mark_household(seen_lo, sum_lo, h, dense);
-	mark_household(seen_hi, sum_hi, h, dense);
-}
-
 /*
- * A spell of pair_run that is not plainly settled.  Present on both days
- * with changes of its own, none of them between the two days: settled,
- * in the state of the earlier day.  Otherwise each day on its own.  Out
- * of line, so that the plain spells' loop keeps its values in registers.
+ * A spell of pair_run not calm on both days.  Present on both with no
+ * change of its own between them: counted once as the calm ones are, in
+ * its state on the earlier day.  Otherwise each day on its own.  Out of
+ * line, so that the calm spells' loop keeps its values in registers.
  */
 static __attribute__((noinline)) void pair_one(struct eng_stock_ctx *c, struct pair *p, int32_t col,
 					       const struct eng_spells *s, size_t k)
 {
 	struct eng_stock_ctx *cl = &c[p->lo], *ch = &c[p->hi];
 	const struct engine *e = cl->e;
-	int32_t f = s->from[k], t = s->to[k], b = s->born[k];
+	int32_t f = s->from[k], t = s->to[k];
 	bool on_lo = f <= cl->day && cl->day < t, on_hi = f <= ch->day && ch->day < t;
-	uint8_t *seen_lo = cl->seen_hh, *seen_hi = ch->seen_hh;
-	uint64_t *sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
-	uint64_t *sum_hi = (uint64_t *)(void *)seen_hi + eng_seen_words(e);
-	if (on_lo && on_hi && b <= cl->key) {
-		unsigned inf = s->info[k];
-		unsigned mar = (unsigned)eng_info_marital(inf), fp = (unsigned)eng_info_method(inf);
-		int32_t head = s->chg[k];
-		for (; head >= 0 && e->chg.date[head] <= cl->day; head = e->chg.next[head]) {
-			unsigned v = e->chg.val[head];
-			if ((v & 0xF0) == CHG_MARITAL)
-				mar = v & 0x0F;
-			else if ((v & 0xF0) == CHG_FP)
-				fp = v & 0x0F;
-		}
-		if (head < 0 || e->chg.date[head] > ch->day) {
-			count_settled(&p->pop[0][0][0], &p->fp[0][0], b, cl->key,
-				      (unsigned)eng_info_sex(inf) - 1, mar, fp, (uint32_t)s->hh[k], seen_lo,
-				      sum_lo, seen_hi, sum_hi, cl->dense);
+	if (on_lo && on_hi && s->born[k] <= cl->key) {
+		unsigned mar, fp, sex = (unsigned)eng_info_sex(s->info[k]) - 1;
+		int32_t next = state_on(e, s->person[k], cl->day, &mar, &fp);
+		if (next < 0 || e->chg.date[next] > ch->day) {
+			if (sex > 1 || mar - 1 > 4)
+				return;
+			uint8_t *seen_lo = cl->seen_hh, *seen_hi = ch->seen_hh;
+			uint64_t *sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
+			count_one((unsigned)eng_key_age(s->born[k], cl->key), sex, mar,
+				  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0,
+				  ENG_FP_AGE0 - 1, ENG_FP_AGES + 1, (uint32_t)s->hh[k], &p->pop[0][0][0],
+				  &p->fp[0][0], seen_lo, sum_lo, cl->dense);
+			mark_household(seen_hi, (uint64_t *)(void *)seen_hi + eng_seen_words(e),
+				       (uint32_t)s->hh[k], ch->dense);
 			return;
 		}
 	}
 	if (on_lo)
-		count_spell(e, cl->day, cl->key, b, s->info[k], s->chg[k], (uint32_t)s->hh[k],
-			    &cl->out[col].pop[0][0][0], &cl->out[col].fp[0][0], seen_lo, sum_lo,
-			    cl->dense);
+		count_restless(cl, &cl->out[col], s, k);
 	if (on_hi)
-		count_spell(e, ch->day, ch->key, b, s->info[k], s->chg[k], (uint32_t)s->hh[k],
-			    &ch->out[col].pop[0][0][0], &ch->out[col].fp[0][0], seen_hi, sum_hi,
-			    ch->dense);
+		count_restless(ch, &ch->out[col], s, k);
+}
+
+/*
+ * The spells that are not calm on both days read their person's state at
+ * entry and changes, at random over the register.  They are put aside
+ * while the calm ones are counted, and counted in a batch: their
+ * persons' state asked for when put aside (asks_person), the first change
+ * of each asked for before the batch is counted, so that the memory
+ * fetches overlap instead of waiting one after the other.
+ */
+#define PAIR_LATER 32
+
+static inline void asks_person(const struct engine *e, int32_t person)
+{
+	__builtin_prefetch(&e->p_chg[person]);
+	__builtin_prefetch(&e->p_marital0[person]);
+	__builtin_prefetch(&e->p_fp0[person]);
+}
+
+static void pair_later(struct eng_stock_ctx *c, struct pair *p, int32_t col,
+		       const struct eng_spells *s, const size_t *later, int n)
+{
+	const struct engine *e = c[0].e;
+	for (int i = 0; i < n; i++) {
+		int32_t head = e->p_chg[s->person[later[i]]];
+		if (head >= 0) {
+			__builtin_prefetch(&e->chg.date[head]);
+			__builtin_prefetch(&e->chg.next[head]);
+			__builtin_prefetch(&e->chg.val[head]);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		pair_one(c, p, col, s, later[i]);
 }
 
 /* The spells [k0, k1) of s into both days' cubes of column col. */
@@ -291,27 +328,34 @@ pair_run_as(struct eng_stock_ctx *c, struct pair *p, int32_t col, const struct e
 {
 	struct eng_stock_ctx *cl = &c[p->lo], *ch = &c[p->hi];
 	const int32_t dlo = cl->day, dhi = ch->day, klo = cl->key;
-	const struct engine *e = cl->e;
 	uint8_t *restrict seen_lo = cl->seen_hh, *restrict seen_hi = ch->seen_hh;
-	uint64_t *restrict sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
-	uint64_t *restrict sum_hi = (uint64_t *)(void *)seen_hi + eng_seen_words(e);
+	uint64_t *restrict sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(cl->e);
+	uint64_t *restrict sum_hi = (uint64_t *)(void *)seen_hi + eng_seen_words(cl->e);
 	int32_t *restrict pop = &p->pop[0][0][0], *restrict fpc = &p->fp[0][0];
-	const int32_t *restrict from = s->from, *restrict to = s->to, *restrict born = s->born;
-	const int32_t *restrict chg = s->chg, *restrict hh = s->hh;
+	const int32_t *restrict to = s->to, *restrict born = s->born, *restrict calm = s->calm;
+	const int32_t *restrict hh = s->hh;
 	const uint16_t *restrict info = s->info;
 	p->col = col;
+	size_t later[PAIR_LATER];
+	int nlater = 0;
 	for (size_t k = k0; k < k1; k++) {
-		int32_t f = from[k], t = to[k], b = born[k];
-		unsigned inf = info[k];
-		uint32_t h = (uint32_t)hh[k];
-		if (__builtin_expect(f > dlo || t <= dhi || b > klo || chg[k] >= 0, 0)) {
-			pair_one(c, p, col, s, k);
+		if (__builtin_expect(calm[k] > dlo || to[k] <= dhi, 0)) {
+			if (to[k] <= dlo || s->from[k] > dhi)
+				continue; /* on neither day */
+			later[nlater++] = k;
+			asks_person(cl->e, s->person[k]);
+			if (nlater == PAIR_LATER) {
+				pair_later(c, p, col, s, later, nlater);
+				nlater = 0;
+			}
 			continue;
 		}
-		count_settled(pop, fpc, b, klo, (unsigned)eng_info_sex(inf) - 1,
-			      (unsigned)eng_info_marital(inf), (unsigned)eng_info_method(inf), h, seen_lo,
-			      sum_lo, seen_hi, sum_hi, dense);
+		uint32_t h = (uint32_t)hh[k];
+		count_calm(born[k], klo, info[k], ENG_FP_AGE0 - 1, ENG_FP_AGES + 1, h, pop, fpc, seen_lo,
+			   sum_lo, dense);
+		mark_household(seen_hi, sum_hi, h, dense);
 	}
+	pair_later(c, p, col, s, later, nlater);
 }
 
 static void pair_run(struct eng_stock_ctx *c, struct pair *p, int32_t col,

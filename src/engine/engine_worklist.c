@@ -87,13 +87,13 @@ static bool spell_one(const struct eng_spells *s, size_t k, int32_t area, void *
 		       (c->want && !has_bit(c->want, it.person)) || keep(c, it, born);
 	case ENG_WL_POOR_FP: {
 		if (sex != 2 || age < ENG_FP_AGE0 || age >= ENG_FP_AGE0 + ENG_FP_AGES ||
-		    eng_value_at(e, s->chg[k], CHG_MARITAL, eng_info_marital(s->info[k]), c->day) != 2)
+		    eng_value_at(e, e->p_chg[it.person], CHG_MARITAL, eng_marital0(e, it.person), c->day) != 2)
 			return true;
 		int pov = eng_household_poverty_on(e, s->hh[k], c->year, c->day);
 		if (pov != 1 && pov != 2)
 			return true;
 		it.poverty = (uint8_t)pov;
-		it.method = (uint8_t)eng_value_at(e, s->chg[k], CHG_FP, eng_info_method(s->info[k]), c->day);
+		it.method = (uint8_t)eng_value_at(e, e->p_chg[it.person], CHG_FP, eng_fp0(e, it.person), c->day);
 		return keep(c, it, born);
 	}
 	default: return true;
