@@ -72,10 +72,12 @@ static void count_kind(struct eng_flow *o, int k, int sex, int age)
 
 /*
  * Sorts v[0..n) by key, stably, in passes of up to 13 bits (a table of
- * 8,192 counts stays in the first caches); tmp has room for n.  Returns
- * the sorted array: v or tmp.
+ * RADIX_COUNTS counts stays in the first caches); tmp has room for n.
+ * Returns the sorted array: v or tmp.
  */
-static struct met *radix_sort(struct met *v, struct met *tmp, size_t n, uint32_t max_key)
+#define RADIX_COUNTS 8192
+static struct met *radix_sort(struct met *v, struct met *tmp, size_t n, uint32_t max_key,
+			      size_t *count)
 {
 	int bits = 0;
 	while (bits < 32 && (max_key >> bits))
@@ -85,9 +87,6 @@ static struct met *radix_sort(struct met *v, struct met *tmp, size_t n, uint32_t
 		return v;
 	int digit = (bits + passes - 1) / passes;
 	size_t nb = (size_t)1 << digit;
-	size_t *count = malloc(nb * sizeof *count);
-	if (!count)
-		return NULL;
 	for (int p = 0; p < passes; p++) {
 		int shift = p * digit;
 		uint32_t mask = (uint32_t)(nb - 1);
@@ -106,24 +105,69 @@ static struct met *radix_sort(struct met *v, struct met *tmp, size_t n, uint32_t
 		v = tmp;
 		tmp = t;
 	}
-	free(count);
 	return v;
 }
 
-int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng_flow *all)
+/*
+ * With marks: a first pass marks each key met once, and again in the
+ * second bitmap when met more than once; the persons met once are counted
+ * as they are (their only event is their earliest), and only the others
+ * are sorted, kept in the order they were met.  The bits are cleared as
+ * they are read.  Returns how many of v are left to sort.
+ */
+static size_t count_singles(struct eng_distinct *d, uint64_t *marks, struct eng_flow *cols,
+			    struct eng_flow *all)
+{
+	const struct engine *e = d->e;
+	uint64_t *once = marks, *twice = marks + eng_distinct_words(e);
+	struct met *v = d->v;
+	for (size_t i = 0; i < d->n; i++) {
+		uint32_t k = v[i].key;
+		uint64_t bit = 1ull << (k & 63);
+		twice[k >> 6] |= once[k >> 6] & bit;
+		once[k >> 6] |= bit;
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		uint32_t k = v[i].key;
+		uint64_t bit = 1ull << (k & 63);
+		if (twice[k >> 6] & bit) {
+			v[m++] = v[i];
+			continue;
+		}
+		once[k >> 6] &= ~bit;
+		int32_t person = (int32_t)(k / ENG_DISTINCT_KINDS);
+		int kind = (int)(k % ENG_DISTINCT_KINDS), sex = e->p_sex[person] - 1;
+		count_kind(&cols[v[i].col], kind, sex, v[i].age);
+		count_kind(all, kind, sex, v[i].age);
+	}
+	for (size_t i = 0; i < m; i++) {
+		uint32_t k = v[i].key;
+		once[k >> 6] &= ~(1ull << (k & 63));
+		twice[k >> 6] &= ~(1ull << (k & 63));
+	}
+	return m;
+}
+
+int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng_flow *all,
+		       uint64_t *marks)
 {
 	const struct engine *e = d->e;
 	size_t n = d->n;
 	if (!n)
 		return 0;
 	struct met *tmp = malloc(n * sizeof *tmp);
-	struct met *v = tmp ? radix_sort(d->v, tmp, n,
-					 (uint32_t)e->maxp * ENG_DISTINCT_KINDS + ENG_DISTINCT_KINDS - 1)
-			    : NULL;
-	if (!v) {
+	size_t *count = malloc(RADIX_COUNTS * sizeof *count);
+	if (!tmp || !count) {
 		free(tmp);
+		free(count);
 		return -1;
 	}
+	if (marks)
+		n = count_singles(d, marks, cols, all);
+	struct met *v = radix_sort(d->v, tmp, n,
+				   (uint32_t)e->maxp * ENG_DISTINCT_KINDS + ENG_DISTINCT_KINDS - 1, count);
+	free(count);
 	/* A person's events of one kind: per column, its earliest; over all,
 	 * the earliest of all.  A run is a handful of events at most. */
 	for (size_t i = 0; i < n;) {

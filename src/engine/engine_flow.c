@@ -514,7 +514,8 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 }
 
 enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
-			    const int32_t *area_commune, struct eng_flow *out, size_t ncols)
+			    const int32_t *area_commune, struct eng_flow *out, size_t ncols,
+			    uint64_t *marks)
 {
 	struct flow_ctx c = {.e = e, .area_col = area_col, .area_commune = area_commune, .out = out,
 			     .year_from = 1, .year_to = 0};
@@ -538,7 +539,7 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 	for (size_t i = 0; i < l->n && !c.failed; i++)
 		if (l->type[i] && l->date[i] >= from && l->date[i] <= to)
 			count_event(&c, l->type[i], l->date[i], l->person[i], l->hh[i], l->a[i], l->age[i]);
-	if (!c.failed && eng_distinct_count(c.distinct, out, &out[ncols]) < 0)
+	if (!c.failed && eng_distinct_count(c.distinct, out, &out[ncols], marks) < 0)
 		c.failed = 1;
 	eng_distinct_free(c.distinct);
 	return c.failed ? DS_ENOMEM : DS_OK;

@@ -462,9 +462,12 @@ enum ds_rc eng_each_event(const struct engine *e, const int32_t *col, int32_t fr
 /* ---- flows (engine_flow.c) ---- */
 
 /* Counts the events dated from..to into out[col] for each column; out has
- * ncols + 1 cubes, the last gets the distinct persons over all columns. */
+ * ncols + 1 cubes, the last gets the distinct persons over all columns.
+ * marks: cleared bitmaps for the distinct persons (eng_distinct_count),
+ * left cleared; NULL to go without. */
 enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
-			 const int32_t *area_commune, struct eng_flow *out, size_t ncols);
+			 const int32_t *area_commune, struct eng_flow *out, size_t ncols,
+			 uint64_t *marks);
 
 /* ---- distinct persons (engine_distinct.c) ---- */
 
@@ -475,9 +478,17 @@ struct eng_distinct *eng_distinct_new(const struct engine *e);
 /* A person's event of kind in col; -1 when out of memory. */
 int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int32_t col, int32_t date,
 		     int age);
+/* Words of each of the two bitmaps eng_distinct_count may be given. */
+static inline size_t eng_distinct_words(const struct engine *e)
+{
+	return ((size_t)(e->maxp + 1) * ENG_DISTINCT_KINDS + 63) / 64;
+}
 /* Adds the distinct persons into cols[col] and, once each, into all; -1
- * when out of memory (nothing is added then). */
-int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng_flow *all);
+ * when out of memory (nothing is added then).  marks: two cleared bitmaps
+ * of eng_distinct_words, left cleared, with which a person met once is
+ * counted without sorting; NULL to sort everyone. */
+int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng_flow *all,
+		       uint64_t *marks);
 void eng_distinct_free(struct eng_distinct *d);
 
 /* Value at a date from a person's change list (kind CHG_*), or base. */

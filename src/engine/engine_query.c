@@ -87,12 +87,16 @@ static void cubes_give(void *p)
 
 /*
  * Per calling thread, kept from one query to the next: the two household
- * bitmaps, which a stock pass leaves cleared.  A server answers from a few
- * long-lived threads; a thread's buffers are freed when it ends.
+ * bitmaps, which a stock pass leaves cleared, and for each of two flows
+ * the distinct persons' bitmaps (eng_distinct_count), which it leaves
+ * cleared.  A server answers from a few long-lived threads; a thread's
+ * buffers are freed when it ends.
  */
 struct reuse {
 	uint8_t *seen[2];
 	size_t seen_bytes;
+	uint64_t *marks[2];
+	size_t marks_words[2];
 };
 
 static pthread_key_t reuse_key;
@@ -103,6 +107,8 @@ static void reuse_free(void *p)
 	struct reuse *u = p;
 	free(u->seen[0]);
 	free(u->seen[1]);
+	free(u->marks[0]);
+	free(u->marks[1]);
 	free(u);
 }
 
@@ -121,6 +127,23 @@ static struct reuse *reuse_get(void)
 		u = NULL;
 	}
 	return u;
+}
+
+/* This thread's distinct persons' bitmaps (two for each of nflow flows),
+ * cleared and grown to the engine's persons; false when out of memory. */
+static bool marks_of(struct reuse *u, size_t words, int nflow)
+{
+	for (int i = 0; i < nflow; i++) {
+		if (words <= u->marks_words[i])
+			continue;
+		uint64_t *m = realloc(u->marks[i], 2 * words * sizeof *m);
+		if (!m)
+			return false;
+		memset(m, 0, 2 * words * sizeof *m);
+		u->marks[i] = m;
+		u->marks_words[i] = words;
+	}
+	return true;
 }
 
 /* This thread's two cleared bitmaps, grown to the engine's households. */
@@ -145,6 +168,7 @@ struct work {
 	const int32_t *area_col;
 	const int32_t *area_commune;
 	struct eng_flow *flow[2];
+	uint64_t *marks[2];            /* for each flow (eng_flow_pass) */
 	int nflow;                     /* flows to compute (a repeated one is copied) */
 	size_t cut[STOCK_CHUNKS + 1];  /* area boundaries of the chunks, or */
 	const int32_t *list;           /* on one thread: the query's areas */
@@ -184,7 +208,7 @@ static void *work_run(void *arg)
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {
 			k->rc = eng_flow_pass(e, w->q->flow_from[t], w->q->flow_to[t], w->area_col,
-					  w->area_commune, w->flow[t], w->q->ncols);
+					  w->area_commune, w->flow[t], w->q->ncols, w->marks[t]);
 			continue;
 		}
 		int chunk = t - w->nflow;
@@ -308,8 +332,11 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 		w.nlist = nlist;
 	}
 	struct reuse *u = reuse_get();
-	if (!u || !seen_of(u, eng_seen_bytes(e)))
+	if (!u || !seen_of(u, eng_seen_bytes(e)) || !marks_of(u, eng_distinct_words(e), w.nflow))
 		rc = DS_ENOMEM;
+	else
+		for (int i = 0; i < 2; i++)
+			w.marks[i] = u->marks[i];
 	for (int i = 0; i < q->nstock && !rc; i++) {
 		int mo, d;
 		day_to_ymd(q->stock_date[i], &w.year[i], &mo, &d);
@@ -333,8 +360,12 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	}
 	/* A pass cut short leaves marks behind: the bitmaps are reused cleared. */
 	if (rc && u)
-		for (int i = 0; i < 2 && u->seen[i]; i++)
-			memset(u->seen[i], 0, u->seen_bytes);
+		for (int i = 0; i < 2; i++) {
+			if (u->seen[i])
+				memset(u->seen[i], 0, u->seen_bytes);
+			if (u->marks[i])
+				memset(u->marks[i], 0, 2 * u->marks_words[i] * sizeof *u->marks[i]);
+		}
 	worker_free(&mine, false);
 	worker_free(&side, true);
 	pthread_mutex_destroy(&w.mu);

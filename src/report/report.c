@@ -384,7 +384,8 @@ static void *eval_part(void *arg)
 			env.flow[i] = res->flow[i] ? &res->flow[i][col] : NULL;
 			if (p->t->has_total && res->stock[i])
 				eng_add_cells(&p->stock[i], &res->stock[i][col], sizeof p->stock[i]);
-			if (p->t->has_total && res->flow[i])
+			/* The year to date given as the year's flow is added once. */
+			if (p->t->has_total && res->flow[i] && !(i == 1 && res->flow[1] == res->flow[0]))
 				eng_add_cells(&p->flow[i], &res->flow[i][col], sizeof p->flow[i]);
 		}
 		eval_column(p->t, col, &env, p->rows);
@@ -426,6 +427,8 @@ static bool eval_columns(struct rpt_table *t, const struct eng_result *res, size
 		free(part[i].rows);
 		part[i].rows = NULL;
 	}
+	if (ok && res->flow[1] && res->flow[1] == res->flow[0])
+		part[0].flow[1] = part[0].flow[0];
 	return ok;
 }
 
