@@ -437,23 +437,67 @@ static size_t count_block(struct flow_ctx *c, const struct eng_events *v, size_t
 	return i;
 }
 
+/*
+ * An area's events are counted from a copy: its blocks in every window
+ * (a dozen events each in a province of a million) are copied into a
+ * buffer, and each event's subject asked for as it is copied (and a
+ * contraceptive start's household), so that by the time the buffer is
+ * counted they are in the caches.  Asked for ahead within each block
+ * instead, the blocks are too short for the asking to help.
+ */
+struct met_event {
+	int32_t date, person, hh, a;
+	uint8_t type, age;
+};
+#define GATHER 256
+
+struct gather {
+	struct met_event ev[GATHER];
+	int n;
+};
+
+static void gather_count(struct flow_ctx *c, struct gather *g, int32_t col)
+{
+	for (int i = 0; i < g->n; i++) {
+		const struct met_event *m = &g->ev[i];
+		count_in(c, col, m->type, m->date, m->person, m->hh, m->a, m->age);
+	}
+	g->n = 0;
+}
+
 /* The events [i, end) of v, one area's block of a window (no transfers),
- * into column col.  The area is known, so no household is read but those
- * of contraceptive starts (their poverty), asked for ahead as the
- * subject's sex is. */
-static void count_known(struct flow_ctx *c, const struct eng_events *v, size_t i, size_t end,
-			int32_t col, int32_t from, int32_t to)
+ * dated from..to, into g (counted into column col when g is full). */
+static void gather_block(struct flow_ctx *c, struct gather *g, const struct eng_events *v, size_t i,
+			 size_t end, int32_t col, int32_t from, int32_t to)
 {
 	const struct engine *e = c->e;
 	for (; i < end; i++) {
-		if (i + FLOW_AHEAD < end) {
-			__builtin_prefetch(&e->p_sex[v->person[i + FLOW_AHEAD]]);
-			if (v->type[i + FLOW_AHEAD] == EV_FP_START)
-				__builtin_prefetch(&e->h_sum[v->hh[i + FLOW_AHEAD]]);
-		}
-		if (v->type[i] && v->date[i] >= from && v->date[i] <= to)
-			count_in(c, col, v->type[i], v->date[i], v->person[i], v->hh[i], v->a[i], v->age[i]);
+		if (!v->type[i] || v->date[i] < from || v->date[i] > to)
+			continue;
+		__builtin_prefetch(&e->p_sex[v->person[i]]);
+		if (v->type[i] == EV_FP_START)
+			__builtin_prefetch(&e->h_sum[v->hh[i]]);
+		g->ev[g->n++] = (struct met_event){v->date[i], v->person[i], v->hh[i], v->a[i],
+						   v->type[i], v->age[i]};
+		if (g->n == GATHER)
+			gather_count(c, g, col);
 	}
+}
+
+/* The area of the events from `next` on in a window (ending at wend), whose
+ * row of blocks is blk (or NULL), the previous area being a; INT32_MAX at
+ * the end.  With a row, the empty areas' blocks are skipped in it. */
+static int32_t next_area(const struct engine *e, const struct eng_events *v, const uint32_t *blk,
+			 int32_t a, size_t next, size_t wend)
+{
+	if (next >= wend)
+		return INT32_MAX;
+	if (!blk)
+		return eng_event_area(e, v, next);
+	int32_t x = a + 1;
+	while ((size_t)x < e->nareas && blk[x + 1] == next)
+		x++;
+	return x;
 }
 
 /* Windows at most in one whole walk; a longer span is walked in parts. */
@@ -472,6 +516,12 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 {
 	const struct engine *e = c->e;
 	const struct eng_events *v = &e->ev;
+	struct gather *g = malloc(sizeof *g);
+	if (!g) {
+		c->failed = 1;
+		return;
+	}
+	g->n = 0;
 	while (lo < end) {
 		size_t pos[WALK_WINDOWS], wend[WALK_WINDOWS];
 		const uint32_t *blk[WALK_WINDOWS];
@@ -505,12 +555,15 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 					continue;
 				size_t next = blk[w] ? blk[w][a + 1] : area_start(e, pos[w], wend[w], a + 1);
 				if (col >= 0)
-					count_known(c, v, pos[w], next, col, from, to);
+					gather_block(c, g, v, pos[w], next, col, from, to);
 				pos[w] = next;
-				at[w] = next < wend[w] ? eng_event_area(e, v, next) : INT32_MAX;
+				at[w] = next_area(e, v, blk[w], a, next, wend[w]);
 			}
+			if (col >= 0)
+				gather_count(c, g, col);
 		}
 	}
+	free(g);
 }
 
 enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const int32_t *area_col,
