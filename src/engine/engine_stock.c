@@ -125,13 +125,10 @@ count_calm(int32_t born, int32_t dkey, unsigned info, unsigned fa0, unsigned fa_
 		  fa0, fa_rows, hh, pop, fpc, seen, sum, dense);
 }
 
-/* The state of person p on day (marital status, method), from the state
- * at entry and the changes dated up to it; the first later change, -1. */
-static int32_t state_on(const struct engine *e, int32_t p, int32_t day, unsigned *mar, unsigned *fp)
+/* The state (marital status, method) changed by the changes from c on
+ * dated up to day; the first later change, -1. */
+static int32_t walk_to(const struct engine *e, int32_t c, int32_t day, unsigned *mar, unsigned *fp)
 {
-	*mar = (unsigned)eng_marital0(e, p);
-	*fp = (unsigned)eng_fp0(e, p);
-	int32_t c = e->p_chg[p];
 	for (; c >= 0 && e->chg.date[c] <= day; c = e->chg.next[c]) {
 		unsigned v = e->chg.val[c];
 		if ((v & 0xF0) == CHG_MARITAL)
@@ -142,22 +139,39 @@ static int32_t state_on(const struct engine *e, int32_t p, int32_t day, unsigned
 	return c;
 }
 
-/* Spell k of s, present on the context's day but not calm on it: the
- * state walked from the person's changes.  Out of line. */
-static __attribute__((noinline)) void count_restless(struct eng_stock_ctx *c, struct eng_stock *o,
-						     const struct eng_spells *s, size_t k)
+/* The state of person p on day, from the state at entry and the changes
+ * dated up to it; the first later change, -1. */
+static int32_t state_on(const struct engine *e, int32_t p, int32_t day, unsigned *mar, unsigned *fp)
+{
+	*mar = (unsigned)eng_marital0(e, p);
+	*fp = (unsigned)eng_fp0(e, p);
+	return walk_to(e, e->p_chg[p], day, mar, fp);
+}
+
+/* Spell k of s, present on the context's day, in state (mar, fp) on it. */
+static void count_state(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
+			size_t k, unsigned mar, unsigned fp)
 {
 	const struct engine *e = c->e;
-	if (s->born[k] > c->key)
-		return;
-	unsigned mar, fp, sex = (unsigned)eng_info_sex(s->info[k]) - 1;
-	state_on(e, s->person[k], c->day, &mar, &fp);
-	if (sex > 1 || mar - 1 > 4)
+	unsigned sex = (unsigned)eng_info_sex(s->info[k]) - 1;
+	if (s->born[k] > c->key || sex > 1 || mar - 1 > 4)
 		return;
 	count_one((unsigned)eng_key_age(s->born[k], c->key), sex, mar,
 		  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0, ENG_FP_AGE0,
 		  ENG_FP_AGES, (uint32_t)s->hh[k], &o->pop[0][0][0], &o->fp[0][0], c->seen_hh,
 		  (uint64_t *)(void *)c->seen_hh + eng_seen_words(e), c->dense);
+}
+
+/* Spell k of s, present on the context's day but not calm on it: the
+ * state walked from the person's changes.  Out of line. */
+static __attribute__((noinline)) void count_restless(struct eng_stock_ctx *c, struct eng_stock *o,
+						     const struct eng_spells *s, size_t k)
+{
+	unsigned mar, fp;
+	if (s->born[k] <= c->key) {
+		state_on(c->e, s->person[k], c->day, &mar, &fp);
+		count_state(c, o, s, k, mar, fp);
+	}
 }
 
 void eng_add_cells(void *dst, const void *src, size_t bytes)
@@ -255,7 +269,8 @@ static void pair_fold(struct eng_stock_ctx *c, struct pair *p)
 /*
  * A spell of pair_run not calm on both days.  Present on both with no
  * change of its own between them: counted once as the calm ones are, in
- * its state on the earlier day.  Otherwise each day on its own.  Out of
+ * its state on the earlier day; with some, each day in its state, from one
+ * walk of the changes.  Otherwise each day on its own.  Out of
  * line, so that the calm spells' loop keeps its values in registers.
  */
 static __attribute__((noinline)) void pair_one(struct eng_stock_ctx *c, struct pair *p, int32_t col,
@@ -268,19 +283,25 @@ static __attribute__((noinline)) void pair_one(struct eng_stock_ctx *c, struct p
 	if (on_lo && on_hi && s->born[k] <= cl->key) {
 		unsigned mar, fp, sex = (unsigned)eng_info_sex(s->info[k]) - 1;
 		int32_t next = state_on(e, s->person[k], cl->day, &mar, &fp);
-		if (next < 0 || e->chg.date[next] > ch->day) {
-			if (sex > 1 || mar - 1 > 4)
-				return;
-			uint8_t *seen_lo = cl->seen_hh, *seen_hi = ch->seen_hh;
-			uint64_t *sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
-			count_one((unsigned)eng_key_age(s->born[k], cl->key), sex, mar,
-				  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0,
-				  ENG_FP_AGE0 - 1, ENG_FP_AGES + 1, (uint32_t)s->hh[k], &p->pop[0][0][0],
-				  &p->fp[0][0], seen_lo, sum_lo, cl->dense);
-			mark_household(seen_hi, (uint64_t *)(void *)seen_hi + eng_seen_words(e),
-				       (uint32_t)s->hh[k], ch->dense);
+		if (next >= 0 && e->chg.date[next] <= ch->day) {
+			/* Changed between the days: each day in its state, in one walk. */
+			unsigned mar_hi = mar, fp_hi = fp;
+			walk_to(e, next, ch->day, &mar_hi, &fp_hi);
+			count_state(cl, &cl->out[col], s, k, mar, fp);
+			count_state(ch, &ch->out[col], s, k, mar_hi, fp_hi);
 			return;
 		}
+		if (sex > 1 || mar - 1 > 4)
+			return;
+		uint8_t *seen_lo = cl->seen_hh, *seen_hi = ch->seen_hh;
+		uint64_t *sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
+		count_one((unsigned)eng_key_age(s->born[k], cl->key), sex, mar,
+			  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0, ENG_FP_AGE0 - 1,
+			  ENG_FP_AGES + 1, (uint32_t)s->hh[k], &p->pop[0][0][0], &p->fp[0][0], seen_lo,
+			  sum_lo, cl->dense);
+		mark_household(seen_hi, (uint64_t *)(void *)seen_hi + eng_seen_words(e),
+			       (uint32_t)s->hh[k], ch->dense);
+		return;
 	}
 	if (on_lo)
 		count_restless(cl, &cl->out[col], s, k);
