@@ -485,8 +485,9 @@ static void gather_block(struct flow_ctx *c, struct gather *g, const struct eng_
 }
 
 /* The area of the events from `next` on in a window (ending at wend), whose
- * row of blocks is blk (or NULL), the previous area being a; INT32_MAX at
- * the end.  With a row, the empty areas' blocks are skipped in it. */
+ * row of blocks is blk (or NULL), the previous area being a (-1 before the
+ * first); INT32_MAX at the end.  With a row, the empty areas' blocks are
+ * skipped in it. */
 static int32_t next_area(const struct engine *e, const struct eng_events *v, const uint32_t *blk,
 			 int32_t a, size_t next, size_t wend)
 {
@@ -542,7 +543,7 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 		 * ends where the next area's starts (area_start). */
 		int32_t at[WALK_WINDOWS];
 		for (int w = 0; w < nw; w++)
-			at[w] = pos[w] < wend[w] ? eng_event_area(e, v, pos[w]) : INT32_MAX;
+			at[w] = next_area(e, v, blk[w], -1, pos[w], wend[w]);
 		for (;;) {
 			int32_t a = INT32_MAX;
 			for (int w = 0; w < nw; w++)

@@ -491,6 +491,27 @@ int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng
 		       uint64_t *marks);
 void eng_distinct_free(struct eng_distinct *d);
 
+/*
+ * The marital status and method in *mar and *fp changed by a person's
+ * changes from c on (a list in date order) dated up to day; *last, when
+ * given, the date of the last one applied (left as it is when none).
+ * Returns the first later change, -1.
+ */
+static inline int32_t eng_walk_state(const struct engine *e, int32_t c, int32_t day, unsigned *mar,
+				     unsigned *fp, int32_t *last)
+{
+	for (; c >= 0 && e->chg.date[c] <= day; c = e->chg.next[c]) {
+		unsigned v = e->chg.val[c];
+		if ((v & 0xF0) == CHG_MARITAL)
+			*mar = v & 0x0F;
+		else if ((v & 0xF0) == CHG_FP)
+			*fp = v & 0x0F;
+		if (last)
+			*last = e->chg.date[c];
+	}
+	return c;
+}
+
 /* Value at a date from a person's change list (kind CHG_*), or base. */
 static inline int eng_value_at(const struct engine *e, int32_t head, uint8_t kind, int base,
 			       int32_t day)

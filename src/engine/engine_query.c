@@ -136,11 +136,10 @@ static bool marks_of(struct reuse *u, size_t words, int nflow)
 	for (int i = 0; i < nflow; i++) {
 		if (words <= u->marks_words[i])
 			continue;
-		uint64_t *m = realloc(u->marks[i], 2 * words * sizeof *m);
-		if (!m)
+		free(u->marks[i]);
+		u->marks_words[i] = 0;
+		if (!(u->marks[i] = calloc(2 * words, sizeof *u->marks[i])))
 			return false;
-		memset(m, 0, 2 * words * sizeof *m);
-		u->marks[i] = m;
 		u->marks_words[i] = words;
 	}
 	return true;

@@ -11,22 +11,16 @@
 void eng_fill_spell(const struct engine *e, struct eng_spells *s, size_t k)
 {
 	int32_t p = s->person[k];
-	int mar = eng_marital0(e, p), fp = eng_fp0(e, p);
-	int32_t calm = s->from[k] > e->p_birth[p] ? s->from[k] : e->p_birth[p];
-	for (int32_t c = e->p_chg[p]; c >= 0; c = e->chg.next[c]) {
-		unsigned v = e->chg.val[c];
-		if ((v & 0xF0) == CHG_MARITAL)
-			mar = v & 0x0F;
-		else if ((v & 0xF0) == CHG_FP)
-			fp = v & 0x0F;
-		calm = e->chg.date[c] > calm ? e->chg.date[c] : calm;
-	}
+	unsigned mar = (unsigned)eng_marital0(e, p), fp = (unsigned)eng_fp0(e, p);
+	int32_t calm = s->from[k] > e->p_birth[p] ? s->from[k] : e->p_birth[p], last = calm;
+	eng_walk_state(e, e->p_chg[p], INT32_MAX, &mar, &fp, &last);
+	calm = last > calm ? last : calm;
 	int sex = e->p_sex[p];
 	if (sex < SEX_MALE || sex > SEX_FEMALE || mar < MAR_NEVER || mar > MAR_SEPARATED)
 		calm = INT32_MAX; /* counted in no stock, whatever the day */
 	s->born[k] = eng_date_key(e->p_birth[p]);
 	s->calm[k] = calm;
-	s->info[k] = eng_info(sex, mar, fp);
+	s->info[k] = eng_info(sex, (int)mar, (int)fp);
 }
 
 enum ds_rc eng_build_spells(struct engine *e, struct eng_spells *in)

@@ -125,41 +125,39 @@ count_calm(int32_t born, int32_t dkey, unsigned info, unsigned fa0, unsigned fa_
 		  fa0, fa_rows, hh, pop, fpc, seen, sum, dense);
 }
 
-/* The state (marital status, method) changed by the changes from c on
- * dated up to day; the first later change, -1. */
-static int32_t walk_to(const struct engine *e, int32_t c, int32_t day, unsigned *mar, unsigned *fp)
-{
-	for (; c >= 0 && e->chg.date[c] <= day; c = e->chg.next[c]) {
-		unsigned v = e->chg.val[c];
-		if ((v & 0xF0) == CHG_MARITAL)
-			*mar = v & 0x0F;
-		else if ((v & 0xF0) == CHG_FP)
-			*fp = v & 0x0F;
-	}
-	return c;
-}
-
 /* The state of person p on day, from the state at entry and the changes
  * dated up to it; the first later change, -1. */
 static int32_t state_on(const struct engine *e, int32_t p, int32_t day, unsigned *mar, unsigned *fp)
 {
 	*mar = (unsigned)eng_marital0(e, p);
 	*fp = (unsigned)eng_fp0(e, p);
-	return walk_to(e, e->p_chg[p], day, mar, fp);
+	return eng_walk_state(e, e->p_chg[p], day, mar, fp, NULL);
+}
+
+/* Spell k of s in a walked state (mar, fp) on the day of date key dkey,
+ * counted as count_one does (into pop and fpc, whose married women's rows
+ * start at fa0); false when that state counts in no stock. */
+static bool count_walked(const struct eng_stock_ctx *c, const struct eng_spells *s, size_t k,
+			 int32_t dkey, unsigned mar, unsigned fp, unsigned fa0, unsigned fa_rows,
+			 int32_t *pop, int32_t *fpc)
+{
+	unsigned sex = (unsigned)eng_info_sex(s->info[k]) - 1;
+	if (sex > 1 || mar - 1 > 4)
+		return false;
+	count_one((unsigned)eng_key_age(s->born[k], dkey), sex, mar,
+		  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0, fa0, fa_rows,
+		  (uint32_t)s->hh[k], pop, fpc, c->seen_hh,
+		  (uint64_t *)(void *)c->seen_hh + eng_seen_words(c->e), c->dense);
+	return true;
 }
 
 /* Spell k of s, present on the context's day, in state (mar, fp) on it. */
 static void count_state(struct eng_stock_ctx *c, struct eng_stock *o, const struct eng_spells *s,
 			size_t k, unsigned mar, unsigned fp)
 {
-	const struct engine *e = c->e;
-	unsigned sex = (unsigned)eng_info_sex(s->info[k]) - 1;
-	if (s->born[k] > c->key || sex > 1 || mar - 1 > 4)
-		return;
-	count_one((unsigned)eng_key_age(s->born[k], c->key), sex, mar,
-		  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0, ENG_FP_AGE0,
-		  ENG_FP_AGES, (uint32_t)s->hh[k], &o->pop[0][0][0], &o->fp[0][0], c->seen_hh,
-		  (uint64_t *)(void *)c->seen_hh + eng_seen_words(e), c->dense);
+	if (s->born[k] <= c->key)
+		count_walked(c, s, k, c->key, mar, fp, ENG_FP_AGE0, ENG_FP_AGES, &o->pop[0][0][0],
+			     &o->fp[0][0]);
 }
 
 /* Spell k of s, present on the context's day but not calm on it: the
@@ -281,26 +279,20 @@ static __attribute__((noinline)) void pair_one(struct eng_stock_ctx *c, struct p
 	int32_t f = s->from[k], t = s->to[k];
 	bool on_lo = f <= cl->day && cl->day < t, on_hi = f <= ch->day && ch->day < t;
 	if (on_lo && on_hi && s->born[k] <= cl->key) {
-		unsigned mar, fp, sex = (unsigned)eng_info_sex(s->info[k]) - 1;
+		unsigned mar, fp;
 		int32_t next = state_on(e, s->person[k], cl->day, &mar, &fp);
 		if (next >= 0 && e->chg.date[next] <= ch->day) {
 			/* Changed between the days: each day in its state, in one walk. */
 			unsigned mar_hi = mar, fp_hi = fp;
-			walk_to(e, next, ch->day, &mar_hi, &fp_hi);
+			eng_walk_state(e, next, ch->day, &mar_hi, &fp_hi, NULL);
 			count_state(cl, &cl->out[col], s, k, mar, fp);
 			count_state(ch, &ch->out[col], s, k, mar_hi, fp_hi);
-			return;
+		} else if (count_walked(cl, s, k, cl->key, mar, fp, ENG_FP_AGE0 - 1, ENG_FP_AGES + 1,
+					&p->pop[0][0][0], &p->fp[0][0])) {
+			mark_household(ch->seen_hh,
+				       (uint64_t *)(void *)ch->seen_hh + eng_seen_words(e),
+				       (uint32_t)s->hh[k], ch->dense);
 		}
-		if (sex > 1 || mar - 1 > 4)
-			return;
-		uint8_t *seen_lo = cl->seen_hh, *seen_hi = ch->seen_hh;
-		uint64_t *sum_lo = (uint64_t *)(void *)seen_lo + eng_seen_words(e);
-		count_one((unsigned)eng_key_age(s->born[k], cl->key), sex, mar,
-			  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0, ENG_FP_AGE0 - 1,
-			  ENG_FP_AGES + 1, (uint32_t)s->hh[k], &p->pop[0][0][0], &p->fp[0][0], seen_lo,
-			  sum_lo, cl->dense);
-		mark_household(seen_hi, (uint64_t *)(void *)seen_hi + eng_seen_words(e),
-			       (uint32_t)s->hh[k], ch->dense);
 		return;
 	}
 	if (on_lo)
