@@ -330,12 +330,12 @@ out:
 #define PIPE_DEPTH 4
 
 /* One kind's steps: read the next good row into row (*got false at the end
- * of the file), and write it. */
+ * of the file), and write n rows read (lines: their lines in the file). */
 struct pipe_kind {
 	enum store_kind kind;
 	size_t size; /* bytes of a row */
 	enum ds_rc (*read)(struct imp *im, struct csv *c, struct progress *pr, void *row, bool *got);
-	enum ds_rc (*write)(struct imp *im, void *row, long line);
+	enum ds_rc (*write)(struct imp *im, void *rows, const long *lines, size_t n);
 };
 
 struct pipe {
@@ -353,6 +353,24 @@ struct pipe {
 	pthread_cond_t cv;
 };
 
+/* Reads up to PIPE_ROWS good rows into rows (their lines into lines), *end
+ * at the end of the file or an error. */
+static enum ds_rc pipe_read(struct imp *im, const struct pipe_kind *k, struct csv *c,
+			    struct progress *pr, unsigned char *rows, long *lines, size_t *n, bool *end)
+{
+	enum ds_rc rc = DS_OK;
+	for (*n = 0; *n < PIPE_ROWS;) {
+		bool got = false;
+		rc = k->read(im, c, pr, rows + *n * k->size, &got);
+		if (rc || !got) {
+			*end = true;
+			break;
+		}
+		lines[(*n)++] = c->rec_line;
+	}
+	return rc;
+}
+
 static void *pipe_reader(void *arg)
 {
 	struct pipe *pp = arg;
@@ -364,17 +382,8 @@ static void *pipe_reader(void *arg)
 		pthread_mutex_unlock(&pp->mu);
 		if (stop)
 			break;
-		size_t b = pp->filled % PIPE_DEPTH, n = 0;
-		enum ds_rc rc = DS_OK;
-		while (n < PIPE_ROWS) {
-			bool got = false;
-			rc = pp->k->read(pp->im, pp->c, pp->pr, pp->rows[b] + n * pp->k->size, &got);
-			if (rc || !got) {
-				end = true;
-				break;
-			}
-			pp->lines[b][n++] = pp->c->rec_line;
-		}
+		size_t b = pp->filled % PIPE_DEPTH, n;
+		enum ds_rc rc = pipe_read(pp->im, pp->k, pp->c, pp->pr, pp->rows[b], pp->lines[b], &n, &end);
 		pthread_mutex_lock(&pp->mu);
 		pp->n[b] = n;
 		pp->filled++;
@@ -401,8 +410,7 @@ static enum ds_rc pipe_write(struct pipe *pp)
 		if (empty)
 			return rc;
 		size_t b = pp->taken % PIPE_DEPTH;
-		for (size_t i = 0; i < pp->n[b] && !rc; i++)
-			rc = pp->k->write(pp->im, pp->rows[b] + i * pp->k->size, pp->lines[b][i]);
+		rc = pp->k->write(pp->im, pp->rows[b], pp->lines[b], pp->n[b]);
 		pthread_mutex_lock(&pp->mu);
 		pp->taken++;
 		if (rc)
@@ -414,34 +422,28 @@ static enum ds_rc pipe_write(struct pipe *pp)
 	}
 }
 
-/* Reads and writes every row of c, on two threads when two_threads. */
+/* Reads and writes every row of c, PIPE_ROWS at a time, on two threads
+ * when two_threads. */
 static enum ds_rc pipe_run(struct imp *im, const struct pipe_kind *k, struct csv *c,
 			   struct progress *pr, bool two_threads)
 {
 	enum ds_rc rc = DS_OK;
-	if (!two_threads) {
-		void *row = malloc(k->size);
-		if (!row)
-			return DS_ENOMEM;
-		for (;;) {
-			bool got = false;
-			if ((rc = k->read(im, c, pr, row, &got)) || !got)
-				break;
-			if ((rc = k->write(im, row, c->rec_line)))
-				break;
-		}
-		free(row);
-		return rc;
-	}
 	struct pipe pp = {.im = im, .k = k, .c = c, .pr = pr};
-	for (int b = 0; b < PIPE_DEPTH; b++) {
+	for (int b = 0; b < (two_threads ? PIPE_DEPTH : 1); b++) {
 		pp.rows[b] = malloc(PIPE_ROWS * k->size);
 		pp.lines[b] = malloc(PIPE_ROWS * sizeof *pp.lines[b]);
 		if (!pp.rows[b] || !pp.lines[b])
 			rc = DS_ENOMEM;
 	}
 	pthread_t t;
-	if (!rc) {
+	if (!rc && !two_threads) {
+		for (bool end = false; !end && !rc;) {
+			size_t n;
+			rc = pipe_read(im, k, c, pr, pp.rows[0], pp.lines[0], &n, &end);
+			if (!rc)
+				rc = k->write(im, pp.rows[0], pp.lines[0], n);
+		}
+	} else if (!rc) {
 		pthread_mutex_init(&pp.mu, NULL);
 		pthread_cond_init(&pp.cv, NULL);
 		im->threads = true;
@@ -529,9 +531,8 @@ static enum ds_rc household_read(struct imp *im, struct csv *c, struct progress 
 	return DS_OK;
 }
 
-static enum ds_rc household_write(struct imp *im, void *row, long line)
+static enum ds_rc household_write(struct imp *im, struct store_household *h, long line)
 {
-	struct store_household *h = row;
 	size_t k = (size_t)h->rid;
 	if (k >= im->hh_cap) {
 		size_t cap = im->hh_cap ? im->hh_cap * 2 : 4096;
@@ -557,8 +558,16 @@ static enum ds_rc household_write(struct imp *im, void *row, long line)
 	return DS_OK;
 }
 
+static enum ds_rc households_write(struct imp *im, void *rows, const long *lines, size_t n)
+{
+	enum ds_rc rc = DS_OK;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = household_write(im, (struct store_household *)rows + i, lines[i]);
+	return rc;
+}
+
 static const struct pipe_kind households_pipe = {STORE_HOUSEHOLDS, sizeof(struct store_household),
-						 household_read, household_write};
+						 household_read, households_write};
 
 static enum ds_rc import_households(struct imp *im)
 {
@@ -658,7 +667,8 @@ static enum ds_why person_row(struct imp *im, struct csv *c, struct store_person
 static enum ds_rc person_read(struct imp *im, struct csv *c, struct progress *pr, void *row,
 			      bool *got)
 {
-	struct store_person *p = row;
+	struct store_new_person *np = row;
+	struct store_person *p = &np->p;
 	while (next_row(im, STORE_PERSONS, c) > 0) {
 		progress_tick(pr, csv_offset(c), c->size, "bytes");
 		p->entry = im->o->as_of;
@@ -678,32 +688,36 @@ static enum ds_rc person_read(struct imp *im, struct csv *c, struct progress *pr
 			row_problem(im, STORE_PERSONS, c, "household_id", W_NO_HOUSEHOLD);
 			continue;
 		}
+		store_fold_name(p->rec.full_name, np->key);
 		*got = true;
 		return DS_OK;
 	}
 	return DS_OK;
 }
 
-static enum ds_rc person_write(struct imp *im, void *row, long line)
+static enum ds_rc persons_write(struct imp *im, void *rows, const long *lines, size_t n)
 {
-	struct store_person *p = row;
+	struct store_new_person *v = rows;
 	struct store *st = im->lg->st;
-	enum ds_rc rc = store_person_add(st, p);
-	if (rc == DS_ECONFLICT) {
-		/* The unique id (or, in a non-empty table, national id) index refused it. */
+	for (size_t i = 0; i < n;) {
+		size_t added;
+		enum ds_rc rc = store_persons_add(st, v + i, n - i, &added);
+		im->stats->added[STORE_PERSONS] += (long)added;
+		i += added;
+		if (rc != DS_ECONFLICT)
+			return rc;
+		/* The unique id (or, in a non-empty table, national id) index refused v[i]. */
 		struct store_person other;
-		bool dup_id = store_person_get(st, p->rec.id, 0, &other) == DS_OK;
-		late_problem(im, STORE_PERSONS, im->file, line, dup_id ? "person_id" : "national_id",
+		bool dup_id = store_person_get(st, v[i].p.rec.id, 0, &other) == DS_OK;
+		late_problem(im, STORE_PERSONS, im->file, lines[i], dup_id ? "person_id" : "national_id",
 			     dup_id ? W_DUP_ID : W_DUP_NATIONAL_ID);
-		return DS_OK;
+		i++;
 	}
-	if (!rc)
-		im->stats->added[STORE_PERSONS]++;
-	return rc;
+	return DS_OK;
 }
 
-static const struct pipe_kind persons_pipe = {STORE_PERSONS, sizeof(struct store_person),
-					      person_read, person_write};
+static const struct pipe_kind persons_pipe = {STORE_PERSONS, sizeof(struct store_new_person),
+					      person_read, persons_write};
 
 static enum ds_rc import_persons(struct imp *im)
 {

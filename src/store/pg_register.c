@@ -231,7 +231,8 @@ static enum ds_rc pg_household_add(struct store *st, struct store_household *h)
 	return rc;
 }
 
-static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
+/* p, with its full name folded in key. */
+static enum ds_rc person_add(struct store *st, struct store_person *p, const char *key)
 {
 	struct pg *q = PG(st);
 	const struct reg_person *r = &p->rec;
@@ -240,9 +241,6 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 		rc = next_rid(st, STORE_PERSONS, &p->rid);
 	if (rc)
 		return rc;
-	char key[REG_NAME_BYTES];
-	if (txt_fold(r->full_name, strlen(r->full_name), key, sizeof key))
-		key[0] = '\0';
 	char prov[24], rid[24], hh[24], sex[24], birth[24], prec[24], rel[24], edu[24], mar[24], res[24],
 		fpm[24], fps[24], entry[24], eseq[24], base[24];
 	const char *v[26] = {I64(prov, p->prov), I64(rid, p->rid), r->id, I64(hh, p->hh), r->full_name,
@@ -302,6 +300,21 @@ static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
 	}
 	if (!rc)
 		rc = pc_added(st, p, NULL);
+	return rc;
+}
+
+static enum ds_rc pg_person_add(struct store *st, struct store_person *p)
+{
+	char key[REG_NAME_BYTES];
+	store_fold_name(p->rec.full_name, key);
+	return person_add(st, p, key);
+}
+
+static enum ds_rc pg_persons_add(struct store *st, struct store_new_person *v, size_t n, size_t *added)
+{
+	enum ds_rc rc = DS_OK;
+	for (; *added < n && !(rc = person_add(st, &v[*added].p, v[*added].key)); ++*added)
+		;
 	return rc;
 }
 
@@ -1577,6 +1590,7 @@ const struct store_reg_ops pg_reg = {
 	.unit_close = pg_unit_close,
 	.household_add = pg_household_add,
 	.person_add = pg_person_add,
+	.persons_add = pg_persons_add,
 	.baseline_add = pg_baseline_add,
 	.household_get = pg_household_get,
 	.person_get = pg_person_get,

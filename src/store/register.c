@@ -4,7 +4,9 @@
  * once for every backend.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "base/text.h"
 #include "register/units.h"
 #include "store/store_int.h"
 
@@ -43,6 +45,18 @@ enum ds_rc store_household_add(struct store *st, struct store_household *h)
 enum ds_rc store_person_add(struct store *st, struct store_person *p)
 {
 	return REG(st)->person_add(st, p);
+}
+
+void store_fold_name(const char *name, char key[REG_NAME_BYTES])
+{
+	if (txt_fold(name, strlen(name), key, REG_NAME_BYTES))
+		key[0] = '\0';
+}
+
+enum ds_rc store_persons_add(struct store *st, struct store_new_person *v, size_t n, size_t *added)
+{
+	*added = 0;
+	return n ? REG(st)->persons_add(st, v, n, added) : DS_OK;
 }
 
 enum ds_rc store_baseline_add(struct store *st, struct store_baseline *b)

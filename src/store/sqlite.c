@@ -7,6 +7,7 @@
  * other files share (sqlite_int.h) and the backend's table; the contracts
  * are in sqlite_register.c, sqlite_accounts.c and sqlite_audit.c.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,8 +314,17 @@ static const char household_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS house
 static const char person_indexes[] = "CREATE UNIQUE INDEX IF NOT EXISTS person_id ON person(id);"
 				     "CREATE INDEX IF NOT EXISTS person_hh ON person(cur_hh);";
 
+/* Before SQLite's first use: no count of its memory (on by default, a
+ * lock taken around every one of its allocations; nothing reads it). */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+	pthread_once(&configured, sq_configure);
 	struct sq *q = calloc(1, sizeof *q);
 	if (!q)
 		return DS_ENOMEM;

@@ -184,23 +184,12 @@ static void bind_person(sqlite3_stmt *s, int at, const struct reg_person *r, int
 #define HOUSEHOLD_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
 #define HOUSEHOLD_ROW_PARAMS 11
 
-struct bulk_person {
-	struct reg_person rec;
-	int64_t rid, hh, entry_seq, baseline;
-	int prov;
-	int32_t entry;
-	char key[REG_NAME_BYTES];
-};
-
 struct sq_bulk {
 	enum store_kind kind;
-	size_t n;
+	size_t n; /* households held */
 	int64_t next_rid;
 	sqlite3_stmt *full; /* of BULK_ROWS rows */
-	union {
-		struct bulk_person person[BULK_ROWS];
-		struct store_household household[BULK_ROWS];
-	} row;
+	struct store_household household[BULK_ROWS];
 };
 
 static void bulk_rows_free(struct sq *q)
@@ -217,12 +206,10 @@ void sq_bulk_free(struct sq *q)
 	sq_search_free(q);
 }
 
-/* Inserts the rows held. */
-static enum ds_rc bulk_flush(struct store *st)
+/* The statement of n rows (BULK_ROWS: the one kept). */
+static sqlite3_stmt *bulk_stmt(struct store *st, size_t n)
 {
 	struct sq_bulk *b = SQ(st)->bulk;
-	if (b->n == 0)
-		return DS_OK;
 	bool persons = b->kind == STORE_PERSONS;
 	const char *head = persons ? "INSERT INTO person(rid, id, prov, hh, full_name, sex, birth, birth_prec, "
 				     "relation, ethnicity, education, marital, residence, insurance_no, "
@@ -230,58 +217,70 @@ static enum ds_rc bulk_flush(struct store *st)
 				     "exit_day, cur_name, cur_key, nid, given_key) VALUES"
 				   : "INSERT INTO household(rid, id, prov, area, number, address, type, poverty, "
 				     "entry, entry_seq, baseline) VALUES";
-	const char *row = persons ? PERSON_ROW : HOUSEHOLD_ROW;
-	int params = persons ? PERSON_ROW_PARAMS : HOUSEHOLD_ROW_PARAMS;
-	sqlite3_stmt *s = sq_rows_stmt(st, &b->full, BULK_ROWS, head, row, b->n);
+	return sq_rows_stmt(st, &b->full, BULK_ROWS, head, persons ? PERSON_ROW : HOUSEHOLD_ROW, n);
+}
+
+/* Inserts the households held. */
+static enum ds_rc bulk_flush(struct store *st)
+{
+	struct sq_bulk *b = SQ(st)->bulk;
+	if (b->n == 0)
+		return DS_OK;
+	sqlite3_stmt *s = bulk_stmt(st, b->n);
 	if (!s)
 		return sq_err(st, "bulk load");
 	for (size_t i = 0; i < b->n; i++) {
-		int at = (int)i * params + 1;
-		if (persons) {
-			const struct bulk_person *p = &b->row.person[i];
-			sqlite3_bind_int64(s, at, p->rid);
-			bind_person(s, at + 1, &p->rec, p->prov, p->hh, p->entry, p->entry_seq, p->baseline,
-				    p->key);
-		} else {
-			sqlite3_bind_int64(s, at, b->row.household[i].rid);
-			bind_household(s, at + 1, &b->row.household[i]);
-		}
+		int at = (int)i * HOUSEHOLD_ROW_PARAMS + 1;
+		sqlite3_bind_int64(s, at, b->household[i].rid);
+		bind_household(s, at + 1, &b->household[i]);
 	}
 	int r = sq_rows_run(s, b->full);
 	b->n = 0;
-	return r == SQLITE_DONE ? DS_OK : sq_err(st, persons ? "person (bulk load)" : "household (bulk load)");
+	return r == SQLITE_DONE ? DS_OK : sq_err(st, "household (bulk load)");
 }
 
 static enum ds_rc bulk_household_add(struct store *st, struct store_household *h)
 {
 	struct sq_bulk *b = SQ(st)->bulk;
 	h->rid = b->next_rid++;
-	b->row.household[b->n++] = *h;
+	b->household[b->n++] = *h;
 	return b->n < BULK_ROWS ? DS_OK : bulk_flush(st);
 }
 
-static enum ds_rc bulk_person_add(struct store *st, struct store_person *p)
+/* Persons in bulk, BULK_ROWS to a statement bound from v itself; their
+ * search keys noted for bulk_end. */
+static enum ds_rc bulk_persons_add(struct store *st, struct store_new_person *v, size_t n, size_t *added)
 {
 	struct sq_bulk *b = SQ(st)->bulk;
-	struct bulk_person *h = &b->row.person[b->n++];
-	h->rec = p->rec;
-	h->hh = p->hh;
-	h->entry_seq = p->entry_seq;
-	h->baseline = p->baseline;
-	h->prov = p->prov;
-	h->entry = p->entry;
-	if (txt_fold(h->rec.full_name, strlen(h->rec.full_name), h->key, sizeof h->key))
-		h->key[0] = '\0';
-	p->rid = h->rid = b->next_rid++;
-	p->cur_hh = p->hh;
-	p->exit = DAY_MAX;
-	enum ds_rc rc = sq_search_note(SQ(st), h->key, txt_last_word(h->key), h->rec.national_id,
-				       h->rec.birth, h->hh, h->rid);
-	if (rc) {
-		b->n--; /* not held: the load fails */
-		return rc;
+	while (*added < n) {
+		size_t m = n - *added < BULK_ROWS ? n - *added : BULK_ROWS;
+		struct store_new_person *w = v + *added;
+		sqlite3_stmt *s = bulk_stmt(st, m);
+		if (!s)
+			return sq_err(st, "bulk load");
+		for (size_t i = 0; i < m; i++) {
+			struct store_person *p = &w[i].p;
+			p->rid = b->next_rid + (int64_t)i;
+			int at = (int)i * PERSON_ROW_PARAMS + 1;
+			sqlite3_bind_int64(s, at, p->rid);
+			bind_person(s, at + 1, &p->rec, p->prov, p->hh, p->entry, p->entry_seq, p->baseline,
+				    w[i].key);
+		}
+		if (sq_rows_run(s, b->full) != SQLITE_DONE)
+			return sq_err(st, "person (bulk load)");
+		for (size_t i = 0; i < m; i++) {
+			struct store_person *p = &w[i].p;
+			enum ds_rc rc = sq_search_note(SQ(st), w[i].key, txt_last_word(w[i].key),
+						       p->rec.national_id, p->rec.birth, p->hh, p->rid);
+			if (rc)
+				return rc;
+			p->cur_hh = p->hh;
+			p->exit = DAY_MAX;
+		}
+		b->next_rid += (int64_t)m;
+		*added += m;
 	}
-	return b->n < BULK_ROWS ? DS_OK : bulk_flush(st);
+	return DS_OK;
 }
 
 static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool empty)
@@ -326,15 +325,24 @@ static enum ds_rc sq_bulk_end(struct store *st, enum store_kind kind, bool empty
 
 static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 {
-	if (SQ(st)->bulk)
-		return bulk_person_add(st, p);
+	if (SQ(st)->bulk) {
+		struct store_new_person *one = malloc(sizeof *one);
+		if (!one)
+			return DS_ENOMEM;
+		one->p = *p;
+		store_fold_name(p->rec.full_name, one->key);
+		size_t added = 0;
+		enum ds_rc rc = bulk_persons_add(st, one, 1, &added);
+		*p = one->p;
+		free(one);
+		return rc;
+	}
 	sqlite3_stmt *s = sq_stmt(st, sql_person_add);
 	if (!s)
 		return DS_EDB;
 	const struct reg_person *r = &p->rec;
 	char key[REG_NAME_BYTES];
-	if (txt_fold(r->full_name, strlen(r->full_name), key, sizeof key))
-		key[0] = '\0';
+	store_fold_name(r->full_name, key);
 	bind_person(s, 1, r, p->prov, p->hh, p->entry, p->entry_seq, p->baseline, key);
 	enum ds_rc rc = sq_step_done(st, s, "person");
 	if (rc)
@@ -346,6 +354,16 @@ static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 	snprintf(p->cur_nid, sizeof p->cur_nid, "%s", r->national_id);
 	snprintf(p->cur_household, sizeof p->cur_household, "%s", r->household);
 	return DS_OK;
+}
+
+static enum ds_rc sq_persons_add(struct store *st, struct store_new_person *v, size_t n, size_t *added)
+{
+	if (SQ(st)->bulk)
+		return bulk_persons_add(st, v, n, added);
+	enum ds_rc rc = DS_OK;
+	for (; *added < n && !(rc = sq_person_add(st, &v[*added].p)); ++*added)
+		;
+	return rc;
 }
 
 static enum ds_rc sq_baseline_add(struct store *st, struct store_baseline *b)
@@ -1040,6 +1058,7 @@ const struct store_reg_ops sq_reg = {
 	.unit_close = sq_unit_close,
 	.household_add = sq_household_add,
 	.person_add = sq_person_add,
+	.persons_add = sq_persons_add,
 	.baseline_add = sq_baseline_add,
 	.household_get = sq_household_get,
 	.person_get = sq_person_get,

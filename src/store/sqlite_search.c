@@ -63,24 +63,27 @@ void sq_search_free(struct sq *q)
 	q->search = NULL;
 }
 
-/* A search row of text t (at off), with its first 16 bytes as two numbers. */
-static struct skey skey_of(const char *t, uint32_t off, int32_t birth, int64_t hh, int64_t rid)
+/* A search row of text t (len bytes, at off), with its first 16 bytes as
+ * two big-endian numbers, zeros after the end. */
+static struct skey skey_of(const char *t, size_t len, uint32_t off, int32_t birth, int64_t hh,
+			   int64_t rid)
 {
-	struct skey k = {.hh = hh, .rid = rid, .off = off, .birth = birth};
-	for (int w = 0, i = 0; w < 2; w++) {
-		uint64_t p = 0;
-		for (int j = 0; j < 8; j++, i += t[i] != '\0')
-			p = p << 8 | (unsigned char)t[i];
-		k.pre[w] = p;
-	}
-	return k;
+	unsigned char b[16] = {0};
+	memcpy(b, t, len < 16 ? len : 16);
+	uint64_t w[2];
+	memcpy(w, b, 16);
+	return (struct skey){.pre = {__builtin_bswap64(w[0]), __builtin_bswap64(w[1])},
+			     .hh = hh,
+			     .rid = rid,
+			     .off = off,
+			     .birth = birth};
 }
 
-/* The arena offset of a copy of t, with its NUL. */
-static enum ds_rc hold(struct sq_search *s, const char *t, uint32_t *off)
+/* The arena offset of a copy of t (len bytes), with its NUL. */
+static enum ds_rc hold(struct sq_search *s, const char *t, size_t len, uint32_t *off)
 {
 	*off = (uint32_t)s->text.len;
-	return buf_append(&s->text, t, strlen(t) + 1);
+	return buf_append(&s->text, t, len + 1);
 }
 
 static enum ds_rc push(struct skeys *k, struct skey e)
@@ -96,18 +99,21 @@ enum ds_rc sq_search_note(struct sq *q, const char *key, const char *given, cons
 {
 	struct sq_search *s = q->search;
 	uint32_t off;
-	enum ds_rc rc = hold(s, key, &off);
-	/* The given name is the key's last word: its tail in the arena. */
-	size_t gl = strlen(given), kl = strlen(key);
+	size_t kl = strlen(key), gl = strlen(given);
+	enum ds_rc rc = hold(s, key, kl, &off);
+	/* The given name is usually the key's last word: its tail in the arena. */
 	uint32_t goff = off + (uint32_t)(kl - (gl <= kl ? gl : 0));
-	if (!rc && (gl > kl || strcmp(key + kl - gl, given) != 0))
-		rc = hold(s, given, &goff);
+	if (!rc && (gl > kl || memcmp(key + kl - gl, given, gl) != 0))
+		rc = hold(s, given, gl, &goff);
 	if (!rc)
-		rc = push(&s->key, skey_of(key, off, 0, 0, rid));
+		rc = push(&s->key, skey_of(key, kl, off, 0, 0, rid));
 	if (!rc)
-		rc = push(&s->given, skey_of(given, goff, birth, hh, rid));
-	if (!rc && nid && nid[0] && !(rc = hold(s, nid, &off)))
-		rc = push(&s->nid, skey_of(nid, off, 0, 0, rid));
+		rc = push(&s->given, skey_of(given, gl, goff, birth, hh, rid));
+	if (!rc && nid && nid[0]) {
+		size_t nl = strlen(nid);
+		if (!(rc = hold(s, nid, nl, &off)))
+			rc = push(&s->nid, skey_of(nid, nl, off, 0, 0, rid));
+	}
 	return rc;
 }
 

@@ -52,6 +52,7 @@ struct store_reg_ops {
 	enum ds_rc (*unit_close)(struct store *st, const struct reg_unit *u, int32_t valid_to);
 	enum ds_rc (*household_add)(struct store *st, struct store_household *h);
 	enum ds_rc (*person_add)(struct store *st, struct store_person *p);
+	enum ds_rc (*persons_add)(struct store *st, struct store_new_person *v, size_t n, size_t *added);
 	enum ds_rc (*baseline_add)(struct store *st, struct store_baseline *b);
 	enum ds_rc (*household_get)(struct store *st, const char *id, int64_t rid,
 				    struct store_household *out);
