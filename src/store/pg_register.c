@@ -1150,8 +1150,7 @@ static enum ds_rc pg_event_void(struct store *st, int64_t target_seq, int64_t vo
 static enum ds_rc pg_person_current(struct store *st, const struct store_person *p)
 {
 	char key[REG_NAME_BYTES], rid[24], hh[24], ex[24];
-	if (txt_fold(p->cur_name, strlen(p->cur_name), key, sizeof key))
-		key[0] = '\0';
+	store_fold_name(p->cur_name, key);
 	I64(rid, p->rid);
 	const char *v[7] = {rid, I64(hh, p->cur_hh), pg_nullable_day(ex, sizeof ex, p->exit, DAY_MAX),
 			    strcmp(p->cur_name, p->rec.full_name) ? p->cur_name : NULL, key,

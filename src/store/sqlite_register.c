@@ -628,8 +628,7 @@ static enum ds_rc sq_person_current(struct store *st, const struct store_person 
 	if (!s)
 		return DS_EDB;
 	char key[REG_NAME_BYTES];
-	if (txt_fold(p->cur_name, strlen(p->cur_name), key, sizeof key))
-		key[0] = '\0';
+	store_fold_name(p->cur_name, key);
 	sqlite3_bind_int64(s, 1, p->rid);
 	sqlite3_bind_int64(s, 2, p->cur_hh);
 	sq_bind_day(s, 3, p->exit, DAY_MAX);
