@@ -37,6 +37,7 @@ struct sq_search {
 	 * about a hundred million persons' names and ids in one load. */
 	struct buf text;
 	struct skeys key, given, nid;
+	size_t half; /* the keys are sorted in two runs, [0, half) and [half, n) */
 };
 
 enum ds_rc sq_search_start(struct store *st)
@@ -192,6 +193,14 @@ static void sort_one(struct skeys *k, const char *text)
 	sort_range(k->v, k->n, text);
 }
 
+/* The keys' second half, from `half` on. */
+static void *sort_key_half(void *arg)
+{
+	struct sq_search *s = arg;
+	sort_range(s->key.v + s->half, s->key.n - s->half, s->text.data);
+	return NULL;
+}
+
 static void *sort_others(void *arg)
 {
 	struct sq_search *s = arg;
@@ -231,16 +240,37 @@ int sq_rows_run(sqlite3_stmt *s, sqlite3_stmt *full)
 	return r;
 }
 
-/* Appends one table's sorted rows, APPEND_ROWS to a statement: (text, rid)
- * or, wide, (text, birth, hh, rid). */
-static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, const char *table,
-			 bool wide)
+/* Two sorted runs of rows read as one, in order. */
+struct runs {
+	const struct skey *a, *b;
+	size_t na, nb, i, j;
+	const char *text;
+};
+
+/* The next row of r in order; asks for the text of the rows 32 ahead in
+ * each run (the texts are in the order they came, the rows in key order). */
+static const struct skey *runs_next(struct runs *r)
+{
+	bool from_a = r->j >= r->nb || (r->i < r->na && skey_cmp(&r->a[r->i], &r->b[r->j], r->text) < 0);
+	const struct skey *e = from_a ? &r->a[r->i++] : &r->b[r->j++];
+	size_t ahead = from_a ? r->i + 31 : r->j + 31;
+	if (ahead < (from_a ? r->na : r->nb))
+		__builtin_prefetch(r->text + (from_a ? r->a : r->b)[ahead].off);
+	return e;
+}
+
+/* Appends one table's rows, sorted in one or two runs (k's [0, half) and
+ * [half, n)), APPEND_ROWS to a statement: (text, rid) or, wide, (text,
+ * birth, hh, rid). */
+static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, size_t half,
+			 const char *table, bool wide)
 {
 	char head[64];
 	snprintf(head, sizeof head, "INSERT INTO %s VALUES", table);
 	const char *row = wide ? "(?,?,?,?)" : "(?,?)";
 	enum ds_rc rc = DS_OK;
 	sqlite3_stmt *full = NULL;
+	struct runs in = {k->v, k->v + half, half, k->n - half, 0, 0, s->text.data};
 	for (size_t i = 0; i < k->n && !rc;) {
 		size_t m = k->n - i < APPEND_ROWS ? k->n - i : APPEND_ROWS;
 		sqlite3_stmt *stmt = sq_rows_stmt(st, &full, APPEND_ROWS, head, row, m);
@@ -250,10 +280,7 @@ static enum ds_rc append(struct store *st, const struct sq_search *s, const stru
 		}
 		int p = 1;
 		for (size_t j = 0; j < m; j++) {
-			const struct skey *e = &k->v[i + j];
-			/* The texts are in the order they came, the rows in key order. */
-			if (i + j + 32 < k->n)
-				__builtin_prefetch(s->text.data + k->v[i + j + 32].off);
+			const struct skey *e = runs_next(&in);
 			sqlite3_bind_text(stmt, p++, s->text.data + e->off, -1, SQLITE_STATIC);
 			if (wide) {
 				sqlite3_bind_int(stmt, p++, e->birth);
@@ -277,20 +304,26 @@ static enum ds_rc append(struct store *st, const struct sq_search *s, const stru
 enum ds_rc sq_search_fill(struct store *st)
 {
 	struct sq_search *s = SQ(st)->search;
-	/* The given names and national ids sort on another thread while the
-	 * keys sort and go in on this one. */
+	/* The keys sort in two halves, one on each thread, and go in merged,
+	 * while the given names and national ids sort on the other thread. */
+	s->half = s->key.n / 2;
 	pthread_t t;
-	bool two = pthread_create(&t, NULL, sort_others, s) == 0;
-	sort_one(&s->key, s->text.data);
-	enum ds_rc rc = append(st, s, &s->key, "person_by_key", false);
+	bool two = pthread_create(&t, NULL, sort_key_half, s) == 0;
+	sort_range(s->key.v, s->half, s->text.data);
+	if (two)
+		pthread_join(t, NULL);
+	else
+		sort_key_half(s);
+	two = pthread_create(&t, NULL, sort_others, s) == 0;
+	enum ds_rc rc = append(st, s, &s->key, s->half, "person_by_key", false);
 	if (two)
 		pthread_join(t, NULL);
 	else
 		sort_others(s);
 	if (!rc)
-		rc = append(st, s, &s->given, "person_by_given", true);
+		rc = append(st, s, &s->given, s->given.n, "person_by_given", true);
 	if (!rc)
-		rc = append(st, s, &s->nid, "person_by_nid", false);
+		rc = append(st, s, &s->nid, s->nid.n, "person_by_nid", false);
 	sq_search_free(SQ(st));
 	return rc;
 }
