@@ -172,29 +172,12 @@ static __attribute__((noinline)) void count_restless(struct eng_stock_ctx *c, st
 	}
 }
 
-/* Four cells at a time: the compiler does not vectorize the plain loop at
- * -O2 (it would need a check that dst and src do not overlap, and a tail). */
-typedef int32_t cells4 __attribute__((vector_size(16)));
-
 void eng_add_cells(void *dst, const void *src, size_t bytes)
 {
-	char *d = dst;
-	const char *s = src;
-	size_t i = 0;
-	for (; i + sizeof(cells4) <= bytes; i += sizeof(cells4)) {
-		cells4 a, b;
-		memcpy(&a, d + i, sizeof a);
-		memcpy(&b, s + i, sizeof b);
-		a += b;
-		memcpy(d + i, &a, sizeof a);
-	}
-	for (; i + sizeof(int32_t) <= bytes; i += sizeof(int32_t)) {
-		int32_t a, b;
-		memcpy(&a, d + i, sizeof a);
-		memcpy(&b, s + i, sizeof b);
-		a += b;
-		memcpy(d + i, &a, sizeof a);
-	}
+	int32_t *d = dst;
+	const int32_t *s = src;
+	for (size_t i = 0; i < bytes / sizeof(int32_t); i++)
+		d[i] += s[i];
 }
 
 /* The spells [k0, k1) of s present on the context's day into cube o. */
