@@ -17,15 +17,4 @@
  */
 bool ds_grow(void *pp, size_t elem, size_t *cap, size_t need, size_t first);
 
-/*
- * Asks the kernel to hold the array p of `bytes` in huge pages (2 MB) where
- * it can: the whole 2 MB pages inside it, now (their small pages copied
- * into huge ones) and when they are first touched.  An array read at
- * random then costs one translation entry per 2 MB instead of one per
- * 4 kB.  Best effort: nothing happens on a kernel without transparent huge
- * pages, for an array that holds no whole huge page, or when memory is
- * short.
- */
-void ds_huge(void *p, size_t bytes);
-
 #endif

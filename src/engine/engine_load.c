@@ -72,44 +72,6 @@ static void trim(struct engine *e)
 	shrink_events(&e->ev);
 }
 
-/*
- * The arrays a query reads at random (a person's sex and changes, a
- * household's state, the events of each area's blocks) in huge pages: at
- * 4 kB a page, a province of ten million spreads its engine over 160,000
- * pages, far more than the processor's translation cache holds, and a
- * read at random mostly waits for the page tables first.
- */
-static void huge_pages(struct engine *e)
-{
-	size_t np = e->pcap, nh = e->hcap;
-	ds_huge(e->p_birth, np * sizeof *e->p_birth);
-	ds_huge(e->p_sex, np);
-	ds_huge(e->p_marital0, np);
-	ds_huge(e->p_fp0, np);
-	ds_huge(e->p_chg, np * sizeof *e->p_chg);
-	ds_huge(e->chg.date, e->chg.cap * sizeof *e->chg.date);
-	ds_huge(e->chg.next, e->chg.cap * sizeof *e->chg.next);
-	ds_huge(e->chg.val, e->chg.cap);
-	ds_huge(e->h_area, nh * sizeof *e->h_area);
-	ds_huge(e->h_type0, nh);
-	ds_huge(e->h_pov0, nh);
-	ds_huge(e->h_sum, nh * sizeof *e->h_sum);
-	ds_huge(e->h_chg, nh * sizeof *e->h_chg);
-	const struct eng_spells *s = &e->base;
-	int32_t *const spell_cols[] = {s->person, s->from, s->to, s->hh, s->born, s->calm};
-	for (size_t i = 0; i < sizeof spell_cols / sizeof *spell_cols; i++)
-		ds_huge(spell_cols[i], s->cap * sizeof(int32_t));
-	ds_huge(s->cause, s->cap);
-	ds_huge(s->info, s->cap * sizeof *s->info);
-	const struct eng_events *v = &e->ev;
-	int32_t *const event_cols[] = {v->date, v->person, v->hh, v->a};
-	for (size_t i = 0; i < sizeof event_cols / sizeof *event_cols; i++)
-		ds_huge(event_cols[i], v->cap * sizeof(int32_t));
-	ds_huge(v->type, v->cap);
-	ds_huge(v->age, v->cap);
-	ds_huge(v->seq, v->cap * sizeof *v->seq);
-}
-
 /* ---- loading ---- */
 
 struct loader {
@@ -365,10 +327,8 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 		rc = eng_sort_events(e, &e->ev);
 	if (!rc)
 		rc = eng_index_events(e);
-	if (!rc) {
+	if (!rc)
 		trim(e);
-		huge_pages(e);
-	}
 	progress_end(&l.pr);
 	e->load_seconds = progress_now() - t0;
 	if (rc) {

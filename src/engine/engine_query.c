@@ -64,7 +64,6 @@ static void *cubes_take(size_t bytes)
 	}
 	if (!(b = calloc(1, sizeof *b + bytes)))
 		return NULL;
-	ds_huge(b, sizeof *b + bytes);
 	b->cap = bytes;
 	return b + 1;
 }
@@ -141,7 +140,6 @@ static bool marks_of(struct reuse *u, size_t words, int nflow)
 		u->marks_words[i] = 0;
 		if (!(u->marks[i] = calloc(2 * words, sizeof *u->marks[i])))
 			return false;
-		ds_huge(u->marks[i], 2 * words * sizeof *u->marks[i]);
 		u->marks_words[i] = words;
 	}
 	return true;

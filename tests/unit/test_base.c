@@ -228,18 +228,6 @@ TEST(grow_zeroes_and_refuses_overflow)
 	CHECK(!ds_grow(&a, sizeof *a, &cap, (size_t)-1 / 2, 8));
 	CHECK(a == was && cap == had);
 	CHECK(ds_grow(&a, sizeof *a, &cap, had - 1, 8) && cap == had);
-	/* An array asked into huge pages keeps what it holds, and realloc
-	 * and free still take it. */
-	CHECK(ds_grow(&a, sizeof *a, &cap, (size_t)3 << 20, 8));
-	for (size_t i = 0; i < cap; i++)
-		a[i] = (int)i;
-	ds_huge(a, cap * sizeof *a);
-	CHECK_EQ(a[had], (int)had);
-	CHECK_EQ(a[cap - 1], (int)cap - 1);
-	int *fit = realloc(a, ((size_t)1 << 20) * sizeof *a);
-	CHECK(fit != NULL);
-	a = fit ? fit : a;
-	CHECK_EQ(a[((size_t)1 << 20) - 1], (1 << 20) - 1);
 	free(a);
 }
 
