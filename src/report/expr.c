@@ -67,6 +67,7 @@ struct expr {
 	int sex_dim; /* index of the sex dimension, -1 */
 	uint32_t *cells[3]; /* offsets for everyone, men, women */
 	size_t ncells[3];
+	int slot; /* of the form's sums kept per column (expr_share), -1 */
 	int row;
 };
 
@@ -155,6 +156,7 @@ static struct expr *node(enum op op, struct expr *l, struct expr *r)
 	x->l = l;
 	x->r = r;
 	x->sex_dim = -1;
+	x->slot = -1;
 	return x;
 }
 
@@ -460,14 +462,66 @@ bool expr_sex_additive(const struct expr *x)
 	}
 }
 
+/* Whether two cube calls read the same cells of the same cube. */
+static bool same_cells(const struct expr *a, const struct expr *b)
+{
+	if (a->cube != b->cube || a->sel != b->sel || a->sex_dim != b->sex_dim)
+		return false;
+	for (int i = 0; i < 3; i++)
+		if (a->ncells[i] != b->ncells[i] ||
+		    (a->ncells[i] && memcmp(a->cells[i], b->cells[i], a->ncells[i] * sizeof *a->cells[i])))
+			return false;
+	return true;
+}
+
+/* The cube calls of x, appended to v from n on (v NULL: only counted). */
+static size_t cube_calls(struct expr *x, struct expr **v, size_t n)
+{
+	if (!x)
+		return n;
+	if (x->op == OP_CUBE) {
+		if (v)
+			v[n] = x;
+		n++;
+	}
+	n = cube_calls(x->l, v, n);
+	return cube_calls(x->r, v, n);
+}
+
+size_t expr_share(struct expr *const *xs, size_t n)
+{
+	size_t m = 0, slots = 0;
+	for (size_t i = 0; i < n; i++)
+		m = cube_calls(xs[i], NULL, m);
+	struct expr **v = malloc((m + 1) * sizeof *v);
+	if (!v)
+		return 0; /* no sums kept: every call sums its cells */
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		m = cube_calls(xs[i], v, m);
+	for (size_t i = 0; i < m; i++) {
+		v[i]->slot = -1;
+		for (size_t j = 0; j < i && v[i]->slot < 0; j++)
+			if (same_cells(v[i], v[j]))
+				v[i]->slot = v[j]->slot;
+		if (v[i]->slot < 0)
+			v[i]->slot = (int)slots++;
+	}
+	free(v);
+	return slots;
+}
+
 static double cube_sum(const struct expr *x, const struct expr_env *env, int sex)
 {
+	int which = x->sex_dim >= 0 ? sex : 0;
+	size_t k = (size_t)x->slot * 3 + (size_t)which;
+	if (env->kept && x->slot >= 0 && env->known[k])
+		return env->kept[k];
 	const char *base = x->cube->stock ? (const char *)env->stock[x->sel]
 					  : (const char *)env->flow[x->sel];
 	if (!base)
 		return NAN;
 	const int32_t *cells = (const int32_t *)(base + x->cube->offset);
-	int which = x->sex_dim >= 0 ? sex : 0;
 	/* Whole numbers, added as such in two chains: no rounding, and no wait
 	 * on the previous floating-point add for each cell. */
 	const uint32_t *ix = x->cells[which];
@@ -479,7 +533,12 @@ static double cube_sum(const struct expr *x, const struct expr_env *env, int sex
 	}
 	if (i < n)
 		s0 += cells[ix[i]];
-	return (double)(s0 + s1);
+	double v = (double)(s0 + s1);
+	if (env->kept && x->slot >= 0) {
+		env->kept[k] = v;
+		env->known[k] = 1;
+	}
+	return v;
 }
 
 double expr_eval(const struct expr *x, const struct expr_env *env, int sex)

@@ -64,7 +64,19 @@ struct expr_env {
 	const double *rows; /* values of the rows computed so far (totals) */
 	double days;        /* days in the period */
 	bool whole_year;    /* the period is one calendar year */
+	/* The column's sums kept (expr_share), three for each slot (everyone,
+	 * men, women), known[k] once kept[k] holds one; NULL: none kept. */
+	double *kept;
+	uint8_t *known;
 };
+
+/*
+ * Gives the same slot to every cube call of the n expressions that reads
+ * the same cells (birth() in four rows of the annual form), so that a
+ * column sums them once (struct expr_env, kept); the number of slots, 0
+ * when out of memory (then nothing is kept).
+ */
+size_t expr_share(struct expr *const *xs, size_t n);
 
 /*
  * The cubes, in the order of struct eng_stock and struct eng_flow as the

@@ -151,6 +151,11 @@ enum ds_rc rpt_form_parse(const char *text, size_t len, struct rpt_form *f, char
 			if ((rc = parse_row(f, jr, i, err, errsz)))
 				goto out;
 	}
+	struct expr **xs = malloc((f->nrows + 1) * sizeof *xs);
+	for (size_t r = 0; xs && r < f->nrows; r++)
+		xs[r] = f->rows[r].x;
+	f->slots = xs ? expr_share(xs, f->nrows) : 0;
+	free(xs);
 out:
 	json_decref(o);
 	if (rc)
@@ -345,6 +350,8 @@ static void eval_column(struct rpt_table *t, size_t col, const struct expr_env *
 	const struct rpt_form *f = t->form;
 	struct expr_env env = *base;
 	env.rows = rows;
+	if (env.known)
+		memset(env.known, 0, 3 * f->slots);
 	for (size_t r = 0; r < f->nrows; r++) {
 		const struct rpt_row *row = &f->rows[r];
 		double m = row->sex ? expr_eval(row->x, &env, 1) : NAN;
@@ -378,6 +385,15 @@ static void *eval_part(void *arg)
 	struct col_part *p = arg;
 	const struct eng_result *res = p->res;
 	struct expr_env env = *p->env;
+	/* The sums that several rows of a column read, kept for the column
+	 * (none when out of memory: each row sums them again). */
+	size_t slots = p->t->form->slots;
+	env.kept = slots ? malloc(3 * slots * sizeof *env.kept) : NULL;
+	env.known = env.kept ? malloc(3 * slots) : NULL;
+	if (!env.known) {
+		free(env.kept);
+		env.kept = NULL;
+	}
 	for (size_t col = p->c0; col < p->c1; col++) {
 		for (int i = 0; i < 2; i++) {
 			env.stock[i] = res->stock[i] ? &res->stock[i][col] : NULL;
@@ -390,6 +406,8 @@ static void *eval_part(void *arg)
 		}
 		eval_column(p->t, col, &env, p->rows);
 	}
+	free(env.kept);
+	free(env.known);
 	return NULL;
 }
 

@@ -50,6 +50,7 @@ struct rpt_form {
 	struct rpt_row *rows;
 	size_t nrows;
 	struct expr_needs needs;
+	size_t slots; /* the sums a column keeps for its rows (expr_share) */
 };
 
 struct rpt_defs {

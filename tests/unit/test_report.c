@@ -418,6 +418,40 @@ TEST(report_definition_errors)
 	rpt_defs_free(&d);
 }
 
+/* A column sums the cells that several rows read once (expr_share), and
+ * gives every row the value it would have summed itself. */
+TEST(report_rows_share_their_sums)
+{
+	struct rpt_form f;
+	char err[200];
+	const char *form = "{\"code\":\"X\",\"sections\":[{\"rows\":["
+			   "{\"code\":\"1\",\"value\":\"pop(sex=2) + pop(sex=2)\"},"
+			   "{\"code\":\"2\",\"value\":\"pop(sex=2, age=0..100) * 10 + pop(sex=1)\"},"
+			   "{\"code\":\"3\",\"value\":\"pop@start(sex=2)\"}]}]}";
+	CHECK_EQ(rpt_form_parse(form, strlen(form), &f, err, sizeof err), DS_OK);
+	/* pop(sex=2) three times (age=0..100 is every age), pop(sex=1), and
+	 * the other day's pop(sex=2): three sums. */
+	CHECK_EQ(f.slots, 3);
+	struct eng_stock st[2];
+	memset(st, 0, sizeof st);
+	st[0].pop[1][30][1] = 7;
+	st[0].pop[0][40][0] = 2;
+	st[1].pop[1][20][0] = 5;
+	double kept[9];
+	uint8_t known[9] = {0};
+	struct expr_env env = {.stock = {&st[0], &st[1]}, .days = 366, .kept = kept, .known = known};
+	CHECK_EQ(expr_eval(f.rows[0].x, &env, 0), 14);
+	CHECK_EQ(expr_eval(f.rows[1].x, &env, 0), 72);
+	CHECK_EQ(expr_eval(f.rows[2].x, &env, 0), 5);
+	/* The next column clears what was kept. */
+	memset(known, 0, sizeof known);
+	st[0].pop[1][30][1] = 1;
+	CHECK_EQ(expr_eval(f.rows[1].x, &env, 0), 12);
+	struct rpt_defs d = {malloc(sizeof f), 1};
+	memcpy(d.forms, &f, sizeof f);
+	rpt_defs_free(&d);
+}
+
 /*
  * An engine that does not agree with the store (here: a household and its
  * two persons imported behind its back, as a load without one snapshot
