@@ -436,8 +436,11 @@ void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, si
 		     size_t a1);
 /* Counts each household marked in c[i].seen_hh once, into its area's
  * column of c[i].out, for each of the n (<= 2) stocks in one walk, and
- * clears the bitmaps. */
-void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col);
+ * clears the bitmaps.  `other`: NULL, or (a dense query on two threads)
+ * the other thread's bitmaps of the n days, whose marks are counted here
+ * too; then only this thread's part of the words, part `part` of `parts`. */
+void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col,
+			  uint8_t *const *other, size_t part, size_t parts);
 
 /* ---- questions over a unit's areas (engine_quality.c) ---- */
 

@@ -161,6 +161,8 @@ static bool seen_of(struct reuse *u, size_t bytes)
 	return true;
 }
 
+struct worker;
+
 struct work {
 	const struct engine *e;
 	const struct eng_query *q;
@@ -176,6 +178,13 @@ struct work {
 	int year[2];                   /* of the stock dates */
 	int next;                      /* next task: flows, then stock chunks */
 	pthread_mutex_t mu;
+	/* On two threads over the whole map (chunks): the households marked by
+	 * both are counted in halves of the bitmaps once both threads are done
+	 * with the spells, each half by one thread, so that the thread that
+	 * took the flow, and marked few, takes its share of them. */
+	bool halves;
+	pthread_barrier_t spells_done;
+	struct worker *workers[2];
 };
 
 struct worker {
@@ -218,9 +227,19 @@ static void *work_run(void *arg)
 				eng_stock_areas(c, w->nstock, w->area_col, (size_t)w->list[i],
 						(size_t)w->list[i] + 1);
 	}
+	if (w->halves) {
+		/* The other thread's bitmaps are read (and cleared) here too:
+		 * only once it has marked all it will. */
+		pthread_barrier_wait(&w->spells_done);
+		int me = w->workers[1] == k;
+		if (w->nstock && !w->workers[0]->rc && !w->workers[1]->rc)
+			eng_stock_households(c, w->nstock, w->area_col, w->workers[1 - me]->seen,
+					     (size_t)me, 2);
+		return NULL;
+	}
 	/* The households this thread marked lie in its chunks' areas only. */
 	if (w->nstock && !k->rc)
-		eng_stock_households(c, w->nstock, w->area_col);
+		eng_stock_households(c, w->nstock, w->area_col, NULL, 0, 1);
 	return NULL;
 }
 
@@ -344,8 +363,16 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	if (!rc)
 		rc = worker_init(&mine, &w, r->stock, u);
 	pthread_t th;
-	bool threaded = !rc && want_side && worker_init(&side, &w, NULL, NULL) == DS_OK &&
-			pthread_create(&th, NULL, work_run, &side) == 0;
+	bool threaded = !rc && want_side && worker_init(&side, &w, NULL, NULL) == DS_OK;
+	w.workers[0] = &mine;
+	w.workers[1] = &side;
+	w.halves = threaded && !w.list && pthread_barrier_init(&w.spells_done, NULL, 2) == 0;
+	if (threaded && pthread_create(&th, NULL, work_run, &side) != 0) {
+		threaded = false;
+		if (w.halves)
+			pthread_barrier_destroy(&w.spells_done);
+		w.halves = false;
+	}
 	if (!rc) {
 		work_run(&mine);
 		rc = mine.rc;
@@ -367,6 +394,8 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 		}
 	worker_free(&mine, false);
 	worker_free(&side, true);
+	if (w.halves)
+		pthread_barrier_destroy(&w.spells_done);
 	pthread_mutex_destroy(&w.mu);
 	if (same_flow)
 		r->flow[1] = r->flow[0];

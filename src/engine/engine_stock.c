@@ -422,25 +422,38 @@ void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, si
 		pair_fold(c, &pr);
 }
 
-void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col)
+void eng_stock_households(struct eng_stock_ctx *c, int n, const int32_t *area_col,
+			  uint8_t *const *other, size_t part, size_t parts)
 {
 	const struct engine *e = c->e;
 	size_t words = eng_seen_words(e);
-	uint64_t *bits[2] = {NULL, NULL}, *sum[2] = {NULL, NULL};
+	uint64_t *bits[2] = {NULL, NULL}, *sum[2] = {NULL, NULL}, *more[2] = {NULL, NULL};
 	for (int i = 0; i < n; i++) {
 		bits[i] = (uint64_t *)(void *)c[i].seen_hh;
 		sum[i] = bits[i] + words;
+		more[i] = other ? (uint64_t *)(void *)other[i] : NULL;
 	}
+	/* A part is whole summary words (64 words of the bitmap each). */
+	size_t sws = (words >> 6) + 1;
+	size_t sw0 = other ? sws * part / parts : 0, sw1 = other ? sws * (part + 1) / parts : sws;
 	/* The words marked for either date, found through the summaries: a
 	 * household present on both is found, placed and read once; all left
 	 * cleared. */
-	for (size_t sw = 0; sw <= words >> 6; sw++) {
+	for (size_t sw = sw0; sw < sw1; sw++) {
 		uint64_t s = c->dense ? ~0ull : sum[0][sw] | (n > 1 ? sum[1][sw] : 0);
 		for (; s; s &= s - 1) {
 			size_t w = sw * 64 + (size_t)__builtin_ctzll(s);
 			if (w >= words)
 				break;
 			uint64_t b0 = bits[0][w], b1 = n > 1 ? bits[1][w] : 0;
+			if (other) {
+				b0 |= more[0][w];
+				more[0][w] = 0;
+				if (n > 1) {
+					b1 |= more[1][w];
+					more[1][w] = 0;
+				}
+			}
 			for (uint64_t b = b0 | b1; b; b &= b - 1) {
 				unsigned bit = (unsigned)__builtin_ctzll(b);
 				int32_t hh = (int32_t)(w * 64 + bit);
