@@ -488,14 +488,19 @@ static size_t cube_calls(struct expr *x, struct expr **v, size_t n)
 	return cube_calls(x->r, v, n);
 }
 
-size_t expr_share(struct expr *const *xs, size_t n)
+size_t expr_share(struct expr *const *xs, size_t n, uint8_t **summable)
 {
 	size_t m = 0, slots = 0;
+	*summable = NULL;
 	for (size_t i = 0; i < n; i++)
 		m = cube_calls(xs[i], NULL, m);
 	struct expr **v = malloc((m + 1) * sizeof *v);
-	if (!v)
+	uint8_t *sum = malloc(m + 1);
+	if (!v || !sum) {
+		free(v);
+		free(sum);
 		return 0; /* no sums kept: every call sums its cells */
+	}
 	m = 0;
 	for (size_t i = 0; i < n; i++)
 		m = cube_calls(xs[i], v, m);
@@ -504,10 +509,15 @@ size_t expr_share(struct expr *const *xs, size_t n)
 		for (size_t j = 0; j < i && v[i]->slot < 0; j++)
 			if (same_cells(v[i], v[j]))
 				v[i]->slot = v[j]->slot;
-		if (v[i]->slot < 0)
+		if (v[i]->slot < 0) {
+			/* Distinct persons do not add up over columns. */
+			ptrdiff_t c = v[i]->cube - cubes;
+			sum[slots] = c != XC_PRENATAL && c != XC_NEWBORN && c != XC_ELDERLY;
 			v[i]->slot = (int)slots++;
+		}
 	}
 	free(v);
+	*summable = sum;
 	return slots;
 }
 

@@ -74,9 +74,12 @@ struct expr_env {
  * Gives the same slot to every cube call of the n expressions that reads
  * the same cells (birth() in four rows of the annual form), so that a
  * column sums them once (struct expr_env, kept); the number of slots, 0
- * when out of memory (then nothing is kept).
+ * when out of memory (then nothing is kept).  *summable (to free) says for
+ * each slot whether its sum over several columns is the sum of the
+ * columns' (so a total column adds the columns' sums instead of their
+ * cubes): every cube but the distinct persons'.
  */
-size_t expr_share(struct expr *const *xs, size_t n);
+size_t expr_share(struct expr *const *xs, size_t n, uint8_t **summable);
 
 /*
  * The cubes, in the order of struct eng_stock and struct eng_flow as the

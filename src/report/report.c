@@ -57,6 +57,7 @@ static void form_free(struct rpt_form *f)
 	}
 	free(f->rows);
 	free(f->sections);
+	free(f->slot_sums);
 	free(f->title_vi);
 	free(f->title_en);
 	free(f->period);
@@ -151,11 +152,18 @@ enum ds_rc rpt_form_parse(const char *text, size_t len, struct rpt_form *f, char
 			if ((rc = parse_row(f, jr, i, err, errsz)))
 				goto out;
 	}
+	/* The sums a column keeps, and which add up over columns (a total
+	 * column is made of them: eval_total). */
 	struct expr **xs = malloc((f->nrows + 1) * sizeof *xs);
 	for (size_t r = 0; xs && r < f->nrows; r++)
 		xs[r] = f->rows[r].x;
-	f->slots = xs ? expr_share(xs, f->nrows) : 0;
+	if (xs)
+		f->slots = expr_share(xs, f->nrows, &f->slot_sums);
 	free(xs);
+	if (!f->slot_sums) {
+		snprintf(err, errsz, "%s: out of memory", f->code);
+		rc = DS_ENOMEM;
+	}
 out:
 	json_decref(o);
 	if (rc)
@@ -344,13 +352,15 @@ static enum ds_rc set_columns(const struct eng_view *v, struct rpt_table *t, enu
 	return rc;
 }
 
-/* Evaluates every row for one column. */
-static void eval_column(struct rpt_table *t, size_t col, const struct expr_env *base, double *rows)
+/* Evaluates every row for one column; fresh: nothing is known of its
+ * sums yet (base's known is cleared). */
+static void eval_column(struct rpt_table *t, size_t col, const struct expr_env *base, double *rows,
+			bool fresh)
 {
 	const struct rpt_form *f = t->form;
 	struct expr_env env = *base;
 	env.rows = rows;
-	if (env.known)
+	if (fresh)
 		memset(env.known, 0, 3 * f->slots);
 	for (size_t r = 0; r < f->nrows; r++) {
 		const struct rpt_row *row = &f->rows[r];
@@ -365,67 +375,83 @@ static void eval_column(struct rpt_table *t, size_t col, const struct expr_env *
 }
 
 /*
- * The columns [c0, c1) of t from the engine's result, each column's cubes
- * also added into the part's own totals (when t has a total column).  A
- * province's thousand columns are evaluated in two parts at once, on the
- * calling thread and one more, each with its own totals, added afterwards.
+ * The columns [c0, c1) of t from the engine's result.  A province's
+ * thousand columns are evaluated in two parts at once, on the calling
+ * thread and one more.  Each part also adds up, over its columns, the sums
+ * its columns kept (struct expr_env): a total column takes its sums from
+ * these (every sum of cells over columns is the sum of the columns' sums)
+ * instead of adding up every column's cubes (38 kB a column), but for the
+ * distinct persons, which the engine counts over all columns itself.
  */
 struct col_part {
 	struct rpt_table *t;
 	const struct eng_result *res;
 	const struct expr_env *env;
 	size_t c0, c1;
-	struct eng_stock stock[2];
-	struct eng_flow flow[2];
 	double *rows;
+	double *kept, *sums; /* 3 * slots each */
+	uint8_t *known, *seen;
 };
 
 static void *eval_part(void *arg)
 {
 	struct col_part *p = arg;
 	const struct eng_result *res = p->res;
+	size_t n = 3 * p->t->form->slots;
 	struct expr_env env = *p->env;
-	/* The sums that several rows of a column read, kept for the column
-	 * (none when out of memory: each row sums them again). */
-	size_t slots = p->t->form->slots;
-	env.kept = slots ? malloc(3 * slots * sizeof *env.kept) : NULL;
-	env.known = env.kept ? malloc(3 * slots) : NULL;
-	if (!env.known) {
-		free(env.kept);
-		env.kept = NULL;
-	}
+	env.kept = p->kept;
+	env.known = p->known;
 	for (size_t col = p->c0; col < p->c1; col++) {
 		for (int i = 0; i < 2; i++) {
 			env.stock[i] = res->stock[i] ? &res->stock[i][col] : NULL;
 			env.flow[i] = res->flow[i] ? &res->flow[i][col] : NULL;
-			if (p->t->has_total && res->stock[i])
-				eng_add_cells(&p->stock[i], &res->stock[i][col], sizeof p->stock[i]);
-			/* The year to date given as the year's flow is added once. */
-			if (p->t->has_total && res->flow[i] && !(i == 1 && res->flow[1] == res->flow[0]))
-				eng_add_cells(&p->flow[i], &res->flow[i][col], sizeof p->flow[i]);
 		}
-		eval_column(p->t, col, &env, p->rows);
+		eval_column(p->t, col, &env, p->rows, true);
+		for (size_t k = 0; k < n; k++)
+			if (p->known[k]) {
+				p->sums[k] += p->kept[k];
+				p->seen[k] = 1;
+			}
 	}
-	free(env.kept);
-	free(env.known);
 	return NULL;
 }
 
 /* Columns below which one thread evaluates them all. */
 #define PART_COLUMNS 64
 
-/* The columns of the engine's result into t, and the totals of them all
- * into part[0] (stock and flow); false when out of memory. */
+/* The part's buffers (3 * slots each, the sums and seen cleared). */
+static bool part_alloc(struct col_part *p, size_t nrows, size_t slots)
+{
+	size_t n = 3 * slots + 1;
+	p->rows = malloc(nrows * sizeof *p->rows);
+	p->kept = malloc(n * sizeof *p->kept);
+	p->sums = calloc(n, sizeof *p->sums);
+	p->known = malloc(n);
+	p->seen = calloc(n, 1);
+	return p->rows && p->kept && p->sums && p->known && p->seen;
+}
+
+static void part_free(struct col_part *p)
+{
+	free(p->rows);
+	free(p->kept);
+	free(p->sums);
+	free(p->known);
+	free(p->seen);
+}
+
+/* The columns of the engine's result into t; the sums over them all into
+ * part[0] (sums, seen); false when out of memory. */
 static bool eval_columns(struct rpt_table *t, const struct eng_result *res, size_t nq,
 			 const struct expr_env *env, struct col_part *part)
 {
-	size_t nrows = t->form->nrows + 1;
+	size_t nrows = t->form->nrows + 1, slots = t->form->slots;
 	int n = nq >= PART_COLUMNS ? 2 : 1;
 	bool ok = true;
 	for (int i = 0; i < n; i++) {
 		part[i] = (struct col_part){.t = t, .res = res, .env = env, .c0 = nq * (size_t)i / (size_t)n,
 					    .c1 = nq * (size_t)(i + 1) / (size_t)n};
-		ok &= (part[i].rows = malloc(nrows * sizeof *part[i].rows)) != NULL;
+		ok &= part_alloc(&part[i], nrows, slots);
 	}
 	pthread_t side;
 	bool two = ok && n == 2 && pthread_create(&side, NULL, eval_part, &part[1]) == 0;
@@ -436,18 +462,34 @@ static bool eval_columns(struct rpt_table *t, const struct eng_result *res, size
 		else if (n == 2)
 			eval_part(&part[1]);
 	}
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && ok)
-			for (int k = 0; k < 2; k++) {
-				eng_add_cells(&part[0].stock[k], &part[i].stock[k], sizeof part[0].stock[k]);
-				eng_add_cells(&part[0].flow[k], &part[i].flow[k], sizeof part[0].flow[k]);
-			}
-		free(part[i].rows);
-		part[i].rows = NULL;
+	for (size_t k = 0; ok && n == 2 && k < 3 * slots; k++) {
+		part[0].sums[k] += part[1].sums[k];
+		part[0].seen[k] |= part[1].seen[k];
 	}
-	if (ok && res->flow[1] && res->flow[1] == res->flow[0])
-		part[0].flow[1] = part[0].flow[0];
+	if (n == 2)
+		part_free(&part[1]);
 	return ok;
+}
+
+/* The total column of t: every sum of cells that adds up over columns
+ * from the columns' (part[0], after eval_columns), the distinct persons'
+ * from the engine's count over all of them (its column nq). */
+static void eval_total(struct rpt_table *t, const struct eng_result *res, size_t nq,
+		       const struct expr_env *base, struct col_part *part, double *rows)
+{
+	const struct rpt_form *f = t->form;
+	struct expr_env env = *base;
+	for (int i = 0; i < 2; i++) {
+		env.stock[i] = NULL; /* every stock's sums add up */
+		env.flow[i] = res->flow[i] ? &res->flow[i][nq] : NULL;
+	}
+	for (size_t k = 0; k < 3 * f->slots; k++) {
+		part->known[k] = f->slot_sums[k / 3];
+		part->kept[k] = part->sums[k];
+	}
+	env.kept = part->kept;
+	env.known = part->known;
+	eval_column(t, t->ncols - 1, &env, rows, false);
 }
 
 /* The columns and every value of t, in one view of the engine. */
@@ -507,30 +549,14 @@ static enum ds_rc compute(const struct eng_view *v, const struct rpt_request *rq
 		int py = t->period.year;
 		struct expr_env env = {.days = (double)(t->period.to - t->period.from + 1)};
 		env.whole_year = t->period.from == day_from_ymd(py, 1, 1) && t->period.to == day_from_ymd(py, 12, 31);
-		/* Two parts' totals (cubes of 27 kB each): on the heap. */
-		struct col_part *part = calloc(2, sizeof *part);
-		if (!part || !eval_columns(t, &res, nq, &env, part))
+		struct col_part part[2];
+		if (!eval_columns(t, &res, nq, &env, part))
 			rc = DS_ENOMEM;
-		struct eng_stock *total_stock = part ? part[0].stock : NULL;
-		struct eng_flow *total_flow = part ? part[0].flow : NULL;
-		if (!rc && t->has_total) {
-			/* Distinct persons are counted once over all columns, not summed:
-			 * a woman screened in two communes is one woman screened. */
-			for (int i = 0; i < 2 && total_flow; i++) {
-				if (!res.flow[i])
-					continue;
-				const struct eng_flow *all = &res.flow[i][nq];
-				memcpy(total_flow[i].prenatal, all->prenatal, sizeof all->prenatal);
-				memcpy(total_flow[i].newborn, all->newborn, sizeof all->newborn);
-				memcpy(total_flow[i].elderly, all->elderly, sizeof all->elderly);
-			}
-			for (int i = 0; i < 2; i++) {
-				env.stock[i] = res.stock[i] ? &total_stock[i] : NULL;
-				env.flow[i] = res.flow[i] ? &total_flow[i] : NULL;
-			}
-			eval_column(t, t->ncols - 1, &env, rows);
-		}
-		free(part);
+		/* Distinct persons are counted once over all columns, not summed:
+		 * a woman screened in two communes is one woman screened. */
+		if (!rc && t->has_total)
+			eval_total(t, &res, nq, &env, &part[0], rows);
+		part_free(&part[0]);
 	}
 	free(rows);
 	free(units);

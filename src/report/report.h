@@ -50,7 +50,8 @@ struct rpt_form {
 	struct rpt_row *rows;
 	size_t nrows;
 	struct expr_needs needs;
-	size_t slots; /* the sums a column keeps for its rows (expr_share) */
+	size_t slots;       /* the sums a column keeps for its rows (expr_share) */
+	uint8_t *slot_sums; /* of each slot: whether it adds up over columns */
 };
 
 struct rpt_defs {
