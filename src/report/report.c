@@ -397,7 +397,7 @@ static void *eval_part(void *arg)
 {
 	struct col_part *p = arg;
 	const struct eng_result *res = p->res;
-	size_t n = 3 * p->t->form->slots;
+	size_t n = p->t->has_total ? 3 * p->t->form->slots : 0; /* sums added up */
 	struct expr_env env = *p->env;
 	env.kept = p->kept;
 	env.known = p->known;
