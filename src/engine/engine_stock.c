@@ -355,6 +355,21 @@ pair_run_as(struct eng_stock_ctx *c, struct pair *p, int32_t col, const struct e
 		if (__builtin_expect(calm[k] > dlo || to[k] <= dhi, 0)) {
 			if (to[k] <= dlo || s->from[k] > dhi)
 				continue; /* on neither day */
+			/* Present on one of the days only and calm on it (ended or
+			 * begun between them: a death, a birth, a move), as about two
+			 * in five of these are: its final state, with no walk. */
+			struct eng_stock_ctx *one = NULL;
+			if (to[k] <= dhi)
+				one = s->from[k] <= dlo && calm[k] <= dlo ? cl : NULL;
+			else if (s->from[k] > dlo && calm[k] <= dhi)
+				one = ch;
+			if (one) {
+				bool lo = one == cl;
+				count_calm(born[k], one->key, info[k], ENG_FP_AGE0, ENG_FP_AGES,
+					   (uint32_t)hh[k], &one->out[col].pop[0][0][0], &one->out[col].fp[0][0],
+					   lo ? seen_lo : seen_hi, lo ? sum_lo : sum_hi, dense);
+				continue;
+			}
 			later[nlater++] = k;
 			asks_person(cl->e, s->person[k]);
 			if (nlater == PAIR_LATER) {
