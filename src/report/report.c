@@ -390,7 +390,7 @@ struct col_part {
 	size_t c0, c1;
 	double *rows;
 	double *kept, *sums; /* 3 * slots each */
-	uint8_t *known, *seen;
+	uint8_t *known;
 };
 
 static void *eval_part(void *arg)
@@ -408,10 +408,8 @@ static void *eval_part(void *arg)
 		}
 		eval_column(p->t, col, &env, p->rows, true);
 		for (size_t k = 0; k < n; k++)
-			if (p->known[k]) {
+			if (p->known[k])
 				p->sums[k] += p->kept[k];
-				p->seen[k] = 1;
-			}
 	}
 	return NULL;
 }
@@ -419,7 +417,7 @@ static void *eval_part(void *arg)
 /* Columns below which one thread evaluates them all. */
 #define PART_COLUMNS 64
 
-/* The part's buffers (3 * slots each, the sums and seen cleared). */
+/* The part's buffers (3 * slots each, the sums cleared). */
 static bool part_alloc(struct col_part *p, size_t nrows, size_t slots)
 {
 	size_t n = 3 * slots + 1;
@@ -427,8 +425,7 @@ static bool part_alloc(struct col_part *p, size_t nrows, size_t slots)
 	p->kept = malloc(n * sizeof *p->kept);
 	p->sums = calloc(n, sizeof *p->sums);
 	p->known = malloc(n);
-	p->seen = calloc(n, 1);
-	return p->rows && p->kept && p->sums && p->known && p->seen;
+	return p->rows && p->kept && p->sums && p->known;
 }
 
 static void part_free(struct col_part *p)
@@ -437,11 +434,10 @@ static void part_free(struct col_part *p)
 	free(p->kept);
 	free(p->sums);
 	free(p->known);
-	free(p->seen);
 }
 
 /* The columns of the engine's result into t; the sums over them all into
- * part[0] (sums, seen); false when out of memory. */
+ * part[0].sums; false when out of memory. */
 static bool eval_columns(struct rpt_table *t, const struct eng_result *res, size_t nq,
 			 const struct expr_env *env, struct col_part *part)
 {
@@ -462,10 +458,8 @@ static bool eval_columns(struct rpt_table *t, const struct eng_result *res, size
 		else if (n == 2)
 			eval_part(&part[1]);
 	}
-	for (size_t k = 0; ok && n == 2 && k < 3 * slots; k++) {
+	for (size_t k = 0; ok && n == 2 && k < 3 * slots; k++)
 		part[0].sums[k] += part[1].sums[k];
-		part[0].seen[k] |= part[1].seen[k];
-	}
 	if (n == 2)
 		part_free(&part[1]);
 	return ok;
@@ -483,6 +477,7 @@ static void eval_total(struct rpt_table *t, const struct eng_result *res, size_t
 		env.stock[i] = NULL; /* every stock's sums add up */
 		env.flow[i] = res->flow[i] ? &res->flow[i][nq] : NULL;
 	}
+	/* A sum no column read is 0: the total's rows read the same sums. */
 	for (size_t k = 0; k < 3 * f->slots; k++) {
 		part->known[k] = f->slot_sums[k / 3];
 		part->kept[k] = part->sums[k];
