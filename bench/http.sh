@@ -5,6 +5,8 @@
 #   sh bench/http.sh DB        a SQLite file, or a postgresql:// URL
 #   ONLY=reads sh bench/http.sh DB   person reads only (BIN=… to compare binaries)
 #   ONLY=writes sh bench/http.sh DB  single events and 100-event batches only
+#   ONLY=batches sh bench/http.sh DB 100-event batches only
+#   PERF=FILE ...                    the server under `perf record -g` meanwhile
 # A PostgreSQL source is copied as a new database made from it as template
 # (nothing may be connected to the source meanwhile) and dropped at the end.
 set -eu
@@ -70,23 +72,29 @@ w() { # label script extra-env... : one wrk run, requests/s and p99
 	bad=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
 	echo "http $label: $rps requests/s, p99 $p99${bad:+, $bad non-2xx}"
 }
-if [ "${ONLY:-}" != writes ]; then
+case ${ONLY:-} in writes | batches) ;; *)
 	w "person reads" read.lua BENCH_COOKIE="$rc"
 	if [ "${ONLY:-}" = reads ]; then
 		w "person reads, again" read.lua BENCH_COOKIE="$rc"
 		exit 0
 	fi
 	w "searches" search.lua BENCH_COOKIE="$rc"
-fi
+	;;
+esac
 seq() { curl -s http://127.0.0.1:$port/health | sed 's/.*"event_sequence": *\([0-9]*\).*/\1/'; }
-s0=$(seq)
-CONNS=64 w "single events" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt"
 s1=$(seq)
-echo "http single events: $((s1 - s0)) events recorded in ${SECS:-10} s"
+[ -z "${PERF:-}" ] || { perf record ${PERFOPT:--g} -o "$PERF" -p $pid >/dev/null 2>&1 & }
+if [ "${ONLY:-}" != batches ]; then
+	s0=$s1
+	CONNS=64 w "single events" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt"
+	s1=$(seq)
+	echo "http single events: $((s1 - s0)) events recorded in ${SECS:-10} s"
+fi
 CONNS=16 w "100-event batches" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt" BENCH_BATCH=100
 s2=$(seq)
 echo "http 100-event batches: $((s2 - s1)) events recorded in ${SECS:-10} s"
-[ "${ONLY:-}" = writes ] && exit 0
+[ -z "${PERF:-}" ] || { pkill -INT -f "perf record.* -o $PERF"; sleep 2; }
+case ${ONLY:-} in writes | batches) exit 0 ;; esac
 CONNS=8 w "commune monthly report" report.lua BENCH_COOKIE="$rc" BENCH_REPORT="/api/v1/reports/01-DSX?unit=$commune&period=2025-03"
 CONNS=4 w "province annual report" report.lua BENCH_COOKIE="$rc" BENCH_REPORT="/api/v1/reports/03-DSX?unit=79&period=2025"
 w "person reads, baseline" read.lua BENCH_COOKIE="$rc"

@@ -3,7 +3,7 @@
 // merge would carry over), the decision (the same person: a merge, which
 // can be undone; not the same: not proposed again), and the check at entry
 // that the record form calls before a birth or an arrival is saved.
-import { api, codes, field, h, label, state, today } from './core.js';
+import { api, codes, eventId, field, h, label, state, today } from './core.js';
 import { date, getLang, num } from './i18n.js';
 import { unitPicker } from './pickers.js';
 
@@ -64,14 +64,6 @@ const w = (k, args) => {
 const reasonText = (r) => (getLang() === 'vi' ? WORDS.vi.reasons[r] : null) || r.replaceAll('_', ' ');
 const pct = (s) => `${num(Math.round(s * 100))}%`;
 const personHref = (id) => `#/person/${encodeURIComponent(id)}`;
-// A version 4 id for the void (crypto.randomUUID needs https or localhost).
-const newId = () => {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 15) | 64;
-  b[8] = (b[8] & 63) | 128;
-  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
-  return [x.slice(0, 8), x.slice(8, 12), x.slice(12, 16), x.slice(16, 20), x.slice(20)].join('-');
-};
 
 // #/duplicates?unit=U: the candidate pairs, with names.
 export async function duplicatesPage(main, params) {
@@ -126,7 +118,7 @@ async function pairPage(main, a, b, unit) {
       const dup = duplicate === pa.id ? pa : pb;
       const undo = h('button', { type: 'button', class: 'secondary', onclick: async () => {
         try {
-          await api('/api/v1/events', { method: 'POST', body: { id: newId(), type: 'void', date: today(), target: r.event, reason: w('undo') } });
+          await api('/api/v1/events', { method: 'POST', body: { id: eventId(), type: 'void', date: today(), target: r.event, reason: w('undo') } });
           out.replaceChildren(h('p', { class: 'msg good', role: 'status' }, w('undone')));
         } catch (err) { out.append(h('p', { class: 'msg bad', role: 'alert' }, w('failed', { m: err.message }))); }
       } }, w('undo'));

@@ -1,7 +1,7 @@
 // Recording changes: one form per event type, in the words of the
 // collaborator's slip (P0/CTV).  The form checks as it goes; the server's
 // refusal is shown next to the field it names.
-import { api, clearErrors, codes, dateInput, field, h, isoOf, label, options, setFieldError, today } from './core.js';
+import { api, clearErrors, codes, dateInput, eventId, field, h, isoOf, label, options, setFieldError, today } from './core.js';
 import { date, getLang, t } from './i18n.js';
 import { bookLookup, householdOptions, offlineActive, recordOffline, sendNow } from './offline.js';
 import { entryMatch } from './duplicates.js';
@@ -103,16 +103,6 @@ function control(f) {
   }
 }
 
-// crypto.randomUUID exists only on https or localhost; a served-over-LAN page builds one itself.
-function uuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
-
 function setPath(o, path, v) {
   const parts = path.split('.');
   let x = o;
@@ -122,7 +112,7 @@ function setPath(o, path, v) {
 
 // The event as the exchange format wants it, from the form's fields.
 function collect(form, type) {
-  const ev = { id: uuid(), type, date: isoOf(form.elements.date) };
+  const ev = { id: eventId(), type, date: isoOf(form.elements.date) };
   for (const f of FORMS[type]) {
     const el = form.elements[f.name];
     if (!el) continue;
@@ -322,7 +312,7 @@ export async function recordPage(main, params) {
       return;
     }
     if (correct && !voided) {
-      const v = { id: uuid(), type: 'void', date: today(), target: correct, reason: answer.value.trim() || 'Sửa theo câu hỏi của cán bộ xã' };
+      const v = { id: eventId(), type: 'void', date: today(), target: correct, reason: answer.value.trim() || 'Sửa theo câu hỏi của cán bộ xã' };
       try {
         await api('/api/v1/events', { method: 'POST', body: v });
         voided = v.id;

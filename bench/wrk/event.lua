@@ -11,10 +11,21 @@ setup = function(thread) thread_id = thread_id + 1; thread:set("tid", thread_id)
 -- UUIDs, so a batch run after the single events sent ids already recorded
 -- (answered as duplicates, and not counted as recorded).
 init = function(args) math.randomseed(os.time() * 64 + (tid or 0)) end
+-- BENCH_UUID=v4: random ids, as another system might send; otherwise
+-- time-ordered ids (UUIDv7, RFC 9562), as danso's own clients make them:
+-- 48 bits of Unix milliseconds first (wrk's Lua has only seconds, so the
+-- thousandths are a counter), then random bits.
+local v4 = os.getenv("BENCH_UUID") == "v4"
 local function uuid()
   counter = counter + 1
-  return string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0x7fffffff), tid or 0,
-    math.random(0, 0xfff), math.random(0, 0xfff), counter * 1000003 % 0xffffffffffff + math.random(0, 0xfffff))
+  if v4 then
+    return string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0x7fffffff), tid or 0,
+      math.random(0, 0xfff), math.random(0, 0xfff), counter * 1000003 % 0xffffffffffff + math.random(0, 0xfffff))
+  end
+  local ms = os.time() * 1000 + counter % 1000
+  return string.format("%08x-%04x-7%03x-%04x-%012x", math.floor(ms / 0x10000), ms % 0x10000,
+    math.random(0, 0xfff), 0x8000 + (tid or 0) % 4 * 0x1000 + math.random(0, 0xfff),
+    counter * 1000003 % 0xffffffffffff + math.random(0, 0xfffff))
 end
 local batch = tonumber(os.getenv("BENCH_BATCH") or "0")
 local function one()

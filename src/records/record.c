@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/day.h"
 #include "records/records.h"
@@ -185,6 +186,11 @@ void rec_new_id(uint8_t id[16])
 	if (sodium_init() < 0)
 		abort();
 	randombytes_buf(id, 16);
-	id[6] = (uint8_t)((id[6] & 0x0F) | 0x40); /* version 4 */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	for (int i = 5; i >= 0; i--, ms >>= 8)
+		id[i] = (uint8_t)ms;
+	id[6] = (uint8_t)((id[6] & 0x0F) | 0x70); /* version 7 */
 	id[8] = (uint8_t)((id[8] & 0x3F) | 0x80); /* RFC 9562 variant */
 }

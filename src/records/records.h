@@ -87,7 +87,9 @@ char *rec_text(const struct rec *r);
 /* A JSON value in canonical form: whole reals become integers. */
 json_t *rec_number(double v);
 
-/* A new random record id (UUID version 4). */
+/* A new id for a record or an event the server makes: time-ordered (UUID
+ * version 7, RFC 9562: Unix milliseconds, then 74 random bits), so that the
+ * id indexes grow at their end. */
 void rec_new_id(uint8_t id[16]);
 
 /* ---- recording (write.c) ---- */

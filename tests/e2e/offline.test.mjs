@@ -192,6 +192,13 @@ test('the book comes to the phone; offline, four events are recorded and survive
   await page.locator('[name="date"]').fill('16/11/2026');
   await save(page);
   assert.equal(await waiting(page), 5);
+  // The phone's ids are time-ordered (version 7): the server's index of
+  // event ids grows at its end.
+  const made = await page.evaluate(async () => (await (await import('/static/book.js')).outbox()).map((x) => x.ev.id));
+  assert.ok(made.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)), made.join(' '));
+  assert.deepEqual(made.map((id) => id.slice(0, 13)), made.map((id) => id.slice(0, 13)).sort(), 'in the order they were made');
+  const ms = parseInt(made[0].slice(0, 8) + made[0].slice(9, 13), 16);
+  assert.ok(Math.abs(ms - Date.now()) < 600000, `the first id's time ${new Date(ms).toISOString()}`);
 
   // Tap targets of 44 px at least on the form.
   const small = await page.evaluate(() => [...document.querySelectorAll('main button, main select, main input:not([type=checkbox]), main a.btn')]

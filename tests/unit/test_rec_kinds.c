@@ -3,6 +3,8 @@
  * written back in one canonical form.
  */
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "records/records.h"
 #include "test.h"
@@ -95,10 +97,19 @@ TEST(records_cancel_has_no_body)
 		     "\"kind\":\"target\",\"supersedes\":\"6f1c2a9e-0d1b-4c5e-8a7b-2d3e4f5a6b7c\",\"unit\":\"79\"}");
 	free(t);
 	rec_free(&r);
+	/* Ids are version 7: the milliseconds of their making first, so that
+	 * those made later sort later. */
 	uint8_t a[16], b[16];
+	int64_t before = (int64_t)time(NULL) * 1000;
 	rec_new_id(a);
+	struct timespec pause = {0, 2000000};
+	nanosleep(&pause, NULL);
 	rec_new_id(b);
-	CHECK(memcmp(a, b, 16) != 0);
-	CHECK_EQ(a[6] >> 4, 4);
+	CHECK(memcmp(a, b, 16) < 0);
+	CHECK_EQ(a[6] >> 4, 7);
 	CHECK_EQ(a[8] >> 6, 2);
+	int64_t ms = 0;
+	for (int i = 0; i < 6; i++)
+		ms = ms << 8 | a[i];
+	CHECK(ms >= before && ms < before + 60000);
 }
