@@ -688,7 +688,7 @@ static enum ds_rc person_read(struct imp *im, struct csv *c, struct progress *pr
 			row_problem(im, STORE_PERSONS, c, "household_id", W_NO_HOUSEHOLD);
 			continue;
 		}
-		store_fold_name(p->rec.full_name, np->key);
+		store_new_person_prepare(np);
 		*got = true;
 		return DS_OK;
 	}

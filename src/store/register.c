@@ -53,6 +53,20 @@ void store_fold_name(const char *name, char key[REG_NAME_BYTES])
 		key[0] = '\0';
 }
 
+void store_new_person_prepare(struct store_new_person *np)
+{
+	const struct reg_person *r = &np->p.rec;
+	store_fold_name(r->full_name, np->key);
+	struct store_lengths *l = &np->len;
+	l->id = (uint16_t)strlen(r->id);
+	l->full_name = (uint16_t)strlen(r->full_name);
+	l->ethnicity = (uint16_t)strlen(r->ethnicity);
+	l->insurance_no = (uint16_t)strlen(r->insurance_no);
+	l->national_id = (uint16_t)strlen(r->national_id);
+	l->key = (uint16_t)strlen(np->key);
+	l->given = (uint16_t)strlen(txt_last_word(np->key));
+}
+
 enum ds_rc store_persons_add(struct store *st, struct store_new_person *v, size_t n, size_t *added)
 {
 	*added = 0;

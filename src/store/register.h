@@ -124,16 +124,22 @@ enum ds_rc store_unit_close(struct store *st, const struct reg_unit *u, int32_t 
 enum ds_rc store_household_add(struct store *st, struct store_household *h);
 /* Adds p, sets p->rid and its current facts to those it entered with. */
 enum ds_rc store_person_add(struct store *st, struct store_person *p);
-/* A person to add with others (store_persons_add): the row, and its full
- * name folded as searches compare it (store_fold_name), which the caller
- * makes beforehand, on any thread: a bulk load folds on its reading thread
- * while the writing one inserts. */
+/* A person to add with others (store_persons_add): the row, its full name
+ * folded as searches compare it, and the lengths of the texts the store
+ * binds, which the caller makes beforehand (store_new_person_prepare), on
+ * any thread: a bulk load prepares on its reading thread while the writing
+ * one inserts, and measures nothing there. */
 struct store_new_person {
 	struct store_person p;
 	char key[REG_NAME_BYTES];
+	struct store_lengths {
+		uint16_t id, full_name, ethnicity, insurance_no, national_id, key, given;
+	} len; /* given: the key's last word, at its end */
 };
 /* key: name folded (txt_fold), "" when it cannot be. */
 void store_fold_name(const char *name, char key[REG_NAME_BYTES]);
+/* Folds np->p's name into np->key and measures np->len. */
+void store_new_person_prepare(struct store_new_person *np);
 /* Adds v[0..n) in order, as store_person_add each; in a bulk load the
  * store binds them from v, which it reads only during the call.  *added
  * counts those added before a refusal (DS_ECONFLICT: v[*added] takes a

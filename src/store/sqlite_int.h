@@ -85,7 +85,7 @@ extern const char sq_search_add[];
  * person added, then sorted and appended to the search tables by fill,
  * which frees them; free drops them unused (a rollback). */
 enum ds_rc sq_search_start(struct store *st);
-enum ds_rc sq_search_note(struct sq *q, const char *key, const char *given, const char *nid, int32_t birth,
+enum ds_rc sq_search_note(struct sq *q, const char *key, const struct store_lengths *len, const char *nid, int32_t birth,
 			  int64_t hh, int64_t rid);
 enum ds_rc sq_search_fill(struct store *st);
 void sq_search_free(struct sq *q);

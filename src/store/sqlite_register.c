@@ -142,33 +142,44 @@ static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 	return rc;
 }
 
-/* A person's 23 values from parameter at on, in sql_person_add's order. */
-static void bind_person(sqlite3_stmt *s, int at, const struct reg_person *r, int prov, int64_t hh,
-			int32_t entry, int64_t entry_seq, int64_t baseline, const char *key)
+/* A text of n bytes; NULL when empty. */
+static void bind_n_or_null(sqlite3_stmt *s, int i, const char *v, int n)
 {
-	sq_bind_text(s, at, r->id);
-	sqlite3_bind_int(s, at + 1, prov);
-	sqlite3_bind_int64(s, at + 2, hh);
-	sq_bind_text(s, at + 3, r->full_name);
+	if (n)
+		sqlite3_bind_text(s, i, v, n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* A person's 23 values from parameter at on, in sql_person_add's order. */
+static void bind_person(sqlite3_stmt *s, int at, const struct store_new_person *np)
+{
+	const struct store_person *p = &np->p;
+	const struct reg_person *r = &p->rec;
+	const struct store_lengths *l = &np->len;
+	sqlite3_bind_text(s, at, r->id, l->id, SQLITE_STATIC);
+	sqlite3_bind_int(s, at + 1, p->prov);
+	sqlite3_bind_int64(s, at + 2, p->hh);
+	sqlite3_bind_text(s, at + 3, r->full_name, l->full_name, SQLITE_STATIC);
 	sqlite3_bind_int(s, at + 4, r->sex);
 	sqlite3_bind_int(s, at + 5, r->birth);
 	sqlite3_bind_int(s, at + 6, r->birth_prec);
 	sqlite3_bind_int(s, at + 7, r->relation);
-	sq_bind_text(s, at + 8, r->ethnicity);
+	sqlite3_bind_text(s, at + 8, r->ethnicity, l->ethnicity, SQLITE_STATIC);
 	sqlite3_bind_int(s, at + 9, r->education);
 	sqlite3_bind_int(s, at + 10, r->marital);
 	sqlite3_bind_int(s, at + 11, r->residence);
-	sq_bind_text_or_null(s, at + 12, r->insurance_no);
-	sq_bind_text_or_null(s, at + 13, r->national_id);
+	bind_n_or_null(s, at + 12, r->insurance_no, l->insurance_no);
+	bind_n_or_null(s, at + 13, r->national_id, l->national_id);
 	sqlite3_bind_int(s, at + 14, r->fp_method);
 	sq_bind_day(s, at + 15, r->fp_since, DAY_NONE);
-	sqlite3_bind_int(s, at + 16, entry);
-	sqlite3_bind_int64(s, at + 17, entry_seq);
-	sqlite3_bind_int64(s, at + 18, baseline);
-	sqlite3_bind_int64(s, at + 19, hh);
-	sq_bind_text(s, at + 20, key);
-	sq_bind_text_or_null(s, at + 21, r->national_id);
-	sq_bind_text(s, at + 22, txt_last_word(key));
+	sqlite3_bind_int(s, at + 16, p->entry);
+	sqlite3_bind_int64(s, at + 17, p->entry_seq);
+	sqlite3_bind_int64(s, at + 18, p->baseline);
+	sqlite3_bind_int64(s, at + 19, p->hh);
+	sqlite3_bind_text(s, at + 20, np->key, l->key, SQLITE_STATIC);
+	bind_n_or_null(s, at + 21, r->national_id, l->national_id);
+	sqlite3_bind_text(s, at + 22, np->key + l->key - l->given, l->given, SQLITE_STATIC);
 }
 
 /* ---- households and persons loaded in bulk ----
@@ -267,15 +278,14 @@ static enum ds_rc bulk_persons_add(struct store *st, struct store_new_person *v,
 			p->rid = b->next_rid + (int64_t)i;
 			int at = (int)i * PERSON_ROW_PARAMS + 1;
 			sqlite3_bind_int64(s, at, p->rid);
-			bind_person(s, at + 1, &p->rec, p->prov, p->hh, p->entry, p->entry_seq, p->baseline,
-				    w[i].key);
+			bind_person(s, at + 1, &w[i]);
 		}
 		if (sq_rows_run(s, b->full) != SQLITE_DONE)
 			return sq_err(st, "person (bulk load)");
 		for (size_t i = 0; i < m; i++) {
 			struct store_person *p = &w[i].p;
-			enum ds_rc rc = sq_search_note(SQ(st), w[i].key, txt_last_word(w[i].key),
-						       p->rec.national_id, p->rec.birth, p->hh, p->rid);
+			enum ds_rc rc = sq_search_note(SQ(st), w[i].key, &w[i].len, p->rec.national_id,
+						       p->rec.birth, p->hh, p->rid);
 			if (rc)
 				return rc;
 			p->cur_hh = p->hh;
@@ -334,7 +344,7 @@ static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 		if (!one)
 			return DS_ENOMEM;
 		one->p = *p;
-		store_fold_name(p->rec.full_name, one->key);
+		store_new_person_prepare(one);
 		size_t added = 0;
 		enum ds_rc rc = bulk_persons_add(st, one, 1, &added);
 		*p = one->p;
@@ -344,10 +354,10 @@ static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 	sqlite3_stmt *s = sq_stmt(st, sql_person_add);
 	if (!s)
 		return DS_EDB;
+	struct store_new_person np = {.p = *p};
+	store_new_person_prepare(&np);
 	const struct reg_person *r = &p->rec;
-	char key[REG_NAME_BYTES];
-	store_fold_name(r->full_name, key);
-	bind_person(s, 1, r, p->prov, p->hh, p->entry, p->entry_seq, p->baseline, key);
+	bind_person(s, 1, &np);
 	enum ds_rc rc = sq_step_done(st, s, "person");
 	if (rc)
 		return rc;

@@ -95,23 +95,22 @@ static enum ds_rc push(struct skeys *k, struct skey e)
 	return DS_OK;
 }
 
-enum ds_rc sq_search_note(struct sq *q, const char *key, const char *given, const char *nid, int32_t birth,
-			  int64_t hh, int64_t rid)
+enum ds_rc sq_search_note(struct sq *q, const char *key, const struct store_lengths *len, const char *nid,
+			  int32_t birth, int64_t hh, int64_t rid)
 {
 	struct sq_search *s = q->search;
 	uint32_t off;
-	size_t kl = strlen(key), gl = strlen(given);
+	size_t kl = len->key, gl = len->given;
+	const char *given = key + kl - gl;
 	enum ds_rc rc = hold(s, key, kl, &off);
-	/* The given name is usually the key's last word: its tail in the arena. */
-	uint32_t goff = off + (uint32_t)(kl - (gl <= kl ? gl : 0));
-	if (!rc && (gl > kl || memcmp(key + kl - gl, given, gl) != 0))
-		rc = hold(s, given, gl, &goff);
+	/* The given name is the key's last word: its tail in the arena. */
+	uint32_t goff = off + (uint32_t)(kl - gl);
 	if (!rc)
 		rc = push(&s->key, skey_of(key, kl, off, 0, 0, rid));
 	if (!rc)
 		rc = push(&s->given, skey_of(given, gl, goff, birth, hh, rid));
-	if (!rc && nid && nid[0]) {
-		size_t nl = strlen(nid);
+	if (!rc && len->national_id) {
+		size_t nl = len->national_id;
 		if (!(rc = hold(s, nid, nl, &off)))
 			rc = push(&s->nid, skey_of(nid, nl, off, 0, 0, rid));
 	}
