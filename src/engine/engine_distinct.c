@@ -18,12 +18,13 @@
 #include "base/grow.h"
 #include "engine/engine_int.h"
 
-/* One event: key = person * ENG_DISTINCT_KINDS + kind. */
+/* One event: key = person * ENG_DISTINCT_KINDS + kind; the person's sex
+ * (0, 1) in the padding. */
 struct met {
 	uint32_t key;
 	int32_t date;
 	int32_t col;
-	uint8_t age;
+	uint8_t age, sex;
 };
 
 struct eng_distinct {
@@ -48,15 +49,15 @@ void eng_distinct_free(struct eng_distinct *d)
 	free(d);
 }
 
-int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int32_t col, int32_t date,
-		     int age)
+int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int sex, int32_t col,
+		     int32_t date, int age)
 {
 	if (person <= 0 || person > d->e->maxp)
 		return 0;
 	if (d->n >= d->cap && !ds_grow(&d->v, sizeof *d->v, &d->cap, d->n, 1024))
 		return -1;
 	d->v[d->n++] = (struct met){(uint32_t)person * ENG_DISTINCT_KINDS + (uint32_t)kind, date, col,
-				    (uint8_t)age};
+				    (uint8_t)age, (uint8_t)sex};
 	return 0;
 }
 
@@ -136,10 +137,9 @@ static size_t count_singles(struct eng_distinct *d, uint64_t *marks, struct eng_
 			continue;
 		}
 		once[k >> 6] &= ~bit;
-		int32_t person = (int32_t)(k / ENG_DISTINCT_KINDS);
-		int kind = (int)(k % ENG_DISTINCT_KINDS), sex = e->p_sex[person] - 1;
-		count_kind(&cols[v[i].col], kind, sex, v[i].age);
-		count_kind(all, kind, sex, v[i].age);
+		int kind = (int)(k % ENG_DISTINCT_KINDS);
+		count_kind(&cols[v[i].col], kind, v[i].sex, v[i].age);
+		count_kind(all, kind, v[i].sex, v[i].age);
 	}
 	for (size_t i = 0; i < m; i++) {
 		uint32_t k = v[i].key;
@@ -174,9 +174,8 @@ int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng
 		size_t j = i + 1;
 		while (j < n && v[j].key == v[i].key)
 			j++;
-		int32_t person = (int32_t)(v[i].key / ENG_DISTINCT_KINDS);
 		int kind = (int)(v[i].key % ENG_DISTINCT_KINDS);
-		int sex = e->p_sex[person] - 1;
+		int sex = v[i].sex;
 		size_t first = i;
 		for (size_t x = i; x < j; x++) {
 			if (v[x].date < v[first].date)

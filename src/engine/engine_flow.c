@@ -108,7 +108,7 @@ static inline __attribute__((always_inline)) void count_in(struct flow_ctx *c, i
 			break;
 		r = type == EV_PRENATAL_SCREENING ? ENG_PRENATAL
 		    : type == EV_NEWBORN_SCREENING ? ENG_NEWBORN : ENG_ELDERLY;
-		c->failed |= eng_distinct_add(c->distinct, r, p, col, date, age) < 0;
+		c->failed |= eng_distinct_add(c->distinct, r, p, sex, col, date, age) < 0;
 		break;
 	default: break;
 	}

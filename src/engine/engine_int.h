@@ -478,9 +478,11 @@ enum { ENG_PRENATAL, ENG_NEWBORN, ENG_ELDERLY, ENG_DISTINCT_KINDS };
 struct eng_distinct;
 /* An empty collection (it grows as events are added); NULL when out of memory. */
 struct eng_distinct *eng_distinct_new(const struct engine *e);
-/* A person's event of kind in col; -1 when out of memory. */
-int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int32_t col, int32_t date,
-		     int age);
+/* A person's event of kind in col, the person of sex (0, 1), as the
+ * caller read it (not read again at random when counted); -1 when out of
+ * memory. */
+int eng_distinct_add(struct eng_distinct *d, int kind, int32_t person, int sex, int32_t col,
+		     int32_t date, int age);
 /* Words of each of the two bitmaps eng_distinct_count may be given. */
 static inline size_t eng_distinct_words(const struct engine *e)
 {
