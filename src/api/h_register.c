@@ -347,6 +347,7 @@ static bool missing_record(enum ds_why w)
  */
 struct ev_write {
 	struct reg_event *events;
+	char **texts; /* each event's canonical text, made where it was parsed */
 	size_t n;
 	struct ledger_result *results;
 	/* batches: the position of each event in the request, and the answers
@@ -438,6 +439,9 @@ static json_t *result_json(struct api_ctx *c, const struct ev_write *w, size_t i
 
 static void write_free(struct ev_write *w)
 {
+	for (size_t i = 0; w->texts && i < w->n; i++)
+		free(w->texts[i]);
+	free(w->texts);
 	free(w->events);
 	free(w->results);
 	free(w->index);
@@ -451,9 +455,10 @@ static struct ev_write *write_new(size_t n)
 	if (!w)
 		return NULL;
 	w->events = calloc(n + 1, sizeof *w->events);
+	w->texts = calloc(n + 1, sizeof *w->texts);
 	w->results = calloc(n + 1, sizeof *w->results);
 	w->index = calloc(n + 1, sizeof *w->index);
-	if (!w->events || !w->results || !w->index) {
+	if (!w->events || !w->texts || !w->results || !w->index) {
 		write_free(w);
 		return NULL;
 	}
@@ -551,7 +556,8 @@ static enum ds_rc record_events(struct api_app *app, struct store *st, const str
 			refused++;
 			continue;
 		}
-		rc = ledger_record(&app->ledger, &w->events[i], user->login, &w->results[i]);
+		rc = ledger_record_text(&app->ledger, &w->events[i], w->texts[i], user->login,
+					&w->results[i]);
 		recorded += !rc && w->results[i].outcome == LEDGER_RECORDED;
 		refused += !rc && w->results[i].outcome == LEDGER_REFUSED;
 		if (!rc && w->results[i].outcome == LEDGER_REFUSED)
@@ -616,6 +622,11 @@ void h_event_post(struct api_ctx *c)
 		return;
 	}
 	w->n = 1;
+	if (!(w->texts[0] = reg_event_text(&w->events[0]))) {
+		write_free(w);
+		api_error(c, 503, "memory", "out of memory", NULL);
+		return;
+	}
 	submit(c, w, event_answer);
 }
 
@@ -685,6 +696,11 @@ void h_event_batch(struct api_ctx *c)
 			const char *id = json_string_value(json_object_get(item, "id"));
 			if (id)
 				json_object_set_new(slot, "id", json_string(id));
+		} else if (!(w->texts[w->n] = reg_event_text(&w->events[w->n]))) {
+			json_decref(b);
+			write_free(w);
+			api_error(c, 503, "memory", "out of memory", NULL);
+			return;
 		} else {
 			w->index[w->n++] = i;
 		}

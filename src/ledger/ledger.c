@@ -722,11 +722,19 @@ enum ds_rc ledger_merge_plan(struct ledger *lg, int64_t rem_rid, int64_t dup_rid
 enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const char *by,
 			 struct ledger_result *res)
 {
-	memset(res, 0, sizeof *res);
-	struct store *st = lg->st;
 	char *body = reg_event_text(ev);
 	if (!body)
 		return DS_ENOMEM;
+	enum ds_rc rc = ledger_record_text(lg, ev, body, by, res);
+	free(body);
+	return rc;
+}
+
+enum ds_rc ledger_record_text(struct ledger *lg, const struct reg_event *ev, const char *body,
+			      const char *by, struct ledger_result *res)
+{
+	memset(res, 0, sizeof *res);
+	struct store *st = lg->st;
 	struct store_event old;
 	enum ds_rc rc = store_event_by_id(st, ev->id, &old);
 	if (rc == DS_OK) {
@@ -743,7 +751,6 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 			refuse(res, "id", W_EVENT_ID_REUSED);
 		if (res->outcome == LEDGER_DUPLICATE)
 			res->fact = old.fact;
-		free(body);
 		return DS_OK;
 	}
 	if (rc != DS_ENOTFOUND)
@@ -781,6 +788,5 @@ enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const ch
 	res->fact = se.fact;
 	res->outcome = LEDGER_RECORDED;
 out:
-	free(body);
 	return rc;
 }

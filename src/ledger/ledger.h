@@ -62,6 +62,10 @@ struct ledger_result {
  */
 enum ds_rc ledger_record(struct ledger *lg, const struct reg_event *ev, const char *by,
 			 struct ledger_result *res);
+/* The same with the event's canonical text (reg_event_text) made
+ * beforehand, on any thread: the server's writer then does not. */
+enum ds_rc ledger_record_text(struct ledger *lg, const struct reg_event *ev, const char *body,
+			      const char *by, struct ledger_result *res);
 
 /* ---- baseline import ---- */
 
