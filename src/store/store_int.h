@@ -58,6 +58,8 @@ struct store_reg_ops {
 				    struct store_household *out);
 	enum ds_rc (*person_get)(struct store *st, const char *id, int64_t rid,
 				 struct store_person *out);
+	/* NULL: person_get */
+	enum ds_rc (*subject_get)(struct store *st, const char *id, struct store_person *out);
 	enum ds_rc (*nid_owner)(struct store *st, const char *nid, int64_t *rid);
 	enum ds_rc (*each_nid)(struct store *st, enum ds_rc (*fn)(int64_t rid, const char *nid, void *),
 			       void *arg);

@@ -100,6 +100,26 @@ static void suite_idempotency(bool pg)
 	CHECK_STR(child.rec.ethnicity, "01"); /* from the mother */
 	CHECK_EQ(child.rec.relation, 3);      /* mother is the spouse of the head */
 	CHECK_STR(child.cur_household, "H1");
+	CHECK_STR(child.rec.household, "H1");
+	/* The rules' look-up: the same person (SQLite leaves out the entry
+	 * household's id, which the rules do not read). */
+	struct store_person subject;
+	CHECK_EQ(store_subject_get(st, "P7", &subject), DS_OK);
+	CHECK_EQ(subject.rid, child.rid);
+	CHECK_STR(subject.rec.id, "P7");
+	CHECK_STR(subject.rec.full_name, child.rec.full_name);
+	CHECK_EQ(subject.rec.sex, child.rec.sex);
+	CHECK_EQ(subject.rec.birth, child.rec.birth);
+	CHECK_STR(subject.rec.ethnicity, child.rec.ethnicity);
+	CHECK_EQ(subject.hh, child.hh);
+	CHECK_EQ(subject.cur_hh, child.cur_hh);
+	CHECK_EQ(subject.entry, child.entry);
+	CHECK_EQ(subject.entry_seq, child.entry_seq);
+	CHECK_EQ(subject.exit, child.exit);
+	CHECK_EQ(subject.prov, child.prov);
+	CHECK_STR(subject.cur_household, "H1");
+	CHECK_STR(subject.cur_area, child.cur_area);
+	CHECK_EQ(store_subject_get(st, "P99", &subject), DS_ENOTFOUND);
 	ledger_close(&lg);
 	store_close(st);
 }
