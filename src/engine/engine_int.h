@@ -260,6 +260,10 @@ static inline void eng_kill_event(struct eng_events *v, size_t i)
 	v->type[i] = 0;
 }
 enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v);
+/* The same when the first `sorted` events are in order already (the late
+ * events merged in): they are checked, the others sorted and merged with
+ * them in one pass, instead of sorting them all again. */
+enum ds_rc eng_sort_events_after(const struct engine *e, struct eng_events *v, size_t sorted);
 /* Builds e->tr and e->blk for the events of e->ev as they are now sorted. */
 enum ds_rc eng_index_events(struct engine *e);
 /* First index in [lo, hi) of sorted events whose window is at least w. */

@@ -196,7 +196,59 @@ static void permute(void *col, size_t sz, const size_t *idx, size_t n, char *tmp
 	memcpy(col, tmp, n * sz);
 }
 
+/*
+ * The order of v's events in idx: the first `sorted` are in order already
+ * (checked), so only the others are sorted and then merged with them, in
+ * one pass; all of them sorted when the first are not (their keys changed).
+ */
+static void order_events(size_t *idx, size_t n, size_t sorted, const struct sort_keys *k)
+{
+	bool in_order = sorted <= n;
+	for (size_t i = 1; in_order && i < sorted; i++) {
+		size_t a = i - 1, b = i;
+		in_order = ev_cmp(&a, &b, (void *)k) < 0;
+	}
+	if (!in_order || sorted == 0) {
+		for (size_t i = 0; i < n; i++)
+			idx[i] = i;
+		if (n)
+			qsort_r(idx, n, sizeof *idx, ev_cmp, (void *)k);
+		return;
+	}
+	/* The rest sorted (at the end of idx, then copied aside), and merged
+	 * with the first from the front. */
+	size_t m = n - sorted;
+	size_t *rest = idx + sorted;
+	for (size_t i = 0; i < m; i++)
+		rest[i] = sorted + i;
+	if (m)
+		qsort_r(rest, m, sizeof *rest, ev_cmp, (void *)k);
+	size_t *tail = malloc((m + 1) * sizeof *tail);
+	if (!tail) {
+		for (size_t i = 0; i < sorted; i++)
+			idx[i] = i;
+		qsort_r(idx, n, sizeof *idx, ev_cmp, (void *)k);
+		return;
+	}
+	memcpy(tail, rest, m * sizeof *tail);
+	size_t i = 0, j = 0, o = 0;
+	while (i < sorted && j < m) {
+		size_t a = i;
+		idx[o++] = ev_cmp(&a, &tail[j], (void *)k) < 0 ? i++ : tail[j++];
+	}
+	while (i < sorted)
+		idx[o++] = i++;
+	while (j < m)
+		idx[o++] = tail[j++];
+	free(tail);
+}
+
 enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v)
+{
+	return eng_sort_events_after(e, v, 0);
+}
+
+enum ds_rc eng_sort_events_after(const struct engine *e, struct eng_events *v, size_t sorted)
 {
 	size_t *idx = malloc((v->n + 1) * sizeof *idx);
 	int32_t *window = malloc((v->n + 1) * sizeof *window);
@@ -205,13 +257,11 @@ enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v)
 	enum ds_rc rc = idx && window && area && tmp ? DS_OK : DS_ENOMEM;
 	if (!rc) {
 		for (size_t i = 0; i < v->n; i++) {
-			idx[i] = i;
 			window[i] = eng_window(v->date[i]);
 			area[i] = eng_event_area(e, v, i);
 		}
 		struct sort_keys k = {v, window, area};
-		if (v->n)
-			qsort_r(idx, v->n, sizeof *idx, ev_cmp, &k);
+		order_events(idx, v->n, sorted, &k);
 	}
 	free(window);
 	free(area);
@@ -232,6 +282,7 @@ enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v)
 /* Merges the late events into the sorted array. */
 static enum ds_rc merge_events(struct engine *e)
 {
+	size_t sorted = e->ev.n;
 	for (size_t i = 0; i < e->late.n; i++) {
 		if (!e->late.type[i])
 			continue;
@@ -240,7 +291,7 @@ static enum ds_rc merge_events(struct engine *e)
 			return rc;
 	}
 	eng_events_free(&e->late);
-	enum ds_rc rc = eng_sort_events(e, &e->ev);
+	enum ds_rc rc = eng_sort_events_after(e, &e->ev, sorted);
 	return rc ? rc : eng_index_events(e);
 }
 
