@@ -10,11 +10,14 @@
 #include "base/text.h"
 #include "store/sqlite_int.h"
 
-#define PERSON_COLS                                                                       \
-	"p.rid, p.id, p.prov, p.hh, h.id, p.full_name, p.sex, p.birth, p.birth_prec, "    \
-	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "  \
-	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "     \
-	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
+/* A person's columns, read by read_person, with the entry household's id
+ * as given (h.id, or '' where it is not joined: store_subject_get). */
+#define PERSON_COLS_WITH(entry_hh_id)                                                     \
+	"p.rid, p.id, p.prov, p.hh, " entry_hh_id ", p.full_name, p.sex, p.birth, "       \
+	"p.birth_prec, p.relation, p.ethnicity, p.education, p.marital, p.residence, "    \
+	"p.insurance_no, p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, "  \
+	"p.baseline, p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
+#define PERSON_COLS PERSON_COLS_WITH("h.id")
 #define PERSON_FROM                                                                       \
 	" FROM person p JOIN household h ON h.rid = p.hh "                                \
 	"JOIN household ch ON ch.rid = p.cur_hh "
@@ -49,13 +52,10 @@ static const char sql_person_by_id[] =
 	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.id = ?1";
 static const char sql_person_by_rid[] =
 	"SELECT " PERSON_COLS PERSON_FROM "WHERE p.rid = ?1";
-/* PERSON_COLS without the entry household's id (store_subject_get). */
+/* Without the entry household's id (store_subject_get). */
 static const char sql_subject_by_id[] =
-	"SELECT p.rid, p.id, p.prov, p.hh, '', p.full_name, p.sex, p.birth, p.birth_prec, "
-	"p.relation, p.ethnicity, p.education, p.marital, p.residence, p.insurance_no, "
-	"p.national_id, p.fp_method, p.fp_since, p.entry, p.entry_seq, p.baseline, "
-	"p.cur_hh, p.exit_day, p.cur_name, p.nid, ch.id, ch.area "
-	"FROM person p JOIN household ch ON ch.rid = p.cur_hh WHERE p.id = ?1";
+	"SELECT " PERSON_COLS_WITH("''") " FROM person p "
+	"JOIN household ch ON ch.rid = p.cur_hh WHERE p.id = ?1";
 static const char sql_nid_owner[] =
 	"SELECT rid FROM person_by_nid WHERE nid = ?1";
 static const char sql_event_by_id[] =
