@@ -199,48 +199,39 @@ static void permute(void *col, size_t sz, const size_t *idx, size_t n, char *tmp
 /*
  * The order of v's events in idx: the first `sorted` are in order already
  * (checked), so only the others are sorted and then merged with them, in
- * one pass; all of them sorted when the first are not (their keys changed).
+ * one pass; all of them sorted when the first are not (their keys changed),
+ * or when there is no room for the others apart.
  */
 static void order_events(size_t *idx, size_t n, size_t sorted, const struct sort_keys *k)
 {
-	bool in_order = sorted <= n;
+	bool in_order = sorted > 0 && sorted <= n;
 	for (size_t i = 1; in_order && i < sorted; i++) {
 		size_t a = i - 1, b = i;
 		in_order = ev_cmp(&a, &b, (void *)k) < 0;
 	}
-	if (!in_order || sorted == 0) {
+	size_t m = n - sorted;
+	size_t *rest = in_order ? malloc((m + 1) * sizeof *rest) : NULL;
+	if (!rest) {
 		for (size_t i = 0; i < n; i++)
 			idx[i] = i;
 		if (n)
 			qsort_r(idx, n, sizeof *idx, ev_cmp, (void *)k);
 		return;
 	}
-	/* The rest sorted (at the end of idx, then copied aside), and merged
-	 * with the first from the front. */
-	size_t m = n - sorted;
-	size_t *rest = idx + sorted;
-	for (size_t i = 0; i < m; i++)
-		rest[i] = sorted + i;
+	for (size_t j = 0; j < m; j++)
+		rest[j] = sorted + j;
 	if (m)
 		qsort_r(rest, m, sizeof *rest, ev_cmp, (void *)k);
-	size_t *tail = malloc((m + 1) * sizeof *tail);
-	if (!tail) {
-		for (size_t i = 0; i < sorted; i++)
-			idx[i] = i;
-		qsort_r(idx, n, sizeof *idx, ev_cmp, (void *)k);
-		return;
-	}
-	memcpy(tail, rest, m * sizeof *tail);
 	size_t i = 0, j = 0, o = 0;
 	while (i < sorted && j < m) {
 		size_t a = i;
-		idx[o++] = ev_cmp(&a, &tail[j], (void *)k) < 0 ? i++ : tail[j++];
+		idx[o++] = ev_cmp(&a, &rest[j], (void *)k) < 0 ? i++ : rest[j++];
 	}
 	while (i < sorted)
 		idx[o++] = i++;
 	while (j < m)
-		idx[o++] = tail[j++];
-	free(tail);
+		idx[o++] = rest[j++];
+	free(rest);
 }
 
 enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v)
