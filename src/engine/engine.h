@@ -99,9 +99,6 @@ struct store;
 enum ds_rc engine_load(struct store *st, struct engine **out);
 void engine_free(struct engine *e);
 
-/* Adds the int32 cells of src into dst (cubes of one type, `bytes` long). */
-void eng_add_cells(void *dst, const void *src, size_t bytes);
-
 /* Bytes held by the engine's arrays (for /metrics and the benchmarks). */
 size_t engine_bytes(struct engine *e);
 int64_t engine_persons(struct engine *e);

@@ -260,6 +260,9 @@ static inline void eng_kill_event(struct eng_events *v, size_t i)
 	v->type[i] = 0;
 }
 enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v);
+/* Adds the int32 cells of src into dst (cubes of one type, `bytes` long):
+ * the side thread's stocks into the caller's. */
+void eng_add_cells(void *dst, const void *src, size_t bytes);
 /* The same when the first `sorted` events are in order already (the late
  * events merged in): they are checked, the others sorted and merged with
  * them in one pass, instead of sorting them all again. */
