@@ -146,6 +146,12 @@ int api_serve(const struct api_config *cfg)
 		free(app);
 		return ds_rc_exit(DS_ENOTFOUND);
 	}
+	/* The writer's commits leave the log's copying into the file to a
+	 * thread of the store's (SQLite's checkpoints). */
+	enum ds_rc aside = store_log_aside(app->wstore);
+	if (aside && aside != DS_EUSAGE)
+		fprintf(stderr, "serve: %s; the writer copies its log itself\n",
+			store_errmsg(app->wstore));
 	if (ledger_open(&app->ledger, app->wstore) || first_admin(app) ||
 	    engine_load(app->wstore, &app->engine) || !(app->book = rec_book_new()) ||
 	    rec_book_catch_up(app->book, app->wstore) || api_limits_load(app, app->wstore)) {

@@ -1413,10 +1413,10 @@ static enum ds_rc pg_events_about(struct store *st, int64_t person, int64_t hh,
 	const char *p[2] = {I64(a, person), I64(b, hh)};
 	return pg_each(st,
 		       "SELECT " EVENT_COLS ", body FROM event WHERE person = $1 AND $1 <> 0 "
-		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $1 AND $1 <> 0 "
+		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $1 AND other <> 0 AND $1 <> 0 "
 		       "AND type IN (1, 7, 18) "
 		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE hh = $2 AND $2 <> 0 "
-		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $2 AND $2 <> 0 "
+		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $2 AND other <> 0 AND $2 <> 0 "
 		       "AND type = 6 "
 		       "ORDER BY 1",
 		       2, p, event_row, &c);

@@ -29,6 +29,7 @@ struct sq {
 	int64_t data_version; /* PRAGMA data_version when last looked at, -1 before */
 	struct sq_search *search; /* during a bulk load of persons, their search keys */
 	struct sq_bulk *bulk;     /* and the rows not yet inserted */
+	struct sq_aside *aside;   /* the thread that copies the log into the file, or NULL */
 };
 
 #define SQ(st) ((struct sq *)(st)->impl)

@@ -889,9 +889,9 @@ static enum ds_rc sq_events_about(struct store *st, int64_t person, int64_t hh,
 	int64_t p[2] = {person, hh};
 	return sq_each(st,
 		       "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND ?1 <> 0 "
-		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND ?1 <> 0 AND type IN (1, 7, 18) "
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND other <> 0 AND ?1 <> 0 AND type IN (1, 7, 18) "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE hh = ?2 AND ?2 <> 0 "
-		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?2 AND ?2 <> 0 AND type = 6 "
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?2 AND other <> 0 AND ?2 <> 0 AND type = 6 "
 		       "ORDER BY seq",
 		       p, 2, event_row, &c);
 }

@@ -131,3 +131,8 @@ enum ds_rc store_wait_notify(struct store *st, int timeout_ms)
 {
 	return st->be->core->wait_notify ? st->be->core->wait_notify(st, timeout_ms) : DS_EUSAGE;
 }
+
+enum ds_rc store_log_aside(struct store *st)
+{
+	return st->be->core->log_aside ? st->be->core->log_aside(st) : DS_EUSAGE;
+}

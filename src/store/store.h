@@ -35,7 +35,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 struct store;
 
@@ -103,6 +103,15 @@ enum ds_rc store_bulk_mode(struct store *st, bool on);
  * once when the backend cannot be woken: the caller then polls.
  */
 enum ds_rc store_wait_notify(struct store *st, int timeout_ms);
+
+/*
+ * For a connection that writes much and often (the server's writer): its
+ * commits leave the copying of the log into the database file to a thread
+ * of the store's own (SQLite's checkpoints), stopped by store_close.
+ * DS_EUSAGE when the backend has nothing to put aside (PostgreSQL's server
+ * does it); any failure means: the connection copies it itself, as before.
+ */
+enum ds_rc store_log_aside(struct store *st);
 
 /* The last backend error, in English, for logs ("" when none).  Borrowed
  * until the next call on st. */

@@ -41,6 +41,7 @@ struct store_core_ops {
 	enum ds_rc (*meta_set)(struct store *st, const char *key, const char *value);
 	enum ds_rc (*bulk_mode)(struct store *st, bool on);          /* may be NULL */
 	enum ds_rc (*wait_notify)(struct store *st, int timeout_ms);
+	enum ds_rc (*log_aside)(struct store *st); /* may be NULL */
 	bool (*reachable)(struct store *st, bool ping); /* NULL: always (an embedded file) */ /* may be NULL */
 };
 

@@ -6,6 +6,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "base/day.h"
 #include "ledger/ledger.h"
@@ -337,6 +339,73 @@ BOTH(refusals_change_nothing)
 BOTH(timeline)
 BOTH(current_cache)
 BOTH(import_refusals)
+
+/* The value of meta key in the SQLite file `path` opened alone (without
+ * its log), or "" when it cannot be read yet. */
+static void meta_in_file_alone(const char *path, const char *key, char *out, size_t outsz)
+{
+	char copy[600];
+	snprintf(copy, sizeof copy, "%s.alone", path);
+	out[0] = '\0';
+	FILE *in = fopen(path, "rb"), *o = fopen(copy, "wb");
+	char buf[65536];
+	size_t n;
+	while (in && o && (n = fread(buf, 1, sizeof buf, in)) > 0)
+		fwrite(buf, 1, n, o);
+	if (in)
+		fclose(in);
+	if (o)
+		fclose(o);
+	struct store *st = NULL;
+	if (store_open(copy, false, &st) == DS_OK && store_meta_get(st, key, out, outsz) != DS_OK)
+		out[0] = '\0';
+	if (st)
+		store_close(st);
+	remove(copy);
+}
+
+/* The server's writer puts its log aside: what it commits reaches the
+ * database file itself while it still runs, copied by the store's thread
+ * (SQLite's automatic checkpoint no longer runs on the writer). */
+TEST(store_sqlite_log_aside)
+{
+	char target[512];
+	struct store *st = NULL;
+	if (!test_backend_target(false, target, sizeof target))
+		return;
+	CHECK_EQ(store_open(target, true, &st), DS_OK);
+	if (!st)
+		return;
+	CHECK_EQ(store_log_aside(st), DS_OK);
+	/* 100 commits of 13 pages each: past the 1,000 pages of a checkpoint. */
+	static char big[100001];
+	memset(big, 'x', sizeof big - 1);
+	char key[32];
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof key, "aside%d", i);
+		big[0] = (char)('a' + i % 26);
+		CHECK_EQ(store_begin(st), DS_OK);
+		CHECK_EQ(store_meta_set(st, key, big), DS_OK);
+		CHECK_EQ(store_commit(st), DS_OK);
+	}
+	/* The 61st commit ended near page 800 of the log, so the checkpoint
+	 * that the log's 1,000th page asks for copies it (the last pages wait
+	 * for the next 1,000, as with SQLite's own checkpoint). */
+	static char got[100001];
+	for (int tries = 0; tries < 200; tries++) {
+		meta_in_file_alone(target, "aside60", got, sizeof got);
+		if (got[0])
+			break;
+		struct timespec ts = {0, 50 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	CHECK_EQ(strlen(got), sizeof big - 1);
+	CHECK_EQ(got[0], 'a' + 60 % 26);
+	store_close(st);
+	/* Closed, the file holds all of it, as ever. */
+	meta_in_file_alone(target, "aside99", got, sizeof got);
+	CHECK_EQ(got[0], 'a' + 99 % 26);
+}
 
 static enum ds_rc count_audit(const struct store_audit *a, void *arg)
 {
