@@ -77,6 +77,8 @@ void sq_col_text(sqlite3_stmt *s, int i, char *out, size_t outsz)
 {
 	/* Cut at outsz - 1 bytes as snprintf would, without its formatting
 	 * (a person's row is eight texts, read for every event's subject). */
+	if (!outsz)
+		return;
 	const unsigned char *t = sqlite3_column_text(s, i);
 	size_t n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
 	if (n >= outsz)
@@ -569,6 +571,9 @@ static enum ds_rc sq_rollback_to(struct store *st)
  */
 static enum ds_rc sq_bulk_mode(struct store *st, bool on)
 {
+	/* The journal mode changes only with no other connection open. */
+	if (on)
+		aside_stop(SQ(st));
 	for (int i = 0; i < SQ(st)->nstmt; i++) {
 		sqlite3_finalize(SQ(st)->stmt[i]);
 		SQ(st)->stmt[i] = NULL;
@@ -698,10 +703,14 @@ static enum ds_rc sq_log_aside(struct store *st)
 	if (!a)
 		return DS_ENOMEM;
 	const char *file = sqlite3_db_filename(q->db, "main");
+	/* Reading the schema opens the log on this connection: a checkpoint
+	 * on a connection that has never read the file does nothing. */
 	if (sqlite3_open_v2(file, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 		    SQLITE_OK ||
-	    sqlite3_exec(a->db, "PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864;", NULL,
-			 NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(a->db,
+			 "PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864;"
+			 "SELECT count(*) FROM sqlite_master;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
 		store_seterr(st, "sqlite: the checkpoint's connection: %s",
 			     a->db ? sqlite3_errmsg(a->db) : "out of memory");
 		sqlite3_close(a->db);
