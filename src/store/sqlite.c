@@ -674,6 +674,15 @@ static void *aside_run(void *arg)
 	return NULL;
 }
 
+/* Frees what sq_log_aside made, once its thread (if any) has ended. */
+static void aside_free(struct sq_aside *a)
+{
+	sqlite3_close(a->db);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
 static void aside_stop(struct sq *q)
 {
 	struct sq_aside *a = q->aside;
@@ -687,10 +696,7 @@ static void aside_stop(struct sq *q)
 	/* The writer's connection checkpoints again as SQLite does. */
 	sqlite3_wal_hook(q->db, NULL, NULL);
 	sqlite3_wal_autocheckpoint(q->db, SQ_ASIDE_PAGES);
-	sqlite3_close(a->db);
-	pthread_cond_destroy(&a->cv);
-	pthread_mutex_destroy(&a->lock);
-	free(a);
+	aside_free(a);
 	q->aside = NULL;
 }
 
@@ -720,10 +726,7 @@ static enum ds_rc sq_log_aside(struct store *st)
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	if (pthread_create(&a->thread, NULL, aside_run, a)) {
-		sqlite3_close(a->db);
-		pthread_cond_destroy(&a->cv);
-		pthread_mutex_destroy(&a->lock);
-		free(a);
+		aside_free(a);
 		store_seterr(st, "sqlite: cannot start the checkpoint's thread");
 		return DS_ENOMEM;
 	}

@@ -377,7 +377,7 @@ TEST(store_sqlite_log_aside)
 	if (!st)
 		return;
 	CHECK_EQ(store_log_aside(st), DS_OK);
-	/* 100 commits of 13 pages each: past the 1,000 pages of a checkpoint. */
+	/* 100 commits of about 16 pages each: past the 1,000 pages of a checkpoint. */
 	static char big[100001];
 	memset(big, 'x', sizeof big - 1);
 	char key[32];
