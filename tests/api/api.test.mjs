@@ -1,7 +1,7 @@
 // The HTTP API as a client sees it: units, codes, forms, persons,
 // households, search, events one by one and in batches, reports, the
 // balancing check, accounts, tokens, errors and the OpenAPI document.
-// Runs on SQLite, and on PostgreSQL too when DANSO_TEST_PG is set.
+// Runs on SQLite and on PostgreSQL (DANSO_TEST_PG; without it the PostgreSQL cases fail).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
