@@ -34,32 +34,14 @@ postgres://* | postgresql://*)
 esac
 pid=
 trap '[ -z "$pid" ] || { kill $pid 2>/dev/null; wait $pid 2>/dev/null; }; dropdb; rm -rf "$work"' EXIT
-$bin user add --db "$db" --login reader --role national --password-file "$work/r.pw" >/dev/null
-# The writer is an officer of a commune on today's map (the first column
-# of a report for a month after the 2025 merger).
-commune=$($bin report --db "$db" --form 01-DSX --unit 79 --period 2025-12 --format json |
-	node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).columns[0].code))')
-$bin user add --db "$db" --login writer --role commune --unit "$commune" --password-file "$work/w.pw" >/dev/null
 port=18777
-$bin serve --db "$db" --listen 127.0.0.1:$port --per-ip 300 >"$work/serve.log" 2>&1 &
-pid=$!
-# The engine loads before the server answers: up to two minutes for 10M.
-for i in $(seq 600); do curl -sf http://127.0.0.1:$port/health >/dev/null && break; sleep 0.2; done
-login() { # login password-file -> "cookie csrf"
-	curl -s -c "$work/$1.cj" -H 'Content-Type: application/json' \
-		-d "{\"login\":\"$1\",\"password\":\"$(cat "$2")\"}" http://127.0.0.1:$port/api/v1/login >"$work/$1.json"
-	echo "danso_session=$(awk '/danso_session/ {print $7}' "$work/$1.cj")"
-}
-rc=$(login reader "$work/r.pw")
-wc=$(login writer "$work/w.pw")
-wcsrf=$(node -e "console.log(require('$work/writer.json').csrf)")
-# Persons aged 60+ living in the writer's commune today, for elderly checks.
-sql "SELECT p.id FROM person p JOIN household h ON h.rid = p.cur_hh
-	WHERE p.exit_day IS NULL AND p.birth < $(( $(date +%s) / 86400 - 64 * 365 )) AND p.entry < 19723
-	AND h.area IN (SELECT a.code FROM unit a WHERE a.level = 5 AND a.parent IN
-		(SELECT code FROM unit WHERE level = 4 AND parent = '$commune' AND valid_to IS NULL))
-	LIMIT 5000" >"$work/old.txt"
-[ -s "$work/old.txt" ] || { echo "http.sh: no person aged 60+ in commune $commune" >&2; exit 1; }
+. bench/lib.sh
+bench_users
+bench_serve
+rc=$(bench_login reader "$work/r.pw")
+wc=$(bench_login writer "$work/w.pw")
+wcsrf=$(bench_csrf)
+bench_aged
 sql "SELECT id FROM person WHERE exit_day IS NULL ORDER BY random() LIMIT 20000" >"$work/ids.txt"
 w() { # label script extra-env... : one wrk run, requests/s and p99
 	label=$1
