@@ -452,6 +452,76 @@ TEST(report_rows_share_their_sums)
 	rpt_defs_free(&d);
 }
 
+/* Cell i of a test cube: a pattern with few zeros and no two runs alike. */
+static int32_t pattern(size_t i)
+{
+	return (int32_t)((i * 7919 + 13) % 97);
+}
+
+/*
+ * A sum reads its cells as blocks of evenly spaced runs (all births: one
+ * run; births at one place: runs of one cell, 4 apart; a set of ranges:
+ * runs of several lengths), for everyone and for each sex: each sum is
+ * the one of the same cells added one by one here.
+ */
+TEST(report_sums_read_blocks_of_cells)
+{
+	struct rpt_form f;
+	char err[200];
+	const char *form = "{\"code\":\"X\",\"sections\":[{\"rows\":["
+			   "{\"code\":\"1\",\"value\":\"birth(place=2)\"},"
+			   "{\"code\":\"2\",\"value\":\"birth(order=3..10)\"},"
+			   "{\"code\":\"3\",\"value\":\"birth(mother_age=15..19|30..34, place=1|3)\"},"
+			   "{\"code\":\"4\",\"value\":\"birth()\"},"
+			   "{\"code\":\"5\",\"value\":\"marriage(couple=1, premarital=1)\"},"
+			   "{\"code\":\"6\",\"value\":\"fp(method=1|3..5)\"},"
+			   "{\"code\":\"7\",\"value\":\"pop(age=0..14|60..100, marital=2)\"}]}]}";
+	CHECK_EQ(rpt_form_parse(form, strlen(form), &f, err, sizeof err), DS_OK);
+	static struct eng_stock st;
+	static struct eng_flow fl;
+	int32_t *cells = &fl.birth[0][0][0][0];
+	for (size_t i = 0; i < sizeof fl / sizeof *cells; i++)
+		cells[i] = pattern(i);
+	cells = &st.pop[0][0][0];
+	for (size_t i = 0; i < sizeof st / sizeof *cells; i++)
+		cells[i] = pattern(i);
+	int64_t want[7][3] = {{0}};
+	for (int s = 0; s < 2; s++) {
+		for (int a = 0; a < ENG_MOTHER_AGES; a++)
+			for (int o = 0; o < ENG_ORDERS; o++)
+				for (int pl = 0; pl < 4; pl++) {
+					int32_t v = fl.birth[s][a][o][pl];
+					int age = ENG_MOTHER_AGE0 + a;
+					bool ages = (age >= 15 && age <= 19) || (age >= 30 && age <= 34);
+					want[0][s + 1] += pl == 1 ? v : 0;
+					want[1][s + 1] += o >= 2 ? v : 0;
+					want[2][s + 1] += ages && (pl == 0 || pl == 2) ? v : 0;
+					want[3][s + 1] += v;
+				}
+		for (int a = 0; a < ENG_AGES; a++) {
+			for (int c = 0; c < 2; c++)
+				want[4][s + 1] += fl.marriage[s][a][c][1][1];
+			want[6][s + 1] += (a <= 14 || a >= 60) ? st.pop[s][a][1] : 0;
+		}
+	}
+	for (int a = 0; a < ENG_FP_AGES; a++)
+		for (int m = 0; m < 10; m++)
+			want[5][0] += m == 1 || (m >= 3 && m <= 5) ? st.fp[a][m] : 0;
+	struct expr_env env = {.stock = {&st, NULL}, .flow = {&fl, NULL}, .days = 366};
+	for (int r = 0; r < 7; r++) {
+		if (r != 5)
+			want[r][0] = want[r][1] + want[r][2];
+		CHECK_EQ(expr_eval(f.rows[r].x, &env, 0), (double)want[r][0]);
+		if (r != 5) {
+			CHECK_EQ(expr_eval(f.rows[r].x, &env, 1), (double)want[r][1]);
+			CHECK_EQ(expr_eval(f.rows[r].x, &env, 2), (double)want[r][2]);
+		}
+	}
+	struct rpt_defs d = {malloc(sizeof f), 1};
+	memcpy(d.forms, &f, sizeof f);
+	rpt_defs_free(&d);
+}
+
 /*
  * An engine that does not agree with the store (here: a household and its
  * two persons imported behind its back, as a load without one snapshot
