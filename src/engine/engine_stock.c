@@ -114,15 +114,41 @@ count_one(unsigned age, unsigned sex, unsigned mar, unsigned wife, unsigned fp, 
 	mark_household(seen, sum, hh, dense);
 }
 
-/* A calm spell (struct eng_spells) on a day: its final state. */
+/*
+ * For each value of a calm spell's info (its ten bits: sex, marital status,
+ * method, married woman), what count_one makes of them: its population
+ * cell at age 0 (POP_CELL(sex, 0, marital)) in the low 16 bits, its
+ * method from bit 16, 1 << 20 for a married woman.  A calm spell's sex
+ * and marital status are known (eng_build_spells), so every value read
+ * is one of these.  Made once (calm_cells_make).
+ */
+static uint32_t calm_cells[1 << 10];
+static pthread_once_t calm_cells_once = PTHREAD_ONCE_INIT;
+
+static void calm_cells_make(void)
+{
+	for (unsigned info = 0; info < 1u << 10; info++) {
+		unsigned sex = (unsigned)eng_info_sex(info) - 1, mar = (unsigned)eng_info_marital(info);
+		calm_cells[info] = (POP_CELL(sex, 0u, mar) & 0xFFFF) |
+				   (unsigned)eng_info_method(info) << 16 | eng_info_wife(info) << 20;
+	}
+}
+
+/* A calm spell (struct eng_spells) on a day: its final state, counted as
+ * count_one does, its cells from calm_cells. */
 static inline __attribute__((always_inline)) void
 count_calm(int32_t born, int32_t dkey, unsigned info, unsigned fa0, unsigned fa_rows, uint32_t hh,
 	   int32_t *restrict pop, int32_t *restrict fpc, uint8_t *restrict seen,
 	   uint64_t *restrict sum, bool dense)
 {
-	count_one((unsigned)eng_key_age(born, dkey), (unsigned)eng_info_sex(info) - 1,
-		  (unsigned)eng_info_marital(info), eng_info_wife(info), (unsigned)eng_info_method(info),
-		  fa0, fa_rows, hh, pop, fpc, seen, sum, dense);
+	uint32_t t = calm_cells[info & ((1u << 10) - 1)];
+	unsigned age = (unsigned)eng_key_age(born, dkey);
+	unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
+	pop[(t & 0xFFFF) + age100 * 5]++;
+	unsigned fa = age - fa0;
+	unsigned wife = (t >> 20) & (unsigned)(fa < fa_rows);
+	fpc[(fa * 10 + (t >> 16 & 15)) & (0u - wife)] += wife;
+	mark_household(seen, sum, hh, dense);
 }
 
 /* The state of person p on day, from the state at entry and the changes
@@ -424,6 +450,7 @@ static void stock_area(struct eng_stock_ctx *c, int n, struct pair *p, size_t a,
 void eng_stock_areas(struct eng_stock_ctx *c, int n, const int32_t *area_col, size_t a0,
 		     size_t a1)
 {
+	pthread_once(&calm_cells_once, calm_cells_make);
 	struct pair pr;
 	bool paired = pair_of(c, n, &pr);
 	if (paired) {
