@@ -5,6 +5,7 @@
  * collaborator's monthly slip.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -485,23 +486,6 @@ static void gather_block(struct flow_ctx *c, struct gather *g, const struct eng_
 	}
 }
 
-/* The area of the events from `next` on in a window (ending at wend), whose
- * row of blocks is blk (or NULL), the previous area being a (-1 before the
- * first); INT32_MAX at the end.  With a row, the empty areas' blocks are
- * skipped in it. */
-static int32_t next_area(const struct engine *e, const struct eng_events *v, const uint32_t *blk,
-			 int32_t a, size_t next, size_t wend)
-{
-	if (next >= wend)
-		return INT32_MAX;
-	if (!blk)
-		return eng_event_area(e, v, next);
-	int32_t x = a + 1;
-	while ((size_t)x < e->nareas && blk[x + 1] == next)
-		x++;
-	return x;
-}
-
 /*
  * A column's cube asked for as its chunk of areas starts (chunk_end),
  * before the chunk's events are copied: each event adds one to a cell of
@@ -583,11 +567,12 @@ static void count_area_major(struct flow_ctx *c, size_t lo, size_t end, int32_t 
 					  : count_block(c, v, lo, wend[nw], -1, false, from, to);
 			lo = wend[nw];
 		}
-		/* The areas from the first with an event, a chunk at a time. */
-		size_t a0 = (size_t)INT32_MAX;
+		/* The areas from the first with an event past the transfers'
+		 * blocks, in any window, a chunk at a time. */
+		size_t a0 = SIZE_MAX;
 		for (int w = 0; w < nw; w++) {
-			int32_t x = next_area(e, v, blk[w], -1, pos[w], wend[w]);
-			a0 = (size_t)x < a0 ? (size_t)x : a0;
+			size_t x = pos[w] < wend[w] ? (size_t)eng_event_area(e, v, pos[w]) : SIZE_MAX;
+			a0 = x < a0 ? x : a0;
 		}
 		while (a0 < e->nareas) {
 			size_t a1 = chunk_end(c, a0);

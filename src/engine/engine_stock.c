@@ -91,9 +91,9 @@ static inline __attribute__((always_inline)) void mark_household(uint8_t *restri
 }
 
 /*
- * One person counted on a day, at age `age` (completed years), of sex
- * (0, 1) and marital status mar (1-5); wife: a married woman, whose method
- * fp (0-9) counts.  Everything it writes is a restrict pointer, so that the
+ * One person counted on a day, at age `age` (completed years), whose
+ * population cell at age 0 is cell0 (POP_CELL(sex, 0, marital status));
+ * wife: a married woman, whose method fp (0-9) counts.  Everything it writes is a restrict pointer, so that the
  * counts cannot make the compiler read again what it already holds; the
  * married women's method is added with their condition as the count (into
  * a valid cell whatever the age), and a household is only marked in the
@@ -102,12 +102,12 @@ static inline __attribute__((always_inline)) void mark_household(uint8_t *restri
  * married women's rows of fpc (ENG_FP_AGE0, or one less for `both`).
  */
 static inline __attribute__((always_inline)) void
-count_one(unsigned age, unsigned sex, unsigned mar, unsigned wife, unsigned fp, unsigned fa0,
-	  unsigned fa_rows, uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc,
-	  uint8_t *restrict seen, uint64_t *restrict sum, bool dense)
+count_one(unsigned age, unsigned cell0, unsigned wife, unsigned fp, unsigned fa0, unsigned fa_rows,
+	  uint32_t hh, int32_t *restrict pop, int32_t *restrict fpc, uint8_t *restrict seen,
+	  uint64_t *restrict sum, bool dense)
 {
 	unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
-	pop[POP_CELL(sex, age100, mar)]++;
+	pop[cell0 + age100 * 5]++;
 	unsigned fa = age - fa0;
 	wife &= (unsigned)(fa < fa_rows);
 	fpc[(fa * 10 + fp) & (0u - wife)] += wife;
@@ -119,7 +119,7 @@ count_one(unsigned age, unsigned sex, unsigned mar, unsigned wife, unsigned fp, 
  * method, married woman), what count_one makes of them: its population
  * cell at age 0 (POP_CELL(sex, 0, marital)) in the low 16 bits, its
  * method from bit 16, 1 << 20 for a married woman.  A calm spell's sex
- * and marital status are known (eng_build_spells), so every value read
+ * and marital status are known (eng_fill_spell), so every value read
  * is one of these.  Made once (calm_cells_make).
  */
 static uint32_t calm_cells[1 << 10];
@@ -134,21 +134,16 @@ static void calm_cells_make(void)
 	}
 }
 
-/* A calm spell (struct eng_spells) on a day: its final state, counted as
- * count_one does, its cells from calm_cells. */
+/* A calm spell (struct eng_spells) on a day: its final state, its cells
+ * from calm_cells. */
 static inline __attribute__((always_inline)) void
 count_calm(int32_t born, int32_t dkey, unsigned info, unsigned fa0, unsigned fa_rows, uint32_t hh,
 	   int32_t *restrict pop, int32_t *restrict fpc, uint8_t *restrict seen,
 	   uint64_t *restrict sum, bool dense)
 {
 	uint32_t t = calm_cells[info & ((1u << 10) - 1)];
-	unsigned age = (unsigned)eng_key_age(born, dkey);
-	unsigned age100 = age < ENG_AGES - 1 ? age : ENG_AGES - 1;
-	pop[(t & 0xFFFF) + age100 * 5]++;
-	unsigned fa = age - fa0;
-	unsigned wife = (t >> 20) & (unsigned)(fa < fa_rows);
-	fpc[(fa * 10 + (t >> 16 & 15)) & (0u - wife)] += wife;
-	mark_household(seen, sum, hh, dense);
+	count_one((unsigned)eng_key_age(born, dkey), t & 0xFFFF, t >> 20, t >> 16 & 15, fa0, fa_rows,
+		  hh, pop, fpc, seen, sum, dense);
 }
 
 /* The state of person p on day, from the state at entry and the changes
@@ -170,7 +165,7 @@ static bool count_walked(const struct eng_stock_ctx *c, const struct eng_spells 
 	unsigned sex = (unsigned)eng_info_sex(s->info[k]) - 1;
 	if (sex > 1 || mar - 1 > 4)
 		return false;
-	count_one((unsigned)eng_key_age(s->born[k], dkey), sex, mar,
+	count_one((unsigned)eng_key_age(s->born[k], dkey), POP_CELL(sex, 0u, mar),
 		  (unsigned)(sex == 1 && mar == MAR_MARRIED), fp <= 9 ? fp : 0, fa0, fa_rows,
 		  (uint32_t)s->hh[k], pop, fpc, c->seen_hh,
 		  (uint64_t *)(void *)c->seen_hh + eng_seen_words(c->e), c->dense);
