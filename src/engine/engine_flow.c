@@ -59,7 +59,8 @@ static int year_of(struct flow_ctx *c, int32_t day)
 	return c->year;
 }
 
-/* An event that is not a transfer, of subject p, into column col (>= 0). */
+/* An event that is not a transfer, of subject p, into column col (>= 0).
+ * gather_count names each type counted here: a new one goes there too. */
 static inline __attribute__((always_inline)) void count_in(struct flow_ctx *c, int32_t col, int type,
 							   int32_t date, int32_t p, int32_t hh,
 							   int32_t a, int age)
@@ -446,26 +447,69 @@ static size_t count_block(struct flow_ctx *c, const struct eng_events *v, size_t
  * that by the time the buffer is counted they are in the caches.  Asked
  * for ahead within each block instead, the blocks are too short for the
  * asking to help.
+ *
+ * The copy is counted a type at a time (gather_count): its events put in
+ * order of type, each type's run counted in a loop of its own, where
+ * count_in's choice by type is made once.  In the order of the log the
+ * types come mixed, and the processor guessed wrong at that choice for
+ * most events: the 10M province's flow for a year took 70 ms in their
+ * order, 60 in order of type, 54 in a loop a type (5 December 2026).
  */
 struct met_event {
 	int32_t date, person, hh, a, col;
 	uint8_t type, age;
 };
-#define GATHER 256
+#define GATHER 1024
 
 struct gather {
 	struct met_event ev[GATHER];
 	int n;
 };
 
+/* The events of g whose indices are order[j0, j1), all of type T. */
+#define COUNT_RUN(T)                                                                              \
+	case T:                                                                                   \
+		for (int j = j0; j < j1; j++) {                                                   \
+			const struct met_event *m = &g->ev[order[j]];                             \
+			count_in(c, m->col, T, m->date, m->person, m->hh, m->a, m->age);          \
+		}                                                                                 \
+		break;
+
 static void gather_count(struct flow_ctx *c, struct gather *g)
 {
-	for (int i = 0; i < g->n; i++) {
-		const struct met_event *m = &g->ev[i];
-		count_in(c, m->col, m->type, m->date, m->person, m->hh, m->a, m->age);
+	/* A counting sort of the indices by type: start[t] is where type t's
+	 * run begins in order, start[t + 1] where it ends. */
+	uint16_t start[EV_TYPE_COUNT + 1] = {0}, at[EV_TYPE_COUNT];
+	uint16_t order[GATHER];
+	for (int i = 0; i < g->n; i++)
+		start[g->ev[i].type + 1]++;
+	for (int t = 0; t < EV_TYPE_COUNT; t++) {
+		start[t + 1] += start[t];
+		at[t] = start[t];
+	}
+	for (int i = 0; i < g->n; i++)
+		order[at[g->ev[i].type]++] = (uint16_t)i;
+	for (int t = 0; t < EV_TYPE_COUNT; t++) {
+		int j0 = start[t], j1 = start[t + 1];
+		switch (t) {
+			COUNT_RUN(EV_BIRTH)
+			COUNT_RUN(EV_DEATH)
+			COUNT_RUN(EV_MOVE_IN)
+			COUNT_RUN(EV_MOVE_OUT)
+			COUNT_RUN(EV_MARRIAGE)
+			COUNT_RUN(EV_DIVORCE)
+			COUNT_RUN(EV_FP_START)
+			COUNT_RUN(EV_FP_STOP)
+			COUNT_RUN(EV_PREGNANCY)
+			COUNT_RUN(EV_PRENATAL_SCREENING)
+			COUNT_RUN(EV_NEWBORN_SCREENING)
+			COUNT_RUN(EV_ELDERLY_CHECK)
+		default: break; /* the types count_in counts nowhere */
+		}
 	}
 	g->n = 0;
 }
+#undef COUNT_RUN
 
 /* The events [i, end) of v, one area's block of a window (no transfers),
  * dated from..to, into g for column col (counted when g is full). */
