@@ -43,8 +43,10 @@ static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static union cube_block *pool[POOL_SLOTS];
 static size_t pool_held;
 
-/* bytes of cleared cubes, from the pool when a block is large enough. */
-static void *cubes_take(size_t bytes)
+/* bytes of cubes, from the pool when a block is large enough: cleared, or
+ * (dirty) left as a former query left them when taken from the pool, for
+ * the thread that will count into them to clear. */
+static void *cubes_take_as(size_t bytes, bool *dirty)
 {
 	union cube_block *b = NULL;
 	int best = -1;
@@ -59,13 +61,21 @@ static void *cubes_take(size_t bytes)
 	}
 	pthread_mutex_unlock(&pool_mu);
 	if (b) {
-		memset(b + 1, 0, bytes);
+		if (dirty)
+			*dirty = true;
+		else
+			memset(b + 1, 0, bytes);
 		return b + 1;
 	}
 	if (!(b = calloc(1, sizeof *b + bytes)))
 		return NULL;
 	b->cap = bytes;
 	return b + 1;
+}
+
+static void *cubes_take(size_t bytes)
+{
+	return cubes_take_as(bytes, NULL);
 }
 
 /* Cubes of cubes_take given back: kept when there is room, else freed. */
@@ -181,7 +191,8 @@ struct work {
 	/* On two threads over the whole map (chunks): the households marked by
 	 * both are counted in halves of the bitmaps once both threads are done
 	 * with the spells, each half by one thread, so that the thread that
-	 * took the flow, and marked few, takes its share of them. */
+	 * took the flow, and marked few, takes its share of them; then each
+	 * adds half of the second thread's cubes into the first's. */
 	bool halves;
 	pthread_barrier_t spells_done;
 	struct worker *workers[2];
@@ -190,6 +201,7 @@ struct work {
 struct worker {
 	struct work *w;
 	struct eng_stock *stock[2]; /* this thread's cubes */
+	bool dirty[2];              /* ... to be cleared by this thread first */
 	uint8_t *seen[2];
 	enum ds_rc rc;
 };
@@ -208,6 +220,9 @@ static void *work_run(void *arg)
 	struct work *w = k->w;
 	const struct engine *e = w->e;
 	struct eng_stock_ctx c[2];
+	for (int i = 0; i < w->nstock; i++)
+		if (k->dirty[i])
+			memset(k->stock[i], 0, (w->q->ncols + 1) * sizeof *k->stock[i]);
 	for (int i = 0; i < w->nstock; i++)
 		c[i] = (struct eng_stock_ctx){e, w->q->stock_date[i], w->year[i],
 					      eng_date_key(w->q->stock_date[i]), k->seen[i], k->stock[i],
@@ -232,9 +247,17 @@ static void *work_run(void *arg)
 		 * only once it has marked all it will. */
 		pthread_barrier_wait(&w->spells_done);
 		int me = w->workers[1] == k;
-		if (w->nstock && !w->workers[0]->rc && !w->workers[1]->rc)
+		bool ok = !w->workers[0]->rc && !w->workers[1]->rc;
+		if (w->nstock && ok)
 			eng_stock_households(c, w->nstock, w->area_col, w->workers[1 - me]->seen,
 					     (size_t)me, 2);
+		/* The second thread's cubes added into the first's, each thread
+		 * half of the columns, once both have counted their households. */
+		pthread_barrier_wait(&w->spells_done);
+		size_t cols = w->q->ncols + 1, c0 = me ? cols / 2 : 0, c1 = me ? cols : cols / 2;
+		for (int i = 0; i < w->nstock && ok; i++)
+			eng_add_cells(&w->workers[0]->stock[i][c0], &w->workers[1]->stock[i][c0],
+				      (c1 - c0) * sizeof *w->workers[0]->stock[i]);
 		return NULL;
 	}
 	/* The households this thread marked lie in its chunks' areas only. */
@@ -251,7 +274,9 @@ static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock
 	k->w = w;
 	k->rc = DS_OK;
 	for (int i = 0; i < w->nstock; i++) {
-		k->stock[i] = stock ? stock[i] : cubes_take((w->q->ncols + 1) * sizeof *k->stock[i]);
+		k->dirty[i] = false;
+		k->stock[i] = stock ? stock[i]
+				    : cubes_take_as((w->q->ncols + 1) * sizeof *k->stock[i], &k->dirty[i]);
 		k->seen[i] = u ? u->seen[i] : calloc(eng_seen_bytes(w->e), 1);
 		if (!k->stock[i] || !k->seen[i])
 			return DS_ENOMEM;
@@ -381,7 +406,7 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 		pthread_join(th, NULL);
 		if (!rc)
 			rc = side.rc;
-		for (int i = 0; i < q->nstock && !rc; i++)
+		for (int i = 0; i < q->nstock && !rc && !w.halves; i++)
 			eng_add_cells(r->stock[i], side.stock[i], (q->ncols + 1) * sizeof *r->stock[i]);
 	}
 	/* A pass cut short leaves marks behind: the bitmaps are reused cleared. */
