@@ -24,6 +24,7 @@ set -eu
 [ $# -ge 2 ] || { echo "usage: sh bench/ab.sh PATCH DB [N]" >&2; exit 2; }
 patch=$(realpath "$1")
 db=$2
+case $db in postgres://* | postgresql://*) ;; *) db=$(realpath "$db") ;; esac
 n=${3:-80}
 cd "$(dirname "$0")/.."
 base=$(sed -n '1s/^base: *\([0-9a-f]*\).*/\1/p' "$patch")
