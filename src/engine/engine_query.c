@@ -16,7 +16,8 @@
  * into chunks of areas that both threads take in turn from a shared
  * counter, each counting into its own cubes (a household lies in one area,
  * so its once-per-stock count stays in one chunk), and the flows are whole
- * tasks taken first.  The second thread's cubes are added at the end.
+ * tasks taken first.  The second thread's cubes are added at the end,
+ * half of the columns by each thread.
  * 64 chunks rather than 32: the threads end nearer together, about 1 ms
  * sooner at 10M in four runs of four (bench/ab/chunks-64.patch).
  */

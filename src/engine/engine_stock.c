@@ -93,7 +93,8 @@ static inline __attribute__((always_inline)) void mark_household(uint8_t *restri
 /*
  * One person counted on a day, at age `age` (completed years), whose
  * population cell at age 0 is cell0 (POP_CELL(sex, 0, marital status));
- * wife: a married woman, whose method fp (0-9) counts.  Everything it writes is a restrict pointer, so that the
+ * wife: a married woman, whose method fp (0-9) counts.  Everything it
+ * writes is a restrict pointer, so that the
  * counts cannot make the compiler read again what it already holds; the
  * married women's method is added with their condition as the count (into
  * a valid cell whatever the age), and a household is only marked in the
