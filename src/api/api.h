@@ -101,6 +101,7 @@ struct api_app {
 	pthread_cond_t wcv;
 	struct api_job *jobs, *jobs_tail;
 	bool stopping;
+	struct api_flusher *flusher; /* commits made durable beside the writer, or NULL */
 	struct store *wstore;
 	struct ledger ledger;
 	/* audit entries waiting for the writer */

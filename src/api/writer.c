@@ -4,7 +4,17 @@
  * readers queue.  The writer takes everything that waits, runs it in one
  * transaction (group commit: one fsync for many requests), brings the
  * engine up to the log, and then wakes the requests that wait, whose
- * continuations answer.  Nothing is acknowledged before its commit.
+ * continuations answer.  Nothing is acknowledged before its commit is on
+ * the disk.
+ *
+ * Where the store can split a commit from its flush (SQLite), the flusher,
+ * a thread of its own, waits for the disk while the writer runs the next
+ * group: the writer hands it each committed group, and it wakes the
+ * group's requests once a flush begun after that commit has returned.  One
+ * flush serves every group that waits for it.  Until then the group's
+ * writes are visible to readers (and to the next group's rules) but not
+ * acknowledged; a crash of the machine in between loses them, and their
+ * senders, never answered, send them again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,9 +113,80 @@ const char *api_job_lang(const struct api_job *j)
 	return j->lang;
 }
 
+struct api_flusher {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cv;
+	struct api_job *jobs, *tail; /* committed, waiting for the disk */
+	bool stop;
+};
+
+/* Wakes the requests that wait, and frees the jobs nobody waits for. */
+static void finish_group(struct api_job *jobs)
+{
+	while (jobs) {
+		struct api_job *next = jobs->next;
+		if (jobs->done) {
+			http_wake(jobs->conn); /* api_resume frees it */
+		} else {
+			if (jobs->free_arg)
+				jobs->free_arg(jobs->arg);
+			free(jobs);
+		}
+		jobs = next;
+	}
+}
+
+static void *flusher(void *arg)
+{
+	struct api_app *app = arg;
+	struct api_flusher *f = app->flusher;
+	pthread_mutex_lock(&f->lock);
+	for (;;) {
+		while (!f->jobs && !f->stop)
+			pthread_cond_wait(&f->cv, &f->lock);
+		struct api_job *jobs = f->jobs;
+		f->jobs = f->tail = NULL;
+		if (!jobs)
+			break; /* stopping, and nothing waits */
+		pthread_mutex_unlock(&f->lock);
+		if (store_sync(app->wstore)) {
+			perror("writer: the log could not be flushed to the disk");
+			for (struct api_job *j = jobs; j; j = j->next)
+				j->rc = DS_EIO;
+		}
+		finish_group(jobs);
+		pthread_mutex_lock(&f->lock);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+/* The group to the flusher, or answered at once when its commit waited
+ * for the disk or failed. */
+static void flush_group(struct api_app *app, struct api_job *jobs, enum ds_rc rc)
+{
+	struct api_flusher *f = app->flusher;
+	if (!f || rc || !jobs) {
+		finish_group(jobs);
+		return;
+	}
+	struct api_job *last = jobs;
+	while (last->next)
+		last = last->next;
+	pthread_mutex_lock(&f->lock);
+	if (f->tail)
+		f->tail->next = jobs;
+	else
+		f->jobs = jobs;
+	f->tail = last;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->lock);
+}
+
 /* Runs the jobs and the audit entries in one transaction; every job gets the outcome. */
-static void run_group(struct api_app *app, struct api_job *jobs, struct store_audit *audit,
-		      size_t naudit)
+static enum ds_rc run_group(struct api_app *app, struct api_job *jobs, struct store_audit *audit,
+			    size_t naudit)
 {
 	struct store *st = app->wstore;
 	enum ds_rc rc = store_begin(st);
@@ -135,22 +216,7 @@ static void run_group(struct api_app *app, struct api_job *jobs, struct store_au
 		api_units_pick_up(app, st, true);
 	for (struct api_job *j = jobs; j; j = j->next)
 		j->rc = rc;
-}
-
-/* Wakes the requests that wait, and frees the jobs nobody waits for. */
-static void finish_group(struct api_job *jobs)
-{
-	while (jobs) {
-		struct api_job *next = jobs->next;
-		if (jobs->done) {
-			http_wake(jobs->conn); /* api_resume frees it */
-		} else {
-			if (jobs->free_arg)
-				jobs->free_arg(jobs->arg);
-			free(jobs);
-		}
-		jobs = next;
-	}
+	return rc;
 }
 
 static void *writer(void *arg)
@@ -168,15 +234,53 @@ static void *writer(void *arg)
 			break;
 		size_t naudit;
 		struct store_audit *audit = api_audit_take(app, &naudit);
-		run_group(app, jobs, audit, naudit);
+		enum ds_rc rc = run_group(app, jobs, audit, naudit);
 		free(audit);
-		finish_group(jobs);
+		flush_group(app, jobs, rc);
 	}
 	return NULL;
 }
 
+/* Stops the flusher once what it holds is answered. */
+static void flusher_stop(struct api_app *app)
+{
+	struct api_flusher *f = app->flusher;
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->stop = true;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->lock);
+	pthread_join(f->thread, NULL);
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->cv);
+	free(f);
+	app->flusher = NULL;
+}
+
 void api_writer_start(struct api_app *app)
 {
+	struct api_flusher *f = calloc(1, sizeof *f);
+	if (f) {
+		pthread_mutex_init(&f->lock, NULL);
+		pthread_cond_init(&f->cv, NULL);
+		app->flusher = f;
+		if (pthread_create(&f->thread, NULL, flusher, app)) {
+			pthread_mutex_destroy(&f->lock);
+			pthread_cond_destroy(&f->cv);
+			free(f);
+			app->flusher = NULL;
+		}
+	}
+	/* Without the thread, each commit waits for the disk. */
+	enum ds_rc rc = app->flusher ? store_sync_aside(app->wstore) : DS_ENOMEM;
+	if (rc) {
+		if (rc != DS_EUSAGE)
+			fprintf(stderr, "serve: %s; each commit waits for the disk\n",
+				rc == DS_ENOMEM ? "cannot start the flusher"
+						: store_errmsg(app->wstore));
+		flusher_stop(app);
+	}
 	pthread_create(&app->writer, NULL, writer, app);
 }
 
@@ -187,4 +291,5 @@ void api_writer_stop(struct api_app *app)
 	pthread_cond_broadcast(&app->wcv);
 	pthread_mutex_unlock(&app->wlock);
 	pthread_join(app->writer, NULL);
+	flusher_stop(app);
 }

@@ -7,12 +7,15 @@
  * other files share (sqlite_int.h) and the backend's table; the contracts
  * are in sqlite_register.c, sqlite_accounts.c and sqlite_audit.c.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/sqlite_int.h"
 
@@ -347,6 +350,7 @@ static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 	if (!q)
 		return DS_ENOMEM;
 	q->data_version = -1;
+	q->wal_fd = -1;
 	st->impl = q;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(target, &q->db, flags, NULL) != SQLITE_OK) {
@@ -382,6 +386,8 @@ static void sq_close(struct store *st)
 {
 	struct sq *q = SQ(st);
 	aside_stop(q);
+	if (q->wal_fd >= 0)
+		close(q->wal_fd);
 	sq_bulk_free(q);
 	for (int i = 0; i < q->nstmt; i++)
 		sqlite3_finalize(q->stmt[i]);
@@ -571,7 +577,12 @@ static enum ds_rc sq_rollback_to(struct store *st)
  */
 static enum ds_rc sq_bulk_mode(struct store *st, bool on)
 {
-	/* The journal mode changes only with no other connection open. */
+	/* The journal mode changes only with no other connection open; and
+	 * a log flushed by another thread must stay the same file. */
+	if (SQ(st)->wal_fd >= 0) {
+		store_seterr(st, "sqlite: no bulk load on a connection whose commits are flushed aside");
+		return DS_EUSAGE;
+	}
 	if (on)
 		aside_stop(SQ(st));
 	for (int i = 0; i < SQ(st)->nstmt; i++) {
@@ -736,6 +747,50 @@ static enum ds_rc sq_log_aside(struct store *st)
 	return DS_OK;
 }
 
+/* ---- commits flushed to the disk by another thread ---- */
+
+/*
+ * With synchronous=FULL each commit writes its frames to the log and then
+ * waits for the disk (fdatasync), and the writer does nothing meanwhile.
+ * With synchronous=NORMAL the commit returns once the frames are written
+ * (in the kernel's cache): SQLite stays consistent after any crash and
+ * only loses durability, which sq_sync gives back: fdatasync of the log
+ * file, from another thread, makes every commit written before it durable
+ * (the file's whole cache, header and frames).  The caller acknowledges
+ * nothing before that.  A checkpoint on NORMAL syncs the log before
+ * copying it, as on FULL.  The log file stays the same while the
+ * connection is open in WAL mode: it is truncated, never replaced (a bulk
+ * load, which would remove it, is refused).
+ */
+static enum ds_rc sq_sync_aside(struct store *st)
+{
+	struct sq *q = SQ(st);
+	if (q->wal_fd >= 0)
+		return DS_OK;
+	/* The log exists once the connection has read the file in WAL mode. */
+	const char *wal = sqlite3_filename_wal(sqlite3_db_filename(q->db, "main"));
+	enum ds_rc rc = sq_exec(st, "SELECT count(*) FROM sqlite_master");
+	int fd = rc || !wal ? -1 : open(wal, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		if (!rc)
+			store_seterr(st, "sqlite: cannot open the log %s to flush it: %s",
+				     wal ? wal : "(none)", strerror(errno));
+		return DS_EDB;
+	}
+	if ((rc = sq_exec(st, "PRAGMA synchronous=NORMAL"))) {
+		close(fd);
+		return rc;
+	}
+	q->wal_fd = fd;
+	return DS_OK;
+}
+
+/* Any one thread beside the writer may call it; it touches nothing else. */
+static enum ds_rc sq_sync(struct store *st)
+{
+	return fdatasync(SQ(st)->wal_fd) ? DS_EIO : DS_OK;
+}
+
 static const struct store_core_ops sq_core = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -753,6 +808,8 @@ static const struct store_core_ops sq_core = {
 	.bulk_mode = sq_bulk_mode,
 	.wait_notify = sq_wait_notify,
 	.log_aside = sq_log_aside,
+	.sync_aside = sq_sync_aside,
+	.sync = sq_sync,
 };
 
 const struct store_backend store_sqlite = {

@@ -30,6 +30,7 @@ struct sq {
 	struct sq_search *search; /* during a bulk load of persons, their search keys */
 	struct sq_bulk *bulk;     /* and the rows not yet inserted */
 	struct sq_aside *aside;   /* the thread that copies the log into the file, or NULL */
+	int wal_fd; /* the log file, flushed by sq_sync (store_sync_aside), or -1 */
 };
 
 #define SQ(st) ((struct sq *)(st)->impl)

@@ -136,3 +136,13 @@ enum ds_rc store_log_aside(struct store *st)
 {
 	return st->be->core->log_aside ? st->be->core->log_aside(st) : DS_EUSAGE;
 }
+
+enum ds_rc store_sync_aside(struct store *st)
+{
+	return st->be->core->sync_aside ? st->be->core->sync_aside(st) : DS_EUSAGE;
+}
+
+enum ds_rc store_sync(struct store *st)
+{
+	return st->be->core->sync(st);
+}

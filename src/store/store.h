@@ -113,6 +113,20 @@ enum ds_rc store_wait_notify(struct store *st, int timeout_ms);
  */
 enum ds_rc store_log_aside(struct store *st);
 
+/*
+ * For the same connection: its commits return once written, before the
+ * disk has them, so that it can go on while another thread waits for the
+ * disk.  After store_sync_aside, store_commit's transaction is visible to
+ * readers but not durable until store_sync, which one other thread may
+ * call beside the writer, returns DS_OK: every commit that returned before
+ * store_sync began is then on the disk.  Nothing may be acknowledged
+ * before.  DS_EUSAGE when the backend cannot split them (PostgreSQL: its
+ * commit waits for its own log); any failure: commits wait for the disk.
+ * store_sync: DS_EIO when the disk refused (errno says why).
+ */
+enum ds_rc store_sync_aside(struct store *st);
+enum ds_rc store_sync(struct store *st);
+
 /* The last backend error, in English, for logs ("" when none).  Borrowed
  * until the next call on st. */
 const char *store_errmsg(const struct store *st);

@@ -42,6 +42,8 @@ struct store_core_ops {
 	enum ds_rc (*bulk_mode)(struct store *st, bool on);          /* may be NULL */
 	enum ds_rc (*wait_notify)(struct store *st, int timeout_ms);
 	enum ds_rc (*log_aside)(struct store *st); /* may be NULL */
+	enum ds_rc (*sync_aside)(struct store *st); /* may be NULL, with sync */
+	enum ds_rc (*sync)(struct store *st);
 	bool (*reachable)(struct store *st, bool ping); /* NULL: always (an embedded file) */ /* may be NULL */
 };
 
