@@ -32,7 +32,8 @@
  * of flows and 2 x 5.5 kB of stocks, twice for the second thread), which
  * the kernel would otherwise map and clear page by page for every query
  * (19,400 page faults a query).  A few blocks are kept, up to POOL_BYTES;
- * a block taken is cleared as far as it is asked for.
+ * a block taken is cleared, as far as it is asked for, by the thread that
+ * counts into it, the two threads beside each other.
  */
 #define POOL_SLOTS 8
 #define POOL_BYTES ((size_t)256 << 20)
@@ -46,10 +47,10 @@ static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static union cube_block *pool[POOL_SLOTS];
 static size_t pool_held;
 
-/* bytes of cubes, from the pool when a block is large enough: cleared, or
- * (dirty) left as a former query left them when taken from the pool, for
- * the thread that will count into them to clear. */
-static void *cubes_take_as(size_t bytes, bool *dirty)
+/* bytes of cubes, from the pool when a block is large enough (*dirty: as
+ * a former query left them, for the thread that will count into them to
+ * clear), else new and cleared. */
+static void *cubes_take(size_t bytes, bool *dirty)
 {
 	union cube_block *b = NULL;
 	int best = -1;
@@ -63,22 +64,13 @@ static void *cubes_take_as(size_t bytes, bool *dirty)
 		pool_held -= b->cap;
 	}
 	pthread_mutex_unlock(&pool_mu);
-	if (b) {
-		if (dirty)
-			*dirty = true;
-		else
-			memset(b + 1, 0, bytes);
+	*dirty = b != NULL;
+	if (b)
 		return b + 1;
-	}
 	if (!(b = calloc(1, sizeof *b + bytes)))
 		return NULL;
 	b->cap = bytes;
 	return b + 1;
-}
-
-static void *cubes_take(size_t bytes)
-{
-	return cubes_take_as(bytes, NULL);
 }
 
 /* Cubes of cubes_take given back: kept when there is room, else freed. */
@@ -182,6 +174,7 @@ struct work {
 	const int32_t *area_col;
 	const int32_t *area_commune;
 	struct eng_flow *flow[2];
+	bool flow_dirty[2];            /* ... to be cleared by the thread that counts it */
 	uint64_t *marks[2];            /* for each flow (eng_flow_pass) */
 	int nflow;                     /* flows to compute (a repeated one is copied) */
 	size_t cut[STOCK_CHUNKS + 1];  /* area boundaries of the chunks, or */
@@ -233,6 +226,8 @@ static void *work_run(void *arg)
 	int t;
 	while (!k->rc && (t = take(w)) >= 0) {
 		if (t < w->nflow) {
+			if (w->flow_dirty[t])
+				memset(w->flow[t], 0, (w->q->ncols + 1) * sizeof *w->flow[t]);
 			k->rc = eng_flow_pass(e, w->q->flow_from[t], w->q->flow_to[t], w->area_col,
 					  w->area_commune, w->flow[t], w->q->ncols, w->marks[t]);
 			continue;
@@ -269,17 +264,18 @@ static void *work_run(void *arg)
 	return NULL;
 }
 
-/* The calling thread's worker (stock: the result's cubes, u: its reused
- * bitmaps) or the side thread's (its own cubes and bitmaps). */
+/* The calling thread's worker (stock: the result's cubes, dirty when a
+ * former query left them as they were; u: its reused bitmaps) or the side
+ * thread's (its own cubes and bitmaps). */
 static enum ds_rc worker_init(struct worker *k, struct work *w, struct eng_stock **stock,
-			      struct reuse *u)
+			      const bool *dirty, struct reuse *u)
 {
 	k->w = w;
 	k->rc = DS_OK;
 	for (int i = 0; i < w->nstock; i++) {
-		k->dirty[i] = false;
+		k->dirty[i] = stock && dirty[i];
 		k->stock[i] = stock ? stock[i]
-				    : cubes_take_as((w->q->ncols + 1) * sizeof *k->stock[i], &k->dirty[i]);
+				    : cubes_take((w->q->ncols + 1) * sizeof *k->stock[i], &k->dirty[i]);
 		k->seen[i] = u ? u->seen[i] : calloc(eng_seen_bytes(w->e), 1);
 		if (!k->stock[i] || !k->seen[i])
 			return DS_ENOMEM;
@@ -353,20 +349,26 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 			spells += e->area_off[a + 1] - e->area_off[a];
 		}
 	}
+	/* The result's cubes are cleared by the threads that count into them,
+	 * beside each other, not here before they start. */
+	bool stock_dirty[2] = {false, false}, flow_dirty[2] = {false, false};
 	for (int i = 0; i < q->nstock && !rc; i++)
-		if (!(r->stock[i] = cubes_take((q->ncols + 1) * sizeof *r->stock[i])))
+		if (!(r->stock[i] = cubes_take((q->ncols + 1) * sizeof *r->stock[i],
+						  &stock_dirty[i])))
 			rc = DS_ENOMEM;
 	/* A second flow over the same days (the year to date of an annual
 	 * report) is the first one: computed once, given twice. */
 	bool same_flow = q->nflow == 2 && q->flow_from[0] == q->flow_from[1] &&
 			 q->flow_to[0] == q->flow_to[1];
 	for (int i = 0; i < q->nflow - same_flow && !rc; i++)
-		if (!(r->flow[i] = cubes_take((q->ncols + 1) * sizeof *r->flow[i])))
+		if (!(r->flow[i] = cubes_take((q->ncols + 1) * sizeof *r->flow[i],
+						 &flow_dirty[i])))
 			rc = DS_ENOMEM;
 	if (rc)
 		goto out;
 	struct work w = {.e = e, .q = q, .area_col = area_col, .area_commune = m->area_commune,
-			 .flow = {r->flow[0], r->flow[1]}, .nflow = q->nflow - same_flow,
+			 .flow = {r->flow[0], r->flow[1]},
+			 .flow_dirty = {flow_dirty[0], flow_dirty[1]}, .nflow = q->nflow - same_flow,
 			 .nstock = q->nstock};
 	pthread_mutex_init(&w.mu, NULL);
 	/* A small query is not worth a thread: its areas are read in a list. */
@@ -389,9 +391,9 @@ enum ds_rc engine_query(const struct eng_view *v, const struct eng_query *q, str
 	}
 	struct worker mine = {0}, side = {0};
 	if (!rc)
-		rc = worker_init(&mine, &w, r->stock, u);
+		rc = worker_init(&mine, &w, r->stock, stock_dirty, u);
 	pthread_t th;
-	bool threaded = !rc && want_side && worker_init(&side, &w, NULL, NULL) == DS_OK;
+	bool threaded = !rc && want_side && worker_init(&side, &w, NULL, NULL, NULL) == DS_OK;
 	w.workers[0] = &mine;
 	w.workers[1] = &side;
 	w.halves = threaded && !w.list && pthread_barrier_init(&w.spells_done, NULL, 2) == 0;
