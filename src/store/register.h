@@ -231,7 +231,10 @@ enum ds_rc store_each_present(struct store *st, enum ds_rc (*fn)(const struct st
 /* Events with seq > after, in seq order.  With bodies when want_body. */
 enum ds_rc store_each_event(struct store *st, int64_t after, bool want_body,
 			    enum ds_rc (*fn)(const struct store_event *, void *), void *arg);
-/* Events naming a person (as subject, child, spouse) or a household, by seq. */
+/* Events naming a person (as subject, child, spouse) or a household, by
+ * seq.  A household's are its changes and its members' events that change
+ * a state, not their screenings, pregnancies and checks (reg_passive),
+ * which are in each person's own. */
 enum ds_rc store_events_about(struct store *st, int64_t person, int64_t hh,
 			      enum ds_rc (*fn)(const struct store_event *, void *), void *arg);
 /* Up to max baselines, oldest first. */

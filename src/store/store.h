@@ -35,7 +35,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 struct store;
 

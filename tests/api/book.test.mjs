@@ -90,10 +90,20 @@ for (const backend of BACKENDS) {
       assert.equal(empty.status, 200, empty.text);
       assert.deepEqual([empty.json.persons, empty.json.households, empty.json.gone], [[], [], []]);
       // The collaborator checks A9; the commune officer records A1's death and checks B9 (area B).
-      const e1 = await s.u.collaborator.post('/api/v1/events', { id: uuid(), type: 'elderly_check', date: '2026-11-02', person: 'A9' });
+      const check = uuid(), death = uuid();
+      const e1 = await s.u.collaborator.post('/api/v1/events', { id: check, type: 'elderly_check', date: '2026-11-02', person: 'A9' });
       assert.equal(e1.status, 201, e1.text);
-      const e2 = await s.u.commune.post('/api/v1/events', { id: uuid(), type: 'death', date: '2026-11-03', person: 'A1' });
+      const e2 = await s.u.commune.post('/api/v1/events', { id: death, type: 'death', date: '2026-11-03', person: 'A1' });
       assert.equal(e2.status, 201, e2.text);
+      // A household's history holds its changes (A1's death in H1), not its
+      // members' checks, which are in their own histories.
+      const h1 = await s.u.commune.get('/api/v1/households/H1');
+      assert.ok(h1.json.history.some((x) => x.event.id === death), 'the death is in the household');
+      const a9 = await s.u.collaborator.get('/api/v1/persons/A9/history');
+      assert.ok(a9.json.history.some((x) => x.event.id === check), "the check is in A9's history");
+      const h9 = await s.u.collaborator.get(`/api/v1/households/${a9.json.household}`);
+      assert.equal(h9.status, 200, h9.text);
+      assert.ok(!h9.json.history.some((x) => x.event.id === check), "the check is not in A9's household's");
       const e3 = await s.u.commune.post('/api/v1/events', { id: uuid(), type: 'elderly_check', date: '2026-11-03', person: 'B9' });
       assert.equal(e3.status, 201, e3.text);
       const ch = await s.u.collaborator.get(`/api/v1/book/changes?since=${seq}`);
