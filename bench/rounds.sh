@@ -3,6 +3,9 @@
 # in each, every run on a fresh copy of DB (bench/http.sh makes it).
 #   sh bench/rounds.sh R DB ONLY BIN...     ONLY: batches, writes or reads
 #   BENCH_UUID=v4 ...                       random event ids (default v7)
+#   a BIN written BIN@FILE runs on FILE instead of DB (a binary whose
+#   schema is newer, on a copy already migrated, so that the migration's
+#   writes are not in its run)
 # Prints one line a run: the round, the binary, bench/http.sh's figures.
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,7 +15,9 @@ shift 3
 i=0
 while [ "$i" -lt "$rounds" ]; do
 	for b in "$@"; do
-		out=$(BENCH_UUID=${BENCH_UUID:-v7} ONLY=$only BIN=$b sh bench/http.sh "$db" 2>&1 |
+		bdb=$db
+		case $b in *@*) bdb=${b#*@} b=${b%%@*} ;; esac
+		out=$(BENCH_UUID=${BENCH_UUID:-v7} ONLY=$only BIN=$b sh bench/http.sh "$bdb" 2>&1 |
 			grep '^http' | tr '\n' ' ')
 		echo "round $i $b: $out"
 	done
