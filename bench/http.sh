@@ -7,6 +7,7 @@
 #   ONLY=writes sh bench/http.sh DB  single events and 100-event batches only
 #   ONLY=batches sh bench/http.sh DB 100-event batches only
 #   PERF=FILE ...                    the server under `perf record -g` meanwhile
+#   WRKOUT=FILE ...                  wrk's whole output (latency quantiles) of each run, the last kept
 # A PostgreSQL source is copied as a new database made from it as template
 # (nothing may be connected to the source meanwhile) and dropped at the end.
 set -eu
@@ -53,6 +54,7 @@ w() { # label script extra-env... : one wrk run, requests/s and p99
 	p99=$(awk '/ 99%/ {print $2}' "$work/wrk.txt")
 	bad=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt")
 	echo "http $label: $rps requests/s, p99 $p99${bad:+, $bad non-2xx}"
+	[ -z "${WRKOUT:-}" ] || cp "$work/wrk.txt" "$WRKOUT"
 }
 case ${ONLY:-} in writes | batches) ;; *)
 	w "person reads" read.lua BENCH_COOKIE="$rc"
