@@ -12,13 +12,17 @@
  * group: the writer hands it each committed group, and it wakes the
  * group's requests once a flush begun after that commit has returned.  One
  * flush serves every group that waits for it.  Until then the group's
- * writes are visible to readers (and to the next group's rules) but not
- * acknowledged; a crash of the machine in between loses them, and their
- * senders, never answered, send them again.
+ * writes are visible to readers (and to the next group's rules, and to
+ * the reports) but not acknowledged; a crash of the machine in between
+ * loses them, and their senders, never answered, send them again.  The
+ * writer runs at most FLUSH_AHEAD commits ahead of the disk.  A flush that
+ * fails stops the server unanswered (see flusher()).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "store/audit.h"
@@ -117,9 +121,15 @@ struct api_flusher {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cv;
+	pthread_cond_t room;         /* the writer waits on it when FLUSH_AHEAD groups wait */
 	struct api_job *jobs, *tail; /* committed, waiting for the disk */
+	int groups;                  /* commits not yet taken by a flush */
 	bool stop;
 };
+
+/* Commits the writer may make ahead of the disk: if the disk stalls, the
+ * writer stops too, as it did when it waited for each commit itself. */
+#define FLUSH_AHEAD 4
 
 /* Wakes the requests that wait, and frees the jobs nobody waits for. */
 static void finish_group(struct api_job *jobs)
@@ -143,17 +153,28 @@ static void *flusher(void *arg)
 	struct api_flusher *f = app->flusher;
 	pthread_mutex_lock(&f->lock);
 	for (;;) {
-		while (!f->jobs && !f->stop)
+		while (!f->groups && !f->stop)
 			pthread_cond_wait(&f->cv, &f->lock);
+		if (!f->groups)
+			break; /* stopping, and nothing waits */
 		struct api_job *jobs = f->jobs;
 		f->jobs = f->tail = NULL;
-		if (!jobs)
-			break; /* stopping, and nothing waits */
+		f->groups = 0;
+		pthread_cond_signal(&f->room);
 		pthread_mutex_unlock(&f->lock);
 		if (store_sync(app->wstore)) {
-			perror("writer: the log could not be flushed to the disk");
-			for (struct api_job *j = jobs; j; j = j->next)
-				j->rc = DS_EIO;
+			/* Linux reports a failed write-back once and forgets the
+			 * pages: a later flush would succeed over a hole in the
+			 * log, and commits after it would be answered and then
+			 * lost.  Stop without answering, as PostgreSQL does: a
+			 * restart recovers what the disk holds, and the senders,
+			 * never answered, send again. */
+			fprintf(stderr,
+				"flusher: the log could not be flushed to the disk (%s); committed "
+				"writes are unanswered; stopping so that a restart recovers what "
+				"the disk holds\n",
+				strerror(errno));
+			_exit(70);
 		}
 		finish_group(jobs);
 		pthread_mutex_lock(&f->lock);
@@ -162,24 +183,30 @@ static void *flusher(void *arg)
 	return NULL;
 }
 
-/* The group to the flusher, or answered at once when its commit waited
- * for the disk or failed. */
+/* The committed group to the flusher (audit entries alone too: they are
+ * flushed as well), or answered at once when its commit waited for the
+ * disk or failed. */
 static void flush_group(struct api_app *app, struct api_job *jobs, enum ds_rc rc)
 {
 	struct api_flusher *f = app->flusher;
-	if (!f || rc || !jobs) {
+	if (!f || rc) {
 		finish_group(jobs);
 		return;
 	}
 	struct api_job *last = jobs;
-	while (last->next)
+	while (last && last->next)
 		last = last->next;
 	pthread_mutex_lock(&f->lock);
-	if (f->tail)
-		f->tail->next = jobs;
-	else
-		f->jobs = jobs;
-	f->tail = last;
+	while (f->groups >= FLUSH_AHEAD)
+		pthread_cond_wait(&f->room, &f->lock);
+	if (jobs) {
+		if (f->tail)
+			f->tail->next = jobs;
+		else
+			f->jobs = jobs;
+		f->tail = last;
+	}
+	f->groups++;
 	pthread_cond_signal(&f->cv);
 	pthread_mutex_unlock(&f->lock);
 }
@@ -206,7 +233,8 @@ static enum ds_rc run_group(struct api_app *app, struct api_job *jobs, struct st
 	pthread_mutex_lock(&app->mlock);
 	app->commits++;
 	pthread_mutex_unlock(&app->mlock);
-	/* Acknowledged writes are durable now; what is derived follows the logs. */
+	/* What is derived follows the logs (on SQLite before the writes are
+	 * on the disk: the flusher answers them once they are). */
 	if (!rc && engine_catch_up(app->engine, st) && !engine_broken(app->engine))
 		fprintf(stderr, "writer: the engine could not follow the log: %s\n", store_errmsg(st));
 	if (!rc && rec_book_catch_up(app->book, st))
@@ -254,6 +282,7 @@ static void flusher_stop(struct api_app *app)
 	pthread_join(f->thread, NULL);
 	pthread_mutex_destroy(&f->lock);
 	pthread_cond_destroy(&f->cv);
+	pthread_cond_destroy(&f->room);
 	free(f);
 	app->flusher = NULL;
 }
@@ -264,10 +293,12 @@ void api_writer_start(struct api_app *app)
 	if (f) {
 		pthread_mutex_init(&f->lock, NULL);
 		pthread_cond_init(&f->cv, NULL);
+		pthread_cond_init(&f->room, NULL);
 		app->flusher = f;
 		if (pthread_create(&f->thread, NULL, flusher, app)) {
 			pthread_mutex_destroy(&f->lock);
 			pthread_cond_destroy(&f->cv);
+			pthread_cond_destroy(&f->room);
 			free(f);
 			app->flusher = NULL;
 		}

@@ -1,6 +1,8 @@
 /*
  * The SQLite backend: one file, WAL journal, synchronous=FULL, so that an
- * acknowledged commit survives a crash or a power cut.
+ * acknowledged commit survives a crash or a power cut (the server's writer
+ * commits on NORMAL and has the log flushed by another thread before it
+ * answers: store_sync_aside).
  *
  * This file holds the connection (open, close, the schema and its
  * migrations, transactions, meta, bulk mode), the helpers the backend's
@@ -366,7 +368,8 @@ static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 	}
 	sqlite3_busy_timeout(q->db, 10000);
 	/* WAL lets readers run beside the writer; FULL syncs the WAL at each
-	 * commit, which is what makes an acknowledged event durable. */
+	 * commit, which is what makes an acknowledged event durable (unless
+	 * store_sync_aside leaves that to store_sync). */
 	/* 8 KiB pages (for a new file): fewer, fuller B-tree pages for the large tables. */
 	enum ds_rc rc = sq_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
 				    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
@@ -775,15 +778,23 @@ static enum ds_rc sq_sync_aside(struct store *st)
 	struct sq *q = SQ(st);
 	if (q->wal_fd >= 0)
 		return DS_OK;
-	/* The log exists once the connection has read the file in WAL mode. */
+	/* The log exists once the connection has read the file in WAL mode.
+	 * Its own descriptor may be closed at any time: SQLite holds no POSIX
+	 * lock on the -wal file (closing one on the database or the -shm
+	 * file would drop the process's locks there). */
 	const char *wal = sqlite3_filename_wal(sqlite3_db_filename(q->db, "main"));
 	enum ds_rc rc = sq_exec(st, "SELECT count(*) FROM sqlite_master");
-	int fd = rc || !wal ? -1 : open(wal, O_RDWR | O_CLOEXEC);
+	if (rc)
+		return rc;
+	if (!wal) {
+		store_seterr(st, "sqlite: the database has no log file to flush");
+		return DS_EUSAGE;
+	}
+	int fd = open(wal, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		if (!rc)
-			store_seterr(st, "sqlite: cannot open the log %s to flush it: %s",
-				     wal ? wal : "(none)", strerror(errno));
-		return DS_EDB;
+		store_seterr(st, "sqlite: cannot open the log %s to flush it: %s", wal,
+			     strerror(errno));
+		return DS_EIO;
 	}
 	if ((rc = sq_exec(st, "PRAGMA synchronous=NORMAL"))) {
 		close(fd);

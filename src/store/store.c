@@ -144,5 +144,5 @@ enum ds_rc store_sync_aside(struct store *st)
 
 enum ds_rc store_sync(struct store *st)
 {
-	return st->be->core->sync(st);
+	return st->be->core->sync ? st->be->core->sync(st) : DS_EUSAGE;
 }

@@ -23,7 +23,8 @@
  *
  * Durability: a commit returns only when the data are on stable storage
  * (SQLite WAL with synchronous=FULL; PostgreSQL with fsync and
- * synchronous_commit on, checked at open).
+ * synchronous_commit on, checked at open), except after store_sync_aside,
+ * where store_sync does it.
  *
  * Threads: a struct store is one connection, used by one thread at a time.
  */

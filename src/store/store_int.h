@@ -9,8 +9,9 @@
  * conformance tests see it whole; the few built on other calls (store_units,
  * the target bridges) are written once, beside the wrappers, and a rollback
  * also forgets what the target bridge has read.  Every entry of every table
- * is set, except the two optional ones of the core (bulk_mode, wait_notify)
- * and the register's prefetch, whose absence the wrappers answer.
+ * is set, except the optional ones of the core (bulk_mode, wait_notify,
+ * log_aside, sync_aside and sync, reachable) and the register's prefetch,
+ * whose absence the wrappers answer.
  *
  * struct store is one connection: the backend, its private state (impl) and
  * the text of the last error.

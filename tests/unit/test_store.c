@@ -4,10 +4,12 @@
  * private one; without it the PostgreSQL cases fail).  Each case starts
  * from an empty store loaded with tests/data/small.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/day.h"
 #include "ledger/ledger.h"
@@ -409,10 +411,27 @@ TEST(store_sqlite_log_aside)
 	CHECK_EQ(got[0], 'a' + 99 % 26);
 }
 
+/* How many of this process's open files are `path` (Linux's /proc). */
+static int open_as(const char *path)
+{
+	int n = 0;
+	char link[64], to[PATH_MAX + 8];
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t len = readlink(link, to, sizeof to - 1);
+		if (len > 0) {
+			to[len] = '\0';
+			n += strcmp(to, path) == 0;
+		}
+	}
+	return n;
+}
+
 /* The server's writer leaves the wait for the disk to another thread: its
- * commit is seen by other connections at once, store_sync then makes it
- * durable, and nothing may replace the log meanwhile (a bulk load).  A
- * PostgreSQL commit waits for its own log: nothing to split there. */
+ * commit is seen by other connections at once, store_sync then flushes
+ * the log file itself (a descriptor of its own on the -wal file, closed
+ * with the store), and nothing may replace the log meanwhile (a bulk
+ * load).  A PostgreSQL commit waits for its own log: nothing to split. */
 static void suite_sync_aside(bool pg)
 {
 	char target[512];
@@ -427,7 +446,11 @@ static void suite_sync_aside(bool pg)
 		store_close(st);
 		return;
 	}
+	char wal[PATH_MAX + 8], real[PATH_MAX];
+	snprintf(wal, sizeof wal, "%s-wal", realpath(target, real) ? real : target);
+	int before = open_as(wal);
 	CHECK_EQ(store_sync_aside(st), DS_OK);
+	CHECK_EQ(open_as(wal), before + 1);
 	CHECK_EQ(store_begin(st), DS_OK);
 	CHECK_EQ(store_meta_set(st, "flushed", "aside"), DS_OK);
 	CHECK_EQ(store_commit(st), DS_OK);
@@ -441,6 +464,7 @@ static void suite_sync_aside(bool pg)
 	CHECK_EQ(store_sync(st), DS_OK);
 	CHECK_EQ(store_bulk_mode(st, true), DS_EUSAGE);
 	store_close(st);
+	CHECK_EQ(open_as(wal), 0);
 }
 BOTH(sync_aside)
 
