@@ -75,6 +75,9 @@ uint64_t store_reconnects(void) { return 0; }
 int64_t store_last_seq(struct store *st) { (void)st; return 0; }
 enum ds_rc store_begin(struct store *st) { (void)st; return DS_OK; }
 enum ds_rc store_commit(struct store *st) { (void)st; return DS_OK; }
+/* Commits flushed beside the writer, as on SQLite: the flusher's path. */
+enum ds_rc store_sync_aside(struct store *st) { (void)st; return DS_OK; }
+enum ds_rc store_sync(struct store *st) { (void)st; return DS_OK; }
 enum ds_rc store_rollback(struct store *st) { (void)st; return DS_OK; }
 const char *store_errmsg(const struct store *st) { (void)st; return ""; }
 enum ds_rc store_audit_add(struct store *st, const struct store_audit *a) { (void)st; (void)a; return DS_OK; }
