@@ -209,7 +209,7 @@ static const char schema_v1[] =
 	" a INTEGER NOT NULL, b INTEGER NOT NULL, voided_by INTEGER NOT NULL DEFAULT 0,"
 	" recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL, body TEXT NOT NULL);"
 	"CREATE INDEX event_person ON event(person, type);"
-	"CREATE INDEX event_hh ON event(hh) WHERE type NOT IN (2, 13, 14, 15);"
+	"CREATE INDEX event_hh ON event(hh) WHERE type NOT IN " STORE_PASSIVE_TYPES ";"
 	"CREATE INDEX event_other ON event(other) WHERE other <> 0;"
 	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
 	" value REAL NOT NULL, PRIMARY KEY (unit, year, key));"
@@ -292,14 +292,14 @@ static const char schema_v6[] = "DROP INDEX IF EXISTS event_person;"
  * their entries, all under 0, was one of an event's four index writes:
  * 160,000 checks inserted in groups of 1,600 took 3.41 s with it, 2.79-3.17 s
  * without (sqlite3, the 1M province). */
+static const char schema_v8[] = "DROP INDEX IF EXISTS event_other;"
+				"CREATE INDEX event_other ON event(other) WHERE other <> 0;";
+
 /* A household's history holds its changes, not its members' screenings,
  * pregnancies and checks (reg_passive: half the events, and the index
  * entry each of them wrote). */
 static const char schema_v9[] = "DROP INDEX IF EXISTS event_hh;"
-				"CREATE INDEX event_hh ON event(hh) WHERE type NOT IN (2, 13, 14, 15);";
-
-static const char schema_v8[] = "DROP INDEX IF EXISTS event_other;"
-				"CREATE INDEX event_other ON event(other) WHERE other <> 0;";
+				"CREATE INDEX event_hh ON event(hh) WHERE type NOT IN " STORE_PASSIVE_TYPES ";";
 
 static const char schema_v7[] =
 	"DROP INDEX IF EXISTS person_nid; DROP INDEX IF EXISTS person_key;"

@@ -26,8 +26,7 @@
 	"seq, uuid, type, date, person, hh, other, a, b, voided_by, recorded_at, recorded_by, body "
 
 _Static_assert(EV_BIRTH == 1 && EV_MARRIAGE == 7 && EV_HOUSEHOLD_CHANGE == 16 && EV_VOID == 17 &&
-		       EV_MERGE == 18 && EV_TYPE_COUNT == 19 && EV_NEWBORN_SCREENING == 2 &&
-		       EV_PREGNANCY == 13 && EV_PRENATAL_SCREENING == 14 && EV_ELDERLY_CHECK == 15,
+		       EV_MERGE == 18 && EV_TYPE_COUNT == 19,
 	       "event type numbers are written into the SQL below");
 
 /* Statements cached by sq_stmt. */
@@ -892,7 +891,7 @@ static enum ds_rc sq_events_about(struct store *st, int64_t person, int64_t hh,
 		       "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND ?1 <> 0 "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND other <> 0 AND ?1 <> 0 AND type IN (1, 7, 18) "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE hh = ?2 AND ?2 <> 0 "
-		       "AND type NOT IN (2, 13, 14, 15) "
+		       "AND type NOT IN " STORE_PASSIVE_TYPES " "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?2 AND other <> 0 AND ?2 <> 0 AND type = 6 "
 		       "ORDER BY seq",
 		       p, 2, event_row, &c);

@@ -25,6 +25,16 @@
 #include "store/register.h"
 #include "store/store.h"
 
+/* The passive event types (reg_passive), written into SQL: a household's
+ * history leaves them out (store_events_about), and SQLite's index of
+ * events by household does not hold them.  SQLite uses that partial index
+ * only where a query repeats its condition as written, so both say
+ * "type NOT IN " STORE_PASSIVE_TYPES. */
+#define STORE_PASSIVE_TYPES "(2, 13, 14, 15)"
+_Static_assert(EV_NEWBORN_SCREENING == 2 && EV_PREGNANCY == 13 && EV_PRENATAL_SCREENING == 14 &&
+		       EV_ELDERLY_CHECK == 15,
+	       "STORE_PASSIVE_TYPES names the passive types by number");
+
 /* store.h: the connection and what every contract shares. */
 struct store_core_ops {
 	const char *name;
