@@ -269,6 +269,17 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/* Frees the flusher, once its thread (if any) has ended. */
+static void flusher_free(struct api_app *app)
+{
+	struct api_flusher *f = app->flusher;
+	pthread_mutex_destroy(&f->lock);
+	pthread_cond_destroy(&f->cv);
+	pthread_cond_destroy(&f->room);
+	free(f);
+	app->flusher = NULL;
+}
+
 /* Stops the flusher once what it holds is answered. */
 static void flusher_stop(struct api_app *app)
 {
@@ -280,11 +291,7 @@ static void flusher_stop(struct api_app *app)
 	pthread_cond_signal(&f->cv);
 	pthread_mutex_unlock(&f->lock);
 	pthread_join(f->thread, NULL);
-	pthread_mutex_destroy(&f->lock);
-	pthread_cond_destroy(&f->cv);
-	pthread_cond_destroy(&f->room);
-	free(f);
-	app->flusher = NULL;
+	flusher_free(app);
 }
 
 void api_writer_start(struct api_app *app)
@@ -295,13 +302,8 @@ void api_writer_start(struct api_app *app)
 		pthread_cond_init(&f->cv, NULL);
 		pthread_cond_init(&f->room, NULL);
 		app->flusher = f;
-		if (pthread_create(&f->thread, NULL, flusher, app)) {
-			pthread_mutex_destroy(&f->lock);
-			pthread_cond_destroy(&f->cv);
-			pthread_cond_destroy(&f->room);
-			free(f);
-			app->flusher = NULL;
-		}
+		if (pthread_create(&f->thread, NULL, flusher, app))
+			flusher_free(app);
 	}
 	/* Without the thread, each commit waits for the disk. */
 	enum ds_rc rc = app->flusher ? store_sync_aside(app->wstore) : DS_ENOMEM;
