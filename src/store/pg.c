@@ -776,7 +776,8 @@ static enum ds_rc migrate_steps(struct store *st)
 	 * 8,850 against 9,520 events/s), so the whole index stays.  Version 9
 	 * (the index of `hh` without the passive events, which a household's
 	 * history no longer lists) likewise: the query leaves them out here
-	 * too, through the whole index, which was not measured otherwise. */
+	 * too, through the whole index, which was not measured otherwise.
+	 * Version 10 only rewrites SQLite's condition of that index. */
 	char sql[80];
 	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
 		 STORE_SCHEMA_VERSION);

@@ -1416,7 +1416,7 @@ static enum ds_rc pg_events_about(struct store *st, int64_t person, int64_t hh,
 		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $1 AND other <> 0 AND $1 <> 0 "
 		       "AND type IN (1, 7, 18) "
 		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE hh = $2 AND $2 <> 0 "
-		       "AND type NOT IN " STORE_PASSIVE_TYPES " "
+		       "AND " STORE_NOT_PASSIVE " "
 		       "UNION SELECT " EVENT_COLS ", body FROM event WHERE other = $2 AND other <> 0 AND $2 <> 0 "
 		       "AND type = 6 "
 		       "ORDER BY 1",

@@ -73,17 +73,19 @@ static const char sql_person_current[] =
 	"cur_key = ?5, nid = ?6, given_key = ?7 WHERE rid = ?1";
 /* A person's facts: only what the rules read (not the id, author or body). */
 #define FACT_COLS "seq, type, date, person, hh, other, a, b, voided_by "
+/* Both come in the index's order (type, seq) and are put in (date, seq)
+ * order in C (sq_person_facts): the handful of a person's facts sorted by
+ * qsort, where "ORDER BY date, seq" opened SQLite's sorter for every event
+ * recorded. */
 static const char sql_person_facts[] =
-	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) "
-	"ORDER BY date, seq";
+	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17)";
 /* Without the passive types (reg_passive: 2, 13, 14, 15): two ranges of
  * event(person, type), where "NOT IN" walked past every check and screening
  * the person ever had (11 times slower for a person with 260 checks), and
  * one seek a type cost twelve descents. */
 static const char sql_person_state_facts[] =
 	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type BETWEEN 1 AND 12 AND type <> 2 "
-	"UNION ALL SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type = 18 "
-	"ORDER BY date, seq";
+	"UNION ALL SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type = 18";
 static const char sql_next_person[] =
 	"SELECT coalesce(max(rid), 0) + 1 FROM person";
 static const char sql_next_household[] =
@@ -709,6 +711,8 @@ static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only
 		free(v);
 		return sq_err(st, "facts");
 	}
+	if (cnt > 1)
+		reg_facts_sort(v, cnt);
 	*facts = v;
 	*n = cnt;
 	return DS_OK;
@@ -891,7 +895,7 @@ static enum ds_rc sq_events_about(struct store *st, int64_t person, int64_t hh,
 		       "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND ?1 <> 0 "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND other <> 0 AND ?1 <> 0 AND type IN (1, 7, 18) "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE hh = ?2 AND ?2 <> 0 "
-		       "AND type NOT IN " STORE_PASSIVE_TYPES " "
+		       "AND " STORE_NOT_PASSIVE " "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?2 AND other <> 0 AND ?2 <> 0 AND type = 6 "
 		       "ORDER BY seq",
 		       p, 2, event_row, &c);
