@@ -270,19 +270,40 @@ enum ds_rc eng_sort_events_after(const struct engine *e, struct eng_events *v, s
 	return rc;
 }
 
-/* Merges the late events into the sorted array. */
+/*
+ * Merges the late events into the sorted array.  The sorted events of the
+ * windows before the first one a late event falls in keep their places:
+ * every late event sorts after them (the window comes first in the order,
+ * and an event's window, from its date, never changes), so only the
+ * events from that window on are checked, sorted and moved.  Late events
+ * are mostly recent: at 10M, keys, order and moves were two thirds of a
+ * merge's 0.46 s, for all 7.6 million events each time.
+ */
 static enum ds_rc merge_events(struct engine *e)
 {
 	size_t sorted = e->ev.n;
+	int32_t first = INT32_MAX;
 	for (size_t i = 0; i < e->late.n; i++) {
 		if (!e->late.type[i])
 			continue;
 		enum ds_rc rc = eng_copy_event(&e->ev, &e->late, i);
 		if (rc)
 			return rc;
+		int32_t w = eng_window(e->late.date[i]);
+		first = w < first ? w : first;
 	}
 	eng_events_free(&e->late);
-	enum ds_rc rc = eng_sort_events_after(e, &e->ev, sorted);
+	size_t from = first == INT32_MAX ? sorted : eng_window_start(&e->ev, 0, sorted, first);
+	struct eng_events tail = e->ev;
+	tail.date += from;
+	tail.person += from;
+	tail.hh += from;
+	tail.a += from;
+	tail.type += from;
+	tail.age += from;
+	tail.seq += from;
+	tail.n -= from;
+	enum ds_rc rc = eng_sort_events_after(e, &tail, sorted - from);
 	return rc ? rc : eng_index_events(e);
 }
 
