@@ -209,15 +209,33 @@ static int tr_cmp(const void *pa, const void *pb)
 	return (a->idx > b->idx) - (a->idx < b->idx);
 }
 
-static enum ds_rc index_transfers(struct engine *e)
+/* Where the entries of windows before `first` end in e->tr (0 when
+ * there is no index to keep from, or first is at or before its start). */
+static size_t transfers_before(const struct engine *e, int32_t first)
+{
+	if (!e->tr.woff || first <= e->tr.w0)
+		return 0;
+	size_t k = (size_t)((int64_t)first - e->tr.w0);
+	return e->tr.woff[k < e->tr.nw ? k : e->tr.nw];
+}
+
+/*
+ * e->tr for e->ev as it is now sorted.  The entries of the windows before
+ * `first` are kept (INT32_MIN: none): their events kept their places
+ * (merge_events), so only the transfers from that window on are found and
+ * sorted.
+ */
+static enum ds_rc index_transfers(struct engine *e, int32_t first)
 {
 	const struct eng_events *v = &e->ev;
+	size_t keep = transfers_before(e, first);
+	size_t from = keep ? eng_window_start(v, 0, v->n, first) : 0;
 	size_t n = 0;
-	for (size_t i = 0; i < v->n; i++)
+	for (size_t i = from; i < v->n; i++)
 		n += v->type[i] == EV_TRANSFER;
 	struct tr_row *r = malloc((2 * n + 1) * sizeof *r);
-	uint32_t *idx = malloc((2 * n + 1) * sizeof *idx);
-	int32_t *area = malloc((2 * n + 1) * sizeof *area);
+	uint32_t *idx = malloc((keep + 2 * n + 1) * sizeof *idx);
+	int32_t *area = malloc((keep + 2 * n + 1) * sizeof *area);
 	if (!r || !idx || !area || v->n > UINT32_MAX) {
 		free(r);
 		free(idx);
@@ -225,7 +243,7 @@ static enum ds_rc index_transfers(struct engine *e)
 		return DS_ENOMEM;
 	}
 	size_t m = 0, *woff = NULL;
-	for (size_t i = 0; i < v->n; i++) {
+	for (size_t i = from; i < v->n; i++) {
 		if (v->type[i] != EV_TRANSFER)
 			continue;
 		int32_t w = eng_window(v->date[i]), left = v->a[i], entered = eng_hh_area(e, v->hh[i]);
@@ -235,18 +253,27 @@ static enum ds_rc index_transfers(struct engine *e)
 			r[m++] = (struct tr_row){w, entered, (uint32_t)i};
 	}
 	qsort(r, m, sizeof *r, tr_cmp);
-	int32_t w0 = m ? r[0].w : 0;
-	size_t nw = m ? (size_t)(r[m - 1].w - w0) + 1 : 0;
+	int32_t w0 = keep ? e->tr.w0 : m ? r[0].w : 0;
+	int32_t last = m ? r[m - 1].w : keep ? eng_window(v->date[e->tr.idx[keep - 1]]) : w0;
+	size_t nw = keep + m ? (size_t)(last - w0) + 1 : 0;
 	if (!(woff = calloc(nw + 1, sizeof *woff))) {
 		free(r);
 		free(idx);
 		free(area);
 		return DS_ENOMEM;
 	}
+	if (keep) {
+		memcpy(idx, e->tr.idx, keep * sizeof *idx);
+		memcpy(area, e->tr.area, keep * sizeof *area);
+		/* The kept windows' bounds, up to the first (whose start is keep). */
+		size_t k = (size_t)((int64_t)first - w0);
+		for (size_t i = 0; i <= k && i <= nw && i <= e->tr.nw; i++)
+			woff[i] = e->tr.woff[i];
+	}
 	for (size_t j = 0; j < m; j++) {
-		idx[j] = r[j].idx;
-		area[j] = r[j].area;
-		woff[r[j].w - w0 + 1] = j + 1;
+		idx[keep + j] = r[j].idx;
+		area[keep + j] = r[j].area;
+		woff[r[j].w - w0 + 1] = keep + j + 1;
 	}
 	for (size_t i = 1; i <= nw; i++) /* windows with no transfer */
 		woff[i] = woff[i] > woff[i - 1] ? woff[i] : woff[i - 1];
@@ -256,7 +283,7 @@ static enum ds_rc index_transfers(struct engine *e)
 	free(e->tr.woff);
 	e->tr.idx = idx;
 	e->tr.area = area;
-	e->tr.n = m;
+	e->tr.n = keep + m;
 	e->tr.w0 = w0;
 	e->tr.woff = woff;
 	e->tr.nw = nw;
@@ -266,14 +293,24 @@ static enum ds_rc index_transfers(struct engine *e)
 /* Windows with fewer events an area than this have no row of blocks. */
 #define BLK_DENSITY 2
 
-/* e->blk for e->ev as it is now sorted. */
-static enum ds_rc index_blocks(struct engine *e)
+/*
+ * e->blk for e->ev as it is now sorted.  The rows of the windows before
+ * `first` are kept (INT32_MIN: none) when the areas and the first window
+ * are those they were made for: their events kept their places.
+ */
+static enum ds_rc index_blocks(struct engine *e, int32_t first)
 {
 	const struct eng_events *v = &e->ev;
 	size_t na = e->nareas, nw = 0, nrows = 0;
 	int32_t w0 = v->n ? eng_window(v->date[0]) : 0;
 	if (v->n)
 		nw = (size_t)(eng_window(v->date[v->n - 1]) - w0) + 1;
+	size_t kw = 0; /* windows kept */
+	if (e->blk.off && e->blk.na == na && e->blk.w0 == w0 && first > w0) {
+		kw = (size_t)((int64_t)first - w0);
+		kw = kw < e->blk.nw ? kw : e->blk.nw;
+		kw = kw < nw ? kw : nw;
+	}
 	int32_t *row = malloc((nw + 1) * sizeof *row);
 	size_t *start = malloc((nw + 1) * sizeof *start);
 	if (!row || !start || v->n > UINT32_MAX) {
@@ -284,7 +321,11 @@ static enum ds_rc index_blocks(struct engine *e)
 	for (size_t i = 0, lo = 0; i < nw; i++) {
 		size_t hi = eng_window_start(v, lo, v->n, w0 + (int32_t)i + 1);
 		start[i] = lo;
-		row[i] = hi - lo >= BLK_DENSITY * (na + 1) ? (int32_t)nrows++ : -1;
+		if (i < kw)
+			row[i] = e->blk.row[i];
+		else
+			row[i] = hi - lo >= BLK_DENSITY * (na + 1) ? (int32_t)nrows : -1;
+		nrows += row[i] >= 0;
 		lo = hi;
 	}
 	start[nw] = v->n;
@@ -294,7 +335,12 @@ static enum ds_rc index_blocks(struct engine *e)
 		free(start);
 		return DS_ENOMEM;
 	}
-	for (size_t i = 0; i < nw; i++) {
+	size_t kept_rows = 0;
+	for (size_t i = 0; i < kw; i++)
+		kept_rows += row[i] >= 0;
+	if (kept_rows)
+		memcpy(off, e->blk.off, kept_rows * (na + 1) * sizeof *off);
+	for (size_t i = kw; i < nw; i++) {
 		if (row[i] < 0)
 			continue;
 		uint32_t *o = &off[(size_t)row[i] * (na + 1)];
@@ -313,13 +359,19 @@ static enum ds_rc index_blocks(struct engine *e)
 	e->blk.w0 = w0;
 	e->blk.nw = nw;
 	e->blk.nrows = nrows;
+	e->blk.na = na;
 	return DS_OK;
 }
 
 enum ds_rc eng_index_events(struct engine *e)
 {
-	enum ds_rc rc = index_transfers(e);
-	return rc ? rc : index_blocks(e);
+	return eng_index_events_from(e, INT32_MIN);
+}
+
+enum ds_rc eng_index_events_from(struct engine *e, int32_t first)
+{
+	enum ds_rc rc = index_transfers(e, first);
+	return rc ? rc : index_blocks(e, first);
 }
 
 /* The row of blocks of window w (e->blk), NULL when it has none. */

@@ -141,6 +141,7 @@ struct engine {
 		int32_t *row;
 		int32_t w0;
 		size_t nw, nrows;
+		size_t na; /* the areas it was made for (nareas then) */
 	} blk;
 
 	int64_t last_seq; /* of the store's log, applied so far */
@@ -269,6 +270,9 @@ void eng_add_cells(void *dst, const void *src, size_t bytes);
 enum ds_rc eng_sort_events_after(const struct engine *e, struct eng_events *v, size_t sorted);
 /* Builds e->tr and e->blk for the events of e->ev as they are now sorted. */
 enum ds_rc eng_index_events(struct engine *e);
+/* The same when the events of the windows before `first` kept their
+ * places since the last build (merge_events): what indexes them is kept. */
+enum ds_rc eng_index_events_from(struct engine *e, int32_t first);
 /* First index in [lo, hi) of sorted events whose window is at least w. */
 size_t eng_window_start(const struct eng_events *v, size_t lo, size_t hi, int32_t w);
 

@@ -304,7 +304,7 @@ static enum ds_rc merge_events(struct engine *e)
 	tail.seq += from;
 	tail.n -= from;
 	enum ds_rc rc = eng_sort_events_after(e, &tail, sorted - from);
-	return rc ? rc : eng_index_events(e);
+	return rc ? rc : eng_index_events_from(e, first);
 }
 
 enum ds_rc eng_compact(struct engine *e)
