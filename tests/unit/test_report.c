@@ -339,6 +339,49 @@ TEST(report_late_event_and_live_engine)
 	fixture_close(&f);
 }
 
+/*
+ * The running engine merges its late events into the sorted ones every
+ * 65,536: so many elderly checks of B1 (60 from 15 July 2024), dated from
+ * August 2024 to November 2025, among and after the fixture's 2024 events,
+ * are recorded and followed at once, and the live engine (merged from the
+ * first window a late event falls in, its indexes kept before it) must
+ * count as a fresh load does.
+ */
+TEST(report_live_engine_after_a_merge)
+{
+	struct fixture f;
+	if (!fixture_open(&f))
+		return;
+	enum { N = 65600 };
+	int32_t from = day_from_ymd(2024, 8, 1), span = day_from_ymd(2025, 11, 30) - from + 1;
+	size_t refused = 0;
+	CHECK_EQ(store_begin(f.st), DS_OK);
+	for (int i = 0; i < N; i++) {
+		char line[200], date[11];
+		day_format(from + (int32_t)((i * 7919L) % span), date);
+		int n = snprintf(line, sizeof line,
+				 "{\"id\":\"00000000-0000-4000-8000-%012x\",\"type\":\"elderly_check\","
+				 "\"date\":\"%s\",\"person\":\"B1\",\"facility\":\"TYT\"}",
+				 0x100000 + i, date);
+		refused += record_text(&f.lg, line, (size_t)n) != DS_OK;
+	}
+	CHECK_EQ(store_commit(f.st), DS_OK);
+	CHECK_EQ(refused, 0);
+	CHECK_EQ(engine_catch_up(f.e, f.st), DS_OK);
+	struct engine *fresh = NULL;
+	CHECK_EQ(engine_load(f.st, &fresh), DS_OK);
+	static const char *const q[][3] = {
+		{"03-DSX", "79", "2024"},	 {"03-DSX", "79", "2025"},	{"03-DSX", "26734", "2025"},
+		{"01-DSX", "26734", "2024-09"}, {"01-DSX", "26734", "2025-03"}, {"01-DSX", "26734", "2025-11"},
+		{"02-DSX", "79", "2025-Q2"}};
+	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++)
+		CHECK_EQ(cells_differing(&f, f.e, fresh, q[k][0], q[k][1], q[k][2]), 0);
+	/* All of them in the log, more than a merge's worth. */
+	CHECK(store_last_seq(f.st) > 65536);
+	engine_free(fresh);
+	fixture_close(&f);
+}
+
 TEST(report_balancing_check_holds)
 {
 	struct fixture f;
