@@ -10,37 +10,33 @@
 # byte.
 #   sh bench/follow-chunks.sh BIN [DIR [CHUNK]]   (DIR: danso gen output, /tmp/wl1/g; CHUNK 70000)
 set -eu
+repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(realpath "$1")
 dir=$(realpath "${2:-/tmp/wl1/g}")
 chunk=${3:-70000}
 port=18791
-w=$(mktemp -d /tmp/danso-chunks-XXXXXX)
+work=$(mktemp -d /tmp/danso-chunks-XXXXXX)
+db=$work/b.db
 pid=
-trap '[ -z "$pid" ] || { kill $pid 2>/dev/null; wait $pid 2>/dev/null; }; rm -rf "$w"' EXIT
-cd "$w"
-"$bin" init --db b.db >/dev/null
-"$bin" import --db b.db --units "$dir/units.csv" --households "$dir/households.csv" \
+trap '[ -z "$pid" ] || { kill $pid 2>/dev/null; wait $pid 2>/dev/null; }; rm -rf "$work"' EXIT
+. "$repo/bench/lib.sh"
+cd "$work"
+"$bin" init --db "$db" >/dev/null
+"$bin" import --db "$db" --units "$dir/units.csv" --households "$dir/households.csv" \
 	--persons "$dir/persons.csv" --as-of 2023-01-01 >/dev/null 2>&1
-"$bin" user add --db b.db --login reader --role national --password-file r.pw >/dev/null
-commune=$("$bin" report --db b.db --form 01-DSX --unit 79 --period 2025-12 --format json 2>/dev/null |
-	node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).columns[0].code))')
+bench_users
 split -l "$chunk" "$dir/events.ndjson" part.
-"$bin" serve --db b.db --listen 127.0.0.1:$port >serve.log 2>&1 &
-pid=$!
-for i in $(seq 1 100); do grep -q listening serve.log && break; sleep 0.2; done
-grep -q listening serve.log || { cat serve.log >&2; exit 1; }
+bench_serve
 caught_up() {
 	curl -s http://127.0.0.1:$port/health |
 		node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const h=JSON.parse(s);process.exit(h.event_sequence===h.log_sequence?0:1)})'
 }
 for f in part.*; do
-	"$bin" events --db b.db "$f" >/dev/null 2>&1
+	"$bin" events --db "$db" "$f" >/dev/null 2>&1
 	for i in $(seq 1 600); do caught_up && break; sleep 0.2; done
 	caught_up || { echo "the server did not catch up after $f" >&2; exit 1; }
 done
-curl -s -c r.cj -H 'Content-Type: application/json' \
-	-d "{\"login\":\"reader\",\"password\":\"$(cat r.pw)\"}" http://127.0.0.1:$port/api/v1/login >/dev/null
-ck="danso_session=$(awk '/danso_session/ {print $7}' r.cj)"
+ck=$(bench_login reader "$work/r.pw")
 bad=0
 # The province's forms read whole windows of events; a commune's month
 # reads its own blocks of them, so months across the timeline are asked.
@@ -50,7 +46,7 @@ for q in "03-DSX 79 2024" "03-DSX 79 2023" "02-DSX 79 2024-Q3" "01-DSX $commune 
 	set -- $q
 	curl -s -H "Cookie: $ck" "http://127.0.0.1:$port/api/v1/reports/$1?unit=$2&period=$3&format=csv" |
 		sed '1s/^\xEF\xBB\xBF//' >srv.csv
-	"$bin" report --db b.db --form "$1" --unit "$2" --period "$3" --format csv -o cli.csv 2>/dev/null
+	"$bin" report --db "$db" --form "$1" --unit "$2" --period "$3" --format csv -o cli.csv 2>/dev/null
 	if cmp -s srv.csv cli.csv; then echo "$q: the same"; else echo "$q: DIFFERENT"; bad=1; fi
 done
 exit $bad

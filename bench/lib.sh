@@ -1,7 +1,7 @@
-# Shared by bench/http.sh and bench/follow-merge.sh, sourced after setting
-# bin (the danso binary), db (a copy of a province's database), work (a
-# folder for the files below), port and sql (a function: one SQL
-# statement against db, its rows on stdout).
+# Shared by bench/http.sh, bench/follow-merge.sh and bench/follow-chunks.sh,
+# sourced after setting bin (the danso binary), db (a copy of a province's
+# database), work (a folder for the files below), port and sql (a
+# function: one SQL statement against db, its rows on stdout).
 
 # A reader of the whole country, and a writer, the officer of the first
 # commune on today's map (the first column of a report for a month after
