@@ -19,7 +19,8 @@
 # built there, then `danso report --repeat N` (N = 80 unless given) of
 # FORM UNIT PERIOD (03-DSX 79 2024 unless given in the environment).
 # Each way's median, best and worst over the queries of more than 100
-# columns are printed; the report itself is written into the checkout
+# columns (of at least AB_MIN_COLUMNS when set: the national report has
+# 35) are printed; the report itself is written into the checkout
 # and removed with it.  A try is written as such a patch so that its
 # figures in docs/BENCHMARKS.md can be measured again at any time.
 set -eu

@@ -487,6 +487,10 @@ enum ds_rc eng_flow_pass(const struct engine *e, int32_t from, int32_t to, const
 
 enum { ENG_PRENATAL, ENG_NEWBORN, ENG_ELDERLY, ENG_DISTINCT_KINDS };
 struct eng_distinct;
+/* The keys (person * ENG_DISTINCT_KINDS + kind) of one bucket, as a power
+ * of two: 21, about 700,000 persons a bucket.  From 1 to 31; a test sets
+ * fewer to count a small register in many buckets. */
+extern int eng_distinct_bucket_bits;
 /* An empty collection (it grows as events are added); NULL when out of memory. */
 struct eng_distinct *eng_distinct_new(const struct engine *e);
 /* A person's event of kind in col, the person of sex (0, 1), as the

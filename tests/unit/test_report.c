@@ -9,6 +9,7 @@
 
 #include "base/day.h"
 #include "engine/engine.h"
+#include "engine/engine_int.h"
 #include "ledger/ledger.h"
 #include "report/check.h"
 #include "report/report.h"
@@ -379,6 +380,60 @@ TEST(report_live_engine_after_a_merge)
 	/* All of them in the log, more than a merge's worth. */
 	CHECK(store_last_seq(f.st) > 65536);
 	engine_free(fresh);
+	fixture_close(&f);
+}
+
+/*
+ * The distinct persons are counted a bucket of persons at a time (2^21
+ * keys; engine_distinct.c): with buckets of two keys, each person in one
+ * of their own, every report is the same, and B1, checked four times in
+ * 2024 (the fixture's check, its voided duplicate and three more), is one
+ * person checked.
+ */
+TEST(report_distinct_persons_in_many_buckets)
+{
+	struct fixture f;
+	if (!fixture_open(&f))
+		return;
+	static const char *const dates[] = {"2024-08-01", "2024-09-15", "2024-10-30"};
+	CHECK_EQ(store_begin(f.st), DS_OK);
+	for (int i = 0; i < 3; i++) {
+		char line[200];
+		int n = snprintf(line, sizeof line,
+				 "{\"id\":\"00000000-0000-4000-8000-%012x\",\"type\":\"elderly_check\","
+				 "\"date\":\"%s\",\"person\":\"B1\",\"facility\":\"TYT\"}",
+				 0x300 + i, dates[i]);
+		CHECK_EQ(record_text(&f.lg, line, (size_t)n), DS_OK);
+	}
+	CHECK_EQ(store_commit(f.st), DS_OK);
+	CHECK_EQ(engine_catch_up(f.e, f.st), DS_OK);
+	static const char *const q[][3] = {{"03-DSX", "79", "2024"},	   {"03-DSX", "26734", "2024"},
+					   {"02-DSX", "79", "2024-Q3"},	   {"01-DSX", "26734", "2024-09"},
+					   {"03-DSX", "79", "2025"}};
+	enum { NQ = sizeof q / sizeof q[0] };
+	struct rpt_table wide[NQ], narrow[NQ];
+	int bits = eng_distinct_bucket_bits;
+	for (int way = 0; way < 2; way++) {
+		eng_distinct_bucket_bits = way ? 1 : bits;
+		for (size_t k = 0; k < NQ; k++)
+			if (!run(&f, q[k][0], q[k][1], q[k][2], NULL, way ? &narrow[k] : &wide[k]))
+				memset(way ? &narrow[k] : &wide[k], 0, sizeof wide[k]);
+	}
+	eng_distinct_bucket_bits = bits;
+	EXPECT(&wide[0], "17", 1);
+	EXPECT(&narrow[0], "17", 1);
+	EXPECT(&narrow[1], "17", 1);
+	for (size_t k = 0; k < NQ; k++) {
+		CHECK_EQ(wide[k].ncols, narrow[k].ncols);
+		size_t cells = wide[k].form && wide[k].ncols == narrow[k].ncols
+				       ? wide[k].form->nrows * wide[k].ncols : 0;
+		for (size_t i = 0; i < cells; i++) {
+			double a = wide[k].val[i], b = narrow[k].val[i];
+			CHECK(a == b || (isnan(a) && isnan(b)));
+		}
+		rpt_table_free(&wide[k]);
+		rpt_table_free(&narrow[k]);
+	}
 	fixture_close(&f);
 }
 
