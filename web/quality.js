@@ -18,6 +18,8 @@ const WORDS = {
     download: 'Tải', summary: '{e} lỗi, {w} cảnh báo, {i} thông tin',
     series: 'Số liệu các tháng của {row} ở {unit}',
     hiddenItems: '{n} trường hợp về người ngoài phạm vi của bạn không được hiển thị.',
+    unlistedItems: 'Còn {n} trường hợp nữa được đếm nhưng không liệt kê (mỗi loại tối đa 500 trường hợp).',
+    baselineItems: '{n} người có trong sổ ban đầu được tính từ ngày nhập sổ.',
     unitTable: 'Dân số đầu kỳ, các biến động và dân số cuối kỳ',
     balanceOk: '{unit}: dân số cân đối. Đầu kỳ {start} người, cuối kỳ {end} người.',
     balanceBad: '{unit}: dân số không cân đối, chênh lệch {diff} người.',
@@ -32,6 +34,8 @@ const WORDS = {
     download: 'Download', summary: '{e} errors, {w} warnings, {i} notes',
     series: 'Monthly figures of {row} in {unit}',
     hiddenItems: '{n} cases about persons outside your scope are not shown.',
+    unlistedItems: '{n} more cases are counted but not listed (at most 500 of each kind).',
+    baselineItems: '{n} persons of the first register are counted from the day it was taken.',
     unitTable: 'Population at the start, changes, and population at the end',
     balanceOk: '{unit}: the population balances. {start} persons at the start, {end} at the end.',
     balanceBad: '{unit}: the population does not balance, by {diff} persons.',
@@ -159,6 +163,9 @@ function itemSentence(it) {
   return h('li', {}, before, who, after ?? '', it.event ? [' (', h('a', { href: `#/event/${it.event}` }, w('openEvent')), ')'] : null);
 }
 
+// The persons of the first register counted in a unit's period (kinds).
+const baseline = (u) => (u.kinds || []).find((k) => k.kind === 'baseline' && k.as === 'stock')?.count || 0;
+
 export async function checkPage(main, params) {
   const unit = params.get('unit') || userUnit();
   const period = params.get('period') || String(new Date().getFullYear());
@@ -169,8 +176,10 @@ export async function checkPage(main, params) {
     const name = `${u.name} (${u.code})`;
     main.append(h('section', { class: 'card', 'data-unit': u.code },
       h('h2', {}, u.ok ? w('balanceOk', { unit: name, start: num(u.start), end: num(u.end) }) : w('balanceBad', { unit: name, diff: num(u.difference) })),
-      u.items?.length ? [h('p', {}, w('whyItems')), h('ul', { class: 'items' }, u.items.slice(0, 500).map(itemSentence))] : null,
-      u.items_hidden ? h('p', { class: 'muted' }, w('hiddenItems', { n: num(u.items_hidden) })) : null));
+      u.items?.length ? [h('p', {}, w('whyItems')), h('ul', { class: 'items' }, u.items.map(itemSentence))] : null,
+      u.items_hidden ? h('p', { class: 'muted' }, w('hiddenItems', { n: num(u.items_hidden) })) : null,
+      u.items_unlisted ? h('p', { class: 'muted' }, w('unlistedItems', { n: num(u.items_unlisted) }),
+        baseline(u) ? [' ', w('baselineItems', { n: num(baseline(u)) })] : null) : null));
   }
   main.append(h('details', { class: 'card' }, h('summary', {}, w('unitTable')),
     table([t('unit'), t('start'), t('births'), t('deaths'), t('in'), t('out'), t('otherIn'), t('otherOut'), t('end'), t('diff')],

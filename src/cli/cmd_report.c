@@ -424,6 +424,10 @@ int cmd_check(int argc, char **argv)
 				       json_string_value(json_object_get(it, "as")),
 				       json_string_value(json_object_get(it, "person")),
 				       json_string_value(json_object_get(it, "event")));
+			json_int_t more = json_integer_value(json_object_get(u, "items_unlisted"));
+			if (more)
+				printf("    ... and %lld more, not listed (at most %d of each kind)\n",
+				       (long long)more, ENG_BALANCE_LISTED);
 		}
 		printf("%s\n", ok ? "check: every unit balances" : "check: some units do not balance");
 	}

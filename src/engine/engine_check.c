@@ -12,6 +12,9 @@
 #include "base/grow.h"
 #include "engine/engine_int.h"
 
+_Static_assert(EV_TYPE_COUNT <= ENG_BALANCE_KINDS && CAUSE_MOVE_OUT < ENG_BALANCE_KINDS,
+	       "every item's kind has its count");
+
 struct change {
 	int32_t person, date, hh;
 	uint8_t cause;
@@ -170,15 +173,22 @@ static enum ds_rc match(struct bal *b)
 	return DS_OK;
 }
 
+/* Counts an item, and lists it while its kind has fewer than
+ * ENG_BALANCE_LISTED listed. */
 static enum ds_rc add_item(struct eng_balance *out, size_t *cap, struct eng_item it)
 {
-	if (!ds_grow(&out->items, sizeof *out->items, cap, out->nitems, 1024))
-		return DS_ENOMEM;
-	out->items[out->nitems++] = it;
 	if (it.sign > 0)
 		out->other_in++;
 	else
 		out->other_out++;
+	int64_t *n = &out->count[it.flow][it.kind < ENG_BALANCE_KINDS ? it.kind : 0][it.sign > 0];
+	if (++*n > ENG_BALANCE_LISTED) {
+		out->unlisted++;
+		return DS_OK;
+	}
+	if (!ds_grow(&out->items, sizeof *out->items, cap, out->nitems, 64))
+		return DS_ENOMEM;
+	out->items[out->nitems++] = it;
 	return DS_OK;
 }
 

@@ -72,6 +72,22 @@ static json_t *unit_json(struct store *st, const char *code, const char *name,
 						       "event", event));
 	}
 	json_object_set_new(o, "items", items);
+	/* Every item counted by kind; past ENG_BALANCE_LISTED of a kind they
+	 * are counted, not listed (a baseline's period holds every person). */
+	json_t *kinds = json_array();
+	for (int flow = 0; flow < 2; flow++)
+		for (int k = 0; k < ENG_BALANCE_KINDS; k++)
+			for (int pos = 1; pos >= 0; pos--) {
+				int64_t n = b->count[flow][k][pos];
+				struct eng_item it = {.kind = (uint8_t)k, .flow = flow};
+				if (n)
+					json_array_append_new(kinds, json_pack("{s:s, s:s, s:i, s:I}", "kind",
+									       kind_name(&it), "as",
+									       flow ? "flow" : "stock", "sign",
+									       pos ? 1 : -1, "count", (json_int_t)n));
+			}
+	json_object_set_new(o, "kinds", kinds);
+	json_object_set_new(o, "items_unlisted", json_integer((json_int_t)b->unlisted));
 	if (diff)
 		*ok = false;
 	return o;

@@ -179,6 +179,31 @@ test('a generated province: every row and event accepted, the books balance, the
     const c = spawnSync(bin, ['check', '--db', db, '--unit', '01', '--period', period], { env, encoding: 'utf8' });
     assert.equal(c.status, 0, `check ${period}: ${c.stdout}${c.stderr}`);
   }
+  // The baseline's year: every usual resident of the first register enters
+  // the stock on its day, an item of kind "baseline" each.  They are all
+  // counted, at most 500 of a kind listed (a province of 10M listed in
+  // full took 22 GB), and the page and the text say how many are not.
+  const chk = JSON.parse(run('check', '--db', db, '--unit', '01', '--period', '2023', '--json'));
+  const prov = chk.units[0];
+  // Less those whose first spell ended on that day (its end is not in
+  // it): a death, a departure, a transfer (which enters them again as a
+  // transfer) or a change of residence status.
+  const firstDay = new Set(evs.filter((e) => e.date === man.as_of &&
+    (['death', 'move_out', 'transfer'].includes(e.type) || (e.type === 'info_change' && e.field === 'residence')))
+    .map((e) => e.person));
+  const residents = persons.filter((p) => p.residence === '1' && !firstDay.has(p.person_id)).length;
+  const kind = (k, as, sign) => prov.kinds.find((x) => x.kind === k && x.as === as && x.sign === sign)?.count || 0;
+  assert.equal(kind('baseline', 'stock', 1), residents);
+  assert.equal(prov.items.filter((i) => i.kind === 'baseline').length, 500);
+  const past = prov.kinds.reduce((n, k) => n + Math.max(0, k.count - 500), 0);
+  assert.equal(prov.items_unlisted, past);
+  assert.ok(past >= residents - 500);
+  assert.equal(prov.other_in, prov.kinds.filter((k) => k.sign > 0).reduce((n, k) => n + k.count, 0));
+  assert.equal(prov.other_out, prov.kinds.filter((k) => k.sign < 0).reduce((n, k) => n + k.count, 0));
+  assert.equal(prov.items.length, prov.kinds.reduce((n, k) => n + Math.min(500, k.count), 0));
+  assert.equal(prov.difference, 0);
+  const text = run('check', '--db', db, '--unit', '01', '--period', '2023', '--all');
+  assert.match(text, new RegExp(`\\.\\.\\. and ${past} more, not listed \\(at most 500 of each kind\\)`));
   // Births in the register's annual report equal the generated ones
   // (less the voided ones).
   const voided = new Set(evs.filter((e) => e.type === 'void').map((e) => e.target));
