@@ -46,6 +46,12 @@ struct eng_distinct {
 	size_t nb;
 };
 
+/* The largest key of the register's persons. */
+static uint32_t max_key(const struct engine *e)
+{
+	return (uint32_t)e->maxp * ENG_DISTINCT_KINDS + ENG_DISTINCT_KINDS - 1;
+}
+
 struct eng_distinct *eng_distinct_new(const struct engine *e)
 {
 	struct eng_distinct *d = calloc(1, sizeof *d);
@@ -53,8 +59,7 @@ struct eng_distinct *eng_distinct_new(const struct engine *e)
 		return NULL;
 	d->e = e;
 	d->shift = eng_distinct_bucket_bits;
-	uint32_t max_key = (uint32_t)e->maxp * ENG_DISTINCT_KINDS + ENG_DISTINCT_KINDS - 1;
-	d->nb = ((size_t)max_key >> d->shift) + 1;
+	d->nb = ((size_t)max_key(e) >> d->shift) + 1;
 	if (!(d->b = calloc(d->nb, sizeof *d->b))) {
 		free(d);
 		return NULL;
@@ -220,10 +225,11 @@ int eng_distinct_count(struct eng_distinct *d, struct eng_flow *cols, struct eng
 		free(count);
 		return -1;
 	}
-	uint32_t low = d->shift < 32 ? ((uint32_t)1 << d->shift) - 1 : UINT32_MAX;
-	uint32_t max_key = (uint32_t)d->e->maxp * ENG_DISTINCT_KINDS + ENG_DISTINCT_KINDS - 1;
-	if (max_key < low)
-		low = max_key;
+	/* The bits a bucket's keys differ in (all of the register's when it
+	 * has one bucket). */
+	uint32_t low = ((uint32_t)1 << d->shift) - 1;
+	if (max_key(d->e) < low)
+		low = max_key(d->e);
 	for (size_t i = 0; i < d->nb; i++) {
 		struct mets *b = &d->b[i];
 		size_t n = marks ? count_singles(d->e, b, marks, cols, all) : b->n;

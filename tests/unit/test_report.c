@@ -251,7 +251,20 @@ TEST(report_partial_birth_date_and_months)
 	fixture_close(&f);
 }
 
-/* The cells of a form in which two engines' reports differ (NaN equals NaN). */
+/* The cells in which two tables of one form differ (NaN equals NaN);
+ * every cell when their columns differ. */
+static size_t tables_differing(const struct rpt_table *a, const struct rpt_table *b)
+{
+	size_t cells = a->form->nrows * a->ncols, diff = 0;
+	if (a->ncols != b->ncols)
+		return cells ? cells : 1;
+	for (size_t i = 0; i < cells; i++)
+		if (!(a->val[i] == b->val[i] || (isnan(a->val[i]) && isnan(b->val[i]))))
+			diff++;
+	return diff;
+}
+
+/* The cells of a form in which two engines' reports differ. */
 static size_t cells_differing(struct fixture *f, struct engine *x, struct engine *y, const char *form,
 			      const char *unit, const char *period)
 {
@@ -260,13 +273,22 @@ static size_t cells_differing(struct fixture *f, struct engine *x, struct engine
 	struct ds_problem pb;
 	CHECK_EQ(rpt_run(x, &f->defs, &rq, NULL, NULL, &a, &pb), DS_OK);
 	CHECK_EQ(rpt_run(y, &f->defs, &rq, NULL, NULL, &b, &pb), DS_OK);
-	size_t cells = a.form->nrows * a.ncols, diff = 0;
-	for (size_t i = 0; i < cells; i++)
-		if (!(a.val[i] == b.val[i] || (isnan(a.val[i]) && isnan(b.val[i]))))
-			diff++;
+	size_t diff = tables_differing(&a, &b);
 	rpt_table_free(&a);
 	rpt_table_free(&b);
 	return diff;
+}
+
+/* Records an elderly check of person on date (YYYY-MM-DD), its id made
+ * from n. */
+static enum ds_rc record_check(struct fixture *f, const char *person, int n, const char *date)
+{
+	char line[200];
+	int len = snprintf(line, sizeof line,
+			   "{\"id\":\"00000000-0000-4000-8000-%012x\",\"type\":\"elderly_check\","
+			   "\"date\":\"%s\",\"person\":\"%s\",\"facility\":\"TYT\"}",
+			   n, date, person);
+	return record_text(&f->lg, line, (size_t)len);
 }
 
 TEST(report_late_event_and_live_engine)
@@ -358,13 +380,9 @@ TEST(report_live_engine_after_a_merge)
 	size_t refused = 0;
 	CHECK_EQ(store_begin(f.st), DS_OK);
 	for (int i = 0; i < N; i++) {
-		char line[200], date[11];
+		char date[11];
 		day_format(from + (int32_t)((i * 7919L) % span), date);
-		int n = snprintf(line, sizeof line,
-				 "{\"id\":\"00000000-0000-4000-8000-%012x\",\"type\":\"elderly_check\","
-				 "\"date\":\"%s\",\"person\":\"B1\",\"facility\":\"TYT\"}",
-				 0x100000 + i, date);
-		refused += record_text(&f.lg, line, (size_t)n) != DS_OK;
+		refused += record_check(&f, "B1", 0x100000 + i, date) != DS_OK;
 	}
 	CHECK_EQ(store_commit(f.st), DS_OK);
 	CHECK_EQ(refused, 0);
@@ -397,42 +415,30 @@ TEST(report_distinct_persons_in_many_buckets)
 		return;
 	static const char *const dates[] = {"2024-08-01", "2024-09-15", "2024-10-30"};
 	CHECK_EQ(store_begin(f.st), DS_OK);
-	for (int i = 0; i < 3; i++) {
-		char line[200];
-		int n = snprintf(line, sizeof line,
-				 "{\"id\":\"00000000-0000-4000-8000-%012x\",\"type\":\"elderly_check\","
-				 "\"date\":\"%s\",\"person\":\"B1\",\"facility\":\"TYT\"}",
-				 0x300 + i, dates[i]);
-		CHECK_EQ(record_text(&f.lg, line, (size_t)n), DS_OK);
-	}
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(record_check(&f, "B1", 0x300 + i, dates[i]), DS_OK);
 	CHECK_EQ(store_commit(f.st), DS_OK);
 	CHECK_EQ(engine_catch_up(f.e, f.st), DS_OK);
 	static const char *const q[][3] = {{"03-DSX", "79", "2024"},	   {"03-DSX", "26734", "2024"},
 					   {"02-DSX", "79", "2024-Q3"},	   {"01-DSX", "26734", "2024-09"},
 					   {"03-DSX", "79", "2025"}};
-	enum { NQ = sizeof q / sizeof q[0] };
-	struct rpt_table wide[NQ], narrow[NQ];
 	int bits = eng_distinct_bucket_bits;
-	for (int way = 0; way < 2; way++) {
-		eng_distinct_bucket_bits = way ? 1 : bits;
-		for (size_t k = 0; k < NQ; k++)
-			if (!run(&f, q[k][0], q[k][1], q[k][2], NULL, way ? &narrow[k] : &wide[k]))
-				memset(way ? &narrow[k] : &wide[k], 0, sizeof wide[k]);
-	}
-	eng_distinct_bucket_bits = bits;
-	EXPECT(&wide[0], "17", 1);
-	EXPECT(&narrow[0], "17", 1);
-	EXPECT(&narrow[1], "17", 1);
-	for (size_t k = 0; k < NQ; k++) {
-		CHECK_EQ(wide[k].ncols, narrow[k].ncols);
-		size_t cells = wide[k].form && wide[k].ncols == narrow[k].ncols
-				       ? wide[k].form->nrows * wide[k].ncols : 0;
-		for (size_t i = 0; i < cells; i++) {
-			double a = wide[k].val[i], b = narrow[k].val[i];
-			CHECK(a == b || (isnan(a) && isnan(b)));
+	for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+		struct rpt_table wide, narrow;
+		if (!run(&f, q[k][0], q[k][1], q[k][2], NULL, &wide))
+			continue;
+		eng_distinct_bucket_bits = 1;
+		bool ran = run(&f, q[k][0], q[k][1], q[k][2], NULL, &narrow);
+		eng_distinct_bucket_bits = bits;
+		if (ran) {
+			if (k < 2) { /* the province's and B1's commune's 2024 */
+				EXPECT(&wide, "17", 1);
+				EXPECT(&narrow, "17", 1);
+			}
+			CHECK_EQ(tables_differing(&wide, &narrow), 0);
+			rpt_table_free(&narrow);
 		}
-		rpt_table_free(&wide[k]);
-		rpt_table_free(&narrow[k]);
+		rpt_table_free(&wide);
 	}
 	fixture_close(&f);
 }
