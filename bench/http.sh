@@ -8,6 +8,8 @@
 #   ONLY=batches sh bench/http.sh DB 100-event batches only
 #   PERF=FILE ...                    the server under `perf record -g` meanwhile
 #   WRKOUT=FILE ...                  wrk's whole output (latency quantiles) of each run, the last kept
+#   BATCH_CONNS=N ...                the batches from N connections (16)
+#   SERVELOG=FILE ...                the server's output kept in FILE
 # A PostgreSQL source is copied as a new database made from it as template
 # (nothing may be connected to the source meanwhile) and dropped at the end.
 set -eu
@@ -74,7 +76,7 @@ if [ "${ONLY:-}" != batches ]; then
 	s1=$(seq)
 	echo "http single events: $((s1 - s0)) events recorded in ${SECS:-10} s"
 fi
-CONNS=16 w "100-event batches" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt" BENCH_BATCH=100
+CONNS=${BATCH_CONNS:-16} w "100-event batches" event.lua BENCH_COOKIE="$wc" BENCH_CSRF="$wcsrf" BENCH_OLD="$work/old.txt" BENCH_BATCH=100
 s2=$(seq)
 echo "http 100-event batches: $((s2 - s1)) events recorded in ${SECS:-10} s"
 [ -z "${PERF:-}" ] || { pkill -INT -f "perf record.* -o $PERF"; sleep 2; }

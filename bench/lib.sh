@@ -17,7 +17,7 @@ bench_users() {
 # The server on port, its log in work; sets pid.  The engine loads before
 # the server answers: up to two minutes for 10M.
 bench_serve() {
-	$bin serve --db "$db" --listen 127.0.0.1:$port --per-ip 300 >"$work/serve.log" 2>&1 &
+	$bin serve --db "$db" --listen 127.0.0.1:$port --per-ip 300 >"${SERVELOG:-$work/serve.log}" 2>&1 &
 	pid=$!
 	i=0
 	while [ $i -lt 600 ] && ! curl -sf http://127.0.0.1:$port/health >/dev/null; do

@@ -21,6 +21,9 @@
 
 #include "store/sqlite_int.h"
 
+/* What is left of the log file after it starts again (SQLite keeps it). */
+#define SQ_LOG_LIMIT "PRAGMA journal_size_limit=67108864"
+
 /* Statements cached by sq_stmt. */
 static const char sql_meta_get[] =
 	"SELECT value FROM meta WHERE key = ?1";
@@ -377,7 +380,7 @@ static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 	enum ds_rc rc = sq_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL;"
 				    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
 				    "PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;"
-				    "PRAGMA journal_size_limit=67108864; PRAGMA mmap_size=2147418112;");
+				    SQ_LOG_LIMIT "; PRAGMA mmap_size=2147418112;");
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = NULL;
@@ -650,7 +653,15 @@ static enum ds_rc sq_wait_notify(struct store *st, int timeout_ms)
  * loses nothing.
  */
 #define SQ_ASIDE_PAGES 1000 /* SQLite's own threshold */
-#define SQ_ASIDE_MAX (8 * SQ_ASIDE_PAGES)
+/* Under a stream of writes the thread rarely copies all of the log (the
+ * writer adds to it meanwhile), so the log mostly starts again after the
+ * writer's own copy, two flushes while every request waits: at 8,000
+ * pages that was 58 times in a 10 s stream of batches at 1M, at 32,000
+ * pages (256 MB of 8 KB pages) 11 (docs/BENCHMARKS.md, "5 December
+ * 2026, evening").  A file that large is not cut back to SQLite's 64 MB at each
+ * new start (it would be cut and grown again each time). */
+#define SQ_ASIDE_MAX (32 * SQ_ASIDE_PAGES)
+#define SQ_ASIDE_LIMIT "PRAGMA journal_size_limit=301989888" /* 36,864 pages of 8 KB */
 
 struct sq_aside {
 	pthread_t thread;
@@ -721,6 +732,7 @@ static void aside_stop(struct sq *q)
 	/* The writer's connection checkpoints again as SQLite does. */
 	sqlite3_wal_hook(q->db, NULL, NULL);
 	sqlite3_wal_autocheckpoint(q->db, SQ_ASIDE_PAGES);
+	sqlite3_exec(q->db, SQ_LOG_LIMIT, NULL, NULL, NULL);
 	aside_free(a);
 	q->aside = NULL;
 }
@@ -738,15 +750,19 @@ static enum ds_rc sq_log_aside(struct store *st)
 	 * on a connection that has never read the file does nothing. */
 	if (sqlite3_open_v2(file, &a->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 		    SQLITE_OK ||
-	    sqlite3_exec(a->db,
-			 "PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864;"
-			 "SELECT count(*) FROM sqlite_master;",
+	    sqlite3_exec(a->db, "PRAGMA synchronous=FULL; " SQ_ASIDE_LIMIT "; SELECT count(*) FROM sqlite_master;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		store_seterr(st, "sqlite: the checkpoint's connection: %s",
 			     a->db ? sqlite3_errmsg(a->db) : "out of memory");
 		sqlite3_close(a->db);
 		free(a);
 		return DS_EDB;
+	}
+	enum ds_rc rc = sq_exec(st, SQ_ASIDE_LIMIT);
+	if (rc) {
+		sqlite3_close(a->db);
+		free(a);
+		return rc;
 	}
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->cv, NULL);
