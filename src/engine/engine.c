@@ -73,6 +73,8 @@ enum ds_rc eng_set_household(struct engine *e, const struct store_household_lite
 		return rc;
 	int64_t a = -1;
 	hmap_get(&e->area_index, h->area, strlen(h->area), &a);
+	if (e->h_area[h->rid] != (int32_t)a && h->rid <= e->ev_max_hh)
+		e->ev_keys_moved = true;
 	e->h_area[h->rid] = (int32_t)a;
 	e->h_type0[h->rid] = h->type;
 	e->h_pov0[h->rid] = h->poverty;

@@ -199,14 +199,37 @@ struct tr_row {
 	uint32_t idx;
 };
 
-static int tr_cmp(const void *pa, const void *pb)
+/*
+ * Puts rows made in the order of their events (so by window, then index)
+ * in order of window, area and index: each window's rows counted by area
+ * and placed, which keeps the index's order within an area.  A qsort of
+ * the rows was most of a merge's index at 1M (6-8 ms of 8-10).
+ */
+static enum ds_rc sort_rows(struct tr_row *r, size_t m)
 {
-	const struct tr_row *a = pa, *b = pb;
-	if (a->w != b->w)
-		return a->w < b->w ? -1 : 1;
-	if (a->area != b->area)
-		return a->area < b->area ? -1 : 1;
-	return (a->idx > b->idx) - (a->idx < b->idx);
+	size_t na = 0; /* one past the largest area */
+	for (size_t i = 0; i < m; i++)
+		na = (size_t)r[i].area >= na ? (size_t)r[i].area + 1 : na;
+	size_t *count = malloc((na + 1) * sizeof *count);
+	struct tr_row *tmp = malloc((m + 1) * sizeof *tmp);
+	if (!count || !tmp) {
+		free(count);
+		free(tmp);
+		return DS_ENOMEM;
+	}
+	for (size_t lo = 0, hi; lo < m; lo = hi) {
+		memset(count, 0, (na + 1) * sizeof *count);
+		for (hi = lo; hi < m && r[hi].w == r[lo].w; hi++)
+			count[r[hi].area + 1]++;
+		for (size_t a = 1; a <= na; a++)
+			count[a] += count[a - 1];
+		for (size_t i = lo; i < hi; i++)
+			tmp[lo + count[r[i].area]++] = r[i];
+		memcpy(r + lo, tmp + lo, (hi - lo) * sizeof *r);
+	}
+	free(count);
+	free(tmp);
+	return DS_OK;
 }
 
 /* Where the entries of windows before `first` end in e->tr (0 when
@@ -252,7 +275,12 @@ static enum ds_rc index_transfers(struct engine *e, int32_t first)
 		if (entered >= 0 && entered != left)
 			r[m++] = (struct tr_row){w, entered, (uint32_t)i};
 	}
-	qsort(r, m, sizeof *r, tr_cmp);
+	if (sort_rows(r, m)) {
+		free(r);
+		free(idx);
+		free(area);
+		return DS_ENOMEM;
+	}
 	int32_t w0 = keep ? e->tr.w0 : m ? r[0].w : 0;
 	int32_t last = m ? r[m - 1].w : keep ? eng_window(v->date[e->tr.idx[keep - 1]]) : w0;
 	size_t nw = keep + m ? (size_t)(last - w0) + 1 : 0;

@@ -117,6 +117,12 @@ struct engine {
 		int64_t *seq;
 		size_t n, cap;
 	} ev, late;
+	/* The largest household rid an event of ev names, and whether a
+	 * household's area changed since ev was put in order: its events may
+	 * then be out of place, and the next merge sorts them all again
+	 * instead of placing the late events among them. */
+	int64_t ev_max_hh;
+	bool ev_keys_moved;
 
 	/* the transfers of ev, twice: by the area they leave and by the one
 	 * they enter (when another), sorted by window, area and index, so that
@@ -261,6 +267,8 @@ static inline void eng_kill_event(struct eng_events *v, size_t i)
 	v->type[i] = 0;
 }
 enum ds_rc eng_sort_events(const struct engine *e, struct eng_events *v);
+/* e->ev sorted once loaded, and what a merge then relies on noted. */
+enum ds_rc eng_sort_all_events(struct engine *e);
 /* Adds the int32 cells of src into dst (cubes of one type, `bytes` long):
  * the side thread's stocks into the caller's. */
 void eng_add_cells(void *dst, const void *src, size_t bytes);

@@ -324,7 +324,7 @@ enum ds_rc engine_load(struct store *st, struct engine **out)
 	if (!rc)
 		rc = eng_build_spells(e, &spells);
 	if (!rc)
-		rc = eng_sort_events(e, &e->ev);
+		rc = eng_sort_all_events(e);
 	if (!rc)
 		rc = eng_index_events(e);
 	if (!rc)
