@@ -321,12 +321,25 @@ static enum ds_rc index_transfers(struct engine *e, int32_t first)
 /* Windows with fewer events an area than this have no row of blocks. */
 #define BLK_DENSITY 2
 
+/* The events placed before the first of window w and area a or later
+ * (*t moves on from where the last call left it: w and a only grow). */
+static size_t placed_before(const struct eng_placed *p, size_t *t, int32_t w, int32_t a)
+{
+	while (*t < p->n && (p->window[*t] < w || (p->window[*t] == w && p->area[*t] < a)))
+		(*t)++;
+	return *t;
+}
+
 /*
  * e->blk for e->ev as it is now sorted.  The rows of the windows before
  * `first` are kept (INT32_MIN: none) when the areas and the first window
- * are those they were made for: their events kept their places.
+ * are those they were made for: their events kept their places.  With
+ * `placed` (the events a merge placed among the others, which kept their
+ * order), a later window's row is the old one moved: each area's block
+ * now starts after the placed events whose key is below it too.  At 10M
+ * this replaces reading the area of every event from `first` on.
  */
-static enum ds_rc index_blocks(struct engine *e, int32_t first)
+static enum ds_rc index_blocks(struct engine *e, int32_t first, const struct eng_placed *placed)
 {
 	const struct eng_events *v = &e->ev;
 	size_t na = e->nareas, nw = 0, nrows = 0;
@@ -368,10 +381,20 @@ static enum ds_rc index_blocks(struct engine *e, int32_t first)
 		kept_rows += row[i] >= 0;
 	if (kept_rows)
 		memcpy(off, e->blk.off, kept_rows * (na + 1) * sizeof *off);
+	bool moved = placed && kw && kw < nw; /* the old rows of kw on can be moved */
+	size_t t = 0;
 	for (size_t i = kw; i < nw; i++) {
 		if (row[i] < 0)
 			continue;
 		uint32_t *o = &off[(size_t)row[i] * (na + 1)];
+		int32_t w = w0 + (int32_t)i;
+		if (moved && i < e->blk.nw && e->blk.row[i] >= 0) {
+			const uint32_t *old = &e->blk.off[(size_t)e->blk.row[i] * (na + 1)];
+			for (size_t a = 0; a < na; a++)
+				o[a] = old[a] + (uint32_t)placed_before(placed, &t, w, (int32_t)a);
+			o[na] = (uint32_t)start[i + 1];
+			continue;
+		}
 		size_t j = start[i];
 		for (size_t a = 0; a <= na; a++) {
 			while (j < start[i + 1] && eng_event_area(e, v, j) < (int32_t)a)
@@ -393,13 +416,13 @@ static enum ds_rc index_blocks(struct engine *e, int32_t first)
 
 enum ds_rc eng_index_events(struct engine *e)
 {
-	return eng_index_events_from(e, INT32_MIN);
+	return eng_index_events_from(e, INT32_MIN, NULL);
 }
 
-enum ds_rc eng_index_events_from(struct engine *e, int32_t first)
+enum ds_rc eng_index_events_from(struct engine *e, int32_t first, const struct eng_placed *placed)
 {
 	enum ds_rc rc = index_transfers(e, first);
-	return rc ? rc : index_blocks(e, first);
+	return rc ? rc : index_blocks(e, first, placed);
 }
 
 /* The row of blocks of window w (e->blk), NULL when it has none. */

@@ -279,8 +279,15 @@ enum ds_rc eng_sort_events_after(const struct engine *e, struct eng_events *v, s
 /* Builds e->tr and e->blk for the events of e->ev as they are now sorted. */
 enum ds_rc eng_index_events(struct engine *e);
 /* The same when the events of the windows before `first` kept their
- * places since the last build (merge_events): what indexes them is kept. */
-enum ds_rc eng_index_events_from(struct engine *e, int32_t first);
+ * places since the last build (merge_events): what indexes them is kept.
+ * When placed is not NULL, the others kept their order too, and the
+ * events placed among them have these windows and areas, in order: the
+ * areas' blocks are moved by them instead of found again. */
+struct eng_placed {
+	const int32_t *window, *area;
+	size_t n;
+};
+enum ds_rc eng_index_events_from(struct engine *e, int32_t first, const struct eng_placed *placed);
 /* First index in [lo, hi) of sorted events whose window is at least w. */
 size_t eng_window_start(const struct eng_events *v, size_t lo, size_t hi, int32_t w);
 

@@ -313,52 +313,73 @@ static void sort_keyed(struct keyed *a, size_t n, struct keyed *tmp)
 	memcpy(a, tmp, o * sizeof *a); /* what is left of the second half is in place */
 }
 
+/* A late event's key packed in 64 bits for sort_packed, from the low
+ * bits: its index, its day in the window, its area + 1, its window from
+ * the first. */
+enum {
+	PK_INDEX_BITS = 26,
+	PK_DAY_SHIFT = PK_INDEX_BITS,
+	PK_AREA_SHIFT = PK_DAY_SHIFT + 5, /* ENG_WINDOW_DAYS is 32 */
+	PK_AREA_BITS = 21,
+	PK_WINDOW_SHIFT = PK_AREA_SHIFT + PK_AREA_BITS,
+	PK_WINDOW_BITS = 64 - PK_WINDOW_SHIFT,
+	PK_DIGIT_BITS = 11, /* a pass of the radix sort */
+	PK_DIGITS = 1 << PK_DIGIT_BITS
+};
+
+static uint64_t pk_pack(const struct ev_key *k, int32_t wmin, size_t index)
+{
+	return (uint64_t)(k->window - wmin) << PK_WINDOW_SHIFT | (uint64_t)(k->area + 1) << PK_AREA_SHIFT |
+	       (uint64_t)(k->date - k->window * ENG_WINDOW_DAYS) << PK_DAY_SHIFT | index;
+}
+
+static size_t pk_index(uint64_t p)
+{
+	return (size_t)(p & (((uint64_t)1 << PK_INDEX_BITS) - 1));
+}
+
 /*
- * Sorts a[0..n) as sort_keyed does, through out, by a radix sort of
- * packed keys: window (12 bits from the first), area + 1 (21 bits), day
- * in the window (5 bits), then the element's index, 11 bits a pass.  The
- * sort is stable, so it needs the elements in the order of their seq (the
- * catch-up appends late events so, unless it re-walks a person); false,
- * having done nothing, when they are not or a key does not fit.  The merge
- * sort of 65,536 late events took 9-10 ms, this 3-5.
+ * Sorts a[0..n) as sort_keyed does, through out, by a radix sort of the
+ * packed keys, on the bits above the index.  The sort is stable, so it
+ * needs the elements in the order of their seq (the catch-up appends
+ * late events so, unless it re-walks a person); false, having done
+ * nothing, when they are not or a key does not fit.  The merge sort of
+ * 65,536 late events took 9-10 ms, this 3-5.
  */
 static bool sort_packed(struct keyed *a, size_t n, struct keyed *out)
 {
 	int32_t wmin = INT32_MAX, wmax = INT32_MIN;
 	for (size_t j = 0; j < n; j++) {
 		if ((j && a[j].k.seq <= a[j - 1].k.seq) || a[j].k.area < -1 ||
-		    a[j].k.area >= (1 << 21) - 1)
+		    a[j].k.area >= (1 << PK_AREA_BITS) - 1)
 			return false;
 		wmin = a[j].k.window < wmin ? a[j].k.window : wmin;
 		wmax = a[j].k.window > wmax ? a[j].k.window : wmax;
 	}
-	if (n >= (size_t)1 << 26 || (n && (int64_t)wmax - wmin >= 1 << 12))
+	if (n >= (size_t)1 << PK_INDEX_BITS || (n && (int64_t)wmax - wmin >= 1 << PK_WINDOW_BITS))
 		return false;
 	uint64_t *p = malloc((n + 1) * sizeof *p), *q = malloc((n + 1) * sizeof *q);
-	size_t *count = malloc(2048 * sizeof *count);
+	size_t *count = malloc(PK_DIGITS * sizeof *count);
 	bool ok = p && q && count;
-	for (size_t j = 0; ok && j < n; j++) {
-		const struct ev_key *k = &a[j].k;
-		p[j] = (uint64_t)(k->window - wmin) << 52 | (uint64_t)(k->area + 1) << 31 |
-		       (uint64_t)(k->date - k->window * ENG_WINDOW_DAYS) << 26 | j;
-	}
-	for (int shift = 26; ok && shift < 64; shift += 11) {
-		memset(count, 0, 2048 * sizeof *count);
+	for (size_t j = 0; ok && j < n; j++)
+		p[j] = pk_pack(&a[j].k, wmin, j);
+	for (int shift = PK_INDEX_BITS; ok && shift < 64; shift += PK_DIGIT_BITS) {
+		memset(count, 0, PK_DIGITS * sizeof *count);
 		for (size_t j = 0; j < n; j++)
-			count[p[j] >> shift & 2047]++;
-		for (size_t d = 0, sum = 0; d < 2048; d++) {
+			count[p[j] >> shift & (PK_DIGITS - 1)]++;
+		for (size_t d = 0, sum = 0; d < PK_DIGITS; d++) {
 			size_t c = count[d];
 			count[d] = sum;
 			sum += c;
 		}
 		for (size_t j = 0; j < n; j++)
-			q[count[p[j] >> shift & 2047]++] = p[j];
+			q[count[p[j] >> shift & (PK_DIGITS - 1)]++] = p[j];
 		uint64_t *t = p;
 		p = q;
 		q = t;
 	}
 	for (size_t j = 0; ok && j < n; j++)
-		out[j] = a[p[j] & (((uint64_t)1 << 26) - 1)];
+		out[j] = a[pk_index(p[j])];
 	if (ok)
 		memcpy(a, out, n * sizeof *a);
 	free(p);
@@ -419,7 +440,7 @@ static inline void spread(void *col, size_t sz, size_t n, size_t m, const struct
  * used to key, check and move every event from `from` on (at 1M, with
  * late events dated over a year, 40-55 ms of a merge's 50-65).
  */
-static enum ds_rc place_late(struct engine *e, size_t from, size_t sorted)
+static enum ds_rc place_late(struct engine *e, size_t from, size_t sorted, int32_t first)
 {
 	struct eng_events *v = &e->ev;
 	size_t n = v->n, m = n - sorted;
@@ -427,7 +448,8 @@ static enum ds_rc place_late(struct engine *e, size_t from, size_t sorted)
 	struct keyed *ktmp = malloc((m + 1) * sizeof *ktmp);
 	size_t *pos = malloc((m + 1) * sizeof *pos);
 	char *tmp = malloc((m + 1) * sizeof *v->seq); /* the widest column */
-	enum ds_rc rc = late && ktmp && pos && tmp ? DS_OK : DS_ENOMEM;
+	int32_t *pw = malloc((m + 1) * sizeof *pw), *pa = malloc((m + 1) * sizeof *pa);
+	enum ds_rc rc = late && ktmp && pos && tmp && pw && pa ? DS_OK : DS_ENOMEM;
 	if (!rc) {
 		for (size_t j = 0; j < m; j++)
 			late[j] = (struct keyed){key_of(e, v, sorted + j), sorted + j};
@@ -442,11 +464,19 @@ static enum ds_rc place_late(struct engine *e, size_t from, size_t sorted)
 		spread(v->type, 1, n, m, late, pos, tmp);
 		spread(v->seq, 8, n, m, late, pos, tmp);
 		spread(v->age, 1, n, m, late, pos, tmp);
+		for (size_t j = 0; j < m; j++) {
+			pw[j] = late[j].k.window;
+			pa[j] = late[j].k.area;
+		}
+		struct eng_placed placed = {pw, pa, m};
+		rc = eng_index_events_from(e, first, &placed);
 	}
 	free(late);
 	free(ktmp);
 	free(pos);
 	free(tmp);
+	free(pw);
+	free(pa);
 	return rc;
 }
 
@@ -485,34 +515,30 @@ static enum ds_rc merge_events(struct engine *e)
 		if (!e->late.type[i])
 			continue;
 		enum ds_rc rc = eng_copy_event(&e->ev, &e->late, i);
-		if (rc)
+		if (rc) {
+			e->ev.n = sorted; /* the late events wait for the next merge */
 			return rc;
+		}
 		int32_t w = eng_window(e->late.date[i]);
 		first = w < first ? w : first;
 	}
 	eng_events_free(&e->late);
 	note_households(e, sorted);
-	size_t from = first == INT32_MAX ? sorted : eng_window_start(&e->ev, 0, sorted, first);
 	if (!e->ev_keys_moved) {
-		enum ds_rc rc = place_late(e, from, sorted);
-		return rc ? rc : eng_index_events_from(e, first);
+		size_t from = first == INT32_MAX ? sorted : eng_window_start(&e->ev, 0, sorted, first);
+		enum ds_rc rc = place_late(e, from, sorted, first);
+		if (rc)
+			e->ev_keys_moved = true; /* the next merge checks and sorts them all */
+		return rc;
 	}
 	/* A household's area changed: every event is checked, and sorted
-	 * again if it moved. */
-	e->ev_keys_moved = false;
-	from = 0;
-	first = INT32_MIN;
-	struct eng_events tail = e->ev;
-	tail.date += from;
-	tail.person += from;
-	tail.hh += from;
-	tail.a += from;
-	tail.type += from;
-	tail.age += from;
-	tail.seq += from;
-	tail.n -= from;
-	enum ds_rc rc = eng_sort_events_after(e, &tail, sorted - from);
-	return rc ? rc : eng_index_events_from(e, first);
+	 * again if out of order. */
+	enum ds_rc rc = eng_sort_events_after(e, &e->ev, sorted);
+	if (!rc)
+		rc = eng_index_events_from(e, INT32_MIN, NULL);
+	if (!rc)
+		e->ev_keys_moved = false;
+	return rc;
 }
 
 enum ds_rc eng_compact(struct engine *e)
@@ -539,7 +565,7 @@ enum ds_rc eng_maybe_compact(struct engine *e)
 {
 	if (e->added.n > e->base.n / 8 + 65536)
 		return eng_compact(e);
-	if (e->late.n > 65536)
+	if (e->late.n > 65536 || e->ev_keys_moved)
 		return merge_events(e);
 	return DS_OK;
 }

@@ -657,7 +657,7 @@ static enum ds_rc sq_wait_notify(struct store *st, int timeout_ms)
  * writer adds to it meanwhile), so the log mostly starts again after the
  * writer's own copy, two flushes while every request waits: at 8,000
  * pages that was 58 times in a 10 s stream of batches at 1M, at 32,000
- * pages (256 MB of 8 KB pages) 11 (docs/BENCHMARKS.md, "5 December
+ * pages (262 MB of 8 KB pages) 11 (docs/BENCHMARKS.md, "5 December
  * 2026, evening").  A file that large is not cut back to SQLite's 64 MB at each
  * new start (it would be cut and grown again each time). */
 #define SQ_ASIDE_MAX (32 * SQ_ASIDE_PAGES)
@@ -768,6 +768,7 @@ static enum ds_rc sq_log_aside(struct store *st)
 	pthread_cond_init(&a->cv, NULL);
 	if (pthread_create(&a->thread, NULL, aside_run, a)) {
 		aside_free(a);
+		sq_exec(st, SQ_LOG_LIMIT);
 		store_seterr(st, "sqlite: cannot start the checkpoint's thread");
 		return DS_ENOMEM;
 	}
