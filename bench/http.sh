@@ -9,6 +9,7 @@
 #   PERF=FILE ...                    the server under `perf record -g` meanwhile
 #   WRKOUT=FILE ...                  wrk's whole output (latency quantiles) of each run, the last kept
 #   BATCH_CONNS=N ...                the batches from N connections (16)
+#   BENCH_RECENT=1 ...               the events dated in 2026, not 2024 (bench/wrk/event.lua)
 #   SERVELOG=FILE ...                the server's output kept in FILE
 # A PostgreSQL source is copied as a new database made from it as template
 # (nothing may be connected to the source meanwhile) and dropped at the end.

@@ -28,9 +28,13 @@ local function uuid()
     counter * 1000003 % 0xffffffffffff + math.random(0, 0xfffff))
 end
 local batch = tonumber(os.getenv("BENCH_BATCH") or "0")
+-- The checks' dates: at random in 2024 (the default, so that each of the
+-- engine's merges reaches back to January 2024), or with BENCH_RECENT=1
+-- in January to November 2026, the months before today, as phones send them.
+local recent = os.getenv("BENCH_RECENT") == "1"
 local function one()
-  return string.format('{"id":"%s","type":"elderly_check","date":"2024-%02d-%02d","person":"%s","facility":"TYT"}',
-    uuid(), math.random(1, 12), math.random(1, 28), ids[math.random(#ids)])
+  return string.format('{"id":"%s","type":"elderly_check","date":"%d-%02d-%02d","person":"%s","facility":"TYT"}',
+    uuid(), recent and 2026 or 2024, math.random(1, recent and 11 or 12), math.random(1, 28), ids[math.random(#ids)])
 end
 request = function()
   local headers = { ["Cookie"] = cookie, ["X-CSRF-Token"] = csrf, ["Content-Type"] = "application/json" }
