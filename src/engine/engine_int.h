@@ -119,8 +119,10 @@ struct engine {
 	} ev, late;
 	/* The largest household rid an event of ev names, and whether a
 	 * household's area changed since ev was put in order: its events may
-	 * then be out of place, and the next merge sorts them all again
-	 * instead of placing the late events among them. */
+	 * then be out of place, and a merge at the end of the same catch-up
+	 * (eng_maybe_compact) checks them all and sorts them again if so,
+	 * instead of placing the late events among them.  A merge that fails
+	 * sets it too. */
 	int64_t ev_max_hh;
 	bool ev_keys_moved;
 
