@@ -168,6 +168,34 @@ void eng_void_event(struct engine *e, int64_t seq, int32_t date)
 			eng_kill_event(&e->late, i);
 }
 
+/* An event's place in ev's order (engine_int.h, eng_window), as one key. */
+struct ev_key {
+	int32_t window, area, date;
+	int64_t seq;
+};
+
+static inline struct ev_key key_of(const struct engine *e, const struct eng_events *v, size_t i)
+{
+	return (struct ev_key){eng_window(v->date[i]), eng_event_area(e, v, i), v->date[i], v->seq[i]};
+}
+
+/* The order itself, the one place it is written: window, area, date, seq. */
+static inline int key_cmp(const struct ev_key *a, const struct ev_key *b)
+{
+	if (a->window != b->window)
+		return a->window < b->window ? -1 : 1;
+	if (a->area != b->area)
+		return a->area < b->area ? -1 : 1;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static inline bool key_less(const struct ev_key *a, const struct ev_key *b)
+{
+	return key_cmp(a, b) < 0;
+}
+
 struct sort_keys {
 	const struct eng_events *v;
 	const int32_t *window, *area;
@@ -177,13 +205,9 @@ static int ev_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct sort_keys *k = arg;
 	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	if (k->window[a] != k->window[b])
-		return k->window[a] < k->window[b] ? -1 : 1;
-	if (k->area[a] != k->area[b])
-		return k->area[a] < k->area[b] ? -1 : 1;
-	if (k->v->date[a] != k->v->date[b])
-		return k->v->date[a] < k->v->date[b] ? -1 : 1;
-	return (k->v->seq[a] > k->v->seq[b]) - (k->v->seq[a] < k->v->seq[b]);
+	struct ev_key ka = {k->window[a], k->area[a], k->v->date[a], k->v->seq[a]};
+	struct ev_key kb = {k->window[b], k->area[b], k->v->date[b], k->v->seq[b]};
+	return key_cmp(&ka, &kb);
 }
 
 /* Permutes one column of n elements of size sz by idx, through tmp (n * sz bytes). */
@@ -268,28 +292,6 @@ enum ds_rc eng_sort_events_after(const struct engine *e, struct eng_events *v, s
 	free(tmp);
 	free(idx);
 	return rc;
-}
-
-/* An event's place in ev's order (engine_int.h, eng_window), as one key. */
-struct ev_key {
-	int32_t window, area, date;
-	int64_t seq;
-};
-
-static inline struct ev_key key_of(const struct engine *e, const struct eng_events *v, size_t i)
-{
-	return (struct ev_key){eng_window(v->date[i]), eng_event_area(e, v, i), v->date[i], v->seq[i]};
-}
-
-static inline bool key_less(const struct ev_key *a, const struct ev_key *b)
-{
-	if (a->window != b->window)
-		return a->window < b->window;
-	if (a->area != b->area)
-		return a->area < b->area;
-	if (a->date != b->date)
-		return a->date < b->date;
-	return a->seq < b->seq;
 }
 
 struct keyed {
