@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool ds_grow(void *pp, size_t elem, size_t *cap, size_t need, size_t first)
+static bool grow(void *pp, size_t elem, size_t *cap, size_t need, size_t first, bool zero)
 {
 	if (need < *cap)
 		return true;
@@ -21,8 +21,19 @@ bool ds_grow(void *pp, size_t elem, size_t *cap, size_t need, size_t first)
 	void *q = realloc(*p, n * elem);
 	if (!q)
 		return false;
-	memset((char *)q + *cap * elem, 0, (n - *cap) * elem);
+	if (zero)
+		memset((char *)q + *cap * elem, 0, (n - *cap) * elem);
 	*p = q;
 	*cap = n;
 	return true;
+}
+
+bool ds_grow(void *pp, size_t elem, size_t *cap, size_t need, size_t first)
+{
+	return grow(pp, elem, cap, need, first, true);
+}
+
+bool ds_grow_raw(void *pp, size_t elem, size_t *cap, size_t need, size_t first)
+{
+	return grow(pp, elem, cap, need, first, false);
 }

@@ -17,4 +17,13 @@
  */
 bool ds_grow(void *pp, size_t elem, size_t *cap, size_t need, size_t first);
 
+/*
+ * The same, the new elements left as they are: for an array written only
+ * by appending, whose elements past its count are never read.  Zeroing
+ * touches every new page at once; on a virtual machine, where a page's
+ * first touch is dear, growing the engine's 1.1 million events by half
+ * took 40 ms in one step, against a few microseconds a catch-up spread.
+ */
+bool ds_grow_raw(void *pp, size_t elem, size_t *cap, size_t need, size_t first);
+
 #endif

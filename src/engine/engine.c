@@ -245,10 +245,11 @@ enum ds_rc eng_event_push(struct eng_events *v, const struct reg_fact *f, int32_
 			  int age)
 {
 	size_t i = v->n, c[7] = {v->cap, v->cap, v->cap, v->cap, v->cap, v->cap, v->cap};
-	if (!ds_grow(&v->date, 4, &c[0], i, 1024) || !ds_grow(&v->person, 4, &c[1], i, 1024) ||
-	    !ds_grow(&v->hh, 4, &c[2], i, 1024) || !ds_grow(&v->a, 4, &c[3], i, 1024) ||
-	    !ds_grow(&v->type, 1, &c[4], i, 1024) || !ds_grow(&v->seq, 8, &c[5], i, 1024) ||
-	    !ds_grow(&v->age, 1, &c[6], i, 1024))
+	/* Appended to only: nothing reads past v->n. */
+	if (!ds_grow_raw(&v->date, 4, &c[0], i, 1024) || !ds_grow_raw(&v->person, 4, &c[1], i, 1024) ||
+	    !ds_grow_raw(&v->hh, 4, &c[2], i, 1024) || !ds_grow_raw(&v->a, 4, &c[3], i, 1024) ||
+	    !ds_grow_raw(&v->type, 1, &c[4], i, 1024) || !ds_grow_raw(&v->seq, 8, &c[5], i, 1024) ||
+	    !ds_grow_raw(&v->age, 1, &c[6], i, 1024))
 		return DS_ENOMEM;
 	v->cap = c[6];
 	v->age[i] = (uint8_t)(age < 0 ? 0 : age > 255 ? 255 : age);
@@ -467,6 +468,30 @@ void eng_events_free(struct eng_events *v)
 	memset(v, 0, sizeof *v);
 }
 
+void *eng_scratch(struct eng_scratch *s, size_t n)
+{
+	if (n > s->cap) {
+		free(s->p);
+		s->cap = 0;
+		if (!(s->p = malloc(n)))
+			return NULL;
+		s->cap = n;
+	}
+	return s->p;
+}
+
+/* More than a merge of ENG_LATE_MAX late events needs: a one-off (a long
+ * catch-up), not kept. */
+#define SCRATCH_KEEP ((size_t)ENG_LATE_MAX * 4 * 128)
+
+void eng_scratch_trim(struct eng_scratch *s)
+{
+	if (s->cap > SCRATCH_KEEP) {
+		free(s->p);
+		*s = (struct eng_scratch){0};
+	}
+}
+
 void eng_spells_free(struct eng_spells *s)
 {
 	free(s->person);
@@ -529,6 +554,8 @@ void eng_free_data(struct engine *e)
 	free(e->add_next);
 	eng_events_free(&e->ev);
 	eng_events_free(&e->late);
+	free(e->merge_tmp.p);
+	free(e->catch_facts.p);
 	free(e->bounds);
 	free(e->merges.dup);
 	free(e->merges.rem);

@@ -338,11 +338,12 @@ static enum ds_rc apply_fact(struct engine *e, struct store *st, const struct re
 
 enum ds_rc engine_catch_up(struct engine *e, struct store *st)
 {
-	struct catchup c = {.e = e, .st = st};
 	/* A broken engine waits for its reload, which reads everything. */
 	if (engine_broken(e))
 		return DS_EINTERNAL;
 	pthread_rwlock_wrlock(&e->lock);
+	struct catchup c = {.e = e, .st = st, .facts = e->catch_facts.p,
+			    .cap = e->catch_facts.cap / sizeof(struct reg_fact)};
 	/* The new events and the persons they touch, in one snapshot (see
 	 * engine_load). */
 	enum ds_rc rc = store_begin_read(st);
@@ -360,7 +361,8 @@ enum ds_rc engine_catch_up(struct engine *e, struct store *st)
 	}
 	if (!rc)
 		rc = eng_maybe_compact(e);
+	e->catch_facts = (struct eng_scratch){c.facts, c.cap * sizeof *c.facts};
+	eng_scratch_trim(&e->catch_facts);
 	pthread_rwlock_unlock(&e->lock);
-	free(c.facts);
 	return rc;
 }

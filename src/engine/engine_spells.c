@@ -348,7 +348,8 @@ static size_t pk_index(uint64_t p)
  * nothing, when they are not or a key does not fit.  The merge sort of
  * 65,536 late events took 9-10 ms, this 3-5.
  */
-static bool sort_packed(struct keyed *a, size_t n, struct keyed *out)
+static bool sort_packed(struct keyed *a, size_t n, struct keyed *out, uint64_t *p, uint64_t *q,
+			size_t *count)
 {
 	int32_t wmin = INT32_MAX, wmax = INT32_MIN;
 	for (size_t j = 0; j < n; j++) {
@@ -360,12 +361,9 @@ static bool sort_packed(struct keyed *a, size_t n, struct keyed *out)
 	}
 	if (n >= (size_t)1 << PK_INDEX_BITS || (n && (int64_t)wmax - wmin >= 1 << PK_WINDOW_BITS))
 		return false;
-	uint64_t *p = malloc((n + 1) * sizeof *p), *q = malloc((n + 1) * sizeof *q);
-	size_t *count = malloc(PK_DIGITS * sizeof *count);
-	bool ok = p && q && count;
-	for (size_t j = 0; ok && j < n; j++)
+	for (size_t j = 0; j < n; j++)
 		p[j] = pk_pack(&a[j].k, wmin, j);
-	for (int shift = PK_INDEX_BITS; ok && shift < 64; shift += PK_DIGIT_BITS) {
+	for (int shift = PK_INDEX_BITS; shift < 64; shift += PK_DIGIT_BITS) {
 		memset(count, 0, PK_DIGITS * sizeof *count);
 		for (size_t j = 0; j < n; j++)
 			count[p[j] >> shift & (PK_DIGITS - 1)]++;
@@ -380,14 +378,10 @@ static bool sort_packed(struct keyed *a, size_t n, struct keyed *out)
 		p = q;
 		q = t;
 	}
-	for (size_t j = 0; ok && j < n; j++)
+	for (size_t j = 0; j < n; j++)
 		out[j] = a[pk_index(p[j])];
-	if (ok)
-		memcpy(a, out, n * sizeof *a);
-	free(p);
-	free(q);
-	free(count);
-	return ok;
+	memcpy(a, out, n * sizeof *a);
+	return true;
 }
 
 /* The first event of v in [lo, hi) whose key is not below k, searched in
@@ -446,16 +440,22 @@ static enum ds_rc place_late(struct engine *e, size_t from, size_t sorted, int32
 {
 	struct eng_events *v = &e->ev;
 	size_t n = v->n, m = n - sorted;
-	struct keyed *late = malloc((m + 1) * sizeof *late);
-	struct keyed *ktmp = malloc((m + 1) * sizeof *ktmp);
-	size_t *pos = malloc((m + 1) * sizeof *pos);
-	char *tmp = malloc((m + 1) * sizeof *v->seq); /* the widest column */
-	int32_t *pw = malloc((m + 1) * sizeof *pw), *pa = malloc((m + 1) * sizeof *pa);
-	enum ds_rc rc = late && ktmp && pos && tmp && pw && pa ? DS_OK : DS_ENOMEM;
+	/* Every buffer in one block of e->merge_tmp, kept for the next merge. */
+	size_t k = m + 1;
+	size_t need = k * (2 * sizeof(struct keyed) + sizeof(size_t) + 3 * sizeof(uint64_t) +
+			   2 * sizeof(int32_t)) +
+		      PK_DIGITS * sizeof(size_t);
+	char *blk = eng_scratch(&e->merge_tmp, need);
+	enum ds_rc rc = blk ? DS_OK : DS_ENOMEM;
 	if (!rc) {
+		struct keyed *late = (struct keyed *)blk, *ktmp = late + k;
+		size_t *pos = (size_t *)(ktmp + k), *count = pos + k;
+		uint64_t *pk = (uint64_t *)(count + PK_DIGITS), *pk2 = pk + k;
+		char *tmp = (char *)(pk2 + k); /* the widest column: seq */
+		int32_t *pw = (int32_t *)(tmp + k * sizeof *v->seq), *pa = pw + k;
 		for (size_t j = 0; j < m; j++)
 			late[j] = (struct keyed){key_of(e, v, sorted + j), sorted + j};
-		if (!sort_packed(late, m, ktmp))
+		if (!sort_packed(late, m, ktmp, pk, pk2, count))
 			sort_keyed(late, m, ktmp);
 		for (size_t j = 0, lo = from; j < m; j++)
 			lo = pos[j] = gallop(e, v, lo, sorted, &late[j].k);
@@ -473,12 +473,7 @@ static enum ds_rc place_late(struct engine *e, size_t from, size_t sorted, int32
 		struct eng_placed placed = {pw, pa, m};
 		rc = eng_index_events_from(e, first, &placed);
 	}
-	free(late);
-	free(ktmp);
-	free(pos);
-	free(tmp);
-	free(pw);
-	free(pa);
+	eng_scratch_trim(&e->merge_tmp);
 	return rc;
 }
 
@@ -524,7 +519,11 @@ static enum ds_rc merge_events(struct engine *e)
 		int32_t w = eng_window(e->late.date[i]);
 		first = w < first ? w : first;
 	}
-	eng_events_free(&e->late);
+	/* Kept, as its memory is touched already, unless a long catch-up
+	 * made it far larger than a merge's threshold. */
+	if (e->late.cap > 4 * (size_t)ENG_LATE_MAX)
+		eng_events_free(&e->late);
+	e->late.n = 0;
 	note_households(e, sorted);
 	if (!e->ev_keys_moved) {
 		size_t from = first == INT32_MAX ? sorted : eng_window_start(&e->ev, 0, sorted, first);
@@ -567,7 +566,7 @@ enum ds_rc eng_maybe_compact(struct engine *e)
 {
 	if (e->added.n > e->base.n / 8 + 65536)
 		return eng_compact(e);
-	if (e->late.n > 65536 || e->ev_keys_moved)
+	if (e->late.n > ENG_LATE_MAX || e->ev_keys_moved)
 		return merge_events(e);
 	return DS_OK;
 }
