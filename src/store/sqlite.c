@@ -211,7 +211,7 @@ static const char schema_v1[] =
 	" person INTEGER NOT NULL, hh INTEGER NOT NULL, other INTEGER NOT NULL,"
 	" a INTEGER NOT NULL, b INTEGER NOT NULL, voided_by INTEGER NOT NULL DEFAULT 0,"
 	" recorded_at INTEGER NOT NULL, recorded_by TEXT NOT NULL, body TEXT NOT NULL);"
-	"CREATE INDEX event_person ON event(person, type);"
+	"CREATE INDEX event_person ON event(person, type) WHERE " STORE_NOT_PASSIVE ";"
 	"CREATE INDEX event_hh ON event(hh) WHERE " STORE_NOT_PASSIVE ";"
 	"CREATE INDEX event_other ON event(other) WHERE other <> 0;"
 	"CREATE TABLE target(unit TEXT NOT NULL, year INTEGER NOT NULL, key TEXT NOT NULL,"
@@ -306,6 +306,21 @@ static const char schema_v8[] = "DROP INDEX IF EXISTS event_other;"
  * every event's insert.  So the step runs for either. */
 static const char schema_v9[] = "DROP INDEX IF EXISTS event_hh;"
 				"CREATE INDEX event_hh ON event(hh) WHERE " STORE_NOT_PASSIVE ";";
+
+/* The passive events out of the index by person, into event_passive up to
+ * the marks (sqlite_int.h: sq_passive).  Slices of 1,024 persons in turn,
+ * 64 of them: (person >> 10) & 63.  For a new file too (after schema_v1). */
+static const char schema_v11[] =
+	"CREATE TABLE IF NOT EXISTS event_passive(person INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	" PRIMARY KEY (person, seq)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS passive_mark(slice INTEGER PRIMARY KEY, upto INTEGER NOT NULL);"
+	"DELETE FROM event_passive; DELETE FROM passive_mark;"
+	"INSERT INTO event_passive SELECT person, seq FROM event"
+	" WHERE NOT (" STORE_NOT_PASSIVE ") ORDER BY person, seq;"
+	"WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < 63)"
+	" INSERT INTO passive_mark SELECT i, (SELECT coalesce(max(seq), 0) FROM event) FROM s;"
+	"DROP INDEX IF EXISTS event_person;"
+	"CREATE INDEX event_person ON event(person, type) WHERE " STORE_NOT_PASSIVE ";";
 
 static const char schema_v7[] =
 	"DROP INDEX IF EXISTS person_nid; DROP INDEX IF EXISTS person_key;"
@@ -404,6 +419,7 @@ static void sq_close(struct store *st)
 	if (q->wal_fd >= 0)
 		close(q->wal_fd);
 	sq_bulk_free(q);
+	sq_passive_free(q);
 	for (int i = 0; i < q->nstmt; i++)
 		sqlite3_finalize(q->stmt[i]);
 	if (q->db)
@@ -528,6 +544,8 @@ static enum ds_rc sq_migrate(struct store *st)
 		rc = sq_exec(st, schema_v8);
 	if (!rc && version < 10 && version >= 1)
 		rc = sq_exec(st, schema_v9);
+	if (!rc && version < 11)
+		rc = sq_exec(st, schema_v11);
 	if (!rc)
 		rc = sq_exec(st, set_version);
 	if (rc) {
@@ -557,6 +575,13 @@ static enum ds_rc sq_commit(struct store *st)
 		return DS_EDB;
 	}
 	SQ(st)->next_seq = 0;
+	enum ds_rc rc = sq_passive_commit(st);
+	if (rc) {
+		/* Nothing of the transaction is kept: the caller reports it failed. */
+		sq_exec(st, "ROLLBACK");
+		sq_passive_rollback(st, false);
+		return rc;
+	}
 	return sq_exec(st, "COMMIT");
 }
 
@@ -565,7 +590,9 @@ static enum ds_rc sq_rollback(struct store *st)
 	sq_bulk_free(SQ(st));
 	SQ(st)->depth = 0;
 	SQ(st)->next_seq = 0;
-	return sq_exec(st, "ROLLBACK");
+	enum ds_rc rc = sq_exec(st, "ROLLBACK");
+	sq_passive_rollback(st, false);
+	return rc;
 }
 
 static enum ds_rc sq_savepoint(struct store *st)
@@ -581,6 +608,8 @@ static enum ds_rc sq_release(struct store *st)
 static enum ds_rc sq_rollback_to(struct store *st)
 {
 	enum ds_rc rc = sq_exec(st, "ROLLBACK TO ev");
+	if (!rc)
+		sq_passive_rollback(st, true);
 	return rc ? rc : sq_exec(st, "RELEASE ev");
 }
 

@@ -31,7 +31,31 @@ struct sq {
 	struct sq_bulk *bulk;     /* and the rows not yet inserted */
 	struct sq_aside *aside;   /* the thread that copies the log into the file, or NULL */
 	int wal_fd; /* the log file, flushed by sq_sync (store_sync_aside), or -1 */
+	struct sq_passive *passive; /* the passive events after the marks (sqlite_register.c) */
+	bool passive_added;         /* this transaction recorded a passive event */
 };
+
+/*
+ * The passive events (checks, screenings, pregnancies) by person, in two
+ * levels, so that recording one writes no page of an index by person: the
+ * table event_passive(person, seq) holds those up to the mark of the
+ * person's slice (passive_mark), filled in order of person a slice at a
+ * time; those after it are found through a map each connection keeps, from
+ * a scan of the log after the last seq it saw.  sq_passive_commit moves a
+ * slice into the table before a commit that recorded passive events;
+ * sq_passive_rollback forgets what a rollback undid.
+ */
+#define SQ_PASSIVE_SLICES 64
+enum ds_rc sq_passive_commit(struct store *st);
+void sq_passive_rollback(struct store *st, bool to_savepoint);
+void sq_passive_free(struct sq *q);
+/* Appends to v the passive facts of person after the marks. */
+enum ds_rc sq_passive_facts(struct store *st, int64_t person, struct reg_fact **v, size_t *cnt,
+			    size_t *cap);
+/* Appends to v (*cnt of *cap) the facts a statement of FACT_COLS gives,
+ * its parameters bound; resets it. */
+enum ds_rc sq_facts_from(struct store *st, sqlite3_stmt *s, struct reg_fact **v, size_t *cnt,
+			 size_t *cap);
 
 #define SQ(st) ((struct sq *)(st)->impl)
 

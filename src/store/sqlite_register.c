@@ -77,15 +77,24 @@ static const char sql_person_current[] =
  * order in C (sq_person_facts): the handful of a person's facts sorted by
  * qsort, where "ORDER BY date, seq" opened SQLite's sorter for every event
  * recorded. */
+/* The index event(person, type) holds no passive event (schema_v11): every
+ * query through it repeats STORE_NOT_PASSIVE, as SQLite uses a partial
+ * index only so.  The passive ones up to the marks are in event_passive,
+ * those after them in the connection's map (sq_passive). */
 static const char sql_person_facts[] =
-	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17)";
+	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) AND "
+	STORE_NOT_PASSIVE " "
+	"UNION ALL SELECT " FACT_COLS "FROM event WHERE seq IN "
+	"(SELECT seq FROM event_passive WHERE person = ?1)";
 /* Without the passive types (reg_passive: 2, 13, 14, 15): two ranges of
  * event(person, type), where "NOT IN" walked past every check and screening
  * the person ever had (11 times slower for a person with 260 checks), and
  * one seek a type cost twelve descents. */
 static const char sql_person_state_facts[] =
 	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type BETWEEN 1 AND 12 AND type <> 2 "
-	"UNION ALL SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type = 18";
+	"AND " STORE_NOT_PASSIVE " "
+	"UNION ALL SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type = 18 AND " STORE_NOT_PASSIVE;
+
 static const char sql_next_person[] =
 	"SELECT coalesce(max(rid), 0) + 1 FROM person";
 static const char sql_next_household[] =
@@ -624,6 +633,8 @@ static enum ds_rc sq_event_add(struct store *st, struct store_event *ev, const c
 	enum ds_rc rc = sq_step_done(st, s, "event");
 	if (!rc)
 		SQ(st)->next_seq = f->seq + 1;
+	if (!rc && reg_passive(f->type))
+		SQ(st)->passive_added = true;
 	return rc;
 }
 
@@ -674,6 +685,36 @@ static enum ds_rc sq_person_current(struct store *st, const struct store_person 
 	return sq_step_done(st, s, "person current");
 }
 
+enum ds_rc sq_facts_from(struct store *st, sqlite3_stmt *s, struct reg_fact **v, size_t *cnt,
+			 size_t *cap)
+{
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*cnt == *cap) {
+			size_t nc = *cap ? *cap * 2 : 16;
+			struct reg_fact *nv = realloc(*v, nc * sizeof *nv);
+			if (!nv) {
+				sqlite3_reset(s);
+				return DS_ENOMEM;
+			}
+			*v = nv;
+			*cap = nc;
+		}
+		/* FACT_COLS */
+		(*v)[(*cnt)++] = (struct reg_fact){.seq = sqlite3_column_int64(s, 0),
+						   .type = (uint8_t)sqlite3_column_int(s, 1),
+						   .date = sqlite3_column_int(s, 2),
+						   .person = sqlite3_column_int64(s, 3),
+						   .hh = sqlite3_column_int64(s, 4),
+						   .other = sqlite3_column_int64(s, 5),
+						   .a = sqlite3_column_int(s, 6),
+						   .b = sqlite3_column_int(s, 7),
+						   .voided = sqlite3_column_int64(s, 8) != 0};
+	}
+	sqlite3_reset(s);
+	return r == SQLITE_DONE ? DS_OK : sq_err(st, "facts");
+}
+
 static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only,
 				  struct reg_fact **facts, size_t *n)
 {
@@ -683,33 +724,13 @@ static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only
 	sqlite3_bind_int64(s, 1, rid);
 	size_t cap = 0, cnt = 0;
 	struct reg_fact *v = NULL;
-	int r;
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct reg_fact *nv = realloc(v, cap * sizeof *nv);
-			if (!nv) {
-				free(v);
-				sqlite3_reset(s);
-				return DS_ENOMEM;
-			}
-			v = nv;
-		}
-		/* FACT_COLS */
-		v[cnt++] = (struct reg_fact){.seq = sqlite3_column_int64(s, 0),
-					     .type = (uint8_t)sqlite3_column_int(s, 1),
-					     .date = sqlite3_column_int(s, 2),
-					     .person = sqlite3_column_int64(s, 3),
-					     .hh = sqlite3_column_int64(s, 4),
-					     .other = sqlite3_column_int64(s, 5),
-					     .a = sqlite3_column_int(s, 6),
-					     .b = sqlite3_column_int(s, 7),
-					     .voided = sqlite3_column_int64(s, 8) != 0};
-	}
-	sqlite3_reset(s);
-	if (r != SQLITE_DONE) {
+	enum ds_rc rc = sq_facts_from(st, s, &v, &cnt, &cap);
+	/* The passive facts after the marks, from the connection's map. */
+	if (!rc && !state_only)
+		rc = sq_passive_facts(st, rid, &v, &cnt, &cap);
+	if (rc) {
 		free(v);
-		return sq_err(st, "facts");
+		return rc;
 	}
 	if (cnt > 1)
 		reg_facts_sort(v, cnt);
@@ -892,7 +913,14 @@ static enum ds_rc sq_events_about(struct store *st, int64_t person, int64_t hh,
 	struct sq_cb c = {(void *)fn, arg};
 	int64_t p[2] = {person, hh};
 	return sq_each(st,
-		       "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND ?1 <> 0 "
+		       "SELECT " EVENT_COLS "FROM event WHERE person = ?1 AND ?1 <> 0 AND " STORE_NOT_PASSIVE " "
+		       /* the person's passive events: up to the mark of its slice,
+			* and after it, from the log's tail (sq_passive) */
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE ?1 <> 0 AND seq IN "
+		       "(SELECT seq FROM event_passive WHERE person = ?1) "
+		       "UNION SELECT " EVENT_COLS "FROM event WHERE ?1 <> 0 AND seq > "
+		       "(SELECT upto FROM passive_mark WHERE slice = (?1 >> 10) & 63) AND person = ?1 "
+		       "AND NOT (" STORE_NOT_PASSIVE ") "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE other = ?1 AND other <> 0 AND ?1 <> 0 AND type IN (1, 7, 18) "
 		       "UNION SELECT " EVENT_COLS "FROM event WHERE hh = ?2 AND ?2 <> 0 "
 		       "AND " STORE_NOT_PASSIVE " "

@@ -36,7 +36,7 @@
 
 #include "base/err.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 struct store;
 

@@ -29,12 +29,12 @@ static void no_problem(const struct ds_problem *p, void *arg)
 	fprintf(stderr, "  unexpected problem: %s\n", msg);
 }
 
-/* Opens a fresh store on backend `pg` (false: SQLite) with the small fixture. */
-static struct store *fresh(bool pg, struct ledger *lg)
+/* Opens a fresh store on backend `pg` (false: SQLite) with the small
+ * fixture; its target into target (tsz bytes). */
+static struct store *fresh_at(bool pg, struct ledger *lg, char *target, size_t tsz)
 {
-	char target[512];
 	struct store *st = NULL;
-	if (!test_backend_target(pg, target, sizeof target))
+	if (!test_backend_target(pg, target, tsz))
 		return NULL;
 	CHECK_EQ(store_open(target, true, &st), DS_OK);
 	if (!st)
@@ -49,6 +49,12 @@ static struct store *fresh(bool pg, struct ledger *lg)
 	CHECK_EQ(ledger_import(lg, &o, &stats), DS_OK);
 	CHECK_EQ(stats.added[STORE_PERSONS], 6);
 	return st;
+}
+
+static struct store *fresh(bool pg, struct ledger *lg)
+{
+	char target[512];
+	return fresh_at(pg, lg, target, sizeof target);
 }
 
 /* Records one event from JSON text in its own transaction. */
@@ -332,6 +338,130 @@ static void suite_import_refusals(bool pg)
 	store_close(st);
 }
 
+/* The passive facts of person id on st, counted: how many, and how many
+ * dated day. */
+static int passive_facts(struct store *st, const char *id, int32_t day, int *on_day)
+{
+	struct store_person p;
+	*on_day = 0;
+	if (store_person_get(st, id, 0, &p) != DS_OK)
+		return -1;
+	struct reg_fact *f = NULL;
+	size_t n = 0;
+	if (store_person_facts(st, p.rid, false, &f, &n) != DS_OK)
+		return -1;
+	int k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (reg_passive(f[i].type) && f[i].person == p.rid) {
+			k++;
+			*on_day += f[i].date == day;
+		}
+	free(f);
+	return k;
+}
+
+static enum ds_rc count_checks(const struct store_event *ev, void *arg)
+{
+	*(int *)arg += ev->fact.type == EV_ELDERLY_CHECK;
+	return DS_OK;
+}
+
+/*
+ * A person's checks, screenings and pregnancies are found wherever they
+ * are kept (on SQLite: moved into event_passive a slice at a commit, or in
+ * the log's tail through each connection's map), by this connection and
+ * by another, by the rules, and not when rolled back.
+ */
+static void suite_passive_facts(bool pg)
+{
+	struct ledger lg;
+	char target[512];
+	struct store *st = fresh_at(pg, &lg, target, sizeof target);
+	if (!st)
+		return;
+	int32_t d1 = day_from_ymd(2024, 3, 1), d2 = day_from_ymd(2024, 4, 1), d3 = day_from_ymd(2024, 5, 1);
+	int on;
+	/* The first commit moves the slice of the fixture's persons; the
+	 * second moves another, so the second check stays in the tail. */
+	struct ledger_result r;
+	r = record(&lg, "{" ID(30) ",\"type\":\"elderly_check\",\"date\":\"2024-03-01\",\"person\":\"P4\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	r = record(&lg, "{" ID(31) ",\"type\":\"elderly_check\",\"date\":\"2024-04-01\",\"person\":\"P4\"}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	CHECK_EQ(passive_facts(st, "P4", d1, &on), 2);
+	CHECK_EQ(on, 1);
+	CHECK_EQ(passive_facts(st, "P4", d2, &on), 2);
+	CHECK_EQ(on, 1);
+	struct store *other = NULL;
+	CHECK_EQ(store_open(target, false, &other), DS_OK);
+	if (other) {
+		CHECK_EQ(passive_facts(other, "P4", d2, &on), 2);
+		CHECK_EQ(on, 1);
+	}
+	/* A check rolled back is not found, and the seq it had, given to
+	 * another person's check, is that person's. */
+	struct reg_event ev;
+	struct ds_problem pb;
+	const char *j3 = "{" ID(32) ",\"type\":\"elderly_check\",\"date\":\"2024-05-01\",\"person\":\"P4\"}";
+	CHECK_EQ(reg_event_parse_text(j3, strlen(j3), &ev, &pb), DS_OK);
+	CHECK_EQ(store_begin(st), DS_OK);
+	CHECK_EQ(ledger_record(&lg, &ev, "test", &r), DS_OK);
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	CHECK_EQ(passive_facts(st, "P4", d3, &on), 3); /* its own write, before the commit */
+	CHECK_EQ(store_rollback(st), DS_OK);
+	CHECK_EQ(passive_facts(st, "P4", d3, &on), 2);
+	CHECK_EQ(on, 0);
+	r = record(&lg, "{" ID(33) ",\"type\":\"pregnancy\",\"date\":\"2024-05-01\",\"person\":\"P2\","
+			"\"outcome\":\"pregnant\",\"order\":3}");
+	CHECK_EQ(r.outcome, LEDGER_RECORDED);
+	CHECK_EQ(passive_facts(st, "P2", d3, &on), 1);
+	CHECK_EQ(on, 1);
+	/* The same inside a savepoint. */
+	CHECK_EQ(store_begin(st), DS_OK);
+	CHECK_EQ(store_savepoint(st), DS_OK);
+	CHECK_EQ(ledger_record(&lg, &ev, "test", &r), DS_OK);
+	CHECK_EQ(passive_facts(st, "P4", d3, &on), 3);
+	CHECK_EQ(store_rollback_to(st), DS_OK);
+	CHECK_EQ(passive_facts(st, "P4", d3, &on), 2);
+	CHECK_EQ(store_commit(st), DS_OK);
+	CHECK_EQ(passive_facts(st, "P4", d3, &on), 2);
+	CHECK_EQ(on, 0);
+	/* A death dated before the check in the tail would break it. */
+	r = record(&lg, "{" ID(34) ",\"type\":\"death\",\"date\":\"2024-03-15\",\"person\":\"P4\"}");
+	CHECK_EQ(r.problem.why, W_BREAKS_LATER);
+	/* The person's history lists both checks. */
+	struct store_person p;
+	CHECK_EQ(store_person_get(st, "P4", 0, &p), DS_OK);
+	int checks = 0;
+	CHECK_EQ(store_events_about(st, p.rid, 0, count_checks, &checks), DS_OK);
+	CHECK_EQ(checks, 2);
+	if (other) {
+		checks = 0;
+		CHECK_EQ(store_events_about(other, p.rid, 0, count_checks, &checks), DS_OK);
+		CHECK_EQ(checks, 2);
+	}
+	/* After every slice has moved, all are in the table: found still. */
+	for (int i = 0; i < 70; i++) {
+		char j[160];
+		snprintf(j, sizeof j,
+			 "{\"id\":\"00000000-0000-4000-8000-%012d\",\"type\":\"elderly_check\","
+			 "\"date\":\"2024-%02d-%02d\",\"person\":\"P4\"}",
+			 1000 + i, 6 + i / 28, 1 + i % 28);
+		CHECK_EQ(record(&lg, j).outcome, LEDGER_RECORDED);
+	}
+	CHECK_EQ(passive_facts(st, "P4", d2, &on), 72);
+	CHECK_EQ(on, 1);
+	if (other) {
+		CHECK_EQ(passive_facts(other, "P4", d1, &on), 72);
+		CHECK_EQ(on, 1);
+		store_close(other);
+	}
+	r = record(&lg, "{" ID(35) ",\"type\":\"death\",\"date\":\"2024-03-15\",\"person\":\"P4\"}");
+	CHECK_EQ(r.problem.why, W_BREAKS_LATER);
+	ledger_close(&lg);
+	store_close(st);
+}
+
 #define BOTH(name)                          \
 	TEST(store_sqlite_##name) { suite_##name(false); } \
 	TEST(store_pg_##name) { suite_##name(true); }
@@ -341,6 +471,7 @@ BOTH(refusals_change_nothing)
 BOTH(timeline)
 BOTH(current_cache)
 BOTH(import_refusals)
+BOTH(passive_facts)
 
 /* The value of meta key in the SQLite file `path` opened alone (without
  * its log), or "" when it cannot be read yet. */
