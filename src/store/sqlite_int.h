@@ -49,7 +49,11 @@ struct sq {
 enum ds_rc sq_passive_commit(struct store *st);
 void sq_passive_rollback(struct store *st, bool to_savepoint);
 void sq_passive_free(struct sq *q);
-/* Appends to v the passive facts of person after the marks. */
+/* Brings the connection's map of the passive events after the marks up
+ * to the log it sees. */
+enum ds_rc sq_passive_sync(struct store *st);
+/* Appends to v the passive facts of person after the marks, from the map
+ * as sq_passive_sync left it, leaving out those v holds already. */
 enum ds_rc sq_passive_facts(struct store *st, int64_t person, struct reg_fact **v, size_t *cnt,
 			    size_t *cap);
 /* Appends to v (*cnt of *cap) the facts a statement of FACT_COLS gives,

@@ -6,7 +6,7 @@
  * Each connection keeps, for each of the SQ_PASSIVE_SLICES slices of
  * persons, the (person, seq) of the passive events after the slice's mark,
  * up to `upto`, the log's last seq it has read.  Brought up to date before
- * each use (passive_sync): the marks read again when another connection
+ * each use (sq_passive_sync): the marks read again when another connection
  * committed (PRAGMA data_version moved) or after a rollback, the entries
  * a moved mark covers dropped, the log read after `upto`.  A transaction
  * that recorded passive events moves one slice into event_passive before
@@ -85,7 +85,7 @@ static enum ds_rc read_marks(struct store *st, struct sq_passive *p)
 }
 
 /* The map brought up to the log as this connection sees it. */
-static enum ds_rc passive_sync(struct store *st)
+enum ds_rc sq_passive_sync(struct store *st)
 {
 	struct sq *q = SQ(st);
 	if (!q->passive && !(q->passive = calloc(1, sizeof *q->passive)))
@@ -145,13 +145,22 @@ static const char sql_fact_by_seq[] =
 enum ds_rc sq_passive_facts(struct store *st, int64_t person, struct reg_fact **v, size_t *cnt,
 			    size_t *cap)
 {
-	enum ds_rc rc = passive_sync(st);
-	if (rc)
-		return rc;
+	enum ds_rc rc = DS_OK;
 	struct sq_passive *p = SQ(st)->passive;
+	if (!p)
+		return DS_OK;
 	int i = slice_of(person);
+	/* Outside a transaction the facts' query saw the file after this map
+	 * was brought up to date (sq_passive_sync, first): a slice another
+	 * connection moved since may be in both. */
+	size_t before = *cnt;
 	for (size_t k = 0; k < p->tail[i].n && !rc; k++) {
 		if (p->tail[i].v[k].person != person)
+			continue;
+		bool had = false;
+		for (size_t j = 0; j < before && !had; j++)
+			had = (*v)[j].seq == p->tail[i].v[k].seq;
+		if (had)
 			continue;
 		sqlite3_stmt *s = sq_stmt(st, sql_fact_by_seq);
 		if (!s)
@@ -179,7 +188,7 @@ enum ds_rc sq_passive_commit(struct store *st)
 	if (!q->passive_added)
 		return DS_OK;
 	q->passive_added = false;
-	enum ds_rc rc = passive_sync(st);
+	enum ds_rc rc = sq_passive_sync(st);
 	if (rc)
 		return rc;
 	struct sq_passive *p = q->passive;

@@ -718,6 +718,13 @@ enum ds_rc sq_facts_from(struct store *st, sqlite3_stmt *s, struct reg_fact **v,
 static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only,
 				  struct reg_fact **facts, size_t *n)
 {
+	/* The map first: a slice moved after it is then in the table too, not
+	 * in neither (see sq_passive_facts). */
+	if (!state_only) {
+		enum ds_rc rc = sq_passive_sync(st);
+		if (rc)
+			return rc;
+	}
 	sqlite3_stmt *s = sq_stmt(st, state_only ? sql_person_state_facts : sql_person_facts);
 	if (!s)
 		return DS_EDB;
