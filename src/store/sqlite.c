@@ -576,13 +576,17 @@ static enum ds_rc sq_commit(struct store *st)
 	}
 	SQ(st)->next_seq = 0;
 	enum ds_rc rc = sq_passive_commit(st);
+	if (!rc)
+		rc = sq_exec(st, "COMMIT");
 	if (rc) {
-		/* Nothing of the transaction is kept: the caller reports it failed. */
-		sq_exec(st, "ROLLBACK");
+		/* Nothing of the transaction is kept (the caller reports it
+		 * failed), and the map of passive events, which a move before
+		 * the commit changed, is read again. */
+		if (!sqlite3_get_autocommit(SQ(st)->db))
+			sq_exec(st, "ROLLBACK");
 		sq_passive_rollback(st, false);
-		return rc;
 	}
-	return sq_exec(st, "COMMIT");
+	return rc;
 }
 
 static enum ds_rc sq_rollback(struct store *st)

@@ -28,7 +28,6 @@ struct sq_passive {
 	int64_t mark[SQ_PASSIVE_SLICES];
 	int64_t upto;         /* the log read up to here */
 	int64_t data_version; /* when the marks were read */
-	int next;             /* the slice the next move takes */
 	bool valid;           /* false: the marks and the map read again */
 	struct {
 		struct tail_row *v;
@@ -182,22 +181,14 @@ static int row_cmp(const void *a, const void *b)
 
 #define MOVE_ROWS 128
 
-enum ds_rc sq_passive_commit(struct store *st)
+/* Moves slice i's entries into event_passive and its mark to upto. */
+static enum ds_rc move_slice(struct store *st, struct sq_passive *p, int i)
 {
-	struct sq *q = SQ(st);
-	if (!q->passive_added)
-		return DS_OK;
-	q->passive_added = false;
-	enum ds_rc rc = sq_passive_sync(st);
-	if (rc)
-		return rc;
-	struct sq_passive *p = q->passive;
-	int i = p->next;
-	p->next = (i + 1) % SQ_PASSIVE_SLICES;
 	struct tail_row *v = p->tail[i].v;
 	size_t n = p->tail[i].n;
 	if (n > 1)
 		qsort(v, n, sizeof *v, row_cmp);
+	enum ds_rc rc = DS_OK;
 	sqlite3_stmt *full = NULL;
 	for (size_t k = 0; k < n && !rc;) {
 		size_t m = n - k < MOVE_ROWS ? n - k : MOVE_ROWS;
@@ -224,13 +215,43 @@ enum ds_rc sq_passive_commit(struct store *st)
 		sqlite3_bind_int64(s, 2, p->upto);
 		rc = sq_step_done(st, s, "passive mark");
 	}
-	if (rc) {
-		p->valid = false; /* the caller rolls back */
-		return rc;
+	if (!rc) {
+		p->mark[i] = p->upto;
+		p->tail[i].n = 0;
 	}
-	p->mark[i] = p->upto;
-	p->tail[i].n = 0;
-	return DS_OK;
+	return rc;
+}
+
+/* How far behind the log's end a slice's mark may stay after a commit:
+ * older ones move too (a long transaction, a bulk load of events, moves
+ * them all at its end), so that the map and the log's tail a person's
+ * history reads are at most about this many events. */
+#define TAIL_KEEP 65536
+
+enum ds_rc sq_passive_commit(struct store *st)
+{
+	struct sq *q = SQ(st);
+	if (!q->passive_added)
+		return DS_OK;
+	q->passive_added = false;
+	enum ds_rc rc = sq_passive_sync(st);
+	if (rc)
+		return rc;
+	struct sq_passive *p = q->passive;
+	/* The slice whose mark is the oldest, then any other more than
+	 * TAIL_KEEP behind: the same order in every process. */
+	for (int moved = 0; moved < SQ_PASSIVE_SLICES && !rc; moved++) {
+		int i = 0;
+		for (int k = 1; k < SQ_PASSIVE_SLICES; k++)
+			if (p->mark[k] < p->mark[i])
+				i = k;
+		if (p->mark[i] >= p->upto || (moved && p->mark[i] >= p->upto - TAIL_KEEP))
+			break;
+		rc = move_slice(st, p, i);
+	}
+	if (rc)
+		p->valid = false; /* the caller rolls back */
+	return rc;
 }
 
 void sq_passive_rollback(struct store *st, bool to_savepoint)

@@ -718,23 +718,27 @@ enum ds_rc sq_facts_from(struct store *st, sqlite3_stmt *s, struct reg_fact **v,
 static enum ds_rc sq_person_facts(struct store *st, int64_t rid, bool state_only,
 				  struct reg_fact **facts, size_t *n)
 {
-	/* The map first: a slice moved after it is then in the table too, not
-	 * in neither (see sq_passive_facts). */
-	if (!state_only) {
-		enum ds_rc rc = sq_passive_sync(st);
-		if (rc)
-			return rc;
-	}
-	sqlite3_stmt *s = sq_stmt(st, state_only ? sql_person_state_facts : sql_person_facts);
-	if (!s)
+	/* All of them in one snapshot: outside a transaction, a read of its
+	 * own, so that another connection's move of a slice between the map
+	 * and the table cannot hide an event or show it twice. */
+	bool own = !state_only && sqlite3_get_autocommit(SQ(st)->db);
+	if (own && sq_exec(st, "BEGIN DEFERRED"))
 		return DS_EDB;
-	sqlite3_bind_int64(s, 1, rid);
+	enum ds_rc rc = state_only ? DS_OK : sq_passive_sync(st);
+	sqlite3_stmt *s = rc ? NULL : sq_stmt(st, state_only ? sql_person_state_facts : sql_person_facts);
+	if (!rc && !s)
+		rc = DS_EDB;
 	size_t cap = 0, cnt = 0;
 	struct reg_fact *v = NULL;
-	enum ds_rc rc = sq_facts_from(st, s, &v, &cnt, &cap);
+	if (!rc) {
+		sqlite3_bind_int64(s, 1, rid);
+		rc = sq_facts_from(st, s, &v, &cnt, &cap);
+	}
 	/* The passive facts after the marks, from the connection's map. */
 	if (!rc && !state_only)
 		rc = sq_passive_facts(st, rid, &v, &cnt, &cap);
+	if (own)
+		sq_exec(st, "COMMIT");
 	if (rc) {
 		free(v);
 		return rc;

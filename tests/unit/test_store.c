@@ -16,6 +16,7 @@
 #include "store/accounts.h"
 #include "store/audit.h"
 #include "privacy/breach.h"
+#include "store/sqlite_int.h"
 #include "backend.h"
 #include "test.h"
 
@@ -458,6 +459,76 @@ static void suite_passive_facts(bool pg)
 	}
 	r = record(&lg, "{" ID(35) ",\"type\":\"death\",\"date\":\"2024-03-15\",\"person\":\"P4\"}");
 	CHECK_EQ(r.problem.why, W_BREAKS_LATER);
+	ledger_close(&lg);
+	store_close(st);
+}
+
+static int refuse_commit(void *arg)
+{
+	(void)arg;
+	return 1; /* the commit becomes a rollback */
+}
+
+/*
+ * A commit that fails after its move of a slice (here refused by a hook,
+ * as a full disk would) loses nothing: the map is read again, and the
+ * check it held is found, and moved by a later commit.
+ */
+TEST(store_sqlite_passive_failed_commit)
+{
+	struct ledger lg;
+	char target[512];
+	struct store *st = fresh_at(false, &lg, target, sizeof target);
+	if (!st)
+		return;
+	int32_t d2 = day_from_ymd(2024, 4, 1);
+	int on;
+	/* The first commit moves the fixture's slice; the second another, so
+	 * the second check waits in the tail until the slice comes round. */
+	CHECK_EQ(record(&lg, "{" ID(40) ",\"type\":\"elderly_check\",\"date\":\"2024-03-01\",\"person\":\"P4\"}").outcome,
+		 LEDGER_RECORDED);
+	CHECK_EQ(record(&lg, "{" ID(41) ",\"type\":\"elderly_check\",\"date\":\"2024-04-01\",\"person\":\"P4\"}").outcome,
+		 LEDGER_RECORDED);
+	for (int i = 0; i < SQ_PASSIVE_SLICES - 2; i++) {
+		char j[160];
+		snprintf(j, sizeof j,
+			 "{\"id\":\"00000000-0000-4000-8000-%012d\",\"type\":\"elderly_check\","
+			 "\"date\":\"2024-%02d-%02d\",\"person\":\"P4\"}",
+			 2000 + i, 6 + i / 28, 1 + i % 28);
+		CHECK_EQ(record(&lg, j).outcome, LEDGER_RECORDED);
+	}
+	/* The next commit takes the fixture's slice again: it fails. */
+	const char *j = "{" ID(42) ",\"type\":\"elderly_check\",\"date\":\"2024-12-01\",\"person\":\"P4\"}";
+	struct reg_event ev;
+	struct ds_problem pb;
+	struct ledger_result r;
+	CHECK_EQ(reg_event_parse_text(j, strlen(j), &ev, &pb), DS_OK);
+	CHECK_EQ(store_begin(st), DS_OK);
+	CHECK_EQ(ledger_record(&lg, &ev, "test", &r), DS_OK);
+	sqlite3_commit_hook(SQ(st)->db, refuse_commit, NULL);
+	CHECK(store_commit(st) != DS_OK);
+	sqlite3_commit_hook(SQ(st)->db, NULL, NULL);
+	CHECK_EQ(passive_facts(st, "P4", d2, &on), SQ_PASSIVE_SLICES);
+	CHECK_EQ(on, 1);
+	/* And after every slice has moved once more, found still, by this
+	 * connection and by a new one. */
+	for (int i = 0; i < SQ_PASSIVE_SLICES + 2; i++) {
+		char k[160];
+		snprintf(k, sizeof k,
+			 "{\"id\":\"00000000-0000-4000-8000-%012d\",\"type\":\"elderly_check\","
+			 "\"date\":\"2025-%02d-%02d\",\"person\":\"P4\"}",
+			 3000 + i, 1 + i / 28, 1 + i % 28);
+		CHECK_EQ(record(&lg, k).outcome, LEDGER_RECORDED);
+	}
+	CHECK_EQ(passive_facts(st, "P4", d2, &on), 2 * SQ_PASSIVE_SLICES + 2);
+	CHECK_EQ(on, 1);
+	struct store *other = NULL;
+	CHECK_EQ(store_open(target, false, &other), DS_OK);
+	if (other) {
+		CHECK_EQ(passive_facts(other, "P4", d2, &on), 2 * SQ_PASSIVE_SLICES + 2);
+		CHECK_EQ(on, 1);
+		store_close(other);
+	}
 	ledger_close(&lg);
 	store_close(st);
 }
