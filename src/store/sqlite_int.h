@@ -33,6 +33,7 @@ struct sq {
 	int wal_fd; /* the log file, flushed by sq_sync (store_sync_aside), or -1 */
 	struct sq_passive *passive; /* the passive events after the marks (sqlite_register.c) */
 	bool passive_added;         /* this transaction recorded a passive event */
+	bool passive_dirty;         /* one since the map was last brought up to date */
 };
 
 /*

@@ -91,6 +91,9 @@ enum ds_rc sq_passive_sync(struct store *st)
 		return DS_ENOMEM;
 	struct sq_passive *p = q->passive;
 	int64_t version = sq_int(st, sql_version);
+	/* Nothing written since, by this connection or another. */
+	if (p->valid && version == p->data_version && !q->passive_dirty)
+		return DS_OK;
 	if (!p->valid || version != p->data_version) {
 		enum ds_rc rc = read_marks(st, p);
 		if (rc)
@@ -109,8 +112,10 @@ enum ds_rc sq_passive_sync(struct store *st)
 		p->valid = true;
 	}
 	int64_t last = sq_int(st, sql_max_seq);
-	if (last <= p->upto)
+	if (last <= p->upto) {
+		q->passive_dirty = false;
 		return DS_OK;
+	}
 	sqlite3_stmt *s = sq_stmt(st, sql_tail);
 	if (!s)
 		return DS_EDB;
@@ -134,6 +139,7 @@ enum ds_rc sq_passive_sync(struct store *st)
 		return rc ? rc : sq_err(st, "passive events");
 	}
 	p->upto = last;
+	q->passive_dirty = false;
 	return DS_OK;
 }
 
@@ -260,6 +266,7 @@ void sq_passive_rollback(struct store *st, bool to_savepoint)
 	struct sq_passive *p = q->passive;
 	if (!to_savepoint)
 		q->passive_added = false;
+	q->passive_dirty = true;
 	if (!p)
 		return;
 	if (!to_savepoint) {

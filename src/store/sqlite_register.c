@@ -634,7 +634,7 @@ static enum ds_rc sq_event_add(struct store *st, struct store_event *ev, const c
 	if (!rc)
 		SQ(st)->next_seq = f->seq + 1;
 	if (!rc && reg_passive(f->type))
-		SQ(st)->passive_added = true;
+		SQ(st)->passive_added = SQ(st)->passive_dirty = true;
 	return rc;
 }
 
