@@ -308,8 +308,9 @@ static const char schema_v9[] = "DROP INDEX IF EXISTS event_hh;"
 				"CREATE INDEX event_hh ON event(hh) WHERE " STORE_NOT_PASSIVE ";";
 
 /* The passive events out of the index by person, into event_passive up to
- * the marks (sqlite_int.h: sq_passive).  Slices of 1,024 persons in turn,
- * 64 of them: (person >> 10) & 63.  For a new file too (after schema_v1). */
+ * the marks (sqlite_int.h, sqlite_passive.c).  64 slices of persons in
+ * blocks of 1,024: (person >> 10) & 63.  For a new file too (after
+ * schema_v1). */
 static const char schema_v11[] =
 	"CREATE TABLE IF NOT EXISTS event_passive(person INTEGER NOT NULL, seq INTEGER NOT NULL,"
 	" PRIMARY KEY (person, seq)) WITHOUT ROWID;"

@@ -31,10 +31,13 @@ struct sq {
 	struct sq_bulk *bulk;     /* and the rows not yet inserted */
 	struct sq_aside *aside;   /* the thread that copies the log into the file, or NULL */
 	int wal_fd; /* the log file, flushed by sq_sync (store_sync_aside), or -1 */
-	struct sq_passive *passive; /* the passive events after the marks (sqlite_register.c) */
+	struct sq_passive *passive; /* the passive events after the marks (sqlite_passive.c) */
 	bool passive_added;         /* this transaction recorded a passive event */
 	bool passive_dirty;         /* one since the map was last brought up to date */
 };
+
+/* A person's facts: only what the rules read (not the id, author or body). */
+#define FACT_COLS "seq, type, date, person, hh, other, a, b, voided_by "
 
 /*
  * The passive events (checks, screenings, pregnancies) by person, in two
@@ -42,8 +45,8 @@ struct sq {
  * table event_passive(person, seq) holds those up to the mark of the
  * person's slice (passive_mark), filled in order of person a slice at a
  * time; those after it are found through a map each connection keeps, from
- * a scan of the log after the last seq it saw.  sq_passive_commit moves a
- * slice into the table before a commit that recorded passive events;
+ * a scan of the log after the last seq it saw.  sq_passive_commit moves
+ * slices into the table before a commit that recorded passive events;
  * sq_passive_rollback forgets what a rollback undid.
  */
 #define SQ_PASSIVE_SLICES 64
@@ -54,7 +57,7 @@ void sq_passive_free(struct sq *q);
  * to the log it sees. */
 enum ds_rc sq_passive_sync(struct store *st);
 /* Appends to v the passive facts of person after the marks, from the map
- * as sq_passive_sync left it, leaving out those v holds already. */
+ * as sq_passive_sync left it in the same snapshot. */
 enum ds_rc sq_passive_facts(struct store *st, int64_t person, struct reg_fact **v, size_t *cnt,
 			    size_t *cap);
 /* Appends to v (*cnt of *cap) the facts a statement of FACT_COLS gives,

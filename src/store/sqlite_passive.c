@@ -9,9 +9,10 @@
  * each use (sq_passive_sync): the marks read again when another connection
  * committed (PRAGMA data_version moved) or after a rollback, the entries
  * a moved mark covers dropped, the log read after `upto`.  A transaction
- * that recorded passive events moves one slice into event_passive before
- * it commits (sq_passive_commit), the slices in turn, so that each of the
- * table's pages takes many rows at once and no commit moves them all.
+ * that recorded passive events moves into event_passive, before it
+ * commits, the slice whose mark is the oldest and any other far behind
+ * (sq_passive_commit), so that each of the table's pages takes many rows
+ * at once and no commit of a steady flow moves them all.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,9 +144,7 @@ enum ds_rc sq_passive_sync(struct store *st)
 	return DS_OK;
 }
 
-static const char sql_fact_by_seq[] =
-	"SELECT seq, type, date, person, hh, other, a, b, voided_by FROM event "
-	"WHERE seq = ?1 AND person = ?2"; /* FACT_COLS (sqlite_register.c) */
+static const char sql_fact_by_seq[] = "SELECT " FACT_COLS "FROM event WHERE seq = ?1 AND person = ?2";
 
 enum ds_rc sq_passive_facts(struct store *st, int64_t person, struct reg_fact **v, size_t *cnt,
 			    size_t *cap)
@@ -155,17 +154,10 @@ enum ds_rc sq_passive_facts(struct store *st, int64_t person, struct reg_fact **
 	if (!p)
 		return DS_OK;
 	int i = slice_of(person);
-	/* Outside a transaction the facts' query saw the file after this map
-	 * was brought up to date (sq_passive_sync, first): a slice another
-	 * connection moved since may be in both. */
-	size_t before = *cnt;
+	/* The map and the table are disjoint: the caller read both in one
+	 * snapshot (sq_person_facts). */
 	for (size_t k = 0; k < p->tail[i].n && !rc; k++) {
 		if (p->tail[i].v[k].person != person)
-			continue;
-		bool had = false;
-		for (size_t j = 0; j < before && !had; j++)
-			had = (*v)[j].seq == p->tail[i].v[k].seq;
-		if (had)
 			continue;
 		sqlite3_stmt *s = sq_stmt(st, sql_fact_by_seq);
 		if (!s)

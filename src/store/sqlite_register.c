@@ -71,16 +71,13 @@ static const char sql_event_void[] =
 static const char sql_person_current[] =
 	"UPDATE person SET cur_hh = ?2, exit_day = ?3, cur_name = ?4, "
 	"cur_key = ?5, nid = ?6, given_key = ?7 WHERE rid = ?1";
-/* A person's facts: only what the rules read (not the id, author or body). */
-#define FACT_COLS "seq, type, date, person, hh, other, a, b, voided_by "
-/* Both come in the index's order (type, seq) and are put in (date, seq)
- * order in C (sq_person_facts): the handful of a person's facts sorted by
- * qsort, where "ORDER BY date, seq" opened SQLite's sorter for every event
- * recorded. */
 /* The index event(person, type) holds no passive event (schema_v11): every
  * query through it repeats STORE_NOT_PASSIVE, as SQLite uses a partial
  * index only so.  The passive ones up to the marks are in event_passive,
- * those after them in the connection's map (sq_passive). */
+ * those after them in the connection's map (sqlite_passive.c).  The facts
+ * are put in (date, seq) order in C (sq_person_facts): the handful of a
+ * person's facts sorted by qsort, where "ORDER BY date, seq" opened
+ * SQLite's sorter for every event recorded. */
 static const char sql_person_facts[] =
 	"SELECT " FACT_COLS "FROM event WHERE person = ?1 AND type NOT IN (16, 17) AND "
 	STORE_NOT_PASSIVE " "

@@ -367,6 +367,20 @@ static enum ds_rc count_checks(const struct store_event *ev, void *arg)
 	return DS_OK;
 }
 
+/* Records n elderly checks of P4, each in its own transaction, ids from
+ * first on, dated from month `month` of `year` on, a day apart. */
+static void record_checks(struct ledger *lg, int n, int first, int year, int month)
+{
+	for (int i = 0; i < n; i++) {
+		char j[160];
+		snprintf(j, sizeof j,
+			 "{\"id\":\"00000000-0000-4000-8000-%012d\",\"type\":\"elderly_check\","
+			 "\"date\":\"%d-%02d-%02d\",\"person\":\"P4\"}",
+			 first + i, year, month + i / 28, 1 + i % 28);
+		CHECK_EQ(record(lg, j).outcome, LEDGER_RECORDED);
+	}
+}
+
 /*
  * A person's checks, screenings and pregnancies are found wherever they
  * are kept (on SQLite: moved into event_passive a slice at a commit, or in
@@ -442,14 +456,7 @@ static void suite_passive_facts(bool pg)
 		CHECK_EQ(checks, 2);
 	}
 	/* After every slice has moved, all are in the table: found still. */
-	for (int i = 0; i < 70; i++) {
-		char j[160];
-		snprintf(j, sizeof j,
-			 "{\"id\":\"00000000-0000-4000-8000-%012d\",\"type\":\"elderly_check\","
-			 "\"date\":\"2024-%02d-%02d\",\"person\":\"P4\"}",
-			 1000 + i, 6 + i / 28, 1 + i % 28);
-		CHECK_EQ(record(&lg, j).outcome, LEDGER_RECORDED);
-	}
+	record_checks(&lg, 70, 1000, 2024, 6);
 	CHECK_EQ(passive_facts(st, "P4", d2, &on), 72);
 	CHECK_EQ(on, 1);
 	if (other) {
@@ -489,14 +496,7 @@ TEST(store_sqlite_passive_failed_commit)
 		 LEDGER_RECORDED);
 	CHECK_EQ(record(&lg, "{" ID(41) ",\"type\":\"elderly_check\",\"date\":\"2024-04-01\",\"person\":\"P4\"}").outcome,
 		 LEDGER_RECORDED);
-	for (int i = 0; i < SQ_PASSIVE_SLICES - 2; i++) {
-		char j[160];
-		snprintf(j, sizeof j,
-			 "{\"id\":\"00000000-0000-4000-8000-%012d\",\"type\":\"elderly_check\","
-			 "\"date\":\"2024-%02d-%02d\",\"person\":\"P4\"}",
-			 2000 + i, 6 + i / 28, 1 + i % 28);
-		CHECK_EQ(record(&lg, j).outcome, LEDGER_RECORDED);
-	}
+	record_checks(&lg, SQ_PASSIVE_SLICES - 2, 2000, 2024, 6);
 	/* The next commit takes the fixture's slice again: it fails. */
 	const char *j = "{" ID(42) ",\"type\":\"elderly_check\",\"date\":\"2024-12-01\",\"person\":\"P4\"}";
 	struct reg_event ev;
@@ -512,14 +512,7 @@ TEST(store_sqlite_passive_failed_commit)
 	CHECK_EQ(on, 1);
 	/* And after every slice has moved once more, found still, by this
 	 * connection and by a new one. */
-	for (int i = 0; i < SQ_PASSIVE_SLICES + 2; i++) {
-		char k[160];
-		snprintf(k, sizeof k,
-			 "{\"id\":\"00000000-0000-4000-8000-%012d\",\"type\":\"elderly_check\","
-			 "\"date\":\"2025-%02d-%02d\",\"person\":\"P4\"}",
-			 3000 + i, 1 + i / 28, 1 + i % 28);
-		CHECK_EQ(record(&lg, k).outcome, LEDGER_RECORDED);
-	}
+	record_checks(&lg, SQ_PASSIVE_SLICES + 2, 3000, 2025, 1);
 	CHECK_EQ(passive_facts(st, "P4", d2, &on), 2 * SQ_PASSIVE_SLICES + 2);
 	CHECK_EQ(on, 1);
 	struct store *other = NULL;
