@@ -389,6 +389,10 @@ static enum ds_rc sq_open(struct store *st, const char *target, bool create)
 		return create ? DS_EIO : DS_ENOTFOUND;
 	}
 	sqlite3_busy_timeout(q->db, 10000);
+	if (sq_rows_register(q) != SQLITE_OK) {
+		store_seterr(st, "sqlite: %s: %s", target, sqlite3_errmsg(q->db));
+		return DS_EDB;
+	}
 	/* WAL lets readers run beside the writer; FULL syncs the WAL at each
 	 * commit, which is what makes an acknowledged event durable (unless
 	 * store_sync_aside leaves that to store_sync). */

@@ -34,6 +34,7 @@ struct sq {
 	struct sq_passive *passive; /* the passive events after the marks (sqlite_passive.c) */
 	bool passive_added;         /* this transaction recorded a passive event */
 	bool passive_dirty;         /* one since the map was last brought up to date */
+	struct sq_rows *rows;       /* what danso_rows gives during sq_rows_insert */
 };
 
 /* A person's facts: only what the rules read (not the id, author or body). */
@@ -126,17 +127,31 @@ void sq_search_free(struct sq *q);
 /* Drops a bulk load's rows and keys not yet written (a rollback). */
 void sq_bulk_free(struct sq *q);
 /*
- * Inserts of many rows to a statement, which cost SQLite far less a row
- * than one statement a row.  sq_rows_stmt gives the statement for n rows:
- * head ("INSERT INTO t(a, b) VALUES") then n copies of row ("(?,?)");
- * when n is batch it is *full, made on first use and kept (the caller
- * finalizes it at the end), otherwise one made for n; NULL on failure.
- * Once bound, sq_rows_run steps it, resets it, finalizes it unless it is
- * full, and returns sqlite3_step's code.
+ * Inserts of many rows from C (sqlite_rows.c): a statement `INSERT INTO t
+ * SELECT c0, c1, ... FROM danso_rows` (up to c25) reads the rows of src,
+ * one after the other, each value given by src->column (sqlite3_result_*,
+ * texts SQLITE_STATIC: they must outlive the step).  The rows come from
+ * src->next while it gives them (NULL at the end) or, when next is NULL,
+ * from the array at (left rows of size bytes: sq_rows_of).
+ * sq_rows_insert steps s once over them, resets it and returns
+ * sqlite3_step's code.
  */
-sqlite3_stmt *sq_rows_stmt(struct store *st, sqlite3_stmt **full, size_t batch, const char *head,
-			   const char *row, size_t n);
-int sq_rows_run(sqlite3_stmt *s, sqlite3_stmt *full);
+struct sq_rows {
+	const void *(*next)(struct sq_rows *r);
+	void (*column)(const struct sq_rows *r, const void *row, int col, sqlite3_context *c);
+	const char *at;
+	size_t left, size;
+	void *ctx;
+};
+int sq_rows_register(struct sq *q);
+int sq_rows_insert(struct sq *q, sqlite3_stmt *s, struct sq_rows *src);
+/* The same as sq_step_done does for a bound statement: DS_ECONFLICT for a
+ * refused constraint, with the store's error naming what. */
+enum ds_rc sq_rows_done(struct store *st, sqlite3_stmt *s, struct sq_rows *src, const char *what);
+void sq_rows_of(struct sq_rows *r, const void *v, size_t n, size_t size,
+		void (*column)(const struct sq_rows *r, const void *row, int col, sqlite3_context *c));
+/* A text of n bytes as the value, NULL when empty. */
+void sq_result_text_or_null(sqlite3_context *c, const char *v, int n);
 
 extern const struct store_reg_ops sq_reg;
 extern const struct store_acct_ops sq_acct;

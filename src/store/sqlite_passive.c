@@ -177,34 +177,30 @@ static int row_cmp(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-#define MOVE_ROWS 128
-
 /* Moves slice i's entries into event_passive and its mark to upto. */
+static const char sql_move[] = "INSERT OR IGNORE INTO event_passive SELECT c0, c1 FROM danso_rows";
+
+static void tail_column(const struct sq_rows *src, const void *row, int col, sqlite3_context *c)
+{
+	(void)src;
+	const struct tail_row *t = row;
+	sqlite3_result_int64(c, col == 0 ? t->person : t->seq);
+}
+
 static enum ds_rc move_slice(struct store *st, struct sq_passive *p, int i)
 {
 	struct tail_row *v = p->tail[i].v;
 	size_t n = p->tail[i].n;
 	if (n > 1)
 		qsort(v, n, sizeof *v, row_cmp);
-	enum ds_rc rc = DS_OK;
-	sqlite3_stmt *full = NULL;
-	for (size_t k = 0; k < n && !rc;) {
-		size_t m = n - k < MOVE_ROWS ? n - k : MOVE_ROWS;
-		sqlite3_stmt *s = sq_rows_stmt(st, &full, MOVE_ROWS, "INSERT OR IGNORE INTO event_passive VALUES",
-					       "(?,?)", m);
-		if (!s) {
-			rc = DS_EDB;
-			break;
-		}
-		for (size_t j = 0; j < m; j++) {
-			sqlite3_bind_int64(s, 2 * (int)j + 1, v[k + j].person);
-			sqlite3_bind_int64(s, 2 * (int)j + 2, v[k + j].seq);
-		}
-		if (sq_rows_run(s, full) != SQLITE_DONE)
+	sqlite3_stmt *ins = sq_stmt(st, sql_move);
+	enum ds_rc rc = ins ? DS_OK : DS_EDB;
+	if (!rc) {
+		struct sq_rows src;
+		sq_rows_of(&src, v, n, sizeof *v, tail_column);
+		if (sq_rows_insert(SQ(st), ins, &src) != SQLITE_DONE)
 			rc = sq_err(st, "passive events moved");
-		k += m;
 	}
-	sqlite3_finalize(full);
 	sqlite3_stmt *s = rc ? NULL : sq_stmt(st, sql_mark_set);
 	if (!rc && !s)
 		rc = DS_EDB;

@@ -33,15 +33,16 @@ _Static_assert(EV_BIRTH == 1 && EV_MARRIAGE == 7 && EV_HOUSEHOLD_CHANGE == 16 &&
 static const char sql_unit_add[] =
 	"INSERT INTO unit(code, name, level, parent, valid_from, valid_to) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+/* One household or person, from sqlite_rows.c's table (household_column,
+ * person_column below, without the rid: SQLite gives it). */
 static const char sql_hh_add[] =
-	"INSERT INTO household(id, prov, area, number, address, type, poverty, entry, "
-	"entry_seq, baseline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	"INSERT INTO household(id, prov, area, number, address, type, poverty, entry, entry_seq,"
+	" baseline) SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM danso_rows";
 static const char sql_person_add[] =
-	"INSERT INTO person(id, prov, hh, full_name, sex, birth, birth_prec, relation, "
-	"ethnicity, education, marital, residence, insurance_no, national_id, fp_method, "
-	"fp_since, entry, entry_seq, baseline, cur_hh, exit_day, cur_name, cur_key, nid, "
-	"given_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	"?16, ?17, ?18, ?19, ?20, NULL, NULL, ?21, ?22, ?23)";
+	"INSERT INTO person(id, prov, hh, full_name, sex, birth, birth_prec, relation, ethnicity,"
+	" education, marital, residence, insurance_no, national_id, fp_method, fp_since, entry, entry_seq,"
+	" baseline, cur_hh, cur_key, nid, given_key) SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
+	" c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23 FROM danso_rows";
 static const char sql_baseline_add[] =
 	"INSERT INTO baseline(as_of, imported_at) VALUES (?1, ?2)";
 static const char sql_hh_by_id[] =
@@ -126,19 +127,68 @@ static enum ds_rc sq_unit_close(struct store *st, const struct reg_unit *u, int3
 	return !rc && sqlite3_changes(SQ(st)->db) != 1 ? DS_ENOTFOUND : rc;
 }
 
-/* A household's 10 values from parameter at on, in sql_hh_add's order. */
-static void bind_household(sqlite3_stmt *s, int at, const struct store_household *h)
+/* A household's values, in sql_household_rows' order (sql_hh_add's from c1). */
+static void household_column(const struct sq_rows *src, const void *row, int col, sqlite3_context *c)
 {
-	sq_bind_text(s, at, h->rec.id);
-	sqlite3_bind_int(s, at + 1, h->prov);
-	sq_bind_text(s, at + 2, h->rec.area);
-	sq_bind_text(s, at + 3, h->rec.number);
-	sq_bind_text(s, at + 4, h->rec.address);
-	sqlite3_bind_int(s, at + 5, h->rec.type);
-	sqlite3_bind_int(s, at + 6, h->rec.poverty);
-	sqlite3_bind_int(s, at + 7, h->entry);
-	sqlite3_bind_int64(s, at + 8, h->entry_seq);
-	sqlite3_bind_int64(s, at + 9, h->baseline);
+	(void)src;
+	const struct store_household *h = row;
+	switch (col) {
+	case 0: sqlite3_result_int64(c, h->rid); break;
+	case 1: sqlite3_result_text(c, h->rec.id, -1, SQLITE_STATIC); break;
+	case 2: sqlite3_result_int(c, h->prov); break;
+	case 3: sqlite3_result_text(c, h->rec.area, -1, SQLITE_STATIC); break;
+	case 4: sqlite3_result_text(c, h->rec.number, -1, SQLITE_STATIC); break;
+	case 5: sqlite3_result_text(c, h->rec.address, -1, SQLITE_STATIC); break;
+	case 6: sqlite3_result_int(c, h->rec.type); break;
+	case 7: sqlite3_result_int(c, h->rec.poverty); break;
+	case 8: sqlite3_result_int(c, h->entry); break;
+	case 9: sqlite3_result_int64(c, h->entry_seq); break;
+	case 10: sqlite3_result_int64(c, h->baseline); break;
+	default: sqlite3_result_null(c);
+	}
+}
+
+/* A new person's values, in sql_person_rows' order (sql_person_add's from
+ * c1; the texts measured by store_new_person_prepare). */
+static void person_column(const struct sq_rows *src, const void *row, int col, sqlite3_context *c)
+{
+	(void)src;
+	const struct store_new_person *np = row;
+	const struct store_person *p = &np->p;
+	const struct reg_person *r = &p->rec;
+	const struct store_lengths *l = &np->len;
+	switch (col) {
+	case 0: sqlite3_result_int64(c, p->rid); break;
+	case 1: sqlite3_result_text(c, r->id, l->id, SQLITE_STATIC); break;
+	case 2: sqlite3_result_int(c, p->prov); break;
+	case 3: sqlite3_result_int64(c, p->hh); break;
+	case 4: sqlite3_result_text(c, r->full_name, l->full_name, SQLITE_STATIC); break;
+	case 5: sqlite3_result_int(c, r->sex); break;
+	case 6: sqlite3_result_int(c, r->birth); break;
+	case 7: sqlite3_result_int(c, r->birth_prec); break;
+	case 8: sqlite3_result_int(c, r->relation); break;
+	case 9: sqlite3_result_text(c, r->ethnicity, l->ethnicity, SQLITE_STATIC); break;
+	case 10: sqlite3_result_int(c, r->education); break;
+	case 11: sqlite3_result_int(c, r->marital); break;
+	case 12: sqlite3_result_int(c, r->residence); break;
+	case 13: sq_result_text_or_null(c, r->insurance_no, l->insurance_no); break;
+	case 14: sq_result_text_or_null(c, r->national_id, l->national_id); break;
+	case 15: sqlite3_result_int(c, r->fp_method); break;
+	case 16:
+		if (r->fp_since == DAY_NONE)
+			sqlite3_result_null(c);
+		else
+			sqlite3_result_int(c, r->fp_since);
+		break;
+	case 17: sqlite3_result_int(c, p->entry); break;
+	case 18: sqlite3_result_int64(c, p->entry_seq); break;
+	case 19: sqlite3_result_int64(c, p->baseline); break;
+	case 20: sqlite3_result_int64(c, p->hh); break;
+	case 21: sqlite3_result_text(c, np->key, l->key, SQLITE_STATIC); break;
+	case 22: sq_result_text_or_null(c, r->national_id, l->national_id); break;
+	case 23: sqlite3_result_text(c, np->key + l->key - l->given, l->given, SQLITE_STATIC); break;
+	default: sqlite3_result_null(c);
+	}
 }
 
 static enum ds_rc bulk_household_add(struct store *st, struct store_household *h);
@@ -150,82 +200,45 @@ static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 	sqlite3_stmt *s = sq_stmt(st, sql_hh_add);
 	if (!s)
 		return DS_EDB;
-	bind_household(s, 1, h);
-	enum ds_rc rc = sq_step_done(st, s, "household");
+	struct sq_rows src;
+	sq_rows_of(&src, h, 1, sizeof *h, household_column);
+	enum ds_rc rc = sq_rows_done(st, s, &src, "household");
 	if (!rc)
 		h->rid = sqlite3_last_insert_rowid(SQ(st)->db);
 	return rc;
 }
 
-/* A text of n bytes; NULL when empty. */
-static void bind_n_or_null(sqlite3_stmt *s, int i, const char *v, int n)
-{
-	if (n)
-		sqlite3_bind_text(s, i, v, n, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-/* A person's 23 values from parameter at on, in sql_person_add's order. */
-static void bind_person(sqlite3_stmt *s, int at, const struct store_new_person *np)
-{
-	const struct store_person *p = &np->p;
-	const struct reg_person *r = &p->rec;
-	const struct store_lengths *l = &np->len;
-	sqlite3_bind_text(s, at, r->id, l->id, SQLITE_STATIC);
-	sqlite3_bind_int(s, at + 1, p->prov);
-	sqlite3_bind_int64(s, at + 2, p->hh);
-	sqlite3_bind_text(s, at + 3, r->full_name, l->full_name, SQLITE_STATIC);
-	sqlite3_bind_int(s, at + 4, r->sex);
-	sqlite3_bind_int(s, at + 5, r->birth);
-	sqlite3_bind_int(s, at + 6, r->birth_prec);
-	sqlite3_bind_int(s, at + 7, r->relation);
-	sqlite3_bind_text(s, at + 8, r->ethnicity, l->ethnicity, SQLITE_STATIC);
-	sqlite3_bind_int(s, at + 9, r->education);
-	sqlite3_bind_int(s, at + 10, r->marital);
-	sqlite3_bind_int(s, at + 11, r->residence);
-	bind_n_or_null(s, at + 12, r->insurance_no, l->insurance_no);
-	bind_n_or_null(s, at + 13, r->national_id, l->national_id);
-	sqlite3_bind_int(s, at + 14, r->fp_method);
-	sq_bind_day(s, at + 15, r->fp_since, DAY_NONE);
-	sqlite3_bind_int(s, at + 16, p->entry);
-	sqlite3_bind_int64(s, at + 17, p->entry_seq);
-	sqlite3_bind_int64(s, at + 18, p->baseline);
-	sqlite3_bind_int64(s, at + 19, p->hh);
-	sqlite3_bind_text(s, at + 20, np->key, l->key, SQLITE_STATIC);
-	bind_n_or_null(s, at + 21, r->national_id, l->national_id);
-	sqlite3_bind_text(s, at + 22, np->key + l->key - l->given, l->given, SQLITE_STATIC);
-}
-
 /* ---- households and persons loaded in bulk ----
  *
- * The rows of a load are held and bound BULK_ROWS to one statement, with
- * the record numbers given here one after the other from the highest plus
- * one (what SQLite would give them); nothing reads this load's rows before
+ * The rows of a load go to SQLite in batches (sqlite_rows.c), with the
+ * record numbers given here one after the other from the highest plus one
+ * (what SQLite would give them); nothing reads this load's rows before
  * bulk_end (the loader finds its own ids in its maps, and asks the store
  * only about rows stored before).  The loader has checked every uniqueness
  * before, so a refusal here is no single row's: it fails the load.  The
  * same into a table that has rows (a district's baseline added to a
  * province's register): the search tables then take the sorted keys
  * between theirs. */
-#define BULK_ROWS 256
-#define PERSON_ROW "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL,NULL,?,?,?)"
-#define PERSON_ROW_PARAMS 24
-#define HOUSEHOLD_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
-#define HOUSEHOLD_ROW_PARAMS 11
+#define BULK_HOUSEHOLDS 256
+
+static const char sql_person_rows[] =
+	"INSERT INTO person(rid, id, prov, hh, full_name, sex, birth, birth_prec, relation, ethnicity,"
+	" education, marital, residence, insurance_no, national_id, fp_method, fp_since, entry, entry_seq,"
+	" baseline, cur_hh, cur_key, nid, given_key) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
+	" c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23 FROM danso_rows";
+static const char sql_household_rows[] =
+	"INSERT INTO household(rid, id, prov, area, number, address, type, poverty, entry, entry_seq,"
+	" baseline) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM danso_rows";
 
 struct sq_bulk {
 	enum store_kind kind;
 	size_t n; /* households held */
 	int64_t next_rid;
-	sqlite3_stmt *full; /* of BULK_ROWS rows */
-	struct store_household household[BULK_ROWS];
+	struct store_household household[BULK_HOUSEHOLDS];
 };
 
 static void bulk_rows_free(struct sq *q)
 {
-	if (q->bulk)
-		sqlite3_finalize(q->bulk->full);
 	free(q->bulk);
 	q->bulk = NULL;
 }
@@ -236,35 +249,18 @@ void sq_bulk_free(struct sq *q)
 	sq_search_free(q);
 }
 
-/* The statement of n rows (BULK_ROWS: the one kept). */
-static sqlite3_stmt *bulk_stmt(struct store *st, size_t n)
-{
-	struct sq_bulk *b = SQ(st)->bulk;
-	bool persons = b->kind == STORE_PERSONS;
-	const char *head = persons ? "INSERT INTO person(rid, id, prov, hh, full_name, sex, birth, birth_prec, "
-				     "relation, ethnicity, education, marital, residence, insurance_no, "
-				     "national_id, fp_method, fp_since, entry, entry_seq, baseline, cur_hh, "
-				     "exit_day, cur_name, cur_key, nid, given_key) VALUES"
-				   : "INSERT INTO household(rid, id, prov, area, number, address, type, poverty, "
-				     "entry, entry_seq, baseline) VALUES";
-	return sq_rows_stmt(st, &b->full, BULK_ROWS, head, persons ? PERSON_ROW : HOUSEHOLD_ROW, n);
-}
-
 /* Inserts the households held. */
 static enum ds_rc bulk_flush(struct store *st)
 {
 	struct sq_bulk *b = SQ(st)->bulk;
 	if (b->n == 0)
 		return DS_OK;
-	sqlite3_stmt *s = bulk_stmt(st, b->n);
+	sqlite3_stmt *s = sq_stmt(st, sql_household_rows);
 	if (!s)
-		return sq_err(st, "bulk load");
-	for (size_t i = 0; i < b->n; i++) {
-		int at = (int)i * HOUSEHOLD_ROW_PARAMS + 1;
-		sqlite3_bind_int64(s, at, b->household[i].rid);
-		bind_household(s, at + 1, &b->household[i]);
-	}
-	int r = sq_rows_run(s, b->full);
+		return DS_EDB;
+	struct sq_rows src;
+	sq_rows_of(&src, b->household, b->n, sizeof b->household[0], household_column);
+	int r = sq_rows_insert(SQ(st), s, &src);
 	b->n = 0;
 	return r == SQLITE_DONE ? DS_OK : sq_err(st, "household (bulk load)");
 }
@@ -274,41 +270,38 @@ static enum ds_rc bulk_household_add(struct store *st, struct store_household *h
 	struct sq_bulk *b = SQ(st)->bulk;
 	h->rid = b->next_rid++;
 	b->household[b->n++] = *h;
-	return b->n < BULK_ROWS ? DS_OK : bulk_flush(st);
+	return b->n < BULK_HOUSEHOLDS ? DS_OK : bulk_flush(st);
 }
 
-/* Persons in bulk, BULK_ROWS to a statement bound from v itself; their
- * search keys noted for bulk_end. */
+/* Persons in bulk, read by SQLite from v itself; their search keys noted
+ * for bulk_end. */
 static enum ds_rc bulk_persons_add(struct store *st, struct store_new_person *v, size_t n, size_t *added)
 {
 	struct sq_bulk *b = SQ(st)->bulk;
-	while (*added < n) {
-		size_t m = n - *added < BULK_ROWS ? n - *added : BULK_ROWS;
-		struct store_new_person *w = v + *added;
-		sqlite3_stmt *s = bulk_stmt(st, m);
-		if (!s)
-			return sq_err(st, "bulk load");
-		for (size_t i = 0; i < m; i++) {
-			struct store_person *p = &w[i].p;
-			p->rid = b->next_rid + (int64_t)i;
-			int at = (int)i * PERSON_ROW_PARAMS + 1;
-			sqlite3_bind_int64(s, at, p->rid);
-			bind_person(s, at + 1, &w[i]);
-		}
-		if (sq_rows_run(s, b->full) != SQLITE_DONE)
-			return sq_err(st, "person (bulk load)");
-		for (size_t i = 0; i < m; i++) {
-			struct store_person *p = &w[i].p;
-			enum ds_rc rc = sq_search_note(SQ(st), w[i].key, &w[i].len, p->rec.national_id,
-						       p->rec.birth, p->hh, p->rid);
-			if (rc)
-				return rc;
-			p->cur_hh = p->hh;
-			p->exit = DAY_MAX;
-		}
-		b->next_rid += (int64_t)m;
-		*added += m;
+	if (*added >= n)
+		return DS_OK;
+	struct store_new_person *w = v + *added;
+	size_t m = n - *added;
+	sqlite3_stmt *s = sq_stmt(st, sql_person_rows);
+	if (!s)
+		return DS_EDB;
+	for (size_t i = 0; i < m; i++)
+		w[i].p.rid = b->next_rid + (int64_t)i;
+	struct sq_rows src;
+	sq_rows_of(&src, w, m, sizeof *w, person_column);
+	if (sq_rows_insert(SQ(st), s, &src) != SQLITE_DONE)
+		return sq_err(st, "person (bulk load)");
+	for (size_t i = 0; i < m; i++) {
+		struct store_person *p = &w[i].p;
+		enum ds_rc rc = sq_search_note(SQ(st), w[i].key, &w[i].len, p->rec.national_id, p->rec.birth,
+					       p->hh, p->rid);
+		if (rc)
+			return rc;
+		p->cur_hh = p->hh;
+		p->exit = DAY_MAX;
 	}
+	b->next_rid += (int64_t)m;
+	*added = n;
 	return DS_OK;
 }
 
@@ -329,7 +322,6 @@ static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool emp
 	if (!rc) {
 		q->bulk->kind = kind;
 		q->bulk->n = 0;
-		q->bulk->full = NULL;
 		q->bulk->next_rid = sq_int(st, kind == STORE_PERSONS ? sql_next_person : sql_next_household);
 		if (q->bulk->next_rid <= 0) /* the query failed (it gives at least 1) */
 			rc = sq_err(st, "bulk load");
@@ -372,8 +364,9 @@ static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 	struct store_new_person np = {.p = *p};
 	store_new_person_prepare(&np);
 	const struct reg_person *r = &p->rec;
-	bind_person(s, 1, &np);
-	enum ds_rc rc = sq_step_done(st, s, "person");
+	struct sq_rows src;
+	sq_rows_of(&src, &np, 1, sizeof np, person_column);
+	enum ds_rc rc = sq_rows_done(st, s, &src, "person");
 	if (rc)
 		return rc;
 	p->rid = sqlite3_last_insert_rowid(SQ(st)->db);

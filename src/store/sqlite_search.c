@@ -22,7 +22,7 @@
  * bytes by the thousand: "nguyen v"). */
 struct skey {
 	uint64_t pre[2];
-	int64_t hh, rid;
+	uint32_t hh, rid; /* record numbers, under 2^32 (sq_search_note) */
 	uint32_t off;
 	int32_t birth;
 };
@@ -66,8 +66,8 @@ void sq_search_free(struct sq *q)
 
 /* A search row of text t (len bytes, at off), with its first 16 bytes as
  * two big-endian numbers, zeros after the end. */
-static struct skey skey_of(const char *t, size_t len, uint32_t off, int32_t birth, int64_t hh,
-			   int64_t rid)
+static struct skey skey_of(const char *t, size_t len, uint32_t off, int32_t birth, uint32_t hh,
+			   uint32_t rid)
 {
 	unsigned char b[16] = {0};
 	memcpy(b, t, len < 16 ? len : 16);
@@ -99,6 +99,8 @@ enum ds_rc sq_search_note(struct sq *q, const char *key, const struct store_leng
 			  int32_t birth, int64_t hh, int64_t rid)
 {
 	struct sq_search *s = q->search;
+	if (hh < 0 || rid < 0 || hh > UINT32_MAX || rid > UINT32_MAX)
+		return DS_ELIMIT; /* four billion rows: more than a bulk load holds */
 	uint32_t off;
 	size_t kl = len->key, gl = len->given;
 	const char *given = key + kl - gl;
@@ -106,13 +108,13 @@ enum ds_rc sq_search_note(struct sq *q, const char *key, const struct store_leng
 	/* The given name is the key's last word: its tail in the arena. */
 	uint32_t goff = off + (uint32_t)(kl - gl);
 	if (!rc)
-		rc = push(&s->key, skey_of(key, kl, off, 0, 0, rid));
+		rc = push(&s->key, skey_of(key, kl, off, 0, 0, (uint32_t)rid));
 	if (!rc)
-		rc = push(&s->given, skey_of(given, gl, goff, birth, hh, rid));
+		rc = push(&s->given, skey_of(given, gl, goff, birth, (uint32_t)hh, (uint32_t)rid));
 	if (!rc && len->national_id) {
 		size_t nl = len->national_id;
 		if (!(rc = hold(s, nid, nl, &off)))
-			rc = push(&s->nid, skey_of(nid, nl, off, 0, 0, rid));
+			rc = push(&s->nid, skey_of(nid, nl, off, 0, 0, (uint32_t)rid));
 	}
 	return rc;
 }
@@ -208,37 +210,6 @@ static void *sort_others(void *arg)
 	return NULL;
 }
 
-#define APPEND_ROWS 128
-
-sqlite3_stmt *sq_rows_stmt(struct store *st, sqlite3_stmt **full, size_t batch, const char *head,
-			   const char *row, size_t n)
-{
-	if (n == batch && *full)
-		return *full;
-	struct buf sql = {0};
-	enum ds_rc rc = buf_puts(&sql, head);
-	for (size_t i = 0; i < n && !rc; i++)
-		if (!(rc = buf_putc(&sql, i ? ',' : ' ')))
-			rc = buf_puts(&sql, row);
-	sqlite3_stmt *stmt = NULL;
-	if (rc || sq_prepare(st, sql.data, &stmt))
-		stmt = NULL;
-	buf_free(&sql);
-	if (n == batch)
-		*full = stmt;
-	return stmt;
-}
-
-int sq_rows_run(sqlite3_stmt *s, sqlite3_stmt *full)
-{
-	int r = sqlite3_step(s);
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (s != full)
-		sqlite3_finalize(s);
-	return r;
-}
-
 /* Two sorted runs of rows read as one, in order. */
 struct runs {
 	const struct skey *a, *b;
@@ -258,45 +229,47 @@ static const struct skey *runs_next(struct runs *r)
 	return e;
 }
 
-/* Appends one table's rows, sorted in one or two runs (k's [0, half) and
- * [half, n)), APPEND_ROWS to a statement: (text, rid) or, wide, (text,
- * birth, hh, rid). */
-static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, size_t half,
-			 const char *table, bool wide)
+static const void *runs_row(struct sq_rows *r)
 {
-	char head[64];
-	snprintf(head, sizeof head, "INSERT INTO %s VALUES", table);
-	const char *row = wide ? "(?,?,?,?)" : "(?,?)";
-	enum ds_rc rc = DS_OK;
-	sqlite3_stmt *full = NULL;
+	struct runs *in = r->ctx;
+	return in->i < in->na || in->j < in->nb ? runs_next(in) : NULL;
+}
+
+/* (text, rid) or, wide, (text, birth, hh, rid). */
+static void key_column(const struct skey *e, const char *text, int col, bool wide, sqlite3_context *c)
+{
+	if (col == 0)
+		sqlite3_result_text(c, text + e->off, -1, SQLITE_STATIC);
+	else if (wide && col == 1)
+		sqlite3_result_int(c, e->birth);
+	else if (wide && col == 2)
+		sqlite3_result_int64(c, e->hh);
+	else
+		sqlite3_result_int64(c, e->rid);
+}
+
+static void narrow_column(const struct sq_rows *r, const void *row, int col, sqlite3_context *c)
+{
+	key_column(row, ((const struct runs *)r->ctx)->text, col, false, c);
+}
+
+static void wide_column(const struct sq_rows *r, const void *row, int col, sqlite3_context *c)
+{
+	key_column(row, ((const struct runs *)r->ctx)->text, col, true, c);
+}
+
+/* Appends one table's rows, sorted in one or two runs (k's [0, half) and
+ * [half, n)), read by SQLite in order. */
+static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, size_t half,
+			 const char *sql, const char *table, bool wide)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sq_prepare(st, sql, &stmt))
+		return DS_EDB;
 	struct runs in = {k->v, k->v + half, half, k->n - half, 0, 0, s->text.data};
-	for (size_t i = 0; i < k->n && !rc;) {
-		size_t m = k->n - i < APPEND_ROWS ? k->n - i : APPEND_ROWS;
-		sqlite3_stmt *stmt = sq_rows_stmt(st, &full, APPEND_ROWS, head, row, m);
-		if (!stmt) {
-			rc = DS_EDB;
-			break;
-		}
-		int p = 1;
-		for (size_t j = 0; j < m; j++) {
-			const struct skey *e = runs_next(&in);
-			sqlite3_bind_text(stmt, p++, s->text.data + e->off, -1, SQLITE_STATIC);
-			if (wide) {
-				sqlite3_bind_int(stmt, p++, e->birth);
-				sqlite3_bind_int64(stmt, p++, e->hh);
-			}
-			sqlite3_bind_int64(stmt, p++, e->rid);
-		}
-		int r = sq_rows_run(stmt, full);
-		if (r == SQLITE_CONSTRAINT) {
-			store_seterr(st, "sqlite: %s: %s", table, sqlite3_errmsg(SQ(st)->db));
-			rc = DS_ECONFLICT;
-		} else if (r != SQLITE_DONE) {
-			rc = sq_err(st, table);
-		}
-		i += m;
-	}
-	sqlite3_finalize(full);
+	struct sq_rows src = {.next = runs_row, .column = wide ? wide_column : narrow_column, .ctx = &in};
+	enum ds_rc rc = sq_rows_done(st, stmt, &src, table);
+	sqlite3_finalize(stmt);
 	return rc;
 }
 
@@ -314,15 +287,19 @@ enum ds_rc sq_search_fill(struct store *st)
 	else
 		sort_key_half(s);
 	two = pthread_create(&t, NULL, sort_others, s) == 0;
-	enum ds_rc rc = append(st, s, &s->key, s->half, "person_by_key", false);
+	enum ds_rc rc = append(st, s, &s->key, s->half, "INSERT INTO person_by_key SELECT c0, c1 FROM danso_rows",
+			       "person_by_key", false);
 	if (two)
 		pthread_join(t, NULL);
 	else
 		sort_others(s);
 	if (!rc)
-		rc = append(st, s, &s->given, s->given.n, "person_by_given", true);
+		rc = append(st, s, &s->given, s->given.n,
+			    "INSERT INTO person_by_given SELECT c0, c1, c2, c3 FROM danso_rows", "person_by_given",
+			    true);
 	if (!rc)
-		rc = append(st, s, &s->nid, s->nid.n, "person_by_nid", false);
+		rc = append(st, s, &s->nid, s->nid.n, "INSERT INTO person_by_nid SELECT c0, c1 FROM danso_rows",
+			    "person_by_nid", false);
 	sq_search_free(SQ(st));
 	return rc;
 }
