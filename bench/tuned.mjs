@@ -6,7 +6,7 @@
 //
 //   node bench/tuned.mjs --data DIR --db DANSO_DB [--engines duckdb,postgres]
 //        [--pg URL] [--work DIR] [--runs 20] [--reuse]
-//        [--unit 79 --period 2024] [--commune CODE --month 2024-03]
+//        [--unit 79 --period 2024] [--commune CODE --month 2024-03] [--engine-once]
 //
 // DIR holds the exchange files of `danso gen`; DANSO_DB a danso database
 // with the same files imported and their events applied.  Two reports: the
@@ -23,7 +23,10 @@
 // (bench/tuned/report.sql); then the engine computes each report --runs
 // times in one process (its steady state).  Every answer of every round is
 // compared with the engine's, row by row and column by column; one
-// difference fails the run (exit 1).  Prints one JSON line per measurement
+// difference fails the run (exit 1).  --engine-once leaves out the engine's
+// process of each round (its load takes 20 s at 10M persons): the engine's
+// column is then its steady state alone, one process computing each report
+// --runs times after the peers' rounds.  Prints one JSON line per measurement
 // and a Markdown table.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -59,6 +62,7 @@ export async function main(argv) {
 	for (let i = 0; i < argv.length; i++) {
 		const k = argv[i].replace(/^--/, '');
 		if (k === 'reuse') { o.reuse = true; continue; }
+		if (k === 'engine-once') { o.once = true; continue; }
 		if (!(k in o) && !['data', 'db', 'pg', 'commune'].includes(k)) throw new Error(`unknown option ${argv[i]}`);
 		o[k] = argv[++i];
 	}
@@ -131,6 +135,7 @@ export async function main(argv) {
 	/* ---- rounds, alternating */
 	let disagree = 0;
 	const times = {};
+	const steadyOf = {}; // with --engine-once: the engine's one process
 	for (const c of cases) {
 		c.json = eng.answer(o.db, c);
 		const tag = `${c.form} ${c.unit} ${c.period}`;
@@ -143,11 +148,13 @@ export async function main(argv) {
 			}
 		}
 		for (let i = 0; i < runs; i++) {
-			const e = eng.timed(o.db, c, 1);
-			times[tag].danso.push(e.median_ms);
-			c.load_s = e.load_s;
-			c.memory_bytes = e.memory_bytes;
-			c.persons = e.persons;
+			if (!o.once) {
+				const e = eng.timed(o.db, c, 1);
+				times[tag].danso.push(e.median_ms);
+				c.load_s = e.load_s;
+				c.memory_bytes = e.memory_bytes;
+				c.persons = e.persons;
+			}
 			for (const peer of peers) {
 				const r = await peerReport(peer, c);
 				times[tag][peer].push(r.ms);
@@ -158,6 +165,11 @@ export async function main(argv) {
 		}
 		// The engine's steady state too: one process, 20 computations.
 		const steady = eng.timed(o.db, c, runs);
+		if (o.once) {
+			delete times[tag].danso;
+			steadyOf[tag] = steady;
+			Object.assign(c, { load_s: steady.load_s, memory_bytes: steady.memory_bytes, persons: steady.persons });
+		}
 		emit({ peer: 'danso', form: c.form, unit: c.unit, period: c.period, one_process: true, runs,
 			median_ms: steady.median_ms, worst_ms: steady.worst_ms });
 		for (const [peer, xs] of Object.entries(times[tag]))
@@ -190,7 +202,9 @@ export async function main(argv) {
 	console.log(`\n| report (median / worst of ${runs}) | danso engine | ${peers.map((p) => `${p}, tuned`).join(' | ')} |`);
 	console.log(`|---|---|${peers.map(() => '---').join('|')}|`);
 	for (const [tag, t] of Object.entries(times))
-		console.log(`| ${tag} | ${['danso', ...peers].map((p) => `${f(eng.median(t[p]))} / ${f(Math.max(...t[p]))} ms`).join(' | ')} |`);
+		console.log(`| ${tag} | ${['danso', ...peers].map((p) => (t[p]
+			? `${f(eng.median(t[p]))} / ${f(Math.max(...t[p]))} ms`
+			: `${f(steadyOf[tag].median_ms)} / ${f(steadyOf[tag].worst_ms)} ms (one process)`)).join(' | ')} |`);
 	if (disagree) {
 		console.error(`tuned: ${disagree} differences between the engine and the tuned SQL (see above)`);
 		return 1;

@@ -33,16 +33,17 @@ _Static_assert(EV_BIRTH == 1 && EV_MARRIAGE == 7 && EV_HOUSEHOLD_CHANGE == 16 &&
 static const char sql_unit_add[] =
 	"INSERT INTO unit(code, name, level, parent, valid_from, valid_to) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-/* One household or person, from sqlite_rows.c's table (household_column,
- * person_column below, without the rid: SQLite gives it). */
+/* One household or person, or a bulk load's batch of them, from
+ * sqlite_rows.c's table (household_column, person_column below); SQLite
+ * gives the record numbers. */
 static const char sql_hh_add[] =
 	"INSERT INTO household(id, prov, area, number, address, type, poverty, entry, entry_seq,"
-	" baseline) SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM danso_rows";
+	" baseline) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 FROM danso_rows";
 static const char sql_person_add[] =
 	"INSERT INTO person(id, prov, hh, full_name, sex, birth, birth_prec, relation, ethnicity,"
 	" education, marital, residence, insurance_no, national_id, fp_method, fp_since, entry, entry_seq,"
-	" baseline, cur_hh, cur_key, nid, given_key) SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
-	" c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23 FROM danso_rows";
+	" baseline, cur_hh, cur_key, nid, given_key) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
+	" c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22 FROM danso_rows";
 static const char sql_baseline_add[] =
 	"INSERT INTO baseline(as_of, imported_at) VALUES (?1, ?2)";
 static const char sql_hh_by_id[] =
@@ -127,29 +128,28 @@ static enum ds_rc sq_unit_close(struct store *st, const struct reg_unit *u, int3
 	return !rc && sqlite3_changes(SQ(st)->db) != 1 ? DS_ENOTFOUND : rc;
 }
 
-/* A household's values, in sql_household_rows' order (sql_hh_add's from c1). */
+/* A household's values, in sql_hh_add's order. */
 static void household_column(const struct sq_rows *src, const void *row, int col, sqlite3_context *c)
 {
 	(void)src;
 	const struct store_household *h = row;
 	switch (col) {
-	case 0: sqlite3_result_int64(c, h->rid); break;
-	case 1: sqlite3_result_text(c, h->rec.id, -1, SQLITE_STATIC); break;
-	case 2: sqlite3_result_int(c, h->prov); break;
-	case 3: sqlite3_result_text(c, h->rec.area, -1, SQLITE_STATIC); break;
-	case 4: sqlite3_result_text(c, h->rec.number, -1, SQLITE_STATIC); break;
-	case 5: sqlite3_result_text(c, h->rec.address, -1, SQLITE_STATIC); break;
-	case 6: sqlite3_result_int(c, h->rec.type); break;
-	case 7: sqlite3_result_int(c, h->rec.poverty); break;
-	case 8: sqlite3_result_int(c, h->entry); break;
-	case 9: sqlite3_result_int64(c, h->entry_seq); break;
-	case 10: sqlite3_result_int64(c, h->baseline); break;
+	case 0: sqlite3_result_text(c, h->rec.id, -1, SQLITE_STATIC); break;
+	case 1: sqlite3_result_int(c, h->prov); break;
+	case 2: sqlite3_result_text(c, h->rec.area, -1, SQLITE_STATIC); break;
+	case 3: sqlite3_result_text(c, h->rec.number, -1, SQLITE_STATIC); break;
+	case 4: sqlite3_result_text(c, h->rec.address, -1, SQLITE_STATIC); break;
+	case 5: sqlite3_result_int(c, h->rec.type); break;
+	case 6: sqlite3_result_int(c, h->rec.poverty); break;
+	case 7: sqlite3_result_int(c, h->entry); break;
+	case 8: sqlite3_result_int64(c, h->entry_seq); break;
+	case 9: sqlite3_result_int64(c, h->baseline); break;
 	default: sqlite3_result_null(c);
 	}
 }
 
-/* A new person's values, in sql_person_rows' order (sql_person_add's from
- * c1; the texts measured by store_new_person_prepare). */
+/* A new person's values, in sql_person_add's order (the texts measured by
+ * store_new_person_prepare). */
 static void person_column(const struct sq_rows *src, const void *row, int col, sqlite3_context *c)
 {
 	(void)src;
@@ -158,35 +158,34 @@ static void person_column(const struct sq_rows *src, const void *row, int col, s
 	const struct reg_person *r = &p->rec;
 	const struct store_lengths *l = &np->len;
 	switch (col) {
-	case 0: sqlite3_result_int64(c, p->rid); break;
-	case 1: sqlite3_result_text(c, r->id, l->id, SQLITE_STATIC); break;
-	case 2: sqlite3_result_int(c, p->prov); break;
-	case 3: sqlite3_result_int64(c, p->hh); break;
-	case 4: sqlite3_result_text(c, r->full_name, l->full_name, SQLITE_STATIC); break;
-	case 5: sqlite3_result_int(c, r->sex); break;
-	case 6: sqlite3_result_int(c, r->birth); break;
-	case 7: sqlite3_result_int(c, r->birth_prec); break;
-	case 8: sqlite3_result_int(c, r->relation); break;
-	case 9: sqlite3_result_text(c, r->ethnicity, l->ethnicity, SQLITE_STATIC); break;
-	case 10: sqlite3_result_int(c, r->education); break;
-	case 11: sqlite3_result_int(c, r->marital); break;
-	case 12: sqlite3_result_int(c, r->residence); break;
-	case 13: sq_result_text_or_null(c, r->insurance_no, l->insurance_no); break;
-	case 14: sq_result_text_or_null(c, r->national_id, l->national_id); break;
-	case 15: sqlite3_result_int(c, r->fp_method); break;
-	case 16:
+	case 0: sqlite3_result_text(c, r->id, l->id, SQLITE_STATIC); break;
+	case 1: sqlite3_result_int(c, p->prov); break;
+	case 2: sqlite3_result_int64(c, p->hh); break;
+	case 3: sqlite3_result_text(c, r->full_name, l->full_name, SQLITE_STATIC); break;
+	case 4: sqlite3_result_int(c, r->sex); break;
+	case 5: sqlite3_result_int(c, r->birth); break;
+	case 6: sqlite3_result_int(c, r->birth_prec); break;
+	case 7: sqlite3_result_int(c, r->relation); break;
+	case 8: sqlite3_result_text(c, r->ethnicity, l->ethnicity, SQLITE_STATIC); break;
+	case 9: sqlite3_result_int(c, r->education); break;
+	case 10: sqlite3_result_int(c, r->marital); break;
+	case 11: sqlite3_result_int(c, r->residence); break;
+	case 12: sq_result_text_or_null(c, r->insurance_no, l->insurance_no); break;
+	case 13: sq_result_text_or_null(c, r->national_id, l->national_id); break;
+	case 14: sqlite3_result_int(c, r->fp_method); break;
+	case 15:
 		if (r->fp_since == DAY_NONE)
 			sqlite3_result_null(c);
 		else
 			sqlite3_result_int(c, r->fp_since);
 		break;
-	case 17: sqlite3_result_int(c, p->entry); break;
-	case 18: sqlite3_result_int64(c, p->entry_seq); break;
-	case 19: sqlite3_result_int64(c, p->baseline); break;
-	case 20: sqlite3_result_int64(c, p->hh); break;
-	case 21: sqlite3_result_text(c, np->key, l->key, SQLITE_STATIC); break;
-	case 22: sq_result_text_or_null(c, r->national_id, l->national_id); break;
-	case 23: sqlite3_result_text(c, np->key + l->key - l->given, l->given, SQLITE_STATIC); break;
+	case 16: sqlite3_result_int(c, p->entry); break;
+	case 17: sqlite3_result_int64(c, p->entry_seq); break;
+	case 18: sqlite3_result_int64(c, p->baseline); break;
+	case 19: sqlite3_result_int64(c, p->hh); break;
+	case 20: sqlite3_result_text(c, np->key, l->key, SQLITE_STATIC); break;
+	case 21: sq_result_text_or_null(c, r->national_id, l->national_id); break;
+	case 22: sqlite3_result_text(c, np->key + l->key - l->given, l->given, SQLITE_STATIC); break;
 	default: sqlite3_result_null(c);
 	}
 }
@@ -210,9 +209,10 @@ static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 
 /* ---- households and persons loaded in bulk ----
  *
- * The rows of a load go to SQLite in batches (sqlite_rows.c), with the
- * record numbers given here one after the other from the highest plus one
- * (what SQLite would give them); nothing reads this load's rows before
+ * The rows of a load go to SQLite in batches (sqlite_rows.c), their record
+ * numbers known here before SQLite gives them (one after the other from
+ * the highest plus one, checked after each batch); nothing reads this
+ * load's rows before
  * bulk_end (the loader finds its own ids in its maps, and asks the store
  * only about rows stored before).  The loader has checked every uniqueness
  * before, so a refusal here is no single row's: it fails the load.  The
@@ -220,15 +220,6 @@ static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
  * province's register): the search tables then take the sorted keys
  * between theirs. */
 #define BULK_HOUSEHOLDS 256
-
-static const char sql_person_rows[] =
-	"INSERT INTO person(rid, id, prov, hh, full_name, sex, birth, birth_prec, relation, ethnicity,"
-	" education, marital, residence, insurance_no, national_id, fp_method, fp_since, entry, entry_seq,"
-	" baseline, cur_hh, cur_key, nid, given_key) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10,"
-	" c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23 FROM danso_rows";
-static const char sql_household_rows[] =
-	"INSERT INTO household(rid, id, prov, area, number, address, type, poverty, entry, entry_seq,"
-	" baseline) SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM danso_rows";
 
 struct sq_bulk {
 	enum store_kind kind;
@@ -249,20 +240,38 @@ void sq_bulk_free(struct sq *q)
 	sq_search_free(q);
 }
 
+/* Inserts the rows of src with the statement of one (which leaves the
+ * record number to SQLite, the highest plus one: what the rows were given,
+ * one after the other, so that the last must be `last`).  Giving SQLite the
+ * number instead makes it seek the table's B-tree for it, a thousand
+ * instructions a row; its own number goes to the end of the last page. */
+static enum ds_rc bulk_insert(struct store *st, sqlite3_stmt *s, struct sq_rows *src, int64_t last,
+			      const char *what)
+{
+	/* A refusal fails the load (DS_EDB), whatever its cause: no one row's. */
+	enum ds_rc rc = sq_rows_insert(SQ(st), s, src) == SQLITE_DONE ? DS_OK : sq_err(st, what);
+	if (!rc && sqlite3_last_insert_rowid(SQ(st)->db) != last) {
+		store_seterr(st, "sqlite: %s: record numbers out of step (%lld, not %lld)", what,
+			     (long long)sqlite3_last_insert_rowid(SQ(st)->db), (long long)last);
+		rc = DS_EDB;
+	}
+	return rc;
+}
+
 /* Inserts the households held. */
 static enum ds_rc bulk_flush(struct store *st)
 {
 	struct sq_bulk *b = SQ(st)->bulk;
 	if (b->n == 0)
 		return DS_OK;
-	sqlite3_stmt *s = sq_stmt(st, sql_household_rows);
+	sqlite3_stmt *s = sq_stmt(st, sql_hh_add);
 	if (!s)
 		return DS_EDB;
 	struct sq_rows src;
 	sq_rows_of(&src, b->household, b->n, sizeof b->household[0], household_column);
-	int r = sq_rows_insert(SQ(st), s, &src);
+	enum ds_rc rc = bulk_insert(st, s, &src, b->household[b->n - 1].rid, "household (bulk load)");
 	b->n = 0;
-	return r == SQLITE_DONE ? DS_OK : sq_err(st, "household (bulk load)");
+	return rc;
 }
 
 static enum ds_rc bulk_household_add(struct store *st, struct store_household *h)
@@ -282,19 +291,20 @@ static enum ds_rc bulk_persons_add(struct store *st, struct store_new_person *v,
 		return DS_OK;
 	struct store_new_person *w = v + *added;
 	size_t m = n - *added;
-	sqlite3_stmt *s = sq_stmt(st, sql_person_rows);
+	sqlite3_stmt *s = sq_stmt(st, sql_person_add);
 	if (!s)
 		return DS_EDB;
 	for (size_t i = 0; i < m; i++)
 		w[i].p.rid = b->next_rid + (int64_t)i;
 	struct sq_rows src;
 	sq_rows_of(&src, w, m, sizeof *w, person_column);
-	if (sq_rows_insert(SQ(st), s, &src) != SQLITE_DONE)
-		return sq_err(st, "person (bulk load)");
+	enum ds_rc rc = bulk_insert(st, s, &src, w[m - 1].p.rid, "person (bulk load)");
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < m; i++) {
 		struct store_person *p = &w[i].p;
-		enum ds_rc rc = sq_search_note(SQ(st), w[i].key, &w[i].len, p->rec.national_id, p->rec.birth,
-					       p->hh, p->rid);
+		rc = sq_search_note(SQ(st), w[i].key, &w[i].len, p->rec.national_id, p->rec.birth, p->hh,
+				    p->rid);
 		if (rc)
 			return rc;
 		p->cur_hh = p->hh;
