@@ -134,7 +134,9 @@ void sq_bulk_free(struct sq *q);
  * src->next while it gives them (NULL at the end) or, when next is NULL,
  * from the array at (left rows of size bytes: sq_rows_of).
  * sq_rows_insert steps s once over them, resets it and returns
- * sqlite3_step's code.
+ * sqlite3_step's code.  The rows are read once, by one scan: a statement
+ * must name danso_rows once (no join or compound reading it twice), and a
+ * connection runs one such statement at a time.
  */
 struct sq_rows {
 	const void *(*next)(struct sq_rows *r);

@@ -192,6 +192,17 @@ static void person_column(const struct sq_rows *src, const void *row, int col, s
 
 static enum ds_rc bulk_household_add(struct store *st, struct store_household *h);
 
+/* rc of the insert of one row, which must have added it (the rid read
+ * after it would otherwise be an older row's). */
+static enum ds_rc one_added(struct store *st, enum ds_rc rc, const char *what)
+{
+	if (!rc && sqlite3_changes(SQ(st)->db) != 1) {
+		store_seterr(st, "sqlite: %s: no row added", what);
+		rc = DS_EDB;
+	}
+	return rc;
+}
+
 static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 {
 	if (SQ(st)->bulk)
@@ -201,7 +212,7 @@ static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 		return DS_EDB;
 	struct sq_rows src;
 	sq_rows_of(&src, h, 1, sizeof *h, household_column);
-	enum ds_rc rc = sq_rows_done(st, s, &src, "household");
+	enum ds_rc rc = one_added(st, sq_rows_done(st, s, &src, "household"), "household");
 	if (!rc)
 		h->rid = sqlite3_last_insert_rowid(SQ(st)->db);
 	return rc;
@@ -301,17 +312,19 @@ static enum ds_rc bulk_persons_add(struct store *st, struct store_new_person *v,
 	enum ds_rc rc = bulk_insert(st, s, &src, w[m - 1].p.rid, "person (bulk load)");
 	if (rc)
 		return rc;
+	b->next_rid += (int64_t)m;
+	*added = n;
 	for (size_t i = 0; i < m; i++) {
 		struct store_person *p = &w[i].p;
 		rc = sq_search_note(SQ(st), w[i].key, &w[i].len, p->rec.national_id, p->rec.birth, p->hh,
 				    p->rid);
+		if (rc == DS_ELIMIT)
+			store_seterr(st, "sqlite: person (bulk load): record numbers past 2^32");
 		if (rc)
 			return rc;
 		p->cur_hh = p->hh;
 		p->exit = DAY_MAX;
 	}
-	b->next_rid += (int64_t)m;
-	*added = n;
 	return DS_OK;
 }
 
@@ -376,7 +389,7 @@ static enum ds_rc sq_person_add(struct store *st, struct store_person *p)
 	const struct reg_person *r = &p->rec;
 	struct sq_rows src;
 	sq_rows_of(&src, &np, 1, sizeof np, person_column);
-	enum ds_rc rc = sq_rows_done(st, s, &src, "person");
+	enum ds_rc rc = one_added(st, sq_rows_done(st, s, &src, "person"), "person");
 	if (rc)
 		return rc;
 	p->rid = sqlite3_last_insert_rowid(SQ(st)->db);

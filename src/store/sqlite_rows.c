@@ -12,6 +12,7 @@
  * (no trigger or view may read it); it is empty unless sq_rows_insert has
  * given it a source for the step it runs.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite_int.h"

@@ -215,6 +215,7 @@ struct runs {
 	const struct skey *a, *b;
 	size_t na, nb, i, j;
 	const char *text;
+	size_t quota; /* rows this statement's step may still take */
 };
 
 /* The next row of r in order; asks for the text of the rows 32 ahead in
@@ -232,7 +233,10 @@ static const struct skey *runs_next(struct runs *r)
 static const void *runs_row(struct sq_rows *r)
 {
 	struct runs *in = r->ctx;
-	return in->i < in->na || in->j < in->nb ? runs_next(in) : NULL;
+	if (!in->quota || (in->i == in->na && in->j == in->nb))
+		return NULL;
+	in->quota--;
+	return runs_next(in);
 }
 
 /* (text, rid) or, wide, (text, birth, hh, rid). */
@@ -258,17 +262,27 @@ static void wide_column(const struct sq_rows *r, const void *row, int col, sqlit
 	key_column(row, ((const struct runs *)r->ctx)->text, col, true, c);
 }
 
+/* Rows to one step of the append: SQLite keeps a statement journal of
+ * the pages a step changes (in memory), which in a table that has rows
+ * (a district's baseline added to a province) would otherwise grow to
+ * the table's size. */
+#define APPEND_STEP 4096
+
 /* Appends one table's rows, sorted in one or two runs (k's [0, half) and
- * [half, n)), read by SQLite in order. */
+ * [half, n)), read by SQLite in order, APPEND_STEP to a step. */
 static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, size_t half,
 			 const char *sql, const char *table, bool wide)
 {
 	sqlite3_stmt *stmt = NULL;
 	if (sq_prepare(st, sql, &stmt))
 		return DS_EDB;
-	struct runs in = {k->v, k->v + half, half, k->n - half, 0, 0, s->text.data};
+	struct runs in = {k->v, k->v + half, half, k->n - half, 0, 0, s->text.data, 0};
 	struct sq_rows src = {.next = runs_row, .column = wide ? wide_column : narrow_column, .ctx = &in};
-	enum ds_rc rc = sq_rows_done(st, stmt, &src, table);
+	enum ds_rc rc = DS_OK;
+	while (!rc && (in.i < in.na || in.j < in.nb)) {
+		in.quota = APPEND_STEP;
+		rc = sq_rows_done(st, stmt, &src, table);
+	}
 	sqlite3_finalize(stmt);
 	return rc;
 }
