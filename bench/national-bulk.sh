@@ -13,10 +13,13 @@
 #
 #   sh bench/national-bulk.sh OUTDIR PERSONS_PER_PROVINCE
 #   sh bench/national-bulk.sh /tmp/natb 1200000      # 40.8 million persons
+#   YEARS=1 sh bench/national-bulk.sh /tmp/natc 1750000   # 59.5M, one year
 #
 # The baseline is of 1 January 2023 and the events run to 31 December
 # 2024: the 2024 annual report has a whole year of flows and a year of
-# history before it.  Provinces
+# history before it.  YEARS=1 stops the events at 31 December 2023 and
+# times the reports of 2023 (half the events to record: one stream of
+# `danso events` takes about an hour for 30 million).  Provinces
 # generated apart may give two persons the same national id (the
 # generator keeps them unique within one province only): those persons
 # and their events are refused and the rest kept (--keep-good); the counts
@@ -27,6 +30,8 @@ set -eu
 out=$1
 n=$2
 bin=${DANSO:-build/danso}
+years=${YEARS:-2}
+year=$((2022 + years))
 mkdir -p "$out"
 db="$out/national.db"
 log="$out/national.txt"
@@ -44,7 +49,7 @@ for p in $(tail -n +2 data/provinces-2025.csv | cut -d, -f1); do
 	seed=$((seed + 1))
 	d="$out/p$p"
 	"$bin" gen --out "$d" --persons "$n" --seed "$seed" --province "$p" \
-		--start 2023-01-01 --years 2 >/dev/null 2>&1
+		--start 2023-01-01 --years "$years" >/dev/null 2>&1
 	for f in units households persons; do
 		if [ "$first" = 1 ]; then
 			cat "$d/$f.csv" >"$out/$f.csv"
@@ -70,10 +75,10 @@ note "events: $(cat "$out/t"); file $(du -h "$db" | cut -f1)"
 rm -f "$out/units.csv" "$out/households.csv" "$out/persons.csv" "$out/events.ndjson"
 
 /usr/bin/time -o "$out/t" -f "%e s wall, %M KB peak" "$bin" report --db "$db" --form 03-DSX \
-	--unit VN --period 2024 --repeat 20 -o "$out/national-03.csv" 2>&1 | tail -1 >>"$log"
+	--unit VN --period "$year" --repeat 20 -o "$out/national-03.csv" 2>&1 | tail -1 >>"$log"
 note "national report process: $(cat "$out/t")"
-"$bin" report --db "$db" --form 03-DSX --unit 79 --period 2024 --repeat 20 -o /dev/null 2>&1 |
+"$bin" report --db "$db" --form 03-DSX --unit 79 --period "$year" --repeat 20 -o /dev/null 2>&1 |
 	tail -1 >>"$log"
-"$bin" report --db "$db" --form 01-DSX --unit VN --period 2024-03 --repeat 20 -o /dev/null 2>&1 |
+"$bin" report --db "$db" --form 01-DSX --unit VN --period "$year-03" --repeat 20 -o /dev/null 2>&1 |
 	tail -1 >>"$log"
 cat "$log"
