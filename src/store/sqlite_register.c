@@ -233,7 +233,6 @@ static enum ds_rc sq_household_add(struct store *st, struct store_household *h)
 #define BULK_HOUSEHOLDS 256
 
 struct sq_bulk {
-	enum store_kind kind;
 	size_t n; /* households held */
 	int64_t next_rid;
 	struct store_household household[BULK_HOUSEHOLDS];
@@ -343,7 +342,6 @@ static enum ds_rc sq_bulk_begin(struct store *st, enum store_kind kind, bool emp
 	if (!rc && !(q->bulk = malloc(sizeof *q->bulk)))
 		rc = DS_ENOMEM;
 	if (!rc) {
-		q->bulk->kind = kind;
 		q->bulk->n = 0;
 		q->bulk->next_rid = sq_int(st, kind == STORE_PERSONS ? sql_next_person : sql_next_household);
 		if (q->bulk->next_rid <= 0) /* the query failed (it gives at least 1) */

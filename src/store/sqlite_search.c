@@ -215,6 +215,7 @@ struct runs {
 	const struct skey *a, *b;
 	size_t na, nb, i, j;
 	const char *text;
+	bool wide;    /* rows of (text, birth, hh, rid), not (text, rid) */
 	size_t quota; /* rows this statement's step may still take */
 };
 
@@ -239,27 +240,19 @@ static const void *runs_row(struct sq_rows *r)
 	return runs_next(in);
 }
 
-/* (text, rid) or, wide, (text, birth, hh, rid). */
-static void key_column(const struct skey *e, const char *text, int col, bool wide, sqlite3_context *c)
+/* A row's values: (text, rid) or, wide, (text, birth, hh, rid). */
+static void key_column(const struct sq_rows *r, const void *row, int col, sqlite3_context *c)
 {
+	const struct runs *in = r->ctx;
+	const struct skey *e = row;
 	if (col == 0)
-		sqlite3_result_text(c, text + e->off, -1, SQLITE_STATIC);
-	else if (wide && col == 1)
+		sqlite3_result_text(c, in->text + e->off, -1, SQLITE_STATIC);
+	else if (in->wide && col == 1)
 		sqlite3_result_int(c, e->birth);
-	else if (wide && col == 2)
+	else if (in->wide && col == 2)
 		sqlite3_result_int64(c, e->hh);
 	else
 		sqlite3_result_int64(c, e->rid);
-}
-
-static void narrow_column(const struct sq_rows *r, const void *row, int col, sqlite3_context *c)
-{
-	key_column(row, ((const struct runs *)r->ctx)->text, col, false, c);
-}
-
-static void wide_column(const struct sq_rows *r, const void *row, int col, sqlite3_context *c)
-{
-	key_column(row, ((const struct runs *)r->ctx)->text, col, true, c);
 }
 
 /* Rows to one step of the append: SQLite keeps a statement journal of
@@ -271,13 +264,15 @@ static void wide_column(const struct sq_rows *r, const void *row, int col, sqlit
 /* Appends one table's rows, sorted in one or two runs (k's [0, half) and
  * [half, n)), read by SQLite in order, APPEND_STEP to a step. */
 static enum ds_rc append(struct store *st, const struct sq_search *s, const struct skeys *k, size_t half,
-			 const char *sql, const char *table, bool wide)
+			 const char *table, bool wide)
 {
+	char sql[96];
+	snprintf(sql, sizeof sql, "INSERT INTO %s SELECT c0, c1%s FROM danso_rows", table, wide ? ", c2, c3" : "");
 	sqlite3_stmt *stmt = NULL;
 	if (sq_prepare(st, sql, &stmt))
 		return DS_EDB;
-	struct runs in = {k->v, k->v + half, half, k->n - half, 0, 0, s->text.data, 0};
-	struct sq_rows src = {.next = runs_row, .column = wide ? wide_column : narrow_column, .ctx = &in};
+	struct runs in = {k->v, k->v + half, half, k->n - half, 0, 0, s->text.data, wide, 0};
+	struct sq_rows src = {.next = runs_row, .column = key_column, .ctx = &in};
 	enum ds_rc rc = DS_OK;
 	while (!rc && (in.i < in.na || in.j < in.nb)) {
 		in.quota = APPEND_STEP;
@@ -301,19 +296,15 @@ enum ds_rc sq_search_fill(struct store *st)
 	else
 		sort_key_half(s);
 	two = pthread_create(&t, NULL, sort_others, s) == 0;
-	enum ds_rc rc = append(st, s, &s->key, s->half, "INSERT INTO person_by_key SELECT c0, c1 FROM danso_rows",
-			       "person_by_key", false);
+	enum ds_rc rc = append(st, s, &s->key, s->half, "person_by_key", false);
 	if (two)
 		pthread_join(t, NULL);
 	else
 		sort_others(s);
 	if (!rc)
-		rc = append(st, s, &s->given, s->given.n,
-			    "INSERT INTO person_by_given SELECT c0, c1, c2, c3 FROM danso_rows", "person_by_given",
-			    true);
+		rc = append(st, s, &s->given, s->given.n, "person_by_given", true);
 	if (!rc)
-		rc = append(st, s, &s->nid, s->nid.n, "INSERT INTO person_by_nid SELECT c0, c1 FROM danso_rows",
-			    "person_by_nid", false);
+		rc = append(st, s, &s->nid, s->nid.n, "person_by_nid", false);
 	sq_search_free(SQ(st));
 	return rc;
 }
